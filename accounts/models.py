@@ -1,0 +1,78 @@
+"""Users live in every schema: a school's people exist only inside its own schema,
+regional staff and employer users only in the public schema."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # public schema
+    REGIONAL_ADMIN = "regional_admin", _("Regional administrator")
+    REGIONAL_STAFF = "regional_staff", _("Regional centre staff")
+    EMPLOYER = "employer", _("Employer")
+    # tenant schemas
+    COORDINATOR = "coordinator", _("Coordinator")
+    CURATOR = "curator", _("Curator")
+    DIRECTOR = "director", _("Director")
+    DEPUTY = "deputy", _("Deputy director")
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+    PARENT = "parent", _("Parent")
+
+
+PUBLIC_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER})
+TENANT_ROLES = frozenset(set(Role) - PUBLIC_ROLES)
+REGIONAL_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
+INSTITUTION_STAFF_ROLES = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
+
+
+class User(AbstractUser):
+    email = models.EmailField(_("e-mail"), blank=True)
+    middle_name = models.CharField(_("patronymic"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a person set a password for a new account.
+
+    Only a hash of the token is stored, so a leaked table cannot be replayed."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    middle_name = models.CharField(max_length=150, blank=True)
+    # Empty until the invitation is sent: the token is made and mailed by the sending task.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~models.Q(token_hash=""),
+                name="invitation_token_unique",
+            )
+        ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"

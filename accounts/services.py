@@ -1,0 +1,163 @@
+"""Writes on accounts, in whatever schema is active: invitations and their acceptance."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Invitation, User
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def site_url(host: str) -> str:
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{settings.SITE_SCHEME}://{host}{port}"
+
+
+def invitation_url(*, host: str, token: str) -> str:
+    return f"{site_url(host)}/accounts/invite/{token}/"
+
+
+def _current_host() -> str:
+    tenant = getattr(connection, "tenant", None)
+    host = getattr(tenant, "host", None)
+    return str(host) if host and getattr(tenant, "slug", "") else str(settings.BASE_DOMAIN)
+
+
+@transaction.atomic
+def invitation_create(
+    *, email: str, role: str, first_name: str = "", last_name: str = "", middle_name: str = ""
+) -> Invitation:
+    """Record an invitation in the active schema and send it by e-mail after commit."""
+    from accounts.tasks import invitation_send
+    from config.tasks import enqueue_on_commit
+
+    if User.objects.filter(email__iexact=email, is_active=True).exists():
+        raise ValidationError({"email": [_("A user with this e-mail already exists.")]})
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        middle_name=middle_name,
+        expires_at=timezone.now() + settings.INVITATION_TTL,
+    )
+    enqueue_on_commit(invitation_send, invitation_id=invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def invitation_send(*, invitation_id: int) -> bool:
+    """Make the one-time token and mail the link. Idempotent: a sent invitation is not resent.
+
+    Returns True if a letter was sent now."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+    if invitation.sent_at is not None or invitation.accepted_at is not None:
+        return False
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash(token)
+    invitation.sent_at = timezone.now()
+    invitation.expires_at = invitation.sent_at + settings.INVITATION_TTL
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    tenant = getattr(connection, "tenant", None)
+    context = {
+        "invitation": invitation,
+        "link": invitation_url(host=_current_host(), token=token),
+        "organisation": getattr(tenant, "name", "") or settings.REGIONAL_CENTRE_NAME,
+        "days": settings.INVITATION_TTL.days,
+    }
+    subject = _("Invitation to Nastavnik")
+    message = render_to_string("accounts/email/invitation.txt", context)
+    recipient = invitation.email
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=subject, message=message, from_email=None, recipient_list=[recipient]
+        )
+    )
+    return True
+
+
+def invitation_get_valid(*, token: str) -> Invitation | None:
+    invitation = Invitation.objects.filter(token_hash=_hash(token)).exclude(token_hash="").first()
+    if invitation is None or invitation.accepted_at or invitation.expires_at < timezone.now():
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, username: str, password: str) -> User:
+    """Turn a valid invitation into an account. A used, expired or unknown link is refused."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token_hash=_hash(token))
+        .exclude(token_hash="")
+        .first()
+    )
+    if invitation is None or invitation.accepted_at or invitation.expires_at < timezone.now():
+        raise ValidationError({"token": [_("This invitation link is invalid or has expired.")]})
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": [_("Choose a login.")]})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": [_("This login is taken.")]})
+    user = User(
+        username=username,
+        email=invitation.email,
+        role=invitation.role,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        middle_name=invitation.middle_name,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    invitation.accepted_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["accepted_at", "user"])
+    return user
+
+
+def user_create(
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    middle_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    user = User(
+        username=username,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        middle_name=middle_name,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

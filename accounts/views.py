@@ -1,0 +1,143 @@
+"""Account endpoints: who am I, token login, invitations, the invitation acceptance page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_protect
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import Invitation, Role, User
+from config.api.base import INSTITUTION_MANAGERS, TenantViewSet
+
+
+class MeOutput(serializers.ModelSerializer[User]):
+    full_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "middle_name",
+            "full_name",
+            "role",
+        ]
+
+
+class MeView(APIView):
+    """The signed-in user."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeOutput)
+    def get(self, request: Request) -> Response:
+        return Response(MeOutput(request.user).data)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange login and password for an API token (per institution: a token works only on
+    the host that issued it)."""
+
+    throttle_classes = [AnonRateThrottle]
+
+
+class InvitationOutput(serializers.ModelSerializer[Invitation]):
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "first_name",
+            "last_name",
+            "middle_name",
+            "created_at",
+            "sent_at",
+            "expires_at",
+            "accepted_at",
+        ]
+
+
+class InvitationInput(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(
+        choices=[
+            (r.value, r.label)
+            for r in Role
+            if r
+            in (
+                Role.COORDINATOR,
+                Role.CURATOR,
+                Role.DIRECTOR,
+                Role.DEPUTY,
+                Role.MENTOR,
+                Role.MENTEE,
+                Role.PARENT,
+            )
+        ]
+    )
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    middle_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """One-time invitations to join the institution's workspace; the coordinator sends them."""
+
+    read_roles = INSTITUTION_MANAGERS
+    write_roles = INSTITUTION_MANAGERS
+    serializer_class = InvitationOutput
+
+    def scoped_queryset(self) -> QuerySet[Invitation]:
+        return Invitation.objects.order_by("-created_at")
+
+    @extend_schema(request=InvitationInput, responses={201: InvitationOutput})
+    def create(self, request: Request) -> Response:
+        data = InvitationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.invitation_create(**data.validated_data)
+        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+
+
+@csrf_protect
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation link opens: choose a login and password, then you are in."""
+    invitation = services.invitation_get_valid(token=token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            user = services.invitation_accept(
+                token=token,
+                username=request.POST.get("username", ""),
+                password=request.POST.get("password", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            login(request, user, backend="accounts.backends.InstitutionAwareBackend")
+            return redirect("/")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "errors": errors, "username": request.POST.get("username", "")},
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,140 @@
+"""Base API classes: scoping that a view cannot forget.
+
+Every view that returns data names the roles that may use it and builds its queryset in
+``scoped_queryset()``. ``get_queryset()`` is final: the base checks that the request is in the
+schema the view belongs to and hands the queryset to ``scope_for_user()`` for row-level rules,
+so a lookup by id always happens inside the caller's scope and "missing" and "not yours" give
+the same 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from django.db import connection
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django_tenants.utils import get_public_schema_name
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from accounts.models import Role
+
+
+class HasAllowedRole(permissions.BasePermission):
+    """The caller's role is in the view's ``read_roles`` (safe methods) or ``write_roles``."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        roles: Iterable[str]
+        if request.method in permissions.SAFE_METHODS:
+            roles = getattr(view, "read_roles", ())
+        else:
+            roles = getattr(view, "write_roles", ())
+        action = getattr(view, "action", None)
+        action_roles = getattr(view, "action_roles", {})
+        if action in action_roles:
+            roles = action_roles[action]
+        return getattr(user, "role", None) in set(roles)
+
+
+class ScopedAPIMixin:
+    """Shared by tenant and public views. Subclasses set ``schema_scope``."""
+
+    schema_scope: ClassVar[str] = ""
+    read_roles: ClassVar[frozenset[str]] = frozenset()
+    write_roles: ClassVar[frozenset[str]] = frozenset()
+    action_roles: ClassVar[dict[str, frozenset[str]]] = {}
+    permission_classes = [HasAllowedRole]
+    request: Request
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset(); define scoped_queryset() instead "
+                "so that the tenant and role scope cannot be skipped."
+            )
+
+    def check_schema(self) -> None:
+        in_public = connection.schema_name == get_public_schema_name()
+        if (self.schema_scope == "tenant" and in_public) or (
+            self.schema_scope == "public" and not in_public
+        ):
+            raise Http404
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.check_schema()
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def scoped_queryset(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+        """Row-level rules by role; the default lets every allowed role see every row."""
+        return queryset
+
+    def get_queryset(self) -> QuerySet[Any]:
+        self.check_schema()
+        return self.scope_for_user(self.scoped_queryset(), self.request.user)
+
+
+class TenantAPIMixin(ScopedAPIMixin):
+    """For views on an institution's host: the data of the current schema only."""
+
+    schema_scope = "tenant"
+
+
+class PublicAPIMixin(ScopedAPIMixin):
+    """For views of the regional layer on the base domain (public schema)."""
+
+    schema_scope = "public"
+
+
+class TenantViewSet(TenantAPIMixin, viewsets.GenericViewSet):  # type: ignore[misc]
+    pass
+
+
+class TenantModelViewSet(
+    TenantAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class PublicViewSet(PublicAPIMixin, viewsets.GenericViewSet):  # type: ignore[misc]
+    pass
+
+
+class PublicAPIView(PublicAPIMixin, APIView):
+    def scoped_queryset(self) -> QuerySet[Model]:  # pragma: no cover - views without data
+        raise NotImplementedError
+
+
+class TenantAPIView(TenantAPIMixin, APIView):
+    def scoped_queryset(self) -> QuerySet[Model]:  # pragma: no cover - views without data
+        raise NotImplementedError
+
+
+REGIONAL = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
+REGIONAL_ADMIN = frozenset({Role.REGIONAL_ADMIN})
+INSTITUTION_MANAGERS = frozenset({Role.COORDINATOR})
+INSTITUTION_STAFF = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
+EVERY_TENANT_ROLE = frozenset(
+    {
+        Role.COORDINATOR,
+        Role.CURATOR,
+        Role.DIRECTOR,
+        Role.DEPUTY,
+        Role.MENTOR,
+        Role.MENTEE,
+        Role.PARENT,
+    }
+)

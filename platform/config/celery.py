@@ -1,0 +1,26 @@
+"""The Celery app. Every task runs in a known schema: the schema travels in the message headers
+(tenant-schemas-celery), tenant tasks refuse to run in ``public`` and public tasks refuse to run
+inside a tenant."""
+
+from __future__ import annotations
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+from config.tasks import PublicTask
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+app = CeleryApp("nastavnik")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="config.heartbeat", ignore_result=True, base=PublicTask)
+def heartbeat() -> str:
+    """Beat writes a heartbeat so that /healthz can tell the scheduler and a worker are alive."""
+    from config.health import record_heartbeat
+
+    record_heartbeat()
+    return "ok"

@@ -1,0 +1,32 @@
+"""Settings for the test suite: real PostgreSQL and Redis, the test outbox for e-mail."""
+
+import os
+import uuid
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import CACHES, REDIS_URL, REST_FRAMEWORK, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+BASE_DOMAIN = "nastavnik.test"
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", "testserver"]
+
+_redis = REDIS_URL or env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = _redis
+# A queue of our own per test run, so that leftovers of an earlier run are never consumed.
+CELERY_TASK_DEFAULT_QUEUE = f"nastavnik-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+CACHES = {
+    "default": {
+        **CACHES["default"],
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis,
+        "KEY_PREFIX": CELERY_TASK_DEFAULT_QUEUE,
+    }
+}
+TENANT_MULTIPROCESSING_MAX_PROCESSES = 1
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "onboarding": "1000/min"},
+}

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from config.health import health_report
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, broker and Celery worker status; 503 when any of them is down."""
+    report = health_report()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+def unknown_host(request: HttpRequest) -> HttpResponse:
+    """What a host that names no institution gets: a plain 404 page, never a stack trace."""
+    return render(request, "404.html", status=404)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    tenant = getattr(request, "tenant", None)
+    return render(request, "home.html", {"tenant": tenant})

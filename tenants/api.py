@@ -1,0 +1,41 @@
+"""The public interface of the tenants app for other apps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from tenants.models import Institution, InstitutionStatus
+
+
+def institution_allows_login(tenant: Any) -> bool:
+    """Logins work on the public host and on active or archived (read-only) institutions."""
+    if getattr(tenant, "schema_name", None) == get_public_schema_name():
+        return True
+    return getattr(tenant, "status", None) in (InstitutionStatus.ACTIVE, InstitutionStatus.ARCHIVED)
+
+
+def current_institution() -> Institution | None:
+    """The institution whose schema is active, or None in the public schema."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or tenant.schema_name == get_public_schema_name():
+        return None
+    return tenant  # type: ignore[no-any-return]
+
+
+def provisioned_schema_names() -> list[str]:
+    """Schemas of every institution that has one, for fan-out tasks."""
+    with schema_context(get_public_schema_name()):
+        return list(
+            Institution.objects.with_schema().order_by("pk").values_list("schema_name", flat=True)
+        )
+
+
+@contextmanager
+def institution_context(schema_name: str) -> Iterator[None]:
+    with schema_context(schema_name):
+        yield

@@ -1,0 +1,84 @@
+"""Per-institution access rules applied to every request on an institution's host."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+
+from tenants.models import Institution, InstitutionStatus
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Paths that only read or end a session; allowed while an institution is archived.
+ARCHIVE_WRITABLE_PATHS = ("/accounts/login/", "/accounts/logout/", "/api/v1/auth/")
+
+
+class InstitutionTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' host routing, with the regional layer served at BASE_DOMAIN.
+
+    The public schema needs no Institution row: the base domain maps to an unsaved stand-in."""
+
+    def get_tenant(self, domain_model: type, hostname: str) -> Institution:
+        if hostname == settings.BASE_DOMAIN:
+            return Institution(
+                schema_name=get_public_schema_name(),
+                name=settings.REGIONAL_CENTRE_NAME,
+                short_name=settings.REGIONAL_CENTRE_NAME,
+                status=InstitutionStatus.ACTIVE,
+            )
+        return super().get_tenant(domain_model, hostname)  # type: ignore[no-any-return]
+
+
+def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    html = render_to_string(
+        "status_page.html", {"title": title, "message": message}, request=request
+    )
+    return HttpResponse(html, status=status)
+
+
+class InstitutionStatusMiddleware:
+    """Blocks a provisioning or suspended institution entirely and makes an archived one
+    read-only."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.schema_name == get_public_schema_name():
+            return self.get_response(request)
+        status = tenant.status
+        if status in (InstitutionStatus.PROVISIONING, InstitutionStatus.FAILED):
+            connection.set_schema_to_public()
+            return _page(
+                request,
+                503,
+                _("The institution is being set up"),
+                _("Its workspace is not ready yet. Try again in a minute."),
+            )
+        if status == InstitutionStatus.SUSPENDED:
+            connection.set_schema_to_public()
+            return _page(
+                request,
+                403,
+                _("Access is suspended"),
+                _("The regional centre has suspended this institution's access."),
+            )
+        if (
+            status == InstitutionStatus.ARCHIVED
+            and request.method not in SAFE_METHODS
+            and not request.path.startswith(ARCHIVE_WRITABLE_PATHS)
+        ):
+            return _page(
+                request,
+                403,
+                _("The institution is archived"),
+                _("Its data can be viewed but not changed."),
+            )
+        return self.get_response(request)

@@ -1,0 +1,147 @@
+"""Institutions (schools, colleges) are the tenants: each has its own PostgreSQL schema."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Municipality(models.Model):
+    """A municipal district or city district of the region."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    okato = models.CharField(_("OKATO code"), max_length=11, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    COLLEGE = "college", _("College")
+    ADDITIONAL = "additional", _("Additional education")
+
+
+class InstitutionStatus(models.TextChoices):
+    PROVISIONING = "provisioning", _("Provisioning")
+    FAILED = "failed", _("Provisioning failed")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    ARCHIVED = "archived", _("Archived")
+
+
+# Statuses in which the institution's schema exists.
+SCHEMA_STATUSES = (
+    InstitutionStatus.ACTIVE,
+    InstitutionStatus.SUSPENDED,
+    InstitutionStatus.ARCHIVED,
+)
+
+
+class InstitutionQuerySet(models.QuerySet["Institution"]):
+    def with_schema(self) -> InstitutionQuerySet:
+        return self.filter(status__in=SCHEMA_STATUSES)
+
+
+class Institution(TenantMixin):
+    # The schema is created by the provisioning task, not on save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    slug = models.SlugField(_("address"), max_length=40, unique=True)
+    name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="institutions",
+        verbose_name=_("municipality"),
+    )
+    inn = models.CharField(_("INN"), max_length=12, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InstitutionStatus.choices,
+        default=InstitutionStatus.PROVISIONING,
+    )
+    status_reason = models.TextField(_("status reason"), blank=True)
+    # Contact of the first coordinator; the invitation goes there once the schema is ready.
+    coordinator_email = models.EmailField(_("coordinator e-mail"), blank=True)
+    coordinator_name = models.CharField(_("coordinator name"), max_length=300, blank=True)
+    provisioning_attempts = models.PositiveSmallIntegerField(default=0)
+    provisioning_error = models.TextField(blank=True)
+    provisioned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inn"], condition=~models.Q(inn=""), name="institution_inn_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def host(self) -> str:
+        return f"{self.slug}.{settings.BASE_DOMAIN}"
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OnboardingApplication(models.Model):
+    """A school's application to join the platform, approved or rejected by regional staff."""
+
+    name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    inn = models.CharField(_("INN"), max_length=12, blank=True)
+    desired_slug = models.SlugField(_("desired address"), max_length=40)
+    applicant_name = models.CharField(_("applicant"), max_length=300)
+    applicant_email = models.EmailField(_("applicant e-mail"))
+    applicant_phone = models.CharField(_("applicant phone"), max_length=40, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    institution = models.OneToOneField(
+        Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("onboarding application")
+        verbose_name_plural = _("onboarding applications")
+
+    def __str__(self) -> str:
+        return self.short_name

@@ -216,7 +216,21 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery -------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "")
+def _sqla_broker_url() -> str:
+    """Without Redis, Celery uses kombu's SQLAlchemy transport on the platform's own database."""
+    db = DATABASES["default"]
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = db.get("HOST") or ""
+    query = ""
+    if host.startswith("/"):  # a Unix socket directory (the embedded demo server)
+        query, host = f"?host={host}", ""
+    port = f":{db['PORT']}" if db.get("PORT") and host else ""
+    return f"sqla+postgresql+psycopg://{auth}{host}{port}/{db['NAME']}{query}"
+
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or _sqla_broker_url())
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

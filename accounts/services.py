@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, User
+from tenants.api import host_and_name_for_schema
 
 
 def _hash(token: str) -> str:
@@ -28,12 +29,6 @@ def site_url(host: str) -> str:
 
 def invitation_url(*, host: str, token: str) -> str:
     return f"{site_url(host)}/accounts/invite/{token}/"
-
-
-def _current_host() -> str:
-    tenant = getattr(connection, "tenant", None)
-    host = getattr(tenant, "host", None)
-    return str(host) if host and getattr(tenant, "slug", "") else str(settings.BASE_DOMAIN)
 
 
 @transaction.atomic
@@ -71,11 +66,11 @@ def invitation_send(*, invitation_id: int) -> bool:
     invitation.sent_at = timezone.now()
     invitation.expires_at = invitation.sent_at + settings.INVITATION_TTL
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-    tenant = getattr(connection, "tenant", None)
+    host, organisation = host_and_name_for_schema(connection.schema_name)
     context = {
         "invitation": invitation,
-        "link": invitation_url(host=_current_host(), token=token),
-        "organisation": getattr(tenant, "name", "") or settings.REGIONAL_CENTRE_NAME,
+        "link": invitation_url(host=host, token=token),
+        "organisation": organisation,
         "days": settings.INVITATION_TTL.days,
     }
     subject = _("Invitation to Nastavnik")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -25,6 +26,16 @@ def current_institution() -> Institution | None:
     if tenant is None or tenant.schema_name == get_public_schema_name():
         return None
     return tenant  # type: ignore[no-any-return]
+
+
+def host_and_name_for_schema(schema_name: str) -> tuple[str, str]:
+    """The host and the name people know for a schema: an institution's, or the region's."""
+    if schema_name != get_public_schema_name():
+        with schema_context(get_public_schema_name()):
+            institution = Institution.objects.filter(schema_name=schema_name).first()
+        if institution is not None:
+            return institution.host, institution.name
+    return settings.BASE_DOMAIN, settings.REGIONAL_CENTRE_NAME
 
 
 def provisioned_schema_names() -> list[str]:

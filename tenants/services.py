@@ -128,15 +128,17 @@ def _enqueue_provisioning(institution: Institution) -> None:
     enqueue_on_commit(provision_institution, schema_name="public", institution_id=institution.pk)
 
 
-def institution_provision(*, institution_id: int) -> Institution:
+def institution_provision(*, institution_id: int) -> Institution | None:
     """Create the institution's schema by cloning the template, and invite its coordinator.
 
-    Idempotent: an institution that is already provisioned is left as it is. All of it happens
+    Idempotent: an institution that is already provisioned (or gone) is left as it is. All of it happens
     in one transaction, so a failure leaves no schema behind and the call can be retried."""
     schemas.sync_template_schema()
     try:
         with transaction.atomic():
-            institution = Institution.objects.select_for_update().get(pk=institution_id)
+            institution = Institution.objects.select_for_update().filter(pk=institution_id).first()
+            if institution is None:  # deleted before its provisioning ran: nothing to do
+                return None
             if institution.status not in (InstitutionStatus.PROVISIONING, InstitutionStatus.FAILED):
                 return institution
             institution.provisioning_attempts += 1

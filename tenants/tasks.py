@@ -23,7 +23,7 @@ from tenants.models import Institution, InstitutionStatus
 )
 def provision_institution(self: PublicTask, institution_id: int) -> str:
     institution = services.institution_provision(institution_id=institution_id)
-    return str(institution.status)
+    return str(institution.status) if institution else "gone"
 
 
 @shared_task(base=PublicTask, name="tenants.retry_stuck_provisioning")

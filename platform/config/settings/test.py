@@ -30,3 +30,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "onboarding": "1000/min"},
 }
+
+STATIC_ROOT = env.str("STATIC_ROOT", default="/tmp/nastavnik-test-static")  # noqa: S108
+os.makedirs(STATIC_ROOT, exist_ok=True)

@@ -1,0 +1,121 @@
+"""Test fixtures: real PostgreSQL and Redis; institutions created once per test session.
+
+Two institutions (A and B) are provisioned by cloning the template when the test database is
+made, and reused by every test (creating a schema per test costs seconds). Tests run inside a
+transaction that is rolled back, so what a test writes in A or B disappears after it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_context
+from rest_framework.test import APIClient
+
+from accounts.models import Role, User
+from tenants.models import Institution, Municipality
+
+PASSWORD = "Nastavnik-Test-2026!"
+
+
+@dataclass(frozen=True)
+class Tenants:
+    a: Institution
+    b: Institution
+    municipality: Municipality
+
+
+def _provision(slug: str, name: str, municipality: Municipality) -> Institution:
+    from tenants import services
+
+    institution = services.institution_create(
+        name=name,
+        short_name=name,
+        kind="school",
+        municipality_id=municipality.pk,
+        slug=slug,
+        coordinator_email="",
+    )
+    return services.institution_provision(institution_id=institution.pk)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[Tenants]:
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        municipality, _ = Municipality.objects.get_or_create(name="Тестовый муниципалитет")
+        a = _provision("alpha", "Школа Альфа", municipality)
+        b = _provision("beta", "Школа Бета", municipality)
+    yield Tenants(a=a, b=b, municipality=municipality)
+
+
+@pytest.fixture(scope="session")
+def tenants(django_db_setup: Tenants) -> Tenants:
+    return django_db_setup
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def tenant_a(tenants: Tenants, db: None) -> Institution:
+    return tenants.a
+
+
+@pytest.fixture
+def tenant_b(tenants: Tenants, db: None) -> Institution:
+    return tenants.b
+
+
+def make_user(schema_name: str, role: str, username: str | None = None, **extra: Any) -> User:
+    from accounts.api import user_create
+
+    with schema_context(schema_name):
+        return user_create(
+            username=username or f"{role}-{User.objects.count() + 1}",
+            role=role,
+            password=PASSWORD,
+            email=extra.pop("email", f"{role}@example.com"),
+            **extra,
+        )
+
+
+def api_client(host: str, user: User | None = None, schema_name: str | None = None) -> APIClient:
+    """An API client on ``host``, signed in as ``user`` through a real session of that schema."""
+    client = APIClient(HTTP_HOST=host)
+    if user is not None:
+        with schema_context(schema_name or "public"):
+            client.force_login(user, backend="accounts.backends.InstitutionAwareBackend")
+    return client
+
+
+@pytest.fixture
+def user_in() -> Callable[..., User]:
+    return make_user
+
+
+@pytest.fixture
+def client_for() -> Callable[..., APIClient]:
+    def _client(institution: Institution | None, user: User | None = None) -> APIClient:
+        if institution is None:
+            return api_client(settings.BASE_DOMAIN, user, "public")
+        return api_client(institution.host, user, institution.schema_name)
+
+    return _client
+
+
+@pytest.fixture
+def regional_admin(db: None) -> User:
+    return make_user("public", Role.REGIONAL_ADMIN, "regional-admin")
+
+
+@pytest.fixture
+def regional_staff(db: None) -> User:
+    return make_user("public", Role.REGIONAL_STAFF, "regional-staff")

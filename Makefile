@@ -12,8 +12,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# exec: make's SIGTERM reaches the demo itself, which stops its servers cleanly.
 demo: install
-	$(VENV)/bin/nastavnik demo --port $(PORT)
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.dev} \
+		exec $(VENV)/bin/nastavnik demo --port $(PORT)
 
 test: install
 	$(VENV)/bin/pytest

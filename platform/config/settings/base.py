@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import django_stubs_ext
 import environ
@@ -222,10 +223,11 @@ def _sqla_broker_url() -> str:
     user = db.get("USER") or ""
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""
-    host = db.get("HOST") or ""
+    # django-environ puts a socket directory given as ``?host=/dir`` into OPTIONS, not HOST.
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or ""
     query = ""
     if host.startswith("/"):  # a Unix socket directory (the embedded demo server)
-        query, host = f"?host={host}", ""
+        query, host = f"?host={quote(host, safe='/')}", ""
     port = f":{db['PORT']}" if db.get("PORT") and host else ""
     return f"sqla+postgresql+psycopg://{auth}{host}{port}/{db['NAME']}{query}"
 

@@ -1,0 +1,381 @@
+"""The demo region of ``nastavnik demo``: municipalities of Stavropol krai, three institutions
+with their staff and programmes, regional staff and an employer.
+
+Everything here is idempotent: running it again finds what exists, creates what is missing and
+resets the demo passwords, so the logins it prints always work."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from accounts.api import user_create
+from accounts.models import Invitation, Role, User
+from regional.employers.models import Employer
+from schools.programmes.models import MentoringForm, Programme
+from schools.programmes.services import programme_create
+from tenants.models import Institution, InstitutionKind, InstitutionStatus, Municipality
+from tenants.services import institution_create, institution_provision
+
+logger = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "nastavnik-demo-2026"
+DEMO_ACADEMIC_YEAR = 2026
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    role: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    email: str
+    is_staff: bool = False
+    is_superuser: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name} {self.first_name} {self.middle_name}"
+
+
+@dataclass(frozen=True)
+class DemoInstitution:
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    municipality: str
+    inn: str
+    forms: tuple[str, ...]
+    # The first person is the coordinator: the institution's provisioning invites them.
+    people: tuple[DemoPerson, ...]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    host: str  # empty for the regional layer (BASE_DOMAIN)
+    username: str
+    password: str
+    role: str
+    full_name: str
+
+
+@dataclass
+class DemoRegion:
+    institutions: list[Institution] = field(default_factory=list)
+    employer: Employer | None = None
+    logins: list[DemoLogin] = field(default_factory=list)
+
+
+MUNICIPALITIES: tuple[str, ...] = (
+    "город Ставрополь",
+    "город Пятигорск",
+    "город Кисловодск",
+    "Шпаковский муниципальный округ",
+)
+
+REGIONAL_PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson(
+        username="admin",
+        role=Role.REGIONAL_ADMIN,
+        last_name="Белоусова",
+        first_name="Марина",
+        middle_name="Александровна",
+        email="admin@rcn-stavropol.example.org",
+        is_staff=True,
+        is_superuser=True,
+    ),
+    DemoPerson(
+        username="staff",
+        role=Role.REGIONAL_STAFF,
+        last_name="Гончаров",
+        first_name="Алексей",
+        middle_name="Викторович",
+        email="goncharov@rcn-stavropol.example.org",
+    ),
+)
+
+EMPLOYER_NAME = "ООО «СтавропольАгроТех»"
+EMPLOYER_INN = "2635004040"
+EMPLOYER_PERSON = DemoPerson(
+    username="employer",
+    role=Role.EMPLOYER,
+    last_name="Кравченко",
+    first_name="Сергей",
+    middle_name="Петрович",
+    email="kravchenko@agrotech-stav.example.org",
+)
+
+INSTITUTIONS: tuple[DemoInstitution, ...] = (
+    DemoInstitution(
+        slug="school-1",
+        name=(
+            "Муниципальное бюджетное общеобразовательное учреждение "
+            "«Средняя общеобразовательная школа № 1» города Ставрополя"
+        ),
+        short_name="МБОУ СОШ № 1 г. Ставрополя",
+        kind=InstitutionKind.SCHOOL,
+        municipality="город Ставрополь",
+        inn="2634001015",
+        forms=(
+            MentoringForm.PUPIL_PUPIL,
+            MentoringForm.TEACHER_TEACHER,
+            MentoringForm.STUDENT_PUPIL,
+        ),
+        people=(
+            DemoPerson(
+                username="coordinator",
+                role=Role.COORDINATOR,
+                last_name="Коваленко",
+                first_name="Ирина",
+                middle_name="Сергеевна",
+                email="kovalenko@school-1.example.org",
+                is_staff=True,
+                is_superuser=True,
+            ),
+            DemoPerson(
+                username="curator",
+                role=Role.CURATOR,
+                last_name="Дмитриева",
+                first_name="Ольга",
+                middle_name="Викторовна",
+                email="dmitrieva@school-1.example.org",
+            ),
+            DemoPerson(
+                username="director",
+                role=Role.DIRECTOR,
+                last_name="Андреев",
+                first_name="Павел",
+                middle_name="Николаевич",
+                email="andreev@school-1.example.org",
+            ),
+        ),
+    ),
+    DemoInstitution(
+        slug="lyceum-4",
+        name=(
+            "Муниципальное бюджетное общеобразовательное учреждение "
+            "«Лицей № 4» города-курорта Пятигорска"
+        ),
+        short_name="МБОУ Лицей № 4 г. Пятигорска",
+        kind=InstitutionKind.SCHOOL,
+        municipality="город Пятигорск",
+        inn="2632002020",
+        forms=(
+            MentoringForm.PUPIL_PUPIL,
+            MentoringForm.TEACHER_TEACHER,
+            MentoringForm.EMPLOYER_PUPIL,
+        ),
+        people=(
+            DemoPerson(
+                username="coordinator",
+                role=Role.COORDINATOR,
+                last_name="Саркисян",
+                first_name="Анна",
+                middle_name="Робертовна",
+                email="sarkisyan@lyceum-4.example.org",
+                is_staff=True,
+                is_superuser=True,
+            ),
+            DemoPerson(
+                username="curator",
+                role=Role.CURATOR,
+                last_name="Лукьянова",
+                first_name="Татьяна",
+                middle_name="Игоревна",
+                email="lukyanova@lyceum-4.example.org",
+            ),
+            DemoPerson(
+                username="director",
+                role=Role.DIRECTOR,
+                last_name="Жуков",
+                first_name="Михаил",
+                middle_name="Анатольевич",
+                email="zhukov@lyceum-4.example.org",
+            ),
+        ),
+    ),
+    DemoInstitution(
+        slug="college-agro",
+        name=(
+            "Государственное бюджетное профессиональное образовательное учреждение "
+            "«Шпаковский аграрный колледж»"
+        ),
+        short_name="ГБПОУ ШАК",
+        kind=InstitutionKind.COLLEGE,
+        municipality="Шпаковский муниципальный округ",
+        inn="2623003035",
+        forms=(
+            MentoringForm.STUDENT_STUDENT,
+            MentoringForm.TEACHER_STUDENT,
+            MentoringForm.EMPLOYER_STUDENT,
+        ),
+        people=(
+            DemoPerson(
+                username="coordinator",
+                role=Role.COORDINATOR,
+                last_name="Ткаченко",
+                first_name="Елена",
+                middle_name="Владимировна",
+                email="tkachenko@college-agro.example.org",
+                is_staff=True,
+                is_superuser=True,
+            ),
+            DemoPerson(
+                username="curator",
+                role=Role.CURATOR,
+                last_name="Назаров",
+                first_name="Дмитрий",
+                middle_name="Олегович",
+                email="nazarov@college-agro.example.org",
+            ),
+            DemoPerson(
+                username="director",
+                role=Role.DIRECTOR,
+                last_name="Полякова",
+                first_name="Светлана",
+                middle_name="Ивановна",
+                email="polyakova@college-agro.example.org",
+            ),
+        ),
+    ),
+)
+
+PROGRAMME_GOALS = (
+    "Раскрытие личностного, творческого и профессионального потенциала обучающихся и педагогов, "
+    "их поддержка в самоопределении и профессиональной ориентации через наставничество."
+)
+PROGRAMME_RESULTS = (
+    "Не менее 70 % обучающихся от 10 лет вовлечены в программу в роли наставляемых, "
+    "не менее 10 % — в роли наставников; 70 % молодых педагогов имеют наставника."
+)
+
+
+def _demo_user_ensure(*, person: DemoPerson, password: str) -> User:
+    """Create the person in the active schema, or reset the password of the existing account."""
+    user = User.objects.filter(username=person.username).first()
+    if user is None:
+        return user_create(
+            username=person.username,
+            role=person.role,
+            password=password,
+            email=person.email,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            middle_name=person.middle_name,
+            is_staff=person.is_staff,
+            is_superuser=person.is_superuser,
+        )
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    return user
+
+
+def _accept_pending_invitation(*, user: User) -> None:
+    """The coordinator's invitation from provisioning is fulfilled by the demo account."""
+    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).update(
+        accepted_at=timezone.now(), user=user
+    )
+
+
+def demo_municipalities_ensure() -> dict[str, Municipality]:
+    return {name: Municipality.objects.get_or_create(name=name)[0] for name in MUNICIPALITIES}
+
+
+def demo_employer_ensure(*, password: str) -> Employer:
+    with transaction.atomic():
+        employer, _created = Employer.objects.get_or_create(
+            inn=EMPLOYER_INN,
+            defaults={
+                "name": EMPLOYER_NAME,
+                "sector": "Сельское хозяйство и пищевая промышленность",
+                "contact_email": "hr@agrotech-stav.example.org",
+                "contact_phone": "+7 8652 00-00-00",
+            },
+        )
+        employer.full_clean()
+        user = _demo_user_ensure(person=EMPLOYER_PERSON, password=password)
+        employer.members.add(user)
+    return employer
+
+
+def demo_institution_ensure(
+    *, spec: DemoInstitution, municipality: Municipality, password: str
+) -> Institution:
+    """Register and provision the institution (in this process), then fill its schema."""
+    coordinator = spec.people[0]
+    existing = Institution.objects.filter(slug=spec.slug).first()
+    if existing is not None:
+        institution = existing
+    else:
+        institution = institution_create(
+            name=spec.name,
+            short_name=spec.short_name,
+            kind=spec.kind,
+            municipality_id=municipality.pk,
+            slug=spec.slug,
+            inn=spec.inn,
+            coordinator_email=coordinator.email,
+            coordinator_name=coordinator.full_name,
+        )
+    if institution.status in (InstitutionStatus.PROVISIONING, InstitutionStatus.FAILED):
+        provisioned = institution_provision(institution_id=institution.pk)
+        if provisioned is None:  # deleted meanwhile: nothing sensible to fill
+            raise RuntimeError(f"The demo institution {spec.slug} disappeared while provisioning.")
+        institution = provisioned
+    with schema_context(institution.schema_name), transaction.atomic():
+        for person in spec.people:
+            user = _demo_user_ensure(person=person, password=password)
+            if person is coordinator:
+                _accept_pending_invitation(user=user)
+        if not Programme.objects.filter(academic_year=DEMO_ACADEMIC_YEAR).exists():
+            programme_create(
+                academic_year=DEMO_ACADEMIC_YEAR,
+                title=(
+                    f"Программа наставничества {spec.short_name} на "
+                    f"{DEMO_ACADEMIC_YEAR}/{DEMO_ACADEMIC_YEAR + 1} учебный год"
+                ),
+                forms=spec.forms,
+                goals=PROGRAMME_GOALS,
+                planned_results=PROGRAMME_RESULTS,
+            )
+    return institution
+
+
+def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
+    """Create (or complete) the whole demo region. Runs in the public schema."""
+    region = DemoRegion()
+    with schema_context(get_public_schema_name()):
+        municipalities = demo_municipalities_ensure()
+        with transaction.atomic():
+            for person in REGIONAL_PEOPLE:
+                _demo_user_ensure(person=person, password=password)
+                region.logins.append(
+                    DemoLogin("", person.username, password, person.role, person.full_name)
+                )
+        region.employer = demo_employer_ensure(password=password)
+        region.logins.append(
+            DemoLogin(
+                "",
+                EMPLOYER_PERSON.username,
+                password,
+                EMPLOYER_PERSON.role,
+                f"{EMPLOYER_PERSON.full_name} ({region.employer.name})",
+            )
+        )
+        for spec in INSTITUTIONS:
+            institution = demo_institution_ensure(
+                spec=spec, municipality=municipalities[spec.municipality], password=password
+            )
+            region.institutions.append(institution)
+            region.logins.extend(
+                DemoLogin(institution.host, p.username, password, p.role, p.full_name)
+                for p in spec.people
+            )
+    return region

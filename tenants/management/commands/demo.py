@@ -1,0 +1,341 @@
+"""``nastavnik demo``: the whole platform with demo data on one machine.
+
+Without DATABASE_URL an embedded PostgreSQL is started under ``var/pgdata`` and the command
+re-executes itself with DATABASE_URL pointing at its socket (settings read the database from
+the environment once, at start-up). Without REDIS_URL, Celery uses the SQLAlchemy transport
+on the same database and the cache is a database table.
+
+Then it migrates, creates the demo region (idempotent), starts gunicorn and a Celery worker
+with beat, prints the addresses and logins, and waits for Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError, connection
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from config.embedded_pg import (
+    EmbeddedPostgresError,
+    embedded_ensure_database,
+    embedded_start,
+    embedded_stop,
+)
+
+REPO_ROOT = Path(settings.REPO_ROOT)
+PGDATA = REPO_ROOT / "var" / "pgdata"
+DATABASE_NAME = "nastavnik"
+# Set by the first process for the re-executed one: "you own this embedded server, stop it".
+OWNED_PGDATA_ENV = "NASTAVNIK_DEMO_OWNED_PGDATA"
+STARTUP_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def port_is_free(*, port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def port_accepts(*, port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def child_environment(*, port: int) -> dict[str, str]:
+    """The environment of the web server and the worker: same database, links with the port."""
+    env = {k: v for k, v in os.environ.items() if k != OWNED_PGDATA_ENV}
+    roots = [str(REPO_ROOT / "platform"), str(REPO_ROOT)]
+    if env.get("PYTHONPATH"):
+        roots.append(env["PYTHONPATH"])
+    env.update(
+        {
+            "PYTHONPATH": os.pathsep.join(roots),
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "config.settings.dev"
+            ),
+            "SITE_PORT": str(port),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def web_command(*, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--graceful-timeout",
+        "10",
+        "--access-logfile",
+        "-",
+        "--chdir",
+        str(REPO_ROOT),
+    ]
+
+
+def worker_command() -> list[str]:
+    # --beat runs the scheduler inside the worker: one process less for the demo.
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--beat",
+        "--loglevel",
+        "INFO",
+        "--concurrency",
+        "2",
+        "--hostname",
+        "demo@%h",
+    ]
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the platform with demo data: an embedded PostgreSQL unless DATABASE_URL is set, "
+        "migrations, a demo region, gunicorn and a Celery worker."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="web server port (8000)")
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="set up the database and the demo data, print the logins and exit",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        port: int = options["port"]
+        serve = not options["no_serve"]
+        if not 1 <= port <= 65535:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+        if serve and not port_is_free(port=port):
+            raise CommandError(
+                f"Port {port} on 127.0.0.1 is already in use. Stop what uses it or choose "
+                f"another port: nastavnik demo --port 8001 (or make demo PORT=8001)."
+            )
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        if "DATABASE_URL" not in os.environ:
+            self._start_embedded_and_reexec(options)  # does not return
+        owned_pgdata = os.environ.pop(OWNED_PGDATA_ENV, "")
+        try:
+            self._setup(verbosity=options["verbosity"])
+            from tenants.demo import demo_region_ensure
+
+            self.stdout.write("Creating the demo region…")
+            region = demo_region_ensure()
+            if serve:
+                self._serve(port=port, region=region)
+            else:
+                self._print_summary(port=port, region=region, serving=False)
+        except KeyboardInterrupt:
+            self.stdout.write("Interrupted.")
+        finally:
+            if owned_pgdata:
+                connection.close()
+                self.stdout.write("Stopping the embedded PostgreSQL…")
+                try:
+                    embedded_stop(pgdata=Path(owned_pgdata))
+                except EmbeddedPostgresError as exc:
+                    self.stderr.write(str(exc))
+        self.stdout.write("The demo has stopped.")
+
+    # --- database -------------------------------------------------------------------------
+
+    def _start_embedded_and_reexec(self, options: dict[str, Any]) -> None:
+        self.stdout.write(f"No DATABASE_URL: starting the embedded PostgreSQL in {PGDATA}…")
+        try:
+            server = embedded_start(pgdata=PGDATA)
+            embedded_ensure_database(server=server, database=DATABASE_NAME)
+        except EmbeddedPostgresError as exc:
+            raise CommandError(str(exc)) from exc
+        env = dict(os.environ)
+        env["DATABASE_URL"] = server.database_url(database=DATABASE_NAME)
+        env[OWNED_PGDATA_ENV] = str(server.pgdata)
+        argv = [
+            sys.executable,
+            "-c",
+            "from config.cli import main; main()",
+            "demo",
+            "--port",
+            str(options["port"]),
+            "--verbosity",
+            str(options["verbosity"]),
+        ]
+        if options["no_serve"]:
+            argv.append("--no-serve")
+        self.stdout.write(f"DATABASE_URL={env['DATABASE_URL']}")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            os.execve(sys.executable, argv, env)  # noqa: S606 - our own interpreter and argv
+        except OSError as exc:
+            embedded_stop(pgdata=server.pgdata)
+            raise CommandError(f"Cannot re-execute the demo: {exc}") from exc
+
+    def _setup(self, *, verbosity: int) -> None:
+        try:
+            connection.ensure_connection()
+        except OperationalError as exc:
+            raise CommandError(f"Cannot connect to the database {_describe_db()}: {exc}") from exc
+        self.stdout.write(f"Migrating the database {_describe_db()}…")
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        if settings.CACHES["default"]["BACKEND"].endswith(".DatabaseCache"):
+            self.stdout.write(
+                "No REDIS_URL: the cache is a database table, Celery uses the database."
+            )
+            _create_cache_table()
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+
+    # --- processes ------------------------------------------------------------------------
+
+    def _serve(self, *, port: int, region: Any) -> None:
+        stop = threading.Event()
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        env = child_environment(port=port)
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        try:
+            # Own sessions: Ctrl-C reaches this process only, which stops the children in order.
+            children["web"] = _spawn(web_command(port=port), env=env)
+            children["worker"] = _spawn(worker_command(), env=env)
+            self._wait_for_web(port=port, web=children["web"], stop=stop)
+            if stop.is_set():
+                return
+            self._print_summary(port=port, region=region, serving=True)
+            while not stop.wait(0.5):
+                for name, process in children.items():
+                    if process.poll() is not None:
+                        raise CommandError(
+                            f"The {name} process exited with code {process.returncode}; "
+                            "stopping the demo."
+                        )
+        finally:
+            self.stdout.write("Stopping the web server and the worker…")
+            _stop_children(list(children.values()))
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, _raise_interrupt)
+
+    def _wait_for_web(
+        self, *, port: int, web: subprocess.Popen[bytes], stop: threading.Event
+    ) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not stop.is_set():
+            if web.poll() is not None:
+                raise CommandError(
+                    f"The web server exited with code {web.returncode} before it answered "
+                    f"on port {port}."
+                )
+            if port_accepts(port=port):
+                return
+            if time.monotonic() > deadline:
+                raise CommandError(f"The web server did not answer on port {port} in time.")
+            stop.wait(0.2)
+
+    def _print_summary(self, *, port: int, region: Any, serving: bool) -> None:
+        scheme = settings.SITE_SCHEME
+        base = settings.BASE_DOMAIN
+
+        def url(host: str, path: str = "/") -> str:
+            return f"{scheme}://{host or base}:{port}{path}"
+
+        width = max(len(i.short_name) for i in region.institutions)
+        lines = [
+            "",
+            "Nastavnik demo is running." if serving else "The demo data is ready.",
+            "",
+            f"  {'Regional centre':<{width}}  {url('')}",
+            f"  {'API documentation':<{width}}  {url('', '/api/docs/')}",
+            f"  {'Health':<{width}}  {url('', '/healthz')}",
+        ]
+        lines += [f"  {i.short_name:<{width}}  {url(i.host)}" for i in region.institutions]
+        lines += ["", "Logins (sign in at /admin/ or /accounts/login/ of the address shown):"]
+        for login in region.logins:
+            lines.append(
+                f"  {url(login.host, '/admin/'):<42} {login.username:<12} {login.password:<20} "
+                f"{login.role:<15} {login.full_name}"
+            )
+        lines.append("")
+        if serving:
+            lines.append("Press Ctrl-C to stop.")
+        else:
+            lines.append("Run `nastavnik demo` (or `make demo`) to start the servers.")
+        self.stdout.write("\n".join(lines))
+        sys.stdout.flush()
+
+
+def _describe_db() -> str:
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or "local socket"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"{db['NAME']!r} at {host}{port}"
+
+
+def _create_cache_table() -> None:
+    """createcachetable in the public schema. The tenant router hides the cache's pseudo-app
+    from migrations of the public schema, so the table is created through the command's own
+    method rather than through ``call_command``."""
+    from django.core.management.commands.createcachetable import Command as CreateCacheTable
+
+    with schema_context(get_public_schema_name()):
+        command = CreateCacheTable()
+        command.verbosity = 0
+        command.create_table("default", settings.CACHES["default"]["LOCATION"], dry_run=False)
+
+
+def _spawn(argv: Sequence[str], *, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # Fixed argv built here (our interpreter, gunicorn or celery), no shell.
+    return subprocess.Popen(list(argv), cwd=REPO_ROOT, env=env, start_new_session=True)  # noqa: S603
+
+
+def _stop_children(children: Sequence[subprocess.Popen[bytes]]) -> None:
+    for process in children:
+        if process.poll() is None:
+            process.terminate()  # gunicorn: graceful stop; celery: warm shutdown
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for process in children:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -24,8 +24,9 @@ class Role(models.TextChoices):
 
 
 PUBLIC_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER})
-TENANT_ROLES = frozenset(set(Role) - PUBLIC_ROLES)
+TENANT_ROLES = frozenset(Role) - PUBLIC_ROLES
 REGIONAL_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
+INVITABLE_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in TENANT_ROLES]
 INSTITUTION_STAFF_ROLES = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
 
 

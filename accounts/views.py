@@ -20,7 +20,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import Invitation, Role, User
+from accounts.models import INVITABLE_ROLE_CHOICES, Invitation, User
 from config.api.base import INSTITUTION_MANAGERS, TenantViewSet
 
 
@@ -47,7 +47,7 @@ class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeOutput)
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(MeOutput(request.user).data)
 
 
@@ -77,22 +77,7 @@ class InvitationOutput(serializers.ModelSerializer[Invitation]):
 
 class InvitationInput(serializers.Serializer[Any]):
     email = serializers.EmailField()
-    role = serializers.ChoiceField(
-        choices=[
-            (r.value, r.label)
-            for r in Role
-            if r
-            in (
-                Role.COORDINATOR,
-                Role.CURATOR,
-                Role.DIRECTOR,
-                Role.DEPUTY,
-                Role.MENTOR,
-                Role.MENTEE,
-                Role.PARENT,
-            )
-        ]
-    )
+    role = serializers.ChoiceField(choices=INVITABLE_ROLE_CHOICES)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     middle_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
@@ -109,7 +94,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return Invitation.objects.order_by("-created_at")
 
     @extend_schema(request=InvitationInput, responses={201: InvitationOutput})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = services.invitation_create(**data.validated_data)

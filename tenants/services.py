@@ -131,8 +131,8 @@ def _enqueue_provisioning(institution: Institution) -> None:
 def institution_provision(*, institution_id: int) -> Institution | None:
     """Create the institution's schema by cloning the template, and invite its coordinator.
 
-    Idempotent: an institution that is already provisioned (or gone) is left as it is. All of it happens
-    in one transaction, so a failure leaves no schema behind and the call can be retried."""
+    Idempotent: an institution that is already provisioned (or gone) is left as it is. All of
+    it happens in one transaction, so a failure leaves no schema behind and can be retried."""
     schemas.sync_template_schema()
     try:
         with transaction.atomic():

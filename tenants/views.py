@@ -88,7 +88,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         return selectors.institution_list()
 
     @extend_schema(request=InstitutionInput, responses={201: InstitutionOutput})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InstitutionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -106,22 +106,22 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
 
     @extend_schema(request=StatusChangeInput, responses=InstitutionOutput)
     @action(detail=True, methods=["post"])
-    def suspend(self, request: Request, pk: str) -> Response:
+    def suspend(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._set_status(request, InstitutionStatus.SUSPENDED)
 
     @extend_schema(request=StatusChangeInput, responses=InstitutionOutput)
     @action(detail=True, methods=["post"])
-    def archive(self, request: Request, pk: str) -> Response:
+    def archive(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._set_status(request, InstitutionStatus.ARCHIVED)
 
     @extend_schema(request=StatusChangeInput, responses=InstitutionOutput)
     @action(detail=True, methods=["post"])
-    def activate(self, request: Request, pk: str) -> Response:
+    def activate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._set_status(request, InstitutionStatus.ACTIVE)
 
     @extend_schema(request=None, responses=InstitutionOutput)
     @action(detail=True, methods=["post"])
-    def retry(self, request: Request, pk: str) -> Response:
+    def retry(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         institution = services.institution_retry_provisioning(institution=self.get_object())
         return Response(InstitutionOutput(institution).data, status=status.HTTP_202_ACCEPTED)
 
@@ -215,7 +215,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         return selectors.application_list()
 
     @extend_schema(request=ApplicationInput, responses={201: ApplicationSubmitted})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ApplicationInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -227,7 +227,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
 
     @extend_schema(request=ApproveInput, responses=ApplicationOutput)
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str) -> Response:
+    def approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ApproveInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_approve(
@@ -237,7 +237,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
 
     @extend_schema(request=RejectInput, responses=ApplicationOutput)
     @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: str) -> Response:
+    def reject(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = RejectInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_reject(

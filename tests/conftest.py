@@ -44,13 +44,22 @@ def _provision(slug: str, name: str, municipality: Municipality) -> Institution:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[Tenants]:
+def django_db_setup(django_test_environment: None, django_db_blocker: Any) -> Iterator[Tenants]:
+    """The test database, always (also for tests that commit and use no ``db`` fixture),
+    with institutions A and B provisioned once."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
         connection.set_schema_to_public()
         municipality, _ = Municipality.objects.get_or_create(name="Тестовый муниципалитет")
         a = _provision("alpha", "Школа Альфа", municipality)
         b = _provision("beta", "Школа Бета", municipality)
     yield Tenants(a=a, b=b, municipality=municipality)
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        teardown_databases(db_cfg, verbosity=0)
 
 
 @pytest.fixture(scope="session")

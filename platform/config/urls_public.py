@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from config.admin_sites import public_site
 from config.urls_common import common_urlpatterns
 from tenants.views import ApplicationViewSet, InstitutionViewSet, MunicipalityViewSet
 
@@ -13,5 +14,6 @@ router.register("onboarding/applications", ApplicationViewSet, basename="applica
 
 urlpatterns = [
     *common_urlpatterns,
+    path("admin/", public_site().urls),
     path("api/v1/", include(router.urls)),
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.views import InvitationViewSet
+from config.admin_sites import tenant_site
 from config.urls_common import common_urlpatterns
 from schools.programmes.views import ProgrammeViewSet
 
@@ -13,5 +14,6 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 
 urlpatterns = [
     *common_urlpatterns,
+    path("admin/", tenant_site().urls),
     path("api/v1/", include(router.urls)),
 ]

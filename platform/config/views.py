@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from config.health import health_report
 
@@ -22,3 +28,13 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     tenant = getattr(request, "tenant", None)
     return render(request, "home.html", {"tenant": tenant})
+
+
+@extend_schema(exclude=True)
+class HostSchemaView(SpectacularAPIView):
+    """The OpenAPI schema of the host asked: the regional API on the base domain, the
+    institution API on an institution's host (each host has its own URLconf)."""
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.urlconf = getattr(request, "urlconf", None)
+        return super().get(request, *args, **kwargs)  # type: ignore[no-any-return]

@@ -78,6 +78,8 @@ class ScopedAPIMixin:
         return queryset
 
     def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI generation: no request scope
+            return self.scoped_queryset().none()
         self.check_schema()
         return self.scope_for_user(self.scoped_queryset(), self.request.user)
 

@@ -210,11 +210,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.models.Role",
+        "InvitableRoleEnum": "accounts.models.INVITABLE_ROLE_CHOICES",
+    },
     # Served from our own static files: schools' networks filter CDNs.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
 
 # --- Celery -------------------------------------------------------------------------------------
 def _sqla_broker_url() -> str:
@@ -242,16 +247,19 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler:TenantAwareScheduler"
+HEALTH_WORKER_PING_TIMEOUT = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
+CELERY_BEAT_SCHEDULER = "config.beat:PlatformScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {
         "task": "config.heartbeat",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
+        "tenant_schemas": ["public"],
     },
     "retry-stuck-provisioning": {
         "task": "tenants.retry_stuck_provisioning",
         "schedule": crontab(minute="*/10"),
+        "tenant_schemas": ["public"],
     },
 }
 

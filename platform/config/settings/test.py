@@ -4,7 +4,7 @@ import os
 import uuid
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, REDIS_URL, REST_FRAMEWORK, env
+from config.settings.base import CACHES, DATABASES, REDIS_URL, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"
@@ -26,6 +26,8 @@ CACHES = {
     }
 }
 TENANT_MULTIPROCESSING_MAX_PROCESSES = 1
+# Parallel runs on one machine (e.g. two checkouts) can name their own test database.
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_nastavnik")}
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "onboarding": "1000/min"},
@@ -33,3 +35,4 @@ REST_FRAMEWORK = {
 
 STATIC_ROOT = env.str("STATIC_ROOT", default="/tmp/nastavnik-test-static")  # noqa: S108
 os.makedirs(STATIC_ROOT, exist_ok=True)
+HEALTH_WORKER_PING_TIMEOUT = 0.3

@@ -1,0 +1,353 @@
+"""Isolation is sacred: a user of institution A never sees or changes institution B's data.
+
+The test walks EVERY route of the institution URLconf and the regional URLconf. A route that is
+not described below fails the test, so every new endpoint must join it:
+
+* with A's credentials (session cookie and API token) on B's host, no route answers 2xx with
+  B's data, and no write succeeds;
+* on A's own host, B's object ids (which do not exist in A) give 404 (or the admin's
+  "does not exist" redirect) — the same answer as for any missing object;
+* A's credentials mean nothing on the regional host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_tenants.utils import schema_context
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import Invitation, Role, User
+from schools.programmes.models import Programme
+from tests.conftest import PASSWORD, make_user
+
+MARKER = "СЕКРЕТ-Б-7f3a"
+METHODS = ("get", "post", "put", "patch", "delete")
+
+# Routes anyone may open (they show no institution data); with B's ids they still show none.
+OPEN_ROUTES = {
+    "home",
+    "healthz",
+    "login",
+    "logout",
+    "set_language",
+    "api-schema",
+    "api-docs",
+    "api-token",
+    "invitation-accept",
+    "api-root",
+    "municipality-list",
+    "municipality-detail",
+    "application-list",  # POST: anyone may apply to join; GET needs a regional role
+}
+ADMIN_OPEN_VIEWS = {"login", "logout", "jsi18n"}
+# Tenant API routes: path parameters are filled with objects of B; A's ids never match them.
+TENANT_API_ROUTES = {
+    "programme-list": None,
+    "programme-detail": "programmes.programme",
+    "invitation-list": None,
+    "invitation-detail": "accounts.invitation",
+    "api-me": None,
+}
+PUBLIC_API_ROUTES: dict[str, str | None] = {
+    "institution-list": None,
+    "institution-detail": "tenants.institution",
+    "institution-suspend": "tenants.institution",
+    "institution-archive": "tenants.institution",
+    "institution-activate": "tenants.institution",
+    "institution-retry": "tenants.institution",
+    "application-detail": "tenants.onboardingapplication",
+    "application-approve": "tenants.onboardingapplication",
+    "application-reject": "tenants.onboardingapplication",
+    "api-me": None,
+}
+
+
+@dataclass
+class Route:
+    name: str
+    pattern: str
+    params: list[str]
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            params = list(entry.pattern.regex.groupindex)
+            outer = list(resolver.pattern.regex.groupindex) if hasattr(resolver, "pattern") else []
+            yield Route(f"{namespace}{entry.name}", prefix + str(entry.pattern), outer + params)
+
+
+def _bump_sequence(model: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), 1000000 + (random()*1000)::int)",
+            [model._meta.db_table],
+        )
+
+
+@dataclass
+class ObjectsOfB:
+    ids: dict[str, str]
+    user: User
+
+
+def make_objects_of_b(schema_name: str) -> ObjectsOfB:
+    """Objects in B whose ids are far above anything A has, each carrying the marker."""
+    from django.contrib.auth.models import Group
+
+    from accounts.services import invitation_send
+
+    ids: dict[str, str] = {}
+    with schema_context(schema_name):
+        for model in (Programme, User, Invitation, Group):
+            _bump_sequence(model)
+        user = User.objects.create_user(
+            username="b-user",
+            password=PASSWORD,
+            role=Role.COORDINATOR,
+            last_name=MARKER,
+            is_staff=True,
+            is_superuser=True,
+        )
+        programme = Programme.objects.create(academic_year=2031, title=MARKER)
+        invitation = Invitation.objects.create(
+            email="secret-b@beta.ru",
+            role=Role.MENTOR,
+            first_name=MARKER,
+            expires_at="2099-01-01T00:00:00Z",
+        )
+        invitation_send(invitation_id=invitation.pk)
+        group = Group.objects.create(name=MARKER)
+        token = Token.objects.create(user=user)
+        ids = {
+            "programmes.programme": str(programme.pk),
+            "accounts.user": str(user.pk),
+            "accounts.invitation": str(invitation.pk),
+            "auth.group": str(group.pk),
+            "authtoken.tokenproxy": str(user.pk),
+            "authtoken.token": token.key,
+        }
+    return ObjectsOfB(ids=ids, user=user)
+
+
+def is_open(route_name: str) -> bool:
+    if is_admin(route_name):
+        return route_name.split(":", 1)[1] in ADMIN_OPEN_VIEWS
+    return route_name in OPEN_ROUTES
+
+
+def is_admin(route_name: str) -> bool:
+    return route_name.split(":", 1)[0] in ("tenant_admin", "public_admin") and ":" in route_name
+
+
+def admin_model_label(route_name: str) -> str | None:
+    """admin:programmes_programme_change -> programmes.programme"""
+    from django.apps import apps
+
+    short = route_name.split(":", 1)[1]
+    if short == "view_on_site":
+        return "programmes.programme"
+    for model in apps.get_models():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if short.startswith(prefix):
+            return f"{model._meta.app_label}.{model._meta.model_name}"
+    return None
+
+
+PARAM_RE = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+OBJECT_PARAMS = ("pk", "object_id", "id")
+
+
+def fill(route: Route, ids: dict[str, str], *, label: str | None) -> str:
+    """The route's path with its parameters filled; object ids are those of ``label``."""
+    values: dict[str, str] = {
+        "format": "json",
+        "app_label": "programmes",
+        "token": "x" * 43,
+        "url": "nothing/here/",
+    }
+    for param in route.params:
+        if param in OBJECT_PARAMS:
+            assert label is not None, f"{route.name}: cannot tell which model its id refers to"
+            value = ids[label] if isinstance(ids, defaultdict) else ids.get(label)
+            assert value, f"route {route.name}: add an object of B for {label}"
+            values[param] = value
+        elif param == "content_type_id":
+            from django.contrib.contenttypes.models import ContentType
+
+            values[param] = str(ContentType.objects.get_for_model(Programme).pk)
+    path = PARAM_RE.sub(lambda m: values.get(m.group(1) or m.group(2), "1"), route.pattern)
+    path = path.replace("^", "").replace("$", "").replace("\\.", ".").replace("/?", "/")
+    return "/" + path.lstrip("/")
+
+
+def label_for(route: Route, table: dict[str, str | None]) -> str | None:
+    if is_admin(route.name):
+        from django.apps import apps
+
+        parts = route.pattern.split("/")
+        if len(parts) > 3:
+            try:
+                model = apps.get_model(parts[1], parts[2])
+            except (LookupError, ValueError):
+                model = None
+            if model is not None:
+                return f"{model._meta.app_label}.{model._meta.model_name}"
+        return admin_model_label(route.name)
+    return table.get(route.name)
+
+
+def assert_route_known(route: Route, known: set[str]) -> None:
+    if is_admin(route.name):
+        return
+    assert route.name in known, (
+        f"Route {route.name!r} ({route.pattern}) is not covered by the cross-tenant test: "
+        "add it to OPEN_ROUTES, TENANT_API_ROUTES or PUBLIC_API_ROUTES with its objects."
+    )
+
+
+def request(client: APIClient, method: str, path: str) -> Any:
+    return getattr(client, method)(path, {}, format="json")
+
+
+@pytest.fixture
+def setup(tenants, db):  # type: ignore[no-untyped-def]
+    a, b = tenants.a, tenants.b
+    a_user = make_user(a.schema_name, Role.COORDINATOR, "a-coord", is_staff=True, is_superuser=True)
+    with schema_context(a.schema_name):
+        Programme.objects.create(academic_year=2030, title="Программа А")
+        a_token = Token.objects.create(user=a_user).key
+    objects = make_objects_of_b(b.schema_name)
+    connection.set_schema_to_public()
+    return a, b, a_user, a_token, objects
+
+
+def clients_with_a_credentials(
+    host: str, a_user: User, a_schema: str, token: str
+) -> list[APIClient]:
+    session = APIClient(HTTP_HOST=host)
+    with schema_context(a_schema):
+        session.force_login(a_user, backend="accounts.backends.InstitutionAwareBackend")
+    token_client = APIClient(HTTP_HOST=host)
+    token_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return [session, token_client]
+
+
+def test_every_tenant_route_refuses_a_users_of_institution_a_on_b(setup):
+    a, b, a_user, a_token, objects = setup
+    routes = list(walk(get_resolver("config.urls_tenant")))
+    known = OPEN_ROUTES | set(TENANT_API_ROUTES)
+    checked = 0
+    for route in routes:
+        assert_route_known(route, known)
+        label = label_for(route, TENANT_API_ROUTES)
+        path = fill(route, objects.ids, label=label)
+        for client in clients_with_a_credentials(b.host, a_user, a.schema_name, a_token):
+            for method in METHODS:
+                response = request(client, method, path)
+                body = response.content.decode(errors="replace")
+                assert MARKER not in body, f"{method.upper()} {path} on B leaked B's data"
+                if not is_open(route.name):
+                    assert response.status_code not in range(200, 300), (
+                        f"{method.upper()} {path} on B's host answered {response.status_code} "
+                        "to a user of A"
+                    )
+                checked += 1
+    assert checked > 100
+
+
+def test_ids_of_b_on_a_host_are_not_found(setup):
+    a, _b, a_user, _a_token, objects = setup
+    client = APIClient(HTTP_HOST=a.host)
+    with schema_context(a.schema_name):
+        client.force_login(a_user, backend="accounts.backends.InstitutionAwareBackend")
+    for route in walk(get_resolver("config.urls_tenant")):
+        if not any(p in OBJECT_PARAMS for p in route.params):
+            continue
+        label = label_for(route, TENANT_API_ROUTES)
+        path = fill(route, objects.ids, label=label)
+        for method in METHODS:
+            response = request(client, method, path)
+            body = response.content.decode(errors="replace")
+            assert MARKER not in body, f"{method.upper()} {path} on A showed B's data"
+            if is_admin(route.name):
+                assert response.status_code in (302, 404, 405), (path, response.status_code)
+            else:
+                assert response.status_code in (404, 405), (
+                    f"{method.upper()} {path}: {response.status_code}, want 404"
+                )
+
+
+def test_b_invitation_link_does_not_open_on_a(setup):
+    a, b, *_ = setup
+    token = "b-invitation-token-for-isolation-test-000000"
+    with schema_context(b.schema_name):
+        Invitation.objects.create(
+            email="inv-b@beta.ru",
+            role=Role.MENTOR,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            sent_at="2026-01-01T00:00:00Z",
+            expires_at="2099-01-01T00:00:00Z",
+        )
+    assert APIClient(HTTP_HOST=b.host).get(f"/accounts/invite/{token}/").status_code == 200
+    for host in (a.host, "nastavnik.test"):
+        response = APIClient(HTTP_HOST=host).get(f"/accounts/invite/{token}/")
+        assert response.status_code == 404
+        response = APIClient(HTTP_HOST=host).post(
+            f"/accounts/invite/{token}/", {"username": "intruder", "password": "Str0ng-Pass!"}
+        )
+        assert response.status_code == 404
+    with schema_context(a.schema_name):
+        assert not User.objects.filter(username="intruder").exists()
+
+
+def test_every_regional_route_refuses_institution_users(setup):
+    a, b, a_user, a_token, _objects = setup
+    from tenants.models import Institution, OnboardingApplication
+
+    application = OnboardingApplication.objects.create(
+        name=MARKER,
+        short_name=MARKER,
+        kind="school",
+        municipality=b.municipality,
+        desired_slug="isolation-x",
+        applicant_name=MARKER,
+        applicant_email="x@x.ru",
+    )
+    # Public models get the ids of real rows: B itself, a pending application, else "1".
+    ids = defaultdict(
+        lambda: "1",
+        {
+            "tenants.institution": str(b.pk),
+            "tenants.onboardingapplication": str(application.pk),
+        },
+    )
+    for route in walk(get_resolver("config.urls_public")):
+        assert_route_known(route, OPEN_ROUTES | set(PUBLIC_API_ROUTES))
+        label = label_for(route, PUBLIC_API_ROUTES) or "none"
+        path = fill(route, ids, label=label)
+        for client in clients_with_a_credentials("nastavnik.test", a_user, a.schema_name, a_token):
+            for method in METHODS:
+                response = request(client, method, path)
+                if is_open(route.name):
+                    continue
+                assert response.status_code not in range(200, 300), (
+                    f"{method.upper()} {path} on the regional host answered "
+                    f"{response.status_code} to a user of an institution"
+                )
+                assert MARKER not in response.content.decode(errors="replace")
+    assert Institution.objects.filter(pk=b.pk, status="active").exists()
+    assert OnboardingApplication.objects.get(pk=application.pk).status == "pending"

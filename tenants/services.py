@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,8 +165,12 @@ def institution_provision(*, institution_id: int) -> Institution | None:
             return institution
     except Exception as exc:
         logger.exception("Provisioning of institution %s failed", institution_id)
-        Institution.objects.filter(pk=institution_id, status=InstitutionStatus.PROVISIONING).update(
+        Institution.objects.filter(
+            pk=institution_id,
+            status__in=(InstitutionStatus.PROVISIONING, InstitutionStatus.FAILED),
+        ).update(
             status=InstitutionStatus.FAILED,
+            provisioning_attempts=F("provisioning_attempts") + 1,
             provisioning_error=f"{exc.__class__.__name__}: {exc}"[:2000],
         )
         raise

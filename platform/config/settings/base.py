@@ -77,7 +77,8 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MIGRATION_PROCESSES", default=2)
 TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_MIGRATION_PROCESSES", default=2)
 TENANT_LIMIT_SET_CALLS = True
-TENANT_MIGRATION_EXECUTOR = env.str("TENANT_MIGRATION_EXECUTOR", default="standard")
+# migrate_schemas runs institutions in parallel processes (django-tenants' multiprocessing).
+TENANT_MIGRATION_EXECUTOR = env.str("TENANT_MIGRATION_EXECUTOR", default="multiprocessing")
 DEFAULT_NOT_FOUND_TENANT_VIEW = "config.views.unknown_host"
 
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]

@@ -26,6 +26,7 @@ CACHES = {
     }
 }
 TENANT_MULTIPROCESSING_MAX_PROCESSES = 1
+TENANT_MIGRATION_EXECUTOR = "standard"
 # Parallel runs on one machine (e.g. two checkouts) can name their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_nastavnik")}
 REST_FRAMEWORK = {

@@ -1,16 +1,20 @@
 """The regional layer and the employer portal, at BASE_DOMAIN (public schema)."""
 
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from rest_framework.routers import DefaultRouter
 
 from config.admin_sites import public_site
 from config.urls_common import common_urlpatterns
-from tenants.views import ApplicationViewSet, InstitutionViewSet, MunicipalityViewSet
+
+# Each public app registers its API routes in its own ``routes.register(router)``.
+PUBLIC_ROUTE_MODULES = [
+    "tenants.routes",
+]
 
 router = DefaultRouter()
-router.register("institutions", InstitutionViewSet, basename="institution")
-router.register("municipalities", MunicipalityViewSet, basename="municipality")
-router.register("onboarding/applications", ApplicationViewSet, basename="application")
+for module in PUBLIC_ROUTE_MODULES:
+    import_string(f"{module}.register")(router)
 
 urlpatterns = [
     *common_urlpatterns,

@@ -1,16 +1,21 @@
 """An institution's workspace, at <slug>.BASE_DOMAIN (the institution's own schema)."""
 
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from rest_framework.routers import DefaultRouter
 
-from accounts.views import InvitationViewSet
 from config.admin_sites import tenant_site
 from config.urls_common import common_urlpatterns
-from schools.programmes.views import ProgrammeViewSet
+
+# Each tenant app registers its API routes in its own ``routes.register(router)``.
+TENANT_ROUTE_MODULES = [
+    "accounts.routes",
+    "schools.programmes.routes",
+]
 
 router = DefaultRouter()
-router.register("invitations", InvitationViewSet, basename="invitation")
-router.register("programmes", ProgrammeViewSet, basename="programme")
+for module in TENANT_ROUTE_MODULES:
+    import_string(f"{module}.register")(router)
 
 urlpatterns = [
     *common_urlpatterns,

@@ -55,7 +55,10 @@ TENANT_APPS = [
     "django.contrib.admin",
     "rest_framework.authtoken",
     "accounts",
+    "schools.audit",
     "schools.programmes",
+    "schools.participants",
+    "schools.imports",
 ]
 # Apps that must exist in both the public schema and every tenant schema.
 DUAL_APPS = [

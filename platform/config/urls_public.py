@@ -10,6 +10,8 @@ from config.urls_common import common_urlpatterns
 # Each public app registers its API routes in its own ``routes.register(router)``.
 PUBLIC_ROUTE_MODULES = [
     "tenants.routes",
+    "regional.employers.routes",
+    "regional.questionnaires.routes",
 ]
 
 router = DefaultRouter()

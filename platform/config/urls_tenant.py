@@ -11,6 +11,9 @@ from config.urls_common import common_urlpatterns
 TENANT_ROUTE_MODULES = [
     "accounts.routes",
     "schools.programmes.routes",
+    "schools.participants.routes",
+    "schools.imports.routes",
+    "regional.employers.tenant_routes",  # the employer mentor catalogue, seen from a school
 ]
 
 router = DefaultRouter()

@@ -34,6 +34,7 @@ SHARED_APPS = [
     "tenants",  # before django_tenants: its migrate/migrate_schemas commands take precedence
     "django_tenants",
     "regional.employers",
+    "regional.questionnaires",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

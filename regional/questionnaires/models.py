@@ -1,0 +1,1 @@
+"""Regional questionnaire templates (public schema)."""

@@ -5,7 +5,7 @@ from accounts.models import Invitation, User
 
 
 @admin.register(User)
-class NastavnikUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class NastavnikUserAdmin(UserAdmin):
     list_display = ["username", "last_name", "first_name", "email", "role", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = (*(UserAdmin.fieldsets or ()), ("Nastavnik", {"fields": ("middle_name", "role")}))

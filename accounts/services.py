@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, User
+from config.db import tenant_connection
 from tenants.api import host_and_name_for_schema
 
 
@@ -66,7 +67,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     invitation.sent_at = timezone.now()
     invitation.expires_at = invitation.sent_at + settings.INVITATION_TTL
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-    host, organisation = host_and_name_for_schema(connection.schema_name)
+    host, organisation = host_and_name_for_schema(tenant_connection().schema_name)
     context = {
         "invitation": invitation,
         "link": invitation_url(host=host, token=token),

@@ -25,7 +25,7 @@ def current_institution() -> Institution | None:
     tenant = getattr(connection, "tenant", None)
     if tenant is None or tenant.schema_name == get_public_schema_name():
         return None
-    return tenant  # type: ignore[no-any-return]
+    return tenant
 
 
 def host_and_name_for_schema(schema_name: str) -> tuple[str, str]:

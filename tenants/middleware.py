@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
+from config.db import tenant_connection
 from tenants.models import Institution, InstitutionStatus
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,7 +32,7 @@ class InstitutionTenantMiddleware(TenantMainMiddleware):
                 short_name=settings.REGIONAL_CENTRE_NAME,
                 status=InstitutionStatus.ACTIVE,
             )
-        return super().get_tenant(domain_model, hostname)  # type: ignore[no-any-return]
+        return super().get_tenant(domain_model, hostname)
 
 
 def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -55,7 +55,7 @@ class InstitutionStatusMiddleware:
             return self.get_response(request)
         status = tenant.status
         if status in (InstitutionStatus.PROVISIONING, InstitutionStatus.FAILED):
-            connection.set_schema_to_public()
+            tenant_connection().set_schema_to_public()
             return _page(
                 request,
                 503,
@@ -63,7 +63,7 @@ class InstitutionStatusMiddleware:
                 _("Its workspace is not ready yet. Try again in a minute."),
             )
         if status == InstitutionStatus.SUSPENDED:
-            connection.set_schema_to_public()
+            tenant_connection().set_schema_to_public()
             return _page(
                 request,
                 403,

@@ -13,6 +13,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
+from config.db import tenant_connection
+
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = frozenset(
     {
@@ -115,7 +117,7 @@ def sync_template_schema(*, verbosity: int = 0) -> bool:
         )
         return True
     finally:
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [TEMPLATE_LOCK_ID])
 
@@ -131,9 +133,9 @@ def clone_from_template(schema_name: str) -> None:
     Runs in the caller's transaction: if anything later fails, no half-made schema remains."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("clone_from_template must run inside transaction.atomic()")
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     CloneSchema().clone_schema(template_schema_name(), schema_name, "DATA")
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
 
 
 def migrate_from_zero(schema_name: str) -> None:
@@ -148,7 +150,7 @@ def migrate_from_zero(schema_name: str) -> None:
         verbosity=0,
         executor="standard",
     )
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
 
 
 def drop_schema(schema_name: str) -> None:

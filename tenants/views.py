@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -22,6 +23,9 @@ from tenants.models import (
     Municipality,
     OnboardingApplication,
 )
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
@@ -200,16 +204,16 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
     serializer_class = ApplicationOutput
     filterset_fields = ["status"]
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         if self.action == "create":
             return [AllowAny()]
-        return super().get_permissions()  # type: ignore[no-any-return]
+        return super().get_permissions()
 
     def get_throttles(self) -> list[Any]:
         if self.action == "create":
             self.throttle_scope = "onboarding"
             return [ScopedRateThrottle()]
-        return super().get_throttles()  # type: ignore[no-any-return]
+        return super().get_throttles()
 
     def scoped_queryset(self) -> QuerySet[OnboardingApplication]:
         return selectors.application_list()

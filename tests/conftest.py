@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
+from config.db import tenant_connection
 from tenants.models import Institution, Municipality
 
 PASSWORD = "Nastavnik-Test-2026!"
@@ -40,7 +41,10 @@ def _provision(slug: str, name: str, municipality: Municipality) -> Institution:
         slug=slug,
         coordinator_email="",
     )
-    return services.institution_provision(institution_id=institution.pk)
+    provisioned = services.institution_provision(institution_id=institution.pk)
+    if provisioned is None:
+        raise RuntimeError(f"Test institution {slug!r} vanished before it was provisioned")
+    return provisioned
 
 
 @pytest.fixture(scope="session")
@@ -50,15 +54,19 @@ def django_db_setup(django_test_environment: None, django_db_blocker: Any) -> It
     from django.test.utils import setup_databases, teardown_databases
 
     with django_db_blocker.unblock():
-        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        db_cfg = setup_databases(
+            verbosity=0,
+            interactive=False,
+            aliases={"default"},  # type: ignore[arg-type]  # a set works: Django only tests `in`
+        )
         assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
         municipality, _ = Municipality.objects.get_or_create(name="Тестовый муниципалитет")
         a = _provision("alpha", "Школа Альфа", municipality)
         b = _provision("beta", "Школа Бета", municipality)
     yield Tenants(a=a, b=b, municipality=municipality)
     with django_db_blocker.unblock():
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
         teardown_databases(db_cfg, verbosity=0)
 
 
@@ -70,7 +78,7 @@ def tenants(django_db_setup: Tenants) -> Tenants:
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests() -> Iterator[None]:
     yield
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
 
 
 @pytest.fixture

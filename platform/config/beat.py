@@ -26,6 +26,8 @@ class PlatformScheduler(TenantAwareScheduler):
         return Institution.objects.with_schema()
 
     def apply_entry(self, entry: ScheduleEntry, producer: Any = None) -> None:
+        if entry.options is None:  # the stubs allow None; ScheduleEntry always sets a dict
+            entry.options = {}
         headers = entry.options.setdefault("headers", {})
         if headers.get("_schema_name") == get_public_schema_name():
             with schema_context(get_public_schema_name()):

@@ -21,7 +21,7 @@ def record_heartbeat() -> None:
 
 def last_heartbeat() -> float | None:
     with schema_context(get_public_schema_name()):
-        return cache.get(HEARTBEAT_KEY)  # type: ignore[no-any-return]
+        return cache.get(HEARTBEAT_KEY)
 
 
 def check_database() -> dict[str, Any]:
@@ -76,7 +76,7 @@ def check_workers(timeout: float | None = None) -> dict[str, Any]:
 
 
 def health_report() -> dict[str, Any]:
-    report = {
+    report: dict[str, Any] = {
         "database": check_database(),
         "broker": check_broker(),
         "workers": check_workers(),

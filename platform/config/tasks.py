@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name
 from tenant_schemas_celery.task import TenantTask
+
+from config.db import tenant_connection
 
 
 class MissingTenantSchema(RuntimeError):
@@ -21,7 +23,7 @@ class TenantScopedTask(TenantTask):
     acks_late = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if connection.schema_name == get_public_schema_name():
+        if tenant_connection().schema_name == get_public_schema_name():
             raise MissingTenantSchema(
                 f"Task {self.name} needs a tenant schema and got none; refusing to run in public."
             )
@@ -35,7 +37,7 @@ class PublicTask(TenantTask):
     acks_late = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if connection.schema_name != get_public_schema_name():
+        if tenant_connection().schema_name != get_public_schema_name():
             raise RuntimeError(f"Task {self.name} is public and was sent from a tenant schema.")
         return super().__call__(*args, **kwargs)
 
@@ -45,6 +47,6 @@ def enqueue_on_commit(task: Any, *, schema_name: str | None = None, **kwargs: An
 
     The schema is fixed now (not at commit time), so a task enqueued for an institution
     always runs in that institution's schema."""
-    schema = schema_name or connection.schema_name
+    schema = schema_name or tenant_connection().schema_name
     headers = {"_schema_name": schema}
     transaction.on_commit(lambda: task.apply_async(kwargs=kwargs, headers=headers))

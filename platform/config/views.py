@@ -37,4 +37,4 @@ class HostSchemaView(SpectacularAPIView):
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.urlconf = getattr(request, "urlconf", None)
-        return super().get(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().get(request, *args, **kwargs)

@@ -28,7 +28,7 @@ def test_invitation_link_creates_an_account_once(tenant_a, django_capture_on_com
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert f"http://{tenant_a.host}/accounts/invite/" in body
-    token = _link_token(body)
+    token = _link_token(str(body))
 
     from django.test import Client
 

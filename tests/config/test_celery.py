@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from accounts import services as account_services
 from accounts.models import Invitation, Role
 from accounts.tasks import invitation_send
 from config.celery import app
+from config.db import tenant_connection
 from config.tasks import MissingTenantSchema
 from tenants.models import Domain, Institution
 from tenants.schemas import drop_schema
@@ -51,7 +51,7 @@ def worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
 def committed(django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
         yield
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
 
 
 def test_tenant_task_writes_into_the_schema_it_was_sent_from(worker, committed, tenants):
@@ -78,7 +78,7 @@ def test_tenant_task_writes_into_the_schema_it_was_sent_from(worker, committed, 
 
 
 def test_tenant_task_without_a_schema_fails_loudly(committed):
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     result = invitation_send.apply(kwargs={"invitation_id": 1})
     with pytest.raises(MissingTenantSchema):
         result.get()
@@ -121,7 +121,7 @@ def test_provisioning_through_the_api_and_the_worker(worker, committed, tenants,
             invitation = Invitation.objects.get(email="coord@lyceum3.ru")
             assert invitation.role == Role.COORDINATOR and invitation.last_name == "Кузнецова"
     finally:
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
         if schema_exists("lyceum_3"):
             drop_schema("lyceum_3")
         Domain.objects.filter(tenant__slug="lyceum-3").delete()

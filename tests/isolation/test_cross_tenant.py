@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
@@ -28,6 +27,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Invitation, Role, User
 from config.api.base import ScopedAPIMixin
+from config.db import tenant_connection
 from schools.programmes.models import Programme
 from tests.conftest import PASSWORD, make_user
 from tests.isolation.objects_of_b import FACTORIES, MARKER, bump_sequence
@@ -195,14 +195,14 @@ def request(client: APIClient, method: str, path: str) -> Any:
 
 
 @pytest.fixture
-def setup(tenants, db):  # type: ignore[no-untyped-def]
+def setup(tenants, db):
     a, b = tenants.a, tenants.b
     a_user = make_user(a.schema_name, Role.COORDINATOR, "a-coord", is_staff=True, is_superuser=True)
     with schema_context(a.schema_name):
         Programme.objects.create(academic_year=2030, title="Программа А")
         a_token = Token.objects.create(user=a_user).key
     objects = make_objects_of_b(b.schema_name)
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     return a, b, a_user, a_token, objects
 
 

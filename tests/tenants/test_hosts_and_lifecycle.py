@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from config.db import tenant_connection
 from tenants.models import InstitutionStatus
 
 from ..conftest import PASSWORD
@@ -49,10 +50,9 @@ def test_suspended_institution_blocks_logins_and_existing_sessions(tenant_a, use
     assert login.status_code == 403
     # and the backend itself refuses, whatever route is used
     from django.contrib.auth import authenticate
-    from django.db import connection
 
     with schema_context(tenant_a.schema_name):
-        connection.tenant.status = InstitutionStatus.SUSPENDED
+        tenant_connection().tenant.status = InstitutionStatus.SUSPENDED
         assert authenticate(username="coord-suspend", password=PASSWORD) is None
 
 

@@ -24,7 +24,7 @@ def payload(**overrides: object) -> dict[str, object]:
 
 
 @pytest.fixture
-def admin_client(client_for, regional_admin, tenants):  # type: ignore[no-untyped-def]
+def admin_client(client_for, regional_admin, tenants):
     return client_for(None, regional_admin)
 
 

@@ -9,9 +9,8 @@ the same 404."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django_tenants.utils import get_public_schema_name
@@ -20,6 +19,14 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from accounts.models import Role
+from config.db import tenant_connection
+
+if TYPE_CHECKING:
+    # The mixins below are only ever combined with an APIView; for the type checker they are
+    # one, so that ``request``, ``permission_classes`` and ``initial()`` keep APIView's types.
+    _APIViewBase = APIView
+else:
+    _APIViewBase = object
 
 
 class HasAllowedRole(permissions.BasePermission):
@@ -41,7 +48,7 @@ class HasAllowedRole(permissions.BasePermission):
         return getattr(user, "role", None) in set(roles)
 
 
-class ScopedAPIMixin:
+class ScopedAPIMixin(_APIViewBase):
     """Shared by tenant and public views. Subclasses set ``schema_scope``."""
 
     schema_scope: ClassVar[str] = ""
@@ -49,7 +56,6 @@ class ScopedAPIMixin:
     write_roles: ClassVar[frozenset[str]] = frozenset()
     action_roles: ClassVar[dict[str, frozenset[str]]] = {}
     permission_classes = [HasAllowedRole]
-    request: Request
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -60,7 +66,7 @@ class ScopedAPIMixin:
             )
 
     def check_schema(self) -> None:
-        in_public = connection.schema_name == get_public_schema_name()
+        in_public = tenant_connection().schema_name == get_public_schema_name()
         if (self.schema_scope == "tenant" and in_public) or (
             self.schema_scope == "public" and not in_public
         ):
@@ -68,7 +74,7 @@ class ScopedAPIMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.check_schema()
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
 
     def scoped_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
@@ -96,7 +102,7 @@ class PublicAPIMixin(ScopedAPIMixin):
     schema_scope = "public"
 
 
-class TenantViewSet(TenantAPIMixin, viewsets.GenericViewSet):  # type: ignore[misc]
+class TenantViewSet(TenantAPIMixin, viewsets.GenericViewSet):
     pass
 
 
@@ -106,12 +112,12 @@ class TenantModelViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet,
 ):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-class PublicViewSet(PublicAPIMixin, viewsets.GenericViewSet):  # type: ignore[misc]
+class PublicViewSet(PublicAPIMixin, viewsets.GenericViewSet):
     pass
 
 

@@ -48,6 +48,14 @@ class Command(BaseCommand):
             raise CommandError(f"No institution with address {slug!r}.")
         return institution
 
+    def _provision(self, institution: Institution) -> Institution:
+        provisioned = services.institution_provision(institution_id=institution.pk)
+        if provisioned is None:
+            raise CommandError(
+                f"Institution {institution.slug!r} was deleted before it could be provisioned."
+            )
+        return provisioned
+
     def do_create(self, options: dict[str, Any]) -> None:
         ref = options["municipality"]
         municipality = (
@@ -66,7 +74,7 @@ class Command(BaseCommand):
             coordinator_name=options["coordinator_name"],
         )
         if options["now"]:
-            institution = services.institution_provision(institution_id=institution.pk)
+            institution = self._provision(institution)
         self.stdout.write(f"{institution.slug}\t{institution.status}\t{institution.host}")
 
     def do_list(self, options: dict[str, Any]) -> None:
@@ -99,7 +107,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{institution.slug}\t{institution.status}")
 
     def do_provision(self, options: dict[str, Any]) -> None:
-        institution = services.institution_provision(
-            institution_id=self._institution(options["slug"]).pk
-        )
+        institution = self._provision(self._institution(options["slug"]))
         self.stdout.write(f"{institution.slug}\t{institution.status}")

@@ -13,6 +13,8 @@ TENANT_ROUTE_MODULES = [
     "schools.programmes.routes",
     "schools.participants.routes",
     "schools.imports.routes",
+    "schools.matching.routes",
+    "schools.pairs.routes",
     "regional.employers.tenant_routes",  # the employer mentor catalogue, seen from a school
 ]
 

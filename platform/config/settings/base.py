@@ -60,6 +60,8 @@ TENANT_APPS = [
     "schools.programmes",
     "schools.participants",
     "schools.imports",
+    "schools.matching",
+    "schools.pairs",
 ]
 # Apps that must exist in both the public schema and every tenant schema.
 DUAL_APPS = [

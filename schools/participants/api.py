@@ -1,0 +1,91 @@
+"""Public interface of the participants app: the only module other apps import.
+
+Counts and KPI numerators return numbers only (the regional layer reads them). Writes are
+keyword-only; pass ``actor`` (the user acting) so that the audit log names who did it."""
+
+from __future__ import annotations
+
+from schools.participants.models import (
+    REQUIRED_PURPOSE,
+    Category,
+    ConsentKind,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentSigner,
+    GuardianRelation,
+    Participant,
+    RequestSource,
+    SelectionCriterion,
+)
+from schools.participants.selectors import (
+    ConsentState,
+    HeadcountNumerators,
+    has_valid_consent,
+    headcount_numerators,
+    mentee_count,
+    mentees_without_consent_count,
+    mentor_count,
+    mentors_without_consent_count,
+    participant_find_duplicate,
+    participants_needing_reconsent,
+    participants_with_valid_consent,
+)
+from schools.participants.services import (
+    consent_record,
+    consent_withdraw,
+    guardianship_create,
+    mentee_profile_upsert,
+    mentor_profile_upsert,
+    participant_create,
+    participant_update,
+    study_group_get_or_create,
+)
+
+
+def need_tag_codes() -> dict[str, str]:
+    """Active need tags: code → name (for import column mapping)."""
+    from schools.participants.models import NeedTag
+
+    return dict(NeedTag.objects.filter(is_active=True).values_list("code", "name"))
+
+
+def competence_tag_codes() -> dict[str, str]:
+    """Active competence tags: code → name."""
+    from schools.participants.models import CompetenceTag
+
+    return dict(CompetenceTag.objects.filter(is_active=True).values_list("code", "name"))
+
+
+__all__ = [
+    "REQUIRED_PURPOSE",
+    "Category",
+    "ConsentKind",
+    "ConsentMethod",
+    "ConsentPurpose",
+    "ConsentSigner",
+    "ConsentState",
+    "GuardianRelation",
+    "HeadcountNumerators",
+    "Participant",
+    "RequestSource",
+    "SelectionCriterion",
+    "competence_tag_codes",
+    "consent_record",
+    "consent_withdraw",
+    "guardianship_create",
+    "has_valid_consent",
+    "headcount_numerators",
+    "mentee_count",
+    "mentee_profile_upsert",
+    "mentees_without_consent_count",
+    "mentor_count",
+    "mentor_profile_upsert",
+    "mentors_without_consent_count",
+    "need_tag_codes",
+    "participant_create",
+    "participant_find_duplicate",
+    "participant_update",
+    "participants_needing_reconsent",
+    "participants_with_valid_consent",
+    "study_group_get_or_create",
+]

@@ -1,0 +1,271 @@
+"""Reads of the participants app. The consent state is computed in the database, so that lists
+filter on it and counts use the same rule as ``has_valid_consent``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from schools.participants.models import (
+    ADULT_AGE,
+    KPI_LEARNER_MIN_AGE,
+    LEARNER_CATEGORIES,
+    MINOR_OWN_SIGNATURE_AGE,
+    RECONSENT_NOTICE_DAYS,
+    REQUIRED_PURPOSE,
+    Category,
+    CompetenceTag,
+    Consent,
+    ConsentKind,
+    ConsentSigner,
+    Guardianship,
+    MenteeProfile,
+    MentorProfile,
+    NeedTag,
+    Participant,
+    StudyGroup,
+)
+
+
+class ConsentState:
+    VALID = "valid"
+    RECONSENT_DUE = "reconsent_due"  # valid today, not after the person turns 14 or 18 soon
+    INVALID_FOR_AGE = "invalid_for_age"  # the latest grant does not fit the current age
+    MISSING = "missing"
+    WITHDRAWN = "withdrawn"
+    ERASED = "erased"
+
+    CHOICES = [
+        (VALID, "valid"),
+        (RECONSENT_DUE, "reconsent_due"),
+        (INVALID_FOR_AGE, "invalid_for_age"),
+        (MISSING, "missing"),
+        (WITHDRAWN, "withdrawn"),
+        (ERASED, "erased"),
+    ]
+    VALID_STATES = (VALID, RECONSENT_DUE)
+    NEEDS_RECONSENT = (RECONSENT_DUE, INVALID_FOR_AGE)
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The latest birth date of a person who is at least ``years`` old on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def consent_fits_age(*, signed_by: str, minor_signed: bool, age: int | None) -> bool:
+    """Who must sign, by age: under 14 the guardian; 14–17 the guardian and the minor; adults
+    themselves. With the birth date unknown any grant is taken as it is."""
+    if age is None:
+        return True
+    if age < MINOR_OWN_SIGNATURE_AGE:
+        return signed_by == ConsentSigner.GUARDIAN
+    if age < ADULT_AGE:
+        return signed_by == ConsentSigner.GUARDIAN and minor_signed
+    return signed_by == ConsentSigner.SELF
+
+
+def _fits_on(day: datetime.date) -> Q:
+    """SQL twin of ``consent_fits_age`` over the annotated latest consent."""
+    adult = years_before(day, ADULT_AGE)
+    teen = years_before(day, MINOR_OWN_SIGNATURE_AGE)
+    return (
+        Q(birth_date__isnull=True)
+        | Q(birth_date__lte=adult, consent_signed_by=ConsentSigner.SELF)
+        | Q(
+            birth_date__gt=adult,
+            birth_date__lte=teen,
+            consent_signed_by=ConsentSigner.GUARDIAN,
+            consent_minor_signed=True,
+        )
+        | Q(birth_date__gt=teen, consent_signed_by=ConsentSigner.GUARDIAN)
+    )
+
+
+def with_consent_state(
+    queryset: QuerySet[Participant], *, today: datetime.date | None = None
+) -> QuerySet[Participant]:
+    """Annotate ``consent_state`` (see ``ConsentState``) and the latest required consent."""
+    today = today or timezone.localdate()
+    later = today + datetime.timedelta(days=RECONSENT_NOTICE_DAYS)
+    latest = Consent.objects.filter(participant=OuterRef("pk"), purpose=REQUIRED_PURPOSE).order_by(
+        "-created_at", "-id"
+    )
+    return queryset.annotate(
+        consent_kind=Subquery(latest.values("kind")[:1]),
+        consent_signed_by=Subquery(latest.values("signed_by")[:1]),
+        consent_minor_signed=Subquery(latest.values("minor_signed")[:1]),
+        consent_signed_on=Subquery(latest.values("signed_on")[:1]),
+    ).annotate(
+        consent_state=Case(
+            When(erased_at__isnull=False, then=Value(ConsentState.ERASED)),
+            When(processing_stopped_at__isnull=False, then=Value(ConsentState.WITHDRAWN)),
+            When(consent_kind__isnull=True, then=Value(ConsentState.MISSING)),
+            When(consent_kind=ConsentKind.WITHDRAWAL, then=Value(ConsentState.WITHDRAWN)),
+            When(_fits_on(today) & _fits_on(later), then=Value(ConsentState.VALID)),
+            When(_fits_on(today), then=Value(ConsentState.RECONSENT_DUE)),
+            default=Value(ConsentState.INVALID_FOR_AGE),
+            output_field=CharField(),
+        )
+    )
+
+
+def participant_list() -> QuerySet[Participant]:
+    return with_consent_state(Participant.objects.select_related("study_group"))
+
+
+def participants_active() -> QuerySet[Participant]:
+    """People whose data may be processed at all (not withdrawn, not erased)."""
+    return Participant.objects.filter(erased_at__isnull=True, processing_stopped_at__isnull=True)
+
+
+def participants_with_valid_consent() -> QuerySet[Participant]:
+    """The only people who may be matched, sent questionnaires or counted."""
+    return with_consent_state(participants_active()).filter(
+        Q(consent_state__in=ConsentState.VALID_STATES)
+    )
+
+
+def participants_needing_reconsent() -> QuerySet[Participant]:
+    """People whose latest grant no longer fits their age, or will not within
+    ``RECONSENT_NOTICE_DAYS`` (they turn 14 or 18)."""
+    return with_consent_state(participants_active()).filter(
+        Q(consent_state__in=ConsentState.NEEDS_RECONSENT)
+    )
+
+
+def participants_due_for_erasure(*, today: datetime.date | None = None) -> QuerySet[Participant]:
+    today = today or timezone.localdate()
+    return Participant.objects.filter(
+        erased_at__isnull=True, erase_after__isnull=False, erase_after__lte=today
+    )
+
+
+def has_valid_consent(*, participant_id: int) -> bool:
+    return participants_with_valid_consent().filter(pk=participant_id).exists()
+
+
+def participant_find_duplicate(
+    *,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    birth_date: datetime.date | None,
+) -> int | None:
+    """The id of a person with the same full name (case, spaces and «ё/е» ignored) and the
+    same birth date (an unknown birth date matches an unknown one), or None."""
+    wanted = _name_key(last_name, first_name, middle_name)
+    candidates = Participant.objects.filter(erased_at__isnull=True, birth_date=birth_date)
+    for pk, *names in candidates.order_by("pk").values_list(
+        "pk", "last_name", "first_name", "middle_name"
+    ):
+        if _name_key(*names) == wanted:
+            return int(pk)
+    return None
+
+
+def _name_key(*names: str) -> tuple[str, ...]:
+    return tuple(" ".join((n or "").split()).casefold().replace("ё", "е") for n in names)
+
+
+def study_group_list() -> QuerySet[StudyGroup]:
+    return StudyGroup.objects.select_related("curator")
+
+
+def guardianship_list() -> QuerySet[Guardianship]:
+    return Guardianship.objects.select_related("parent", "child")
+
+
+def consent_list() -> QuerySet[Consent]:
+    return Consent.objects.select_related("participant")
+
+
+def mentee_profile_list() -> QuerySet[MenteeProfile]:
+    return MenteeProfile.objects.select_related("participant").prefetch_related("needs")
+
+
+def mentor_profile_list() -> QuerySet[MentorProfile]:
+    return MentorProfile.objects.select_related("participant").prefetch_related("competences")
+
+
+def need_tag_list() -> QuerySet[NeedTag]:
+    return NeedTag.objects.filter(is_active=True)
+
+
+def competence_tag_list() -> QuerySet[CompetenceTag]:
+    return CompetenceTag.objects.filter(is_active=True)
+
+
+def mentee_count() -> int:
+    """Mentees in the base (withdrawn and erased people are not counted)."""
+    return MenteeProfile.objects.filter(participant__in=participants_active()).count()
+
+
+def mentees_without_consent_count() -> int:
+    return (
+        MenteeProfile.objects.filter(participant__in=participants_active())
+        .exclude(participant__in=participants_with_valid_consent().values("pk"))
+        .count()
+    )
+
+
+def mentor_count() -> int:
+    return MentorProfile.objects.filter(participant__in=participants_active()).count()
+
+
+def mentors_without_consent_count() -> int:
+    return (
+        MentorProfile.objects.filter(participant__in=participants_active())
+        .exclude(participant__in=participants_with_valid_consent().values("pk"))
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class HeadcountNumerators:
+    """Numerators of the regional KPIs for one institution: numbers only, valid consent only.
+
+    * ``learner_mentees_10_plus`` — learners (pupils, students) aged 10 and over who are
+      mentees; a student without a birth date counts (college students are over 10),
+      a pupil without one does not (the age cannot be shown);
+    * ``learner_mentors`` — learners who are mentors;
+    * ``young_specialist_mentees`` — young specialists/teachers who are mentees;
+    * ``employer_specialist_mentors`` and ``mentors`` — for the share of mentors from employers.
+    """
+
+    learner_mentees_10_plus: int
+    learner_mentors: int
+    young_specialist_mentees: int
+    employer_specialist_mentors: int
+    mentors: int
+    mentees: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def headcount_numerators(*, today: datetime.date | None = None) -> HeadcountNumerators:
+    today = today or timezone.localdate()
+    valid = participants_with_valid_consent()
+    is_mentee = Exists(MenteeProfile.objects.filter(participant=OuterRef("pk")))
+    is_mentor = Exists(MentorProfile.objects.filter(participant=OuterRef("pk")))
+    learner = Q(category__in=LEARNER_CATEGORIES)
+    aged_10 = Q(birth_date__lte=years_before(today, KPI_LEARNER_MIN_AGE)) | Q(
+        birth_date__isnull=True, category=Category.STUDENT
+    )
+    young = Q(is_young_specialist=True) | Q(category=Category.YOUNG_SPECIALIST)
+    return HeadcountNumerators(
+        learner_mentees_10_plus=valid.filter(is_mentee).filter(learner & aged_10).count(),
+        learner_mentors=valid.filter(is_mentor).filter(learner).count(),
+        young_specialist_mentees=valid.filter(is_mentee).filter(young).count(),
+        employer_specialist_mentors=valid.filter(is_mentor)
+        .filter(category=Category.EMPLOYER_SPECIALIST)
+        .count(),
+        mentors=valid.filter(is_mentor).count(),
+        mentees=valid.filter(is_mentee).count(),
+    )

@@ -1,0 +1,173 @@
+"""The public functions of ``schools.participants.api`` that other apps build on."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from schools.audit.models import AuditEntry
+from schools.participants import api
+from schools.participants.models import AppendOnlyError, Consent, Participant
+
+
+def years_ago(years: int, days: int = 0) -> datetime.date:
+    today = timezone.localdate()
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:
+        day = today.replace(year=today.year - years, day=28)
+    return day - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def in_a(tenant_a):
+    with schema_context(tenant_a.schema_name):
+        yield tenant_a
+
+
+def grant(participant: Participant, **extra) -> Consent:
+    fields = {
+        "participant_id": participant.pk,
+        "kind": "grant",
+        "signed_by": "self",
+        "signed_on": timezone.localdate(),
+        "method": "paper_scan",
+    }
+    fields.update(extra)
+    return api.consent_record(**fields)
+
+
+def test_create_find_duplicate_and_profiles(in_a):
+    person = api.participant_create(
+        last_name=" Иванов ",
+        first_name="Пётр",
+        middle_name="Сергеевич",
+        birth_date=datetime.date(2010, 5, 1),
+        category="pupil",
+    )
+    assert person.last_name == "Иванов"
+    found = api.participant_find_duplicate(
+        last_name="иванов",
+        first_name="Петр",
+        middle_name="сергеевич",
+        birth_date=datetime.date(2010, 5, 1),
+    )
+    assert found == person.pk
+    assert (
+        api.participant_find_duplicate(
+            last_name="Иванов",
+            first_name="Пётр",
+            middle_name="Сергеевич",
+            birth_date=datetime.date(2010, 5, 2),
+        )
+        is None
+    )
+    api.mentee_profile_upsert(
+        participant_id=person.pk,
+        request="Хочу подтянуть математику",
+        need_codes=["academic_results", "olympiads"],
+        preferred_form="pupil_pupil",
+    )
+    assert api.mentee_count() == 1
+    assert api.mentees_without_consent_count() == 1
+    teacher = api.participant_create(
+        last_name="Петрова", first_name="Анна", category="teacher", birth_date=years_ago(40)
+    )
+    api.mentor_profile_upsert(
+        participant_id=teacher.pk,
+        competence_codes=["methodology"],
+        capacity=3,
+        selection_scores={"wish": 5, "motivation": 4},
+    )
+    assert (api.mentor_count(), api.mentors_without_consent_count()) == (1, 1)
+    grant(teacher)
+    assert api.has_valid_consent(participant_id=teacher.pk)
+    assert api.mentors_without_consent_count() == 0
+    entries = AuditEntry.objects.filter(model_label="participants.participant")
+    assert entries.count() == 2
+    assert all("birth_date" not in e.values and "last_name" not in e.values for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("age", "signed_by", "minor_signed", "ok"),
+    [
+        (10, "guardian", False, True),
+        (10, "self", False, False),
+        (15, "guardian", False, False),
+        (15, "guardian", True, True),
+        (15, "self", True, False),
+        (30, "self", False, True),
+        (30, "guardian", False, False),
+    ],
+)
+def test_consent_age_rules(in_a, age, signed_by, minor_signed, ok):
+    person = api.participant_create(
+        last_name="Сидоров", first_name="Иван", category="pupil", birth_date=years_ago(age, 40)
+    )
+    extra = {"guardian_name": "Сидорова Мария", "guardian_relation": "mother"}
+    kwargs = {"signed_by": signed_by, "minor_signed": minor_signed}
+    if signed_by == "guardian":
+        kwargs.update(extra)
+    if ok:
+        grant(person, **kwargs)
+        assert api.has_valid_consent(participant_id=person.pk)
+    else:
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError):
+            grant(person, **kwargs)
+        assert not Consent.objects.filter(participant=person).exists()
+
+
+def test_consent_is_append_only_in_the_model_and_the_database(in_a):
+    person = api.participant_create(
+        last_name="Кузнецов", first_name="Олег", category="teacher", birth_date=years_ago(35)
+    )
+    consent = grant(person)
+    with pytest.raises(AppendOnlyError):
+        consent.save()
+    with pytest.raises(AppendOnlyError):
+        consent.delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Consent.objects.filter(pk=consent.pk).update(method="electronic")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Consent.objects.filter(pk=consent.pk).delete()
+
+
+def test_headcount_numerators(in_a):
+    pupil = api.participant_create(
+        last_name="Ученик", first_name="А", category="pupil", birth_date=years_ago(12)
+    )
+    grant(pupil, signed_by="guardian", guardian_name="Мать", guardian_relation="mother")
+    api.mentee_profile_upsert(participant_id=pupil.pk)
+    little = api.participant_create(
+        last_name="Ученик", first_name="Б", category="pupil", birth_date=years_ago(8)
+    )
+    grant(little, signed_by="guardian", guardian_name="Мать", guardian_relation="mother")
+    api.mentee_profile_upsert(participant_id=little.pk)
+    specialist = api.participant_create(
+        last_name="Инженер",
+        first_name="В",
+        category="employer_specialist",
+        birth_date=years_ago(45),
+    )
+    grant(specialist)
+    api.mentor_profile_upsert(participant_id=specialist.pk)
+    young = api.participant_create(
+        last_name="Молодой",
+        first_name="Г",
+        category="teacher",
+        is_young_specialist=True,
+        birth_date=years_ago(23),
+    )
+    api.mentee_profile_upsert(participant_id=young.pk)  # no consent: not counted
+    numbers = api.headcount_numerators()
+    assert numbers.learner_mentees_10_plus == 1
+    assert numbers.employer_specialist_mentors == 1
+    assert numbers.mentors == 1
+    assert numbers.young_specialist_mentees == 0
+    assert numbers.mentees == 2

@@ -1,0 +1,68 @@
+"""Fixtures for the questionnaire templates: a template with a draft being built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from regional.questionnaires import services
+from regional.questionnaires.models import QuestionnaireTemplate, TemplateVersion
+
+
+def scale(code: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "text": f"Оцените {code}",
+        "kind": "scale",
+        "min_value": 1,
+        "max_value": 10,
+        "min_label": "совсем нет",
+        "max_label": "полностью",
+        **extra,
+    }
+
+
+def yes_no(code: str, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "text": f"{code}?", "kind": "yes_no", **extra}
+
+
+def choice(code: str, kind: str = "single_choice", **extra: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "text": f"Выберите {code}",
+        "kind": kind,
+        "options": [{"code": "a", "text": "Вариант А"}, {"code": "b", "text": "Вариант Б"}],
+        **extra,
+    }
+
+
+@pytest.fixture
+def template(db: None) -> QuestionnaireTemplate:
+    return services.template_create(
+        code="test-feedback",
+        title="Тестовая анкета",
+        purpose="intermediate_feedback",
+        target_roles=["mentor", "mentee"],
+        target_forms=["student_student"],
+    )
+
+
+@pytest.fixture
+def draft(template: QuestionnaireTemplate) -> TemplateVersion:
+    return template.versions.get(number=1)
+
+
+@pytest.fixture
+def published(draft: TemplateVersion) -> TemplateVersion:
+    services.question_add(version=draft, **scale("comfort"))
+    services.question_add(version=draft, **yes_no("needs_help"))
+    services.question_add(
+        version=draft,
+        code="help_details",
+        text="Какая помощь нужна?",
+        kind="long_text",
+        condition_question="needs_help",
+        condition_value="yes",
+    )
+    return services.version_publish(version=draft)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder (still one sub-folder per schema)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = str(tmp_path / "%s")
+
+
+@pytest.fixture
+def coordinator(tenant_a, user_in):
+    return user_in(tenant_a.schema_name, Role.COORDINATOR, "imp-coordinator")
+
+
+@pytest.fixture
+def coord_client(tenant_a, coordinator, client_for):
+    return client_for(tenant_a, coordinator)

@@ -220,6 +220,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
         "InvitableRoleEnum": "accounts.models.INVITABLE_ROLE_CHOICES",
+        "MentoringFormEnum": "schools.programmes.models.MentoringForm",
+        "EmployerMentorStatusEnum": "regional.employers.models.MentorStatus",
+        "MentorRequestStatusEnum": "regional.employers.models.RequestStatus",
+        "PlacementStatusEnum": "regional.employers.models.PlacementStatus",
     },
     # Served from our own static files: schools' networks filter CDNs.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -11,6 +11,7 @@ route takes as its id (usually ``str(obj.pk)``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 
@@ -78,3 +79,49 @@ def _programme(user: User) -> str:
 
     bump_sequence("programmes_programme")
     return str(Programme.objects.create(academic_year=2031, title=MARKER).pk)
+
+
+def _b_institution() -> Any:
+    from tenants.models import Institution
+
+    return Institution.objects.get(schema_name=connection.schema_name)
+
+
+@factory("employers.employermentor")
+def _employer_mentor(user: User) -> str:
+    """Employers' mentors are regional (public schema); a paused one is in nobody's catalogue."""
+    from regional.employers.models import Employer, EmployerMentor
+
+    bump_sequence("employers_employermentor")
+    employer = Employer.objects.create(name=MARKER, inn="7707083893")
+    mentor = EmployerMentor.objects.create(
+        employer=employer,
+        last_name=MARKER,
+        first_name=MARKER,
+        position=MARKER,
+        forms=["employer_pupil"],
+        remote=True,
+        capacity=3,
+        status="paused",
+        contact_email="secret-b@employer.ru",
+    )
+    return str(mentor.pk)
+
+
+@factory("employers.mentorrequest")
+def _mentor_request(user: User) -> str:
+    """B's request for an employer's mentor (stored in public, scoped to B)."""
+    from regional.employers.models import EmployerMentor, MentorRequest
+
+    bump_sequence("employers_mentorrequest")
+    request = MentorRequest.objects.create(
+        institution=_b_institution(),
+        employer_mentor=EmployerMentor.objects.filter(last_name=MARKER).first()
+        or EmployerMentor.objects.get(pk=int(_employer_mentor(user))),
+        form="employer_pupil",
+        mentees_count=1,
+        topic=MARKER,
+        requested_by_id=user.pk,
+        requested_by_role=user.role,
+    )
+    return str(request.pk)

@@ -84,7 +84,9 @@ def _programme(user: User) -> str:
 def _b_institution() -> Any:
     from tenants.models import Institution
 
-    return Institution.objects.get(schema_name=connection.schema_name)
+    from config.db import tenant_connection
+
+    return Institution.objects.get(schema_name=tenant_connection().schema_name)
 
 
 @factory("employers.employermentor")

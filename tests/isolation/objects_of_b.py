@@ -82,9 +82,8 @@ def _programme(user: User) -> str:
 
 
 def _b_institution() -> Any:
-    from tenants.models import Institution
-
     from config.db import tenant_connection
+    from tenants.models import Institution
 
     return Institution.objects.get(schema_name=tenant_connection().schema_name)
 

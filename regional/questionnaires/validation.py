@@ -260,9 +260,14 @@ def answers_problems(questions: Sequence[QuestionLike], answers: Mapping[str, An
     for code in answers:
         if code not in known:
             _add(errors, str(code), _("There is no such question in this questionnaire."))
-    shown: dict[str, Any] = {}  # answers to the questions shown so far
+    shown: dict[str, Any] = {}  # valid answers to the questions shown so far
+    undecided: set[str] = set()  # questions whose visibility a wrong answer leaves open
     for question in sorted(questions, key=lambda q: q.order):
         value = answers.get(question.code)
+        if question.condition_question in undecided or question.condition_question in errors:
+            # Its controlling answer is wrong: that error is reported; this one waits for it.
+            undecided.add(question.code)
+            continue
         if not _condition_met(question, shown):
             if not _is_empty(value):
                 _add(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from regional.questionnaires import services
 from regional.questionnaires.models import QuestionnaireTemplate, TemplateVersion
@@ -35,6 +37,13 @@ def choice(code: str, kind: str = "single_choice", **extra: Any) -> dict[str, An
         "options": [{"code": "a", "text": "Вариант А"}, {"code": "b", "text": "Вариант Б"}],
         **extra,
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Messages are checked in their English msgids (Django's own catalogue translates some)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

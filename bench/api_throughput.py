@@ -1,0 +1,240 @@
+"""Requests per second of a tenant API list endpoint vs a bare Django view on the same server.
+
+The server is gunicorn (the version pinned in pyproject.toml) with a fixed number of sync
+workers on 127.0.0.1, settings ``bench_settings`` (this directory on PYTHONPATH). Both
+endpoints are requested on the institution's host, so both pass through the same middleware
+(tenant resolution by host included); the difference is DRF, token authentication, the role
+check, the query and the serialisation of one page of 50 programmes."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import subprocess
+import time
+from typing import Any
+
+import loadgen
+from benchlib import GUNICORN, LOG_DIR, REPO_ROOT, heading, line, ratio, subprocess_env
+
+SLUG = "bench-api"
+PROGRAMMES = 50
+BARE_PATH = "/bench/bare/"
+API_PATH = "/api/v1/programmes/"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((loadgen.LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+def _seed() -> tuple[str, str]:
+    """An active institution with a coordinator, a DRF token and PROGRAMMES programmes.
+
+    Returns (host, token key)."""
+    from django.db import transaction
+    from django_tenants.utils import schema_context
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Role, User
+    from schools.programmes.models import MentoringForm, Programme, ProgrammeStatus
+    from tenants import schemas
+    from tenants.models import Domain, Institution, InstitutionStatus, Municipality
+
+    schemas.sync_template_schema()
+    municipality, _ = Municipality.objects.get_or_create(name="Bench district")
+    with transaction.atomic():
+        institution = Institution.objects.create(
+            slug=SLUG,
+            schema_name=schemas.schema_name_for_slug(SLUG),
+            name="Bench API school",
+            short_name="Bench API",
+            kind="school",
+            municipality=municipality,
+            status=InstitutionStatus.ACTIVE,
+        )
+        Domain.objects.create(domain=institution.host, tenant=institution, is_primary=True)
+        schemas.lock_template_for_transaction()
+        schemas.clone_from_template(institution.schema_name)
+    with schema_context(institution.schema_name):
+        user = User.objects.create_user(
+            username="bench-coordinator",
+            email="coordinator@bench.invalid",
+            password=None,
+            role=Role.COORDINATOR,
+            first_name="Мария",
+            last_name="Иванова",
+        )
+        token = Token.objects.create(user=user)
+        Programme.objects.bulk_create(
+            [
+                Programme(
+                    academic_year=2000 + i,
+                    title=f"Программа наставничества {2000 + i}/{2001 + i}",
+                    forms=[MentoringForm.TEACHER_TEACHER, MentoringForm.STUDENT_STUDENT],
+                    goals="Повышение качества образования. " * 5,
+                    planned_results="Рост успеваемости наставляемых. " * 5,
+                    status=ProgrammeStatus.ACTIVE
+                    if i == PROGRAMMES - 1
+                    else ProgrammeStatus.CLOSED,
+                )
+                for i in range(PROGRAMMES)
+            ]
+        )
+        return str(institution.host), str(token.key)
+
+
+def _unseed() -> None:
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    from tenants import schemas
+    from tenants.models import Domain, Institution
+
+    with schema_context(get_public_schema_name()):
+        schemas.drop_schema(schemas.schema_name_for_slug(SLUG))
+        institutions = Institution.objects.filter(slug=SLUG)
+        Domain.objects.filter(tenant__in=institutions).delete()
+        institutions.delete()
+
+
+def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(loadgen.LOOPBACK, port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = (LOG_DIR / "api-gunicorn.log").open("w")
+    argv = [
+        str(GUNICORN),
+        "config.wsgi:application",
+        "--bind",
+        f"{loadgen.LOOPBACK}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+    ]
+    env = subprocess_env(DJANGO_SETTINGS_MODULE="bench_settings")
+    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT)
+
+
+def _wait_ready(server: subprocess.Popen[bytes], port: int, host: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}; see its log")
+        try:
+            status, _ = _get(port, BARE_PATH, {"Host": host})
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def _check_endpoints(port: int, bare: dict[str, str], api: dict[str, str]) -> None:
+    status, body = _get(port, BARE_PATH, bare)
+    if status != 200 or body != b"ok":
+        raise RuntimeError(f"bare view answered {status}: {body[:200]!r}")
+    status, body = _get(port, API_PATH, api)
+    if status != 200:
+        raise RuntimeError(f"{API_PATH} answered {status}: {body[:500]!r}")
+    payload = json.loads(body)
+    results = payload.get("results", payload) if isinstance(payload, dict) else payload
+    if len(results) != PROGRAMMES:
+        raise RuntimeError(f"{API_PATH} returned {len(results)} programmes, not {PROGRAMMES}")
+    status, _ = _get(port, API_PATH, {"Host": api["Host"]})
+    if status not in (401, 403):
+        raise RuntimeError(f"{API_PATH} without a token answered {status}")
+
+
+def _load(
+    port: int, path: str, headers: dict[str, str], *, use_wrk: bool, seconds: int, requests: int
+) -> loadgen.LoadResult:
+    if use_wrk:
+        return loadgen.run_wrk(
+            port=port, path=path, headers=headers, connections=4, threads=1, seconds=seconds
+        )
+    return loadgen.run_python(
+        port=port, path=path, headers=headers, connections=4, requests=requests
+    )
+
+
+def run(*, workers: int, seconds: int, requests: int, tool: str) -> dict[str, Any]:
+    from django.db import connections
+
+    use_wrk = tool == "wrk" or (tool == "auto" and loadgen.wrk_available())
+    if use_wrk and not loadgen.wrk_available():
+        raise RuntimeError("--loadgen wrk but wrk is not installed (apt-get install -y wrk)")
+    heading(
+        f"API throughput: GET {API_PATH} ({PROGRAMMES} programmes, coordinator token) vs "
+        f"a bare view; gunicorn, {workers} sync workers"
+    )
+    port = _free_port()
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        host, token = _seed()
+        connections.close_all()
+        bare_headers = {"Host": host}
+        api_headers = {
+            "Host": host,
+            "Authorization": f"Token {token}",
+            "Accept": "application/json",
+        }
+        server = _start_server(port, workers)
+        _wait_ready(server, port, host)
+        _check_endpoints(port, bare_headers, api_headers)
+        # Warm-up: every worker imports lazily loaded modules and opens its connection.
+        for path, headers in ((BARE_PATH, bare_headers), (API_PATH, api_headers)):
+            if use_wrk:
+                loadgen.run_wrk(
+                    port=port, path=path, headers=headers, connections=4, threads=1, seconds=2
+                )
+            else:
+                loadgen.run_python(
+                    port=port, path=path, headers=headers, connections=4, requests=200
+                )
+        figures: dict[str, loadgen.LoadResult] = {}
+        for name, path, headers in (
+            ("bare", BARE_PATH, bare_headers),
+            ("api", API_PATH, api_headers),
+        ):
+            result = _load(port, path, headers, use_wrk=use_wrk, seconds=seconds, requests=requests)
+            figures[name] = result
+            p50 = f", p50 {result.latency_p50_ms:.1f} ms" if result.latency_p50_ms else ""
+            line(
+                f"{path:<22} {result.requests_per_s:8.1f} req/s "
+                f"(avg latency {result.latency_avg_ms:.1f} ms{p50}; "
+                f"{result.requests} requests, {result.errors} errors; {result.tool})"
+            )
+            if result.errors:
+                raise RuntimeError(f"{result.errors} failed requests on {path}")
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        _unseed()
+    share = ratio(figures["api"].requests_per_s, figures["bare"].requests_per_s)
+    line(f"the API endpoint runs at {share * 100:.1f}% of the bare view's rate")
+    return {
+        "workers": workers,
+        "programmes": PROGRAMMES,
+        "bare": figures["bare"].as_dict(),
+        "api": figures["api"].as_dict(),
+        "api_to_bare": share,
+    }

@@ -1,0 +1,170 @@
+"""Shared helpers of the benchmarks: the dedicated database, subprocess environment, timing.
+
+Everything here runs before Django is set up, so that the process (and every subprocess it
+starts) points at the bench database and never at ``nastavnik`` or the test database."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+LOG_DIR = RESULTS_DIR / "logs"
+VENV_BIN = REPO_ROOT / ".venv" / "bin"
+NASTAVNIK = VENV_BIN / "nastavnik"
+GUNICORN = VENV_BIN / "gunicorn"
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nastavnik_bench"
+# The benchmarks create and drop a whole database: only ever one whose name says so.
+REQUIRED_DB_SUFFIX = "_bench"
+
+
+def database_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    name = database_name(url)
+    if not name.endswith(REQUIRED_DB_SUFFIX):
+        raise SystemExit(f"refusing to benchmark on database {name!r}: its name must end in _bench")
+    return url
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def maintenance_url(url: str) -> str:
+    """The same server, database ``postgres``: where CREATE/DROP DATABASE are issued."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+
+
+def _psycopg_conninfo(url: str) -> str:
+    return url.replace("postgres://", "postgresql://", 1)
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    name = database_name(url)
+    with psycopg.connect(_psycopg_conninfo(maintenance_url(url)), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name = database_name(url)
+    with psycopg.connect(_psycopg_conninfo(maintenance_url(url)), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def server_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(_psycopg_conninfo(maintenance_url(url))) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return str(row[0]) if row else "?"
+
+
+def configure_environment(url: str) -> None:
+    """Point this process (and every child it starts) at the bench database.
+
+    Called before ``django.setup()``. DATABASE_URL is overwritten, not defaulted: whatever the
+    shell exported, the benchmarks never run against another database."""
+    for root in (REPO_ROOT / "platform", REPO_ROOT, BENCH_DIR):
+        if str(root) not in sys.path:
+            sys.path.append(str(root))
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    # Tasks enqueued by the services under test go to an in-process broker nobody consumes.
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
+    # No shared Redis: the cache falls back to the bench database (and is not used on the paths
+    # measured here).
+    os.environ.pop("REDIS_URL", None)
+    os.environ["TENANT_MIGRATION_PROCESSES"] = os.environ.get("TENANT_MIGRATION_PROCESSES", "2")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO_ROOT / "platform"), str(REPO_ROOT), str(BENCH_DIR)]
+    )
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    return env
+
+
+def run_logged(
+    argv: Sequence[str | os.PathLike[str]], log_name: str, *, env: dict[str, str] | None = None
+) -> float:
+    """Run ``argv`` to completion with output to ``results/logs/<log_name>.log``; return the
+    wall-clock seconds. A non-zero exit stops the benchmark with the log's tail."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = LOG_DIR / f"{log_name}.log"
+    with log_path.open("w") as log:
+        started = time.perf_counter()
+        result = subprocess.run(
+            [str(a) for a in argv],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env or subprocess_env(),
+            cwd=REPO_ROOT,
+            check=False,
+        )
+        elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        tail = log_path.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{argv!r} exited with {result.returncode}; log {log_path}:\n{tail}")
+    return elapsed
+
+
+def nastavnik(*args: str, log_name: str, **extra_env: str) -> float:
+    return run_logged([NASTAVNIK, *args], log_name, env=subprocess_env(**extra_env))
+
+
+@contextmanager
+def stopwatch() -> Iterator[Callable[[], float]]:
+    """``with stopwatch() as elapsed: ...`` then ``elapsed()`` is the seconds spent inside."""
+    started = time.perf_counter()
+    finished: list[float] = []
+    try:
+        yield lambda: (finished[0] if finished else time.perf_counter()) - started
+    finally:
+        finished.append(time.perf_counter())
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def summary(samples: Sequence[float]) -> dict[str, Any]:
+    return {
+        "median_s": statistics.median(samples),
+        "min_s": min(samples),
+        "max_s": max(samples),
+        "samples_s": [round(s, 4) for s in samples],
+    }
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else float("inf")
+
+
+def heading(text: str) -> None:
+    print(f"\n=== {text} ===", flush=True)
+
+
+def line(text: str) -> None:
+    print(f"  {text}", flush=True)

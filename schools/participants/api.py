@@ -49,6 +49,29 @@ def need_tag_codes() -> dict[str, str]:
     return dict(NeedTag.objects.filter(is_active=True).values_list("code", "name"))
 
 
+def mentor_capacity(*, participant_id: int) -> int | None:
+    """The mentor's capacity (mentees at most), or None when the person is not in the mentor
+    base."""
+    from schools.participants.models import MentorProfile
+
+    return (
+        MentorProfile.objects.filter(participant_id=participant_id)
+        .values_list("capacity", flat=True)
+        .first()
+    )
+
+
+def child_participant_ids(*, parent_user_id: int) -> list[int]:
+    """Ids of the children of the parent or guardian whose login is ``parent_user_id``."""
+    from schools.participants.models import Guardianship
+
+    return list(
+        Guardianship.objects.filter(parent__user_id=parent_user_id).values_list(
+            "child_id", flat=True
+        )
+    )
+
+
 def competence_tag_codes() -> dict[str, str]:
     """Active competence tags: code → name."""
     from schools.participants.models import CompetenceTag
@@ -69,6 +92,7 @@ __all__ = [
     "Participant",
     "RequestSource",
     "SelectionCriterion",
+    "child_participant_ids",
     "competence_tag_codes",
     "consent_record",
     "consent_withdraw",
@@ -78,6 +102,7 @@ __all__ = [
     "mentee_count",
     "mentee_profile_upsert",
     "mentees_without_consent_count",
+    "mentor_capacity",
     "mentor_count",
     "mentor_profile_upsert",
     "mentors_without_consent_count",

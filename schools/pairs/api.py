@@ -1,0 +1,131 @@
+"""Public interface of the pairs app: the only module other apps import.
+
+Writes take ids and return ids; reads return numbers or plain dicts. The regional layer may
+call ``success_stories_published`` and the counting functions: they carry no names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schools.pairs import services
+from schools.pairs.models import MeetingStatus, Pair, PairMentee, PairStatus, PracticeCaseStatus
+
+
+def pair_create(
+    *,
+    programme_id: int,
+    mentor_participant_id: int,
+    mentee_participant_ids: list[int],
+    form: str,
+    actor: Any = None,
+) -> int:
+    """Form a pair or group (e.g. when the coordinator approves a matching run); returns its
+    id. Raises ``django.core.exceptions.ValidationError`` (field → messages) and changes
+    nothing when the programme is closed, someone lacks consent, a mentee is already in an
+    active pair of the programme, or the mentor's capacity would be exceeded. Joins the
+    caller's transaction."""
+    pair = services.pair_create(
+        programme_id=programme_id,
+        mentor_participant_id=mentor_participant_id,
+        mentee_participant_ids=mentee_participant_ids,
+        form=form,
+        actor=actor,
+    )
+    return pair.pk
+
+
+def active_mentee_ids(*, programme_id: int) -> set[int]:
+    """Participants who are mentees of an active pair of the programme (already paired)."""
+    return set(
+        PairMentee.objects.filter(programme_id=programme_id, is_active=True).values_list(
+            "mentee_id", flat=True
+        )
+    )
+
+
+def mentor_active_loads() -> dict[int, int]:
+    """Mentor participant id → mentees in active pairs now (for capacity checks)."""
+    loads: dict[int, int] = {}
+    for mentor_id in PairMentee.objects.filter(is_active=True).values_list(
+        "pair__mentor_id", flat=True
+    ):
+        loads[mentor_id] = loads.get(mentor_id, 0) + 1
+    return loads
+
+
+def active_pairs(*, programme_id: int) -> list[dict[str, Any]]:
+    """The programme's active pairs as {"id", "mentor_id", "mentee_ids", "form"}."""
+    result: dict[int, dict[str, Any]] = {}
+    for pair in Pair.objects.filter(programme_id=programme_id, status=PairStatus.ACTIVE).order_by(
+        "pk"
+    ):
+        result[pair.pk] = {
+            "id": pair.pk,
+            "mentor_id": pair.mentor_id,
+            "mentee_ids": [],
+            "form": pair.form,
+        }
+    for pair_id, mentee_id in PairMentee.objects.filter(pair_id__in=result).values_list(
+        "pair_id", "mentee_id"
+    ):
+        result[pair_id]["mentee_ids"].append(mentee_id)
+    return list(result.values())
+
+
+def mentee_participant_ids(*, mentor_user_id: int) -> list[int]:
+    """Mentees of the pairs (any status) whose mentor's login is ``mentor_user_id``: the people
+    a mentor may see."""
+    return list(
+        PairMentee.objects.filter(pair__mentor__user_id=mentor_user_id)
+        .values_list("mentee_id", flat=True)
+        .distinct()
+    )
+
+
+def pair_count(*, programme_id: int | None = None, status: str | None = None) -> int:
+    queryset = Pair.objects.all()
+    if programme_id is not None:
+        queryset = queryset.filter(programme_id=programme_id)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return queryset.count()
+
+
+def meetings_held_count(*, programme_id: int | None = None) -> int:
+    from schools.pairs.models import Meeting
+
+    queryset = Meeting.objects.filter(status=MeetingStatus.HELD)
+    if programme_id is not None:
+        queryset = queryset.filter(pair__programme_id=programme_id)
+    return queryset.count()
+
+
+def success_stories_published() -> list[dict[str, Any]]:
+    """The institution's published success stories, anonymised: {"title", "text", "form",
+    "published_at"} — no names, no ids of people."""
+    from schools.pairs.models import PracticeCase
+
+    return [
+        {
+            "title": case.published_title,
+            "text": case.published_text,
+            "form": case.form,
+            "published_at": case.published_at.isoformat() if case.published_at else None,
+        }
+        for case in PracticeCase.objects.filter(status=PracticeCaseStatus.PUBLISHED).order_by(
+            "-published_at", "-pk"
+        )
+    ]
+
+
+__all__ = [
+    "PairStatus",
+    "active_mentee_ids",
+    "active_pairs",
+    "meetings_held_count",
+    "mentee_participant_ids",
+    "mentor_active_loads",
+    "pair_count",
+    "pair_create",
+    "success_stories_published",
+]

@@ -317,6 +317,16 @@ def parse_tags(value: Any) -> list[str]:
 def catalogue_index(codes_to_names: dict[str, str]) -> dict[str, str]:
     """A tag catalogue (code -> name) indexed by normalised name and by code."""
     index: dict[str, str] = {}
+    # Catalogue names hold commas («Профориентация, выбор профессии») and cells are split on
+    # commas, so each part of a name that belongs to one tag only names that tag too.
+    owners: dict[str, set[str]] = {}
+    for code, name in codes_to_names.items():
+        for part in re.split(r"[,;]", name):
+            if normalise(part):
+                owners.setdefault(normalise(part), set()).add(code)
+    for part, codes in owners.items():
+        if len(codes) == 1:
+            index[part] = next(iter(codes))
     for code, name in codes_to_names.items():
         index[normalise(name)] = code
         index[normalise(code)] = code

@@ -20,8 +20,10 @@ from schools.imports.reading import HEADER_SEARCH_ROWS, FileProblem, open_sheet
 REPORT_ROW_LIMIT = 1000
 DEFAULT_MAX_ROWS = 20_000
 
-# (last_name, first_name, middle_name, birth_date) -> the id of a participant already in the base
-DuplicateFinder = Callable[[str, str, str, date | None], int | None]
+# people as (last_name, first_name, middle_name, birth_date) -> {index in the list: the id of
+# the participant already in the base with that name and birth date}
+Person = tuple[str, str, str, date | None]
+DuplicateFinder = Callable[[list[Person]], dict[int, int]]
 Progress = Callable[[int], None]
 
 
@@ -202,16 +204,15 @@ def _mark_duplicates(
 ) -> None:
     name_header = preview.columns.get("full_name") or preview.columns.get("last_name", "")
     first_seen: dict[tuple[str, str, str, str], int] = {}
-    total = len(preview.rows)
-    for index, row in enumerate(preview.rows, start=1):
-        values = row.values
-        if not (values.get("last_name") and values.get("first_name")):
-            continue
+    named = [
+        row for row in preview.rows if row.values.get("last_name") and row.values.get("first_name")
+    ]
+    for row in named:
         key = row.duplicate_key
         earlier = first_seen.get(key)
         if earlier is not None:
-            values["_duplicate"] = True
-            values["_duplicate_of_row"] = earlier
+            row.values["_duplicate"] = True
+            row.values["_duplicate_of_row"] = earlier
             row.error(
                 name_header,
                 _("The same person (name and birth date) is already in row %(row)s.")
@@ -219,20 +220,26 @@ def _mark_duplicates(
             )
         else:
             first_seen[key] = row.number
-        existing = find_duplicate(
-            values["last_name"],
-            values["first_name"],
-            values.get("middle_name") or "",
-            values.get("birth_date"),
-        )
-        if existing is not None:
-            values["_existing_id"] = existing
-            preview.existing[row.number] = existing
-            if preview.kind == ImportKind.PARTICIPANTS:
-                values["_duplicate"] = True
-                row.error(
-                    name_header,
-                    _("A participant with this name and birth date is already in the base."),
-                )
-        if progress and index % 250 == 0:
-            progress(60 + 40 * index // total)
+    if progress:
+        progress(70)
+    found = find_duplicate(
+        [
+            (
+                row.values["last_name"],
+                row.values["first_name"],
+                row.values.get("middle_name") or "",
+                row.values.get("birth_date"),
+            )
+            for row in named
+        ]
+    )
+    for index, existing in found.items():
+        row = named[index]
+        row.values["_existing_id"] = existing
+        preview.existing[row.number] = existing
+        if preview.kind == ImportKind.PARTICIPANTS:
+            row.values["_duplicate"] = True
+            row.error(
+                name_header,
+                _("A participant with this name and birth date is already in the base."),
+            )

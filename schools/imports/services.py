@@ -6,7 +6,6 @@ and committed inline; larger ones by a Celery task (``tasks.py``), enqueued afte
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from config.tasks import enqueue_on_commit
 from schools.imports.columns import CATEGORY_CODES
 from schools.imports.models import ImportBatch, ImportKind, ImportStatus
-from schools.imports.preview import Preview, build_preview
+from schools.imports.preview import Person, Preview, build_preview
 from schools.imports.progress import progress_clear, progress_set
 
 logger = logging.getLogger(__name__)
@@ -49,16 +48,24 @@ def _participants_api() -> Any:
     return api
 
 
-def _find_duplicate(
-    last_name: str, first_name: str, middle_name: str, birth_date: date | None
-) -> int | None:
-    found = _participants_api().participant_find_duplicate(
-        last_name=last_name,
-        first_name=first_name,
-        middle_name=middle_name,
-        birth_date=birth_date,
-    )
-    return int(found) if found is not None else None
+def _find_duplicates(people: list[Person]) -> dict[int, int]:
+    """Which of ``people`` are already participants: {index: participant id}. One query when
+    the participants api offers the bulk lookup, else one lookup per person."""
+    api = _participants_api()
+    bulk = getattr(api, "participant_find_duplicates", None)
+    if bulk is not None:
+        return {int(i): int(pk) for i, pk in bulk(people=people).items()}
+    found: dict[int, int] = {}
+    for index, (last_name, first_name, middle_name, birth_date) in enumerate(people):
+        pk = api.participant_find_duplicate(
+            last_name=last_name,
+            first_name=first_name,
+            middle_name=middle_name,
+            birth_date=birth_date,
+        )
+        if pk is not None:
+            found[index] = int(pk)
+    return found
 
 
 # --- upload ---------------------------------------------------------------------------------
@@ -122,7 +129,7 @@ def _run_preview(batch: ImportBatch, *, with_progress: bool) -> Preview:
             kind=batch.kind,
             handle=handle,
             default_category=batch.default_category,
-            find_duplicate=_find_duplicate,
+            find_duplicate=_find_duplicates,
             progress=progress if with_progress else None,
             total_hint=max(1, batch.size // 60),  # about 60 bytes a row; only for progress
         )

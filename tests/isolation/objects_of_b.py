@@ -126,3 +126,19 @@ def _mentor_request(user: User) -> str:
         requested_by_role=user.role,
     )
     return str(request.pk)
+
+
+@factory("imports.importbatch")
+def _import_batch(user: User) -> str:
+    from schools.imports.models import ImportBatch
+
+    bump_sequence("imports_importbatch")
+    batch = ImportBatch.objects.create(
+        kind="participants",
+        file="imports/secret-b.csv",
+        original_name=MARKER,
+        status="previewed",
+        report={"file_errors": [], "rows": [{"row": 2, "name": MARKER, "errors": []}]},
+        created_by=user,
+    )
+    return str(batch.pk)

@@ -270,9 +270,25 @@ def test_mentee_import_creates_people_and_profiles_and_attaches_to_existing(tena
         "Форма наставничества",
     ]
     rows = [
-        ["Белова Анна", "04.04.2011", "7А", "ученик", "Хочу готовиться к олимпиаде", "Подготовка к олимпиадам и конкурсам", "ученик – ученик"],
-        ["Гусев Илья Олегович", "10.10.2010", "8А", "ученик", "Выбор профессии", "профориентация, career_guidance, успеваемость", "Студент-ученик"],
-    ]  # fmt: skip
+        [
+            "Белова Анна",
+            "04.04.2011",
+            "7А",
+            "ученик",
+            "Хочу готовиться к олимпиаде",
+            "Подготовка к олимпиадам и конкурсам",
+            "ученик – ученик",
+        ],
+        [
+            "Гусев Илья Олегович",
+            "10.10.2010",
+            "8А",
+            "ученик",
+            "Выбор профессии",
+            "профориентация, career_guidance, успеваемость",
+            "Студент-ученик",
+        ],
+    ]
     batch = post_file(coord_client, xlsx_bytes(headers, rows), kind="mentees").json()
     assert batch["error_count"] == 0, batch["report"]
     assert batch["report"]["existing_participants"] == 1
@@ -303,9 +319,29 @@ def test_mentor_import_with_unknown_tags_and_bad_numbers_is_refused(tenant_a, co
         "Количество наставляемых",
     ]
     rows = [
-        ["Крылова", "Ольга", "Ивановна", "12.12.1975", "педагог", "Лидерство, Методика преподавания", "25", "8", "3"],
-        ["Зуев", "Павел", "", "", "специалист предприятия", "Танцы", "инженер-технолог", "много", "0"],
-    ]  # fmt: skip
+        [
+            "Крылова",
+            "Ольга",
+            "Ивановна",
+            "12.12.1975",
+            "педагог",
+            "Лидерство, Методика преподавания",
+            "25",
+            "8",
+            "3",
+        ],
+        [
+            "Зуев",
+            "Павел",
+            "",
+            "",
+            "специалист предприятия",
+            "Танцы",
+            "инженер-технолог",
+            "много",
+            "0",
+        ],
+    ]
     batch = post_file(coord_client, xlsx_bytes(headers, rows), kind="mentors").json()
     by_row = {r["row"]: {e["column"] for e in r["errors"]} for r in batch["report"]["rows"]}
     assert by_row == {3: {"Компетенции", "Часов в месяц", "Количество наставляемых"}}
@@ -325,9 +361,7 @@ def test_a_row_refused_at_commit_rolls_everything_back(tenant_a, coord_client):
     batch = post_file(coord_client, xlsx_bytes(SCHOOL_HEADERS, rows)).json()
     assert batch["can_commit"]
     # someone adds row 15's person after the preview: the commit re-checks and refuses
-    last, first, middle, birth = __import__(
-        "tests.schools.imports.files", fromlist=["person"]
-    ).person(14)
+    last, first, middle, birth = person(14)
     with schema_context(tenant_a.schema_name):
         participants_api.participant_create(
             last_name=last, first_name=first, middle_name=middle, birth_date=birth, category="pupil"

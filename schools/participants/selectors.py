@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from accounts.models import Role
 from schools.participants.models import (
     ADULT_AGE,
     KPI_LEARNER_MIN_AGE,
@@ -269,3 +271,46 @@ def headcount_numerators(*, today: datetime.date | None = None) -> HeadcountNume
         mentors=valid.filter(is_mentor).count(),
         mentees=valid.filter(is_mentee).count(),
     )
+
+
+# --- who sees whom ----------------------------------------------------------------------------
+
+FULL_READERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY})
+
+
+def mentor_visible_participants(user: Any) -> Q:
+    """HOOK for the pairs app: the people a mentor sees besides itself (its pairs' mentees).
+
+    Until pairs exist a mentor sees only itself. When they do, return e.g.
+    ``Q(pk__in=pairs_api.mentee_participant_ids(mentor_user_id=user.pk))``."""
+    return Q(pk__in=[])
+
+
+def participant_visibility(user: Any) -> Q | None:
+    """The participants ``user`` may see, as a filter; None means all of them."""
+    role = getattr(user, "role", None)
+    if role in FULL_READERS:
+        return None
+    if role == Role.CURATOR:
+        return Q(study_group__curator=user)
+    if role == Role.MENTOR:
+        return Q(user=user) | mentor_visible_participants(user)
+    if role == Role.MENTEE:
+        return Q(user=user)
+    if role == Role.PARENT:
+        children = Guardianship.objects.filter(parent__user=user).values("child_id")
+        return Q(user=user) | Q(pk__in=children)
+    return Q(pk__in=[])
+
+
+def participants_visible_to(
+    user: Any, queryset: QuerySet[Participant] | None = None
+) -> QuerySet[Participant]:
+    queryset = Participant.objects.all() if queryset is None else queryset
+    rule = participant_visibility(user)
+    return queryset if rule is None else queryset.filter(rule)
+
+
+def participant_ids_visible_to(user: Any) -> QuerySet[Participant]:
+    """For ``participant__in=`` filters of related rows."""
+    return participants_visible_to(user).values("pk")  # type: ignore[return-value]

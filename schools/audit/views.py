@@ -1,0 +1,42 @@
+"""The audit log, read-only, for the coordinator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import mixins, serializers
+
+from config.api.base import INSTITUTION_MANAGERS, TenantViewSet
+from schools.audit.models import AuditEntry
+
+
+class AuditEntryOutput(serializers.ModelSerializer[AuditEntry]):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "actor",
+            "action",
+            "model_label",
+            "object_id",
+            "changed_fields",
+            "values",
+            "created_at",
+        ]
+
+
+class AuditEntryViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Who changed which personal data and when (names of fields; values of sensitive fields
+    are never kept)."""
+
+    read_roles = INSTITUTION_MANAGERS
+    serializer_class = AuditEntryOutput
+    filterset_fields = ["actor", "action", "model_label", "object_id"]
+    ordering_fields = ["created_at"]
+
+    def scoped_queryset(self) -> QuerySet[AuditEntry]:
+        return AuditEntry.objects.all()
+
+    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+        return queryset

@@ -142,3 +142,119 @@ def _import_batch(user: User) -> str:
         created_by=user,
     )
     return str(batch.pk)
+
+
+# --- participants and audit (schools/participants, schools/audit) ----------------------------
+
+from typing import Any  # noqa: E402
+
+
+def _b_participant(user: User) -> Any:
+    """B's one pupil, in B's one study group (made once, shared by the factories below)."""
+    from schools.participants.models import Participant, StudyGroup
+
+    found = Participant.objects.filter(last_name=MARKER, first_name=MARKER).first()
+    if found is not None:
+        return found
+    bump_sequence("participants_studygroup")
+    group = StudyGroup.objects.create(name=MARKER[:50], curator=user)
+    bump_sequence("participants_participant")
+    return Participant.objects.create(
+        last_name=MARKER,
+        first_name=MARKER,
+        category="pupil",
+        birth_date="2012-03-04",
+        study_group=group,
+        email="secret-b@beta.ru",
+    )
+
+
+@factory("participants.participant")
+def _participant(user: User) -> str:
+    return str(_b_participant(user).pk)
+
+
+@factory("participants.studygroup")
+def _study_group(user: User) -> str:
+    from schools.participants.models import StudyGroup
+
+    _b_participant(user)
+    return str(StudyGroup.objects.get(name=MARKER[:50]).pk)
+
+
+@factory("participants.guardianship")
+def _guardianship(user: User) -> str:
+    from schools.participants.models import Guardianship, Participant
+
+    bump_sequence("participants_guardianship")
+    parent = Participant.objects.create(last_name=MARKER, first_name="Родитель", category="parent")
+    link = Guardianship.objects.create(parent=parent, child=_b_participant(user), relation="mother")
+    return str(link.pk)
+
+
+@factory("participants.consent")
+def _consent(user: User) -> str:
+    from schools.participants.models import Consent
+
+    bump_sequence("participants_consent")
+    consent = Consent.objects.create(
+        participant=_b_participant(user),
+        kind="grant",
+        purpose="personal_data",
+        text_version="2026-1",
+        text_checksum="0" * 64,
+        signed_by="guardian",
+        guardian_name=MARKER,
+        guardian_relation="mother",
+        signed_on="2026-01-10",
+        method="electronic",
+        recorded_by=user,
+    )
+    return str(consent.pk)
+
+
+@factory("participants.menteeprofile")
+def _mentee_profile(user: User) -> str:
+    from schools.participants.models import MenteeProfile
+
+    bump_sequence("participants_menteeprofile")
+    return str(MenteeProfile.objects.create(participant=_b_participant(user), request=MARKER).pk)
+
+
+@factory("participants.mentorprofile")
+def _mentor_profile(user: User) -> str:
+    from schools.participants.models import MentorProfile, Participant
+
+    bump_sequence("participants_participant")
+    mentor = Participant.objects.create(
+        last_name=MARKER, first_name="Наставник", category="teacher"
+    )
+    bump_sequence("participants_mentorprofile")
+    return str(MentorProfile.objects.create(participant=mentor, experience=MARKER).pk)
+
+
+@factory("participants.needtag")
+def _need_tag(user: User) -> str:
+    from schools.participants.models import NeedTag
+
+    bump_sequence("participants_needtag")
+    return str(NeedTag.objects.create(code="secret-b", name=MARKER).pk)
+
+
+@factory("participants.competencetag")
+def _competence_tag(user: User) -> str:
+    from schools.participants.models import CompetenceTag
+
+    bump_sequence("participants_competencetag")
+    return str(CompetenceTag.objects.create(code="secret-b", name=MARKER).pk)
+
+
+@factory("audit.auditentry")
+def _audit_entry(user: User) -> str:
+    from schools.audit.models import AuditEntry
+
+    bump_sequence("audit_auditentry")
+    entry = AuditEntry.objects.create(
+        actor=user, action="update", model_label=MARKER, object_id="1", changed_fields=["x"]
+    )
+    return str(entry.pk)

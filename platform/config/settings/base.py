@@ -272,6 +272,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute="*/10"),
         "tenant_schemas": ["public"],
     },
+    # In every institution (no tenant_schemas): erase people whose consent was withdrawn.
+    "participants-erase-due": {
+        "task": "participants.erase_due",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 12 * 3600},
+    },
 }
 
 LOGGING = {

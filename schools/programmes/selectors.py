@@ -1,7 +1,60 @@
-from django.db.models import QuerySet
+"""Reads of the programmes app."""
 
-from schools.programmes.models import Programme
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from schools.programmes.models import (
+    OPEN_ACTIVITY_STATUSES,
+    Programme,
+    ProgrammeStatus,
+    RoadmapActivity,
+)
 
 
 def programme_list() -> QuerySet[Programme]:
-    return Programme.objects.all()
+    return Programme.objects.select_related("coordinator").prefetch_related("curators")
+
+
+def current_academic_year(today: date | None = None) -> int:
+    """The academic year running on ``today``: it starts on 1 September."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def programme_current(today: date | None = None) -> Programme | None:
+    return Programme.objects.filter(academic_year=current_academic_year(today)).first()
+
+
+def overdue_q(today: date) -> Q:
+    return Q(status__in=OPEN_ACTIVITY_STATUSES, deadline__lt=today)
+
+
+def roadmap_activity_list(*, today: date | None = None) -> QuerySet[RoadmapActivity]:
+    """Every activity, annotated ``is_overdue`` (deadline passed, neither done nor cancelled)."""
+    today = today or timezone.localdate()
+    return (
+        RoadmapActivity.objects.select_related("programme")
+        .prefetch_related("responsible_people")
+        .annotate(
+            is_overdue=Case(
+                When(overdue_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+def roadmap_activities_to_remind(*, today: date, days_ahead: int = 3) -> QuerySet[RoadmapActivity]:
+    """Open activities of programmes that are not closed, overdue or due within
+    ``days_ahead`` days."""
+    return (
+        roadmap_activity_list(today=today)
+        .filter(status__in=OPEN_ACTIVITY_STATUSES, deadline__lte=today + timedelta(days=days_ahead))
+        .exclude(programme__status=ProgrammeStatus.CLOSED)
+        .select_related("programme__coordinator")
+    )

@@ -258,3 +258,55 @@ def _audit_entry(user: User) -> str:
         actor=user, action="update", model_label=MARKER, object_id="1", changed_fields=["x"]
     )
     return str(entry.pk)
+
+
+def _b_programme():  # type: ignore[no-untyped-def]
+    from schools.programmes.models import Programme
+
+    return Programme.objects.filter(title=MARKER).first() or Programme.objects.get(
+        pk=int(_programme(User.objects.get(username="b-user")))
+    )
+
+
+@factory("programmes.roadmapactivity")
+def _roadmap_activity(user: User) -> str:
+    from schools.programmes.models import RoadmapActivity
+
+    bump_sequence("programmes_roadmapactivity")
+    activity = RoadmapActivity.objects.create(
+        programme=_b_programme(),
+        stage=1,
+        title=MARKER,
+        content=MARKER,
+        deadline="2031-09-15",
+        responsible_roles=["coordinator"],
+    )
+    activity.responsible_people.add(user)
+    return str(activity.pk)
+
+
+@factory("programmes.programmestage")
+def _programme_stage(user: User) -> str:
+    from django.utils import timezone
+
+    from schools.programmes.models import ProgrammeStage
+
+    bump_sequence("programmes_programmestage")
+    stage = ProgrammeStage.objects.create(
+        programme=_b_programme(), stage=1, marked_state="in_progress", marked_at=timezone.now()
+    )
+    return str(stage.pk)
+
+
+@factory("programmes.roadmapreminder")
+def _roadmap_reminder(user: User) -> str:
+    from schools.programmes.models import RoadmapActivity, RoadmapReminder
+
+    bump_sequence("programmes_roadmapreminder")
+    activity = RoadmapActivity.objects.filter(title=MARKER).first() or RoadmapActivity.objects.get(
+        pk=int(_roadmap_activity(user))
+    )
+    reminder = RoadmapReminder.objects.create(
+        activity=activity, user=user, sent_on="2031-09-16", kind="overdue"
+    )
+    return str(reminder.pk)

@@ -224,6 +224,8 @@ SPECTACULAR_SETTINGS = {
         "EmployerMentorStatusEnum": "regional.employers.models.MentorStatus",
         "MentorRequestStatusEnum": "regional.employers.models.RequestStatus",
         "PlacementStatusEnum": "regional.employers.models.PlacementStatus",
+        "ProgrammeStatusEnum": "schools.programmes.models.ProgrammeStatus",
+        "ActivityStatusEnum": "schools.programmes.models.ActivityStatus",
     },
     # Served from our own static files: schools' networks filter CDNs.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -277,6 +279,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "participants.erase_due",
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 12 * 3600},
+    },
+    # In every institution (no tenant_schemas): reminders of overdue and soon-due activities.
+    "roadmap-reminders": {
+        "task": "programmes.roadmap_reminders_send",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 6 * 3600},
     },
 }
 

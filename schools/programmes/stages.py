@@ -1,0 +1,263 @@
+"""The stage tracker: the state of each of the six stages and what is still missing to finish it,
+computed from data.
+
+Each stage has a list of checks; a check looks at the programme (and, through other apps'
+``api.py``, at the institution's data) and returns what it found missing and whether the stage
+shows signs of having started. Later apps add their own checks with ``register_stage_check``
+(for example matching adds "mentees without a pair" to stage 4) instead of editing this module.
+
+State: *done* once the coordinator marked it so (allowed only while nothing is missing);
+*in progress* when marked so or when anything of the stage has begun; else *not started*."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from schools.programmes.models import (
+    OPEN_ACTIVITY_STATUSES,
+    ActivityStatus,
+    Programme,
+    ProgrammeStage,
+    RoadmapActivity,
+    Stage,
+    StageState,
+)
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    code: str
+    message: str
+    count: int | None = None
+
+
+@dataclass
+class Findings:
+    """What one check found: the missing items and whether the stage has visibly begun."""
+
+    missing: list[MissingItem] = field(default_factory=list)
+    started: bool = False
+
+
+StageCheck = Callable[[Programme], Findings]
+_CHECKS: dict[int, list[StageCheck]] = defaultdict(list)
+
+
+def register_stage_check(stage: int) -> Callable[[StageCheck], StageCheck]:
+    """Add a check to a stage (the extension point for later apps, e.g. matching for stage 4)."""
+    if stage not in Stage.values:
+        raise ValueError(f"No stage {stage}")
+
+    def register(check: StageCheck) -> StageCheck:
+        if check not in _CHECKS[stage]:
+            _CHECKS[stage].append(check)
+        return check
+
+    return register
+
+
+# --- Stage 1: preparing the conditions ---------------------------------------------------------
+
+
+@register_stage_check(Stage.PREPARATION)
+def _programme_set_up(programme: Programme) -> Findings:
+    found = Findings()
+    has_curators = programme.curators.exists()
+    has_headcount = bool(programme.headcount_learners or programme.headcount_teachers)
+    conditions = [
+        (bool(programme.forms), "forms", _("No forms of mentoring chosen.")),
+        (programme.coordinator_id is not None, "coordinator", _("No coordinator appointed.")),
+        (has_curators, "curators", _("No curators appointed.")),
+        (bool(programme.goals.strip()), "goals", _("The programme's goals are not stated.")),
+        (
+            bool(programme.planned_results.strip()),
+            "planned_results",
+            _("The planned results are not stated."),
+        ),
+        (has_headcount, "headcount", _("The institution's headcount for the year is not entered.")),
+    ]
+    for met, code, message in conditions:
+        if met:
+            found.started = True
+        else:
+            found.missing.append(MissingItem(code=code, message=message))
+    return found
+
+
+# --- Stages 2 and 3: the mentee and mentor bases (data of the participants app) -----------------
+
+
+@register_stage_check(Stage.MENTEE_BASE)
+def _mentee_base(programme: Programme) -> Findings:
+    from schools.participants import api as participants
+
+    found = Findings()
+    mentees = participants.mentee_count()
+    if mentees == 0:
+        found.missing.append(MissingItem(code="mentees", message=_("No mentees in the base.")))
+        return found
+    found.started = True
+    without = participants.mentees_without_consent_count()
+    if without:
+        message = ngettext(
+            "%(count)d mentee lacks consent to personal-data processing.",
+            "%(count)d mentees lack consent to personal-data processing.",
+            without,
+        ) % {"count": without}
+        found.missing.append(
+            MissingItem(code="mentees_without_consent", message=message, count=without)
+        )
+    return found
+
+
+@register_stage_check(Stage.MENTOR_BASE)
+def _mentor_base(programme: Programme) -> Findings:
+    from schools.participants import api as participants
+
+    found = Findings()
+    mentors = participants.mentor_count()
+    if mentors == 0:
+        found.missing.append(MissingItem(code="mentors", message=_("No mentors in the base.")))
+        return found
+    found.started = True
+    without = participants.mentors_without_consent_count()
+    if without:
+        message = ngettext(
+            "%(count)d mentor lacks consent to personal-data processing.",
+            "%(count)d mentors lack consent to personal-data processing.",
+            without,
+        ) % {"count": without}
+        found.missing.append(
+            MissingItem(code="mentors_without_consent", message=message, count=without)
+        )
+    return found
+
+
+# Stages 4-6 are tracked by their roadmap activities until the apps that hold their data
+# (matching and pairs, meetings, monitoring) register checks of their own.
+
+
+# --- Roadmap activities: every stage ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityCounts:
+    total: int = 0
+    done: int = 0
+    cancelled: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done - self.cancelled
+
+
+def activity_counts(
+    *, programme: Programme, today: date | None = None
+) -> dict[int, ActivityCounts]:
+    today = today or timezone.localdate()
+    rows = (
+        RoadmapActivity.objects.filter(programme=programme)
+        .values("stage")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=ActivityStatus.DONE)),
+            cancelled=Count("id", filter=Q(status=ActivityStatus.CANCELLED)),
+            in_progress=Count("id", filter=Q(status=ActivityStatus.IN_PROGRESS)),
+            overdue=Count("id", filter=Q(status__in=OPEN_ACTIVITY_STATUSES, deadline__lt=today)),
+        )
+        .order_by("stage")
+    )
+    return {
+        row["stage"]: ActivityCounts(
+            total=row["total"],
+            done=row["done"],
+            cancelled=row["cancelled"],
+            in_progress=row["in_progress"],
+            overdue=row["overdue"],
+        )
+        for row in rows
+    }
+
+
+def _activities_findings(counts: ActivityCounts) -> Findings:
+    found = Findings(started=bool(counts.done or counts.in_progress))
+    if counts.open:
+        message = ngettext(
+            "%(count)d roadmap activity of this stage is not done.",
+            "%(count)d roadmap activities of this stage are not done.",
+            counts.open,
+        ) % {"count": counts.open}
+        found.missing.append(
+            MissingItem(code="activities_not_done", message=message, count=counts.open)
+        )
+    return found
+
+
+# --- The tracker --------------------------------------------------------------------------------
+
+
+@dataclass
+class StageReport:
+    stage: int
+    title: str
+    state: str
+    missing: list[MissingItem]
+    activities: ActivityCounts
+    marked_at: datetime | None = None
+    marked_by_id: int | None = None
+
+    @property
+    def can_be_done(self) -> bool:
+        return not self.missing
+
+
+def _findings(programme: Programme, stage: int, counts: ActivityCounts) -> Findings:
+    total = Findings()
+    for check in [*_CHECKS[stage], lambda _p: _activities_findings(counts)]:
+        found = check(programme)
+        total.missing.extend(found.missing)
+        total.started = total.started or found.started
+    return total
+
+
+def stage_missing(*, programme: Programme, stage: int) -> list[MissingItem]:
+    counts = activity_counts(programme=programme).get(stage, ActivityCounts())
+    return _findings(programme, stage, counts).missing
+
+
+def stage_reports(*, programme: Programme) -> list[StageReport]:
+    counts = activity_counts(programme=programme)
+    marks = {mark.stage: mark for mark in ProgrammeStage.objects.filter(programme=programme)}
+    reports = []
+    for stage in Stage:
+        stage_counts = counts.get(stage.value, ActivityCounts())
+        found = _findings(programme, stage.value, stage_counts)
+        mark = marks.get(stage.value)
+        if mark is not None and mark.marked_state == StageState.DONE:
+            state = StageState.DONE
+        elif mark is not None or found.started:
+            state = StageState.IN_PROGRESS
+        else:
+            state = StageState.NOT_STARTED
+        reports.append(
+            StageReport(
+                stage=stage.value,
+                title=str(stage.label),
+                state=str(state),
+                missing=found.missing,
+                activities=stage_counts,
+                marked_at=mark.marked_at if mark else None,
+                marked_by_id=mark.marked_by_id if mark else None,
+            )
+        )
+    return reports

@@ -138,8 +138,9 @@ def main() -> int:
             slug="bench-import",
             coordinator_email="",
         )
-        institution = tenant_services.institution_provision(institution_id=institution.pk)
-        assert institution is not None
+        provisioned = tenant_services.institution_provision(institution_id=institution.pk)
+        assert provisioned is not None
+        institution = provisioned
 
         started = time.perf_counter()
         content = school_xlsx(args.rows)

@@ -97,6 +97,9 @@ class CatalogueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     its municipality (or another one asked for) or working remotely."""
 
     read_roles = INSTITUTION_STAFF
+    # read-only: no write handlers exist, so staff get 405 (not 403) for writes, as for any
+    # other route whose object is missing
+    write_roles = INSTITUTION_STAFF
     serializer_class = CatalogueMentorOutput
 
     def scoped_queryset(self) -> QuerySet[EmployerMentor]:

@@ -150,7 +150,7 @@ def test_conditions_must_refer_to_an_earlier_yes_no_or_single_choice_question(dr
     ]
     for condition, field in bad:
         with pytest.raises(ValidationError) as info:
-            services.question_add(version=draft, **yes_no("dependent"), **condition)
+            services.question_add(version=draft, **yes_no("dependent", **condition))
         assert field in info.value.message_dict, (condition, info.value.message_dict)
     # Placed before the question it depends on: refused.
     with pytest.raises(ValidationError):

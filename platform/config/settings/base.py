@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "PlacementStatusEnum": "regional.employers.models.PlacementStatus",
         "ProgrammeStatusEnum": "schools.programmes.models.ProgrammeStatus",
         "ActivityStatusEnum": "schools.programmes.models.ActivityStatus",
+        "ImportKindEnum": "schools.imports.models.ImportKind",
+        "ImportStatusEnum": "schools.imports.models.ImportStatus",
     },
     # Served from our own static files: schools' networks filter CDNs.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -134,8 +134,30 @@ def clone_from_template(schema_name: str) -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("clone_from_template must run inside transaction.atomic()")
     tenant_connection().set_schema_to_public()
-    CloneSchema().clone_schema(template_schema_name(), schema_name, "DATA")
+    if schema_exists(schema_name, case_sensitive=False):
+        raise ValueError(f"schema {schema_name} already exists")
+    _ensure_clone_function()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT public.clone_schema(%s, %s, 'DATA')", [template_schema_name(), schema_name]
+        )
     tenant_connection().set_schema_to_public()
+
+
+_clone_function_installed = False
+
+
+def _ensure_clone_function() -> None:
+    """Install django-tenants' clone_schema() SQL function once per process.
+
+    django-tenants' CloneSchema re-creates the function on every clone; on a long-lived
+    connection (a worker provisioning many institutions) that made each clone slower than the
+    last (bench/README.md). Re-installing once per process still picks up a new version after
+    an upgrade."""
+    global _clone_function_installed
+    if not _clone_function_installed:
+        CloneSchema()._create_clone_schema_function()
+        _clone_function_installed = True
 
 
 def migrate_from_zero(schema_name: str) -> None:

@@ -121,6 +121,7 @@ def main() -> int:
         from django_tenants.utils import schema_context
 
         call_command("migrate", "--noinput", verbosity=0)
+        call_command("createcachetable", verbosity=0)  # as deployments without Redis have
         settings.IMPORTS_INLINE_MAX_BYTES = 10**9  # the task bodies run here, in-process
 
         from schools.imports import services

@@ -7,8 +7,12 @@ batch row when a phase ends."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import logging
 
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 TTL_SECONDS = 6 * 3600
 
 
@@ -17,13 +21,28 @@ def _key(batch_id: int) -> str:
 
 
 def progress_set(*, batch_id: int, percent: int) -> None:
-    cache.set(_key(batch_id), max(0, min(100, int(percent))), TTL_SECONDS)
+    """Best effort: a cache that fails never stops an import. The savepoint keeps a failing
+    database cache from breaking the import's own transaction."""
+    try:
+        with transaction.atomic():
+            cache.set(_key(batch_id), max(0, min(100, int(percent))), TTL_SECONDS)
+    except Exception:
+        logger.warning("import batch %s: progress not recorded", batch_id, exc_info=True)
 
 
 def progress_get(*, batch_id: int) -> int | None:
-    value = cache.get(_key(batch_id))
+    try:
+        with transaction.atomic():
+            value = cache.get(_key(batch_id))
+    except Exception:
+        logger.warning("import batch %s: progress not readable", batch_id, exc_info=True)
+        return None
     return int(value) if value is not None else None
 
 
 def progress_clear(*, batch_id: int) -> None:
-    cache.delete(_key(batch_id))
+    try:
+        with transaction.atomic():
+            cache.delete(_key(batch_id))
+    except Exception:
+        logger.warning("import batch %s: progress not cleared", batch_id, exc_info=True)

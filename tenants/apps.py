@@ -7,3 +7,8 @@ class TenantsConfig(AppConfig):
     label = "tenants"
     verbose_name = _("Institutions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tenants import deletion
+
+        deletion.install()

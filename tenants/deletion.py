@@ -21,9 +21,10 @@ _original = deletion.get_candidate_relations_to_delete
 
 def _relations_in_current_schema(opts: Any) -> Iterator[Any]:
     for relation in _original(opts):
-        if router.allow_migrate_model("default", relation.related_model):
+        model = relation.related_model
+        if not isinstance(model, type) or router.allow_migrate_model("default", model):
             yield relation
 
 
 def install() -> None:
-    deletion.get_candidate_relations_to_delete = _relations_in_current_schema  # type: ignore[assignment]
+    deletion.get_candidate_relations_to_delete = _relations_in_current_schema

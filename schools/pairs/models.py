@@ -39,7 +39,7 @@ class Pair(models.Model):
         on_delete=models.PROTECT,
         related_name="mentored_pairs",
     )
-    mentees = models.ManyToManyField(
+    mentees: models.ManyToManyField[Participant, PairMentee] = models.ManyToManyField(
         Participant,
         verbose_name=_("mentees"),
         through="PairMentee",

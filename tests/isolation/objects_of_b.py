@@ -310,3 +310,88 @@ def _roadmap_reminder(user: User) -> str:
         activity=activity, user=user, sent_on="2031-09-16", kind="overdue"
     )
     return str(reminder.pk)
+
+
+# --- pairs, plans, meetings, cases (schools/pairs) ------------------------------------------------
+
+
+def _b_pair(user: User) -> Any:
+    """B's one pair (made once, shared by the factories below): its own programme and people,
+    every text carrying the marker."""
+    from schools.pairs.models import Pair, PairMentee
+    from schools.participants.models import Participant
+    from schools.programmes.models import Programme
+
+    found = Pair.objects.filter(outcome=MARKER).first()
+    if found is not None:
+        return found
+    programme = Programme.objects.create(academic_year=2032, title=MARKER)
+    bump_sequence("participants_participant")
+    mentor = Participant.objects.create(
+        last_name=MARKER, first_name="Наставник", category="teacher"
+    )
+    mentee = Participant.objects.create(
+        last_name=MARKER, first_name="Наставляемый", category="pupil"
+    )
+    bump_sequence("pairs_pair")
+    pair = Pair.objects.create(
+        programme=programme, form="pupil_pupil", mentor=mentor, outcome=MARKER
+    )
+    bump_sequence("pairs_pairmentee")
+    PairMentee.objects.create(pair=pair, mentee=mentee, programme=programme)
+    return pair
+
+
+@factory("pairs.pair")
+def _pair(user: User) -> str:
+    return str(_b_pair(user).pk)
+
+
+@factory("pairs.developmentplan")
+def _development_plan(user: User) -> str:
+    from schools.pairs.models import DevelopmentPlan
+
+    pair = _b_pair(user)
+    bump_sequence("pairs_developmentplan")
+    plan = DevelopmentPlan.objects.create(
+        pair=pair, mentee=pair.memberships.get().mentee, summary=MARKER
+    )
+    return str(plan.pk)
+
+
+@factory("pairs.plangoal")
+def _plan_goal(user: User) -> str:
+    from schools.pairs.models import DevelopmentPlan, PlanGoal
+
+    plan = DevelopmentPlan.objects.filter(summary=MARKER).first() or DevelopmentPlan.objects.get(
+        pk=int(_development_plan(user))
+    )
+    bump_sequence("pairs_plangoal")
+    return str(PlanGoal.objects.create(plan=plan, title=MARKER, tasks=MARKER).pk)
+
+
+@factory("pairs.meeting")
+def _meeting(user: User) -> str:
+    from schools.pairs.models import Meeting
+
+    bump_sequence("pairs_meeting")
+    meeting = Meeting.objects.create(
+        pair=_b_pair(user),
+        kind="regular",
+        starts_at="2031-10-01T10:00:00Z",
+        place=MARKER,
+        notes=MARKER,
+    )
+    return str(meeting.pk)
+
+
+@factory("pairs.practicecase")
+def _practice_case(user: User) -> str:
+    from schools.pairs.models import PracticeCase
+
+    pair = _b_pair(user)
+    bump_sequence("pairs_practicecase")
+    case = PracticeCase.objects.create(
+        programme=pair.programme, pair=pair, form="pupil_pupil", title=MARKER, text=MARKER
+    )
+    return str(case.pk)

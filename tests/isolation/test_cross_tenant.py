@@ -49,6 +49,9 @@ OPEN_ROUTES = {
     "municipality-list",
     "municipality-detail",
     "application-list",  # POST: anyone may apply to join; GET needs a regional role
+    # A person's calendar feed at a secret token URL (calendar apps cannot sign in); the token
+    # is looked up in the host's schema only (tests/schools/pairs/test_calendar.py).
+    "calendar-feed-detail",
 }
 ADMIN_OPEN_VIEWS = {"login", "logout", "jsi18n"}
 # Routes that need a signed-in user but belong to no model: every role may use them.

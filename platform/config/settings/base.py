@@ -228,6 +228,11 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "schools.programmes.models.ActivityStatus",
         "ImportKindEnum": "schools.imports.models.ImportKind",
         "ImportStatusEnum": "schools.imports.models.ImportStatus",
+        "PairStatusEnum": "schools.pairs.models.PairStatus",
+        "GoalStatusEnum": "schools.pairs.models.GoalStatus",
+        "MeetingKindEnum": "schools.pairs.models.MeetingKind",
+        "MeetingStatusEnum": "schools.pairs.models.MeetingStatus",
+        "PracticeCaseStatusEnum": "schools.pairs.models.PracticeCaseStatus",
     },
     # Served from our own static files: schools' networks filter CDNs.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -281,6 +286,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "participants.erase_due",
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 12 * 3600},
+    },
+    # In every institution (no tenant_schemas): e-mail reminders of tomorrow's meetings.
+    "meeting-reminders": {
+        "task": "pairs.meeting_reminders_send",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": 6 * 3600},
     },
     # In every institution (no tenant_schemas): reminders of overdue and soon-due activities.
     "roadmap-reminders": {

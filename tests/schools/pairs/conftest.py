@@ -109,11 +109,13 @@ def world(tenant_a: Any, programme: Programme) -> World:
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[mentee.pk],
             form="teacher_teacher",
+            started_on=timezone.localdate() - datetime.timedelta(days=10),
         )
         services.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=other_mentor.pk,
             mentee_participant_ids=[other_mentee.pk],
             form="teacher_teacher",
+            started_on=timezone.localdate() - datetime.timedelta(days=10),
         )
     return World(programme=programme, pair=pair, mentor=mentor, mentee=mentee, users=users)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -111,7 +113,7 @@ def test_mentee_in_an_active_pair_of_the_programme_is_refused(programme, make_pe
 def test_closed_programme_unknown_form_and_bad_lists_are_refused(programme, make_person):
     mentor = make_person("Кузнецова", mentor_capacity=3)
     mentee = make_person("Белов")
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"form": "nonsense"}, "form"),
         ({"form": "student_pupil"}, "form"),  # not among the programme's forms
         ({"mentee_participant_ids": []}, "mentees"),
@@ -122,7 +124,7 @@ def test_closed_programme_unknown_form_and_bad_lists_are_refused(programme, make
         ({"programme_id": 999999}, "programme"),
     ]
     for override, field in cases:
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "programme_id": programme.pk,
             "mentor_participant_id": mentor.pk,
             "mentee_participant_ids": [mentee.pk],

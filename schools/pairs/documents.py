@@ -1,0 +1,244 @@
+"""Documents of stages 4 and 6 as DOCX, ready to sign: the order approving pairs and groups,
+the order of encouragement and thank-you letters.
+
+These are Russian office documents: their text is Russian (like the consent texts), not
+translated UI strings."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from schools.pairs.models import Pair
+from schools.pairs.selectors import MentorRank
+from schools.programmes.models import Programme
+from tenants.api import current_institution
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+BLANK = "________"
+
+FORM_RU = {
+    "student_student": "студент – студент",
+    "pupil_pupil": "ученик – ученик",
+    "teacher_teacher": "педагог – педагог",
+    "teacher_student": "педагог (мастер) – студент",
+    "student_pupil": "студент – ученик",
+    "employer_pupil": "работодатель – ученик",
+    "employer_student": "работодатель – студент",
+}
+MONTHS_RU = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+
+
+def date_ru(day: datetime.date) -> str:
+    """«5 сентября 2026 г.»"""
+    return f"«{day.day}» {MONTHS_RU[day.month - 1]} {day.year} г."
+
+
+def _document() -> DocumentType:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+    return document
+
+
+def _institution_header(document: DocumentType) -> str:
+    """The institution's full name and INN, centred; returns the name."""
+    institution = current_institution()
+    name = str(institution.name) if institution is not None else ""
+    header = document.add_paragraph()
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    header.add_run(name).bold = True
+    inn = getattr(institution, "inn", "") if institution is not None else ""
+    if inn:
+        header.add_run(f"\nИНН {inn}")
+    return name
+
+
+def _order_heading(
+    document: DocumentType, *, title: str, number: str, day: datetime.date | None
+) -> None:
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run("ПРИКАЗ").bold = True
+    line = document.add_paragraph()
+    line.add_run(f"{date_ru(day) if day else '«___» ____________ 20__ г.'}")
+    line.add_run("\t\t\t\t\t")
+    line.add_run(f"№ {number or BLANK}")
+    subject = document.add_paragraph()
+    subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subject.add_run(title).bold = True
+
+
+def _director_signature(document: DocumentType) -> None:
+    document.add_paragraph()
+    signature = document.add_paragraph()
+    signature.add_run("Директор\t\t\t______________\t\t/______________/")
+    document.add_paragraph("М. П.")
+
+
+def _bytes(document: DocumentType) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _academic_year(programme: Programme) -> str:
+    return f"{programme.academic_year}/{programme.academic_year + 1}"
+
+
+def approval_order_docx(
+    *,
+    programme: Programme,
+    pairs: Iterable[Pair],
+    number: str = "",
+    day: datetime.date | None = None,
+) -> bytes:
+    """Приказ «Об утверждении наставнических пар/групп» with a table of the pairs."""
+    pairs = list(pairs)
+    document = _document()
+    _institution_header(document)
+    _order_heading(
+        document,
+        title="Об утверждении наставнических пар (групп)",
+        number=number,
+        day=day,
+    )
+    document.add_paragraph(
+        "В соответствии с программой наставничества "
+        f"«{programme.title}» на {_academic_year(programme)} учебный год, на основании "
+        "результатов отбора наставников и формирования наставнических пар (групп) и с учётом "
+        "согласий участников на обработку персональных данных"
+    )
+    document.add_paragraph("ПРИКАЗЫВАЮ:")
+    document.add_paragraph(
+        "1. Утвердить наставнические пары (группы) согласно таблице:", style="Normal"
+    )
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells,
+        ("№", "Форма наставничества", "Наставник", "Наставляемые", "Дата начала"),
+        strict=True,
+    ):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for position, pair in enumerate(pairs, start=1):
+        mentees = [m.mentee.full_name for m in pair.memberships.all()]
+        row = table.add_row().cells
+        row[0].text = str(position)
+        row[1].text = FORM_RU.get(pair.form, pair.form)
+        row[2].text = pair.mentor.full_name
+        row[3].text = "\n".join(mentees)
+        row[4].text = pair.started_on.strftime("%d.%m.%Y")
+    document.add_paragraph(
+        "2. Наставникам совместно с наставляемыми в течение двух недель разработать "
+        "индивидуальные планы развития наставляемых."
+    )
+    document.add_paragraph(
+        "3. Куратору программы наставничества обеспечить организацию встреч наставнических пар "
+        "(групп) и контроль выполнения индивидуальных планов развития."
+    )
+    document.add_paragraph("4. Контроль исполнения настоящего приказа оставляю за собой.")
+    _director_signature(document)
+    document.add_paragraph("С приказом ознакомлены:")
+    for pair in pairs:
+        document.add_paragraph(f"{pair.mentor.full_name}\t______________\t«___» ________ 20__ г.")
+    return _bytes(document)
+
+
+def encouragement_order_docx(
+    *,
+    programme: Programme,
+    mentors: Sequence[MentorRank],
+    number: str = "",
+    day: datetime.date | None = None,
+) -> bytes:
+    """Приказ «О поощрении наставников» by the results of the programme."""
+    document = _document()
+    _institution_header(document)
+    _order_heading(
+        document,
+        title="О поощрении наставников по итогам реализации программы наставничества",
+        number=number,
+        day=day,
+    )
+    document.add_paragraph(
+        f"По итогам реализации программы наставничества «{programme.title}» в "
+        f"{_academic_year(programme)} учебном году, на основании результатов работы "
+        "наставнических пар (групп) и обратной связи наставляемых"
+    )
+    document.add_paragraph("ПРИКАЗЫВАЮ:")
+    document.add_paragraph(
+        "1. Объявить благодарность за высокие результаты наставнической деятельности:"
+    )
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells,
+        ("№", "Наставник", "Завершённых пар (групп)", "Средняя оценка наставляемых"),
+        strict=True,
+    ):
+        cell.text = text
+    for position, rank in enumerate(mentors, start=1):
+        row = table.add_row().cells
+        row[0].text = str(position)
+        row[1].text = rank.mentor_name
+        row[2].text = str(rank.completed_pairs)
+        row[3].text = "—" if rank.mentee_rating_avg is None else f"{rank.mentee_rating_avg:g}"
+    document.add_paragraph("2. Вручить наставникам благодарственные письма.")
+    document.add_paragraph("3. Контроль исполнения настоящего приказа оставляю за собой.")
+    _director_signature(document)
+    return _bytes(document)
+
+
+def thank_you_letter_docx(
+    *, pair: Pair, addressee: str = "", day: datetime.date | None = None
+) -> bytes:
+    """Благодарственное письмо to the pair's mentor (for an employer's specialist it may be
+    addressed to the employer too, ``addressee``)."""
+    document = _document()
+    name = _institution_header(document)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.add_run("БЛАГОДАРСТВЕННОЕ ПИСЬМО").bold = True
+    if addressee:
+        to = document.add_paragraph()
+        to.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        to.add_run(addressee)
+    greeting = document.add_paragraph()
+    greeting.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    greeting.add_run(f"Уважаемый(ая) {pair.mentor.full_name}!").bold = True
+    form = FORM_RU.get(pair.form, pair.form)
+    programme = pair.programme
+    document.add_paragraph(
+        f"{name or 'Образовательная организация'} выражает Вам искреннюю благодарность за "
+        f"участие в программе наставничества «{programme.title}» "
+        f"({_academic_year(programme)} учебный год) в качестве наставника (форма "
+        f"наставничества «{form}»), за профессионализм, внимание к наставляемым и вклад в их "
+        "личностное и профессиональное развитие."
+    )
+    document.add_paragraph("Желаем Вам успехов и надеемся на дальнейшее сотрудничество!")
+    document.add_paragraph(date_ru(day) if day else "")
+    _director_signature(document)
+    return _bytes(document)

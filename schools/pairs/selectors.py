@@ -1,0 +1,274 @@
+"""Reads of the pairs app: pairs with their staleness, scopes by role, the mentor ranking,
+meetings to remind of and a person's calendar."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from accounts.models import INSTITUTION_STAFF_ROLES, Role
+from schools.pairs.models import (
+    STALE_AFTER_DAYS,
+    DevelopmentPlan,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    Pair,
+    PairMentee,
+    PairStatus,
+    PlanGoal,
+    PracticeCase,
+)
+from schools.participants.api import Participant, child_participant_ids
+
+
+def participant_of(user: Any) -> Participant | None:
+    """The participant whose login is ``user`` (mentors, mentees, parents have one)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Participant.objects.filter(user_id=user.pk).first()
+
+
+def pair_list(*, now: datetime.datetime | None = None) -> QuerySet[Pair]:
+    """Pairs with ``last_meeting_at`` (the latest held meeting) and ``is_stale``: active, and
+    no meeting held for ``STALE_AFTER_DAYS`` days (counting from the start when none was)."""
+    now = now or timezone.now()
+    threshold = now - datetime.timedelta(days=STALE_AFTER_DAYS)
+    last_held = (
+        Meeting.objects.filter(pair=OuterRef("pk"), status=MeetingStatus.HELD)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    return (
+        Pair.objects.select_related("programme", "mentor")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=PairMentee.objects.select_related("mentee").order_by("id"),
+            )
+        )
+        .annotate(last_meeting_at=Subquery(last_held))
+        .annotate(
+            is_stale=Case(
+                When(
+                    Q(status=PairStatus.ACTIVE)
+                    & (
+                        Q(last_meeting_at__lt=threshold)
+                        | Q(
+                            last_meeting_at__isnull=True,
+                            started_on__lt=timezone.localdate(threshold),
+                        )
+                    ),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+def pairs_stale(*, programme_id: int | None = None) -> QuerySet[Pair]:
+    queryset = pair_list().filter(is_stale=True)  # type: ignore[misc]  # an annotation
+    if programme_id is not None:
+        queryset = queryset.filter(programme_id=programme_id)
+    return queryset
+
+
+def pair_ids_of(user: Any) -> QuerySet[Pair] | None:
+    """The pairs ``user`` may see as a queryset of ids; None means every pair (staff)."""
+    role = getattr(user, "role", None)
+    if role in INSTITUTION_STAFF_ROLES:
+        return None
+    if role == Role.MENTOR:
+        rule = Q(mentor__user=user)
+    elif role == Role.MENTEE:
+        rule = Q(memberships__mentee__user=user)
+    elif role == Role.PARENT:
+        rule = Q(memberships__mentee_id__in=child_participant_ids(parent_user_id=user.pk))
+    else:
+        rule = Q(pk__in=[])
+    return Pair.objects.filter(rule).values("pk")  # type: ignore[return-value]
+
+
+def pairs_visible_to(user: Any, queryset: QuerySet[Any], field: str = "pk") -> QuerySet[Any]:
+    """``queryset`` filtered to rows whose ``field`` is a pair ``user`` may see."""
+    ids = pair_ids_of(user)
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
+def plan_list() -> QuerySet[DevelopmentPlan]:
+    return DevelopmentPlan.objects.select_related("pair", "mentee").prefetch_related(
+        Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "id"))
+    )
+
+
+def plans_visible_to(user: Any, queryset: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentPlan]:
+    """Staff see every plan; the mentor the plans of its pairs; a mentee its own plan; a parent
+    its child's."""
+    role = getattr(user, "role", None)
+    if role in INSTITUTION_STAFF_ROLES:
+        return queryset
+    if role == Role.MENTOR:
+        return queryset.filter(pair__mentor__user=user)
+    if role == Role.MENTEE:
+        return queryset.filter(mentee__user=user)
+    if role == Role.PARENT:
+        return queryset.filter(mentee_id__in=child_participant_ids(parent_user_id=user.pk))
+    return queryset.none()
+
+
+def plans_editable_by(user: Any, queryset: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentPlan]:
+    """Only the two who write a plan edit it: the pair's mentor and the mentee."""
+    role = getattr(user, "role", None)
+    if role == Role.MENTOR:
+        return queryset.filter(pair__mentor__user=user)
+    if role == Role.MENTEE:
+        return queryset.filter(mentee__user=user)
+    return queryset.none()
+
+
+def goal_list() -> QuerySet[PlanGoal]:
+    return PlanGoal.objects.select_related("plan", "plan__pair")
+
+
+def meeting_list() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("pair").prefetch_related("attendees")
+
+
+def practice_case_list() -> QuerySet[PracticeCase]:
+    return PracticeCase.objects.all()
+
+
+def meetings_to_remind(*, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    """Planned meetings of active pairs that start tomorrow (local time) and were not
+    reminded of yet."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    return Meeting.objects.filter(
+        status=MeetingStatus.PLANNED,
+        reminder_sent_at__isnull=True,
+        pair__status=PairStatus.ACTIVE,
+        starts_at__date=tomorrow,
+    ).order_by("starts_at", "pk")
+
+
+def meetings_of_participant(*, participant_id: int) -> QuerySet[Meeting]:
+    """Every meeting of the pairs the person is the mentor or a mentee of."""
+    pairs = Pair.objects.filter(
+        Q(mentor_id=participant_id) | Q(memberships__mentee_id=participant_id)
+    ).values("pk")
+    return Meeting.objects.filter(pair_id__in=pairs).select_related("pair").order_by("starts_at")
+
+
+# --- the mentor ranking (stage 6) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorRank:
+    rank: int
+    mentor_id: int
+    mentor_name: str
+    pairs: int
+    completed_pairs: int
+    ended_early_pairs: int
+    mentees: int
+    meetings_held: int
+    mentee_rating_avg: float | None  # the mentees' final ratings (feedback), 1–10
+    mentor_rating_avg: float | None  # the mentor's own final ratings, 1–10
+    goals_done_share: float | None  # goals done of all goals in its mentees' plans, 0–1
+    score: float
+
+
+def _score(row: dict[str, Any]) -> float:
+    """Feedback first (the mentees' ratings, 0–10), then outcomes: completed pairs, goals
+    reached, meetings held; pairs that ended early count against."""
+    rating = row["mentee_rating_avg"] or 0.0
+    goals = row["goals_done_share"] or 0.0
+    return round(
+        rating * 10
+        + row["completed_pairs"] * 5
+        + goals * 20
+        + min(row["meetings_held"], 30) * 0.5
+        - row["ended_early_pairs"] * 5,
+        2,
+    )
+
+
+def mentor_ranking(*, programme_id: int | None = None) -> list[MentorRank]:
+    """Mentors of the programme (or of all programmes) ranked by outcomes and feedback."""
+    pairs = Pair.objects.all()
+    if programme_id is not None:
+        pairs = pairs.filter(programme_id=programme_id)
+    rows: dict[int, dict[str, Any]] = {}
+    for item in pairs.values("mentor_id").annotate(
+        n=Count("pk"),
+        completed=Count("pk", filter=Q(status=PairStatus.COMPLETED)),
+        early=Count("pk", filter=Q(status=PairStatus.ENDED_EARLY)),
+        own=Avg("mentor_rating"),
+    ):
+        rows[item["mentor_id"]] = {
+            "pairs": item["n"],
+            "completed_pairs": item["completed"],
+            "ended_early_pairs": item["early"],
+            "mentor_rating_avg": item["own"],
+            "mentees": 0,
+            "mentee_rating_avg": None,
+            "meetings_held": 0,
+            "goals_done_share": None,
+        }
+    memberships = PairMentee.objects.filter(pair__in=pairs)
+    for item in memberships.values("pair__mentor_id").annotate(n=Count("pk"), avg=Avg("rating")):
+        rows[item["pair__mentor_id"]].update(mentees=item["n"], mentee_rating_avg=item["avg"])
+    held = Meeting.objects.filter(pair__in=pairs, status=MeetingStatus.HELD)
+    for item in held.values("pair__mentor_id").annotate(n=Count("pk")):
+        rows[item["pair__mentor_id"]]["meetings_held"] = item["n"]
+    goals = PlanGoal.objects.filter(plan__pair__in=pairs).exclude(status=GoalStatus.DROPPED)
+    for item in goals.values("plan__pair__mentor_id").annotate(
+        n=Count("pk"), done=Count("pk", filter=Q(status=GoalStatus.DONE))
+    ):
+        rows[item["plan__pair__mentor_id"]]["goals_done_share"] = (
+            item["done"] / item["n"] if item["n"] else None
+        )
+    names = {p.pk: p.full_name for p in Participant.objects.filter(pk__in=rows)}
+    scored = sorted(
+        ((mentor_id, row, _score(row)) for mentor_id, row in rows.items()),
+        key=lambda t: (-t[2], names.get(t[0], ""), t[0]),
+    )
+    return [
+        MentorRank(
+            rank=position,
+            mentor_id=mentor_id,
+            mentor_name=names.get(mentor_id, ""),
+            pairs=row["pairs"],
+            completed_pairs=row["completed_pairs"],
+            ended_early_pairs=row["ended_early_pairs"],
+            mentees=row["mentees"],
+            meetings_held=row["meetings_held"],
+            mentee_rating_avg=_round(row["mentee_rating_avg"]),
+            mentor_rating_avg=_round(row["mentor_rating_avg"]),
+            goals_done_share=_round(row["goals_done_share"]),
+            score=score,
+        )
+        for position, (mentor_id, row, score) in enumerate(scored, start=1)
+    ]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)

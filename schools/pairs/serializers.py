@@ -1,0 +1,243 @@
+"""Input and output serializers of the pairs API (separate, as everywhere)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from schools.pairs.models import (
+    RATING_MAX,
+    RATING_MIN,
+    DevelopmentPlan,
+    GoalStatus,
+    Meeting,
+    MeetingKind,
+    Pair,
+    PlanGoal,
+    PracticeCase,
+)
+from schools.programmes.models import MentoringForm
+
+
+class PersonOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class PairMenteeOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="mentee.pk")
+    full_name = serializers.CharField(source="mentee.full_name")
+    rating = serializers.IntegerField(allow_null=True)
+
+
+class PairOutput(serializers.ModelSerializer[Pair]):
+    mentor = PersonOutput()
+    mentees = serializers.SerializerMethodField()
+    last_meeting_at = serializers.DateTimeField(read_only=True, allow_null=True, default=None)
+    is_stale = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Pair
+        fields = [
+            "id",
+            "programme",
+            "form",
+            "mentor",
+            "mentees",
+            "started_on",
+            "ended_on",
+            "status",
+            "end_reason",
+            "outcome",
+            "mentor_rating",
+            "last_meeting_at",
+            "is_stale",
+            "created_at",
+        ]
+
+    @extend_schema_field(PairMenteeOutput(many=True))
+    def get_mentees(self, pair: Pair) -> list[dict[str, Any]]:
+        return PairMenteeOutput(pair.memberships.all(), many=True).data  # type: ignore[return-value]
+
+
+class PairCreateInput(serializers.Serializer[Any]):
+    programme = serializers.IntegerField()
+    mentor = serializers.IntegerField(help_text="The mentor's participant id.")
+    mentees = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=False, help_text="Participant ids."
+    )
+    form = serializers.ChoiceField(choices=MentoringForm.choices)
+    started_on = serializers.DateField(required=False)
+
+
+class PairEndInput(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+    ended_on = serializers.DateField(required=False)
+
+
+class PairCompleteInput(serializers.Serializer[Any]):
+    outcome = serializers.CharField()
+    mentor_rating = serializers.IntegerField(
+        required=False, allow_null=True, min_value=RATING_MIN, max_value=RATING_MAX
+    )
+    ended_on = serializers.DateField(required=False)
+
+
+class PairRateInput(serializers.Serializer[Any]):
+    rating = serializers.IntegerField(min_value=RATING_MIN, max_value=RATING_MAX)
+
+
+class MentorRankOutput(serializers.Serializer[Any]):
+    rank = serializers.IntegerField()
+    mentor_id = serializers.IntegerField()
+    mentor_name = serializers.CharField()
+    pairs = serializers.IntegerField()
+    completed_pairs = serializers.IntegerField()
+    ended_early_pairs = serializers.IntegerField()
+    mentees = serializers.IntegerField()
+    meetings_held = serializers.IntegerField()
+    mentee_rating_avg = serializers.FloatField(allow_null=True)
+    mentor_rating_avg = serializers.FloatField(allow_null=True)
+    goals_done_share = serializers.FloatField(allow_null=True)
+    score = serializers.FloatField()
+
+
+class PlanGoalOutput(serializers.ModelSerializer[PlanGoal]):
+    class Meta:
+        model = PlanGoal
+        fields = [
+            "id",
+            "plan",
+            "title",
+            "tasks",
+            "deadline",
+            "progress",
+            "status",
+            "position",
+            "updated_at",
+        ]
+
+
+class PlanGoalInput(serializers.Serializer[Any]):
+    plan = serializers.IntegerField()
+    title = serializers.CharField(max_length=300)
+    tasks = serializers.CharField(required=False, allow_blank=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    progress = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
+    position = serializers.IntegerField(required=False, min_value=0)
+
+
+class PlanGoalUpdateInput(PlanGoalInput):
+    plan = None  # type: ignore[assignment]
+
+
+class DevelopmentPlanOutput(serializers.ModelSerializer[DevelopmentPlan]):
+    mentee = PersonOutput()
+    goals = PlanGoalOutput(many=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DevelopmentPlan
+        fields = ["id", "pair", "mentee", "summary", "goals", "progress", "updated_at"]
+
+    def get_progress(self, plan: DevelopmentPlan) -> int | None:
+        """The average progress of the goals not dropped, 0–100."""
+        goals = [g for g in plan.goals.all() if g.status != GoalStatus.DROPPED]
+        if not goals:
+            return None
+        return round(sum(g.progress for g in goals) / len(goals))
+
+
+class DevelopmentPlanInput(serializers.Serializer[Any]):
+    summary = serializers.CharField(allow_blank=True)
+
+
+class MeetingOutput(serializers.ModelSerializer[Meeting]):
+    attendees: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "pair",
+            "kind",
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "link",
+            "status",
+            "attendees",
+            "notes",
+            "outcomes",
+            "reminder_sent_at",
+            "created_at",
+        ]
+
+
+class MeetingInput(serializers.Serializer[Any]):
+    pair = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=MeetingKind.choices)
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(required=False, min_value=5, max_value=600)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    link = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class MeetingUpdateInput(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=MeetingKind.choices, required=False)
+    starts_at = serializers.DateTimeField(required=False)
+    duration_minutes = serializers.IntegerField(required=False, min_value=5, max_value=600)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    link = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    outcomes = serializers.CharField(required=False, allow_blank=True)
+
+
+class AttendanceInput(serializers.Serializer[Any]):
+    attendees = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Participant ids of those who attended."
+    )
+    outcomes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class PracticeCaseOutput(serializers.ModelSerializer[PracticeCase]):
+    class Meta:
+        model = PracticeCase
+        fields = [
+            "id",
+            "programme",
+            "pair",
+            "form",
+            "title",
+            "text",
+            "status",
+            "published_title",
+            "published_text",
+            "published_at",
+            "created_at",
+        ]
+
+
+class PracticeCaseInput(serializers.Serializer[Any]):
+    programme = serializers.IntegerField()
+    pair = serializers.IntegerField(required=False, allow_null=True)
+    form = serializers.ChoiceField(choices=MentoringForm.choices)
+    title = serializers.CharField(max_length=300)
+    text = serializers.CharField()
+
+
+class PracticeCaseUpdateInput(serializers.Serializer[Any]):
+    form = serializers.ChoiceField(choices=MentoringForm.choices, required=False)
+    title = serializers.CharField(max_length=300, required=False)
+    text = serializers.CharField(required=False)
+
+
+class CalendarLinkOutput(serializers.Serializer[Any]):
+    url = serializers.CharField(help_text="The secret address of the feed; shown once.")

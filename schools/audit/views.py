@@ -31,6 +31,8 @@ class AuditEntryViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     are never kept)."""
 
     read_roles = INSTITUTION_MANAGERS
+    # No write routes exist; naming the roles makes other methods answer 405, not 403.
+    write_roles = INSTITUTION_MANAGERS
     serializer_class = AuditEntryOutput
     filterset_fields = ["actor", "action", "model_label", "object_id"]
     ordering_fields = ["created_at"]

@@ -279,11 +279,11 @@ FULL_READERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY})
 
 
 def mentor_visible_participants(user: Any) -> Q:
-    """HOOK for the pairs app: the people a mentor sees besides itself (its pairs' mentees).
+    """The people a mentor sees besides itself: the mentees of its pairs (from the pairs app;
+    imported here, not at module level, because pairs builds on this app)."""
+    from schools.pairs.api import mentee_participant_ids
 
-    Until pairs exist a mentor sees only itself. When they do, return e.g.
-    ``Q(pk__in=pairs_api.mentee_participant_ids(mentor_user_id=user.pk))``."""
-    return Q(pk__in=[])
+    return Q(pk__in=mentee_participant_ids(mentor_user_id=user.pk))
 
 
 def participant_visibility(user: Any) -> Q | None:

@@ -363,7 +363,7 @@ class ParticipantViewSet(TenantModelViewSet):
         },
     )
     @action(detail=True, methods=["get"], url_path="consent-form")
-    def consent_form(self, request: Request, pk: str | None = None) -> HttpResponse:
+    def consent_form(self, request: Request, pk: str | None = None, **kwargs: Any) -> HttpResponse:
         participant = self.get_object()
         purpose = request.query_params.get("purpose") or REQUIRED_PURPOSE
         text = consent_text(purpose=purpose)
@@ -737,6 +737,8 @@ class NeedTagViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
     """The catalogue of mentees' needs."""
 
     read_roles = EVERY_TENANT_ROLE
+    # No write routes exist; naming the roles makes other methods answer 405, not 403.
+    write_roles = EVERY_TENANT_ROLE
     serializer_class = TagOutput
     pagination_class = None
     search_fields = ["name", "code"]
@@ -749,6 +751,8 @@ class CompetenceTagViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retrieve
     """The catalogue of mentors' competences."""
 
     read_roles = EVERY_TENANT_ROLE
+    # No write routes exist; naming the roles makes other methods answer 405, not 403.
+    write_roles = EVERY_TENANT_ROLE
     serializer_class = TagOutput
     pagination_class = None
     search_fields = ["name", "code"]

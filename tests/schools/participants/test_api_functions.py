@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -30,7 +31,7 @@ def in_a(tenant_a):
 
 
 def grant(participant: Participant, **extra) -> Consent:
-    fields = {
+    fields: dict[str, Any] = {
         "participant_id": participant.pk,
         "kind": "grant",
         "signed_by": "self",

@@ -233,6 +233,11 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "schools.pairs.models.MeetingKind",
         "MeetingStatusEnum": "schools.pairs.models.MeetingStatus",
         "PracticeCaseStatusEnum": "schools.pairs.models.PracticeCaseStatus",
+        "PreferenceKindEnum": "schools.matching.models.PreferenceKind",
+        "MatchAlgorithmEnum": "schools.matching.models.Algorithm",
+        "MatchRunStatusEnum": "schools.matching.models.RunStatus",
+        "MatchProposalStatusEnum": "schools.matching.models.ProposalStatus",
+        "UnmatchedReasonEnum": "schools.matching.models.UnmatchedReason",
     },
     # Served from our own static files: schools' networks filter CDNs.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -22,6 +22,7 @@ from schools.matching.engine import (
     PreferenceIn,
     PreferenceIndex,
     Problem,
+    ScoreBreakdown,
     Weights,
     candidate_arcs,
     match_dense_reference,
@@ -100,7 +101,7 @@ def problems(draw: st.DrawFn, max_mentees: int = 8, max_mentors: int = 5) -> Pro
         if ids
         else st.just([])
     )
-    exclusions = frozenset()
+    exclusions: frozenset[tuple[int, int]] = frozenset()
     if mentees and mentors:
         exclusions = frozenset(
             draw(
@@ -142,7 +143,7 @@ def problems(draw: st.DrawFn, max_mentees: int = 8, max_mentors: int = 5) -> Pro
     return Problem(mentees, mentors, forms, preferences, exclusions, fixed, weights)
 
 
-def breakdowns(problem: Problem) -> dict[tuple[int, int], object]:
+def breakdowns(problem: Problem) -> dict[tuple[int, int], ScoreBreakdown]:
     index = PreferenceIndex(problem.preferences)
     return {
         (y.id, x.id): score_pair(
@@ -242,7 +243,7 @@ def test_optimal_at_least_any_random_feasible_assignment(
 def test_optimal_equals_brute_force_on_tiny_instances(problem: Problem) -> None:
     scores = breakdowns(problem)
     fixed = {e: r for r, e in problem.fixed}
-    options = []
+    options: list[list[int | None]] = []
     for x in problem.mentees:
         if x.id in fixed:
             options.append([fixed[x.id]])

@@ -1,0 +1,168 @@
+"""The engine's input built from the institution's data: the mentee and mentor bases (through
+``schools.participants.api``), current pairs (through ``schools.pairs.api``), preferences
+stated after group meetings and the coordinator's earlier rejections.
+
+TODO(participants): a ``matching_candidates()`` read function in ``schools/participants/api.py``
+returning plain records would replace the ORM reads on ``Participant`` below; this module is the
+only place to change then."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from schools.matching.engine import MenteeIn, MentorIn, PreferenceIn, Problem, Weights
+from schools.matching.models import MatchProposal, Preference, ProposalStatus
+from schools.participants import api as participants_api
+
+
+def _age(birth_date: datetime.date | None, today: datetime.date) -> int | None:
+    if birth_date is None:
+        return None
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+def _codes(rows: Iterable[tuple[int, str | None]]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for pk, code in rows:
+        if code:
+            out.setdefault(pk, set()).add(code)
+    return out
+
+
+def _pairs_state(programme_id: int) -> tuple[dict[int, int], set[int]]:
+    """(mentor id → mentees in active pairs, mentees already paired in the programme)."""
+    try:
+        from schools.pairs import api as pairs_api
+    except ImportError:  # pragma: no cover - the pairs app not there yet
+        return {}, set()
+    loads: dict[int, int] = getattr(pairs_api, "mentor_active_loads", dict)()
+    paired: set[int] = getattr(pairs_api, "active_mentee_ids", lambda **_: set())(
+        programme_id=programme_id
+    )
+    return dict(loads), set(paired)
+
+
+def consenting_ids(ids: Iterable[int]) -> set[int]:
+    return set(
+        participants_api.participants_with_valid_consent()
+        .filter(pk__in=list(ids))
+        .values_list("pk", flat=True)
+    )
+
+
+def mentors_by_id(ids: Iterable[int], *, programme_id: int) -> dict[int, MentorIn]:
+    return {m.id: m for m in _mentors(programme_id=programme_id, ids=list(ids))}
+
+
+def mentees_by_id(ids: Iterable[int], *, programme_id: int) -> dict[int, MenteeIn]:
+    return {m.id: m for m in _mentees(programme_id=programme_id, ids=list(ids))}
+
+
+def _mentees(*, programme_id: int, ids: list[int] | None = None) -> list[MenteeIn]:
+    today = timezone.localdate()
+    base = participants_api.Participant.objects.filter(
+        mentee_profile__isnull=False, erased_at__isnull=True
+    )
+    if ids is not None:
+        base = base.filter(pk__in=ids)
+    rows = list(
+        base.values(
+            "pk", "category", "study_group_id", "birth_date", "mentee_profile__preferred_form"
+        )
+    )
+    needs = _codes(base.values_list("pk", "mentee_profile__needs__code"))
+    consent = consenting_ids(r["pk"] for r in rows)
+    _, paired = _pairs_state(programme_id)
+    return [
+        MenteeIn(
+            id=r["pk"],
+            category=r["category"],
+            needs=frozenset(needs.get(r["pk"], ())),
+            preferred_form=r["mentee_profile__preferred_form"] or "",
+            study_group=r["study_group_id"],
+            age=_age(r["birth_date"], today),
+            has_consent=r["pk"] in consent,
+            already_paired=r["pk"] in paired,
+        )
+        for r in rows
+    ]
+
+
+def _mentors(*, programme_id: int, ids: list[int] | None = None) -> list[MentorIn]:
+    today = timezone.localdate()
+    base = participants_api.Participant.objects.filter(
+        mentor_profile__isnull=False, erased_at__isnull=True
+    )
+    if ids is not None:
+        base = base.filter(pk__in=ids)
+    rows = list(
+        base.values(
+            "pk",
+            "category",
+            "study_group_id",
+            "birth_date",
+            "mentor_profile__hours_per_month",
+            "mentor_profile__capacity",
+        )
+    )
+    competences = _codes(base.values_list("pk", "mentor_profile__competences__code"))
+    consent = consenting_ids(r["pk"] for r in rows)
+    loads, _ = _pairs_state(programme_id)
+    return [
+        MentorIn(
+            id=r["pk"],
+            category=r["category"],
+            competences=frozenset(competences.get(r["pk"], ())),
+            hours_per_month=r["mentor_profile__hours_per_month"],
+            capacity=r["mentor_profile__capacity"] or 1,
+            current_load=loads.get(r["pk"], 0),
+            study_group=r["study_group_id"],
+            age=_age(r["birth_date"], today),
+            has_consent=r["pk"] in consent,
+        )
+        for r in rows
+    ]
+
+
+def preferences_of(programme_id: int) -> list[PreferenceIn]:
+    return [
+        PreferenceIn(from_id=f, to_id=t, kind=k, rank=r)
+        for f, t, k, r in Preference.objects.filter(meeting__programme_id=programme_id).values_list(
+            "from_participant_id", "to_participant_id", "kind", "rank"
+        )
+    ]
+
+
+def rejected_pairs(programme_id: int) -> frozenset[tuple[int, int]]:
+    """Pairs the coordinator rejected in earlier runs of the programme: never proposed again."""
+    return frozenset(
+        MatchProposal.objects.filter(
+            run__programme_id=programme_id, status=ProposalStatus.REJECTED
+        ).values_list("mentor_id", "mentee_id")
+    )
+
+
+def problem_build(
+    *,
+    programme_id: int,
+    forms: Iterable[str],
+    weights: dict[str, Any],
+    fixed: Iterable[tuple[int, int]] = (),
+) -> Problem:
+    return Problem(
+        mentees=_mentees(programme_id=programme_id),
+        mentors=_mentors(programme_id=programme_id),
+        forms=list(forms),
+        preferences=preferences_of(programme_id),
+        exclusions=rejected_pairs(programme_id),
+        fixed=[(int(r), int(e)) for r, e in fixed],
+        weights=Weights.from_dict(weights),
+    )

@@ -1,0 +1,586 @@
+"""Writes of the matching app. Every service is atomic and raises
+``django.core.exceptions.ValidationError({field: [messages]})`` with nothing changed when the
+input is bad (a closed programme, a mentor without consent, a capacity below the load…)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.tasks import enqueue_on_commit
+from schools.audit.api import AuditAction, audit_record
+from schools.matching import candidates
+from schools.matching.engine import (
+    MatchingInputError,
+    MatchResult,
+    MentorIn,
+    PreferenceIndex,
+    Weights,
+    match_greedy,
+    match_optimal,
+    score_pair,
+)
+from schools.matching.models import (
+    MAX_RANK,
+    TAKEN_STATUSES,
+    Algorithm,
+    GroupMeeting,
+    MatchingSettings,
+    MatchProposal,
+    MatchRun,
+    Preference,
+    PreferenceKind,
+    ProposalStatus,
+    RunStatus,
+    UnmatchedMentee,
+)
+from schools.programmes.models import Programme, ProgrammeStatus
+
+# Runs with more mentees than this go to a Celery task; smaller ones run in the request.
+SYNC_MAX_MENTEES_DEFAULT = 1000
+
+EXCLUSION_MESSAGES = {
+    "same_person": gettext_lazy("a person cannot mentor themselves"),
+    "form_mismatch": gettext_lazy("no form of the programme fits both roles"),
+    "needs_not_covered": gettext_lazy(
+        "the mentor's competences cover none of the mentee's requests"
+    ),
+    "mentor_younger": gettext_lazy("the mentor is younger than the mentee"),
+    "avoid": gettext_lazy("one of them asked not to be paired"),
+    "excluded": gettext_lazy("the coordinator rejected this pair earlier"),
+    "mentor_no_consent": gettext_lazy("the mentor has no valid consent"),
+    "mentor_full": gettext_lazy("the mentor's capacity is full"),
+    "mentee_no_consent": gettext_lazy("the mentee has no valid consent"),
+    "already_paired": gettext_lazy("the mentee is already in an active pair"),
+}
+
+
+def _reasons(codes: Iterable[str]) -> str:
+    return "; ".join(str(EXCLUSION_MESSAGES.get(c, c)) for c in codes)
+
+
+def _require_open(programme: Programme) -> None:
+    if programme.status == ProgrammeStatus.CLOSED:
+        raise ValidationError(
+            {"programme": [_("The programme is closed: matching is no longer possible.")]}
+        )
+
+
+# --- weights ------------------------------------------------------------------------------------
+
+
+def weights_get(*, programme: Programme) -> Weights:
+    row = MatchingSettings.objects.filter(programme=programme).first()
+    return Weights.from_dict(row.weights if row else None)
+
+
+@transaction.atomic
+def weights_update(*, programme: Programme, data: Mapping[str, Any], actor: Any = None) -> Weights:
+    _require_open(programme)
+    weights = Weights.from_dict({**weights_get(programme=programme).as_dict(), **data})
+    problems = weights.problems()
+    if problems:
+        raise ValidationError({name: [_("Must be a non-negative number.")] for name in problems})
+    row, _created = MatchingSettings.objects.update_or_create(
+        programme=programme, defaults={"weights": weights.as_dict(), "updated_by": _user(actor)}
+    )
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=row, changed_fields=["weights"])
+    return weights
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- group meetings and preferences --------------------------------------------------------------
+
+
+def _check_people(ids: Iterable[int], field: str) -> list[int]:
+    ids = sorted({int(i) for i in ids})
+    known = set(
+        candidates.participants_api.Participant.objects.filter(
+            pk__in=ids, erased_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise ValidationError(
+            {field: [_("Unknown participants: %(ids)s") % {"ids": ", ".join(map(str, missing))}]}
+        )
+    return ids
+
+
+@transaction.atomic
+def group_meeting_create(
+    *,
+    programme: Programme,
+    held_on: datetime.date,
+    place: str = "",
+    notes: str = "",
+    attendee_ids: Sequence[int] = (),
+    actor: Any = None,
+) -> GroupMeeting:
+    _require_open(programme)
+    ids = _check_people(attendee_ids, "attendee_ids")
+    meeting = GroupMeeting.objects.create(
+        programme=programme, held_on=held_on, place=place, notes=notes, created_by=_user(actor)
+    )
+    meeting.attendees.set(ids)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=meeting,
+        changed_fields=["programme", "held_on", "place", "notes", "attendees"],
+    )
+    return meeting
+
+
+@transaction.atomic
+def group_meeting_update(
+    *, meeting: GroupMeeting, actor: Any = None, **fields: Any
+) -> GroupMeeting:
+    _require_open(meeting.programme)
+    changed = []
+    for name in ("held_on", "place", "notes"):
+        if name in fields:
+            setattr(meeting, name, fields[name])
+            changed.append(name)
+    meeting.save()
+    if "attendee_ids" in fields:
+        meeting.attendees.set(_check_people(fields["attendee_ids"], "attendee_ids"))
+        changed.append("attendees")
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=meeting, changed_fields=changed)
+    return meeting
+
+
+@transaction.atomic
+def preferences_record(
+    *,
+    meeting: GroupMeeting,
+    from_participant_id: int,
+    items: Sequence[Mapping[str, Any]],
+    actor: Any = None,
+) -> list[Preference]:
+    """Replace what ``from_participant_id`` said after ``meeting``: whom they would prefer
+    (ranked) and whom they would rather not be paired with. Both must have attended."""
+    _require_open(meeting.programme)
+    attendees = set(meeting.attendees.values_list("pk", flat=True))
+    errors: dict[str, list[str]] = {}
+    if from_participant_id not in attendees:
+        errors["from_participant"] = [
+            _("Only participants of the group meeting state preferences.")
+        ]
+    seen: set[int] = set()
+    ranks: Counter[int] = Counter()
+    for item in items:
+        to_id, kind, rank = int(item["to_participant"]), item["kind"], item.get("rank")
+        if to_id == from_participant_id:
+            errors.setdefault("items", []).append(_("Nobody states a preference about themselves."))
+        elif to_id not in attendees:
+            errors.setdefault("items", []).append(
+                _("Participant %(id)s did not attend the group meeting.") % {"id": to_id}
+            )
+        if to_id in seen:
+            errors.setdefault("items", []).append(
+                _("Participant %(id)s is named twice.") % {"id": to_id}
+            )
+        seen.add(to_id)
+        if kind not in PreferenceKind.values:
+            errors.setdefault("items", []).append(_("Unknown kind of preference."))
+        if rank is not None:
+            if kind != PreferenceKind.PREFER or not 1 <= int(rank) <= MAX_RANK:
+                errors.setdefault("items", []).append(
+                    _("A rank from 1 to %(max)s goes with a preferred person only.")
+                    % {"max": MAX_RANK}
+                )
+            ranks[int(rank)] += 1
+    if any(count > 1 for count in ranks.values()):
+        errors.setdefault("items", []).append(_("Each rank can be given once."))
+    if errors:
+        raise ValidationError(errors)
+    Preference.objects.filter(meeting=meeting, from_participant_id=from_participant_id).delete()
+    created = Preference.objects.bulk_create(
+        Preference(
+            meeting=meeting,
+            from_participant_id=from_participant_id,
+            to_participant_id=int(item["to_participant"]),
+            kind=item["kind"],
+            rank=item.get("rank"),
+            recorded_by=_user(actor),
+        )
+        for item in items
+    )
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, instance=meeting, changed_fields=["preferences"]
+    )
+    return created
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+
+def _fixed_problems(
+    *, programme: Programme, fixed: Sequence[tuple[int, int]], weights: Weights
+) -> None:
+    """Refuse fixed pairs that cannot be: unknown people, no consent, no fitting form, an
+    "avoid" mark, a mentee fixed twice, or more than the mentor's places left."""
+    if not fixed:
+        return
+    mentors = candidates.mentors_by_id({r for r, _e in fixed}, programme_id=programme.pk)
+    mentees = candidates.mentees_by_id({e for _r, e in fixed}, programme_id=programme.pk)
+    prefs = PreferenceIndex(candidates.preferences_of(programme.pk))
+    errors: list[str] = []
+    used: Counter[int] = Counter()
+    seen: set[int] = set()
+    for mentor_id, mentee_id in fixed:
+        mentor, mentee = mentors.get(mentor_id), mentees.get(mentee_id)
+        if mentor is None or mentee is None:
+            errors.append(
+                _("%(mentor)s → %(mentee)s: not in the mentor and mentee bases.")
+                % {"mentor": mentor_id, "mentee": mentee_id}
+            )
+            continue
+        if mentee_id in seen:
+            errors.append(_("Mentee %(id)s is fixed twice.") % {"id": mentee_id})
+        seen.add(mentee_id)
+        b = score_pair(
+            mentor,
+            mentee,
+            forms=programme.forms,
+            weights=weights,
+            preferences=prefs,
+            ignore_load=True,
+        )
+        if b.excluded:
+            errors.append(
+                _("%(mentor)s → %(mentee)s cannot be fixed: %(reasons)s.")
+                % {"mentor": mentor_id, "mentee": mentee_id, "reasons": _reasons(b.excluded)}
+            )
+        used[mentor_id] += 1
+    for mentor_id, count in used.items():
+        mentor = mentors.get(mentor_id)
+        if mentor and mentor.current_load + count > mentor.capacity:
+            errors.append(
+                _(
+                    "Mentor %(id)s has %(left)s place(s) left (capacity %(cap)s, current load "
+                    "%(load)s) and %(count)s fixed mentee(s)."
+                )
+                % {
+                    "id": mentor_id,
+                    "left": max(mentor.capacity - mentor.current_load, 0),
+                    "cap": mentor.capacity,
+                    "load": mentor.current_load,
+                    "count": count,
+                }
+            )
+    if errors:
+        raise ValidationError({"fixed": errors})
+
+
+@transaction.atomic
+def run_create(
+    *,
+    programme: Programme,
+    algorithm: str = Algorithm.OPTIMAL,
+    fixed: Sequence[tuple[int, int]] = (),
+    actor: Any = None,
+) -> MatchRun:
+    """Start a matching run. Small programmes are matched at once; larger ones by a task
+    (the run's status and progress show where it is)."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _require_open(programme)
+    if not programme.forms:
+        raise ValidationError(
+            {"programme": [_("Choose the programme's forms of mentoring first.")]}
+        )
+    if algorithm not in Algorithm.values:
+        raise ValidationError({"algorithm": [_("Unknown algorithm.")]})
+    weights = weights_get(programme=programme)
+    fixed = [(int(r), int(e)) for r, e in fixed]
+    _fixed_problems(programme=programme, fixed=fixed, weights=weights)
+    run = MatchRun.objects.create(
+        programme=programme,
+        algorithm=algorithm,
+        weights=weights.as_dict(),
+        fixed_pairs=[list(p) for p in fixed],
+        created_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=run,
+        changed_fields=["programme", "algorithm", "fixed_pairs"],
+    )
+    limit = getattr(settings, "MATCHING_SYNC_MAX_MENTEES", SYNC_MAX_MENTEES_DEFAULT)
+    mentees = candidates.participants_api.Participant.objects.filter(
+        mentee_profile__isnull=False
+    ).count()
+    if mentees <= limit:
+        run_execute(run_id=run.pk, raise_errors=True)
+        run.refresh_from_db()
+    else:
+        from schools.matching.tasks import match_run_execute
+
+        enqueue_on_commit(match_run_execute, run_id=run.pk)
+    return run
+
+
+def run_execute(*, run_id: int, raise_errors: bool = False) -> bool:
+    """Run the engine for a queued run and store its proposals; idempotent (a run that is
+    not queued is left alone). Returns whether it ran."""
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run_id)
+        if run.status != RunStatus.QUEUED:
+            return False
+        run.status, run.progress, run.started_at = RunStatus.RUNNING, 10, timezone.now()
+        run.save(update_fields=["status", "progress", "started_at"])
+    try:
+        with transaction.atomic():
+            run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run_id)
+            _require_open(run.programme)
+            problem = candidates.problem_build(
+                programme_id=run.programme_id,
+                forms=run.programme.forms,
+                weights=run.weights,
+                fixed=[tuple(p) for p in run.fixed_pairs],
+            )
+            solve = match_optimal if run.algorithm == Algorithm.OPTIMAL else match_greedy
+            try:
+                result = solve(problem)
+            except MatchingInputError as error:
+                raise ValidationError(
+                    {"fixed": [f"{code}: {detail}" for code, detail in error.problems]}
+                ) from error
+            _store(run, problem, result)
+    except ValidationError as error:
+        if raise_errors:
+            raise
+        MatchRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, error="; ".join(error.messages), finished_at=timezone.now()
+        )
+    return True
+
+
+def _store(run: MatchRun, problem: Any, result: MatchResult) -> None:
+    mentors = {y.id: y for y in problem.mentors}
+    mentees = {x.id: x for x in problem.mentees}
+    prefs = PreferenceIndex(problem.preferences)
+    proposals = []
+    for a in result.assignments:
+        b = score_pair(
+            mentors[a.mentor_id],
+            mentees[a.mentee_id],
+            forms=problem.forms,
+            weights=problem.weights,
+            preferences=prefs,
+            exclusions=problem.exclusions,
+            ignore_load=True,
+        )
+        proposals.append(
+            MatchProposal(
+                run=run,
+                mentor_id=a.mentor_id,
+                mentee_id=a.mentee_id,
+                proposed_mentor_id=a.mentor_id,
+                form=a.form,
+                score=round(a.score, 4),
+                breakdown=b.as_dict(),
+                fixed=a.fixed,
+                status=ProposalStatus.ACCEPTED if a.fixed else ProposalStatus.PROPOSED,
+            )
+        )
+    MatchProposal.objects.bulk_create(proposals, batch_size=1000)
+    UnmatchedMentee.objects.bulk_create(
+        (
+            UnmatchedMentee(run=run, mentee_id=u.mentee_id, reason=u.reason, detail=u.detail)
+            for u in result.unmatched
+            if u.reason != "already_paired"
+        ),
+        batch_size=1000,
+    )
+    run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
+    run.total_score = round(result.total_score, 4)
+    run.mentee_count, run.mentor_count = len(problem.mentees), len(problem.mentors)
+    run.matched_count = len(result.assignments)
+    run.unmatched_count = sum(1 for u in result.unmatched if u.reason != "already_paired")
+    run.candidate_count = result.candidate_count
+    run.timings = {k: round(v, 4) for k, v in result.timings.items()}
+    run.save()
+
+
+# --- proposals -----------------------------------------------------------------------------------
+
+
+def _require_reviewable(proposal: MatchProposal) -> None:
+    if proposal.run.status != RunStatus.DONE:
+        raise ValidationError(
+            {"run": [_("Only proposals of a finished, unapproved run can be reviewed.")]}
+        )
+    _require_open(proposal.run.programme)
+
+
+def _check_mentor(proposal: MatchProposal, mentor: MentorIn | None) -> None:
+    """The mentor has a valid consent and a place for this mentee in this run."""
+    if mentor is None:
+        raise ValidationError({"mentor": [_("Not in the mentor base.")]})
+    if not mentor.has_consent:
+        raise ValidationError(
+            {"mentor": [_("The mentor has no valid consent to personal-data processing.")]}
+        )
+    taken = (
+        MatchProposal.objects.filter(run=proposal.run, mentor_id=mentor.id)
+        .exclude(status=ProposalStatus.REJECTED)
+        .exclude(pk=proposal.pk)
+        .count()
+    )
+    if mentor.current_load + taken + 1 > mentor.capacity:
+        raise ValidationError(
+            {
+                "mentor": [
+                    _(
+                        "The mentor's capacity (%(cap)s) is below the load: %(load)s in pairs and "
+                        "%(taken)s in this run."
+                    )
+                    % {"cap": mentor.capacity, "load": mentor.current_load, "taken": taken}
+                ]
+            }
+        )
+
+
+def _decide(proposal: MatchProposal, status: str, actor: Any) -> MatchProposal:
+    proposal.status, proposal.decided_by, proposal.decided_at = status, _user(actor), timezone.now()
+    proposal.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=proposal,
+        changed_fields=["status", "mentor", "score"],
+    )
+    return proposal
+
+
+def _lock(proposal: MatchProposal) -> MatchProposal:
+    return (
+        MatchProposal.objects.select_for_update()
+        .select_related("run__programme")
+        .get(pk=proposal.pk)
+    )
+
+
+@transaction.atomic
+def proposal_accept(*, proposal: MatchProposal, actor: Any = None) -> MatchProposal:
+    proposal = _lock(proposal)
+    _require_reviewable(proposal)
+    mentor = candidates.mentors_by_id([proposal.mentor_id], programme_id=proposal.run.programme_id)
+    _check_mentor(proposal, mentor.get(proposal.mentor_id))
+    return _decide(proposal, ProposalStatus.ACCEPTED, actor)
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: MatchProposal, actor: Any = None) -> MatchProposal:
+    """Not this pair: the mentee goes back to the search; later runs never propose it again."""
+    proposal = _lock(proposal)
+    _require_reviewable(proposal)
+    if proposal.fixed:
+        raise ValidationError(
+            {"status": [_("A pair fixed by the coordinator cannot be rejected here.")]}
+        )
+    return _decide(proposal, ProposalStatus.REJECTED, actor)
+
+
+@transaction.atomic
+def proposal_change(*, proposal: MatchProposal, mentor_id: int, actor: Any = None) -> MatchProposal:
+    """Give the mentee another mentor; the new pair is scored and explained the same way."""
+    proposal = _lock(proposal)
+    _require_reviewable(proposal)
+    programme = proposal.run.programme
+    mentor = candidates.mentors_by_id([mentor_id], programme_id=programme.pk).get(mentor_id)
+    _check_mentor(proposal, mentor)
+    assert mentor is not None
+    mentee = candidates.mentees_by_id([proposal.mentee_id], programme_id=programme.pk)[
+        proposal.mentee_id
+    ]
+    b = score_pair(
+        mentor,
+        mentee,
+        forms=programme.forms,
+        weights=Weights.from_dict(proposal.run.weights),
+        preferences=PreferenceIndex(candidates.preferences_of(programme.pk)),
+        ignore_load=True,
+    )
+    if b.excluded:
+        raise ValidationError(
+            {
+                "mentor": [
+                    _("This pair is not possible: %(reasons)s.") % {"reasons": _reasons(b.excluded)}
+                ]
+            }
+        )
+    assert b.form is not None
+    proposal.mentor_id = mentor_id
+    proposal.form, proposal.score, proposal.breakdown = b.form, round(b.total, 4), b.as_dict()
+    return _decide(proposal, ProposalStatus.CHANGED, actor)
+
+
+@transaction.atomic
+def run_approve(*, run: MatchRun, accept_proposed: bool = False, actor: Any = None) -> MatchRun:
+    """Turn the accepted (and changed) proposals into pairs and groups: one per mentor and
+    form. All or nothing: when any pair is refused, nothing is formed."""
+    run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    if run.status != RunStatus.DONE:
+        raise ValidationError({"run": [_("Only a finished, unapproved run can be approved.")]})
+    _require_open(run.programme)
+    undecided = run.proposals.filter(status=ProposalStatus.PROPOSED)
+    if undecided.exists():
+        if not accept_proposed:
+            raise ValidationError(
+                {
+                    "proposals": [
+                        _("%(count)s proposal(s) still await a decision.")
+                        % {"count": undecided.count()}
+                    ]
+                }
+            )
+        for proposal in undecided:
+            proposal_accept(proposal=proposal, actor=actor)
+    groups: dict[tuple[int, str], list[MatchProposal]] = defaultdict(list)
+    for proposal in run.proposals.filter(status__in=TAKEN_STATUSES).order_by(
+        "mentor_id", "mentee_id"
+    ):
+        groups[(proposal.mentor_id, proposal.form)].append(proposal)
+
+    pair_create = _pair_create_hook()
+    for (mentor_id, form), members in groups.items():
+        if pair_create is None:
+            # TODO(pairs): without schools.pairs.api.pair_create the accepted proposals stay
+            # the record of the decision; pairs are formed from them once the app exists.
+            continue
+        pair_id = pair_create(
+            programme_id=run.programme_id,
+            mentor_participant_id=mentor_id,
+            mentee_participant_ids=[p.mentee_id for p in members],
+            form=form,
+            actor=actor,
+        )
+        MatchProposal.objects.filter(pk__in=[p.pk for p in members]).update(pair_id=pair_id)
+    run.status, run.approved_at, run.approved_by = RunStatus.APPROVED, timezone.now(), _user(actor)
+    run.save(update_fields=["status", "approved_at", "approved_by"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=run, changed_fields=["status"])
+    return run
+
+
+def _pair_create_hook() -> Any:
+    try:
+        from schools.pairs import api as pairs_api
+    except ImportError:  # pragma: no cover
+        return None
+    return getattr(pairs_api, "pair_create", None)

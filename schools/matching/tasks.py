@@ -1,0 +1,15 @@
+"""Tasks of the matching app: a large matching run, in its institution's schema."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from config.tasks import TenantScopedTask
+
+
+@shared_task(base=TenantScopedTask, name="matching.run_execute")
+def match_run_execute(*, run_id: int) -> bool:
+    """Idempotent: a run that is no longer queued is left alone."""
+    from schools.matching.services import run_execute
+
+    return run_execute(run_id=run_id)

@@ -395,3 +395,67 @@ def _practice_case(user: User) -> str:
         programme=pair.programme, pair=pair, form="pupil_pupil", title=MARKER, text=MARKER
     )
     return str(case.pk)
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def _b_matching_people():
+    """A programme of B with one mentor and one mentee (shared by the matching factories)."""
+    from schools.participants.models import Participant
+    from schools.programmes.models import Programme
+
+    programme, _ = Programme.objects.get_or_create(academic_year=2032, defaults={"title": MARKER})
+    mentor, _ = Participant.objects.get_or_create(
+        last_name=MARKER, first_name="Наставник подбора", defaults={"category": "teacher"}
+    )
+    mentee, _ = Participant.objects.get_or_create(
+        last_name=MARKER, first_name="Наставляемый подбора", defaults={"category": "student"}
+    )
+    return programme, mentor, mentee
+
+
+@factory("matching.groupmeeting")
+def _group_meeting(user: User) -> str:
+    from schools.matching.models import GroupMeeting
+
+    bump_sequence("matching_groupmeeting")
+    programme, mentor, mentee = _b_matching_people()
+    meeting = GroupMeeting.objects.create(
+        programme=programme, held_on="2032-09-15", place=MARKER, notes=MARKER
+    )
+    meeting.attendees.set([mentor, mentee])
+    return str(meeting.pk)
+
+
+def _b_match_run():
+    from schools.matching.models import MatchRun, RunStatus
+
+    programme, _, _ = _b_matching_people()
+    run = MatchRun.objects.filter(programme=programme).first()
+    if run is None:
+        bump_sequence("matching_matchrun")
+        run = MatchRun.objects.create(programme=programme, status=RunStatus.DONE, error=MARKER)
+    return run
+
+
+@factory("matching.matchrun")
+def _match_run(user: User) -> str:
+    return str(_b_match_run().pk)
+
+
+@factory("matching.matchproposal")
+def _match_proposal(user: User) -> str:
+    from schools.matching.models import MatchProposal
+
+    bump_sequence("matching_matchproposal")
+    _, mentor, mentee = _b_matching_people()
+    proposal = MatchProposal.objects.create(
+        run=_b_match_run(),
+        mentor=mentor,
+        mentee=mentee,
+        form="teacher_student",
+        score=50.0,
+        breakdown={"form": "teacher_student", "note": MARKER},
+    )
+    return str(proposal.pk)

@@ -12,6 +12,8 @@ PUBLIC_ROUTE_MODULES = [
     "tenants.routes",
     "regional.employers.routes",
     "regional.questionnaires.routes",
+    "regional.kpis.routes",
+    "regional.practices.routes",
 ]
 
 router = DefaultRouter()

@@ -35,6 +35,8 @@ SHARED_APPS = [
     "django_tenants",
     "regional.employers",
     "regional.questionnaires",
+    "regional.kpis",
+    "regional.practices",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -238,6 +240,10 @@ SPECTACULAR_SETTINGS = {
         "MatchRunStatusEnum": "schools.matching.models.RunStatus",
         "MatchProposalStatusEnum": "schools.matching.models.ProposalStatus",
         "UnmatchedReasonEnum": "schools.matching.models.UnmatchedReason",
+        "IndicatorKindEnum": "regional.kpis.models.IndicatorKind",
+        "IndicatorGroupEnum": "regional.kpis.models.IndicatorGroup",
+        "KpiRunStatusEnum": "regional.kpis.models.RunStatus",
+        "KpiItemStatusEnum": "regional.kpis.models.ItemStatus",
     },
     # Served from our own static files: schools' networks filter CDNs.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -297,6 +303,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "pairs.meeting_reminders_send",
         "schedule": crontab(hour=9, minute=0),
         "options": {"expires": 6 * 3600},
+    },
+    # Regional KPIs: a monthly snapshot of every institution (one task per institution).
+    "kpis-aggregate-region": {
+        "task": "kpis.aggregate_region",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+        "options": {"expires": 12 * 3600},
+        "tenant_schemas": ["public"],
+    },
+    # Best practices: collect the success stories institutions published (one task each).
+    "practices-collect-region": {
+        "task": "practices.collect_region",
+        "schedule": crontab(hour=2, minute=40),
+        "options": {"expires": 12 * 3600},
+        "tenant_schemas": ["public"],
     },
     # In every institution (no tenant_schemas): reminders of overdue and soon-due activities.
     "roadmap-reminders": {

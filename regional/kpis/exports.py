@@ -1,0 +1,148 @@
+"""The regional report as an XLSX workbook in the shape of a ministry report.
+
+A Russian office document (like the institutions' DOCX orders): its text is Russian, not
+translated UI strings. Sheets: the region against the targets, municipalities, institutions.
+Suppressed cells read «*» (or the share's range) and a note explains why."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.conf import settings
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUPPRESSED = "*"
+KIND_RU = {"share": "%", "count": "ед.", "average": "среднее"}
+
+
+def _value(cell: dict[str, Any] | None) -> Any:
+    if cell is None:
+        return "нет данных"
+    if cell.get("value") is not None:
+        return cell["value"]
+    if cell.get("suppressed"):
+        return cell.get("range") or SUPPRESSED
+    return "нет данных"
+
+
+def _count(cell: dict[str, Any] | None) -> Any:
+    if not cell:
+        return ""
+    return _value(cell)
+
+
+def _met(cell: dict[str, Any]) -> str:
+    return {True: "да", False: "нет"}.get(cell.get("meets_target"), "—")  # type: ignore[arg-type]
+
+
+def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
+    for column, title in enumerate(titles, start=1):
+        cell = sheet.cell(row=row, column=column, value=title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column in range(1, len(titles) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 18 if column > 2 else 40
+
+
+def _title(sheet: Worksheet, text: str, period: str, k: int) -> None:
+    sheet.cell(row=1, column=1, value=text).font = Font(bold=True, size=12)
+    sheet.cell(row=2, column=1, value=f"{settings.REGIONAL_CENTRE_NAME}; период: {period}")
+    sheet.cell(
+        row=3,
+        column=1,
+        value=(
+            f"{SUPPRESSED} — значение не публикуется: группа меньше {k} человек "
+            "(или скрыто, чтобы его нельзя было вычислить из итогов)."
+        ),
+    )
+
+
+def regional_report(summary: dict[str, Any], table: dict[str, Any]) -> bytes:
+    """``summary`` and ``table`` as built by ``selectors.dashboard_summary`` and
+    ``selectors.dashboard_institutions`` for the same period."""
+    period, k = summary["period"], summary["min_group_size"]
+    workbook = Workbook()
+    region = workbook.active
+    assert region is not None
+    region.title = "Показатели региона"
+    _title(region, "Сведения о внедрении целевой модели наставничества", period, k)
+    _header(
+        region,
+        5,
+        [
+            "№ п/п",
+            "Наименование показателя",
+            "Единица измерения",
+            "Числитель",
+            "Знаменатель",
+            "Фактическое значение",
+            "Целевое значение",
+            "Год достижения",
+            "Достигнуто",
+            "Методика расчёта",
+        ],
+    )
+    for n, indicator in enumerate(summary["indicators"], start=1):
+        cell = indicator["region"]
+        region.append(
+            [
+                n,
+                indicator["name"],
+                KIND_RU.get(indicator["kind"], ""),
+                _count(cell.get("numerator")),
+                _count(cell.get("denominator")),
+                _value(cell),
+                float(indicator["target_value"]) if indicator["target_value"] is not None else "",
+                indicator["target_year"] or "",
+                _met(cell),
+                indicator["definition"],
+            ]
+        )
+
+    municipalities = workbook.create_sheet("По муниципалитетам")
+    _title(municipalities, "Показатели по муниципальным образованиям", period, k)
+    _header(
+        municipalities,
+        5,
+        ["№ п/п", "Муниципальное образование", *[i["name"] for i in summary["indicators"]]],
+    )
+    by_municipality: dict[int, dict[str, Any]] = {}
+    names: dict[int, str] = {}
+    for indicator in summary["indicators"]:
+        for m in indicator["municipalities"]:
+            names[m["id"]] = m["name"]
+            by_municipality.setdefault(m["id"], {})[indicator["code"]] = m
+    for n, (m_id, cells) in enumerate(by_municipality.items(), start=1):
+        municipalities.append(
+            [n, names[m_id], *[_value(cells.get(i["code"])) for i in summary["indicators"]]]
+        )
+
+    institutions = workbook.create_sheet("По организациям")
+    _title(institutions, "Показатели по образовательным организациям", period, k)
+    _header(
+        institutions,
+        5,
+        [
+            "№ п/п",
+            "Образовательная организация",
+            "Муниципальное образование",
+            *[i["name"] for i in table["indicators"]],
+        ],
+    )
+    for n, row in enumerate(table["institutions"], start=1):
+        institutions.append(
+            [
+                n,
+                row["name"],
+                row["municipality"],
+                *[_value(row["cells"].get(i["code"])) for i in table["indicators"]],
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

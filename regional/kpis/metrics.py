@@ -1,0 +1,178 @@
+"""The metric keys institutions report, and how one institution computes them.
+
+A metric is a non-negative integer that an institution reports for a period. It is computed
+inside the institution's own schema through the school apps' ``api.py`` functions (numbers
+only, ADR 0004) and stored in the public schema in an ``InstitutionSnapshot``. Indicators pick
+their numerator and denominator from these keys, so the region can define a new indicator over
+the keys below (in the admin) without a code change; a new key is a code change here.
+
+Keys whose source does not exist yet are simply absent from a snapshot (the indicator then shows
+"no data"): the stage tracker's per-stage states (``stage_<n>_done``) appear once
+``schools.programmes.api`` offers ``stage_states(*, programme_id) -> {stage: state}``, the
+satisfaction index once the monitoring app (``schools.monitoring.api.satisfaction_totals``)
+is installed."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# The codes of the forms of mentoring (shared/GLOSSARY.md, ``MentoringForm``).
+FORM_CODES = (
+    "student_student",
+    "pupil_pupil",
+    "teacher_teacher",
+    "teacher_student",
+    "student_pupil",
+    "employer_pupil",
+    "employer_student",
+)
+STAGES = (1, 2, 3, 4, 5, 6)
+STAGE_NAMES: dict[int, Promise] = {
+    1: _("Preparing the conditions"),
+    2: _("Forming the mentee base"),
+    3: _("Forming the mentor base"),
+    4: _("Selecting mentors and forming pairs and groups"),
+    5: _("Organising the work of pairs and groups"),
+    6: _("Completing the programme"),
+}
+
+METRIC_KEYS: dict[str, Promise] = {
+    "programme": _("Programme for the academic year exists (1 or 0)"),
+    "headcount_learners": _("Learners aged 10 and over (declared headcount)"),
+    "headcount_teachers": _("Teachers (declared headcount)"),
+    "headcount_young_teachers": _("Young teachers (declared headcount)"),
+    "learner_mentees_10_plus": _("Learners aged 10 and over who are mentees"),
+    "learner_mentors": _("Learners who are mentors"),
+    "young_specialist_mentees": _("Young teachers who are mentees"),
+    "employer_specialist_mentors": _("Mentors who are employers' specialists"),
+    "mentors": _("Mentors"),
+    "mentees": _("Mentees"),
+    "pairs_active": _("Active pairs and groups"),
+    "pairs_total": _("Pairs and groups (any status)"),
+    **{f"pairs_form_{code}": _("Active pairs and groups of the form") for code in FORM_CODES},
+    "meetings_held": _("Meetings held"),
+    "mentees_paired": _("Mentees in an active pair or group"),
+    "mentees_without_pair": _("Mentees without a pair or group"),
+    "employers_partnered": _("Partner employers (any request from the institution)"),
+    "employers_supplying": _("Partner employers with an active placement of a mentor"),
+    "stages_total": _("Stages tracked"),
+    "stages_done": _("Stages completed"),
+    **{f"stage_{n}_done": _("Stage completed (1 or 0)") for n in STAGES},
+    "satisfaction_score_sum": _("Sum of satisfaction scores (1–10)"),
+    "satisfaction_responses": _("Satisfaction answers"),
+}
+# Keys that count no people (flags, stages, employer organisations): published as they are.
+# Every other key counts people and goes through anonymisation.
+PERSON_FREE_KEYS = frozenset(
+    {
+        "programme",
+        "stages_total",
+        "stages_done",
+        *(f"stage_{n}_done" for n in STAGES),
+        "employers_partnered",
+        "employers_supplying",
+    }
+)
+
+PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def period_date(period: str) -> datetime.date:
+    """The day a period stands for: ``2026-11`` → 1 November 2026; ``2026-11-15`` → that day.
+    Raises ValueError for anything else."""
+    match = PERIOD_RE.match(period)
+    if match is None:
+        raise ValueError(f"Not a period: {period!r}")
+    year, month, day = match.groups()
+    return datetime.date(int(year), int(month), int(day or 1))
+
+
+def academic_year_of(day: datetime.date) -> int:
+    """The academic year running on ``day`` (it starts on 1 September), as programmes use it."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def _optional(module: Any, name: str) -> Callable[..., Any] | None:
+    function = getattr(module, name, None)
+    return function if callable(function) else None
+
+
+def institution_metrics(*, on: datetime.date) -> dict[str, int]:
+    """The metrics of the institution whose schema is active, as of ``on``. Numbers only."""
+    from schools.pairs import api as pairs
+    from schools.participants import api as participants
+    from schools.programmes import api as programmes
+
+    values: dict[str, int] = {}
+    headcount = programmes.programme_headcount(academic_year=academic_year_of(on))
+    values["programme"] = int(headcount is not None)
+    values["headcount_learners"] = (headcount or {}).get("learners", 0)
+    values["headcount_teachers"] = (headcount or {}).get("teachers", 0)
+    values["headcount_young_teachers"] = (headcount or {}).get("young_teachers", 0)
+    values.update(participants.headcount_numerators(today=on).as_dict())
+
+    # Pairs and meetings of the programme running now (a snapshot is the state when taken).
+    programme_id = programmes.current_programme_id()
+    by_form = dict.fromkeys(FORM_CODES, 0)
+    paired = 0
+    if programme_id is not None:
+        values["pairs_active"] = pairs.pair_count(
+            programme_id=programme_id, status=pairs.PairStatus.ACTIVE
+        )
+        values["pairs_total"] = pairs.pair_count(programme_id=programme_id)
+        values["meetings_held"] = pairs.meetings_held_count(programme_id=programme_id)
+        for pair in pairs.active_pairs(programme_id=programme_id):
+            if pair["form"] in by_form:
+                by_form[pair["form"]] += 1
+        paired = len(pairs.active_mentee_ids(programme_id=programme_id))
+    else:
+        values.update(pairs_active=0, pairs_total=0, meetings_held=0)
+    values.update({f"pairs_form_{code}": count for code, count in by_form.items()})
+    values["mentees_paired"] = paired
+    values["mentees_without_pair"] = max(0, values["mentees"] - paired)
+
+    stage_states = _optional(programmes, "stage_states")
+    if stage_states is not None and programme_id is not None:
+        states: dict[int, str] = stage_states(programme_id=programme_id)
+        done = {n: int(states.get(n) == "done") for n in STAGES}
+        values.update({f"stage_{n}_done": flag for n, flag in done.items()})
+        values["stages_total"] = len(STAGES)
+        values["stages_done"] = sum(done.values())
+    values.update(_satisfaction())
+    return clean_metrics(values)
+
+
+def _satisfaction() -> dict[str, int]:
+    """Satisfaction totals from the monitoring app's api (``satisfaction_totals()`` →
+    ``{"satisfaction_score_sum", "satisfaction_responses"}``), when that app is installed."""
+    import importlib
+
+    from django.apps import apps
+
+    if not apps.is_installed("schools.monitoring"):
+        return {}
+    monitoring = importlib.import_module("schools.monitoring.api")
+    totals = _optional(monitoring, "satisfaction_totals")
+    if totals is None:
+        return {}
+    result = totals() or {}
+    return {
+        key: int(result[key])
+        for key in ("satisfaction_score_sum", "satisfaction_responses")
+        if key in result
+    }
+
+
+def clean_metrics(values: dict[str, Any]) -> dict[str, int]:
+    """Only known keys, only non-negative integers: whatever else a source returns is dropped."""
+    cleaned: dict[str, int] = {}
+    for key, value in sorted(values.items()):
+        if key in METRIC_KEYS and isinstance(value, int) and int(value) >= 0:
+            cleaned[key] = int(value)
+    return cleaned

@@ -1,0 +1,306 @@
+"""Reads of the KPI layer: the employer partner numbers, and the published (anonymised)
+dashboard built from the snapshots. Every number leaving this module went through
+``anonymise``: counts via suppression, shares via ``share_cell``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from regional.kpis import anonymise
+from regional.kpis.anonymise import Published, ShareCell, Table
+from regional.kpis.metrics import PERSON_FREE_KEYS, STAGE_NAMES, STAGES
+from regional.kpis.models import (
+    AggregationRun,
+    Indicator,
+    IndicatorKind,
+    InstitutionSnapshot,
+    RegionSettings,
+)
+from tenants.models import Institution
+
+
+def employer_partner_metrics(*, institution_id: int) -> dict[str, int]:
+    """The employer KPI read the second way, for one institution (public data):
+
+    * ``employers_partnered`` — employers the institution has partnered with: it sent any
+      request for one of their mentors (a placement always starts as a request);
+    * ``employers_supplying`` — of those, employers with an active placement of a mentor at the
+      institution now.
+
+    Summed over the region this is the share of institution–employer partnerships that supply
+    mentors."""
+    from regional.employers.models import MentorRequest, Placement, PlacementStatus
+
+    partnered = (
+        MentorRequest.objects.filter(institution_id=institution_id)
+        .values("employer_mentor__employer_id")
+        .distinct()
+        .count()
+    )
+    supplying = (
+        Placement.objects.filter(institution_id=institution_id, status=PlacementStatus.ACTIVE)
+        .values("employer_mentor__employer_id")
+        .distinct()
+        .count()
+    )
+    return {"employers_partnered": partnered, "employers_supplying": supplying}
+
+
+def min_group_size() -> int:
+    row = RegionSettings.objects.filter(pk=1).first()
+    return row.min_group_size if row else anonymise.DEFAULT_MIN_GROUP_SIZE
+
+
+def indicator_list() -> QuerySet[Indicator]:
+    return Indicator.objects.filter(is_active=True)
+
+
+def aggregation_run_list() -> QuerySet[AggregationRun]:
+    return AggregationRun.objects.all()
+
+
+def snapshot_periods() -> list[str]:
+    return sorted(set(InstitutionSnapshot.objects.values_list("period", flat=True)))
+
+
+def latest_period() -> str | None:
+    periods = snapshot_periods()
+    return periods[-1] if periods else None
+
+
+@dataclass
+class InstitutionRow:
+    id: int
+    name: str
+    municipality_id: int
+    municipality: str
+
+
+@dataclass
+class PublishedPeriod:
+    """The anonymised numbers of one period: for each metric key, the suppressed table."""
+
+    period: str
+    k: int
+    institutions: list[InstitutionRow]
+    municipalities: list[tuple[int, str]]
+    tables: dict[str, Published] = field(default_factory=dict)
+    effective: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def table(self, key: str) -> Published | None:
+        return self.tables.get(key)
+
+
+def published_period(period: str, *, k: int | None = None) -> PublishedPeriod:
+    """The period's numbers after rule 4 (held small changes along the snapshots up to the
+    period) and rules 1–2 (suppression), for every metric key present."""
+    k = anonymise.check_min_group_size(k or min_group_size())
+    series: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)
+    for institution_id, snapshot_period, values in (
+        InstitutionSnapshot.objects.filter(period__lte=period)
+        .order_by("period", "institution_id")
+        .values_list("institution_id", "period", "values")
+    ):
+        series[institution_id].append((snapshot_period, values))
+    effective: dict[int, dict[str, int]] = {}
+    for institution_id, rows in series.items():
+        if rows[-1][0] != period:
+            continue  # no snapshot of this institution for the period
+        people = [{key: n for key, n in v.items() if key not in PERSON_FREE_KEYS} for _p, v in rows]
+        held = anonymise.effective_series(people, k)[-1]
+        effective[institution_id] = {**rows[-1][1], **held}
+    institutions = [
+        InstitutionRow(
+            id=i.pk,
+            name=i.short_name or i.name,
+            municipality_id=i.municipality_id,
+            municipality=i.municipality.name,
+        )
+        for i in Institution.objects.filter(pk__in=effective)
+        .select_related("municipality")
+        .order_by("municipality__name", "short_name", "pk")
+    ]
+    municipality_of = {row.id: row.municipality_id for row in institutions}
+    municipalities = sorted(
+        {(row.municipality_id, row.municipality) for row in institutions},
+        key=lambda m: (m[1], m[0]),
+    )
+    keys = sorted({key for values in effective.values() for key in values})
+    tables: dict[str, Published] = {}
+    for key in keys:
+        values = {i: v[key] for i, v in effective.items() if key in v}
+        table = Table(values=values, municipality_of={i: municipality_of[i] for i in values})
+        if key in PERSON_FREE_KEYS:
+            tables[key] = Published(table=table, k=k, raw=table.cells())
+        else:
+            tables[key] = anonymise.suppress(table, k)
+    return PublishedPeriod(
+        period=period,
+        k=k,
+        institutions=institutions,
+        municipalities=municipalities,
+        tables=tables,
+        effective=effective,
+    )
+
+
+# --- indicator cells ------------------------------------------------------------------------
+
+
+def count_cell(published: Published | None, cell: anonymise.Cell) -> dict[str, Any]:
+    if published is None or cell not in published.raw:
+        return {"value": None, "suppressed": False}
+    value = published.value(cell)
+    return {"value": value, "suppressed": value is None}
+
+
+def indicator_cell(
+    indicator: Indicator, data: PublishedPeriod, cell: anonymise.Cell
+) -> dict[str, Any]:
+    """The published value of one indicator for one cell (institution, municipality, region):
+    ``value`` (None when suppressed or without data), ``suppressed``, ``range`` (a share of a
+    small group), the published numerator and denominator, and whether it meets the target."""
+    numerator_table = data.table(indicator.numerator_key)
+    numerator = count_cell(numerator_table, cell)
+    result: dict[str, Any] = {"numerator": numerator, "denominator": None, "range": None}
+    if indicator.kind == IndicatorKind.COUNT:
+        result.update(value=numerator["value"], suppressed=numerator["suppressed"])
+    else:
+        denominator_table = data.table(indicator.denominator_key)
+        denominator = count_cell(denominator_table, cell)
+        result["denominator"] = denominator
+        if numerator_table is None or denominator_table is None or cell not in numerator_table.raw:
+            share = ShareCell(value=None, suppressed=False)
+        elif denominator["suppressed"]:
+            share = ShareCell(value=None, suppressed=True)
+        else:
+            share = anonymise.share_cell(
+                numerator["value"],
+                denominator["value"],
+                numerator_upper_bound=numerator_table.upper_bound(cell),
+                percent=indicator.kind == IndicatorKind.SHARE,
+            )
+        result.update(value=share.value, suppressed=share.suppressed, range=share.label)
+    result["meets_target"] = meets_target(indicator, result["value"])
+    return result
+
+
+def meets_target(indicator: Indicator, value: float | int | None) -> bool | None:
+    if value is None or indicator.target_value is None:
+        return None
+    target = Decimal(indicator.target_value)
+    return (
+        Decimal(str(value)) >= target
+        if indicator.higher_is_better
+        else Decimal(str(value)) <= target
+    )
+
+
+def indicator_info(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "group": indicator.group,
+        "kind": indicator.kind,
+        "definition": indicator.definition,
+        "target_value": indicator.target_value,
+        "target_year": indicator.target_year,
+    }
+
+
+def dashboard_summary(period: str) -> dict[str, Any]:
+    """Region and municipality totals against targets."""
+    data = published_period(period)
+    indicators = []
+    for indicator in indicator_list():
+        indicators.append(
+            {
+                **indicator_info(indicator),
+                "region": indicator_cell(indicator, data, anonymise.REGION),
+                "municipalities": [
+                    {
+                        "id": m_id,
+                        "name": name,
+                        **indicator_cell(indicator, data, ("m", m_id)),
+                    }
+                    for m_id, name in data.municipalities
+                ],
+            }
+        )
+    return {
+        "period": period,
+        "min_group_size": data.k,
+        "institutions": len(data.institutions),
+        "indicators": indicators,
+    }
+
+
+def dashboard_institutions(period: str) -> dict[str, Any]:
+    """The per-institution table: one row per institution, one cell per indicator."""
+    data = published_period(period)
+    indicators = list(indicator_list())
+    rows = [
+        {
+            "id": row.id,
+            "name": row.name,
+            "municipality": row.municipality,
+            "cells": {i.code: indicator_cell(i, data, ("i", row.id)) for i in indicators},
+        }
+        for row in data.institutions
+    ]
+    return {
+        "period": period,
+        "min_group_size": data.k,
+        "indicators": [indicator_info(i) for i in indicators],
+        "institutions": rows,
+    }
+
+
+def dashboard_series(
+    *, indicator: Indicator, municipality_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The indicator across every period with snapshots, for the region or one municipality."""
+    cell: anonymise.Cell = anonymise.REGION if municipality_id is None else ("m", municipality_id)
+    return [
+        {"period": period, **indicator_cell(indicator, published_period(period), cell)}
+        for period in snapshot_periods()
+    ]
+
+
+def dashboard_lagging(period: str) -> dict[str, Any]:
+    """Institutions lagging on each stage: stage not completed while at least half of the
+    institutions reporting stage data have completed it. Empty until institutions report
+    stage states (see metrics.py)."""
+    data = published_period(period)
+    names = {row.id: row for row in data.institutions}
+    stages = []
+    for n in STAGES:
+        key = f"stage_{n}_done"
+        reporting = {i: v[key] for i, v in data.effective.items() if key in v}
+        if not reporting:
+            continue
+        done = sum(1 for flag in reporting.values() if flag)
+        lagging = (
+            sorted(i for i, flag in reporting.items() if not flag)
+            if done * 2 >= len(reporting)
+            else []
+        )
+        stages.append(
+            {
+                "stage": n,
+                "name": str(STAGE_NAMES[n]),
+                "institutions_reporting": len(reporting),
+                "completed": done,
+                "lagging": [
+                    {"id": i, "name": names[i].name, "municipality": names[i].municipality}
+                    for i in lagging
+                    if i in names
+                ],
+            }
+        )
+    return {"period": period, "available": bool(stages), "stages": stages}

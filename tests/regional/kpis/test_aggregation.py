@@ -1,0 +1,151 @@
+"""Aggregation inside the institutions' schemas, run in this process (fast), and what reaches
+the public schema."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from accounts.models import Role
+from regional.kpis import services
+from regional.kpis.models import (
+    AggregationItem,
+    AggregationRun,
+    Indicator,
+    InstitutionSnapshot,
+    RegionSettings,
+    RunStatus,
+)
+from tests.conftest import make_user
+from tests.regional.kpis.conftest import PERIOD, SURNAMES, fill_institution
+
+
+def test_seeded_catalogue_has_the_federal_kpis_with_targets(db):
+    federal = {i.code: i for i in Indicator.objects.filter(group="federal")}
+    assert set(federal) == {
+        "learner_mentees_share",
+        "learner_mentors_share",
+        "young_teacher_mentees_share",
+        "employer_mentors_share",
+        "employer_partners_supplying_share",
+    }
+    assert federal["learner_mentees_share"].target_value == 70
+    assert federal["learner_mentors_share"].target_value == 10
+    assert federal["employer_mentors_share"].numerator_key == "employer_specialist_mentors"
+    assert Indicator.objects.filter(code="satisfaction_index").exists()
+    assert RegionSettings.objects.get(pk=1).min_group_size == 10
+
+
+def test_minimum_group_size_never_below_five(db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.region_settings_update(min_group_size=4)
+    assert services.region_settings_update(min_group_size=5).min_group_size == 5
+
+
+def test_run_writes_one_snapshot_per_institution_with_numbers_only(tenants, run_in_process):
+    fill_institution(tenants.a.schema_name, learner_mentees=12, surname=SURNAMES[0])
+    fill_institution(tenants.b.schema_name, learner_mentees=3, surname=SURNAMES[1])
+    run = run_in_process()
+    assert run.status == RunStatus.FINISHED
+    assert (run.ok_count, run.failed_count) == (run.institutions_total, 0)
+    a = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a)
+    b = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.b)
+    assert a.values["learner_mentees_10_plus"] == 12
+    assert a.values["headcount_learners"] == 100
+    assert a.values["mentees_without_pair"] == 12
+    assert b.values["learner_mentees_10_plus"] == 3
+    assert all(isinstance(v, int) for v in a.values.values())
+
+
+def test_re_running_a_period_gives_identical_rows(tenants, run_in_process):
+    fill_institution(tenants.a.schema_name, learner_mentees=11)
+    run_in_process()
+    before = list(InstitutionSnapshot.objects.filter(period=PERIOD).values().order_by("pk"))
+    fill_institution(tenants.a.schema_name, learner_mentees=5, surname="Новый")  # data moves on
+    second = run_in_process()
+    after = list(InstitutionSnapshot.objects.filter(period=PERIOD).values().order_by("pk"))
+    assert after == before
+    assert second.status == RunStatus.FINISHED
+    assert AggregationRun.objects.filter(period=PERIOD).count() == 2
+
+
+def test_a_failing_institution_is_retried_and_reported_while_others_succeed(
+    tenants, run_in_process, monkeypatch, settings
+):
+    from regional.kpis import metrics
+
+    settings.KPI_RETRY_DELAY = 0
+    real = metrics.institution_metrics
+
+    def flaky(**kwargs):
+        if connection.schema_name == tenants.b.schema_name:
+            raise RuntimeError("institution B's database is unwell")
+        return real(**kwargs)
+
+    monkeypatch.setattr(metrics, "institution_metrics", flaky)
+    run = run_in_process()
+    assert run.status == RunStatus.FINISHED_WITH_ERRORS
+    a = AggregationItem.objects.get(run=run, institution=tenants.a)
+    b = AggregationItem.objects.get(run=run, institution=tenants.b)
+    assert (a.status, a.attempts) == ("ok", 1)
+    assert (b.status, b.attempts, b.error) == ("failed", 4, "RuntimeError")
+    assert run.failed_count == 1 and run.ok_count == run.institutions_total - 1
+    assert InstitutionSnapshot.objects.filter(period=PERIOD, institution=tenants.a).exists()
+    assert not InstitutionSnapshot.objects.filter(period=PERIOD, institution=tenants.b).exists()
+
+
+def test_a_transient_failure_is_retried_to_success(tenants, run_in_process, monkeypatch, settings):
+    from regional.kpis import metrics
+
+    settings.KPI_RETRY_DELAY = 0
+    real = metrics.institution_metrics
+    calls = {"b": 0}
+
+    def once(**kwargs):
+        if connection.schema_name == tenants.b.schema_name:
+            calls["b"] += 1
+            if calls["b"] == 1:
+                raise ConnectionError("blip")
+        return real(**kwargs)
+
+    monkeypatch.setattr(metrics, "institution_metrics", once)
+    run = run_in_process()
+    b = AggregationItem.objects.get(run=run, institution=tenants.b)
+    assert (b.status, b.attempts) == ("ok", 2)
+    assert run.status == RunStatus.FINISHED
+
+
+def test_employer_partner_metrics(tenants, run_in_process, django_capture_on_commit_callbacks):
+    from regional.employers import services as employer_services
+    from regional.employers.models import MentorRequest
+    from tests.regional.employers.conftest import create_employer, create_mentor
+
+    supplying = create_mentor(create_employer("ООО «Поставщик»"), municipalities=[])
+    idle = create_mentor(create_employer("ООО «Партнёр»"), municipalities=[])
+    for mentor in (supplying, idle):
+        MentorRequest.objects.create(
+            institution=tenants.a,
+            employer_mentor=mentor,
+            form="employer_student",
+            mentees_count=1,
+            topic="Практика",
+            requested_by_id=1,
+            requested_by_role="coordinator",
+        )
+    request = MentorRequest.objects.get(employer_mentor=supplying)
+    staff = make_user("public", Role.REGIONAL_STAFF, "kpi-approver")
+    with django_capture_on_commit_callbacks(execute=False):
+        employer_services.mentor_request_approve(mentor_request=request, decided_by=staff)
+    run_in_process()
+    values = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a).values
+    assert values["employers_partnered"] == 2
+    assert values["employers_supplying"] == 1
+
+
+def test_the_scheduled_entry_runs_in_public(db):
+    from django.conf import settings as django_settings
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["kpis-aggregate-region"]
+    assert entry["task"] == "kpis.aggregate_region" and entry["tenant_schemas"] == ["public"]

@@ -325,7 +325,7 @@ def _b_pair(user: User) -> Any:
     found = Pair.objects.filter(outcome=MARKER).first()
     if found is not None:
         return found
-    programme = Programme.objects.create(academic_year=2032, title=MARKER)
+    programme = Programme.objects.create(academic_year=2033, title=MARKER)
     bump_sequence("participants_participant")
     mentor = Participant.objects.create(
         last_name=MARKER, first_name="Наставник", category="teacher"

@@ -627,8 +627,9 @@ def practice_case_publish(*, case: PracticeCase, actor: Any = None) -> PracticeC
     """Store the anonymised copy that the region may read (``api.success_stories_published``).
     Publishing again refreshes the copy from the current draft.
 
-    TODO(regional): push the copy to the regional practice catalogue once ``regional/`` has
-    one; until then the region reads it through ``schools.pairs.api``."""
+    The region collects published copies nightly (``regional.practices`` task
+    ``practices.collect_institution`` reads ``schools.pairs.api.success_stories_published``);
+    nothing here writes to the public schema."""
     case = PracticeCase.objects.select_for_update().get(pk=case.pk)
     names = _case_names(case)
     case.published_title = anonymise(case.title, names=names)

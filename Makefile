@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test test-browser lint bench messages
 
 $(VENV)/.installed: pyproject.toml
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -19,6 +19,17 @@ demo: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# The browser tests alone (Playwright driving the system Chromium: apt-get install chromium).
+test-browser: install
+	$(VENV)/bin/pytest -m browser
+
+# Extract the Russian catalogue (then translate the new msgids) and compile it.
+messages: install
+	cd $(CURDIR) && DJANGO_SETTINGS_MODULE=config.settings.dev $(VENV)/bin/nastavnik makemessages \
+		-l ru --ignore=.venv --ignore=bench --ignore=tests --ignore=var
+	cd $(CURDIR) && DJANGO_SETTINGS_MODULE=config.settings.dev $(VENV)/bin/nastavnik compilemessages \
+		--ignore=.venv
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -54,9 +55,22 @@ class MeView(APIView):
 
 class TokenView(ObtainAuthToken):
     """Exchange login and password for an API token (per institution: a token works only on
-    the host that issued it)."""
+    the host that issued it). Failed attempts count towards the same lockout as the login
+    page (django-axes: by login and address together); a locked login answers 429."""
 
     throttle_classes = [AnonRateThrottle]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # axes marks the request it was given (this DRF request) when the login is locked
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {"detail": _("Too many failed sign-in attempts. Try again later.")},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+            raise
 
 
 class InvitationOutput(serializers.ModelSerializer[Invitation]):

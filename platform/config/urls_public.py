@@ -24,4 +24,5 @@ urlpatterns = [
     *common_urlpatterns,
     path("admin/", public_site().urls),
     path("api/v1/", include(router.urls)),
+    path("", include("regional.web.urls")),  # the pages
 ]

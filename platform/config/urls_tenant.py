@@ -26,4 +26,5 @@ urlpatterns = [
     *common_urlpatterns,
     path("admin/", tenant_site().urls),
     path("api/v1/", include(router.urls)),
+    path("", include("schools.web.urls")),  # the pages
 ]

@@ -25,11 +25,6 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    tenant = getattr(request, "tenant", None)
-    return render(request, "home.html", {"tenant": tenant})
-
-
 @extend_schema(exclude=True)
 class HostSchemaView(SpectacularAPIView):
     """The OpenAPI schema of the host asked: the regional API on the base domain, the

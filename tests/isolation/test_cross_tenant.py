@@ -30,6 +30,7 @@ from config.api.base import ScopedAPIMixin
 from config.db import tenant_connection
 from schools.programmes.models import Programme
 from tests.conftest import PASSWORD, make_user
+from tests.isolation import objects_of_b_axes  # noqa: F401  (registers the axes factories)
 from tests.isolation.objects_of_b import FACTORIES, MARKER, bump_sequence
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -45,6 +46,10 @@ OPEN_ROUTES = {
     "api-docs",
     "api-token",
     "invitation-accept",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",  # the uid and token are checked in the host's schema only
+    "password_reset_complete",
     "api-root",
     "municipality-list",
     "municipality-detail",
@@ -56,6 +61,38 @@ OPEN_ROUTES = {
 ADMIN_OPEN_VIEWS = {"login", "logout", "jsi18n"}
 # Routes that need a signed-in user but belong to no model: every role may use them.
 SIGNED_IN_ROUTES = {"api-me"}
+# Server-rendered pages (not DRF views, so their model is named here: the model of the id in
+# their path, or None). They need a signed-in user of the host's own schema: with A's
+# credentials on B's host they never answer 2xx, and on A's host B's ids give 404 (or 405 for
+# a method the page does not take), like the API.
+PAGE_ROUTES: dict[str, str | None] = {
+    "school:home": None,
+    "school:programme": None,
+    "school:programme-create": None,
+    "school:participants": None,
+    "school:participant": "participants.participant",
+    "school:consent-create": "participants.participant",
+    "school:imports": None,
+    "school:import": "imports.importbatch",
+    "school:import-progress": "imports.importbatch",
+    "school:import-commit": "imports.importbatch",
+    "school:matching": None,
+    "school:matching-run-create": None,
+    "school:matching-run": "matching.matchrun",
+    "school:matching-approve": "matching.matchrun",
+    "school:matching-decide": "matching.matchproposal",
+    "school:pairs": None,
+    "school:pair": "pairs.pair",
+    "school:meeting-create": "pairs.pair",
+    "regional:home": None,
+    "regional:institution-create": None,
+    "regional:institution": "tenants.institution",
+    "regional:institution-status": "tenants.institution",
+    "regional:applications": None,
+    "regional:application-approve": "tenants.onboardingapplication",
+    "regional:application-reject": "tenants.onboardingapplication",
+    "regional:kpis": None,
+}
 
 
 @dataclass
@@ -167,6 +204,8 @@ def fill(route: Route, ids: dict[str, str], *, label: str | None) -> str:
 
 
 def label_for(route: Route) -> str | None:
+    if route.name in PAGE_ROUTES:
+        return PAGE_ROUTES[route.name]
     if is_admin(route.name):
         from django.apps import apps
 
@@ -187,9 +226,10 @@ def assert_route_known(route: Route) -> None:
     listed above as open or signed-in-only."""
     if is_admin(route.name) or view_model_label(route) is not None:
         return
-    assert route.name in OPEN_ROUTES | SIGNED_IN_ROUTES, (
+    assert route.name in OPEN_ROUTES | SIGNED_IN_ROUTES | PAGE_ROUTES.keys(), (
         f"Route {route.name!r} ({route.pattern}) is not covered by the cross-tenant test: "
-        "build it on the scoped API base classes, or list it in OPEN_ROUTES / SIGNED_IN_ROUTES."
+        "build it on the scoped API base classes, or list it in OPEN_ROUTES / "
+        "SIGNED_IN_ROUTES / PAGE_ROUTES."
     )
 
 

@@ -37,6 +37,7 @@ SHARED_APPS = [
     "regional.questionnaires",
     "regional.kpis",
     "regional.practices",
+    "regional.web",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -49,6 +50,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
     "accounts",
 ]
 TENANT_APPS = [
@@ -57,6 +59,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin",
     "rest_framework.authtoken",
+    "axes",
     "accounts",
     "schools.audit",
     "schools.programmes",
@@ -64,6 +67,7 @@ TENANT_APPS = [
     "schools.imports",
     "schools.matching",
     "schools.pairs",
+    "schools.web",
 ]
 # Apps that must exist in both the public schema and every tenant schema.
 DUAL_APPS = [
@@ -72,6 +76,7 @@ DUAL_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin",
     "rest_framework.authtoken",
+    "axes",  # login attempts and lockouts are kept in the schema of the host signed in to
     "accounts",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
@@ -103,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls_tenant"
@@ -121,6 +127,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.pages.navigation",
             ],
         },
     }
@@ -137,14 +144,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.InstitutionAwareBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before others
+    "accounts.backends.InstitutionAwareBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+# Brute-force protection (django-axes): a login is locked for a username *and* an address
+# together, since a whole school signs in from one address.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# Proxies in front of the web server whose X-Forwarded-For entries are trusted (0: none).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
 
 # --- Cache, sessions, files: all keyed by tenant ---------------------------------------------
@@ -176,6 +202,8 @@ MEDIA_URL = "/media/"
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(REPO_ROOT / "var" / "static"))
 STATIC_URL = "/static/"
+# Vendored front-end files (Bootstrap, htmx, Chart.js): served by us, never from a CDN.
+STATICFILES_DIRS = [REPO_ROOT / "platform" / "config" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -343,5 +371,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # every login would be logged at INFO
+    },
 }

@@ -31,6 +31,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Login lockouts (django-axes) key on the address the proxy saw, not on the proxy's own.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 # Cookies stay host-only (no SESSION_COOKIE_DOMAIN): a session of one institution is never sent
 # to another institution's host or to the regional layer.

@@ -1,0 +1,155 @@
+"""Shared helpers of the server-rendered pages (schools.web and regional.web): who may open a
+page, the navigation by role, HTMX detection. No business logic here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
+
+from accounts.models import Role
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+STAFF = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
+COORDINATOR = frozenset({Role.COORDINATOR})
+COORDINATOR_AND_CURATORS = frozenset({Role.COORDINATOR, Role.CURATOR})
+REGIONAL = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
+
+
+def is_public(request: HttpRequest) -> bool:
+    tenant = getattr(request, "tenant", None)
+    return tenant is None or tenant.schema_name == get_public_schema_name()
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def role_required(roles: Iterable[str], *, scope: str) -> Callable[[View], View]:
+    """The page needs a signed-in user with one of ``roles`` on a host of ``scope`` ("tenant"
+    or "public"). Anonymous visitors go to the login page; other roles get 403; the wrong kind
+    of host gets 404 (a page of the other layer does not exist there)."""
+    allowed = frozenset(roles)
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if is_public(request) != (scope == "public"):
+                return render(request, "404.html", status=404)
+            user = request.user
+            if not user.is_authenticated:
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{settings.LOGIN_URL}?{query}")
+            if getattr(user, "role", None) not in allowed:
+                return render(request, "403.html", status=403)
+            return view(request, *args, **kwargs)
+
+        return cast(View, wrapper)
+
+    return decorate
+
+
+class PageForm(forms.Form):
+    """A form styled for the pages: Bootstrap classes on every control, and invalid controls
+    marked for assistive technology (``aria-invalid``, ``aria-describedby`` to the errors)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        self.mark_errors()
+        return valid
+
+    def mark_errors(self) -> None:
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{self[name].id_for_label}-errors"
+            if "is-invalid" not in attrs.get("class", ""):
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the form's fields (others on top)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+    if isinstance(form, PageForm):
+        form.mark_errors()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+# (url name, label, roles) per layer; the first item a role may see is its home.
+TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
+    ("school:home", _("Overview"), frozenset(Role)),
+    ("school:programme", _("Roadmap"), STAFF),
+    ("school:participants", _("Participants"), STAFF),
+    ("school:imports", _("Import"), COORDINATOR),
+    ("school:matching", _("Matching"), STAFF),
+    ("school:pairs", _("Pairs and groups"), STAFF),
+]
+PUBLIC_NAV: list[tuple[str, Any, frozenset[str]]] = [
+    ("regional:home", _("Institutions"), REGIONAL | {Role.EMPLOYER}),
+    ("regional:applications", _("Applications"), REGIONAL),
+    ("regional:kpis", _("Indicators"), REGIONAL),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the menu of the signed-in user's role, the institution's name."""
+    user = getattr(request, "user", None)
+    tenant = getattr(request, "tenant", None)
+    public = is_public(request)
+    context: dict[str, Any] = {
+        "nav_items": [],
+        "site_name": getattr(tenant, "short_name", "") or settings.REGIONAL_CENTRE_NAME,
+        "is_public_host": public,
+    }
+    if user is None or not user.is_authenticated:
+        return context
+    role = getattr(user, "role", None)
+    entries = PUBLIC_NAV if public else TENANT_NAV
+    items = []
+    for name, label, roles in entries:
+        if role not in roles:
+            continue
+        try:
+            url = reverse(name, urlconf=getattr(request, "urlconf", None))
+        except NoReverseMatch:
+            continue
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append(NavItem(label=str(label), url=url, active=active))
+    context["nav_items"] = items
+    return context

@@ -1,0 +1,18 @@
+"""Page routes of the regional layer (the API is under /api/v1/)."""
+
+from django.urls import path
+
+from regional.web import views
+
+app_name = "regional"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("institutions/new/", views.institution_create, name="institution-create"),
+    path("institutions/<int:pk>/", views.institution_detail, name="institution"),
+    path("institutions/<int:pk>/status/", views.institution_status, name="institution-status"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/approve/", views.application_approve, name="application-approve"),
+    path("applications/<int:pk>/reject/", views.application_reject, name="application-reject"),
+    path("kpis/", views.kpis, name="kpis"),
+]

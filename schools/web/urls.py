@@ -1,0 +1,32 @@
+"""Page routes of an institution's workspace (the API is under /api/v1/)."""
+
+from django.urls import path
+
+from schools.web import views
+
+app_name = "school"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programme/", views.programme, name="programme"),
+    path("programme/new/", views.programme_create, name="programme-create"),
+    path("participants/", views.participants, name="participants"),
+    path("participants/<int:pk>/", views.participant_detail, name="participant"),
+    path("participants/<int:pk>/consents/", views.consent_create, name="consent-create"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import-progress"),
+    path("imports/<int:pk>/commit/", views.import_commit, name="import-commit"),
+    path("matching/", views.matching, name="matching"),
+    path("matching/runs/", views.matching_run_create, name="matching-run-create"),
+    path("matching/runs/<int:pk>/", views.matching_run, name="matching-run"),
+    path("matching/runs/<int:pk>/approve/", views.matching_run_approve, name="matching-approve"),
+    path(
+        "matching/proposals/<int:pk>/decide/",
+        views.matching_proposal_decide,
+        name="matching-decide",
+    ),
+    path("pairs/", views.pairs, name="pairs"),
+    path("pairs/<int:pk>/", views.pair_detail, name="pair"),
+    path("pairs/<int:pk>/meetings/", views.meeting_create, name="meeting-create"),
+]

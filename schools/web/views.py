@@ -1,0 +1,535 @@
+"""Pages of an institution's workspace. Thin: they read through selectors, write through
+services, and render. Every lookup by id goes through the caller's scope, so "missing" and
+"not yours" are one 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Role
+from config.pages import (
+    COORDINATOR,
+    COORDINATOR_AND_CURATORS,
+    STAFF,
+    add_service_errors,
+    is_htmx,
+    role_required,
+)
+from schools.imports import selectors as import_selectors
+from schools.imports import services as import_services
+from schools.imports.models import ImportBatch, ImportStatus
+from schools.matching import selectors as matching_selectors
+from schools.matching import services as matching_services
+from schools.matching.models import MatchProposal, MatchRun, RunStatus
+from schools.pairs import selectors as pair_selectors
+from schools.pairs import services as pair_services
+from schools.pairs.models import Meeting, Pair
+from schools.participants import api as participants_api
+from schools.participants import selectors as participant_selectors
+from schools.participants.selectors import ConsentState
+from schools.programmes import selectors as programme_selectors
+from schools.programmes import services as programme_services
+from schools.programmes.models import Stage
+from schools.programmes.stages import stage_reports
+from schools.web.forms import ConsentForm, ImportUploadForm, MeetingForm, ProgrammeCreateForm
+
+EVERYONE = frozenset(Role)
+MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR})
+
+
+def page(scope_roles: frozenset[str]) -> Any:
+    return role_required(scope_roles, scope="tenant")
+
+
+def _consent_labels() -> dict[str, str]:
+    # Evaluated per request so that the active language is used.
+    return {
+        ConsentState.VALID: _("valid"),
+        ConsentState.RECONSENT_DUE: _("valid, renew soon"),
+        ConsentState.INVALID_FOR_AGE: _("must be signed again for the age"),
+        ConsentState.MISSING: _("missing"),
+        ConsentState.WITHDRAWN: _("withdrawn"),
+        ConsentState.ERASED: _("data erased"),
+    }
+
+
+# --- home: one page per role -------------------------------------------------------------------
+
+
+@require_safe
+@page(EVERYONE)
+def home(request: HttpRequest) -> HttpResponse:
+    role = getattr(request.user, "role", None)
+    if role in STAFF:
+        return _home_staff(request)
+    if role == Role.MENTOR:
+        return _home_mentor(request)
+    if role == Role.MENTEE:
+        return _home_mentee(request)
+    return _home_parent(request)
+
+
+def _home_staff(request: HttpRequest) -> HttpResponse:
+    programme = programme_selectors.programme_current()
+    context: dict[str, Any] = {
+        "programme": programme,
+        "reports": stage_reports(programme=programme) if programme else [],
+        "mentees": participants_api.mentee_count(),
+        "mentors": participants_api.mentor_count(),
+        "without_consent": participants_api.mentees_without_consent_count()
+        + participants_api.mentors_without_consent_count(),
+        "pairs": pair_selectors.pair_list().filter(status="active").count(),
+        "form": ProgrammeCreateForm(
+            initial={"academic_year": programme_selectors.current_academic_year()}
+        ),
+    }
+    return render(request, "school/home_staff.html", context)
+
+
+def _my_pairs(request: HttpRequest) -> QuerySet[Pair]:
+    return pair_selectors.pairs_visible_to(request.user, pair_selectors.pair_list()).order_by(
+        "-started_on", "-pk"
+    )
+
+
+def _home_mentor(request: HttpRequest) -> HttpResponse:
+    pairs = list(_my_pairs(request))
+    meetings = (
+        pair_selectors.meeting_list()
+        .filter(pair__in=[p.pk for p in pairs])
+        .select_related("pair")
+        .order_by("-starts_at")[:20]
+    )
+    return render(request, "school/home_mentor.html", {"pairs": pairs, "meetings": meetings})
+
+
+def _home_mentee(request: HttpRequest) -> HttpResponse:
+    pairs = list(_my_pairs(request))
+    plans = (
+        pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
+        .filter(mentee__user_id=getattr(request.user, "pk", 0))
+        .prefetch_related("goals")
+    )
+    meetings = (
+        pair_selectors.meeting_list()
+        .filter(pair__in=[p.pk for p in pairs])
+        .order_by("-starts_at")[:10]
+    )
+    return render(
+        request,
+        "school/home_mentee.html",
+        {"pairs": pairs, "plans": plans, "meetings": meetings},
+    )
+
+
+def _home_parent(request: HttpRequest) -> HttpResponse:
+    people = participant_selectors.participants_visible_to(
+        request.user, participant_selectors.participant_list()
+    ).order_by("last_name", "first_name")
+    return render(
+        request,
+        "school/home_parent.html",
+        {"people": people, "consent_labels": _consent_labels()},
+    )
+
+
+@require_POST
+@page(COORDINATOR)
+def programme_create(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            programme_services.programme_create(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The programme is created with the default roadmap."))
+            return redirect("school:programme")
+    return render(request, "school/programme_create.html", {"form": form}, status=400)
+
+
+# --- the programme: stage tracker and roadmap -----------------------------------------------------
+
+
+@require_safe
+@page(STAFF)
+def programme(request: HttpRequest) -> HttpResponse:
+    current = programme_selectors.programme_current()
+    stages: list[dict[str, Any]] = []
+    if current is not None:
+        activities = programme_selectors.roadmap_activity_list().filter(programme=current)
+        by_stage: dict[int, list[Any]] = {}
+        for activity in activities:
+            by_stage.setdefault(activity.stage, []).append(activity)
+        reports = {r.stage: r for r in stage_reports(programme=current)}
+        stages = [
+            {"stage": s, "report": reports.get(s.value), "activities": by_stage.get(s.value, [])}
+            for s in Stage
+        ]
+    return render(request, "school/programme.html", {"programme": current, "stages": stages})
+
+
+# --- participants and consents --------------------------------------------------------------------
+
+
+def _participants(request: HttpRequest) -> QuerySet[Any]:
+    return participant_selectors.participants_visible_to(
+        request.user, participant_selectors.participant_list()
+    )
+
+
+@require_safe
+@page(STAFF)
+def participants(request: HttpRequest) -> HttpResponse:
+    queryset = _participants(request).order_by("last_name", "first_name", "pk")
+    query = request.GET.get("q", "").strip()
+    state = request.GET.get("consent", "")
+    if query:
+        queryset = queryset.filter(
+            Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(middle_name__icontains=query)
+        )
+    if state in _consent_labels():
+        queryset = queryset.filter(consent_state=state)
+    paginator = Paginator(queryset, 50)
+    context = {
+        "page_obj": paginator.get_page(request.GET.get("page")),
+        "q": query,
+        "consent": state,
+        "consent_labels": _consent_labels(),
+    }
+    template = "school/participants_table.html" if is_htmx(request) else "school/participants.html"
+    return render(request, template, context)
+
+
+def _participant_or_404(request: HttpRequest, pk: int) -> Any:
+    person = _participants(request).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+@require_safe
+@page(STAFF)
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _participant_or_404(request, pk)
+    form = ConsentForm()
+    return _participant_page(request, person, form)
+
+
+def _participant_page(
+    request: HttpRequest, person: Any, form: ConsentForm, status: int = 200
+) -> HttpResponse:
+    consents = (
+        participant_selectors.consent_list()
+        .filter(participant=person)
+        .order_by("-created_at", "-pk")
+    )
+    return render(
+        request,
+        "school/participant_detail.html",
+        {
+            "person": person,
+            "consents": consents,
+            "form": form,
+            "consent_labels": _consent_labels(),
+            "can_record": getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@page(COORDINATOR_AND_CURATORS)
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _participant_or_404(request, pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            participants_api.consent_record(
+                participant_id=person.pk, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The consent record is added to the register."))
+            return redirect("school:participant", pk=person.pk)
+    return _participant_page(request, person, form, status=400)
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(COORDINATOR)
+def imports(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm()
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                batch = import_services.import_batch_create(
+                    kind=form.cleaned_data["kind"],
+                    uploaded_file=form.cleaned_data["file"],
+                    default_category=form.cleaned_data["default_category"],
+                    created_by=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("school:import", pk=batch.pk)
+    batches = import_selectors.import_batch_list()[:20]
+    return render(
+        request,
+        "school/imports.html",
+        {"form": form, "batches": batches},
+        status=400 if form.errors else 200,
+    )
+
+
+def _batch_or_404(pk: int) -> ImportBatch:
+    batch = import_selectors.import_batch_list().filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+RUNNING_IMPORT = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+
+
+def _batch_context(batch: ImportBatch) -> dict[str, Any]:
+    return {
+        "batch": batch,
+        "progress": import_selectors.import_batch_progress(batch=batch),
+        "running": batch.status in RUNNING_IMPORT,
+        "can_commit": batch.status == ImportStatus.PREVIEWED and not batch.error_count,
+    }
+
+
+@require_safe
+@page(COORDINATOR)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "school/import_detail.html", _batch_context(_batch_or_404(pk)))
+
+
+@require_safe
+@page(COORDINATOR)
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by HTMX while the batch is checked or imported; when the work
+    ends the page reloads to show the preview or the result."""
+    context = _batch_context(_batch_or_404(pk))
+    response = render(request, "school/import_progress.html", context)
+    if not context["running"]:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@page(COORDINATOR)
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_or_404(pk)
+    try:
+        batch = import_services.import_batch_commit(batch_id=batch.pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if batch.status == ImportStatus.DONE:
+            messages.success(
+                request,
+                _("Imported: %(count)d people.") % {"count": batch.imported_count},
+            )
+    return redirect("school:import", pk=batch.pk)
+
+
+# --- matching ----------------------------------------------------------------------------------
+
+
+@require_safe
+@page(STAFF)
+def matching(request: HttpRequest) -> HttpResponse:
+    current = programme_selectors.programme_current()
+    runs = matching_selectors.match_run_list()
+    if current is not None:
+        runs = runs.filter(programme=current)
+    return render(
+        request,
+        "school/matching.html",
+        {
+            "programme": current,
+            "runs": runs[:20],
+            "can_run": getattr(request.user, "role", None) == Role.COORDINATOR,
+        },
+    )
+
+
+@require_POST
+@page(COORDINATOR)
+def matching_run_create(request: HttpRequest) -> HttpResponse:
+    current = programme_selectors.programme_current()
+    if current is None:
+        raise Http404
+    try:
+        run = matching_services.run_create(programme=current, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("school:matching")
+    return redirect("school:matching-run", pk=run.pk)
+
+
+def _run_or_404(pk: int) -> MatchRun:
+    run = matching_selectors.match_run_list().filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@require_safe
+@page(STAFF)
+def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(pk)
+    proposals = matching_selectors.match_proposal_list().filter(run=run).order_by("-score", "pk")
+    labels = {
+        "form": _("form of mentoring"),
+        "needs": _("competences fit the requests"),
+        "preference": _("mutual preference"),
+        "time": _("time resource"),
+        "peer": _("peer rules"),
+    }
+    return render(
+        request,
+        "school/matching_run.html",
+        {
+            "run": run,
+            "proposals": proposals,
+            "unmatched": run.unmatched.select_related("mentee"),
+            "criterion_labels": labels,
+            "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+            "can_decide": getattr(request.user, "role", None) == Role.COORDINATOR
+            and run.status == RunStatus.DONE,
+        },
+    )
+
+
+def _proposal_or_404(pk: int) -> MatchProposal:
+    proposal = matching_selectors.match_proposal_list().filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+@require_POST
+@page(COORDINATOR)
+def matching_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(pk)
+    decide = (
+        matching_services.proposal_reject
+        if request.POST.get("decision") == "reject"
+        else matching_services.proposal_accept
+    )
+    try:
+        proposal = decide(proposal=proposal, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    if is_htmx(request):
+        return render(
+            request,
+            "school/matching_proposal_status.html",
+            {"proposal": proposal, "can_decide": True},
+        )
+    return redirect("school:matching-run", pk=proposal.run_id)
+
+
+@require_POST
+@page(COORDINATOR)
+def matching_run_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(pk)
+    try:
+        matching_services.run_approve(
+            run=run, accept_proposed=request.POST.get("accept_proposed") == "1", actor=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("school:matching-run", pk=run.pk)
+    messages.success(request, _("The run is approved: pairs and groups are formed."))
+    return redirect("school:pairs")
+
+
+# --- pairs and meetings ------------------------------------------------------------------------
+
+
+@require_safe
+@page(STAFF)
+def pairs(request: HttpRequest) -> HttpResponse:
+    queryset = _my_pairs(request).annotate(meeting_count=Count("meetings"))
+    return render(request, "school/pairs.html", {"pairs": queryset[:200]})
+
+
+def _pair_or_404(request: HttpRequest, pk: int) -> Pair:
+    pair = _my_pairs(request).filter(pk=pk).first()
+    if pair is None:
+        raise Http404
+    return pair
+
+
+def _pair_page(request: HttpRequest, pair: Pair, form: MeetingForm, status: int = 200) -> Any:
+    meetings: QuerySet[Meeting] = pair_selectors.meeting_list().filter(pair=pair)
+    return render(
+        request,
+        "school/pair_detail.html",
+        {
+            "pair": pair,
+            "meetings": meetings.order_by("-starts_at"),
+            "plans": pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
+            .filter(pair=pair)
+            .prefetch_related("goals"),
+            "form": form,
+            "can_log": getattr(request.user, "role", None) in MEETING_WRITERS
+            and pair.status == "active",
+        },
+        status=status,
+    )
+
+
+@require_safe
+@page(EVERYONE)
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pair_page(request, _pair_or_404(request, pk), MeetingForm())
+
+
+@require_POST
+@page(MEETING_WRITERS)
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _pair_or_404(request, pk)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        held = data.pop("held")
+        try:
+            with transaction.atomic():  # the meeting and its attendance, or neither
+                meeting = pair_services.meeting_create(pair=pair, actor=request.user, **data)
+                if held:
+                    members = [pair.mentor_id, *[m.mentee_id for m in pair.memberships.all()]]
+                    pair_services.meeting_record_attendance(
+                        meeting=meeting, participant_ids=members, actor=request.user
+                    )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting is recorded."))
+            return redirect("school:pair", pk=pair.pk)
+    return _pair_page(request, pair, form, status=400)

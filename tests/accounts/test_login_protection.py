@@ -1,0 +1,121 @@
+"""Brute-force protection (django-axes): a login is locked for a username and an address
+together, on the login page and on the API token endpoint; password reset by e-mail."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from accounts.models import Role
+from tests.conftest import PASSWORD, make_user
+
+LIMIT = 5  # AXES_FAILURE_LIMIT
+SCHOOL_ADDRESS = "10.20.30.40"
+
+
+def login(host: str, username: str, password: str, address: str = SCHOOL_ADDRESS) -> Any:
+    client = Client(HTTP_HOST=host, REMOTE_ADDR=address)
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.fixture
+def teacher(tenant_a):
+    return make_user(tenant_a.schema_name, Role.COORDINATOR, "locked-coord")
+
+
+def test_failed_logins_lock_the_username_at_that_address_only(tenant_a, teacher):
+    host = tenant_a.host
+    for _ in range(LIMIT - 1):
+        response = login(host, "locked-coord", "wrong-password")
+        assert response.status_code == 200  # the form again, with the error
+    assert login(host, "locked-coord", "wrong-password").status_code == 429  # the limit
+    # now even the right password is refused, with the lockout page
+    locked = login(host, "locked-coord", PASSWORD)
+    assert locked.status_code == 429
+    assert "locked_out" not in locked.content.decode()
+    assert "Слишком много неудачных попыток входа" in locked.content.decode()
+    # the rest of the school, behind the same address, still signs in
+    other = make_user(tenant_a.schema_name, Role.CURATOR, "other-teacher")
+    assert login(host, other.username, PASSWORD).status_code == 302
+    # and the same person from another address too
+    assert login(host, "locked-coord", PASSWORD, address="10.99.0.1").status_code == 302
+
+
+def test_the_api_token_endpoint_counts_and_honours_the_lockout(tenant_a, teacher):
+    client = Client(HTTP_HOST=tenant_a.host, REMOTE_ADDR=SCHOOL_ADDRESS)
+    for attempt in range(1, LIMIT + 1):
+        response = client.post(
+            "/api/v1/auth/token/", {"username": "locked-coord", "password": "nope"}
+        )
+        assert response.status_code == (429 if attempt == LIMIT else 400)
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "locked-coord", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "token" not in response.json()
+    # the login page is locked for the same pair as well
+    assert login(tenant_a.host, "locked-coord", PASSWORD).status_code == 429
+
+
+def test_lockouts_are_per_institution(tenant_a, tenant_b, teacher):
+    make_user(tenant_b.schema_name, Role.COORDINATOR, "locked-coord")
+    for _ in range(LIMIT):
+        login(tenant_a.host, "locked-coord", "wrong-password")
+    assert login(tenant_a.host, "locked-coord", PASSWORD).status_code == 429
+    assert login(tenant_b.host, "locked-coord", PASSWORD).status_code == 302
+
+
+def test_a_successful_login_resets_the_count(tenant_a, teacher):
+    for _ in range(LIMIT - 1):
+        login(tenant_a.host, "locked-coord", "wrong-password")
+    assert login(tenant_a.host, "locked-coord", PASSWORD).status_code == 302
+    for _ in range(LIMIT - 1):
+        login(tenant_a.host, "locked-coord", "wrong-password")
+    assert login(tenant_a.host, "locked-coord", PASSWORD).status_code == 302
+
+
+def test_client_address_behind_trusted_proxies(settings):
+    from django.test import RequestFactory
+
+    from accounts.security import client_ip
+
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="172.16.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
+    )
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "172.16.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # what the client wrote itself is ignored
+
+
+def test_password_reset_by_email_on_the_institution_host(tenant_a, teacher):
+    with schema_context(tenant_a.schema_name):
+        teacher.email = "reset-me@alpha.ru"
+        teacher.save(update_fields=["email"])
+    mail.outbox.clear()
+    client = Client(HTTP_HOST=tenant_a.host)
+    response = client.post("/accounts/password-reset/", {"email": "reset-me@alpha.ru"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    letter = mail.outbox[0]
+    assert "Восстановление пароля" in letter.subject
+    link = re.search(r"http://\S+/accounts/reset/\S+/", str(letter.body))
+    assert link and link.group(0).startswith(f"http://{tenant_a.host}/")
+    # the link opens on its own host only
+    path = link.group(0).split(tenant_a.host, 1)[1]
+    other = Client(HTTP_HOST="beta.nastavnik.test").get(path, follow=True)
+    assert "Ссылка недействительна" in other.content.decode()
+    form = client.get(path, follow=True)
+    assert form.status_code == 200
+    new_password = "Sovsem-Novyi-Parol-42"
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+    assert login(tenant_a.host, "locked-coord", new_password).status_code == 302

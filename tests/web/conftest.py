@@ -1,0 +1,148 @@
+"""Data for the page tests: a small programme in institution A with one pair, made through
+the apps' public services (as the pages themselves do)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from accounts.models import Role, User
+from tests.conftest import make_user
+
+
+@dataclass
+class School:
+    users: dict[str, User]
+    ids: dict[str, int]
+
+
+def page_client(host: str, user: User | None, schema_name: str, language: str = "ru") -> Client:
+    client = Client(HTTP_HOST=host)
+    client.cookies["django_language"] = language
+    if user is not None:
+        with schema_context(schema_name):
+            client.force_login(user, backend="accounts.backends.InstitutionAwareBackend")
+    return client
+
+
+def xlsx_bytes(rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def build_school(schema_name: str) -> School:
+    """Users of every tenant role, a programme with its roadmap, a mentor and a mentee with
+    consents and profiles, one pair with a meeting, an import batch and a matching run."""
+    from schools.imports import services as import_services
+    from schools.matching import services as matching_services
+    from schools.pairs import api as pairs_api
+    from schools.pairs import services as pair_services
+    from schools.pairs.models import Pair
+    from schools.participants import api as participants
+    from schools.programmes import services as programme_services
+    from schools.programmes.selectors import current_academic_year
+
+    users: dict[str, User] = {
+        str(role): make_user(schema_name, role, f"web-{role}", email=f"web-{role}@alpha.ru")
+        for role in (
+            Role.COORDINATOR,
+            Role.CURATOR,
+            Role.DIRECTOR,
+            Role.DEPUTY,
+            Role.MENTOR,
+            Role.MENTEE,
+            Role.PARENT,
+        )
+    }
+    today = timezone.localdate()
+    with schema_context(schema_name):
+        programme = programme_services.programme_create(
+            academic_year=current_academic_year(),
+            title="Программа наставничества",
+            forms=["teacher_teacher", "pupil_pupil"],
+        )
+        mentor = participants.participant_create(
+            last_name="Иванова",
+            first_name="Мария",
+            middle_name="Петровна",
+            birth_date=datetime.date(1980, 3, 1),
+            category="teacher",
+            user_id=users[Role.MENTOR].pk,
+        )
+        mentee = participants.participant_create(
+            last_name="Петров",
+            first_name="Олег",
+            birth_date=datetime.date(1999, 5, 2),
+            category="teacher",
+            is_young_specialist=True,
+            user_id=users[Role.MENTEE].pk,
+        )
+        for person in (mentor, mentee):
+            participants.consent_record(
+                participant_id=person.pk,
+                kind="grant",
+                signed_by="self",
+                signed_on=today,
+                method="paper_scan",
+            )
+        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=2)
+        participants.mentee_profile_upsert(participant_id=mentee.pk, preferred_form="")
+        run = matching_services.run_create(programme=programme)
+        pair_id = pairs_api.pair_create(
+            programme_id=programme.pk,
+            mentor_participant_id=mentor.pk,
+            mentee_participant_ids=[mentee.pk],
+            form="teacher_teacher",
+        )
+        pair = Pair.objects.get(pk=pair_id)
+        pair_services.meeting_create(
+            pair=pair,
+            kind="organisational",
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            place="Кабинет 12",
+        )
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        batch = import_services.import_batch_create(
+            kind="participants",
+            uploaded_file=SimpleUploadedFile(
+                "people.xlsx",
+                xlsx_bytes(
+                    [
+                        ["ФИО", "Дата рождения", "Категория", "Класс/Группа"],
+                        ["Сидоров Пётр Ильич", "01.02.2012", "ученик", "7А"],
+                        ["Без Даты", "", "ученик", "7А"],
+                    ]
+                ),
+            ),
+        )
+        proposal = run.proposals.first()
+    ids = {
+        "programme": programme.pk,
+        "participant": mentor.pk,
+        "pair": pair_id,
+        "importbatch": batch.pk,
+        "matchrun": run.pk,
+        "matchproposal": proposal.pk if proposal else 1,
+    }
+    return School(users=users, ids=ids)
+
+
+@pytest.fixture
+def school(tenant_a: Any) -> School:
+    return build_school(tenant_a.schema_name)

@@ -12,6 +12,7 @@ PUBLIC_ROUTE_MODULES = [
     "tenants.routes",
     "regional.employers.routes",
     "regional.questionnaires.routes",
+    "regional.survey_results.routes",
     "regional.kpis.routes",
     "regional.practices.routes",
 ]

@@ -15,6 +15,7 @@ TENANT_ROUTE_MODULES = [
     "schools.imports.routes",
     "schools.matching.routes",
     "schools.pairs.routes",
+    "schools.monitoring.routes",
     "regional.employers.tenant_routes",  # the employer mentor catalogue, seen from a school
 ]
 

@@ -459,3 +459,83 @@ def _match_proposal(user: User) -> str:
         breakdown={"form": "teacher_student", "note": MARKER},
     )
     return str(proposal.pk)
+
+
+# --- monitoring (schools/monitoring) ------------------------------------------------------------
+
+
+def _b_questionnaire():  # type: ignore[no-untyped-def]
+    from schools.monitoring.models import Question, Questionnaire
+
+    questionnaire = Questionnaire.objects.filter(title=MARKER).first()
+    if questionnaire is None:
+        bump_sequence("monitoring_questionnaire")
+        bump_sequence("monitoring_question")
+        questionnaire = Questionnaire.objects.create(
+            title=MARKER, description=MARKER, purpose="satisfaction", origin="local"
+        )
+        Question.objects.create(
+            questionnaire=questionnaire, order=1, code="secret", text=MARKER, kind="long_text"
+        )
+    return questionnaire
+
+
+def _b_invitation():  # type: ignore[no-untyped-def]
+    from schools.monitoring.models import SurveyCampaign, SurveyInvitation
+    from schools.participants.models import Participant
+
+    invitation = SurveyInvitation.objects.filter(campaign__title=MARKER).first()
+    if invitation is None:
+        bump_sequence("monitoring_surveycampaign")
+        bump_sequence("monitoring_surveyinvitation")
+        campaign = SurveyCampaign.objects.create(
+            questionnaire=_b_questionnaire(),
+            title=MARKER,
+            target_kind="explicit",
+            opens_on="2031-09-01",
+            closes_on="2031-09-30",
+            status="open",
+        )
+        person, _ = Participant.objects.get_or_create(
+            last_name=MARKER, first_name="Опрошенный", defaults={"category": "teacher"}
+        )
+        invitation = SurveyInvitation.objects.create(
+            campaign=campaign, participant=person, token_hash="b" * 64
+        )
+    return invitation
+
+
+@factory("monitoring.questionnaire")
+def _questionnaire(user: User) -> str:
+    return str(_b_questionnaire().pk)
+
+
+@factory("monitoring.question")
+def _question(user: User) -> str:
+    return str(_b_questionnaire().questions.get().pk)
+
+
+@factory("monitoring.surveycampaign")
+def _survey_campaign(user: User) -> str:
+    return str(_b_invitation().campaign_id)
+
+
+@factory("monitoring.surveyinvitation")
+def _survey_invitation(user: User) -> str:
+    return str(_b_invitation().pk)
+
+
+@factory("monitoring.surveyresponse")
+def _survey_response(user: User) -> str:
+    from schools.monitoring.models import SurveyResponse
+
+    bump_sequence("monitoring_surveyresponse")
+    invitation = _b_invitation()
+    response = SurveyResponse.objects.create(
+        campaign_id=invitation.campaign_id,
+        invitation=invitation,
+        participant_id=invitation.participant_id,
+        answers={"secret": MARKER},
+        channel="link",
+    )
+    return str(response.pk)

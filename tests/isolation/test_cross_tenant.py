@@ -57,6 +57,10 @@ OPEN_ROUTES = {
     # A person's calendar feed at a secret token URL (calendar apps cannot sign in); the token
     # is looked up in the host's schema only (tests/schools/pairs/test_calendar.py).
     "calendar-feed-detail",
+    # Answering a survey through a personal one-time link (no login); the token is looked up
+    # in the host's schema only, so B's token is not found on A (tests/schools/monitoring).
+    "survey-link-detail",
+    "survey-link-submit",
 }
 ADMIN_OPEN_VIEWS = {"login", "logout", "jsi18n"}
 # Routes that need a signed-in user but belong to no model: every role may use them.

@@ -35,6 +35,7 @@ SHARED_APPS = [
     "django_tenants",
     "regional.employers",
     "regional.questionnaires",
+    "regional.survey_results",
     "regional.kpis",
     "regional.practices",
     "regional.web",
@@ -67,6 +68,7 @@ TENANT_APPS = [
     "schools.imports",
     "schools.matching",
     "schools.pairs",
+    "schools.monitoring",
     "schools.web",
 ]
 # Apps that must exist in both the public schema and every tenant schema.
@@ -220,6 +222,8 @@ USE_TZ = True
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Наставник <noreply@nastavnik.local>")
+# The region's minimum group size for anonymous numbers (never below 5).
+REGIONAL_MIN_GROUP_SIZE = env.int("REGIONAL_MIN_GROUP_SIZE", default=10)
 REGIONAL_CENTRE_NAME = env.str("REGIONAL_CENTRE_NAME", default="Региональный центр наставничества")
 
 # --- DRF ----------------------------------------------------------------------------------------
@@ -272,6 +276,15 @@ SPECTACULAR_SETTINGS = {
         "IndicatorGroupEnum": "regional.kpis.models.IndicatorGroup",
         "KpiRunStatusEnum": "regional.kpis.models.RunStatus",
         "KpiItemStatusEnum": "regional.kpis.models.ItemStatus",
+        "SurveyCampaignStatusEnum": "schools.monitoring.models.CampaignStatus",
+        "SurveyResponseStatusEnum": "schools.monitoring.models.ResponseStatus",
+        "SurveyResponseChannelEnum": "schools.monitoring.models.ResponseChannel",
+        "SurveyTargetKindEnum": "schools.monitoring.models.TargetKind",
+        "QuestionnaireOriginEnum": "schools.monitoring.models.QuestionnaireOrigin",
+        "QuestionnairePurposeEnum": "regional.questionnaires.models.Purpose",
+        "QuestionKindEnum": "regional.questionnaires.models.QuestionKind",
+        "ConsentPurposeEnum": "schools.participants.models.ConsentPurpose",
+        "InstitutionKindEnum": "tenants.models.InstitutionKind",
     },
     # Served from our own static files: schools' networks filter CDNs.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -309,6 +322,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 HEALTH_WORKER_PING_TIMEOUT = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
 CELERY_BEAT_SCHEDULER = "config.beat:PlatformScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Once, in public: fans out one task per institution to publish its anonymous survey results.
+    "survey-results-publish": {
+        "task": "survey_results.publish_all",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 3600},
+        "tenant_schemas": ["public"],
+    },
+    # In every institution (no tenant_schemas): close due survey campaigns, send reminders.
+    "monitoring-daily": {
+        "task": "monitoring.daily",
+        "schedule": crontab(hour=10, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
     "heartbeat": {
         "task": "config.heartbeat",
         "schedule": timedelta(minutes=1),

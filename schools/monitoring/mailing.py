@@ -1,0 +1,124 @@
+"""E-mail invitations and reminders with personal one-time links.
+
+Each invitation is locked (``skip_locked``: a concurrent run takes the others), given a fresh
+link, marked and mailed in one transaction: a retry or a second run sends nothing twice, and a
+failed send leaves the mark unset so that the next run tries again. A reminder gives a new link
+(the previous one stops working; the draft stays)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.api import site_url
+from config.db import tenant_connection
+from schools.monitoring import services
+from schools.monitoring.models import CampaignStatus, ResponseStatus, SurveyInvitation
+from tenants.api import host_and_name_for_schema
+
+REMIND_EVERY_DAYS = 3
+
+
+def link_url(host: str, token: str) -> str:
+    return f"{site_url(host)}/api/v1/survey-links/{token}/"
+
+
+def _address(invitation: SurveyInvitation) -> str:
+    person = invitation.participant
+    if person.erased_at is not None or person.processing_stopped_at is not None:
+        return ""
+    return person.email or (person.user.email if person.user_id else "")  # type: ignore[union-attr]
+
+
+def _letter(
+    invitation: SurveyInvitation, url: str, organisation: str, *, reminder: bool
+) -> tuple[str, str]:
+    campaign = invitation.campaign
+    subject = ("Напоминание: анкета «%s»" if reminder else "Анкета «%s»") % campaign.title
+    body = (
+        "Здравствуйте!\n\n"
+        + (
+            "Напоминаем, что вы ещё не ответили на анкету"
+            if reminder
+            else "Приглашаем вас ответить на анкету"
+        )
+        + f" «{campaign.title}» программы наставничества.\n"
+        f"Анкета открыта до {campaign.closes_on:%d.%m.%Y}.\n\n"
+        f"Ваша личная ссылка (действует, пока вы не отправите ответы):\n{url}\n\n"
+        "Ответы можно сохранить как черновик и отправить позже.\n\n"
+        f"{organisation}\n"
+    )
+    return subject, body
+
+
+def _send(pending: QuerySet[SurveyInvitation], *, reminder: bool) -> int:
+    ids = list(pending.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    host, organisation = host_and_name_for_schema(tenant_connection().schema_name)
+    sent = 0
+    for invitation_id in ids:
+        with transaction.atomic():
+            invitation = (
+                pending.select_for_update(skip_locked=True, of=("self",))
+                .select_related("campaign", "participant__user")
+                .filter(pk=invitation_id)
+                .first()
+            )
+            if invitation is None:  # taken by a concurrent run, or answered meanwhile
+                continue
+            now = timezone.now()
+            if reminder:
+                invitation.reminded_at = now
+            else:
+                invitation.email_sent_at = now
+            invitation.save(update_fields=["reminded_at" if reminder else "email_sent_at"])
+            address = _address(invitation)
+            if address:
+                token = services.invitation_link_issue(invitation_id=invitation.pk)
+                subject, body = _letter(
+                    invitation, link_url(host, token), organisation, reminder=reminder
+                )
+                send_mail(subject, body, None, [address])
+                sent += 1
+    return sent
+
+
+def _unanswered() -> QuerySet[SurveyInvitation]:
+    return SurveyInvitation.objects.filter(campaign__status=CampaignStatus.OPEN).exclude(
+        response__status=ResponseStatus.SUBMITTED
+    )
+
+
+def invitations_send(*, campaign_id: int) -> int:
+    """E-mail the campaign's invitations not sent yet; returns the number of letters."""
+    return _send(
+        _unanswered().filter(campaign_id=campaign_id, email_sent_at__isnull=True), reminder=False
+    )
+
+
+def reminders_send(
+    *, campaign_id: int | None = None, now: datetime.datetime | None = None, force: bool = False
+) -> int:
+    """Remind people who have not submitted: at most once per ``REMIND_EVERY_DAYS`` (``force``:
+    a reminder the coordinator asked for, still at most once a day)."""
+    now = now or timezone.now()
+    days = 1 if force else REMIND_EVERY_DAYS
+    since = now - datetime.timedelta(days=days)
+    pending = (
+        _unanswered()
+        .filter(
+            email_sent_at__isnull=False,
+            email_sent_at__lte=since if not force else now,
+            campaign__opens_on__lte=timezone.localdate(now),
+            campaign__closes_on__gte=timezone.localdate(now),
+        )
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=since))
+    )
+    if campaign_id is not None:
+        pending = pending.filter(campaign_id=campaign_id)
+    return _send(pending, reminder=True)

@@ -1,0 +1,426 @@
+"""Reads of the monitoring app: results of a campaign, growth between two campaigns, the
+numbers published to the region, and answers other apps (matching, KPIs) consume."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from regional.questionnaires.api import GrowthPhase, QuestionKind
+from schools.monitoring.models import (
+    CampaignStatus,
+    Question,
+    Questionnaire,
+    ResponseStatus,
+    SurveyCampaign,
+    SurveyInvitation,
+    SurveyResponse,
+)
+
+NUMERIC_KINDS = frozenset({QuestionKind.SCALE, QuestionKind.NUMBER})
+TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
+# Kinds whose answers are counted per value (one value per answer, or several for multiple).
+COUNTED_KINDS = frozenset(
+    {
+        QuestionKind.SCALE,
+        QuestionKind.SINGLE_CHOICE,
+        QuestionKind.MULTIPLE_CHOICE,
+        QuestionKind.YES_NO,
+    }
+)
+
+
+def questionnaire_list() -> QuerySet[Questionnaire]:
+    return Questionnaire.objects.prefetch_related("questions")
+
+
+def campaign_list() -> QuerySet[SurveyCampaign]:
+    return SurveyCampaign.objects.select_related("questionnaire")
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _numbers(values: Iterable[Any]) -> list[float]:
+    return [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+
+
+def buckets(question: Question | Any) -> list[str]:
+    """The values a counted question's distribution has, in order."""
+    if question.kind == QuestionKind.SCALE and question.min_value is not None:
+        return [str(v) for v in range(question.min_value, (question.max_value or 0) + 1)]
+    if question.kind == QuestionKind.YES_NO:
+        return ["yes", "no"]
+    if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        return [o["code"] for o in question.options if isinstance(o, dict) and "code" in o]
+    return []
+
+
+def _keys(kind: str, value: Any) -> list[str]:
+    if kind == QuestionKind.YES_NO:
+        return ["yes" if value else "no"] if isinstance(value, bool) else []
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return [str(v) for v in value] if isinstance(value, list) else []
+    if value is None or value == "":
+        return []
+    return [str(value)]
+
+
+def distribution(question: Question | Any, values: Sequence[Any]) -> dict[str, int]:
+    counts = dict.fromkeys(buckets(question), 0)
+    for value in values:
+        for key in _keys(question.kind, value):
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _answered(value: Any) -> bool:
+    return not (value is None or value == "" or value == [])
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    answered: int
+    mean: float | None
+    median: float | None
+    distribution: dict[str, int] | None
+
+
+def question_stats(question: Question | Any, values: Sequence[Any]) -> QuestionStats:
+    given = [v for v in values if _answered(v)]
+    numbers = _numbers(given) if question.kind in NUMERIC_KINDS else []
+    return QuestionStats(
+        answered=len(given),
+        mean=_round(statistics.fmean(numbers)) if numbers else None,
+        median=_round(float(statistics.median(numbers))) if numbers else None,
+        distribution=distribution(question, given) if question.kind in COUNTED_KINDS else None,
+    )
+
+
+def _option_texts(question: Question) -> dict[str, str]:
+    if question.kind == QuestionKind.YES_NO:
+        return {"yes": str(_("Yes")), "no": str(_("No"))}
+    return {
+        str(o.get("code")): str(o.get("text", "")) for o in question.options if isinstance(o, dict)
+    }
+
+
+def campaign_results(campaign: SurveyCampaign, *, open_answers: bool) -> dict[str, Any]:
+    """Response rate and, per question: answers, mean and median (scales, numbers), the
+    distribution (scales, choices, yes/no), the comparison by form and by pair, and — for the
+    coordinator only (``open_answers``) — the texts of open answers."""
+    invitations = {
+        i.pk: i
+        for i in SurveyInvitation.objects.filter(campaign=campaign).only("pk", "pair_id", "form")
+    }
+    responses = list(
+        SurveyResponse.objects.filter(campaign=campaign).only(
+            "pk", "invitation_id", "answers", "status", "submitted_at"
+        )
+    )
+    submitted = [r for r in responses if r.status == ResponseStatus.SUBMITTED]
+    invited = len(invitations)
+    questions_out = []
+    for question in sorted(campaign.questionnaire.questions.all(), key=lambda q: q.order):
+        values = [r.answers.get(question.code) for r in submitted]
+        stats = question_stats(question, values)
+        entry: dict[str, Any] = {
+            "code": question.code,
+            "text": question.text,
+            "kind": question.kind,
+            "regional": question.regional,
+            "answered": stats.answered,
+            "mean": stats.mean,
+            "median": stats.median,
+            "distribution": None,
+            "by_form": [],
+            "by_pair": [],
+            "open_answers": None,
+        }
+        if stats.distribution is not None:
+            texts = _option_texts(question)
+            entry["distribution"] = [
+                {"value": key, "label": texts.get(key, key), "count": count}
+                for key, count in stats.distribution.items()
+            ]
+        if question.kind not in TEXT_KINDS:
+            for group, field in (("by_form", "form"), ("by_pair", "pair_id")):
+                grouped: dict[Any, list[Any]] = defaultdict(list)
+                for response in submitted:
+                    key = getattr(invitations[response.invitation_id], field)
+                    if key:
+                        grouped[key].append(response.answers.get(question.code))
+                entry[group] = [
+                    {
+                        "key": str(key),
+                        "answered": (s := question_stats(question, vals)).answered,
+                        "mean": s.mean,
+                        "median": s.median,
+                    }
+                    for key, vals in sorted(grouped.items(), key=lambda kv: str(kv[0]))
+                ]
+        elif open_answers:
+            entry["open_answers"] = [
+                {"response": r.pk, "text": str(r.answers[question.code])}
+                for r in submitted
+                if _answered(r.answers.get(question.code))
+            ]
+        questions_out.append(entry)
+    return {
+        "campaign": campaign.pk,
+        "title": campaign.title,
+        "status": campaign.status,
+        "invited": invited,
+        "drafts": len(responses) - len(submitted),
+        "submitted": len(submitted),
+        "response_rate": round(100 * len(submitted) / invited, 1) if invited else None,
+        "questions": questions_out,
+    }
+
+
+def growth(*, before: SurveyCampaign, after: SurveyCampaign) -> dict[str, Any]:
+    """Growth = after − before per person, on the numeric questions both questionnaires share
+    by code (the growth-before and growth-after templates use the same codes), and its
+    summary per question."""
+    if (
+        before.questionnaire.growth_phase != GrowthPhase.BEFORE
+        or after.questionnaire.growth_phase != GrowthPhase.AFTER
+    ):
+        raise ValidationError(
+            {
+                "before": [
+                    _(
+                        "Compare a campaign of a growth questionnaire answered before "
+                        "the programme "
+                        "with one answered after it."
+                    )
+                ]
+            }
+        )
+    questions_before = {
+        q.code: q for q in before.questionnaire.questions.all() if q.kind in NUMERIC_KINDS
+    }
+    shared = [
+        q
+        for q in sorted(after.questionnaire.questions.all(), key=lambda q: q.order)
+        if q.kind in NUMERIC_KINDS and q.code in questions_before
+    ]
+    if not shared:
+        raise ValidationError({"before": [_("The two questionnaires share no scale questions.")]})
+
+    def answers_by_person(campaign: SurveyCampaign) -> dict[int, dict[str, Any]]:
+        return dict(
+            SurveyResponse.objects.filter(
+                campaign=campaign, status=ResponseStatus.SUBMITTED
+            ).values_list("participant_id", "answers")
+        )
+
+    first, second = answers_by_person(before), answers_by_person(after)
+    people = sorted(set(first) & set(second))
+    from schools.participants.api import Participant
+
+    names = {
+        p.pk: p.full_name
+        for p in Participant.objects.filter(pk__in=people).only(
+            "pk", "last_name", "first_name", "middle_name"
+        )
+    }
+    per_person: list[dict[str, Any]] = []
+    changes: dict[str, list[float]] = defaultdict(list)
+    befores: dict[str, list[float]] = defaultdict(list)
+    afters: dict[str, list[float]] = defaultdict(list)
+    for pid in people:
+        row: dict[str, float] = {}
+        for question in shared:
+            a: Any = first[pid].get(question.code)
+            b: Any = second[pid].get(question.code)
+            if _numbers([a]) and _numbers([b]):
+                row[question.code] = b - a
+                changes[question.code].append(b - a)
+                befores[question.code].append(a)
+                afters[question.code].append(b)
+        per_person.append(
+            {
+                "participant": pid,
+                "name": names.get(pid, ""),
+                "changes": row,
+                "mean_change": _round(statistics.fmean(row.values())) if row else None,
+            }
+        )
+    summary = []
+    for question in shared:
+        diffs = changes[question.code]
+        summary.append(
+            {
+                "code": question.code,
+                "text": question.text,
+                "people": len(diffs),
+                "mean_before": _round(statistics.fmean(befores[question.code])) if diffs else None,
+                "mean_after": _round(statistics.fmean(afters[question.code])) if diffs else None,
+                "mean_change": _round(statistics.fmean(diffs)) if diffs else None,
+                "median_change": _round(float(statistics.median(diffs))) if diffs else None,
+                "improved": sum(1 for d in diffs if d > 0),
+                "unchanged": sum(1 for d in diffs if d == 0),
+                "declined": sum(1 for d in diffs if d < 0),
+            }
+        )
+    all_changes = [c for row in per_person for c in row["changes"].values()]
+    return {
+        "before": before.pk,
+        "after": after.pk,
+        "people": len(people),
+        "mean_change": _round(statistics.fmean(all_changes)) if all_changes else None,
+        "questions": summary,
+        "per_person": per_person,
+    }
+
+
+# --- for the region (numbers only) ---------------------------------------------------------------
+
+
+def regional_aggregates() -> list[dict[str, Any]]:
+    """Per (regional template version, academic year, question): the number of submitted
+    answers, the sum and mean of numeric answers and the distribution of counted ones — for
+    the regional questions of adopted questionnaires only. Open texts, local questions, people
+    and campaign titles are never included. Suppression is the caller's job."""
+    campaigns = list(
+        SurveyCampaign.objects.filter(
+            questionnaire__template_version_id__isnull=False,
+            status__in=[CampaignStatus.OPEN, CampaignStatus.CLOSED],
+        ).select_related("questionnaire")
+    )
+    groups: dict[tuple[str, int, int], list[SurveyCampaign]] = defaultdict(list)
+    for campaign in campaigns:
+        q = campaign.questionnaire
+        groups[(q.template_code, int(q.template_version_id or 0), campaign.academic_year)].append(
+            campaign
+        )
+    result: list[dict[str, Any]] = []
+    for (code, version_id, year), members in sorted(groups.items()):
+        answers = list(
+            SurveyResponse.objects.filter(
+                campaign__in=members, status=ResponseStatus.SUBMITTED
+            ).values_list("answers", flat=True)
+        )
+        if not answers:
+            continue
+        questions = [
+            q
+            for q in members[0].questionnaire.questions.all()
+            if q.regional and q.kind not in TEXT_KINDS
+        ]
+        for question in sorted(questions, key=lambda q: q.order):
+            values = [a.get(question.code) for a in answers if _answered(a.get(question.code))]
+            if not values:
+                continue
+            numbers = _numbers(values) if question.kind in NUMERIC_KINDS else []
+            result.append(
+                {
+                    "template_code": code,
+                    "template_version_id": version_id,
+                    "academic_year": year,
+                    "question_code": question.code,
+                    "question_kind": question.kind,
+                    "respondents": len(values),
+                    "mean": statistics.fmean(numbers) if numbers else None,
+                    "distribution": distribution(question, values)
+                    if question.kind in COUNTED_KINDS
+                    else None,
+                }
+            )
+    return result
+
+
+def own_regional_results(campaign: SurveyCampaign) -> list[dict[str, Any]]:
+    """This institution's numbers for the campaign's regional questions (for the comparison
+    with the region)."""
+    submitted = list(
+        SurveyResponse.objects.filter(
+            campaign=campaign, status=ResponseStatus.SUBMITTED
+        ).values_list("answers", flat=True)
+    )
+    out = []
+    for question in sorted(campaign.questionnaire.questions.all(), key=lambda q: q.order):
+        if not question.regional or question.kind in TEXT_KINDS:
+            continue
+        stats = question_stats(question, [a.get(question.code) for a in submitted])
+        out.append(
+            {
+                "code": question.code,
+                "text": question.text,
+                "kind": question.kind,
+                "answered": stats.answered,
+                "mean": stats.mean,
+                "distribution": stats.distribution,
+            }
+        )
+    return out
+
+
+# --- for matching and KPIs -----------------------------------------------------------------------
+
+
+def answers_by_purpose(
+    *, purpose: str, participant_ids: Iterable[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """The latest submitted answers per participant to questionnaires of ``purpose``:
+    participant id → {"template_code", "questionnaire", "campaign", "submitted_at", "answers"}.
+    Only people whose consent is valid now."""
+    from schools.participants.api import participants_with_valid_consent
+
+    queryset = (
+        SurveyResponse.objects.filter(
+            status=ResponseStatus.SUBMITTED,
+            campaign__questionnaire__purpose=purpose,
+            participant__in=participants_with_valid_consent().values("pk"),
+        )
+        .select_related("campaign__questionnaire")
+        .order_by("participant_id", "-submitted_at", "-pk")
+    )
+    if participant_ids is not None:
+        queryset = queryset.filter(participant_id__in=list(participant_ids))
+    result: dict[int, dict[str, Any]] = {}
+    for response in queryset:
+        if response.participant_id in result:
+            continue
+        questionnaire = response.campaign.questionnaire
+        result[response.participant_id] = {
+            "template_code": questionnaire.template_code,
+            "questionnaire": questionnaire.pk,
+            "campaign": response.campaign_id,
+            "submitted_at": response.submitted_at,
+            "answers": dict(response.answers),
+        }
+    return result
+
+
+def satisfaction_totals() -> dict[str, int]:
+    """For the regional KPI "satisfaction index": the sum of the 1–10 scale answers of
+    submitted satisfaction questionnaires and their number."""
+    scales: dict[int, set[str]] = {}
+    for question in Question.objects.filter(
+        questionnaire__purpose="satisfaction", kind=QuestionKind.SCALE, min_value=1, max_value=10
+    ).only("questionnaire_id", "code"):
+        scales.setdefault(question.questionnaire_id, set()).add(question.code)
+    score, count = 0, 0
+    for questionnaire_id, answers in SurveyResponse.objects.filter(
+        status=ResponseStatus.SUBMITTED, campaign__questionnaire_id__in=list(scales)
+    ).values_list("campaign__questionnaire_id", "answers"):
+        for code in scales[questionnaire_id]:
+            value = answers.get(code)
+            if isinstance(value, int) and not isinstance(value, bool):
+                score += value
+                count += 1
+    return {"satisfaction_score_sum": score, "satisfaction_responses": count}
+
+
+def questions_in_order(campaign: SurveyCampaign) -> list[Question]:
+    return sorted(campaign.questionnaire.questions.all(), key=lambda q: q.order)

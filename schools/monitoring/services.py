@@ -1,0 +1,611 @@
+"""Writes of the monitoring app: questionnaires, campaigns, invitations and responses.
+
+Every write is atomic and changes nothing when it raises ``ValidationError({field: [...]})``.
+E-mails go out from tasks enqueued on commit."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.tasks import enqueue_on_commit
+from regional.questionnaires import api as templates
+from schools.monitoring.models import (
+    CampaignStatus,
+    Question,
+    Questionnaire,
+    QuestionnaireOrigin,
+    ResponseChannel,
+    ResponseStatus,
+    SurveyCampaign,
+    SurveyInvitation,
+    SurveyResponse,
+    TargetKind,
+)
+from schools.pairs import api as pairs_api
+from schools.participants import api as participants_api
+from schools.programmes.models import MentoringForm
+
+QUESTION_FIELDS = (
+    "code",
+    "text",
+    "help_text",
+    "kind",
+    "required",
+    "min_value",
+    "max_value",
+    "min_label",
+    "max_label",
+    "options",
+    "condition_question",
+    "condition_value",
+)
+FORM_CODES = frozenset(MentoringForm.values)
+
+
+def _error(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- questionnaires ------------------------------------------------------------------------------
+
+
+def questionnaire_is_locked(questionnaire: Questionnaire) -> bool:
+    """Once a campaign has been opened the questions stay as they were answered."""
+    return questionnaire.campaigns.exclude(status=CampaignStatus.DRAFT).exists()
+
+
+@transaction.atomic
+def questionnaire_adopt(*, version_id: int, title: str = "", actor: Any = None) -> Questionnaire:
+    """Copy a published regional template version into the institution (pinned)."""
+    version = templates.version_get(version_id=version_id)
+    if version is None or version.status != templates.VersionStatus.PUBLISHED:
+        raise _error("template_version", _("Choose a published version of a regional template."))
+    template = version.template
+    questionnaire = Questionnaire.objects.create(
+        title=title.strip() or template.title,
+        description=template.description,
+        intro=version.intro,
+        purpose=template.purpose,
+        growth_phase=template.growth_phase,
+        origin=QuestionnaireOrigin.ADOPTED,
+        template_version_id=version.pk,
+        template_code=template.code,
+        template_version_number=version.number,
+        created_by=actor,
+    )
+    Question.objects.bulk_create(
+        Question(
+            questionnaire=questionnaire,
+            order=question.order,
+            regional=True,
+            **{field: getattr(question, field) for field in QUESTION_FIELDS},
+        )
+        for question in version.questions.all()
+    )
+    return questionnaire
+
+
+def _check_questions(questions: Sequence[Any]) -> None:
+    problems = templates.questions_problems(questions=questions)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def questionnaire_create_local(
+    *,
+    title: str,
+    purpose: str,
+    questions: Sequence[Mapping[str, Any]],
+    description: str = "",
+    intro: str = "",
+    growth_phase: str = "",
+    actor: Any = None,
+) -> Questionnaire:
+    """A questionnaire written by the institution (questions in the order given)."""
+    if purpose not in templates.Purpose.values:
+        raise _error("purpose", _("Unknown purpose."))
+    if (purpose == templates.Purpose.GROWTH) != (growth_phase in ("before", "after")):
+        raise _error(
+            "growth_phase",
+            _(
+                "A growth questionnaire is answered before or after the programme; "
+                "others have no phase."
+            ),
+        )
+    if not title.strip():
+        raise _error("title", _("The questionnaire needs a title."))
+    questionnaire = Questionnaire.objects.create(
+        title=title.strip(),
+        purpose=purpose,
+        growth_phase=growth_phase,
+        description=description,
+        intro=intro,
+        origin=QuestionnaireOrigin.LOCAL,
+        created_by=actor,
+    )
+    built = [_question(questionnaire, order, data) for order, data in enumerate(questions, 1)]
+    _check_questions(built)
+    Question.objects.bulk_create(built)
+    return questionnaire
+
+
+def _question(questionnaire: Questionnaire, order: int, data: Mapping[str, Any]) -> Question:
+    values = {field: data[field] for field in QUESTION_FIELDS if field in data}
+    values.setdefault("options", [])
+    for field in ("help_text", "min_label", "max_label", "condition_question", "condition_value"):
+        values[field] = values.get(field) or ""
+    return Question(questionnaire=questionnaire, order=order, regional=False, **values)
+
+
+def _editable(questionnaire: Questionnaire) -> Questionnaire:
+    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire_is_locked(locked):
+        raise _error(
+            "questionnaire",
+            _(
+                "A campaign has been opened with this questionnaire: "
+                "its questions no longer change."
+            ),
+        )
+    return locked
+
+
+@transaction.atomic
+def question_add(*, questionnaire: Questionnaire, data: Mapping[str, Any]) -> Question:
+    """Add a local question at the end (adopted questionnaires keep their regional ones)."""
+    questionnaire = _editable(questionnaire)
+    existing = list(questionnaire.questions.all())
+    order = max((q.order for q in existing), default=0) + 1
+    question = _question(questionnaire, order, data)
+    _check_questions([*existing, question])
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_update(*, question: Question, data: Mapping[str, Any]) -> Question:
+    _editable(question.questionnaire)
+    if question.regional:
+        raise _error("question", _("Questions of the regional template do not change."))
+    for field in QUESTION_FIELDS:
+        if field in data:
+            setattr(question, field, data[field] if data[field] is not None else "")
+    siblings = [q for q in question.questionnaire.questions.all() if q.pk != question.pk]
+    _check_questions([*siblings, question])
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    _editable(question.questionnaire)
+    if question.regional:
+        raise _error("question", _("Questions of the regional template do not change."))
+    siblings = [q for q in question.questionnaire.questions.all() if q.pk != question.pk]
+    _check_questions(siblings)
+    question.delete()
+
+
+# --- campaigns -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    form: str = ""
+    pair_id: int | None = None
+    study_group_id: int | None = None
+    participant_ids: tuple[int, ...] = ()
+
+
+def _check_target(*, target: Target, programme_id: int | None) -> None:
+    if target.kind not in TargetKind.values:
+        raise _error("target_kind", _("Unknown target group."))
+    if target.kind in (TargetKind.FORM_MENTEES, TargetKind.MENTORS) and programme_id is None:
+        raise _error("programme", _("Choose the programme whose pairs are surveyed."))
+    if target.kind == TargetKind.FORM_MENTEES and target.form not in FORM_CODES:
+        raise _error("target_form", _("Choose a form of mentoring."))
+    if target.kind == TargetKind.MENTORS and target.form and target.form not in FORM_CODES:
+        raise _error("target_form", _("Choose a form of mentoring."))
+    if target.kind == TargetKind.PAIR and target.pair_id is None:
+        raise _error("target_pair", _("Choose a pair or group."))
+    if target.kind == TargetKind.STUDY_GROUP and target.study_group_id is None:
+        raise _error("target_study_group", _("Choose a study group."))
+    if target.kind == TargetKind.EXPLICIT and not target.participant_ids:
+        raise _error("target_participant_ids", _("Choose at least one person."))
+
+
+def _check_dates(opens_on: datetime.date, closes_on: datetime.date) -> None:
+    if closes_on < opens_on:
+        raise _error("closes_on", _("A campaign cannot close before it opens."))
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    questionnaire: Questionnaire,
+    title: str,
+    target: Target,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    programme_id: int | None = None,
+    actor: Any = None,
+) -> SurveyCampaign:
+    _check_target(target=target, programme_id=programme_id)
+    _check_dates(opens_on, closes_on)
+    if not questionnaire.questions.exists():
+        raise _error("questionnaire", _("The questionnaire has no questions."))
+    return SurveyCampaign.objects.create(
+        questionnaire=questionnaire,
+        title=title.strip() or questionnaire.title,
+        programme_id=programme_id,
+        target_kind=target.kind,
+        target_form=target.form,
+        target_pair_id=target.pair_id,
+        target_study_group_id=target.study_group_id,
+        target_participant_ids=list(target.participant_ids),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def campaign_update_dates(
+    *, campaign: SurveyCampaign, opens_on: datetime.date | None, closes_on: datetime.date | None
+) -> SurveyCampaign:
+    """Change the dates (also to extend an open campaign); a closed one stays closed."""
+    campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise _error("status", _("The campaign is closed."))
+    if opens_on is not None and campaign.status == CampaignStatus.DRAFT:
+        campaign.opens_on = opens_on
+    campaign.closes_on = closes_on or campaign.closes_on
+    _check_dates(campaign.opens_on, campaign.closes_on)
+    campaign.save(update_fields=["opens_on", "closes_on", "updated_at"])
+    return campaign
+
+
+@dataclass(frozen=True)
+class Member:
+    participant_id: int
+    pair_id: int | None = None
+    form: str = ""
+
+
+def target_members(campaign: SurveyCampaign) -> list[Member]:
+    """The people the campaign's target group names (consent not yet checked), with the pair
+    and form each is in within the campaign's programme."""
+    pairs = (
+        pairs_api.active_pairs(programme_id=campaign.programme_id) if campaign.programme_id else []
+    )
+    place: dict[int, tuple[int, str]] = {}
+    for pair in pairs:
+        for person in (pair["mentor_id"], *pair["mentee_ids"]):
+            place.setdefault(person, (pair["id"], pair["form"]))
+    kind = campaign.target_kind
+    ids: list[int]
+    if kind == TargetKind.FORM_MENTEES:
+        ids = [m for p in pairs if p["form"] == campaign.target_form for m in p["mentee_ids"]]
+        place.update(
+            {
+                m: (p["id"], p["form"])
+                for p in pairs
+                if p["form"] == campaign.target_form
+                for m in p["mentee_ids"]
+            }
+        )
+    elif kind == TargetKind.MENTORS:
+        ids = [
+            p["mentor_id"]
+            for p in pairs
+            if not campaign.target_form or p["form"] == campaign.target_form
+        ]
+    elif kind == TargetKind.PAIR:
+        chosen = pairs_api.Pair.objects.filter(pk=campaign.target_pair_id or 0).first()
+        if chosen is None:
+            return []
+        mentees = list(chosen.mentees.values_list("pk", flat=True))
+        ids = [chosen.mentor_id, *mentees]
+        place.update(dict.fromkeys(ids, (chosen.pk, chosen.form)))
+    elif kind == TargetKind.STUDY_GROUP:
+        ids = list(
+            participants_api.Participant.objects.filter(
+                study_group_id=campaign.target_study_group_id
+            ).values_list("pk", flat=True)
+        )
+    else:
+        ids = list(campaign.target_participant_ids)
+    unique = list(dict.fromkeys(ids))
+    return [
+        Member(
+            participant_id=pk,
+            pair_id=place.get(pk, (None, ""))[0],
+            form=place.get(pk, (None, ""))[1],
+        )
+        for pk in unique
+    ]
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    campaign: SurveyCampaign
+    invited: int
+    without_consent: int
+
+
+@transaction.atomic
+def campaign_open(*, campaign: SurveyCampaign, actor: Any = None) -> OpenResult:
+    """Invite the target group's people who have valid consent, open the campaign and send the
+    invitations (on commit). The others are counted, never invited."""
+    campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise _error("status", _("Only a draft campaign can be opened."))
+    if campaign.closes_on < timezone.localdate():
+        raise _error("closes_on", _("The closing date has passed: move it first."))
+    members = target_members(campaign)
+    allowed = set(
+        participants_api.participants_with_valid_consent()
+        .filter(pk__in=[m.participant_id for m in members])
+        .values_list("pk", flat=True)
+    )
+    invited = [m for m in members if m.participant_id in allowed]
+    if not invited:
+        raise _error(
+            "target_kind", _("Nobody in the target group has valid consent to be surveyed.")
+        )
+    SurveyInvitation.objects.bulk_create(
+        SurveyInvitation(
+            campaign=campaign, participant_id=m.participant_id, pair_id=m.pair_id, form=m.form
+        )
+        for m in invited
+    )
+    campaign.status = CampaignStatus.OPEN
+    campaign.opened_at = timezone.now()
+    campaign.save(update_fields=["status", "opened_at", "updated_at"])
+    from schools.monitoring import tasks
+
+    enqueue_on_commit(tasks.invitations_send, campaign_id=campaign.pk)
+    return OpenResult(
+        campaign=campaign, invited=len(invited), without_consent=len(members) - len(invited)
+    )
+
+
+@transaction.atomic
+def campaign_close(*, campaign: SurveyCampaign) -> SurveyCampaign:
+    campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.OPEN:
+        raise _error("status", _("Only an open campaign can be closed."))
+    campaign.status = CampaignStatus.CLOSED
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["status", "closed_at", "updated_at"])
+    return campaign
+
+
+def campaigns_close_due(*, today: datetime.date | None = None) -> int:
+    """Close open campaigns whose closing date has passed (daily)."""
+    today = today or timezone.localdate()
+    return SurveyCampaign.objects.filter(status=CampaignStatus.OPEN, closes_on__lt=today).update(
+        status=CampaignStatus.CLOSED, closed_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def campaign_remind(*, campaign: SurveyCampaign) -> None:
+    if not campaign_accepts_answers(campaign):
+        raise _error("status", _("The campaign is not open."))
+    from schools.monitoring import tasks
+
+    enqueue_on_commit(tasks.campaign_reminders_send, campaign_id=campaign.pk)
+
+
+def campaign_accepts_answers(
+    campaign: SurveyCampaign, *, today: datetime.date | None = None
+) -> bool:
+    today = today or timezone.localdate()
+    return (
+        campaign.status == CampaignStatus.OPEN and campaign.opens_on <= today <= campaign.closes_on
+    )
+
+
+# --- one-time links ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_link_issue(*, invitation_id: int) -> str:
+    """A new personal link for the invitation (a previous one stops working). The token is
+    returned once; only its hash is kept. The link works until the answers are submitted."""
+    token = secrets.token_urlsafe(32)
+    updated = SurveyInvitation.objects.filter(pk=invitation_id).update(token_hash=token_hash(token))
+    if not updated:
+        raise _error("invitation", _("No such invitation."))
+    return token
+
+
+def invitation_by_token(token: str) -> SurveyInvitation | None:
+    """The invitation of this institution whose link this is, or None."""
+    return (
+        SurveyInvitation.objects.select_related("campaign__questionnaire", "participant")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+
+class AlreadySubmitted(ValidationError):
+    """The response was submitted before: it never changes."""
+
+
+def _check_can_answer(invitation: SurveyInvitation) -> None:
+    if not campaign_accepts_answers(invitation.campaign):
+        raise _error("campaign", _("This survey is closed: answers are not accepted."))
+    if not participants_api.has_valid_consent(participant_id=invitation.participant_id):
+        raise _error(
+            "participant",
+            _("Answers cannot be taken without valid consent to personal-data processing."),
+        )
+
+
+def questions_of(questionnaire: Questionnaire) -> list[Question]:
+    return sorted(questionnaire.questions.all(), key=lambda q: q.order)
+
+
+def answers_errors(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], *, complete: bool
+) -> dict[str, list[str]]:
+    """Problems of ``answers``: the regional questions of an adopted questionnaire through the
+    template library's ``answers_validate`` (against the pinned version), the institution's own
+    questions through the same rules (``answers_problems``). A draft (``complete=False``) may
+    leave any question unanswered, but what it answers must be valid."""
+    if not isinstance(answers, Mapping):
+        return {"answers": [_("Answers are an object of question codes and values.")]}
+    questions = questions_of(questionnaire)
+    if not complete:
+        optional = [_optional(q) for q in questions]
+        return templates.answers_problems(questions=optional, answers=answers)
+    if not (questionnaire.is_adopted and questionnaire.template_version_id):
+        return templates.answers_problems(questions=questions, answers=answers)
+    regional = {q.code for q in questions if q.regional}
+    errors: dict[str, list[str]] = {}
+    try:
+        templates.answers_validate(
+            version_id=questionnaire.template_version_id,
+            answers={code: value for code, value in answers.items() if code in regional},
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    # Local questions (and unknown codes), with the regional answers as context for conditions.
+    for code, messages in templates.answers_problems(questions=questions, answers=answers).items():
+        if code not in regional:
+            errors[code] = messages
+    return errors
+
+
+@dataclass
+class _Optional:
+    """A question seen as optional (drafts may be incomplete)."""
+
+    order: int
+    code: str
+    text: str
+    kind: str
+    min_value: int | None
+    max_value: int | None
+    min_label: str
+    max_label: str
+    options: Any
+    condition_question: str
+    condition_value: str
+    required: bool = False
+
+
+def _optional(question: Question) -> _Optional:
+    fields = (
+        "order",
+        "code",
+        "text",
+        "kind",
+        "min_value",
+        "max_value",
+        "min_label",
+        "max_label",
+        "options",
+        "condition_question",
+        "condition_value",
+    )
+    return _Optional(**{field: getattr(question, field) for field in fields})
+
+
+def _response_for(invitation: SurveyInvitation, channel: str) -> SurveyResponse:
+    response = SurveyResponse.objects.select_for_update().filter(invitation=invitation).first()
+    if response is None:
+        try:
+            with transaction.atomic():
+                response = SurveyResponse.objects.create(
+                    campaign_id=invitation.campaign_id,
+                    invitation=invitation,
+                    participant_id=invitation.participant_id,
+                    channel=channel,
+                )
+        except IntegrityError:  # created concurrently
+            response = SurveyResponse.objects.select_for_update().get(invitation=invitation)
+    if response.status == ResponseStatus.SUBMITTED:
+        raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
+    return response
+
+
+@transaction.atomic
+def response_save_draft(
+    *,
+    invitation: SurveyInvitation,
+    answers: Mapping[str, Any],
+    channel: str = ResponseChannel.SIGNED_IN,
+) -> SurveyResponse:
+    """Keep the answers given so far (each checked; unanswered questions allowed)."""
+    _check_can_answer(invitation)
+    errors = answers_errors(invitation.campaign.questionnaire, answers, complete=False)
+    if errors:
+        raise ValidationError(errors)
+    response = _response_for(invitation, channel)
+    response.answers = dict(answers)
+    response.channel = channel
+    response.save(update_fields=["answers", "channel", "updated_at"])
+    return response
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    invitation: SurveyInvitation,
+    answers: Mapping[str, Any] | None = None,
+    channel: str = ResponseChannel.SIGNED_IN,
+) -> SurveyResponse:
+    """Submit the answers (those given now, else the saved draft). Complete answers only; once
+    submitted, a response never changes and a one-time link stops working."""
+    _check_can_answer(invitation)
+    response = _response_for(invitation, channel)
+    final = dict(response.answers if answers is None else answers)
+    errors = answers_errors(invitation.campaign.questionnaire, final, complete=True)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    updated = SurveyResponse.objects.filter(pk=response.pk, status=ResponseStatus.DRAFT).update(
+        answers=final,
+        status=ResponseStatus.SUBMITTED,
+        submitted_at=now,
+        channel=channel,
+        updated_at=now,
+    )
+    if not updated:
+        raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
+    response.refresh_from_db()
+    return response
+
+
+def invitation_of_user(*, campaign: SurveyCampaign, user: Any) -> SurveyInvitation | None:
+    return (
+        SurveyInvitation.objects.select_related("campaign__questionnaire")
+        .filter(campaign=campaign, participant__user=user)
+        .first()
+    )
+
+
+def participants_ids(values: Iterable[Any]) -> tuple[int, ...]:
+    return tuple(int(v) for v in values)

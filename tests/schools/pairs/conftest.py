@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -21,6 +21,13 @@ from schools.programmes.models import Programme
 from tests.conftest import make_user
 
 _numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Assertions read the English msgids; the platform's default language is Russian."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -29,7 +29,12 @@ def docx_text(content: bytes) -> str:
 
 @pytest.fixture
 def as_role(tenant_a: Any, world: World, client_for: Any) -> Any:
-    return lambda role: client_for(tenant_a, world.users[role])
+    def client(role: str) -> Any:
+        made = client_for(tenant_a, world.users[role])
+        made.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # assertions read the English msgids
+        return made
+
+    return client
 
 
 # --- who sees which pairs -------------------------------------------------------------------------

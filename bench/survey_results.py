@@ -23,6 +23,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -128,8 +129,8 @@ def fill_institution(responses: int, rng: random.Random) -> None:
     )
 
 
-def _answers(questions: list, rng: random.Random) -> dict:  # type: ignore[type-arg]
-    given: dict = {}  # type: ignore[type-arg]
+def _answers(questions: list[Any], rng: random.Random) -> dict[str, Any]:
+    given: dict[str, Any] = {}
     for q in sorted(questions, key=lambda q: q.order):
         if q.condition_question:
             value = given.get(q.condition_question)
@@ -167,12 +168,12 @@ def main() -> int:
 
         django.setup()
         from django.core.management import call_command
-        from django.db import connection
         from django_tenants.utils import schema_context
 
         call_command("migrate", "--noinput", verbosity=0)
         call_command("createcachetable", verbosity=0)
 
+        from config.db import tenant_connection
         from regional.survey_results import selectors as results_selectors
         from regional.survey_results import tasks
         from regional.survey_results.models import RegionalQuestionResult
@@ -202,7 +203,7 @@ def main() -> int:
         setup_s = time.perf_counter() - started
         print(f"set up {args.institutions} × {args.responses} responses in {setup_s:.0f} s")
 
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
         started = time.perf_counter()
         fanned_out = tasks.publish_all()  # enqueues one task per institution (memory broker)
         fan_out_s = time.perf_counter() - started
@@ -216,7 +217,7 @@ def main() -> int:
                 samples.append(time.perf_counter() - begin)
                 assert stored > 0
         total_s = sum(samples)
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
         rows = RegionalQuestionResult.objects.count()
         suppressed = RegionalQuestionResult.objects.filter(suppressed=True).count()
 

@@ -102,7 +102,7 @@ class AggregationRunOutput(serializers.ModelSerializer[AggregationRun]):
             return 100.0
         return round(100 * (obj.ok_count + obj.failed_count) / obj.institutions_total, 1)
 
-    @extend_schema(responses=AggregationItemOutput(many=True))  # type: ignore[misc]
+    @extend_schema(responses=AggregationItemOutput(many=True))
     def get_problems(self, obj: AggregationRun) -> list[dict[str, Any]]:
         """Institutions that failed, or are being retried after an error."""
         items = (

@@ -4,9 +4,9 @@ the public schema."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from accounts.models import Role
+from config.db import tenant_connection
 from regional.kpis import services
 from regional.kpis.models import (
     AggregationItem,
@@ -80,7 +80,7 @@ def test_a_failing_institution_is_retried_and_reported_while_others_succeed(
     real = metrics.institution_metrics
 
     def flaky(**kwargs):
-        if connection.schema_name == tenants.b.schema_name:
+        if tenant_connection().schema_name == tenants.b.schema_name:
             raise RuntimeError("institution B's database is unwell")
         return real(**kwargs)
 
@@ -104,7 +104,7 @@ def test_a_transient_failure_is_retried_to_success(tenants, run_in_process, monk
     calls = {"b": 0}
 
     def once(**kwargs):
-        if connection.schema_name == tenants.b.schema_name:
+        if tenant_connection().schema_name == tenants.b.schema_name:
             calls["b"] += 1
             if calls["b"] == 1:
                 raise ConnectionError("blip")

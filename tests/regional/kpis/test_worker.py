@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 
+from config.db import tenant_connection
 from regional.kpis.models import AggregationItem, AggregationRun, InstitutionSnapshot
 from regional.kpis.tasks import aggregate_region
 from tests.config.test_celery import committed, wait_for, worker  # noqa: F401
@@ -50,7 +50,7 @@ def test_fan_out_writes_every_snapshot_and_a_failure_is_retried_and_reported(
     real = metrics.institution_metrics
 
     def failing_in_b(**kwargs: Any) -> dict[str, int]:
-        if connection.schema_name == tenants.b.schema_name:
+        if tenant_connection().schema_name == tenants.b.schema_name:
             raise RuntimeError("B is down")
         return real(**kwargs)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -59,14 +59,18 @@ def _loggable_value(field: models.Field[Any, Any] | None, value: Any) -> tuple[b
     return False, None
 
 
-def audit_record(
-    *,
-    actor: Any,
-    action: str,
-    instance: models.Model,
-    changed_fields: Iterable[str],
+class AuditChange(NamedTuple):
+    """One change to log with ``audit_record_many``."""
+
+    action: str
+    instance: models.Model
+    changed_fields: Iterable[str]
+
+
+def _entry(
+    *, actor: Any, action: str, instance: models.Model, changed_fields: Iterable[str]
 ) -> AuditEntry:
-    """Write one audit entry for ``instance``; values only of non-sensitive fields."""
+    """The unsaved entry for ``instance``; values only of non-sensitive fields."""
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
     names = sorted(set(changed_fields))
@@ -85,7 +89,7 @@ def audit_record(
         if ok:
             values[name] = value
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=user,
         action=action,
         model_label=meta.label_lower,
@@ -95,4 +99,37 @@ def audit_record(
     )
 
 
-__all__ = ["SENSITIVE_FIELDS", "AuditAction", "audit_record"]
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    changed_fields: Iterable[str],
+) -> AuditEntry:
+    """Write one audit entry for ``instance``; values only of non-sensitive fields."""
+    entry = _entry(actor=actor, action=action, instance=instance, changed_fields=changed_fields)
+    entry.save()
+    return entry
+
+
+AUDIT_BATCH_SIZE = 1000
+
+
+def audit_record_many(*, actor: Any, changes: Iterable[AuditChange]) -> list[AuditEntry]:
+    """Write the entries of many changes by one actor at once (``bulk_create``), with the same
+    rules as ``audit_record``. Every instance must already be saved (have its pk)."""
+    entries = [
+        _entry(
+            actor=actor,
+            action=change.action,
+            instance=change.instance,
+            changed_fields=change.changed_fields,
+        )
+        for change in changes
+    ]
+    if any(entry.object_id == "None" for entry in entries):
+        raise ValueError("audit_record_many() needs saved instances")
+    return AuditEntry.objects.bulk_create(entries, batch_size=AUDIT_BATCH_SIZE)
+
+
+__all__ = ["SENSITIVE_FIELDS", "AuditAction", "AuditChange", "audit_record", "audit_record_many"]

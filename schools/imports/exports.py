@@ -37,15 +37,8 @@ CONSENT_STATE_LABELS = {
 
 
 def _selector(name: str) -> Callable[[], QuerySet[Any]]:
-    """A list selector of the participants app, taken from its ``api.py``.
-
-    TODO(participants): the list selectors are not yet exported from
-    ``schools.participants.api`` (asked for in the imports hand-over); until they are, the
-    same functions are read from its selectors module."""
-    api = import_module("schools.participants.api")
-    func = getattr(api, name, None)
-    if func is None:
-        func = getattr(import_module("schools.participants.selectors"), name)
+    """A list selector of the participants app, from its ``api.py``."""
+    func: Callable[[], QuerySet[Any]] = getattr(import_module("schools.participants.api"), name)
     return func
 
 

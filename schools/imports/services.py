@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.tasks import enqueue_on_commit
-from schools.imports.columns import CATEGORY_CODES
+from schools.imports.columns import CATEGORY_CODES, ParsedRow
 from schools.imports.models import ImportBatch, ImportKind, ImportStatus
 from schools.imports.preview import Person, Preview, build_preview
 from schools.imports.progress import progress_clear, progress_set
@@ -49,23 +49,9 @@ def _participants_api() -> Any:
 
 
 def _find_duplicates(people: list[Person]) -> dict[int, int]:
-    """Which of ``people`` are already participants: {index: participant id}. One query when
-    the participants api offers the bulk lookup, else one lookup per person."""
-    api = _participants_api()
-    bulk = getattr(api, "participant_find_duplicates", None)
-    if bulk is not None:
-        return {int(i): int(pk) for i, pk in bulk(people=people).items()}
-    found: dict[int, int] = {}
-    for index, (last_name, first_name, middle_name, birth_date) in enumerate(people):
-        pk = api.participant_find_duplicate(
-            last_name=last_name,
-            first_name=first_name,
-            middle_name=middle_name,
-            birth_date=birth_date,
-        )
-        if pk is not None:
-            found[index] = int(pk)
-    return found
+    """Which of ``people`` are already participants: {index: participant id}, in one query."""
+    found = _participants_api().participant_find_duplicates(people=people)
+    return {int(index): int(pk) for index, pk in found.items()}
 
 
 # --- upload ---------------------------------------------------------------------------------
@@ -269,70 +255,108 @@ def import_batch_run_commit(*, batch_id: int) -> ImportBatch:
     return ImportBatch.objects.get(pk=batch_id)
 
 
+# Rows per bulk call of the participants api while committing; every chunk is written inside
+# the one transaction of the commit (all or nothing), progress is reported after each.
+COMMIT_CHUNK_ROWS = 500
+
+# the participants api's field names -> the import's column keys (to report a refused row
+# against the column the user wrote)
+_FIELD_COLUMNS = {
+    "study_group_name": "study_group",
+    "need_codes": "needs",
+    "preferred_form": "form",
+    "competence_codes": "competences",
+    "experience_years": "experience",
+}
+_NAME_FIELDS = frozenset({"last_name", "first_name", "middle_name"})
+
+
+class _ChunkRefused(Exception):
+    """A participants service refused rows the preview let through (reported on the rows)."""
+
+
 def _write_rows(batch: ImportBatch, preview: Preview) -> int:
     api = _participants_api()
-    total = len(preview.rows)
-    groups: dict[str, Any] = {}
-    for index, row in enumerate(preview.rows, start=1):
+    rows = preview.rows
+    total = len(rows)
+    for start in range(0, total, COMMIT_CHUNK_ROWS):
+        chunk = rows[start : start + COMMIT_CHUNK_ROWS]
         try:
-            _write_row(api, batch, row.values, groups)
-        except ValidationError as exc:
-            # a participants service refused a row the preview let through: report it on
-            # the row, roll everything back
-            for column, messages in _error_items(exc):
-                for message in messages:
-                    row.error(preview.columns.get(column, column), message)
+            _write_chunk(api, batch, preview, chunk)
+        except _ChunkRefused as exc:
             raise _RowsRejected(preview) from exc
-        if index % 100 == 0:
-            progress_set(batch_id=batch.pk, percent=100 * index // total)
+        progress_set(batch_id=batch.pk, percent=100 * (start + len(chunk)) // total)
     return total
 
 
-def _error_items(exc: ValidationError) -> list[tuple[str, list[str]]]:
-    if hasattr(exc, "error_dict"):
-        return [
-            (field, [str(m) for m in ValidationError(errs).messages])
-            for field, errs in exc.error_dict.items()
-        ]
-    return [("", list(exc.messages))]
+def _header(preview: Preview, field: str) -> str:
+    key = _FIELD_COLUMNS.get(field, field)
+    header = preview.columns.get(key)
+    if header is None and key in _NAME_FIELDS:
+        header = preview.columns.get("full_name")
+    return header or key
 
 
-def _write_row(
-    api: Any, batch: ImportBatch, values: dict[str, Any], groups: dict[str, Any]
-) -> None:
+def _call_for_rows(api: Any, preview: Preview, rows: list[ParsedRow], call: Any) -> Any:
+    """Run a bulk call of the participants api for ``rows``; refused rows get their errors."""
+    try:
+        return call()
+    except api.RowsValidationError as exc:
+        for index, errors in exc.rows.items():
+            for field, messages in errors.items():
+                for message in messages:
+                    rows[index].error(_header(preview, field), message)
+        raise _ChunkRefused from exc
+
+
+def _write_chunk(api: Any, batch: ImportBatch, preview: Preview, chunk: list[ParsedRow]) -> None:
     actor = batch.created_by
-    participant_id = values.get("_existing_id")
-    if participant_id is None:
-        group_name = values.get("study_group") or ""
-        if group_name and group_name not in groups:
-            groups[group_name] = api.study_group_get_or_create(name=group_name, actor=actor)
-        participant = api.participant_create(
-            last_name=values["last_name"],
-            first_name=values["first_name"],
-            middle_name=values.get("middle_name") or "",
-            birth_date=values.get("birth_date"),
-            category=values["category"],
-            study_group_id=groups[group_name].pk if group_name else None,
-            email=values.get("email") or "",
-            phone=values.get("phone") or "",
-            actor=actor,
+    new = [row for row in chunk if row.values.get("_existing_id") is None]
+    created: list[int] = []
+    if new:
+        people = [
+            api.NewParticipant(
+                last_name=row.values["last_name"],
+                first_name=row.values["first_name"],
+                middle_name=row.values.get("middle_name") or "",
+                birth_date=row.values.get("birth_date"),
+                category=row.values["category"],
+                study_group_name=row.values.get("study_group") or "",
+                email=row.values.get("email") or "",
+                phone=row.values.get("phone") or "",
+            )
+            for row in new
+        ]
+        created = _call_for_rows(
+            api, preview, new, lambda: api.participants_create_many(rows=people, actor=actor)
         )
-        participant_id = participant.pk
+    ids = dict(zip((id(row) for row in new), created, strict=True))
+    participant_ids = [ids.get(id(row)) or row.values["_existing_id"] for row in chunk]
     if batch.kind == ImportKind.MENTEES:
-        api.mentee_profile_upsert(
-            participant_id=participant_id,
-            request=values.get("request") or "",
-            need_codes=values.get("needs") or [],
-            preferred_form=values.get("form") or "",
-            actor=actor,
+        mentees = [
+            api.MenteeProfileData(
+                participant_id=participant_id,
+                request=row.values.get("request") or "",
+                need_codes=row.values.get("needs") or [],
+                preferred_form=row.values.get("form") or "",
+            )
+            for row, participant_id in zip(chunk, participant_ids, strict=True)
+        ]
+        _call_for_rows(
+            api, preview, chunk, lambda: api.mentee_profiles_upsert_many(rows=mentees, actor=actor)
         )
     elif batch.kind == ImportKind.MENTORS:
-        api.mentor_profile_upsert(
-            participant_id=participant_id,
-            competence_codes=values.get("competences") or [],
-            experience=values.get("experience") or None,
-            experience_years=values.get("experience_years"),
-            hours_per_month=values.get("hours_per_month"),
-            capacity=values.get("capacity"),
-            actor=actor,
+        mentors = [
+            api.MentorProfileData(
+                participant_id=participant_id,
+                competence_codes=row.values.get("competences") or [],
+                experience=row.values.get("experience") or None,
+                experience_years=row.values.get("experience_years"),
+                hours_per_month=row.values.get("hours_per_month"),
+                capacity=row.values.get("capacity"),
+            )
+            for row, participant_id in zip(chunk, participant_ids, strict=True)
+        ]
+        _call_for_rows(
+            api, preview, chunk, lambda: api.mentor_profiles_upsert_many(rows=mentors, actor=actor)
         )

@@ -1,7 +1,13 @@
 """Public interface of the participants app: the only module other apps import.
 
 Counts and KPI numerators return numbers only (the regional layer reads them). Writes are
-keyword-only; pass ``actor`` (the user acting) so that the audit log names who did it."""
+keyword-only; pass ``actor`` (the user acting) so that the audit log names who did it.
+
+Bulk writes (``participants_create_many``, ``mentee_profiles_upsert_many``,
+``mentor_profiles_upsert_many``) apply the same rules as their one-row twins in a few queries
+whatever the number of rows, all or nothing: bad rows raise ``RowsValidationError``, whose
+``rows`` maps each bad row's index to its errors. The list selectors (``participant_list`` …)
+return querysets in the current schema; callers scope them to the user."""
 
 from __future__ import annotations
 
@@ -20,24 +26,38 @@ from schools.participants.models import (
 from schools.participants.selectors import (
     ConsentState,
     HeadcountNumerators,
+    PersonKey,
+    consent_list,
     has_valid_consent,
     headcount_numerators,
     mentee_count,
+    mentee_profile_list,
     mentees_without_consent_count,
     mentor_count,
+    mentor_profile_list,
     mentors_without_consent_count,
     participant_find_duplicate,
+    participant_find_duplicates,
+    participant_list,
     participants_needing_reconsent,
     participants_with_valid_consent,
+    study_group_list,
 )
 from schools.participants.services import (
+    MenteeProfileData,
+    MentorProfileData,
+    NewParticipant,
+    RowsValidationError,
     consent_record,
     consent_withdraw,
     guardianship_create,
     mentee_profile_upsert,
+    mentee_profiles_upsert_many,
     mentor_profile_upsert,
+    mentor_profiles_upsert_many,
     participant_create,
     participant_update,
+    participants_create_many,
     study_group_get_or_create,
 )
 
@@ -89,28 +109,42 @@ __all__ = [
     "ConsentState",
     "GuardianRelation",
     "HeadcountNumerators",
+    "MenteeProfileData",
+    "MentorProfileData",
+    "NewParticipant",
     "Participant",
+    "PersonKey",
     "RequestSource",
+    "RowsValidationError",
     "SelectionCriterion",
     "child_participant_ids",
     "competence_tag_codes",
+    "consent_list",
     "consent_record",
     "consent_withdraw",
     "guardianship_create",
     "has_valid_consent",
     "headcount_numerators",
     "mentee_count",
+    "mentee_profile_list",
     "mentee_profile_upsert",
+    "mentee_profiles_upsert_many",
     "mentees_without_consent_count",
     "mentor_capacity",
     "mentor_count",
+    "mentor_profile_list",
     "mentor_profile_upsert",
+    "mentor_profiles_upsert_many",
     "mentors_without_consent_count",
     "need_tag_codes",
     "participant_create",
     "participant_find_duplicate",
+    "participant_find_duplicates",
+    "participant_list",
     "participant_update",
+    "participants_create_many",
     "participants_needing_reconsent",
     "participants_with_valid_consent",
     "study_group_get_or_create",
+    "study_group_list",
 ]

@@ -5,16 +5,18 @@ Every change to personal data writes one audit entry (``schools.audit.api.audit_
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools.audit.api import AuditAction, audit_record
+from schools.audit.api import AuditAction, AuditChange, audit_record, audit_record_many
 from schools.participants.consent_texts import consent_text
 from schools.participants.models import (
     ERASURE_DELAY_DAYS,
@@ -57,13 +59,65 @@ def _clean_name(value: str) -> str:
     return " ".join((value or "").split())
 
 
-def _require_processable(participant: Participant) -> None:
-    if participant.erased_at is not None:
-        raise ValidationError({"participant": [_("This person's data has been erased.")]})
-    if participant.processing_stopped_at is not None:
-        raise ValidationError(
-            {"participant": [_("Consent was withdrawn: this person's data may not be changed.")]}
+Errors = dict[str, list[str]]
+# rows written per INSERT by the bulk services
+BULK_BATCH_SIZE = 1000
+
+
+class RowsValidationError(ValidationError):
+    """Rows of a bulk write that break the rules; nothing was written.
+
+    ``rows`` maps the index of each bad row (in the sequence passed) to its errors,
+    ``{field: [messages]}``; as a ValidationError its fields are ``"<index>.<field>"``."""
+
+    def __init__(self, rows: Mapping[int, Errors]) -> None:
+        self.rows: dict[int, Errors] = {index: dict(rows[index]) for index in sorted(rows)}
+        super().__init__(
+            {
+                f"{index}.{field}": list(messages)
+                for index, errors in self.rows.items()
+                for field, messages in errors.items()
+            }
         )
+
+
+def _raise_row_errors(errors: Mapping[int, Errors], *, single: bool) -> None:
+    """Raise the errors found by a validation shared by a single and a bulk service: the single
+    one raises the usual ``{field: [messages]}``, the bulk one names the rows."""
+    errors = {index: row for index, row in errors.items() if row}
+    if not errors:
+        return
+    if single:
+        raise ValidationError(errors[min(errors)])
+    raise RowsValidationError(errors)
+
+
+def _add_error(errors: Errors, field: str, *messages: str) -> None:
+    errors.setdefault(field, []).extend(messages)
+
+
+def _field_errors(instance: Any, exclude: Iterable[str]) -> Errors:
+    """``clean_fields`` (types, lengths, choices, validators) without database queries: the
+    excluded fields (relations) are checked by the callers, for many rows at once."""
+    try:
+        instance.clean_fields(exclude=list(exclude))
+    except ValidationError as exc:
+        return {field: list(messages) for field, messages in exc.message_dict.items()}
+    return {}
+
+
+def _processable_errors(participant: Participant) -> Errors:
+    if participant.erased_at is not None:
+        return {"participant": [_("This person's data has been erased.")]}
+    if participant.processing_stopped_at is not None:
+        return {"participant": [_("Consent was withdrawn: this person's data may not be changed.")]}
+    return {}
+
+
+def _require_processable(participant: Participant) -> None:
+    errors = _processable_errors(participant)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _full_clean(instance: Any, exclude: Iterable[str] = ()) -> None:
@@ -120,22 +174,184 @@ def study_group_get_or_create(*, name: str, actor: Any = None) -> StudyGroup:
 # --- participants -----------------------------------------------------------------------------
 
 
-def _check_participant_rules(participant: Participant) -> None:
-    errors: dict[str, list[str]] = {}
-    if participant.birth_date is not None:
-        today = timezone.localdate()
-        if participant.birth_date > today:
-            errors["birth_date"] = [_("The birth date is in the future.")]
-        elif (age_on(participant.birth_date, today) or 0) > 110:
-            errors["birth_date"] = [_("The birth date is too far in the past.")]
-    if participant.category == Category.YOUNG_SPECIALIST:
-        participant.is_young_specialist = True
-    if participant.user_id is not None:
-        taken = Participant.objects.filter(user_id=participant.user_id).exclude(pk=participant.pk)
-        if taken.exists():
-            errors["user"] = [_("This account already belongs to another participant.")]
-    if errors:
-        raise ValidationError(errors)
+@dataclass(frozen=True)
+class NewParticipant:
+    """One person for ``participants_create_many`` (the arguments of ``participant_create``).
+
+    The study group is given by id, or by name (``study_group_name``: an existing group of
+    that name, case and spaces ignored, else a new one), not both."""
+
+    last_name: str
+    first_name: str
+    category: str
+    middle_name: str = ""
+    birth_date: datetime.date | None = None
+    study_group_id: int | None = None
+    study_group_name: str = ""
+    is_young_specialist: bool = False
+    email: str = ""
+    phone: str = ""
+    user_id: int | None = None
+
+
+def _missing_relation(model: type[Any], field_name: str, value: Any) -> str:
+    """Django's own message for a foreign key to a row that does not exist."""
+    field = model._meta.get_field(field_name)
+    related = field.remote_field.model
+    return str(
+        ValidationError(
+            field.error_messages["invalid"],
+            params={
+                "model": related._meta.verbose_name,
+                "pk": value,
+                "field": field.remote_field.field_name,
+                "value": value,
+            },
+        ).messages[0]
+    )
+
+
+def _participant_errors(participants: Sequence[Participant]) -> dict[int, Errors]:
+    """The rules of a participant, checked for many at once; {index: errors}, rows without
+    errors left out. Used by every write of participants (one row or many).
+
+    Fields and rules are checked in Python; the study groups and login accounts named are
+    looked up in one query each (instead of ``full_clean``'s queries per row). Sets the flag
+    the category implies (a young specialist)."""
+    today = timezone.localdate()
+    errors: dict[int, Errors] = {}
+    for index, participant in enumerate(participants):
+        row = _field_errors(participant, exclude=["study_group", "user"])
+        if participant.birth_date is not None and "birth_date" not in row:
+            if participant.birth_date > today:
+                _add_error(row, "birth_date", _("The birth date is in the future."))
+            elif (age_on(participant.birth_date, today) or 0) > 110:
+                _add_error(row, "birth_date", _("The birth date is too far in the past."))
+        if participant.category == Category.YOUNG_SPECIALIST:
+            participant.is_young_specialist = True
+        if participant.erased_at is not None and participant.user_id is not None:
+            # the check constraint participant_erased_has_no_account, in Python
+            _add_error(row, "user", _("An erased person has no login account."))
+        if row:
+            errors[index] = row
+
+    group_ids = {p.study_group_id for p in participants if p.study_group_id is not None}
+    groups = (
+        set(StudyGroup.objects.filter(pk__in=group_ids).values_list("pk", flat=True))
+        if group_ids
+        else set()
+    )
+    user_ids = {p.user_id for p in participants if p.user_id is not None}
+    users: set[int] = set()
+    owners: dict[int, int] = {}
+    if user_ids:
+        user_model = Participant._meta.get_field("user").remote_field.model
+        users = set(user_model._base_manager.filter(pk__in=user_ids).values_list("pk", flat=True))
+        owners = dict(Participant.objects.filter(user_id__in=user_ids).values_list("user_id", "pk"))
+    claimed: set[int] = set()
+    for index, participant in enumerate(participants):
+        row = errors.get(index, {})
+        group_id = participant.study_group_id
+        if group_id is not None and group_id not in groups:
+            _add_error(row, "study_group", _missing_relation(Participant, "study_group", group_id))
+        user_id = participant.user_id
+        if user_id is not None:
+            if user_id not in users:
+                _add_error(row, "user", _missing_relation(Participant, "user", user_id))
+            elif user_id in claimed or owners.get(user_id, participant.pk) != participant.pk:
+                _add_error(row, "user", _("This account already belongs to another participant."))
+            claimed.add(user_id)
+        if row:
+            errors[index] = row
+    return errors
+
+
+def _group_key(name: str) -> str:
+    return name.upper()  # as PostgreSQL's UPPER() in ``name__iexact``
+
+
+def _study_groups_by_name(names: set[str]) -> tuple[dict[str, StudyGroup], dict[str, Errors]]:
+    """The study groups called ``names`` (already cleaned), by ``_group_key``: existing ones
+    (one query, case ignored as in ``study_group_get_or_create``) and new unsaved ones, with
+    the errors of the new names by key."""
+    if not names:
+        return {}, {}
+    match = Q()
+    for name in names:
+        match |= Q(name__iexact=name)
+    groups: dict[str, StudyGroup] = {}
+    for group in StudyGroup.objects.filter(match).order_by("name", "pk"):
+        groups.setdefault(_group_key(group.name), group)
+    errors: dict[str, Errors] = {}
+    for name in sorted(names):
+        key = _group_key(name)
+        if key in groups:
+            continue
+        group = StudyGroup(name=name)
+        problems = _field_errors(group, exclude=["curator"])
+        if problems:
+            errors[key] = {"study_group": [m for ms in problems.values() for m in ms]}
+        else:
+            groups[key] = group
+    return groups, errors
+
+
+def _created_fields(participant: Participant) -> list[str]:
+    return [
+        _audit_field_name(f)
+        for f in PARTICIPANT_FIELDS
+        if getattr(participant, f) not in ("", None)
+    ]
+
+
+def _participants_create(
+    rows: Sequence[NewParticipant], *, actor: Any, single: bool
+) -> list[Participant]:
+    participants = [
+        Participant(
+            last_name=_clean_name(row.last_name),
+            first_name=_clean_name(row.first_name),
+            middle_name=_clean_name(row.middle_name),
+            birth_date=row.birth_date,
+            category=row.category,
+            study_group_id=row.study_group_id,
+            is_young_specialist=row.is_young_specialist,
+            email=(row.email or "").strip(),
+            phone=(row.phone or "").strip(),
+            user_id=row.user_id,
+        )
+        for row in rows
+    ]
+    errors = _participant_errors(participants)
+    group_names = {
+        index: _clean_name(row.study_group_name)
+        for index, row in enumerate(rows)
+        if _clean_name(row.study_group_name)
+    }
+    groups, group_errors = _study_groups_by_name(set(group_names.values()))
+    for index, name in group_names.items():
+        row_errors = errors.setdefault(index, {})
+        if rows[index].study_group_id is not None:
+            _add_error(row_errors, "study_group", _("Give the study group by id or by name."))
+        for field, messages in group_errors.get(_group_key(name), {}).items():
+            _add_error(row_errors, field, *messages)
+    _raise_row_errors(errors, single=single)
+
+    new_groups = [group for group in groups.values() if group.pk is None]
+    if new_groups:
+        StudyGroup.objects.bulk_create(new_groups, batch_size=BULK_BATCH_SIZE)
+        audit_record_many(
+            actor=actor,
+            changes=[AuditChange(AuditAction.CREATE, group, ["name"]) for group in new_groups],
+        )
+    for index, name in group_names.items():
+        participants[index].study_group = groups[_group_key(name)]
+    Participant.objects.bulk_create(participants, batch_size=BULK_BATCH_SIZE)
+    audit_record_many(
+        actor=actor,
+        changes=[AuditChange(AuditAction.CREATE, p, _created_fields(p)) for p in participants],
+    )
+    return participants
 
 
 @transaction.atomic
@@ -153,30 +369,29 @@ def participant_create(
     user_id: int | None = None,
     actor: Any = None,
 ) -> Participant:
-    participant = Participant(
-        last_name=_clean_name(last_name),
-        first_name=_clean_name(first_name),
-        middle_name=_clean_name(middle_name),
-        birth_date=birth_date,
+    row = NewParticipant(
+        last_name=last_name,
+        first_name=first_name,
         category=category,
+        middle_name=middle_name,
+        birth_date=birth_date,
         study_group_id=study_group_id,
         is_young_specialist=is_young_specialist,
-        email=(email or "").strip(),
-        phone=(phone or "").strip(),
+        email=email,
+        phone=phone,
         user_id=user_id,
     )
-    _check_participant_rules(participant)
-    _full_clean(participant)
-    participant.save()
-    changed = [
-        _audit_field_name(f)
-        for f in PARTICIPANT_FIELDS
-        if getattr(participant, f) not in ("", None)
-    ]
-    audit_record(
-        actor=actor, action=AuditAction.CREATE, instance=participant, changed_fields=changed
-    )
-    return participant
+    return _participants_create([row], actor=actor, single=True)[0]
+
+
+@transaction.atomic
+def participants_create_many(*, rows: Sequence[NewParticipant], actor: Any = None) -> list[int]:
+    """Create many participants at once with the rules of ``participant_create``; the ids, in
+    the order of ``rows``. Study groups named by ``study_group_name`` are created as needed.
+
+    All or nothing: any bad row raises ``RowsValidationError`` (every bad row by its index)
+    before anything is written. A few queries in all, whatever the number of rows."""
+    return [p.pk for p in _participants_create(rows, actor=actor, single=False)]
 
 
 @transaction.atomic
@@ -194,8 +409,7 @@ def participant_update(
     changed = [k for k, v in fields.items() if getattr(participant, k) != v]
     for key, value in fields.items():
         setattr(participant, key, value)
-    _check_participant_rules(participant)
-    _full_clean(participant)
+    _raise_row_errors(_participant_errors([participant]), single=True)
     participant.save()
     if changed:
         audit_record(
@@ -420,17 +634,6 @@ def consent_withdraw(
 # --- mentee and mentor bases ------------------------------------------------------------------
 
 
-def _tags_by_code(
-    model: type[NeedTag] | type[CompetenceTag], codes: Iterable[str], field: str
-) -> list[Any]:
-    wanted = sorted(set(codes))
-    found: list[Any] = list(model.objects.filter(code__in=wanted, is_active=True))
-    missing = sorted(set(wanted) - {t.code for t in found})
-    if missing:
-        raise ValidationError({field: [_("Unknown codes: %s") % ", ".join(missing)]})
-    return found
-
-
 def _apply(instance: Any, fields: Mapping[str, Any]) -> list[str]:
     changed = []
     for key, value in fields.items():
@@ -440,6 +643,199 @@ def _apply(instance: Any, fields: Mapping[str, Any]) -> list[str]:
             changed.append(key)
         setattr(instance, key, value)
     return changed
+
+
+@dataclass(frozen=True)
+class MenteeProfileData:
+    """One row of ``mentee_profiles_upsert_many`` (the arguments of ``mentee_profile_upsert``);
+    ``None`` leaves a field as it is."""
+
+    participant_id: int
+    request: str | None = None
+    need_codes: Sequence[str] | None = None
+    preferred_form: str | None = None
+    raised_by: str | None = None
+
+
+@dataclass(frozen=True)
+class MentorProfileData:
+    """One row of ``mentor_profiles_upsert_many`` (the arguments of ``mentor_profile_upsert``);
+    ``None`` leaves a field as it is."""
+
+    participant_id: int
+    competence_codes: Sequence[str] | None = None
+    experience: str | None = None
+    experience_years: int | None = None
+    hours_per_month: int | None = None
+    capacity: int | None = None
+    motivation: str | None = None
+    selection_scores: Mapping[str, int] | None = None
+    training: str | None = None
+
+
+@dataclass(frozen=True)
+class _ProfileKind:
+    model: type[MenteeProfile] | type[MentorProfile]
+    tag_model: type[NeedTag] | type[CompetenceTag]
+    tag_field: str  # the many-to-many field of the profile
+    codes_field: str  # the argument naming the tag codes
+
+
+MENTEE = _ProfileKind(MenteeProfile, NeedTag, "needs", "need_codes")
+MENTOR = _ProfileKind(MentorProfile, CompetenceTag, "competences", "competence_codes")
+
+
+def _mentee_values(row: MenteeProfileData) -> tuple[dict[str, Any], Errors]:
+    errors: Errors = {}
+    if row.preferred_form not in (None, "") and row.preferred_form not in MentoringForm.values:
+        errors["preferred_form"] = [_("Unknown form of mentoring.")]
+    if row.raised_by is not None and row.raised_by not in RequestSource.values:
+        errors["raised_by"] = [_("Unknown source of the request.")]
+    values = {
+        "request": row.request,
+        "preferred_form": row.preferred_form,
+        "raised_by": row.raised_by,
+    }
+    return values, errors
+
+
+def _mentor_values(row: MentorProfileData) -> tuple[dict[str, Any], Errors]:
+    scores = row.selection_scores
+    values = {
+        "experience": row.experience,
+        "experience_years": row.experience_years,
+        "hours_per_month": row.hours_per_month,
+        "capacity": row.capacity,
+        "motivation": row.motivation,
+        "selection_scores": dict(scores) if scores is not None else None,
+        "training": row.training,
+    }
+    return values, {}
+
+
+def _profiles_upsert(
+    kind: _ProfileKind,
+    rows: Sequence[Any],
+    values_of: Any,
+    *,
+    actor: Any,
+    single: bool,
+) -> list[Any]:
+    """Create or update the profiles of ``rows`` (``MenteeProfileData`` or
+    ``MentorProfileData``): the participants are locked, checked and read in one query, the
+    tags and the existing profiles in one query each; then one write per kind of change."""
+    ids = [row.participant_id for row in rows]
+    participants = {p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=ids)}
+    wanted_codes = {
+        code
+        for row in rows
+        if getattr(row, kind.codes_field) is not None
+        for code in getattr(row, kind.codes_field)
+    }
+    tags = {
+        tag.code: tag
+        for tag in (
+            kind.tag_model.objects.filter(code__in=wanted_codes, is_active=True)
+            if wanted_codes
+            else ()
+        )
+    }
+    existing = {p.participant_id: p for p in kind.model.objects.filter(participant_id__in=ids)}
+
+    errors: dict[int, Errors] = {}
+    profiles: list[Any] = []
+    changes: list[list[str]] = []
+    seen: set[int] = set()
+    for index, row in enumerate(rows):
+        participant = participants.get(row.participant_id)
+        if participant is None:
+            row_errors: Errors = {"participant": [_("No such participant.")]}
+        elif row.participant_id in seen:
+            row_errors = {"participant": [_("The same person is in the list twice.")]}
+        else:
+            row_errors = _processable_errors(participant)
+        seen.add(row.participant_id)
+        profile = existing.get(row.participant_id) or kind.model(participant_id=row.participant_id)
+        profiles.append(profile)
+        changes.append([])
+        if row_errors:
+            errors[index] = row_errors
+            continue
+        values, row_errors = values_of(row)
+        codes = getattr(row, kind.codes_field)
+        missing = sorted(set(codes or ()) - set(tags))
+        if missing:
+            row_errors[kind.codes_field] = [_("Unknown codes: %s") % ", ".join(missing)]
+        if row_errors:
+            errors[index] = row_errors
+            continue
+        changes[index] = _apply(profile, values)
+        row_errors = _field_errors(profile, exclude=["participant", kind.tag_field])
+        if row_errors:
+            errors[index] = row_errors
+    _raise_row_errors(errors, single=single)
+
+    created = [profile for profile in profiles if profile.pk is None]
+    created_ids = {id(profile) for profile in created}
+    kind.model.objects.bulk_create(created, batch_size=BULK_BATCH_SIZE)
+
+    tag_rows = [
+        (index, profiles[index], {tags[c].pk for c in getattr(row, kind.codes_field)})
+        for index, row in enumerate(rows)
+        if getattr(row, kind.codes_field) is not None
+    ]
+    if tag_rows:
+        field = kind.model._meta.get_field(kind.tag_field)
+        through = field.remote_field.through  # type: ignore[union-attr]
+        source, target = field.m2m_column_name(), field.m2m_reverse_name()  # type: ignore[union-attr]
+        links: dict[int, dict[int, int]] = {}
+        old_ids = [p.pk for _i, p, _t in tag_rows if id(p) not in created_ids]
+        if old_ids:
+            for pk, profile_id, tag_id in through.objects.filter(
+                **{f"{source}__in": old_ids}
+            ).values_list("pk", source, target):
+                links.setdefault(profile_id, {})[tag_id] = pk
+        remove: list[int] = []
+        add: list[Any] = []
+        for index, profile, wanted in tag_rows:
+            before = links.get(profile.pk, {})
+            remove += [pk for tag_id, pk in before.items() if tag_id not in wanted]
+            add += [
+                through(**{source: profile.pk, target: t}) for t in sorted(wanted - before.keys())
+            ]
+            if set(before) != wanted:
+                changes[index].append(kind.tag_field)
+        if remove:
+            through.objects.filter(pk__in=remove).delete()
+        if add:
+            through.objects.bulk_create(add, batch_size=BULK_BATCH_SIZE)
+
+    updated = [
+        index
+        for index, profile in enumerate(profiles)
+        if id(profile) not in created_ids and changes[index]
+    ]
+    if updated:
+        now = timezone.now()
+        for index in updated:
+            profiles[index].updated_at = now
+        fields = {field for index in updated for field in changes[index]} - {kind.tag_field}
+        kind.model.objects.bulk_update(
+            [profiles[index] for index in updated],
+            sorted(fields | {"updated_at"}),
+            batch_size=BULK_BATCH_SIZE,
+        )
+    audit_record_many(
+        actor=actor,
+        changes=[
+            AuditChange(AuditAction.CREATE, profile, ["participant", *changes[index]])
+            if id(profile) in created_ids
+            else AuditChange(AuditAction.UPDATE, profile, changes[index])
+            for index, profile in enumerate(profiles)
+            if id(profile) in created_ids or changes[index]
+        ],
+    )
+    return profiles
 
 
 @transaction.atomic
@@ -453,40 +849,27 @@ def mentee_profile_upsert(
     actor: Any = None,
 ) -> MenteeProfile:
     """Create or update the participant's mentee profile; ``None`` leaves a field as it is."""
-    participant = Participant.objects.select_for_update().filter(pk=participant_id).first()
-    if participant is None:
-        raise ValidationError({"participant": [_("No such participant.")]})
-    _require_processable(participant)
-    errors: dict[str, list[str]] = {}
-    if preferred_form not in (None, "") and preferred_form not in MentoringForm.values:
-        errors["preferred_form"] = [_("Unknown form of mentoring.")]
-    if raised_by is not None and raised_by not in RequestSource.values:
-        errors["raised_by"] = [_("Unknown source of the request.")]
-    if errors:
-        raise ValidationError(errors)
-    tags = _tags_by_code(NeedTag, need_codes, "need_codes") if need_codes is not None else None
-    profile = MenteeProfile.objects.filter(participant=participant).first()
-    created = profile is None
-    if profile is None:
-        profile = MenteeProfile(participant=participant)
-    changed = _apply(
-        profile, {"request": request, "preferred_form": preferred_form, "raised_by": raised_by}
+    row = MenteeProfileData(
+        participant_id=participant_id,
+        request=request,
+        need_codes=tuple(need_codes) if need_codes is not None else None,
+        preferred_form=preferred_form,
+        raised_by=raised_by,
     )
-    _full_clean(profile, exclude=["needs"])
-    profile.save()
-    if tags is not None:
-        before = set(profile.needs.values_list("pk", flat=True))
-        profile.needs.set(tags)
-        if before != {t.pk for t in tags}:
-            changed.append("needs")
-    if created or changed:
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            instance=profile,
-            changed_fields=["participant", *changed] if created else changed,
-        )
+    profile: MenteeProfile = _profiles_upsert(
+        MENTEE, [row], _mentee_values, actor=actor, single=True
+    )[0]
     return profile
+
+
+@transaction.atomic
+def mentee_profiles_upsert_many(
+    *, rows: Sequence[MenteeProfileData], actor: Any = None
+) -> list[int]:
+    """``mentee_profile_upsert`` for many people at once; the profile ids in the order of
+    ``rows``. All or nothing: bad rows raise ``RowsValidationError`` naming each by its index,
+    before anything is written. A person may appear once."""
+    return [p.pk for p in _profiles_upsert(MENTEE, rows, _mentee_values, actor=actor, single=False)]
 
 
 @transaction.atomic
@@ -505,46 +888,30 @@ def mentor_profile_upsert(
 ) -> MentorProfile:
     """Create or update the participant's mentor profile; ``None`` leaves a field as it is.
     ``selection_scores`` replaces the whole set of scores (criterion → 0..5)."""
-    participant = Participant.objects.select_for_update().filter(pk=participant_id).first()
-    if participant is None:
-        raise ValidationError({"participant": [_("No such participant.")]})
-    _require_processable(participant)
-    tags = (
-        _tags_by_code(CompetenceTag, competence_codes, "competence_codes")
-        if competence_codes is not None
-        else None
+    row = MentorProfileData(
+        participant_id=participant_id,
+        competence_codes=tuple(competence_codes) if competence_codes is not None else None,
+        experience=experience,
+        experience_years=experience_years,
+        hours_per_month=hours_per_month,
+        capacity=capacity,
+        motivation=motivation,
+        selection_scores=selection_scores,
+        training=training,
     )
-    profile = MentorProfile.objects.filter(participant=participant).first()
-    created = profile is None
-    if profile is None:
-        profile = MentorProfile(participant=participant)
-    changed = _apply(
-        profile,
-        {
-            "experience": experience,
-            "experience_years": experience_years,
-            "hours_per_month": hours_per_month,
-            "capacity": capacity,
-            "motivation": motivation,
-            "selection_scores": dict(selection_scores) if selection_scores is not None else None,
-            "training": training,
-        },
-    )
-    _full_clean(profile, exclude=["competences"])
-    profile.save()
-    if tags is not None:
-        before = set(profile.competences.values_list("pk", flat=True))
-        profile.competences.set(tags)
-        if before != {t.pk for t in tags}:
-            changed.append("competences")
-    if created or changed:
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            instance=profile,
-            changed_fields=["participant", *changed] if created else changed,
-        )
+    profile: MentorProfile = _profiles_upsert(
+        MENTOR, [row], _mentor_values, actor=actor, single=True
+    )[0]
     return profile
+
+
+@transaction.atomic
+def mentor_profiles_upsert_many(
+    *, rows: Sequence[MentorProfileData], actor: Any = None
+) -> list[int]:
+    """``mentor_profile_upsert`` for many people at once; the profile ids in the order of
+    ``rows``. All or nothing, like ``mentee_profiles_upsert_many``."""
+    return [p.pk for p in _profiles_upsert(MENTOR, rows, _mentor_values, actor=actor, single=False)]
 
 
 # --- erasure ----------------------------------------------------------------------------------

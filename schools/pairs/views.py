@@ -22,6 +22,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -126,6 +127,13 @@ def _date_from_query(request: Request) -> datetime.date | None:
         raise DjangoValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from exc
 
 
+def _require_role(user: Any, roles: frozenset[str]) -> None:
+    """For actions open to every role at the permission layer so that an id outside the
+    caller's scope is a 404 first; then only ``roles`` may act."""
+    if getattr(user, "role", None) not in roles:
+        raise PermissionDenied
+
+
 def _own_participant_id(user: Any) -> int:
     participant = selectors.participant_of(user)
     if participant is None:
@@ -156,7 +164,7 @@ class PairViewSet(TenantModelViewSet):
     write_roles = INSTITUTION_MANAGERS
     action_roles = {
         "complete": MENTOR_OR_COORDINATOR,
-        "rate": PLAN_WRITERS,
+        "rate": EVERY_TENANT_ROLE,  # the pair is looked up first: see _require_role
         "order": INSTITUTION_STAFF,
         "encouragement_order": INSTITUTION_STAFF,
         "thank_you_letter": INSTITUTION_STAFF,
@@ -239,6 +247,7 @@ class PairViewSet(TenantModelViewSet):
         """The caller's own final rating (1–10) of the pair's work: the mentor's, or a
         mentee's."""
         pair = self.get_object()
+        _require_role(request.user, PLAN_WRITERS)
         data = PairRateInput(data=request.data)
         data.is_valid(raise_exception=True)
         pair = services.pair_rate(
@@ -382,7 +391,7 @@ class DevelopmentPlanViewSet(TenantModelViewSet):
     mentee edit them; staff and the mentee's parent read."""
 
     read_roles = EVERY_TENANT_ROLE
-    write_roles = PLAN_WRITERS
+    write_roles = EVERY_TENANT_ROLE  # a plan is looked up first, then PLAN_WRITERS only
     action_roles = {"create": frozenset()}  # plans open with the pair
     http_method_names = ["get", "patch", "head", "options"]
     serializer_class = DevelopmentPlanOutput
@@ -402,6 +411,7 @@ class DevelopmentPlanViewSet(TenantModelViewSet):
     @extend_schema(request=DevelopmentPlanInput, responses=DevelopmentPlanOutput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
+        _require_role(request.user, PLAN_WRITERS)
         if not selectors.plans_editable_by(request.user, DevelopmentPlan.objects.all()).filter(
             pk=plan.pk
         ):
@@ -416,7 +426,7 @@ class PlanGoalViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
     """Goals of development plans (filter by ``plan``): title, tasks, deadline, progress."""
 
     read_roles = EVERY_TENANT_ROLE
-    write_roles = PLAN_WRITERS
+    write_roles = EVERY_TENANT_ROLE  # a goal is looked up first, then PLAN_WRITERS only
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     serializer_class = PlanGoalOutput
     filterset_fields = ["plan", "status"]
@@ -436,6 +446,7 @@ class PlanGoalViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
         return PlanGoalOutput
 
     def _editable(self, plan_id: int) -> DevelopmentPlan:
+        _require_role(self.request.user, PLAN_WRITERS)
         plan = (
             selectors.plans_editable_by(
                 self.request.user, DevelopmentPlan.objects.select_related("pair")

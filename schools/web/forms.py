@@ -54,7 +54,8 @@ class ConsentForm(PageForm):
     )
     minor_signed = forms.BooleanField(label=_("The minor signed too"), required=False)
     signed_on = forms.DateField(
-        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Signed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     method = forms.ChoiceField(label=_("How it was given"), choices=ConsentMethod.choices)
 

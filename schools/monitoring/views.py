@@ -201,11 +201,15 @@ class SurveyCampaignViewSet(TenantModelViewSet):
     filterset_fields = ["status", "questionnaire", "programme"]
 
     def scoped_queryset(self) -> QuerySet[SurveyCampaign]:
-        return selectors.campaign_list().annotate(
-            invited_count=Count("invitations", distinct=True),
-            submitted_count=Count(
-                "responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True
-            ),
+        return (
+            selectors.campaign_list()
+            .annotate(
+                invited_count=Count("invitations", distinct=True),
+                submitted_count=Count(
+                    "responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True
+                ),
+            )
+            .order_by("-opens_on", "-id")
         )
 
     def get_serializer_class(self) -> Any:
@@ -466,7 +470,8 @@ class SurveyResponseViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retriev
     """Individual responses with their answers (open texts included): the coordinator only."""
 
     read_roles = INSTITUTION_MANAGERS
-    write_roles = frozenset()
+    write_roles = INSTITUTION_MANAGERS  # read-only routes: writes answer 405 like elsewhere
+    http_method_names = ["get", "head", "options"]
     serializer_class = ResponseOutput
     filterset_fields = ["campaign", "status"]
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 from django_tenants.utils import schema_context
 
 from config.db import tenant_connection
@@ -53,7 +53,8 @@ def test_suspended_institution_blocks_logins_and_existing_sessions(tenant_a, use
 
     with schema_context(tenant_a.schema_name):
         tenant_connection().tenant.status = InstitutionStatus.SUSPENDED
-        assert authenticate(username="coord-suspend", password=PASSWORD) is None
+        request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="10.0.0.1")
+        assert authenticate(request, username="coord-suspend", password=PASSWORD) is None
 
 
 def test_archived_institution_is_read_only(tenant_a, user_in, client_for):

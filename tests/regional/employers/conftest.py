@@ -68,3 +68,9 @@ def mentor_of(tenants: Any) -> Callable[..., EmployerMentor]:
         return create_mentor(employer, **overrides)
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):  # type: ignore[no-untyped-def]
+    """These tests read message texts in the English msgids; users get Russian by default."""
+    settings.LANGUAGE_CODE = "en"

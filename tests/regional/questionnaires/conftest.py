@@ -75,3 +75,9 @@ def published(draft: TemplateVersion) -> TemplateVersion:
         condition_value="yes",
     )
     return services.version_publish(version=draft)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):  # type: ignore[no-untyped-def]
+    """These tests read message texts in the English msgids; users get Russian by default."""
+    settings.LANGUAGE_CODE = "en"

@@ -20,3 +20,9 @@ def coordinator(tenant_a, user_in):
 @pytest.fixture
 def coord_client(tenant_a, coordinator, client_for):
     return client_for(tenant_a, coordinator)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):  # type: ignore[no-untyped-def]
+    """These tests read message texts in the English msgids; users get Russian by default."""
+    settings.LANGUAGE_CODE = "en"

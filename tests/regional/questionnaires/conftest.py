@@ -78,6 +78,6 @@ def published(draft: TemplateVersion) -> TemplateVersion:
 
 
 @pytest.fixture(autouse=True)
-def _english_messages(settings):  # type: ignore[no-untyped-def]
+def _english_by_default(settings: Any) -> None:
     """These tests read message texts in the English msgids; users get Russian by default."""
     settings.LANGUAGE_CODE = "en"

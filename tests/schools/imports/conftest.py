@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from accounts.models import Role
@@ -23,6 +25,6 @@ def coord_client(tenant_a, coordinator, client_for):
 
 
 @pytest.fixture(autouse=True)
-def _english_messages(settings):  # type: ignore[no-untyped-def]
+def _english_by_default(settings: Any) -> None:
     """These tests read message texts in the English msgids; users get Russian by default."""
     settings.LANGUAGE_CODE = "en"

@@ -146,8 +146,6 @@ def _import_batch(user: User) -> str:
 
 # --- participants and audit (schools/participants, schools/audit) ----------------------------
 
-from typing import Any  # noqa: E402
-
 
 def _b_participant(user: User) -> Any:
     """B's one pupil, in B's one study group (made once, shared by the factories below)."""
@@ -260,7 +258,7 @@ def _audit_entry(user: User) -> str:
     return str(entry.pk)
 
 
-def _b_programme():  # type: ignore[no-untyped-def]
+def _b_programme() -> Any:
     from schools.programmes.models import Programme
 
     return Programme.objects.filter(title=MARKER).first() or Programme.objects.get(
@@ -464,7 +462,7 @@ def _match_proposal(user: User) -> str:
 # --- monitoring (schools/monitoring) ------------------------------------------------------------
 
 
-def _b_questionnaire():  # type: ignore[no-untyped-def]
+def _b_questionnaire() -> Any:
     from schools.monitoring.models import Question, Questionnaire
 
     questionnaire = Questionnaire.objects.filter(title=MARKER).first()
@@ -480,7 +478,7 @@ def _b_questionnaire():  # type: ignore[no-untyped-def]
     return questionnaire
 
 
-def _b_invitation():  # type: ignore[no-untyped-def]
+def _b_invitation() -> Any:
     from schools.monitoring.models import SurveyCampaign, SurveyInvitation
     from schools.participants.models import Participant
 

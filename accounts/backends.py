@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
@@ -16,3 +17,20 @@ class InstitutionAwareBackend(ModelBackend):
         if tenant is not None and not institution_allows_login(tenant):
             return False
         return super().user_can_authenticate(user)
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check (by login and address together, see settings), first in
+    AUTHENTICATION_BACKENDS. A call without a request is not a login from outside (a
+    management command, a service): there is no address to lock, so it passes through."""
+
+    def authenticate(
+        self,
+        request: Any,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

@@ -19,13 +19,20 @@ SCHOOL_ADDRESS = "10.20.30.40"
 
 
 def login(host: str, username: str, password: str, address: str = SCHOOL_ADDRESS) -> Any:
-    client = Client(HTTP_HOST=host, REMOTE_ADDR=address)
+    client = Client(HTTP_HOST=host, REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="ru")
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
 @pytest.fixture
 def teacher(tenant_a):
     return make_user(tenant_a.schema_name, Role.COORDINATOR, "locked-coord")
+
+
+def test_authenticate_without_a_request_is_not_a_login_and_passes_through(db):
+    from django.contrib.auth import authenticate
+
+    staff = make_user("public", Role.REGIONAL_STAFF, "no-request-staff")
+    assert authenticate(username="no-request-staff", password=PASSWORD) == staff
 
 
 def test_failed_logins_lock_the_username_at_that_address_only(tenant_a, teacher):
@@ -98,7 +105,7 @@ def test_password_reset_by_email_on_the_institution_host(tenant_a, teacher):
         teacher.email = "reset-me@alpha.ru"
         teacher.save(update_fields=["email"])
     mail.outbox.clear()
-    client = Client(HTTP_HOST=tenant_a.host)
+    client = Client(HTTP_HOST=tenant_a.host, HTTP_ACCEPT_LANGUAGE="ru")
     response = client.post("/accounts/password-reset/", {"email": "reset-me@alpha.ru"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -108,7 +115,9 @@ def test_password_reset_by_email_on_the_institution_host(tenant_a, teacher):
     assert link and link.group(0).startswith(f"http://{tenant_a.host}/")
     # the link opens on its own host only
     path = link.group(0).split(tenant_a.host, 1)[1]
-    other = Client(HTTP_HOST="beta.nastavnik.test").get(path, follow=True)
+    other = Client(HTTP_HOST="beta.nastavnik.test", HTTP_ACCEPT_LANGUAGE="ru").get(
+        path, follow=True
+    )
     assert "Ссылка недействительна" in other.content.decode()
     form = client.get(path, follow=True)
     assert form.status_code == 200

@@ -147,7 +147,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before others
+    "accounts.backends.LoginLockoutBackend",  # first: django-axes refuses a locked-out login
     "accounts.backends.InstitutionAwareBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

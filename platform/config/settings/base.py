@@ -311,6 +311,7 @@ def _sqla_broker_url() -> str:
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or _sqla_broker_url())
 CELERY_RESULT_BACKEND = None
+CELERY_TIMEZONE = TIME_ZONE  # beat's crontab hours are Moscow time, like the users'
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

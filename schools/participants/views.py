@@ -590,28 +590,60 @@ class MenteeProfileViewSet(TenantModelViewSet):
 
     @extend_schema(request=MenteeProfileInput, responses={201: MenteeProfileOutput})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = MenteeProfileInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        participant_id = fields.pop("participant")
-        if not selectors.participants_visible_to(request.user).filter(pk=participant_id).exists():
-            raise ValidationError({"participant": [_("No such participant.")]})
-        if MenteeProfile.objects.filter(participant_id=participant_id).exists():
-            raise ValidationError({"participant": [_("This person is already a mentee.")]})
-        profile = services.mentee_profile_upsert(
-            participant_id=participant_id, actor=request.user, **fields
+        return _profile_create(
+            request,
+            MenteeProfileInput,
+            MenteeProfileOutput,
+            MenteeProfile,
+            services.mentee_profile_upsert,
+            _("This person is already a mentee."),
         )
-        return Response(MenteeProfileOutput(profile).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MenteeProfileUpdateInput, responses=MenteeProfileOutput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        profile = self.get_object()
-        data = MenteeProfileUpdateInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        profile = services.mentee_profile_upsert(
-            participant_id=profile.participant_id, actor=request.user, **data.validated_data
+        return _profile_update(
+            request,
+            self.get_object(),
+            MenteeProfileUpdateInput,
+            MenteeProfileOutput,
+            services.mentee_profile_upsert,
         )
-        return Response(MenteeProfileOutput(profile).data)
+
+
+def _profile_create(
+    request: Request,
+    input_class: type[serializers.Serializer[Any]],
+    output_class: type[serializers.BaseSerializer[Any]],
+    model: type[MenteeProfile] | type[MentorProfile],
+    upsert: Any,
+    already_message: str,
+) -> Response:
+    """Create a mentee or mentor profile for a participant the caller can see."""
+    data = input_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    fields = dict(data.validated_data)
+    participant_id = fields.pop("participant")
+    if not selectors.participants_visible_to(request.user).filter(pk=participant_id).exists():
+        raise ValidationError({"participant": [_("No such participant.")]})
+    if model.objects.filter(participant_id=participant_id).exists():
+        raise ValidationError({"participant": [already_message]})
+    profile = upsert(participant_id=participant_id, actor=request.user, **fields)
+    return Response(output_class(profile).data, status=status.HTTP_201_CREATED)
+
+
+def _profile_update(
+    request: Request,
+    profile: MenteeProfile | MentorProfile,
+    input_class: type[serializers.Serializer[Any]],
+    output_class: type[serializers.BaseSerializer[Any]],
+    upsert: Any,
+) -> Response:
+    data = input_class(data=request.data, partial=True)
+    data.is_valid(raise_exception=True)
+    profile = upsert(
+        participant_id=profile.participant_id, actor=request.user, **data.validated_data
+    )
+    return Response(output_class(profile).data)
 
 
 class MentorProfileOutput(serializers.ModelSerializer[MentorProfile]):
@@ -700,28 +732,24 @@ class MentorProfileViewSet(TenantModelViewSet):
 
     @extend_schema(request=MentorProfileInput, responses={201: MentorProfileOutput})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = MentorProfileInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        participant_id = fields.pop("participant")
-        if not selectors.participants_visible_to(request.user).filter(pk=participant_id).exists():
-            raise ValidationError({"participant": [_("No such participant.")]})
-        if MentorProfile.objects.filter(participant_id=participant_id).exists():
-            raise ValidationError({"participant": [_("This person is already a mentor.")]})
-        profile = services.mentor_profile_upsert(
-            participant_id=participant_id, actor=request.user, **fields
+        return _profile_create(
+            request,
+            MentorProfileInput,
+            MentorProfileOutput,
+            MentorProfile,
+            services.mentor_profile_upsert,
+            _("This person is already a mentor."),
         )
-        return Response(MentorProfileOutput(profile).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MentorProfileUpdateInput, responses=MentorProfileOutput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        profile = self.get_object()
-        data = MentorProfileUpdateInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        profile = services.mentor_profile_upsert(
-            participant_id=profile.participant_id, actor=request.user, **data.validated_data
+        return _profile_update(
+            request,
+            self.get_object(),
+            MentorProfileUpdateInput,
+            MentorProfileOutput,
+            services.mentor_profile_upsert,
         )
-        return Response(MentorProfileOutput(profile).data)
 
 
 # --- tag catalogues ---------------------------------------------------------------------------

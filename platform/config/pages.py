@@ -111,7 +111,8 @@ class NavItem:
     active: bool
 
 
-# (url name, label, roles) per layer; the first item a role may see is its home.
+# (url name, label, roles) per layer; the first item a role may see is its home. An entry whose
+# page is not routed (yet) is left out of the menu.
 TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("school:home", _("Overview"), frozenset(Role)),
     ("school:programme", _("Roadmap"), STAFF),
@@ -119,11 +120,25 @@ TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("school:imports", _("Import"), COORDINATOR),
     ("school:matching", _("Matching"), STAFF),
     ("school:pairs", _("Pairs and groups"), STAFF),
+    ("school:bases", _("Bases"), STAFF),
+    ("school:campaigns", _("Questionnaires"), STAFF),
+    ("school:my-surveys", _("My questionnaires"), frozenset({Role.MENTOR, Role.MENTEE})),
+    ("school:documents", _("Documents"), STAFF),
+    ("school:employer-mentors", _("Employers' mentors"), STAFF),
+    ("school:practices", _("Best practices"), STAFF),
+    ("school:my-consents", _("Consents"), frozenset({Role.PARENT})),
 ]
 PUBLIC_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("regional:home", _("Institutions"), REGIONAL | {Role.EMPLOYER}),
     ("regional:applications", _("Applications"), REGIONAL),
     ("regional:kpis", _("Indicators"), REGIONAL),
+    ("regional:templates", _("Questionnaire templates"), REGIONAL),
+    ("regional:survey-results", _("Survey results"), REGIONAL),
+    ("regional:board", _("Supply and demand"), REGIONAL),
+    ("regional:practices", _("Best practices"), REGIONAL | {Role.EMPLOYER}),
+    ("regional:employer-offers", _("Our mentors"), frozenset({Role.EMPLOYER})),
+    ("regional:employer-requests", _("Requests"), frozenset({Role.EMPLOYER})),
+    ("regional:employer-placements", _("Placements"), frozenset({Role.EMPLOYER})),
 ]
 
 

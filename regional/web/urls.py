@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from regional.web import views
+from regional.web import urls_employers, urls_kpis, urls_questionnaires, views
 
 app_name = "regional"
 
@@ -14,5 +14,8 @@ urlpatterns = [
     path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/approve/", views.application_approve, name="application-approve"),
     path("applications/<int:pk>/reject/", views.application_reject, name="application-reject"),
-    path("kpis/", views.kpis, name="kpis"),
 ]
+# Each area of the regional layer keeps its own routes (same "regional" namespace).
+urlpatterns += urls_kpis.urlpatterns
+urlpatterns += urls_questionnaires.urlpatterns
+urlpatterns += urls_employers.urlpatterns

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from schools.web import views
+from schools.web import (
+    urls_documents,
+    urls_employers,
+    urls_practices,
+    urls_records,
+    urls_surveys,
+    views,
+)
 
 app_name = "school"
 
@@ -30,3 +37,9 @@ urlpatterns = [
     path("pairs/<int:pk>/", views.pair_detail, name="pair"),
     path("pairs/<int:pk>/meetings/", views.meeting_create, name="meeting-create"),
 ]
+# Each area of the workspace keeps its own routes (same "school" namespace).
+urlpatterns += urls_surveys.urlpatterns
+urlpatterns += urls_documents.urlpatterns
+urlpatterns += urls_records.urlpatterns
+urlpatterns += urls_employers.urlpatterns
+urlpatterns += urls_practices.urlpatterns

@@ -140,6 +140,10 @@ def build_school(schema_name: str) -> School:
         "matchrun": run.pk,
         "matchproposal": proposal.pk if proposal else 1,
     }
+    from tests.web import areas  # each area adds its own objects (tests/web/areas/)
+
+    with schema_context(schema_name):
+        areas.tenant_objects(schema_name, users, ids)
     return School(users=users, ids=ids)
 
 

@@ -69,6 +69,7 @@ TENANT_APPS = [
     "schools.matching",
     "schools.pairs",
     "schools.monitoring",
+    "schools.documents",
     "schools.web",
 ]
 # Apps that must exist in both the public schema and every tenant schema.

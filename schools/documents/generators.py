@@ -1,0 +1,63 @@
+"""The documents a job puts into its ZIP, one function per kind: item id -> (file name, DOCX).
+
+The DOCX files themselves are made by the apps that own their data (the consent form in
+``schools.participants.documents``, the thank-you letter in ``schools.pairs.documents``); the
+people and pairs are read through those apps' list selectors, in the schema that is active,
+so a job can only ever contain its own institution's documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from schools.documents.models import JobKind
+
+UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+class ItemMissing(LookupError):
+    """The participant or pair of a job is gone (erased, deleted) since the job was made."""
+
+
+def safe_name(text: str) -> str:
+    return UNSAFE_IN_NAME.sub("_", text).strip(" ._") or "document"
+
+
+def consent_form(item_id: int, position: int, options: dict[str, Any]) -> tuple[str, bytes]:
+    from schools.participants import api as participants_api
+    from schools.participants.consent_texts import consent_text
+    from schools.participants.documents import consent_form_docx
+
+    purpose = str(options.get("purpose") or participants_api.REQUIRED_PURPOSE)
+    text = consent_text(purpose=purpose)
+    person = participants_api.participant_list().filter(pk=item_id, erased_at__isnull=True).first()
+    if text is None or person is None:
+        raise ItemMissing(item_id)
+    name = f"{position:03d} {safe_name(person.full_name)}.docx"
+    return name, consent_form_docx(participant=person, text=text)
+
+
+def thank_you_letter(item_id: int, position: int, options: dict[str, Any]) -> tuple[str, bytes]:
+    from schools.pairs import selectors as pair_selectors
+    from schools.pairs.documents import thank_you_letter_docx
+
+    pair = (
+        pair_selectors.pair_list().select_related("mentor", "programme").filter(pk=item_id).first()
+    )
+    if pair is None:
+        raise ItemMissing(item_id)
+    name = f"{position:03d} {safe_name(pair.mentor.full_name)}.docx"
+    return name, thank_you_letter_docx(pair=pair, addressee=str(options.get("addressee", "")))
+
+
+GENERATORS: dict[str, Callable[[int, int, dict[str, Any]], tuple[str, bytes]]] = {
+    JobKind.CONSENT_FORMS: consent_form,
+    JobKind.THANK_YOU_LETTERS: thank_you_letter,
+}
+
+
+def missing_message() -> str:
+    return _("Some of the documents could not be made: the person or pair no longer exists.")

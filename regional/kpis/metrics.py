@@ -7,10 +7,14 @@ their numerator and denominator from these keys, so the region can define a new 
 the keys below (in the admin) without a code change; a new key is a code change here.
 
 Keys whose source does not exist yet are simply absent from a snapshot (the indicator then shows
-"no data"): the stage tracker's per-stage states (``stage_<n>_done``) appear once
-``schools.programmes.api`` offers ``stage_states(*, programme_id) -> {stage: state}``, the
-satisfaction index once the monitoring app (``schools.monitoring.api.satisfaction_totals``)
-is installed."""
+"no data"): the stage keys without a programme for the period's academic year, the
+satisfaction index until the monitoring app (``schools.monitoring.api.satisfaction_totals``)
+is installed.
+
+Stage keys (from ``schools.programmes.api.stage_states``, as of the period's day): for each
+stage ``n``, ``stage_<n>_done`` (1 or 0), ``stage_<n>_due`` (1 when the stage's last roadmap
+deadline has passed: the institution is expected to have completed it) and
+``stage_<n>_overdue_activities`` (open roadmap activities past their deadline)."""
 
 from __future__ import annotations
 
@@ -33,6 +37,15 @@ FORM_CODES = (
     "employer_student",
 )
 STAGES = (1, 2, 3, 4, 5, 6)
+# The stage codes as ``schools.programmes.api.stage_states`` gives them.
+STAGE_CODES: dict[int, str] = {
+    1: "preparation",
+    2: "mentee_base",
+    3: "mentor_base",
+    4: "matching",
+    5: "work",
+    6: "completion",
+}
 STAGE_NAMES: dict[int, Promise] = {
     1: _("Preparing the conditions"),
     2: _("Forming the mentee base"),
@@ -64,6 +77,11 @@ METRIC_KEYS: dict[str, Promise] = {
     "stages_total": _("Stages tracked"),
     "stages_done": _("Stages completed"),
     **{f"stage_{n}_done": _("Stage completed (1 or 0)") for n in STAGES},
+    **{f"stage_{n}_due": _("Stage due by its roadmap deadlines (1 or 0)") for n in STAGES},
+    **{
+        f"stage_{n}_overdue_activities": _("Roadmap activities of the stage past their deadline")
+        for n in STAGES
+    },
     "satisfaction_score_sum": _("Sum of satisfaction scores (1–10)"),
     "satisfaction_responses": _("Satisfaction answers"),
 }
@@ -75,6 +93,8 @@ PERSON_FREE_KEYS = frozenset(
         "stages_total",
         "stages_done",
         *(f"stage_{n}_done" for n in STAGES),
+        *(f"stage_{n}_due" for n in STAGES),
+        *(f"stage_{n}_overdue_activities" for n in STAGES),
         "employers_partnered",
         "employers_supplying",
     }
@@ -117,8 +137,9 @@ def institution_metrics(*, on: datetime.date) -> dict[str, int]:
     values["headcount_young_teachers"] = (headcount or {}).get("young_teachers", 0)
     values.update(participants.headcount_numerators(today=on).as_dict())
 
-    # Pairs and meetings of the programme running now (a snapshot is the state when taken).
-    programme_id = programmes.current_programme_id()
+    # Pairs and meetings of the programme of the period's academic year (a snapshot is the
+    # state when taken).
+    programme_id = programmes.programme_id_for_year(academic_year=academic_year_of(on))
     by_form = dict.fromkeys(FORM_CODES, 0)
     paired = 0
     if programme_id is not None:
@@ -137,15 +158,27 @@ def institution_metrics(*, on: datetime.date) -> dict[str, int]:
     values["mentees_paired"] = paired
     values["mentees_without_pair"] = max(0, values["mentees"] - paired)
 
-    stage_states = _optional(programmes, "stage_states")
-    if stage_states is not None and programme_id is not None:
-        states: dict[int, str] = stage_states(programme_id=programme_id)
-        done = {n: int(states.get(n) == "done") for n in STAGES}
-        values.update({f"stage_{n}_done": flag for n, flag in done.items()})
-        values["stages_total"] = len(STAGES)
-        values["stages_done"] = sum(done.values())
+    values.update(stage_metrics(on=on))
     values.update(_satisfaction())
     return clean_metrics(values)
+
+
+def stage_metrics(*, on: datetime.date) -> dict[str, int]:
+    """The stage keys of the programme of ``on``'s academic year (none without a programme)."""
+    from schools.programmes import api as programmes
+
+    programme_id = programmes.programme_id_for_year(academic_year=academic_year_of(on))
+    if programme_id is None:
+        return {}
+    values: dict[str, int] = {}
+    for row in programmes.stage_states(programme_id=programme_id, today=on):
+        n = row["order"]
+        values[f"stage_{n}_done"] = int(row["done"])
+        values[f"stage_{n}_due"] = int(row["due_by"] is not None and row["due_by"] < on)
+        values[f"stage_{n}_overdue_activities"] = row["overdue_activities"]
+    values["stages_total"] = len(STAGES)
+    values["stages_done"] = sum(values[f"stage_{n}_done"] for n in STAGES)
+    return values
 
 
 def _satisfaction() -> dict[str, int]:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import QuerySet
 
 from regional.kpis import anonymise
+from regional.kpis import metrics as metrics_module
 from regional.kpis.anonymise import Published, ShareCell, Table
-from regional.kpis.metrics import PERSON_FREE_KEYS, STAGE_NAMES, STAGES
+from regional.kpis.metrics import PERSON_FREE_KEYS, STAGE_CODES, STAGE_NAMES, STAGES
 from regional.kpis.models import (
     AggregationRun,
     Indicator,
@@ -272,35 +273,95 @@ def dashboard_series(
     ]
 
 
-def dashboard_lagging(period: str) -> dict[str, Any]:
-    """Institutions lagging on each stage: stage not completed while at least half of the
-    institutions reporting stage data have completed it. Empty until institutions report
-    stage states (see metrics.py)."""
-    data = published_period(period)
-    names = {row.id: row for row in data.institutions}
-    stages = []
+class LaggingInstitution(TypedDict):
+    id: int  # tenants.Institution id (public schema)
+    name: str  # the institution's short name (or name)
+    municipality_id: int
+    municipality: str
+    overdue_activities: int  # open roadmap activities of the stage past their deadline
+
+
+class StageLagging(TypedDict):
+    stage: int  # 1..6
+    code: str  # "preparation", "mentee_base", "mentor_base", "matching", "work", "completion"
+    name: str  # the stage's name in the active language
+    institutions_reporting: int  # institutions with stage data in the period's snapshots
+    expected: int  # of those, institutions for which the stage is due on the period's day
+    completed: int  # of those, institutions that completed the stage (due or not)
+    lagging: list[LaggingInstitution]  # due and not completed; by municipality, name, id
+
+
+def lagging_institutions(*, period: str) -> list[StageLagging]:
+    """Institutions behind the expected stage on the period's day, per stage.
+
+    ``period`` is ``YYYY-MM`` or ``YYYY-MM-DD`` (the snapshots' period; ValueError otherwise).
+    Returns six entries, stages 1 to 6 in order, even when no institution reports (then
+    ``institutions_reporting`` is 0 and ``lagging`` empty)::
+
+        [{"stage": 1, "code": "preparation", "name": "Preparing the conditions",
+          "institutions_reporting": 12, "expected": 12, "completed": 9,
+          "lagging": [{"id": 7, "name": "School No. 1", "municipality_id": 2,
+                       "municipality": "Stavropol", "overdue_activities": 3}, ...]}, ...]
+
+    An institution is *expected* to have completed a stage once every roadmap deadline of the
+    stage (cancelled activities aside) lies before the period's day, and *lags* on it while the
+    stage is expected and not marked done. Read from the period's snapshots (keys
+    ``stage_<n>_done``, ``stage_<n>_due``, ``stage_<n>_overdue_activities``); institutions
+    without a programme for the period's academic year, or without a snapshot for the period,
+    report no stage data. Numbers and institution names only: stage flags and activity counts
+    count no people, so nothing here needs suppression."""
+    metrics_module.period_date(period)
+    snapshots = dict(
+        InstitutionSnapshot.objects.filter(period=period).values_list("institution_id", "values")
+    )
+    institutions = {
+        i.pk: i
+        for i in Institution.objects.filter(pk__in=snapshots).select_related("municipality")
+    }
+
+    def sort_key(row: LaggingInstitution) -> tuple[str, str, int]:
+        return (row["municipality"], row["name"], row["id"])
+
+    result: list[StageLagging] = []
     for n in STAGES:
-        key = f"stage_{n}_done"
-        reporting = {i: v[key] for i, v in data.effective.items() if key in v}
-        if not reporting:
-            continue
-        done = sum(1 for flag in reporting.values() if flag)
-        lagging = (
-            sorted(i for i, flag in reporting.items() if not flag)
-            if done * 2 >= len(reporting)
-            else []
+        done_key, due_key = f"stage_{n}_done", f"stage_{n}_due"
+        reporting = {
+            i: values
+            for i, values in snapshots.items()
+            if done_key in values and due_key in values and i in institutions
+        }
+        lagging: list[LaggingInstitution] = []
+        for i, values in reporting.items():
+            if values[due_key] and not values[done_key]:
+                institution = institutions[i]
+                lagging.append(
+                    LaggingInstitution(
+                        id=i,
+                        name=institution.short_name or institution.name,
+                        municipality_id=institution.municipality_id,
+                        municipality=institution.municipality.name,
+                        overdue_activities=int(values.get(f"stage_{n}_overdue_activities", 0)),
+                    )
+                )
+        result.append(
+            StageLagging(
+                stage=n,
+                code=STAGE_CODES[n],
+                name=str(STAGE_NAMES[n]),
+                institutions_reporting=len(reporting),
+                expected=sum(1 for values in reporting.values() if values[due_key]),
+                completed=sum(1 for values in reporting.values() if values[done_key]),
+                lagging=sorted(lagging, key=sort_key),
+            )
         )
-        stages.append(
-            {
-                "stage": n,
-                "name": str(STAGE_NAMES[n]),
-                "institutions_reporting": len(reporting),
-                "completed": done,
-                "lagging": [
-                    {"id": i, "name": names[i].name, "municipality": names[i].municipality}
-                    for i in lagging
-                    if i in names
-                ],
-            }
-        )
-    return {"period": period, "available": bool(stages), "stages": stages}
+    return result
+
+
+def dashboard_lagging(period: str) -> dict[str, Any]:
+    """Institutions lagging on each stage (``lagging_institutions``), for the dashboard API."""
+    stages = lagging_institutions(period=period)
+    return {
+        "period": period,
+        "available": any(stage["institutions_reporting"] for stage in stages),
+        "stages": stages,
+    }

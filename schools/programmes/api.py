@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
-from schools.programmes.models import Programme
+import datetime
+from typing import TypedDict
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from schools.programmes.models import (
+    OPEN_ACTIVITY_STATUSES,
+    ActivityStatus,
+    Programme,
+    RoadmapActivity,
+    Stage,
+    StageState,
+)
 from schools.programmes.selectors import programme_current
-from schools.programmes.stages import Findings, MissingItem, StageCheck, register_stage_check
+from schools.programmes.stages import (
+    Findings,
+    MissingItem,
+    StageCheck,
+    register_stage_check,
+    stage_reports,
+)
 
 __all__ = [
     "Findings",
     "MissingItem",
     "StageCheck",
+    "StageStateRow",
     "current_programme_id",
     "programme_count",
     "programme_headcount",
+    "programme_id_for_year",
     "register_stage_check",
+    "stage_states",
 ]
 
 
@@ -38,7 +60,70 @@ def programme_headcount(*, academic_year: int) -> dict[str, int] | None:
     }
 
 
+def programme_id_for_year(*, academic_year: int) -> int | None:
+    """The id of the programme of the academic year (starting in ``academic_year``), or None."""
+    return (
+        Programme.objects.filter(academic_year=academic_year).values_list("pk", flat=True).first()
+    )
+
+
 def current_programme_id() -> int | None:
     """The id of the programme of the academic year running today (from 1 September)."""
     programme = programme_current()
     return programme.pk if programme else None
+
+
+class StageStateRow(TypedDict):
+    """One stage of a programme, numbers and codes only (no titles, no people)."""
+
+    code: str  # "preparation", "mentee_base", "mentor_base", "matching", "work", "completion"
+    order: int  # 1..6
+    status: str  # "not_started" | "in_progress" | "done"
+    done: bool
+    activities_total: int  # roadmap activities of the stage, cancelled ones excluded
+    activities_open: int  # planned or in progress
+    overdue_activities: int  # open with a deadline before ``today``
+    due_by: datetime.date | None  # the stage's last deadline (cancelled excluded), or None
+
+
+def stage_states(
+    *, programme_id: int, today: datetime.date | None = None
+) -> list[StageStateRow]:
+    """The six stages of the programme in order, as the stage tracker shows them: the state,
+    and the roadmap's numbers for the stage as of ``today`` (default: today). A stage is *due*
+    on a day after ``due_by``. Raises ``Programme.DoesNotExist`` for an unknown id. Numbers and
+    codes only: the regional layer reads it."""
+    today = today or timezone.localdate()
+    programme = Programme.objects.get(pk=programme_id)
+    reports = {report.stage: report for report in stage_reports(programme=programme)}
+    rows = (
+        RoadmapActivity.objects.filter(programme_id=programme_id)
+        .exclude(status=ActivityStatus.CANCELLED)
+        .values("stage")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status__in=OPEN_ACTIVITY_STATUSES)),
+            overdue=Count("id", filter=Q(status__in=OPEN_ACTIVITY_STATUSES, deadline__lt=today)),
+            due_by=Max("deadline"),
+        )
+        .order_by("stage")
+    )
+    activities = {row["stage"]: row for row in rows}
+    result: list[StageStateRow] = []
+    for stage in Stage:
+        report = reports.get(stage.value)
+        status = report.state if report is not None else str(StageState.NOT_STARTED)
+        row = activities.get(stage.value, {})
+        result.append(
+            StageStateRow(
+                code=stage.name.lower(),
+                order=stage.value,
+                status=status,
+                done=status == StageState.DONE,
+                activities_total=row.get("total", 0),
+                activities_open=row.get("open", 0),
+                overdue_activities=row.get("overdue", 0),
+                due_by=row.get("due_by"),
+            )
+        )
+    return result

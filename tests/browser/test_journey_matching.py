@@ -1,0 +1,234 @@
+"""The matching and meetings journey in a real browser: in an institution with a programme and
+mentors and mentees who have consents and profiles, the coordinator starts a matching run
+(computed by the worker), reads why a pair is proposed, approves the proposals and sees the
+pairs; the mentor opens the pair and logs a meeting that has taken place (a bad entry first:
+the error shows next to the field); the mentee sees the meeting.
+
+The steps share one institution (``gymnasium-12``), provisioned through the services at the
+start of the module and removed at the end."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from django_tenants.utils import schema_context, schema_exists
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from config.db import tenant_connection
+from tests.browser.conftest import make_user_in, shot, sign_in
+
+pytestmark = pytest.mark.browser
+
+SLUG = "gymnasium-12"
+SCHEMA = "gymnasium_12"
+HOST = f"{SLUG}.localhost"
+
+# (username or None, last name, first name, middle name, competences or needs)
+MENTORS = [
+    ("orlova", "Орлова", "Татьяна", "Николаевна", ["methodology", "classroom_management"]),
+    ("belov", "Белов", "Игорь", "Станиславович", ["career_guidance", "entrepreneurship"]),
+]
+MENTEES = [
+    ("zaitseva", "Зайцева", "Дарья", "Олеговна", ["methodology"]),
+    (None, "Никитин", "Павел", "Андреевич", ["career_guidance"]),
+]
+
+
+def _person(last: str, first: str, middle: str, born: datetime.date, user: Any) -> Any:
+    from schools.participants import api as participants
+
+    category = "teacher" if born.year < 1990 else "young_specialist"
+    person = participants.participant_create(
+        last_name=last,
+        first_name=first,
+        middle_name=middle,
+        birth_date=born,
+        category=category,
+        user_id=user.pk if user is not None else None,
+    )
+    participants.consent_record(
+        participant_id=person.pk,
+        kind="grant",
+        signed_by="self",
+        signed_on=timezone.localdate(),
+        method="paper_scan",
+    )
+    return person
+
+
+def _build_institution(municipality: Any) -> None:
+    """The institution, its coordinator, a programme and the two bases, through the services."""
+    from schools.participants import api as participants
+    from schools.programmes import services as programme_services
+    from schools.programmes.selectors import current_academic_year
+    from tenants import services as tenant_services
+
+    institution = tenant_services.institution_create(
+        name="МБОУ «Гимназия № 12»",
+        short_name="Гимназия № 12",
+        kind="school",
+        municipality_id=municipality.pk,
+        slug=SLUG,
+        coordinator_email="",
+    )
+    assert tenant_services.institution_provision(institution_id=institution.pk) is not None
+    make_user_in(
+        SCHEMA,
+        Role.COORDINATOR,
+        "kovaleva",
+        first_name="Елена",
+        last_name="Ковалева",
+        email="kovaleva@gymnasium12.ru",
+    )
+    with schema_context(SCHEMA):
+        programme_services.programme_create(
+            academic_year=current_academic_year(),
+            title="Программа наставничества «Первые шаги»",
+            forms=["teacher_teacher"],
+        )
+        for username, last, first, middle, competences in MENTORS:
+            user = make_user_in(SCHEMA, Role.MENTOR, username) if username else None
+            mentor = _person(last, first, middle, datetime.date(1975, 4, 12), user)
+            participants.mentor_profile_upsert(
+                participant_id=mentor.pk,
+                competence_codes=competences,
+                capacity=2,
+                hours_per_month=6,
+            )
+        for username, last, first, middle, needs in MENTEES:
+            user = make_user_in(SCHEMA, Role.MENTEE, username) if username else None
+            mentee = _person(last, first, middle, datetime.date(2001, 9, 3), user)
+            participants.mentee_profile_upsert(
+                participant_id=mentee.pk, need_codes=needs, preferred_form="teacher_teacher"
+            )
+
+
+@pytest.fixture(scope="module")
+def journey(
+    live: Any, browser: Any, django_db_blocker: Any, django_db_setup: Any
+) -> Iterator[dict[str, Any]]:
+    """Shared state of the steps, a browser context per person, and the clean-up."""
+    from tenants.models import Domain, Institution
+    from tenants.schemas import drop_schema
+
+    state: dict[str, Any] = {"live": live, "contexts": {}}
+
+    def context(name: str) -> Any:
+        if name not in state["contexts"]:
+            ctx = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+            ctx.set_default_timeout(20_000)
+            state["contexts"][name] = ctx
+        return state["contexts"][name]
+
+    state["context"] = context
+    # Every run goes through the worker, whatever its size (the page must wait for it).
+    through_worker = override_settings(MATCHING_SYNC_MAX_MENTEES=0)
+    through_worker.enable()
+    with django_db_blocker.unblock():
+        try:
+            _build_institution(django_db_setup.municipality)
+            yield state
+        finally:
+            through_worker.disable()
+            for ctx in state["contexts"].values():
+                ctx.close()
+            tenant_connection().set_schema_to_public()
+            if schema_exists(SCHEMA):
+                drop_schema(SCHEMA)
+            Domain.objects.filter(tenant__slug=SLUG).delete()
+            Institution.objects.filter(slug=SLUG).delete()
+
+
+def test_coordinator_runs_matching_and_approves_the_pairs(journey):
+    live = journey["live"]
+    page = journey["context"]("coordinator").new_page()
+    sign_in(page, live.url(HOST, "/accounts/login/"), "kovaleva")
+    page.get_by_role("navigation").get_by_role("link", name="Подбор пар").click()
+    page.get_by_role("heading", name="Подбор наставников и наставляемых").wait_for()
+    page.get_by_role("button", name="Запустить подбор").click()
+    # The worker computes the run; the page polls until the proposals are there.
+    approve = page.get_by_role("button", name="Утвердить: сформировать пары и группы")
+    approve.wait_for(timeout=60_000)
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(2)
+    # Each proposal explains its score: Zaitseva needs methodology, which Orlova offers.
+    zaitseva = rows.filter(has_text="Зайцева Дарья")
+    expect(zaitseva).to_contain_text("Орлова Татьяна")
+    expect(zaitseva).to_contain_text("компетенции соответствуют запросам")
+    expect(zaitseva).to_contain_text("форма наставничества")
+    expect(rows.filter(has_text="Никитин Павел")).to_contain_text("Белов Игорь")
+    shot(page, "matching-run-proposals")
+    # One proposal accepted by hand (HTMX swaps its status), the other with the approval.
+    zaitseva.get_by_role("button", name="Принять").click()
+    expect(zaitseva.get_by_role("button", name="Принять")).to_have_count(0)
+    expect(zaitseva).to_contain_text("Принято")
+    shot(page, "matching-proposal-accepted")
+    approve.click()
+    page.get_by_role("heading", name="Пары и группы").wait_for()
+    expect(page.locator(".alert-success")).to_contain_text("сформированы")
+    pairs = page.locator("table tbody tr")
+    expect(pairs).to_have_count(2)
+    expect(pairs.filter(has_text="Орлова Татьяна")).to_contain_text("Зайцева Дарья")
+    expect(pairs.filter(has_text="Белов Игорь")).to_contain_text("Никитин Павел")
+    shot(page, "matching-pairs")
+    with schema_context(SCHEMA):
+        from schools.pairs.models import Pair
+
+        assert Pair.objects.filter(status="active").count() == 2
+
+
+def test_mentor_logs_a_meeting(journey):
+    live = journey["live"]
+    page = journey["context"]("mentor").new_page()
+    sign_in(page, live.url(HOST, "/accounts/login/"), "orlova")
+    page.get_by_role("link", name="Орлова Татьяна Николаевна").first.click()
+    page.get_by_role("heading", name="Записать встречу").wait_for()
+    shot(page, "meeting-pair-page")
+    # Now, to the minute: the meeting has taken place, on the day the pair was formed.
+    held_at = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    page.get_by_role("combobox", name="Встреча").select_option("organisational")
+    page.get_by_label("Дата и время").fill(held_at)
+    page.get_by_label("Заметки").fill("Знакомство, ожидания от программы, график встреч.")
+    page.get_by_label("Встреча состоялась").check()
+    # Neither a place nor a link: refused, the error next to the field, nothing recorded.
+    page.get_by_role("button", name="Сохранить встречу").click()
+    expect(page.locator("#id_place-errors")).to_contain_text("место")
+    expect(page.get_by_label("Место")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("meetings")).to_contain_text("Встреч пока нет")
+    shot(page, "meeting-error-next-to-the-field")
+    page.get_by_label("Место").fill("Методический кабинет, ауд. 204")
+    page.get_by_role("button", name="Сохранить встречу").click()
+    expect(page.locator(".alert-success")).to_contain_text("Встреча записана")
+    meetings = page.get_by_test_id("meetings")
+    expect(meetings).to_contain_text("Организационная (первая) встреча")
+    expect(meetings).to_contain_text("Проведена")
+    expect(meetings).to_contain_text("Методический кабинет, ауд. 204")
+    shot(page, "meeting-logged")
+    with schema_context(SCHEMA):
+        from schools.pairs.models import Meeting
+
+        meeting = Meeting.objects.get()
+        assert meeting.status == "held"
+        assert meeting.attendees.count() == 2
+
+
+def test_mentee_sees_the_meeting(journey):
+    live = journey["live"]
+    page = journey["context"]("mentee").new_page()
+    sign_in(page, live.url(HOST, "/accounts/login/"), "zaitseva")
+    page.get_by_role("heading", name="Мой наставник").wait_for()
+    expect(page.locator("main")).to_contain_text("Организационная (первая) встреча")
+    shot(page, "meeting-mentee-home")
+    page.get_by_role("link", name="Орлова Татьяна Николаевна").first.click()
+    meetings = page.get_by_test_id("meetings")
+    expect(meetings).to_contain_text("Организационная (первая) встреча")
+    expect(meetings).to_contain_text("Методический кабинет, ауд. 204")
+    # The mentee reads the pair but does not log meetings.
+    expect(page.get_by_role("button", name="Сохранить встречу")).to_have_count(0)
+    shot(page, "meeting-mentee-pair")

@@ -146,9 +146,3 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Give the reason for rejection."))
     return redirect("regional:applications")
-
-
-@require_safe
-@page(REGIONAL)
-def kpis(request: HttpRequest) -> HttpResponse:
-    return render(request, "regional/kpis.html")

@@ -96,6 +96,14 @@ PAGE_ROUTES: dict[str, str | None] = {
     "regional:application-approve": "tenants.onboardingapplication",
     "regional:application-reject": "tenants.onboardingapplication",
     "regional:kpis": None,
+    "regional:kpis-export-region": None,
+    "regional:kpis-export-municipalities": None,
+    "regional:kpis-export-institutions": None,
+    "regional:kpis-export-series": None,
+    "regional:kpis-export-report": None,
+    "regional:kpis-run-start": None,
+    "regional:kpis-run": "kpis.aggregationrun",
+    "regional:kpis-run-progress": "kpis.aggregationrun",
 }
 
 

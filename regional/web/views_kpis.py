@@ -1,0 +1,558 @@
+"""The regional KPI dashboard: totals against the targets for the region or a municipality,
+the municipalities compared, the institutions' table, the time series and the stage laggards;
+each chart with its table and its XLSX download. "Aggregate now" starts a run and shows its
+progress. Numbers come from ``regional.kpis.selectors`` (already anonymised); this module only
+lays them out as tables."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from config.pages import REGIONAL, add_service_errors, role_required
+from regional.kpis import anonymise, exports, selectors, services
+from regional.kpis.models import AggregationRun, Indicator, IndicatorGroup, RunStatus
+from regional.web.forms_kpis import AggregateForm, DashboardFilterForm
+from tenants.selectors import municipality_list
+
+DEFAULT_INDICATOR = "learner_mentees_share"
+CHART_KEYS = ("region", "municipalities", "institutions", "series")
+
+
+def page(roles: frozenset[str]) -> Any:
+    return role_required(roles, scope="public")
+
+
+# --- cells and tables -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One cell as the table shows it (``text``) and as the XLSX holds it (``value``)."""
+
+    text: str
+    value: Any
+    suppressed: bool = False
+
+
+@dataclass
+class ChartTable:
+    """A chart's data as a table (the accessible view and the XLSX) and as Chart.js data."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Shown]]
+    chart: dict[str, Any] | None = None
+    note: str = ""
+    export_url: str = ""
+    has_suppressed: bool = field(default=False)
+
+    def __post_init__(self) -> None:
+        self.has_suppressed = any(cell.suppressed for row in self.rows for cell in row)
+
+
+def _hidden() -> str:
+    return _("hidden")
+
+
+def _no_data() -> Shown:
+    return Shown("—", "—")
+
+
+def _number(value: float | int, kind: str) -> str:
+    if kind == "share":
+        return f"{value:.1f} %"
+    if kind == "average":
+        return f"{value:.2f}"
+    return str(value)
+
+
+def shown_value(cell: dict[str, Any] | None, kind: str) -> Shown:
+    """An indicator's published value: the number, the range of a small group's share, hidden,
+    or no data."""
+    if cell is None:
+        return _no_data()
+    if cell.get("value") is not None:
+        return Shown(_number(cell["value"], kind), cell["value"])
+    if cell.get("suppressed"):
+        label = cell.get("range") or _hidden()
+        return Shown(label, label, suppressed=True)
+    return _no_data()
+
+
+def shown_count(cell: dict[str, Any] | None) -> Shown:
+    if not cell:
+        return _no_data()
+    if cell.get("value") is not None:
+        return Shown(str(cell["value"]), cell["value"])
+    if cell.get("suppressed"):
+        return Shown(_hidden(), _hidden(), suppressed=True)
+    return _no_data()
+
+
+def shown_target(indicator: Indicator) -> Shown:
+    if indicator.target_value is None:
+        return _no_data()
+    value = float(Decimal(indicator.target_value))
+    return Shown(_number(value, indicator.kind), value)
+
+
+def shown_met(cell: dict[str, Any]) -> Shown:
+    met = cell.get("meets_target")
+    if met is None:
+        return _no_data()
+    text = _("yes") if met else _("no")
+    return Shown(text, text)
+
+
+def chart_value(cell: dict[str, Any]) -> float | None:
+    """A bar or a point: the published value only (hidden cells leave a gap)."""
+    value = cell.get("value")
+    return float(value) if value is not None else None
+
+
+def _unit(indicator: Indicator) -> str:
+    return "%" if indicator.kind == "share" else ""
+
+
+# --- the dashboard's data -------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    period: str
+    municipality_id: int | None
+    municipality_name: str
+    indicator: Indicator
+
+
+def region_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTable:
+    """Every indicator for the region (or the chosen municipality) against its target; the
+    chart shows the shares with a target."""
+    cell_of: anonymise.Cell = (
+        anonymise.REGION if filters.municipality_id is None else ("m", filters.municipality_id)
+    )
+    rows, labels, values, targets = [], [], [], []
+    for indicator in selectors.indicator_list():
+        cell = selectors.indicator_cell(indicator, data, cell_of)
+        rows.append(
+            [
+                Shown(indicator.name, indicator.name),
+                shown_count(cell.get("numerator")),
+                shown_count(cell.get("denominator")),
+                shown_value(cell, indicator.kind),
+                shown_target(indicator),
+                Shown(str(indicator.target_year or "—"), indicator.target_year or "—"),
+                shown_met(cell),
+            ]
+        )
+        if indicator.kind == "share" and indicator.target_value is not None:
+            labels.append(indicator.name)
+            values.append(chart_value(cell))
+            targets.append(float(indicator.target_value))
+    scope = filters.municipality_name or _("Region")
+    return ChartTable(
+        key="region",
+        title=_("%(scope)s against the targets") % {"scope": scope},
+        columns=[
+            _("Indicator"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Value"),
+            _("Target"),
+            _("Target year"),
+            _("Target met"),
+        ],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "unit": "%",
+            "labels": labels,
+            "datasets": [
+                {"label": scope, "data": values},
+                {"label": _("Target"), "data": targets, "target": True},
+            ],
+        },
+    )
+
+
+def municipalities_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTable:
+    indicator = filters.indicator
+    rows, labels, values = [], [], []
+    for m_id, name in data.municipalities:
+        cell = selectors.indicator_cell(indicator, data, ("m", m_id))
+        rows.append(
+            [
+                Shown(name, name),
+                shown_count(cell.get("numerator")),
+                shown_count(cell.get("denominator")),
+                shown_value(cell, indicator.kind),
+                shown_met(cell),
+            ]
+        )
+        labels.append(name)
+        values.append(chart_value(cell))
+    datasets: list[dict[str, Any]] = [{"label": indicator.name, "data": values}]
+    if indicator.target_value is not None:
+        datasets.append(
+            {
+                "label": _("Target"),
+                "data": [float(indicator.target_value)] * len(labels),
+                "type": "line",
+                "target": True,
+            }
+        )
+    return ChartTable(
+        key="municipalities",
+        title=_("%(indicator)s by municipality") % {"indicator": indicator.name},
+        columns=[
+            _("Municipality"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Value"),
+            _("Target met"),
+        ],
+        rows=rows,
+        chart={"type": "bar", "unit": _unit(indicator), "labels": labels, "datasets": datasets},
+    )
+
+
+def institutions_table(data: selectors.PublishedPeriod, filters: Filters) -> ChartTable:
+    """The institutions (of the chosen municipality) and the federal indicators, plus the
+    chosen indicator when it is not one of them."""
+    indicators = [
+        i for i in selectors.indicator_list() if i.group == IndicatorGroup.FEDERAL
+    ] or list(selectors.indicator_list())
+    if filters.indicator.code not in {i.code for i in indicators}:
+        indicators.append(filters.indicator)
+    rows = []
+    for institution in data.institutions:
+        if filters.municipality_id not in (None, institution.municipality_id):
+            continue
+        row = [
+            Shown(institution.name, institution.name),
+            Shown(institution.municipality, institution.municipality),
+        ]
+        for indicator in indicators:
+            cell = selectors.indicator_cell(indicator, data, ("i", institution.id))
+            row.append(shown_value(cell, indicator.kind))
+        rows.append(row)
+    return ChartTable(
+        key="institutions",
+        title=_("Institutions"),
+        columns=[_("Institution"), _("Municipality"), *[i.name for i in indicators]],
+        rows=rows,
+    )
+
+
+def series_chart(filters: Filters) -> ChartTable:
+    indicator = filters.indicator
+    points = selectors.dashboard_series(
+        indicator=indicator, municipality_id=filters.municipality_id
+    )
+    rows = [
+        [
+            Shown(point["period"], point["period"]),
+            shown_count(point.get("numerator")),
+            shown_count(point.get("denominator")),
+            shown_value(point, indicator.kind),
+            shown_met(point),
+        ]
+        for point in points
+    ]
+    labels = [point["period"] for point in points]
+    datasets: list[dict[str, Any]] = [
+        {"label": indicator.name, "data": [chart_value(point) for point in points]}
+    ]
+    if indicator.target_value is not None:
+        datasets.append(
+            {
+                "label": _("Target"),
+                "data": [float(indicator.target_value)] * len(labels),
+                "target": True,
+            }
+        )
+    scope = filters.municipality_name or _("Region")
+    return ChartTable(
+        key="series",
+        title=_("%(indicator)s over time: %(scope)s")
+        % {"indicator": indicator.name, "scope": scope},
+        columns=[_("Period"), _("Numerator"), _("Denominator"), _("Value"), _("Target met")],
+        rows=rows,
+        chart={"type": "line", "unit": _unit(indicator), "labels": labels, "datasets": datasets},
+    )
+
+
+def build_chart(key: str, filters: Filters) -> ChartTable:
+    if key == "series":
+        return series_chart(filters)
+    data = selectors.published_period(filters.period)
+    builders = {
+        "region": region_chart,
+        "municipalities": municipalities_chart,
+        "institutions": institutions_table,
+    }
+    return builders[key](data, filters)
+
+
+# --- the filter form ------------------------------------------------------------------------
+
+
+def _filter_form(request: HttpRequest, periods: list[str]) -> DashboardFilterForm:
+    indicators = list(selectors.indicator_list())
+    return DashboardFilterForm(
+        request.GET or None,
+        periods=periods,
+        municipalities=[(m.pk, m.name) for m in municipality_list()],
+        indicators=[(i.code, i.name) for i in indicators],
+    )
+
+
+def _filters(form: DashboardFilterForm, periods: list[str]) -> Filters | None:
+    """The chosen filters (defaults: the latest period, the region, the first federal KPI), or
+    None when there is nothing to show yet or the form is invalid."""
+    if not periods:
+        return None
+    data = form.cleaned_data if form.is_bound else {}
+    indicators = {i.code: i for i in selectors.indicator_list()}
+    if not indicators:
+        return None
+    code = data.get("indicator") or (
+        DEFAULT_INDICATOR if DEFAULT_INDICATOR in indicators else next(iter(indicators))
+    )
+    municipality_id = data.get("municipality")
+    names = dict(form.fields["municipality"].choices)  # type: ignore[attr-defined]
+    return Filters(
+        period=data.get("period") or periods[-1],
+        municipality_id=municipality_id,
+        municipality_name=str(names.get(municipality_id, "")) if municipality_id else "",
+        indicator=indicators[code],
+    )
+
+
+def _query(filters: Filters) -> str:
+    from urllib.parse import urlencode
+
+    params: dict[str, Any] = {"period": filters.period, "indicator": filters.indicator.code}
+    if filters.municipality_id is not None:
+        params["municipality"] = filters.municipality_id
+    return urlencode(params)
+
+
+def _latest_run() -> AggregationRun | None:
+    return selectors.aggregation_run_list().first()
+
+
+def _dashboard(
+    request: HttpRequest,
+    *,
+    aggregate_form: AggregateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    from django.urls import reverse
+
+    periods = selectors.snapshot_periods()
+    form = _filter_form(request, periods)
+    valid = form.is_valid() if form.is_bound else True
+    context: dict[str, Any] = {
+        "form": form,
+        "aggregate_form": aggregate_form or AggregateForm(),
+        "periods": periods,
+        "latest_run": _latest_run(),
+        "charts": [],
+        "k": selectors.min_group_size(),
+    }
+    filters = _filters(form, periods) if valid else None
+    if filters is not None:
+        query = _query(filters)
+        data = selectors.published_period(filters.period)
+        charts = [
+            region_chart(data, filters),
+            municipalities_chart(data, filters),
+            institutions_table(data, filters),
+            series_chart(filters),
+        ]
+        for chart in charts:
+            url = reverse(f"regional:kpis-export-{chart.key}")
+            chart.export_url = f"{url}?{query}"
+        lagging = selectors.dashboard_lagging(filters.period)
+        stages = [
+            {
+                **stage,
+                "lagging": [
+                    row
+                    for row in stage["lagging"]
+                    if filters.municipality_id is None
+                    or row.get("municipality_id", filters.municipality_id)
+                    == filters.municipality_id
+                ],
+            }
+            for stage in lagging["stages"]
+        ]
+        context.update(
+            filters=filters,
+            k=data.k,
+            institutions_count=len(data.institutions),
+            charts=charts,
+            lagging_available=lagging["available"],
+            stages=stages,
+            report_url=f"{reverse('regional:kpis-export-report')}?{query}",
+        )
+    context["note"] = suppression_note(context["k"])
+    if not valid:
+        status = 400
+    return render(request, "regional/kpis.html", context, status=status)
+
+
+@require_safe
+@page(REGIONAL)
+def kpis(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request)
+
+
+# --- XLSX downloads -------------------------------------------------------------------------
+
+
+def chart_workbook(chart: ChartTable, *, period: str, k: int) -> bytes:
+    """The chart's table as it is on the page, with a title and the suppression note."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = chart.key
+    sheet.cell(row=1, column=1, value=chart.title).font = Font(bold=True, size=12)
+    sheet.cell(row=2, column=1, value=f"{settings.REGIONAL_CENTRE_NAME}; {_('Period')}: {period}")
+    sheet.cell(row=3, column=1, value=suppression_note(k))
+    for column, title in enumerate(chart.columns, start=1):
+        cell = sheet.cell(row=5, column=column, value=title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(column)].width = 40 if column == 1 else 18
+    for row in chart.rows:
+        sheet.append([cell.value for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def suppression_note(k: int) -> str:
+    return _(
+        "“hidden”: the number is not published because the group is smaller than %(k)s "
+        "people, or so that it cannot be worked out from the totals. A share of a small group "
+        "is shown as a range (“<20 %%”)."
+    ) % {"k": k}
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export_filters(request: HttpRequest) -> tuple[Filters | None, HttpResponse | None]:
+    periods = selectors.snapshot_periods()
+    form = _filter_form(request, periods)
+    if form.is_bound and not form.is_valid():
+        return None, _dashboard(request)
+    filters = _filters(form, periods)
+    if filters is None:
+        raise Http404
+    return filters, None
+
+
+@require_safe
+@page(REGIONAL)
+def export_chart(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in CHART_KEYS:
+        raise Http404
+    filters, refused = _export_filters(request)
+    if refused is not None:
+        return refused
+    assert filters is not None
+    table = build_chart(chart, filters)
+    content = chart_workbook(table, period=filters.period, k=selectors.min_group_size())
+    return _xlsx(content, f"kpi-{chart}-{filters.period}.xlsx")
+
+
+@require_safe
+@page(REGIONAL)
+def export_report(request: HttpRequest) -> HttpResponse:
+    """The whole report in the ministry's shape (regional.kpis.exports)."""
+    filters, refused = _export_filters(request)
+    if refused is not None:
+        return refused
+    assert filters is not None
+    content = exports.regional_report(
+        selectors.dashboard_summary(filters.period),
+        selectors.dashboard_institutions(filters.period),
+    )
+    return _xlsx(content, f"kpi-{filters.period}.xlsx")
+
+
+# --- aggregation on demand ------------------------------------------------------------------
+
+
+@require_POST
+@page(REGIONAL)
+def run_start(request: HttpRequest) -> HttpResponse:
+    form = AggregateForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.aggregation_run_start(
+                period=form.cleaned_data["period"] or None, requested_by_id=request.user.pk
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("regional:kpis-run", pk=run.pk)
+    return _dashboard(request, aggregate_form=form, status=400)
+
+
+def _run_or_404(pk: int) -> AggregationRun:
+    run = selectors.aggregation_run_list().filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def run_context(run: AggregationRun) -> dict[str, Any]:
+    done = run.ok_count + run.failed_count
+    progress = 100 if not run.institutions_total else round(100 * done / run.institutions_total)
+    problems = (
+        run.items.select_related("institution")
+        .exclude(status="ok")
+        .exclude(status="pending", error="")
+        .order_by("institution__short_name", "institution_id")
+    )
+    return {
+        "run": run,
+        "running": run.status == RunStatus.RUNNING,
+        "progress": progress,
+        "done": done,
+        "problems": list(problems),
+    }
+
+
+@require_safe
+@page(REGIONAL)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "regional/kpis_run.html", run_context(_run_or_404(pk)))
+
+
+@require_safe
+@page(REGIONAL)
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's progress, polled by HTMX every second until it finishes."""
+    return render(request, "regional/kpis_run_progress.html", run_context(_run_or_404(pk)))

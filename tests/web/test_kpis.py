@@ -1,0 +1,312 @@
+"""The regional KPI dashboard pages: who may open them, suppressed cells shown as such, the
+filters and their errors, one XLSX per chart holding exactly the chart's table, and the
+aggregation started on demand with its progress, result and failures."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_tenants.utils import schema_context
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from regional.kpis import metrics, services
+from regional.kpis.exports import XLSX_CONTENT_TYPE
+from regional.kpis.models import AggregationItem, AggregationRun, InstitutionSnapshot
+from tests.conftest import make_user
+from tests.web.conftest import page_client
+
+PERIOD = "2026-10"
+EARLIER = "2026-09"
+HOST = "nastavnik.test"
+EXPORTS = ("region", "municipalities", "institutions", "series")
+
+
+def snapshot(institution_id: int, period: str, **values: int) -> None:
+    services.snapshot_record(
+        run_id=None,
+        period=period,
+        institution_id=institution_id,
+        academic_year=metrics.academic_year_of(metrics.period_date(period)),
+        values=values,
+    )
+
+
+@pytest.fixture
+def numbers(tenants: Any, db: None) -> Any:
+    """A and B in one municipality: A has 40 learner mentees of 100, B has 3 of 100, so B's
+    count is suppressed and A's with it (else B's would follow from the total); the same for
+    their active pairs (12 and 2)."""
+    for period, a_mentees in ((EARLIER, 20), (PERIOD, 40)):
+        snapshot(
+            tenants.a.pk,
+            period,
+            headcount_learners=100,
+            learner_mentees_10_plus=a_mentees,
+            pairs_active=12,
+        )
+        snapshot(
+            tenants.b.pk, period, headcount_learners=100, learner_mentees_10_plus=3, pairs_active=2
+        )
+    return tenants
+
+
+@pytest.fixture
+def staff(db: None) -> Client:
+    return page_client(HOST, make_user("public", Role.REGIONAL_STAFF, "kpi-web-staff"), "public")
+
+
+def english(role: str = Role.REGIONAL_STAFF, name: str = "kpi-web-en") -> Client:
+    return page_client(HOST, make_user("public", role, name), "public", "en")
+
+
+def chart_data(body: str, key: str) -> dict[str, Any]:
+    match = re.search(
+        rf'<script id="chart-data-{key}" type="application/json">(.*?)</script>', body
+    )
+    assert match, key
+    return json.loads(match.group(1))
+
+
+def cell_text(cell: str) -> str:
+    return html.unescape(re.sub(r"<sup.*?</sup>|<[^>]+>", "", cell)).strip()
+
+
+def section(body: str, key: str) -> str:
+    start = body.index(f'id="chart-{key}"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_without_snapshots_the_page_invites_an_aggregation(db: None) -> None:
+    response = english().get("/kpis/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "No numbers yet" in body and "Aggregate now" in body
+    assert "chart-region" not in body
+
+
+def test_charts_and_tables_show_suppressed_cells_as_such(numbers: Any) -> None:
+    client = english()
+    response = client.get("/kpis/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    # the latest period is shown, with the suppression explained
+    assert f"Period {PERIOD}: 2 institutions reported." in body
+    assert "smaller than 10 people" in body
+    # the institutions' table: both counts hidden, the shares as ranges; no raw number
+    table = section(body, "institutions")
+    assert "Школа Альфа" in table and "Школа Бета" in table
+    assert table.count("data-suppressed") >= 2
+    assert "40.0 %" not in table and "3.0 %" not in table
+    assert "&lt;50 %" in table  # 43 is the published total: B's share is below 43 %
+    # the region total (43 of 200) is published, and only the published value is charted
+    region = chart_data(body, "region")
+    index = next(
+        n for n, label in enumerate(region["labels"]) if "наставляем" in label and "10" in label
+    )
+    assert region["datasets"][0]["data"][index] == 21.5
+    assert region["datasets"][1]["target"] is True and region["datasets"][1]["data"][index] == 70
+    # the municipality total equals the region's (one municipality): published too
+    municipalities = chart_data(body, "municipalities")
+    assert municipalities["labels"] == [numbers.municipality.name]
+    assert municipalities["datasets"][0]["data"] == [21.5]
+    # the series across both periods (rule 4 holds nothing here: 40 − 20 ≥ 10)
+    series = chart_data(body, "series")
+    assert series["labels"] == [EARLIER, PERIOD]
+    assert series["datasets"][0]["data"] == [11.5, 21.5]
+    # every chart has its table view (works without JS) and its download beside it
+    for key in EXPORTS:
+        part = section(body, key)
+        assert "<table" in part and f"/kpis/export/{key}.xlsx?period={PERIOD}" in part
+        if key != "institutions":
+            assert "<details" in part and "Table view" in part and "<canvas" in part
+    assert "/static/web/kpis.js" in body and "/static/vendor/chartjs/chart.umd.min.js" in body
+
+
+def test_the_municipality_view_and_the_russian_labels(numbers: Any, staff: Client) -> None:
+    response = staff.get(
+        "/kpis/",
+        {"period": EARLIER, "municipality": numbers.municipality.pk, "indicator": "pairs_active"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'lang="ru"' in body and "Показатели региона" in body
+    # the municipality's institutions, their active pairs hidden (12 and 2 in one municipality)
+    table = section(body, "institutions")
+    assert table.count("data-suppressed") == 4 and ">12<" not in table and ">2<" not in table
+    series = chart_data(body, "series")
+    assert series["labels"] == [EARLIER, PERIOD]
+    region = section(body, "region")
+    assert numbers.municipality.name in region
+
+
+def test_bad_filters_are_a_400_with_errors_next_to_the_fields(numbers: Any) -> None:
+    response = english().get(
+        "/kpis/", {"period": "1999-01", "municipality": "999999", "indicator": "nope"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    for name in ("period", "municipality", "indicator"):
+        assert f'id="id_{name}-errors"' in body, name
+        assert re.search(rf'name="{name}"[^>]*aria-invalid="true"', body), name
+    assert "chart-region" not in body
+    # the downloads refuse the same way
+    assert (
+        english(name="kpi-web-en2").get("/kpis/export/region.xlsx", {"period": "x"}).status_code
+        == 400
+    )
+
+
+@pytest.mark.parametrize("key", EXPORTS)
+def test_each_download_holds_exactly_its_table(numbers: Any, key: str) -> None:
+    client = english(name=f"kpi-web-{key}")
+    query = {"period": PERIOD, "indicator": "pairs_active"}
+    page = client.get("/kpis/", query).content.decode()
+    part = section(page, key)
+    headers = re.findall(r'<th scope="col">(.*?)</th>', part)
+    rows = re.findall(r"<tr>(.*?)</tr>", part.split("<tbody>", 1)[1], re.S)
+    response = client.get(f"/kpis/export/{key}.xlsx", query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert f"kpi-{key}-{PERIOD}.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    values = [list(r) for r in sheet.iter_rows(min_row=5, values_only=True)]
+    assert [str(v) for v in values[0]] == [html.unescape(h) for h in headers]
+    assert len(values) - 1 == len(rows) > 0
+    page_rows = [
+        [cell_text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows
+    ]
+    # the workbook holds the page's cells (numbers as numbers)
+    for page_row, sheet_row in zip(page_rows, values[1:], strict=True):
+        assert len(page_row) == len(sheet_row)
+        for text, value in zip(page_row, sheet_row, strict=True):
+            if isinstance(value, (int, float)):
+                assert float(text.removesuffix(" %")) == value, (text, value)
+            else:
+                assert text == str(value), (text, value)
+    flat = [v for row in values[1:] for v in row]
+    if key == "institutions":
+        assert flat.count("hidden") == 2 and flat.count("<50 %") == 2
+        assert not {12, 2, 40, 3} & set(flat)
+    assert "smaller than 10 people" in str(sheet.cell(row=3, column=1).value)
+
+
+def test_the_whole_report_downloads(numbers: Any, staff: Client) -> None:
+    response = staff.get("/kpis/export/report.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Показатели региона", "По муниципалитетам", "По организациям"]
+
+
+def test_downloads_without_numbers_are_not_found(db: None, staff: Client) -> None:
+    for key in (*EXPORTS, "report"):
+        assert staff.get(f"/kpis/export/{key}.xlsx").status_code == 404
+
+
+def test_a_bad_period_is_refused_next_to_the_field_and_nothing_starts(db: None) -> None:
+    client = english(name="kpi-web-run-bad")
+    response = client.post("/kpis/runs/", {"period": "2026-13-45"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Give the period as YYYY-MM or YYYY-MM-DD." in body
+    assert re.search(r'name="period"[^>]*aria-invalid="true"', body)
+    assert not AggregationRun.objects.exists()
+
+
+def test_aggregate_now_shows_progress_then_the_result_and_failures(
+    tenants: Any, db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from regional.kpis.tasks import aggregate_institution
+
+    user = make_user("public", Role.REGIONAL_STAFF, "kpi-web-runner")
+    client = page_client(HOST, user, "public", "en")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/kpis/runs/", {"period": "2030-03"})
+    assert response.status_code == 302
+    run = AggregationRun.objects.get(period="2030-03")
+    assert run.requested_by_id == user.pk and len(callbacks) == run.institutions_total >= 2
+    assert response["Location"] == f"/kpis/runs/{run.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert 'role="progressbar"' in page and f"/kpis/runs/{run.pk}/progress/" in page
+    fragment = client.get(f"/kpis/runs/{run.pk}/progress/").content.decode()
+    assert "hx-get" in fragment and "0 of" in fragment and "<html" not in fragment
+
+    # A's task runs in its schema; B fails after its retries
+    with schema_context(tenants.a.schema_name):
+        aggregate_institution.apply(kwargs={"run_id": run.pk, "institution_id": tenants.a.pk})
+    fragment = client.get(f"/kpis/runs/{run.pk}/progress/").content.decode()
+    assert "hx-get" in fragment and "1 of" in fragment
+    services.aggregation_item_error(
+        run_id=run.pk, institution_id=tenants.b.pk, error="OperationalError"
+    )
+    for item in AggregationItem.objects.filter(run=run).exclude(
+        institution_id__in=[tenants.a.pk, tenants.b.pk]
+    ):
+        services.aggregation_item_finish(run_id=run.pk, institution_id=item.institution_id, ok=True)
+    fragment = client.get(f"/kpis/runs/{run.pk}/progress/").content.decode()
+    assert "retrying" in fragment and "Школа Бета" in fragment  # the retry shows
+    services.aggregation_item_finish(run_id=run.pk, institution_id=tenants.b.pk, ok=False)
+    fragment = client.get(f"/kpis/runs/{run.pk}/progress/").content.decode()
+    assert "hx-get" not in fragment  # polling stops
+    assert "finished with errors: 1 institution failed" in fragment
+    assert "Школа Бета" in fragment and "OperationalError" in fragment
+    assert "Школа Альфа" not in fragment
+    assert InstitutionSnapshot.objects.filter(period="2030-03", institution=tenants.a).exists()
+    # the dashboard links the last run and shows the recorded period
+    body = client.get("/kpis/").content.decode()
+    assert f"/kpis/runs/{run.pk}/" in body and "Finished with errors" in body
+
+
+def test_a_run_that_finishes_cleanly_links_to_its_indicators(db: None) -> None:
+    run = AggregationRun.objects.create(period="2030-04", institutions_total=0, status="finished")
+    fragment = english(name="kpi-web-clean").get(f"/kpis/runs/{run.pk}/progress/")
+    body = fragment.content.decode()
+    assert "100%" in body and "the numbers of every institution are recorded" in body
+
+
+def test_runs_that_do_not_exist_are_not_found(db: None, staff: Client) -> None:
+    for path in ("/kpis/runs/987654/", "/kpis/runs/987654/progress/"):
+        assert staff.get(path).status_code == 404
+
+
+ROUTES = [
+    "/kpis/",
+    *[f"/kpis/export/{key}.xlsx" for key in EXPORTS],
+    "/kpis/export/report.xlsx",
+    "/kpis/runs/{run}/",
+    "/kpis/runs/{run}/progress/",
+]
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_regional_roles_open_every_page_and_others_are_refused(numbers: Any, language: str) -> None:
+    run = AggregationRun.objects.create(period=PERIOD, institutions_total=0, status="finished")
+    for role in (Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER):
+        client = page_client(HOST, make_user("public", role, f"kpi-{role}"), "public", language)
+        for route in ROUTES:
+            path = route.format(run=run.pk)
+            response = client.get(path)
+            expected = 403 if role == Role.EMPLOYER else 200
+            assert response.status_code == expected, (role, path, response.status_code)
+        response = client.post("/kpis/runs/", {"period": "2030-05"})
+        assert response.status_code == (403 if role == Role.EMPLOYER else 302)
+    assert AggregationRun.objects.filter(period="2030-05").count() == 2
+    anonymous = page_client(HOST, None, "public")
+    assert anonymous.get("/kpis/").status_code == 302
+    assert anonymous.post("/kpis/runs/", {"period": "2030-06"}).status_code == 302
+    assert not AggregationRun.objects.filter(period="2030-06").exists()
+
+
+def test_institution_hosts_have_no_kpi_pages(tenants: Any, db: None) -> None:
+    coordinator = make_user(tenants.a.schema_name, Role.COORDINATOR, "kpi-web-coord")
+    client = page_client(tenants.a.host, coordinator, tenants.a.schema_name)
+    assert client.get("/kpis/").status_code == 404
+    assert client.post("/kpis/runs/", {"period": "2030-07"}).status_code == 404
+    assert not AggregationRun.objects.filter(period="2030-07").exists()

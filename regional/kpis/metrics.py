@@ -141,22 +141,25 @@ def institution_metrics(*, on: datetime.date) -> dict[str, int]:
     # state when taken).
     programme_id = programmes.programme_id_for_year(academic_year=academic_year_of(on))
     by_form = dict.fromkeys(FORM_CODES, 0)
-    paired = 0
+    paired: set[int] = set()
     if programme_id is not None:
         values["pairs_active"] = pairs.pair_count(
             programme_id=programme_id, status=pairs.PairStatus.ACTIVE
         )
         values["pairs_total"] = pairs.pair_count(programme_id=programme_id)
         values["meetings_held"] = pairs.meetings_held_count(programme_id=programme_id)
-        for pair in pairs.active_pairs(programme_id=programme_id):
-            if pair["form"] in by_form:
-                by_form[pair["form"]] += 1
-        paired = len(pairs.active_mentee_ids(programme_id=programme_id))
+        for code, count in pairs.pairs_by_form(programme_id=programme_id).items():
+            if code in by_form:
+                by_form[code] = count
+        paired = pairs.active_mentee_ids(programme_id=programme_id)
     else:
         values.update(pairs_active=0, pairs_total=0, meetings_held=0)
     values.update({f"pairs_form_{code}": count for code, count in by_form.items()})
-    values["mentees_paired"] = paired
-    values["mentees_without_pair"] = max(0, values["mentees"] - paired)
+    # Exact: the counted mentees (mentee base, valid consent: the denominator ``mentees``) who
+    # are, or are not, in an active pair or group of the programme.
+    mentees = participants.counted_mentee_ids()
+    values["mentees_paired"] = len(mentees & paired)
+    values["mentees_without_pair"] = len(mentees - paired)
 
     values.update(stage_metrics(on=on))
     values.update(_satisfaction())

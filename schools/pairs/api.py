@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
+
 from schools.pairs import services
 from schools.pairs.models import MeetingStatus, Pair, PairMentee, PairStatus, PracticeCaseStatus
 
@@ -91,6 +93,18 @@ def pair_count(*, programme_id: int | None = None, status: str | None = None) ->
     return queryset.count()
 
 
+def pairs_by_form(*, programme_id: int, status: str | None = PairStatus.ACTIVE) -> dict[str, int]:
+    """Pairs and groups of the programme per form of mentoring (form code → count; forms
+    without pairs are absent). ``status`` None counts every status. Numbers only."""
+    queryset = Pair.objects.filter(programme_id=programme_id)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return {
+        row["form"]: row["n"]
+        for row in queryset.values("form").annotate(n=Count("id")).order_by("form")
+    }
+
+
 def meetings_held_count(*, programme_id: int | None = None) -> int:
     from schools.pairs.models import Meeting
 
@@ -127,5 +141,6 @@ __all__ = [
     "mentor_active_loads",
     "pair_count",
     "pair_create",
+    "pairs_by_form",
     "success_stories_published",
 ]

@@ -92,6 +92,19 @@ def child_participant_ids(*, parent_user_id: int) -> list[int]:
     )
 
 
+def counted_mentee_ids() -> set[int]:
+    """Ids of the mentees the KPIs count: in the mentee base, with valid consent (the same
+    people as ``headcount_numerators().mentees``). For set arithmetic inside the institution's
+    schema (e.g. mentees without a pair); ids never leave the tenant."""
+    from schools.participants.models import MenteeProfile
+
+    return set(
+        participants_with_valid_consent()
+        .filter(pk__in=MenteeProfile.objects.values("participant_id"))
+        .values_list("pk", flat=True)
+    )
+
+
 def competence_tag_codes() -> dict[str, str]:
     """Active competence tags: code → name."""
     from schools.participants.models import CompetenceTag
@@ -122,6 +135,7 @@ __all__ = [
     "consent_list",
     "consent_record",
     "consent_withdraw",
+    "counted_mentee_ids",
     "guardianship_create",
     "has_valid_consent",
     "headcount_numerators",

@@ -1,5 +1,12 @@
 """Page routes of the workspace: the region's best practices, publishing our own."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from schools.web import views_practices as views
+
+urlpatterns: list[URLPattern] = [
+    path("practices/", views.practices, name="practices"),
+    path("practices/new/", views.practice_create, name="practice-create"),
+    path("practices/<int:pk>/", views.practice, name="practice"),
+    path("practices/<int:pk>/publish/", views.practice_publish, name="practice-publish"),
+]

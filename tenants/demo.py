@@ -348,6 +348,62 @@ def demo_institution_ensure(
     return institution
 
 
+# The KPI history of the demo region: two monthly snapshots per institution (numbers only, as
+# an aggregation records them), so that the indicators page has a time series and suppressed
+# cells to show before anyone starts an aggregation. Written once; a re-run leaves them as they
+# are (snapshots are immutable).
+DEMO_KPI_PERIODS = ("2026-09", "2026-10")
+DEMO_KPI_KEYS = (
+    "headcount_learners",
+    "headcount_teachers",
+    "headcount_young_teachers",
+    "learner_mentees_10_plus",
+    "learner_mentors",
+    "young_specialist_mentees",
+    "mentors",
+    "employer_specialist_mentors",
+    "mentees",
+    "pairs_active",
+    "pairs_total",
+    "meetings_held",
+    "mentees_paired",
+    "mentees_without_pair",
+)
+# slug → one row of numbers (in the order of DEMO_KPI_KEYS) per period
+DEMO_KPI_HISTORY: dict[str, tuple[tuple[int, ...], ...]] = {
+    "school-1": (
+        (620, 48, 7, 180, 35, 5, 60, 4, 190, 70, 72, 120, 150, 40),
+        (620, 48, 7, 260, 52, 6, 78, 6, 275, 95, 98, 260, 245, 30),
+    ),
+    "lyceum-4": (
+        (480, 40, 5, 120, 30, 3, 44, 12, 126, 48, 50, 90, 100, 26),
+        (480, 40, 5, 150, 41, 4, 55, 15, 160, 60, 61, 170, 140, 20),
+    ),
+    "college-agro": (
+        (900, 70, 12, 300, 60, 8, 95, 14, 310, 110, 112, 200, 260, 50),
+        (900, 70, 12, 420, 75, 9, 120, 22, 430, 150, 152, 390, 390, 40),
+    ),
+}
+
+
+def demo_kpi_history_ensure(*, institutions: list[Institution]) -> None:
+    from regional.kpis import metrics
+    from regional.kpis.services import snapshot_record
+
+    for institution in institutions:
+        history = DEMO_KPI_HISTORY.get(institution.slug)
+        if history is None:
+            continue
+        for period, row in zip(DEMO_KPI_PERIODS, history, strict=True):
+            snapshot_record(
+                run_id=None,
+                period=period,
+                institution_id=institution.pk,
+                academic_year=metrics.academic_year_of(metrics.period_date(period)),
+                values=dict(zip(DEMO_KPI_KEYS, row, strict=True)),
+            )
+
+
 def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
     """Create (or complete) the whole demo region. Runs in the public schema."""
     region = DemoRegion()
@@ -378,4 +434,5 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
                 DemoLogin(institution.host, p.username, password, p.role, p.full_name)
                 for p in spec.people
             )
+        demo_kpi_history_ensure(institutions=region.institutions)
     return region

@@ -29,6 +29,7 @@ from tenants.selectors import municipality_list
 
 DEFAULT_INDICATOR = "learner_mentees_share"
 CHART_KEYS = ("region", "municipalities", "institutions", "series")
+AGGREGATE_ID = "run_%s"  # the aggregation form's ids, distinct from the filter form's
 
 
 def page(roles: frozenset[str]) -> Any:
@@ -179,6 +180,7 @@ def region_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTabl
         rows=rows,
         chart={
             "type": "bar",
+            "horizontal": True,  # long indicator names read better beside the bars
             "unit": "%",
             "labels": labels,
             "datasets": [
@@ -369,7 +371,7 @@ def _dashboard(
     valid = form.is_valid() if form.is_bound else True
     context: dict[str, Any] = {
         "form": form,
-        "aggregate_form": aggregate_form or AggregateForm(),
+        "aggregate_form": aggregate_form or AggregateForm(auto_id=AGGREGATE_ID),
         "periods": periods,
         "latest_run": _latest_run(),
         "charts": [],
@@ -507,7 +509,7 @@ def export_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 @page(REGIONAL)
 def run_start(request: HttpRequest) -> HttpResponse:
-    form = AggregateForm(request.POST)
+    form = AggregateForm(request.POST, auto_id=AGGREGATE_ID)
     if form.is_valid():
         try:
             run = services.aggregation_run_start(

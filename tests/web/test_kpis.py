@@ -310,3 +310,12 @@ def test_institution_hosts_have_no_kpi_pages(tenants: Any, db: None) -> None:
     assert client.get("/kpis/").status_code == 404
     assert client.post("/kpis/runs/", {"period": "2030-07"}).status_code == 404
     assert not AggregationRun.objects.filter(period="2030-07").exists()
+
+
+def test_the_demo_history_holds_known_metrics_only() -> None:
+    from tenants.demo import DEMO_KPI_HISTORY, DEMO_KPI_KEYS
+
+    for rows in DEMO_KPI_HISTORY.values():
+        for row in rows:
+            values = dict(zip(DEMO_KPI_KEYS, row, strict=True))
+            assert metrics.clean_metrics(values) == values

@@ -29,6 +29,31 @@
     return result;
   }
 
+  // Long labels (indicator names) wrap into lines of about 45 characters.
+  function wrap(label) {
+    var words = String(label).split(" ");
+    var lines = [];
+    var line = "";
+    words.forEach(function (word) {
+      if (line && (line + " " + word).length > 45) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines.length > 1 ? lines : label;
+  }
+
+  function valueTicks(unit) {
+    return {
+      callback: function (value) { return value + (unit ? " " + unit : ""); },
+    };
+  }
+
   function draw(canvas) {
     var source = document.getElementById(canvas.getAttribute("data-kpi-chart"));
     if (!source || typeof window.Chart === "undefined") {
@@ -41,27 +66,27 @@
     });
     var wrapper = canvas.parentElement;
     wrapper.hidden = false;
+    var horizontal = spec.horizontal === true;
+    var scales = {};
+    scales[horizontal ? "x" : "y"] = { beginAtZero: true, ticks: valueTicks(unit) };
+    if (horizontal) {
+      wrapper.style.height = Math.max(20, spec.labels.length * 4.5) + "rem";
+    }
     // eslint-disable-next-line no-new
     new window.Chart(canvas, {
       type: spec.type,
-      data: { labels: spec.labels, datasets: datasets },
+      data: { labels: spec.labels.map(wrap), datasets: datasets },
       options: {
+        indexAxis: horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: {
-          y: {
-            beginAtZero: true,
-            ticks: {
-              callback: function (value) { return value + (unit ? " " + unit : ""); },
-            },
-          },
-        },
+        scales: scales,
         plugins: {
           tooltip: {
             callbacks: {
               label: function (context) {
-                var value = context.parsed.y;
+                var value = horizontal ? context.parsed.x : context.parsed.y;
                 return context.dataset.label + ": " +
                   (value === null ? "—" : value + (unit ? " " + unit : ""));
               },

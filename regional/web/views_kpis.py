@@ -390,26 +390,23 @@ def _dashboard(
         for chart in charts:
             url = reverse(f"regional:kpis-export-{chart.key}")
             chart.export_url = f"{url}?{query}"
-        lagging = selectors.dashboard_lagging(filters.period)
         stages = [
             {
                 **stage,
                 "lagging": [
                     row
                     for row in stage["lagging"]
-                    if filters.municipality_id is None
-                    or row.get("municipality_id", filters.municipality_id)
-                    == filters.municipality_id
+                    if filters.municipality_id in (None, row["municipality_id"])
                 ],
             }
-            for stage in lagging["stages"]
+            for stage in selectors.lagging_institutions(period=filters.period)
         ]
         context.update(
             filters=filters,
             k=data.k,
             institutions_count=len(data.institutions),
             charts=charts,
-            lagging_available=lagging["available"],
+            lagging_available=any(stage["institutions_reporting"] for stage in stages),
             stages=stages,
             report_url=f"{reverse('regional:kpis-export-report')}?{query}",
         )

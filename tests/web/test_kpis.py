@@ -319,3 +319,17 @@ def test_the_demo_history_holds_known_metrics_only() -> None:
         for row in rows:
             values = dict(zip(DEMO_KPI_KEYS, row, strict=True))
             assert metrics.clean_metrics(values) == values
+
+
+def test_institutions_lagging_on_a_stage_are_listed(tenants: Any, db: None) -> None:
+    stage_flags = {f"stage_{n}_{key}": 1 for n in range(1, 7) for key in ("done", "due")}
+    snapshot(tenants.a.pk, PERIOD, headcount_learners=100, **stage_flags)
+    behind = {**stage_flags, "stage_2_done": 0, "stage_2_overdue_activities": 3}
+    snapshot(tenants.b.pk, PERIOD, headcount_learners=100, **behind)
+    body = english(name="kpi-web-lagging").get("/kpis/").content.decode()
+    start = body.index('id="kpi-lagging"')
+    rows = re.findall(r"<tr>(.*?)</tr>", body[start : body.index("</section>", start)], re.S)
+    by_stage = {cell_text(re.findall(r"<th[^>]*>(.*?)</th>", row)[0])[:2]: row for row in rows[1:]}
+    assert "Школа Бета" in by_stage["2."] and "3 overdue activities" in by_stage["2."]
+    assert "Школа Альфа" not in by_stage["2."]
+    assert all("Школа" not in by_stage[f"{n}."] for n in (1, 3, 4, 5, 6))

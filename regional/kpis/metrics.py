@@ -74,6 +74,7 @@ METRIC_KEYS: dict[str, Promise] = {
     "mentees_without_pair": _("Mentees without a pair or group"),
     "employers_partnered": _("Partner employers (any request from the institution)"),
     "employers_supplying": _("Partner employers with an active placement of a mentor"),
+    "employer_mentors_placed": _("Employers' specialists placed at the institution now"),
     "stages_total": _("Stages tracked"),
     "stages_done": _("Stages completed"),
     **{f"stage_{n}_done": _("Stage completed (1 or 0)") for n in STAGES},

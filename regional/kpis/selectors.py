@@ -26,30 +26,13 @@ from tenants.models import Institution
 
 
 def employer_partner_metrics(*, institution_id: int) -> dict[str, int]:
-    """The employer KPI read the second way, for one institution (public data):
+    """The employer numbers of one institution, read through ``regional.employers.api``:
+    ``employers_partnered`` and ``employers_supplying`` (the employer KPI read the second way:
+    the share of institution–employer partnerships that supply mentors) and
+    ``employer_mentors_placed``."""
+    from regional.employers import api as employers
 
-    * ``employers_partnered`` — employers the institution has partnered with: it sent any
-      request for one of their mentors (a placement always starts as a request);
-    * ``employers_supplying`` — of those, employers with an active placement of a mentor at the
-      institution now.
-
-    Summed over the region this is the share of institution–employer partnerships that supply
-    mentors."""
-    from regional.employers.models import MentorRequest, Placement, PlacementStatus
-
-    partnered = (
-        MentorRequest.objects.filter(institution_id=institution_id)
-        .values("employer_mentor__employer_id")
-        .distinct()
-        .count()
-    )
-    supplying = (
-        Placement.objects.filter(institution_id=institution_id, status=PlacementStatus.ACTIVE)
-        .values("employer_mentor__employer_id")
-        .distinct()
-        .count()
-    )
-    return {"employers_partnered": partnered, "employers_supplying": supplying}
+    return employers.partner_counts(institution_id=institution_id)
 
 
 def min_group_size() -> int:

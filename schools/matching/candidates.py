@@ -116,13 +116,16 @@ def _mentors(*, programme_id: int, ids: list[int] | None = None) -> list[MentorI
     competences = _codes(base.values_list("pk", "mentor_profile__competences__code"))
     consent = consenting_ids(r["pk"] for r in rows)
     loads, _ = _pairs_state(programme_id)
+    placed = placed_specialist_capacities(
+        [r["pk"] for r in rows if r["category"] == participants_api.Category.EMPLOYER_SPECIALIST]
+    )
     return [
         MentorIn(
             id=r["pk"],
             category=r["category"],
             competences=frozenset(competences.get(r["pk"], ())),
             hours_per_month=r["mentor_profile__hours_per_month"],
-            capacity=r["mentor_profile__capacity"] or 1,
+            capacity=placed.get(r["pk"], r["mentor_profile__capacity"] or 1),
             current_load=loads.get(r["pk"], 0),
             study_group=r["study_group_id"],
             age=_age(r["birth_date"], today),
@@ -130,6 +133,45 @@ def _mentors(*, programme_id: int, ids: list[int] | None = None) -> list[MentorI
         )
         for r in rows
     ]
+
+
+def _name_key(*names: str) -> tuple[str, ...]:
+    """A full name compared as the participants app compares it (case, spaces, «ё/е»)."""
+    return tuple(" ".join((n or "").split()).casefold().replace("ё", "е") for n in names)
+
+
+def placed_specialist_capacities(participant_ids: list[int]) -> dict[int, int]:
+    """Participant id → capacity at this institution, for the employers' specialists among
+    ``participant_ids`` that the region placed here (``regional.employers.api``): the mentees
+    their active placements at this institution hold, 0 once every placement ended. The
+    employer's approval of a placement, not the profile, decides how many mentees they take
+    here. A specialist is recognised by e-mail, else by full name (as the placement recorded
+    them); specialists the institution recorded itself keep their profile's capacity."""
+    from regional.employers import api as employers_api
+
+    if not participant_ids:
+        return {}
+    placed = employers_api.placed_mentors_here()
+    if not placed:
+        return {}
+    by_email: dict[str, int] = {}
+    by_name: dict[tuple[str, ...], int] = {}
+    for mentor in placed:
+        if mentor["email"]:
+            email = mentor["email"].casefold()
+            by_email[email] = by_email.get(email, 0) + mentor["mentees_active"]
+        key = _name_key(mentor["last_name"], mentor["first_name"], mentor["middle_name"])
+        by_name[key] = by_name.get(key, 0) + mentor["mentees_active"]
+    result: dict[int, int] = {}
+    people = participants_api.Participant.objects.filter(pk__in=participant_ids).values_list(
+        "pk", "email", "last_name", "first_name", "middle_name"
+    )
+    for pk, email, last_name, first_name, middle_name in people:
+        if email and email.casefold() in by_email:
+            result[pk] = by_email[email.casefold()]
+        elif (key := _name_key(last_name, first_name, middle_name)) in by_name:
+            result[pk] = by_name[key]
+    return result
 
 
 def preferences_of(programme_id: int) -> list[PreferenceIn]:

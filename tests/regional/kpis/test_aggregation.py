@@ -142,6 +142,7 @@ def test_employer_partner_metrics(tenants, run_in_process, django_capture_on_com
     values = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a).values
     assert values["employers_partnered"] == 2
     assert values["employers_supplying"] == 1
+    assert values["employer_mentors_placed"] == 1
 
 
 def test_the_scheduled_entry_runs_in_public(db):

@@ -353,3 +353,59 @@ def participants_visible_to(
 def participant_ids_visible_to(user: Any) -> QuerySet[Participant]:
     """For ``participant__in=`` filters of related rows."""
     return participants_visible_to(user).values("pk")  # type: ignore[return-value]
+
+
+# --- the bases as pages show them ----------------------------------------------------------------
+
+
+def _base_filter(queryset: QuerySet[Any], *, user: Any, query: str, consent: str) -> QuerySet[Any]:
+    """Profiles of people ``user`` may see (erased people left out), by name and consent state."""
+    queryset = queryset.filter(
+        participant__in=participant_ids_visible_to(user), participant__erased_at__isnull=True
+    )
+    for word in query.split():
+        queryset = queryset.filter(
+            Q(participant__last_name__icontains=word)
+            | Q(participant__first_name__icontains=word)
+            | Q(participant__middle_name__icontains=word)
+        )
+    if consent:
+        queryset = queryset.filter(
+            participant__in=participant_list().filter(Q(consent_state=consent)).values("pk")
+        )
+    return queryset
+
+
+def mentee_base(
+    *, user: Any, query: str = "", need: str = "", form: str = "", consent: str = ""
+) -> QuerySet[MenteeProfile]:
+    """The mentee base as ``user`` sees it, filtered by name, need tag, preferred form and
+    consent state (empty filters are ignored)."""
+    queryset = _base_filter(mentee_profile_list(), user=user, query=query, consent=consent)
+    if need:
+        queryset = queryset.filter(needs__code=need)
+    if form:
+        queryset = queryset.filter(preferred_form=form)
+    return queryset.distinct()
+
+
+def mentor_base(
+    *, user: Any, query: str = "", competence: str = "", consent: str = ""
+) -> QuerySet[MentorProfile]:
+    """The mentor base as ``user`` sees it, filtered by name, competence tag and consent state."""
+    queryset = _base_filter(mentor_profile_list(), user=user, query=query, consent=consent)
+    if competence:
+        queryset = queryset.filter(competences__code=competence)
+    return queryset.distinct()
+
+
+def consent_states_of(*, participant_ids: Sequence[int]) -> dict[int, str]:
+    """Participant id → consent state (see ``ConsentState``), in one query."""
+    return dict(
+        participant_list().filter(pk__in=participant_ids).values_list("pk", "consent_state")  # type: ignore[misc]
+    )
+
+
+def guardianships_of_parent(*, user: Any) -> QuerySet[Guardianship]:
+    """The guardian links whose parent is the person with login ``user``: their children."""
+    return guardianship_list().filter(parent__user=user)

@@ -39,7 +39,6 @@ from schools.participants import selectors as participant_selectors
 from schools.participants.selectors import ConsentState
 from schools.programmes import selectors as programme_selectors
 from schools.programmes import services as programme_services
-from schools.programmes.models import Stage
 from schools.programmes.stages import stage_reports
 from schools.web.forms import ConsentForm, ImportUploadForm, MeetingForm, ProgrammeCreateForm
 
@@ -164,19 +163,10 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 @page(STAFF)
 def programme(request: HttpRequest) -> HttpResponse:
-    current = programme_selectors.programme_current()
-    stages: list[dict[str, Any]] = []
-    if current is not None:
-        activities = programme_selectors.roadmap_activity_list().filter(programme=current)
-        by_stage: dict[int, list[Any]] = {}
-        for activity in activities:
-            by_stage.setdefault(activity.stage, []).append(activity)
-        reports = {r.stage: r for r in stage_reports(programme=current)}
-        stages = [
-            {"stage": s, "report": reports.get(s.value), "activities": by_stage.get(s.value, [])}
-            for s in Stage
-        ]
-    return render(request, "school/programme.html", {"programme": current, "stages": stages})
+    # The roadmap with its editing forms is built by the records area (views_records).
+    from schools.web.views_records import roadmap_context
+
+    return render(request, "school/programme.html", roadmap_context(request))
 
 
 # --- participants and consents --------------------------------------------------------------------
@@ -486,7 +476,15 @@ def _pair_or_404(request: HttpRequest, pk: int) -> Pair:
     return pair
 
 
-def _pair_page(request: HttpRequest, pair: Pair, form: MeetingForm, status: int = 200) -> Any:
+def _pair_page(
+    request: HttpRequest,
+    pair: Pair,
+    form: MeetingForm,
+    status: int = 200,
+    goal_forms: dict[str, Any] | None = None,
+) -> Any:
+    from schools.web.views_documents import plan_blocks  # the plan with its goal forms
+
     meetings: QuerySet[Meeting] = pair_selectors.meeting_list().filter(pair=pair)
     return render(
         request,
@@ -497,6 +495,7 @@ def _pair_page(request: HttpRequest, pair: Pair, form: MeetingForm, status: int 
             "plans": pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
             .filter(pair=pair)
             .prefetch_related("goals"),
+            "plan_blocks": plan_blocks(request, pair, goal_forms or {}),
             "form": form,
             "can_log": getattr(request.user, "role", None) in MEETING_WRITERS
             and pair.status == "active",

@@ -1,0 +1,582 @@
+"""Pages of the records area: the mentor and mentee bases with inline editing, the roadmap's
+activities (add, edit, reschedule, mark done), and a parent's consents with withdrawal.
+
+Thin like the other pages: reads through selectors in the caller's scope ("missing" and "not
+yours" are one 404), writes through services (which write the audit entries), and answers
+HTMX requests with the fragment that changed."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Role
+from config.pages import (
+    COORDINATOR,
+    COORDINATOR_AND_CURATORS,
+    STAFF,
+    add_service_errors,
+    is_htmx,
+    role_required,
+)
+from schools.pairs import api as pairs_api
+from schools.participants import api as participants_api
+from schools.participants import selectors as participant_selectors
+from schools.participants.models import (
+    ERASURE_DELAY_DAYS,
+    REQUIRED_PURPOSE,
+    ConsentKind,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentSigner,
+    MentorProfile,
+)
+from schools.participants.selectors import ConsentState
+from schools.programmes import selectors as programme_selectors
+from schools.programmes import services as programme_services
+from schools.programmes.models import (
+    ActivityStatus,
+    MentoringForm,
+    Programme,
+    RoadmapActivity,
+    Stage,
+)
+from schools.programmes.stages import stage_reports
+from schools.web.forms_records import (
+    ActivityForm,
+    MenteeProfileForm,
+    MentorProfileForm,
+    RescheduleForm,
+    WithdrawalForm,
+)
+
+PARENT = frozenset({Role.PARENT})
+MENTEES, MENTORS = "mentees", "mentors"
+PAGE_SIZE = 50
+
+
+def page(roles: frozenset[str]) -> Any:
+    return role_required(roles, scope="tenant")
+
+
+def _role(request: HttpRequest) -> str | None:
+    return getattr(request.user, "role", None)
+
+
+def _consent_labels() -> dict[str, str]:
+    # Evaluated per request so that the active language is used.
+    return {
+        ConsentState.VALID: _("valid"),
+        ConsentState.RECONSENT_DUE: _("valid, renew soon"),
+        ConsentState.INVALID_FOR_AGE: _("must be signed again for the age"),
+        ConsentState.MISSING: _("missing"),
+        ConsentState.WITHDRAWN: _("withdrawn"),
+        ConsentState.ERASED: _("data erased"),
+    }
+
+
+# --- the bases -----------------------------------------------------------------------------------
+
+
+def _can_edit(request: HttpRequest, kind: str) -> bool:
+    """Mentor profiles are edited by the coordinator, mentee profiles also by curators (as the
+    API allows them)."""
+    editors = COORDINATOR if kind == MENTORS else COORDINATOR_AND_CURATORS
+    return _role(request) in editors
+
+
+def _tags(kind: str) -> list[tuple[str, str]]:
+    codes = (
+        participants_api.competence_tag_codes()
+        if kind == MENTORS
+        else participants_api.need_tag_codes()
+    )
+    return sorted(codes.items(), key=lambda item: item[1])
+
+
+def _free_of(profile: MentorProfile, loads: dict[int, int]) -> int:
+    return max(profile.capacity - loads.get(profile.participant_id, 0), 0)
+
+
+def _decorate(profiles: list[Any], kind: str) -> list[Any]:
+    """Attach the consent state (and for mentors the load and free places) to each profile."""
+    states = participant_selectors.consent_states_of(
+        participant_ids=[p.participant_id for p in profiles]
+    )
+    loads = pairs_api.mentor_active_loads() if kind == MENTORS else {}
+    for profile in profiles:
+        profile.consent_state = states.get(profile.participant_id, ConsentState.MISSING)
+        if kind == MENTORS:
+            profile.load = loads.get(profile.participant_id, 0)
+            profile.free = _free_of(profile, loads)
+    return profiles
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    kind = request.GET.get("kind", MENTEES)
+    values = {
+        "kind": kind if kind in (MENTEES, MENTORS) else MENTEES,
+        "q": request.GET.get("q", "").strip()[:100],
+        "tag": request.GET.get("tag", "").strip()[:50],
+        "form": request.GET.get("form", ""),
+        "consent": request.GET.get("consent", ""),
+        "free": "1" if request.GET.get("free") == "1" else "",
+    }
+    if values["consent"] not in _consent_labels():
+        values["consent"] = ""
+    if values["form"] not in MentoringForm.values:
+        values["form"] = ""
+    return values
+
+
+@require_safe
+@page(STAFF)
+def bases(request: HttpRequest) -> HttpResponse:
+    """The mentee base and the mentor base, one at a time (``?kind=``), with filters."""
+    filters = _filters(request)
+    kind = filters["kind"]
+    rows: list[Any]
+    if kind == MENTORS:
+        mentors = participant_selectors.mentor_base(
+            user=request.user,
+            query=filters["q"],
+            competence=filters["tag"],
+            consent=filters["consent"],
+        )
+        rows = _decorate(list(mentors), kind)
+        if filters["free"]:
+            rows = [row for row in rows if row.free > 0]
+    else:
+        mentees = participant_selectors.mentee_base(
+            user=request.user,
+            query=filters["q"],
+            need=filters["tag"],
+            form=filters["form"],
+            consent=filters["consent"],
+        )
+        rows = list(mentees)
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if kind == MENTEES:
+        _decorate(list(page_obj.object_list), kind)
+    query = {k: v for k, v in filters.items() if v}
+    context = {
+        "filters": filters,
+        "kind": kind,
+        "page_obj": page_obj,
+        "tags": _tags(kind),
+        "forms": MentoringForm.choices,
+        "consent_labels": _consent_labels(),
+        "can_edit": _can_edit(request, kind),
+        "query": urlencode(query),
+    }
+    template = "records_bases_table" if is_htmx(request) else "records_bases"
+    return render(request, f"school/{template}.html", context)
+
+
+def _profile_or_404(request: HttpRequest, kind: str, pk: int) -> Any:
+    """A profile of the base within the caller's scope (the same 404 for missing and not
+    visible)."""
+    base = (
+        participant_selectors.mentor_base(user=request.user)
+        if kind == MENTORS
+        else participant_selectors.mentee_base(user=request.user)
+    )
+    profile = base.filter(pk=pk).first()
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def _row(request: HttpRequest, kind: str, profile: Any, status: int = 200) -> HttpResponse:
+    _decorate([profile], kind)
+    return render(
+        request,
+        f"school/records_{kind[:-1]}_row.html",
+        {
+            "p": profile,
+            "can_edit": _can_edit(request, kind),
+            "consent_labels": _consent_labels(),
+        },
+        status=status,
+    )
+
+
+def _form_class(kind: str) -> type[MentorProfileForm] | type[MenteeProfileForm]:
+    return MentorProfileForm if kind == MENTORS else MenteeProfileForm
+
+
+def _profile_form(kind: str, *args: Any, **kwargs: Any) -> MentorProfileForm | MenteeProfileForm:
+    return _form_class(kind)(*args, tags=_tags(kind), **kwargs)
+
+
+def _edit_response(
+    request: HttpRequest, kind: str, profile: Any, form: Any, status: int = 200
+) -> HttpResponse:
+    context = {"p": profile, "form": form, "kind": kind}
+    if is_htmx(request):
+        return render(request, "school/records_profile_form_row.html", context, status=status)
+    return render(request, "school/records_profile_edit.html", context, status=status)
+
+
+def _profile_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    profile = _profile_or_404(request, kind, pk)
+    if not _can_edit(request, kind):
+        return render(request, "403.html", status=403)
+    if request.method != "POST":
+        form = _profile_form(kind, initial=_form_class(kind).initial_of(profile))
+        return _edit_response(request, kind, profile, form)
+    form = _profile_form(kind, request.POST)
+    if form.is_valid():
+        if isinstance(form, MentorProfileForm):
+            arguments = form.service_arguments()
+            upsert: Any = participants_api.mentor_profile_upsert
+        else:
+            arguments = dict(form.cleaned_data)
+            upsert = participants_api.mentee_profile_upsert
+        try:
+            upsert(participant_id=profile.participant_id, actor=request.user, **arguments)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            profile = _profile_or_404(request, kind, pk)
+            if is_htmx(request):
+                return _row(request, kind, profile)
+            messages.success(request, _("The profile is saved."))
+            return redirect(f"{reverse('school:bases')}?kind={kind}")
+    return _edit_response(request, kind, profile, form, status=400)
+
+
+@require_safe
+@page(STAFF)
+def mentor_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row of the mentor base (HTMX puts it back when an inline edit is cancelled)."""
+    return _row(request, MENTORS, _profile_or_404(request, MENTORS, pk))
+
+
+@require_safe
+@page(STAFF)
+def mentee_row(request: HttpRequest, pk: int) -> HttpResponse:
+    return _row(request, MENTEES, _profile_or_404(request, MENTEES, pk))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(COORDINATOR)
+def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _profile_edit(request, MENTORS, pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(COORDINATOR_AND_CURATORS)
+def mentee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _profile_edit(request, MENTEES, pk)
+
+
+# --- roadmap activities --------------------------------------------------------------------------
+
+
+def roadmap_context(
+    request: HttpRequest,
+    *,
+    create_form: ActivityForm | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    """The roadmap page's context: each stage with its report, activities and the form to add
+    one (``create_form`` is the bound form of a failed attempt, shown at its stage)."""
+    current = programme_selectors.programme_current()
+    stages: list[dict[str, Any]] = []
+    can_edit = _role(request) == Role.COORDINATOR
+    if current is not None:
+        by_stage: dict[int, list[RoadmapActivity]] = {}
+        for activity in programme_selectors.roadmap_activity_list().filter(programme=current):
+            by_stage.setdefault(activity.stage, []).append(_with_role_labels(activity))
+        reports = {r.stage: r for r in stage_reports(programme=current)}
+        failed_stage = create_form.data.get("stage") if create_form is not None else None
+        for stage in Stage:
+            form = None
+            if can_edit:
+                if create_form is not None and str(failed_stage) == str(stage.value):
+                    form = create_form
+                else:
+                    form = ActivityForm(
+                        initial={"stage": stage.value, "status": ActivityStatus.PLANNED},
+                        auto_id=f"id_new{stage.value}_%s",
+                    )
+            stages.append(
+                {
+                    "stage": stage,
+                    "report": reports.get(stage.value),
+                    "activities": by_stage.get(stage.value, []),
+                    "create_form": form,
+                }
+            )
+    return {
+        "programme": current,
+        "stages": stages,
+        "can_edit": can_edit,
+        "notice": notice,
+        "today": timezone.localdate(),
+    }
+
+
+def _with_role_labels(activity: RoadmapActivity) -> RoadmapActivity:
+    activity.role_labels = [  # type: ignore[attr-defined]
+        str(Role(role).label) for role in activity.responsible_roles if role in Role.values
+    ]
+    return activity
+
+
+def _programme_or_404() -> Programme:
+    current = programme_selectors.programme_current()
+    if current is None:
+        raise Http404
+    return current
+
+
+def _activity_or_404(pk: int) -> RoadmapActivity:
+    """An activity of the current programme (of this institution: the schema is the scope)."""
+    current = _programme_or_404()
+    activity = programme_selectors.roadmap_activity_list().filter(programme=current, pk=pk).first()
+    if activity is None:
+        raise Http404
+    return _with_role_labels(activity)
+
+
+def _roadmap_changed(request: HttpRequest, activity: RoadmapActivity, notice: str) -> HttpResponse:
+    """After a write: HTMX gets the whole roadmap (stage reports change too), a plain form post
+    goes back to the page at the activity's stage."""
+    if is_htmx(request):
+        response = render(
+            request, "school/records_roadmap.html", roadmap_context(request, notice=notice)
+        )
+        response["HX-Retarget"] = "#roadmap"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    messages.success(request, notice)
+    return redirect(f"{reverse('school:programme')}#stage-{activity.stage}")
+
+
+@require_POST
+@page(COORDINATOR)
+def activity_create(request: HttpRequest) -> HttpResponse:
+    current = _programme_or_404()
+    stage_value = request.POST.get("stage", "")
+    auto_id = f"id_new{stage_value}_%s" if stage_value.isdigit() else "id_%s"
+    form = ActivityForm(request.POST, auto_id=auto_id)
+    if form.is_valid():
+        try:
+            activity = programme_services.roadmap_activity_create(
+                programme=current, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _roadmap_changed(request, activity, _("The activity is added to the roadmap."))
+    if is_htmx(request):
+        return render(
+            request,
+            "school/records_activity_create.html",
+            {"form": form, "stage_value": stage_value},
+            status=400,
+        )
+    return render(
+        request, "school/programme.html", roadmap_context(request, create_form=form), status=400
+    )
+
+
+def _activity_form_response(
+    request: HttpRequest, activity: RoadmapActivity, form: ActivityForm, status: int = 200
+) -> HttpResponse:
+    context = {"a": activity, "form": form}
+    template = (
+        "school/records_activity_form_row.html"
+        if is_htmx(request)
+        else "school/records_activity_edit.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(COORDINATOR)
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_or_404(pk)
+    auto_id = f"id_a{activity.pk}_%s"
+    if request.method != "POST":
+        form = ActivityForm(initial=ActivityForm.initial_of(activity), auto_id=auto_id)
+        return _activity_form_response(request, activity, form)
+    form = ActivityForm(request.POST, auto_id=auto_id)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        roles = data.pop("responsible_roles")
+        try:
+            activity = programme_services.roadmap_activity_update(
+                activity=activity, responsible_roles=roles, **data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _roadmap_changed(request, activity, _("The activity is saved."))
+    return _activity_form_response(request, activity, form, status=400)
+
+
+@require_POST
+@page(COORDINATOR)
+def activity_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_or_404(pk)
+    form = RescheduleForm(request.POST, auto_id=f"id_r{activity.pk}_%s")
+    if form.is_valid():
+        try:
+            activity = programme_services.roadmap_activity_update(
+                activity=activity, deadline=form.cleaned_data["deadline"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _roadmap_changed(
+                request,
+                activity,
+                _("The deadline is moved to %(date)s.")
+                % {"date": activity.deadline.strftime("%d.%m.%Y")},
+            )
+    if is_htmx(request):
+        return render(
+            request,
+            "school/records_activity_row.html",
+            {"a": activity, "can_edit": True, "reschedule_form": form},
+            status=400,
+        )
+    edit_form = ActivityForm(
+        data={
+            **{k: v for k, v in ActivityForm.initial_of(activity).items() if v is not None},
+            "deadline": request.POST.get("deadline", ""),
+        },
+        auto_id=f"id_a{activity.pk}_%s",
+    )
+    edit_form.is_valid()
+    for message in form.errors.get("deadline", []):
+        if message not in edit_form.errors.get("deadline", []):
+            edit_form.add_error("deadline", message)
+    edit_form.mark_errors()
+    return _activity_form_response(request, activity, edit_form, status=400)
+
+
+@require_POST
+@page(COORDINATOR)
+def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_or_404(pk)
+    if activity.status != ActivityStatus.DONE:
+        activity = programme_services.roadmap_activity_update(
+            activity=activity, status=ActivityStatus.DONE
+        )
+    return _roadmap_changed(request, activity, _("The activity is marked done."))
+
+
+# --- a parent's consents -----------------------------------------------------------------------
+
+
+def _children(request: HttpRequest) -> list[dict[str, Any]]:
+    """The signed-in parent's children with their consent state and register history."""
+    links = list(participant_selectors.guardianships_of_parent(user=request.user))
+    states = participant_selectors.consent_states_of(participant_ids=[g.child_id for g in links])
+    history: dict[int, list[Any]] = {}
+    for consent in (
+        participant_selectors.consent_list()
+        .filter(participant_id__in=[g.child_id for g in links])
+        .order_by("-created_at", "-pk")
+    ):
+        history.setdefault(consent.participant_id, []).append(consent)
+    children = []
+    for link in sorted(links, key=lambda g: (g.child.last_name, g.child.first_name, g.child_id)):
+        records = history.get(link.child_id, [])
+        children.append(
+            {
+                "link": link,
+                "child": link.child,
+                "state": states.get(link.child_id, ConsentState.MISSING),
+                "history": records,
+                "withdrawable": _withdrawable(link.child, records),
+            }
+        )
+    return children
+
+
+def _withdrawable(child: Any, records: list[Any]) -> list[tuple[str, str]]:
+    """The purposes whose latest record is a grant: those a withdrawal can stop. None for a
+    person whose data is erased, or who is of age (an adult withdraws personally)."""
+    if child.erased_at is not None or (child.age is not None and not child.is_minor):
+        return []
+    latest: dict[str, str] = {}
+    for record in records:  # newest first
+        latest.setdefault(record.purpose, record.kind)
+    return [
+        (purpose.value, str(purpose.label))
+        for purpose in ConsentPurpose
+        if latest.get(purpose.value) == ConsentKind.GRANT
+    ]
+
+
+@require_safe
+@page(PARENT)
+def my_consents(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "school/records_my_consents.html",
+        {"children": _children(request), "consent_labels": _consent_labels()},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(PARENT)
+def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a consent given for one's child, after a confirmation step."""
+    child_info = next((c for c in _children(request) if c["child"].pk == pk), None)
+    if child_info is None:
+        raise Http404
+    purposes = child_info["withdrawable"]
+    form = WithdrawalForm(request.POST or None, purposes=purposes)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not purposes:
+            form.add_error(None, _("There is no consent to withdraw."))
+        elif form.is_valid():
+            link = child_info["link"]
+            try:
+                participants_api.consent_withdraw(
+                    participant_id=pk,
+                    purpose=form.cleaned_data["purpose"],
+                    signed_by=ConsentSigner.GUARDIAN,
+                    guardian_name=link.parent.full_name,
+                    guardian_relation=link.relation,
+                    signed_on=timezone.localdate(),
+                    method=ConsentMethod.ELECTRONIC,
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The consent is withdrawn."))
+                return redirect("school:my-consents")
+    return render(
+        request,
+        "school/records_withdraw.html",
+        {
+            **child_info,
+            "form": form,
+            "consent_labels": _consent_labels(),
+            "required_purpose": REQUIRED_PURPOSE,
+            "erasure_days": ERASURE_DELAY_DAYS,
+            "erase_on": timezone.localdate() + datetime.timedelta(days=ERASURE_DELAY_DAYS),
+        },
+        status=status,
+    )

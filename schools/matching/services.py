@@ -5,6 +5,7 @@ input is bad (a closed programme, a mentor without consent, a capacity below the
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -44,6 +45,8 @@ from schools.matching.models import (
     UnmatchedMentee,
 )
 from schools.programmes.models import Programme, ProgrammeStatus
+
+logger = logging.getLogger(__name__)
 
 # Runs with more mentees than this go to a Celery task; smaller ones run in the request.
 SYNC_MAX_MENTEES_DEFAULT = 1000
@@ -334,6 +337,10 @@ def run_create(
     return run
 
 
+def _run_progress(run_id: int, percent: int) -> None:
+    MatchRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(progress=percent)
+
+
 def run_execute(*, run_id: int, raise_errors: bool = False) -> bool:
     """Run the engine for a queued run and store its proposals; idempotent (a run that is
     not queued is left alone). Returns whether it ran."""
@@ -344,8 +351,10 @@ def run_execute(*, run_id: int, raise_errors: bool = False) -> bool:
         run.status, run.progress, run.started_at = RunStatus.RUNNING, 10, timezone.now()
         run.save(update_fields=["status", "progress", "started_at"])
     try:
+        # Each phase reports its progress outside the run's lock (a worker's run is in no
+        # outer transaction, so the page polling the run sees it move).
         with transaction.atomic():
-            run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run_id)
+            run = MatchRun.objects.select_related("programme").get(pk=run_id)
             _require_open(run.programme)
             problem = candidates.problem_build(
                 programme_id=run.programme_id,
@@ -353,19 +362,34 @@ def run_execute(*, run_id: int, raise_errors: bool = False) -> bool:
                 weights=run.weights,
                 fixed=[tuple(p) for p in run.fixed_pairs],
             )
-            solve = match_optimal if run.algorithm == Algorithm.OPTIMAL else match_greedy
-            try:
-                result = solve(problem)
-            except MatchingInputError as error:
-                raise ValidationError(
-                    {"fixed": [f"{code}: {detail}" for code, detail in error.problems]}
-                ) from error
+        _run_progress(run_id, 40)
+        solve = match_optimal if run.algorithm == Algorithm.OPTIMAL else match_greedy
+        try:
+            result = solve(problem)
+        except MatchingInputError as error:
+            raise ValidationError(
+                {"fixed": [f"{code}: {detail}" for code, detail in error.problems]}
+            ) from error
+        _run_progress(run_id, 70)
+        with transaction.atomic():
+            run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run_id)
+            _require_open(run.programme)
             _store(run, problem, result)
     except ValidationError as error:
         if raise_errors:
             raise
         MatchRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED, error="; ".join(error.messages), finished_at=timezone.now()
+        )
+    except Exception:
+        if raise_errors:
+            raise
+        # A worker's run must not stay "running" for ever: the page shows that it failed.
+        logger.exception("matching run %s failed", run_id)
+        MatchRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            error=str(_("The run stopped on an unexpected error. Start it again.")),
+            finished_at=timezone.now(),
         )
     return True
 

@@ -348,3 +348,49 @@ def dashboard_lagging(period: str) -> dict[str, Any]:
         "available": any(stage["institutions_reporting"] for stage in stages),
         "stages": stages,
     }
+
+
+# --- time series in one pass (the dashboard pages) -------------------------------------------
+
+
+def indicator_series(
+    *, indicator: Indicator, municipality_id: int | None = None, k: int | None = None
+) -> list[dict[str, Any]]:
+    """The same points as ``dashboard_series``, computed in one pass: the snapshots are read
+    once, rule 4 runs once along each institution's snapshots, and only the indicator's own
+    keys are suppressed for each period (tables of different keys are independent, and so is
+    rule 4 per key). ``dashboard_series`` redoes ``published_period`` with every key for every
+    period, which takes tens of seconds with hundreds of institutions and a year of periods."""
+    k = anonymise.check_min_group_size(k or min_group_size())
+    keys = {indicator.numerator_key, indicator.denominator_key} - {""}
+    series: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)
+    for institution_id, period, values in InstitutionSnapshot.objects.order_by(
+        "period", "institution_id"
+    ).values_list("institution_id", "period", "values"):
+        series[institution_id].append((period, {key: values[key] for key in keys & set(values)}))
+    by_period: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
+    for institution_id, rows in series.items():
+        people = [{key: n for key, n in v.items() if key not in PERSON_FREE_KEYS} for _p, v in rows]
+        for (period, values), held in zip(rows, anonymise.effective_series(people, k), strict=True):
+            by_period[period][institution_id] = {**values, **held}
+    municipality_of = dict(
+        Institution.objects.filter(pk__in=series).values_list("pk", "municipality_id")
+    )
+    cell: anonymise.Cell = anonymise.REGION if municipality_id is None else ("m", municipality_id)
+    points = []
+    for period in sorted(by_period):
+        effective = by_period[period]
+        tables: dict[str, Published] = {}
+        for key in keys:
+            values = {i: v[key] for i, v in effective.items() if key in v}
+            table = Table(values=values, municipality_of={i: municipality_of[i] for i in values})
+            tables[key] = (
+                Published(table=table, k=k, raw=table.cells())
+                if key in PERSON_FREE_KEYS
+                else anonymise.suppress(table, k)
+            )
+        data = PublishedPeriod(
+            period=period, k=k, institutions=[], municipalities=[], tables=tables
+        )
+        points.append({"period": period, **indicator_cell(indicator, data, cell)})
+    return points

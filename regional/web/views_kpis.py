@@ -262,7 +262,7 @@ def institutions_table(data: selectors.PublishedPeriod, filters: Filters) -> Cha
 
 def series_chart(filters: Filters) -> ChartTable:
     indicator = filters.indicator
-    points = selectors.dashboard_series(
+    points = selectors.indicator_series(
         indicator=indicator, municipality_id=filters.municipality_id
     )
     rows = [

@@ -333,3 +333,50 @@ def test_institutions_lagging_on_a_stage_are_listed(tenants: Any, db: None) -> N
     assert "Школа Бета" in by_stage["2."] and "3 overdue activities" in by_stage["2."]
     assert "Школа Альфа" not in by_stage["2."]
     assert all("Школа" not in by_stage[f"{n}."] for n in (1, 3, 4, 5, 6))
+
+
+def test_the_one_pass_series_equals_the_dashboard_series(tenants: Any, db: None) -> None:
+    """indicator_series (the page's) publishes exactly what dashboard_series (the API's) does:
+    small changes held, small counts suppressed with their complements, ranges alike."""
+    import random
+
+    from regional.kpis import selectors
+    from tenants.models import Institution, Municipality
+
+    rng = random.Random(20261123)
+    other = Municipality.objects.create(name="Второй муниципалитет")
+    extra = Institution.objects.bulk_create(
+        Institution(
+            slug=f"kpi-series-{n}",
+            name=f"Школа {n}",
+            short_name=f"Школа {n}",
+            kind="school",
+            municipality=other if n else tenants.municipality,
+            schema_name=f"kpi_series_{n}",
+            status="active",
+        )
+        for n in range(4)
+    )
+    ids = [tenants.a.pk, tenants.b.pk, *(i.pk for i in extra)]
+    for month in range(1, 8):
+        for n, institution_id in enumerate(ids):
+            if (month + n) % 5 == 0:
+                continue  # not every institution reports every period
+            snapshot(
+                institution_id,
+                f"2025-{month:02d}",
+                headcount_learners=rng.choice([8, 60, 100]),
+                learner_mentees_10_plus=rng.choice([0, 2, 6, 11, 14, 40]),
+                pairs_active=rng.choice([0, 3, 9, 12, 30]),
+                stages_done=rng.randint(0, 6),
+                stages_total=6,
+            )
+    checked = 0
+    for code in ("learner_mentees_share", "pairs_active", "stage_progress"):
+        indicator = selectors.indicator_list().get(code=code)
+        for municipality_id in (None, tenants.municipality.pk, other.pk):
+            fast = selectors.indicator_series(indicator=indicator, municipality_id=municipality_id)
+            slow = selectors.dashboard_series(indicator=indicator, municipality_id=municipality_id)
+            assert fast == slow, (code, municipality_id)
+            checked += sum(1 for point in fast if point["suppressed"])
+    assert checked > 5  # the data did exercise suppression

@@ -537,3 +537,14 @@ def _survey_response(user: User) -> str:
         channel="link",
     )
     return str(response.pk)
+
+
+@factory("documents.documentjob")
+def _document_job(user: User) -> str:
+    from schools.documents.models import DocumentJob
+
+    bump_sequence("documents_documentjob")
+    job = DocumentJob.objects.create(
+        kind="consent_forms", title=MARKER, item_ids=[1], status="done", created_by=user
+    )
+    return str(job.pk)

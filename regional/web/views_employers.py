@@ -1,0 +1,433 @@
+"""Pages of the employer portal (an employer's offers, requests and placements) and the regional
+supply and demand board. Thin: reads through the employers selectors, writes through its
+services.
+
+An employer's user sees only the employers they belong to; regional staff see every employer
+(and may approve requests too, as the API allows). Every lookup by id goes through that scope,
+so "missing" and "not yours" are one 404. Placements and requests show an institution and a
+number of mentees, never a mentee."""
+
+from __future__ import annotations
+
+import io
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Role, User
+from config.pages import REGIONAL, add_service_errors, role_required
+from regional.employers import selectors, services
+from regional.employers.models import (
+    Employer,
+    EmployerMentor,
+    MentorRequest,
+    MentorStatus,
+    Placement,
+    PlacementStatus,
+    RequestStatus,
+)
+from regional.web.forms_employers import DeclineForm, OfferForm
+
+PORTAL = REGIONAL | {Role.EMPLOYER}
+
+
+def page(roles: frozenset[str]) -> Any:
+    return role_required(roles, scope="public")
+
+
+def _is_employer(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", None) == Role.EMPLOYER
+
+
+def _employers(request: HttpRequest) -> QuerySet[Employer]:
+    if _is_employer(request):
+        return selectors.employers_of(cast(User, request.user)).order_by("name", "pk")
+    return Employer.objects.order_by("name", "pk")
+
+
+def _mentors(request: HttpRequest) -> QuerySet[EmployerMentor]:
+    mentors = selectors.employer_mentor_list()
+    if _is_employer(request):
+        mentors = mentors.filter(employer__members=cast(User, request.user))
+    return mentors
+
+
+def _requests(request: HttpRequest) -> QuerySet[MentorRequest]:
+    requests = selectors.mentor_request_list().select_related("institution__municipality")
+    if _is_employer(request):
+        requests = requests.filter(employer_mentor__employer__members=cast(User, request.user))
+    return requests
+
+
+def _placements(request: HttpRequest) -> QuerySet[Placement]:
+    placements = selectors.placement_list().select_related("institution__municipality")
+    if _is_employer(request):
+        placements = placements.filter(employer_mentor__employer__members=cast(User, request.user))
+    return placements
+
+
+def _one_or_404(queryset: QuerySet[Any], pk: int) -> Any:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def employer_summary_numbers(request: HttpRequest) -> dict[str, Any]:
+    mentors = _mentors(request)
+    capacity = mentors.filter(status=MentorStatus.ACTIVE).aggregate(
+        total=Sum("capacity"), used=Sum("capacity_used")
+    )
+    total, used = int(capacity["total"] or 0), int(capacity["used"] or 0)
+    placements = _placements(request).aggregate(
+        active=Count("pk", filter=Q(status=PlacementStatus.ACTIVE)),
+        mentees=Sum("mentees_count", filter=Q(status=PlacementStatus.ACTIVE)),
+    )
+    return {
+        "employers": list(_employers(request)),
+        "offers": mentors.count(),
+        "offers_active": mentors.filter(status=MentorStatus.ACTIVE).count(),
+        "capacity_total": total,
+        "capacity_used": used,
+        "capacity_free": total - used,
+        "pending": _requests(request).filter(status=RequestStatus.PENDING).count(),
+        "placements_active": placements["active"] or 0,
+        "mentees_placed": placements["mentees"] or 0,
+    }
+
+
+# --- the employer's home summary (loaded into regional/home_employer.html) ------------------
+
+
+@require_safe
+@page(PORTAL)
+def employer_summary(request: HttpRequest) -> HttpResponse:
+    context = employer_summary_numbers(request)
+    context["recent_requests"] = _requests(request).filter(status=RequestStatus.PENDING)[:5]
+    return render(request, "regional/employers_summary.html", context)
+
+
+# --- offers -------------------------------------------------------------------------------
+
+
+@require_safe
+@page(PORTAL)
+def offers(request: HttpRequest) -> HttpResponse:
+    mentors = _mentors(request).annotate(
+        pending_requests=Count("requests", filter=Q(requests__status=RequestStatus.PENDING)),
+    )
+    employers = list(_employers(request))
+    return render(
+        request,
+        "regional/employers_offers.html",
+        {
+            "mentors": mentors,
+            "employers": employers,
+            "show_employer": len(employers) != 1,
+        },
+    )
+
+
+def _offer_page(
+    request: HttpRequest, form: OfferForm, mentor: EmployerMentor | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "regional/employers_offer_form.html",
+        {"form": form, "mentor": mentor, "employers": form.employers},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(PORTAL)
+def offer_create(request: HttpRequest) -> HttpResponse:
+    employers = list(_employers(request))
+    form = OfferForm(request.POST or None, employers=employers)
+    if request.method == "POST":
+        if not employers:
+            raise Http404
+        if form.is_valid():
+            fields = form.service_fields()
+            try:
+                mentor = services.employer_mentor_create(employer=form.chosen_employer(), **fields)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The offer of %(name)s is published.") % {"name": mentor.full_name}
+                )
+                return redirect("regional:employer-offers")
+        return _offer_page(request, form, None, status=400)
+    return _offer_page(request, form, None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(PORTAL)
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = _one_or_404(_mentors(request), pk)
+    employers = [mentor.employer]
+    if request.method != "POST":
+        form = OfferForm(initial=OfferForm.initial_of(mentor), employers=employers, mentor=mentor)
+        return _offer_page(request, form, mentor)
+    form = OfferForm(request.POST, employers=employers, mentor=mentor)
+    if form.is_valid():
+        try:
+            services.employer_mentor_update(mentor=mentor, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The offer is saved."))
+            return redirect("regional:employer-offers")
+    return _offer_page(request, form, mentor, status=400)
+
+
+# --- requests -----------------------------------------------------------------------------
+
+REQUEST_FILTERS = ("pending", "approved", "rejected", "cancelled", "all")
+
+
+@require_safe
+@page(PORTAL)
+def requests_page(request: HttpRequest) -> HttpResponse:
+    shown = request.GET.get("status", "pending")
+    if shown not in REQUEST_FILTERS:
+        shown = "pending"
+    requests = _requests(request)
+    counts: dict[str, int] = {
+        row["status"]: row["n"]
+        for row in requests.order_by().values("status").annotate(n=Count("pk"))
+    }
+    if shown != "all":
+        requests = requests.filter(status=shown)
+    return render(
+        request,
+        "regional/employers_requests.html",
+        {
+            "requests": requests[:200],
+            "shown": shown,
+            "filters": [
+                ("pending", _("Pending"), counts.get("pending", 0)),
+                ("approved", _("Approved"), counts.get("approved", 0)),
+                ("rejected", _("Declined"), counts.get("rejected", 0)),
+                ("cancelled", _("Cancelled"), counts.get("cancelled", 0)),
+                ("all", _("All"), None),
+            ],
+            "decline_form": DeclineForm(),
+            "show_employer": not _is_employer(request),
+        },
+    )
+
+
+@require_POST
+@page(PORTAL)
+def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor_request = _one_or_404(_requests(request), pk)
+    try:
+        placement = services.mentor_request_approve(
+            mentor_request=mentor_request, decided_by=cast(User, request.user)
+        )
+    except services.CapacityExhausted as exc:
+        messages.error(
+            request,
+            _(
+                "Capacity exhausted: %(name)s has %(free)d free place(s), the request needs "
+                "%(requested)d. Decline the request or raise the capacity of the offer."
+            )
+            % {
+                "name": mentor_request.employer_mentor.full_name,
+                "free": exc.capacity_free,
+                "requested": exc.requested,
+            },
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Approved: %(name)s is placed at %(institution)s; the institution is told.")
+            % {
+                "name": mentor_request.employer_mentor.full_name,
+                "institution": placement.institution.short_name,
+            },
+        )
+    return redirect("regional:employer-requests")
+
+
+@require_POST
+@page(PORTAL)
+def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor_request = _one_or_404(_requests(request), pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        for message in form.errors.get("reason", []):
+            messages.error(request, str(message))
+        return redirect("regional:employer-requests")
+    try:
+        services.mentor_request_reject(
+            mentor_request=mentor_request,
+            decided_by=cast(User, request.user),
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The request is declined."))
+    return redirect("regional:employer-requests")
+
+
+# --- placements ---------------------------------------------------------------------------
+
+
+@require_safe
+@page(PORTAL)
+def placements_page(request: HttpRequest) -> HttpResponse:
+    placements = _placements(request)
+    totals = placements.aggregate(
+        active=Count("pk", filter=Q(status=PlacementStatus.ACTIVE)),
+        ended=Count("pk", filter=Q(status=PlacementStatus.ENDED)),
+        cancelled=Count("pk", filter=Q(status=PlacementStatus.CANCELLED)),
+        mentees=Sum("mentees_count", filter=Q(status=PlacementStatus.ACTIVE)),
+        institutions=Count("institution", filter=Q(status=PlacementStatus.ACTIVE), distinct=True),
+    )
+    active_only = request.GET.get("status") != "all"
+    if active_only:
+        placements = placements.filter(status=PlacementStatus.ACTIVE)
+    return render(
+        request,
+        "regional/employers_placements.html",
+        {
+            "placements": placements[:200],
+            "totals": totals,
+            "active_only": active_only,
+            "show_employer": not _is_employer(request),
+        },
+    )
+
+
+def _close(request: HttpRequest, pk: int, *, cancel: bool) -> HttpResponse:
+    placement = _one_or_404(_placements(request), pk)
+    try:
+        if cancel:
+            services.placement_cancel(placement=placement)
+        else:
+            services.placement_end(placement=placement)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            (_("The placement is cancelled.") if cancel else _("The placement is ended."))
+            + " "
+            + _("%(count)d place(s) returned to the capacity of %(name)s.")
+            % {"count": placement.mentees_count, "name": placement.employer_mentor.full_name},
+        )
+    return redirect("regional:employer-placements")
+
+
+@require_POST
+@page(PORTAL)
+def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _close(request, pk, cancel=False)
+
+
+@require_POST
+@page(PORTAL)
+def placement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _close(request, pk, cancel=True)
+
+
+# --- the regional supply and demand board -------------------------------------------------
+
+
+def _board() -> dict[str, Any]:
+    board = selectors.supply_and_demand()
+    remote = _("Remote (whole region)")
+    for row in board["by_municipality"]:
+        row["label"] = remote if row["remote"] else row["municipality"]
+    return board
+
+
+@require_safe
+@page(REGIONAL)
+def board(request: HttpRequest) -> HttpResponse:
+    data = _board()
+    rows = data["by_municipality"]
+    chart = {
+        "labels": [row["label"] for row in rows],
+        "series": [
+            {"label": _("Free places"), "data": [r["capacity_free"] for r in rows]},
+            {"label": _("Places taken"), "data": [r["capacity_used"] for r in rows]},
+            {
+                "label": _("Mentees requested (pending)"),
+                "data": [r["pending_mentees"] for r in rows],
+            },
+        ],
+        "title": _("Supply and demand by municipality"),
+    }
+    return render(request, "regional/employers_board.html", {"board": data, "chart": chart})
+
+
+BOARD_COLUMNS = (
+    ("mentors", gettext_lazy("Mentors")),
+    ("capacity_total", gettext_lazy("Capacity")),
+    ("capacity_used", gettext_lazy("Places taken")),
+    ("capacity_free", gettext_lazy("Free places")),
+    ("pending_requests", gettext_lazy("Pending requests")),
+    ("pending_mentees", gettext_lazy("Mentees requested (pending)")),
+)
+
+
+@require_safe
+@page(REGIONAL)
+def board_export(request: HttpRequest) -> HttpResponse:
+    """The board as an XLSX workbook: by municipality, by competence, region totals."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    data = _board()
+    book = Workbook()
+    numbers = [str(label) for _key, label in BOARD_COLUMNS]
+
+    def sheet_of(title: str, first: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+        sheet = book.create_sheet(title)
+        sheet.append([first, *numbers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for name, row in rows:
+            sheet.append([name, *(int(row[key]) for key, _label in BOARD_COLUMNS)])
+        sheet.column_dimensions["A"].width = 40
+
+    sheet_of(
+        _("By municipality"),
+        _("Municipality"),
+        [(row["label"], row) for row in data["by_municipality"]],
+    )
+    sheet_of(
+        _("By competence"),
+        _("Competence"),
+        [(row["competence"], row) for row in data["by_competence"]],
+    )
+    sheet_of(_("Region"), "", [(_("Region"), data["region"])])
+    default = book.worksheets[0]
+    book.remove(default)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="supply-and-demand-{day}.xlsx"'
+    return response

@@ -1,0 +1,134 @@
+"""The employers' mentor catalogue as an institution sees it on its own host: search the
+mentors it may request, request one, and follow its own requests and placements.
+
+The rows live in the public schema (on the tenant's search path). Every query is limited to
+what this institution may see: the catalogue of available mentors (active, available today,
+reaching a municipality or working remotely), and its own requests only, so another
+institution's request is "not found" here, like a missing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from config.pages import COORDINATOR_AND_CURATORS, STAFF, add_service_errors, role_required
+from regional.employers import selectors, services
+from regional.employers.models import EmployerMentor, MentorRequest
+from schools.web.forms_employers import CatalogueSearchForm, MentorRequestForm
+from tenants.models import Institution
+
+
+def page(roles: frozenset[str]) -> Any:
+    return role_required(roles, scope="tenant")
+
+
+def _institution(request: HttpRequest) -> Institution:
+    tenant = getattr(request, "tenant", None)
+    if not isinstance(tenant, Institution):  # pragma: no cover - a tenant host has one
+        raise Http404
+    return tenant
+
+
+def _requests(request: HttpRequest) -> QuerySet[MentorRequest]:
+    return selectors.mentor_request_list().filter(institution=_institution(request))
+
+
+def _requestable_mentor_or_404(request: HttpRequest, pk: int) -> EmployerMentor:
+    """A mentor of this institution's catalogue (full ones included: the form says so)."""
+    mentor = (
+        selectors.employer_mentor_catalogue(
+            institution=_institution(request), with_free_capacity=False
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if mentor is None:
+        raise Http404
+    return mentor
+
+
+@require_safe
+@page(STAFF)
+def catalogue(request: HttpRequest) -> HttpResponse:
+    institution = _institution(request)
+    form = CatalogueSearchForm(
+        request.GET or None,
+        initial={"free": True, "municipality": institution.municipality_id},
+        own_municipality=institution.municipality_id,
+    )
+    mentors = selectors.employer_mentor_catalogue(institution=institution, **form.filters())
+    requests = _requests(request)
+    return render(
+        request,
+        "school/employers_catalogue.html",
+        {
+            "form": form,
+            "mentors": mentors[:100],
+            "requests": requests[:100],
+            "can_request": getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS,
+        },
+    )
+
+
+def _request_page(
+    request: HttpRequest, mentor: EmployerMentor, form: MentorRequestForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "school/employers_request_form.html",
+        {"mentor": mentor, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(COORDINATOR_AND_CURATORS)
+def mentor_request(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = _requestable_mentor_or_404(request, pk)
+    if request.method != "POST":
+        form = MentorRequestForm(initial={"mentees_count": 1}, forms_of_mentor=list(mentor.forms))
+        return _request_page(request, mentor, form)
+    form = MentorRequestForm(request.POST, forms_of_mentor=list(mentor.forms))
+    if form.is_valid():
+        try:
+            services.mentor_request_create(
+                institution=_institution(request),
+                employer_mentor_id=mentor.pk,
+                form=form.cleaned_data["form"],
+                mentees_count=form.cleaned_data["mentees_count"],
+                topic=form.cleaned_data["topic"],
+                requested_by_id=int(request.user.pk or 0),
+                requested_by_role=getattr(request.user, "role", ""),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The request is sent to the employer. You will see the answer here."),
+            )
+            return redirect("school:employer-mentors")
+    return _request_page(request, mentor, form, status=400)
+
+
+@require_POST
+@page(COORDINATOR_AND_CURATORS)
+def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor_request = _requests(request).filter(pk=pk).first()
+    if mentor_request is None:
+        raise Http404
+    try:
+        services.mentor_request_cancel(mentor_request=mentor_request)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The request is withdrawn."))
+    return redirect("school:employer-mentors")

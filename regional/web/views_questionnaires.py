@@ -148,12 +148,16 @@ class Editor:
         ]
         known = {q.code for q in questions}
         general = [m for key, ms in self.publish_errors.items() if key not in known for m in ms]
+        if self.add_form.is_bound and not self.version.is_draft:
+            general.extend(str(e) for e in self.add_form.non_field_errors())
+        every = [m for ms in self.publish_errors.values() for m in ms]
         return {
             "version": self.version,
             "template": self.version.template,
             "rows": rows,
             "add_form": self.add_form,
             "general_errors": general,
+            "all_errors": every if self.version.is_draft else [*every, *general],
             "question_count": len(questions),
         }
 
@@ -512,6 +516,15 @@ def _result_charts(template_code: str, year: int) -> list[ResultChart]:
     return charts
 
 
+def _applied_k(template_code: str, year: int | None) -> int:
+    """The minimum group size the shown rows were suppressed with (the current one if none)."""
+    sizes = result_selectors.result_list().filter(
+        template_code=template_code, academic_year=year or 0
+    )
+    applied = max(sizes.values_list("min_group_size", flat=True), default=None)
+    return applied or result_selectors.min_group_size()
+
+
 def _result_filters(request: HttpRequest) -> tuple[ResultsFilterForm, str, int | None]:
     codes = sorted(
         set(result_selectors.result_list().values_list("template_code", flat=True).distinct())
@@ -561,7 +574,7 @@ def survey_results(request: HttpRequest) -> HttpResponse:
             "template_code": template_code,
             "template": template,
             "year": year,
-            "k": result_selectors.min_group_size(),
+            "k": _applied_k(template_code, year),
         },
     )
 
@@ -619,7 +632,7 @@ def survey_results_xlsx(request: HttpRequest) -> HttpResponse:
         chart,
         title=template.title if template else template_code,
         year=year,
-        k=result_selectors.min_group_size(),
+        k=_applied_k(template_code, year),
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (

@@ -81,9 +81,9 @@ def publish_results(institution_id: int, code: str = "web-test-template", year: 
                 "academic_year": year,
                 "question_code": "liked",
                 "question_kind": "yes_no",
-                "respondents": 12,
+                "respondents": 15,
                 "mean": None,
-                "distribution": {"yes": 9, "no": 3},
+                "distribution": {"yes": 9, "no": 6},
             },
             {
                 "template_code": code,
@@ -108,6 +108,7 @@ def public_objects(tenant: Any) -> dict[str, int]:
         "q_draft": made["draft"].pk,
         "q_question": made["question"].pk,
     }
+
 
 # Not a page with a frame: the XLSX download of one chart's data.
 FRAGMENTS = {"survey-results-xlsx"}

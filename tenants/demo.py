@@ -386,6 +386,28 @@ DEMO_KPI_HISTORY: dict[str, tuple[tuple[int, ...], ...]] = {
 }
 
 
+# The stage tracker's numbers in the latest demo period (1 October: stages 1 and 2 are due by
+# the default roadmap), so that the dashboard lists institutions lagging on a stage:
+# slug → (stages done, stages due, overdue roadmap activities per stage 1..6).
+DEMO_KPI_STAGES: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {
+    "school-1": ((1, 1, 0, 0, 0, 0), (1, 1, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0)),
+    "lyceum-4": ((1, 0, 0, 0, 0, 0), (1, 1, 0, 0, 0, 0), (0, 2, 0, 0, 0, 0)),
+    "college-agro": ((0, 0, 0, 0, 0, 0), (1, 1, 0, 0, 0, 0), (3, 1, 0, 0, 0, 0)),
+}
+
+
+def _demo_stage_values(slug: str) -> dict[str, int]:
+    done, due, overdue = DEMO_KPI_STAGES.get(slug, ((), (), ()))
+    values: dict[str, int] = {}
+    for n, (d, u, o) in enumerate(zip(done, due, overdue, strict=True), start=1):
+        values.update(
+            {f"stage_{n}_done": d, f"stage_{n}_due": u, f"stage_{n}_overdue_activities": o}
+        )
+    if values:
+        values.update(stages_total=6, stages_done=sum(done))
+    return values
+
+
 def demo_kpi_history_ensure(*, institutions: list[Institution]) -> None:
     from regional.kpis import metrics
     from regional.kpis.services import snapshot_record
@@ -400,7 +422,14 @@ def demo_kpi_history_ensure(*, institutions: list[Institution]) -> None:
                 period=period,
                 institution_id=institution.pk,
                 academic_year=metrics.academic_year_of(metrics.period_date(period)),
-                values=dict(zip(DEMO_KPI_KEYS, row, strict=True)),
+                values={
+                    **dict(zip(DEMO_KPI_KEYS, row, strict=True)),
+                    **(
+                        _demo_stage_values(institution.slug)
+                        if period == DEMO_KPI_PERIODS[-1]
+                        else {}
+                    ),
+                },
             )
 
 

@@ -126,7 +126,7 @@ class QuestionForm(PageForm):
         super().__init__(*args, **kwargs)
         field = self.fields["condition_question"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("— always shown —")), *sources]
+        field.choices = [("", _("(always shown)")), *sources]
 
     def clean_options(self) -> list[dict[str, str]]:
         options = []

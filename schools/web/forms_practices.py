@@ -20,7 +20,7 @@ class PracticeCaseForm(PageForm):
         widget=forms.Textarea({"rows": 8}),
         help_text=_(
             "What the pair or group did and what came of it. Do not name learners: write "
-            "«the mentee», «a pupil of 7th grade»."
+            '"the mentee", "a 7th-grade pupil".'
         ),
     )
 

@@ -1,12 +1,14 @@
 """The regional report as an XLSX workbook in the shape of a ministry report.
 
 A Russian office document (like the institutions' DOCX orders): its text is Russian, not
-translated UI strings. Sheets: the region against the targets, municipalities, institutions.
+translated UI strings. Sheets: the region against the targets, municipalities, institutions,
+and (when given) the institutions lagging on each stage.
 Suppressed cells read «*» (or the share's range) and a note explains why."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -62,9 +64,14 @@ def _title(sheet: Worksheet, text: str, period: str, k: int) -> None:
     )
 
 
-def regional_report(summary: dict[str, Any], table: dict[str, Any]) -> bytes:
+def regional_report(
+    summary: dict[str, Any],
+    table: dict[str, Any],
+    lagging: Sequence[Mapping[str, Any]] | None = None,
+) -> bytes:
     """``summary`` and ``table`` as built by ``selectors.dashboard_summary`` and
-    ``selectors.dashboard_institutions`` for the same period."""
+    ``selectors.dashboard_institutions`` for the same period; ``lagging`` (optional) as
+    ``selectors.lagging_institutions`` gives it, for a sheet of institutions behind schedule."""
     period, k = summary["period"], summary["min_group_size"]
     workbook = Workbook()
     region = workbook.active
@@ -143,6 +150,47 @@ def regional_report(summary: dict[str, Any], table: dict[str, Any]) -> bytes:
                 *[_value(row["cells"].get(i["code"])) for i in table["indicators"]],
             ]
         )
+    if lagging is not None:
+        _lagging_sheet(workbook, lagging, period, k)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _lagging_sheet(
+    workbook: Workbook, lagging: Sequence[Mapping[str, Any]], period: str, k: int
+) -> None:
+    sheet = workbook.create_sheet("Отставание по этапам")
+    _title(sheet, "Образовательные организации, отстающие от сроков этапов", period, k)
+    _header(
+        sheet,
+        5,
+        [
+            "Этап",
+            "Образовательная организация",
+            "Муниципальное образование",
+            "Просроченные мероприятия",
+            "Срок этапа истёк (организаций)",
+            "Этап завершён (организаций)",
+        ],
+    )
+    for stage in lagging:
+        label = f"{stage['stage']}. {STAGE_NAMES_RU[stage['stage']]}"
+        totals = [stage["expected"], stage["completed"]]
+        if not stage["lagging"]:
+            sheet.append([label, "—", "", "", *totals])
+        for row in stage["lagging"]:
+            sheet.append(
+                [label, row["name"], row["municipality"], row["overdue_activities"], *totals]
+            )
+
+
+# The stage names as the roadmap documents write them (Russian, like the rest of the report).
+STAGE_NAMES_RU = {
+    1: "Подготовка условий",
+    2: "Формирование базы наставляемых",
+    3: "Формирование базы наставников",
+    4: "Отбор наставников и формирование пар и групп",
+    5: "Организация работы пар и групп",
+    6: "Завершение программы",
+}

@@ -240,7 +240,9 @@ class DashboardViewSet(PublicViewSet):
     def export(self, request: Request) -> HttpResponse:
         period = self._period(request)
         content = exports.regional_report(
-            selectors.dashboard_summary(period), selectors.dashboard_institutions(period)
+            selectors.dashboard_summary(period),
+            selectors.dashboard_institutions(period),
+            selectors.lagging_institutions(period=period),
         )
         response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="kpi-{period}.xlsx"'

@@ -119,7 +119,12 @@ def test_xlsx_report_in_russian_with_suppressed_cells(aggregated, regional_staff
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Показатели региона", "По муниципалитетам", "По организациям"]
+    assert workbook.sheetnames == [
+        "Показатели региона",
+        "По муниципалитетам",
+        "По организациям",
+        "Отставание по этапам",
+    ]
     region = workbook["Показатели региона"]
     headers = [c.value for c in region[5]]
     assert "Наименование показателя" in headers and "Целевое значение" in headers

@@ -130,3 +130,19 @@ def test_dashboard_lagging_api_and_stage_progress(
     # Stages done / stages tracked over the institutions that report them (2 of 12 here).
     assert progress["region"]["numerator"]["value"] == 2
     assert progress["region"]["denominator"]["value"] == 12
+
+
+def test_xlsx_report_lists_the_laggards(tenants, lagging_data, regional_staff, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(None, regional_staff).get(f"/api/v1/kpi-dashboard/export/?period={DAY}")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Отставание по этапам"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=6)]
+    stage_1 = [row for row in rows if str(row[0]).startswith("1.")]
+    names = {row[1] for row in stage_1}
+    assert (tenants.a.short_name or tenants.a.name) in names
+    assert (tenants.b.short_name or tenants.b.name) not in names
+    assert any(str(row[0]).startswith("6.") and row[1] == "—" for row in rows)

@@ -298,8 +298,7 @@ def lagging_institutions(*, period: str) -> list[StageLagging]:
         InstitutionSnapshot.objects.filter(period=period).values_list("institution_id", "values")
     )
     institutions = {
-        i.pk: i
-        for i in Institution.objects.filter(pk__in=snapshots).select_related("municipality")
+        i.pk: i for i in Institution.objects.filter(pk__in=snapshots).select_related("municipality")
     }
 
     def sort_key(row: LaggingInstitution) -> tuple[str, str, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -305,6 +306,90 @@ def demo_employer_ensure(*, password: str) -> Employer:
     return employer
 
 
+# The demo employer's mentor offers (specialists of a company, not learners: they may be named
+# in the public schema). The first institution has asked for the first one.
+DEMO_OFFERS: tuple[dict[str, Any], ...] = (
+    {
+        "last_name": "Кузнецов",
+        "first_name": "Сергей",
+        "middle_name": "Иванович",
+        "position": "Главный агроном",
+        "bio": "Двадцать лет в растениеводстве; ведёт школьные опытные участки.",
+        "competences": ["Агрономия", "Биология", "Проектная деятельность"],
+        "forms": [MentoringForm.EMPLOYER_PUPIL, MentoringForm.EMPLOYER_STUDENT],
+        "reach": ("город Ставрополь", "Шпаковский муниципальный округ"),
+        "remote": False,
+        "capacity": 6,
+        "contact_email": "kuznetsov@agrotech-stav.example.org",
+    },
+    {
+        "last_name": "Белова",
+        "first_name": "Ольга",
+        "middle_name": "Николаевна",
+        "position": "Инженер-технолог пищевого производства",
+        "bio": "Контроль качества и разработка рецептур.",
+        "competences": ["Пищевые технологии", "Химия"],
+        "forms": [MentoringForm.EMPLOYER_STUDENT],
+        "reach": (),
+        "remote": True,
+        "capacity": 4,
+        "contact_email": "belova@agrotech-stav.example.org",
+    },
+    {
+        "last_name": "Тарасов",
+        "first_name": "Дмитрий",
+        "middle_name": "Алексеевич",
+        "position": "Инженер по автоматизации",
+        "bio": "Автоматизация теплиц и элеваторов.",
+        "competences": ["Робототехника", "Программирование"],
+        "forms": [MentoringForm.EMPLOYER_PUPIL],
+        "reach": ("город Пятигорск", "город Кисловодск"),
+        "remote": False,
+        "capacity": 3,
+        "contact_email": "tarasov@agrotech-stav.example.org",
+    },
+)
+
+
+def demo_employer_offers_ensure(
+    *,
+    employer: Employer | None,
+    municipalities: dict[str, Municipality],
+    institutions: list[Institution],
+) -> None:
+    if employer is None:
+        return
+    from regional.employers.models import EmployerMentor, MentorRequest
+    from regional.employers.services import employer_mentor_create, mentor_request_create
+
+    for offer in DEMO_OFFERS:
+        if EmployerMentor.objects.filter(contact_email=offer["contact_email"]).exists():
+            continue
+        fields = {k: v for k, v in offer.items() if k != "reach"}
+        employer_mentor_create(
+            employer=employer,
+            municipalities=[municipalities[name].pk for name in offer["reach"]],
+            **fields,
+        )
+    if not institutions or MentorRequest.objects.filter(institution=institutions[0]).exists():
+        return
+    institution = institutions[0]
+    mentor = EmployerMentor.objects.get(contact_email=DEMO_OFFERS[0]["contact_email"])
+    with schema_context(institution.schema_name):
+        coordinator = User.objects.filter(role=Role.COORDINATOR).order_by("pk").first()
+    if coordinator is None:
+        return
+    mentor_request_create(
+        institution=institution,
+        employer_mentor_id=mentor.pk,
+        form=MentoringForm.EMPLOYER_PUPIL,
+        mentees_count=2,
+        topic="Школьный опытный участок: проект «Урожай без химии»",
+        requested_by_id=coordinator.pk,
+        requested_by_role=Role.COORDINATOR,
+    )
+
+
 def demo_institution_ensure(
     *, spec: DemoInstitution, municipality: Municipality, password: str
 ) -> Institution:
@@ -463,5 +548,10 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
                 DemoLogin(institution.host, p.username, password, p.role, p.full_name)
                 for p in spec.people
             )
+        demo_employer_offers_ensure(
+            employer=region.employer,
+            municipalities=municipalities,
+            institutions=region.institutions,
+        )
         demo_kpi_history_ensure(institutions=region.institutions)
     return region

@@ -161,6 +161,22 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:practice-create": None,
     "school:practice": "pairs.practicecase",
     "school:practice-publish": "pairs.practicecase",
+    # employers: the catalogue (B's paused mentor is in nobody's catalogue) and own requests
+    "school:employer-mentors": None,
+    "school:employer-mentor-request": "employers.employermentor",
+    "school:employer-request-cancel": "employers.mentorrequest",
+    "regional:employer-summary": None,
+    "regional:employer-offers": None,
+    "regional:employer-offer-create": None,
+    "regional:employer-offer": "employers.employermentor",
+    "regional:employer-requests": None,
+    "regional:employer-request-approve": "employers.mentorrequest",
+    "regional:employer-request-decline": "employers.mentorrequest",
+    "regional:employer-placements": None,
+    "regional:employer-placement-end": "employers.placement",
+    "regional:employer-placement-cancel": "employers.placement",
+    "regional:board": None,
+    "regional:board-export": None,
 }
 
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib
 
-BENCHMARKS = ("provisioning", "migrate", "api")
+BENCHMARKS = ("provisioning", "migrate", "api", "pages")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -62,6 +62,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=("auto", "wrk", "python"),
         default="auto",
         help="load generator: wrk if installed (auto), or the Python client",
+    )
+    parser.add_argument(
+        "--users", type=int, default=10, help="concurrent users of the pages benchmark (10)"
+    )
+    parser.add_argument(
+        "--page-requests",
+        type=int,
+        default=30,
+        help="requests per user and page in the pages benchmark (default 30)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="gunicorn threads per worker for pages (4)"
     )
     parser.add_argument(
         "--keep-db", action="store_true", help="do not drop the bench database at the end"
@@ -133,6 +145,19 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 f"{api['api_to_bare'] * 100:.1f}% of bare",
             )
         )
+    pages = results.get("pages")
+    if pages:
+        bare = pages["bare"]
+        for page in [pages["login"], *pages["pages"]]:
+            rows.append(
+                (
+                    f"page {page['name']}",
+                    f"p50 {page['median_ms']:.0f} ms, p95 {page['p95_ms']:.0f} ms, "
+                    f"{page['requests_per_s']:.0f} req/s",
+                    f"bare p50 {bare['median_ms']:.0f} ms, {bare['requests_per_s']:.0f} req/s",
+                    f"{benchlib.ratio(page['median_ms'], bare['median_ms']):.1f}x bare p50",
+                )
+            )
     return rows
 
 
@@ -186,6 +211,15 @@ def main(argv: list[str] | None = None) -> int:
                 seconds=args.seconds,
                 requests=args.requests,
                 tool=args.loadgen,
+            )
+        if "pages" in selected:
+            import pages
+
+            results["pages"] = pages.run(
+                users=args.users,
+                per_user=args.page_requests,
+                workers=args.workers,
+                threads=args.threads,
             )
     finally:
         if "django" in sys.modules:

@@ -227,11 +227,16 @@ def consent_list() -> QuerySet[Consent]:
 
 
 def mentee_profile_list() -> QuerySet[MenteeProfile]:
-    return MenteeProfile.objects.select_related("participant").prefetch_related("needs")
+    # the study group too: the bases show it on every row
+    return MenteeProfile.objects.select_related(
+        "participant", "participant__study_group"
+    ).prefetch_related("needs")
 
 
 def mentor_profile_list() -> QuerySet[MentorProfile]:
-    return MentorProfile.objects.select_related("participant").prefetch_related("competences")
+    return MentorProfile.objects.select_related(
+        "participant", "participant__study_group"
+    ).prefetch_related("competences")
 
 
 def need_tag_list() -> QuerySet[NeedTag]:

@@ -1,0 +1,158 @@
+"""A matching run computed by the worker shows a live progress bar until it is done or failed
+(with the reason); the pair page lets the mentor write the development plan's goals and mark
+them done, and shows them to the mentee."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django_tenants.utils import schema_context, tenant_context
+
+from accounts.models import Role
+from schools.matching import tasks as matching_tasks
+from schools.matching.models import MatchRun, RunStatus
+from schools.pairs.models import DevelopmentPlan, GoalStatus, PlanGoal
+from tests.conftest import make_user
+from tests.web.conftest import School, page_client
+
+
+def _client(tenant: Any, school: School, role: str) -> Any:
+    return page_client(tenant.host, school.users[role], tenant.schema_name, "en")
+
+
+def test_a_large_run_goes_to_the_worker_with_a_progress_bar(
+    tenant_a, school: School, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.MATCHING_SYNC_MAX_MENTEES = 0  # every run is "large"
+    client = _client(tenant_a, school, Role.COORDINATOR)
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        response = client.post("/matching/runs/")
+    assert response.status_code == 302 and len(enqueued) == 1
+    with schema_context(tenant_a.schema_name):
+        run = MatchRun.objects.exclude(pk=school.ids["matchrun"]).get()
+        assert run.status == RunStatus.QUEUED
+    page = client.get(f"/matching/runs/{run.pk}/").content.decode()
+    assert f'hx-get="/matching/runs/{run.pk}/progress/"' in page
+    progress = client.get(f"/matching/runs/{run.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert progress.status_code == 200 and "HX-Refresh" not in progress
+    assert 'aria-valuenow="0"' in progress.content.decode()
+
+    with tenant_context(tenant_a):
+        assert matching_tasks.match_run_execute(run_id=run.pk) is True
+        assert matching_tasks.match_run_execute(run_id=run.pk) is False  # idempotent
+        run.refresh_from_db()
+        assert run.status == RunStatus.DONE and run.progress == 100
+    done = client.get(f"/matching/runs/{run.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    page = client.get(f"/matching/runs/{run.pk}/").content.decode()
+    assert "hx-get" not in page and 'data-status="done"' in page
+
+
+def test_a_failed_run_shows_the_reason(tenant_a, school: School) -> None:
+    with schema_context(tenant_a.schema_name):
+        MatchRun.objects.filter(pk=school.ids["matchrun"]).update(
+            status=RunStatus.FAILED, error="the programme is closed"
+        )
+    page = _client(tenant_a, school, Role.DIRECTOR).get(f"/matching/runs/{school.ids['matchrun']}/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "The run failed." in body and "the programme is closed" in body
+
+
+def test_another_institutions_run_is_not_found(tenant_a, tenant_b, school: School) -> None:
+    from schools.programmes import services as programme_services
+
+    make_user(tenant_b.schema_name, Role.COORDINATOR, "b-match-coord")
+    with tenant_context(tenant_b):
+        programme = programme_services.programme_create(
+            academic_year=2031, title="B", forms=["pupil_pupil"]
+        )
+        run = MatchRun.objects.create(programme=programme)
+    client = _client(tenant_a, school, Role.COORDINATOR)
+    assert client.get(f"/matching/runs/{run.pk}/progress/").status_code == 404
+
+
+def _plan(tenant: Any, school: School) -> DevelopmentPlan:
+    with schema_context(tenant.schema_name):
+        return DevelopmentPlan.objects.get(pair_id=school.ids["pair"])
+
+
+def test_the_mentor_writes_goals_and_marks_them_done(tenant_a, school: School) -> None:
+    plan = _plan(tenant_a, school)
+    mentor = _client(tenant_a, school, Role.MENTOR)
+    page = mentor.get(f"/pairs/{school.ids['pair']}/").content.decode()
+    assert f'action="/plans/{plan.pk}/goals/"' in page
+
+    bad = mentor.post(
+        f"/plans/{plan.pk}/goals/", {f"plan-{plan.pk}-title": "", f"plan-{plan.pk}-status": "x"}
+    )
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert f'id="id_plan-{plan.pk}-title-errors"' in body
+    assert f'id="id_plan-{plan.pk}-status-errors"' in body
+    with schema_context(tenant_a.schema_name):
+        assert PlanGoal.objects.filter(plan=plan).count() == 1  # only the page data's goal
+
+    created = mentor.post(
+        f"/plans/{plan.pk}/goals/",
+        {
+            f"plan-{plan.pk}-title": "Подготовить проект",
+            f"plan-{plan.pk}-tasks": "Выбрать тему\nСоставить план",
+            f"plan-{plan.pk}-deadline": (
+                datetime.date.today() + datetime.timedelta(30)
+            ).isoformat(),
+            f"plan-{plan.pk}-progress": "10",
+            f"plan-{plan.pk}-status": GoalStatus.IN_PROGRESS,
+        },
+    )
+    assert created.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        goal = PlanGoal.objects.get(plan=plan, title="Подготовить проект")
+        assert goal.progress == 10 and goal.tasks == "Выбрать тему\nСоставить план"
+
+    prefix = f"goal-{goal.pk}"
+    too_much = mentor.post(
+        f"/goals/{goal.pk}/",
+        {
+            f"{prefix}-title": "Подготовить проект",
+            f"{prefix}-progress": "150",
+            f"{prefix}-status": GoalStatus.IN_PROGRESS,
+        },
+    )
+    assert too_much.status_code == 400
+    assert f'id="id_{prefix}-progress-errors"' in too_much.content.decode()
+
+    assert mentor.post(f"/goals/{goal.pk}/done/").status_code == 302
+    with schema_context(tenant_a.schema_name):
+        goal.refresh_from_db()
+        assert goal.status == GoalStatus.DONE and goal.progress == 100
+
+    mentee = _client(tenant_a, school, Role.MENTEE)
+    page = mentee.get(f"/pairs/{school.ids['pair']}/").content.decode()
+    assert "Подготовить проект" in page and "Выбрать тему" in page
+    assert f'action="/plans/{plan.pk}/goals/"' not in page  # the mentee reads the plan
+
+
+def test_only_the_mentor_edits_the_plan(tenant_a, school: School) -> None:
+    plan = _plan(tenant_a, school)
+    goal_id = school.ids["plangoal"]
+    for role in (Role.MENTEE, Role.COORDINATOR, Role.DIRECTOR):
+        client = _client(tenant_a, school, role)
+        assert client.post(f"/goals/{goal_id}/done/").status_code == 403, role
+        answer = client.post(f"/plans/{plan.pk}/goals/", {f"plan-{plan.pk}-title": "x"})
+        assert answer.status_code == 403, role
+    # a parent of nobody in the pair does not even see it
+    assert _client(tenant_a, school, Role.PARENT).post(f"/goals/{goal_id}/done/").status_code == 404
+    with schema_context(tenant_a.schema_name):
+        assert PlanGoal.objects.get(pk=goal_id).status == GoalStatus.PLANNED
+        assert PlanGoal.objects.filter(plan=plan).count() == 1
+
+
+def test_a_plan_of_someone_elses_pair_is_not_found(tenant_a, school: School) -> None:
+    plan = _plan(tenant_a, school)
+    stranger = make_user(tenant_a.schema_name, Role.MENTOR, "other-mentor")
+    client = page_client(tenant_a.host, stranger, tenant_a.schema_name, "en")
+    assert client.post(f"/plans/{plan.pk}/goals/", {}).status_code == 404
+    assert client.post(f"/goals/{school.ids['plangoal']}/done/").status_code == 404
+    assert client.post(f"/goals/{school.ids['plangoal']}/", {}).status_code == 404

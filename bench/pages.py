@@ -209,6 +209,13 @@ def _people() -> tuple[list[Any], list[str]]:
     return rows, roles
 
 
+PUPIL_SKILLS: list[list[str]] = [
+    ["career_guidance"],
+    ["entrepreneurship"],
+    ["career_guidance", "sport"],
+]
+
+
 def _profiles(ids: list[int], roles: list[str]) -> tuple[list[Any], list[Any]]:
     """Mentor and mentee profiles whose competences and requests overlap (the shared tag
     codes: methodology, career_guidance, entrepreneurship)."""
@@ -226,10 +233,12 @@ def _profiles(ids: list[int], roles: list[str]) -> tuple[list[Any], list[Any]]:
                 )
             )
         elif role == "pupil_mentor":
-            skills = [["career_guidance"], ["entrepreneurship"], ["career_guidance", "sport"]]
             mentors.append(
                 participants.MentorProfileData(
-                    participant_id=pk, competence_codes=skills[n % 3], capacity=3, hours_per_month=4
+                    participant_id=pk,
+                    competence_codes=PUPIL_SKILLS[n % 3],
+                    capacity=3,
+                    hours_per_month=4,
                 )
             )
         elif role == "teacher_mentee":
@@ -326,11 +335,11 @@ def _school_fill(schema_name: str, media_root: str) -> dict[str, int]:
         header = ["ФИО", "Дата рождения", "Категория", "Класс/Группа"]
         batch_ids = []
         for n in range(IMPORT_BATCHES):
-            last, first, middle = _name(500 + n)
+            last, name, middle = _name(500 + n)
             content = _xlsx(
                 [
                     header,
-                    [f"{last} {first} {middle}", f"01.02.{today.year - 12}", "ученик", "6А"],
+                    [f"{last} {name} {middle}", f"01.02.{today.year - 12}", "ученик", "6А"],
                     ["Без Даты Рождения", "", "ученик", "6А"],
                 ]
             )

@@ -101,8 +101,8 @@ def _build_institution(municipality: Any) -> None:
                 capacity=2,
                 hours_per_month=6,
             )
-        for username, last, first, middle, needs in MENTEES:
-            user = make_user_in(SCHEMA, Role.MENTEE, username) if username else None
+        for mentee_login, last, first, middle, needs in MENTEES:
+            user = make_user_in(SCHEMA, Role.MENTEE, mentee_login) if mentee_login else None
             mentee = _person(last, first, middle, datetime.date(2001, 9, 3), user)
             participants.mentee_profile_upsert(
                 participant_id=mentee.pk, need_codes=needs, preferred_form="teacher_teacher"

@@ -32,7 +32,6 @@ class CatalogueSearchForm(PageForm):
         field = self.fields["municipality"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(m.pk, m.name) for m in municipality_list()]
-        field.help_text = _("Mentors who work remotely are always shown.")
         self.own_municipality = own_municipality
 
     def filters(self) -> dict[str, Any]:

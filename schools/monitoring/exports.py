@@ -74,3 +74,36 @@ def campaign_xlsx(campaign: SurveyCampaign, *, with_answers: bool) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def question_xlsx(campaign: SurveyCampaign, *, code: str) -> bytes | None:
+    """The data of one question's chart (its distribution, answers, mean, median) as XLSX, in
+    the active language; None when the campaign's questionnaire has no such counted question."""
+    from django.utils.translation import gettext as _
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    results = selectors.campaign_results(campaign, open_answers=False)
+    entry = next((q for q in results["questions"] if q["code"] == code), None)
+    if entry is None or entry["distribution"] is None:
+        return None
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = code[:31]
+    bold = Font(bold=True)
+    sheet.append([campaign.title])
+    sheet.append([entry["text"]])
+    sheet.append([_("Answers"), entry["answered"]])
+    if entry["mean"] is not None:
+        sheet.append([_("Mean"), entry["mean"]])
+        sheet.append([_("Median"), entry["median"]])
+    sheet.append([])
+    sheet.append([_("Answer"), _("Number of answers")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for item in entry["distribution"]:
+        sheet.append([item["label"], item["count"]])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

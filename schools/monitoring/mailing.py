@@ -12,6 +12,7 @@ import datetime
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.api import site_url
@@ -24,7 +25,9 @@ REMIND_EVERY_DAYS = 3
 
 
 def link_url(host: str, token: str) -> str:
-    return f"{site_url(host)}/api/v1/survey-links/{token}/"
+    """The page where the person answers through the link (no sign-in needed)."""
+    path = reverse("school:survey-link", urlconf="config.urls_tenant", kwargs={"token": token})
+    return f"{site_url(host)}{path}"
 
 
 def _address(invitation: SurveyInvitation) -> str:

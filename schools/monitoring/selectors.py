@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from regional.questionnaires.api import GrowthPhase, QuestionKind
@@ -43,6 +43,30 @@ def questionnaire_list() -> QuerySet[Questionnaire]:
 
 def campaign_list() -> QuerySet[SurveyCampaign]:
     return SurveyCampaign.objects.select_related("questionnaire")
+
+
+def campaign_list_with_counts() -> QuerySet[SurveyCampaign]:
+    """Campaigns with ``invited_count`` and ``submitted_count`` (for response rates)."""
+    return (
+        campaign_list()
+        .annotate(
+            invited_count=Count("invitations", distinct=True),
+            submitted_count=Count(
+                "responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .order_by("-opens_on", "-id")
+    )
+
+
+def invitations_of_user(user: Any) -> QuerySet[SurveyInvitation]:
+    """The invitations of the person signed in as ``user`` (their own only), newest first,
+    with the campaign, its questionnaire and the response if there is one."""
+    return (
+        SurveyInvitation.objects.filter(participant__user_id=getattr(user, "pk", None) or 0)
+        .select_related("campaign__questionnaire", "response")
+        .order_by("-campaign__opens_on", "-pk")
+    )
 
 
 def _round(value: float | None) -> float | None:

@@ -498,6 +498,27 @@ def answers_errors(
     return errors
 
 
+def answers_shown(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``answers`` without those to questions their conditions hide (a question whose
+    controlling question is hidden or unanswered is hidden too). Pages use it so that an answer
+    left in a field that became hidden does not block the form; the validation still decides."""
+    questions = questions_of(questionnaire)
+    known = {q.code for q in questions}
+    # Unknown codes stay: the validation reports them.
+    kept: dict[str, Any] = {code: value for code, value in answers.items() if code not in known}
+    for question in questions:
+        if question.code not in answers:
+            continue
+        if question.condition_question:
+            source = kept.get(question.condition_question)
+            if isinstance(source, bool):
+                source = "yes" if source else "no"
+            if source != question.condition_value:
+                continue
+        kept[question.code] = answers[question.code]
+    return kept
+
+
 @dataclass
 class _Optional:
     """A question seen as optional (drafts may be incomplete)."""

@@ -61,7 +61,7 @@ def _questions(questionnaire_id: int) -> list[Any]:
 def _link(client: Any, invitation_id: int) -> str:
     response = client.post(f"/api/v1/survey-invitations/{invitation_id}/link/")
     assert response.status_code == 201, response.json()
-    return str(response.json()["url"].split("/api/v1/survey-links/")[1].strip("/"))
+    return str(response.json()["url"].split("/surveys/link/")[1].strip("/"))
 
 
 def test_adopt_answer_signed_in_and_by_link_then_results(
@@ -103,7 +103,7 @@ def test_adopt_answer_signed_in_and_by_link_then_results(
         mail.outbox.clear()
         assert mailing.invitations_send(campaign_id=campaign["id"]) == 3
         assert mailing.invitations_send(campaign_id=campaign["id"]) == 0  # idempotent
-        assert "/api/v1/survey-links/" in mail.outbox[0].body
+        assert "/surveys/link/" in mail.outbox[0].body  # the answering page, not the API
         questions = _questions(questionnaire["id"])
         invitation = SurveyInvitation.objects.get(participant=world.mentee)
         link_invitation = SurveyInvitation.objects.get(participant=world.mentee2)

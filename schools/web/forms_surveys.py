@@ -1,0 +1,176 @@
+"""Input forms of the questionnaire pages: they parse and check the shape of the input; the
+rules (consent, dates, conditions, required answers) live in the monitoring services."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.pages import PageForm
+from regional.questionnaires.api import QuestionKind
+from schools.monitoring.models import Question, TargetKind
+from schools.programmes.models import MentoringForm
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The target groups a page offers (a list of people is chosen through the API).
+PAGE_TARGETS = [c for c in TargetKind.choices if c[0] != TargetKind.EXPLICIT]
+
+
+class AdoptForm(PageForm):
+    template_version = forms.TypedChoiceField(label=_("Regional template"), coerce=int, choices=[])
+    title = forms.CharField(
+        label=_("Title in the institution"),
+        required=False,
+        max_length=300,
+        help_text=_("Leave empty to keep the template's title."),
+    )
+
+    def __init__(self, *args: Any, offers: Sequence[Mapping[str, Any]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["template_version"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o["template_version"], f"{o['title']} (v{o['number']})") for o in offers]
+
+
+class CampaignForm(PageForm):
+    questionnaire = forms.TypedChoiceField(label=_("Questionnaire"), coerce=int, choices=[])
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=300,
+        help_text=_("Leave empty to use the questionnaire's title."),
+    )
+    target_kind = forms.ChoiceField(label=_("Who is surveyed"), choices=PAGE_TARGETS)
+    target_form = forms.ChoiceField(
+        label=_("Form of mentoring"),
+        required=False,
+        choices=[("", "—"), *MentoringForm.choices],
+        help_text=_("For «all mentees of a form»; for mentors it narrows the group."),
+    )
+    target_pair = forms.TypedChoiceField(
+        label=_("Pair or group"), required=False, coerce=int, empty_value=None, choices=[]
+    )
+    target_study_group = forms.TypedChoiceField(
+        label=_("Study group"), required=False, coerce=int, empty_value=None, choices=[]
+    )
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE_WIDGET)
+    closes_on = forms.DateField(label=_("Closes on"), widget=DATE_WIDGET)
+
+    def __init__(
+        self,
+        *args: Any,
+        questionnaires: Iterable[tuple[int, str]] = (),
+        pairs: Iterable[tuple[int, str]] = (),
+        study_groups: Iterable[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "opens_on": timezone.localdate(),
+                "closes_on": timezone.localdate() + datetime.timedelta(days=14),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        for name, choices in (
+            ("questionnaire", list(questionnaires)),
+            ("target_pair", [("", "—"), *pairs]),
+            ("target_study_group", [("", "—"), *study_groups]),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+
+# --- answering -----------------------------------------------------------------------------------
+
+YES, NO = "yes", "no"
+
+
+class AnswerForm(PageForm):
+    """One field per question, named by the question's code. Every field is optional here: the
+    service decides what is required (conditions hide questions) and its errors are shown next
+    to the questions. ``answers()`` gives the values in the shape the service takes."""
+
+    def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
+        self.questions = list(questions)
+        super().__init__(*args, **kwargs)
+        for question in self.questions:
+            self.fields[question.code] = _field(question)
+        # Radios and check boxes keep their Bootstrap class (PageForm styles the rest).
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                field.widget.attrs["class"] = "form-check-input"
+
+    def answers(self) -> dict[str, Any]:
+        given: dict[str, Any] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(question.code)
+            if value is None or value == "" or value == []:
+                continue
+            if question.kind == QuestionKind.YES_NO:
+                value = value == YES
+            elif question.kind == QuestionKind.NUMBER and float(value).is_integer():
+                value = int(value)
+            given[question.code] = value
+        return given
+
+
+def initial_answers(questions: Sequence[Question], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A saved draft as the form's initial values."""
+    initial: dict[str, Any] = {}
+    for question in questions:
+        value = answers.get(question.code)
+        if isinstance(value, bool):
+            value = YES if value else NO
+        if value is not None:
+            initial[question.code] = value
+    return initial
+
+
+def _field(question: Question) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": question.text,
+        "required": False,
+        "help_text": question.help_text,
+    }
+    kind = question.kind
+    if kind == QuestionKind.SCALE:
+        low, high = question.min_value or 0, question.max_value or 0
+        return forms.TypedChoiceField(
+            coerce=int,
+            empty_value=None,
+            choices=[(v, str(v)) for v in range(low, high + 1)],
+            widget=forms.RadioSelect,
+            **common,
+        )
+    if kind == QuestionKind.YES_NO:
+        return forms.ChoiceField(
+            choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common
+        )
+    options = [
+        (str(o.get("code")), str(o.get("text", o.get("code"))))
+        for o in question.options
+        if isinstance(o, dict)
+    ]
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=options, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == QuestionKind.NUMBER:
+        attrs: dict[str, Any] = {"step": "any"}
+        if question.min_value is not None:
+            attrs["min"] = question.min_value
+        if question.max_value is not None:
+            attrs["max"] = question.max_value
+        return forms.FloatField(widget=forms.NumberInput(attrs=attrs), **common)
+    if kind == QuestionKind.LONG_TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), strip=True, **common)
+    return forms.CharField(strip=True, **common)

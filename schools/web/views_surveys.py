@@ -1,0 +1,409 @@
+"""Pages of the questionnaires: campaigns with their results for the staff, "my questionnaires"
+and the answering page for mentors and mentees, and the page of a personal one-time link
+(no sign-in). Thin: forms parse, monitoring services write, selectors read. Lookups by id go
+through the caller's scope, so "missing" and "not yours" are one 404; a link's token is looked
+up in the host's schema only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Role
+from config.pages import COORDINATOR, STAFF, add_service_errors, is_public, role_required
+from regional.questionnaires import api as templates
+from schools.monitoring import exports, selectors, services
+from schools.monitoring.models import (
+    ResponseChannel,
+    ResponseStatus,
+    SurveyCampaign,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from schools.pairs import selectors as pair_selectors
+from schools.participants import selectors as participant_selectors
+from schools.programmes import selectors as programme_selectors
+from schools.web.forms_surveys import AdoptForm, AnswerForm, CampaignForm, initial_answers
+
+# People who answer their own questionnaires when signed in (their list); the answering page
+# takes any role and finds only the user's own invitations (others' ids are one 404).
+ANSWERERS = frozenset({Role.MENTOR, Role.MENTEE, Role.PARENT})
+EVERYONE = frozenset(Role)
+
+
+def page(roles: frozenset[str]) -> Any:
+    return role_required(roles, scope="tenant")
+
+
+def _is_coordinator(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", None) == Role.COORDINATOR
+
+
+# --- campaigns (staff) ---------------------------------------------------------------------------
+
+
+def _campaign_form(data: Any = None) -> CampaignForm:
+    pairs = pair_selectors.pair_list().filter(status="active").select_related("mentor")
+    return CampaignForm(
+        data,
+        questionnaires=[(q.pk, q.title) for q in selectors.questionnaire_list()],
+        pairs=[(p.pk, f"{p.mentor.full_name} · {p.get_form_display()}") for p in pairs],
+        study_groups=[(g.pk, str(g)) for g in participant_selectors.study_group_list()],
+    )
+
+
+def _campaigns_page(
+    request: HttpRequest,
+    *,
+    adopt_form: AdoptForm | None = None,
+    campaign_form: CampaignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    coordinator = _is_coordinator(request)
+    context: dict[str, Any] = {
+        "campaigns": selectors.campaign_list_with_counts()[:100],
+        "questionnaires": selectors.questionnaire_list(),
+        "can_manage": coordinator,
+    }
+    if coordinator:
+        context["adopt_form"] = adopt_form or AdoptForm(offers=templates.published_versions())
+        context["campaign_form"] = campaign_form or _campaign_form()
+    return render(request, "school/surveys_campaigns.html", context, status=status)
+
+
+@require_safe
+@page(STAFF)
+def campaigns(request: HttpRequest) -> HttpResponse:
+    return _campaigns_page(request)
+
+
+@require_POST
+@page(COORDINATOR)
+def questionnaire_adopt(request: HttpRequest) -> HttpResponse:
+    form = AdoptForm(request.POST, offers=templates.published_versions())
+    if form.is_valid():
+        try:
+            questionnaire = services.questionnaire_adopt(
+                version_id=form.cleaned_data["template_version"],
+                title=form.cleaned_data["title"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The questionnaire «%(title)s» is adopted.") % {"title": questionnaire.title},
+            )
+            return redirect("school:campaigns")
+    return _campaigns_page(request, adopt_form=form, status=400)
+
+
+@require_POST
+@page(COORDINATOR)
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    form = _campaign_form(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        questionnaire = selectors.questionnaire_list().filter(pk=data["questionnaire"]).first()
+        programme = programme_selectors.programme_current()
+        try:
+            if questionnaire is None:
+                raise ValidationError({"questionnaire": [_("No such questionnaire.")]})
+            campaign = services.campaign_create(
+                questionnaire=questionnaire,
+                title=data["title"],
+                target=services.Target(
+                    kind=data["target_kind"],
+                    form=data["target_form"],
+                    pair_id=data["target_pair"],
+                    study_group_id=data["target_study_group"],
+                ),
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                programme_id=programme.pk if programme else None,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The campaign is created: check it and launch it."))
+            return redirect("school:campaign", pk=campaign.pk)
+    return _campaigns_page(request, campaign_form=form, status=400)
+
+
+def _campaign_or_404(pk: int) -> SurveyCampaign:
+    campaign = selectors.campaign_list_with_counts().filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _charts(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per counted question: the chart's labels and counts (also its table and XLSX)."""
+    return [
+        {
+            "id": f"chart-{index}",
+            "data_id": f"chart-{index}-data",
+            "code": q["code"],
+            "labels": [item["label"] for item in q["distribution"]],
+            "counts": [item["count"] for item in q["distribution"]],
+        }
+        for index, q in enumerate(results["questions"])
+        if q["distribution"] is not None
+    ]
+
+
+def _growth(request: HttpRequest, campaign: SurveyCampaign) -> dict[str, Any] | None:
+    """Growth between two waves, for a campaign of a questionnaire answered after the
+    programme: the earlier campaigns to compare with and, once one is chosen, the result."""
+    if campaign.questionnaire.growth_phase != templates.GrowthPhase.AFTER:
+        return None
+    befores = selectors.campaign_list().filter(
+        questionnaire__growth_phase=templates.GrowthPhase.BEFORE
+    )
+    chosen = request.GET.get("before", "")
+    out: dict[str, Any] = {"befores": befores, "chosen": chosen, "result": None, "errors": []}
+    before = befores.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if before is not None:
+        try:
+            out["result"] = selectors.growth(before=before, after=campaign)
+        except ValidationError as exc:
+            out["errors"] = exc.messages
+    elif chosen:
+        out["errors"] = [_("Choose the campaign answered before.")]
+    return out
+
+
+@require_safe
+@page(STAFF)
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_or_404(pk)
+    coordinator = _is_coordinator(request)
+    results = selectors.campaign_results(campaign, open_answers=coordinator)
+    charts = _charts(results)
+    by_code = {chart["code"]: chart for chart in charts}
+    return render(
+        request,
+        "school/surveys_campaign.html",
+        {
+            "campaign": campaign,
+            "results": results,
+            "questions": [{**q, "chart": by_code.get(q["code"])} for q in results["questions"]],
+            "charts": charts,
+            "growth": _growth(request, campaign),
+            "can_manage": coordinator,
+            "accepts_answers": services.campaign_accepts_answers(campaign),
+        },
+    )
+
+
+@require_POST
+@page(COORDINATOR)
+def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_or_404(pk)
+    try:
+        result = services.campaign_open(campaign=campaign, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        text = _("The campaign is launched: %(invited)d people are invited by e-mail.") % {
+            "invited": result.invited
+        }
+        if result.without_consent:
+            text += " " + _("Not invited for lack of valid consent: %(count)d.") % {
+                "count": result.without_consent
+            }
+        messages.success(request, text)
+    return redirect("school:campaign", pk=campaign.pk)
+
+
+@require_POST
+@page(COORDINATOR)
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_or_404(pk)
+    try:
+        services.campaign_close(campaign=campaign)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The campaign is closed: answers are no longer accepted."))
+    return redirect("school:campaign", pk=campaign.pk)
+
+
+@require_POST
+@page(COORDINATOR)
+def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_or_404(pk)
+    try:
+        services.campaign_remind(campaign=campaign)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Reminders are being sent to those who have not answered."))
+    return redirect("school:campaign", pk=campaign.pk)
+
+
+@require_safe
+@page(STAFF)
+def campaign_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results as XLSX: one chart's data (``?question=<code>``) or the whole campaign (for
+    the coordinator with every response)."""
+    campaign = _campaign_or_404(pk)
+    code = request.GET.get("question", "")
+    if code:
+        content = exports.question_xlsx(campaign, code=code)
+        if content is None:
+            raise Http404
+        filename = f"survey-{campaign.pk}-{code}.xlsx"
+    else:
+        content = exports.campaign_xlsx(campaign, with_answers=_is_coordinator(request))
+        filename = f"survey-{campaign.pk}.xlsx"
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- answering -----------------------------------------------------------------------------------
+
+
+def _response_of(invitation: SurveyInvitation) -> SurveyResponse | None:
+    return SurveyResponse.objects.filter(invitation=invitation).first()
+
+
+def _status(invitation: SurveyInvitation, response: SurveyResponse | None) -> str:
+    if response is not None and response.status == ResponseStatus.SUBMITTED:
+        return "answered"
+    if not services.campaign_accepts_answers(invitation.campaign):
+        return "closed"
+    return "draft" if response is not None else "to_answer"
+
+
+def _status_labels() -> dict[str, str]:
+    return {
+        "to_answer": _("to answer"),
+        "draft": _("draft saved"),
+        "answered": _("answered"),
+        "closed": _("closed"),
+    }
+
+
+@require_safe
+@page(ANSWERERS)
+def my_surveys(request: HttpRequest) -> HttpResponse:
+    labels = _status_labels()
+    rows = []
+    for invitation in selectors.invitations_of_user(request.user):
+        status = _status(invitation, getattr(invitation, "response", None))
+        rows.append({"invitation": invitation, "status": status, "label": labels[status]})
+    return render(request, "school/surveys_mine.html", {"rows": rows})
+
+
+def _answer_page(
+    request: HttpRequest,
+    invitation: SurveyInvitation,
+    *,
+    channel: str,
+    done_url: str | None,
+) -> HttpResponse:
+    """The questionnaire as a form: GET shows it with the saved draft; POST saves a draft
+    (``action=draft``) or submits. Errors are shown next to the questions with status 400."""
+    campaign = invitation.campaign
+    questionnaire = campaign.questionnaire
+    questions = services.questions_of(questionnaire)
+    response = _response_of(invitation)
+    status = _status(invitation, response)
+    if request.method == "POST" and status in ("to_answer", "draft"):
+        form = AnswerForm(request.POST, questions=questions)
+        submit = request.POST.get("action") != "draft"
+        if form.is_valid():
+            answers = services.answers_shown(questionnaire, form.answers())
+            try:
+                if submit:
+                    services.response_submit(
+                        invitation=invitation, answers=answers, channel=channel
+                    )
+                else:
+                    services.response_save_draft(
+                        invitation=invitation, answers=answers, channel=channel
+                    )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if not submit:
+                    messages.success(request, _("The draft is saved: you may finish it later."))
+                    return redirect(request.path)
+                if done_url is None:  # a one-time link is used up: thank the person here
+                    return render(request, "school/surveys_done.html", {"campaign": campaign})
+                messages.success(request, _("Thank you! Your answers are submitted."))
+                return redirect(done_url)
+        http_status = 400
+    else:
+        form = AnswerForm(
+            questions=questions,
+            initial=initial_answers(questions, response.answers if response else {}),
+        )
+        http_status = 200 if request.method != "POST" else 400
+        if request.method == "POST":
+            messages.error(request, _("This questionnaire no longer takes answers."))
+    return render(
+        request,
+        "school/surveys_answer.html",
+        {
+            "campaign": campaign,
+            "questionnaire": questionnaire,
+            "form": form,
+            "items": [(q, form[q.code]) for q in questions],
+            "status": status,
+            "status_label": _status_labels()[status],
+            "editable": status in ("to_answer", "draft"),
+            "response": response,
+            "signed_in": channel == ResponseChannel.SIGNED_IN,
+        },
+        status=http_status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(EVERYONE)
+def my_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = selectors.invitations_of_user(request.user).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return _answer_page(
+        request,
+        invitation,
+        channel=ResponseChannel.SIGNED_IN,
+        done_url=reverse("school:my-surveys"),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Answering through a personal one-time link, without signing in. The token is looked up
+    by its hash in this institution's schema only: another institution's token is not found
+    here (404). Once the answers are submitted the link is used up (410)."""
+    if is_public(request):
+        raise Http404
+    invitation = services.invitation_by_token(token)
+    if invitation is None:
+        raise Http404
+    response = _response_of(invitation)
+    if response is not None and response.status == ResponseStatus.SUBMITTED:
+        return render(
+            request,
+            "school/surveys_done.html",
+            {"campaign": invitation.campaign, "used": True},
+            status=410,
+        )
+    return _answer_page(request, invitation, channel=ResponseChannel.LINK, done_url=None)

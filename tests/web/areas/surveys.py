@@ -1,0 +1,64 @@
+"""The questionnaire pages: campaigns and results (staff), my questionnaires and answering
+(mentor, mentee, parent), and the page of a personal one-time link (no sign-in)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import Role
+from tests.web.areas.core import STAFF, TENANT_ROLES
+
+ANSWERERS = frozenset({Role.MENTOR, Role.MENTEE, Role.PARENT})
+
+TENANT_ALLOWED = {
+    "campaigns": STAFF,
+    "campaign": STAFF,
+    "campaign-xlsx": STAFF,
+    "my-surveys": ANSWERERS,
+    "my-survey": {Role.MENTEE},  # the invitation is the mentee's: others get 404
+    "survey-link": TENANT_ROLES,  # anyone holding the link (signed in or not)
+}
+TENANT_ID_OF = {
+    "campaign": "surveycampaign",
+    "campaign-open": "surveycampaign",
+    "campaign-close": "surveycampaign",
+    "campaign-remind": "surveycampaign",
+    "campaign-xlsx": "surveycampaign",
+    "my-survey": "surveyinvitation",
+    "survey-link": "surveytoken",
+}
+# Not pages with a frame: the XLSX download (binary).
+FRAGMENTS = {"campaign-xlsx"}
+# Pages that need no sign-in (a secret token in the path): anonymous visitors are not sent
+# to the login page.
+OPEN_PAGES = {"survey-link"}
+
+
+def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any]) -> dict[str, Any]:
+    """A campaign of an adopted regional template, opened for the page tests' pair (its
+    mentor and mentee are invited); the mentee has an invitation, the mentor a one-time link."""
+    from regional.questionnaires import api as templates
+    from schools.monitoring import services
+    from schools.monitoring.models import SurveyInvitation
+
+    version = templates.published_version_get(template_code="satisfaction-mentee")
+    assert version is not None
+    questionnaire = services.questionnaire_adopt(version_id=version.pk)
+    today = timezone.localdate()
+    campaign = services.campaign_create(
+        questionnaire=questionnaire,
+        title="Удовлетворённость наставляемых",
+        target=services.Target(kind="pair", pair_id=ids["pair"]),
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=14),
+        programme_id=ids["programme"],
+    )
+    services.campaign_open(campaign=campaign)
+    invitations = SurveyInvitation.objects.filter(campaign=campaign)
+    mine = invitations.get(participant__user=users[Role.MENTEE])
+    theirs = invitations.get(participant__user=users[Role.MENTOR])
+    token = services.invitation_link_issue(invitation_id=theirs.pk)
+    return {"surveycampaign": campaign.pk, "surveyinvitation": mine.pk, "surveytoken": token}

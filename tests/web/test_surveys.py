@@ -1,0 +1,382 @@
+"""The questionnaire pages: the coordinator adopts a template, creates and launches a campaign
+(bad input re-rendered with 400 and nothing written), sees the results with each chart's data
+as a table and XLSX; a mentee answers signed in (draft, conditions, errors next to the
+questions, one submission only); a parent answers through the e-mailed one-time link, which
+is used up after the submission and unknown on another institution's host."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from accounts.models import Role, User
+from schools.monitoring import mailing, services
+from schools.monitoring.models import (
+    Questionnaire,
+    SurveyCampaign,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from schools.pairs import api as pairs_api
+from schools.programmes.models import Programme
+from tests.conftest import make_user
+from tests.isolation.objects_of_b import bump_sequence
+from tests.schools.monitoring.conftest import person, template_version_id, valid_answers
+from tests.web.conftest import page_client
+
+TODAY = timezone.localdate()
+
+
+@dataclass
+class Place:
+    users: dict[str, User]
+    pair_id: int
+    programme_id: int
+    mentee: Any
+    parent: Any
+
+
+@pytest.fixture
+def place(tenant_a: Any) -> Place:
+    schema = tenant_a.schema_name
+    users = {
+        role: make_user(schema, role, f"{role}-sv", email=f"{role}-sv@alpha.ru")
+        for role in ("coordinator", "curator", "mentor", "mentee", "parent")
+    }
+    with schema_context(schema):
+        programme = Programme.objects.create(
+            academic_year=TODAY.year if TODAY.month >= 9 else TODAY.year - 1,
+            title="Программа",
+            status="active",
+            forms=["teacher_teacher"],
+        )
+        mentor = person(("Сурова", "Вера", "Олеговна"), mentor_capacity=3, user=users["mentor"])
+        mentee = person(("Лютиков", "Глеб", "Ильич"), user=users["mentee"])
+        parent = person(("Гранатова", "Нина", "Петровна"), category="parent")
+        pair_id = pairs_api.pair_create(
+            programme_id=programme.pk,
+            mentor_participant_id=mentor.pk,
+            mentee_participant_ids=[mentee.pk],
+            form="teacher_teacher",
+        )
+    return Place(
+        users=users, pair_id=pair_id, programme_id=programme.pk, mentee=mentee, parent=parent
+    )
+
+
+def client(tenant: Any, user: User | None) -> Any:
+    return page_client(tenant.host, user, tenant.schema_name, "en")
+
+
+def _adopted(tenant: Any, code: str) -> Questionnaire:
+    with schema_context(tenant.schema_name):
+        return services.questionnaire_adopt(version_id=template_version_id(code))
+
+
+def _open_campaign(tenant: Any, place: Place, code: str, **target: Any) -> SurveyCampaign:
+    questionnaire = _adopted(tenant, code)
+    with schema_context(tenant.schema_name):
+        campaign = services.campaign_create(
+            questionnaire=questionnaire,
+            title=f"Кампания {code}",
+            target=services.Target(**(target or {"kind": "pair", "pair_id": place.pair_id})),
+            opens_on=TODAY,
+            closes_on=TODAY + datetime.timedelta(days=7),
+            programme_id=place.programme_id,
+        )
+        services.campaign_open(campaign=campaign)
+    return campaign
+
+
+def test_coordinator_adopts_creates_and_launches_a_campaign(
+    tenant_a, place, django_capture_on_commit_callbacks
+):
+    coordinator = client(tenant_a, place.users["coordinator"])
+    page = coordinator.get("/campaigns/")
+    assert page.status_code == 200
+    assert "New campaign" in page.content.decode()
+
+    bad = coordinator.post("/campaigns/adopt/", {"template_version": "999999"})
+    assert bad.status_code == 400
+    assert 'aria-invalid="true"' in bad.content.decode()
+    adopted = coordinator.post(
+        "/campaigns/adopt/",
+        {"template_version": template_version_id("satisfaction-mentee"), "title": "Довольны?"},
+    )
+    assert adopted.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        questionnaire = Questionnaire.objects.get(title="Довольны?")
+        assert questionnaire.is_adopted
+
+    form = {
+        "questionnaire": questionnaire.pk,
+        "title": "Весенний опрос",
+        "target_kind": "pair",
+        "target_pair": place.pair_id,
+        "opens_on": str(TODAY),
+        "closes_on": str(TODAY - datetime.timedelta(days=1)),
+    }
+    refused = coordinator.post("/campaigns/new/", form)
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "A campaign cannot close before it opens." in body
+    assert 'id="id_closes_on-errors"' in body  # next to the field
+    no_pair = coordinator.post("/campaigns/new/", {**form, "target_pair": ""})
+    assert no_pair.status_code == 400
+    assert "id_target_pair-errors" in no_pair.content.decode()
+    with schema_context(tenant_a.schema_name):
+        assert not SurveyCampaign.objects.exists()
+
+    form["closes_on"] = str(TODAY + datetime.timedelta(days=7))
+    created = coordinator.post("/campaigns/new/", form)
+    assert created.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        campaign = SurveyCampaign.objects.get(title="Весенний опрос")
+    assert created["Location"] == f"/campaigns/{campaign.pk}/"
+    assert campaign.status == "draft"
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        launched = coordinator.post(f"/campaigns/{campaign.pk}/open/")
+    assert launched.status_code == 302
+    assert len(callbacks) == 1  # the e-mails go out from a task enqueued on commit
+    with schema_context(tenant_a.schema_name):
+        campaign.refresh_from_db()
+        assert campaign.status == "open"
+        assert SurveyInvitation.objects.filter(campaign=campaign).count() == 2
+    again = coordinator.post(f"/campaigns/{campaign.pk}/open/", follow=True)
+    assert "Only a draft campaign can be opened." in again.content.decode()
+    listing = coordinator.get("/campaigns/").content.decode()
+    assert "Весенний опрос" in listing and "0%" in listing  # nobody answered yet
+
+
+def test_roles_and_scope_of_the_campaign_pages(tenant_a, tenant_b, place):
+    campaign = _open_campaign(tenant_a, place, "satisfaction-mentee")
+    curator = client(tenant_a, place.users["curator"])
+    assert curator.get(f"/campaigns/{campaign.pk}/").status_code == 200
+    assert curator.post(f"/campaigns/{campaign.pk}/close/").status_code == 403
+    assert curator.post("/campaigns/new/", {}).status_code == 403
+    mentee = client(tenant_a, place.users["mentee"])
+    assert mentee.get("/campaigns/").status_code == 403
+    assert mentee.get(f"/campaigns/{campaign.pk}/").status_code == 403
+    # Another institution's campaign id is "missing" here, as any missing id.
+    b_coordinator = make_user(tenant_b.schema_name, Role.COORDINATOR, "b-coord-sv")
+    with schema_context(tenant_b.schema_name):
+        bump_sequence("monitoring_surveycampaign")  # B's id is not one of A's
+        programme = Programme.objects.create(academic_year=2040, title="Б", forms=["pupil_pupil"])
+        b_mentee = person(("Беткина", "Анна", "Ивановна"))
+        b_questionnaire = services.questionnaire_adopt(
+            version_id=template_version_id("satisfaction-mentee")
+        )
+        b_campaign = services.campaign_create(
+            questionnaire=b_questionnaire,
+            title="B",
+            target=services.Target(kind="explicit", participant_ids=(b_mentee.pk,)),
+            opens_on=TODAY,
+            closes_on=TODAY,
+            programme_id=programme.pk,
+        )
+    coordinator = client(tenant_a, place.users["coordinator"])
+    for path in ("/", "/xlsx/", "/open/", "/close/", "/remind/"):
+        method = coordinator.get if path in ("/", "/xlsx/") else coordinator.post
+        assert method(f"/campaigns/{b_campaign.pk}{path}").status_code == 404, path
+    assert client(tenant_b, b_coordinator).get(f"/campaigns/{b_campaign.pk}/").status_code == 200
+
+
+def _form_data(answers: dict[str, Any], action: str = "submit") -> dict[str, Any]:
+    data: dict[str, Any] = {"action": action}
+    for code, value in answers.items():
+        if isinstance(value, bool):
+            data[code] = "yes" if value else "no"
+        else:
+            data[code] = value
+    return data
+
+
+def test_mentee_answers_signed_in_with_draft_conditions_and_errors(tenant_a, place):
+    campaign = _open_campaign(tenant_a, place, "mentee-intake")
+    mentee = client(tenant_a, place.users["mentee"])
+    with schema_context(tenant_a.schema_name):
+        invitation = SurveyInvitation.objects.get(campaign=campaign, participant=place.mentee)
+        other = SurveyInvitation.objects.exclude(pk=invitation.pk).get(campaign=campaign)
+        questions = list(campaign.questionnaire.questions.all())
+    areas = next(q for q in questions if q.code == "request_areas").options[0]["code"]
+
+    listing = mentee.get("/my-surveys/").content.decode()
+    assert f"/my-surveys/{invitation.pk}/" in listing and "to answer" in listing
+    # Someone else's invitation is not found.
+    assert mentee.get(f"/my-surveys/{other.pk}/").status_code == 404
+    assert mentee.post(f"/my-surveys/{other.pk}/", {"action": "draft"}).status_code == 404
+
+    form = mentee.get(f"/my-surveys/{invitation.pk}/").content.decode()
+    assert 'data-condition-question="wants_mentor"' in form
+    assert 'data-condition-value="yes"' in form
+
+    # A draft: some answers only, kept.
+    draft = mentee.post(f"/my-surveys/{invitation.pk}/", {"action": "draft", "category": "teacher"})
+    assert draft.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        response = SurveyResponse.objects.get(invitation=invitation)
+        assert response.status == "draft" and response.answers == {"category": "teacher"}
+    assert "draft saved" in mentee.get("/my-surveys/").content.decode()
+    again = mentee.get(f"/my-surveys/{invitation.pk}/").content.decode()
+    assert re.search(r'<input[^>]*value="teacher"[^>]*checked', again)  # the draft is shown
+
+    # Submitting with required answers missing: errors next to the questions, nothing sent.
+    missing = mentee.post(
+        f"/my-surveys/{invitation.pk}/", {"action": "submit", "category": "teacher"}
+    )
+    assert missing.status_code == 400
+    body = missing.content.decode()
+    assert 'id="id_wants_mentor-errors"' in body and "This question requires an answer." in body
+    # Shown because wants_mentor = yes: request_areas is required then.
+    shown = mentee.post(
+        f"/my-surveys/{invitation.pk}/",
+        {
+            "action": "submit",
+            "category": "teacher",
+            "young_specialist": "yes",
+            "wants_mentor": "yes",
+        },
+    )
+    assert shown.status_code == 400
+    assert 'id="id_request_areas-errors"' in shown.content.decode()
+    # A value the field does not offer is refused by the form.
+    wrong = mentee.post(f"/my-surveys/{invitation.pk}/", {"action": "draft", "category": "x"})
+    assert wrong.status_code == 400
+    assert 'id="id_category-errors"' in wrong.content.decode()
+    with schema_context(tenant_a.schema_name):
+        response.refresh_from_db()
+        assert response.status == "draft" and response.answers == {"category": "teacher"}
+
+    # wants_mentor = no hides request_areas: an answer left in it is dropped, not an error.
+    submitted = mentee.post(
+        f"/my-surveys/{invitation.pk}/",
+        {
+            "action": "submit",
+            "category": "teacher",
+            "young_specialist": "no",
+            "wants_mentor": "no",
+            "request_areas": [areas],
+        },
+    )
+    assert submitted.status_code == 302 and submitted["Location"] == "/my-surveys/"
+    with schema_context(tenant_a.schema_name):
+        response.refresh_from_db()
+        assert response.status == "submitted"
+        assert response.answers == {
+            "category": "teacher",
+            "young_specialist": False,
+            "wants_mentor": False,
+        }
+    assert "answered" in mentee.get("/my-surveys/").content.decode()
+    # A second submission changes nothing.
+    twice = mentee.post(
+        f"/my-surveys/{invitation.pk}/",
+        {"action": "submit", "category": "pupil", "wants_mentor": "yes"},
+    )
+    assert twice.status_code == 400
+    with schema_context(tenant_a.schema_name):
+        response.refresh_from_db()
+        assert response.answers["category"] == "teacher"
+
+
+def test_results_show_charts_with_tables_and_xlsx(tenant_a, place):
+    from openpyxl import load_workbook
+
+    campaign = _open_campaign(tenant_a, place, "satisfaction-mentee")
+    with schema_context(tenant_a.schema_name):
+        invitation = SurveyInvitation.objects.get(campaign=campaign, participant=place.mentee)
+        questions = list(campaign.questionnaire.questions.all())
+        services.response_submit(invitation=invitation, answers=valid_answers(questions))
+    scale = next(q for q in questions if q.kind == "scale")
+    coordinator = client(tenant_a, place.users["coordinator"])
+    page = coordinator.get(f"/campaigns/{campaign.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-testid="submitted">1<' in body and "50.0%" in body
+    assert "chart.umd.min.js" in body and "surveys-results.js" in body
+    charts = re.findall(r'<script id="(chart-\d+-data)" type="application/json">', body)
+    assert charts, "a chart per counted question"
+    assert f"?question={scale.code}" in body and "Table view" in body
+
+    download = coordinator.get(f"/campaigns/{campaign.pk}/xlsx/?question={scale.code}")
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    assert sheet is not None
+    rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    assert ("Answers", 1) in rows
+    counts = {r[0]: r[1] for r in rows if len(r) > 1}
+    assert counts[str(scale.max_value)] == 1 and counts[str(scale.min_value)] == 0
+    assert coordinator.get(f"/campaigns/{campaign.pk}/xlsx/?question=nope").status_code == 404
+    whole = coordinator.get(f"/campaigns/{campaign.pk}/xlsx/")
+    assert whole.status_code == 200
+    assert "Ответы" in load_workbook(io.BytesIO(whole.content)).sheetnames
+
+
+def test_one_time_link_answers_once_and_only_on_its_host(
+    tenant_a, tenant_b, place, django_capture_on_commit_callbacks
+):
+    campaign = _open_campaign(
+        tenant_a, place, "satisfaction-mentee", kind="explicit", participant_ids=(place.parent.pk,)
+    )
+    with schema_context(tenant_a.schema_name):
+        mail.outbox.clear()
+        assert mailing.invitations_send(campaign_id=campaign.pk) == 1
+        questions = list(campaign.questionnaire.questions.all())
+        invitation = SurveyInvitation.objects.get(campaign=campaign)
+    found = re.search(
+        r"https?://[^/\s]+(/surveys/link/([A-Za-z0-9_-]+)/)", str(mail.outbox[0].body)
+    )
+    assert found, mail.outbox[0].body
+    path = found.group(1)
+    anonymous = client(tenant_a, None)
+    page = anonymous.get(path)
+    assert page.status_code == 200
+    assert 'id="survey-form"' in page.content.decode()
+
+    # B's host does not know A's token; a made-up token is not found either.
+    assert client(tenant_b, None).get(path).status_code == 404
+    assert client(tenant_b, None).post(path, {"action": "submit"}).status_code == 404
+    assert anonymous.get(f"/surveys/link/{'x' * 43}/").status_code == 404
+
+    missing = anonymous.post(path, {"action": "submit"})
+    assert missing.status_code == 400
+    assert "This question requires an answer." in missing.content.decode()
+    done = anonymous.post(path, _form_data(valid_answers(questions)))
+    assert done.status_code == 200
+    assert 'data-testid="survey-done"' in done.content.decode()
+    with schema_context(tenant_a.schema_name):
+        response = SurveyResponse.objects.get(invitation=invitation)
+        assert response.status == "submitted" and response.channel == "link"
+        first = dict(response.answers)
+    # The link is used up: it shows so, and cannot answer twice.
+    assert anonymous.get(path).status_code == 410
+    again = anonymous.post(path, _form_data(valid_answers(questions, scale="min")))
+    assert again.status_code == 410
+    with schema_context(tenant_a.schema_name):
+        response.refresh_from_db()
+        assert response.answers == first
+
+
+def test_my_questionnaires_card_and_closed_campaign(tenant_a, place):
+    campaign = _open_campaign(tenant_a, place, "satisfaction-mentee")
+    with schema_context(tenant_a.schema_name):
+        services.campaign_close(campaign=campaign)
+        invitation = SurveyInvitation.objects.get(campaign=campaign, participant=place.mentee)
+    mentee = client(tenant_a, place.users["mentee"])
+    assert "closed" in mentee.get("/my-surveys/").content.decode()
+    refused = mentee.post(f"/my-surveys/{invitation.pk}/", {"action": "draft"})
+    assert refused.status_code == 400
+    with schema_context(tenant_a.schema_name):
+        assert not SurveyResponse.objects.filter(invitation=invitation).exists()
+    home = mentee.get("/").content.decode()
+    assert "/my-surveys/" in home

@@ -10,11 +10,13 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from openpyxl import Workbook
@@ -23,7 +25,13 @@ from openpyxl.utils import get_column_letter
 
 from config.pages import REGIONAL, add_service_errors, role_required
 from regional.kpis import anonymise, exports, selectors, services
-from regional.kpis.models import AggregationRun, Indicator, IndicatorGroup, RunStatus
+from regional.kpis.models import (
+    AggregationRun,
+    Indicator,
+    IndicatorGroup,
+    ItemStatus,
+    RunStatus,
+)
 from regional.web.forms_kpis import AggregateForm, DashboardFilterForm
 from tenants.selectors import municipality_list
 
@@ -346,8 +354,6 @@ def _filters(form: DashboardFilterForm, periods: list[str]) -> Filters | None:
 
 
 def _query(filters: Filters) -> str:
-    from urllib.parse import urlencode
-
     params: dict[str, Any] = {"period": filters.period, "indicator": filters.indicator.code}
     if filters.municipality_id is not None:
         params["municipality"] = filters.municipality_id
@@ -364,8 +370,6 @@ def _dashboard(
     aggregate_form: AggregateForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from django.urls import reverse
-
     periods = selectors.snapshot_periods()
     form = _filter_form(request, periods)
     valid = form.is_valid() if form.is_bound else True
@@ -531,8 +535,8 @@ def run_context(run: AggregationRun) -> dict[str, Any]:
     progress = 100 if not run.institutions_total else round(100 * done / run.institutions_total)
     problems = (
         run.items.select_related("institution")
-        .exclude(status="ok")
-        .exclude(status="pending", error="")
+        .exclude(status=ItemStatus.OK)
+        .exclude(status=ItemStatus.PENDING, error="")
         .order_by("institution__short_name", "institution_id")
     )
     return {

@@ -518,6 +518,22 @@ def demo_kpi_history_ensure(*, institutions: list[Institution]) -> None:
             )
 
 
+def demo_surveys_ensure(*, institutions: list[Institution]) -> None:
+    """Each institution adopts the regional satisfaction questionnaires once, so that the
+    questionnaire pages have something to start a campaign with."""
+    from regional.questionnaires import api as templates
+    from schools.monitoring.models import Questionnaire
+    from schools.monitoring.services import questionnaire_adopt
+
+    for institution in institutions:
+        with schema_context(institution.schema_name), transaction.atomic():
+            for code in ("satisfaction-mentee", "satisfaction-mentor"):
+                version = templates.published_version_get(template_code=code)
+                if version is None or Questionnaire.objects.filter(template_code=code).exists():
+                    continue
+                questionnaire_adopt(version_id=version.pk)
+
+
 def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
     """Create (or complete) the whole demo region. Runs in the public schema."""
     region = DemoRegion()
@@ -554,4 +570,5 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
             institutions=region.institutions,
         )
         demo_kpi_history_ensure(institutions=region.institutions)
+        demo_surveys_ensure(institutions=region.institutions)
     return region

@@ -26,6 +26,7 @@ from regional.questionnaires.models import (
     Question,
     QuestionKind,
     QuestionnaireTemplate,
+    TargetRole,
     TemplateVersion,
     VersionStatus,
 )
@@ -179,6 +180,9 @@ def _render_version(
         or VersionForm(initial={"intro": version.intro, "change_note": version.change_note}),
         draft=template.versions.filter(status=VersionStatus.DRAFT).first(),
         form_labels=[str(FORM_LABELS.get(code, code)) for code in template.target_forms],
+        role_labels=[
+            str(TargetRole(r).label) if r in TargetRole.values else r for r in template.target_roles
+        ],
     )
     return render(request, "regional/questionnaires_version.html", context, status=status)
 
@@ -397,6 +401,11 @@ class ResultChart:
     institutions: list[dict[str, Any]]
 
     @property
+    def drawable(self) -> bool:
+        """Anything to draw: a published number (else every cell is hidden)."""
+        return any(row["value"] is not None for row in self.table)
+
+    @property
     def data_id(self) -> str:
         return f"{self.key}-data"
 
@@ -493,10 +502,11 @@ def _result_charts(template_code: str, year: int) -> list[ResultChart]:
                         hidden[value] = hidden.get(value, 0) + 1
                     else:
                         totals[value] += int(count)
+            published = any(not c.suppressed and c.distribution for c in cells)
             table = [
                 {
                     "label": _value_label(value, kind, options),
-                    "value": count,
+                    "value": count if published else None,
                     "hidden": hidden.get(value, 0),
                 }
                 for value, count in totals.items()
@@ -603,7 +613,8 @@ def _xlsx_bytes(chart: ResultChart, *, title: str, year: int, k: int) -> bytes:
     else:
         sheet.append([_("Answer"), _("Answers"), _("Institutions where hidden")])
         for row in chart.table:
-            sheet.append([row["label"], row["value"], row["hidden"]])
+            value = _("hidden: small group") if row["value"] is None else row["value"]
+            sheet.append([row["label"], value, row["hidden"]])
     for cell in sheet[6]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 40

@@ -6,6 +6,7 @@ region collects every night. Nothing here writes to the public schema."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +25,8 @@ from schools.pairs.models import PracticeCase, PracticeCaseStatus
 from schools.programmes import selectors as programme_selectors
 from schools.programmes.models import MentoringForm
 from schools.web.forms_practices import PracticeCaseForm, PracticeSearchForm
+
+EDITED_AFTER = datetime.timedelta(seconds=5)
 
 
 def page(roles: frozenset[str]) -> Any:
@@ -134,7 +137,9 @@ def practice(request: HttpRequest, pk: int) -> HttpResponse:
             "can_write": can_write,
             "can_publish": role in COORDINATOR,
             "published": case.status == PracticeCaseStatus.PUBLISHED,
-            "changed_since": case.published_at is not None and case.updated_at > case.published_at,
+            # publishing itself saves the case a moment after stamping published_at
+            "changed_since": case.published_at is not None
+            and case.updated_at - case.published_at > EDITED_AFTER,
         },
         status=400 if form.errors else 200,
     )

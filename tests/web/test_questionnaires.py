@@ -309,6 +309,7 @@ def test_results_show_charts_tables_and_suppressed_cells(
     assert response.status_code == 200
     body = response.content.decode()
     assert body.count('data-testid="result-chart"') == 2
+    assert body.count("<canvas") == 1  # every institution's cell of "score" is hidden
     assert "Понравилась ли программа?" in body
     assert 'id="q-liked-data"' in body and "chart.umd.min.js" in body
     # the suppressed question: the institution's cell is named as hidden, no numbers shown
@@ -344,7 +345,7 @@ def test_results_xlsx_holds_the_chart_data(
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
-    assert ("7", 0, 0) in rows  # nothing published from a suppressed cell
+    assert ("7", "hidden: small group", 0) in rows  # nothing published from a suppressed cell
     assert not any(7.5 in r for r in rows)
     assert (
         staff.get(

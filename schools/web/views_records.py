@@ -536,12 +536,15 @@ def my_consents(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@page(PARENT)
+@page(frozenset(Role))
 def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    """Withdraw a consent given for one's child, after a confirmation step."""
+    """Withdraw a consent given for one's child, after a confirmation step. The child is looked
+    up first: anyone else's id is the same 404 whatever the caller's role."""
     child_info = next((c for c in _children(request) if c["child"].pk == pk), None)
     if child_info is None:
         raise Http404
+    if _role(request) not in PARENT:
+        return render(request, "403.html", status=403)
     purposes = child_info["withdrawable"]
     form = WithdrawalForm(request.POST or None, purposes=purposes)
     status = 200

@@ -475,6 +475,24 @@ def test_only_parents_open_the_consents_pages(tenant_a, school):
     mentee = make_user(tenant_a.schema_name, Role.MENTEE, "records-mentee")
     client = page_client(tenant_a.host, mentee, tenant_a.schema_name)
     assert client.get("/my/consents/").status_code == 403
-    child = school.ids["child"]
+    child = school.ids["child"]  # not the mentee's child: the same 404 as a missing one
     response = client.post(f"/my/consents/{child}/withdraw/", {"purpose": "personal_data"})
-    assert response.status_code == 403
+    assert response.status_code == 404
+
+
+def test_demo_records_fill_the_pages_once(tenant_a):
+    from tenants.demo import DEMO_PASSWORD, demo_records_ensure
+
+    logins = demo_records_ensure(institutions=[tenant_a], password=DEMO_PASSWORD)
+    again = demo_records_ensure(institutions=[tenant_a], password=DEMO_PASSWORD)
+    assert [login.username for login in logins] == ["parent"] == [a.username for a in again]
+    with in_a(tenant_a):
+        from accounts.models import User
+        from schools.participants.models import Guardianship, MenteeProfile, MentorProfile
+
+        assert MentorProfile.objects.count() == 3 and MenteeProfile.objects.count() == 3
+        parent = User.objects.get(username="parent")
+        assert Guardianship.objects.filter(parent__user=parent).count() == 1
+    client = page_client(tenant_a.host, parent, tenant_a.schema_name, "ru")
+    page = client.get("/my/consents/").content.decode()
+    assert "Белов Артём" in page and 'data-consent="valid"' in page

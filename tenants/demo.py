@@ -534,6 +534,150 @@ def demo_surveys_ensure(*, institutions: list[Institution]) -> None:
                 questionnaire_adopt(version_id=version.pk)
 
 
+# The people of the records pages (the bases, a parent's consents): a few mentors and mentees
+# with profiles and consents, and a parent with a login whose child's consent they signed.
+DEMO_PARENT = DemoPerson(
+    username="parent",
+    role=Role.PARENT,
+    last_name="Белова",
+    first_name="Наталья",
+    middle_name="Андреевна",
+    email="parent@example.org",
+)
+# (last, first, middle, birth date, category, competence codes, capacity, hours, consent)
+DEMO_MENTORS = (
+    ("Соколова", "Анна", "Викторовна", "1979-04-12", "teacher", ("methodology",), 3, 8, True),
+    (
+        "Морозов",
+        "Павел",
+        "Игоревич",
+        "1985-10-03",
+        "teacher",
+        ("it_digital", "research"),
+        2,
+        6,
+        True,
+    ),
+    ("Лебедева", "Дарья", "Олеговна", "2008-02-20", "pupil", ("olympiad_coaching",), 1, 4, False),
+)
+# (last, first, middle, birth date, category, need codes, preferred form, raised by)
+DEMO_MENTEES = (
+    (
+        "Белов",
+        "Артём",
+        "Сергеевич",
+        "2014-05-17",
+        "pupil",
+        ("academic_results",),
+        "pupil_pupil",
+        "parent",
+    ),
+    (
+        "Кравцова",
+        "Милана",
+        "Романовна",
+        "2012-09-01",
+        "pupil",
+        ("olympiads", "projects"),
+        "pupil_pupil",
+        "curator",
+    ),
+    (
+        "Гусев",
+        "Егор",
+        "Петрович",
+        "2001-06-30",
+        "teacher",
+        ("methodology",),
+        "teacher_teacher",
+        "self",
+    ),
+)
+
+
+def demo_records_ensure(*, institutions: list[Institution], password: str) -> list[DemoLogin]:
+    """Mentors, mentees and a parent in each institution, once (found again by name and birth
+    date on a re-run); the parent's login is returned for the list of demo accounts."""
+    import datetime
+
+    from schools.participants import api as participants
+
+    def person(last: str, first: str, middle: str, born: str, category: str, **extra: Any) -> int:
+        birth = datetime.date.fromisoformat(born) if born else None
+        found = participants.participant_find_duplicate(
+            last_name=last, first_name=first, middle_name=middle, birth_date=birth
+        )
+        if found is not None:
+            return found
+        return participants.participant_create(
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            birth_date=birth,
+            category=category,
+            **extra,
+        ).pk
+
+    def grant(participant_id: int, *, born: str, guardian: str = "", relation: str = "") -> None:
+        if participants.consent_list().filter(participant_id=participant_id).exists():
+            return
+        age = participants.Participant.objects.get(pk=participant_id).age or 18
+        participants.consent_record(
+            participant_id=participant_id,
+            kind="grant",
+            signed_by="guardian" if age < 18 else "self",
+            guardian_name=guardian if age < 18 else "",
+            guardian_relation=(relation or "mother") if age < 18 else "",
+            minor_signed=14 <= age < 18,
+            signed_on=timezone.localdate(),
+            method="paper_scan",
+        )
+
+    logins = []
+    for institution in institutions:
+        with schema_context(institution.schema_name), transaction.atomic():
+            user = _demo_user_ensure(person=DEMO_PARENT, password=password)
+            parent_id = person(
+                DEMO_PARENT.last_name,
+                DEMO_PARENT.first_name,
+                DEMO_PARENT.middle_name,
+                "",
+                "parent",
+                user_id=user.pk,
+            )
+            for last, first, middle, born, category, codes, capacity, hours, ok in DEMO_MENTORS:
+                pk = person(last, first, middle, born, category)
+                if ok:
+                    grant(pk, born=born, guardian="Лебедева Ирина Павловна")
+                participants.mentor_profile_upsert(
+                    participant_id=pk,
+                    competence_codes=codes,
+                    capacity=capacity,
+                    hours_per_month=hours,
+                )
+            for last, first, middle, born, category, codes, form, raised in DEMO_MENTEES:
+                pk = person(last, first, middle, born, category)
+                grant(pk, born=born, guardian=DEMO_PARENT.full_name)
+                participants.mentee_profile_upsert(
+                    participant_id=pk, need_codes=codes, preferred_form=form, raised_by=raised
+                )
+                children = participants.child_participant_ids(parent_user_id=user.pk)
+                if last == "Белов" and pk not in children:
+                    participants.guardianship_create(
+                        parent_id=parent_id, child_id=pk, relation="mother"
+                    )
+        logins.append(
+            DemoLogin(
+                institution.host,
+                DEMO_PARENT.username,
+                password,
+                DEMO_PARENT.role,
+                DEMO_PARENT.full_name,
+            )
+        )
+    return logins
+
+
 def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
     """Create (or complete) the whole demo region. Runs in the public schema."""
     region = DemoRegion()
@@ -570,5 +714,8 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
             institutions=region.institutions,
         )
         demo_kpi_history_ensure(institutions=region.institutions)
+        region.logins.extend(
+            demo_records_ensure(institutions=region.institutions, password=password)
+        )
         demo_surveys_ensure(institutions=region.institutions)
     return region

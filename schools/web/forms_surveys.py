@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.pages import PageForm
-from regional.questionnaires.api import QuestionKind
+from regional.questionnaires.api import GrowthPhase, Purpose, QuestionKind
 from schools.monitoring.models import Question, TargetKind
 from schools.programmes.models import MentoringForm
 
@@ -174,3 +174,63 @@ def _field(question: Question) -> forms.Field:
     if kind == QuestionKind.LONG_TEXT:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), strip=True, **common)
     return forms.CharField(strip=True, **common)
+
+
+# --- a local questionnaire -----------------------------------------------------------------------
+
+QUESTION_ROWS = 8
+
+
+class LocalQuestionnaireForm(PageForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    growth_phase = forms.ChoiceField(
+        label=_("Growth phase"),
+        required=False,
+        choices=GrowthPhase.choices,
+        help_text=_("Only for a growth questionnaire: answered before or after the programme."),
+    )
+    intro = forms.CharField(
+        label=_("Introduction for respondents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class QuestionRowForm(PageForm):
+    """One question of a local questionnaire; a row without a text is left out."""
+
+    text = forms.CharField(label=_("Question"), required=False, max_length=1000)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=QuestionKind.choices, initial=QuestionKind.SCALE
+    )
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    min_value = forms.IntegerField(label=_("Minimum"), required=False)
+    max_value = forms.IntegerField(label=_("Maximum"), required=False)
+    options = forms.CharField(
+        label=_("Options (one a line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For single and multiple choice."),
+    )
+
+    def question(self, code: str) -> dict[str, Any]:
+        data = self.cleaned_data
+        lines = [line.strip() for line in (data.get("options") or "").splitlines()]
+        return {
+            "code": code,
+            "text": data["text"],
+            "kind": data["kind"],
+            "required": bool(data.get("required")),
+            "min_value": data.get("min_value"),
+            "max_value": data.get("max_value"),
+            "options": [
+                {"code": f"o{i}", "text": text} for i, text in enumerate(filter(None, lines), 1)
+            ],
+        }
+
+    def is_blank(self) -> bool:
+        return not (self.cleaned_data.get("text") or "").strip()
+
+
+QuestionRows = forms.formset_factory(QuestionRowForm, extra=QUESTION_ROWS, max_num=QUESTION_ROWS)

@@ -8,6 +8,11 @@ urlpatterns: list[URLPattern] = [
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/adopt/", views.questionnaire_adopt, name="questionnaire-adopt"),
     path("campaigns/new/", views.campaign_create, name="campaign-create"),
+    path(
+        "campaigns/questionnaires/new/",
+        views.questionnaire_create,
+        name="questionnaire-create",
+    ),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/open/", views.campaign_open, name="campaign-open"),
     path("campaigns/<int:pk>/close/", views.campaign_close, name="campaign-close"),

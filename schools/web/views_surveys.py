@@ -30,7 +30,14 @@ from schools.monitoring.models import (
 from schools.pairs import selectors as pair_selectors
 from schools.participants import selectors as participant_selectors
 from schools.programmes import selectors as programme_selectors
-from schools.web.forms_surveys import AdoptForm, AnswerForm, CampaignForm, initial_answers
+from schools.web.forms_surveys import (
+    AdoptForm,
+    AnswerForm,
+    CampaignForm,
+    LocalQuestionnaireForm,
+    QuestionRows,
+    initial_answers,
+)
 
 # People who answer their own questionnaires when signed in (their list); the answering page
 # takes any role and finds only the user's own invitations (others' ids are one 404).
@@ -104,6 +111,66 @@ def questionnaire_adopt(request: HttpRequest) -> HttpResponse:
             )
             return redirect("school:campaigns")
     return _campaigns_page(request, adopt_form=form, status=400)
+
+
+def _row_errors(rows: Any, codes: dict[str, Any], problems: dict[str, list[str]]) -> list[str]:
+    """Put the service's problems of each question ("field: message" under the question's
+    code) next to that row's fields; the rest is returned for the top of the page."""
+    rest: list[str] = []
+    for key, messages_ in problems.items():
+        row = codes.get(key)
+        if row is None:
+            rest.extend(messages_)
+            continue
+        for message in messages_:
+            field, _sep, text = message.partition(": ")
+            row.add_error(field if text and field in row.fields else None, text or message)
+        row.mark_errors()
+    return rest
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(COORDINATOR)
+def questionnaire_create(request: HttpRequest) -> HttpResponse:
+    """A questionnaire written by the institution: a title, a purpose and up to eight
+    questions (conditions and further questions can be added through the API)."""
+    form = LocalQuestionnaireForm(request.POST or None)
+    rows = QuestionRows(request.POST or None, prefix="q")
+    errors: list[str] = []
+    if request.method == "POST":
+        if form.is_valid() and rows.is_valid():
+            given = [row for row in rows if row.cleaned_data and not row.is_blank()]
+            codes = {f"q{number}": row for number, row in enumerate(given, 1)}
+            try:
+                questionnaire = services.questionnaire_create_local(
+                    title=form.cleaned_data["title"],
+                    purpose=form.cleaned_data["purpose"],
+                    growth_phase=form.cleaned_data["growth_phase"],
+                    intro=form.cleaned_data["intro"],
+                    questions=[row.question(code) for code, row in codes.items()],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                problems = exc.message_dict
+                own = {k: v for k, v in problems.items() if k in form.fields}
+                if own:
+                    add_service_errors(form, ValidationError(own))
+                rest = {k: v for k, v in problems.items() if k not in own}
+                errors = _row_errors(rows, codes, rest)
+            else:
+                messages.success(
+                    request,
+                    _("The questionnaire «%(title)s» is created.") % {"title": questionnaire.title},
+                )
+                return redirect("school:campaigns")
+        for row in rows:
+            row.mark_errors()
+    return render(
+        request,
+        "school/surveys_questionnaire_form.html",
+        {"form": form, "rows": rows, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST

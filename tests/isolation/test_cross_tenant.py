@@ -94,6 +94,7 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:campaigns": None,
     "school:questionnaire-adopt": None,
     "school:campaign-create": None,
+    "school:questionnaire-create": None,
     "school:campaign": "monitoring.surveycampaign",
     "school:campaign-open": "monitoring.surveycampaign",
     "school:campaign-close": "monitoring.surveycampaign",

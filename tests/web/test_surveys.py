@@ -380,3 +380,64 @@ def test_my_questionnaires_card_and_closed_campaign(tenant_a, place):
         assert not SurveyResponse.objects.filter(invitation=invitation).exists()
     home = mentee.get("/").content.decode()
     assert "/my-surveys/" in home
+
+
+def _rows(*questions: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "q-TOTAL_FORMS": "8",
+        "q-INITIAL_FORMS": "0",
+        "q-MIN_NUM_FORMS": "0",
+        "q-MAX_NUM_FORMS": "8",
+    }
+    for index in range(8):
+        data[f"q-{index}-kind"] = "scale"
+        data[f"q-{index}-required"] = "on"
+    for index, question in enumerate(questions):
+        data.update({f"q-{index}-{key}": value for key, value in question.items()})
+    return data
+
+
+def test_coordinator_writes_a_local_questionnaire(tenant_a, place):
+    coordinator = client(tenant_a, place.users["coordinator"])
+    assert coordinator.get("/campaigns/questionnaires/new/").status_code == 200
+    assert (
+        client(tenant_a, place.users["curator"]).get("/campaigns/questionnaires/new/").status_code
+        == 403
+    )
+    head = {"title": "Наша анкета", "purpose": "intermediate_feedback", "growth_phase": ""}
+    empty = coordinator.post("/campaigns/questionnaires/new/", {**head, **_rows()})
+    assert empty.status_code == 400
+    assert "A questionnaire needs at least one question." in empty.content.decode()
+    broken = coordinator.post(
+        "/campaigns/questionnaires/new/",
+        {**head, **_rows({"text": "Насколько полезны встречи?", "min_value": "1"})},
+    )
+    assert broken.status_code == 400
+    assert 'id="id_q-0-max_value-errors"' in broken.content.decode()  # next to the field
+    no_title = coordinator.post(
+        "/campaigns/questionnaires/new/", {**head, "title": "", **_rows({"text": "Как дела?"})}
+    )
+    assert no_title.status_code == 400 and 'id="id_title-errors"' in no_title.content.decode()
+    with schema_context(tenant_a.schema_name):
+        assert not Questionnaire.objects.filter(origin="local").exists()
+
+    made = coordinator.post(
+        "/campaigns/questionnaires/new/",
+        {
+            **head,
+            **_rows(
+                {"text": "Насколько полезны встречи?", "min_value": "1", "max_value": "5"},
+                {"text": "Что улучшить?", "kind": "single_choice", "options": "Время\nМесто\n"},
+            ),
+        },
+    )
+    assert made.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        questionnaire = Questionnaire.objects.get(title="Наша анкета")
+        questions = list(questionnaire.questions.order_by("order"))
+    assert questionnaire.origin == "local"
+    assert [(q.code, q.kind) for q in questions] == [("q1", "scale"), ("q2", "single_choice")]
+    assert questions[1].options == [
+        {"code": "o1", "text": "Время"},
+        {"code": "o2", "text": "Место"},
+    ]

@@ -15,6 +15,7 @@ ANSWERERS = frozenset({Role.MENTOR, Role.MENTEE, Role.PARENT})
 
 TENANT_ALLOWED = {
     "campaigns": STAFF,
+    "questionnaire-create": {Role.COORDINATOR},
     "campaign": STAFF,
     "campaign-xlsx": STAFF,
     "my-surveys": ANSWERERS,

@@ -139,5 +139,24 @@ def test_regional_staff_aggregate_and_read_the_indicators(region, browser, tmp_p
         assert set(rows) == set(NAMES.values())
         assert str(rows[NAMES["kpi-south"]][2]).startswith("<")  # a range, not 3 %
         assert str(rows[NAMES["kpi-north"]][2]).startswith("<")  # hidden with it, not 15 %
+
+        # on a phone: the page fits the screen (wide tables scroll inside their own box)
+        phone = browser.new_context(
+            locale="ru-RU",
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            storage_state=context.storage_state(),
+        )
+        try:
+            small = phone.new_page()
+            small.goto(live.url("localhost", "/kpis/"))
+            expect(small.locator("canvas[data-drawn='true']")).to_have_count(3)
+            overflow = small.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, overflow
+            shot(small, "regional-kpis-phone")
+        finally:
+            phone.close()
     finally:
         context.close()

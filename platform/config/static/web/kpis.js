@@ -29,13 +29,13 @@
     return result;
   }
 
-  // Long labels (indicator names) wrap into lines of about 45 characters.
-  function wrap(label) {
+  // Long labels (indicator names) wrap into lines of about 45 characters (22 on a phone).
+  function wrap(label, width) {
     var words = String(label).split(" ");
     var lines = [];
     var line = "";
     words.forEach(function (word) {
-      if (line && (line + " " + word).length > 45) {
+      if (line && (line + " " + word).length > width) {
         lines.push(line);
         line = word;
       } else {
@@ -69,13 +69,18 @@
     var horizontal = spec.horizontal === true;
     var scales = {};
     scales[horizontal ? "x" : "y"] = { beginAtZero: true, ticks: valueTicks(unit) };
+    var narrow = wrapper.clientWidth < 576;
+    var width = narrow ? 22 : 45;
     if (horizontal) {
-      wrapper.style.height = Math.max(20, spec.labels.length * 4.5) + "rem";
+      wrapper.style.height = Math.max(20, spec.labels.length * (narrow ? 7 : 4.5)) + "rem";
     }
     // eslint-disable-next-line no-new
     new window.Chart(canvas, {
       type: spec.type,
-      data: { labels: spec.labels.map(wrap), datasets: datasets },
+      data: {
+        labels: spec.labels.map(function (label) { return wrap(label, width); }),
+        datasets: datasets,
+      },
       options: {
         indexAxis: horizontal ? "y" : "x",
         responsive: true,

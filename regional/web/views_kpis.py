@@ -414,6 +414,9 @@ def _dashboard(
             stages=stages,
             report_url=f"{reverse('regional:kpis-export-report')}?{query}",
         )
+    latest = context["latest_run"]
+    if latest is not None and latest.status == RunStatus.RUNNING:
+        context["live_run"] = run_context(latest)  # its progress bar, polled here too
     context["note"] = suppression_note(context["k"])
     if not valid:
         status = 400

@@ -237,6 +237,9 @@ def test_aggregate_now_shows_progress_then_the_result_and_failures(
     assert 'role="progressbar"' in page and f"/kpis/runs/{run.pk}/progress/" in page
     fragment = client.get(f"/kpis/runs/{run.pk}/progress/").content.decode()
     assert "hx-get" in fragment and "0 of" in fragment and "<html" not in fragment
+    # the dashboard shows the running aggregation's progress too
+    dashboard = client.get("/kpis/").content.decode()
+    assert f'hx-get="/kpis/runs/{run.pk}/progress/"' in dashboard
 
     # A's task runs in its schema; B fails after its retries
     with schema_context(tenants.a.schema_name):
@@ -262,6 +265,7 @@ def test_aggregate_now_shows_progress_then_the_result_and_failures(
     # the dashboard links the last run and shows the recorded period
     body = client.get("/kpis/").content.decode()
     assert f"/kpis/runs/{run.pk}/" in body and "Finished with errors" in body
+    assert "hx-get" not in body  # nothing running: nothing polled
 
 
 def test_a_run_that_finishes_cleanly_links_to_its_indicators(db: None) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role
 from config.pages import COORDINATOR, STAFF, add_service_errors, is_public, role_required
 from regional.questionnaires import api as templates
+from regional.survey_results import api as survey_results
 from schools.monitoring import exports, selectors, services
 from schools.monitoring.models import (
     ResponseChannel,
@@ -38,6 +39,7 @@ from schools.web.forms_surveys import (
     QuestionRows,
     initial_answers,
 )
+from tenants.api import current_institution
 
 # People who answer their own questionnaires when signed in (their list); the answering page
 # takes any role and finds only the user's own invitations (others' ids are one 404).
@@ -249,6 +251,19 @@ def _growth(request: HttpRequest, campaign: SurveyCampaign) -> dict[str, Any] | 
     return out
 
 
+def _region(campaign: SurveyCampaign) -> dict[str, Any]:
+    """The other institutions' published numbers for the regional questions of an adopted
+    questionnaire (aggregated and suppressed; never one institution alone), by question code."""
+    institution = current_institution()
+    if not campaign.questionnaire.is_adopted or institution is None:
+        return {}
+    return survey_results.peer_summary(
+        template_code=campaign.questionnaire.template_code,
+        academic_year=campaign.academic_year,
+        exclude_institution_id=institution.pk,
+    )
+
+
 @require_safe
 @page(STAFF)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -257,13 +272,19 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     results = selectors.campaign_results(campaign, open_answers=coordinator)
     charts = _charts(results)
     by_code = {chart["code"]: chart for chart in charts}
+    region = _region(campaign)
     return render(
         request,
         "school/surveys_campaign.html",
         {
             "campaign": campaign,
             "results": results,
-            "questions": [{**q, "chart": by_code.get(q["code"])} for q in results["questions"]],
+            "questions": [
+                {**q, "chart": by_code.get(q["code"]), "region": region.get(q["code"])}
+                for q in results["questions"]
+            ],
+            "compares_with_region": bool(campaign.questionnaire.is_adopted),
+            "min_peers": survey_results.MIN_PEER_INSTITUTIONS,
             "charts": charts,
             "growth": _growth(request, campaign),
             "can_manage": coordinator,

@@ -306,6 +306,9 @@ def test_results_show_charts_with_tables_and_xlsx(tenant_a, place):
     charts = re.findall(r'<script id="(chart-\d+-data)" type="application/json">', body)
     assert charts, "a chart per counted question"
     assert f"?question={scale.code}" in body and "Table view" in body
+    # Beside its own numbers, the region's (none published yet in this test).
+    assert f'data-testid="region-{scale.code}"' in body
+    assert "Region: no published numbers yet." in body
 
     download = coordinator.get(f"/campaigns/{campaign.pk}/xlsx/?question={scale.code}")
     assert download.status_code == 200

@@ -407,6 +407,8 @@ def board_export(request: HttpRequest) -> HttpResponse:
             cell.font = Font(bold=True)
         for name, row in rows:
             sheet.append([name, *(int(row[key]) for key, _label in BOARD_COLUMNS)])
+            # names typed by employers stay text, never a formula ("=..." in a competence)
+            sheet.cell(row=sheet.max_row, column=1).data_type = "s"
         sheet.column_dimensions["A"].width = 40
 
     sheet_of(

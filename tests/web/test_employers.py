@@ -257,7 +257,14 @@ def test_regional_staff_approve_any_employers_request(mentor, tenant_a, db):
 def test_board_shows_supply_and_demand_and_downloads_xlsx(mentor, tenant_a, tenants):
     from openpyxl import load_workbook
 
-    make_offer(tenant_a, last_name="Удалённая", remote=True, municipalities=[], capacity=2)
+    make_offer(
+        tenant_a,
+        last_name="Удалённая",
+        remote=True,
+        municipalities=[],
+        capacity=2,
+        competences=['=HYPERLINK("http://evil")'],
+    )
     ask(tenant_a, mentor, 3)
     staff = make_user("public", Role.REGIONAL_STAFF, "staff-board")
     client = page_client(PUBLIC_HOST, staff, "public", "en")
@@ -279,6 +286,8 @@ def test_board_shows_supply_and_demand_and_downloads_xlsx(mentor, tenant_a, tena
     # mentors, capacity, taken, free, pending requests, pending mentees
     assert values[tenants.municipality.name] == (1, 4, 0, 4, 1, 3)
     assert values["Remote (whole region)"] == (1, 2, 0, 2, 0, 0)
+    competences = {row[0].value: row[0].data_type for row in book.worksheets[1].iter_rows()}
+    assert competences['=hyperlink("http://evil")'] == "s"  # text, not a formula
 
     employer_user = make_user("public", Role.EMPLOYER, "emp-board")
     employer_page = page_client(PUBLIC_HOST, employer_user, "public", "en")

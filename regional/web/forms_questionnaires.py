@@ -73,6 +73,25 @@ class TemplateCreateForm(PageForm):
     )
 
 
+class TemplateUpdateForm(PageForm):
+    """What a template is called and who answers it (code, purpose and phase never change)."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    target_roles = forms.MultipleChoiceField(
+        label=_("Who answers"), choices=TargetRole.choices, widget=Checkboxes()
+    )
+    target_forms = forms.MultipleChoiceField(
+        label=_("Forms of mentoring"),
+        choices=form_choices,
+        required=False,
+        widget=Checkboxes(),
+        help_text=_("None chosen: every form."),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+
+
 class VersionForm(PageForm):
     intro = forms.CharField(
         label=_("Introduction for respondents"),

@@ -7,6 +7,7 @@ from regional.web import views_questionnaires as views
 urlpatterns: list[URLPattern] = [
     path("templates/", views.templates, name="templates"),
     path("templates/new/", views.template_create, name="template-create"),
+    path("templates/<int:pk>/edit/", views.template_update, name="template-update"),
     path("templates/<int:pk>/new-version/", views.version_new, name="template-version-new"),
     path("templates/versions/<int:pk>/", views.template_version, name="template-version"),
     path(
@@ -16,6 +17,9 @@ urlpatterns: list[URLPattern] = [
         "templates/versions/<int:pk>/publish/",
         views.version_publish,
         name="template-version-publish",
+    ),
+    path(
+        "templates/versions/<int:pk>/retire/", views.version_retire, name="template-version-retire"
     ),
     path(
         "templates/versions/<int:pk>/delete/", views.version_delete, name="template-version-delete"

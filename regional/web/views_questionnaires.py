@@ -38,6 +38,7 @@ from regional.web.forms_questionnaires import (
     QuestionForm,
     ResultsFilterForm,
     TemplateCreateForm,
+    TemplateUpdateForm,
     VersionForm,
     options_text,
 )
@@ -45,6 +46,7 @@ from tenants.selectors import municipality_list
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRACTICE_READERS = REGIONAL | {Role.EMPLOYER}
+REGIONAL_ADMIN = frozenset({Role.REGIONAL_ADMIN})
 
 
 def page(roles: frozenset[str]) -> Any:
@@ -87,6 +89,40 @@ def template_create(request: HttpRequest) -> HttpResponse:
         request,
         "regional/questionnaires_template_form.html",
         {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(REGIONAL)
+def template_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The template's catalogue data; its versions are untouched."""
+    template = selectors.template_list().filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    form = TemplateUpdateForm(
+        request.POST or None,
+        initial={
+            "title": template.title,
+            "description": template.description,
+            "target_roles": template.target_roles,
+            "target_forms": template.target_forms,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_update(template=template, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            latest = template.versions.order_by("-number").first()
+            if latest is None:
+                return redirect("regional:templates")
+            return redirect("regional:template-version", pk=latest.pk)
+    return render(
+        request,
+        "regional/questionnaires_template_edit.html",
+        {"form": form, "template": template},
         status=400 if form.errors else 200,
     )
 
@@ -179,6 +215,8 @@ def _render_version(
         version_form=version_form
         or VersionForm(initial={"intro": version.intro, "change_note": version.change_note}),
         draft=template.versions.filter(status=VersionStatus.DRAFT).first(),
+        can_retire=version.status == VersionStatus.PUBLISHED
+        and getattr(request.user, "role", None) == Role.REGIONAL_ADMIN,
         form_labels=[str(FORM_LABELS.get(code, code)) for code in template.target_forms],
         role_labels=[
             str(TargetRole(r).label) if r in TargetRole.values else r for r in template.target_roles
@@ -245,6 +283,20 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
             raise
         draft = existing
     return redirect("regional:template-version", pk=draft.pk)
+
+
+@require_POST
+@page(REGIONAL_ADMIN)
+def version_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """No longer offered to institutions (those that use it keep it): the regional
+    administrator's decision, as in the API."""
+    version = _version_or_404(pk)
+    try:
+        services.version_retire(version=version)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
+        return _render_version(request, Editor(version, publish_errors=errors), status=400)
+    return redirect("regional:template-version", pk=version.pk)
 
 
 @require_POST

@@ -261,6 +261,51 @@ def test_published_version_is_read_only_and_offers_a_new_version(
     assert list(new.questions.values_list("code", flat=True)) == ["liked", "score"]
 
 
+def test_template_title_and_audience_change_not_its_versions(
+    staff: Client, made: dict[str, Any]
+) -> None:
+    template = made["template"]
+    response = staff.post(f"/templates/{template.pk}/edit/", {"title": "Новое", "target_roles": []})
+    assert response.status_code == 400
+    assert 'id="id_target_roles-errors"' in response.content.decode()
+    template.refresh_from_db()
+    assert template.title == "Удовлетворённость программой"
+
+    response = staff.post(
+        f"/templates/{template.pk}/edit/",
+        {"title": "Удовлетворённость", "target_roles": ["mentee", "mentor"]},
+    )
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert (template.title, template.target_roles) == ("Удовлетворённость", ["mentee", "mentor"])
+    assert made["published"].questions.count() == 2
+
+
+def test_only_the_regional_administrator_retires_a_published_version(
+    staff: Client, made: dict[str, Any]
+) -> None:
+    published, draft = made["published"], made["draft"]
+    assert (
+        'data-testid="retire"'
+        not in staff.get(f"/templates/versions/{published.pk}/").content.decode()
+    )
+    assert staff.post(f"/templates/versions/{published.pk}/retire/").status_code == 403
+    admin = page_client(HOST, make_user("public", Role.REGIONAL_ADMIN, "q-admin"), "public", "en")
+    assert (
+        'data-testid="retire"' in admin.get(f"/templates/versions/{published.pk}/").content.decode()
+    )
+    response = admin.post(f"/templates/versions/{draft.pk}/retire/")
+    assert response.status_code == 400
+    assert "Only a published version can be retired." in response.content.decode()
+    assert admin.post(f"/templates/versions/{published.pk}/retire/").status_code == 302
+    published.refresh_from_db()
+    assert published.status == "retired"
+    assert (
+        "This version is retired"
+        in admin.get(f"/templates/versions/{published.pk}/").content.decode()
+    )
+
+
 def test_preview_shows_the_form_with_its_conditions(staff: Client, made: dict[str, Any]) -> None:
     body = staff.get(f"/templates/versions/{made['published'].pk}/preview/").content.decode()
     assert "Понравилась ли программа?" in body

@@ -9,6 +9,7 @@ from tests.web.areas.core import REGIONAL
 PUBLIC_ALLOWED = {
     "templates": REGIONAL,
     "template-create": REGIONAL,
+    "template-update": REGIONAL,
     "template-version": REGIONAL,
     "template-version-preview": REGIONAL,
     "template-question": REGIONAL,
@@ -17,6 +18,8 @@ PUBLIC_ALLOWED = {
 }
 PUBLIC_ID_OF = {
     "template-version-new": "q_template",
+    "template-update": "q_template",
+    "template-version-retire": "q_published",
     "template-version": "q_draft",
     "template-version-update": "q_draft",
     "template-version-publish": "q_draft",

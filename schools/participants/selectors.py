@@ -414,3 +414,13 @@ def consent_states_of(*, participant_ids: Sequence[int]) -> dict[int, str]:
 def guardianships_of_parent(*, user: Any) -> QuerySet[Guardianship]:
     """The guardian links whose parent is the person with login ``user``: their children."""
     return guardianship_list().filter(parent__user=user)
+
+
+def tag_catalogue(*, kind: str) -> QuerySet[Any]:
+    """Every tag of the needs (``"need"``) or competences (``"competence"``) catalogue, retired
+    ones too, with the number of profiles that carry each."""
+    from django.db.models import Count
+
+    if kind == "need":
+        return NeedTag.objects.annotate(used=Count("menteeprofile")).order_by("name")
+    return CompetenceTag.objects.annotate(used=Count("mentorprofile")).order_by("name")

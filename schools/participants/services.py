@@ -989,3 +989,69 @@ def participants_erase_due(*, today: datetime.date | None = None) -> int:
     for pk in participants_due_for_erasure(today=today).values_list("pk", flat=True):
         erased += participant_erase(participant_id=pk)
     return erased
+
+
+# --- tag catalogues -------------------------------------------------------------------------------
+
+TAG_MODELS: dict[str, type[NeedTag] | type[CompetenceTag]] = {
+    "need": NeedTag,
+    "competence": CompetenceTag,
+}
+
+
+def _tag_model(kind: str) -> type[NeedTag] | type[CompetenceTag]:
+    model = TAG_MODELS.get(kind)
+    if model is None:
+        raise ValidationError({"kind": [_("Unknown catalogue.")]})
+    return model
+
+
+@transaction.atomic
+def tag_create(
+    *, kind: str, name: str, code: str = "", actor: Any = None
+) -> NeedTag | CompetenceTag:
+    """Add a tag to the needs (``kind="need"``) or competences (``"competence"``) catalogue.
+    Without a code one is made up (the name may be Cyrillic, codes are Latin)."""
+    model = _tag_model(kind)
+    name = " ".join(name.split())
+    code = code.strip().lower()
+    errors: Errors = {}
+    if not name:
+        errors["name"] = [_("Name the tag.")]
+    elif model.objects.filter(name__iexact=name).exists():
+        errors["name"] = [_("The catalogue already has a tag with this name.")]
+    if code and model.objects.filter(code=code).exists():
+        errors["code"] = [_("The catalogue already has a tag with this code.")]
+    if errors:
+        raise ValidationError(errors)
+    if not code:
+        number = model.objects.count() + 1
+        while model.objects.filter(code=f"{kind}-{number}").exists():
+            number += 1
+        code = f"{kind}-{number}"
+    tag = model(code=code, name=name)
+    _full_clean(tag)
+    tag.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, instance=tag, changed_fields=["code", "name"]
+    )
+    return tag
+
+
+@transaction.atomic
+def tag_set_active(
+    *, kind: str, tag_id: int, is_active: bool, actor: Any = None
+) -> NeedTag | CompetenceTag:
+    """Retire a tag from the catalogue (profiles keep it; it is no longer offered) or bring it
+    back."""
+    model = _tag_model(kind)
+    tag = model.objects.select_for_update().filter(pk=tag_id).first()
+    if tag is None:
+        raise ValidationError({"tag": [_("No such tag.")]})
+    if tag.is_active != is_active:
+        tag.is_active = is_active
+        tag.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, instance=tag, changed_fields=["is_active"]
+        )
+    return tag

@@ -16,6 +16,7 @@ SEEN_BY_ALL_STAFF_BUT_CURATORS = STAFF - {Role.CURATOR}
 
 TENANT_ALLOWED = {
     "bases": STAFF,
+    "bases-tags": STAFF,
     "bases-mentor": SEEN_BY_ALL_STAFF_BUT_CURATORS,
     "bases-mentor-edit": COORDINATOR,
     "bases-mentee": SEEN_BY_ALL_STAFF_BUT_CURATORS,
@@ -29,6 +30,8 @@ TENANT_ID_OF = {
     "bases-mentor-edit": "mentorprofile",
     "bases-mentee": "menteeprofile",
     "bases-mentee-edit": "menteeprofile",
+    "bases-need-toggle": "needtag",
+    "bases-competence-toggle": "competencetag",
     "activity-edit": "roadmapactivity",
     "activity-reschedule": "roadmapactivity",
     "activity-done": "roadmapactivity",
@@ -46,8 +49,10 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
     from schools.participants.selectors import mentee_profile_list, mentor_profile_list
     from schools.programmes.selectors import roadmap_activity_list
 
-    NeedTag.objects.get_or_create(code="career", defaults={"name": "Профориентация"})
-    CompetenceTag.objects.get_or_create(code="math", defaults={"name": "Математика"})
+    need = NeedTag.objects.get_or_create(code="career", defaults={"name": "Профориентация"})[0]
+    competence = CompetenceTag.objects.get_or_create(code="math", defaults={"name": "Математика"})[
+        0
+    ]
     mentor = mentor_profile_list().get(participant_id=ids["participant"])
     mentee = mentee_profile_list().exclude(participant_id=ids["participant"]).first()
     assert mentee is not None
@@ -81,4 +86,6 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         "menteeprofile": mentee.pk,
         "roadmapactivity": activity.pk,
         "child": child.pk,
+        "needtag": need.pk,
+        "competencetag": competence.pk,
     }

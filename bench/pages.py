@@ -756,7 +756,14 @@ def run(*, users: int, per_user: int, workers: int, threads: int) -> dict[str, A
         )
         _print(login, baseline)
         for name, path in pages:
-            page = _load(port, name, path, session_headers, expect=LOGOUT_MARKER, per_user=per_user)
+            try:
+                page = _load(
+                    port, name, path, session_headers, expect=LOGOUT_MARKER, per_user=per_user
+                )
+            except RuntimeError as error:  # a page broken meanwhile (a shared working tree)
+                broken[name] = str(error)[:300]
+                line(f"left out {name}: {broken[name]}")
+                continue
             queries = counts[name]
             page.queries = queries if isinstance(queries, int) else None
             figures.append(page)

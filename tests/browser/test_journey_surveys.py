@@ -187,6 +187,10 @@ def test_mentee_answers_the_questionnaire(journey, browser):
     form.locator("button[value='submit']").click()
     expect(page.locator("#id_request_areas-errors")).to_be_visible()
     shot(page, "survey-04-answer-error-next-to-question")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column, no overflow
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, "survey-04-answer-on-a-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("#q-request_areas input[type=checkbox]").first.check()
     form.locator("button[value='draft']").click()
     expect(page.get_by_test_id("survey-status")).to_contain_text(re.compile(r"\S"))

@@ -678,6 +678,47 @@ def demo_records_ensure(*, institutions: list[Institution], password: str) -> li
     return logins
 
 
+# Best practices: one published, anonymised success story in each of the first two
+# institutions, collected into the region's library at once (the nightly task does the same),
+# so that both best-practice pages have something to show.
+DEMO_PRACTICES = (
+    (
+        "Открытый урок молодого педагога",
+        "teacher_teacher",
+        "За полгода работы в паре молодой педагог подготовил и провёл открытый урок по физике. "
+        "Наставник помог выстроить структуру урока и разобрать его после проведения; "
+        "на следующем методическом объединении пара поделилась опытом с коллегами.",
+    ),
+    (
+        "Школьный театр: старшеклассники и семиклассники",
+        "pupil_pupil",
+        "Группа старшеклассников помогла семиклассникам поставить спектакль к Дню учителя. "
+        "Наставляемые, которые стеснялись выступать, сыграли главные роли; "
+        "успеваемость по литературе в группе выросла.",
+    ),
+)
+
+
+def demo_practices_ensure(*, institutions: list[Institution]) -> None:
+    from regional.practices.services import practice_cases_collect
+    from schools.pairs import api as pairs_api
+    from schools.pairs.models import PracticeCase
+    from schools.pairs.services import practice_case_create, practice_case_publish
+
+    for institution, (title, form, text) in zip(institutions, DEMO_PRACTICES, strict=False):
+        with schema_context(institution.schema_name), transaction.atomic():
+            programme = Programme.objects.filter(academic_year=DEMO_ACADEMIC_YEAR).first()
+            if programme is None:
+                continue
+            if not PracticeCase.objects.filter(title=title).exists():
+                case = practice_case_create(
+                    programme_id=programme.pk, title=title, text=text, form=form
+                )
+                practice_case_publish(case=case)
+            stories = pairs_api.success_stories_published()
+        practice_cases_collect(institution_id=institution.pk, stories=stories)
+
+
 def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
     """Create (or complete) the whole demo region. Runs in the public schema."""
     region = DemoRegion()
@@ -718,4 +759,5 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
             demo_records_ensure(institutions=region.institutions, password=password)
         )
         demo_surveys_ensure(institutions=region.institutions)
+        demo_practices_ensure(institutions=region.institutions)
     return region

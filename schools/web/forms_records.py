@@ -213,7 +213,5 @@ class TagForm(PageForm):
         label=_("Code"),
         required=False,
         max_length=50,
-        help_text=_(
-            "Latin letters, digits and hyphens, as import files name it; made up if empty."
-        ),
+        help_text=_("Latin letters, digits and hyphens; made up if left empty."),
     )

@@ -28,6 +28,13 @@ HOST = f"{SLUG}.localhost"
 USERS = ("browser-emp-employer", "browser-emp-staff")
 EMPLOYER = "ООО «Ставропольские агросистемы»"
 
+# Elements that stick out of the screen on the right (inside a scrolling table is fine, as long
+# as the table's wrapper also holds its absolutely positioned, visually hidden labels).
+OVERFLOWING = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => !e.closest(".table-responsive"))
+  .map(e => `${e.tagName}.${e.className}`).slice(0, 8)"""
+
 
 def either(russian: str, english: str) -> re.Pattern[str]:
     """A label in Russian, or its English msgid while the area's translations wait to be
@@ -176,6 +183,13 @@ def test_school_requests_employer_approves_school_sees_the_placement(journey, br
         expect(requests).to_contain_text("Одобрено")
         expect(requests).to_contain_text("goncharov@agrosys.example.org")
         shot(school, "employer-school-placement")
+        # on a phone the catalogue and the requests fit the screen (tables scroll inside)
+        school.set_viewport_size({"width": 390, "height": 844})
+        school.reload()
+        expect(requests).to_contain_text("goncharov@agrosys.example.org")
+        assert school.evaluate(OVERFLOWING) == []
+        assert school.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        shot(school, "employer-catalogue-phone")
 
         # regional staff: the board with its chart, the table beside it
         sign_in(staff, live.url("localhost", "/accounts/login/"), USERS[1])

@@ -50,3 +50,10 @@ class AggregateForm(PageForm):
             "YYYY-MM or YYYY-MM-DD; empty: today. A period recorded already is kept as it is."
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the hint under the field (the template gives it this id); errors take its place
+        self.fields["period"].widget.attrs["aria-describedby"] = (
+            f"{self['period'].id_for_label}-help"
+        )

@@ -88,6 +88,7 @@ def test_without_snapshots_the_page_invites_an_aggregation(db: None) -> None:
     assert response.status_code == 200
     body = response.content.decode()
     assert "No numbers yet" in body and "Aggregate now" in body
+    assert 'aria-describedby="run_period-help"' in body and 'id="run_period-help"' in body
     assert "chart-region" not in body
 
 

@@ -55,6 +55,9 @@ class MentorProfileForm(TagChoicesForm):
     experience = forms.CharField(
         label=_("Experience"), required=False, max_length=5000, widget=forms.Textarea({"rows": 2})
     )
+    motivation = forms.CharField(
+        label=_("Motivation"), required=False, max_length=5000, widget=forms.Textarea({"rows": 2})
+    )
     training = forms.CharField(
         label=_("Training taken"),
         required=False,
@@ -94,6 +97,7 @@ class MentorProfileForm(TagChoicesForm):
             "hours_per_month": data["hours_per_month"],
             "experience_years": data["experience_years"],
             "experience": data["experience"],
+            "motivation": data["motivation"],
             "training": data["training"],
             "selection_scores": scores,
         }
@@ -106,6 +110,7 @@ class MentorProfileForm(TagChoicesForm):
             "hours_per_month": profile.hours_per_month,
             "experience_years": profile.experience_years,
             "experience": profile.experience,
+            "motivation": profile.motivation,
             "training": profile.training,
         }
         for criterion, score in (profile.selection_scores or {}).items():

@@ -133,6 +133,7 @@ def test_mentor_inline_edit_saves_through_the_service_and_audits(tenant_a, schoo
             "hours_per_month": "8",
             "experience": "",
             "training": "Школа наставников",
+            "motivation": "Хочу делиться опытом",
             "score_motivation": "5",
         },
         **HTMX,
@@ -144,6 +145,7 @@ def test_mentor_inline_edit_saves_through_the_service_and_audits(tenant_a, schoo
         mentor = _mentor(school)
         assert mentor.capacity == 3 and mentor.hours_per_month == 8
         assert mentor.selection_scores == {"motivation": 5}
+        assert mentor.motivation == "Хочу делиться опытом"
         assert [t.code for t in mentor.competences.all()] == ["math"]
         entry = AuditEntry.objects.filter(
             model_label="participants.mentorprofile", object_id=str(pk)

@@ -667,6 +667,11 @@ def _xlsx_bytes(chart: ResultChart, *, title: str, year: int, k: int) -> bytes:
         for row in chart.table:
             value = _("hidden: small group") if row["value"] is None else row["value"]
             sheet.append([row["label"], value, row["hidden"]])
+    for row in sheet.iter_rows():
+        for cell in row:
+            # texts typed by people (questions, options, names) stay text, never a formula
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for cell in sheet[6]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 40

@@ -401,6 +401,45 @@ def test_results_xlsx_holds_the_chart_data(
     )
 
 
+def test_results_xlsx_writes_typed_texts_as_text(staff: Client, tenant_a: Any) -> None:
+    from openpyxl import load_workbook
+
+    from regional.questionnaires import services
+    from regional.survey_results import services as results
+
+    template = services.template_create(
+        code="formula", title="=1+1", purpose="satisfaction", target_roles=["mentee"]
+    )
+    version = template.versions.get()
+    services.question_add(
+        version=version,
+        code="pick",
+        text='=HYPERLINK("http://evil")',
+        kind="single_choice",
+        options=[{"code": "a", "text": "=2+2"}, {"code": "b", "text": "Б"}],
+    )
+    services.version_publish(version=version)
+    row = {
+        "template_code": "formula",
+        "template_version_id": version.pk,
+        "academic_year": 2026,
+        "question_code": "pick",
+        "question_kind": "single_choice",
+        "respondents": 20,
+        "mean": None,
+        "distribution": {"a": 10, "b": 10},
+    }
+    results.institution_results_replace(institution_id=tenant_a.pk, rows=[row], k=5)
+    response = staff.get(
+        "/survey-results/xlsx/",
+        {"template_code": "formula", "academic_year": "2026", "question": "pick"},
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cells = {c.value: c.data_type for r in sheet.iter_rows() for c in r if c.value is not None}
+    assert cells["=1+1"] == cells['=HYPERLINK("http://evil")'] == cells["=2+2"] == "s"
+
+
 def test_results_filter_errors_are_400(staff: Client, made: dict[str, Any], tenant_a: Any) -> None:
     publish_results(tenant_a.pk, code="q-web", year=2026)
     response = staff.get("/survey-results/", {"template_code": "nope", "academic_year": "2026"})

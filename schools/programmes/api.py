@@ -86,9 +86,7 @@ class StageStateRow(TypedDict):
     due_by: datetime.date | None  # the stage's last deadline (cancelled excluded), or None
 
 
-def stage_states(
-    *, programme_id: int, today: datetime.date | None = None
-) -> list[StageStateRow]:
+def stage_states(*, programme_id: int, today: datetime.date | None = None) -> list[StageStateRow]:
     """The six stages of the programme in order, as the stage tracker shows them: the state,
     and the roadmap's numbers for the stage as of ``today`` (default: today). A stage is *due*
     on a day after ``due_by``. Raises ``Programme.DoesNotExist`` for an unknown id. Numbers and

@@ -52,6 +52,7 @@ def test_demo_region_is_complete_and_idempotent() -> None:
                 "coordinator": Role.COORDINATOR,
                 "curator": Role.CURATOR,
                 "director": Role.DIRECTOR,
+                "parent": Role.PARENT,  # the records pages' parent (demo_records_ensure)
             }
             coordinator = User.objects.get(username="coordinator")
             assert check_password("demo-pass", coordinator.password)
@@ -62,7 +63,8 @@ def test_demo_region_is_complete_and_idempotent() -> None:
             assert set(programme.forms) == set(spec.forms)
 
     logins = {(login.host, login.username) for login in second.logins}
-    assert len(logins) == len(second.logins) == 3 + 3 * 3
+    # regional staff and the employer; coordinator, curator, director and parent per institution
+    assert len(logins) == len(second.logins) == 3 + 3 * 4
 
 
 def test_embedded_url_gives_the_socket_to_django_and_to_the_broker(

@@ -173,7 +173,9 @@ class Editor:
     def context(self) -> dict[str, Any]:
         questions = list(self.version.questions.all())
         if self.add_form is None:
-            self.add_form = QuestionForm(prefix="new", sources=_sources(questions))
+            self.add_form = QuestionForm(
+                prefix="new", sources=_sources(questions), initial={"required": True}
+            )
         rows = [
             {
                 "question": q,

@@ -154,6 +154,16 @@ def test_regional_staff_write_publish_and_read_results(region, browser, tmp_path
         assert sheet is not None
         rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
         assert ("Да", 9, 0) in rows and ("Нет", 6, 0) in rows
+
+        # on a phone: a new draft's editor and the results fit the screen (no sideways scroll)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(editor_url)
+        page.get_by_test_id("new-version").click()
+        expect(page.get_by_test_id("add-question")).to_be_visible()
+        shot(page, "questionnaire-phone")
+        for url in (page.url, live.url("localhost", f"/survey-results/?template_code={CODE}")):
+            page.goto(url)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
 

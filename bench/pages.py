@@ -11,7 +11,9 @@ Server: gunicorn as ``nastavnik demo`` runs it (2 workers x 4 threads), with the
 threads, each signed in as the coordinator through the login form (its own session), keep
 their connection open and request one page in a loop; every page gets the same number of
 requests. Baselines: ``/bench/bare/`` (a view returning ``ok`` through the same middleware)
-and the login page (a template render without a session), under the same load.
+and the login page (a template render without a session), under the same load; the bare view
+is measured again (briefly) before every page, and each page is compared with that one, since
+the machine's load may drift during the run.
 
 Also, in-process: the SQL queries each page makes (``CaptureQueriesContext``), to point at
 N+1 queries."""
@@ -129,6 +131,8 @@ class PageFigures:
     max_ms: float
     bytes: int
     queries: int | None = None
+    # The bare view measured just before this page (the machine's load drifts during a run).
+    bare_median_ms: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -692,11 +696,8 @@ def _load(
 
 def _print(figures: PageFigures, baseline: PageFigures | None) -> None:
     queries = f"{figures.queries:4d} q" if figures.queries is not None else "     "
-    vs = (
-        f"  {ratio(figures.median_ms, baseline.median_ms):5.1f}x bare"
-        if baseline is not None
-        else ""
-    )
+    bare = figures.bare_median_ms or (baseline.median_ms if baseline is not None else None)
+    vs = f"  {ratio(figures.median_ms, bare):5.1f}x bare" if bare else ""
     line(
         f"{figures.name:<26} median {figures.median_ms:7.1f} ms  p95 {figures.p95_ms:7.1f} ms  "
         f"{figures.requests_per_s:6.1f} req/s  {figures.bytes / 1024:6.1f} KiB {queries}{vs}"
@@ -756,6 +757,9 @@ def run(*, users: int, per_user: int, workers: int, threads: int) -> dict[str, A
         )
         _print(login, baseline)
         for name, path in pages:
+            nearby = _load(
+                port, "bare", BARE_PATH, bare, expect=b"ok", per_user=max(1, per_user // 3)
+            )
             try:
                 page = _load(
                     port, name, path, session_headers, expect=LOGOUT_MARKER, per_user=per_user
@@ -766,6 +770,7 @@ def run(*, users: int, per_user: int, workers: int, threads: int) -> dict[str, A
                 continue
             queries = counts[name]
             page.queries = queries if isinstance(queries, int) else None
+            page.bare_median_ms = nearby.median_ms
             figures.append(page)
             _print(page, baseline)
         results["loadavg_after"] = os.getloadavg()

@@ -4,6 +4,7 @@ roles a page is for get it, the others get 403; anonymous visitors go to the log
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, get_resolver
@@ -24,6 +25,13 @@ FRAGMENTS: set[str] = set().union(*(getattr(m, "FRAGMENTS", set()) for m in area
 # Pages open without signing in (a secret token in the path), described per area.
 OPEN_PAGES: set[str] = set().union(*(getattr(m, "OPEN_PAGES", set()) for m in areas.modules()))
 SIGN_OUT = {"ru": "Выйти", "en": "Sign out"}
+
+
+def body_of(response: Any) -> str:
+    """The text of a page; downloads (files, streamed or binary) are read but not framed."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
 
 
 def page_paths(
@@ -55,7 +63,7 @@ def test_every_institution_page_for_every_role(tenant_a, school: School, languag
                 assert response.status_code == 405, (role, path)  # a POST-only route
             elif role in ALLOWED[name]:
                 assert response.status_code == 200, (role, path, response.status_code)
-                body = response.content.decode(errors="replace")  # downloads are binary
+                body = body_of(response)
                 if "HX-Refresh" not in response and name not in FRAGMENTS:
                     assert f'lang="{language}"' in body, (role, path)
                     assert SIGN_OUT[language] in body, (role, path, language)
@@ -101,7 +109,7 @@ def test_every_regional_page_for_every_role(tenant_a, language, db):
             elif role in allowed[name]:
                 assert response.status_code == 200, (role, path, response.status_code)
                 if name not in FRAGMENTS:
-                    assert SIGN_OUT[language] in response.content.decode(), (role, path)
+                    assert SIGN_OUT[language] in body_of(response), (role, path)
             else:
                 assert response.status_code in (403, 404), (role, path, response.status_code)
 

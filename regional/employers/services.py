@@ -368,6 +368,15 @@ def _close_placement(*, placement: Placement, status: str) -> Placement:
     ).update(capacity_used=F("capacity_used") - n, updated_at=timezone.now())
     if not returned:  # pragma: no cover - the counter and the placements disagree
         raise RuntimeError(f"Mentor {placement.employer_mentor_id} holds fewer places than {n}")
+    from regional.employers.tasks import placement_tenant_capacity_sync
+
+    # The specialist's mentor capacity inside the institution follows what is still placed there.
+    institution = Institution.objects.get(pk=placement.institution_id)
+    enqueue_on_commit(
+        placement_tenant_capacity_sync,
+        schema_name=institution.schema_name,
+        placement_id=placement.pk,
+    )
     return Placement.objects.get(pk=placement.pk)
 
 

@@ -156,3 +156,24 @@ def test_a_specialist_the_institution_recorded_itself_keeps_its_capacity(tenants
         )
         participants.mentor_profile_upsert(participant_id=own.pk, capacity=2)
         assert mentor_in(programme.pk, own.pk).capacity == 2
+
+
+def test_ending_a_placement_brings_the_profile_capacity_in_line(
+    tenants, mentor, place, django_capture_on_commit_callbacks
+):
+    """Ending one of two placements enqueues the sync in the institution's schema; after it
+    the specialist's mentor profile holds what the remaining placement holds."""
+    first = place(tenants.a, mentor, 2)
+    place(tenants.a, mentor, 1)
+    with schema_context(tenants.a.schema_name):
+        assert Participant.objects.get(email=EMAIL).mentor_profile.capacity == 3
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        employer_services.placement_end(placement=first)
+    assert len(callbacks) == 1
+    with schema_context(tenants.a.schema_name):
+        from regional.employers.tasks import placement_tenant_capacity_sync
+
+        assert placement_tenant_capacity_sync.apply(kwargs={"placement_id": first.pk}).get()
+        assert Participant.objects.get(email=EMAIL).mentor_profile.capacity == 1
+        # Idempotent: a second run changes nothing.
+        assert not placement_tenant_capacity_sync.apply(kwargs={"placement_id": first.pk}).get()

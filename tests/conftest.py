@@ -136,3 +136,42 @@ def regional_admin(db: None) -> User:
 @pytest.fixture
 def regional_staff(db: None) -> User:
     return make_user("public", Role.REGIONAL_STAFF, "regional-staff")
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 60.0) -> Any:
+    """Poll ``predicate`` until it returns something truthy (work done by another thread or
+    process: a worker, a live server); fail after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup: Tenants, django_db_blocker: Any) -> Iterator[Any]:
+    """A real Celery worker (a thread of this process) on the test database and Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
+        ) as w,
+    ):
+        yield w
+
+
+@pytest.fixture
+def committed(django_db_blocker: Any) -> Iterator[None]:
+    """The test writes for real (a worker or a server reads it on its own connection); it
+    removes what it made itself."""
+    with django_db_blocker.unblock():
+        yield
+        tenant_connection().set_schema_to_public()

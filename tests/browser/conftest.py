@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,9 @@ from django_tenants.utils import schema_context
 
 from config.celery import app
 from config.db import tenant_connection
+from tests.conftest import wait_for
+
+__all__ = ["wait_for"]  # the journeys import it from here
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,16 +43,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 PASSWORD = "Nastavnik-Browser-2026!"
 
 pytestmark = pytest.mark.browser
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 class Live:
@@ -142,13 +134,6 @@ def browser() -> Iterator[Any]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def committed(django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        yield
-        tenant_connection().set_schema_to_public()
 
 
 def shot(page: Any, name: str) -> None:

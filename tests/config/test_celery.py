@@ -5,12 +5,7 @@ after themselves."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from typing import Any
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django_tenants.utils import schema_context, schema_exists
 
@@ -22,36 +17,9 @@ from config.db import tenant_connection
 from config.tasks import MissingTenantSchema
 from tenants.models import Domain, Institution
 from tenants.schemas import drop_schema
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.celery_worker
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
-        ) as w,
-    ):
-        yield w
-
-
-@pytest.fixture
-def committed(django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        yield
-        tenant_connection().set_schema_to_public()
 
 
 def test_tenant_task_writes_into_the_schema_it_was_sent_from(worker, committed, tenants):

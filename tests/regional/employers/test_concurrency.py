@@ -17,7 +17,6 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from config.db import tenant_connection
 from regional.employers import services
 from regional.employers.models import Employer, EmployerMentor, MentorRequest, Placement
 from tenants.models import Institution
@@ -26,13 +25,6 @@ from tests.regional.employers.conftest import create_employer, create_mentor
 
 THREADS = 40
 CAPACITY = 5
-
-
-@pytest.fixture
-def committed(django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        yield
-        tenant_connection().set_schema_to_public()
 
 
 @pytest.fixture

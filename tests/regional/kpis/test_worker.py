@@ -12,7 +12,7 @@ import pytest
 from config.db import tenant_connection
 from regional.kpis.models import AggregationItem, AggregationRun, InstitutionSnapshot
 from regional.kpis.tasks import aggregate_region
-from tests.config.test_celery import committed, wait_for, worker  # noqa: F401
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.celery_worker
 
@@ -20,7 +20,7 @@ PERIOD = "2031-02"
 
 
 @pytest.fixture
-def clean_period(committed: None) -> Iterator[None]:  # noqa: F811
+def clean_period(committed: None) -> Iterator[None]:
     yield
     InstitutionSnapshot.objects.filter(period=PERIOD).delete()
     AggregationRun.objects.filter(period=PERIOD).delete()
@@ -31,7 +31,7 @@ def _finished_run() -> Any:
 
 
 def test_fan_out_writes_every_snapshot_and_a_failure_is_retried_and_reported(
-    worker,  # noqa: F811
+    worker,
     clean_period,
     tenants,
     monkeypatch,

@@ -5,50 +5,18 @@ has its own connection) and removed afterwards."""
 from __future__ import annotations
 
 import datetime
-import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 from django_tenants.utils import schema_context, tenant_context
 
-from config.celery import app
-from config.db import tenant_connection
 from schools.documents import services
 from schools.documents.models import DocumentJob, JobKind, JobStatus
 from schools.participants import api as participants_api
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.celery_worker
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
-        ) as w,
-    ):
-        yield w
-
-
-@pytest.fixture
-def committed(django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        yield
-        tenant_connection().set_schema_to_public()
 
 
 def test_the_worker_builds_the_zip_in_the_schema_of_the_request(

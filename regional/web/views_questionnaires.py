@@ -130,6 +130,11 @@ def template_update(request: HttpRequest, pk: int) -> HttpResponse:
 # --- one version: the editor (draft) or the read-only page (published, retired) --------------
 
 
+def _version_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """A service's refusal as errors by field; one without fields is about the version."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
+
+
 def _version_or_404(pk: int) -> TemplateVersion:
     version = selectors.version_list_with_questions().filter(pk=pk).first()
     if version is None:
@@ -262,7 +267,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.version_publish(version=version)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
+        errors = _version_errors(exc)
         return _render_version(request, Editor(version, publish_errors=errors), status=400)
     return redirect("regional:template-version", pk=version.pk)
 
@@ -296,7 +301,7 @@ def version_retire(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.version_retire(version=version)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
+        errors = _version_errors(exc)
         return _render_version(request, Editor(version, publish_errors=errors), status=400)
     return redirect("regional:template-version", pk=version.pk)
 
@@ -308,7 +313,7 @@ def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.version_delete_draft(version=version)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
+        errors = _version_errors(exc)
         return _render_version(request, Editor(version, publish_errors=errors), status=400)
     return redirect("regional:templates")
 
@@ -417,7 +422,7 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.question_update(question=question, position=position)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
+        errors = _version_errors(exc)
         keyed = {question.code: [m for ms in errors.values() for m in ms]}
         return _render_version(request, Editor(version, publish_errors=keyed), status=400)
     return _done(request, version)
@@ -431,7 +436,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.question_remove(question=question)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
+        errors = _version_errors(exc)
         keyed = {question.code: [m for ms in errors.values() for m in ms]}
         return _render_version(request, Editor(version, publish_errors=keyed), status=400)
     return _done(request, version)

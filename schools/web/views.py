@@ -36,11 +36,11 @@ from schools.pairs import services as pair_services
 from schools.pairs.models import Meeting, Pair
 from schools.participants import api as participants_api
 from schools.participants import selectors as participant_selectors
-from schools.participants.selectors import ConsentState
 from schools.programmes import selectors as programme_selectors
 from schools.programmes import services as programme_services
 from schools.programmes.stages import stage_reports
 from schools.web.forms import ConsentForm, ImportUploadForm, MeetingForm, ProgrammeCreateForm
+from schools.web.labels import consent_labels
 
 EVERYONE = frozenset(Role)
 MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR})
@@ -48,18 +48,6 @@ MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR})
 
 def page(scope_roles: frozenset[str]) -> Any:
     return role_required(scope_roles, scope="tenant")
-
-
-def _consent_labels() -> dict[str, str]:
-    # Evaluated per request so that the active language is used.
-    return {
-        ConsentState.VALID: _("valid"),
-        ConsentState.RECONSENT_DUE: _("valid, renew soon"),
-        ConsentState.INVALID_FOR_AGE: _("must be signed again for the age"),
-        ConsentState.MISSING: _("missing"),
-        ConsentState.WITHDRAWN: _("withdrawn"),
-        ConsentState.ERASED: _("data erased"),
-    }
 
 
 # --- home: one page per role -------------------------------------------------------------------
@@ -138,7 +126,7 @@ def _home_parent(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "school/home_parent.html",
-        {"people": people, "consent_labels": _consent_labels()},
+        {"people": people, "consent_labels": consent_labels()},
     )
 
 
@@ -190,14 +178,14 @@ def participants(request: HttpRequest) -> HttpResponse:
             | Q(first_name__icontains=query)
             | Q(middle_name__icontains=query)
         )
-    if state in _consent_labels():
+    if state in consent_labels():
         queryset = queryset.filter(consent_state=state)
     paginator = Paginator(queryset, 50)
     context = {
         "page_obj": paginator.get_page(request.GET.get("page")),
         "q": query,
         "consent": state,
-        "consent_labels": _consent_labels(),
+        "consent_labels": consent_labels(),
     }
     template = "school/participants_table.html" if is_htmx(request) else "school/participants.html"
     return render(request, template, context)
@@ -233,7 +221,7 @@ def _participant_page(
             "person": person,
             "consents": consents,
             "form": form,
-            "consent_labels": _consent_labels(),
+            "consent_labels": consent_labels(),
             "can_record": getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS,
         },
         status=status,

@@ -62,6 +62,7 @@ from schools.web.forms_records import (
     TagForm,
     WithdrawalForm,
 )
+from schools.web.labels import consent_labels
 
 PARENT = frozenset({Role.PARENT})
 MENTEES, MENTORS = "mentees", "mentors"
@@ -74,18 +75,6 @@ def page(roles: frozenset[str]) -> Any:
 
 def _role(request: HttpRequest) -> str | None:
     return getattr(request.user, "role", None)
-
-
-def _consent_labels() -> dict[str, str]:
-    # Evaluated per request so that the active language is used.
-    return {
-        ConsentState.VALID: _("valid"),
-        ConsentState.RECONSENT_DUE: _("valid, renew soon"),
-        ConsentState.INVALID_FOR_AGE: _("must be signed again for the age"),
-        ConsentState.MISSING: _("missing"),
-        ConsentState.WITHDRAWN: _("withdrawn"),
-        ConsentState.ERASED: _("data erased"),
-    }
 
 
 # --- the bases -----------------------------------------------------------------------------------
@@ -135,7 +124,7 @@ def _filters(request: HttpRequest) -> dict[str, str]:
         "consent": request.GET.get("consent", ""),
         "free": "1" if request.GET.get("free") == "1" else "",
     }
-    if values["consent"] not in _consent_labels():
+    if values["consent"] not in consent_labels():
         values["consent"] = ""
     if values["form"] not in MentoringForm.values:
         values["form"] = ""
@@ -178,7 +167,7 @@ def bases(request: HttpRequest) -> HttpResponse:
         "page_obj": page_obj,
         "tags": _tags(kind),
         "forms": MentoringForm.choices,
-        "consent_labels": _consent_labels(),
+        "consent_labels": consent_labels(),
         "can_edit": _can_edit(request, kind),
         "query": urlencode(query),
     }
@@ -208,7 +197,7 @@ def _row(request: HttpRequest, kind: str, profile: Any, status: int = 200) -> Ht
         {
             "p": profile,
             "can_edit": _can_edit(request, kind),
-            "consent_labels": _consent_labels(),
+            "consent_labels": consent_labels(),
         },
         status=status,
     )
@@ -597,7 +586,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "school/records_my_consents.html",
-        {"children": _children(request), "consent_labels": _consent_labels()},
+        {"children": _children(request), "consent_labels": consent_labels()},
     )
 
 
@@ -642,7 +631,7 @@ def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **child_info,
             "form": form,
-            "consent_labels": _consent_labels(),
+            "consent_labels": consent_labels(),
             "required_purpose": REQUIRED_PURPOSE,
             "erasure_days": ERASURE_DELAY_DAYS,
             "erase_on": timezone.localdate() + datetime.timedelta(days=ERASURE_DELAY_DAYS),

@@ -67,7 +67,19 @@ def django_db_setup(django_test_environment: None, django_db_blocker: Any) -> It
     yield Tenants(a=a, b=b, municipality=municipality)
     with django_db_blocker.unblock():
         tenant_connection().set_schema_to_public()
+        _close_other_sessions()
         teardown_databases(db_cfg, verbosity=0)
+
+
+def _close_other_sessions() -> None:
+    """Threads of live servers and workers may leave a connection to the test database behind;
+    it can only be dropped without them. Done once, at the very end: a test's own code may hold
+    more than one connection (Playwright's greenlets), so no session is closed under a module."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(scope="session")

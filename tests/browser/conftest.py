@@ -94,22 +94,9 @@ def live(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Live]:
             settings_override.disable()
             server.terminate()
             tenant_connection().set_schema_to_public()
-            _close_other_sessions()
             Domain.objects.filter(
                 domain__in=[f"{i.slug}.localhost" for i in (tenants.a, tenants.b)]
             ).delete()
-
-
-def _close_other_sessions() -> None:
-    """Server and worker threads may leave a connection behind; the test database can only be
-    dropped without them."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
 
 
 @pytest.fixture(scope="module")

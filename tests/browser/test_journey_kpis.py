@@ -113,7 +113,9 @@ def test_regional_staff_aggregate_and_read_the_indicators(region, browser, tmp_p
         shot(page, "regional-kpis")
 
         # the municipality's view: its institutions, the small one's share as a range
-        page.get_by_label("Муниципалитет").select_option(label="Округ показателей")
+        page.get_by_role("combobox", name="Муниципалитет", exact=True).select_option(
+            label="Округ показателей"
+        )
         page.get_by_test_id("show").click()
         institutions = page.get_by_test_id("chart-institutions")
         north = institutions.get_by_role("row").filter(has_text=NAMES["kpi-north"])

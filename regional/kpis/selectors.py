@@ -245,17 +245,6 @@ def dashboard_institutions(period: str) -> dict[str, Any]:
     }
 
 
-def dashboard_series(
-    *, indicator: Indicator, municipality_id: int | None = None
-) -> list[dict[str, Any]]:
-    """The indicator across every period with snapshots, for the region or one municipality."""
-    cell: anonymise.Cell = anonymise.REGION if municipality_id is None else ("m", municipality_id)
-    return [
-        {"period": period, **indicator_cell(indicator, published_period(period), cell)}
-        for period in snapshot_periods()
-    ]
-
-
 class LaggingInstitution(TypedDict):
     id: int  # tenants.Institution id (public schema)
     name: str  # the institution's short name (or name)
@@ -355,11 +344,13 @@ def dashboard_lagging(period: str) -> dict[str, Any]:
 def indicator_series(
     *, indicator: Indicator, municipality_id: int | None = None, k: int | None = None
 ) -> list[dict[str, Any]]:
-    """The same points as ``dashboard_series``, computed in one pass: the snapshots are read
+    """The indicator across every period with snapshots, for the region or one municipality,
+    as published: the same points as ``indicator_cell`` of ``published_period(period)`` for
+    each period (the tests hold them equal), computed in one pass: the snapshots are read
     once, rule 4 runs once along each institution's snapshots, and only the indicator's own
     keys are suppressed for each period (tables of different keys are independent, and so is
-    rule 4 per key). ``dashboard_series`` redoes ``published_period`` with every key for every
-    period, which takes tens of seconds with hundreds of institutions and a year of periods."""
+    rule 4 per key). Publishing every period with every key takes tens of seconds with
+    hundreds of institutions and a year of periods."""
     k = anonymise.check_min_group_size(k or min_group_size())
     keys = {indicator.numerator_key, indicator.denominator_key} - {""}
     series: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)

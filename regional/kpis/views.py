@@ -217,7 +217,7 @@ class DashboardViewSet(PublicViewSet):
             {
                 "indicator": indicator.code,
                 "municipality": municipality_id,
-                "points": selectors.dashboard_series(
+                "points": selectors.indicator_series(
                     indicator=indicator, municipality_id=municipality_id
                 ),
             }

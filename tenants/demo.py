@@ -1,15 +1,18 @@
 """The demo region of ``nastavnik demo``: municipalities of Stavropol krai, three institutions
-with their staff and programmes, regional staff and an employer.
+with their staff and programmes (and in each a mentor and a mentee with a pair), regional staff
+and an employer.
 
 Everything here is idempotent: running it again finds what exists, creates what is missing and
 resets the demo passwords, so the logins it prints always work."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -598,8 +601,6 @@ DEMO_MENTEES = (
 def demo_records_ensure(*, institutions: list[Institution], password: str) -> list[DemoLogin]:
     """Mentors, mentees and a parent in each institution, once (found again by name and birth
     date on a re-run); the parent's login is returned for the list of demo accounts."""
-    import datetime
-
     from schools.participants import api as participants
 
     def person(last: str, first: str, middle: str, born: str, category: str, **extra: Any) -> int:
@@ -675,6 +676,258 @@ def demo_records_ensure(*, institutions: list[Institution], password: str) -> li
                 DEMO_PARENT.full_name,
             )
         )
+    return logins
+
+
+# The mentor's and mentee's pages: in each institution a mentor and a mentee with logins (both
+# adults, consent signed by themselves), one active pair of them with a development plan, a
+# meeting held and one planned, and an open satisfaction survey for the mentee to answer.
+DEMO_MENTOR = DemoPerson(
+    username="mentor",
+    role=Role.MENTOR,
+    last_name="Егорова",
+    first_name="Светлана",
+    middle_name="Михайловна",
+    email="mentor@example.org",
+)
+DEMO_MENTEE = DemoPerson(
+    username="mentee",
+    role=Role.MENTEE,
+    last_name="Волков",
+    first_name="Никита",
+    middle_name="Андреевич",
+    email="mentee@example.org",
+)
+DEMO_MENTOR_BORN = "1978-03-14"
+DEMO_MENTEE_BORN = "2005-11-08"
+# The pair's form, the first of these the programme runs: a teacher mentors a young teacher
+# (the schools) or a student (the college).
+DEMO_PAIR_FORMS = (MentoringForm.TEACHER_TEACHER, MentoringForm.TEACHER_STUDENT)
+DEMO_PAIR_STARTED_DAYS_AGO = 28
+# form → (title, tasks, status, progress, deadline in days from today) per goal
+DEMO_PLAN_GOALS: dict[str, tuple[tuple[str, str, str, int, int], ...]] = {
+    MentoringForm.TEACHER_TEACHER: (
+        (
+            "Освоить ведение электронного журнала и рабочей документации",
+            "Заполнить журнал за четверть; сверить рабочую программу с ФГОС.",
+            "done",
+            100,
+            -7,
+        ),
+        (
+            "Подготовить и провести открытый урок",
+            "Составить технологическую карту урока; провести урок; разобрать его с наставником.",
+            "in_progress",
+            40,
+            45,
+        ),
+        (
+            "Выстроить работу с классом",
+            "Посетить пять уроков наставника; составить правила класса вместе с учениками.",
+            "planned",
+            0,
+            90,
+        ),
+    ),
+    MentoringForm.TEACHER_STUDENT: (
+        (
+            "Выбрать тему курсового проекта",
+            "Обсудить с наставником три темы; согласовать одну с руководителем.",
+            "done",
+            100,
+            -7,
+        ),
+        (
+            "Подготовиться к демонстрационному экзамену",
+            "Пройти пробные задания; разобрать ошибки с наставником.",
+            "in_progress",
+            30,
+            60,
+        ),
+        (
+            "Пройти производственную практику на предприятии",
+            "Выбрать предприятие; составить дневник практики.",
+            "planned",
+            0,
+            120,
+        ),
+    ),
+}
+DEMO_PLAN_SUMMARY = "Индивидуальный план развития на первое полугодие."
+DEMO_SURVEY_DAYS = 30
+
+
+def _demo_pair_form(programme: Programme) -> str:
+    forms = list(programme.forms or [])
+    return next((f for f in DEMO_PAIR_FORMS if f in forms), forms[0] if forms else "")
+
+
+def _demo_at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def demo_pairs_ensure(*, institutions: list[Institution], password: str) -> list[DemoLogin]:
+    """The mentor and mentee of each institution with their pair, plan, meetings and survey,
+    once (found again by name and birth date, the pair by its people); their logins are
+    returned for the list of demo accounts. A re-run only plans another meeting when the
+    planned one has passed, and opens another survey when the last one has closed."""
+    from schools.monitoring.models import CampaignStatus, Questionnaire, SurveyInvitation
+    from schools.monitoring.services import Target, campaign_create, campaign_open
+    from schools.pairs import api as pairs_api
+    from schools.pairs import services as pair_services
+    from schools.pairs.models import DevelopmentPlan, MeetingKind, MeetingStatus, Pair
+    from schools.participants import api as participants
+
+    def person(spec: DemoPerson, *, born: str, category: str, user: User, **extra: Any) -> int:
+        birth = datetime.date.fromisoformat(born)
+        found = participants.participant_find_duplicate(
+            last_name=spec.last_name,
+            first_name=spec.first_name,
+            middle_name=spec.middle_name,
+            birth_date=birth,
+        )
+        if found is None:
+            found = participants.participant_create(
+                last_name=spec.last_name,
+                first_name=spec.first_name,
+                middle_name=spec.middle_name,
+                birth_date=birth,
+                category=category,
+                email=spec.email,
+                user_id=user.pk,
+                **extra,
+            ).pk
+        if not participants.consent_list().filter(participant_id=found).exists():
+            participants.consent_record(
+                participant_id=found,
+                kind="grant",
+                signed_by="self",
+                signed_on=timezone.localdate() - datetime.timedelta(days=35),
+                method="paper_scan",
+            )
+        return found
+
+    logins = []
+    today = timezone.localdate()
+    for institution in institutions:
+        with schema_context(institution.schema_name), transaction.atomic():
+            programme = Programme.objects.filter(academic_year=DEMO_ACADEMIC_YEAR).first()
+            if programme is None:
+                continue
+            form = _demo_pair_form(programme)
+            mentor_user = _demo_user_ensure(person=DEMO_MENTOR, password=password)
+            mentee_user = _demo_user_ensure(person=DEMO_MENTEE, password=password)
+            logins += [
+                DemoLogin(institution.host, p.username, password, p.role, p.full_name)
+                for p in (DEMO_MENTOR, DEMO_MENTEE)
+            ]
+            mentor_id = person(
+                DEMO_MENTOR, born=DEMO_MENTOR_BORN, category="teacher", user=mentor_user
+            )
+            teacher_mentee = form == MentoringForm.TEACHER_TEACHER
+            mentee_id = person(
+                DEMO_MENTEE,
+                born=DEMO_MENTEE_BORN,
+                category="teacher" if teacher_mentee else "student",
+                user=mentee_user,
+                is_young_specialist=teacher_mentee,
+            )
+            participants.mentor_profile_upsert(
+                participant_id=mentor_id,
+                competence_codes=("methodology", "classroom_management"),
+                capacity=2,
+                hours_per_month=6,
+            )
+            participants.mentee_profile_upsert(
+                participant_id=mentee_id,
+                need_codes=("methodology",) if teacher_mentee else ("professional_skills",),
+                preferred_form=form,
+                raised_by="self",
+            )
+
+            pair_id = next(
+                (
+                    p["id"]
+                    for p in pairs_api.active_pairs(programme_id=programme.pk)
+                    if p["mentor_id"] == mentor_id and mentee_id in p["mentee_ids"]
+                ),
+                None,
+            )
+            if pair_id is None:
+                pair = pair_services.pair_create(
+                    programme_id=programme.pk,
+                    mentor_participant_id=mentor_id,
+                    mentee_participant_ids=[mentee_id],
+                    form=form,
+                    started_on=today - datetime.timedelta(days=DEMO_PAIR_STARTED_DAYS_AGO),
+                )
+            else:
+                pair = Pair.objects.get(pk=pair_id)
+
+            plan = DevelopmentPlan.objects.get(pair=pair, mentee_id=mentee_id)
+            if not plan.goals.exists():
+                pair_services.plan_update(plan=plan, summary=DEMO_PLAN_SUMMARY)
+                goals = DEMO_PLAN_GOALS.get(form, DEMO_PLAN_GOALS[MentoringForm.TEACHER_TEACHER])
+                for title, tasks, status, progress, due in goals:
+                    pair_services.plan_goal_create(
+                        plan=plan,
+                        title=title,
+                        tasks=tasks,
+                        status=status,
+                        progress=progress,
+                        deadline=today + datetime.timedelta(days=due),
+                    )
+
+            if not pair.meetings.exists():
+                held = pair_services.meeting_create(
+                    pair=pair,
+                    kind=MeetingKind.ORGANISATIONAL,
+                    starts_at=_demo_at(today - datetime.timedelta(days=14), 15),
+                    place="Методический кабинет",
+                )
+                pair_services.meeting_record_attendance(
+                    meeting=held,
+                    participant_ids=[mentor_id, mentee_id],
+                    outcomes="Познакомились, обсудили запрос и договорились о графике встреч.",
+                )
+                pair_services.meeting_create(
+                    pair=pair,
+                    kind=MeetingKind.TRIAL,
+                    starts_at=_demo_at(today + datetime.timedelta(days=7), 15),
+                    place="Методический кабинет",
+                )
+            elif not pair.meetings.filter(
+                status=MeetingStatus.PLANNED, starts_at__gt=timezone.now()
+            ).exists():
+                try:  # someone may have planned a final meeting meanwhile: then leave it
+                    with transaction.atomic():
+                        pair_services.meeting_create(
+                            pair=pair,
+                            kind=MeetingKind.REGULAR,
+                            starts_at=_demo_at(today + datetime.timedelta(days=7), 15),
+                            place="Методический кабинет",
+                        )
+                except ValidationError as error:
+                    logger.info("The demo pair in %s gets no new meeting: %s", institution, error)
+
+            questionnaire = Questionnaire.objects.filter(
+                template_code="satisfaction-mentee"
+            ).first()
+            open_invitation = SurveyInvitation.objects.filter(
+                participant_id=mentee_id,
+                campaign__status=CampaignStatus.OPEN,
+                campaign__closes_on__gte=today,
+            ).exists()
+            if questionnaire is not None and not open_invitation:
+                campaign = campaign_create(
+                    questionnaire=questionnaire,
+                    title="",
+                    target=Target(kind="explicit", participant_ids=(mentee_id,)),
+                    opens_on=today,
+                    closes_on=today + datetime.timedelta(days=DEMO_SURVEY_DAYS),
+                    programme_id=programme.pk,
+                )
+                campaign_open(campaign=campaign)
     return logins
 
 
@@ -759,5 +1012,9 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD) -> DemoRegion:
             demo_records_ensure(institutions=region.institutions, password=password)
         )
         demo_surveys_ensure(institutions=region.institutions)
+        region.logins.extend(demo_pairs_ensure(institutions=region.institutions, password=password))
         demo_practices_ensure(institutions=region.institutions)
+    # The logins of each address together: the region's first, then each institution's.
+    hosts = ["", *(i.host for i in region.institutions)]
+    region.logins.sort(key=lambda login: hosts.index(login.host))
     return region

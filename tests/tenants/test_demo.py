@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import socket
 from pathlib import Path
 
 import environ
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django_tenants.utils import schema_context
 
@@ -18,6 +20,7 @@ from schools.programmes.models import Programme
 from tenants import demo
 from tenants.management.commands.demo import child_environment, port_is_free
 from tenants.models import Institution, InstitutionStatus, Municipality
+from tests.web.conftest import page_client
 
 
 def test_demo_inns_are_valid_and_distinct() -> None:
@@ -53,6 +56,8 @@ def test_demo_region_is_complete_and_idempotent() -> None:
                 "curator": Role.CURATOR,
                 "director": Role.DIRECTOR,
                 "parent": Role.PARENT,  # the records pages' parent (demo_records_ensure)
+                "mentor": Role.MENTOR,  # the pair's people (demo_pairs_ensure)
+                "mentee": Role.MENTEE,
             }
             coordinator = User.objects.get(username="coordinator")
             assert check_password("demo-pass", coordinator.password)
@@ -63,8 +68,97 @@ def test_demo_region_is_complete_and_idempotent() -> None:
             assert set(programme.forms) == set(spec.forms)
 
     logins = {(login.host, login.username) for login in second.logins}
-    # regional staff and the employer; coordinator, curator, director and parent per institution
-    assert len(logins) == len(second.logins) == 3 + 3 * 4
+    # regional staff and the employer; coordinator, curator, director, parent, mentor and
+    # mentee per institution
+    assert len(logins) == len(second.logins) == 3 + 3 * 6
+    hosts = [login.host for login in second.logins]
+    assert hosts == sorted(hosts, key=["", *(i.host for i in second.institutions)].index)
+
+
+@pytest.mark.django_db
+def test_demo_mentor_and_mentee_have_a_pair_a_plan_meetings_and_a_survey() -> None:
+    from django.utils import timezone
+
+    from schools.monitoring.models import CampaignStatus, SurveyCampaign, SurveyInvitation
+    from schools.monitoring.selectors import invitations_of_user
+    from schools.pairs import selectors as pair_selectors
+    from schools.pairs.models import DevelopmentPlan, Meeting, MeetingStatus, Pair, PairStatus
+    from schools.participants import api as participants
+
+    demo.demo_region_ensure(password="demo-pass")
+    second = demo.demo_region_ensure(password="new-pass")  # a re-run resets the passwords
+
+    assert {(login.username, login.role) for login in second.logins} >= {
+        ("mentor", Role.MENTOR),
+        ("mentee", Role.MENTEE),
+    }
+    now = timezone.now()
+    for spec in demo.INSTITUTIONS:
+        with schema_context(spec.slug.replace("-", "_")):
+            mentor = User.objects.get(username="mentor")
+            mentee = User.objects.get(username="mentee")
+            assert check_password("new-pass", mentor.password)
+            assert check_password("new-pass", mentee.password)
+            for user in (mentor, mentee):
+                person = participants.participant_list().get(user=user)
+                assert participants.has_valid_consent(participant_id=person.pk)
+
+            pair = Pair.objects.get()  # one pair, not two after the re-run
+            assert pair.status == PairStatus.ACTIVE
+            assert pair.form in Programme.objects.get().forms
+            assert pair.mentor.user == mentor
+            assert [m.user for m in pair.mentees.all()] == [mentee]
+            for user in (mentor, mentee):
+                visible = pair_selectors.pairs_visible_to(user, pair_selectors.pair_list())
+                assert list(visible) == [pair]
+
+            plan = DevelopmentPlan.objects.get()
+            assert plan.mentee.user == mentee and plan.summary
+            statuses = list(plan.goals.order_by("position").values_list("status", flat=True))
+            assert len(statuses) == 3 and statuses.count("done") == 1
+
+            meetings = list(Meeting.objects.order_by("starts_at"))
+            assert [(m.status, m.starts_at < now) for m in meetings] == [
+                (MeetingStatus.HELD, True),
+                (MeetingStatus.PLANNED, False),
+            ]
+            assert set(meetings[0].attendees.all()) == {pair.mentor, *pair.mentees.all()}
+
+            campaign = SurveyCampaign.objects.get()
+            assert campaign.status == CampaignStatus.OPEN
+            assert campaign.questionnaire.template_code == "satisfaction-mentee"
+            invitation = SurveyInvitation.objects.get()
+            assert invitation.participant.user == mentee and invitation.pair == pair
+            assert list(invitations_of_user(mentee)) == [invitation]
+            assert not invitations_of_user(mentor).exists()
+            goal_titles = list(plan.goals.values_list("title", flat=True))
+
+        # The pages the logins are for show them (the first institution is enough).
+        if spec is demo.INSTITUTIONS[0]:
+            host = f"{spec.slug}.{settings.BASE_DOMAIN}"
+            schema = spec.slug.replace("-", "_")
+            as_mentee = page_client(host, mentee, schema, language="en")
+            home = as_mentee.get("/").content.decode()
+            assert all(title in home for title in goal_titles)
+            surveys = as_mentee.get("/my-surveys/").content.decode()
+            assert f"/my-surveys/{invitation.pk}/" in surveys and "to answer" in surveys
+            as_mentor = page_client(host, mentor, schema, language="en")
+            assert f"/pairs/{pair.pk}/" in as_mentor.get("/").content.decode()
+            detail = as_mentor.get(f"/pairs/{pair.pk}/")
+            assert detail.status_code == 200 and goal_titles[0] in detail.content.decode()
+
+    # Once the planned meeting has passed (a demo database kept for weeks), a re-run plans
+    # another one; nothing else is added.
+    school = demo.INSTITUTIONS[0].slug.replace("-", "_")
+    with schema_context(school):
+        Meeting.objects.filter(status=MeetingStatus.PLANNED).update(
+            starts_at=now - datetime.timedelta(days=1)
+        )
+    demo.demo_region_ensure(password="new-pass")
+    with schema_context(school):
+        assert Meeting.objects.count() == 3
+        assert Meeting.objects.filter(status=MeetingStatus.PLANNED, starts_at__gt=now).exists()
+        assert Pair.objects.count() == SurveyCampaign.objects.count() == 1
 
 
 def test_embedded_url_gives_the_socket_to_django_and_to_the_broker(

@@ -315,7 +315,8 @@ def _school_fill(schema_name: str, media_root: str) -> dict[str, int]:
             run = matching_services.run_create(programme=programme, actor=coordinator)
             run.refresh_from_db()
             matching_services.run_approve(run=run, accept_proposed=True, actor=coordinator)
-            pairs = list(pair_selectors.pair_list().order_by("pk"))
+            # pairs of this run (the demo pair has its meetings already)
+            pairs = list(pair_selectors.pair_list().filter(meetings__isnull=True).order_by("pk"))
             for n, pair in enumerate(pairs):
                 first = pair_services.meeting_create(
                     pair=pair,

@@ -24,9 +24,12 @@ from schools.participants.models import (
     SelectionCriterion,
 )
 from schools.participants.selectors import (
+    BaseCounts,
     ConsentState,
     HeadcountNumerators,
     PersonKey,
+    base_counts,
+    base_counts_shared,
     consent_list,
     has_valid_consent,
     headcount_numerators,
@@ -114,6 +117,7 @@ def competence_tag_codes() -> dict[str, str]:
 
 __all__ = [
     "REQUIRED_PURPOSE",
+    "BaseCounts",
     "Category",
     "ConsentKind",
     "ConsentMethod",
@@ -130,6 +134,8 @@ __all__ = [
     "RequestSource",
     "RowsValidationError",
     "SelectionCriterion",
+    "base_counts",
+    "base_counts_shared",
     "child_participant_ids",
     "competence_tag_codes",
     "consent_list",

@@ -4,11 +4,25 @@ filter on it and counts use the same rule as ``has_valid_consent``."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import Role
@@ -270,6 +284,66 @@ def mentors_without_consent_count() -> int:
         .exclude(participant__in=participants_with_valid_consent().values("pk"))
         .count()
     )
+
+
+@dataclass(frozen=True)
+class BaseCounts:
+    """The mentee and mentor bases in numbers: the same figures as ``mentee_count``,
+    ``mentor_count``, ``mentees_without_consent_count`` and ``mentors_without_consent_count``."""
+
+    mentees: int
+    mentors: int
+    mentees_without_consent: int
+    mentors_without_consent: int
+
+
+# Schema name -> counts, while a ``base_counts_shared()`` block is open (else None).
+_BASE_COUNTS_MEMO: ContextVar[dict[str, BaseCounts] | None] = ContextVar(
+    "base_counts_memo", default=None
+)
+
+
+@contextmanager
+def base_counts_shared() -> Iterator[None]:
+    """Within the block, ``base_counts()`` is computed once per schema and shared (e.g. by the
+    home page's cards and the stage checks of one request). A nested block reuses the outer
+    one's figures."""
+    if _BASE_COUNTS_MEMO.get() is not None:
+        yield
+        return
+    token = _BASE_COUNTS_MEMO.set({})
+    try:
+        yield
+    finally:
+        _BASE_COUNTS_MEMO.reset(token)
+
+
+def base_counts() -> BaseCounts:
+    """Mentees, mentors and those of them without a valid consent (withdrawn and erased people
+    are not counted), in one query; shared inside a ``base_counts_shared()`` block."""
+    memo = _BASE_COUNTS_MEMO.get()
+    key = str(getattr(connection, "schema_name", ""))
+    if memo is not None and key in memo:
+        return memo[key]
+    # One row per consent state (a handful), so the state's expression is compiled once.
+    rows = (
+        with_consent_state(participants_active())
+        .filter(Q(mentee_profile__isnull=False) | Q(mentor_profile__isnull=False))
+        .values("consent_state")  # type: ignore[misc]  # an annotation
+        .annotate(mentees=Count("mentee_profile"), mentors=Count("mentor_profile"))
+        .order_by()
+    )
+    total = {"mentees": 0, "mentors": 0, "mentees_without_consent": 0, "mentors_without_consent": 0}
+    for row in rows:
+        lacks_consent = row["consent_state"] not in ConsentState.VALID_STATES
+        for kind in ("mentees", "mentors"):
+            total[kind] += row[kind]
+            if lacks_consent:
+                total[f"{kind}_without_consent"] += row[kind]
+    counts = BaseCounts(**total)
+    if memo is not None:
+        memo[key] = counts
+    return counts
 
 
 @dataclass(frozen=True)

@@ -100,12 +100,12 @@ def _mentee_base(programme: Programme) -> Findings:
     from schools.participants import api as participants
 
     found = Findings()
-    mentees = participants.mentee_count()
-    if mentees == 0:
+    counts = participants.base_counts()
+    if counts.mentees == 0:
         found.missing.append(MissingItem(code="mentees", message=_("No mentees in the base.")))
         return found
     found.started = True
-    without = participants.mentees_without_consent_count()
+    without = counts.mentees_without_consent
     if without:
         message = ngettext(
             "%(count)d mentee lacks consent to personal-data processing.",
@@ -123,12 +123,12 @@ def _mentor_base(programme: Programme) -> Findings:
     from schools.participants import api as participants
 
     found = Findings()
-    mentors = participants.mentor_count()
-    if mentors == 0:
+    counts = participants.base_counts()
+    if counts.mentors == 0:
         found.missing.append(MissingItem(code="mentors", message=_("No mentors in the base.")))
         return found
     found.started = True
-    without = participants.mentors_without_consent_count()
+    without = counts.mentors_without_consent
     if without:
         message = ngettext(
             "%(count)d mentor lacks consent to personal-data processing.",
@@ -236,6 +236,15 @@ def stage_missing(*, programme: Programme, stage: int) -> list[MissingItem]:
 
 
 def stage_reports(*, programme: Programme) -> list[StageReport]:
+    """Every stage's report. The participants' counts are made once for all checks (and for
+    the caller too when it opened ``participants.base_counts_shared()`` around this call)."""
+    from schools.participants import api as participants
+
+    with participants.base_counts_shared():
+        return _stage_reports(programme)
+
+
+def _stage_reports(programme: Programme) -> list[StageReport]:
     counts = activity_counts(programme=programme)
     marks = {mark.stage: mark for mark in ProgrammeStage.objects.filter(programme=programme)}
     reports = []

@@ -4,15 +4,17 @@ services, and render. Every lookup by id goes through the caller's scope, so "mi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -68,13 +70,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _home_staff(request: HttpRequest) -> HttpResponse:
     programme = programme_selectors.programme_current()
+    # The cards and the stage checks of stages 2 and 3 share one count of the bases.
+    with participants_api.base_counts_shared():
+        reports = stage_reports(programme=programme) if programme else []
+        counts = participants_api.base_counts()
     context: dict[str, Any] = {
         "programme": programme,
-        "reports": stage_reports(programme=programme) if programme else [],
-        "mentees": participants_api.mentee_count(),
-        "mentors": participants_api.mentor_count(),
-        "without_consent": participants_api.mentees_without_consent_count()
-        + participants_api.mentors_without_consent_count(),
+        "reports": reports,
+        "mentees": counts.mentees,
+        "mentors": counts.mentors,
+        "without_consent": counts.mentees_without_consent + counts.mentors_without_consent,
         "pairs": pair_selectors.pair_list().filter(status="active").count(),
         "form": ProgrammeCreateForm(
             initial={"academic_year": programme_selectors.current_academic_year()}
@@ -374,26 +379,68 @@ def _run_or_404(pk: int) -> MatchRun:
     return run
 
 
-@require_safe
-@page(STAFF)
-def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(pk)
-    proposals = matching_selectors.match_proposal_list().filter(run=run).order_by("-score", "pk")
-    labels = {
+PROPOSALS_PER_PAGE = 100
+
+
+def _criterion_labels() -> dict[str, str]:
+    return {
         "form": _("form of mentoring"),
         "needs": _("competences fit the requests"),
         "preference": _("mutual preference"),
         "time": _("time resource"),
         "peer": _("peer rules"),
     }
+
+
+def _with_criteria(
+    proposal: MatchProposal, labels: dict[str, str], number: Callable[[Any, int], str]
+) -> MatchProposal:
+    """The proposal with ``criteria``: its breakdown's criteria of a known code, each with its
+    label and its points and weight formatted (so the template makes no lookup per criterion)."""
+    breakdown = proposal.breakdown if isinstance(proposal.breakdown, dict) else {}
+    proposal.criteria = [  # type: ignore[attr-defined]
+        {
+            "label": labels[c["code"]],
+            "points": number(c.get("points"), 1),
+            "weight": number(c.get("weight"), 0),
+        }
+        for c in breakdown.get("criteria") or []
+        if isinstance(c, dict) and c.get("code") in labels
+    ]
+    return proposal
+
+
+def _memo_floatformat() -> Callable[[Any, int], str]:
+    """The ``floatformat`` filter, remembered per value: a run's points take few values."""
+    seen: dict[tuple[type, Any, int], str] = {}
+
+    def number(value: Any, digits: int) -> str:
+        if not isinstance(value, int | float | str | None):
+            return floatformat(value, digits)
+        key = (type(value), value, digits)
+        if key not in seen:
+            seen[key] = floatformat(value, digits)
+        return seen[key]
+
+    return number
+
+
+@require_safe
+@page(STAFF)
+def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(pk)
+    proposals = matching_selectors.match_proposal_list().filter(run=run).order_by("-score", "pk")
+    page_obj = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    labels = _criterion_labels()
+    number = _memo_floatformat()
+    page_obj.object_list = [_with_criteria(p, labels, number) for p in page_obj.object_list]
     return render(
         request,
         "school/matching_run.html",
         {
             "run": run,
-            "proposals": proposals,
+            "page_obj": page_obj,
             "unmatched": run.unmatched.select_related("mentee"),
-            "criterion_labels": labels,
             "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
             "can_decide": getattr(request.user, "role", None) == Role.COORDINATOR
             and run.status == RunStatus.DONE,
@@ -453,8 +500,7 @@ def matching_run_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @page(STAFF)
 def pairs(request: HttpRequest) -> HttpResponse:
-    queryset = _my_pairs(request).annotate(meeting_count=Count("meetings"))
-    return render(request, "school/pairs.html", {"pairs": queryset[:200]})
+    return render(request, "school/pairs.html", {"pairs": _my_pairs(request)[:200]})
 
 
 def _pair_or_404(request: HttpRequest, pk: int) -> Pair:

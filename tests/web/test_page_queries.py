@@ -1,0 +1,190 @@
+"""The coordinator's heaviest pages make a fixed number of SQL queries: no query per row.
+
+Each test counts the queries of a page, adds rows (participants, proposals, activities, pairs)
+and counts again: the count must not grow. Behaviour, not timing."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from accounts.models import Role
+from schools.matching.models import MatchProposal
+from schools.participants import api as participants
+from schools.programmes import services as programme_services
+from schools.programmes.models import Programme
+from tests.web.conftest import School, page_client
+
+CRITERIA = ("form", "needs", "preference", "time", "peer")
+
+
+def _queries(client: Any, path: str) -> int:
+    client.get(path)  # first-use caches (content types, translations, the session)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _grows(tenant: Any, school: School, path: str, add_rows: Callable[[int], None]) -> list[int]:
+    """The page's query count with the school as built, after 3 rows and after 30 more."""
+    client = page_client(tenant.host, school.users[Role.COORDINATOR], tenant.schema_name)
+    counts = [_queries(client, path)]
+    for rows in (3, 30):
+        with schema_context(tenant.schema_name):
+            add_rows(rows)
+        counts.append(_queries(client, path))
+    return counts
+
+
+def _people(count: int, *, tag: str, consent: bool = True) -> list[int]:
+    """Young teachers (mentees) or teachers (mentors) with a profile each."""
+    today = timezone.localdate()
+    ids = []
+    for i in range(count):
+        person = participants.participant_create(
+            last_name=f"Тестов{tag}{i}",
+            first_name="Иван",
+            birth_date=datetime.date(1990, 1, 1),
+            category="teacher",
+            is_young_specialist=tag == "mentee",
+        )
+        if consent:
+            participants.consent_record(
+                participant_id=person.pk,
+                kind="grant",
+                signed_by="self",
+                signed_on=today,
+                method="paper_scan",
+            )
+        if tag == "mentee":
+            participants.mentee_profile_upsert(participant_id=person.pk, preferred_form="")
+        else:
+            participants.mentor_profile_upsert(participant_id=person.pk, capacity=2)
+        ids.append(person.pk)
+    return ids
+
+
+def _mentors_and_mentees(count: int) -> None:
+    _people(count, tag="mentee")
+    _people(count, tag="mentee", consent=False)
+    _people(count, tag="mentor", consent=False)
+
+
+def test_home_counts_the_bases_once(tenant_a, school: School) -> None:
+    counts = _grows(tenant_a, school, "/", _mentors_and_mentees)
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_home_shows_the_same_numbers_as_the_stage_checks(tenant_a, school: School) -> None:
+    with schema_context(tenant_a.schema_name):
+        _mentors_and_mentees(2)
+        counts = participants.base_counts()
+        assert counts == participants.BaseCounts(
+            mentees=participants.mentee_count(),
+            mentors=participants.mentor_count(),
+            mentees_without_consent=participants.mentees_without_consent_count(),
+            mentors_without_consent=participants.mentors_without_consent_count(),
+        )
+    assert counts.mentees_without_consent >= 2 and counts.mentors_without_consent >= 2
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    body = client.get("/").content.decode()
+    assert f"{counts.mentees_without_consent} mentees lack consent" in body
+    assert f"{counts.mentors_without_consent} mentors lack consent" in body
+
+
+def test_the_participants_page_makes_no_query_per_participant(tenant_a, school: School) -> None:
+    counts = _grows(tenant_a, school, "/participants/", _mentors_and_mentees)
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_matching_run_page_makes_no_query_per_proposal(tenant_a, school: School) -> None:
+    run_id = school.ids["matchrun"]
+
+    def proposals(count: int) -> None:
+        mentors = _people(count, tag="mentor")
+        mentees = _people(count, tag="mentee")
+        breakdown = {
+            "criteria": [
+                {"code": code, "value": 0.5, "weight": 10, "points": 5.25} for code in CRITERIA
+            ]
+        }
+        MatchProposal.objects.bulk_create(
+            MatchProposal(
+                run_id=run_id,
+                mentor_id=mentor,
+                mentee_id=mentee,
+                form="teacher_teacher",
+                score=26.25,
+                breakdown=breakdown,
+            )
+            for mentor, mentee in zip(mentors, mentees, strict=True)
+        )
+
+    path = f"/matching/runs/{run_id}/"
+    counts = _grows(tenant_a, school, path, proposals)
+    assert counts[1] == counts[2], counts
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    body = client.get(path).content.decode()
+    assert body.count("form of mentoring: 5.3 / 10") == 33  # every criterion with its label
+    assert body.count("peer rules: 5.3 / 10") == 33
+
+
+def test_the_matching_run_page_is_paged(tenant_a, school: School, monkeypatch) -> None:
+    from schools.web import views
+
+    monkeypatch.setattr(views, "PROPOSALS_PER_PAGE", 2)
+    run_id = school.ids["matchrun"]
+    with schema_context(tenant_a.schema_name):
+        mentors = _people(3, tag="mentor")
+        mentees = _people(3, tag="mentee")
+        for i, (mentor, mentee) in enumerate(zip(mentors, mentees, strict=True)):
+            MatchProposal.objects.create(
+                run_id=run_id, mentor_id=mentor, mentee_id=mentee, form="teacher_teacher", score=i
+            )
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    first = client.get(f"/matching/runs/{run_id}/").content.decode()
+    second = client.get(f"/matching/runs/{run_id}/?page=2").content.decode()
+    assert "Тестовmentor2" in first and "Тестовmentor0" not in first
+    assert "Тестовmentor0" in second and "Тестовmentor2" not in second
+    assert 'href="?page=2"' in first and 'href="?page=1"' in second
+
+
+def test_the_roadmap_makes_no_query_per_activity(tenant_a, school: School) -> None:
+    def activities(count: int) -> None:
+        programme = Programme.objects.get(pk=school.ids["programme"])
+        for i in range(count):
+            programme_services.roadmap_activity_create(
+                programme=programme,
+                stage=1 + i % 6,
+                title=f"Мероприятие {i}",
+                deadline=timezone.localdate(),
+                responsible_roles=["coordinator"],
+            )
+
+    counts = _grows(tenant_a, school, "/programme/", activities)
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_pairs_page_makes_no_query_per_pair(tenant_a, school: School) -> None:
+    def pairs(count: int) -> None:
+        from schools.pairs import api as pairs_api
+
+        for mentor, mentee in zip(
+            _people(count, tag="mentor"), _people(count, tag="mentee"), strict=True
+        ):
+            pairs_api.pair_create(
+                programme_id=school.ids["programme"],
+                mentor_participant_id=mentor,
+                mentee_participant_ids=[mentee],
+                form="teacher_teacher",
+            )
+
+    counts = _grows(tenant_a, school, "/pairs/", pairs)
+    assert counts[0] == counts[1] == counts[2], counts

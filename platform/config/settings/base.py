@@ -208,7 +208,7 @@ STATIC_URL = "/static/"
 # Vendored front-end files (Bootstrap, htmx, Chart.js): served by us, never from a CDN.
 STATICFILES_DIRS = [REPO_ROOT / "platform" / "config" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "default": {"BACKEND": "config.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 

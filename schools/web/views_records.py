@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -137,7 +138,7 @@ def bases(request: HttpRequest) -> HttpResponse:
     """The mentee base and the mentor base, one at a time (``?kind=``), with filters."""
     filters = _filters(request)
     kind = filters["kind"]
-    rows: list[Any]
+    rows: list[Any] | QuerySet[Any]
     if kind == MENTORS:
         mentors = participant_selectors.mentor_base(
             user=request.user,
@@ -156,7 +157,7 @@ def bases(request: HttpRequest) -> HttpResponse:
             form=filters["form"],
             consent=filters["consent"],
         )
-        rows = list(mentees)
+        rows = mentees  # paged in the database
     page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     if kind == MENTEES:
         _decorate(list(page_obj.object_list), kind)

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 
 from regional.kpis import anonymise
 from regional.kpis import metrics as metrics_module
@@ -80,10 +81,41 @@ class PublishedPeriod:
         return self.tables.get(key)
 
 
+# How long a published period stays in the cache: its snapshots are immutable and the key
+# changes with any new one; this only bounds how long a renamed municipality shows its old name.
+PUBLISHED_CACHE_SECONDS = 3600
+
+
 def published_period(period: str, *, k: int | None = None) -> PublishedPeriod:
     """The period's numbers after rule 4 (held small changes along the snapshots up to the
-    period) and rules 1–2 (suppression), for every metric key present."""
+    period) and rules 1–2 (suppression), for every metric key present. Cached: snapshots are
+    immutable rows, so the key (the period, k, the count and last id of the snapshots up to the
+    period, the institutions' last change) moves with anything that could change the result."""
     k = anonymise.check_min_group_size(k or min_group_size())
+    snapshots = InstitutionSnapshot.objects.filter(period__lte=period).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    changed = Institution.objects.aggregate(at=Max("updated_at"))["at"]
+    key = ":".join(
+        str(part)
+        for part in (
+            "kpis-published",
+            period,
+            k,
+            snapshots["n"],
+            snapshots["last"],
+            changed.timestamp() if changed else 0,
+        )
+    )
+    cached = cache.get(key)
+    if isinstance(cached, PublishedPeriod):
+        return cached
+    data = _published_period(period, k=k)
+    cache.set(key, data, PUBLISHED_CACHE_SECONDS)
+    return data
+
+
+def _published_period(period: str, *, k: int) -> PublishedPeriod:
     series: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)
     for institution_id, snapshot_period, values in (
         InstitutionSnapshot.objects.filter(period__lte=period)

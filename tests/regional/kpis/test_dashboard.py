@@ -150,3 +150,32 @@ def test_no_persons_name_in_any_public_table_after_aggregation(aggregated, tenan
                     [f"%{name}%"],
                 )
                 assert cursor.fetchone()[0] == 0, f"{name} found in public.{table}.{column}"
+
+
+def test_a_published_period_is_cached_until_a_snapshot_is_added(aggregated, tenants, db):
+    """Publishing a period is costly (hundreds of institutions): it is cached, and a new
+    snapshot of the period (a re-run that reached a failed institution) changes the result."""
+    from django.test.utils import CaptureQueriesContext
+
+    from regional.kpis import selectors
+    from regional.kpis.models import InstitutionSnapshot
+
+    first = selectors.published_period(PERIOD)
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.published_period(PERIOD)
+    assert again.effective == first.effective
+    assert not any('kpis_institutionsnapshot"."values' in q["sql"] for q in queries)
+
+    snapshot = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.b)
+    values = dict(snapshot.values)
+    snapshot.delete()
+    assert tenants.b.pk not in selectors.published_period(PERIOD).effective
+    InstitutionSnapshot.objects.create(
+        period=PERIOD,
+        institution=tenants.b,
+        run=snapshot.run,
+        academic_year=snapshot.academic_year,
+        values={**values, "learner_mentees": values.get("learner_mentees", 0) + 20},
+    )
+    renewed = selectors.published_period(PERIOD).effective[tenants.b.pk]
+    assert renewed["learner_mentees"] == values.get("learner_mentees", 0) + 20

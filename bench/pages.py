@@ -366,25 +366,14 @@ def _school_fill(schema_name: str, media_root: str) -> dict[str, int]:
         }
 
 
-def _create_cache_table() -> None:
-    """The database cache table, as ``nastavnik demo`` makes it without Redis."""
-    from django.conf import settings
-    from django.core.management.commands.createcachetable import Command as CreateCacheTable
-    from django_tenants.utils import get_public_schema_name, schema_context
-
-    with schema_context(get_public_schema_name()):
-        command = CreateCacheTable()
-        command.verbosity = 0
-        command.create_table("default", settings.CACHES["default"]["LOCATION"], dry_run=False)
-
-
 def _seed(media_root: str) -> tuple[Any, str, dict[str, int]]:
     """The demo region, and the programme of its first school. Returns (the school, the
     demo password, ids)."""
+    from config.cache import create_cache_table
     from tenants import demo, schemas
 
     schemas.sync_template_schema()
-    _create_cache_table()
+    create_cache_table()
     region = demo.demo_region_ensure()
     school = region.institutions[0]
     ids = _school_fill(school.schema_name, media_root)

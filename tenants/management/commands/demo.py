@@ -26,7 +26,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import OperationalError, connection
-from django_tenants.utils import get_public_schema_name, schema_context
 
 from config.embedded_pg import (
     EmbeddedPostgresError,
@@ -219,7 +218,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 "No REDIS_URL: the cache is a database table, Celery uses the database."
             )
-            _create_cache_table()
+            from config.cache import create_cache_table
+
+            create_cache_table()
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
 
@@ -309,18 +310,6 @@ def _describe_db() -> str:
     host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or "local socket"
     port = f":{db['PORT']}" if db.get("PORT") else ""
     return f"{db['NAME']!r} at {host}{port}"
-
-
-def _create_cache_table() -> None:
-    """createcachetable in the public schema. The tenant router hides the cache's pseudo-app
-    from migrations of the public schema, so the table is created through the command's own
-    method rather than through ``call_command``."""
-    from django.core.management.commands.createcachetable import Command as CreateCacheTable
-
-    with schema_context(get_public_schema_name()):
-        command = CreateCacheTable()
-        command.verbosity = 0
-        command.create_table("default", settings.CACHES["default"]["LOCATION"], dry_run=False)
 
 
 def _spawn(argv: Sequence[str], *, env: dict[str, str]) -> subprocess.Popen[bytes]:

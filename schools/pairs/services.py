@@ -547,20 +547,23 @@ def anonymise(text: str, *, names: Iterable[str]) -> str:
     text = PHONE_RE.sub(HIDDEN, text)
     words = sorted({w for n in names for w in n.split() if len(w) >= 2}, key=len, reverse=True)
     for word in words:
-        # Russian names decline («Иванов», «Иванова», «Иванову»): match the stem with an ending.
-        stem = word[:-1] if len(word) > 4 and word[-1].lower() in "аяоеьйи" else word
-        text = re.sub(rf"\b{re.escape(stem)}\w{{0,3}}\b", HIDDEN, text, flags=re.IGNORECASE)
+        # Russian names decline («Иванова», «Ивановой», «Вишневская», «Вишневскую»): match the
+        # stem without its vowel ending, followed by any short ending.
+        stem = word
+        while len(stem) > 4 and stem[-1].lower() in "аяоеёьйиыую":
+            stem = stem[:-1]
+        text = re.sub(rf"\b{re.escape(stem)}\w{{0,4}}\b", HIDDEN, text, flags=re.IGNORECASE)
     return text
 
 
 def _case_names(case: PracticeCase) -> list[str]:
-    """Names that must not leave the institution: the pair's people when the case names a pair,
-    and everyone in the programme's pairs."""
-    pairs = Pair.objects.filter(programme_id=case.programme_id)
-    ids = set(pairs.values_list("mentor_id", flat=True)) | set(
-        PairMentee.objects.filter(pair__in=pairs).values_list("mentee_id", flat=True)
-    )
-    return [p.full_name for p in Participant.objects.filter(pk__in=ids)]
+    """Names that must not leave the institution: every person the institution records
+    (learners outside any pair, parents and guardians too), not only the programme's pairs."""
+    return [
+        p.full_name
+        for p in Participant.objects.only("last_name", "first_name", "middle_name")
+        if p.last_name or p.first_name
+    ]
 
 
 @transaction.atomic

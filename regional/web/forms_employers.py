@@ -72,8 +72,8 @@ class OfferForm(PageForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    field_order = [
-        "employer",
+    # what employer_mentor_create / _update take, in the order the form shows them
+    SERVICE_FIELDS = (
         "last_name",
         "first_name",
         "middle_name",
@@ -88,7 +88,8 @@ class OfferForm(PageForm):
         "available_from",
         "available_to",
         "contact_email",
-    ]
+    )
+    field_order = ["employer", *SERVICE_FIELDS]
 
     def __init__(
         self, *args: Any, employers: list[Employer], mentor: EmployerMentor | None = None, **kw: Any
@@ -136,25 +137,7 @@ class OfferForm(PageForm):
 
     def service_fields(self) -> dict[str, Any]:
         """Keyword arguments for employer_mentor_create / _update."""
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "last_name",
-                "first_name",
-                "middle_name",
-                "position",
-                "bio",
-                "competences",
-                "forms",
-                "municipalities",
-                "remote",
-                "capacity",
-                "status",
-                "available_from",
-                "available_to",
-                "contact_email",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
 
     @classmethod
     def initial_of(cls, mentor: EmployerMentor) -> dict[str, Any]:

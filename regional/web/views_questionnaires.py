@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -260,15 +261,25 @@ def version_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_version(request, Editor(version), status=400, version_form=form)
 
 
+def _version_action(
+    request: HttpRequest, version: Any, action: Callable[..., Any]
+) -> HttpResponse | None:
+    """Run ``action(version=...)``; its refusal is the editor again with the errors (400)."""
+    try:
+        action(version=version)
+    except ValidationError as exc:
+        errors = _version_errors(exc)
+        return _render_version(request, Editor(version, publish_errors=errors), status=400)
+    return None
+
+
 @require_POST
 @page(REGIONAL)
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(pk)
-    try:
-        services.version_publish(version=version)
-    except ValidationError as exc:
-        errors = _version_errors(exc)
-        return _render_version(request, Editor(version, publish_errors=errors), status=400)
+    refused = _version_action(request, version, services.version_publish)
+    if refused is not None:
+        return refused
     return redirect("regional:template-version", pk=version.pk)
 
 
@@ -298,11 +309,9 @@ def version_retire(request: HttpRequest, pk: int) -> HttpResponse:
     """No longer offered to institutions (those that use it keep it): the regional
     administrator's decision, as in the API."""
     version = _version_or_404(pk)
-    try:
-        services.version_retire(version=version)
-    except ValidationError as exc:
-        errors = _version_errors(exc)
-        return _render_version(request, Editor(version, publish_errors=errors), status=400)
+    refused = _version_action(request, version, services.version_retire)
+    if refused is not None:
+        return refused
     return redirect("regional:template-version", pk=version.pk)
 
 
@@ -310,11 +319,9 @@ def version_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @page(REGIONAL)
 def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(pk)
-    try:
-        services.version_delete_draft(version=version)
-    except ValidationError as exc:
-        errors = _version_errors(exc)
-        return _render_version(request, Editor(version, publish_errors=errors), status=400)
+    refused = _version_action(request, version, services.version_delete_draft)
+    if refused is not None:
+        return refused
     return redirect("regional:templates")
 
 

@@ -6,6 +6,7 @@ up in the host's schema only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -314,32 +315,42 @@ def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("school:campaign", pk=campaign.pk)
 
 
-@require_POST
-@page(COORDINATOR)
-def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+def _campaign_action(
+    request: HttpRequest, pk: int, action: Callable[..., Any], *, success: str
+) -> HttpResponse:
+    """Run ``action(campaign=...)`` on a campaign in scope; its refusal or ``success`` is shown
+    as a message on the campaign's page."""
     campaign = _campaign_or_404(pk)
     try:
-        services.campaign_close(campaign=campaign)
+        action(campaign=campaign)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The campaign is closed: answers are no longer accepted."))
+        messages.success(request, success)
     return redirect("school:campaign", pk=campaign.pk)
+
+
+@require_POST
+@page(COORDINATOR)
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _campaign_action(
+        request,
+        pk,
+        services.campaign_close,
+        success=_("The campaign is closed: answers are no longer accepted."),
+    )
 
 
 @require_POST
 @page(COORDINATOR)
 def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_or_404(pk)
-    try:
-        services.campaign_remind(campaign=campaign)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Reminders are being sent to those who have not answered."))
-    return redirect("school:campaign", pk=campaign.pk)
+    return _campaign_action(
+        request,
+        pk,
+        services.campaign_remind,
+        success=_("Reminders are being sent to those who have not answered."),
+    )
 
 
 @require_safe

@@ -27,7 +27,10 @@ test-browser: install
 # Extract the Russian catalogue (then translate the new msgids) and compile it.
 messages: install
 	cd $(CURDIR) && DJANGO_SETTINGS_MODULE=config.settings.dev $(VENV)/bin/nastavnik makemessages \
-		-l ru --ignore=.venv --ignore=bench --ignore=tests --ignore=var
+		-l ru --no-location --ignore=.venv --ignore=bench --ignore=tests --ignore=var
+	# The creation date would change the file on every run: pinned, so a clean tree stays clean.
+	sed -i 's/^"POT-Creation-Date: .*"$$/"POT-Creation-Date: 2026-01-01 00:00+0000\\n"/' \
+		platform/config/locale/ru/LC_MESSAGES/django.po
 	cd $(CURDIR) && DJANGO_SETTINGS_MODULE=config.settings.dev $(VENV)/bin/nastavnik compilemessages \
 		--ignore=.venv
 

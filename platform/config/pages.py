@@ -67,6 +67,7 @@ class PageForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._clean_text_fields()
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -76,6 +77,31 @@ class PageForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+
+    def _clean_text_fields(self) -> None:
+        """Text is cleaned at the edge (``config.text``): the submitted values of text fields
+        are normalised, and bidirectional controls are refused next to the field."""
+        from config.text import is_secret_field, normalise_text, validate_text
+
+        text_fields = [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.CharField)
+            and not isinstance(field.widget, forms.PasswordInput)
+            and not is_secret_field(name)
+        ]
+        for name in text_fields:
+            self.fields[name].validators.append(validate_text)
+        if not self.is_bound or not text_fields:
+            return
+        data: Any = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+        for name in text_fields:
+            key = self.add_prefix(name)
+            if hasattr(data, "getlist") and key in data:
+                data.setlist(key, [normalise_text(v) for v in data.getlist(key)])
+            elif isinstance(data.get(key), str):
+                data[key] = normalise_text(data[key])
+        self.data = data
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

@@ -7,17 +7,21 @@ Suppressed cells read «*» (or the share's range) and a note explains why."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from config import spreadsheets
+from config.spreadsheets import XLSX_CONTENT_TYPE
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["XLSX_CONTENT_TYPE", "regional_report"]
 SUPPRESSED = "*"
 KIND_RU = {"share": "%", "count": "ед.", "average": "среднее"}
 
@@ -44,17 +48,20 @@ def _met(cell: dict[str, Any]) -> str:
 
 def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
     for column, title in enumerate(titles, start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        spreadsheets.put(
+            sheet, row=row, column=column, value=title, font=Font(bold=True), wrap=True
+        )
     for column in range(1, len(titles) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 18 if column > 2 else 40
 
 
 def _title(sheet: Worksheet, text: str, period: str, k: int) -> None:
-    sheet.cell(row=1, column=1, value=text).font = Font(bold=True, size=12)
-    sheet.cell(row=2, column=1, value=f"{settings.REGIONAL_CENTRE_NAME}; период: {period}")
-    sheet.cell(
+    spreadsheets.put(sheet, row=1, column=1, value=text, font=Font(bold=True, size=12))
+    spreadsheets.put(
+        sheet, row=2, column=1, value=f"{settings.REGIONAL_CENTRE_NAME}; период: {period}"
+    )
+    spreadsheets.put(
+        sheet,
         row=3,
         column=1,
         value=(
@@ -73,7 +80,7 @@ def regional_report(
     ``selectors.dashboard_institutions`` for the same period; ``lagging`` (optional) as
     ``selectors.lagging_institutions`` gives it, for a sheet of institutions behind schedule."""
     period, k = summary["period"], summary["min_group_size"]
-    workbook = Workbook()
+    workbook = spreadsheets.new_workbook()
     region = workbook.active
     assert region is not None
     region.title = "Показатели региона"
@@ -96,7 +103,8 @@ def regional_report(
     )
     for n, indicator in enumerate(summary["indicators"], start=1):
         cell = indicator["region"]
-        region.append(
+        spreadsheets.append(
+            region,
             [
                 n,
                 indicator["name"],
@@ -108,7 +116,7 @@ def regional_report(
                 indicator["target_year"] or "",
                 _met(cell),
                 indicator["definition"],
-            ]
+            ],
         )
 
     municipalities = workbook.create_sheet("По муниципалитетам")
@@ -125,8 +133,9 @@ def regional_report(
             names[m["id"]] = m["name"]
             by_municipality.setdefault(m["id"], {})[indicator["code"]] = m
     for n, (m_id, cells) in enumerate(by_municipality.items(), start=1):
-        municipalities.append(
-            [n, names[m_id], *[_value(cells.get(i["code"])) for i in summary["indicators"]]]
+        spreadsheets.append(
+            municipalities,
+            [n, names[m_id], *[_value(cells.get(i["code"])) for i in summary["indicators"]]],
         )
 
     institutions = workbook.create_sheet("По организациям")
@@ -142,19 +151,18 @@ def regional_report(
         ],
     )
     for n, row in enumerate(table["institutions"], start=1):
-        institutions.append(
+        spreadsheets.append(
+            institutions,
             [
                 n,
                 row["name"],
                 row["municipality"],
                 *[_value(row["cells"].get(i["code"])) for i in table["indicators"]],
-            ]
+            ],
         )
     if lagging is not None:
         _lagging_sheet(workbook, lagging, period, k)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)
 
 
 def _lagging_sheet(
@@ -178,10 +186,11 @@ def _lagging_sheet(
         label = f"{stage['stage']}. {STAGE_NAMES_RU[stage['stage']]}"
         totals = [stage["expected"], stage["completed"]]
         if not stage["lagging"]:
-            sheet.append([label, "—", "", "", *totals])
+            spreadsheets.append(sheet, [label, "—", "", "", *totals])
         for row in stage["lagging"]:
-            sheet.append(
-                [label, row["name"], row["municipality"], row["overdue_activities"], *totals]
+            spreadsheets.append(
+                sheet,
+                [label, row["name"], row["municipality"], row["overdue_activities"], *totals],
             )
 
 

@@ -9,7 +9,6 @@ number of mentees, never a mentee."""
 
 from __future__ import annotations
 
-import io
 from typing import Any, cast
 
 from django.contrib import messages
@@ -393,22 +392,20 @@ BOARD_COLUMNS = (
 @page(REGIONAL)
 def board_export(request: HttpRequest) -> HttpResponse:
     """The board as an XLSX workbook: by municipality, by competence, region totals."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from config import spreadsheets
+
     data = _board()
-    book = Workbook()
+    book = spreadsheets.new_workbook()
     numbers = [str(label) for _key, label in BOARD_COLUMNS]
 
     def sheet_of(title: str, first: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
-        sheet = book.create_sheet(title)
-        sheet.append([first, *numbers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet = book.create_sheet(spreadsheets.sheet_title(title))
+        spreadsheets.append(sheet, [first, *numbers], font=Font(bold=True))
         for name, row in rows:
-            sheet.append([name, *(int(row[key]) for key, _label in BOARD_COLUMNS)])
             # names typed by employers stay text, never a formula ("=..." in a competence)
-            sheet.cell(row=sheet.max_row, column=1).data_type = "s"
+            spreadsheets.append(sheet, [name, *(int(row[key]) for key, _label in BOARD_COLUMNS)])
         sheet.column_dimensions["A"].width = 40
 
     sheet_of(
@@ -424,10 +421,8 @@ def board_export(request: HttpRequest) -> HttpResponse:
     sheet_of(_("Region"), "", [(_("Region"), data["region"])])
     default = book.worksheets[0]
     book.remove(default)
-    buffer = io.BytesIO()
-    book.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(),
+        spreadsheets.workbook_bytes(book),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     day = timezone.localdate().isoformat()

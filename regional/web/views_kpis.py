@@ -6,7 +6,6 @@ lays them out as tables."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from config import spreadsheets
 from config.pages import REGIONAL, add_service_errors, role_required
 from regional.kpis import anonymise, exports, selectors, services
 from regional.kpis.models import (
@@ -434,23 +433,20 @@ def kpis(request: HttpRequest) -> HttpResponse:
 
 def chart_workbook(chart: ChartTable, *, period: str, k: int) -> bytes:
     """The chart's table as it is on the page, with a title and the suppression note."""
-    workbook = Workbook()
+    workbook = spreadsheets.new_workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = chart.key
-    sheet.cell(row=1, column=1, value=chart.title).font = Font(bold=True, size=12)
-    sheet.cell(row=2, column=1, value=f"{settings.REGIONAL_CENTRE_NAME}; {_('Period')}: {period}")
-    sheet.cell(row=3, column=1, value=suppression_note(k))
+    sheet.title = spreadsheets.sheet_title(chart.key)
+    put = spreadsheets.put
+    put(sheet, row=1, column=1, value=chart.title, font=Font(bold=True, size=12))
+    put(sheet, row=2, column=1, value=f"{settings.REGIONAL_CENTRE_NAME}; {_('Period')}: {period}")
+    put(sheet, row=3, column=1, value=suppression_note(k))
     for column, title in enumerate(chart.columns, start=1):
-        cell = sheet.cell(row=5, column=column, value=title)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        put(sheet, row=5, column=column, value=title, font=Font(bold=True), wrap=True)
         sheet.column_dimensions[get_column_letter(column)].width = 40 if column == 1 else 18
     for row in chart.rows:
-        sheet.append([cell.value for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        spreadsheets.append(sheet, [cell.value for cell in row])
+    return spreadsheets.workbook_bytes(workbook)
 
 
 def suppression_note(k: int) -> str:

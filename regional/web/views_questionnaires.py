@@ -5,7 +5,6 @@ the rules (and their error messages) are the services' and the validation module
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -656,44 +655,38 @@ def survey_results(request: HttpRequest) -> HttpResponse:
 
 
 def _xlsx_bytes(chart: ResultChart, *, title: str, year: int, k: int) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    workbook = Workbook()
+    from config import spreadsheets
+
+    workbook = spreadsheets.new_workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = chart.code[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([chart.text])
-    sheet.append([f"{_('Academic year')}: {year}/{year + 1}"])
-    sheet.append([_("Cells from fewer than %(k)d answers are hidden.") % {"k": k}])
-    sheet.append([])
+    sheet.title = spreadsheets.sheet_title(chart.code)
+    bold = Font(bold=True)
+    # texts typed by people (questions, options, names) stay text, never a formula
+    append = spreadsheets.append
+    append(sheet, [title], font=bold)
+    append(sheet, [chart.text])
+    append(sheet, [f"{_('Academic year')}: {year}/{year + 1}"])
+    append(sheet, [_("Cells from fewer than %(k)d answers are hidden.") % {"k": k}])
+    append(sheet, [])
     if chart.chart_kind == "means":
-        sheet.append([_("Institution"), _("Answers"), _("Mean")])
+        append(sheet, [_("Institution"), _("Answers"), _("Mean")], font=bold)
         for row in chart.institutions:
             if row["suppressed"]:
-                sheet.append([row["name"], _("hidden: small group"), _("hidden: small group")])
+                append(sheet, [row["name"], _("hidden: small group"), _("hidden: small group")])
             else:
-                sheet.append([row["name"], row["respondents"], row["mean"]])
+                append(sheet, [row["name"], row["respondents"], row["mean"]])
     else:
-        sheet.append([_("Answer"), _("Answers"), _("Institutions where hidden")])
+        append(sheet, [_("Answer"), _("Answers"), _("Institutions where hidden")], font=bold)
         for row in chart.table:
             value = _("hidden: small group") if row["value"] is None else row["value"]
-            sheet.append([row["label"], value, row["hidden"]])
-    for row in sheet.iter_rows():
-        for cell in row:
-            # texts typed by people (questions, options, names) stay text, never a formula
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    for cell in sheet[6]:
-        cell.font = Font(bold=True)
+            append(sheet, [row["label"], value, row["hidden"]])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 16
     sheet.column_dimensions["C"].width = 24
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)
 
 
 @require_safe

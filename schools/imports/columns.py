@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from config.text import BIDI_MESSAGE, has_bidi_controls, normalise_text
 from schools.imports.models import ImportKind
 
 # Category codes of participants (GLOSSARY.md) and the words schools write for them.
@@ -214,11 +215,13 @@ class CellError(ValueError):
 
 
 def text_value(value: Any) -> str:
+    """A cell as one line of clean text (``config.text``: NFC, no control or invisible
+    characters); bidirectional controls are left for ``parse_row`` to report."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(normalise_text(str(value)).split())
 
 
 def parse_date(value: Any, *, today: date) -> date | None:
@@ -507,4 +510,8 @@ def parse_row(
             values["experience"] = experience
         values["hours_per_month"] = parse("hours_per_month", parse_int, minimum=0, maximum=200)
         values["capacity"] = parse("capacity", parse_int, minimum=1, maximum=50)
+    for key, value in values.items():
+        if isinstance(value, str) and has_bidi_controls(value):
+            column = headers.get(key) or headers.get("full_name") or key
+            row.error(column, str(BIDI_MESSAGE))
     return row

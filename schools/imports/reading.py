@@ -76,6 +76,13 @@ def open_sheet(handle: IO[bytes]) -> Sheet:
 def _open_xlsx(handle: IO[bytes]) -> Sheet:
     from openpyxl import load_workbook
 
+    from config.spreadsheets import UnsafeSpreadsheet, check_xlsx
+
+    try:
+        # the archive's directory is checked before any XML is parsed (expansion bombs)
+        check_xlsx(handle)
+    except UnsafeSpreadsheet as problem:
+        raise FileProblem(problem.message, code=problem.code) from problem
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

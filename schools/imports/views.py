@@ -11,12 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
 from config.api.base import INSTITUTION_MANAGERS, TenantViewSet
+from config.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
 from schools.imports import selectors, services
 from schools.imports.columns import CATEGORY_CODES
 from schools.imports.models import ImportBatch, ImportKind
@@ -167,7 +167,7 @@ class ImportBatchViewSet(
     write_roles = INSTITUTION_MANAGERS
     action_roles = {"commit": frozenset({Role.COORDINATOR})}
     serializer_class = ImportBatchOutput
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [CleanMultiPartParser, CleanFormParser, CleanJSONParser]
     filterset_fields = ["kind", "status"]
     ordering_fields = ["created_at"]
 

@@ -3,16 +3,17 @@ formatted as ДД.ММ.ГГГГ, so that an exported file can be imported back."
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from config import spreadsheets
+from config.spreadsheets import XLSX_CONTENT_TYPE
+
+__all__ = ["CATEGORY_LABELS", "FORM_LABELS", "XLSX_CONTENT_TYPE", "workbook_bytes", "xlsx_response"]
 
 # Category and form codes as schools write them (the words the importer reads back).
 CATEGORY_LABELS = {
@@ -37,39 +38,8 @@ FORM_LABELS = {
 
 
 def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells: list[Any] = []
-        for value in row:
-            if isinstance(value, datetime):
-                value = timezone.localtime(value).replace(tzinfo=None) if value.tzinfo else value
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD.MM.YYYY HH:MM"
-                cells.append(cell)
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD.MM.YYYY"
-                cells.append(cell)
-            elif isinstance(value, list | tuple | set):
-                cells.append(", ".join(str(v) for v in value))
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """One streamed sheet through the safe writer (``config.spreadsheets``): text stays text."""
+    return spreadsheets.table_bytes(title, headers, rows)
 
 
 def xlsx_response(

@@ -15,6 +15,7 @@ from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from config.text import xml_safe
 from schools.pairs.models import Pair
 from schools.pairs.selectors import MentorRank
 from schools.programmes.models import Programme
@@ -64,7 +65,7 @@ def _document() -> DocumentType:
 def _institution_header(document: DocumentType) -> str:
     """The institution's full name and INN, centred; returns the name."""
     institution = current_institution()
-    name = str(institution.name) if institution is not None else ""
+    name = xml_safe(institution.name) if institution is not None else ""
     header = document.add_paragraph()
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     header.add_run(name).bold = True
@@ -144,11 +145,11 @@ def approval_order_docx(
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for position, pair in enumerate(pairs, start=1):
-        mentees = [m.mentee.full_name for m in pair.memberships.all()]
+        mentees = [xml_safe(m.mentee.full_name) for m in pair.memberships.all()]
         row = table.add_row().cells
         row[0].text = str(position)
         row[1].text = FORM_RU.get(pair.form, pair.form)
-        row[2].text = pair.mentor.full_name
+        row[2].text = xml_safe(pair.mentor.full_name)
         row[3].text = "\n".join(mentees)
         row[4].text = pair.started_on.strftime("%d.%m.%Y")
     document.add_paragraph(
@@ -163,7 +164,9 @@ def approval_order_docx(
     _director_signature(document)
     document.add_paragraph("С приказом ознакомлены:")
     for pair in pairs:
-        document.add_paragraph(f"{pair.mentor.full_name}\t______________\t«___» ________ 20__ г.")
+        document.add_paragraph(
+            f"{xml_safe(pair.mentor.full_name)}\t______________\t«___» ________ 20__ г."
+        )
     return _bytes(document)
 
 
@@ -228,7 +231,7 @@ def thank_you_letter_docx(
         to.add_run(addressee)
     greeting = document.add_paragraph()
     greeting.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    greeting.add_run(f"Уважаемый(ая) {pair.mentor.full_name}!").bold = True
+    greeting.add_run(f"Уважаемый(ая) {xml_safe(pair.mentor.full_name)}!").bold = True
     form = FORM_RU.get(pair.form, pair.form)
     programme = pair.programme
     document.add_paragraph(

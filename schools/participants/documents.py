@@ -14,6 +14,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from config.text import xml_safe
 from schools.participants.consent_texts import ConsentText
 from schools.participants.models import (
     ADULT_AGE,
@@ -48,7 +49,7 @@ def consent_form_docx(*, participant: Participant, text: ConsentText) -> bytes:
         header = document.add_paragraph()
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if institution is not None:
-            header.add_run(str(institution.name)).bold = True
+            header.add_run(xml_safe(institution.name)).bold = True
             details = []
             if institution.inn:
                 details.append(_("INN %(inn)s") % {"inn": institution.inn})
@@ -71,16 +72,18 @@ def consent_form_docx(*, participant: Participant, text: ConsentText) -> bytes:
             document.add_paragraph(_("identity document: %s") % BLANK)
             document.add_paragraph(
                 _("acting on behalf of the minor: %(name)s, born %(born)s")
-                % {"name": participant.full_name, "born": _date(participant)}
+                % {"name": xml_safe(participant.full_name), "born": _date(participant)}
             )
         else:
             document.add_paragraph(
                 _("I, %(name)s, born %(born)s,")
-                % {"name": participant.full_name, "born": _date(participant)}
+                % {"name": xml_safe(participant.full_name), "born": _date(participant)}
             )
             document.add_paragraph(_("identity document: %s") % BLANK)
         if participant.study_group_id is not None and participant.study_group is not None:
-            document.add_paragraph(_("Class or study group: %s") % participant.study_group.name)
+            document.add_paragraph(
+                _("Class or study group: %s") % xml_safe(participant.study_group.name)
+            )
 
         body = document.add_paragraph(text.text)
         body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -94,12 +97,12 @@ def consent_form_docx(*, participant: Participant, text: ConsentText) -> bytes:
             if age is None or age >= MINOR_OWN_SIGNATURE_AGE:
                 document.add_paragraph(
                     _("Signature of the minor (from age 14): %(line)s / %(name)s /")
-                    % {"line": "_" * 20, "name": participant.full_name}
+                    % {"line": "_" * 20, "name": xml_safe(participant.full_name)}
                 )
         else:
             document.add_paragraph(
                 _("Signature: %(line)s / %(name)s /")
-                % {"line": "_" * 20, "name": participant.full_name}
+                % {"line": "_" * 20, "name": xml_safe(participant.full_name)}
             )
         document.add_paragraph(_("Date: «___» ____________ 20___"))
 

@@ -17,7 +17,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,6 +28,7 @@ from config.api.base import (
     TenantModelViewSet,
     TenantViewSet,
 )
+from config.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
 from schools.participants import selectors, services
 from schools.participants.consent_texts import consent_text
 from schools.participants.documents import (
@@ -491,7 +491,7 @@ class ConsentViewSet(
     read_roles = EVERY_TENANT_ROLE
     write_roles = CONSENT_RECORDERS
     serializer_class = ConsentOutput
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [CleanJSONParser, CleanMultiPartParser, CleanFormParser]
     filterset_fields = ["participant", "kind", "purpose", "method", "signed_by"]
     ordering_fields = ["created_at", "signed_on"]
 

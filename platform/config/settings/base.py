@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.CleanQueryStringMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -172,8 +173,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
-# Proxies in front of the web server whose X-Forwarded-For entries are trusted (0: none).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the lockout
+# keys on the address they saw. Any other peer is keyed on its own address (none by default).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
 
 # --- Cache, sessions, files: all keyed by tenant ---------------------------------------------
@@ -234,6 +236,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Text is cleaned at the edge (config.text): every string of every request body.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.parsers.CleanJSONParser",
+        "config.api.parsers.CleanFormParser",
+        "config.api.parsers.CleanMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -7,8 +7,9 @@
 #   WEB_CONCURRENCY      gunicorn worker processes (default 3; about 2 x CPU cores + 1).
 #   GUNICORN_THREADS     threads per worker (default 1).
 #   GUNICORN_TIMEOUT     seconds before a stuck worker is killed and restarted (default 60).
-#   FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* (default "*": the container port
-#                        must be reachable only through the TLS-terminating proxy).
+#   FORWARDED_ALLOW_IPS  the proxy whose X-Forwarded-Proto gunicorn believes (compose: the
+#                        nginx proxy's fixed address; default 127.0.0.1, i.e. no other
+#                        peer). Never "*": any client could then claim HTTPS.
 set -eu
 
 if [ "${RUN_MIGRATIONS:-0}" = "1" ]; then
@@ -24,7 +25,7 @@ exec gunicorn config.wsgi:application \
     --graceful-timeout 30 \
     --max-requests 2000 \
     --max-requests-jitter 200 \
-    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}" \
+    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
     --worker-tmp-dir /dev/shm \
     --access-logfile - \
     --error-logfile -

@@ -86,18 +86,79 @@ def test_a_successful_login_resets_the_count(tenant_a, teacher):
     assert login(tenant_a.host, "locked-coord", PASSWORD).status_code == 302
 
 
-def test_client_address_behind_trusted_proxies(settings):
+PROXY = "172.30.0.10"  # the shipped proxy's address on compose's internal network
+
+
+def test_client_address_behind_the_trusted_proxy_only(settings):
     from django.test import RequestFactory
 
     from accounts.security import client_ip
 
-    request = RequestFactory().get(
-        "/", REMOTE_ADDR="172.16.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
-    )
-    settings.TRUSTED_PROXY_COUNT = 0
-    assert client_ip(request) == "172.16.0.2"
-    settings.TRUSTED_PROXY_COUNT = 1
-    assert client_ip(request) == "203.0.113.7"  # what the client wrote itself is ignored
+    def address(remote: str, forwarded: str) -> str | None:
+        request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+        return client_ip(request)
+
+    settings.TRUSTED_PROXIES = []
+    assert address(PROXY, "203.0.113.7") == PROXY  # no proxy trusted: the peer itself
+    settings.TRUSTED_PROXIES = [PROXY]
+    assert address(PROXY, "203.0.113.7") == "203.0.113.7"  # the address the proxy saw
+    # what the client wrote itself, left of the proxy's entry, is ignored
+    assert address(PROXY, "6.6.6.6, 203.0.113.7") == "203.0.113.7"
+    assert address(PROXY, "not-an-address") == PROXY
+    # any other peer is keyed on its own address, whatever it claims
+    assert address("198.51.100.9", "203.0.113.7") == "198.51.100.9"
+    settings.TRUSTED_PROXIES = ["172.30.0.0/24"]  # networks work too
+    assert address("172.30.0.11", "172.30.0.10, 203.0.113.7") == "203.0.113.7"
+
+
+def test_a_spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing(
+    tenant_a, teacher, settings
+):
+    """30 wrong passwords straight to the web port, each claiming another address: the
+    lockout keys on the peer's own address and locks after the limit."""
+    settings.TRUSTED_PROXIES = [PROXY]
+    attacker = "198.51.100.23"
+    statuses = []
+    for attempt in range(30):
+        client = Client(
+            HTTP_HOST=tenant_a.host,
+            REMOTE_ADDR=attacker,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt + 1}",
+        )
+        response = client.post(
+            "/accounts/login/", {"username": "locked-coord", "password": "wrong-password"}
+        )
+        statuses.append(response.status_code)
+    assert statuses[: LIMIT - 1] == [200] * (LIMIT - 1)
+    assert set(statuses[LIMIT - 1 :]) == {429}
+    with schema_context(tenant_a.schema_name):
+        from axes.models import AccessAttempt
+
+        assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {attacker}
+    # the right password from that peer is refused too, whatever address it claims
+    spoofed = Client(
+        HTTP_HOST=tenant_a.host, REMOTE_ADDR=attacker, HTTP_X_FORWARDED_FOR="192.0.2.99"
+    ).post("/accounts/login/", {"username": "locked-coord", "password": PASSWORD})
+    assert spoofed.status_code == 429
+
+
+def test_behind_the_proxy_each_client_address_is_locked_on_its_own(tenant_a, teacher, settings):
+    """Through the proxy (the peer is the proxy, which wrote the client's address), a client
+    that is locked out does not lock the rest of the school behind other addresses."""
+    settings.TRUSTED_PROXIES = [PROXY]
+
+    def through_proxy(client_address: str, password: str) -> int:
+        client = Client(
+            HTTP_HOST=tenant_a.host, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address
+        )
+        return client.post(
+            "/accounts/login/", {"username": "locked-coord", "password": password}
+        ).status_code
+
+    for _ in range(LIMIT):
+        through_proxy("203.0.113.50", "wrong-password")
+    assert through_proxy("203.0.113.50", PASSWORD) == 429
+    assert through_proxy("203.0.113.51", PASSWORD) == 302
 
 
 def test_password_reset_by_email_on_the_institution_host(tenant_a, teacher):

@@ -115,8 +115,8 @@ def test_prod_settings_refuse_to_start_without_a_required_variable(missing) -> N
 def test_compose_file_runs_the_image_roles_with_healthchecks() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
-    for name in ("postgres", "redis", "web", "worker"):
+    assert {"proxy", "postgres", "redis", "web", "worker", "beat"} <= set(services)
+    for name in ("proxy", "postgres", "redis", "web", "worker"):
         assert "healthcheck" in services[name], name
     for name in ("web", "worker", "beat"):
         assert services[name]["command"] == [f"/app/deploy/entrypoints/{name}.sh"]
@@ -129,3 +129,49 @@ def test_compose_file_runs_the_image_roles_with_healthchecks() -> None:
 def test_entrypoints_are_valid_posix_shell() -> None:
     for script in sorted((ROOT / "deploy" / "entrypoints").glob("*.sh")):
         subprocess.run(["sh", "-n", str(script)], check=True)
+
+
+def test_compose_publishes_only_the_proxy_and_the_web_believes_only_it() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    proxy_address = services["proxy"]["networks"]["internal"]["ipv4_address"]
+    web_env = services["web"]["environment"]
+    assert web_env["FORWARDED_ALLOW_IPS"] == proxy_address
+    assert web_env["TRUSTED_PROXIES"] == proxy_address == "${PROXY_ADDRESS:-172.30.0.10}"
+    template = services["proxy"]["volumes"][0].split(":")[0]
+    assert (ROOT / template).is_file()
+
+
+def test_the_proxy_replaces_forwarded_headers_and_limits_bodies() -> None:
+    conf = (ROOT / "deploy" / "nginx" / "nastavnik.conf.template").read_text(encoding="utf-8")
+    directives = [line.strip() for line in conf.splitlines() if not line.strip().startswith("#")]
+    # the client's own X-Forwarded-For is replaced, never appended to
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in directives
+    assert not any("$proxy_add_x_forwarded_for" in line for line in directives)
+    assert "proxy_set_header X-Forwarded-Proto https;" in directives
+    assert "client_max_body_size 21m;" in directives
+    assert any(line.startswith("proxy_read_timeout") for line in directives)
+    assert any(line.startswith("client_body_timeout") for line in directives)
+
+
+def test_gunicorn_never_believes_every_peer() -> None:
+    script = (ROOT / "deploy" / "entrypoints" / "web.sh").read_text(encoding="utf-8")
+    assert '--forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"' in script
+    assert "FORWARDED_ALLOW_IPS:-*" not in script
+
+
+def test_prod_trusts_the_shipped_proxy_only() -> None:
+    code = "from django.conf import settings; print(settings.TRUSTED_PROXIES)"
+    env = {
+        **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}},
+        **env_example(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "DATABASE_URL": DATABASE_URL,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "['172.30.0.10']", result.stderr

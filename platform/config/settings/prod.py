@@ -31,8 +31,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Login lockouts (django-axes) key on the address the proxy saw, not on the proxy's own.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# Login lockouts (django-axes) key on the address the proxy saw, not on the proxy's own; only
+# the proxy we ship (deploy/nginx, at its fixed address on compose's internal network) is
+# believed. Keep it equal to gunicorn's FORWARDED_ALLOW_IPS (deploy/entrypoints/web.sh).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["172.30.0.10"])
 
 # Cookies stay host-only (no SESSION_COOKIE_DOMAIN): a session of one institution is never sent
 # to another institution's host or to the regional layer.

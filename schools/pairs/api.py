@@ -36,6 +36,23 @@ def pair_create(
     return pair.pk
 
 
+def pairs_pause_for_participant(*, participant_id: int, actor: Any = None) -> list[int]:
+    """The participant withdrew consent: pause their open pairs (as mentor) and their places
+    (as mentee); a pair left without an unpaused mentee is paused whole. The ids of the pairs
+    touched. Joins the caller's transaction; idempotent."""
+    from schools.pairs.pausing import pairs_pause_for_participant as pause
+
+    return pause(participant_id=participant_id, actor=actor)
+
+
+def pairs_resume_for_participant(*, participant_id: int, actor: Any = None) -> list[int]:
+    """The participant's consent is given again: resume what the withdrawal paused (a pair
+    resumes when its mentor and at least one mentee may be processed). The ids touched."""
+    from schools.pairs.pausing import pairs_resume_for_participant as resume
+
+    return resume(participant_id=participant_id, actor=actor)
+
+
 def active_mentee_ids(*, programme_id: int) -> set[int]:
     """Participants who are mentees of an active pair of the programme (already paired)."""
     return set(
@@ -142,5 +159,7 @@ __all__ = [
     "pair_count",
     "pair_create",
     "pairs_by_form",
+    "pairs_pause_for_participant",
+    "pairs_resume_for_participant",
     "success_stories_published",
 ]

@@ -22,8 +22,15 @@ STALE_AFTER_DAYS = 30  # an active pair with no meeting for this long is flagged
 
 class PairStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
+    # Work stopped because someone of the pair withdrew consent to personal-data processing;
+    # the pair resumes when the consent is given again (before the data are erased).
+    PAUSED = "paused", _("Paused: consent withdrawn")
     COMPLETED = "completed", _("Completed")
     ENDED_EARLY = "ended_early", _("Ended early")
+
+
+# A pair in these states has not ended (no end date): it may still be completed or ended early.
+OPEN_PAIR_STATUSES = (PairStatus.ACTIVE, PairStatus.PAUSED)
 
 
 class Pair(models.Model):
@@ -51,6 +58,7 @@ class Pair(models.Model):
         _("status"), max_length=16, choices=PairStatus.choices, default=PairStatus.ACTIVE
     )
     end_reason = models.TextField(_("reason for ending early"), blank=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     outcome = models.TextField(_("result of the pair or group"), blank=True)
     mentor_rating = models.PositiveSmallIntegerField(
         _("mentor's final rating (1–10)"),
@@ -74,9 +82,14 @@ class Pair(models.Model):
         indexes = [models.Index(fields=["programme", "status"], name="pair_programme_status")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status=PairStatus.ACTIVE, ended_on__isnull=True)
-                | (~models.Q(status=PairStatus.ACTIVE) & models.Q(ended_on__isnull=False)),
-                name="pair_ended_on_iff_not_active",
+                condition=models.Q(status__in=OPEN_PAIR_STATUSES, ended_on__isnull=True)
+                | (~models.Q(status__in=OPEN_PAIR_STATUSES) & models.Q(ended_on__isnull=False)),
+                name="pair_ended_on_iff_not_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=PairStatus.PAUSED, paused_at__isnull=False)
+                | (~models.Q(status=PairStatus.PAUSED) & models.Q(paused_at__isnull=True)),
+                name="pair_paused_at_iff_paused",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=PairStatus.ENDED_EARLY) | ~models.Q(end_reason=""),
@@ -104,6 +117,9 @@ class PairMentee(models.Model):
     )
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
     is_active = models.BooleanField(default=True)
+    # Set while the mentee's consent is withdrawn: the mentee keeps the place (the pair may
+    # resume) but is left out of the pair's work and of every new document.
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(
         _("mentee's final rating (1–10)"),
         null=True,

@@ -22,6 +22,7 @@ from schools.audit.api import AuditAction, audit_record
 from schools.pairs.models import (
     MEETING_SEQUENCE,
     ONE_OFF_KINDS,
+    OPEN_PAIR_STATUSES,
     RATING_MAX,
     RATING_MIN,
     CalendarToken,
@@ -166,6 +167,12 @@ def _require_active(pair: Pair) -> None:
         raise ValidationError({"status": [_("The pair is no longer active.")]})
 
 
+def _require_open(pair: Pair) -> None:
+    """Active or paused (a paused pair may still be ended early)."""
+    if pair.status not in OPEN_PAIR_STATUSES:
+        raise ValidationError({"status": [_("The pair is no longer active.")]})
+
+
 def _check_end_date(pair: Pair, ended_on: datetime.date) -> None:
     if ended_on < pair.started_on:
         raise ValidationError({"ended_on": [_("A pair cannot end before it started.")]})
@@ -176,7 +183,7 @@ def pair_end_early(
     *, pair: Pair, reason: str, ended_on: datetime.date | None = None, actor: Any = None
 ) -> Pair:
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    _require_active(pair)
+    _require_open(pair)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the pair ends early.")]})
@@ -185,7 +192,8 @@ def pair_end_early(
     pair.status = PairStatus.ENDED_EARLY
     pair.end_reason = reason
     pair.ended_on = ended_on
-    pair.save(update_fields=["status", "end_reason", "ended_on", "updated_at"])
+    pair.paused_at = None
+    pair.save(update_fields=["status", "end_reason", "ended_on", "paused_at", "updated_at"])
     PairMentee.objects.filter(pair=pair).update(is_active=False)
     audit_record(
         actor=actor,

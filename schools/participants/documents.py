@@ -85,8 +85,9 @@ def consent_form_docx(*, participant: Participant, text: ConsentText) -> bytes:
                 _("Class or study group: %s") % xml_safe(participant.study_group.name)
             )
 
-        body = document.add_paragraph(text.text)
-        body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        for paragraph in text.paragraphs:
+            body = document.add_paragraph(paragraph)
+            body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
         document.add_paragraph()
         if guardian_block:

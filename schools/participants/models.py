@@ -445,3 +445,155 @@ class MentorProfile(models.Model):
     @property
     def selection_total(self) -> int:
         return sum(int(v) for v in (self.selection_scores or {}).values())
+
+
+# --- consents at class scale: scans, online consent by link, alerts ----------------------------
+
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+SCAN_CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg"}
+
+
+def consent_scan_file_path(instance: ConsentScan, filename: str) -> str:
+    # Per-tenant storage (TenantFileSystemStorage) adds the schema folder. The service names
+    # the file (never the uploader's name for it, which may hold a child's name).
+    return f"consents/{instance.consent.participant_id}/{filename}"
+
+
+class ConsentScan(models.Model):
+    """A scan (PDF or JPEG) of the signed paper of a consent record; a record may have several
+    pages. Stored in the institution's own storage and served only through a page that checks
+    who may read the consent. Removed with the person's data on erasure."""
+
+    consent = models.ForeignKey(
+        Consent, verbose_name=_("consent record"), on_delete=models.PROTECT, related_name="scans"
+    )
+    file = models.FileField(_("file"), upload_to=consent_scan_file_path, max_length=300)
+    content_type = models.CharField(_("file type"), max_length=64)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("checksum (SHA-256)"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["consent_id", "id"]
+        verbose_name = _("consent scan")
+        verbose_name_plural = _("consent scans")
+
+    def __str__(self) -> str:
+        return f"scan {self.pk} of consent {self.consent_id}"
+
+
+CONSENT_REQUEST_TTL_DAYS = 14
+
+
+class ConsentRequest(models.Model):
+    """A one-time link that lets a parent (or an adult participant) give consent online after
+    reading its full text. Only the SHA-256 of the token is stored; the link is made when the
+    request is sent (by e-mail through the worker, or shown once to the staff member)."""
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("whose consent"),
+        on_delete=models.CASCADE,
+        related_name="consent_requests",
+    )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=32,
+        choices=ConsentPurpose.choices,
+        default=ConsentPurpose.PERSONAL_DATA,
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    consent = models.OneToOneField(
+        Consent,
+        verbose_name=_("consent given"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="request",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~models.Q(token_hash=""),
+                name="consent_request_token_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True, consent__isnull=True)
+                | models.Q(used_at__isnull=False, consent__isnull=False),
+                name="consent_request_used_iff_consent",
+            ),
+        ]
+        verbose_name = _("online consent request")
+        verbose_name_plural = _("online consent requests")
+
+    def __str__(self) -> str:
+        return f"consent request {self.pk} for {self.participant_id}"
+
+
+class ConsentAlertKind(models.TextChoices):
+    WITHDRAWN = "withdrawn", _("Consent withdrawn")
+    GIVEN_AGAIN = "given_again", _("Consent given again")
+
+
+class ConsentAlert(models.Model):
+    """Tells the coordinator and the curator of the person's class that a consent was withdrawn
+    (and their pairs paused) or given again: shown in their pages until acknowledged, and
+    e-mailed once by the worker."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ConsentAlertKind.choices)
+    study_group = models.ForeignKey(
+        StudyGroup,
+        verbose_name=_("study group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pairs_affected = models.PositiveIntegerField(_("pairs affected"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    mailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["acknowledged_at", "-created_at"], name="alert_open")]
+        verbose_name = _("consent alert")
+        verbose_name_plural = _("consent alerts")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.participant_id}"

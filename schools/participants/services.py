@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.tasks import enqueue_on_commit
 from schools.audit.api import AuditAction, AuditChange, audit_record, audit_record_many
 from schools.participants.consent_texts import consent_text
 from schools.participants.models import (
@@ -24,9 +25,13 @@ from schools.participants.models import (
     Category,
     CompetenceTag,
     Consent,
+    ConsentAlert,
+    ConsentAlertKind,
     ConsentKind,
     ConsentMethod,
     ConsentPurpose,
+    ConsentRequest,
+    ConsentScan,
     ConsentSigner,
     GuardianRelation,
     Guardianship,
@@ -590,6 +595,7 @@ def consent_record(
                 instance=participant,
                 changed_fields=["processing_stopped_at", "erase_after"],
             )
+            _consent_effects(participant, ConsentAlertKind.WITHDRAWN, actor=actor)
         elif kind == ConsentKind.GRANT and participant.processing_stopped_at is not None:
             participant.processing_stopped_at = None
             participant.erase_after = None
@@ -600,7 +606,31 @@ def consent_record(
                 instance=participant,
                 changed_fields=["processing_stopped_at", "erase_after"],
             )
+            _consent_effects(participant, ConsentAlertKind.GIVEN_AGAIN, actor=actor)
     return consent
+
+
+def _consent_effects(participant: Participant, kind: str, *, actor: Any) -> ConsentAlert:
+    """What a withdrawal (or a consent given again) does beyond the register, in the same
+    transaction: the person's pairs are paused (or resumed), and the coordinator and the curator
+    of the person's class are alerted in their pages and, after commit, by e-mail."""
+    # The pairs app builds on this one: imported here, through its public interface.
+    from schools.pairs import api as pairs_api
+
+    if kind == ConsentAlertKind.WITHDRAWN:
+        pairs = pairs_api.pairs_pause_for_participant(participant_id=participant.pk, actor=actor)
+    else:
+        pairs = pairs_api.pairs_resume_for_participant(participant_id=participant.pk, actor=actor)
+    alert = ConsentAlert.objects.create(
+        participant=participant,
+        kind=kind,
+        study_group_id=participant.study_group_id,
+        pairs_affected=len(pairs),
+    )
+    from schools.participants.tasks import consent_alert_mail_task
+
+    enqueue_on_commit(consent_alert_mail_task, alert_id=alert.pk)
+    return alert
 
 
 def consent_withdraw(
@@ -951,6 +981,10 @@ def participant_erase(*, participant_id: int, actor: Any = None) -> bool:
         experience="", motivation="", training=""
     )
     scans = [c.scan.name for c in participant.consents.exclude(scan="")]
+    scan_rows = ConsentScan.objects.filter(consent__participant=participant)
+    scans += [name for name in scan_rows.values_list("file", flat=True) if name]
+    scan_rows.delete()
+    ConsentRequest.objects.filter(participant=participant).update(email="", token_hash="")
     with connection.cursor() as cursor:
         # The append-only trigger lets exactly this anonymisation through (migration 0002).
         cursor.execute("SELECT set_config('nastavnik.consent_erasure', 'on', true)")

@@ -1,0 +1,176 @@
+"""Finding people at class scale: a search by any order of surname, name and patronymic (case,
+spaces and «ё/е» ignored), filters by class or group, category, consent state and base
+membership, and a class's roster with each pupil's consent and base state.
+
+Reads only; the caller passes the queryset already limited to what the user may see
+(``participants_visible_to``), so a curator searches its own classes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Concat, Lower, Replace
+
+from schools.participants.models import (
+    LEARNER_CATEGORIES,
+    ConsentRequest,
+    MenteeProfile,
+    MentorProfile,
+    Participant,
+    StudyGroup,
+)
+from schools.participants.selectors import ConsentState, with_consent_state
+
+
+class BaseFilter:
+    """Which base a person is in (the «base» filter of the participants list)."""
+
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    NONE = "none"
+    VALUES = (MENTEE, MENTOR, NONE)
+
+
+def search_words(query: str) -> list[str]:
+    """«  Васильев  Роман ё » -> ["васильев", "роман", "е"]: lower case, «ё» as «е»."""
+    return [word.replace("ё", "е") for word in query.lower().split()]
+
+
+def _search_text() -> Replace:
+    full = Concat(
+        F("last_name"),
+        Value(" "),
+        F("first_name"),
+        Value(" "),
+        F("middle_name"),
+        output_field=CharField(),
+    )
+    return Replace(Lower(full), Value("ё"), Value("е"))
+
+
+def with_base_flags(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotate ``in_mentee_base`` and ``in_mentor_base``."""
+    return queryset.annotate(
+        in_mentee_base=Exists(MenteeProfile.objects.filter(participant=OuterRef("pk"))),
+        in_mentor_base=Exists(MentorProfile.objects.filter(participant=OuterRef("pk"))),
+    )
+
+
+def people_search(
+    queryset: QuerySet[Participant],
+    *,
+    query: str = "",
+    study_group_id: int | None = None,
+    without_group: bool = False,
+    category: str = "",
+    consent: str = "",
+    base: str = "",
+) -> QuerySet[Participant]:
+    """``queryset`` (already scoped to the user) narrowed by every filter given; empty filters
+    are ignored. Each word of ``query`` must occur in the full name, in any order («Роман
+    Васильев», «васильев р», «Семён» and «Семен» all find «Васильев Роман Семёнович»). The
+    result is annotated with ``consent_state`` and the base flags."""
+    queryset = with_base_flags(with_consent_state(queryset))
+    words = search_words(query)
+    if words:
+        queryset = queryset.annotate(search_text=_search_text())
+        for word in words:
+            queryset = queryset.filter(search_text__contains=word)
+    if study_group_id is not None:
+        queryset = queryset.filter(study_group_id=study_group_id)
+    elif without_group:
+        queryset = queryset.filter(study_group__isnull=True)
+    if category:
+        queryset = queryset.filter(category=category)
+    if consent:
+        if consent == "valid_any":
+            queryset = queryset.filter(Q(consent_state__in=ConsentState.VALID_STATES))
+        elif consent == "lacking":
+            queryset = queryset.exclude(Q(consent_state__in=ConsentState.VALID_STATES))
+        else:
+            queryset = queryset.filter(Q(consent_state=consent))
+    if base == BaseFilter.MENTEE:
+        queryset = queryset.filter(Q(in_mentee_base=True))
+    elif base == BaseFilter.MENTOR:
+        queryset = queryset.filter(Q(in_mentor_base=True))
+    elif base == BaseFilter.NONE:
+        queryset = queryset.filter(Q(in_mentee_base=False) & Q(in_mentor_base=False))
+    return queryset
+
+
+def class_roster(queryset: QuerySet[Participant], *, group: StudyGroup) -> QuerySet[Participant]:
+    """The people of a class or study group (of ``queryset``, scoped to the user), erased ones
+    left out, with their consent state, base flags and whether an online consent link is open."""
+    from django.utils import timezone
+
+    open_request = ConsentRequest.objects.filter(
+        participant=OuterRef("pk"), used_at__isnull=True, expires_at__gt=timezone.now()
+    ).exclude(token_hash="")
+    return (
+        with_base_flags(with_consent_state(queryset))
+        .filter(study_group=group, erased_at__isnull=True)
+        .annotate(has_open_request=Exists(open_request))
+        .order_by("last_name", "first_name", "middle_name", "pk")
+    )
+
+
+@dataclass
+class ClassSummary:
+    """A class in numbers: its people, consents, bases."""
+
+    group: StudyGroup
+    people: int = 0
+    learners: int = 0
+    consent_valid: int = 0
+    consent_lacking: int = 0
+    withdrawn: int = 0
+    mentees: int = 0
+    mentors: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def consent_share(self) -> int:
+        """Per cent of the class with a valid consent."""
+        return round(100 * self.consent_valid / self.people) if self.people else 0
+
+
+def class_summaries(
+    queryset: QuerySet[Participant], *, groups: Iterable[StudyGroup]
+) -> list[ClassSummary]:
+    """One summary per group (in the order given) of the people of ``queryset`` (scoped to the
+    user); one query."""
+    summaries = {group.pk: ClassSummary(group=group) for group in groups}
+    rows = (
+        with_base_flags(with_consent_state(queryset))
+        .filter(study_group_id__in=list(summaries), erased_at__isnull=True)
+        .values_list(  # type: ignore[misc]  # annotations
+            "study_group_id", "category", "consent_state", "in_mentee_base", "in_mentor_base"
+        )
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for group_id, category, state, mentee, mentor in rows:
+        summary = summaries[group_id]
+        summary.people += 1
+        summary.learners += category in LEARNER_CATEGORIES
+        if state in ConsentState.VALID_STATES:
+            summary.consent_valid += 1
+        else:
+            summary.consent_lacking += 1
+        summary.withdrawn += state == ConsentState.WITHDRAWN
+        summary.mentees += bool(mentee)
+        summary.mentors += bool(mentor)
+        counts[group_id][state] = counts[group_id].get(state, 0) + 1
+    for group_id, states in counts.items():
+        summaries[group_id].states = states
+    return list(summaries.values())

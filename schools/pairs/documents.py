@@ -16,8 +16,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from config.text import xml_safe
-from schools.pairs.models import Pair
+from schools.pairs.models import Pair, PairStatus
 from schools.pairs.selectors import MentorRank
+from schools.participants.api import Participant
 from schools.programmes.models import Programme
 from tenants.api import current_institution
 
@@ -107,6 +108,24 @@ def _academic_year(programme: Programme) -> str:
     return f"{programme.academic_year}/{programme.academic_year + 1}"
 
 
+def _processable(person: Participant) -> bool:
+    return person.erased_at is None and person.processing_stopped_at is None
+
+
+def documentable(pair: Pair) -> bool:
+    """A pair a new document may name: not paused, its mentor's data may be processed."""
+    return pair.status != PairStatus.PAUSED and _processable(pair.mentor)
+
+
+def document_mentees(pair: Pair) -> list[Participant]:
+    """The mentees of a pair a new document may name: places not paused, data processable."""
+    return [
+        membership.mentee
+        for membership in pair.memberships.all()
+        if membership.paused_at is None and _processable(membership.mentee)
+    ]
+
+
 def approval_order_docx(
     *,
     programme: Programme,
@@ -114,8 +133,13 @@ def approval_order_docx(
     number: str = "",
     day: datetime.date | None = None,
 ) -> bytes:
-    """Приказ «Об утверждении наставнических пар/групп» with a table of the pairs."""
-    pairs = list(pairs)
+    """Приказ «Об утверждении наставнических пар/групп» with a table of the pairs. A person
+    whose consent is withdrawn (or whose data are erased) is left out: a paused pair, a pair
+    whose mentor withdrew, and a withdrawn mentee's place are not listed."""
+    listed = [(pair, document_mentees(pair)) for pair in pairs if documentable(pair)]
+    listed = [(pair, mentees) for pair, mentees in listed if mentees]
+    pairs = [pair for pair, _mentees in listed]
+    mentees_of = {pair.pk: mentees for pair, mentees in listed}
     document = _document()
     _institution_header(document)
     _order_heading(
@@ -145,7 +169,7 @@ def approval_order_docx(
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for position, pair in enumerate(pairs, start=1):
-        mentees = [xml_safe(m.mentee.full_name) for m in pair.memberships.all()]
+        mentees = [xml_safe(mentee.full_name) for mentee in mentees_of[pair.pk]]
         row = table.add_row().cells
         row[0].text = str(position)
         row[1].text = FORM_RU.get(pair.form, pair.form)

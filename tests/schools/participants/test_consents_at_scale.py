@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
-from django_tenants.utils import schema_context
+from django_tenants.utils import tenant_context
 
 from accounts.models import Role
 from schools.pairs import api as pairs_api
@@ -44,7 +44,7 @@ def _english() -> Iterator[None]:
 
 @pytest.fixture
 def in_a(tenant_a: Any) -> Iterator[Any]:
-    with schema_context(tenant_a.schema_name):
+    with tenant_context(tenant_a):
         yield tenant_a
 
 
@@ -357,3 +357,34 @@ def test_a_new_link_replaces_the_old_one_and_an_expired_link_is_refused(in_a):
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
     assert consents.consent_request_get_valid(token=token_of(new)) is None
+
+
+def docx_text(content: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_next_approval_order_omits_the_withdrawn_pupil(school):
+    from schools.pairs.documents import approval_order_docx
+    from schools.pairs.selectors import pair_list
+
+    first, second = school["mentees"]
+    pairs_api.pair_create(
+        programme_id=school["programme"].pk,
+        mentor_participant_id=school["mentor"].pk,
+        mentee_participant_ids=[first.pk, second.pk],
+        form="pupil_pupil",
+    )
+    before = docx_text(approval_order_docx(programme=school["programme"], pairs=pair_list().all()))
+    assert "Васильев Роман" in before and "Петров Роман" in before
+    withdraw(first)
+    after = docx_text(approval_order_docx(programme=school["programme"], pairs=pair_list().all()))
+    assert "Васильев" not in after and "Петров Роман" in after
+    withdraw(second)
+    after = docx_text(approval_order_docx(programme=school["programme"], pairs=pair_list().all()))
+    assert "Петров" not in after and "Старшеклассников" not in after

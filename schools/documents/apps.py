@@ -7,3 +7,7 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("Documents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The stage tracker's checks of the order register (stages 1 and 4).
+        from schools.documents import checks  # noqa: F401

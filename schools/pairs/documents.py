@@ -7,101 +7,39 @@ translated UI strings."""
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable, Sequence
 
-from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
+from config.office import (
+    DOCX_CONTENT_TYPE,
+    date_ru,
+    director_signature,
+    institution_header,
+)
+from config.office import docx_bytes as _bytes
+from config.office import new_document as _document
+from config.office import order_heading as _order_heading
 from config.text import xml_safe
 from schools.pairs.models import Pair, PairStatus
 from schools.pairs.selectors import MentorRank
 from schools.participants.api import Participant
+from schools.programmes.documents import FORM_NAMES_RU
 from schools.programmes.models import Programme
 from tenants.api import current_institution
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-BLANK = "________"
-
-FORM_RU = {
-    "student_student": "студент – студент",
-    "pupil_pupil": "ученик – ученик",
-    "teacher_teacher": "педагог – педагог",
-    "teacher_student": "педагог (мастер) – студент",
-    "student_pupil": "студент – ученик",
-    "employer_pupil": "работодатель – ученик",
-    "employer_student": "работодатель – студент",
-}
-MONTHS_RU = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-
-
-def date_ru(day: datetime.date) -> str:
-    """«5 сентября 2026 г.»"""
-    return f"«{day.day}» {MONTHS_RU[day.month - 1]} {day.year} г."
-
-
-def _document() -> DocumentType:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
-    return document
+FORM_RU = FORM_NAMES_RU
+__all__ = ["DOCX_CONTENT_TYPE", "FORM_RU", "approval_order_docx", "date_ru"]
 
 
 def _institution_header(document: DocumentType) -> str:
     """The institution's full name and INN, centred; returns the name."""
-    institution = current_institution()
-    name = xml_safe(institution.name) if institution is not None else ""
-    header = document.add_paragraph()
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    header.add_run(name).bold = True
-    inn = getattr(institution, "inn", "") if institution is not None else ""
-    if inn:
-        header.add_run(f"\nИНН {inn}")
-    return name
-
-
-def _order_heading(
-    document: DocumentType, *, title: str, number: str, day: datetime.date | None
-) -> None:
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.add_run("ПРИКАЗ").bold = True
-    line = document.add_paragraph()
-    line.add_run(f"{date_ru(day) if day else '«___» ____________ 20__ г.'}")
-    line.add_run("\t\t\t\t\t")
-    line.add_run(f"№ {number or BLANK}")
-    subject = document.add_paragraph()
-    subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subject.add_run(title).bold = True
+    return institution_header(document, current_institution())
 
 
 def _director_signature(document: DocumentType) -> None:
-    document.add_paragraph()
-    signature = document.add_paragraph()
-    signature.add_run("Директор\t\t\t______________\t\t/______________/")
-    document.add_paragraph("М. П.")
-
-
-def _bytes(document: DocumentType) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    director_signature(document)
 
 
 def _academic_year(programme: Programme) -> str:

@@ -108,6 +108,17 @@ def counted_mentee_ids() -> set[int]:
     )
 
 
+def study_groups_without_curator_count() -> int:
+    """Classes and study groups that have people in them and no curator."""
+    from schools.participants.models import StudyGroup
+
+    return (
+        StudyGroup.objects.filter(curator__isnull=True, participants__isnull=False)
+        .distinct()
+        .count()
+    )
+
+
 def competence_tag_codes() -> dict[str, str]:
     """Active competence tags: code → name."""
     from schools.participants.models import CompetenceTag
@@ -167,4 +178,5 @@ __all__ = [
     "participants_with_valid_consent",
     "study_group_get_or_create",
     "study_group_list",
+    "study_groups_without_curator_count",
 ]

@@ -97,6 +97,26 @@ class Programme(models.Model):
         related_name="curated_programmes",
         limit_choices_to={"role": Role.CURATOR},
     )
+    director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("director"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="directed_programmes",
+        limit_choices_to={"role": Role.DIRECTOR},
+    )
+    # The director approves the programme (through the order «Об утверждении программы
+    # наставничества и дорожной карты»).
+    approved_at = models.DateTimeField(_("approved by the director at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # The institution's headcount (контингент) for the year: the regional KPIs' denominators.
     headcount_learners = models.PositiveIntegerField(_("learners aged 10 and over"), default=0)
     headcount_teachers = models.PositiveIntegerField(_("teachers"), default=0)

@@ -25,6 +25,7 @@ from schools.programmes.models import (
     MentoringForm,
     Programme,
     ProgrammeStage,
+    ProgrammeStatus,
     RoadmapActivity,
     Stage,
     StageState,
@@ -89,6 +90,17 @@ def _coordinator(coordinator_id: int | None) -> User | None:
     )[0]
 
 
+def _director(director_id: int | None) -> User | None:
+    if director_id is None:
+        return None
+    return _users_with_role(
+        [director_id],
+        role=Role.DIRECTOR,
+        field="director",
+        message=_("User %(ids)s is not an active director of this institution."),
+    )[0]
+
+
 def _curators(curator_ids: Sequence[int]) -> list[User]:
     return _users_with_role(
         curator_ids,
@@ -115,6 +127,7 @@ def programme_create(
     planned_results: str = "",
     status: str | None = None,
     coordinator_id: int | None = None,
+    director_id: int | None = None,
     curator_ids: Sequence[int] = (),
     headcount_learners: int = 0,
     headcount_teachers: int = 0,
@@ -127,6 +140,7 @@ def programme_create(
             {"academic_year": [_("A programme for this academic year already exists.")]}
         )
     coordinator = _coordinator(coordinator_id)
+    director = _director(director_id)
     curators = _curators(curator_ids)
     programme = Programme(
         academic_year=academic_year,
@@ -135,6 +149,7 @@ def programme_create(
         goals=goals,
         planned_results=planned_results,
         coordinator=coordinator,
+        director=director,
         headcount_learners=headcount_learners,
         headcount_teachers=headcount_teachers,
         headcount_young_teachers=headcount_young_teachers,
@@ -162,6 +177,7 @@ def programme_update(
     *,
     programme: Programme,
     coordinator_id: int | _Unchanged | None = UNCHANGED,
+    director_id: int | _Unchanged | None = UNCHANGED,
     curator_ids: Sequence[int] | None = None,
     **fields: Any,
 ) -> Programme:
@@ -179,6 +195,8 @@ def programme_update(
         setattr(programme, name, value)
     if coordinator_id is not UNCHANGED:
         programme.coordinator = _coordinator(coordinator_id)
+    if director_id is not UNCHANGED:
+        programme.director = _director(director_id)
     curators = _curators(curator_ids) if curator_ids is not None else None
     _validate_headcount(programme)
     programme.full_clean()
@@ -440,3 +458,25 @@ def programme_stage_mark(
         defaults={"marked_state": state, "marked_at": timezone.now(), "marked_by": user},
     )
     return mark
+
+
+# --- the director's approval -----------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_approve(*, programme: Programme, actor: Any) -> Programme:
+    """The director approves the programme (signing the order approving it and its roadmap):
+    it becomes active. Idempotent: an approved programme keeps its first approval."""
+    from schools.programmes.setup import can_approve_programme, require
+
+    require(can_approve_programme(actor=actor))
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status == ProgrammeStatus.CLOSED:
+        raise ValidationError({"programme": [_("The programme is closed.")]})
+    if programme.approved_at is None:
+        programme.approved_at = timezone.now()
+        user = getattr(actor, "audit_user", actor)
+        programme.approved_by = user if getattr(user, "is_authenticated", False) else None
+        programme.status = ProgrammeStatus.ACTIVE
+        programme.save(update_fields=["approved_at", "approved_by", "status", "updated_at"])
+    return programme

@@ -92,6 +92,25 @@ def _programme_set_up(programme: Programme) -> Findings:
     return found
 
 
+@register_stage_check(Stage.PREPARATION)
+def _classes_have_curators(programme: Programme) -> Findings:
+    """Every class or study group listed has its curator (the seeds: curators per class)."""
+    from schools.participants import api as participants
+
+    found = Findings()
+    without = participants.study_groups_without_curator_count()
+    if without:
+        message = ngettext(
+            "%(count)d class or study group has no curator.",
+            "%(count)d classes or study groups have no curator.",
+            without,
+        ) % {"count": without}
+        found.missing.append(
+            MissingItem(code="classes_without_curator", message=message, count=without)
+        )
+    return found
+
+
 # --- Stages 2 and 3: the mentee and mentor bases (data of the participants app) -----------------
 
 

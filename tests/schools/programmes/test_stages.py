@@ -30,6 +30,18 @@ def finish_activities(programme, stage):
     )
 
 
+def approve_stage_one_orders(programme):
+    """The director approves the three stage-1 orders (a system job stands in for both)."""
+    from types import SimpleNamespace
+
+    from schools.documents import orders
+
+    job = SimpleNamespace(job="tests", is_authenticated=False)
+    for kind in ("introduction", "appointment", "programme_approval"):
+        order = orders.order_prepare(programme=programme, kind=kind, actor=job)
+        orders.order_approve(order=order, actor=job, number=kind[:3], dated=timezone.localdate())
+
+
 def person(category="pupil", *, mentee=False, mentor=False, consent=False):
     someone = participants.participant_create(
         last_name="Петров",
@@ -68,6 +80,7 @@ def test_a_fresh_programme_lists_what_each_stage_misses(tenant_a, coordinator_cl
         "goals",
         "planned_results",
         "headcount",
+        "orders",  # the three stage-1 orders the director approves
         "activities_not_done",
     }
     assert first["activities"]["total"] == first["activities"]["open"] == 5
@@ -81,11 +94,17 @@ def test_stage_1_is_done_once_the_programme_is_set_up(
 ):
     stage_1 = stages_of(coordinator_client, programme)[1]
     assert stage_1["state"] == "in_progress"  # forms, coordinator, curators are there
-    assert codes(stage_1) == {"goals", "planned_results", "headcount", "activities_not_done"}
+    assert codes(stage_1) == {
+        "goals",
+        "planned_results",
+        "headcount",
+        "orders",
+        "activities_not_done",
+    }
     url = f"/api/v1/programmes/{programme.pk}/stages/1/"
     refused = coordinator_client.post(url, {"state": "done"}, format="json")
     assert refused.status_code == 400
-    assert len(refused.json()["errors"]["missing"]) == 4
+    assert len(refused.json()["errors"]["missing"]) == 5
     with schema_context(tenant_a.schema_name):
         assert not ProgrammeStage.objects.filter(programme=programme).exists()
     coordinator_client.patch(
@@ -100,6 +119,7 @@ def test_stage_1_is_done_once_the_programme_is_set_up(
     )
     with schema_context(tenant_a.schema_name):
         finish_activities(programme, 1)
+        approve_stage_one_orders(programme)
     stage_1 = stages_of(coordinator_client, programme)[1]
     assert stage_1["missing"] == [] and stage_1["can_be_done"]
     assert stage_1["state"] == "in_progress"

@@ -1,0 +1,110 @@
+"""Classes and study groups at set-up: the coordinator lists the institution's classes («5А»,
+«ТМ-21») and gives each its curator, before or after the people are imported (an import
+reuses a class of the same name, case and spaces ignored)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from schools.audit.api import AuditAction, AuditChange, audit_record_many
+from schools.participants.models import StudyGroup
+
+
+def _is_system(actor: Any) -> bool:
+    return bool(getattr(actor, "job", ""))
+
+
+def _role(actor: Any) -> str:
+    if not getattr(actor, "is_authenticated", False):
+        return ""
+    return str(getattr(actor, "role", "") or "")
+
+
+def can_manage_classes(*, actor: Any) -> bool:
+    """The coordinator lists the classes and appoints their curators."""
+    return _is_system(actor) or _role(actor) == Role.COORDINATOR
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def class_names(text: str) -> list[str]:
+    """«5А, 5Б; 6А\\n 7 Б» -> ["5А", "5Б", "6А", "7 Б"]: names in the order given, repeats
+    (case and spaces ignored) dropped."""
+    names: dict[str, str] = {}
+    for part in re.split(r"[,;\n]", text or ""):
+        name = " ".join(part.split())
+        if name and name.upper() not in names:
+            names[name.upper()] = name
+    return list(names.values())
+
+
+@transaction.atomic
+def study_groups_create_many(*, names: str, actor: Any) -> list[StudyGroup]:
+    """Create the classes named in ``names`` (comma, semicolon or line separated) that do not
+    exist yet; the new ones, in the order given."""
+    _require(can_manage_classes(actor=actor))
+    wanted = class_names(names)
+    if not wanted:
+        raise ValidationError({"names": [_("Name at least one class or study group.")]})
+    too_long = [name for name in wanted if len(name) > 50]
+    if too_long:
+        raise ValidationError(
+            {"names": [_("A class name is at most 50 characters: %s") % ", ".join(too_long)]}
+        )
+    existing = {name.upper() for name in StudyGroup.objects.values_list("name", flat=True)}
+    new = [StudyGroup(name=name) for name in wanted if name.upper() not in existing]
+    StudyGroup.objects.bulk_create(new)
+    audit_record_many(
+        actor=getattr(actor, "audit_user", actor),
+        changes=[AuditChange(AuditAction.CREATE, group, ["name"]) for group in new],
+    )
+    return new
+
+
+@transaction.atomic
+def study_groups_set_curators(
+    *, assignments: Mapping[int, int | None], actor: Any
+) -> list[StudyGroup]:
+    """Give classes their curators ({class id: curator user id or None}); the classes changed.
+    Every curator must be an active user with the curator role."""
+    _require(can_manage_classes(actor=actor))
+    groups = {
+        group.pk: group
+        for group in StudyGroup.objects.select_for_update().filter(pk__in=list(assignments))
+    }
+    errors: list[str] = []
+    unknown = sorted(set(assignments) - set(groups))
+    if unknown:
+        errors.append(_("No such class: %s") % ", ".join(str(pk) for pk in unknown))
+    wanted = {user_id for user_id in assignments.values() if user_id is not None}
+    curators = set(
+        User.objects.filter(pk__in=wanted, role=Role.CURATOR, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if wanted - curators:
+        errors.append(_("Only an active curator can curate a class."))
+    if errors:
+        raise ValidationError({"curators": errors})
+    changed = []
+    for pk, curator_id in assignments.items():
+        group = groups[pk]
+        if group.curator_id != curator_id:
+            group.curator_id = curator_id
+            changed.append(group)
+    StudyGroup.objects.bulk_update(changed, ["curator"])
+    audit_record_many(
+        actor=getattr(actor, "audit_user", actor),
+        changes=[AuditChange(AuditAction.UPDATE, group, ["curator"]) for group in changed],
+    )
+    return changed

@@ -1,0 +1,120 @@
+"""The programme's set-up, as the coordinator fills it in and the director approves it: the
+school year and title, the forms the institution runs, goals and planned results, the
+coordinator, the director and the curators, the headcount per category.
+
+Who may do what (the roadmap of the seeds): the coordinator sets the programme up; the
+director (or a deputy standing in) approves it; every staff member reads it. The rules take an
+actor — a user with a ``role``, or a system job (``job`` set) acting for the institution."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from schools.programmes.models import Programme
+from schools.programmes.services import programme_create, programme_update
+
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
+APPROVER_ROLES = frozenset({Role.DIRECTOR})
+
+
+def _is_system(actor: Any) -> bool:
+    return bool(getattr(actor, "job", ""))
+
+
+def _role(actor: Any) -> str:
+    if not getattr(actor, "is_authenticated", False):
+        return ""
+    return str(getattr(actor, "role", "") or "")
+
+
+def require(allowed: bool) -> None:
+    """Raise ``PermissionDenied`` (a 403) unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def can_read_programme(*, actor: Any) -> bool:
+    return _is_system(actor) or _role(actor) in STAFF_ROLES
+
+
+def can_set_up_programme(*, actor: Any) -> bool:
+    """The coordinator fills in the set-up (and prepares the orders)."""
+    return _is_system(actor) or _role(actor) == Role.COORDINATOR
+
+
+def can_approve_programme(*, actor: Any) -> bool:
+    """The director approves the programme, its orders and the pairs."""
+    return _is_system(actor) or _role(actor) in APPROVER_ROLES
+
+
+SETUP_FIELDS = (
+    "title",
+    "academic_year",
+    "forms",
+    "goals",
+    "planned_results",
+    "headcount_learners",
+    "headcount_teachers",
+    "headcount_young_teachers",
+)
+
+
+@transaction.atomic
+def programme_set_up(
+    *,
+    actor: Any,
+    programme: Programme | None,
+    title: str,
+    academic_year: int,
+    forms: Sequence[str],
+    goals: str,
+    planned_results: str,
+    coordinator_id: int | None,
+    director_id: int | None,
+    curator_ids: Sequence[int],
+    headcount_learners: int,
+    headcount_teachers: int,
+    headcount_young_teachers: int,
+) -> Programme:
+    """Save the whole set-up of the programme (a new one when ``programme`` is None, with the
+    default roadmap). Every error comes back at once, by field."""
+    require(can_set_up_programme(actor=actor))
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": [_("Name the programme.")]})
+    values: dict[str, Any] = {
+        "title": title,
+        "academic_year": academic_year,
+        "forms": list(forms),
+        "goals": goals.strip(),
+        "planned_results": planned_results.strip(),
+        "headcount_learners": headcount_learners,
+        "headcount_teachers": headcount_teachers,
+        "headcount_young_teachers": headcount_young_teachers,
+    }
+    if programme is None:
+        return programme_create(
+            coordinator_id=coordinator_id,
+            director_id=director_id,
+            curator_ids=curator_ids,
+            **values,
+        )
+    if academic_year != programme.academic_year and (
+        Programme.objects.filter(academic_year=academic_year).exclude(pk=programme.pk).exists()
+    ):
+        raise ValidationError(
+            {"academic_year": [_("A programme for this academic year already exists.")]}
+        )
+    return programme_update(
+        programme=programme,
+        coordinator_id=coordinator_id,
+        director_id=director_id,
+        curator_ids=curator_ids,
+        **values,
+    )

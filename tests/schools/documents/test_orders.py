@@ -1,0 +1,277 @@
+"""The programme's set-up and its orders: the coordinator sets the programme up and prepares
+the stage-1 orders, the director approves them (the last one approves the programme), the
+documents read as a director signs them; the order approving pairs omits a withdrawn pupil."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
+from django_tenants.utils import tenant_context
+
+from accounts.models import Role
+from config.office import docx_text
+from schools.documents import orders
+from schools.documents.models import OrderKind, OrderStatus
+from schools.pairs import api as pairs_api
+from schools.participants import api as participants
+from schools.participants.classes import study_groups_create_many, study_groups_set_curators
+from schools.programmes.models import ProgrammeStatus
+from schools.programmes.setup import programme_set_up
+from schools.programmes.stages import stage_reports
+from tests.conftest import make_user
+
+YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def staff(tenant_a: Any) -> Iterator[dict[str, Any]]:
+    schema = tenant_a.schema_name
+    people = {
+        "coordinator": make_user(
+            schema,
+            Role.COORDINATOR,
+            "k-coord",
+            last_name="Багдасарова",
+            first_name="Марина",
+            middle_name="Николаевна",
+        ),
+        "director": make_user(
+            schema,
+            Role.DIRECTOR,
+            "k-dir",
+            last_name="Ёлкин",
+            first_name="Пётр",
+            middle_name="Семёнович",
+        ),
+        "curator": make_user(
+            schema,
+            Role.CURATOR,
+            "k-cur",
+            last_name="Иванова",
+            first_name="Ольга",
+            middle_name="Петровна",
+        ),
+    }
+    with tenant_context(tenant_a):
+        yield people
+
+
+def set_up(staff: dict[str, Any], **overrides: Any) -> Any:
+    values: dict[str, Any] = {
+        "programme": None,
+        "title": "Вместе к успеху",
+        "academic_year": YEAR,
+        "forms": ["pupil_pupil", "teacher_teacher"],
+        "goals": "Раскрытие потенциала личности наставляемого\nПоддержка молодых педагогов",
+        "planned_results": "70 % обучающихся от 10 лет вовлечены как наставляемые",
+        "coordinator_id": staff["coordinator"].pk,
+        "director_id": staff["director"].pk,
+        "curator_ids": [staff["curator"].pk],
+        "headcount_learners": 540,
+        "headcount_teachers": 48,
+        "headcount_young_teachers": 6,
+    }
+    values.update(overrides)
+    return programme_set_up(actor=staff["coordinator"], **values)
+
+
+def test_only_the_coordinator_sets_the_programme_up(staff):
+    for role in ("curator", "director"):
+        with pytest.raises(PermissionDenied):
+            programme_set_up(
+                actor=staff[role],
+                programme=None,
+                title="X",
+                academic_year=YEAR,
+                forms=[],
+                goals="",
+                planned_results="",
+                coordinator_id=None,
+                director_id=None,
+                curator_ids=[],
+                headcount_learners=0,
+                headcount_teachers=0,
+                headcount_young_teachers=0,
+            )
+    with pytest.raises(ValidationError) as caught:
+        set_up(staff, director_id=staff["curator"].pk, headcount_young_teachers=60)
+    assert {"director", "headcount_young_teachers"} & set(caught.value.message_dict)
+
+
+def test_the_stage_tracker_reads_the_set_up_and_the_orders(staff):
+    programme = set_up(staff)
+    study_groups_create_many(names="5А, 5Б", actor=staff["coordinator"])
+    first = next(r for r in stage_reports(programme=programme) if r.stage == 1)
+    codes = {item.code for item in first.missing}
+    assert not codes & {"forms", "coordinator", "curators", "goals", "planned_results", "headcount"}
+    assert "orders" in codes
+    # classes with people and no curator are named
+    group = participants.study_group_list().get(name="5А")
+    participants.participant_create(
+        last_name="Петров", first_name="Иван", category="pupil", study_group_id=group.pk
+    )
+    first = next(r for r in stage_reports(programme=programme) if r.stage == 1)
+    assert "classes_without_curator" in {item.code for item in first.missing}
+    study_groups_set_curators(
+        assignments={group.pk: staff["curator"].pk}, actor=staff["coordinator"]
+    )
+    first = next(r for r in stage_reports(programme=programme) if r.stage == 1)
+    assert "classes_without_curator" not in {item.code for item in first.missing}
+
+
+def test_a_curator_cannot_be_anyone_but_a_curator(staff):
+    (group,) = study_groups_create_many(names="9В", actor=staff["coordinator"])
+    with pytest.raises(ValidationError):
+        study_groups_set_curators(
+            assignments={group.pk: staff["director"].pk}, actor=staff["coordinator"]
+        )
+    with pytest.raises(PermissionDenied):
+        study_groups_set_curators(assignments={group.pk: None}, actor=staff["curator"])
+
+
+def test_stage_one_orders_are_prepared_approved_and_kept(staff, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    programme = set_up(staff)
+    groups = study_groups_create_many(names="5А, 6Б", actor=staff["coordinator"])
+    study_groups_set_curators(
+        assignments={g.pk: staff["curator"].pk for g in groups}, actor=staff["coordinator"]
+    )
+    day = timezone.localdate()
+    prepared: dict[str, Any] = {
+        kind: orders.order_prepare(programme=programme, kind=kind, actor=staff["coordinator"])
+        for kind in (OrderKind.INTRODUCTION, OrderKind.APPOINTMENT, OrderKind.PROGRAMME_APPROVAL)
+    }
+    with pytest.raises(PermissionDenied):
+        orders.order_prepare(programme=programme, kind="introduction", actor=staff["director"])
+    with pytest.raises(PermissionDenied):
+        orders.order_approve(
+            order=prepared["introduction"], actor=staff["coordinator"], number="1", dated=day
+        )
+    with pytest.raises(ValidationError) as caught:
+        orders.order_approve(
+            order=prepared["introduction"],
+            actor=staff["director"],
+            number="",
+            dated=None,  # type: ignore[arg-type]
+        )
+    assert {"number", "dated"} <= set(caught.value.message_dict)
+
+    introduction = docx_text(orders.order_document(order=prepared["introduction"]))
+    assert "О внедрении целевой модели наставничества" in introduction
+    assert "Р-145" in introduction and "АЗ-1128/08" in introduction  # teacher – teacher runs
+    assert "«ученик – ученик»; «педагог – педагог»" in introduction
+    assert "/П. С. Ёлкин/" in introduction
+
+    appointment = docx_text(orders.order_document(order=prepared["appointment"]))
+    assert "координатором внедрения целевой модели наставничества Багдасарова Марина" in (
+        appointment
+    )
+    assert "Иванова Ольга Петровна" in appointment and "5А, 6Б" in appointment
+
+    for number, kind in enumerate(prepared, start=10):
+        orders.order_approve(
+            order=prepared[kind], actor=staff["director"], number=f"{number}-о", dated=day
+        )
+    programme.refresh_from_db()
+    assert programme.status == ProgrammeStatus.ACTIVE and programme.approved_at is not None
+    assert programme.approved_by == staff["director"]
+    approval = orders.stage_one_orders(programme=programme)["programme_approval"]
+    assert approval is not None and approval.status == OrderStatus.APPROVED
+    kept = docx_text(orders.order_document(order=approval))
+    assert "№ 12-о" in kept
+    assert "ПОЛОЖЕНИЕ О ПРОГРАММЕ НАСТАВНИЧЕСТВА" in kept  # appendix 1
+    assert "Дорожная карта" in kept and "Поддержка молодых педагогов" in kept  # appendix 2
+    # the kept document does not follow later changes of the set-up
+    set_up(staff, programme=programme, title="Другое название")
+    assert "Другое название" not in docx_text(orders.order_document(order=approval))
+    with pytest.raises(ValidationError):
+        orders.order_prepare(programme=programme, kind="introduction", actor=staff["coordinator"])
+    first = next(r for r in stage_reports(programme=programme) if r.stage == 1)
+    assert "orders" not in {item.code for item in first.missing}
+
+    regulation = docx_text(orders.regulation_document(programme=programme))
+    assert "Положение о программе наставничества".upper() in regulation
+    assert "152-ФЗ" in regulation
+
+
+def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    programme = set_up(staff)
+    adult = datetime.date(1990, 5, 5)
+    mentor = participants.participant_create(
+        last_name="Наставникова", first_name="Анна", birth_date=adult, category="teacher"
+    )
+    participants.consent_record(
+        participant_id=mentor.pk,
+        kind="grant",
+        signed_by="self",
+        signed_on=timezone.localdate(),
+        method="paper_scan",
+    )
+    participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
+    pupils = []
+    for name in ("Васильев", "Ёжиков"):
+        pupil = participants.participant_create(
+            last_name=name,
+            first_name="Роман",
+            birth_date=datetime.date(timezone.localdate().year - 12, 1, 1),
+            category="pupil",
+        )
+        participants.consent_record(
+            participant_id=pupil.pk,
+            kind="grant",
+            signed_by="guardian",
+            guardian_name="Мама",
+            guardian_relation="mother",
+            signed_on=timezone.localdate(),
+            method="paper_scan",
+        )
+        pupils.append(pupil)
+    pair_ids = [
+        pairs_api.pair_create(
+            programme_id=programme.pk,
+            mentor_participant_id=mentor.pk,
+            mentee_participant_ids=[pupil.pk],
+            form="pupil_pupil",
+        )
+        for pupil in pupils
+    ]
+    stage_4 = next(r for r in stage_reports(programme=programme) if r.stage == 4)
+    assert "pairs_not_approved" in {item.code for item in stage_4.missing}
+    order = orders.order_prepare(
+        programme=programme, kind=OrderKind.PAIRS_APPROVAL, actor=staff["coordinator"]
+    )
+    assert set(order.pairs.values_list("pk", flat=True)) == set(pair_ids)
+    # the second pupil withdraws before the director signs
+    participants.consent_withdraw(
+        participant_id=pupils[1].pk,
+        signed_by="guardian",
+        guardian_name="Мама",
+        guardian_relation="mother",
+        signed_on=timezone.localdate(),
+        method="electronic",
+    )
+    order = orders.order_approve(
+        order=order, actor=staff["director"], number="45", dated=timezone.localdate()
+    )
+    assert orders.approved_pair_ids(programme=programme) == {pair_ids[0]}
+    text = docx_text(orders.order_document(order=order))
+    assert "Васильев Роман" in text and "Ёжиков" not in text
+    assert orders.pairs_awaiting_approval(programme=programme) == []
+    with pytest.raises(ValidationError):
+        orders.order_prepare(
+            programme=programme, kind=OrderKind.PAIRS_APPROVAL, actor=staff["coordinator"]
+        )
+    stage_4 = next(r for r in stage_reports(programme=programme) if r.stage == 4)
+    assert "pairs_not_approved" not in {item.code for item in stage_4.missing}

@@ -55,7 +55,26 @@ def run_check_deploy(**overrides: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def check_deploy() -> subprocess.CompletedProcess[str]:
-    return run_check_deploy()
+    """`check --deploy` with .env.example's values and a real random secret."""
+    import secrets
+
+    return run_check_deploy(SECRET_KEY=secrets.token_urlsafe(50))
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        None,  # .env.example's own placeholder
+        "dev-insecure-secret-key-change-me",
+        "test-secret-key-not-for-production",
+        "CHANGE-ME-please-0123456789abcdefghijklmnopqrstuvwxyz-0123456789",
+    ],
+)
+def test_check_deploy_fails_on_a_known_placeholder_secret(secret) -> None:
+    result = run_check_deploy(**({} if secret is None else {"SECRET_KEY": secret}))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "SECRET_KEY is a placeholder" in output
 
 
 def test_env_example_names_the_required_variables() -> None:
@@ -82,6 +101,8 @@ def test_check_deploy_reports_no_issues(check_deploy) -> None:
 def test_prod_settings_refuse_to_start_without_a_required_variable(missing) -> None:
     env_without = {key: value for key, value in env_example().items() if key != missing}
     env = {"DJANGO_SETTINGS_MODULE": "config.settings.prod"}
+    if missing != "SECRET_KEY":
+        env["SECRET_KEY"] = "a-real-random-secret-" + "x7Kq" * 10
     if missing != "DATABASE_URL":
         env["DATABASE_URL"] = DATABASE_URL
     code = (
@@ -167,6 +188,7 @@ def test_prod_trusts_the_shipped_proxy_only() -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}},
         **env_example(),
+        "SECRET_KEY": "a-real-random-secret-" + "x7Kq" * 10,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DATABASE_URL": DATABASE_URL,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),

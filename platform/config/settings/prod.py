@@ -5,6 +5,8 @@ variables without a default below are required and the process refuses to start 
 ``DJANGO_SETTINGS_MODULE=config.settings.prod nastavnik check --deploy`` must report no issues.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DOMAIN, CACHES, DATABASES, DEFAULT_FROM_EMAIL, env
 
@@ -12,6 +14,21 @@ DEBUG = False
 
 # Required: no default, so a missing value is an ImproperlyConfigured error at start-up.
 SECRET_KEY = env.str("SECRET_KEY")
+# Known placeholders (.env.example's, the development default, the tests') are refused: every
+# process (web, worker, `check --deploy`) stops at start-up rather than sign sessions, password
+# reset links and tokens with a key anyone can read in the repository.
+PLACEHOLDER_SECRET_MARKERS = (
+    "replace-me",
+    "change-me",
+    "changeme",
+    "insecure",
+    "not-for-production",
+)
+if any(marker in SECRET_KEY.lower() for marker in PLACEHOLDER_SECRET_MARKERS):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder (from .env.example or the development settings). Set a "
+        'random one: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 env.str("DATABASE_URL")  # base reads it with a development default; production must name it
 REDIS_URL = env.str("REDIS_URL")
 

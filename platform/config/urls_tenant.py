@@ -29,3 +29,7 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("", include("schools.web.urls")),  # the pages
 ]
+
+# Errors: the API answers its JSON error shape, pages their templates (config.views).
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

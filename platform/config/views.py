@@ -20,6 +20,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: the API's JSON error shape under /api/, the page elsewhere."""
+    from django.views.defaults import server_error as page
+
+    if _is_api(request):
+        from config.api.exceptions import server_error_detail
+
+        return JsonResponse({"detail": server_error_detail()}, status=500)
+    return page(request)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: the API's JSON error shape under /api/ (an unknown API path), the page elsewhere."""
+    from django.utils.translation import gettext as _
+    from django.views.defaults import page_not_found as page
+
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page(request, exception)
+
+
 def unknown_host(request: HttpRequest) -> HttpResponse:
     """What a host that names no institution gets: a plain 404 page, never a stack trace."""
     return render(request, "404.html", status=404)

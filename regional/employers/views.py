@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role, User
 from config.api.base import REGIONAL, PublicViewSet
+from config.api.schema import single_object_schema
 from regional.employers import selectors, services
 from regional.employers.mentoring_forms import MENTORING_FORM_CHOICES
 from regional.employers.models import (
@@ -181,9 +182,11 @@ class EmployerMentorInput(serializers.Serializer[Any]):
     forms = serializers.ListField(
         child=serializers.ChoiceField(choices=MENTORING_FORM_CHOICES), allow_empty=False
     )
-    municipalities = serializers.ListField(child=serializers.IntegerField(), required=False)
+    municipalities = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False
+    )
     remote = serializers.BooleanField(required=False)
-    capacity = serializers.IntegerField(min_value=1)
+    capacity = serializers.IntegerField(min_value=1, max_value=1000)  # within the column
     status = serializers.ChoiceField(choices=MentorStatus.choices, required=False)
     available_from = serializers.DateField(required=False, allow_null=True)
     available_to = serializers.DateField(required=False, allow_null=True)
@@ -423,6 +426,7 @@ class EmployerBoardViewSet(PublicViewSet):
     read_roles = REGIONAL
     serializer_class = BoardOutput
     pagination_class = None
+    schema = single_object_schema()
 
     def scoped_queryset(self) -> QuerySet[EmployerMentor]:
         return selectors.employer_mentor_list()

@@ -4,41 +4,22 @@ of the study groups it curates."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from accounts.models import Role
+from config.api import renderers
 from config.api.base import INSTITUTION_STAFF, TenantViewSet
 from schools.imports.exports import EXPORTS, ExportList
 from schools.imports.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 
-
-class XLSXRenderer(BaseRenderer):
-    """Lets content negotiation accept ``.xlsx`` / ``?format=xlsx``. The workbook itself is
-    built by the view; errors (a dict) are written as JSON."""
-
-    media_type = XLSX_CONTENT_TYPE
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
+XLSXRenderer = renderers.XLSXRenderer
 
 
 class ExportViewSet(TenantViewSet):

@@ -230,6 +230,25 @@ def _check_target(*, target: Target, programme_id: int | None) -> None:
         raise _error("target_participant_ids", _("Choose at least one person."))
 
 
+def _check_target_rows(*, target: Target) -> None:
+    """Ids from outside must name rows of this institution (an unknown pair or group was an
+    IntegrityError, an unknown person a campaign inviting nobody)."""
+    if target.pair_id is not None and not pairs_api.Pair.objects.filter(pk=target.pair_id).exists():
+        raise _error("target_pair", _("Choose a pair or group."))
+    if (
+        target.study_group_id is not None
+        and not participants_api.study_group_list().filter(pk=target.study_group_id).exists()
+    ):
+        raise _error("target_study_group", _("Choose a study group."))
+    if target.participant_ids:
+        wanted = set(target.participant_ids)
+        found = set(
+            participants_api.Participant.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+        )
+        if found != wanted:
+            raise _error("target_participant_ids", _("Some of the chosen people are not found."))
+
+
 def _check_dates(opens_on: datetime.date, closes_on: datetime.date) -> None:
     if closes_on < opens_on:
         raise _error("closes_on", _("A campaign cannot close before it opens."))
@@ -248,6 +267,7 @@ def campaign_create(
 ) -> SurveyCampaign:
     _check_target(target=target, programme_id=programme_id)
     _check_dates(opens_on, closes_on)
+    _check_target_rows(target=target)
     if not questionnaire.questions.exists():
         raise _error("questionnaire", _("The questionnaire has no questions."))
     return SurveyCampaign.objects.create(

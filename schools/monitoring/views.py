@@ -7,7 +7,6 @@ parents answer their own invitations (``Participant.user``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -17,11 +16,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
+from config.api import renderers
 from config.api.base import (
     EVERY_TENANT_ROLE,
     INSTITUTION_MANAGERS,
@@ -165,23 +165,7 @@ class QuestionViewSet(
 # --- campaigns -----------------------------------------------------------------------------------
 
 
-class XLSXRenderer(BaseRenderer):
-    media_type = XLSX_CONTENT_TYPE
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        import json
-
-        return json.dumps(data, ensure_ascii=False).encode()
+XLSXRenderer = renderers.XLSXRenderer
 
 
 BEFORE_PARAMETER = OpenApiParameter(

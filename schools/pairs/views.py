@@ -9,7 +9,6 @@ meetings and records attendance."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
 from typing import Any
 
 import django_filters
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, renderers, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
@@ -28,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
+from config.api import renderers as api_renderers
 from config.api.base import (
     EVERY_TENANT_ROLE,
     INSTITUTION_MANAGERS,
@@ -35,6 +35,7 @@ from config.api.base import (
     TenantModelViewSet,
     TenantViewSet,
 )
+from config.api.filters import IsoDateTimeFilter
 from config.db import tenant_connection
 from schools.pairs import documents, selectors, services
 from schools.pairs.calendar import calendar_ics
@@ -485,8 +486,8 @@ class PlanGoalViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Meeting
@@ -651,20 +652,7 @@ class CalendarLinkViewSet(TenantViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ICalendarRenderer(renderers.BaseRenderer):
-    media_type = "text/calendar"
-    format = "ics"
-    charset = "utf-8"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        if isinstance(data, str):
-            return data.encode()
-        return b""  # errors: the status code says it all
+ICalendarRenderer = api_renderers.ICalendarRenderer
 
 
 class CalendarNegotiation(BaseContentNegotiation):

@@ -32,3 +32,19 @@ def test_tenant_schema_has_no_regional_routes_and_vice_versa(tenant_a, client_fo
     public_paths = yaml.safe_load(client_for(None).get("/api/schema/").content)["paths"]
     assert "/api/v1/programmes/" in tenant_paths and "/api/v1/institutions/" not in tenant_paths
     assert "/api/v1/institutions/" in public_paths and "/api/v1/programmes/" not in public_paths
+
+
+@pytest.mark.parametrize("urlconf", ["config.urls_public", "config.urls_tenant"])
+def test_every_operation_documents_its_error_answers(urlconf, db):
+    out = io.StringIO()
+    call_command("spectacular", "--urlconf", urlconf, stdout=out)
+    schema = yaml.safe_load(out.getvalue())
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["detail"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            codes = set(operation["responses"])
+            assert {"400", "401", "403", "404", "429"} <= codes, (method, path, codes)
+            assert any(code.startswith("2") for code in codes), (method, path, codes)

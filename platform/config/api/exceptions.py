@@ -5,8 +5,11 @@ becomes a 400 like a serializer error, so views need no try/except around servic
 
 from __future__ import annotations
 
+import logging
+import traceback
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,6 +17,27 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger("config.api")
+
+
+def server_error_detail() -> str:
+    return _("Server error. The request was not carried out; try again later.")
+
+
+def _log_unexpected(exc: Exception, context: dict[str, Any]) -> None:
+    """The failure's type and where it happened, without its message: messages of database
+    and library errors quote the values (a person's name) and would carry them into logs."""
+    view = context.get("view")
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error(
+        "API error %s.%s in %s\n%s",
+        type(exc).__module__,
+        type(exc).__qualname__,
+        type(view).__name__ if view is not None else "?",
+        frames,
+    )
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -23,7 +47,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        if settings.DEBUG:
+            return None  # the debug page
+        # Anything unexpected: the JSON error shape (never Django's HTML page), logged.
+        set_rollback()
+        _log_unexpected(exc, context)
+        return Response({"detail": server_error_detail()}, status=500)
     if isinstance(exc, exceptions.ValidationError):
         errors = (
             response.data

@@ -3,6 +3,8 @@ regional staff and employer users only in the public schema."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,18 @@ class User(AbstractUser):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new password revokes the user's API token (sessions are ended by Django itself:
+        their hash no longer matches), whichever way it was set: the reset link, the admin,
+        a service."""
+        # set_password() keeps the new raw password in _password until the save
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
 
 
 class Invitation(models.Model):

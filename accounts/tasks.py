@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from tenant_schemas_celery.task import TenantTask
 
 from accounts import services
 from config.tasks import TenantScopedTask
@@ -10,3 +11,12 @@ from config.tasks import TenantScopedTask
 def invitation_send(invitation_id: int) -> bool:
     """Mail one invitation, inside the schema the message names. Safe to run twice."""
     return services.invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(base=TenantTask, name="accounts.password_reset_send", acks_late=True)
+def password_reset_send(user_id: int, domain: str, use_https: bool, language: str) -> bool:
+    """Mail a password reset link, in the schema of the host it was asked on (an institution's
+    or the regional one: both have users)."""
+    return services.password_reset_send(
+        user_id=user_id, domain=domain, use_https=use_https, language=language
+    )

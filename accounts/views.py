@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -21,6 +23,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.authentication import token_expires_at
+from accounts.forms import LoginForm, QueuedPasswordResetForm
 from accounts.models import INVITABLE_ROLE_CHOICES, Invitation, User
 from config.api.base import INSTITUTION_MANAGERS, TenantViewSet
 
@@ -53,16 +57,31 @@ class MeView(APIView):
         return Response(MeOutput(user).data)
 
 
+class TokenOutput(serializers.Serializer[Any]):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
 class TokenView(ObtainAuthToken):
     """Exchange login and password for an API token (per institution: a token works only on
-    the host that issued it). Failed attempts count towards the same lockout as the login
-    page (django-axes: by login and address together); a locked login answers 429."""
+    the host that issued it). Each call issues a new token and the previous one stops working;
+    a token expires after ``API_TOKEN_TTL`` (``expires_at``) and is revoked when the password
+    changes. Failed attempts count towards the same lockout as the login page (django-axes:
+    by login and address together); a locked login answers 429."""
 
     throttle_classes = [AnonRateThrottle]
 
+    @extend_schema(responses=TokenOutput)
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
-            return super().post(request, *args, **kwargs)
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            token = services.api_token_issue(user=serializer.validated_data["user"])
+            return Response(
+                TokenOutput(
+                    {"token": token.key, "expires_at": token_expires_at(token.created)}
+                ).data
+            )
         except serializers.ValidationError:
             # axes marks the request it was given (this DRF request) when the login is locked
             if getattr(request, "axes_locked_out", False):
@@ -114,6 +133,62 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         data.is_valid(raise_exception=True)
         invitation = services.invitation_create(**data.validated_data)
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in. Without "remember me" the session ends with the browser and after
+    ``SESSION_COOKIE_AGE`` at most (shared school computers); with it, it lasts
+    ``SESSION_REMEMBER_AGE``."""
+
+    form_class = LoginForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.cleaned_data.get("remember"):
+            self.request.session.set_expiry(settings.SESSION_REMEMBER_AGE)
+        return response
+
+
+def _over_limit(key: str, limit: int, window: int) -> bool:
+    """Count one more attempt under ``key`` (per schema: the cache keys carry it); True when
+    the count is over ``limit`` in the ``window`` seconds since the first."""
+    from django.core.cache import cache
+
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return False
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Password reset, rate-limited: from one address at most ``PASSWORD_RESET_PER_ADDRESS``
+    requests an hour (more get a 429 with the error next to the field); to one e-mail address
+    at most ``PASSWORD_RESET_PER_EMAIL`` letters an hour (more are silently not sent: the
+    answer never tells whether an address is known). The letters are sent by the worker."""
+
+    form_class = QueuedPasswordResetForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        import hashlib
+
+        from accounts.security import client_ip
+
+        hour = 3600
+        address = client_ip(self.request) or "unknown"
+        if _over_limit(
+            f"password-reset:address:{address}", settings.PASSWORD_RESET_PER_ADDRESS, hour
+        ):
+            form.add_error(
+                "email", _("Too many password reset requests from here. Try again in an hour.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        email = form.cleaned_data["email"].strip().lower()
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        if _over_limit(f"password-reset:email:{digest}", settings.PASSWORD_RESET_PER_EMAIL, hour):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @csrf_protect

@@ -161,13 +161,29 @@ def test_behind_the_proxy_each_client_address_is_locked_on_its_own(tenant_a, tea
     assert through_proxy("203.0.113.51", PASSWORD) == 302
 
 
-def test_password_reset_by_email_on_the_institution_host(tenant_a, teacher):
+def run_enqueued_here(monkeypatch: Any) -> None:
+    """The password reset task runs in this process when enqueued (the worker's own path is
+    tested in test_password_reset.py)."""
+    from accounts.tasks import password_reset_send
+
+    monkeypatch.setattr(
+        password_reset_send,
+        "apply_async",
+        lambda kwargs, headers: password_reset_send.apply(kwargs=kwargs, headers=headers),
+    )
+
+
+def test_password_reset_by_email_on_the_institution_host(
+    tenant_a, teacher, django_capture_on_commit_callbacks, monkeypatch
+):
     with schema_context(tenant_a.schema_name):
         teacher.email = "reset-me@alpha.ru"
         teacher.save(update_fields=["email"])
     mail.outbox.clear()
+    run_enqueued_here(monkeypatch)
     client = Client(HTTP_HOST=tenant_a.host, HTTP_ACCEPT_LANGUAGE="ru")
-    response = client.post("/accounts/password-reset/", {"email": "reset-me@alpha.ru"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password-reset/", {"email": "reset-me@alpha.ru"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     letter = mail.outbox[0]

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
@@ -162,6 +163,9 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 PASSWORD_RESET_TIMEOUT = 24 * 3600
+# Password reset requests per hour: from one address (a school shares one), to one e-mail.
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=20)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
 # Brute-force protection (django-axes): a login is locked for a username *and* an address
 # together, since a whole school signs in from one address.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -177,6 +181,32 @@ AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 # keys on the address they saw. Any other peer is keyed on its own address (none by default).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
+# API tokens stop working this long after they were issued (a new sign-in issues a new one).
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30))
+# Sessions: a school day on a shared computer (and the cookie ends with the browser), unless
+# "remember me" is ticked at sign-in on a personal device.
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_REMEMBER_AGE = env.int("SESSION_REMEMBER_DAYS", default=14) * 24 * 3600
+
+# --- Content-Security-Policy (django-csp) on every response ---------------------------------
+# Scripts only from our own static files (no inline script, no eval: the pages' scripts are
+# files under static/web/); no plugins, no framing, forms post to us only. Styles allow inline
+# attributes (Bootstrap's and htmx's style attributes, the plain error pages).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Cache, sessions, files: all keyed by tenant ---------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -233,7 +263,7 @@ REGIONAL_CENTRE_NAME = env.str("REGIONAL_CENTRE_NAME", default="Регионал
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Text is cleaned at the edge (config.text): every string of every request body.
@@ -251,6 +281,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
+    "DEFAULT_METADATA_CLASS": "config.api.metadata.SafeMetadata",
     "DEFAULT_THROTTLE_RATES": {"anon": "30/min", "onboarding": "5/hour"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -260,6 +291,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # every operation documents the error answers it can give (config.api.schema)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
         "InvitableRoleEnum": "accounts.models.INVITABLE_ROLE_CHOICES",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from regional.kpis.models import AggregationItem, AggregationRun, Indicator, RegionSettings
+from regional.kpis.models import AggregationItem, AggregationRun, Indicator
 
 
 @admin.register(Indicator)
@@ -8,11 +8,6 @@ class IndicatorAdmin(admin.ModelAdmin[Indicator]):
     list_display = ["code", "name", "kind", "numerator_key", "denominator_key", "target_value"]
     list_filter = ["group", "kind", "is_active"]
     search_fields = ["code", "name"]
-
-
-@admin.register(RegionSettings)
-class RegionSettingsAdmin(admin.ModelAdmin[RegionSettings]):
-    list_display = ["__str__", "min_group_size", "updated_at"]
 
 
 class AggregationItemInline(admin.TabularInline[AggregationItem, AggregationRun]):

@@ -1,18 +1,21 @@
-"""Suppression of one institution's numbers before they reach the public schema. Pure.
-
-The rule is the KPIs' (``REGIONAL_MIN_GROUP_SIZE`` = k, default 10, never below 5): no number
-is published that comes from fewer than k people.
+"""Suppression of one institution's survey numbers before they reach the public schema. Pure;
+the rules and k are the region's (``regional.privacy``): no number is published that comes
+from fewer than k people, and no hidden number can be worked out from the published ones.
 
 * A question answered fewer than k times: nothing but the fact that it was (``suppressed``).
-* Otherwise the count and the mean are published. The distribution of a **scale** is published
-  only when every non-empty value has at least k answers: with the mean and the total, two
-  hidden cells could be solved for, so it is all or nothing.
-* A **single choice** or **yes/no** distribution (cells add up to the published count): cells
-  of 1..k-1 are hidden; when exactly one cell would be hidden it could be derived from the
-  total, so the next smallest non-empty cell is hidden too (complementary suppression).
-* A **multiple choice** distribution (cells do not add up to anything published): cells of
-  1..k-1 are hidden.
-* Numbers: count and mean only, no distribution."""
+* Otherwise the count and the mean are published (the question is always shown), and the
+  distribution:
+  - a **single choice** or **yes/no** question cell by cell: small cells are hidden, and so are
+    the smallest others while a hidden one could be worked out from the published number of
+    answers they add up to (``privacy.suppress_cells``);
+  - a **multiple choice** question's cells add up to nothing published: small cells only;
+  - a **scale** question all or nothing: with the number of answers and the mean published,
+    the cells satisfy two equations, and whole-number answers on a short scale let a reader
+    solve for hidden cells far more often than the linear audit can see; so its distribution is
+    published only when no cell is small (the count and the mean always are);
+  - numbers: count and mean only.
+
+A hidden cell is stored as null, never as 0."""
 
 from __future__ import annotations
 
@@ -20,15 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-MIN_GROUP_SIZE_FLOOR = 5
-DEFAULT_MIN_GROUP_SIZE = 10
+from regional.privacy import api as privacy
+
 SUMMED_KINDS = frozenset({"single_choice", "yes_no"})
-
-
-def check_min_group_size(k: int) -> int:
-    if k < MIN_GROUP_SIZE_FLOOR:
-        raise ValueError(f"The minimum group size is never below {MIN_GROUP_SIZE_FLOOR}")
-    return k
 
 
 @dataclass(frozen=True)
@@ -39,23 +36,14 @@ class Cell:
     suppressed: bool
 
 
-def _small(count: int, k: int) -> bool:
-    return 0 < count < k
-
-
 def suppress_distribution(
     kind: str, counts: Mapping[str, int], k: int
 ) -> dict[str, int | None] | None:
     if kind == "scale":
-        if any(_small(c, k) for c in counts.values()):
-            return None
-        return dict(counts)
-    hidden = {key for key, c in counts.items() if _small(c, k)}
-    if kind in SUMMED_KINDS and len(hidden) == 1:
-        others = sorted((c, key) for key, c in counts.items() if key not in hidden and c > 0)
-        if others:
-            hidden.add(others[0][1])
-    return {key: (None if key in hidden else c) for key, c in counts.items()}
+        return None if any(privacy.is_small(c, k) for c in counts.values()) else dict(counts)
+    equations = [dict.fromkeys(counts, 1)] if kind in SUMMED_KINDS else []
+    hidden = privacy.suppress_cells(counts, k=k, equations=equations)
+    return {key: (None if key in hidden else count) for key, count in counts.items()}
 
 
 def suppress_question(
@@ -66,7 +54,7 @@ def suppress_question(
     distribution: Mapping[str, int] | None,
     k: int,
 ) -> Cell:
-    check_min_group_size(k)
+    privacy.check_min_group_size(k)
     if respondents < k:
         return Cell(respondents=None, mean=None, distribution=None, suppressed=True)
     return Cell(
@@ -77,13 +65,15 @@ def suppress_question(
     )
 
 
-def combine_distributions(cells: list[Mapping[str, Any] | None]) -> dict[str, int] | None:
-    """The sum over institutions of the published values (hidden values count as absent)."""
+def combine_distributions(cells: list[Mapping[str, Any] | None]) -> dict[str, int | None] | None:
+    """The sum over institutions of the published cells, value by value; a value hidden in any
+    institution's cell is hidden (None) in the sum: its true total is not known."""
     published = [c for c in cells if c]
     if not published:
         return None
-    total: dict[str, int] = {}
+    total: dict[str, int | None] = {}
     for cell in published:
         for key, count in cell.items():
-            total[key] = total.get(key, 0) + (count or 0)
+            before = total.get(key, 0)
+            total[key] = None if before is None or count is None else before + int(count)
     return total

@@ -3,20 +3,14 @@ institution's view of the others (aggregated only)."""
 
 from __future__ import annotations
 
-import importlib
 import statistics
 from collections import defaultdict
 from typing import Any
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import QuerySet
 
-from regional.survey_results.anonymise import (
-    DEFAULT_MIN_GROUP_SIZE,
-    MIN_GROUP_SIZE_FLOOR,
-    combine_distributions,
-)
+from regional.privacy import api as privacy
+from regional.survey_results.anonymise import combine_distributions
 from regional.survey_results.models import RegionalQuestionResult
 
 # An institution sees the others' numbers only when at least this many published theirs: the
@@ -25,20 +19,8 @@ MIN_PEER_INSTITUTIONS = 2
 
 
 def min_group_size() -> int:
-    """The region's minimum group size: the KPI app's setting when it offers one through its
-    ``api.min_group_size()``, else ``REGIONAL_MIN_GROUP_SIZE`` (default 10); never below 5."""
-    value: Any = None
-    if apps.is_installed("regional.kpis"):
-        try:
-            kpis_api = importlib.import_module("regional.kpis.api")
-        except ImportError:
-            kpis_api = None
-        getter = getattr(kpis_api, "min_group_size", None)
-        if callable(getter):
-            value = getter()
-    if value is None:
-        value = getattr(settings, "REGIONAL_MIN_GROUP_SIZE", DEFAULT_MIN_GROUP_SIZE)
-    return max(int(value), MIN_GROUP_SIZE_FLOOR)
+    """The region's k (``regional.privacy``: the single source, the region's setting)."""
+    return privacy.min_group_size()
 
 
 def result_list() -> QuerySet[RegionalQuestionResult]:

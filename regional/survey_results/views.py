@@ -60,7 +60,11 @@ class SummaryOutput(serializers.Serializer[Any]):
     institution_mean_min = serializers.FloatField(allow_null=True)
     institution_mean_median = serializers.FloatField(allow_null=True)
     institution_mean_max = serializers.FloatField(allow_null=True)
-    distribution = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
+    distribution = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        allow_null=True,
+        help_text="value → the sum of the published cells; null where any is hidden.",
+    )
 
 
 SUMMARY_PARAMETERS = [

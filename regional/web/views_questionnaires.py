@@ -536,13 +536,16 @@ def _result_charts(template_code: str, year: int) -> list[ResultChart]:
             }
             for cell in cells
         ]
-        if kind == QuestionKind.NUMBER:
+        distributed = [c for c in cells if not c.suppressed and c.distribution]
+        if kind == QuestionKind.NUMBER or (kind == QuestionKind.SCALE and not distributed):
+            # numbers, and scales whose distributions are all hidden: each institution's mean
             chart_kind = "means"
             table = [
                 {
                     "label": i["name"],
                     "value": i["mean"],
                     "hidden": 1 if i["suppressed"] else 0,
+                    "at_least": None,
                 }
                 for i in institutions
             ]
@@ -558,21 +561,22 @@ def _result_charts(template_code: str, year: int) -> list[ResultChart]:
                 totals = {"yes": 0, "no": 0}
             else:
                 totals = dict.fromkeys(options, 0)
-            for cell in cells:
-                if cell.suppressed or not cell.distribution:
-                    continue
+            for cell in distributed:
+                assert cell.distribution is not None
                 for value, count in cell.distribution.items():
                     totals.setdefault(value, 0)
                     if count is None:
                         hidden[value] = hidden.get(value, 0) + 1
                     else:
                         totals[value] += int(count)
-            published = any(not c.suppressed and c.distribution for c in cells)
+            # A value hidden anywhere has no known total: "hidden" (or "at least" the published
+            # part), never a number that pretends to be the total, never 0.
             table = [
                 {
                     "label": _value_label(value, kind, options),
-                    "value": count if published else None,
+                    "value": count if distributed and not hidden.get(value) else None,
                     "hidden": hidden.get(value, 0),
+                    "at_least": count if hidden.get(value) and count else None,
                 }
                 for value, count in totals.items()
             ]
@@ -681,7 +685,12 @@ def _xlsx_bytes(chart: ResultChart, *, title: str, year: int, k: int) -> bytes:
     else:
         append(sheet, [_("Answer"), _("Answers"), _("Institutions where hidden")], font=bold)
         for row in chart.table:
-            value = _("hidden: small group") if row["value"] is None else row["value"]
+            if row["value"] is not None:
+                value = row["value"]
+            elif row["at_least"]:
+                value = _("at least %(n)d (partly hidden)") % {"n": row["at_least"]}
+            else:
+                value = _("hidden: small group")
             append(sheet, [row["label"], value, row["hidden"]])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 16

@@ -285,7 +285,11 @@ class PeerSummary(serializers.Serializer[Any]):
     institution_mean_min = serializers.FloatField(allow_null=True)
     institution_mean_median = serializers.FloatField(allow_null=True)
     institution_mean_max = serializers.FloatField(allow_null=True)
-    distribution = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
+    distribution = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        allow_null=True,
+        help_text="value → the others' published answers; null where any hides it.",
+    )
 
 
 class RegionalComparisonQuestion(serializers.Serializer[Any]):

@@ -5,6 +5,8 @@ published version read-only, role rules, charts with their tables and XLSX downl
 from __future__ import annotations
 
 import io
+import json
+import re
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from django.test import Client
 
 from accounts.models import Role
 from regional.questionnaires.models import Question, QuestionnaireTemplate, TemplateVersion
+from regional.survey_results.models import RegionalQuestionResult
 from tests.conftest import make_user
 from tests.web.areas.questionnaires import make_template, publish_results
 from tests.web.conftest import page_client
@@ -390,7 +393,9 @@ def test_results_xlsx_holds_the_chart_data(
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
-    assert ("7", "hidden: small group", 0) in rows  # nothing published from a suppressed cell
+    # a scale whose distributions are all hidden lists the institutions' cells: hidden
+    assert ("Institution", "Answers", "Mean") in rows
+    assert any(r[1:] == ("hidden: small group", "hidden: small group") for r in rows)
     assert not any(7.5 in r for r in rows)
     assert (
         staff.get(
@@ -445,3 +450,79 @@ def test_results_filter_errors_are_400(staff: Client, made: dict[str, Any], tena
     response = staff.get("/survey-results/", {"template_code": "nope", "academic_year": "2026"})
     assert response.status_code == 400
     assert 'id="id_template_code-errors"' in response.content.decode()
+
+
+def test_hidden_answers_are_shown_hidden_never_0_and_every_large_question_is_shown(
+    staff: Client, made: dict[str, Any], tenant_a: Any, tenant_b: Any
+) -> None:
+    """The issue's case: 14 yes/no answers (9 and 5) with k = 10 read «yes 0, no 0», and a scale
+    answered 14 times was not shown at all. Both cells are hidden (each alone would follow from
+    the 14), shown as hidden; the scale shows its answers and mean."""
+    from regional.privacy import api as privacy
+    from regional.survey_results import services
+
+    privacy.region_settings_update(min_group_size=10)
+    row = {"template_code": "q-web", "template_version_id": 1, "academic_year": 2025}
+    services.institution_results_replace(
+        institution_id=tenant_a.pk,
+        rows=[
+            {
+                **row,
+                "question_code": "liked",
+                "question_kind": "yes_no",
+                "respondents": 14,
+                "mean": None,
+                "distribution": {"yes": 9, "no": 5},
+            },
+            {
+                **row,
+                "question_code": "score",
+                "question_kind": "scale",
+                "respondents": 14,
+                "mean": 7.93,
+                "distribution": {"6": 3, "8": 6, "10": 5},
+            },
+        ],
+    )
+    services.institution_results_replace(
+        institution_id=tenant_b.pk,
+        rows=[
+            {
+                **row,
+                "question_code": "liked",
+                "question_kind": "yes_no",
+                "respondents": 30,
+                "mean": None,
+                "distribution": {"yes": 18, "no": 12},
+            }
+        ],
+    )
+    stored = RegionalQuestionResult.objects.get(institution=tenant_a, question_code="liked")
+    assert stored.distribution == {"yes": None, "no": None} and stored.min_group_size == 10
+    body = staff.get("/survey-results/", {"template_code": "q-web", "academic_year": "2025"})
+    page = body.content.decode()
+    assert body.status_code == 200 and page.count('data-testid="result-chart"') == 2
+    # 18 and 12 of B are published, but A's are hidden: the totals are not known, so no bar
+    # is drawn (no empty chart) and the table says so
+    assert 'id="q-liked-data"' not in page and 'id="q-liked-canvas"' not in page
+    assert "Every cell of the distribution is hidden" in page
+    assert "at least 18" in page and "at least 12" in page
+    assert ">0<" not in page.split('id="q-liked-title"')[1].split("</section>")[0]
+    # the scale of 14 answers is shown: its answers, its mean, each institution's mean charted
+    score = re.search(r'id="q-score-data"[^>]*>(.*?)</script>', page, re.S)
+    assert score is not None and json.loads(score.group(1))["values"] == [7.93]
+    assert privacy.min_group_size() == 10
+
+
+def test_peers_see_hidden_answers_as_hidden() -> None:
+    from regional.survey_results.anonymise import combine_distributions
+
+    assert combine_distributions([{"yes": None, "no": None}, {"yes": 18, "no": 12}]) == {
+        "yes": None,
+        "no": None,
+    }
+    assert combine_distributions([{"yes": 20, "no": 12}, {"yes": 18, "no": 12}]) == {
+        "yes": 38,
+        "no": 24,
+    }
+    assert combine_distributions([None, None]) is None

@@ -33,6 +33,7 @@ SITE_PORT = env.str("SITE_PORT", default="")
 SHARED_APPS = [
     "tenants",  # before django_tenants: its migrate/migrate_schemas commands take precedence
     "django_tenants",
+    "regional.privacy",
     "regional.employers",
     "regional.questionnaires",
     "regional.survey_results",
@@ -255,8 +256,6 @@ USE_TZ = True
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Наставник <noreply@nastavnik.local>")
-# The region's minimum group size for anonymous numbers (never below 5).
-REGIONAL_MIN_GROUP_SIZE = env.int("REGIONAL_MIN_GROUP_SIZE", default=10)
 REGIONAL_CENTRE_NAME = env.str("REGIONAL_CENTRE_NAME", default="Региональный центр наставничества")
 
 # --- DRF ----------------------------------------------------------------------------------------

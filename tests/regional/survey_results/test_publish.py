@@ -71,8 +71,10 @@ def _run_survey(schema: str, names: list[tuple[str, str, str]], coordinator: Any
 
 
 @pytest.fixture
-def surveyed(tenants, db, settings):
-    settings.REGIONAL_MIN_GROUP_SIZE = 5
+def surveyed(tenants, db):
+    from regional.privacy import api as privacy
+
+    privacy.region_settings_update(min_group_size=5)
     a, b = tenants.a, tenants.b
     coordinator_a = make_user(a.schema_name, "coordinator", "coord-survey-a")
     coordinator_b = make_user(b.schema_name, "coordinator", "coord-survey-b")

@@ -27,13 +27,21 @@ KIND_RU = {"share": "%", "count": "ед.", "average": "среднее"}
 
 
 def _value(cell: dict[str, Any] | None) -> Any:
+    """A number as published; «*» or a share's range when hidden; an institution's held
+    numbers with the period they are from (ADR 0005)."""
     if cell is None:
         return "нет данных"
     if cell.get("value") is not None:
-        return cell["value"]
-    if cell.get("suppressed"):
-        return cell.get("range") or SUPPRESSED
-    return "нет данных"
+        value = cell["value"]
+    elif cell.get("inconsistent"):
+        value = "проверьте численность"
+    elif cell.get("suppressed"):
+        value = cell.get("range") or SUPPRESSED
+    else:
+        return "нет данных"
+    if cell.get("as_of"):
+        return f"{value} (на {cell['as_of']})"
+    return value
 
 
 def _count(cell: dict[str, Any] | None) -> Any:
@@ -66,7 +74,8 @@ def _title(sheet: Worksheet, text: str, period: str, k: int) -> None:
         column=1,
         value=(
             f"{SUPPRESSED} — значение не публикуется: группа меньше {k} человек "
-            "(или скрыто, чтобы его нельзя было вычислить из итогов)."
+            "(или скрыто, чтобы его нельзя было вычислить из итогов). «(на ГГГГ-ММ)» — "
+            f"организация показывает прежние данные: они изменились менее чем на {k} человек."
         ),
     )
 

@@ -26,6 +26,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from regional.privacy.api import Family
+
 # The codes of the forms of mentoring (shared/GLOSSARY.md, ``MentoringForm``).
 FORM_CODES = (
     "student_student",
@@ -99,6 +101,14 @@ PERSON_FREE_KEYS = frozenset(
         "employers_partnered",
         "employers_supplying",
     }
+)
+
+# Keys linked by an identity in every institution (and so in every total): a total and its
+# parts. Publication audits each family as one table (``regional.privacy.Family``), so a
+# hidden part cannot be worked out from its total and the other parts.
+FAMILIES = (
+    Family(total="mentees", parts=("mentees_paired", "mentees_without_pair")),
+    Family(total="pairs_active", parts=tuple(f"pairs_form_{code}" for code in FORM_CODES)),
 )
 
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")

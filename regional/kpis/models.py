@@ -1,15 +1,15 @@
-"""The regional indicator catalogue, the region's anonymisation setting, aggregation runs and
-the immutable per-institution snapshots they write. Everything here is in the public schema
-and holds numbers only: no foreign key into a tenant table, no person."""
+"""The regional indicator catalogue, reporting periods, aggregation runs and the
+per-institution snapshots they write (the region's minimum group size lives in
+``regional.privacy``). Everything here is in the public schema and holds numbers only: no
+foreign key into a tenant table, no person."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regional.kpis.anonymise import DEFAULT_MIN_GROUP_SIZE, MIN_GROUP_SIZE_FLOOR
 from regional.kpis.metrics import METRIC_KEYS
 
 
@@ -83,29 +83,42 @@ class Indicator(models.Model):
             )
 
 
-class RegionSettings(models.Model):
-    """The region's settings for publishing numbers (one row)."""
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
-    min_group_size = models.PositiveSmallIntegerField(
-        _("minimum group size"),
-        default=DEFAULT_MIN_GROUP_SIZE,
-        validators=[MinValueValidator(MIN_GROUP_SIZE_FLOOR)],
-        help_text=_("Counts below it are not published (never less than 5)."),
+
+class Period(models.Model):
+    """A reporting period (``2026-11`` or ``2026-11-15``). While open, every aggregation run
+    replaces its institutions' snapshots (the latest run is the draft); once regional staff
+    close it, its snapshots never change again."""
+
+    code = models.CharField(_("period"), max_length=10, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by_id = models.PositiveIntegerField(_("closed by (user id)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("publication settings")
-        verbose_name_plural = _("publication settings")
+        ordering = ["code"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(min_group_size__gte=MIN_GROUP_SIZE_FLOOR),
-                name="region_min_group_size_floor",
+                condition=models.Q(status="open", closed_at__isnull=True)
+                | models.Q(status="closed", closed_at__isnull=False),
+                name="period_closed_has_time",
             ),
         ]
 
     def __str__(self) -> str:
-        return str(_("Publication settings"))
+        return self.code
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PeriodStatus.CLOSED
 
 
 class RunStatus(models.TextChoices):
@@ -179,8 +192,8 @@ class AggregationItem(models.Model):
 
 
 class InstitutionSnapshot(models.Model):
-    """The metrics one institution reported for a period: immutable once written. A second run
-    for the same period leaves the row as it is, so re-runs give identical rows."""
+    """The metrics one institution reported for a period: replaced by every run while the
+    period is open (``recorded_at`` moves), never changed once it is closed."""
 
     period = models.CharField(_("period"), max_length=10)
     institution = models.ForeignKey(
@@ -195,6 +208,7 @@ class InstitutionSnapshot(models.Model):
     academic_year = models.PositiveSmallIntegerField(_("academic year"))
     values = models.JSONField(_("metrics"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         ordering = ["period", "institution_id"]

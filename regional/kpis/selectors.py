@@ -1,44 +1,30 @@
 """Reads of the KPI layer: the employer partner numbers, and the published (anonymised)
 dashboard built from the snapshots. Every number leaving this module went through
-``anonymise``: counts via suppression, shares via ``share_cell``."""
+``publication`` (the rules of ``regional.privacy``, ADR 0005)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 
-from regional.kpis import anonymise
 from regional.kpis import metrics as metrics_module
-from regional.kpis.anonymise import Published, ShareCell, Table
+from regional.kpis import publication
 from regional.kpis.metrics import PERSON_FREE_KEYS, STAGE_CODES, STAGE_NAMES, STAGES
-from regional.kpis.models import (
-    AggregationRun,
-    Indicator,
-    IndicatorKind,
-    InstitutionSnapshot,
-    RegionSettings,
-)
+from regional.kpis.models import AggregationRun, Indicator, InstitutionSnapshot, Period
+from regional.kpis.publication import IndicatorSpec, PeriodPublication
+from regional.privacy import api as privacy
+from regional.privacy.api import REGION, Cell
 from tenants.models import Institution
 
 
-def employer_partner_metrics(*, institution_id: int) -> dict[str, int]:
-    """The employer numbers of one institution, read through ``regional.employers.api``:
-    ``employers_partnered`` and ``employers_supplying`` (the employer KPI read the second way:
-    the share of institution–employer partnerships that supply mentors) and
-    ``employer_mentors_placed``."""
-    from regional.employers import api as employers
-
-    return employers.partner_counts(institution_id=institution_id)
-
-
 def min_group_size() -> int:
-    row = RegionSettings.objects.filter(pk=1).first()
-    return row.min_group_size if row else anonymise.DEFAULT_MIN_GROUP_SIZE
+    """The region's k (``regional.privacy``: the single source)."""
+    return privacy.min_group_size()
 
 
 def indicator_list() -> QuerySet[Indicator]:
@@ -47,6 +33,11 @@ def indicator_list() -> QuerySet[Indicator]:
 
 def aggregation_run_list() -> QuerySet[AggregationRun]:
     return AggregationRun.objects.all()
+
+
+def period_state(period: str) -> Period | None:
+    """The reporting period's row (open: a draft each run replaces; closed: final)."""
+    return Period.objects.filter(code=period).first()
 
 
 def snapshot_periods() -> list[str]:
@@ -68,68 +59,109 @@ class InstitutionRow:
 
 @dataclass
 class PublishedPeriod:
-    """The anonymised numbers of one period: for each metric key, the suppressed table."""
+    """The published numbers of one period (``publication.PeriodPublication``) with the
+    institutions and municipalities that reported, for the pages and the API."""
 
     period: str
     k: int
     institutions: list[InstitutionRow]
     municipalities: list[tuple[int, str]]
-    tables: dict[str, Published] = field(default_factory=dict)
-    effective: dict[int, dict[str, int]] = field(default_factory=dict)
+    publication: PeriodPublication
 
-    def table(self, key: str) -> Published | None:
-        return self.tables.get(key)
+    def indicator(self, indicator: Indicator, cell: Cell) -> dict[str, Any]:
+        return self.publication.indicator(indicator_spec(indicator), cell)
 
 
-# How long a published period stays in the cache: its snapshots are immutable and the key
-# changes with any new one; this only bounds how long a renamed municipality shows its old name.
+def indicator_spec(indicator: Indicator) -> IndicatorSpec:
+    return IndicatorSpec(
+        code=indicator.code,
+        kind=indicator.kind,
+        numerator_key=indicator.numerator_key,
+        denominator_key=indicator.denominator_key,
+        target_value=indicator.target_value,
+        higher_is_better=indicator.higher_is_better,
+    )
+
+
+# How long a published history stays in the cache: the key changes with any snapshot written
+# or re-recorded, any institution or indicator changed; this only bounds stale names.
 PUBLISHED_CACHE_SECONDS = 3600
 
 
-def published_period(period: str, *, k: int | None = None) -> PublishedPeriod:
-    """The period's numbers after rule 4 (held small changes along the snapshots up to the
-    period) and rules 1–2 (suppression), for every metric key present. Cached: snapshots are
-    immutable rows, so the key (the period, k, the count and last id of the snapshots up to the
-    period, the institutions' last change) moves with anything that could change the result."""
-    k = anonymise.check_min_group_size(k or min_group_size())
-    snapshots = InstitutionSnapshot.objects.filter(period__lte=period).aggregate(
-        n=Count("pk"), last=Max("pk")
+def _cache_key(until: str | None, k: int, indicators: list[IndicatorSpec]) -> str:
+    snapshots = InstitutionSnapshot.objects.aggregate(
+        n=Count("pk"), last=Max("pk"), recorded=Max("recorded_at")
     )
     changed = Institution.objects.aggregate(at=Max("updated_at"))["at"]
-    key = ":".join(
+    recorded = snapshots["recorded"]
+    signature = hashlib.sha256(
+        repr(
+            sorted((i.code, i.kind, i.numerator_key, i.denominator_key) for i in indicators)
+        ).encode()
+    ).hexdigest()[:16]
+    return ":".join(
         str(part)
         for part in (
-            "kpis-published",
-            period,
+            "kpis-history",
+            until or "all",
             k,
             snapshots["n"],
             snapshots["last"],
+            recorded.timestamp() if recorded else 0,
             changed.timestamp() if changed else 0,
+            signature,
         )
     )
+
+
+def published_history(
+    *, until: str | None = None, k: int | None = None
+) -> dict[str, PeriodPublication]:
+    """Every period's publication up to ``until`` (default: all), oldest first. Cached under a
+    key that moves with anything that could change the result (snapshots written or
+    re-recorded, institutions, the active indicators, k)."""
+    k = privacy.check_min_group_size(k or min_group_size())
+    specs = [indicator_spec(i) for i in indicator_list()]
+    key = _cache_key(until, k, specs)
     cached = cache.get(key)
-    if isinstance(cached, PublishedPeriod):
+    if isinstance(cached, dict):
         return cached
-    data = _published_period(period, k=k)
-    cache.set(key, data, PUBLISHED_CACHE_SECONDS)
-    return data
-
-
-def _published_period(period: str, *, k: int) -> PublishedPeriod:
-    series: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)
-    for institution_id, snapshot_period, values in (
-        InstitutionSnapshot.objects.filter(period__lte=period)
-        .order_by("period", "institution_id")
-        .values_list("institution_id", "period", "values")
+    snapshots: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)
+    queryset = InstitutionSnapshot.objects.order_by("period", "institution_id")
+    if until is not None:
+        queryset = queryset.filter(period__lte=until)
+    for institution_id, period, values in queryset.values_list(
+        "institution_id", "period", "values"
     ):
-        series[institution_id].append((snapshot_period, values))
-    effective: dict[int, dict[str, int]] = {}
-    for institution_id, rows in series.items():
-        if rows[-1][0] != period:
-            continue  # no snapshot of this institution for the period
-        people = [{key: n for key, n in v.items() if key not in PERSON_FREE_KEYS} for _p, v in rows]
-        held = anonymise.effective_series(people, k)[-1]
-        effective[institution_id] = {**rows[-1][1], **held}
+        snapshots[institution_id].append((period, values))
+    municipality_of = dict(
+        Institution.objects.filter(pk__in=snapshots).values_list("pk", "municipality_id")
+    )
+    history = publication.publish_history(
+        snapshots=snapshots,
+        municipality_of=municipality_of,
+        indicators=specs,
+        families=metrics_module.FAMILIES,
+        person_free=PERSON_FREE_KEYS,
+        k=k,
+        until=until,
+    )
+    cache.set(key, history, PUBLISHED_CACHE_SECONDS)
+    return history
+
+
+def published_period(period: str, *, k: int | None = None) -> PublishedPeriod:
+    """The period's published numbers (``publication``: release, audit, cells)."""
+    history = published_history(until=period, k=k)
+    data = history.get(period)
+    if data is None:  # no snapshot for the period: an empty publication
+        data = PeriodPublication(
+            period=period,
+            k=privacy.check_min_group_size(k or min_group_size()),
+            institutions=frozenset(),
+            municipality_of={},
+            person_free=frozenset(PERSON_FREE_KEYS),
+        )
     institutions = [
         InstitutionRow(
             id=i.pk,
@@ -137,84 +169,36 @@ def _published_period(period: str, *, k: int) -> PublishedPeriod:
             municipality_id=i.municipality_id,
             municipality=i.municipality.name,
         )
-        for i in Institution.objects.filter(pk__in=effective)
+        for i in Institution.objects.filter(pk__in=data.institutions)
         .select_related("municipality")
         .order_by("municipality__name", "short_name", "pk")
     ]
-    municipality_of = {row.id: row.municipality_id for row in institutions}
     municipalities = sorted(
         {(row.municipality_id, row.municipality) for row in institutions},
         key=lambda m: (m[1], m[0]),
     )
-    keys = sorted({key for values in effective.values() for key in values})
-    tables: dict[str, Published] = {}
-    for key in keys:
-        values = {i: v[key] for i, v in effective.items() if key in v}
-        table = Table(values=values, municipality_of={i: municipality_of[i] for i in values})
-        if key in PERSON_FREE_KEYS:
-            tables[key] = Published(table=table, k=k, raw=table.cells())
-        else:
-            tables[key] = anonymise.suppress(table, k)
     return PublishedPeriod(
         period=period,
-        k=k,
+        k=data.k,
         institutions=institutions,
         municipalities=municipalities,
-        tables=tables,
-        effective=effective,
+        publication=data,
     )
 
 
 # --- indicator cells ------------------------------------------------------------------------
 
 
-def count_cell(published: Published | None, cell: anonymise.Cell) -> dict[str, Any]:
-    if published is None or cell not in published.raw:
-        return {"value": None, "suppressed": False}
-    value = published.value(cell)
-    return {"value": value, "suppressed": value is None}
-
-
-def indicator_cell(
-    indicator: Indicator, data: PublishedPeriod, cell: anonymise.Cell
-) -> dict[str, Any]:
+def indicator_cell(indicator: Indicator, data: PublishedPeriod, cell: Cell) -> dict[str, Any]:
     """The published value of one indicator for one cell (institution, municipality, region):
     ``value`` (None when suppressed or without data), ``suppressed``, ``range`` (a share of a
-    small group), the published numerator and denominator, and whether it meets the target."""
-    numerator_table = data.table(indicator.numerator_key)
-    numerator = count_cell(numerator_table, cell)
-    result: dict[str, Any] = {"numerator": numerator, "denominator": None, "range": None}
-    if indicator.kind == IndicatorKind.COUNT:
-        result.update(value=numerator["value"], suppressed=numerator["suppressed"])
-    else:
-        denominator_table = data.table(indicator.denominator_key)
-        denominator = count_cell(denominator_table, cell)
-        result["denominator"] = denominator
-        if numerator_table is None or denominator_table is None or cell not in numerator_table.raw:
-            share = ShareCell(value=None, suppressed=False)
-        elif denominator["suppressed"]:
-            share = ShareCell(value=None, suppressed=True)
-        else:
-            share = anonymise.share_cell(
-                numerator["value"],
-                denominator["value"],
-                numerator_upper_bound=numerator_table.upper_bound(cell),
-                percent=indicator.kind == IndicatorKind.SHARE,
-            )
-        result.update(value=share.value, suppressed=share.suppressed, range=share.label)
-    result["meets_target"] = meets_target(indicator, result["value"])
-    return result
+    small group), ``inconsistent``, the published numerator and denominator, ``as_of`` (the
+    earlier period an institution's held numbers are from) and whether it meets the target."""
+    return data.indicator(indicator, cell)
 
 
 def meets_target(indicator: Indicator, value: float | int | None) -> bool | None:
-    if value is None or indicator.target_value is None:
-        return None
-    target = Decimal(indicator.target_value)
-    return (
-        Decimal(str(value)) >= target
-        if indicator.higher_is_better
-        else Decimal(str(value)) <= target
-    )
+    return publication.meets_target(indicator_spec(indicator), value)
 
 
 def indicator_info(indicator: Indicator) -> dict[str, Any]:
@@ -237,7 +221,7 @@ def dashboard_summary(period: str) -> dict[str, Any]:
         indicators.append(
             {
                 **indicator_info(indicator),
-                "region": indicator_cell(indicator, data, anonymise.REGION),
+                "region": indicator_cell(indicator, data, REGION),
                 "municipalities": [
                     {
                         "id": m_id,
@@ -370,49 +354,16 @@ def dashboard_lagging(period: str) -> dict[str, Any]:
     }
 
 
-# --- time series in one pass (the dashboard pages) -------------------------------------------
+# --- time series ------------------------------------------------------------------------------
 
 
 def indicator_series(
     *, indicator: Indicator, municipality_id: int | None = None, k: int | None = None
 ) -> list[dict[str, Any]]:
     """The indicator across every period with snapshots, for the region or one municipality,
-    as published: the same points as ``indicator_cell`` of ``published_period(period)`` for
-    each period (the tests hold them equal), computed in one pass: the snapshots are read
-    once, rule 4 runs once along each institution's snapshots, and only the indicator's own
-    keys are suppressed for each period (tables of different keys are independent, and so is
-    rule 4 per key). Publishing every period with every key takes tens of seconds with
-    hundreds of institutions and a year of periods."""
-    k = anonymise.check_min_group_size(k or min_group_size())
-    keys = {indicator.numerator_key, indicator.denominator_key} - {""}
-    series: dict[int, list[tuple[str, dict[str, int]]]] = defaultdict(list)
-    for institution_id, period, values in InstitutionSnapshot.objects.order_by(
-        "period", "institution_id"
-    ).values_list("institution_id", "period", "values"):
-        series[institution_id].append((period, {key: values[key] for key in keys & set(values)}))
-    by_period: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
-    for institution_id, rows in series.items():
-        people = [{key: n for key, n in v.items() if key not in PERSON_FREE_KEYS} for _p, v in rows]
-        for (period, values), held in zip(rows, anonymise.effective_series(people, k), strict=True):
-            by_period[period][institution_id] = {**values, **held}
-    municipality_of = dict(
-        Institution.objects.filter(pk__in=series).values_list("pk", "municipality_id")
-    )
-    cell: anonymise.Cell = anonymise.REGION if municipality_id is None else ("m", municipality_id)
-    points = []
-    for period in sorted(by_period):
-        effective = by_period[period]
-        tables: dict[str, Published] = {}
-        for key in keys:
-            values = {i: v[key] for i, v in effective.items() if key in v}
-            table = Table(values=values, municipality_of={i: municipality_of[i] for i in values})
-            tables[key] = (
-                Published(table=table, k=k, raw=table.cells())
-                if key in PERSON_FREE_KEYS
-                else anonymise.suppress(table, k)
-            )
-        data = PublishedPeriod(
-            period=period, k=k, institutions=[], municipalities=[], tables=tables
-        )
-        points.append({"period": period, **indicator_cell(indicator, data, cell)})
-    return points
+    as published: for each period the same cell as ``indicator_cell`` of
+    ``published_period(period)`` (one history, computed once and cached)."""
+    history = published_history(k=k)
+    spec = indicator_spec(indicator)
+    cell: Cell = REGION if municipality_id is None else ("m", municipality_id)
+    return [{"period": period, **data.indicator(spec, cell)} for period, data in history.items()]

@@ -1,5 +1,6 @@
 """Writes of the KPI layer: starting an aggregation run, recording an institution's snapshot,
-and the run's progress. Snapshots are written once per (period, institution) and never changed."""
+the run's progress, closing a period. While a period is open each run replaces its
+institutions' snapshots (the latest run is the draft); a closed period's never change."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from config.db import tenant_connection
 from config.tasks import enqueue_on_commit
+from regional.employers import api as employers_api
 from regional.kpis import metrics
 from regional.kpis.models import (
     AggregationItem,
     AggregationRun,
     InstitutionSnapshot,
     ItemStatus,
-    RegionSettings,
+    Period,
+    PeriodStatus,
     RunStatus,
 )
 from tenants.models import Institution
@@ -30,34 +33,40 @@ def default_period() -> str:
 
 
 def period_validate(period: str) -> str:
+    """The period's code, if it is one (``YYYY-MM`` or ``YYYY-MM-DD``) and not in the future: a
+    snapshot of a month to come would record today's numbers under a date they do not hold."""
     try:
-        metrics.period_date(period)
+        day = metrics.period_date(period)
     except ValueError:
         raise ValidationError(
             {"period": [_("Give the period as YYYY-MM or YYYY-MM-DD.")]}
         ) from None
+    if day > timezone.localdate():
+        raise ValidationError({"period": [_("A period in the future cannot be aggregated.")]})
     return period
 
 
-@transaction.atomic
-def region_settings_update(*, min_group_size: int) -> RegionSettings:
-    settings_row, _created = RegionSettings.objects.get_or_create(pk=1)
-    settings_row.min_group_size = min_group_size
-    settings_row.full_clean()
-    settings_row.save()
-    return settings_row
+def _period_open(code: str) -> Period:
+    """The period's row, created open on first use; ValidationError when it is closed."""
+    period, _created = Period.objects.get_or_create(code=code)
+    if period.is_closed:
+        message = _("The period %(period)s is closed: its numbers are final.") % {"period": code}
+        raise ValidationError({"period": [message]})
+    return period
 
 
 @transaction.atomic
 def aggregation_run_start(
     *, period: str | None = None, requested_by_id: int | None = None
 ) -> AggregationRun:
-    """Create a run for ``period`` and send one task per institution with a schema (after
-    commit). Institutions that already have the period's snapshot finish at once, unchanged."""
+    """Create a run for ``period`` (default: this month) and send one task per institution with
+    a schema (after commit). An open period's snapshots are replaced by this run's; a closed
+    or future period is refused."""
     from regional.kpis.tasks import aggregate_institution
 
     period = period_validate(period or default_period())
     with schema_context(get_public_schema_name()):
+        _period_open(period)
         institutions = list(
             Institution.objects.with_schema().order_by("pk").values_list("pk", "schema_name")
         )
@@ -77,27 +86,42 @@ def aggregation_run_start(
     return run
 
 
+@transaction.atomic
+def period_close(*, period: str, closed_by_id: int | None) -> Period:
+    """Close a period: its snapshots become final (no run writes them again). Refused for a
+    period without snapshots, a closed one, and while a run of it is still running."""
+    row = Period.objects.select_for_update().filter(code=period).first()
+    if row is None or not InstitutionSnapshot.objects.filter(period=period).exists():
+        raise ValidationError({"period": [_("The period has no numbers to close.")]})
+    if row.is_closed:
+        raise ValidationError({"period": [_("The period is already closed.")]})
+    if AggregationRun.objects.filter(period=period, status=RunStatus.RUNNING).exists():
+        message = _("An aggregation of this period is still running; close it when it ends.")
+        raise ValidationError({"period": [message]})
+    row.status = PeriodStatus.CLOSED
+    row.closed_at = timezone.now()
+    row.closed_by_id = closed_by_id
+    row.save(update_fields=["status", "closed_at", "closed_by_id"])
+    return row
+
+
 def institution_aggregate(*, run_id: int, institution_id: int) -> bool:
     """Compute the metrics of the institution whose schema is active and record its snapshot
-    for the run's period. Returns False when the snapshot existed already (left unchanged).
-    Raises on any failure (the task retries it)."""
+    for the run's period (replacing the draft). Returns False when nothing was written (the
+    period was closed meanwhile). Raises on any failure (the task retries it)."""
     schema_name = tenant_connection().schema_name
     with schema_context(get_public_schema_name()):
         run = AggregationRun.objects.get(pk=run_id)
         if not Institution.objects.filter(pk=institution_id, schema_name=schema_name).exists():
             raise LookupError(f"Institution {institution_id} has no schema {schema_name}")
-        exists = InstitutionSnapshot.objects.filter(
-            period=run.period, institution_id=institution_id
-        ).exists()
-    created = False
-    if not exists:
+        closed = Period.objects.filter(code=run.period, status=PeriodStatus.CLOSED).exists()
+    written = False
+    if not closed:
         on = metrics.period_date(run.period)
         values = metrics.institution_metrics(on=on)
         with schema_context(get_public_schema_name()):
-            from regional.kpis.selectors import employer_partner_metrics
-
-            values.update(employer_partner_metrics(institution_id=institution_id))
-            created = snapshot_record(
+            values.update(employers_api.partner_counts(institution_id=institution_id))
+            written = snapshot_record(
                 run_id=run_id,
                 period=run.period,
                 institution_id=institution_id,
@@ -106,9 +130,10 @@ def institution_aggregate(*, run_id: int, institution_id: int) -> bool:
             )
     with schema_context(get_public_schema_name()):
         aggregation_item_finish(run_id=run_id, institution_id=institution_id, ok=True)
-    return created
+    return written
 
 
+@transaction.atomic
 def snapshot_record(
     *,
     run_id: int | None,
@@ -117,12 +142,18 @@ def snapshot_record(
     academic_year: int,
     values: dict[str, int],
 ) -> bool:
-    """Insert the snapshot unless the period has one for the institution (ON CONFLICT DO
-    NOTHING): re-runs never change a recorded snapshot. Returns whether a row was written."""
+    """Record the institution's snapshot of an open period, replacing an earlier one (one row
+    per period and institution); a closed period is left as it is. The period's row is locked
+    for the write, so closing waits for writes in flight and none slips in after it. Returns
+    whether the row was written."""
     clean = metrics.clean_metrics(values)
     if clean != values:
         raise ValueError("A snapshot holds known metric keys with non-negative integers only")
-    rows = InstitutionSnapshot.objects.bulk_create(
+    Period.objects.get_or_create(code=period)
+    row = Period.objects.select_for_update(no_key=True).get(code=period)
+    if row.is_closed:
+        return False
+    InstitutionSnapshot.objects.bulk_create(
         [
             InstitutionSnapshot(
                 run_id=run_id,
@@ -130,11 +161,14 @@ def snapshot_record(
                 institution_id=institution_id,
                 academic_year=academic_year,
                 values=clean,
+                recorded_at=timezone.now(),
             )
         ],
-        ignore_conflicts=True,
+        update_conflicts=True,
+        unique_fields=["period", "institution"],
+        update_fields=["run", "academic_year", "values", "recorded_at"],
     )
-    return bool(rows and rows[0].pk)
+    return True
 
 
 def aggregation_item_attempt(*, run_id: int, institution_id: int) -> None:

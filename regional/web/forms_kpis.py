@@ -47,7 +47,8 @@ class AggregateForm(PageForm):
         max_length=10,
         required=False,
         help_text=_(
-            "YYYY-MM or YYYY-MM-DD; empty: today. A period recorded already is kept as it is."
+            "YYYY-MM or YYYY-MM-DD; empty: this month. An open period is recorded again (the "
+            "latest run replaces the draft); a closed one stays as it is."
         ),
     )
 
@@ -57,3 +58,7 @@ class AggregateForm(PageForm):
         self.fields["period"].widget.attrs["aria-describedby"] = (
             f"{self['period'].id_for_label}-help"
         )
+
+
+class PeriodCloseForm(PageForm):
+    period = forms.CharField(max_length=10, widget=forms.HiddenInput)

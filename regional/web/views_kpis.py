@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from config import spreadsheets
 from config.pages import REGIONAL, add_service_errors, role_required
-from regional.kpis import anonymise, exports, selectors, services
+from regional.kpis import exports, selectors, services
 from regional.kpis.models import (
     AggregationRun,
     Indicator,
@@ -31,7 +32,8 @@ from regional.kpis.models import (
     ItemStatus,
     RunStatus,
 )
-from regional.web.forms_kpis import AggregateForm, DashboardFilterForm
+from regional.privacy.api import REGION, Cell
+from regional.web.forms_kpis import AggregateForm, DashboardFilterForm, PeriodCloseForm
 from tenants.selectors import municipality_list
 
 DEFAULT_INDICATOR = "learner_mentees_share"
@@ -82,33 +84,51 @@ def _no_data() -> Shown:
 
 def _number(value: float | int, kind: str) -> str:
     if kind == "share":
+        if 0 < value < 0.05:
+            return "<0.1 %"  # a share of a large total: never shown as 0 when it is not
         return f"{value:.1f} %"
     if kind == "average":
         return f"{value:.2f}"
     return str(value)
 
 
+def _as_of(shown: Shown, cell: dict[str, Any]) -> Shown:
+    """An institution's held numbers carry the period they are from (ADR 0005)."""
+    if not cell.get("as_of") or shown.text == "—":
+        return shown
+    text = _("%(value)s (as of %(period)s)") % {"value": shown.text, "period": cell["as_of"]}
+    return Shown(text, text, suppressed=shown.suppressed)
+
+
 def shown_value(cell: dict[str, Any] | None, kind: str) -> Shown:
     """An indicator's published value: the number, the range of a small group's share, hidden,
-    or no data."""
+    a share that cannot be published (the counted exceed the declared), or no data; held
+    numbers with their period."""
     if cell is None:
         return _no_data()
     if cell.get("value") is not None:
-        return Shown(_number(cell["value"], kind), cell["value"])
-    if cell.get("suppressed"):
+        shown = Shown(_number(cell["value"], kind), cell["value"])
+    elif cell.get("inconsistent"):
+        text = _("check the headcount")
+        shown = Shown(text, text)
+    elif cell.get("suppressed"):
         label = cell.get("range") or _hidden()
-        return Shown(label, label, suppressed=True)
-    return _no_data()
+        shown = Shown(label, label, suppressed=True)
+    else:
+        return _no_data()
+    return _as_of(shown, cell)
 
 
 def shown_count(cell: dict[str, Any] | None) -> Shown:
     if not cell:
         return _no_data()
     if cell.get("value") is not None:
-        return Shown(str(cell["value"]), cell["value"])
-    if cell.get("suppressed"):
-        return Shown(_hidden(), _hidden(), suppressed=True)
-    return _no_data()
+        shown = Shown(str(cell["value"]), cell["value"])
+    elif cell.get("suppressed"):
+        shown = Shown(_hidden(), _hidden(), suppressed=True)
+    else:
+        return _no_data()
+    return _as_of(shown, cell)
 
 
 def shown_target(indicator: Indicator) -> Shown:
@@ -150,9 +170,7 @@ class Filters:
 def region_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTable:
     """Every indicator for the region (or the chosen municipality) against its target; the
     chart shows the shares with a target."""
-    cell_of: anonymise.Cell = (
-        anonymise.REGION if filters.municipality_id is None else ("m", filters.municipality_id)
-    )
+    cell_of: Cell = REGION if filters.municipality_id is None else ("m", filters.municipality_id)
     rows, labels, values, targets = [], [], [], []
     for indicator in selectors.indicator_list():
         cell = selectors.indicator_cell(indicator, data, cell_of)
@@ -406,6 +424,8 @@ def _dashboard(
         ]
         context.update(
             filters=filters,
+            period_state=selectors.period_state(filters.period),
+            close_form=PeriodCloseForm(initial={"period": filters.period}),
             k=data.k,
             institutions_count=len(data.institutions),
             charts=charts,
@@ -453,7 +473,8 @@ def suppression_note(k: int) -> str:
     return _(
         "“hidden”: the number is not published because the group is smaller than %(k)s "
         "people, or so that it cannot be worked out from the totals. A share of a small group "
-        "is shown as a range (“<20 %%”)."
+        "is shown as a range (“0–20 %%”). An institution whose numbers moved by fewer than "
+        "%(k)s people since its last published ones shows those, with their period."
     ) % {"k": k}
 
 
@@ -504,6 +525,29 @@ def export_report(request: HttpRequest) -> HttpResponse:
 
 
 # --- aggregation on demand ------------------------------------------------------------------
+
+
+@require_POST
+@page(REGIONAL)
+def period_close(request: HttpRequest) -> HttpResponse:
+    """Close the period shown (its numbers become final): back to the dashboard with the
+    outcome; a refusal (a run still running, nothing to close) is shown there."""
+    form = PeriodCloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a period to close."))
+        return redirect("regional:kpis")
+    period = form.cleaned_data["period"]
+    try:
+        services.period_close(period=period, closed_by_id=request.user.pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The period %(period)s is closed: its numbers are final.") % {"period": period},
+        )
+    return redirect(f"{reverse('regional:kpis')}?{urlencode({'period': period})}")
 
 
 @require_POST

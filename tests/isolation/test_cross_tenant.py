@@ -143,6 +143,7 @@ PAGE_ROUTES: dict[str, str | None] = {
     "regional:kpis-export-series": None,
     "regional:kpis-export-report": None,
     "regional:kpis-run-start": None,
+    "regional:kpis-period-close": None,
     "regional:kpis-run": "kpis.aggregationrun",
     "regional:kpis-run-progress": "kpis.aggregationrun",
     "regional:templates": None,

@@ -13,9 +13,10 @@ from regional.kpis.models import (
     AggregationRun,
     Indicator,
     InstitutionSnapshot,
-    RegionSettings,
     RunStatus,
 )
+from regional.privacy import api as privacy
+from regional.privacy.models import RegionSettings
 from tests.conftest import make_user
 from tests.regional.kpis.conftest import PERIOD, SURNAMES, fill_institution
 
@@ -40,8 +41,9 @@ def test_minimum_group_size_never_below_five(db):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.region_settings_update(min_group_size=4)
-    assert services.region_settings_update(min_group_size=5).min_group_size == 5
+        privacy.region_settings_update(min_group_size=4)
+    assert privacy.region_settings_update(min_group_size=5).min_group_size == 5
+    assert privacy.min_group_size() == 5
 
 
 def test_run_writes_one_snapshot_per_institution_with_numbers_only(tenants, run_in_process):
@@ -59,16 +61,86 @@ def test_run_writes_one_snapshot_per_institution_with_numbers_only(tenants, run_
     assert all(isinstance(v, int) for v in a.values.values())
 
 
-def test_re_running_a_period_gives_identical_rows(tenants, run_in_process):
+def test_re_running_an_open_period_replaces_its_draft_until_it_is_closed(
+    tenants, run_in_process, regional_staff
+):
+    from django.core.exceptions import ValidationError
+
+    from regional.kpis.models import Period
+
     fill_institution(tenants.a.schema_name, learner_mentees=11)
     run_in_process()
-    before = list(InstitutionSnapshot.objects.filter(period=PERIOD).values().order_by("pk"))
+    before = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a)
+    assert before.values["learner_mentees_10_plus"] == 11
     fill_institution(tenants.a.schema_name, learner_mentees=5, surname="Новый")  # data moves on
     second = run_in_process()
-    after = list(InstitutionSnapshot.objects.filter(period=PERIOD).values().order_by("pk"))
-    assert after == before
-    assert second.status == RunStatus.FINISHED
-    assert AggregationRun.objects.filter(period=PERIOD).count() == 2
+    after = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a)
+    assert after.pk == before.pk and after.values["learner_mentees_10_plus"] == 16
+    assert after.run_id == second.pk and after.recorded_at > before.recorded_at
+    assert InstitutionSnapshot.objects.filter(period=PERIOD).count() == second.institutions_total
+
+    period = services.period_close(period=PERIOD, closed_by_id=regional_staff.pk)
+    assert period.is_closed and period.closed_by_id == regional_staff.pk
+    with pytest.raises(ValidationError) as refused:
+        services.aggregation_run_start(period=PERIOD)
+    assert "closed" in str(refused.value)
+    # a run already on its way when the period closed writes nothing
+    assert not services.snapshot_record(
+        run_id=None,
+        period=PERIOD,
+        institution_id=tenants.a.pk,
+        academic_year=after.academic_year,
+        values={"mentors": 99},
+    )
+    assert InstitutionSnapshot.objects.get(pk=after.pk).values == after.values
+    with pytest.raises(ValidationError):
+        services.period_close(period=PERIOD, closed_by_id=None)  # already closed
+    assert Period.objects.get(code=PERIOD).is_closed
+
+
+def test_a_future_period_is_refused(db):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from regional.kpis.models import Period
+
+    next_month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).strftime(
+        "%Y-%m"
+    )
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    for period in (next_month, tomorrow):
+        with pytest.raises(ValidationError) as refused:
+            services.aggregation_run_start(period=period)
+        assert "future" in str(refused.value)
+        assert not Period.objects.filter(code=period).exists()
+    assert services.period_validate(timezone.localdate().isoformat())
+
+
+def test_a_period_is_not_closed_while_its_run_is_running(db):
+    from django.core.exceptions import ValidationError
+
+    from regional.kpis.models import Period
+
+    with pytest.raises(ValidationError):
+        services.period_close(period="2020-01", closed_by_id=None)  # nothing to close
+    Period.objects.create(code="2020-02")
+    AggregationRun.objects.create(period="2020-02", institutions_total=3)
+    InstitutionSnapshot.objects.create(
+        period="2020-02", institution_id=_any_institution(), academic_year=2019, values={}
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.period_close(period="2020-02", closed_by_id=None)
+    assert "running" in str(refused.value)
+
+
+def _any_institution() -> int:
+    from tenants.models import Institution
+
+    first = Institution.objects.values_list("pk", flat=True).first()
+    assert first is not None
+    return first
 
 
 def test_a_failing_institution_is_retried_and_reported_while_others_succeed(

@@ -11,9 +11,9 @@ from regional.kpis import selectors
 from regional.kpis.metrics import STAGE_CODES, academic_year_of, period_date
 from regional.kpis.models import InstitutionSnapshot
 
-# A day in the middle of the current academic year: stage 1's deadlines (August, September)
-# have passed, stage 6's (May, June) have not.
-YEAR = academic_year_of(timezone.localdate())
+# A day in the middle of the last academic year (never in the future: a future period is
+# refused): stage 1's deadlines (August, September) have passed, stage 6's (May, June) have not.
+YEAR = academic_year_of(timezone.localdate()) - 1
 DAY = f"{YEAR + 1}-01-15"
 
 

@@ -28,6 +28,12 @@ def current_institution() -> Institution | None:
     return tenant
 
 
+def institution_for_schema(schema_name: str) -> Institution | None:
+    """The institution whose schema this is (read in the public schema), or None."""
+    with schema_context(get_public_schema_name()):
+        return Institution.objects.filter(schema_name=schema_name).first()
+
+
 def host_and_name_for_schema(schema_name: str) -> tuple[str, str]:
     """The host and the name people know for a schema: an institution's, or the region's."""
     if schema_name != get_public_schema_name():

@@ -157,3 +157,42 @@ def docx_text(content: bytes) -> str:
     document = Document(io.BytesIO(content))
     cells = [cell.text for grid in document.tables for row in grid.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+# --- helpers of the stage 6 documents and the annual report ----------------------------------
+
+
+def date_plain_ru(day: datetime.date) -> str:
+    """5 сентября 2026 г."""
+    return f"{day.day} {MONTHS_RU[day.month - 1]} {day.year} г."
+
+
+def local_datetime_ru(moment: datetime.datetime | None) -> str:
+    """«05.09.2026 14:30» in the institution's local time (never UTC); empty for None."""
+    from django.utils import timezone
+
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+
+
+def academic_year_ru(year: int) -> str:
+    return f"{year}/{year + 1}"
+
+
+def institution() -> Any:
+    """The institution whose schema is active (None in the public schema), also when the
+    schema was entered by name (a task, a shell) rather than by a request's host."""
+    from config.db import tenant_connection
+    from tenants.api import current_institution, institution_for_schema
+
+    found = current_institution()
+    if found is not None and not hasattr(found, "name"):
+        found = institution_for_schema(tenant_connection().schema_name)
+    return found
+
+
+def picture(document: DocumentType, png: bytes, *, width_cm: float) -> None:
+    from docx.shared import Cm
+
+    document.add_picture(io.BytesIO(png), width=Cm(width_cm))

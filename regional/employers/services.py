@@ -459,6 +459,7 @@ def _employer_specialist_participant_create(
         middle_name=mentor.middle_name,
         birth_date=None,
     )
+    employer = Employer.objects.values_list("name", flat=True).get(pk=mentor.employer_id)
     if participant_id is None:
         participant_id = participants.participant_create(
             last_name=mentor.last_name,
@@ -466,6 +467,8 @@ def _employer_specialist_participant_create(
             middle_name=mentor.middle_name,
             category=participants.Category.EMPLOYER_SPECIALIST,
             email=mentor.contact_email,
+            position=mentor.position,
+            workplace=employer,
         ).pk
     tags = {
         key.casefold(): code
@@ -474,7 +477,6 @@ def _employer_specialist_participant_create(
     }
     codes = sorted({tags[c.casefold()] for c in mentor.competences if c.casefold() in tags})
     unmatched = [c for c in mentor.competences if c.casefold() not in tags]
-    employer = Employer.objects.values_list("name", flat=True).get(pk=mentor.employer_id)
     experience = "\n".join(
         part
         for part in (

@@ -41,16 +41,39 @@ def consent_form(item_id: int, position: int, options: dict[str, Any]) -> tuple[
 
 
 def thank_you_letter(item_id: int, position: int, options: dict[str, Any]) -> tuple[str, bytes]:
+    """One letter per mentor: ``item_id`` is the mentor's participant id, ``options`` name the
+    programme and the statuses of the pairs that count (a job without a programme names pairs,
+    as jobs made before letters were per person did)."""
     from schools.pairs import selectors as pair_selectors
-    from schools.pairs.documents import thank_you_letter_docx
+    from schools.pairs.documents import mentor_letter_docx, thank_you_letter_docx
+    from schools.pairs.honours import honoured_mentor
+    from schools.programmes import api as programmes_api
 
-    pair = (
-        pair_selectors.pair_list().select_related("mentor", "programme").filter(pk=item_id).first()
+    if "programme_id" not in options:
+        pair = (
+            pair_selectors.pair_list()
+            .select_related("mentor", "programme")
+            .filter(pk=item_id)
+            .first()
+        )
+        if pair is None:
+            raise ItemMissing(item_id)
+        name = f"{position:03d} {safe_name(pair.mentor.full_name)}.docx"
+        return name, thank_you_letter_docx(pair=pair, addressee=str(options.get("addressee", "")))
+    programme = programmes_api.programme_get(programme_id=int(options.get("programme_id") or 0))
+    honoree = (
+        honoured_mentor(
+            programme_id=programme.pk,
+            participant_id=item_id,
+            statuses=options.get("statuses") or None,
+        )
+        if programme
+        else None
     )
-    if pair is None:
+    if programme is None or honoree is None:
         raise ItemMissing(item_id)
-    name = f"{position:03d} {safe_name(pair.mentor.full_name)}.docx"
-    return name, thank_you_letter_docx(pair=pair, addressee=str(options.get("addressee", "")))
+    name = f"{position:03d} {safe_name(honoree.name.full)}.docx"
+    return name, mentor_letter_docx(honoree=honoree, programme=programme)
 
 
 GENERATORS: dict[str, Callable[[int, int, dict[str, Any]], tuple[str, bytes]]] = {

@@ -13,12 +13,25 @@ from schools.monitoring.models import ResponseStatus, SurveyCampaign, SurveyResp
 __all__ = ["XLSX_CONTENT_TYPE", "campaign_xlsx", "question_xlsx"]
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, options: dict[str, str] | None = None) -> Any:
+    """An answer as people read it: «да»/«нет», the text of a chosen option (never its code,
+    such as ``weekly``), several options joined."""
+    options = options or {}
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(options.get(str(v), str(v)) for v in value)
+    if isinstance(value, str) and value in options:
+        return options[value]
     return value
+
+
+def _options(question: Any) -> dict[str, str]:
+    return {
+        str(o.get("code")): str(o.get("text", ""))
+        for o in (question.options or [])
+        if isinstance(o, dict) and o.get("code") is not None
+    }
 
 
 def campaign_xlsx(campaign: SurveyCampaign, *, with_answers: bool) -> bytes:
@@ -36,15 +49,15 @@ def campaign_xlsx(campaign: SurveyCampaign, *, with_answers: bool) -> bytes:
     append(summary, ["Ответили", results["submitted"]])
     append(summary, ["Доля ответивших, %", results["response_rate"]])
     append(summary, [])
-    append(summary, ["Код", "Вопрос", "Ответов", "Среднее", "Медиана", "Распределение"], font=bold)
-    for question in results["questions"]:
+    append(summary, ["№", "Вопрос", "Ответов", "Среднее", "Медиана", "Распределение"], font=bold)
+    for number, question in enumerate(results["questions"], start=1):
         spread = "; ".join(
             f"{item['label']}: {item['count']}" for item in question["distribution"] or []
         )
         append(
             summary,
             [
-                question["code"],
+                number,
                 question["text"],
                 question["answered"],
                 question["mean"],
@@ -55,9 +68,11 @@ def campaign_xlsx(campaign: SurveyCampaign, *, with_answers: bool) -> bytes:
     if with_answers:
         sheet = workbook.create_sheet("Ответы")
         questions = selectors.questions_in_order(campaign)
+        # Headers are the questions' texts (never their codes); times are local.
         append(
-            sheet, ["Ответ №", "Участник", "Отправлено", *[q.code for q in questions]], font=bold
+            sheet, ["Ответ №", "Участник", "Отправлено", *[q.text for q in questions]], font=bold
         )
+        options = {q.code: _options(q) for q in questions}
         for response in (
             SurveyResponse.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
             .select_related("participant")
@@ -69,7 +84,7 @@ def campaign_xlsx(campaign: SurveyCampaign, *, with_answers: bool) -> bytes:
                     response.pk,
                     response.participant.full_name,
                     response.submitted_at,
-                    *[_cell(response.answers.get(q.code)) for q in questions],
+                    *[_cell(response.answers.get(q.code), options[q.code]) for q in questions],
                 ],
             )
     return spreadsheets.workbook_bytes(workbook)
@@ -88,7 +103,7 @@ def question_xlsx(campaign: SurveyCampaign, *, code: str) -> bytes | None:
     workbook = spreadsheets.new_workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = spreadsheets.sheet_title(code)
+    sheet.title = spreadsheets.sheet_title(entry["text"] or code)  # the text, not the code
     append = spreadsheets.append
     append(sheet, [campaign.title])
     append(sheet, [entry["text"]])

@@ -85,6 +85,10 @@ class Participant(models.Model):
         related_name="participants",
     )
     is_young_specialist = models.BooleanField(_("young specialist"), default=False)
+    # What orders and letters print beside the name: «учитель математики», «инженер-технолог».
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    # Where an adult works or studies (an employer's specialist, a parent, an alumnus).
+    workplace = models.CharField(_("place of work or study"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     user = models.OneToOneField(

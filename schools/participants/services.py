@@ -54,6 +54,8 @@ PARTICIPANT_FIELDS = (
     "category",
     "study_group_id",
     "is_young_specialist",
+    "position",
+    "workplace",
     "email",
     "phone",
     "user_id",
@@ -197,6 +199,8 @@ class NewParticipant:
     email: str = ""
     phone: str = ""
     user_id: int | None = None
+    position: str = ""
+    workplace: str = ""
 
 
 def _missing_relation(model: type[Any], field_name: str, value: Any) -> str:
@@ -321,6 +325,8 @@ def _participants_create(
             category=row.category,
             study_group_id=row.study_group_id,
             is_young_specialist=row.is_young_specialist,
+            position=(row.position or "").strip(),
+            workplace=(row.workplace or "").strip(),
             email=(row.email or "").strip(),
             phone=(row.phone or "").strip(),
             user_id=row.user_id,
@@ -372,6 +378,8 @@ def participant_create(
     email: str = "",
     phone: str = "",
     user_id: int | None = None,
+    position: str = "",
+    workplace: str = "",
     actor: Any = None,
 ) -> Participant:
     row = NewParticipant(
@@ -385,6 +393,8 @@ def participant_create(
         email=email,
         phone=phone,
         user_id=user_id,
+        position=position,
+        workplace=workplace,
     )
     return _participants_create([row], actor=actor, single=True)[0]
 

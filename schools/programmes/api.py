@@ -16,7 +16,7 @@ from schools.programmes.models import (
     Stage,
     StageState,
 )
-from schools.programmes.selectors import programme_current
+from schools.programmes.selectors import programme_current, programme_director_name
 from schools.programmes.stages import (
     Findings,
     MissingItem,
@@ -32,6 +32,8 @@ __all__ = [
     "StageStateRow",
     "current_programme_id",
     "programme_count",
+    "programme_director_name",
+    "programme_get",
     "programme_headcount",
     "programme_id_for_year",
     "register_stage_check",
@@ -65,6 +67,11 @@ def programme_id_for_year(*, academic_year: int) -> int | None:
     return (
         Programme.objects.filter(academic_year=academic_year).values_list("pk", flat=True).first()
     )
+
+
+def programme_get(*, programme_id: int) -> Programme | None:
+    """The programme of this institution with this id, or None."""
+    return Programme.objects.filter(pk=programme_id).first()
 
 
 def current_programme_id() -> int | None:

@@ -58,3 +58,19 @@ def roadmap_activities_to_remind(*, today: date, days_ahead: int = 3) -> QuerySe
         .exclude(programme__status=ProgrammeStatus.CLOSED)
         .select_related("programme__coordinator")
     )
+
+
+def programme_director_name(programme: Programme | None = None) -> str:
+    """The director as a signature line names them («А. М. Лебедев»): the director of the
+    programme's set-up when it names one, else the institution's (first active) user with the
+    role of director; empty when there is none."""
+    from accounts.models import Role, User
+    from schools.participants.names import person_name
+
+    named = getattr(programme, "director_name", "") if programme is not None else ""
+    if named:
+        return str(named)
+    director = User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk").first()
+    if director is None:
+        return ""
+    return person_name(director).initials_last

@@ -26,11 +26,11 @@ class OrderForm(PageForm):
 class EncouragementForm(OrderForm):
     prefix = "encouragement"
     top = forms.IntegerField(
-        label=_("How many of the best mentors"),
+        label=_("Only the best mentors (how many)"),
         min_value=1,
-        max_value=100,
-        initial=3,
+        max_value=500,
         required=False,
+        help_text=_("Leave empty to list every mentor of a completed pair or group."),
     )
 
 
@@ -52,7 +52,8 @@ class ConsentFormsForm(PageForm):
 
 
 class ThankYouLettersForm(PageForm):
-    """Thank-you letters to the mentors of the current programme's pairs, in one ZIP."""
+    """Thank-you letters to the mentors of the current programme's pairs (one per person), in
+    one ZIP."""
 
     prefix = "letters"
     which = forms.ChoiceField(
@@ -61,12 +62,6 @@ class ThankYouLettersForm(PageForm):
             ("completed", _("Completed pairs")),
             ("all", _("Active and completed pairs")),
         ],
-    )
-    addressee = forms.CharField(
-        label=_("Addressed also to (optional)"),
-        required=False,
-        max_length=300,
-        help_text=_("For example, the employer of the mentors."),
     )
 
 

@@ -147,13 +147,16 @@ def approval_order(request: HttpRequest) -> HttpResponse:
 @require_safe
 @page
 def encouragement_order(request: HttpRequest) -> HttpResponse:
-    """The order of encouragement of the best mentors of the current programme (DOCX)."""
+    """The order of encouragement of the current programme (DOCX): every mentor and mentee of
+    a completed pair or group once, or only the best mentors."""
     form = EncouragementForm(request.GET)
     if form.is_valid():
         programme = _programme_or_error(form)
         if programme is not None:
-            ranking = pair_selectors.mentor_ranking(programme_id=programme.pk)
-            best = [r for r in ranking if r.completed_pairs > 0][: form.cleaned_data["top"] or 3]
+            best = None
+            if form.cleaned_data["top"]:
+                ranking = pair_selectors.mentor_ranking(programme_id=programme.pk)
+                best = [r for r in ranking if r.completed_pairs > 0][: form.cleaned_data["top"]]
             content = pair_documents.encouragement_order_docx(
                 programme=programme,
                 mentors=best,
@@ -224,13 +227,17 @@ def thank_you_letters_job(request: HttpRequest) -> HttpResponse:
             pairs = pair_selectors.pairs_visible_to(
                 request.user, pair_selectors.pair_list()
             ).filter(programme=programme, status__in=statuses)
+            mentor_ids = sorted(set(pairs.values_list("mentor_id", flat=True)))
             try:
                 job = document_services.document_job_create(
                     kind=JobKind.THANK_YOU_LETTERS,
                     title=_("Thank-you letters: %(year)s/%(next)s")
                     % {"year": programme.academic_year, "next": programme.academic_year + 1},
-                    item_ids=list(pairs.values_list("pk", flat=True)),
-                    options={"addressee": form.cleaned_data["addressee"]},
+                    item_ids=mentor_ids,
+                    options={
+                        "programme_id": programme.pk,
+                        "statuses": [str(s) for s in statuses],
+                    },
                     actor=request.user,
                 )
             except ValidationError as exc:

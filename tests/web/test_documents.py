@@ -155,7 +155,9 @@ def test_thank_you_letters_of_the_programme(tenant_a, school: School) -> None:
     assert response.status_code == 302
     with schema_context(tenant_a.schema_name):
         job = _new_jobs(school).get()
-        assert job.kind == JobKind.THANK_YOU_LETTERS and job.item_ids == [school.ids["pair"]]
+        # One letter per person: the job names the mentors (the pair's is the "participant").
+        assert job.kind == JobKind.THANK_YOU_LETTERS
+        assert job.item_ids == [school.ids["participant"]]
 
 
 def test_a_curator_works_with_its_own_groups_and_jobs_only(tenant_a, school: School) -> None:

@@ -323,6 +323,19 @@ def test_results_show_charts_with_tables_and_xlsx(tenant_a, place):
     whole = coordinator.get(f"/campaigns/{campaign.pk}/xlsx/")
     assert whole.status_code == 200
     assert "Ответы" in load_workbook(io.BytesIO(whole.content)).sheetnames
+    # Headers and values as people read them, times in the institution's time zone.
+    answers = list(load_workbook(io.BytesIO(whole.content))["Ответы"].iter_rows(values_only=True))
+    header, row = answers[0], answers[1]
+    assert scale.text in header and not any(q.code in header for q in questions)
+    with schema_context(tenant_a.schema_name):
+        submitted = SurveyInvitation.objects.get(pk=invitation.pk).response.submitted_at
+    local = timezone.localtime(submitted).replace(tzinfo=None)
+    assert row[2].replace(second=0, microsecond=0) == local.replace(second=0, microsecond=0)
+    frequency = next(q for q in questions if q.code == "meeting_frequency")
+    chosen = row[header.index(frequency.text)]
+    assert chosen in {o["text"] for o in frequency.options}
+    summary = list(load_workbook(io.BytesIO(whole.content))["Итоги"].iter_rows(values_only=True))
+    assert not any(q.code in (r or ()) for r in summary for q in questions)
 
 
 def test_one_time_link_answers_once_and_only_on_its_host(

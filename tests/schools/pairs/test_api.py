@@ -116,10 +116,11 @@ def test_approval_order_docx_lists_the_pairs(as_role, world, in_a):
     assert world.programme.title in text and "Директор" in text
     (table,) = docx_tables(response.content)
     assert table[0] == ["№", "Форма наставничества", "Наставник", "Наставляемые", "Дата начала"]
-    rows = {row[2]: row for row in table[1:]}
+    # Each name with the class or position beside it: «Соколова Анна Петровна (педагог)».
+    rows = {row[2].split(" (")[0]: row for row in table[1:]}
     assert len(rows) == 2
     assert rows[world.mentor.full_name][1] == "педагог – педагог"
-    assert rows[world.mentor.full_name][3] == world.mentee.full_name
+    assert rows[world.mentor.full_name][3] == f"{world.mentee.full_name} (педагог)"
     missing = as_role("coordinator").get("/api/v1/pairs/order.docx")
     assert missing.status_code == 400 and "programme" in missing.json()["errors"]
 
@@ -327,16 +328,18 @@ def test_completion_ranking_and_documents(as_role, world):
         f"/api/v1/pairs/encouragement-order.docx?programme={world.programme.pk}"
     )
     assert order.status_code == 200
-    assert "О поощрении наставников" in docx_text(order.content)
-    (table,) = docx_tables(order.content)
-    assert [row[1] for row in table[1:]] == [world.mentor.full_name]  # only completed pairs
+    assert "О поощрении участников наставнической деятельности" in docx_text(order.content)
+    mentors, mentees = docx_tables(order.content)
+    assert [row[1] for row in mentors[1:]] == [world.mentor.full_name]  # only completed pairs
+    assert [row[1] for row in mentees[1:]] == [world.mentee.full_name]
 
     letter = as_role("coordinator").get(
         f"/api/v1/pairs/{world.pair.pk}/thank-you-letter.docx?addressee=ООО «Агро»"
     )
     assert letter.status_code == 200
     text = docx_text(letter.content)
-    assert "БЛАГОДАРСТВЕННОЕ ПИСЬМО" in text and world.mentor.full_name in text
+    assert "БЛАГОДАРСТВЕННОЕ ПИСЬМО" in text and "Уважаемая Анна Петровна!" in text
+    assert "Соколовой Анне Петровне" in text  # the addressee, in the dative
     assert "ООО «Агро»" in text
 
 

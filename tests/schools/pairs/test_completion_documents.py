@@ -1,0 +1,233 @@
+"""Stage 6 documents as a director signs them: the encouragement order from completed pairs
+(each person once, classes and positions, the director named), thank-you letters (one per
+person, the salutation by gender, wording by the kind of mentor), letters to partner employers,
+and a teacher pair's personalised mentoring programme."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from config.office import docx_text
+from schools.pairs import documents, services
+from schools.pairs.honours import honoured_mentees, honoured_mentors, partner_employers
+from schools.pairs.models import Pair
+from schools.participants import api as participants
+from schools.participants.names import Case, PersonName, gender_of
+from tests.conftest import make_user
+from tests.schools.pairs.conftest import person
+
+YEAR = 2040
+
+
+def _adult(last: str, first: str, middle: str, **extra: Any) -> Any:
+    created = participants.participant_create(
+        last_name=last,
+        first_name=first,
+        middle_name=middle,
+        birth_date=datetime.date(1980, 5, 5),
+        category=extra.pop("category", "teacher"),
+        **extra,
+    )
+    participants.consent_record(
+        participant_id=created.pk,
+        kind="grant",
+        signed_by="self",
+        signed_on=timezone.localdate(),
+        method="paper_scan",
+    )
+    participants.mentor_profile_upsert(participant_id=created.pk, capacity=5)
+    return created
+
+
+def _pupil(last: str, first: str, middle: str, group: str) -> Any:
+    group_id = participants.study_group_get_or_create(name=group).pk
+    created = participants.participant_create(
+        last_name=last,
+        first_name=first,
+        middle_name=middle,
+        birth_date=datetime.date(timezone.localdate().year - 16, 3, 3),
+        category="pupil",
+        study_group_id=group_id,
+    )
+    participants.consent_record(
+        participant_id=created.pk,
+        kind="grant",
+        signed_by="guardian",
+        guardian_name="Родитель",
+        guardian_relation="mother",
+        minor_signed=True,
+        signed_on=timezone.localdate(),
+        method="paper_scan",
+    )
+    participants.mentor_profile_upsert(participant_id=created.pk, capacity=3)
+    return created
+
+
+def _completed(programme: Any, mentor: Any, mentees: list[Any], form: str) -> Pair:
+    pair = services.pair_create(
+        programme_id=programme.pk,
+        mentor_participant_id=mentor.pk,
+        mentee_participant_ids=[m.pk for m in mentees],
+        form=form,
+        started_on=timezone.localdate() - datetime.timedelta(days=60),
+    )
+    return services.pair_complete(pair=pair, outcome="Цели плана достигнуты", mentor_rating=9)
+
+
+@pytest.fixture
+def year_end(tenant_a: Any, programme: Any) -> dict[str, Any]:
+    make_user(
+        tenant_a.schema_name,
+        Role.DIRECTOR,
+        "director-honours",
+        first_name="Алексей",
+        last_name="Лебедев",
+        middle_name="Михайлович",
+    )
+    from django_tenants.utils import schema_context
+
+    with schema_context(tenant_a.schema_name):
+        programme.forms = [*programme.forms, "employer_pupil"]
+        programme.save()
+        teacher = _adult("Ёлкина", "Алёна", "Викторовна", position="учитель математики")
+        young = _adult("Орехов", "Пётр", "Ильич", category="young_specialist")
+        young2 = _adult("Дубова", "Зоя", "Фёдоровна", category="young_specialist")
+        pupil = _pupil("Лебедев", "Алексей", "Михайлович", "10А")
+        little = _pupil("Грушин", "Илья", "Сергеевич", "7Б")
+        little2 = _pupil("Вишнякова", "Ольга", "Андреевна", "7Б")
+        specialist = _adult(
+            "Кузнецов",
+            "Игорь",
+            "Семёнович",
+            category="employer_specialist",
+            position="инженер-технолог",
+            workplace="АО «Северный завод»",
+        )
+        student = _pupil("Медведева", "Ксения", "Олеговна", "9В")
+        # The teacher has two completed pairs: she is honoured once.
+        first = _completed(programme, teacher, [young], "teacher_teacher")
+        second = _completed(programme, teacher, [young2], "teacher_teacher")
+        _completed(programme, pupil, [little, little2], "pupil_pupil")
+        _completed(programme, specialist, [student], "employer_pupil")
+        return {
+            "teacher": teacher,
+            "pupil": pupil,
+            "specialist": specialist,
+            "young": young,
+            "teacher_pairs": [first, second],
+            "programme": programme,
+        }
+
+
+def test_gender_and_salutation_come_from_the_patronymic() -> None:
+    assert PersonName("Лебедев", "Алексей", "Михайлович").salutation() == (
+        "Уважаемый Алексей Михайлович!"
+    )
+    assert PersonName("Ёлкина", "Алёна", "Викторовна").salutation() == (
+        "Уважаемая Алёна Викторовна!"
+    )
+    assert gender_of(last_name="Мамедов", first_name="Эльдар", middle_name="Рашид оглы") == "male"
+    assert gender_of(last_name="Алиева", first_name="Лейла", middle_name="Тофик кызы") == "female"
+    # Without a patronymic the first name and then the surname tell; nothing known: neutral.
+    assert PersonName("Петров", "Никита").salutation() == "Уважаемый Никита!"
+    assert PersonName("Ким", "Саша").salutation() == "Здравствуйте, Саша!"
+    assert PersonName("Соколова", "Анна", "Петровна").inflect(Case.DATIVE) == (
+        "Соколовой Анне Петровне"
+    )
+    assert PersonName("Лебедев", "Алексей", "Михайлович").initials_last == "А. М. Лебедев"
+
+
+def test_encouragement_order_lists_everyone_once_with_class_position_and_director(
+    year_end: dict[str, Any], in_a: Any
+) -> None:
+    programme = year_end["programme"]
+    content = documents.encouragement_order_docx(
+        programme=programme, number="42-о", day=datetime.date(YEAR + 1, 6, 1)
+    )
+    text = docx_text(content)
+    assert "О поощрении участников наставнической деятельности" in text
+    assert "№ 42-о" in text and "«1» июня 2041 г." in text
+    assert "А. М. Лебедев" in text  # the director, from the institution's users
+    assert text.count("Ёлкина Алёна Викторовна") == 1  # two completed pairs, one line
+    assert "учитель математики" in text
+    assert "Лебедев Алексей Михайлович | 10А класс" in text
+    assert "Грушин Илья Сергеевич | 7Б класс" in text
+    assert "инженер-технолог, АО «Северный завод»" in text
+    assert "АО «Северный завод»." in text  # the partner employer gets a letter
+    assert text.count(f"{YEAR}/{YEAR + 1}") == 1
+    mentors = [h.name.full for h in honoured_mentors(programme_id=programme.pk)]
+    assert len(mentors) == len(set(mentors)) == 3
+    assert len(honoured_mentees(programme_id=programme.pk)) == 5
+
+
+def test_thank_you_letters_are_worded_by_the_kind_of_mentor(
+    year_end: dict[str, Any], in_a: Any
+) -> None:
+    programme = year_end["programme"]
+    by_name = {h.name.last_name: h for h in honoured_mentors(programme_id=programme.pk)}
+    teacher = docx_text(
+        documents.mentor_letter_docx(honoree=by_name["Ёлкина"], programme=programme)
+    )
+    pupil = docx_text(documents.mentor_letter_docx(honoree=by_name["Лебедев"], programme=programme))
+    specialist = docx_text(
+        documents.mentor_letter_docx(honoree=by_name["Кузнецов"], programme=programme)
+    )
+    assert "Уважаемая Алёна Викторовна!" in teacher and "Уважаемый(ая)" not in teacher
+    assert "Ёлкиной Алёне Викторовне" in teacher  # the addressee in the dative
+    assert "профессионализм" in teacher and "молодым коллегам" in teacher
+    assert "Уважаемый Алексей!" in pupil  # a pupil by the first name
+    assert "профессионализм" not in pupil and "товарищам" in pupil
+    assert "Уважаемый Игорь Семёнович!" in specialist
+    assert "профессиональное самоопределение" in specialist
+    assert "А. М. Лебедев" in teacher
+
+
+def test_letters_to_partner_employers(year_end: dict[str, Any], in_a: Any) -> None:
+    programme = year_end["programme"]
+    (employer,) = partner_employers(programme_id=programme.pk)
+    assert employer.name == "АО «Северный завод»"
+    text = docx_text(documents.employer_letters_docx(programme=programme))
+    assert "Руководителю\nАО «Северный завод»" in text and "Уважаемые коллеги!" in text
+    assert "Кузнецову Игорю Семёновичу" in text
+
+
+def test_personalised_programme_of_a_teacher_pair(year_end: dict[str, Any], in_a: Any) -> None:
+    pair = year_end["teacher_pairs"][0]
+    plan = pair.plans.get()
+    plan.summary = "Освоить методику формирующего оценивания"
+    plan.save()
+    plan.goals.create(title="Подготовить открытый урок", deadline=datetime.date(YEAR + 1, 2, 1))
+    text = docx_text(documents.personalised_programme_docx(pair=pair))
+    assert "ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА" in text and "УТВЕРЖДАЮ" in text
+    assert "Ёлкина Алёна Викторовна, учитель математики" in text
+    assert "Орехов Пётр Ильич, молодой специалист" in text
+    assert "(молодой специалист)" not in text  # said once
+    assert "Освоить методику формирующего оценивания" in text
+    assert "Подготовить открытый урок | 01.02.2041" in text
+    assert "Ожидаемые результаты" in text and "Наставляемый\t______________\tП. И. Орехов" in text
+    assert "А. М. Лебедев" in text
+
+
+def test_approval_order_names_each_adult_once_and_the_year_once(
+    year_end: dict[str, Any], in_a: Any
+) -> None:
+    programme = year_end["programme"]
+    programme.title = f"Программа наставничества на {YEAR}/{YEAR + 1} учебный год"
+    programme.save()
+    pairs = Pair.objects.filter(programme=programme).order_by("pk")
+    text = docx_text(documents.approval_order_docx(programme=programme, pairs=pairs))
+    assert text.count(f"{YEAR}/{YEAR + 1}") == 1
+    signing = [line for line in text.splitlines() if "\t______________\t«___»" in line]
+    assert sum(line.startswith("Ёлкина Алёна Викторовна") for line in signing) == 1
+    assert not any(line.startswith("Грушин") for line in signing)  # minors do not sign
+    assert "Лебедев Алексей Михайлович (10А класс)" in text
+
+
+def test_the_unchanged_world_fixture_still_works(world: Any, in_a: Any) -> None:
+    assert person  # the shared builder is importable from here
+    assert world.pair.mentor.full_name.startswith("Соколова")

@@ -19,7 +19,6 @@ from schools.pairs.models import Pair
 from schools.participants import api as participants
 from schools.participants.names import Case, PersonName, gender_of
 from tests.conftest import make_user
-from tests.schools.pairs.conftest import person
 
 YEAR = 2040
 
@@ -227,7 +226,3 @@ def test_approval_order_names_each_adult_once_and_the_year_once(
     assert not any(line.startswith("Грушин") for line in signing)  # minors do not sign
     assert "Лебедев Алексей Михайлович (10А класс)" in text
 
-
-def test_the_unchanged_world_fixture_still_works(world: Any, in_a: Any) -> None:
-    assert person  # the shared builder is importable from here
-    assert world.pair.mentor.full_name.startswith("Соколова")

@@ -148,6 +148,7 @@ TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("school:pairs", _("Pairs and groups"), STAFF),
     ("school:bases", _("Bases"), STAFF),
     ("school:campaigns", _("Questionnaires"), STAFF),
+    ("school:monitoring-report", _("Monitoring"), STAFF),
     ("school:my-surveys", _("My questionnaires"), frozenset({Role.MENTOR, Role.MENTEE})),
     ("school:documents", _("Documents"), STAFF),
     ("school:employer-mentors", _("Employers' mentors"), STAFF),

@@ -16,6 +16,7 @@ from typing import Any
 
 from regional.questionnaires.api import Purpose
 from schools.monitoring import selectors
+from schools.monitoring.report import monitoring_parts
 
 
 def answers_by_purpose(
@@ -61,6 +62,7 @@ __all__ = [
     "answers_by_purpose",
     "mentee_intake_answers",
     "mentor_profile_answers",
+    "monitoring_parts",
     "preference_answers",
     "regional_aggregates",
     "satisfaction_totals",

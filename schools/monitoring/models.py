@@ -231,6 +231,9 @@ class SurveyInvitation(models.Model):
     )
     form = models.CharField(_("form of mentoring"), max_length=32, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # The short code of the printed slip (hashed like the link; see ``printing``).
+    short_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    printed_at = models.DateTimeField(_("slip printed at"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -458,10 +459,17 @@ def invitation_link_issue(*, invitation_id: int) -> str:
 
 
 def invitation_by_token(token: str) -> SurveyInvitation | None:
-    """The invitation of this institution whose link this is, or None."""
+    """The invitation of this institution whose link (or printed short code, typed in any case
+    with or without its dash) this is, or None."""
+    from schools.monitoring.printing import short_code_normalise
+
+    match = Q(token_hash=token_hash(token))
+    code = short_code_normalise(token)
+    if code is not None:
+        match |= Q(short_code_hash=token_hash(code))
     return (
         SurveyInvitation.objects.select_related("campaign__questionnaire", "participant")
-        .filter(token_hash=token_hash(token))
+        .filter(match)
         .first()
     )
 

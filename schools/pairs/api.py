@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count
 
 from schools.pairs import services
+from schools.pairs.carry_over import CarryOver, pairs_carry_over
 from schools.pairs.models import MeetingStatus, Pair, PairMentee, PairStatus, PracticeCaseStatus
 
 
@@ -150,6 +151,7 @@ def success_stories_published() -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "CarryOver",
     "PairStatus",
     "active_mentee_ids",
     "active_pairs",
@@ -161,5 +163,37 @@ __all__ = [
     "pairs_by_form",
     "pairs_pause_for_participant",
     "pairs_resume_for_participant",
+    "pairs_carry_over",
+    "programme_figures",
     "success_stories_published",
 ]
+
+
+def programme_figures(*, programme_id: int) -> dict[str, Any]:
+    """The year's numbers of a programme for its annual report: pairs by status and by form,
+    mentors, mentees, meetings held, goals reached. Numbers only."""
+    from schools.pairs.models import GoalStatus, Meeting, PlanGoal
+
+    pairs = Pair.objects.filter(programme_id=programme_id)
+    statuses = dict(pairs.values_list("status").annotate(n=Count("id")).order_by())
+    goals = PlanGoal.objects.filter(plan__pair__programme_id=programme_id).exclude(
+        status=GoalStatus.DROPPED
+    )
+    return {
+        "pairs": sum(statuses.values()),
+        "active": statuses.get(PairStatus.ACTIVE, 0),
+        "completed": statuses.get(PairStatus.COMPLETED, 0),
+        "ended_early": statuses.get(PairStatus.ENDED_EARLY, 0),
+        "continued": statuses.get(PairStatus.CONTINUED, 0),
+        "by_form": pairs_by_form(programme_id=programme_id, status=None),
+        "mentors": pairs.values("mentor_id").distinct().count(),
+        "mentees": PairMentee.objects.filter(pair__programme_id=programme_id)
+        .values("mentee_id")
+        .distinct()
+        .count(),
+        "meetings_held": Meeting.objects.filter(
+            pair__programme_id=programme_id, status=MeetingStatus.HELD
+        ).count(),
+        "goals": goals.count(),
+        "goals_done": goals.filter(status=GoalStatus.DONE).count(),
+    }

@@ -27,6 +27,7 @@ class PairStatus(models.TextChoices):
     PAUSED = "paused", _("Paused: consent withdrawn")
     COMPLETED = "completed", _("Completed")
     ENDED_EARLY = "ended_early", _("Ended early")
+    CONTINUED = "continued", _("Continued next year")
 
 
 # A pair in these states has not ended (no end date): it may still be completed or ended early.
@@ -59,6 +60,14 @@ class Pair(models.Model):
     )
     end_reason = models.TextField(_("reason for ending early"), blank=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("continues the pair of the previous year"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continuations",
+    )
     outcome = models.TextField(_("result of the pair or group"), blank=True)
     mentor_rating = models.PositiveSmallIntegerField(
         _("mentor's final rating (1–10)"),

@@ -180,3 +180,17 @@ __all__ = [
     "study_group_list",
     "study_groups_without_curator_count",
 ]
+
+
+def learner_and_parent_surnames() -> list[str]:
+    """The surnames of every learner and parent the institution records (for the public page's
+    redactor: none of them may appear there)."""
+    from schools.participants.models import LEARNER_CATEGORIES
+
+    categories = [*LEARNER_CATEGORIES, Category.PARENT]
+    return list(
+        Participant.objects.filter(category__in=categories)
+        .exclude(last_name="")
+        .values_list("last_name", flat=True)
+        .distinct()
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils import timezone
 from schools.programmes.models import (
     OPEN_ACTIVITY_STATUSES,
     ActivityStatus,
+    MentoringForm,
     Programme,
     RoadmapActivity,
     Stage,
@@ -27,16 +28,20 @@ from schools.programmes.stages import (
 
 __all__ = [
     "Findings",
+    "MentoringForm",
     "MissingItem",
     "StageCheck",
     "StageStateRow",
     "current_programme_id",
+    "programme_contacts",
     "programme_count",
     "programme_director_name",
     "programme_get",
     "programme_headcount",
     "programme_id_for_year",
+    "programme_public",
     "register_stage_check",
+    "roadmap_public",
     "stage_states",
 ]
 
@@ -132,3 +137,77 @@ def stage_states(*, programme_id: int, today: datetime.date | None = None) -> li
             )
         )
     return result
+
+
+# --- the public programme page (schools.publication) ----------------------------------------
+
+
+def programme_public(*, today: datetime.date | None = None) -> dict[str, Any] | None:
+    """The programme a public page shows: this academic year's, else the latest one that is
+    not a draft. {"id", "academic_year", "title", "forms" (Russian labels), "goals"}."""
+    from schools.programmes.models import MentoringForm, ProgrammeStatus
+
+    programme = programme_current(today)
+    if programme is None or programme.status == ProgrammeStatus.DRAFT:
+        programme = (
+            Programme.objects.exclude(status=ProgrammeStatus.DRAFT)
+            .order_by("-academic_year")
+            .first()
+        )
+    if programme is None:
+        return None
+    labels = dict(MentoringForm.choices)
+    return {
+        "id": programme.pk,
+        "academic_year": programme.academic_year,
+        "title": programme.title,
+        "forms": [str(labels.get(code, code)) for code in programme.forms],
+        "goals": programme.goals,
+    }
+
+
+def roadmap_public(*, programme_id: int) -> list[dict[str, Any]]:
+    """The roadmap's lines as the public page shows them: stage, activity, content, deadline,
+    the roles responsible (labels, never people), status; cancelled lines left out."""
+    from accounts.models import Role
+    from schools.programmes.models import Stage
+
+    roles = dict(Role.choices)
+    stages = dict(Stage.choices)
+    return [
+        {
+            "stage": activity.stage,
+            "stage_label": str(stages.get(activity.stage, "")),
+            "title": activity.title,
+            "content": activity.content,
+            "deadline": activity.deadline,
+            "roles": [str(roles.get(r, r)) for r in activity.responsible_roles],
+            "done": activity.status == ActivityStatus.DONE,
+        }
+        for activity in RoadmapActivity.objects.filter(programme_id=programme_id)
+        .exclude(status=ActivityStatus.CANCELLED)
+        .order_by("stage", "position", "deadline", "pk")
+    ]
+
+
+def programme_contacts(*, programme_id: int) -> list[dict[str, str]]:
+    """The coordinator and the curators of the programme: {"role", "name", "email"}."""
+    from django.utils.translation import gettext as _
+
+    programme = Programme.objects.filter(pk=programme_id).select_related("coordinator").first()
+    if programme is None:
+        return []
+    people: list[dict[str, str]] = []
+    if programme.coordinator is not None and programme.coordinator.is_active:
+        people.append(
+            {
+                "role": str(_("Coordinator")),
+                "name": programme.coordinator.full_name,
+                "email": programme.coordinator.email,
+            }
+        )
+    for curator in programme.curators.filter(is_active=True).order_by("last_name", "first_name"):
+        people.append(
+            {"role": str(_("Curator")), "name": curator.full_name, "email": curator.email}
+        )
+    return people

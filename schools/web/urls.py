@@ -8,6 +8,7 @@ from schools.web import (
     urls_practices,
     urls_records,
     urls_surveys,
+    urls_yearend,
     views,
 )
 
@@ -43,3 +44,4 @@ urlpatterns += urls_documents.urlpatterns
 urlpatterns += urls_records.urlpatterns
 urlpatterns += urls_employers.urlpatterns
 urlpatterns += urls_practices.urlpatterns
+urlpatterns += urls_yearend.urlpatterns

@@ -36,6 +36,7 @@ from schools.matching.models import MatchProposal, MatchRun, RunStatus
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
 from schools.pairs.models import Meeting, Pair
+from schools.pairs.progress import progress_of
 from schools.participants import api as participants_api
 from schools.participants import selectors as participant_selectors
 from schools.programmes import selectors as programme_selectors
@@ -531,6 +532,7 @@ def _pair_page(
             .prefetch_related("goals"),
             "plan_blocks": plan_blocks(request, pair, goal_forms or {}),
             "form": form,
+            "progress": progress_of(pair, meetings=list(meetings)),
             "can_log": getattr(request.user, "role", None) in MEETING_WRITERS
             and pair.status == "active",
         },

@@ -548,3 +548,17 @@ def _document_job(user: User) -> str:
         kind="consent_forms", title=MARKER, item_ids=[1], status="done", created_by=user
     )
     return str(job.pk)
+
+
+@factory("publication.publicdocument")
+def _public_document(user: User) -> str:
+    """A document of B not marked public (so that even B's own host does not serve it)."""
+    from django.core.files.base import ContentFile
+
+    from schools.publication.models import PublicDocument
+
+    bump_sequence("publication_publicdocument")
+    document = PublicDocument(title=MARKER, kind="order", is_public=False, created_by=user)
+    document.file.save("secret.pdf", ContentFile(MARKER.encode()), save=False)
+    document.save()
+    return str(document.pk)

@@ -64,6 +64,12 @@ OPEN_ROUTES = {
     # The page of the same one-time link (school:survey-link): the token is looked up in the
     # host's schema only, so B's token is not found on A (tests/web/test_surveys.py).
     "school:survey-link",
+    # The short link of a printed invitation slip (school:survey-short): the same lookup.
+    "school:survey-short",
+    # The public programme page of an institution (no login by design; only what the
+    # coordinator chose, never a learner's name: tests/web/test_year_end.py).
+    "school:public",
+    "school:public-embed",
 }
 ADMIN_OPEN_VIEWS = {"login", "logout", "jsi18n"}
 # Routes that need a signed-in user but belong to no model: every role may use them.
@@ -100,6 +106,19 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:campaign-close": "monitoring.surveycampaign",
     "school:campaign-remind": "monitoring.surveycampaign",
     "school:campaign-xlsx": "monitoring.surveycampaign",
+    "school:campaign-reach": "monitoring.surveycampaign",
+    "school:campaign-print": "monitoring.surveycampaign",
+    "school:monitoring-report": None,
+    "school:document-annual-report": None,
+    "school:document-employer-letters": None,
+    "school:pair-personalised-programme": "pairs.pair",
+    "school:programme-next-year": None,
+    "school:public-settings": None,
+    # A public document (no login, but only one marked public; B's factory is not public, and
+    # B's id on A's host is a 404 like any other).
+    "school:public-document": "publication.publicdocument",
+    "school:public-document-add": None,
+    "school:public-document-delete": "publication.publicdocument",
     "school:my-surveys": None,
     "school:my-survey": "monitoring.surveyinvitation",
     "school:bases": None,

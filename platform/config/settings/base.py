@@ -71,6 +71,7 @@ TENANT_APPS = [
     "schools.pairs",
     "schools.monitoring",
     "schools.documents",
+    "schools.publication",
     "schools.web",
 ]
 # Apps that must exist in both the public schema and every tenant schema.

@@ -225,4 +225,3 @@ def test_approval_order_names_each_adult_once_and_the_year_once(
     assert sum(line.startswith("Ёлкина Алёна Викторовна") for line in signing) == 1
     assert not any(line.startswith("Грушин") for line in signing)  # minors do not sign
     assert "Лебедев Алексей Михайлович (10А класс)" in text
-

@@ -1,0 +1,125 @@
+"""The institution's public programme page at ``/public/`` (no login: what its own website
+shows, or embeds from ``/public/embed/``), its public documents, and the coordinator's page
+that chooses what is shown, previews it unsaved and publishes documents."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.api import site_url
+from config.pages import COORDINATOR, add_service_errors, is_public, role_required
+from schools.publication import selectors, services
+from schools.publication.models import PublicDocument
+from schools.web.forms_public import PublicDocumentForm, PublicPageForm
+
+coordinator_page = role_required(COORDINATOR, scope="tenant")
+
+
+def _host_only(request: HttpRequest) -> None:
+    if is_public(request):  # the regional host has no programme of its own
+        raise Http404
+
+
+@require_safe
+def public_page(request: HttpRequest) -> HttpResponse:
+    _host_only(request)
+    content = selectors.public_content()
+    return render(request, "school/public_page.html", {"content": content})
+
+
+@require_safe
+@xframe_options_exempt
+def public_embed(request: HttpRequest) -> HttpResponse:
+    """The same content without the workspace's menu, for an iframe on the school's site."""
+    _host_only(request)
+    content = selectors.public_content()
+    return render(request, "school/public_embed.html", {"content": content})
+
+
+@require_safe
+def public_document(request: HttpRequest, pk: int) -> HttpResponse:
+    _host_only(request)
+    page = selectors.page_settings()
+    document = PublicDocument.objects.filter(pk=pk, is_public=True).first()
+    if document is None or not (page.is_published and page.show_documents):
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = document.file.name.rsplit("/", 1)[-1]
+    return cast(HttpResponse, FileResponse(handle, as_attachment=False, filename=name))
+
+
+def _settings_page(
+    request: HttpRequest,
+    form: PublicPageForm,
+    *,
+    document_form: PublicDocumentForm | None = None,
+    preview: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    host = request.get_host()
+    context = {
+        "form": form,
+        "document_form": document_form or PublicDocumentForm(),
+        "documents": PublicDocument.objects.all(),
+        "content": selectors.public_content(page=preview),
+        "previewing": preview is not None,
+        "public_url": f"{site_url(host)}{reverse('school:public')}",
+        "embed_url": f"{site_url(host)}{reverse('school:public-embed')}",
+    }
+    return render(request, "school/public_settings.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_page
+def public_settings(request: HttpRequest) -> HttpResponse:
+    page = selectors.page_settings()
+    if request.method == "GET":
+        return _settings_page(request, PublicPageForm(instance=page))
+    form = PublicPageForm(request.POST, instance=page)
+    if not form.is_valid():
+        return _settings_page(request, form, status=400)
+    if request.POST.get("action") == "preview":
+        unsaved = form.save(commit=False)  # shown, not stored
+        return _settings_page(request, PublicPageForm(request.POST), preview=unsaved)
+    services.public_page_update(actor=request.user, **form.cleaned_data)
+    messages.success(request, _("The public page is saved."))
+    return redirect("school:public-settings")
+
+
+@require_POST
+@coordinator_page
+def public_document_add(request: HttpRequest) -> HttpResponse:
+    form = PublicDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.public_document_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The document is published."))
+            return redirect("school:public-settings")
+    page = selectors.page_settings()
+    return _settings_page(request, PublicPageForm(instance=page), document_form=form, status=400)
+
+
+@require_POST
+@coordinator_page
+def public_document_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    document = PublicDocument.objects.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    services.public_document_remove(actor=request.user, document=document)
+    messages.success(request, _("The document is removed from the public page."))
+    return redirect("school:public-settings")

@@ -1,0 +1,220 @@
+"""Pages of the second half of the year: who a campaign has reached (non-responders, response
+rates per class, printed invitations with QR codes, the short link a slip names), the
+monitoring report in the two Р-145 parts, the documents of stage 6 (the annual report, letters
+to partner employers, a teacher pair's personalised programme) and starting the next year.
+Every id is looked up in the caller's scope (one 404 for "missing" and "not yours")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from config.office import DOCX_CONTENT_TYPE
+from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, role_required
+from schools.documents.annual_report import annual_report_docx
+from schools.monitoring import selectors as monitoring_selectors
+from schools.monitoring.printing import campaign_slips_docx, curated_group_ids
+from schools.monitoring.reach import campaign_pending, campaign_rates_by_group
+from schools.monitoring.report import monitoring_parts
+from schools.pairs import documents as pair_documents
+from schools.programmes import selectors as programme_selectors
+from schools.programmes.next_year import programme_start_next_year
+from schools.web.forms_yearend import PrintSlipsForm
+
+staff_page = role_required(STAFF, scope="tenant")
+
+
+def _role(request: HttpRequest) -> Any:
+    return getattr(request.user, "role", None)
+
+
+def _programme() -> Any:
+    """This academic year's programme, else the latest one."""
+    current = programme_selectors.programme_current()
+    return current or programme_selectors.programme_list().first()
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _campaign_or_404(pk: int) -> Any:
+    campaign = monitoring_selectors.campaign_list_with_counts().filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _groups_for(request: HttpRequest) -> list[int] | None:
+    """The classes the user works with: a curator its own, the others every class (None)."""
+    if _role(request) not in COORDINATOR_AND_CURATORS:
+        return None  # the director and deputies read every class
+    return curated_group_ids(actor=request.user)
+
+
+def _reach_page(
+    request: HttpRequest, campaign: Any, *, form: PrintSlipsForm | None = None, status: int = 200
+) -> HttpResponse:
+    groups = _groups_for(request)
+    rates = campaign_rates_by_group(campaign, study_group_ids=groups)
+    can_print = _role(request) in COORDINATOR_AND_CURATORS
+    choices = [(r.group_id, r.group or _("No class or group")) for r in rates if r.group_id]
+    return render(
+        request,
+        "school/yearend_reach.html",
+        {
+            "campaign": campaign,
+            "rates": rates,
+            "pending": campaign_pending(campaign, study_group_ids=groups),
+            "can_print": can_print,
+            "can_remind": _role(request) == "coordinator",
+            "form": form or PrintSlipsForm(groups=choices),
+        },
+        status=status,
+    )
+
+
+@require_safe
+@staff_page
+def campaign_reach(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reach_page(request, _campaign_or_404(pk))
+
+
+@require_POST
+@role_required(COORDINATOR_AND_CURATORS, scope="tenant")
+def campaign_print(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_or_404(pk)
+    groups = _groups_for(request)
+    rates = campaign_rates_by_group(campaign, study_group_ids=groups)
+    form = PrintSlipsForm(request.POST, groups=[(r.group_id, r.group) for r in rates if r.group_id])
+    if form.is_valid():
+        group = form.cleaned_data["study_group"]
+        try:
+            content = campaign_slips_docx(
+                actor=request.user,
+                campaign=campaign,
+                study_group_id=int(group) if group else None,
+                only_pending=form.cleaned_data["only_pending"],
+            )
+        except ValidationError as exc:
+            from config.pages import add_service_errors
+
+            add_service_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            return _docx(content, f"invitations-{campaign.pk}.docx")
+    return _reach_page(request, campaign, form=form, status=400)
+
+
+@require_safe
+def survey_short(request: HttpRequest, code: str) -> HttpResponse:
+    """The short link a printed slip names («/s/K7QM-3XHP/»): the person's answering page."""
+    from schools.web.views_surveys import survey_link
+
+    return survey_link(request, token=code)
+
+
+# --- monitoring in the two parts of Р-145 -----------------------------------------------------
+
+
+@require_safe
+@staff_page
+def monitoring_report(request: HttpRequest) -> HttpResponse:
+    programme = (
+        programme_selectors.programme_current() or programme_selectors.programme_list().first()
+    )
+    parts = (
+        monitoring_parts(
+            programme_id=programme.pk,
+            academic_year=programme.academic_year,
+            with_names=_role(request) != "curator",
+        )
+        if programme is not None
+        else None
+    )
+    return render(
+        request, "school/yearend_monitoring.html", {"programme": programme, "parts": parts}
+    )
+
+
+# --- documents of stage 6 --------------------------------------------------------------------
+
+
+def _programme_or_404() -> Any:
+    programme = (
+        programme_selectors.programme_current() or programme_selectors.programme_list().first()
+    )
+    if programme is None:
+        raise Http404
+    return programme
+
+
+@require_safe
+@staff_page
+def annual_report(request: HttpRequest) -> HttpResponse:
+    programme = _programme_or_404()
+    content = annual_report_docx(programme_id=programme.pk)
+    return _docx(content, f"annual-report-{programme.academic_year}.docx")
+
+
+@require_safe
+@staff_page
+def employer_letters(request: HttpRequest) -> HttpResponse:
+    programme = _programme_or_404()
+    content = pair_documents.employer_letters_docx(programme=programme)
+    return _docx(content, f"letters-employers-{programme.academic_year}.docx")
+
+
+@require_safe
+@role_required(frozenset({*STAFF, "mentor"}), scope="tenant")
+def personalised_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    """The personalised mentoring programme of a pair the user sees (staff, or its mentor)."""
+    from schools.web.views import _pair_or_404
+
+    pair = _pair_or_404(request, pk)
+    content = pair_documents.personalised_programme_docx(pair=pair)
+    return _docx(content, f"personalised-programme-{pair.pk}.docx")
+
+
+# --- the next year ----------------------------------------------------------------------------
+
+
+@require_POST
+@role_required(COORDINATOR, scope="tenant")
+def next_year(request: HttpRequest) -> HttpResponse:
+    programme = _programme_or_404()
+    try:
+        result = programme_start_next_year(actor=request.user, programme=programme)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("school:programme")
+    messages.success(
+        request,
+        _(
+            "The programme of %(year)s/%(next)s is started: %(activities)s roadmap lines moved "
+            "a year, %(pairs)s pairs and groups carried over."
+        )
+        % {
+            "year": result.programme.academic_year,
+            "next": result.programme.academic_year + 1,
+            "activities": result.activities,
+            "pairs": len(result.carried),
+        },
+    )
+    if result.not_carried:
+        messages.warning(
+            request,
+            _("%(count)s pairs were not carried over (a consent is no longer valid).")
+            % {"count": len(result.not_carried)},
+        )
+    return redirect("school:programme")

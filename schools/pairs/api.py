@@ -161,9 +161,9 @@ __all__ = [
     "pair_count",
     "pair_create",
     "pairs_by_form",
+    "pairs_carry_over",
     "pairs_pause_for_participant",
     "pairs_resume_for_participant",
-    "pairs_carry_over",
     "programme_figures",
     "success_stories_published",
 ]

@@ -56,8 +56,8 @@ from schools.programmes.selectors import programme_director_name
 __all__ = [
     "BLANK",
     "DOCX_CONTENT_TYPE",
-    "MONTHS_RU",
     "FORM_RU",
+    "MONTHS_RU",
     "approval_order_docx",
     "date_ru",
     "document_mentees",

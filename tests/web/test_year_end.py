@@ -15,7 +15,6 @@ from django_tenants.utils import schema_context
 from docx import Document
 
 from accounts.models import Role
-from config.office import docx_text
 from schools.monitoring import services
 from schools.monitoring.models import ResponseStatus, SurveyResponse
 from schools.participants import api as participants
@@ -23,6 +22,7 @@ from schools.participants.models import LEARNER_CATEGORIES, Participant
 from schools.programmes.models import Programme
 from tests.conftest import make_user
 from tests.schools.monitoring.conftest import template_version_id, valid_answers
+from tests.schools.pairs.test_completion_documents import docx_text
 from tests.web.conftest import page_client
 
 TODAY = timezone.localdate()

@@ -12,7 +12,6 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from config.office import docx_text
 from schools.pairs import documents, services
 from schools.pairs.honours import honoured_mentees, honoured_mentors, partner_employers
 from schools.pairs.models import Pair
@@ -21,6 +20,19 @@ from schools.participants.names import Case, PersonName, gender_of
 from tests.conftest import make_user
 
 YEAR = 2040
+
+
+def docx_text(content: bytes) -> str:
+    """Paragraphs, then each table row as «cell | cell | …» (a row reads as the order prints)."""
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    rows = [
+        " | ".join(cell.text for cell in row.cells) for grid in document.tables for row in grid.rows
+    ]
+    return "\n".join([p.text for p in document.paragraphs] + rows)
 
 
 def _adult(last: str, first: str, middle: str, **extra: Any) -> Any:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from config.office import docx_text
 from schools.documents.annual_report import annual_report_docx
 from schools.pairs import services
 from schools.pairs.models import Pair, PairStatus
@@ -18,6 +17,7 @@ from schools.programmes.models import Programme, ProgrammeStatus, RoadmapActivit
 from schools.programmes.next_year import programme_start_next_year
 from schools.programmes.services import roadmap_default_create
 from tests.schools.pairs.conftest import World
+from tests.schools.pairs.test_completion_documents import docx_text
 
 
 def _meeting(pair: Pair, kind: str, days: int, *, held: bool) -> Any:

@@ -149,7 +149,11 @@ TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("school:bases", _("Bases"), STAFF),
     ("school:campaigns", _("Questionnaires"), STAFF),
     ("school:monitoring-report", _("Monitoring"), STAFF),
-    ("school:my-surveys", _("My questionnaires"), frozenset({Role.MENTOR, Role.MENTEE})),
+    (
+        "school:my-surveys",
+        _("My questionnaires"),
+        frozenset({Role.MENTOR, Role.MENTEE, Role.COORDINATOR, Role.CURATOR}),
+    ),
     ("school:documents", _("Documents"), STAFF),
     ("school:employer-mentors", _("Employers' mentors"), STAFF),
     ("school:practices", _("Best practices"), STAFF),

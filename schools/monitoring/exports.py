@@ -75,14 +75,14 @@ def campaign_xlsx(campaign: SurveyCampaign, *, with_answers: bool) -> bytes:
         options = {q.code: _options(q) for q in questions}
         for response in (
             SurveyResponse.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
-            .select_related("participant")
+            .select_related("participant", "user", "invitation")
             .order_by("pk")
         ):
             append(
                 sheet,
                 [
                     response.pk,
-                    response.participant.full_name,
+                    response.invitation.respondent_name,
                     response.submitted_at,
                     *[_cell(response.answers.get(q.code), options[q.code]) for q in questions],
                 ],

@@ -31,7 +31,12 @@ def link_url(host: str, token: str) -> str:
 
 
 def _address(invitation: SurveyInvitation) -> str:
+    if invitation.user_id is not None:  # a curator or the coordinator
+        user = invitation.user
+        return user.email if user is not None and user.is_active else ""
     person = invitation.participant
+    if person is None:
+        return ""
     if person.erased_at is not None or person.processing_stopped_at is not None:
         return ""
     return person.email or (person.user.email if person.user_id else "")  # type: ignore[union-attr]
@@ -68,7 +73,7 @@ def _send(pending: QuerySet[SurveyInvitation], *, reminder: bool) -> int:
         with transaction.atomic():
             invitation = (
                 pending.select_for_update(skip_locked=True, of=("self",))
-                .select_related("campaign", "participant__user")
+                .select_related("campaign", "participant__user", "user")
                 .filter(pk=invitation_id)
                 .first()
             )

@@ -125,6 +125,7 @@ class TargetKind(models.TextChoices):
     MENTORS = "mentors", _("All mentors")
     PAIR = "pair", _("One pair or group")
     STUDY_GROUP = "study_group", _("A study group")
+    STAFF = "staff", _("Curators and coordinators")
     EXPLICIT = "explicit", _("A list of people")
 
 
@@ -207,7 +208,9 @@ class SurveyCampaign(models.Model):
 
 class SurveyInvitation(models.Model):
     """A person invited to a campaign (valid consent at the time), with the pair and form they
-    were in (for comparisons) and their one-time link (hashed)."""
+    were in (for comparisons) and their one-time link (hashed). The respondent is a participant
+    of the programme, or — for the curator's checklist — a curator or the coordinator, an
+    institution's user (``user``), answering as staff."""
 
     campaign = models.ForeignKey(
         SurveyCampaign,
@@ -218,6 +221,16 @@ class SurveyInvitation(models.Model):
     participant = models.ForeignKey(
         "participants.Participant",
         verbose_name=_("participant"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="survey_invitations",
     )
@@ -246,10 +259,23 @@ class SurveyInvitation(models.Model):
             models.UniqueConstraint(
                 fields=["campaign", "participant"], name="monitoring_invitation_once"
             ),
+            models.UniqueConstraint(
+                fields=["campaign", "user"], name="monitoring_invitation_once_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(participant__isnull=False, user__isnull=True)
+                | models.Q(participant__isnull=True, user__isnull=False),
+                name="monitoring_invitation_one_respondent",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}: {self.participant_id}"
+        return f"{self.campaign_id}: {self.participant_id or self.user_id}"
+
+    @property
+    def respondent_name(self) -> str:
+        person = self.participant if self.participant_id else self.user
+        return str(getattr(person, "full_name", "") or getattr(person, "username", ""))
 
 
 class ResponseStatus(models.TextChoices):
@@ -280,6 +306,16 @@ class SurveyResponse(models.Model):
     participant = models.ForeignKey(
         "participants.Participant",
         verbose_name=_("participant"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="survey_responses",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="survey_responses",
     )
@@ -299,6 +335,9 @@ class SurveyResponse(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "participant"], name="monitoring_response_once"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "user"], name="monitoring_response_once_per_user"
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft", submitted_at__isnull=True)

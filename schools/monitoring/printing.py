@@ -173,7 +173,7 @@ def campaign_slips_docx(
             raise PermissionDenied
         groups = [study_group_id]
     invitations = campaign_invitations(campaign, study_group_ids=groups).filter(
-        participant__erased_at__isnull=True
+        participant__isnull=False, participant__erased_at__isnull=True
     )
     if only_pending:
         invitations = invitations.exclude(response__status="submitted")
@@ -182,12 +182,12 @@ def campaign_slips_docx(
         raise ValidationError({"study_group": [_("Everyone here has answered already.")]})
     codes = short_codes_issue(invitation_ids=[i.pk for i in people])
     host, organisation = host_and_name_for_schema(tenant_connection().schema_name)
-    slips = [
-        Slip(
-            name=i.participant.full_name,
-            group=i.participant.study_group.name if i.participant.study_group_id else "",  # type: ignore[union-attr]
-            url=short_url(host, codes[i.pk]),
+    slips = []
+    for invitation in people:
+        person = invitation.participant
+        assert person is not None  # staff invitations were left out above
+        group = person.study_group.name if person.study_group is not None else ""
+        slips.append(
+            Slip(name=person.full_name, group=group, url=short_url(host, codes[invitation.pk]))
         )
-        for i in people
-    ]
     return slips_docx(campaign=campaign, slips=slips, organisation=organisation)

@@ -31,7 +31,7 @@ def campaign_invitations(
     """The campaign's invitations (of people in ``study_group_ids`` when given: a curator's
     classes), with the person, its class and its response."""
     queryset = SurveyInvitation.objects.filter(campaign=campaign).select_related(
-        "participant__study_group", "participant__user", "response"
+        "participant__study_group", "participant__user", "user", "response"
     )
     if study_group_ids is not None:
         queryset = queryset.filter(participant__study_group_id__in=list(study_group_ids))
@@ -41,7 +41,11 @@ def campaign_invitations(
 
 
 def _address(invitation: SurveyInvitation) -> str:
+    if invitation.user_id is not None:
+        return invitation.user.email if invitation.user is not None else ""
     person = invitation.participant
+    if person is None:
+        return ""
     if person.erased_at is not None or person.processing_stopped_at is not None:
         return ""
     return person.email or (person.user.email if person.user_id else "")  # type: ignore[union-attr]
@@ -57,12 +61,12 @@ def campaign_pending(
     result = []
     for invitation in pending:
         person = invitation.participant
-        group = person.study_group
+        group = person.study_group if person is not None else None
         response = getattr(invitation, "response", None)
         result.append(
             Pending(
                 invitation_id=invitation.pk,
-                name=person.full_name,
+                name=invitation.respondent_name,
                 group=group.name if group is not None else "",
                 group_id=group.pk if group is not None else None,
                 has_address=bool(_address(invitation)),
@@ -93,7 +97,8 @@ def campaign_rates_by_group(
     together, last)."""
     counts: dict[tuple[str, int | None], list[int]] = {}
     for invitation in campaign_invitations(campaign, study_group_ids=study_group_ids):
-        group = invitation.participant.study_group
+        person = invitation.participant
+        group = person.study_group if person is not None else None
         key = (group.name if group is not None else "", group.pk if group is not None else None)
         row = counts.setdefault(key, [0, 0])
         row[0] += 1

@@ -63,7 +63,10 @@ def invitations_of_user(user: Any) -> QuerySet[SurveyInvitation]:
     """The invitations of the person signed in as ``user`` (their own only), newest first,
     with the campaign, its questionnaire and the response if there is one."""
     return (
-        SurveyInvitation.objects.filter(participant__user_id=getattr(user, "pk", None) or 0)
+        SurveyInvitation.objects.filter(
+            Q(participant__user_id=getattr(user, "pk", None) or 0)
+            | Q(user_id=getattr(user, "pk", None) or 0)
+        )
         .select_related("campaign__questionnaire", "response")
         .order_by("-campaign__opens_on", "-pk")
     )
@@ -243,7 +246,7 @@ def growth(*, before: SurveyCampaign, after: SurveyCampaign) -> dict[str, Any]:
     def answers_by_person(campaign: SurveyCampaign) -> dict[int, dict[str, Any]]:
         return dict(
             SurveyResponse.objects.filter(
-                campaign=campaign, status=ResponseStatus.SUBMITTED
+                campaign=campaign, status=ResponseStatus.SUBMITTED, participant__isnull=False
             ).values_list("participant_id", "answers")
         )
 
@@ -413,7 +416,7 @@ def answers_by_purpose(
         queryset = queryset.filter(participant_id__in=list(participant_ids))
     result: dict[int, dict[str, Any]] = {}
     for response in queryset:
-        if response.participant_id in result:
+        if response.participant_id is None or response.participant_id in result:
             continue
         questionnaire = response.campaign.questionnaire
         result[response.participant_id] = {

@@ -317,7 +317,7 @@ class RegionalComparison(serializers.Serializer[Any]):
 class SurveyInvitationOutput(serializers.ModelSerializer[SurveyInvitation]):
     campaign_title = serializers.CharField(source="campaign.title")
     closes_on = serializers.DateField(source="campaign.closes_on")
-    participant_name = serializers.CharField(source="participant.full_name")
+    participant_name = serializers.CharField(source="respondent_name")
     response_status = serializers.SerializerMethodField()
 
     class Meta:

@@ -379,6 +379,8 @@ def campaign_open(*, campaign: SurveyCampaign, actor: Any = None) -> OpenResult:
         raise _error("status", _("Only a draft campaign can be opened."))
     if campaign.closes_on < timezone.localdate():
         raise _error("closes_on", _("The closing date has passed: move it first."))
+    if campaign.target_kind == TargetKind.STAFF:
+        return _open_for_staff(campaign)
     members = target_members(campaign)
     allowed = set(
         participants_api.participants_with_valid_consent()
@@ -405,6 +407,33 @@ def campaign_open(*, campaign: SurveyCampaign, actor: Any = None) -> OpenResult:
     return OpenResult(
         campaign=campaign, invited=len(invited), without_consent=len(members) - len(invited)
     )
+
+
+STAFF_AUDIENCE = ("coordinator", "curator")
+
+
+def _open_for_staff(campaign: SurveyCampaign) -> OpenResult:
+    """Invite the institution's active curators and coordinators (they answer as staff: the
+    curator's checklist of the programme's quality)."""
+    from accounts.models import User
+
+    users = list(
+        User.objects.filter(role__in=STAFF_AUDIENCE, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not users:
+        raise _error("target_kind", _("The institution has no curators or coordinator yet."))
+    SurveyInvitation.objects.bulk_create(
+        SurveyInvitation(campaign=campaign, user_id=user_id) for user_id in users
+    )
+    campaign.status = CampaignStatus.OPEN
+    campaign.opened_at = timezone.now()
+    campaign.save(update_fields=["status", "opened_at", "updated_at"])
+    from schools.monitoring import tasks
+
+    enqueue_on_commit(tasks.invitations_send, campaign_id=campaign.pk)
+    return OpenResult(campaign=campaign, invited=len(users), without_consent=0)
 
 
 @transaction.atomic
@@ -484,7 +513,9 @@ class AlreadySubmitted(ValidationError):
 def _check_can_answer(invitation: SurveyInvitation) -> None:
     if not campaign_accepts_answers(invitation.campaign):
         raise _error("campaign", _("This survey is closed: answers are not accepted."))
-    if not participants_api.has_valid_consent(participant_id=invitation.participant_id):
+    if invitation.participant_id is not None and not participants_api.has_valid_consent(
+        participant_id=invitation.participant_id
+    ):
         raise _error(
             "participant",
             _("Answers cannot be taken without valid consent to personal-data processing."),
@@ -591,6 +622,7 @@ def _response_for(invitation: SurveyInvitation, channel: str) -> SurveyResponse:
                     campaign_id=invitation.campaign_id,
                     invitation=invitation,
                     participant_id=invitation.participant_id,
+                    user_id=invitation.user_id,
                     channel=channel,
                 )
         except IntegrityError:  # created concurrently
@@ -651,7 +683,8 @@ def response_submit(
 def invitation_of_user(*, campaign: SurveyCampaign, user: Any) -> SurveyInvitation | None:
     return (
         SurveyInvitation.objects.select_related("campaign__questionnaire")
-        .filter(campaign=campaign, participant__user=user)
+        .filter(campaign=campaign)
+        .filter(Q(participant__user=user) | Q(user=user))
         .first()
     )
 

@@ -393,11 +393,13 @@ class SurveyInvitationViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retri
     def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
         if getattr(user, "role", None) == Role.COORDINATOR:
             return queryset
-        return queryset.filter(participant__user=user)
+        return queryset.filter(Q(participant__user=user) | Q(user=user))
 
     def _own(self) -> SurveyInvitation:
         invitation = self.get_object()
-        if invitation.participant.user_id != self.request.user.pk:
+        person = invitation.participant
+        own = invitation.user_id or (person.user_id if person is not None else None)
+        if own != self.request.user.pk:
             raise Http404  # one may answer only for oneself
         return invitation
 

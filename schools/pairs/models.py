@@ -264,6 +264,8 @@ class Meeting(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # When the mentor was asked to mark the meeting held (or move it) after its day passed.
+    mark_reminder_sent_at = models.DateTimeField(_("asked to mark at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

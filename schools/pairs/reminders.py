@@ -8,6 +8,7 @@ clears the mark (``meeting_update``)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -77,5 +78,71 @@ def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
             if addresses:
                 subject, body = _letter(meeting, organisation, host)
                 send_mail(subject, body, None, addresses)
+            sent += 1
+    return sent
+
+
+# --- meetings that took place but are not marked -------------------------------------------------
+
+MARK_AFTER_HOURS = 12  # a planned meeting this long past its start is due to be marked
+
+
+def meetings_to_mark(*, now: datetime.datetime | None = None) -> Any:
+    """Planned meetings of active pairs that started more than ``MARK_AFTER_HOURS`` ago, whose
+    mentor was not yet asked to mark them held (with attendance) or to move them."""
+    now = now or timezone.now()
+    return Meeting.objects.filter(
+        status="planned",
+        mark_reminder_sent_at__isnull=True,
+        pair__status="active",
+        starts_at__lt=now - datetime.timedelta(hours=MARK_AFTER_HOURS),
+    ).order_by("starts_at", "pk")
+
+
+def _mark_letter(meeting: Meeting, organisation: str, host: str) -> tuple[str, str]:
+    starts = timezone.localtime(meeting.starts_at)
+    kind = KIND_RU.get(meeting.kind, meeting.kind)
+    subject = f"Отметьте встречу: {kind} {starts:%d.%m.%Y}"
+    body = (
+        "Здравствуйте!\n\n"
+        f"{starts:%d.%m.%Y в %H:%M} была запланирована {kind} вашей наставнической пары "
+        f"(группы) в программе наставничества «{meeting.pair.programme.title}».\n"
+        "Если встреча состоялась, отметьте её проведённой и укажите, кто присутствовал; "
+        "если нет — перенесите её на другой день:\n"
+        f"https://{host}/pairs/{meeting.pair_id}/\n\n"
+        f"{organisation}\n"
+    )
+    return subject, body
+
+
+def meeting_mark_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Ask the mentor, once per meeting, to mark a past planned meeting held or move it; returns
+    the number of meetings asked about. Moving a meeting asks again after its new date."""
+    now = now or timezone.now()
+    ids = list(meetings_to_mark(now=now).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    host, organisation = host_and_name_for_schema(tenant_connection().schema_name)
+    sent = 0
+    for meeting_id in ids:
+        with transaction.atomic():
+            meeting = (
+                meetings_to_mark(now=now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("pair__mentor__user", "pair__programme")
+                .filter(pk=meeting_id)
+                .first()
+            )
+            if meeting is None:  # asked by a concurrent run, marked, moved or cancelled
+                continue
+            meeting.mark_reminder_sent_at = timezone.now()
+            meeting.save(update_fields=["mark_reminder_sent_at"])
+            mentor = meeting.pair.mentor
+            address = ""
+            if mentor.erased_at is None and mentor.processing_stopped_at is None:
+                address = mentor.email or (mentor.user.email if mentor.user else "")
+            if address:
+                subject, body = _mark_letter(meeting, organisation, host)
+                send_mail(subject, body, None, [address])
             sent += 1
     return sent

@@ -13,3 +13,9 @@ def meeting_reminders_send() -> int:
     """Remind the mentor and mentees of tomorrow's meetings by e-mail. Idempotent: every
     meeting records when it was reminded of and is never reminded of twice."""
     return reminders.meeting_reminders_send()
+
+
+@shared_task(base=TenantScopedTask, name="pairs.meeting_mark_reminders_send")
+def meeting_mark_reminders_send() -> int:
+    """Ask the mentor, once per meeting, to mark a past planned meeting held or move it."""
+    return reminders.meeting_mark_reminders_send()

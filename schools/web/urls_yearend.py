@@ -3,7 +3,7 @@ monitoring in two parts, stage 6 documents, the next year, and the public progra
 
 from django.urls import URLPattern, path
 
-from schools.web import views_public, views_yearend
+from schools.web import views_pairwork, views_public, views_yearend
 
 urlpatterns: list[URLPattern] = [
     path("campaigns/<int:pk>/reach/", views_yearend.campaign_reach, name="campaign-reach"),
@@ -23,6 +23,9 @@ urlpatterns: list[URLPattern] = [
         name="pair-personalised-programme",
     ),
     path("programme/next-year/", views_yearend.next_year, name="programme-next-year"),
+    path("pairs/<int:pk>/complete/", views_pairwork.pair_complete, name="pair-complete"),
+    path("pairs/<int:pk>/end-early/", views_pairwork.pair_end_early, name="pair-end-early"),
+    path("pairs/<int:pk>/reassign/", views_pairwork.pair_reassign, name="pair-reassign"),
     # The public programme page: no login, on the institution's host.
     path("public/", views_public.public_page, name="public"),
     path("public/embed/", views_public.public_embed, name="public-embed"),

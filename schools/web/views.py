@@ -517,8 +517,10 @@ def _pair_page(
     form: MeetingForm,
     status: int = 200,
     goal_forms: dict[str, Any] | None = None,
+    work_forms: dict[str, Any] | None = None,
 ) -> Any:
     from schools.web.views_documents import plan_blocks  # the plan with its goal forms
+    from schools.web.views_pairwork import pair_work_context  # complete, end, re-assign
 
     meetings: QuerySet[Meeting] = pair_selectors.meeting_list().filter(pair=pair)
     return render(
@@ -533,6 +535,7 @@ def _pair_page(
             "plan_blocks": plan_blocks(request, pair, goal_forms or {}),
             "form": form,
             "progress": progress_of(pair, meetings=list(meetings)),
+            **pair_work_context(request, pair, work_forms or {}),
             "can_log": getattr(request.user, "role", None) in MEETING_WRITERS
             and pair.status == "active",
         },

@@ -45,6 +45,8 @@ from tenants.api import current_institution
 # People who answer their own questionnaires when signed in (their list); the answering page
 # takes any role and finds only the user's own invitations (others' ids are one 404).
 ANSWERERS = frozenset({Role.MENTOR, Role.MENTEE, Role.PARENT})
+# Curators and the coordinator answer the curator's checklist (a campaign of target "staff").
+STAFF_ANSWERERS = frozenset({Role.COORDINATOR, Role.CURATOR})
 EVERYONE = frozenset(Role)
 
 
@@ -398,7 +400,7 @@ def _status_labels() -> dict[str, str]:
 
 
 @require_safe
-@page(ANSWERERS)
+@page(ANSWERERS | STAFF_ANSWERERS)
 def my_surveys(request: HttpRequest) -> HttpResponse:
     labels = _status_labels()
     rows = []

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.office import DOCX_CONTENT_TYPE
 from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, role_required
@@ -115,7 +115,7 @@ def campaign_print(request: HttpRequest, pk: int) -> HttpResponse:
     return _reach_page(request, campaign, form=form, status=400)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def survey_short(request: HttpRequest, code: str) -> HttpResponse:
     """The short link a printed slip names («/s/K7QM-3XHP/»): the person's answering page."""
     from schools.web.views_surveys import survey_link

@@ -113,6 +113,9 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:document-employer-letters": None,
     "school:pair-personalised-programme": "pairs.pair",
     "school:programme-next-year": None,
+    "school:pair-complete": "pairs.pair",
+    "school:pair-end-early": "pairs.pair",
+    "school:pair-reassign": "pairs.pair",
     "school:public-settings": None,
     # A public document (no login, but only one marked public; B's factory is not public, and
     # B's id on A's host is a 404 like any other).

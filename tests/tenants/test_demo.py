@@ -128,6 +128,7 @@ def test_demo_mentor_and_mentee_have_a_pair_a_plan_meetings_and_a_survey() -> No
             assert campaign.status == CampaignStatus.OPEN
             assert campaign.questionnaire.template_code == "satisfaction-mentee"
             invitation = SurveyInvitation.objects.get()
+            assert invitation.participant is not None  # a participant's, not a staff member's
             assert invitation.participant.user == mentee and invitation.pair == pair
             assert list(invitations_of_user(mentee)) == [invitation]
             assert not invitations_of_user(mentor).exists()

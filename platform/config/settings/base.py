@@ -404,6 +404,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=9, minute=0),
         "options": {"expires": 6 * 3600},
     },
+    # In every institution: the mentor is asked once to mark a past planned meeting held.
+    "meeting-mark-reminders": {
+        "task": "pairs.meeting_mark_reminders_send",
+        "schedule": crontab(hour=17, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
     # Regional KPIs: a monthly snapshot of every institution (one task per institution).
     "kpis-aggregate-region": {
         "task": "kpis.aggregate_region",

@@ -18,7 +18,7 @@ TENANT_ALLOWED = {
     "questionnaire-create": {Role.COORDINATOR},
     "campaign": STAFF,
     "campaign-xlsx": STAFF,
-    "my-surveys": ANSWERERS,
+    "my-surveys": ANSWERERS | {Role.COORDINATOR, Role.CURATOR},
     "my-survey": {Role.MENTEE},  # the invitation is the mentee's: others get 404
     "survey-link": TENANT_ROLES,  # anyone holding the link (signed in or not)
 }

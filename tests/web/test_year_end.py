@@ -190,4 +190,6 @@ def test_public_page_answers_without_login_and_names_no_learner(tenant_a: Any) -
         assert person.last_name not in body, person.last_name
     embed = anonymous.get("/public/embed/")
     assert embed.status_code == 200 and "X-Frame-Options" not in embed
+    assert "frame-ancestors *" in embed["Content-Security-Policy"]  # the school's site embeds it
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
     assert "Кузякин" not in embed.content.decode()

@@ -100,7 +100,7 @@ def test_every_writer_goes_through_the_helper():
 
 def normal_xlsx() -> bytes:
     """A workbook with a shared-strings part, as Excel saves one (openpyxl writes inline
-    strings, so the part is added)."""
+    strings, so the part, its content type and its relationship are added)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -108,15 +108,32 @@ def normal_xlsx() -> bytes:
     sheet.append(["ФИО", "Класс"])
     for i in range(200):
         sheet.append([f"Иванов Иван {i}", "5А"])
+    source = io.BytesIO()
+    workbook.save(source)
+    parts = {
+        entry.filename: zipfile.ZipFile(source).read(entry)
+        for entry in zipfile.ZipFile(source).infolist()
+    }
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        b"</Relationships>",
+    )
+    parts["xl/sharedStrings.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2">'
+        "<si><t>ФИО</t></si><si><t>Класс</t></si></sst>"
+    ).encode()
     out = io.BytesIO()
-    workbook.save(out)
-    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "xl/sharedStrings.xml",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2">'
-            "<si><t>ФИО</t></si><si><t>Класс</t></si></sst>",
-        )
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
     return out.getvalue()
 
 

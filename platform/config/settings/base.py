@@ -365,6 +365,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The worker logs through LOGGING (its formatter withholds exception messages: config.logs).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 HEALTH_WORKER_PING_TIMEOUT = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
 CELERY_BEAT_SCHEDULER = "config.beat:PlatformScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -432,13 +434,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# Exception messages in logs (they may quote personal data): off; 1 for a debugging session.
+LOG_EXCEPTION_MESSAGES = env.bool("LOG_EXCEPTION_MESSAGES", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
     "formatters": {
         "tenant": {
-            "format": "[%(levelname)s] [%(schema_name)s:%(domain_url)s] %(name)s: %(message)s"
+            # tracebacks keep types and frames, not the messages (config.logs)
+            "()": "config.logs.WithoutValuesFormatter",
+            "format": "[%(levelname)s] [%(schema_name)s:%(domain_url)s] %(name)s: %(message)s",
         }
     },
     "handlers": {

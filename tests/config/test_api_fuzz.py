@@ -135,6 +135,11 @@ def run(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Run]:
             yield Run(base_url, hosts)
         finally:
             server.terminate()
+            # tasks the generated requests enqueued (no worker ran): never left for a later
+            # module's worker to pick up
+            from config.celery import app
+
+            app.control.purge()
             tenant_connection().set_schema_to_public()
             _remove_public_rows(marks)
             fuzz.delete(force_drop=True)

@@ -387,7 +387,8 @@ def demo_employer_offers_ensure(
         employer_mentor_id=mentor.pk,
         form=MentoringForm.EMPLOYER_PUPIL,
         mentees_count=2,
-        topic="Школьный опытный участок: проект «Урожай без химии»",
+        level="grade-9",
+        need_code="projects",
         requested_by_id=coordinator.pk,
         requested_by_role=Role.COORDINATOR,
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.validators import validate_inn
@@ -130,9 +132,29 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def _level_label(kind: str, n: int) -> str:
+    text = gettext("grade %(n)s") if kind == "grade" else gettext("course %(n)s")
+    return text % {"n": n}
+
+
+_lazy_level = lazy(_level_label, str)
+
+# Who the mentees are, as an institution says it without naming anybody: a school grade, a
+# college course, or young teachers.
+LEVEL_CHOICES = [
+    *((f"grade-{n}", _lazy_level("grade", n)) for n in range(1, 12)),
+    *((f"course-{n}", _lazy_level("course", n)) for n in range(1, 5)),
+    ("young-teachers", _("young teachers")),
+]
+
+
 class MentorRequest(models.Model):
     """An institution asks for an employer's mentor. Created from the institution's host,
-    stored here; the requesting user is recorded as an id and a role inside that institution."""
+    stored here; the requesting user is recorded as an id and a role inside that institution.
+
+    What the mentees need is structured — the form, their grade or course, a need from the
+    institution's catalogue, how many — and no free text: a typed topic could name a pupil
+    («для ученицы … 7Б»), and nothing here may. ``topic`` is the label made from them."""
 
     institution = models.ForeignKey(
         "tenants.Institution",
@@ -148,7 +170,10 @@ class MentorRequest(models.Model):
     )
     form = models.CharField(_("form of mentoring"), max_length=32, choices=MENTORING_FORM_CHOICES)
     mentees_count = models.PositiveIntegerField(_("number of mentees"))
-    topic = models.CharField(_("topic"), max_length=500)
+    level = models.CharField(_("grade or course"), max_length=20, choices=LEVEL_CHOICES, blank=True)
+    need_code = models.SlugField(_("need (code)"), max_length=50, blank=True)
+    need_name = models.CharField(_("need"), max_length=200, blank=True)
+    topic = models.CharField(_("topic"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )

@@ -19,6 +19,7 @@ from regional.employers.models import (
     PlacementStatus,
     RequestStatus,
 )
+from regional.privacy import api as privacy
 from tenants.models import Institution, Municipality
 
 
@@ -86,83 +87,136 @@ def placement_list() -> QuerySet[Placement]:
     ).order_by("-started_on", "-pk")
 
 
-REMOTE = "remote"
+def _protected(counts: dict[str, int], k: int) -> dict[str, int | None]:
+    """Counts of learners by municipality and their region total (key ``""``), small ones
+    hidden with their complements (``regional.privacy``: the region's k)."""
+    parts = [key for key in counts if key]
+    hidden = privacy.suppress_cells(
+        counts, k=k, equations=[{**dict.fromkeys(parts, 1), "": -1}] if parts else []
+    )
+    return {key: None if key in hidden else value for key, value in counts.items()}
 
 
-def supply_and_demand() -> dict[str, Any]:
-    """Numbers only: capacity (total, used, free) of active mentors and pending demand, by
-    municipality (a remote mentor counts under ``remote``, not under every municipality) and
-    by competence."""
+def supply_and_demand(*, k: int | None = None) -> dict[str, Any]:
+    """The employers' mentors against the institutions' demand. Every place is counted once:
+
+    * ``region``: active mentors, their capacity (total, used, free), pending requests and the
+      mentees they ask for, active placements;
+    * ``by_municipality`` (each municipality with a mentor reaching it, a placement or a
+      request): ``places_taken`` — mentees placed at its institutions (each place counted where
+      it is used, so the rows add up to the region's used capacity); ``pending_requests`` and
+      ``pending_mentees`` from its institutions; and, for comparison, the mentors who can reach
+      it (in person or remotely) and their free places — shared between the municipalities they
+      reach, so these two columns do not add up;
+    * ``by_competence``: the same per competence of the mentor (a mentor with several
+      competences is in each of their rows).
+
+    ``places_taken`` and ``pending_mentees`` count learners: below the region's k they are
+    hidden (None), with their complements, like every published count of people."""
+    k = privacy.check_min_group_size(k or privacy.min_group_size())
     mentors = list(
         EmployerMentor.objects.filter(status=MentorStatus.ACTIVE).prefetch_related("municipalities")
     )
+    municipalities = dict(Municipality.objects.values_list("pk", "name"))
+    taken: dict[int, int] = defaultdict(int)
+    for row in (
+        Placement.objects.filter(status=PlacementStatus.ACTIVE)
+        .values("institution__municipality_id")
+        .annotate(n=Sum("mentees_count"))
+    ):
+        taken[row["institution__municipality_id"]] += int(row["n"] or 0)
     pending = list(
         MentorRequest.objects.filter(status=RequestStatus.PENDING).values(
             "institution__municipality_id", "employer_mentor_id", "mentees_count"
         )
     )
-    competences_of = dict(EmployerMentor.objects.values_list("pk", "competences"))
-
-    def row() -> dict[str, int]:
-        return {
-            "mentors": 0,
-            "capacity_total": 0,
-            "capacity_used": 0,
-            "capacity_free": 0,
-            "pending_requests": 0,
-            "pending_mentees": 0,
-        }
-
-    by_municipality: dict[Any, dict[str, int]] = defaultdict(row)
-    by_competence: dict[str, dict[str, int]] = defaultdict(row)
-
-    def add_supply(target: dict[str, int], mentor: EmployerMentor) -> None:
-        target["mentors"] += 1
-        target["capacity_total"] += mentor.capacity
-        target["capacity_used"] += mentor.capacity_used
-        target["capacity_free"] += mentor.capacity_free
-
-    for mentor in mentors:
-        keys: list[Any] = [m.pk for m in mentor.municipalities.all()]
-        if mentor.remote:
-            keys.append(REMOTE)
-        for key in keys:
-            add_supply(by_municipality[key], mentor)
-        for competence in mentor.competences:
-            add_supply(by_competence[competence.casefold()], mentor)
+    requests: dict[int, int] = defaultdict(int)
+    requested: dict[int, int] = defaultdict(int)
     for item in pending:
-        place = by_municipality[item["institution__municipality_id"]]
-        place["pending_requests"] += 1
-        place["pending_mentees"] += item["mentees_count"]
-        for competence in competences_of.get(item["employer_mentor_id"], []):
-            target = by_competence[competence.casefold()]
-            target["pending_requests"] += 1
-            target["pending_mentees"] += item["mentees_count"]
+        requests[item["institution__municipality_id"]] += 1
+        requested[item["institution__municipality_id"]] += item["mentees_count"]
 
-    names = dict(Municipality.objects.values_list("pk", "name"))
-    municipalities = [
+    # Who can reach each municipality: in person, or remotely (then every municipality).
+    reach: dict[int, dict[str, int]] = defaultdict(lambda: {"mentors": 0, "capacity_free": 0})
+    for mentor in mentors:
+        targets = municipalities if mentor.remote else [m.pk for m in mentor.municipalities.all()]
+        for m_id in targets:
+            reach[m_id]["mentors"] += 1
+            reach[m_id]["capacity_free"] += mentor.capacity_free
+    shown = sorted(
+        set(taken) | set(requests) | {m for m, row in reach.items() if row["mentors"]},
+        key=lambda m: (municipalities.get(m, ""), m),
+    )
+    places = _protected({"": sum(taken.values()), **{str(m): taken.get(m, 0) for m in shown}}, k)
+    wanted = _protected(
+        {"": sum(requested.values()), **{str(m): requested.get(m, 0) for m in shown}}, k
+    )
+    by_municipality = [
         {
-            "municipality_id": None if key == REMOTE else key,
-            "municipality": "" if key == REMOTE else names.get(key, ""),
-            "remote": key == REMOTE,
-            **numbers,
+            "municipality_id": m,
+            "municipality": municipalities.get(m, ""),
+            "mentors_reaching": reach[m]["mentors"],
+            "capacity_free_reaching": reach[m]["capacity_free"],
+            "places_taken": places[str(m)],
+            "pending_requests": requests.get(m, 0),
+            "pending_mentees": wanted[str(m)],
         }
-        for key, numbers in by_municipality.items()
+        for m in shown
     ]
-    municipalities.sort(key=lambda r: (r["remote"], r["municipality"]))
-    competences = [{"competence": key, **numbers} for key, numbers in sorted(by_competence.items())]
+
+    competences_of = dict(EmployerMentor.objects.values_list("pk", "competences"))
+    by_competence: dict[str, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(
+            ("mentors", "capacity_total", "capacity_used", "capacity_free", "pending_requests"), 0
+        )
+    )
+    competence_mentees: dict[str, int] = defaultdict(int)
+    for mentor in mentors:
+        for competence in {c.casefold() for c in mentor.competences}:
+            row = by_competence[competence]
+            row["mentors"] += 1
+            row["capacity_total"] += mentor.capacity
+            row["capacity_used"] += mentor.capacity_used
+            row["capacity_free"] += mentor.capacity_free
+    for item in pending:
+        for competence in {
+            c.casefold() for c in competences_of.get(item["employer_mentor_id"], [])
+        }:
+            by_competence[competence]["pending_requests"] += 1
+            competence_mentees[competence] += item["mentees_count"]
+    competences = []
+    for key, numbers in sorted(by_competence.items()):
+        used_hidden = privacy.is_small(numbers["capacity_used"], k)
+        competences.append(
+            {
+                "competence": key,
+                **numbers,
+                # learners: a small count is hidden (and the free places it would give away)
+                "capacity_used": None if used_hidden else numbers["capacity_used"],
+                "capacity_free": None if used_hidden else numbers["capacity_free"],
+                "pending_mentees": None
+                if privacy.is_small(competence_mentees[key], k)
+                else competence_mentees[key],
+            }
+        )
+
     totals = EmployerMentor.objects.filter(status=MentorStatus.ACTIVE).aggregate(
         mentors=Count("pk"), capacity_total=Sum("capacity"), capacity_used=Sum("capacity_used")
     )
     total = int(totals["capacity_total"] or 0)
-    used = int(totals["capacity_used"] or 0)
+    used = places[""]  # = Σ capacity_used: every used place is a placed mentee
     region = {
         "mentors": totals["mentors"],
         "capacity_total": total,
         "capacity_used": used,
-        "capacity_free": total - used,
+        "capacity_free": None if used is None else total - used,
         "pending_requests": len(pending),
-        "pending_mentees": sum(item["mentees_count"] for item in pending),
+        "pending_mentees": wanted[""],
         "active_placements": Placement.objects.filter(status=PlacementStatus.ACTIVE).count(),
     }
-    return {"region": region, "by_municipality": municipalities, "by_competence": competences}
+    return {
+        "min_group_size": k,
+        "region": region,
+        "by_municipality": by_municipality,
+        "by_competence": competences,
+    }

@@ -17,12 +17,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
 from config.tasks import enqueue_on_commit
 from config.validators import is_valid_inn
 from regional.employers.mentoring_forms import MENTORING_FORM_CODES
 from regional.employers.models import (
+    LEVEL_CHOICES,
     Employer,
     EmployerMentor,
     MentorRequest,
@@ -224,6 +226,14 @@ def _mentor_available_on(mentor: EmployerMentor, day: datetime.date) -> bool:
     )
 
 
+def _institution_needs(institution: Institution) -> dict[str, str]:
+    """The institution's need catalogue (code → name), read in its own schema."""
+    from schools.participants import api as participants
+
+    with schema_context(institution.schema_name):
+        return participants.need_tag_codes()
+
+
 @transaction.atomic
 def mentor_request_create(
     *,
@@ -231,12 +241,15 @@ def mentor_request_create(
     employer_mentor_id: int,
     form: str,
     mentees_count: int,
-    topic: str,
+    level: str,
+    need_code: str,
     requested_by_id: int,
     requested_by_role: str,
 ) -> MentorRequest:
-    """An institution asks for a mentor. Capacity is not held yet (approval holds it), but a
-    request that cannot fit the mentor's free places right now is refused at once."""
+    """An institution asks for a mentor (the need is one of its catalogue's). Capacity is
+    not held yet (approval holds it), but a request that cannot fit the mentor's free places
+    right now is refused at once. No free text is taken: the request says who the mentees are
+    by form, grade or course, need and number."""
     mentor = EmployerMentor.objects.filter(pk=employer_mentor_id).first()
     if mentor is None or not _mentor_available_on(mentor, timezone.localdate()):
         raise ValidationError(
@@ -256,16 +269,23 @@ def mentor_request_create(
         errors["mentees_count"] = [
             _("The mentor has only %(free)d free place(s).") % {"free": mentor.capacity_free}
         ]
-    if not topic.strip():
-        errors["topic"] = [_("Describe the topic of mentoring.")]
+    if level not in dict(LEVEL_CHOICES):
+        errors["level"] = [_("Choose the grade or course of the mentees.")]
+    needs = _institution_needs(institution)
+    if need_code not in needs:
+        errors["need_code"] = [_("Choose what the mentees need from the catalogue.")]
     if errors:
         raise ValidationError(errors)
+    level_label = str(dict(LEVEL_CHOICES)[level])
     return MentorRequest.objects.create(
         institution=institution,
         employer_mentor=mentor,
         form=form,
         mentees_count=mentees_count,
-        topic=topic.strip(),
+        level=level,
+        need_code=need_code,
+        need_name=needs[need_code],
+        topic=f"{needs[need_code]} · {level_label}",
         requested_by_id=requested_by_id,
         requested_by_role=requested_by_role,
     )

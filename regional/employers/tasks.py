@@ -28,12 +28,13 @@ def placement_tenant_capacity_sync(placement_id: int) -> bool:
 
 def placed_specialist_capacity_sync(*, placement_id: int) -> bool:
     """In the institution's schema (the active one): the mentor profile of the placement's
-    specialist gets the capacity their active placements at this institution hold together
-    (a second placement of the same person adds to the first instead of replacing it).
-    Nothing changes when the specialist is not in the mentor base, or when no placement is
-    active (the profile needs a capacity of at least 1; matching reads 0 from the placements
-    themselves, see ``schools.matching.candidates.placed_specialist_capacities``). Returns
-    whether the profile changed."""
+    specialist follows their active placements at this institution. While one is active, the
+    profile's capacity is what they hold together (a second placement of the same person adds
+    to the first instead of replacing it). Once none is (the last placement ended or was
+    cancelled), the specialist leaves the institution's mentor base — and so its matching and
+    its counts (``mentors``, ``employer_specialist_mentors``) — at once; a new placement brings
+    them back. Nothing changes for a specialist the institution does not have in its base.
+    Returns whether the profile changed."""
     from regional.employers import api
     from regional.employers.models import Placement
     from schools.participants import api as participants
@@ -49,7 +50,7 @@ def placed_specialist_capacity_sync(*, placement_id: int) -> bool:
         ),
         None,
     )
-    if placed is None or placed["mentees_active"] < 1:
+    if placed is None:
         return False
     participant_id = participants.participant_find_duplicate(
         last_name=placed["last_name"],
@@ -59,6 +60,15 @@ def placed_specialist_capacity_sync(*, placement_id: int) -> bool:
     )
     if participant_id is None:
         return False
+    if placed["mentees_active"] < 1:
+        category = (
+            participants.Participant.objects.filter(pk=participant_id)
+            .values_list("category", flat=True)
+            .first()
+        )
+        if category != participants.Category.EMPLOYER_SPECIALIST:
+            return False  # the institution's own mentor, whom it also recorded itself
+        return participants.mentor_profile_remove(participant_id=participant_id)
     current = participants.mentor_capacity(participant_id=participant_id)
     wanted = min(placed["mentees_active"], MAX_MENTOR_CAPACITY)
     if current is None or current == wanted:

@@ -21,7 +21,7 @@ from config.api.base import INSTITUTION_STAFF, TenantViewSet
 from config.db import tenant_connection
 from regional.employers import selectors, services
 from regional.employers.mentoring_forms import MENTORING_FORM_CHOICES
-from regional.employers.models import EmployerMentor, MentorRequest, RequestStatus
+from regional.employers.models import LEVEL_CHOICES, EmployerMentor, MentorRequest, RequestStatus
 from regional.employers.views import MunicipalityRef, PlacementOutput
 from tenants.api import current_institution
 from tenants.models import Institution
@@ -136,6 +136,9 @@ class InstitutionMentorRequestOutput(serializers.ModelSerializer[MentorRequest])
             "employer_mentor",
             "form",
             "mentees_count",
+            "level",
+            "need_code",
+            "need_name",
             "topic",
             "status",
             "requested_by_id",
@@ -162,7 +165,10 @@ class MentorRequestInput(serializers.Serializer[Any]):
     employer_mentor = serializers.IntegerField(help_text="Id from the catalogue.")
     form = serializers.ChoiceField(choices=MENTORING_FORM_CHOICES)
     mentees_count = serializers.IntegerField(min_value=1)
-    topic = serializers.CharField(max_length=500)
+    level = serializers.ChoiceField(choices=LEVEL_CHOICES, help_text="Grade or course.")
+    need_code = serializers.CharField(
+        max_length=50, help_text="A need from the institution's catalogue (its code)."
+    )
 
 
 class InstitutionMentorRequestViewSet(
@@ -192,7 +198,8 @@ class InstitutionMentorRequestViewSet(
             employer_mentor_id=values["employer_mentor"],
             form=values["form"],
             mentees_count=values["mentees_count"],
-            topic=values["topic"],
+            level=values["level"],
+            need_code=values["need_code"],
             requested_by_id=user.pk,
             requested_by_role=user.role,
         )

@@ -288,6 +288,8 @@ class MentorRequestOutput(serializers.ModelSerializer[MentorRequest]):
             "employer_mentor",
             "form",
             "mentees_count",
+            "level",
+            "need_name",
             "topic",
             "status",
             "requested_by_role",
@@ -390,30 +392,44 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicV
 # --- the regional board ----------------------------------------------------------------------
 
 
-class BoardNumbers(serializers.Serializer[Any]):
+class BoardRegion(serializers.Serializer[Any]):
     mentors = serializers.IntegerField()
     capacity_total = serializers.IntegerField()
-    capacity_used = serializers.IntegerField()
-    capacity_free = serializers.IntegerField()
+    capacity_used = serializers.IntegerField(allow_null=True, help_text="null: hidden (small).")
+    capacity_free = serializers.IntegerField(allow_null=True)
     pending_requests = serializers.IntegerField()
-    pending_mentees = serializers.IntegerField()
-
-
-class BoardRegion(BoardNumbers):
+    pending_mentees = serializers.IntegerField(allow_null=True, help_text="null: hidden (small).")
     active_placements = serializers.IntegerField()
 
 
-class BoardMunicipality(BoardNumbers):
-    municipality_id = serializers.IntegerField(allow_null=True)
+class BoardMunicipality(serializers.Serializer[Any]):
+    municipality_id = serializers.IntegerField()
     municipality = serializers.CharField()
-    remote = serializers.BooleanField(help_text="Mentors who work remotely, region-wide.")
+    mentors_reaching = serializers.IntegerField(
+        help_text="Active mentors who reach it, in person or remotely (not additive)."
+    )
+    capacity_free_reaching = serializers.IntegerField(
+        help_text="Their free places, shared with the other municipalities they reach."
+    )
+    places_taken = serializers.IntegerField(
+        allow_null=True, help_text="Mentees placed at its institutions; null: hidden (small)."
+    )
+    pending_requests = serializers.IntegerField()
+    pending_mentees = serializers.IntegerField(allow_null=True, help_text="null: hidden (small).")
 
 
-class BoardCompetence(BoardNumbers):
+class BoardCompetence(serializers.Serializer[Any]):
     competence = serializers.CharField()
+    mentors = serializers.IntegerField()
+    capacity_total = serializers.IntegerField()
+    capacity_used = serializers.IntegerField(allow_null=True)
+    capacity_free = serializers.IntegerField(allow_null=True)
+    pending_requests = serializers.IntegerField()
+    pending_mentees = serializers.IntegerField(allow_null=True)
 
 
 class BoardOutput(serializers.Serializer[Any]):
+    min_group_size = serializers.IntegerField()
     region = BoardRegion()
     by_municipality = BoardMunicipality(many=True)
     by_competence = BoardCompetence(many=True)
@@ -421,7 +437,8 @@ class BoardOutput(serializers.Serializer[Any]):
 
 class EmployerBoardViewSet(PublicViewSet):
     """Supply and demand of employers' mentors: capacity (total, used, free) and pending
-    requests, for the region, by municipality and by competence. Numbers only."""
+    requests, for the region, by municipality (each place counted once, where it is used)
+    and by competence. Numbers only; counts of learners below the region's k are null."""
 
     read_roles = REGIONAL
     serializer_class = BoardOutput

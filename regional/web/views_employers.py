@@ -352,9 +352,12 @@ def placement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _board() -> dict[str, Any]:
     board = selectors.supply_and_demand()
-    remote = _("Remote (whole region)")
     for row in board["by_municipality"]:
-        row["label"] = remote if row["remote"] else row["municipality"]
+        row["label"] = row["municipality"]
+        # flagged: more mentees asked for than the free places of every mentor who can reach it
+        row["short"] = (row["pending_mentees"] or 0) > row["capacity_free_reaching"]
+    for row in board["by_competence"]:
+        row["short"] = (row["pending_mentees"] or 0) > (row["capacity_free"] or 0)
     return board
 
 
@@ -366,11 +369,14 @@ def board(request: HttpRequest) -> HttpResponse:
     chart = {
         "labels": [row["label"] for row in rows],
         "series": [
-            {"label": _("Free places"), "data": [r["capacity_free"] for r in rows]},
-            {"label": _("Places taken"), "data": [r["capacity_used"] for r in rows]},
+            {"label": _("Places taken"), "data": [r["places_taken"] for r in rows]},
             {
                 "label": _("Mentees requested (pending)"),
                 "data": [r["pending_mentees"] for r in rows],
+            },
+            {
+                "label": _("Free places within reach"),
+                "data": [r["capacity_free_reaching"] for r in rows],
             },
         ],
         "title": _("Supply and demand by municipality"),
@@ -378,6 +384,13 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "regional/employers_board.html", {"board": data, "chart": chart})
 
 
+MUNICIPALITY_COLUMNS = (
+    ("mentors_reaching", gettext_lazy("Mentors within reach")),
+    ("capacity_free_reaching", gettext_lazy("Free places within reach")),
+    ("places_taken", gettext_lazy("Places taken")),
+    ("pending_requests", gettext_lazy("Pending requests")),
+    ("pending_mentees", gettext_lazy("Mentees requested (pending)")),
+)
 BOARD_COLUMNS = (
     ("mentors", gettext_lazy("Mentors")),
     ("capacity_total", gettext_lazy("Capacity")),
@@ -398,27 +411,33 @@ def board_export(request: HttpRequest) -> HttpResponse:
 
     data = _board()
     book = spreadsheets.new_workbook()
-    numbers = [str(label) for _key, label in BOARD_COLUMNS]
+    hidden = _("hidden: small group")
 
-    def sheet_of(title: str, first: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+    def sheet_of(
+        title: str, first: str, columns: Any, rows: list[tuple[str, dict[str, Any]]]
+    ) -> None:
         sheet = book.create_sheet(spreadsheets.sheet_title(title))
-        spreadsheets.append(sheet, [first, *numbers], font=Font(bold=True))
+        header = [first, *(str(label) for _key, label in columns)]
+        spreadsheets.append(sheet, header, font=Font(bold=True))
         for name, row in rows:
             # names typed by employers stay text, never a formula ("=..." in a competence)
-            spreadsheets.append(sheet, [name, *(int(row[key]) for key, _label in BOARD_COLUMNS)])
+            values = [hidden if row[key] is None else int(row[key]) for key, _label in columns]
+            spreadsheets.append(sheet, [name, *values])
         sheet.column_dimensions["A"].width = 40
 
     sheet_of(
         _("By municipality"),
         _("Municipality"),
+        MUNICIPALITY_COLUMNS,
         [(row["label"], row) for row in data["by_municipality"]],
     )
     sheet_of(
         _("By competence"),
         _("Competence"),
+        BOARD_COLUMNS,
         [(row["competence"], row) for row in data["by_competence"]],
     )
-    sheet_of(_("Region"), "", [(_("Region"), data["region"])])
+    sheet_of(_("Region"), "", BOARD_COLUMNS, [(_("Region"), data["region"])])
     default = book.worksheets[0]
     book.remove(default)
     response = HttpResponse(

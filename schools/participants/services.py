@@ -954,6 +954,24 @@ def mentor_profiles_upsert_many(
     return [p.pk for p in _profiles_upsert(MENTOR, rows, _mentor_values, actor=actor, single=False)]
 
 
+@transaction.atomic
+def mentor_profile_remove(*, participant_id: int, actor: Any = None) -> bool:
+    """Take the participant out of the mentor base (their mentor profile goes; the person, their
+    pairs and history stay). Used when an employer's specialist's last placement at this
+    institution ends: they are no longer this institution's mentor, in its base or its counts.
+    Idempotent: False when there was no profile."""
+    profile = (
+        MentorProfile.objects.select_for_update().filter(participant_id=participant_id).first()
+    )
+    if profile is None:
+        return False
+    audit_record(
+        actor=actor, action=AuditAction.DELETE, instance=profile, changed_fields=["participant"]
+    )
+    profile.delete()
+    return True
+
+
 # --- erasure ----------------------------------------------------------------------------------
 
 ERASED_LAST_NAME = "***"

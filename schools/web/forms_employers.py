@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.pages import PageForm
 from regional.employers.mentoring_forms import MENTORING_FORM_CHOICES
+from regional.employers.models import LEVEL_CHOICES
 from tenants.selectors import municipality_list
 
 
@@ -46,24 +47,24 @@ class CatalogueSearchForm(PageForm):
 
 
 class MentorRequestForm(PageForm):
-    form = forms.ChoiceField(label=_("Form of mentoring"))
-    mentees_count = forms.IntegerField(label=_("Number of mentees"), min_value=1, max_value=1000)
-    topic = forms.CharField(
-        label=_("Topic"),
-        max_length=500,
-        widget=forms.Textarea({"rows": 3}),
-        help_text=_("What the mentees need: a project, a profession to try, a skill."),
-    )
+    """What the mentees need, said without naming anybody: the form, their grade or course,
+    a need from the institution's catalogue and how many they are (no free text)."""
 
-    def __init__(self, *args: Any, forms_of_mentor: list[str], **kwargs: Any) -> None:
+    form = forms.ChoiceField(label=_("Form of mentoring"))
+    level = forms.ChoiceField(label=_("Grade or course"), choices=LEVEL_CHOICES)
+    need_code = forms.ChoiceField(
+        label=_("Need"), help_text=_("From your institution's catalogue of needs.")
+    )
+    mentees_count = forms.IntegerField(label=_("Number of mentees"), min_value=1, max_value=1000)
+
+    def __init__(
+        self, *args: Any, forms_of_mentor: list[str], needs: dict[str, str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(MENTORING_FORM_CHOICES)
         field = self.fields["form"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(code, labels.get(code, code)) for code in forms_of_mentor]
-
-    def clean_topic(self) -> str:
-        topic = " ".join(self.cleaned_data.get("topic", "").split())
-        if not topic:
-            raise forms.ValidationError(_("Describe the topic of mentoring."))
-        return topic
+        need = self.fields["need_code"]
+        assert isinstance(need, forms.ChoiceField)
+        need.choices = [("", "—"), *sorted(needs.items(), key=lambda item: item[1])]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from config.pages import COORDINATOR_AND_CURATORS, STAFF, add_service_errors, role_required
 from regional.employers import selectors, services
 from regional.employers.models import EmployerMentor, MentorRequest
+from schools.participants import api as participants_api
 from schools.web.forms_employers import CatalogueSearchForm, MentorRequestForm
 from tenants.models import Institution
 
@@ -92,10 +93,13 @@ def _request_page(
 @page(COORDINATOR_AND_CURATORS)
 def mentor_request(request: HttpRequest, pk: int) -> HttpResponse:
     mentor = _requestable_mentor_or_404(request, pk)
+    needs = participants_api.need_tag_codes()
     if request.method != "POST":
-        form = MentorRequestForm(initial={"mentees_count": 1}, forms_of_mentor=list(mentor.forms))
+        form = MentorRequestForm(
+            initial={"mentees_count": 1}, forms_of_mentor=list(mentor.forms), needs=needs
+        )
         return _request_page(request, mentor, form)
-    form = MentorRequestForm(request.POST, forms_of_mentor=list(mentor.forms))
+    form = MentorRequestForm(request.POST, forms_of_mentor=list(mentor.forms), needs=needs)
     if form.is_valid():
         try:
             services.mentor_request_create(
@@ -103,7 +107,8 @@ def mentor_request(request: HttpRequest, pk: int) -> HttpResponse:
                 employer_mentor_id=mentor.pk,
                 form=form.cleaned_data["form"],
                 mentees_count=form.cleaned_data["mentees_count"],
-                topic=form.cleaned_data["topic"],
+                level=form.cleaned_data["level"],
+                need_code=form.cleaned_data["need_code"],
                 requested_by_id=int(request.user.pk or 0),
                 requested_by_role=getattr(request.user, "role", ""),
             )

@@ -33,13 +33,14 @@ def employer_client(mentor: EmployerMentor, username: str) -> tuple[Client, User
     return page_client(PUBLIC_HOST, user, "public", "en"), user
 
 
-def ask(institution: Institution, mentor: EmployerMentor, count: int = 1, topic: str = "Проект"):
+def ask(institution: Institution, mentor: EmployerMentor, count: int = 1, need: str = "projects"):
     return services.mentor_request_create(
         institution=institution,
         employer_mentor_id=mentor.pk,
         form="employer_pupil",
         mentees_count=count,
-        topic=topic,
+        level="grade-7",
+        need_code=need,
         requested_by_id=1,
         requested_by_role=Role.COORDINATOR,
     )
@@ -164,11 +165,11 @@ def test_employer_edits_own_offer_not_anothers(mentor, other_mentor, tenants, te
 
 def test_employer_approves_and_declines_own_requests_only(mentor, other_mentor, tenant_a):
     client, _user = employer_client(mentor, "emp-decide")
-    mine = ask(tenant_a, mentor, count=2, topic="Умная теплица")
-    declined = ask(tenant_a, mentor, count=1, topic="Агрошкола")
-    theirs = ask(tenant_a, other_mentor, count=1, topic="Чужая тема")
+    mine = ask(tenant_a, mentor, count=2, need="projects")
+    declined = ask(tenant_a, mentor, count=1, need="projects")
+    theirs = ask(tenant_a, other_mentor, count=1, need="olympiads")
     page = client.get("/employer/requests/").content.decode()
-    assert "Умная теплица" in page and "Чужая тема" not in page
+    assert "Проектная и исследовательская" in page and "олимпиадам" not in page
     for action in ("approve", "decline"):
         response = client.post(f"/employer/requests/{theirs.pk}/{action}/")
         assert response.status_code == 404
@@ -257,6 +258,9 @@ def test_regional_staff_approve_any_employers_request(mentor, tenant_a, db):
 def test_board_shows_supply_and_demand_and_downloads_xlsx(mentor, tenant_a, tenants):
     from openpyxl import load_workbook
 
+    from regional.privacy import api as privacy
+
+    privacy.region_settings_update(min_group_size=5)
     make_offer(
         tenant_a,
         last_name="Удалённая",
@@ -271,11 +275,17 @@ def test_board_shows_supply_and_demand_and_downloads_xlsx(mentor, tenant_a, tena
     response = client.get("/board/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert tenants.municipality.name in body and "Remote (whole region)" in body
+    assert tenants.municipality.name in body and "Remote (whole region)" not in body
+    assert "Each place taken is counted once" in body
     assert 'id="board-data"' in body and "chart.umd.min.js" in body
     rows = {row["label"]: row for row in response.context["board"]["by_municipality"]}
-    assert rows[tenants.municipality.name]["capacity_free"] == 4
-    assert rows[tenants.municipality.name]["pending_mentees"] == 3
+    here = rows[tenants.municipality.name]
+    # both mentors reach it (one remotely): 4 + 2 free places within reach
+    assert (here["mentors_reaching"], here["capacity_free_reaching"]) == (2, 6)
+    # 3 mentees asked for, fewer than k = 5: hidden, and the region's total with it
+    assert here["pending_mentees"] is None and here["pending_requests"] == 1
+    assert response.context["board"]["region"]["pending_mentees"] is None
+    assert ">3<" not in body.split('data-testid="board-municipalities"')[1].split("</table>")[0]
 
     export = client.get("/board/export.xlsx")
     assert export.status_code == 200
@@ -283,9 +293,8 @@ def test_board_shows_supply_and_demand_and_downloads_xlsx(mentor, tenant_a, tena
     book = load_workbook(io.BytesIO(export.content))
     sheet = book.worksheets[0]
     values = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    # mentors, capacity, taken, free, pending requests, pending mentees
-    assert values[tenants.municipality.name] == (1, 4, 0, 4, 1, 3)
-    assert values["Remote (whole region)"] == (1, 2, 0, 2, 0, 0)
+    # within reach: mentors, free places; taken here, pending requests, mentees requested
+    assert values[tenants.municipality.name] == (2, 6, 0, 1, "hidden: small group")
     competences = {row[0].value: row[0].data_type for row in book.worksheets[1].iter_rows()}
     assert competences['=hyperlink("http://evil")'] == "s"  # text, not a formula
 
@@ -308,7 +317,7 @@ def test_catalogue_search_and_scope(mentor, tenant_a, tenant_b, db):
     make_offer(tenant_a, last_name="Далёкий", municipalities=[far.pk])
     make_offer(tenant_a, last_name="Пауза", status="paused")
     make_offer(tenant_a, last_name="Химик", competences=["Химия"], remote=True, municipalities=[])
-    ask(tenant_b, mentor, 1, topic="Тема школы Бета")
+    ask(tenant_b, mentor, 1, need="career_guidance")
     client, _user = school_client(tenant_a, Role.DIRECTOR, "dir-cat")
     page = client.get("/employer-mentors/").content.decode()
     assert "Кравцов" in page and "Химик" in page
@@ -327,18 +336,24 @@ def test_request_a_mentor_with_errors_then_success(mentor, tenant_a):
     url = f"/employer-mentors/{mentor.pk}/request/"
     assert f'href="{url}"' in client.get("/employer-mentors/").content.decode()
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"form": "teacher_teacher", "mentees_count": "0", "topic": "  "})
+    page = client.get(url).content.decode()
+    assert 'name="topic"' not in page and "Профориентация" in page  # the catalogue, no text
+    bad = client.post(url, {"form": "teacher_teacher", "mentees_count": "0", "level": "x"})
     assert bad.status_code == 400
-    assert set(bad.context["form"].errors) == {"form", "mentees_count", "topic"}
-    too_many = client.post(url, {"form": "employer_pupil", "mentees_count": "9", "topic": "ИИ"})
+    assert set(bad.context["form"].errors) == {"form", "mentees_count", "level", "need_code"}
+    good = {"form": "employer_pupil", "level": "grade-7", "need_code": "career_guidance"}
+    too_many = client.post(url, {**good, "mentees_count": "9"})
     assert too_many.status_code == 400
     assert "The mentor has only 4 free place(s)." in too_many.content.decode()
     assert 'id="id_mentees_count-errors"' in too_many.content.decode()
     assert not MentorRequest.objects.filter(employer_mentor=mentor).exists()
 
-    ok = client.post(url, {"form": "employer_pupil", "mentees_count": "2", "topic": "ИИ"})
+    ok = client.post(url, {**good, "mentees_count": "2"})
     assert ok.status_code == 302
     created = MentorRequest.objects.get(employer_mentor=mentor)
+    assert (created.level, created.need_code) == ("grade-7", "career_guidance")
+    assert created.need_name == "Профориентация, выбор профессии"
+    assert created.topic == "Профориентация, выбор профессии · grade 7"
     assert (created.institution_id, created.requested_by_id, created.status) == (
         tenant_a.pk,
         user.pk,
@@ -360,7 +375,12 @@ def test_request_pages_refuse_out_of_scope_ids_and_roles(mentor, tenant_a, tenan
     director, _d = school_client(tenant_a, Role.DIRECTOR, "dir-scope")
     response = director.post(
         f"/employer-mentors/{mentor.pk}/request/",
-        {"form": "employer_pupil", "mentees_count": "1", "topic": "x"},
+        {
+            "form": "employer_pupil",
+            "mentees_count": "1",
+            "level": "grade-7",
+            "need_code": "projects",
+        },
     )
     assert response.status_code == 403
     assert not MentorRequest.objects.filter(institution=tenant_a).exists()
@@ -368,8 +388,8 @@ def test_request_pages_refuse_out_of_scope_ids_and_roles(mentor, tenant_a, tenan
 
 def test_institution_withdraws_and_sees_its_placement(mentor, tenant_a, db):
     client, _user = school_client(tenant_a, Role.COORDINATOR, "coord-withdraw")
-    pending = ask(tenant_a, mentor, 1, topic="Отозвать")
-    approved = ask(tenant_a, mentor, 2, topic="Закрепить")
+    pending = ask(tenant_a, mentor, 1, need="career_guidance")
+    approved = ask(tenant_a, mentor, 2, need="career_guidance")
     decider = make_user("public", Role.REGIONAL_ADMIN, "admin-decider")
     services.mentor_request_approve(mentor_request=approved, decided_by=decider)
     assert client.post(f"/employer-mentors/requests/{pending.pk}/cancel/").status_code == 302

@@ -23,10 +23,16 @@ def coordinator_b(tenant_b, user_in):
     return user_in(tenant_b.schema_name, Role.COORDINATOR, "coord-b")
 
 
-def request_mentor(client, mentor, *, mentees=1, form="employer_pupil", topic="Агробизнес"):
+def request_mentor(client, mentor, *, mentees=1, form="employer_pupil", need="career_guidance"):
     return client.post(
         "/api/v1/mentor-requests/",
-        {"employer_mentor": mentor.pk, "form": form, "mentees_count": mentees, "topic": topic},
+        {
+            "employer_mentor": mentor.pk,
+            "form": form,
+            "mentees_count": mentees,
+            "level": "grade-7",
+            "need_code": need,
+        },
         format="json",
     )
 
@@ -329,17 +335,23 @@ def test_board_shows_supply_and_demand_in_numbers(
     assert data["region"] == {
         "mentors": 2,
         "capacity_total": 7,
-        "capacity_used": 2,
-        "capacity_free": 5,
+        "capacity_used": None,  # 2 mentees placed: fewer than k, hidden
+        "capacity_free": None,  # (it would give the used places away)
         "pending_requests": 1,
-        "pending_mentees": 1,
+        "pending_mentees": None,
         "active_placements": 1,
     }
-    rows = {(r["remote"], r["municipality_id"]): r for r in data["by_municipality"]}
-    here = rows[(False, tenants.municipality.pk)]
-    assert (here["capacity_total"], here["capacity_used"], here["pending_requests"]) == (5, 2, 1)
-    assert rows[(True, None)]["capacity_free"] == 2
+    rows = {r["municipality_id"]: r for r in data["by_municipality"]}
+    here = rows[tenants.municipality.pk]
+    # the remote mentor reaches every municipality; a place taken counts where it is used
+    assert (here["mentors_reaching"], here["capacity_free_reaching"]) == (2, 5)
+    assert (here["places_taken"], here["pending_requests"], here["pending_mentees"]) == (
+        None,
+        1,
+        None,
+    )
+    assert all(r["places_taken"] in (0, None) for r in data["by_municipality"])
     competences = {r["competence"]: r for r in data["by_competence"]}
-    assert competences["агрономия"]["pending_mentees"] == 1
+    assert competences["агрономия"]["pending_mentees"] is None  # 1 mentee: hidden
     assert competences["it"]["capacity_total"] == 2
     assert "Орлов" not in board.content.decode()

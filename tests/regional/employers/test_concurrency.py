@@ -65,13 +65,16 @@ def test_forty_simultaneous_approvals_for_capacity_five_make_exactly_five_placem
     services.employer_member_add(employer=employer, user=user)
     mentor = create_mentor(employer, capacity=CAPACITY, remote=True)
     try:
+        # the requests as rows (two of the institutions have no schema, hence no catalogue)
         requests = [
-            services.mentor_request_create(
+            MentorRequest.objects.create(
                 institution=four_institutions[i % 4],
-                employer_mentor_id=mentor.pk,
+                employer_mentor=mentor,
                 form="employer_pupil",
                 mentees_count=1,
-                topic=f"Запрос {i}",
+                level="grade-7",
+                need_code="career_guidance",
+                need_name="Профориентация",
                 requested_by_id=1,
                 requested_by_role=Role.COORDINATOR,
             )

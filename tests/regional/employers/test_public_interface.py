@@ -19,7 +19,8 @@ def request(institution, mentor, mentees=1):
         employer_mentor_id=mentor.pk,
         form="employer_student",
         mentees_count=mentees,
-        topic="Практика",
+        level="grade-7",
+        need_code="career_guidance",
         requested_by_id=1,
         requested_by_role=Role.COORDINATOR,
     )

@@ -24,7 +24,8 @@ def placement(tenant_a, employer, employer_user, mentor_of) -> Placement:
         employer_mentor_id=mentor.pk,
         form="employer_pupil",
         mentees_count=2,
-        topic="Агробизнес",
+        level="grade-7",
+        need_code="career_guidance",
         requested_by_id=1,
         requested_by_role=Role.COORDINATOR,
     )
@@ -85,3 +86,43 @@ def test_the_task_refuses_another_schema_and_public(placement, tenant_b):
     result = placement_tenant_account_create.apply(kwargs={"placement_id": placement.pk})
     with pytest.raises(MissingTenantSchema):
         result.get()
+
+
+def test_an_ended_placement_leaves_the_mentor_base_and_every_count_at_once(placement, tenant_a):
+    """The last placement of a specialist at the institution ends: they leave its mentor base
+    (so matching and the KPI counts no longer see them) and the placed count, in the same
+    breath; a specialist the institution recorded itself would stay (other tests)."""
+    from django.utils import timezone
+
+    from regional.employers import api
+    from regional.employers.tasks import placement_tenant_capacity_sync
+    from regional.kpis import metrics
+    from schools.participants import api as participants
+    from schools.participants.models import MentorProfile, Participant
+
+    with schema_context(tenant_a.schema_name):
+        services.placement_tenant_account_create(
+            placement_id=placement.pk, schema_name=tenant_a.schema_name
+        )
+        orlov = Participant.objects.get(last_name="Орлов", first_name="Игорь")
+        participants.consent_record(
+            participant_id=orlov.pk,
+            kind="grant",
+            signed_by="self",
+            signed_on=timezone.localdate(),
+            method="paper_scan",
+        )
+        before = metrics.institution_metrics(on=timezone.localdate())
+    assert api.partner_counts(institution_id=tenant_a.pk)["employer_mentors_placed"] == 1
+
+    services.placement_end(placement=placement)
+    assert api.partner_counts(institution_id=tenant_a.pk)["employer_mentors_placed"] == 0
+    with schema_context(tenant_a.schema_name):
+        assert placement_tenant_capacity_sync.apply(kwargs={"placement_id": placement.pk}).get()
+        assert not MentorProfile.objects.filter(participant=orlov).exists()
+        assert Participant.objects.filter(pk=orlov.pk).exists()  # the person stays
+        after = metrics.institution_metrics(on=timezone.localdate())
+        # idempotent
+        assert not placement_tenant_capacity_sync.apply(kwargs={"placement_id": placement.pk}).get()
+    assert after["mentors"] == before["mentors"] - 1
+    assert after["employer_specialist_mentors"] == before["employer_specialist_mentors"] - 1

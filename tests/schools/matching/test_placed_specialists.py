@@ -45,7 +45,8 @@ def place(tenants, user_in, django_capture_on_commit_callbacks):
             employer_mentor_id=mentor.pk,
             form="employer_student",
             mentees_count=mentees,
-            topic="Агробизнес",
+            level="grade-9",
+            need_code="projects",
             requested_by_id=1,
             requested_by_role=Role.COORDINATOR,
         )

@@ -83,7 +83,8 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         employer_mentor_id=mentor.pk,
         form="employer_pupil",
         mentees_count=1,
-        topic="Проект «Умная теплица»",
+        level="grade-7",
+        need_code="career_guidance",
         requested_by_id=users[Role.COORDINATOR].pk,
         requested_by_role=Role.COORDINATOR,
     )
@@ -102,11 +103,12 @@ def public_objects(tenant: Any) -> dict[str, int]:
             employer_mentor_id=mentor.pk,
             form="employer_pupil",
             mentees_count=1,
-            topic=topic,
+            level="grade-7",
+            need_code="career_guidance",
             requested_by_id=1,
             requested_by_role=Role.COORDINATOR,
         )
-        for topic in ("Профориентация", "Проектная работа")
+        for _n in range(2)
     )
     if decider is None:
         from tests.conftest import make_user

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.CleanQueryStringMiddleware",
+    "config.middleware.UploadLimitMiddleware",  # a 413 page before the CSRF check reads more
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -234,6 +235,14 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"  # django_session lives i
 SESSION_COOKIE_NAME = "nastavnik_session"  # host-only cookie: never shared across subdomains
 CSRF_COOKIE_NAME = "nastavnik_csrf"
 
+# No upload body is read beyond this (the largest form upload, a 20 MB programme document;
+# the proxy's client_max_body_size is the same): config.uploads.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=21) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(REPO_ROOT / "var" / "media"))
 MEDIA_URL = "/media/"
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"

@@ -957,7 +957,12 @@ def demo_practices_ensure(*, institutions: list[Institution]) -> None:
     from regional.practices.services import practice_cases_collect
     from schools.pairs import api as pairs_api
     from schools.pairs.models import PracticeCase
-    from schools.pairs.services import practice_case_create, practice_case_publish
+    from schools.pairs.services import (
+        practice_case_anonymise,
+        practice_case_create,
+        practice_case_prepare,
+        practice_case_publish,
+    )
 
     for institution, (title, form, text) in zip(institutions, DEMO_PRACTICES, strict=False):
         with schema_context(institution.schema_name), transaction.atomic():
@@ -968,6 +973,8 @@ def demo_practices_ensure(*, institutions: list[Institution]) -> None:
                 case = practice_case_create(
                     programme_id=programme.pk, title=title, text=text, form=form
                 )
+                practice_case_prepare(case=case)
+                practice_case_anonymise(case_id=case.pk)  # in this process: the demo's build
                 practice_case_publish(case=case)
             stories = pairs_api.success_stories_published()
         practice_cases_collect(institution_id=institution.pk, stories=stories)

@@ -1,5 +1,6 @@
 """Public interface of the privacy rules: the one place the regional layer takes k from, and
-the suppression primitives (``rules``) that KPIs, survey results and the employers' board use.
+the suppression primitives (``rules``) that KPIs, survey results and the employers' board use,
+and the text anonymiser (``text``) that free text passes before it leaves an institution.
 
 ``min_group_size()`` is the region's k: its setting (``RegionSettings``), never below
 ``MIN_GROUP_SIZE_FLOOR`` (a CHECK constraint and the validator keep the row there; the floor
@@ -31,6 +32,7 @@ from regional.privacy.rules import (
     suppress_cells,
 )
 from regional.privacy.services import region_settings_update
+from regional.privacy.text import HIDDEN, Anonymised, Hidden, anonymise_text
 
 
 def min_group_size() -> int:
@@ -41,16 +43,20 @@ def min_group_size() -> int:
 
 __all__ = [
     "DEFAULT_MIN_GROUP_SIZE",
+    "HIDDEN",
     "MIN_GROUP_SIZE_FLOOR",
     "REGION",
     "SHARE_BAND",
+    "Anonymised",
     "Cell",
     "Family",
+    "Hidden",
     "KeyCell",
     "Network",
     "Protected",
     "RegionSettings",
     "ShareCell",
+    "anonymise_text",
     "check_min_group_size",
     "components_of",
     "determined",

@@ -322,6 +322,12 @@ class PracticeCaseStatus(models.TextChoices):
     PUBLISHED = "published", _("Published to the region")
 
 
+class PreviewStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready to check")
+    FAILED = "failed", _("Could not be prepared")
+
+
 class PracticeCase(models.Model):
     """A success story (кейс, лучшая практика). The institution writes a draft; publishing
     stores an anonymised copy (no names, e-mails or phones), which is all the region sees."""
@@ -349,6 +355,15 @@ class PracticeCase(models.Model):
     published_title = models.CharField(_("published title"), max_length=300, blank=True)
     published_text = models.TextField(_("published text (anonymised)"), blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The anonymised copy prepared in the worker for the coordinator to check before publishing:
+    # what will go out, what was hidden, and of which draft (a digest of its title and text).
+    preview_status = models.CharField(
+        _("preview"), max_length=16, choices=PreviewStatus.choices, blank=True
+    )
+    preview_title = models.CharField(_("prepared title"), max_length=300, blank=True)
+    preview_text = models.TextField(_("prepared text (anonymised)"), blank=True)
+    preview_hidden = models.JSONField(_("what is hidden"), default=list, blank=True)
+    preview_of = models.CharField(_("prepared from (digest)"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

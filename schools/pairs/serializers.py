@@ -207,7 +207,17 @@ class AttendanceInput(serializers.Serializer[Any]):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
+class HiddenItem(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text="name, person, email, link, phone, inn or snils")
+    text = serializers.CharField()
+
+
 class PracticeCaseOutput(serializers.ModelSerializer[PracticeCase]):
+    preview_hidden = HiddenItem(many=True, read_only=True)
+    preview_current = serializers.SerializerMethodField(
+        help_text="Whether the prepared copy is of the current draft (publishing needs it)."
+    )
+
     class Meta:
         model = PracticeCase
         fields = [
@@ -218,11 +228,21 @@ class PracticeCaseOutput(serializers.ModelSerializer[PracticeCase]):
             "title",
             "text",
             "status",
+            "preview_status",
+            "preview_title",
+            "preview_text",
+            "preview_hidden",
+            "preview_current",
             "published_title",
             "published_text",
             "published_at",
             "created_at",
         ]
+
+    def get_preview_current(self, obj: PracticeCase) -> bool:
+        from schools.pairs.services import practice_case_digest
+
+        return bool(obj.preview_of) and obj.preview_of == practice_case_digest(obj)
 
 
 class PracticeCaseInput(serializers.Serializer[Any]):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -37,6 +36,7 @@ from schools.pairs.models import (
     PlanGoal,
     PracticeCase,
     PracticeCaseStatus,
+    PreviewStatus,
 )
 from schools.participants.api import Participant, has_valid_consent, mentor_capacity
 from schools.programmes.models import MentoringForm, Programme, ProgrammeStatus
@@ -542,37 +542,29 @@ def calendar_token_revoke(*, participant_id: int) -> None:
 
 # --- success stories -----------------------------------------------------------------------------
 
-HIDDEN = "[скрыто]"
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?:\+7|8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}")
-URL_RE = re.compile(r"https?://\S+")
 
+def institution_names() -> list[str]:
+    """The full names of everyone the institution records: its participants (learners in no
+    pair, parents and guardians too) and its users (staff, mentors, parents who sign in)."""
+    from accounts.models import User
 
-def anonymise(text: str, *, names: Iterable[str]) -> str:
-    """The text without the given names (each word of a full name, in any case ending that
-    keeps its stem), e-mails, phone numbers and links."""
-    text = EMAIL_RE.sub(HIDDEN, text)
-    text = URL_RE.sub(HIDDEN, text)
-    text = PHONE_RE.sub(HIDDEN, text)
-    words = sorted({w for n in names for w in n.split() if len(w) >= 2}, key=len, reverse=True)
-    for word in words:
-        # Russian names decline («Иванова», «Ивановой», «Вишневская», «Вишневскую»): match the
-        # stem without its vowel ending, followed by any short ending.
-        stem = word
-        while len(stem) > 4 and stem[-1].lower() in "аяоеёьйиыую":
-            stem = stem[:-1]
-        text = re.sub(rf"\b{re.escape(stem)}\w{{0,4}}\b", HIDDEN, text, flags=re.IGNORECASE)
-    return text
-
-
-def _case_names(case: PracticeCase) -> list[str]:
-    """Names that must not leave the institution: every person the institution records
-    (learners outside any pair, parents and guardians too), not only the programme's pairs."""
-    return [
+    people = [
         p.full_name
         for p in Participant.objects.only("last_name", "first_name", "middle_name")
         if p.last_name or p.first_name
     ]
+    users = [
+        " ".join(part for part in (last, first, middle) if part)
+        for last, first, middle in User.objects.values_list(
+            "last_name", "first_name", "middle_name"
+        )
+    ]
+    return people + [name for name in users if name]
+
+
+def practice_case_digest(case: PracticeCase) -> str:
+    """Which draft a prepared copy was made from: a digest of its title and text."""
+    return hashlib.sha256(f"{case.title}\0{case.text}".encode()).hexdigest()
 
 
 @transaction.atomic
@@ -635,17 +627,96 @@ def practice_case_update(*, case: PracticeCase, actor: Any = None, **fields: Any
 
 
 @transaction.atomic
-def practice_case_publish(*, case: PracticeCase, actor: Any = None) -> PracticeCase:
-    """Store the anonymised copy that the region may read (``api.success_stories_published``).
-    Publishing again refreshes the copy from the current draft.
+def practice_case_prepare(*, case: PracticeCase, actor: Any = None) -> PracticeCase:
+    """Ask the worker for the anonymised copy of the current draft (``practice_case_anonymise``),
+    for the coordinator to check before publishing: names and identifiers are found with a
+    language model that loads slowly, so never in a page request."""
+    from config.db import tenant_connection
+    from config.tasks import enqueue_on_commit
+    from schools.pairs.tasks import practice_case_anonymise_task
 
-    The region collects published copies nightly (``regional.practices`` task
-    ``practices.collect_institution`` reads ``schools.pairs.api.success_stories_published``);
-    nothing here writes to the public schema."""
     case = PracticeCase.objects.select_for_update().get(pk=case.pk)
-    names = _case_names(case)
-    case.published_title = anonymise(case.title, names=names)
-    case.published_text = anonymise(case.text, names=names)
+    case.preview_status = PreviewStatus.PENDING
+    case.preview_title = case.preview_text = case.preview_of = ""
+    case.preview_hidden = []
+    case.save(
+        update_fields=[
+            "preview_status",
+            "preview_title",
+            "preview_text",
+            "preview_of",
+            "preview_hidden",
+            "updated_at",
+        ]
+    )
+    enqueue_on_commit(
+        practice_case_anonymise_task,
+        schema_name=tenant_connection().schema_name,
+        case_id=case.pk,
+    )
+    return case
+
+
+def practice_case_anonymise(*, case_id: int) -> bool:
+    """The anonymised copy of the case's current draft (``regional.privacy.anonymise_text``:
+    the names of everyone the institution records in any case and spelling, names a Russian
+    NER model finds, ИНН, СНИЛС, phones, e-mails, links), stored with the list of what was
+    hidden and the digest of the draft it was made from. Idempotent; False when the case is
+    gone. Runs in the worker (the model takes a second to load)."""
+    from regional.privacy import api as privacy
+
+    case = PracticeCase.objects.filter(pk=case_id).first()
+    if case is None:
+        return False
+    names = institution_names()
+    title = privacy.anonymise_text(case.title, names=names)
+    text = privacy.anonymise_text(case.text, names=names)
+    digest = practice_case_digest(case)
+    hidden = [{"kind": h.kind, "text": h.text} for h in (*title.hidden, *text.hidden)]
+    with transaction.atomic():
+        locked = PracticeCase.objects.select_for_update().filter(pk=case_id).first()
+        if locked is None:
+            return False
+        if practice_case_digest(locked) != digest:
+            return False  # edited meanwhile: a later preparation covers the new draft
+        locked.preview_title = title.text
+        locked.preview_text = text.text
+        locked.preview_hidden = hidden
+        locked.preview_of = digest
+        locked.preview_status = PreviewStatus.READY
+        locked.save(
+            update_fields=[
+                "preview_title",
+                "preview_text",
+                "preview_hidden",
+                "preview_of",
+                "preview_status",
+            ]
+        )
+    return True
+
+
+@transaction.atomic
+def practice_case_publish(*, case: PracticeCase, actor: Any = None) -> PracticeCase:
+    """Publish the prepared anonymised copy that the coordinator has seen: refused unless a
+    copy of the *current* draft is ready (``practice_case_prepare``). The region collects
+    published copies nightly (``regional.practices`` task ``practices.collect_institution``
+    reads ``schools.pairs.api.success_stories_published``); nothing here writes to the public
+    schema. Publishing again after an edit needs a new preparation."""
+    case = PracticeCase.objects.select_for_update().get(pk=case.pk)
+    if case.preview_status != PreviewStatus.READY or case.preview_of != practice_case_digest(case):
+        raise ValidationError(
+            {
+                "preview": [
+                    _(
+                        "Prepare the anonymised copy of the current text and check it before "
+                        "publishing."
+                    )
+                ]
+            }
+        )
+    case.published_title = case.preview_title
+    case.published_text = case.preview_text
     case.status = PracticeCaseStatus.PUBLISHED
     case.published_at = timezone.now()
     case.save()

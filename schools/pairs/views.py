@@ -574,12 +574,12 @@ class MeetingViewSet(TenantModelViewSet):
 
 
 class PracticeCaseViewSet(TenantModelViewSet):
-    """Success stories (кейсы): drafts of the institution; ``publish`` stores the anonymised
-    copy the region may read."""
+    """Success stories (кейсы): drafts of the institution; ``prepare`` makes the anonymised
+    copy in the background for the coordinator to check; ``publish`` stores it for the region."""
 
     read_roles = INSTITUTION_STAFF
     write_roles = CASE_WRITERS
-    action_roles = {"publish": INSTITUTION_MANAGERS}
+    action_roles = {"publish": INSTITUTION_MANAGERS, "prepare": INSTITUTION_MANAGERS}
     serializer_class = PracticeCaseOutput
     filterset_fields = ["programme", "status", "form"]
 
@@ -616,9 +616,18 @@ class PracticeCaseViewSet(TenantModelViewSet):
         case = services.practice_case_update(case=case, actor=request.user, **data.validated_data)
         return Response(PracticeCaseOutput(case).data)
 
+    @extend_schema(request=None, responses={202: PracticeCaseOutput})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def prepare(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
+        """Prepare the anonymised copy of the current draft in the background; read it (and
+        what it hides) from the case once ``preview_status`` is ``ready``."""
+        case = services.practice_case_prepare(case=self.get_object(), actor=request.user)
+        return Response(PracticeCaseOutput(case).data, status=status.HTTP_202_ACCEPTED)
+
     @extend_schema(request=None, responses=PracticeCaseOutput)
     @action(detail=True, methods=["post"], filter_backends=[])
     def publish(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
+        """Publish the prepared copy (refused unless it is of the current draft)."""
         case = services.practice_case_publish(case=self.get_object(), actor=request.user)
         return Response(PracticeCaseOutput(case).data)
 

@@ -1,8 +1,9 @@
 """Best practices in an institution's workspace: the region's published cases (anonymised, with
 no institution named) and this institution's own cases — written as drafts, published by the
-coordinator through ``schools.pairs.services.practice_case_publish``, which stores the
-anonymised copy (programme participants' names, e-mails, phones and links replaced) that the
-region collects every night. Nothing here writes to the public schema."""
+coordinator in two steps: *prepare* (the worker makes the anonymised copy: the names of
+everyone the institution records, names a language model finds, ИНН, СНИЛС, phones, e-mails
+and links hidden) and, once the coordinator has seen it and what it hides, *publish* (the copy
+the region collects every night). Nothing here writes to the public schema."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, add_service_errors
@@ -21,7 +23,7 @@ from config.pages import role_required as _role_required
 from regional.practices import selectors as region_practices
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
-from schools.pairs.models import PracticeCase, PracticeCaseStatus
+from schools.pairs.models import PracticeCase, PracticeCaseStatus, PreviewStatus
 from schools.programmes import selectors as programme_selectors
 from schools.programmes.models import MentoringForm
 from schools.web.forms_practices import PracticeCaseForm, PracticeSearchForm
@@ -131,6 +133,7 @@ def practice(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "school/practices_detail.html",
         {
+            **_preview_context(case, role),
             "case": case,
             "form": form,
             "form_label": _form_labels().get(case.form, case.form),
@@ -145,11 +148,66 @@ def practice(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+HIDDEN_KINDS = {
+    "name": gettext_lazy("a name the institution records"),
+    "person": gettext_lazy("a person's name"),
+    "email": gettext_lazy("an e-mail address"),
+    "link": gettext_lazy("a link"),
+    "phone": gettext_lazy("a phone number"),
+    "inn": gettext_lazy("an INN"),
+    "snils": gettext_lazy("a SNILS"),
+}
+
+
+def _preview_context(case: PracticeCase, role: str | None) -> dict[str, Any]:
+    """The anonymised copy prepared for checking: its state, whether it is of the current
+    draft, and what it hides (each item with what kind of thing it is)."""
+    current = bool(case.preview_of) and case.preview_of == pair_services.practice_case_digest(case)
+    return {
+        "can_prepare": role in COORDINATOR,
+        "preview_pending": case.preview_status == PreviewStatus.PENDING,
+        "preview_ready": case.preview_status == PreviewStatus.READY and current,
+        "preview_stale": case.preview_status == PreviewStatus.READY and not current,
+        "preview_hidden": [
+            {"text": item.get("text", ""), "kind": HIDDEN_KINDS.get(item.get("kind", ""), "")}
+            for item in case.preview_hidden
+        ],
+    }
+
+
+@require_POST
+@page(COORDINATOR)
+def practice_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for the anonymised copy of the current draft; the page then shows it as soon as
+    the worker has made it (the preview fragment polls)."""
+    case = _case_or_404(pk)
+    pair_services.practice_case_prepare(case=case, actor=request.user)
+    return redirect("school:practice", pk=case.pk)
+
+
+@require_safe
+@page(COORDINATOR)
+def practice_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preparation's state (an HTMX fragment, polled while the worker prepares it)."""
+    case = _case_or_404(pk)
+    role = getattr(request.user, "role", None)
+    return render(
+        request,
+        "school/practices_preview.html",
+        {**_preview_context(case, role), "case": case},
+    )
+
+
 @require_POST
 @page(COORDINATOR)
 def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_or_404(pk)
-    pair_services.practice_case_publish(case=case, actor=request.user)
+    try:
+        pair_services.practice_case_publish(case=case, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("school:practice", pk=case.pk)
     messages.success(
         request,
         _("Published: the anonymised copy below goes to the region's library tonight."),

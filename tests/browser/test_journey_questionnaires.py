@@ -168,7 +168,7 @@ def test_regional_staff_write_publish_and_read_results(region, browser, tmp_path
         context.close()
 
 
-def test_coordinator_publishes_an_anonymised_case(region, browser):
+def test_coordinator_publishes_an_anonymised_case(region, browser, worker):
     from schools.programmes import selectors as programme_selectors
     from schools.programmes import services as programmes
 
@@ -189,12 +189,22 @@ def test_coordinator_publishes_an_anonymised_case(region, browser):
         page.goto(live.url(f"{a.slug}.localhost", "/practices/new/"))
         page.locator("#id_title").fill("Браузерный кейс: театр")
         page.locator("#id_form").select_option("pupil_pupil")
-        page.locator("#id_text").fill("Пишите нам: teatr@alpha.ru, и всё получится.")
+        page.locator("#id_text").fill(
+            "Варвара Снегирёва сыграла главную роль. Пишите нам: teatr@alpha.ru, и всё получится."
+        )
         page.get_by_test_id("case-form").get_by_role("button").click()
+        # the worker prepares the copy; the page shows it, and what it hides, when it is ready
+        page.get_by_test_id("prepare").click()
+        hidden = page.get_by_test_id("preview-hidden")
+        expect(hidden).to_contain_text("Варвара Снегирёва")
+        expect(hidden).to_contain_text("teatr@alpha.ru")
+        expect(page.get_by_test_id("preview-copy")).not_to_contain_text("Снегирёва")
+        shot(page, "practice-preview-phone")
         page.get_by_test_id("publish").click()
         copy = page.get_by_test_id("published-copy")
         expect(copy).to_contain_text("[скрыто]")
         expect(copy).not_to_contain_text("teatr@alpha.ru")
+        expect(copy).not_to_contain_text("Снегирёва")
         expect(copy.locator(".alert-warning")).to_have_count(0)  # nothing changed since
         shot(page, "practice-published-phone")
     finally:

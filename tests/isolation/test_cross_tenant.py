@@ -190,6 +190,8 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:practice-create": None,
     "school:practice": "pairs.practicecase",
     "school:practice-publish": "pairs.practicecase",
+    "school:practice-prepare": "pairs.practicecase",
+    "school:practice-preview": "pairs.practicecase",
     # employers: the catalogue (B's paused mentor is in nobody's catalogue) and own requests
     "school:employer-mentors": None,
     "school:employer-mentor-request": "employers.employermentor",

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from regional.practices import services as region_services
+from schools.pairs import services as pair_services
 from schools.pairs.models import PracticeCase
 from tests.conftest import make_user
 from tests.isolation.objects_of_b import bump_sequence
@@ -113,6 +114,22 @@ def test_case_draft_publish_anonymised(school: School, tenant_a: Any) -> None:
     edit = {"title": "x", "form": "teacher_teacher", "text": "y"}
     assert director.post(f"/practices/{case.pk}/", edit).status_code == 403
     assert director.get(f"/practices/{case.pk}/").status_code == 200
+
+    # publishing needs the prepared copy, seen first
+    refused = coordinator.post(f"/practices/{case.pk}/publish/", follow=True)
+    assert "Prepare the anonymised copy" in refused.content.decode()
+    assert curator.post(f"/practices/{case.pk}/prepare/").status_code == 403
+    assert coordinator.post(f"/practices/{case.pk}/prepare/").status_code == 302
+    fragment = coordinator.get(f"/practices/{case.pk}/preview/").content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "<html" not in fragment  # still preparing
+    with schema_context(schema):  # what the worker does
+        assert pair_services.practice_case_anonymise(case_id=case.pk)
+    body = coordinator.get(f"/practices/{case.pk}/").content.decode()
+    assert 'data-testid="preview-copy"' in body and "hx-trigger" not in body
+    hidden = body.split('data-testid="preview-hidden"')[1].split("</ul>")[0]
+    for shown in ("Мария Петровна Иванова", "ivanova@alpha.ru", "+7 900 123-45-67"):
+        assert shown in hidden, shown  # the coordinator sees what will be hidden
+    assert "an e-mail address" in hidden and "a phone number" in hidden
 
     response = coordinator.post(f"/practices/{case.pk}/publish/")
     assert response.status_code == 302

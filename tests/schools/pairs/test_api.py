@@ -377,7 +377,19 @@ def test_success_story_is_published_without_names(as_role, world):
         .status_code
         == 403
     )
-    published = client.post(f"/api/v1/practice-cases/{created.json()['id']}/publish/")
+    case_id = created.json()["id"]
+    # nothing goes out before the coordinator has seen the prepared copy
+    refused = client.post(f"/api/v1/practice-cases/{case_id}/publish/")
+    assert refused.status_code == 400 and "preview" in refused.json()["errors"]
+    prepared = client.post(f"/api/v1/practice-cases/{case_id}/prepare/")
+    assert prepared.status_code == 202 and prepared.json()["preview_status"] == "pending"
+    with schema_context("alpha"):  # what the worker does
+        assert services.practice_case_anonymise(case_id=case_id)
+    ready = client.get(f"/api/v1/practice-cases/{case_id}/").json()
+    assert ready["preview_status"] == "ready" and ready["preview_current"] is True
+    kinds = {item["kind"] for item in ready["preview_hidden"]}
+    assert {"email", "phone"} <= kinds and kinds & {"name", "person"}
+    published = client.post(f"/api/v1/practice-cases/{case_id}/publish/")
     assert published.status_code == 200 and published.json()["status"] == "published"
     with schema_context("alpha"):
         (copy,) = api.success_stories_published()

@@ -11,8 +11,16 @@ TENANT_ALLOWED = {
     "practices": STAFF,
     "practice-create": {Role.COORDINATOR, Role.CURATOR},
     "practice": STAFF,
+    "practice-preview": {Role.COORDINATOR},
 }
-TENANT_ID_OF = {"practice": "practicecase", "practice-publish": "practicecase"}
+TENANT_ID_OF = {
+    "practice": "practicecase",
+    "practice-publish": "practicecase",
+    "practice-prepare": "practicecase",
+    "practice-preview": "practicecase",
+}
+# The preparation's state is an HTMX fragment: no page frame.
+FRAGMENTS = {"practice-preview"}
 PUBLIC_ALLOWED = {
     "practices": REGIONAL | {Role.EMPLOYER},
     "practice": REGIONAL | {Role.EMPLOYER},

@@ -230,7 +230,7 @@ def _profiles(ids: list[int], roles: list[str]) -> tuple[list[Any], list[Any]]:
     pupil_needs: list[list[str]] = [["career_guidance"], ["entrepreneurship"], []]
     for n, (pk, role) in enumerate(zip(ids, roles, strict=True)):
         if role == "teacher_mentor":
-            skills = ["methodology", "classroom_management", "it_digital"][: 1 + n % 3]
+            skills = ["methodology", "classroom_management", "digital_skills"][: 1 + n % 3]
             mentors.append(
                 participants.MentorProfileData(
                     participant_id=pk, competence_codes=skills, capacity=2, hours_per_month=6

@@ -557,12 +557,12 @@ DEMO_MENTORS = (
         "Игоревич",
         "1985-10-03",
         "teacher",
-        ("it_digital", "research"),
+        ("digital_skills", "projects"),
         2,
         6,
         True,
     ),
-    ("Лебедева", "Дарья", "Олеговна", "2008-02-20", "pupil", ("olympiad_coaching",), 1, 4, False),
+    ("Лебедева", "Дарья", "Олеговна", "2008-02-20", "pupil", ("olympiads",), 1, 4, False),
 )
 # (last, first, middle, birth date, category, need codes, preferred form, raised by)
 DEMO_MENTEES = (

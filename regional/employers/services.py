@@ -490,13 +490,10 @@ def _employer_specialist_participant_create(
             position=mentor.position,
             workplace=employer,
         ).pk
-    tags = {
-        key.casefold(): code
-        for code, name in participants.competence_tag_codes().items()
-        for key in (code, name)
-    }
-    codes = sorted({tags[c.casefold()] for c in mentor.competences if c.casefold() in tags})
-    unmatched = [c for c in mentor.competences if c.casefold() not in tags]
+    # The institution's catalogue recognises names and the wordings schools use for them.
+    found = participants.topics_match(list(mentor.competences))
+    codes = sorted({m.code for m in found if m.code is not None})
+    unmatched = [m.text for m in found if m.code is None]
     experience = "\n".join(
         part
         for part in (

@@ -14,14 +14,14 @@ from django.http import HttpRequest, HttpResponse
 
 from schools.audit.api import AuditAction, audit_record
 from schools.participants.models import (
-    CompetenceTag,
     Consent,
     Guardianship,
     MenteeProfile,
     MentorProfile,
-    NeedTag,
     Participant,
     StudyGroup,
+    Topic,
+    TopicCoverage,
 )
 
 
@@ -139,13 +139,16 @@ class MentorProfileAdmin(AuditedAdmin):
     raw_id_fields = ["participant"]
 
 
-@admin.register(NeedTag)
-class NeedTagAdmin(admin.ModelAdmin[NeedTag]):
-    list_display = ["name", "code", "is_active"]
-    search_fields = ["name", "code"]
+class TopicCoverageInline(admin.TabularInline[TopicCoverage, Topic]):
+    model = TopicCoverage
+    fk_name = "need"
+    raw_id_fields = ["covered_by"]
+    extra = 0
 
 
-@admin.register(CompetenceTag)
-class CompetenceTagAdmin(admin.ModelAdmin[CompetenceTag]):
-    list_display = ["name", "code", "is_active"]
+@admin.register(Topic)
+class TopicAdmin(AuditedAdmin):
+    list_display = ["name", "code", "group", "audience", "is_active"]
+    list_filter = ["group", "audience", "is_active"]
     search_fields = ["name", "code"]
+    inlines = [TopicCoverageInline]

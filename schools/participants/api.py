@@ -11,6 +11,15 @@ return querysets in the current schema; callers scope them to the user."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from schools.participants.catalogue import (
+    TopicMatch,
+    catalogue_index,
+    coverage_map,
+    normalise,
+    split_entries,
+)
 from schools.participants.models import (
     REQUIRED_PURPOSE,
     Category,
@@ -22,6 +31,8 @@ from schools.participants.models import (
     Participant,
     RequestSource,
     SelectionCriterion,
+    TopicAudience,
+    TopicGroup,
 )
 from schools.participants.selectors import (
     BaseCounts,
@@ -66,11 +77,29 @@ from schools.participants.services import (
 )
 
 
-def need_tag_codes() -> dict[str, str]:
-    """Active need tags: code → name (for import column mapping)."""
-    from schools.participants.models import NeedTag
+def topic_codes() -> dict[str, str]:
+    """The catalogue of requests and competences, active entries: code → name."""
+    from schools.participants.models import Topic
 
-    return dict(NeedTag.objects.filter(is_active=True).values_list("code", "name"))
+    return dict(Topic.objects.filter(is_active=True).values_list("code", "name"))
+
+
+def topics_match(texts: Sequence[str]) -> list[TopicMatch]:
+    """Recognise written entries in the catalogue, one ``TopicMatch`` per text, in order: by
+    name, code or another wording of an entry, without regard to case, «ё/е», punctuation and
+    spaces; an unrecognised text carries the closest entries as ``suggestions`` (code, name).
+    For importers and forms: split a cell with ``split_entries`` first («;» or new lines)."""
+    return catalogue_index().match_all(list(texts))
+
+
+def topic_coverage() -> dict[str, frozenset[str]]:
+    """Competence code → the need codes a mentor with it covers (the same entry and the needs
+    the coordinator mapped to it)."""
+    return coverage_map()
+
+
+# The importer's names from the time of two catalogues: both are the one catalogue now.
+need_tag_codes = topic_codes
 
 
 def mentor_capacity(*, participant_id: int) -> int | None:
@@ -120,11 +149,7 @@ def study_groups_without_curator_count() -> int:
     )
 
 
-def competence_tag_codes() -> dict[str, str]:
-    """Active competence tags: code → name."""
-    from schools.participants.models import CompetenceTag
-
-    return dict(CompetenceTag.objects.filter(is_active=True).values_list("code", "name"))
+competence_tag_codes = topic_codes
 
 
 __all__ = [
@@ -146,6 +171,9 @@ __all__ = [
     "RequestSource",
     "RowsValidationError",
     "SelectionCriterion",
+    "TopicAudience",
+    "TopicGroup",
+    "TopicMatch",
     "base_counts",
     "base_counts_shared",
     "child_participant_ids",
@@ -170,6 +198,7 @@ __all__ = [
     "mentor_profiles_upsert_many",
     "mentors_without_consent_count",
     "need_tag_codes",
+    "normalise",
     "participant_create",
     "participant_find_duplicate",
     "participant_find_duplicates",
@@ -178,9 +207,13 @@ __all__ = [
     "participants_create_many",
     "participants_needing_reconsent",
     "participants_with_valid_consent",
+    "split_entries",
     "study_group_get_or_create",
     "study_group_list",
     "study_groups_without_curator_count",
+    "topic_codes",
+    "topic_coverage",
+    "topics_match",
 ]
 
 

@@ -288,36 +288,80 @@ class Consent(models.Model):
         raise AppendOnlyError("Consent records are append-only and are never deleted.")
 
 
-class NeedTag(models.Model):
-    """The catalogue of mentees' needs (запросы): academic results, career guidance, …"""
+class TopicGroup(models.TextChoices):
+    """Sections of the catalogue, as the pages group it."""
+
+    STUDY = "study", _("Studies")
+    SUBJECTS = "subjects", _("School subjects")
+    DEVELOPMENT = "development", _("Self-determination and skills")
+    SUPPORT = "support", _("Adaptation and support")
+    LEISURE = "leisure", _("Leisure and creativity")
+    TEACHING = "teaching", _("Teaching practice")
+    OTHER = "other", _("Other")
+
+
+class TopicAudience(models.TextChoices):
+    LEARNERS = "learners", _("Learners")
+    TEACHERS = "teachers", _("Teachers")
+    EVERYONE = "everyone", _("Everyone")
+
+
+class Topic(models.Model):
+    """One entry of the catalogue of requests and competences: a mentee asks for help with it
+    (a need), a mentor can help with it (a competence). One catalogue for both, so that the
+    same entry on both sides is a match; ``TopicCoverage`` adds the other entries that cover a
+    need. ``synonyms`` are the words schools write for it («олимпиады», «подтянуть
+    математику»): the lookup (``schools.participants.catalogue``) recognises them."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    group = models.CharField(
+        _("section"), max_length=16, choices=TopicGroup.choices, default=TopicGroup.OTHER
+    )
+    audience = models.CharField(
+        _("for whom"), max_length=16, choices=TopicAudience.choices, default=TopicAudience.EVERYONE
+    )
+    synonyms = models.JSONField(_("other wordings"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("need")
-        verbose_name_plural = _("needs (catalogue)")
+        verbose_name = _("catalogue entry")
+        verbose_name_plural = _("catalogue of requests and competences")
 
     def __str__(self) -> str:
         return self.name
 
 
-class CompetenceTag(models.Model):
-    """The catalogue of mentors' competences."""
+class TopicCoverage(models.Model):
+    """A mentor with the competence ``covered_by`` can help with the need ``need`` (besides the
+    same entry, which always covers itself). The coordinator edits these in the catalogue."""
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    is_active = models.BooleanField(_("active"), default=True)
+    need = models.ForeignKey(
+        Topic, verbose_name=_("request"), on_delete=models.CASCADE, related_name="coverage"
+    )
+    covered_by = models.ForeignKey(
+        Topic,
+        verbose_name=_("covered by the competence"),
+        on_delete=models.CASCADE,
+        related_name="covers",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["name"]
-        verbose_name = _("competence")
-        verbose_name_plural = _("competences (catalogue)")
+        ordering = ["need_id", "covered_by_id"]
+        verbose_name = _("coverage of a request")
+        verbose_name_plural = _("coverage of requests")
+        constraints = [
+            models.UniqueConstraint(fields=["need", "covered_by"], name="topic_coverage_once"),
+            models.CheckConstraint(
+                condition=~models.Q(need=models.F("covered_by")), name="topic_coverage_not_self"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.need_id} ← {self.covered_by_id}"
 
 
 class RequestSource(models.TextChoices):
@@ -339,7 +383,9 @@ class MenteeProfile(models.Model):
         related_name="mentee_profile",
     )
     request = models.TextField(_("request"), blank=True)
-    needs = models.ManyToManyField(NeedTag, verbose_name=_("needs"), blank=True)
+    needs = models.ManyToManyField(
+        Topic, verbose_name=_("needs"), blank=True, related_name="mentee_profiles"
+    )
     preferred_form = models.CharField(
         _("preferred form of mentoring"), max_length=32, choices=MentoringForm.choices, blank=True
     )
@@ -406,7 +452,9 @@ class MentorProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="mentor_profile",
     )
-    competences = models.ManyToManyField(CompetenceTag, verbose_name=_("competences"), blank=True)
+    competences = models.ManyToManyField(
+        Topic, verbose_name=_("competences"), blank=True, related_name="mentor_profiles"
+    )
     experience = models.TextField(_("experience"), blank=True)
     experience_years = models.PositiveSmallIntegerField(
         _("years of experience"), null=True, blank=True, validators=[MaxValueValidator(80)]

@@ -11,8 +11,7 @@ def register(router: BaseRouter) -> None:
     router.register("consents", views.ConsentViewSet, basename="consent")
     router.register("mentee-profiles", views.MenteeProfileViewSet, basename="mentee-profile")
     router.register("mentor-profiles", views.MentorProfileViewSet, basename="mentor-profile")
-    router.register("need-tags", views.NeedTagViewSet, basename="need-tag")
-    router.register("competence-tags", views.CompetenceTagViewSet, basename="competence-tag")
+    router.register("topics", views.TopicViewSet, basename="topic")
     # The audit app has no route module of its own in the tenant URLconf; its read-only log
     # is registered here (it records mostly this app's changes).
     router.register("audit-log", AuditEntryViewSet, basename="audit-entry")

@@ -34,16 +34,15 @@ from schools.participants.models import (
     RECONSENT_NOTICE_DAYS,
     REQUIRED_PURPOSE,
     Category,
-    CompetenceTag,
     Consent,
     ConsentKind,
     ConsentSigner,
     Guardianship,
     MenteeProfile,
     MentorProfile,
-    NeedTag,
     Participant,
     StudyGroup,
+    Topic,
 )
 
 
@@ -253,12 +252,9 @@ def mentor_profile_list() -> QuerySet[MentorProfile]:
     ).prefetch_related("competences")
 
 
-def need_tag_list() -> QuerySet[NeedTag]:
-    return NeedTag.objects.filter(is_active=True)
-
-
-def competence_tag_list() -> QuerySet[CompetenceTag]:
-    return CompetenceTag.objects.filter(is_active=True)
+def topic_list() -> QuerySet[Topic]:
+    """The catalogue's active entries."""
+    return Topic.objects.filter(is_active=True)
 
 
 def mentee_count() -> int:
@@ -490,11 +486,15 @@ def guardianships_of_parent(*, user: Any) -> QuerySet[Guardianship]:
     return guardianship_list().filter(parent__user=user)
 
 
-def tag_catalogue(*, kind: str) -> QuerySet[Any]:
-    """Every tag of the needs (``"need"``) or competences (``"competence"``) catalogue, retired
-    ones too, with the number of profiles that carry each."""
-    from django.db.models import Count
-
-    if kind == "need":
-        return NeedTag.objects.annotate(used=Count("menteeprofile")).order_by("name")
-    return CompetenceTag.objects.annotate(used=Count("mentorprofile")).order_by("name")
+def topic_catalogue() -> QuerySet[Topic]:
+    """Every entry of the catalogue, retired ones too, by section and name, with the number of
+    mentees who ask for it (``as_need``) and of mentors who offer it (``as_competence``) and the
+    entries that also cover it (prefetched ``coverage``)."""
+    return (
+        Topic.objects.annotate(
+            as_need=Count("mentee_profiles", distinct=True),
+            as_competence=Count("mentor_profiles", distinct=True),
+        )
+        .prefetch_related("coverage__covered_by")
+        .order_by("group", "name")
+    )

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from config.tasks import enqueue_on_commit
 from schools.audit.api import AuditAction, AuditChange, audit_record, audit_record_many
+from schools.participants.catalogue import normalise
 from schools.participants.consent_texts import consent_text
 from schools.participants.models import (
     ERASURE_DELAY_DAYS,
     REQUIRED_PURPOSE,
     Category,
-    CompetenceTag,
     Consent,
     ConsentAlert,
     ConsentAlertKind,
@@ -37,10 +37,13 @@ from schools.participants.models import (
     Guardianship,
     MenteeProfile,
     MentorProfile,
-    NeedTag,
     Participant,
     RequestSource,
     StudyGroup,
+    Topic,
+    TopicAudience,
+    TopicCoverage,
+    TopicGroup,
     age_on,
 )
 from schools.participants.selectors import consent_fits_age
@@ -716,13 +719,13 @@ class MentorProfileData:
 @dataclass(frozen=True)
 class _ProfileKind:
     model: type[MenteeProfile] | type[MentorProfile]
-    tag_model: type[NeedTag] | type[CompetenceTag]
+    tag_model: type[Topic]
     tag_field: str  # the many-to-many field of the profile
     codes_field: str  # the argument naming the tag codes
 
 
-MENTEE = _ProfileKind(MenteeProfile, NeedTag, "needs", "need_codes")
-MENTOR = _ProfileKind(MentorProfile, CompetenceTag, "competences", "competence_codes")
+MENTEE = _ProfileKind(MenteeProfile, Topic, "needs", "need_codes")
+MENTOR = _ProfileKind(MentorProfile, Topic, "competences", "competence_codes")
 
 
 def _mentee_values(row: MenteeProfileData) -> tuple[dict[str, Any], Errors]:
@@ -1053,67 +1056,202 @@ def participants_erase_due(*, today: datetime.date | None = None) -> int:
     return erased
 
 
-# --- tag catalogues -------------------------------------------------------------------------------
-
-TAG_MODELS: dict[str, type[NeedTag] | type[CompetenceTag]] = {
-    "need": NeedTag,
-    "competence": CompetenceTag,
-}
+# --- the catalogue of requests and competences ----------------------------------------------
 
 
-def _tag_model(kind: str) -> type[NeedTag] | type[CompetenceTag]:
-    model = TAG_MODELS.get(kind)
-    if model is None:
-        raise ValidationError({"kind": [_("Unknown catalogue.")]})
-    return model
+def _wording_owner(wording: str, *, exclude_pk: int | None) -> Topic | None:
+    """The entry (other than ``exclude_pk``) whose name, code or other wording is ``wording``."""
+    key = normalise(wording)
+    others = Topic.objects.only("pk", "code", "name", "synonyms")
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    for topic in others:
+        if key in {normalise(topic.name), normalise(topic.code)} | {
+            normalise(s) for s in topic.synonyms or ()
+        }:
+            return topic
+    return None
+
+
+def _clean_synonyms(synonyms: Iterable[str], *, name: str) -> list[str]:
+    out: dict[str, str] = {}
+    for synonym in synonyms:
+        clean = _clean_name(synonym)
+        if clean and normalise(clean) != normalise(name) and normalise(clean) not in out:
+            out[normalise(clean)] = clean
+    return list(out.values())
+
+
+def _topic_errors(topic: Topic, *, synonyms: Sequence[str]) -> Errors:
+    errors: Errors = {}
+    if not topic.name:
+        errors["name"] = [_("Name the entry.")]
+    else:
+        owner = _wording_owner(topic.name, exclude_pk=topic.pk)
+        if owner is not None:
+            errors["name"] = [
+                _("«%(wording)s» already names the entry «%(entry)s».")
+                % {"wording": topic.name, "entry": owner.name}
+            ]
+    if topic.code and Topic.objects.exclude(pk=topic.pk).filter(code=topic.code).exists():
+        errors["code"] = [_("The catalogue already has an entry with this code.")]
+    if topic.group not in TopicGroup.values:
+        errors["group"] = [_("Unknown section.")]
+    if topic.audience not in TopicAudience.values:
+        errors["audience"] = [_("Unknown audience.")]
+    clashes = []
+    for synonym in synonyms:
+        owner = _wording_owner(synonym, exclude_pk=topic.pk)
+        if owner is not None:
+            clashes.append(
+                _("«%(wording)s» already names the entry «%(entry)s».")
+                % {"wording": synonym, "entry": owner.name}
+            )
+    if clashes:
+        errors["synonyms"] = clashes
+    return errors
 
 
 @transaction.atomic
-def tag_create(
-    *, kind: str, name: str, code: str = "", actor: Any = None
-) -> NeedTag | CompetenceTag:
-    """Add a tag to the needs (``kind="need"``) or competences (``"competence"``) catalogue.
-    Without a code one is made up (the name may be Cyrillic, codes are Latin)."""
-    model = _tag_model(kind)
-    name = " ".join(name.split())
-    code = code.strip().lower()
-    errors: Errors = {}
-    if not name:
-        errors["name"] = [_("Name the tag.")]
-    elif model.objects.filter(name__iexact=name).exists():
-        errors["name"] = [_("The catalogue already has a tag with this name.")]
-    if code and model.objects.filter(code=code).exists():
-        errors["code"] = [_("The catalogue already has a tag with this code.")]
+def topic_create(
+    *,
+    name: str,
+    code: str = "",
+    group: str = TopicGroup.OTHER,
+    audience: str = TopicAudience.EVERYONE,
+    synonyms: Iterable[str] = (),
+    actor: Any = None,
+) -> Topic:
+    """Add an entry to the catalogue. Without a code one is made up (names are Cyrillic, codes
+    Latin). A name or wording that already names another entry is refused: the lookup must
+    recognise every wording as one entry."""
+    name = _clean_name(name)
+    clean = _clean_synonyms(synonyms, name=name)
+    topic = Topic(
+        code=code.strip().lower(), name=name, group=group, audience=audience, synonyms=clean
+    )
+    errors = _topic_errors(topic, synonyms=clean)
     if errors:
         raise ValidationError(errors)
-    if not code:
-        number = model.objects.count() + 1
-        while model.objects.filter(code=f"{kind}-{number}").exists():
+    if not topic.code:
+        number = Topic.objects.count() + 1
+        while Topic.objects.filter(code=f"topic-{number}").exists():
             number += 1
-        code = f"{kind}-{number}"
-    tag = model(code=code, name=name)
-    _full_clean(tag)
-    tag.save()
+        topic.code = f"topic-{number}"
+    _full_clean(topic)
+    topic.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, instance=tag, changed_fields=["code", "name"]
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=topic,
+        changed_fields=["code", "name", "group", "audience", "synonyms"],
     )
-    return tag
+    return topic
 
 
 @transaction.atomic
-def tag_set_active(
-    *, kind: str, tag_id: int, is_active: bool, actor: Any = None
-) -> NeedTag | CompetenceTag:
-    """Retire a tag from the catalogue (profiles keep it; it is no longer offered) or bring it
-    back."""
-    model = _tag_model(kind)
-    tag = model.objects.select_for_update().filter(pk=tag_id).first()
-    if tag is None:
-        raise ValidationError({"tag": [_("No such tag.")]})
-    if tag.is_active != is_active:
-        tag.is_active = is_active
-        tag.save(update_fields=["is_active"])
+def topic_update(
+    *,
+    topic_id: int,
+    name: str | None = None,
+    group: str | None = None,
+    audience: str | None = None,
+    synonyms: Iterable[str] | None = None,
+    actor: Any = None,
+) -> Topic:
+    """Rename an entry, move it to another section or audience, or replace its other wordings
+    (the code stays: profiles and files refer to it)."""
+    topic = Topic.objects.select_for_update().filter(pk=topic_id).first()
+    if topic is None:
+        raise ValidationError({"topic": [_("No such catalogue entry.")]})
+    changed = _apply(
+        topic,
+        {
+            "name": _clean_name(name) if name is not None else None,
+            "group": group,
+            "audience": audience,
+        },
+    )
+    clean = _clean_synonyms(
+        synonyms if synonyms is not None else topic.synonyms or (), name=topic.name
+    )
+    if clean != list(topic.synonyms or ()):
+        topic.synonyms = clean
+        changed.append("synonyms")
+    errors = _topic_errors(topic, synonyms=clean)
+    if errors:
+        raise ValidationError(errors)
+    _full_clean(topic)
+    if changed:
+        topic.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=topic, changed_fields=changed)
+    return topic
+
+
+@transaction.atomic
+def topic_set_active(*, topic_id: int, is_active: bool, actor: Any = None) -> Topic:
+    """Retire an entry (profiles keep it and matching still counts it; it is no longer offered)
+    or bring it back."""
+    topic = Topic.objects.select_for_update().filter(pk=topic_id).first()
+    if topic is None:
+        raise ValidationError({"topic": [_("No such catalogue entry.")]})
+    if topic.is_active != is_active:
+        topic.is_active = is_active
+        topic.save(update_fields=["is_active"])
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, instance=tag, changed_fields=["is_active"]
+            actor=actor, action=AuditAction.UPDATE, instance=topic, changed_fields=["is_active"]
         )
-    return tag
+    return topic
+
+
+@transaction.atomic
+def topic_coverage_set(
+    *, need_id: int, covered_by_ids: Iterable[int], actor: Any = None
+) -> list[int]:
+    """Replace the entries that also cover the need ``need_id`` (a mentor with one of them can
+    help with it; the entry itself always covers itself). Returns their ids."""
+    need = Topic.objects.select_for_update().filter(pk=need_id).first()
+    if need is None:
+        raise ValidationError({"need": [_("No such catalogue entry.")]})
+    wanted = {int(pk) for pk in covered_by_ids}
+    if need.pk in wanted:
+        raise ValidationError({"covered_by": [_("An entry always covers itself.")]})
+    known = set(Topic.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - known:
+        raise ValidationError({"covered_by": [_("No such catalogue entry.")]})
+    before = set(need.coverage.values_list("covered_by_id", flat=True))
+    if before != wanted:
+        TopicCoverage.objects.filter(need=need).exclude(covered_by_id__in=wanted).delete()
+        TopicCoverage.objects.bulk_create(
+            TopicCoverage(need=need, covered_by_id=pk) for pk in sorted(wanted - before)
+        )
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, instance=need, changed_fields=["coverage"]
+        )
+    return sorted(wanted)
+
+
+@transaction.atomic
+def topic_edit(
+    *,
+    topic_id: int,
+    name: str,
+    group: str,
+    audience: str,
+    synonyms: Iterable[str],
+    covered_by_ids: Iterable[int],
+    is_active: bool,
+    actor: Any = None,
+) -> Topic:
+    """The catalogue entry's page saved at once: wording, section, audience, other wordings,
+    the entries that also cover it, offered or retired. All or nothing."""
+    topic_update(
+        topic_id=topic_id,
+        name=name,
+        group=group,
+        audience=audience,
+        synonyms=synonyms,
+        actor=actor,
+    )
+    topic_coverage_set(need_id=topic_id, covered_by_ids=covered_by_ids, actor=actor)
+    return topic_set_active(topic_id=topic_id, is_active=is_active, actor=actor)

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -39,7 +44,6 @@ from schools.participants.documents import (
 from schools.participants.models import (
     REQUIRED_PURPOSE,
     Category,
-    CompetenceTag,
     Consent,
     ConsentKind,
     ConsentMethod,
@@ -49,11 +53,11 @@ from schools.participants.models import (
     Guardianship,
     MenteeProfile,
     MentorProfile,
-    NeedTag,
     Participant,
     RequestSource,
     SelectionCriterion,
     StudyGroup,
+    Topic,
 )
 from schools.participants.selectors import ConsentState
 from schools.programmes.models import MentoringForm
@@ -752,38 +756,34 @@ class MentorProfileViewSet(TenantModelViewSet):
         )
 
 
-# --- tag catalogues ---------------------------------------------------------------------------
+# --- the catalogue of requests and competences -------------------------------------------------
 
 
-class TagOutput(serializers.Serializer[Any]):
+class TopicOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
+    group = serializers.CharField()
+    audience = serializers.CharField()
+    synonyms = serializers.ListField(child=serializers.CharField())
+    covered_by = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_covered_by(self, topic: Topic) -> list[str]:
+        """Codes of the other entries that also cover this need."""
+        return sorted(c.covered_by.code for c in topic.coverage.all())
 
 
-class NeedTagViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """The catalogue of mentees' needs."""
-
-    read_roles = EVERY_TENANT_ROLE
-    # No write routes exist; naming the roles makes other methods answer 405, not 403.
-    write_roles = EVERY_TENANT_ROLE
-    serializer_class = TagOutput
-    pagination_class = None
-    search_fields = ["name", "code"]
-
-    def scoped_queryset(self) -> QuerySet[NeedTag]:
-        return selectors.need_tag_list()
-
-
-class CompetenceTagViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """The catalogue of mentors' competences."""
+class TopicViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The catalogue of requests and competences (active entries): mentees' needs and mentors'
+    competences both name its codes."""
 
     read_roles = EVERY_TENANT_ROLE
     # No write routes exist; naming the roles makes other methods answer 405, not 403.
     write_roles = EVERY_TENANT_ROLE
-    serializer_class = TagOutput
+    serializer_class = TopicOutput
     pagination_class = None
     search_fields = ["name", "code"]
 
-    def scoped_queryset(self) -> QuerySet[CompetenceTag]:
-        return selectors.competence_tag_list()
+    def scoped_queryset(self) -> QuerySet[Topic]:
+        return selectors.topic_list().prefetch_related("coverage__covered_by")

@@ -204,19 +204,3 @@ class WithdrawalForm(PageForm):
         field.choices = purposes
         if purposes:
             field.initial = purposes[0][0]
-
-
-class TagForm(PageForm):
-    """A new tag of the needs or competences catalogue."""
-
-    kind = forms.ChoiceField(
-        label=_("Catalogue"),
-        choices=[("need", _("Mentees' needs")), ("competence", _("Mentors' competences"))],
-    )
-    name = forms.CharField(label=_("Name"), max_length=200)
-    code = forms.SlugField(
-        label=_("Code"),
-        required=False,
-        max_length=50,
-        help_text=_("Latin letters, digits and hyphens; made up if left empty."),
-    )

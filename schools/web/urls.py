@@ -3,6 +3,7 @@
 from django.urls import path
 
 from schools.web import (
+    urls_catalogue,
     urls_documents,
     urls_employers,
     urls_practices,
@@ -45,3 +46,4 @@ urlpatterns += urls_records.urlpatterns
 urlpatterns += urls_employers.urlpatterns
 urlpatterns += urls_practices.urlpatterns
 urlpatterns += urls_yearend.urlpatterns
+urlpatterns += urls_catalogue.urlpatterns

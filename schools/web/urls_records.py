@@ -10,13 +10,6 @@ urlpatterns: list[URLPattern] = [
     path("bases/mentors/<int:pk>/edit/", views.mentor_edit, name="bases-mentor-edit"),
     path("bases/mentees/<int:pk>/", views.mentee_row, name="bases-mentee"),
     path("bases/mentees/<int:pk>/edit/", views.mentee_edit, name="bases-mentee-edit"),
-    path("bases/tags/", views.tags, name="bases-tags"),
-    path("bases/tags/needs/<int:pk>/toggle/", views.need_toggle, name="bases-need-toggle"),
-    path(
-        "bases/tags/competences/<int:pk>/toggle/",
-        views.competence_toggle,
-        name="bases-competence-toggle",
-    ),
     path("programme/activities/", views.activity_create, name="activity-create"),
     path("programme/activities/<int:pk>/edit/", views.activity_edit, name="activity-edit"),
     path(

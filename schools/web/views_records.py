@@ -34,7 +34,6 @@ from config.pages import (
 from schools.pairs import api as pairs_api
 from schools.participants import api as participants_api
 from schools.participants import selectors as participant_selectors
-from schools.participants import services as participants_services
 from schools.participants.models import (
     ERASURE_DELAY_DAYS,
     REQUIRED_PURPOSE,
@@ -60,7 +59,6 @@ from schools.web.forms_records import (
     MenteeProfileForm,
     MentorProfileForm,
     RescheduleForm,
-    TagForm,
     WithdrawalForm,
 )
 from schools.web.labels import consent_labels
@@ -89,12 +87,8 @@ def _can_edit(request: HttpRequest, kind: str) -> bool:
 
 
 def _tags(kind: str) -> list[tuple[str, str]]:
-    codes = (
-        participants_api.competence_tag_codes()
-        if kind == MENTORS
-        else participants_api.need_tag_codes()
-    )
-    return sorted(codes.items(), key=lambda item: item[1])
+    """The catalogue's active entries (one catalogue for needs and competences)."""
+    return sorted(participants_api.topic_codes().items(), key=lambda item: item[1])
 
 
 def _free_of(profile: MentorProfile, loads: dict[int, int]) -> int:
@@ -272,70 +266,6 @@ def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @page(COORDINATOR_AND_CURATORS)
 def mentee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _profile_edit(request, MENTEES, pk)
-
-
-# --- tag catalogues -------------------------------------------------------------------------------
-
-
-def _tags_page(request: HttpRequest, form: TagForm, status: int = 200) -> HttpResponse:
-    return render(
-        request,
-        "school/records_tags.html",
-        {
-            "form": form,
-            "needs": participant_selectors.tag_catalogue(kind="need"),
-            "competences": participant_selectors.tag_catalogue(kind="competence"),
-            "can_edit": _role(request) == Role.COORDINATOR,
-        },
-        status=status,
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(STAFF)
-def tags(request: HttpRequest) -> HttpResponse:
-    """The catalogues of needs and competences; the coordinator adds and retires tags."""
-    if request.method != "POST":
-        return _tags_page(request, TagForm(initial={"kind": request.GET.get("kind", "need")}))
-    if _role(request) != Role.COORDINATOR:
-        return render(request, "403.html", status=403)
-    form = TagForm(request.POST)
-    if form.is_valid():
-        try:
-            tag = participants_services.tag_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("«%(name)s» is added to the catalogue.") % {"name": tag.name}
-            )
-            return redirect(f"{reverse('school:bases-tags')}#{form.cleaned_data['kind']}-tags")
-    return _tags_page(request, form, status=400)
-
-
-def _tag_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if not participant_selectors.tag_catalogue(kind=kind).filter(pk=pk).exists():
-        raise Http404
-    tag = participants_services.tag_set_active(
-        kind=kind, tag_id=pk, is_active=request.POST.get("active") == "1", actor=request.user
-    )
-    if tag.is_active:
-        messages.success(request, _("«%(name)s» is offered again.") % {"name": tag.name})
-    else:
-        messages.success(request, _("«%(name)s» is retired.") % {"name": tag.name})
-    return redirect(f"{reverse('school:bases-tags')}#{kind}-tags")
-
-
-@require_POST
-@page(COORDINATOR)
-def need_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    return _tag_toggle(request, "need", pk)
-
-
-@require_POST
-@page(COORDINATOR)
-def competence_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    return _tag_toggle(request, "competence", pk)
 
 
 # --- roadmap activities --------------------------------------------------------------------------

@@ -231,20 +231,12 @@ def _mentor_profile(user: User) -> str:
     return str(MentorProfile.objects.create(participant=mentor, experience=MARKER).pk)
 
 
-@factory("participants.needtag")
-def _need_tag(user: User) -> str:
-    from schools.participants.models import NeedTag
+@factory("participants.topic")
+def _topic(user: User) -> str:
+    from schools.participants.models import Topic
 
-    bump_sequence("participants_needtag")
-    return str(NeedTag.objects.create(code="secret-b", name=MARKER).pk)
-
-
-@factory("participants.competencetag")
-def _competence_tag(user: User) -> str:
-    from schools.participants.models import CompetenceTag
-
-    bump_sequence("participants_competencetag")
-    return str(CompetenceTag.objects.create(code="secret-b", name=MARKER).pk)
+    bump_sequence("participants_topic")
+    return str(Topic.objects.create(code="secret-b", name=MARKER).pk)
 
 
 @factory("audit.auditentry")

@@ -105,11 +105,11 @@ def test_mentee_base_filters_by_need_and_form(tenant_a, school):
             last_name="Орлов", first_name="Денис", category="pupil"
         )
         participants.mentee_profile_upsert(
-            participant_id=pupil.pk, need_codes=["career"], preferred_form="pupil_pupil"
+            participant_id=pupil.pk, need_codes=["career_guidance"], preferred_form="pupil_pupil"
         )
     page = client.get("/bases/").content.decode()
     assert "Петров Олег" in page and "Орлов Денис" in page
-    page = client.get("/bases/", {"tag": "career"}).content.decode()
+    page = client.get("/bases/", {"tag": "career_guidance"}).content.decode()
     assert "Орлов Денис" in page and "Петров Олег" not in page
     page = client.get("/bases/", {"form": "teacher_teacher"}).content.decode()
     assert "Орлов Денис" not in page
@@ -205,7 +205,7 @@ def test_curators_edit_mentees_of_their_groups_only_and_no_mentors(tenant_a, sch
     assert client.post(f"/bases/mentors/{mentor}/edit/", {"capacity": "5"}).status_code == 403
     response = client.post(
         f"/bases/mentees/{mine.pk}/edit/",
-        {"need_codes": ["career"], "request": "Выбор профиля", "raised_by": "curator"},
+        {"need_codes": ["career_guidance"], "request": "Выбор профиля", "raised_by": "curator"},
         **HTMX,
     )
     assert response.status_code == 200 and "Профориентация" in response.content.decode()
@@ -231,61 +231,6 @@ def test_a_profile_of_another_institution_is_404(tenant_a, tenant_b, school):
         if response.status_code != 404:  # the id may exist in A as another person's profile
             assert "Чужой" not in response.content.decode()
     assert "Чужой" not in client.get("/bases/", {"kind": "mentors"}).content.decode()
-
-
-def test_coordinator_adds_and_retires_tags(tenant_a, school):
-    from schools.audit.models import AuditEntry
-    from schools.participants.models import CompetenceTag, NeedTag
-
-    client = client_of(tenant_a, school, Role.COORDINATOR)
-    page = client.get("/bases/tags/").content.decode()
-    assert "Профориентация" in page and "Математика" in page
-    response = client.post("/bases/tags/", {"kind": "competence", "name": "Робототехника"})
-    assert response.status_code == 302
-    response = client.post("/bases/tags/", {"kind": "competence", "name": " робототехника "})
-    assert response.status_code == 400  # the same name twice
-    assert 'id="id_name-errors"' in response.content.decode()
-    response = client.post("/bases/tags/", {"kind": "need", "name": "", "code": "не код"})
-    body = response.content.decode()
-    assert response.status_code == 400
-    assert 'id="id_name-errors"' in body and 'id="id_code-errors"' in body
-    with in_a(tenant_a):
-        tag = CompetenceTag.objects.get(name="Робототехника")
-        assert tag.code.startswith("competence-") and tag.is_active
-        assert AuditEntry.objects.filter(
-            model_label="participants.competencetag", object_id=str(tag.pk)
-        ).exists()
-        need = NeedTag.objects.get(code="career")
-    # retired: no longer offered in the profile form, still listed in the catalogue
-    response = client.post(f"/bases/tags/needs/{need.pk}/toggle/", {"active": "0"})
-    assert response.status_code == 302
-    form = client.get(f"/bases/mentees/{school.ids['menteeprofile']}/edit/").content.decode()
-    assert 'value="career"' not in form
-    assert "retired" in client.get("/bases/tags/").content.decode()
-    client.post(f"/bases/tags/needs/{need.pk}/toggle/", {"active": "1"})
-    form = client.get(f"/bases/mentees/{school.ids['menteeprofile']}/edit/").content.decode()
-    assert 'value="career"' in form
-    # the catalogue of competences has its own ids: a need's id there is another tag or 404
-    with in_a(tenant_a):
-        missing = max(CompetenceTag.objects.values_list("pk", flat=True)) + 1000
-    assert client.post(f"/bases/tags/competences/{missing}/toggle/", {}).status_code == 404
-
-
-def test_only_the_coordinator_changes_the_catalogues(tenant_a, school):
-    from schools.participants.models import NeedTag
-
-    for role in (Role.CURATOR, Role.DIRECTOR):
-        client = client_of(tenant_a, school, role)
-        page = client.get("/bases/tags/").content.decode()
-        assert "Профориентация" in page and "/toggle/" not in page
-        response = client.post("/bases/tags/", {"kind": "need", "name": "Чужой тег"})
-        assert response.status_code == 403
-        with in_a(tenant_a):
-            need = NeedTag.objects.get(code="career")
-        assert client.post(f"/bases/tags/needs/{need.pk}/toggle/", {}).status_code == 403
-    with in_a(tenant_a):
-        assert not NeedTag.objects.filter(name="Чужой тег").exists()
-        assert NeedTag.objects.get(code="career").is_active
 
 
 # --- roadmap activities -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from schools.matching.models import MatchProposal, MatchRun, Preference, RunStatus
 from schools.matching.services import run_execute
 from schools.participants import api as participants_api
-from schools.participants.models import CompetenceTag, NeedTag
+from schools.participants.models import Topic
 from schools.programmes.models import Programme
 
 RUNS = "/api/v1/matching/runs/"
@@ -45,8 +45,7 @@ def setup(tenant_a, user_in):
         coordinator = user_in(tenant_a.schema_name, "coordinator")
         mentee_user = user_in(tenant_a.schema_name, "mentee")
         for code in ("math", "career", "sport"):
-            NeedTag.objects.get_or_create(code=code, defaults={"name": code})
-            CompetenceTag.objects.get_or_create(code=code, defaults={"name": code})
+            Topic.objects.get_or_create(code=code, defaults={"name": code})
         programme = Programme.objects.create(
             academic_year=2026,
             title="П",

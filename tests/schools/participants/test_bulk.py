@@ -346,11 +346,11 @@ def test_mentor_profiles_upsert_many(in_a):
 
     good = [
         api.MentorProfileData(
-            participant_id=ids[0], competence_codes=["leadership"], experience="Стаж 20 лет"
+            participant_id=ids[0], competence_codes=["soft_skills"], experience="Стаж 20 лет"
         ),
         api.MentorProfileData(
             participant_id=ids[1],
-            competence_codes=["methodology", "leadership"],
+            competence_codes=["methodology", "soft_skills"],
             capacity=3,
             selection_scores={"wish": 5},
         ),
@@ -359,9 +359,9 @@ def test_mentor_profiles_upsert_many(in_a):
     profile_ids = api.mentor_profiles_upsert_many(rows=good)
     profiles = {p.pk: p for p in MentorProfile.objects.prefetch_related("competences")}
     first, second, third = (profiles[pk] for pk in profile_ids)
-    assert [t.code for t in first.competences.all()] == ["leadership"]
+    assert [t.code for t in first.competences.all()] == ["soft_skills"]
     assert (first.capacity, first.experience) == (2, "Стаж 20 лет")  # None left it as it was
-    assert sorted(t.code for t in second.competences.all()) == ["leadership", "methodology"]
+    assert sorted(t.code for t in second.competences.all()) == ["methodology", "soft_skills"]
     assert (second.capacity, second.selection_total) == (3, 5)
     assert (third.capacity, list(third.competences.all())) == (1, [])
 
@@ -385,6 +385,6 @@ def test_profile_upserts_run_the_same_queries_for_any_number_of_rows(in_a):
     assert queries(lambda: api.mentee_profiles_upsert_many(rows=new_needs[:3])) == queries(
         lambda: api.mentee_profiles_upsert_many(rows=new_needs[3:])
     )
-    assert set(MenteeProfile.needs.through.objects.values_list("needtag__code", flat=True)) == {
+    assert set(MenteeProfile.needs.through.objects.values_list("topic__code", flat=True)) == {
         "career_guidance"
     }

@@ -16,7 +16,6 @@ SEEN_BY_ALL_STAFF_BUT_CURATORS = STAFF - {Role.CURATOR}
 
 TENANT_ALLOWED = {
     "bases": STAFF,
-    "bases-tags": STAFF,
     "bases-mentor": SEEN_BY_ALL_STAFF_BUT_CURATORS,
     "bases-mentor-edit": COORDINATOR,
     "bases-mentee": SEEN_BY_ALL_STAFF_BUT_CURATORS,
@@ -30,8 +29,6 @@ TENANT_ID_OF = {
     "bases-mentor-edit": "mentorprofile",
     "bases-mentee": "menteeprofile",
     "bases-mentee-edit": "menteeprofile",
-    "bases-need-toggle": "needtag",
-    "bases-competence-toggle": "competencetag",
     "activity-edit": "roadmapactivity",
     "activity-reschedule": "roadmapactivity",
     "activity-done": "roadmapactivity",
@@ -42,17 +39,12 @@ FRAGMENTS = {"bases-mentor", "bases-mentee"}
 
 
 def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int]) -> dict[str, int]:
-    """Tags in both catalogues, the profiles' ids, one roadmap activity, and the parent's child
-    (with a consent the parent signed)."""
+    """The profiles' ids, one roadmap activity, and the parent's child (with a consent the
+    parent signed)."""
     from schools.participants import api as participants
-    from schools.participants.models import CompetenceTag, NeedTag
     from schools.participants.selectors import mentee_profile_list, mentor_profile_list
     from schools.programmes.selectors import roadmap_activity_list
 
-    need = NeedTag.objects.get_or_create(code="career", defaults={"name": "Профориентация"})[0]
-    competence = CompetenceTag.objects.get_or_create(code="math", defaults={"name": "Математика"})[
-        0
-    ]
     mentor = mentor_profile_list().get(participant_id=ids["participant"])
     mentee = mentee_profile_list().exclude(participant_id=ids["participant"]).first()
     assert mentee is not None
@@ -86,6 +78,4 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         "menteeprofile": mentee.pk,
         "roadmapactivity": activity.pk,
         "child": child.pk,
-        "needtag": need.pk,
-        "competencetag": competence.pk,
     }

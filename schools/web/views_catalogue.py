@@ -1,0 +1,143 @@
+"""Pages of the catalogue of requests and competences: every entry with how many mentees ask
+for it and how many mentors offer it, what else covers it; the coordinator adds entries, edits
+their wordings and what covers a request, retires entries."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from config.pages import STAFF, add_service_errors, role_required
+from schools.participants import selectors as participant_selectors
+from schools.participants import services as participants_services
+from schools.participants.models import Topic, TopicGroup
+from schools.web.forms_catalogue import TopicEditForm, TopicForm
+
+
+def _is_coordinator(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", None) == Role.COORDINATOR
+
+
+def _sections(entries: list[Topic]) -> list[dict[str, Any]]:
+    labels = dict(TopicGroup.choices)
+    order = {code: n for n, code in enumerate(TopicGroup.values)}
+    entries = sorted(entries, key=lambda t: (order.get(t.group, 99), t.name.casefold()))
+    return [
+        {"code": group, "label": labels.get(group, group), "entries": list(items)}
+        for group, items in groupby(entries, key=lambda t: t.group)
+    ]
+
+
+def _catalogue_page(request: HttpRequest, form: TopicForm, status: int = 200) -> HttpResponse:
+    entries = list(participant_selectors.topic_catalogue())
+    return render(
+        request,
+        "school/catalogue.html",
+        {
+            "form": form,
+            "sections": _sections(entries),
+            "entry_count": len(entries),
+            "can_edit": _is_coordinator(request),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(STAFF, scope="tenant")
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue; the coordinator adds an entry."""
+    if request.method != "POST":
+        return _catalogue_page(request, TopicForm())
+    if not _is_coordinator(request):
+        return render(request, "403.html", status=403)
+    form = TopicForm(request.POST)
+    if form.is_valid():
+        try:
+            topic = participants_services.topic_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("«%(name)s» is added to the catalogue.") % {"name": topic.name}
+            )
+            return redirect(f"{reverse('school:catalogue')}#topic-{topic.pk}")
+    return _catalogue_page(request, form, status=400)
+
+
+def _entry_page(
+    request: HttpRequest, topic: Topic, form: TopicEditForm | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "school/catalogue_entry.html",
+        {
+            "topic": topic,
+            "form": form,
+            "covered_by": [c.covered_by for c in topic.coverage.all()],
+            "covers": [c.need for c in topic.covers.select_related("need")],
+            "can_edit": form is not None,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(STAFF, scope="tenant")
+def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """One entry: staff read it; the coordinator edits it."""
+    topic = participant_selectors.topic_catalogue().filter(pk=pk).first()
+    if topic is None:
+        raise Http404
+    if request.method == "POST" and not _is_coordinator(request):
+        return render(request, "403.html", status=403)
+    if not _is_coordinator(request):
+        return _entry_page(request, topic, None)
+    others = [
+        (t.pk, t.name)
+        for t in participant_selectors.topic_catalogue().exclude(pk=topic.pk)
+        if t.is_active or t.pk in {c.covered_by_id for c in topic.coverage.all()}
+    ]
+    others.sort(key=lambda item: item[1].casefold())
+    if request.method != "POST":
+        form = TopicEditForm(
+            initial={
+                "name": topic.name,
+                "group": topic.group,
+                "audience": topic.audience,
+                "synonyms": "\n".join(topic.synonyms or ()),
+                "covered_by": [c.covered_by_id for c in topic.coverage.all()],
+                "is_active": topic.is_active,
+            },
+            others=others,
+        )
+        return _entry_page(request, topic, form)
+    form = TopicEditForm(request.POST, others=others)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            participants_services.topic_edit(
+                topic_id=topic.pk,
+                name=data["name"],
+                group=data["group"],
+                audience=data["audience"],
+                synonyms=data["synonyms"],
+                covered_by_ids=data["covered_by"],
+                is_active=data["is_active"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("«%(name)s» is saved.") % {"name": data["name"]})
+            return redirect(f"{reverse('school:catalogue')}#topic-{topic.pk}")
+    return _entry_page(request, topic, form, status=400)

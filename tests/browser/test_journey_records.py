@@ -153,11 +153,11 @@ def test_coordinator_edits_a_mentor_inline(journey):
     expect(capacity).to_have_attribute("aria-invalid", "true")
     shot(page, "records-mentor-error-next-to-the-field")
     capacity.fill("3")
-    page.get_by_label("IT и цифровые технологии").check()
+    page.get_by_label("Цифровые навыки").check()
     page.get_by_role("button", name="Save").click()
     row = page.locator("tbody tr", has_text="Соколова Анна")
     expect(row).to_contain_text("0 / 3")
-    expect(row).to_contain_text("IT и цифровые технологии")
+    expect(row).to_contain_text("Цифровые навыки")
     shot(page, "records-mentor-saved")
     with schema_context(journey["schema"]):
         profile = MentorProfile.objects.get(participant_id=journey["ids"]["mentor"])

@@ -14,7 +14,7 @@ from schools.participants import api, services
 from schools.participants.catalogue import CatalogueIndex, TopicRow, normalise, split_entries
 from schools.participants.models import Topic
 
-migration = importlib.import_module("schools.participants.migrations.0004_one_catalogue")
+migration = importlib.import_module("schools.participants.migrations.0005_one_catalogue")
 
 
 @pytest.fixture

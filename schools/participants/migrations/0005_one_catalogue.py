@@ -286,7 +286,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("participants", "0003_consent_scans_requests_alerts")]
+    dependencies = [("participants", "0004_participant_position_participant_workplace")]
 
     operations = [
         migrations.CreateModel(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -56,3 +57,36 @@ def provisioned_schema_names() -> list[str]:
 def institution_context(schema_name: str) -> Iterator[None]:
     with schema_context(schema_name):
         yield
+
+
+@dataclass(frozen=True)
+class InstitutionRef:
+    """What another layer needs to know of an institution: where it lives and what it is
+    called (plain data; no model leaves the app)."""
+
+    id: int
+    slug: str
+    schema_name: str
+    host: str
+    name: str
+    short_name: str
+    status: str
+
+    @classmethod
+    def of(cls, institution: Institution) -> InstitutionRef:
+        return cls(
+            id=institution.pk,
+            slug=institution.slug,
+            schema_name=institution.schema_name,
+            host=institution.host,
+            name=institution.name,
+            short_name=institution.short_name,
+            status=institution.status,
+        )
+
+
+def institution_ref(*, slug: str) -> InstitutionRef | None:
+    """The institution with ``slug``, or None."""
+    with schema_context(get_public_schema_name()):
+        institution = Institution.objects.filter(slug=slug).first()
+    return InstitutionRef.of(institution) if institution is not None else None

@@ -21,7 +21,15 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv if argv is not None else sys.argv)
+    execute_from_command_line(command_argv(argv if argv is not None else sys.argv))
+
+
+def command_argv(argv: list[str]) -> list[str]:
+    """Django's command names have underscores; the docs write ``generate-school`` and
+    ``matching-report``: both spellings run the command."""
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        return [argv[0], argv[1].replace("-", "_"), *argv[2:]]
+    return list(argv)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ return querysets in the current schema; callers scope them to the user."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from schools.participants.catalogue import (
     TopicMatch,
@@ -20,6 +21,7 @@ from schools.participants.catalogue import (
     normalise,
     split_entries,
 )
+from schools.participants.consents import PaperConsent, consents_record_many
 from schools.participants.models import (
     REQUIRED_PURPOSE,
     Category,
@@ -33,6 +35,7 @@ from schools.participants.models import (
     SelectionCriterion,
     TopicAudience,
     TopicGroup,
+    age_on,
 )
 from schools.participants.selectors import (
     BaseCounts,
@@ -60,11 +63,13 @@ from schools.participants.selectors import (
 from schools.participants.services import (
     MenteeProfileData,
     MentorProfileData,
+    NewGuardianship,
     NewParticipant,
     RowsValidationError,
     consent_record,
     consent_withdraw,
     guardianship_create,
+    guardianships_create_many,
     mentee_profile_upsert,
     mentee_profiles_upsert_many,
     mentor_profile_remove,
@@ -74,6 +79,7 @@ from schools.participants.services import (
     participant_update,
     participants_create_many,
     study_group_get_or_create,
+    study_group_update,
 )
 
 
@@ -82,6 +88,54 @@ def topic_codes() -> dict[str, str]:
     from schools.participants.models import Topic
 
     return dict(Topic.objects.filter(is_active=True).values_list("code", "name"))
+
+
+def topic_rows() -> list[dict[str, Any]]:
+    """Every entry of the catalogue (retired ones too) as plain data: code, name, group,
+    audience, synonyms, is_active."""
+    from schools.participants.models import Topic
+
+    return [
+        {**row, "synonyms": list(row["synonyms"] or ())}
+        for row in Topic.objects.order_by("group", "name").values(
+            "code", "name", "group", "audience", "synonyms", "is_active"
+        )
+    ]
+
+
+def topic_names() -> dict[str, str]:
+    """Every entry of the catalogue, retired ones too: code → name (to name a profile's tags)."""
+    from schools.participants.models import Topic
+
+    return dict(Topic.objects.values_list("code", "name"))
+
+
+def need_codes_of(*, participant_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Participant id → the catalogue codes of the needs of their mentee profile."""
+    from schools.participants.models import MenteeProfile
+
+    out: dict[int, list[str]] = {}
+    for pk, code in MenteeProfile.needs.through.objects.filter(
+        menteeprofile__participant_id__in=list(participant_ids)
+    ).values_list("menteeprofile__participant_id", "topic__code"):
+        out.setdefault(pk, []).append(code)
+    return {pk: sorted(codes) for pk, codes in out.items()}
+
+
+def study_groups_ensure(
+    *, names: Sequence[str], curators_by_name: Mapping[str, int] | None = None, actor: Any = None
+) -> dict[str, int]:
+    """The study groups called ``names`` (created when missing), each with its curator (a
+    login id) where given and not yet set: name → id."""
+    curators = dict(curators_by_name or {})
+    out: dict[str, int] = {}
+    for name in names:
+        group = study_group_get_or_create(name=name, actor=actor)
+        curator = curators.get(name)
+        if curator is not None and group.curator_id is None:
+            group = study_group_update(group=group, curator_id=curator, actor=actor)
+        out[name] = group.pk
+    return out
 
 
 def topics_match(texts: Sequence[str]) -> list[TopicMatch]:
@@ -165,7 +219,9 @@ __all__ = [
     "HeadcountNumerators",
     "MenteeProfileData",
     "MentorProfileData",
+    "NewGuardianship",
     "NewParticipant",
+    "PaperConsent",
     "Participant",
     "PersonKey",
     "RequestSource",
@@ -174,6 +230,7 @@ __all__ = [
     "TopicAudience",
     "TopicGroup",
     "TopicMatch",
+    "age_on",
     "base_counts",
     "base_counts_shared",
     "child_participant_ids",
@@ -181,8 +238,10 @@ __all__ = [
     "consent_list",
     "consent_record",
     "consent_withdraw",
+    "consents_record_many",
     "counted_mentee_ids",
     "guardianship_create",
+    "guardianships_create_many",
     "has_valid_consent",
     "headcount_numerators",
     "mentee_count",
@@ -197,6 +256,7 @@ __all__ = [
     "mentor_profile_upsert",
     "mentor_profiles_upsert_many",
     "mentors_without_consent_count",
+    "need_codes_of",
     "need_tag_codes",
     "normalise",
     "participant_create",
@@ -210,9 +270,12 @@ __all__ = [
     "split_entries",
     "study_group_get_or_create",
     "study_group_list",
+    "study_groups_ensure",
     "study_groups_without_curator_count",
     "topic_codes",
     "topic_coverage",
+    "topic_names",
+    "topic_rows",
     "topics_match",
 ]
 

@@ -1255,3 +1255,65 @@ def topic_edit(
     )
     topic_coverage_set(need_id=topic_id, covered_by_ids=covered_by_ids, actor=actor)
     return topic_set_active(topic_id=topic_id, is_active=is_active, actor=actor)
+
+
+# --- many at once (a class's paper consents, a school's families) ---------------------------
+
+
+@dataclass(frozen=True)
+class NewGuardianship:
+    """One row of ``guardianships_create_many``."""
+
+    parent_id: int
+    child_id: int
+    relation: str
+
+
+@transaction.atomic
+def guardianships_create_many(*, rows: Sequence[NewGuardianship], actor: Any = None) -> list[int]:
+    """``guardianship_create`` for many links at once, in a few queries; ids in the order of
+    ``rows``. All or nothing: bad rows raise ``RowsValidationError`` naming each by index."""
+    ids = {r.parent_id for r in rows} | {r.child_id for r in rows}
+    people = {p.pk: p for p in Participant.objects.filter(pk__in=ids)}
+    existing = set(
+        Guardianship.objects.filter(
+            parent_id__in={r.parent_id for r in rows}, child_id__in={r.child_id for r in rows}
+        ).values_list("parent_id", "child_id")
+    )
+    errors: dict[int, Errors] = {}
+    seen: set[tuple[int, int]] = set()
+    for index, row in enumerate(rows):
+        row_errors: Errors = {}
+        parent, child = people.get(row.parent_id), people.get(row.child_id)
+        if parent is None:
+            row_errors["parent"] = [_("No such participant.")]
+        elif parent.category != Category.PARENT:
+            row_errors["parent"] = [_("The parent must be a participant of the category «parent».")]
+        if child is None:
+            row_errors["child"] = [_("No such participant.")]
+        elif row.parent_id == row.child_id:
+            row_errors["child"] = [_("A person cannot be their own guardian.")]
+        elif (row.parent_id, row.child_id) in existing | seen:
+            row_errors["child"] = [_("This guardianship is already recorded.")]
+        else:
+            row_errors.update(_processable_errors(child))
+        if row.relation not in GuardianRelation.values:
+            row_errors["relation"] = [_("Unknown relation.")]
+        seen.add((row.parent_id, row.child_id))
+        if row_errors:
+            errors[index] = row_errors
+    _raise_row_errors(errors, single=False)
+    links = Guardianship.objects.bulk_create(
+        [
+            Guardianship(parent_id=r.parent_id, child_id=r.child_id, relation=r.relation)
+            for r in rows
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
+    audit_record_many(
+        actor=actor,
+        changes=[
+            AuditChange(AuditAction.CREATE, link, ["parent", "child", "relation"]) for link in links
+        ],
+    )
+    return [link.pk for link in links]

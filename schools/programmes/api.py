@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from schools.programmes import services
 from schools.programmes.models import (
     OPEN_ACTIVITY_STATUSES,
     ActivityStatus,
@@ -35,11 +37,15 @@ __all__ = [
     "current_programme_id",
     "programme_contacts",
     "programme_count",
+    "programme_create",
+    "programme_curator_ids",
     "programme_director_name",
+    "programme_forms",
     "programme_get",
     "programme_headcount",
     "programme_id_for_year",
     "programme_public",
+    "programme_update",
     "register_stage_check",
     "roadmap_public",
     "stage_states",
@@ -211,3 +217,45 @@ def programme_contacts(*, programme_id: int) -> list[dict[str, str]]:
             {"role": str(_("Curator")), "name": curator.full_name, "email": curator.email}
         )
     return people
+
+
+def programme_create(
+    *,
+    academic_year: int,
+    title: str,
+    forms: Sequence[str] = (),
+    goals: str = "",
+    planned_results: str = "",
+) -> int:
+    """Create the programme of an academic year with the default roadmap; returns its id.
+    Raises ``ValidationError`` when the year already has one or a form is unknown."""
+    return services.programme_create(
+        academic_year=academic_year,
+        title=title,
+        forms=forms,
+        goals=goals,
+        planned_results=planned_results,
+    ).pk
+
+
+def programme_forms(*, programme_id: int) -> list[str]:
+    """The forms of mentoring the programme runs (codes), in the programme's order."""
+    forms = Programme.objects.values_list("forms", flat=True).get(pk=programme_id)
+    return list(forms or [])
+
+
+def programme_update(
+    *, programme_id: int, curator_ids: Sequence[int] | None = None, **fields: Any
+) -> None:
+    """Change fields of the programme (``forms``, ``status``, the ``headcount_*``…) and,
+    when given, its curators (login ids); see ``services.programme_update``."""
+    services.programme_update(
+        programme=Programme.objects.get(pk=programme_id), curator_ids=curator_ids, **fields
+    )
+
+
+def programme_curator_ids(*, programme_id: int) -> list[int]:
+    """The login ids of the programme's curators."""
+    return list(
+        Programme.objects.get(pk=programme_id).curators.order_by("pk").values_list("pk", flat=True)
+    )

@@ -40,6 +40,7 @@ SHARED_APPS = [
     "regional.kpis",
     "regional.practices",
     "regional.web",
+    "seeding",  # no models: the demo and generated schools, above every domain app
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

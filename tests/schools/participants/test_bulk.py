@@ -388,3 +388,38 @@ def test_profile_upserts_run_the_same_queries_for_any_number_of_rows(in_a):
     assert set(MenteeProfile.needs.through.objects.values_list("topic__code", flat=True)) == {
         "career_guidance"
     }
+
+
+def test_guardianships_many_at_once_all_or_nothing(in_a):
+    ids = api.participants_create_many(
+        rows=[
+            pupil(1),
+            pupil(2),
+            api.NewParticipant(last_name="Иванова", first_name="Анна", category="parent"),
+            api.NewParticipant(last_name="Иванов", first_name="Пётр", category="parent"),
+        ]
+    )
+    child, sibling, mother, father = ids
+    rows = [
+        api.NewGuardianship(parent_id=mother, child_id=child, relation="mother"),
+        api.NewGuardianship(parent_id=mother, child_id=sibling, relation="mother"),
+        api.NewGuardianship(parent_id=father, child_id=child, relation="father"),
+    ]
+    bad = [
+        *rows,
+        api.NewGuardianship(parent_id=child, child_id=sibling, relation="mother"),  # not a parent
+        api.NewGuardianship(parent_id=mother, child_id=child, relation="mother"),  # twice
+        api.NewGuardianship(parent_id=father, child_id=sibling, relation="uncle"),
+    ]
+    with pytest.raises(api.RowsValidationError) as refused:
+        api.guardianships_create_many(rows=bad)
+    assert set(refused.value.rows) == {3, 4, 5}
+    assert set(refused.value.rows[3]) == {"parent"} and set(refused.value.rows[5]) == {"relation"}
+    from schools.participants.models import Guardianship
+
+    assert not Guardianship.objects.exists()
+    with CaptureQueriesContext(connection) as queries:
+        created = api.guardianships_create_many(rows=rows)
+    assert len(created) == 3 and len(queries) <= 6
+    assert Guardianship.objects.filter(parent_id=mother).count() == 2
+    assert AuditEntry.objects.filter(model_label="participants.guardianship").count() == 3

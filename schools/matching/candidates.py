@@ -1,6 +1,8 @@
 """The engine's input built from the institution's data: the mentee and mentor bases (through
 ``schools.participants.api``), current pairs (through ``schools.pairs.api``), preferences
-stated after group meetings and the coordinator's earlier rejections.
+stated after group meetings and the coordinator's earlier rejections. A mentor's
+``competences`` in the engine are the need codes the mentor covers: the catalogue entries of
+the mentor's profile and the needs the catalogue's coverage maps to them.
 
 TODO(participants): a ``matching_candidates()`` read function in ``schools/participants/api.py``
 returning plain records would replace the ORM reads on ``Participant`` below; this module is the
@@ -113,7 +115,13 @@ def _mentors(*, programme_id: int, ids: list[int] | None = None) -> list[MentorI
             "mentor_profile__capacity",
         )
     )
-    competences = _codes(base.values_list("pk", "mentor_profile__competences__code"))
+    # A mentor covers the needs its competences are (one catalogue) and those the catalogue's
+    # coverage maps to them: the engine compares needs with covered needs.
+    coverage = participants_api.topic_coverage()
+    competences = {
+        pk: set().union(*(coverage.get(code, frozenset({code})) for code in codes))
+        for pk, codes in _codes(base.values_list("pk", "mentor_profile__competences__code")).items()
+    }
     consent = consenting_ids(r["pk"] for r in rows)
     loads, _ = _pairs_state(programme_id)
     placed = placed_specialist_capacities(

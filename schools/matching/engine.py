@@ -68,13 +68,33 @@ EXCLUSION_REASONS = (
     "mentee_no_consent",
     "already_paired",
 )
-# Why a mentee is left without a mentor.
+# Why a mentee is left without a mentor: the mentee's own state, else the first criterion of
+# ``FUNNEL`` that no mentor of the base passes (see ``explain_unmatched``).
 UNMATCHED_REASONS = (
     "no_consent",
     "already_paired",
-    "no_compatible_mentor",
+    "no_form",
+    "needs_not_covered",
+    "mentor_younger",
+    "avoided",
+    "mentors_no_consent",
+    "mentors_full",
     "capacity_exhausted",
 )
+# The criteria a mentor must pass for a mentee, in the order the explanation applies them:
+# a form of the programme fits both roles; the mentor covers the requests; a learner mentor is
+# not younger; neither asked not to be paired and the coordinator did not reject the pair; the
+# mentor has a valid consent; a free place before the run; a place left after this run.
+FUNNEL = ("form", "needs", "age", "wishes", "consent", "capacity", "this_run")
+BLOCKED_BY = {
+    "form": "no_form",
+    "needs": "needs_not_covered",
+    "age": "mentor_younger",
+    "wishes": "avoided",
+    "consent": "mentors_no_consent",
+    "capacity": "mentors_full",
+    "this_run": "capacity_exhausted",
+}
 
 PREFER, AVOID = "prefer", "avoid"
 
@@ -237,7 +257,9 @@ class Assignment:
 class Unmatched:
     mentee_id: int
     reason: str  # from UNMATCHED_REASONS
-    detail: dict[str, int]  # e.g. how many mentors were excluded for which reason
+    # The explanation (``explain_unmatched``): mentors left after each criterion, the blocking
+    # one, the requests and who covers them, the mentors that failed only the blocking one.
+    detail: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -249,6 +271,14 @@ class MatchResult:
     candidate_count: int  # feasible pairs (arcs of the candidate graph)
     pair_count: int  # all mentee × mentor pairs considered
     timings: dict[str, float]
+    # Mentees with at least one feasible mentor (a fixed one, or one with a place after the
+    # current load and the fixed pairs that passes every rule): those the run can place.
+    feasible_mentee_ids: frozenset[int] = frozenset()
+
+    @property
+    def placed_feasible(self) -> int:
+        """Mentees with a feasible mentor that the run placed."""
+        return sum(1 for a in self.assignments if a.mentee_id in self.feasible_mentee_ids)
 
     @property
     def density(self) -> float:
@@ -458,8 +488,6 @@ class Candidates:
     score: npt.NDArray[np.float64]
     form: npt.NDArray[np.int16]  # index into ``forms``
     forms: tuple[str, ...]
-    # Per mentee without any feasible pair: exclusion reason → number of mentors it applies to.
-    why_none: dict[int, dict[str, int]]
 
 
 CHUNK = 512
@@ -545,7 +573,6 @@ def candidate_arcs(problem: Problem) -> Candidates:
     chosen_flat = chosen.reshape(-1)
     r_code = r_cat.astype(np.int64) * (chosen.shape[1] * chosen.shape[2])
     e_code = e_cat.astype(np.int64) * chosen.shape[2] + e_pref
-    coarse_counts = np.zeros((n, 4), dtype=np.int64)  # form, needs, no consent, full
     parts_i: list[npt.NDArray[np.int64]] = []
     parts_j: list[npt.NDArray[np.int64]] = []
     parts_o: list[npt.NDArray[np.uint8]] = []
@@ -557,15 +584,11 @@ def candidate_arcs(problem: Problem) -> Candidates:
         for word in range(1, words):
             overlap += np.bitwise_count(needs[rows, word, None] & comps[None, :, word])
         covered = overlap >= min_cov[rows, None]
-        coarse_counts[rows, 0] = (~form_ok).sum(axis=1)
-        coarse_counts[rows, 1] = (~covered).sum(axis=1)
         feasible = form_ok & covered & r_ok[None, :] & e_ok[rows, None]
         ii, jj = np.nonzero(feasible)
         parts_i.append(ii + start)
         parts_j.append(jj)
         parts_o.append(overlap[ii, jj])
-    coarse_counts[:, 2] = int((~r_consent).sum())
-    coarse_counts[:, 3] = int((~r_free).sum())
     ci = np.concatenate(parts_i) if parts_i else np.zeros(0, dtype=np.int64)
     cj = np.concatenate(parts_j) if parts_j else np.zeros(0, dtype=np.int64)
     overlap_arc = (np.concatenate(parts_o) if parts_o else np.zeros(0)).astype(np.float64)
@@ -639,26 +662,12 @@ def candidate_arcs(problem: Problem) -> Candidates:
     total += w.time * r_time[cj]
     total += w.peer * peer_v
 
-    # Mentees left with no feasible pair: how many mentors each rule excluded.
-    with_arcs = np.zeros(n, dtype=bool)
-    with_arcs[ci[keep]] = True
-    why_none: dict[int, dict[str, int]] = {}
-    none_rows = np.flatnonzero(~with_arcs & e_ok)
-    if len(none_rows):
-        dropped = {name: np.bincount(ci[mask], minlength=n) for name, mask in drops.items()}
-        coarse_names = ("form_mismatch", "needs_not_covered", "mentor_no_consent", "mentor_full")
-        for r in none_rows.tolist():
-            counts = {name: int(coarse_counts[r, k]) for k, name in enumerate(coarse_names)}
-            counts.update({name: int(d[r]) for name, d in dropped.items()})
-            why_none[r] = {k: v for k, v in counts.items() if v}
-
     return Candidates(
         mentee=ci[keep].astype(np.int32),
         mentor=cj[keep].astype(np.int32),
         score=total[keep],
         form=form_k[keep].astype(np.int16),
         forms=forms,
-        why_none=why_none,
     )
 
 
@@ -756,20 +765,10 @@ def _match(problem: Problem, algorithm: str) -> MatchResult:
                 form=cand.forms[int(cf[k])],
             )
         )
-    matched = {a.mentee_id for a in assignments}
-    with_candidates = set(np.unique(cand.mentee).tolist())
-    unmatched: list[Unmatched] = []
-    for i, x in enumerate(problem.mentees):
-        if x.id in matched:
-            continue
-        if not x.has_consent:
-            unmatched.append(Unmatched(x.id, "no_consent", {}))
-        elif x.already_paired:
-            unmatched.append(Unmatched(x.id, "already_paired", {}))
-        elif i in with_candidates:
-            unmatched.append(Unmatched(x.id, "capacity_exhausted", {}))
-        else:
-            unmatched.append(Unmatched(x.id, "no_compatible_mentor", cand.why_none.get(i, {})))
+    clock = time.perf_counter()
+    unmatched = explain_unmatched(problem, assignments, left=left)
+    timings["explaining"] = time.perf_counter() - clock
+    feasible = {a.mentee_id for a in fixed} | {problem.mentees[int(i)].id for i in np.unique(ci)}
     assignments.sort(key=lambda a: (a.mentor_id, a.mentee_id))
     return MatchResult(
         algorithm=algorithm,
@@ -779,6 +778,7 @@ def _match(problem: Problem, algorithm: str) -> MatchResult:
         candidate_count=len(cand.score),
         pair_count=len(problem.mentees) * len(problem.mentors),
         timings=timings,
+        feasible_mentee_ids=frozenset(feasible),
     )
 
 
@@ -888,3 +888,181 @@ def match_dense_reference(problem: Problem) -> float:
 
 def unmatched_reasons(result: MatchResult) -> Counter[str]:
     return Counter(u.reason for u in result.unmatched)
+
+
+# --- why a mentee is left without a mentor -------------------------------------------------------
+
+EXPLAINED_MENTORS = 5  # mentors named in an explanation (those closest to fitting)
+
+
+def explain_unmatched(
+    problem: Problem,
+    assignments: Sequence[Assignment],
+    *,
+    left: Mapping[int, int] | None = None,
+) -> list[Unmatched]:
+    """For every mentee of ``problem`` without an assignment: why no mentor fits, criterion by
+    criterion (``FUNNEL``). Starting from every mentor of the base, each criterion keeps the
+    mentors that pass it; the first criterion that keeps none is the reason. The detail says
+    how many mentors were left after each criterion (``funnel``), the blocking criterion,
+    the mentee's requests with how many mentors cover each (of any form, and of a fitting one),
+    the mentors that failed only the blocking criterion (``mentors``: id, capacity, load before
+    the run, places taken in this run) and what became of the mentors the mentee preferred
+    after the group meeting (``wishes``). ``left``: places per mentor after its load and the
+    fixed pairs (computed when not given)."""
+    if left is None:
+        _fixed, left = _check_fixed(problem)
+    used = Counter(a.mentor_id for a in assignments if not a.fixed)
+    matched = {a.mentee_id for a in assignments}
+    base = _MentorArrays(problem, left, used)
+    out: list[Unmatched] = []
+    for mentee in problem.mentees:
+        if mentee.id in matched:
+            continue
+        if not mentee.has_consent:
+            out.append(Unmatched(mentee.id, "no_consent", {}))
+            continue
+        if mentee.already_paired:
+            out.append(Unmatched(mentee.id, "already_paired", {}))
+            continue
+        out.append(base.explain(mentee))
+    return out
+
+
+class _MentorArrays:
+    """The mentor base as arrays, so that one mentee's explanation is a few vector operations
+    (thousands of mentees left without a mentor are explained in a fraction of a second)."""
+
+    def __init__(self, problem: Problem, left: Mapping[int, int], used: Mapping[int, int]) -> None:
+        mentors = list(problem.mentors)
+        self.problem = problem
+        self.mentors = mentors
+        self.forms = list(problem.forms)
+        self.prefs = PreferenceIndex(problem.preferences)
+        self.ids = np.array([y.id for y in mentors], dtype=np.int64)
+        self.index = {y.id: j for j, y in enumerate(mentors)}
+        self.categories = sorted({y.category for y in mentors})
+        cat_of = {c: k for k, c in enumerate(self.categories)}
+        self.cat = np.array([cat_of[y.category] for y in mentors], dtype=np.int64)
+        tags = sorted(
+            set().union(*(y.competences for y in mentors), *(x.needs for x in problem.mentees))
+        )
+        self.tag_of = {t: k for k, t in enumerate(tags)}
+        self.words = max(1, (len(tags) + 63) // 64)
+        self.bits = np.zeros((len(mentors), self.words), dtype=np.uint64)
+        for j, y in enumerate(mentors):
+            for t in y.competences:
+                k = self.tag_of[t]
+                self.bits[j, k // 64] |= np.uint64(1) << np.uint64(k % 64)
+        self.age = np.array([-1 if y.age is None else y.age for y in mentors], dtype=np.int64)
+        self.consent = np.array([y.has_consent for y in mentors], dtype=bool)
+        self.left = np.array([left.get(y.id, 0) for y in mentors], dtype=np.int64)
+        self.used = np.array([used.get(y.id, 0) for y in mentors], dtype=np.int64)
+        # Per mentee: the mentors a wish or the coordinator's rejection keeps apart.
+        self.apart: dict[int, set[int]] = {}
+        for p in self.prefs:
+            if p.kind == AVOID:
+                self.apart.setdefault(p.from_id, set()).add(p.to_id)
+                self.apart.setdefault(p.to_id, set()).add(p.from_id)
+        for mentor_id, mentee_id in problem.exclusions:
+            self.apart.setdefault(mentee_id, set()).add(mentor_id)
+
+    def _need_bits(self, mentee: MenteeIn) -> npt.NDArray[np.uint64]:
+        out = np.zeros(self.words, dtype=np.uint64)
+        for t in mentee.needs:
+            k = self.tag_of[t]
+            out[k // 64] |= np.uint64(1) << np.uint64(k % 64)
+        return out
+
+    def explain(self, mentee: MenteeIn) -> Unmatched:
+        m = len(self.mentors)
+        form_by_cat = [choose_form(c, mentee, self.forms) for c in self.categories]
+        form_ok = (
+            np.array([f is not None for f in form_by_cat], dtype=bool)[self.cat]
+            if m
+            else (np.zeros(0, dtype=bool))
+        )
+        learner = (
+            np.array([f in LEARNER_FORMS for f in form_by_cat], dtype=bool)[self.cat]
+            if m
+            else np.zeros(0, dtype=bool)
+        )
+        overlap = np.bitwise_count(self.bits & self._need_bits(mentee)[None, :]).sum(axis=1)
+        need = min(self.problem.weights.min_needs_covered, len(mentee.needs))
+        younger = (
+            learner
+            & (self.age >= 0)
+            & (mentee.age is not None)
+            & (self.age < (mentee.age if mentee.age is not None else 0))
+        )
+        apart = self.apart.get(mentee.id, set())
+        masks = {
+            "form": form_ok,
+            "needs": overlap >= need,
+            "age": ~younger,
+            "wishes": ~np.isin(self.ids, np.fromiter(apart, dtype=np.int64, count=len(apart))),
+            "consent": self.consent,
+            "capacity": self.left > 0,
+            "this_run": self.left - self.used > 0,
+        }
+        alive = self.ids != mentee.id
+        dropped_at = np.full(m, -1, dtype=np.int64)
+        funnel: list[dict[str, Any]] = []
+        blocking, before = "this_run", alive
+        for k, criterion in enumerate(FUNNEL):
+            keep = alive & masks[criterion]
+            dropped_at[alive & ~keep] = k
+            funnel.append({"criterion": criterion, "mentors": int(keep.sum())})
+            if not keep.any():
+                blocking, before = criterion, alive
+                break
+            alive = keep
+        else:  # every criterion keeps someone: cannot happen for an optimal or greedy result
+            before = alive
+        not_self = self.ids != mentee.id
+        per_need = {}
+        for code in sorted(mentee.needs):
+            k = self.tag_of[code]
+            has = (self.bits[:, k // 64] >> np.uint64(k % 64)) & np.uint64(1) == 1
+            per_need[code] = {
+                "any": int((has & not_self).sum()),
+                "fitting_form": int((has & not_self & form_ok).sum()),
+            }
+        order = np.lexsort((self.ids, -self.left, -overlap))
+        closest = [int(j) for j in order if before[j]][:EXPLAINED_MENTORS]
+        wishes = [
+            {
+                "mentor": p.to_id,
+                "rank": p.rank,
+                "dropped_at": (
+                    FUNNEL[int(dropped_at[self.index[p.to_id]])]
+                    if p.to_id in self.index and dropped_at[self.index[p.to_id]] >= 0
+                    else None
+                ),
+            }
+            for p in sorted(
+                (p for p in self.prefs if p.from_id == mentee.id and p.kind == PREFER),
+                key=lambda p: (p.rank or MAX_RANK_FALLBACK, p.to_id),
+            )
+        ]
+        detail: dict[str, Any] = {
+            "funnel": funnel,
+            "blocking": blocking,
+            "needs": sorted(mentee.needs),
+            "per_need": per_need,
+            "mentors": [
+                {
+                    "id": int(self.ids[j]),
+                    "capacity": self.mentors[j].capacity,
+                    "load": self.mentors[j].current_load,
+                    "taken_in_run": int(self.used[j]),
+                    "covers": sorted(mentee.needs & self.mentors[j].competences),
+                }
+                for j in closest
+            ],
+            "wishes": wishes,
+        }
+        return Unmatched(mentee.id, BLOCKED_BY[blocking], detail)
+
+
+MAX_RANK_FALLBACK = 99

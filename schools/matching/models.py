@@ -139,6 +139,7 @@ class RunStatus(models.TextChoices):
     DONE = "done", _("Done: proposals ready for review")
     FAILED = "failed", _("Failed")
     APPROVED = "approved", _("Approved: pairs formed")
+    SUPERSEDED = "superseded", _("Superseded by a newer run")
 
 
 class MatchRun(models.Model):
@@ -175,6 +176,14 @@ class MatchRun(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -220,6 +229,7 @@ class MatchProposal(models.Model):
         _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )
     fixed = models.BooleanField(_("fixed by the coordinator"), default=False)
+    made_by_hand = models.BooleanField(_("made by hand"), default=False)
     proposed_mentor = models.ForeignKey(
         "participants.Participant",
         verbose_name=_("mentor first proposed"),
@@ -247,10 +257,22 @@ class MatchProposal(models.Model):
 
 
 class UnmatchedReason(models.TextChoices):
+    """The mentee's own state, else the first criterion no mentor passes (engine.FUNNEL)."""
+
     NO_CONSENT = "no_consent", _("No valid consent to personal-data processing")
     ALREADY_PAIRED = "already_paired", _("Already in an active pair of the programme")
+    NO_FORM = "no_form", _("No mentor works in a form that fits")
+    NEEDS_NOT_COVERED = "needs_not_covered", _("No mentor of a fitting form covers the requests")
+    MENTOR_YOUNGER = "mentor_younger", _("The mentors who cover the requests are younger")
+    AVOIDED = "avoided", _("The fitting mentors were avoided or rejected earlier")
+    MENTORS_NO_CONSENT = "mentors_no_consent", _("The fitting mentors have no valid consent")
+    MENTORS_FULL = "mentors_full", _("The fitting mentors have no free place")
+    CAPACITY_EXHAUSTED = (
+        "capacity_exhausted",
+        _("The fitting mentors' places went to other mentees in this run"),
+    )
+    # Runs made before the explanations by criterion.
     NO_COMPATIBLE_MENTOR = "no_compatible_mentor", _("No compatible mentor")
-    CAPACITY_EXHAUSTED = "capacity_exhausted", _("Compatible mentors have no places left")
 
 
 class UnmatchedMentee(models.Model):

@@ -67,6 +67,32 @@ EXCLUSION_MESSAGES = {
 }
 
 
+# What the coordinator may override when making or changing a pair by hand (the explanation
+# still shows it); the other exclusions are refused.
+SOFT_EXCLUSIONS = frozenset({"needs_not_covered", "mentor_younger", "excluded"})
+
+
+def _score_by_hand(programme: Programme, run: MatchRun, mentor: MentorIn, mentee: Any) -> Any:
+    """A pair the coordinator makes or changes by hand, scored and explained like the run's;
+    refused when it breaks a rule that cannot be overlooked (``SOFT_EXCLUSIONS`` can)."""
+    b = score_pair(
+        mentor,
+        mentee,
+        forms=programme.forms,
+        weights=Weights.from_dict(run.weights),
+        preferences=PreferenceIndex(candidates.preferences_of(programme.pk)),
+        exclusions=candidates.rejected_pairs(programme.pk),
+        ignore_load=True,
+    )
+    hard = [code for code in b.excluded if code not in SOFT_EXCLUSIONS]
+    if hard:
+        raise ValidationError(
+            {"mentor": [_("This pair is not possible: %(reasons)s.") % {"reasons": _reasons(hard)}]}
+        )
+    assert b.form is not None
+    return b
+
+
 def _reasons(codes: Iterable[str]) -> str:
     return "; ".join(str(EXCLUSION_MESSAGES.get(c, c)) for c in codes)
 
@@ -323,6 +349,7 @@ def run_create(
         instance=run,
         changed_fields=["programme", "algorithm", "fixed_pairs"],
     )
+    _supersede_older(run, actor=actor)
     limit = getattr(settings, "MATCHING_SYNC_MAX_MENTEES", SYNC_MAX_MENTEES_DEFAULT)
     mentees = candidates.participants_api.Participant.objects.filter(
         mentee_profile__isnull=False
@@ -335,6 +362,25 @@ def run_create(
 
         enqueue_on_commit(match_run_execute, run_id=run.pk)
     return run
+
+
+def _supersede_older(run: MatchRun, *, actor: Any) -> None:
+    """A new run replaces the programme's earlier runs that still wait for a review: their
+    proposals can no longer be approved (pairs already formed from them stay)."""
+    older = list(
+        MatchRun.objects.select_for_update()
+        .filter(programme_id=run.programme_id, status__in=(RunStatus.QUEUED, RunStatus.DONE))
+        .exclude(pk=run.pk)
+    )
+    for old in older:
+        old.status, old.superseded_by = RunStatus.SUPERSEDED, run
+        old.save(update_fields=["status", "superseded_by"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=old,
+            changed_fields=["status", "superseded_by"],
+        )
 
 
 def _run_progress(run_id: int, percent: int) -> None:
@@ -431,7 +477,14 @@ def _store(run: MatchRun, problem: Any, result: MatchResult) -> None:
         ),
         batch_size=1000,
     )
+    newer = (
+        MatchRun.objects.filter(programme_id=run.programme_id, created_at__gt=run.created_at)
+        .order_by("created_at")
+        .first()
+    )
     run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
+    if newer is not None:
+        run.status, run.superseded_by = RunStatus.SUPERSEDED, newer
     run.total_score = round(result.total_score, 4)
     run.mentee_count, run.mentor_count = len(problem.mentees), len(problem.mentors)
     run.matched_count = len(result.assignments)
@@ -460,8 +513,9 @@ def _check_mentor(proposal: MatchProposal, mentor: MentorIn | None) -> None:
         raise ValidationError(
             {"mentor": [_("The mentor has no valid consent to personal-data processing.")]}
         )
+    # Proposals already approved are pairs now: the mentor's load counts them.
     taken = (
-        MatchProposal.objects.filter(run=proposal.run, mentor_id=mentor.id)
+        MatchProposal.objects.filter(run=proposal.run, mentor_id=mentor.id, pair_id__isnull=True)
         .exclude(status=ProposalStatus.REJECTED)
         .exclude(pk=proposal.pk)
         .count()
@@ -533,23 +587,7 @@ def proposal_change(*, proposal: MatchProposal, mentor_id: int, actor: Any = Non
     mentee = candidates.mentees_by_id([proposal.mentee_id], programme_id=programme.pk)[
         proposal.mentee_id
     ]
-    b = score_pair(
-        mentor,
-        mentee,
-        forms=programme.forms,
-        weights=Weights.from_dict(proposal.run.weights),
-        preferences=PreferenceIndex(candidates.preferences_of(programme.pk)),
-        ignore_load=True,
-    )
-    if b.excluded:
-        raise ValidationError(
-            {
-                "mentor": [
-                    _("This pair is not possible: %(reasons)s.") % {"reasons": _reasons(b.excluded)}
-                ]
-            }
-        )
-    assert b.form is not None
+    b = _score_by_hand(programme, proposal.run, mentor, mentee)
     proposal.mentor_id = mentor_id
     proposal.form, proposal.score, proposal.breakdown = b.form, round(b.total, 4), b.as_dict()
     return _decide(proposal, ProposalStatus.CHANGED, actor)
@@ -576,19 +614,26 @@ def run_approve(*, run: MatchRun, accept_proposed: bool = False, actor: Any = No
             )
         for proposal in undecided:
             proposal_accept(proposal=proposal, actor=actor)
-    groups: dict[tuple[int, str], list[MatchProposal]] = defaultdict(list)
-    for proposal in run.proposals.filter(status__in=TAKEN_STATUSES).order_by(
-        "mentor_id", "mentee_id"
-    ):
-        groups[(proposal.mentor_id, proposal.form)].append(proposal)
+    _form_pairs(
+        run,
+        run.proposals.filter(status__in=TAKEN_STATUSES, pair_id__isnull=True),
+        actor=actor,
+    )
+    _close_if_decided(run, actor=actor)
+    return run
 
-    pair_create = _pair_create_hook()
+
+def _form_pairs(run: MatchRun, proposals: Iterable[MatchProposal], *, actor: Any) -> list[int]:
+    """Pairs and groups from taken proposals: one per mentor and form (through
+    ``schools.pairs.api.pair_create``, which refuses what breaks its rules)."""
+    groups: dict[tuple[int, str], list[MatchProposal]] = defaultdict(list)
+    for proposal in sorted(proposals, key=lambda p: (p.mentor_id, p.mentee_id)):
+        groups[(proposal.mentor_id, proposal.form)].append(proposal)
+    from schools.pairs import api as pairs_api
+
+    pair_ids = []
     for (mentor_id, form), members in groups.items():
-        if pair_create is None:
-            # TODO(pairs): without schools.pairs.api.pair_create the accepted proposals stay
-            # the record of the decision; pairs are formed from them once the app exists.
-            continue
-        pair_id = pair_create(
+        pair_id = pairs_api.pair_create(
             programme_id=run.programme_id,
             mentor_participant_id=mentor_id,
             mentee_participant_ids=[p.mentee_id for p in members],
@@ -596,15 +641,97 @@ def run_approve(*, run: MatchRun, accept_proposed: bool = False, actor: Any = No
             actor=actor,
         )
         MatchProposal.objects.filter(pk__in=[p.pk for p in members]).update(pair_id=pair_id)
+        pair_ids.append(pair_id)
+    return pair_ids
+
+
+def _close_if_decided(run: MatchRun, *, actor: Any) -> None:
+    """The run is approved once no proposal waits for a decision or a pair."""
+    waiting = run.proposals.filter(pair_id__isnull=True).exclude(status=ProposalStatus.REJECTED)
+    if waiting.exists():
+        return
     run.status, run.approved_at, run.approved_by = RunStatus.APPROVED, timezone.now(), _user(actor)
     run.save(update_fields=["status", "approved_at", "approved_by"])
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=run, changed_fields=["status"])
-    return run
 
 
-def _pair_create_hook() -> Any:
-    try:
-        from schools.pairs import api as pairs_api
-    except ImportError:  # pragma: no cover
-        return None
-    return getattr(pairs_api, "pair_create", None)
+@transaction.atomic
+def proposals_approve(
+    *, run: MatchRun, proposal_ids: Iterable[int], actor: Any = None
+) -> list[int]:
+    """Approve some proposals of a run and leave the rest for later: the chosen ones are
+    accepted (with the same checks as ``proposal_accept``) and become pairs and groups at once;
+    the run is approved when nothing is left undecided. All or nothing. Returns the pair ids."""
+    run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    if run.status != RunStatus.DONE:
+        raise ValidationError({"run": [_("Only a finished, unapproved run can be approved.")]})
+    _require_open(run.programme)
+    wanted = {int(pk) for pk in proposal_ids}
+    if not wanted:
+        raise ValidationError({"proposals": [_("Choose the proposals to approve.")]})
+    chosen = list(run.proposals.select_for_update().filter(pk__in=wanted))
+    if len(chosen) != len(wanted):
+        raise ValidationError({"proposals": [_("Some proposals are not of this run.")]})
+    errors = []
+    for proposal in chosen:
+        if proposal.status == ProposalStatus.REJECTED:
+            errors.append(_("A rejected proposal cannot be approved."))
+        elif proposal.pair_id is not None:
+            errors.append(_("A proposal already approved cannot be approved again."))
+    if errors:
+        raise ValidationError({"proposals": sorted(set(errors))})
+    for proposal in chosen:
+        if proposal.status == ProposalStatus.PROPOSED:
+            proposal_accept(proposal=proposal, actor=actor)
+    pair_ids = _form_pairs(run, run.proposals.filter(pk__in=wanted), actor=actor)
+    _close_if_decided(run, actor=actor)
+    return pair_ids
+
+
+@transaction.atomic
+def proposal_add(
+    *, run: MatchRun, mentee_id: int, mentor_id: int, actor: Any = None
+) -> MatchProposal:
+    """A pair made by hand in a run: the coordinator gives a mentee left without a mentor one
+    (a group when the mentor takes several). It is scored and explained like the others and
+    accepted; what the coordinator may override (requests not covered, a younger mentor, an
+    earlier rejection) stays visible in the explanation; the rest (no consent, no fitting
+    form, no place, a wish not to be paired) is refused."""
+    run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    if run.status != RunStatus.DONE:
+        raise ValidationError(
+            {"run": [_("Only proposals of a finished, unapproved run can be reviewed.")]}
+        )
+    programme = run.programme
+    _require_open(programme)
+    mentee = candidates.mentees_by_id([mentee_id], programme_id=programme.pk).get(mentee_id)
+    if mentee is None:
+        raise ValidationError({"mentee": [_("Not in the mentee base.")]})
+    if run.proposals.filter(mentee_id=mentee_id).exists():
+        raise ValidationError(
+            {"mentee": [_("The mentee already has a proposal in this run: change its mentor.")]}
+        )
+    mentor = candidates.mentors_by_id([mentor_id], programme_id=programme.pk).get(mentor_id)
+    probe = MatchProposal(run=run, mentee_id=mentee_id)
+    _check_mentor(probe, mentor)
+    assert mentor is not None
+    b = _score_by_hand(programme, run, mentor, mentee)
+    proposal = MatchProposal.objects.create(
+        run=run,
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        form=b.form,
+        score=round(b.total, 4),
+        breakdown=b.as_dict(),
+        status=ProposalStatus.ACCEPTED,
+        made_by_hand=True,
+        decided_by=_user(actor),
+        decided_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=proposal,
+        changed_fields=["run", "mentor", "mentee", "form", "status"],
+    )
+    return proposal

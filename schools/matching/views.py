@@ -26,6 +26,7 @@ from config.api.base import (
 )
 from schools.matching import selectors, services
 from schools.matching.engine import Weights
+from schools.matching.explain import explanations
 from schools.matching.models import (
     MAX_RANK,
     Algorithm,
@@ -129,17 +130,36 @@ class ProposalOutput(serializers.ModelSerializer[MatchProposal]):
             "breakdown",
             "status",
             "fixed",
+            "made_by_hand",
             "pair_id",
             "decided_at",
         ]
 
 
 class UnmatchedOutput(serializers.ModelSerializer[UnmatchedMentee]):
-    detail = serializers.DictField(child=serializers.IntegerField())
+    """A mentee left without a mentor: the reason (the first criterion no mentor passes), the
+    engine's detail (mentors left after each criterion, who covers each request, the mentors
+    closest to fitting) and the same in words: why, and what would fix it."""
+
+    detail = serializers.DictField()
+    because = serializers.SerializerMethodField()
+    fix = serializers.SerializerMethodField()
 
     class Meta:
         model = UnmatchedMentee
-        fields = ["mentee", "reason", "detail"]
+        fields = ["mentee", "reason", "detail", "because", "fix"]
+
+    def _explanation(self, row: UnmatchedMentee) -> Any:
+        cache = self.context.setdefault("explanations", {})
+        if row.mentee_id not in cache:
+            cache.update(explanations([row]))
+        return cache[row.mentee_id]
+
+    def get_because(self, row: UnmatchedMentee) -> str:
+        return str(self._explanation(row).because)
+
+    def get_fix(self, row: UnmatchedMentee) -> str:
+        return str(self._explanation(row).fix)
 
 
 RUN_FIELDS = [
@@ -162,6 +182,7 @@ RUN_FIELDS = [
     "started_at",
     "finished_at",
     "approved_at",
+    "superseded_by",
 ]
 
 
@@ -198,6 +219,15 @@ class ApproveInput(serializers.Serializer[Any]):
 
 
 class ChangeInput(serializers.Serializer[Any]):
+    mentor = serializers.IntegerField()
+
+
+class ApproveSomeInput(serializers.Serializer[Any]):
+    proposals = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class HandMadePairInput(serializers.Serializer[Any]):
+    mentee = serializers.IntegerField()
     mentor = serializers.IntegerField()
 
 
@@ -324,6 +354,8 @@ class MatchRunViewSet(
             "create": RunInput,
             "retrieve": RunDetailOutput,
             "approve": ApproveInput,
+            "approve_some": ApproveSomeInput,
+            "pair_by_hand": HandMadePairInput,
         }
         return classes.get(self.action or "", RunOutput)
 
@@ -350,6 +382,37 @@ class MatchRunViewSet(
             run=run, accept_proposed=data.validated_data["accept_proposed"], actor=request.user
         )
         return Response(RunOutput(run).data)
+
+    @extend_schema(request=ApproveSomeInput, responses={200: RunOutput})
+    @action(detail=True, methods=["post"], url_path="approve-some")
+    def approve_some(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Approve the chosen proposals now (they become pairs and groups) and leave the rest;
+        the run is approved once nothing waits for a decision."""
+        run = self.get_object()
+        data = ApproveSomeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.proposals_approve(
+            run=run, proposal_ids=data.validated_data["proposals"], actor=request.user
+        )
+        return Response(RunOutput(selectors.match_run_list().get(pk=run.pk)).data)
+
+    @extend_schema(request=HandMadePairInput, responses={201: ProposalOutput})
+    @action(detail=True, methods=["post"], url_path="pairs")
+    def pair_by_hand(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Give a mentee left without a mentor one by hand (accepted at once)."""
+        run = self.get_object()
+        data = HandMadePairInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.proposal_add(
+            run=run,
+            mentee_id=data.validated_data["mentee"],
+            mentor_id=data.validated_data["mentor"],
+            actor=request.user,
+        )
+        return Response(
+            ProposalOutput(selectors.match_proposal_list().get(pk=proposal.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class MatchProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):

@@ -6,6 +6,7 @@ from schools.web import (
     urls_catalogue,
     urls_documents,
     urls_employers,
+    urls_matching,
     urls_practices,
     urls_records,
     urls_surveys,
@@ -47,3 +48,4 @@ urlpatterns += urls_employers.urlpatterns
 urlpatterns += urls_practices.urlpatterns
 urlpatterns += urls_yearend.urlpatterns
 urlpatterns += urls_catalogue.urlpatterns
+urlpatterns += urls_matching.urlpatterns

@@ -32,6 +32,7 @@ from schools.imports import services as import_services
 from schools.imports.models import ImportBatch, ImportStatus
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
+from schools.matching.explain import explanations
 from schools.matching.models import MatchProposal, MatchRun, RunStatus
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
@@ -441,12 +442,19 @@ def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "run": run,
             "page_obj": page_obj,
-            "unmatched": run.unmatched.select_related("mentee"),
+            "unmatched": matching_explained_unmatched(run),
             "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
             "can_decide": getattr(request.user, "role", None) == Role.COORDINATOR
             and run.status == RunStatus.DONE,
         },
     )
+
+
+def matching_explained_unmatched(run: MatchRun) -> list[dict[str, Any]]:
+    """The run's mentees left without a mentor, each with the explanation in words."""
+    rows = list(matching_selectors.unmatched_list(run))
+    explained = explanations(rows)
+    return [{"row": row, "explanation": explained[row.mentee_id]} for row in rows]
 
 
 def _proposal_or_404(pk: int) -> MatchProposal:

@@ -451,6 +451,20 @@ def _match_proposal(user: User) -> str:
     return str(proposal.pk)
 
 
+@factory("matching.unmatchedmentee")
+def _unmatched_mentee(user: User) -> str:
+    from schools.matching.models import UnmatchedMentee
+
+    bump_sequence("matching_unmatchedmentee")
+    _, _, mentee = _b_matching_people()
+    row, _ = UnmatchedMentee.objects.get_or_create(
+        run=_b_match_run(),
+        mentee=mentee,
+        defaults={"reason": "needs_not_covered", "detail": {"note": MARKER}},
+    )
+    return str(row.pk)
+
+
 # --- monitoring (schools/monitoring) ------------------------------------------------------------
 
 

@@ -142,8 +142,15 @@ def test_full_flow(tenant_a, client_for, setup):
     by_mentee = {p["mentee"]: p for p in body["proposals"]}
     needs = next(c for c in by_mentee[s["s1"].pk]["breakdown"]["criteria"] if c["code"] == "needs")
     assert needs["value"] == 1.0 and needs["detail"]["covered"] == ["math"]
-    unmatched = {u["mentee"]: u["reason"] for u in body["unmatched"]}
-    assert unmatched == {s["lonely"].pk: "no_compatible_mentor"}
+    unmatched = {u["mentee"]: u for u in body["unmatched"]}
+    assert {m: u["reason"] for m, u in unmatched.items()} == {s["lonely"].pk: "needs_not_covered"}
+    lonely = unmatched[s["lonely"].pk]
+    assert lonely["detail"]["funnel"][:2] == [
+        {"criterion": "form", "mentors": 3},
+        {"criterion": "needs", "mentors": 0},
+    ]
+    assert "none covers «Спорт, ГТО, здоровый образ жизни»" in lonely["because"]
+    assert lonely["fix"]
 
     # Review. The employer is full: s1 cannot move there until s3 is rejected.
     s1_proposal, s3_proposal = by_mentee[s["s1"].pk]["id"], by_mentee[s["s3"].pk]["id"]
@@ -279,3 +286,75 @@ def test_roles(tenant_a, user_in, client_for, role, read, write):
     assert client.get(RUNS).status_code == read
     assert client.get(PROPOSALS).status_code == read
     assert client.post(RUNS, {"programme": 999999}, format="json").status_code == write
+
+
+def test_approve_some_make_a_pair_by_hand_and_a_new_run_supersedes(tenant_a, client_for, setup):
+    s = setup
+    coord = client_for(tenant_a, s["coordinator"])
+    run = coord.post(RUNS, {"programme": s["programme"].pk}, format="json").json()
+    by_mentee = {p["mentee"]: p for p in run["proposals"]}
+    # The lonely mentee (sport) gets the employer by hand: requests not covered is allowed
+    # (shown in the explanation), a mentor without consent is not.
+    refused = coord.post(
+        f"{RUNS}{run['id']}/pairs/",
+        {"mentee": s["lonely"].pk, "mentor": s["no_consent"].pk},
+        format="json",
+    )
+    assert refused.status_code == 400 and "mentor" in refused.json()["errors"]
+    full = coord.post(
+        f"{RUNS}{run['id']}/pairs/",
+        {"mentee": s["lonely"].pk, "mentor": s["employer"].pk},
+        format="json",
+    )
+    assert full.status_code == 400  # the employer's two places are proposed already
+    assert coord.post(f"{PROPOSALS}{by_mentee[s['s2'].pk]['id']}/reject/").status_code == 200
+    made = coord.post(
+        f"{RUNS}{run['id']}/pairs/",
+        {"mentee": s["lonely"].pk, "mentor": s["employer"].pk},
+        format="json",
+    )
+    assert made.status_code == 201, made.json()
+    assert made.json()["made_by_hand"] and made.json()["status"] == "accepted"
+    assert "needs_not_covered" in made.json()["breakdown"]["excluded"]
+    # Approve one proposal now, leave the rest: a pair is formed, the run still waits.
+    first = by_mentee[s["s1"].pk]["id"]
+    some = coord.post(f"{RUNS}{run['id']}/approve-some/", {"proposals": [first]}, format="json")
+    assert some.status_code == 200, some.json()
+    assert some.json()["status"] == "done"
+    with schema_context(tenant_a.schema_name):
+        from schools.pairs import api as pairs_api
+
+        assert [
+            sorted(p["mentee_ids"]) for p in pairs_api.active_pairs(programme_id=s["programme"].pk)
+        ] == [[s["s1"].pk]]
+    again = coord.post(f"{RUNS}{run['id']}/approve-some/", {"proposals": [first]}, format="json")
+    assert again.status_code == 400
+    # A new run supersedes the old one: its other proposals can no longer be approved, the
+    # pair formed stays, and the paired mentee is not proposed again.
+    newer = coord.post(RUNS, {"programme": s["programme"].pk}, format="json").json()
+    old = coord.get(f"{RUNS}{run['id']}/").json()
+    assert (old["status"], old["superseded_by"]) == ("superseded", newer["id"])
+    late = coord.post(
+        f"{RUNS}{run['id']}/approve-some/", {"proposals": [made.json()["id"]]}, format="json"
+    )
+    assert late.status_code == 400
+    assert s["s1"].pk not in {p["mentee"] for p in newer["proposals"]}
+    with schema_context(tenant_a.schema_name):
+        assert pairs_api.pair_count(programme_id=s["programme"].pk) == 1
+
+
+def test_approving_a_group_in_two_steps_counts_each_place_once(tenant_a, client_for, setup):
+    s = setup
+    coord = client_for(tenant_a, s["coordinator"])
+    run = coord.post(RUNS, {"programme": s["programme"].pk}, format="json").json()
+    # The employer (two places) got two mentees: approved one after the other.
+    group = [p["id"] for p in run["proposals"] if p["mentor"] == s["employer"].pk]
+    assert len(group) == 2
+    for proposal_id in group:
+        done = coord.post(
+            f"{RUNS}{run['id']}/approve-some/", {"proposals": [proposal_id]}, format="json"
+        )
+        assert done.status_code == 200, done.json()
+    rest = [p["id"] for p in run["proposals"] if p["id"] not in group]
+    last = coord.post(f"{RUNS}{run['id']}/approve-some/", {"proposals": rest}, format="json")
+    assert last.status_code == 200 and last.json()["status"] == "approved"

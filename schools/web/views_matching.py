@@ -1,0 +1,240 @@
+"""Matching pages beyond the run itself: why a mentee was left without a mentor (criterion by
+criterion, what would fix it) with the mentors that could take them — the coordinator makes
+the pair by hand there; a proposal's mentor changed by hand; some proposals approved while the
+rest wait."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from config.pages import COORDINATOR, STAFF, role_required
+from schools.matching import selectors as matching_selectors
+from schools.matching import services as matching_services
+from schools.matching.explain import explanations
+from schools.matching.models import MatchProposal, ProposalStatus, RunStatus, UnmatchedMentee
+from schools.matching.services import EXCLUSION_MESSAGES
+from schools.participants import api as participants_api
+
+CATEGORY_LABELS = dict(participants_api.Category.choices)
+
+
+def _is_coordinator(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", None) == Role.COORDINATOR
+
+
+def _options(run: Any, mentee_id: int) -> list[dict[str, Any]]:
+    """The mentors the coordinator could give the mentee, for the table: labels resolved."""
+    topics = participants_api.topic_names()
+    return [
+        {
+            "id": o.id,
+            "name": o.name,
+            "category": CATEGORY_LABELS.get(o.category, o.category),
+            "score": o.score,
+            "covers": [topics.get(c, c) for c in o.covered],
+            "places_left": o.places_left,
+            "refused": [str(EXCLUSION_MESSAGES.get(c, c)) for c in o.refused],
+            "warnings": [str(EXCLUSION_MESSAGES.get(c, c)) for c in o.warnings],
+        }
+        for o in matching_selectors.mentor_options(run=run, mentee_id=mentee_id)
+    ]
+
+
+def _with_mentor(request: HttpRequest, do: Callable[[int], Any]) -> bool:
+    """Call ``do`` with the mentor chosen in the form; errors become messages (False)."""
+    try:
+        do(int(request.POST.get("mentor", "")))
+    except ValueError:
+        messages.error(request, _("Choose a mentor."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        return True
+    return False
+
+
+def _unmatched_or_404(pk: int) -> UnmatchedMentee:
+    row = matching_selectors.unmatched_rows().filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(STAFF, scope="tenant")
+def matching_unmatched(request: HttpRequest, pk: int) -> HttpResponse:
+    """One mentee left without a mentor: why, by criterion, and what would fix it; the
+    coordinator gives the mentee a mentor by hand here."""
+    row = _unmatched_or_404(pk)
+    run = row.run
+    paired_by_hand = run.proposals.filter(mentee_id=row.mentee_id).first()
+    can_pair = _is_coordinator(request) and run.status == RunStatus.DONE and not paired_by_hand
+    status = 200
+    if request.method == "POST":
+        if not _is_coordinator(request):
+            return render(request, "403.html", status=403)
+        made = _with_mentor(
+            request,
+            lambda mentor_id: matching_services.proposal_add(
+                run=run, mentee_id=row.mentee_id, mentor_id=mentor_id, actor=request.user
+            ),
+        )
+        status = 400
+        if made:
+            messages.success(
+                request,
+                _("The pair of %(mentee)s is made by hand; approve it with the run.")
+                % {"mentee": row.mentee.full_name},
+            )
+            return redirect(f"{reverse('school:matching-run', args=[run.pk])}#unmatched")
+    return render(
+        request,
+        "school/matching_unmatched.html",
+        {
+            "row": row,
+            "run": run,
+            "explanation": explanations([row])[row.mentee_id],
+            "paired_by_hand": paired_by_hand,
+            "can_pair": can_pair,
+            "options": _options(run, row.mentee_id) if can_pair else [],
+        },
+        status=status,
+    )
+
+
+def _proposal_or_404(pk: int) -> MatchProposal:
+    proposal = matching_selectors.match_proposal_list().filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+CRITERION_LABELS = {
+    "form": gettext_lazy("form of mentoring"),
+    "needs": gettext_lazy("competences fit the requests"),
+    "preference": gettext_lazy("mutual preference"),
+    "time": gettext_lazy("time resource"),
+    "peer": gettext_lazy("peer rules"),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(STAFF, scope="tenant")
+def matching_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal with its score explained; the coordinator gives the mentee another mentor
+    (re-assigns) while the run waits for approval."""
+    proposal = _proposal_or_404(pk)
+    run = proposal.run
+    can_change = (
+        _is_coordinator(request)
+        and run.status == RunStatus.DONE
+        and proposal.pair_id is None
+        and not proposal.fixed
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_change:
+            return render(request, "403.html", status=403)
+        changed = _with_mentor(
+            request,
+            lambda mentor_id: matching_services.proposal_change(
+                proposal=proposal, mentor_id=mentor_id, actor=request.user
+            ),
+        )
+        status = 400
+        if changed:
+            messages.success(
+                request,
+                _("%(mentee)s now has another mentor.") % {"mentee": proposal.mentee.full_name},
+            )
+            return redirect("school:matching-run", pk=run.pk)
+    topics = participants_api.topic_names()
+    breakdown = proposal.breakdown if isinstance(proposal.breakdown, dict) else {}
+    criteria = []
+    for c in breakdown.get("criteria") or []:
+        if not isinstance(c, dict) or c.get("code") not in CRITERION_LABELS:
+            continue
+        detail = c.get("detail") or {}
+        criteria.append(
+            {
+                "label": str(CRITERION_LABELS[c["code"]]),
+                "points": c.get("points"),
+                "weight": c.get("weight"),
+                "covered": [topics.get(t, t) for t in detail.get("covered", ())]
+                if c["code"] == "needs"
+                else [],
+                "missing": [topics.get(t, t) for t in detail.get("missing", ())]
+                if c["code"] == "needs"
+                else [],
+                "mutual": c["code"] == "preference" and bool(detail.get("mutual")),
+            }
+        )
+    return render(
+        request,
+        "school/matching_proposal.html",
+        {
+            "proposal": proposal,
+            "run": run,
+            "criteria": criteria,
+            "overridden": [
+                str(EXCLUSION_MESSAGES.get(code, code)) for code in breakdown.get("excluded") or ()
+            ],
+            "can_change": can_change,
+            "options": _options(run, proposal.mentee_id) if can_change else [],
+        },
+        status=status,
+    )
+
+
+@require_POST
+@role_required(COORDINATOR, scope="tenant")
+def matching_approve_selected(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve the ticked proposals now (they become pairs and groups); the rest wait."""
+    run = matching_selectors.match_run_list().filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    try:
+        ids = [int(value) for value in request.POST.getlist("proposal")]
+        pair_ids = matching_services.proposals_approve(
+            run=run, proposal_ids=ids, actor=request.user
+        )
+    except ValueError:
+        messages.error(request, _("Choose the proposals to approve."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        waiting = run.proposals.filter(pair_id__isnull=True, status=ProposalStatus.PROPOSED).count()
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s pair or group is formed.",
+                "%(count)s pairs and groups are formed.",
+                len(pair_ids),
+            )
+            % {"count": len(pair_ids)}
+            + (
+                " "
+                + ngettext(
+                    "%(count)s proposal still waits for a decision.",
+                    "%(count)s proposals still wait for a decision.",
+                    waiting,
+                )
+                % {"count": waiting}
+                if waiting
+                else ""
+            ),
+        )
+    return redirect("school:matching-run", pk=run.pk)

@@ -1,0 +1,136 @@
+"""The matching pages on a generated school: every mentee left without a mentor says why by
+criterion and what would help; the coordinator makes a pair by hand from there, changes a
+proposal's mentor, approves some proposals and leaves the rest; a new run supersedes the old
+one. Other staff read the same pages and change nothing."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from accounts.models import Role
+from schools.matching.models import MatchProposal, MatchRun, RunStatus, UnmatchedMentee
+from seeding.school import school_generate
+from tests.web.conftest import School, page_client
+
+
+def _client(tenant: Any, school: School, role: str, language: str = "ru") -> Any:
+    return page_client(tenant.host, school.users[role], tenant.schema_name, language)
+
+
+def _lonely_pupil() -> int:
+    """A pupil with a consent whose one request no mentor covers."""
+    from schools.participants import api as participants
+    from schools.participants import services
+
+    topic = services.topic_create(name="Шахматная композиция", group="leisure")
+    today = timezone.localdate()
+    born = today.replace(year=today.year - 12) - datetime.timedelta(days=30)
+    pupil = participants.participant_create(
+        last_name="Ёлкина",
+        first_name="Алёна",
+        middle_name="Фёдоровна",
+        birth_date=born,
+        category="pupil",
+    )
+    participants.consent_record(
+        participant_id=pupil.pk,
+        kind="grant",
+        signed_by="guardian",
+        guardian_name="Ёлкина Ольга Петровна",
+        guardian_relation="mother",
+        signed_on=today,
+        method="paper_scan",
+    )
+    participants.mentee_profile_upsert(participant_id=pupil.pk, need_codes=[topic.code])
+    return pupil.pk
+
+
+def test_coordinator_reads_why_pairs_by_hand_and_approves_some(tenant_a, school: School):
+    school_generate(
+        schema_name=tenant_a.schema_name, learners=70, staff=10, seed=5, preferences=False
+    )
+    with schema_context(tenant_a.schema_name):
+        lonely = _lonely_pupil()
+    coordinator = _client(tenant_a, school, Role.COORDINATOR)
+    response = coordinator.post("/matching/runs/")
+    assert response.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        run = MatchRun.objects.latest("pk")
+        assert run.status == RunStatus.DONE
+        row = UnmatchedMentee.objects.get(run=run, mentee_id=lonely)
+    old = coordinator.get(f"/matching/runs/{school.ids['matchrun']}/").content.decode()
+    assert 'data-testid="run-superseded"' in old
+
+    page = coordinator.get(f"/matching/runs/{run.pk}/").content.decode()
+    assert "Остались без наставника" in page and "Ёлкина Алёна Фёдоровна" in page
+    assert "никто не покрывает «Шахматная композиция»" in page
+
+    # Why, by criterion, and the mentors that could take her.
+    page = coordinator.get(f"/matching/unmatched/{row.pk}/").content.decode()
+    assert 'data-testid="funnel"' in page and "Покрывает запросы" in page
+    assert "Что поможет:" in page and 'data-testid="mentor-options"' in page
+    options = re.findall(r'name="mentor" value="(\d+)"', page)
+    assert options
+    refused = coordinator.post(f"/matching/unmatched/{row.pk}/", {"mentor": "0"})
+    assert refused.status_code == 400
+    made = coordinator.post(f"/matching/unmatched/{row.pk}/", {"mentor": options[0]})
+    assert made.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        by_hand = MatchProposal.objects.get(run=run, mentee_id=lonely)
+        assert by_hand.made_by_hand and by_hand.status == "accepted"
+        assert "needs_not_covered" in by_hand.breakdown["excluded"]
+    page = coordinator.get(f"/matching/runs/{run.pk}/").content.decode()
+    assert f'data-testid="unmatched-{lonely}"' not in page  # paired by hand now
+
+    # Change a proposal's mentor on its page.
+    with schema_context(tenant_a.schema_name):
+        proposal = run.proposals.filter(status="proposed").order_by("pk").first()
+        assert proposal is not None
+    page = coordinator.get(f"/matching/proposals/{proposal.pk}/").content.decode()
+    others = re.findall(r'name="mentor" value="(\d+)"', page)
+    other = next(m for m in others if int(m) != proposal.mentor_id)
+    changed = coordinator.post(f"/matching/proposals/{proposal.pk}/", {"mentor": other})
+    assert changed.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        proposal.refresh_from_db()
+        assert (proposal.mentor_id, proposal.status) == (int(other), "changed")
+
+    # Approve two, leave the rest.
+    with schema_context(tenant_a.schema_name):
+        two = [by_hand.pk, proposal.pk]
+        waiting_before = run.proposals.filter(status="proposed").count()
+    response = coordinator.post(
+        f"/matching/runs/{run.pk}/approve-selected/", {"proposal": [str(pk) for pk in two]}
+    )
+    assert response.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        run.refresh_from_db()
+        assert run.status == RunStatus.DONE
+        assert run.proposals.filter(pk__in=two, pair_id__isnull=False).count() == 2
+        assert run.proposals.filter(status="proposed").count() == waiting_before
+    page = coordinator.get(f"/matching/runs/{run.pk}/").content.decode()
+    assert page.count("Утверждено: пара сформирована") == 2
+
+
+def test_other_staff_read_the_explanations_and_change_nothing(tenant_a, school: School):
+    with schema_context(tenant_a.schema_name):
+        row = UnmatchedMentee.objects.get(pk=school.ids["unmatchedmentee"])
+        MatchRun.objects.filter(pk=row.run_id).update(status=RunStatus.DONE)
+    for role in (Role.CURATOR, Role.DIRECTOR, Role.DEPUTY):
+        client = _client(tenant_a, school, role)
+        page = client.get(f"/matching/unmatched/{row.pk}/")
+        assert (
+            page.status_code == 200 and 'data-testid="mentor-options"' not in page.content.decode()
+        )
+        assert client.post(f"/matching/unmatched/{row.pk}/", {"mentor": "1"}).status_code == 403
+        proposal = school.ids["matchproposal"]
+        assert client.post(f"/matching/proposals/{proposal}/", {"mentor": "1"}).status_code == 403
+        approve = client.post(f"/matching/runs/{row.run_id}/approve-selected/", {"proposal": "1"})
+        assert approve.status_code == 403
+    with schema_context(tenant_a.schema_name):
+        assert not MatchProposal.objects.filter(mentee_id=row.mentee_id).exists()

@@ -35,7 +35,10 @@ def bump_sequence(table: str) -> None:
     """Move the table's id sequence far above anything the other institution has."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), 1000000 + (random()*1000)::int)",
+            # Never backwards: several factories bump the same table (participants), and a lower
+            # value than one already given would hand out an id twice.
+            "SELECT setval(seq, GREATEST(1000000 + (random()*1000)::int, nextval(seq))) "
+            "FROM pg_get_serial_sequence(%s, 'id') AS seq",
             [table],
         )
 

@@ -2,16 +2,17 @@
 
 Headers are matched tolerantly (case, spaces, punctuation, ё/е); values are parsed the way
 schools type them (dates as ДД.ММ.ГГГГ or real Excel dates, categories as Russian words,
-tags separated by commas). Every problem is reported against the row and the column header
-the user wrote, never raised: the preview shows them all at once."""
+several requests or competences in one cell separated by «;»). Every problem is reported
+against the row and the column header the user wrote, never raised: the preview shows them
+all at once."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -308,47 +309,69 @@ def parse_phone(value: Any) -> str:
     return f"+7{digits}"
 
 
-def parse_tags(value: Any) -> list[str]:
-    seen: dict[str, str] = {}
-    for part in re.split(r"[,;\n]", text_value(value) if value is not None else ""):
-        tag = " ".join(part.split()).strip(" .")
-        if tag and normalise(tag) not in seen:
-            seen[normalise(tag)] = tag
-    return list(seen.values())
+class TopicMatchLike(Protocol):
+    """What the participants' catalogue says of one written entry (``api.TopicMatch``)."""
+
+    @property
+    def code(self) -> str | None: ...
+
+    @property
+    def suggestions(self) -> tuple[tuple[str, str], ...]: ...
 
 
-def catalogue_index(codes_to_names: dict[str, str]) -> dict[str, str]:
-    """A tag catalogue (code -> name) indexed by normalised name and by code."""
-    index: dict[str, str] = {}
-    # Catalogue names hold commas («Профориентация, выбор профессии») and cells are split on
-    # commas, so each part of a name that belongs to one tag only names that tag too.
-    owners: dict[str, set[str]] = {}
-    for code, name in codes_to_names.items():
-        for part in re.split(r"[,;]", name):
-            if normalise(part):
-                owners.setdefault(normalise(part), set()).add(code)
-    for part, codes in owners.items():
-        if len(codes) == 1:
-            index[part] = next(iter(codes))
-    for code, name in codes_to_names.items():
-        index[normalise(name)] = code
-        index[normalise(code)] = code
-    return index
+# Recognises written entries in the institution's catalogue (``participants.api.topics_match``
+# over one index built for the whole file): one result per text, in order.
+TopicMatcher = Callable[[Sequence[str]], Sequence[TopicMatchLike]]
 
 
-def map_tags(names: list[str], catalogue: dict[str, str], *, what: str) -> list[str]:
+def split_cell_entries(value: Any) -> list[str]:
+    """The entries of a cell: separated by «;» or new lines, commas stay inside a name
+    («Методика преподавания, подготовка уроков» is one entry)."""
+    from schools.participants.api import split_entries
+
+    if value is None:
+        return []
+    # new lines are separators here, so the cell is not folded into one line first
+    lines = [text_value(line) for line in normalise_text(str(value)).splitlines()]
+    return split_entries("\n".join(line for line in lines if line))
+
+
+def map_entries(value: Any, matcher: TopicMatcher, *, what: str) -> list[str]:
+    """The catalogue codes a cell names, without repeats, in order. Names are recognised
+    tolerantly (case, «ё/е», punctuation, spaces, another wording of the entry). An entry not
+    recognised as a whole but whose parts between commas all are (a list written with commas,
+    as older files have it) gives those parts. Unknown entries raise ``CellError`` naming the
+    closest entries of the catalogue."""
+    entries = split_cell_entries(value)
+    if not entries:
+        return []
     codes: list[str] = []
     unknown: list[str] = []
-    for name in names:
-        code = catalogue.get(normalise(name))
-        if code is None:
-            unknown.append(name)
-        elif code not in codes:
-            codes.append(code)
+    results = list(matcher(entries))
+    for entry, result in zip(entries, results, strict=True):
+        found = [result.code] if result.code else []
+        if not found and "," in entry:
+            parts = [part.strip() for part in entry.split(",") if part.strip()]
+            matched = list(matcher(parts))
+            if all(item.code for item in matched):
+                found = [item.code for item in matched if item.code]
+        if not found:
+            closest = ", ".join(f"«{name}»" for _code, name in result.suggestions[:2])
+            if closest:
+                unknown.append(
+                    _("«%(entry)s» (closest: %(closest)s)") % {"entry": entry, "closest": closest}
+                )
+            else:
+                unknown.append(f"«{entry}»")
+            continue
+        codes.extend(code for code in found if code not in codes)
     if unknown:
         raise CellError(
-            _("Unknown %(what)s: %(names)s. Use the names from the catalogue.")
-            % {"what": what, "names": ", ".join(f"«{n}»" for n in unknown)}
+            _(
+                "Not in the catalogue of %(what)s: %(names)s. Write the names as the catalogue "
+                "has them and separate them with «;»."
+            )
+            % {"what": what, "names": "; ".join(unknown)}
         )
     return codes
 
@@ -421,6 +444,12 @@ def is_blank(cells: Sequence[Any]) -> bool:
     return all(cell is None or str(cell).strip() == "" for cell in cells)
 
 
+def _no_catalogue(texts: Sequence[str]) -> list[TopicMatchLike]:
+    from schools.participants.api import TopicMatch
+
+    return [TopicMatch(text=text, code=None, name=None) for text in texts]
+
+
 def parse_row(
     kind: str,
     header_map: HeaderMap,
@@ -429,8 +458,12 @@ def parse_row(
     *,
     default_category: str,
     today: date,
-    catalogue: dict[str, str] | None = None,
+    matcher: TopicMatcher | None = None,
 ) -> ParsedRow:
+    """One row's values and errors. ``matcher`` recognises the entries of the requests and
+    competences columns in the catalogue (none recognised without it)."""
+    if matcher is None:
+        matcher = _no_catalogue
     row = ParsedRow(number=number)
     positions = header_map.positions
     headers = header_map.headers
@@ -489,17 +522,12 @@ def parse_row(
     if kind == ImportKind.MENTEES:
         values["request"] = text_value(cell("request"))
         values["needs"] = (
-            parse("needs", lambda v: map_tags(parse_tags(v), catalogue or {}, what=_("needs")))
-            or []
+            parse("needs", lambda v: map_entries(v, matcher, what=_("requests"))) or []
         )
         values["form"] = parse("form", parse_form) or ""
     elif kind == ImportKind.MENTORS:
         values["competences"] = (
-            parse(
-                "competences",
-                lambda v: map_tags(parse_tags(v), catalogue or {}, what=_("competences")),
-            )
-            or []
+            parse("competences", lambda v: map_entries(v, matcher, what=_("competences"))) or []
         )
         experience = text_value(cell("experience"))
         # «Опыт» is free text («15 лет в школе») or a plain number of years

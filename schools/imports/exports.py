@@ -96,7 +96,8 @@ def _mentee_row(profile: Any) -> list[Any]:
     return [
         *_person(profile.participant),
         profile.request,
-        [tag.name for tag in profile.needs.all()],
+        # «;» separates the entries (a name may hold commas): the importer reads it back
+        "; ".join(tag.name for tag in profile.needs.all()),
         FORM_LABELS.get(profile.preferred_form, profile.preferred_form),
         _label(_api_attr("RequestSource"), profile.raised_by),
     ]
@@ -105,7 +106,7 @@ def _mentee_row(profile: Any) -> list[Any]:
 def _mentor_row(profile: Any) -> list[Any]:
     return [
         *_person(profile.participant),
-        [tag.name for tag in profile.competences.all()],
+        "; ".join(tag.name for tag in profile.competences.all()),
         profile.experience,
         profile.experience_years,
         profile.hours_per_month,

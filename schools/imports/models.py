@@ -41,6 +41,9 @@ class ImportBatch(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
     imported_count = models.PositiveIntegerField(_("imported"), default=0)
+    # The coordinator chose to import the rows without errors and leave the others (to be
+    # downloaded with their errors, fixed and uploaded again).
+    valid_rows_only = models.BooleanField(_("only the rows without errors"), default=False)
     report = models.JSONField(_("report"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from schools.imports import columns
-from schools.imports.columns import HeaderMap, ParsedRow
+from schools.imports.columns import HeaderMap, ParsedRow, TopicMatcher
 from schools.imports.models import ImportKind
 from schools.imports.reading import HEADER_SEARCH_ROWS, FileProblem, open_sheet
 
@@ -128,10 +128,10 @@ def build_preview(
     progress: Progress | None = None,
     total_hint: int = 0,
     today: date | None = None,
-    catalogue: dict[str, str] | None = None,
+    matcher: TopicMatcher | None = None,
 ) -> Preview:
-    """``catalogue``: the need tags (mentee imports) or competence tags (mentor imports),
-    code -> name, that the file's tag columns must name."""
+    """``matcher``: recognises the entries of the requests (mentee imports) or competences
+    (mentor imports) columns in the institution's catalogue."""
     preview = Preview(kind=kind)
     today = today or date.today()
     try:
@@ -162,7 +162,6 @@ def build_preview(
                 _file_error("headers", message, expected_headers=expected) for message in problems
             )
             return preview
-        tag_index = columns.catalogue_index(catalogue or {})
         max_rows = int(getattr(settings, "IMPORTS_MAX_ROWS", DEFAULT_MAX_ROWS))
         for number, cells in sheet.rows:
             if columns.is_blank(cells):
@@ -184,7 +183,7 @@ def build_preview(
                     cells,
                     default_category=default_category,
                     today=today,
-                    catalogue=tag_index,
+                    matcher=matcher,
                 )
             )
             if progress and total_hint and len(preview.rows) % 250 == 0:

@@ -104,14 +104,10 @@ def _run_preview(batch: ImportBatch, *, with_progress: bool) -> Preview:
         progress_set(batch_id=batch.pk, percent=percent)
 
     api = _participants_api()
-    catalogue: dict[str, str] = {}
-    if batch.kind == ImportKind.MENTEES:
-        catalogue = api.need_tag_codes()
-    elif batch.kind == ImportKind.MENTORS:
-        catalogue = api.competence_tag_codes()
+    matcher = api.topic_matcher() if batch.kind != ImportKind.PARTICIPANTS else None
     with batch.file.open("rb") as handle:
         return build_preview(
-            catalogue=catalogue,
+            matcher=matcher,
             kind=batch.kind,
             handle=handle,
             default_category=batch.default_category,
@@ -175,9 +171,11 @@ def _mark_failed(batch_id: int, message: str) -> None:
 # --- commit ---------------------------------------------------------------------------------
 
 
-def import_batch_commit(*, batch_id: int) -> ImportBatch:
-    """Start importing a checked batch. Refused while the preview shows any error; a batch
-    already imported (or importing) is returned unchanged, so a double click does nothing."""
+def import_batch_commit(*, batch_id: int, valid_rows_only: bool = False) -> ImportBatch:
+    """Start importing a checked batch. With errors in the preview it is refused, unless
+    ``valid_rows_only``: then the rows without errors are imported and the others left (to be
+    downloaded with their errors, ``rejected_rows``). A batch already imported (or importing)
+    is returned unchanged, so a double click does nothing."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status in (ImportStatus.DONE, ImportStatus.IMPORTING):
@@ -186,21 +184,26 @@ def import_batch_commit(*, batch_id: int) -> ImportBatch:
             raise ValidationError(
                 {"status": [_("The file is still being checked; wait for the preview.")]}
             )
-        if batch.status == ImportStatus.FAILED or batch.error_count:
+        if batch.status == ImportStatus.FAILED or (batch.error_count and not valid_rows_only):
             raise ValidationError(
                 {
                     "status": [
                         _(
                             "The preview has errors: nothing can be imported. Fix the file and "
-                            "upload it again."
+                            "upload it again, or import only the rows without errors."
                         )
+                        if batch.status != ImportStatus.FAILED
+                        else _("The file cannot be imported. Fix it and upload it again.")
                     ]
                 }
             )
+        if valid_rows_only and not batch.valid_rows:
+            raise ValidationError({"status": [_("No row of the file is without errors.")]})
         inline = batch.size <= inline_max_bytes()
         batch.status = ImportStatus.IMPORTING
+        batch.valid_rows_only = valid_rows_only
         batch.progress = 0
-        batch.save(update_fields=["status", "progress", "updated_at"])
+        batch.save(update_fields=["status", "valid_rows_only", "progress", "updated_at"])
         if not inline:
             from schools.imports.tasks import import_batch_commit_task
 
@@ -221,17 +224,23 @@ def import_batch_run_commit(*, batch_id: int) -> ImportBatch:
 
     The file is checked again inside the transaction, so a participant added since the
     preview is caught as a duplicate; any error rolls everything back and the batch returns to
-    ``previewed`` with the new report. Idempotent: only a batch in ``importing`` is worked on,
-    and the row lock makes a second delivery of the task wait, then find it ``done``."""
+    ``previewed`` with the new report. A batch committed with ``valid_rows_only`` writes the
+    rows without errors and keeps the report of the others. Idempotent: only a batch in
+    ``importing`` is worked on, and the row lock makes a second delivery of the task wait,
+    then find it ``done``."""
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
             if batch.status != ImportStatus.IMPORTING:
                 return batch
             preview = _run_preview(batch, with_progress=False)
-            if preview.error_count:
+            if preview.file_errors or (preview.error_count and not batch.valid_rows_only):
                 raise _RowsRejected(preview)
-            imported = _write_rows(batch, preview)
+            good = [row for row in preview.rows if not row.errors]
+            if not good:
+                raise _RowsRejected(preview)
+            imported = _write_rows(batch, preview, good)
+            _apply_preview(batch, preview)
             batch.status = ImportStatus.DONE
             batch.progress = 100
             batch.imported_count = imported
@@ -275,9 +284,8 @@ class _ChunkRefused(Exception):
     """A participants service refused rows the preview let through (reported on the rows)."""
 
 
-def _write_rows(batch: ImportBatch, preview: Preview) -> int:
+def _write_rows(batch: ImportBatch, preview: Preview, rows: list[ParsedRow]) -> int:
     api = _participants_api()
-    rows = preview.rows
     total = len(rows)
     for start in range(0, total, COMMIT_CHUNK_ROWS):
         chunk = rows[start : start + COMMIT_CHUNK_ROWS]

@@ -8,7 +8,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -217,12 +217,23 @@ class ImportBatchViewSet(
         request=None,
         responses={200: ImportBatchOutput, 202: ImportBatchOutput},
         description="Import every row in one transaction. Refused (400) while the preview has "
-        "errors. 200 when imported inline, 202 while a background task imports; committing a "
-        "batch that is already imported or importing changes nothing.",
+        "errors, unless `valid_rows_only=true` is given: then the rows without errors are "
+        "imported and the others left. 200 when imported inline, 202 while a background task "
+        "imports; committing a batch that is already imported or importing changes nothing.",
+        parameters=[
+            OpenApiParameter(
+                "valid_rows_only",
+                OpenApiTypes.BOOL,
+                description="Import the rows without errors and leave the others.",
+            )
+        ],
     )
     @action(detail=True, methods=["post"])
     def commit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         batch = self.get_object()
-        batch = services.import_batch_commit(batch_id=batch.pk)
+        flag = str(request.query_params.get("valid_rows_only", "")).lower()
+        batch = services.import_batch_commit(
+            batch_id=batch.pk, valid_rows_only=flag in ("1", "true", "yes")
+        )
         code = status.HTTP_202_ACCEPTED if batch.status == "importing" else status.HTTP_200_OK
         return Response(ImportBatchOutput(batch).data, status=code)

@@ -11,7 +11,7 @@ return querysets in the current schema; callers scope them to the user."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from schools.participants.catalogue import (
@@ -146,6 +146,12 @@ def topics_match(texts: Sequence[str]) -> list[TopicMatch]:
     return catalogue_index().match_all(list(texts))
 
 
+def topic_matcher() -> Callable[[Sequence[str]], list[TopicMatch]]:
+    """``topics_match`` over one index of the catalogue, built now: to recognise the entries of
+    a whole file without reading the catalogue again for each row."""
+    return catalogue_index().match_all
+
+
 def topic_coverage() -> dict[str, frozenset[str]]:
     """Competence code → the need codes a mentor with it covers (the same entry and the needs
     the coordinator mapped to it)."""
@@ -274,6 +280,7 @@ __all__ = [
     "study_groups_without_curator_count",
     "topic_codes",
     "topic_coverage",
+    "topic_matcher",
     "topic_names",
     "topic_rows",
     "topics_match",

@@ -6,6 +6,7 @@ from schools.web import (
     urls_catalogue,
     urls_documents,
     urls_employers,
+    urls_imports,
     urls_matching,
     urls_practices,
     urls_records,
@@ -49,3 +50,4 @@ urlpatterns += urls_practices.urlpatterns
 urlpatterns += urls_yearend.urlpatterns
 urlpatterns += urls_catalogue.urlpatterns
 urlpatterns += urls_matching.urlpatterns
+urlpatterns += urls_imports.urlpatterns

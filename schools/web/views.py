@@ -29,6 +29,7 @@ from config.pages import (
 )
 from schools.imports import selectors as import_selectors
 from schools.imports import services as import_services
+from schools.imports import sheets as import_sheets
 from schools.imports.models import ImportBatch, ImportStatus
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
@@ -299,6 +300,12 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
         "progress": import_selectors.import_batch_progress(batch=batch),
         "running": batch.status in RUNNING_IMPORT,
         "can_commit": batch.status == ImportStatus.PREVIEWED and not batch.error_count,
+        # some rows are good, some not: the good ones may be imported and the others left
+        "can_commit_valid": batch.status == ImportStatus.PREVIEWED
+        and bool(batch.error_count)
+        and batch.valid_rows > 0
+        and not (batch.report or {}).get("file_errors"),
+        "has_rejected": import_sheets.has_rejected_rows(batch),
     }
 
 
@@ -325,7 +332,9 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(pk)
     try:
-        batch = import_services.import_batch_commit(batch_id=batch.pk)
+        batch = import_services.import_batch_commit(
+            batch_id=batch.pk, valid_rows_only=request.POST.get("valid_rows_only") == "1"
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -89,6 +89,8 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:import": "imports.importbatch",
     "school:import-progress": "imports.importbatch",
     "school:import-commit": "imports.importbatch",
+    "school:import-template": None,
+    "school:import-rejected": "imports.importbatch",
     "school:matching": None,
     "school:matching-run-create": None,
     "school:matching-run": "matching.matchrun",

@@ -75,7 +75,7 @@ def test_mentee_import_in_chunks_attaches_to_existing_people(tenant_a, settings,
     headers = [*SCHOOL_HEADERS[:4], "Запрос", "Потребности"]
     first = check(tenant_a.schema_name, xlsx_bytes(headers, rows[:5]), kind="mentees")
     assert commit(tenant_a.schema_name, first).status == "done"
-    rows[9][5] = "Танцы"
+    rows[9][5] = "Вязание крючком"
     batch = check(tenant_a.schema_name, xlsx_bytes(headers, rows), kind="mentees")
     assert batch.error_count == 1  # an unknown need is caught by the preview
     rows[9][5] = "olympiads"

@@ -336,7 +336,7 @@ def test_mentor_import_with_unknown_tags_and_bad_numbers_is_refused(tenant_a, co
             "",
             "",
             "специалист предприятия",
-            "Танцы",
+            "Вязание крючком",
             "инженер-технолог",
             "много",
             "0",

@@ -38,84 +38,38 @@ from urllib.parse import urlencode
 from benchlib import GUNICORN, LOG_DIR, REPO_ROOT, heading, line, ratio, subprocess_env
 
 LOOPBACK = "127.0.0.1"
-USERNAME = "coordinator"
 LANGUAGE = "ru"
 BARE_PATH = "/bench/bare/"
 LOGIN_PATH = "/accounts/login/"
 LOGOUT_MARKER = b'action="/accounts/logout/"'
 
-# The school's size: a mid-sized Russian school's mentoring programme.
-MENTOR_TEACHERS = 20
-YOUNG_TEACHERS = 15
-MENTOR_PUPILS = 40  # grades 9-11
-MENTEE_PUPILS = 120  # grades 5-8
-PUPILS_WITHOUT_CONSENT = 12
-IMPORT_BATCHES = 3
+# The school's size: a large Russian school (``--learners``, ``--staff``).
+LEARNERS = 1500
+STAFF = 150
+PUBLIC_SCHEMA = "public"
 
-LAST_NAMES = [
-    "Иванов",
-    "Петров",
-    "Сидоров",
-    "Кузнецов",
-    "Смирнов",
-    "Попов",
-    "Васильев",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-    "Егоров",
-    "Павлов",
-    "Козлов",
-    "Степанов",
-    "Николаев",
-    "Орлов",
-    "Андреев",
-    "Макаров",
-    "Никитин",
-    "Захаров",
-    "Зайцев",
-    "Соловьёв",
-    "Борисов",
-    "Яковлев",
-]
-FIRST_NAMES = [
-    "Александр",
-    "Дмитрий",
-    "Максим",
-    "Сергей",
-    "Андрей",
-    "Алексей",
-    "Артём",
-    "Илья",
-    "Кирилл",
-    "Михаил",
-    "Никита",
-    "Матвей",
-    "Роман",
-    "Егор",
-    "Арсений",
-    "Иван",
-    "Денис",
-    "Евгений",
-    "Тимофей",
-    "Владимир",
-]
-FEMALE_FIRST_NAMES = ["Анна", "Мария", "Елена", "Ольга", "Дарья", "Ксения", "Полина", "Алина"]
-MIDDLE_NAMES = [
-    "Александрович",
-    "Дмитриевич",
-    "Сергеевич",
-    "Андреевич",
-    "Игоревич",
-    "Олегович",
-    "Петрович",
-]
+
+@dataclass(frozen=True)
+class Login:
+    """Who requests the pages: a demo login of each role (the curator is a class teacher of
+    the generated school, see ``school_year.BENCH_CURATOR``)."""
+
+    role: str
+    username: str
+    public: bool = False  # the regional layer's host, not the school's
+
+
+LOGINS = (
+    Login("coordinator", "coordinator"),
+    Login("curator", "curator-5a"),
+    Login("director", "director"),
+    Login("mentor", "mentor"),
+    Login("mentee", "mentee"),
+    Login("parent", "parent"),
+    Login("regional_staff", "staff", public=True),
+    Login("employer", "employer", public=True),
+)
+ROLES = tuple(login.role for login in LOGINS)
 
 
 @dataclass
@@ -133,6 +87,7 @@ class PageFigures:
     queries: int | None = None
     # The bare view measured just before this page (the machine's load drifts during a run).
     bare_median_ms: float | None = None
+    role: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -141,305 +96,169 @@ class PageFigures:
 # --- data --------------------------------------------------------------------------------------
 
 
-def _name(i: int, *, female: bool = False) -> tuple[str, str, str]:
-    last = LAST_NAMES[i % len(LAST_NAMES)]
-    names = FEMALE_FIRST_NAMES if female else FIRST_NAMES
-    first = names[(i // len(LAST_NAMES) + i) % len(names)]
-    middle = MIDDLE_NAMES[i % len(MIDDLE_NAMES)]
-    if female:  # Иванов → Иванова, Петрович → Петровна
-        last, middle = last + "а", middle[:-3] + "на"
-    return last, first, middle
+def _demo() -> Any:
+    """The demo region's module (being moved from tenants/ to seeding/)."""
+    try:
+        from seeding import demo  # type: ignore[attr-defined]
+    except ImportError:
+        from tenants import demo
+    return demo
 
 
-def _birth(years_ago: int, i: int) -> datetime.date:
-    today = datetime.date.today()
-    return datetime.date(today.year - years_ago, 1 + i % 12, 1 + i % 28)
+def _seed(media_root: str, *, learners: int, staff: int) -> tuple[Any, str, Any]:
+    """The demo region, and a year of a large school in its first institution. Returns (the
+    school, the demo password, the ``SchoolYear``)."""
+    from school_year import year_fill
 
-
-def _consent(participant: Any, today: datetime.date) -> None:
-    """A valid grant: by the guardian under 18 (and by the minor too from 14), else self."""
-    from schools.participants import api as participants
-
-    age = (
-        today.year
-        - participant.birth_date.year
-        - ((today.month, today.day) < (participant.birth_date.month, participant.birth_date.day))
-    )
-    minor = age < 18
-    participants.consent_record(
-        participant_id=participant.pk,
-        kind="grant",
-        signed_by="guardian" if minor else "self",
-        guardian_name=f"{participant.last_name} Ольга Викторовна" if minor else "",
-        guardian_relation="mother" if minor else "",
-        minor_signed=minor and age >= 14,
-        signed_on=today,
-        method="paper_scan",
-    )
-
-
-def _people() -> tuple[list[Any], list[str]]:
-    """The rows for ``participants_create_many`` and what each person is in the programme."""
-    from schools.participants import api as participants
-
-    rows: list[Any] = []
-    roles: list[str] = []
-
-    def add(role: str, n: int, years: int, category: str, group: str = "", **extra: Any) -> None:
-        last, first, middle = _name(n, female=n % 2 == 0)
-        rows.append(
-            participants.NewParticipant(
-                last_name=last,
-                first_name=first,
-                middle_name=middle,
-                birth_date=_birth(years, n),
-                category=category,
-                study_group_name=group,
-                **extra,
-            )
-        )
-        roles.append(role)
-
-    for i in range(MENTOR_TEACHERS):
-        add("teacher_mentor", i, 35 + i % 25, "teacher")
-    for i in range(YOUNG_TEACHERS):
-        add("teacher_mentee", 100 + i, 23 + i % 4, "teacher", is_young_specialist=True)
-    for i in range(MENTOR_PUPILS):
-        grade = 9 + i % 3
-        add("pupil_mentor", 200 + i, grade + 6, "pupil", f"{grade}{'АБ'[i % 2]}")
-    for i in range(MENTEE_PUPILS):
-        grade = 5 + i % 4
-        add("pupil_mentee", 300 + i, grade + 6, "pupil", f"{grade}{'АБВ'[i % 3]}")
-    return rows, roles
-
-
-PUPIL_SKILLS: list[list[str]] = [
-    ["career_guidance"],
-    ["entrepreneurship"],
-    ["career_guidance", "sport"],
-]
-
-
-def _profiles(ids: list[int], roles: list[str]) -> tuple[list[Any], list[Any]]:
-    """Mentor and mentee profiles whose competences and requests overlap (the shared tag
-    codes: methodology, career_guidance, entrepreneurship)."""
-    from schools.participants import api as participants
-
-    mentors: list[Any] = []
-    mentees: list[Any] = []
-    pupil_needs: list[list[str]] = [["career_guidance"], ["entrepreneurship"], []]
-    for n, (pk, role) in enumerate(zip(ids, roles, strict=True)):
-        if role == "teacher_mentor":
-            skills = ["methodology", "classroom_management", "digital_skills"][: 1 + n % 3]
-            mentors.append(
-                participants.MentorProfileData(
-                    participant_id=pk, competence_codes=skills, capacity=2, hours_per_month=6
-                )
-            )
-        elif role == "pupil_mentor":
-            mentors.append(
-                participants.MentorProfileData(
-                    participant_id=pk,
-                    competence_codes=PUPIL_SKILLS[n % 3],
-                    capacity=3,
-                    hours_per_month=4,
-                )
-            )
-        elif role == "teacher_mentee":
-            mentees.append(
-                participants.MenteeProfileData(
-                    participant_id=pk, need_codes=["methodology"], preferred_form="teacher_teacher"
-                )
-            )
-        else:
-            mentees.append(
-                participants.MenteeProfileData(participant_id=pk, need_codes=pupil_needs[n % 3])
-            )
-    return mentors, mentees
-
-
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _school_fill(schema_name: str, media_root: str) -> dict[str, int]:
-    """The mentoring programme of the demo school, through the services; returns the ids of
-    the detail pages."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import transaction
-    from django.test import override_settings
-    from django.utils import timezone
-    from django_tenants.utils import schema_context
-
-    from accounts.models import User
-    from schools.imports import services as import_services
-    from schools.matching import services as matching_services
-    from schools.pairs import selectors as pair_selectors
-    from schools.pairs import services as pair_services
-    from schools.participants import api as participants
-    from schools.programmes import selectors as programme_selectors
-
-    today = timezone.localdate()
-    now = timezone.now()
-    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-    held_at = max(now - datetime.timedelta(minutes=10), midnight)
-    with schema_context(schema_name), override_settings(MEDIA_ROOT=media_root):
-        with transaction.atomic():
-            coordinator = User.objects.get(username=USERNAME)
-            programme = programme_selectors.programme_current()
-            assert programme is not None, "the demo school has no programme this year"
-            rows, roles = _people()
-            ids = participants.participants_create_many(rows=rows, actor=coordinator)
-            people = {p.pk: p for p in participants.participant_list().filter(pk__in=ids)}
-            without_consent = {
-                pk for pk, role in zip(ids, roles, strict=True) if role == "pupil_mentee"
-            }
-            without_consent = set(sorted(without_consent)[:PUPILS_WITHOUT_CONSENT])
-            for pk in ids:
-                if pk not in without_consent:
-                    _consent(people[pk], today)
-            mentor_rows, mentee_rows = _profiles(ids, roles)
-            participants.mentor_profiles_upsert_many(rows=mentor_rows, actor=coordinator)
-            participants.mentee_profiles_upsert_many(rows=mentee_rows, actor=coordinator)
-            run = matching_services.run_create(programme=programme, actor=coordinator)
-            run.refresh_from_db()
-            matching_services.run_approve(run=run, accept_proposed=True, actor=coordinator)
-            # pairs of this run (the demo pair has its meetings already)
-            pairs = list(pair_selectors.pair_list().filter(meetings__isnull=True).order_by("pk"))
-            for n, pair in enumerate(pairs):
-                first = pair_services.meeting_create(
-                    pair=pair,
-                    kind="organisational",
-                    starts_at=held_at,
-                    place="Кабинет 21",
-                    actor=coordinator,
-                )
-                members = [pair.mentor_id, *[m.mentee_id for m in pair.memberships.all()]]
-                pair_services.meeting_record_attendance(
-                    meeting=first, participant_ids=members, actor=coordinator
-                )
-                if n % 3:
-                    pair_services.meeting_create(
-                        pair=pair,
-                        kind="trial",
-                        starts_at=now + datetime.timedelta(days=7 + n % 5),
-                        place="Библиотека",
-                        actor=coordinator,
-                    )
-        header = ["ФИО", "Дата рождения", "Категория", "Класс/Группа"]
-        batch_ids = []
-        for n in range(IMPORT_BATCHES):
-            last, name, middle = _name(500 + n)
-            content = _xlsx(
-                [
-                    header,
-                    [f"{last} {name} {middle}", f"01.02.{today.year - 12}", "ученик", "6А"],
-                    ["Без Даты Рождения", "", "ученик", "6А"],
-                ]
-            )
-            batch = import_services.import_batch_create(
-                kind="participants",
-                uploaded_file=SimpleUploadedFile(f"ученики-{n + 1}.xlsx", content),
-                created_by=coordinator,
-            )
-            batch_ids.append(batch.pk)
-        mentee = next(pk for pk, role in zip(ids, roles, strict=True) if role == "pupil_mentee")
-        return {
-            "run": run.pk,
-            "pairs": len(pairs),
-            "pair": pairs[0].pk,
-            "participant": mentee,
-            "participants": len(ids),
-            "importbatch": batch_ids[-1],
-            "proposals": run.proposals.count(),
-        }
-
-
-def _seed(media_root: str) -> tuple[Any, str, dict[str, int]]:
-    """The demo region, and the programme of its first school. Returns (the school, the
-    demo password, ids)."""
     from config.cache import create_cache_table
-    from tenants import demo, schemas
+    from tenants import schemas
 
+    demo = _demo()
     schemas.sync_template_schema()
     create_cache_table()
     region = demo.demo_region_ensure()
     school = region.institutions[0]
-    ids = _school_fill(school.schema_name, media_root)
-    return school, demo.DEMO_PASSWORD, ids
+    year = year_fill(
+        schema_name=school.schema_name,
+        media_root=media_root,
+        password=demo.DEMO_PASSWORD,
+        learners=learners,
+        staff=staff,
+    )
+    return school, demo.DEMO_PASSWORD, year
 
 
-def _unseed() -> None:
-    """Drop the demo schemas and rows. Best effort: rows other apps made for the demo
-    institutions (e.g. KPI snapshots) may protect them; the runner drops the whole database
-    at the end anyway."""
-    from django.db import transaction
-    from django_tenants.utils import get_public_schema_name, schema_context
+def _public_models() -> list[Any]:
+    """The models whose tables live in the public schema (the shared apps)."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connection
 
-    from accounts.models import User
-    from regional.employers.models import Employer
-    from tenants import demo, schemas
-    from tenants.models import Domain, Institution
+    labels = {c.label for c in apps.get_app_configs() if c.name in settings.SHARED_APPS}
+    shared = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [PUBLIC_SCHEMA])
+        tables = {row[0] for row in cursor.fetchall()}
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label in labels and meta.db_table in tables and meta.managed and not meta.proxy:
+            shared.append(model)
+    return shared
 
-    with schema_context(get_public_schema_name()):
+
+def _public_mark() -> dict[Any, Any]:
+    """What the public schema holds before the benchmark: the largest id of each table (or
+    every key, for a table whose key is not a number)."""
+    from django.db import models
+    from django.db.models import Max
+    from django_tenants.utils import schema_context
+
+    mark: dict[Any, Any] = {}
+    with schema_context(PUBLIC_SCHEMA):
+        for model in _public_models():
+            if isinstance(model._meta.pk, models.AutoField | models.BigAutoField):
+                mark[model] = model._default_manager.aggregate(top=Max("pk"))["top"] or 0
+            else:
+                mark[model] = set(model._default_manager.values_list("pk", flat=True))
+    return mark
+
+
+def _unseed(school: Any, mark: dict[Any, Any]) -> int:
+    """Drop the demo schemas and remove every public row made since ``mark`` (in as many
+    passes as the protected foreign keys need). Returns the rows still left (0 when clean)."""
+    from django.db import IntegrityError, transaction
+    from django.db.models import ProtectedError, RestrictedError
+    from django_tenants.utils import schema_context
+
+    from tenants import schemas
+    from tenants.models import Institution
+
+    demo = _demo()
+    with schema_context(PUBLIC_SCHEMA):
         slugs = [spec.slug for spec in demo.INSTITUTIONS]
         for institution in Institution.objects.filter(slug__in=slugs):
             schemas.drop_schema(institution.schema_name)
-        try:
-            with transaction.atomic():
-                Domain.objects.filter(tenant__slug__in=slugs).delete()
-                Institution.objects.filter(slug__in=slugs).delete()
-                Employer.objects.filter(inn=demo.EMPLOYER_INN).delete()
-                people = [*demo.REGIONAL_PEOPLE, demo.EMPLOYER_PERSON]
-                User.objects.filter(username__in=[p.username for p in people]).delete()
-        except Exception as error:
-            line(f"demo rows left in the public schema ({type(error).__name__}): {error}"[:300])
+
+        def made(model: Any) -> Any:
+            since = mark[model]
+            manager = model._default_manager
+            if isinstance(since, set):
+                return manager.exclude(pk__in=since)
+            return manager.filter(pk__gt=since)
+
+        pending = [m for m in mark if made(m).exists()]
+        removed = 0
+        for _pass in range(len(pending) + 1):
+            blocked = []
+            for model in pending:
+                try:
+                    with transaction.atomic():
+                        removed += made(model).delete()[0]
+                except (ProtectedError, RestrictedError, IntegrityError):
+                    blocked.append(model)
+            if not blocked:
+                break
+            pending = blocked
+        left = sum(made(m).count() for m in mark)
+    line(f"cleanup: demo schemas dropped, {removed} public rows removed, {left} left")
+    return left
 
 
 # --- pages -------------------------------------------------------------------------------------
 
 
-def _pages(ids: dict[str, int]) -> list[tuple[str, str]]:
-    """The coordinator's menu as it stands (entries whose page exists), then detail pages."""
+TENANT_URLCONF = "config.urls_tenant"
+PUBLIC_URLCONF = "config.urls_public"
+# The coordinator's detail pages: (url name, key of ``SchoolYear.ids``).
+DETAIL_PAGES = (
+    ("school:participant", "participant"),
+    ("school:matching-run", "run"),
+    ("school:pair", "pair"),
+    ("school:import", "importbatch"),
+    ("school:campaign", "campaign"),
+)
+
+
+def _pages(ids: dict[str, int], roles: tuple[str, ...]) -> list[tuple[Login, str, str]]:
+    """Every role's menu as it stands (entries whose page exists, so that pages added later
+    are measured too), and the coordinator's detail pages: (login, name, path)."""
     from django.urls import NoReverseMatch, reverse
 
-    from accounts.models import Role
-    from config.pages import TENANT_NAV
+    from config.pages import PUBLIC_NAV, TENANT_NAV
 
-    urlconf = "config.urls_tenant"
-    pages: list[tuple[str, str]] = []
-    for name, _label, roles in TENANT_NAV:
-        if Role.COORDINATOR not in roles:
+    pages: list[tuple[Login, str, str]] = []
+    for login in LOGINS:
+        if login.role not in roles:
             continue
-        try:
-            pages.append((name, reverse(name, urlconf=urlconf)))
-        except NoReverseMatch:
-            continue
-    for name, key in (
-        ("school:participant", "participant"),
-        ("school:matching-run", "run"),
-        ("school:pair", "pair"),
-        ("school:import", "importbatch"),
-    ):
-        try:
-            pages.append((name, reverse(name, kwargs={"pk": ids[key]}, urlconf=urlconf)))
-        except NoReverseMatch:
-            continue
+        nav, urlconf = (
+            (PUBLIC_NAV, PUBLIC_URLCONF) if login.public else (TENANT_NAV, TENANT_URLCONF)
+        )
+        for name, _label, allowed in nav:
+            if login.role not in allowed:
+                continue
+            try:
+                pages.append((login, name, reverse(name, urlconf=urlconf)))
+            except NoReverseMatch:
+                continue
+        if login.role == "coordinator":
+            for name, key in DETAIL_PAGES:
+                try:
+                    path = reverse(name, kwargs={"pk": ids[key]}, urlconf=TENANT_URLCONF)
+                except (NoReverseMatch, KeyError):
+                    continue
+                pages.append((login, name, path))
     return pages
 
 
-def _query_counts(school: Any, pages: list[tuple[str, str]]) -> dict[str, int | str]:
+def _host(school: Any, login: Login) -> str:
+    from django.conf import settings
+
+    return str(settings.BASE_DOMAIN) if login.public else str(school.host)
+
+
+def _query_counts(
+    school: Any, pages: list[tuple[Login, str, str]]
+) -> dict[tuple[str, str], int | str]:
     """SQL queries per page, in-process (the Django test client through the whole stack); a
     page that fails here (another area's work in progress) gets the reason instead."""
     import logging
@@ -452,25 +271,30 @@ def _query_counts(school: Any, pages: list[tuple[str, str]]) -> dict[str, int | 
 
     from accounts.models import User
 
-    client = Client(HTTP_HOST=school.host, raise_request_exception=True)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = LANGUAGE
-    with schema_context(school.schema_name):
-        user = User.objects.get(username=USERNAME)
-        client.force_login(user, backend="accounts.backends.InstitutionAwareBackend")
-    counts: dict[str, int | str] = {}
+    clients: dict[str, Client] = {}
+    counts: dict[tuple[str, str], int | str] = {}
     logging.getLogger("django.request").disabled = True  # failures are reported below
-    for name, path in pages:
+    for login, name, path in pages:
+        client = clients.get(login.role)
+        if client is None:
+            client = Client(HTTP_HOST=_host(school, login), raise_request_exception=True)
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = LANGUAGE
+            with schema_context(PUBLIC_SCHEMA if login.public else school.schema_name):
+                user = User.objects.get(username=login.username)
+                client.force_login(user, backend="accounts.backends.InstitutionAwareBackend")
+            clients[login.role] = client
+        key = (login.role, name)
         try:
             client.get(path)  # warm: first-use caches (content types, translations)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path)
         except Exception as error:
-            counts[name] = f"{type(error).__name__}: {error}"[:200]
+            counts[key] = f"{type(error).__name__}: {error}"[:200]
             continue
         if response.status_code != 200:
-            counts[name] = f"status {response.status_code}"
+            counts[key] = f"status {response.status_code}"
             continue
-        counts[name] = len(queries)
+        counts[key] = len(queries)
     logging.getLogger("django.request").disabled = False
     return counts
 
@@ -538,7 +362,7 @@ def _wait_ready(server: subprocess.Popen[bytes], port: int, host: str) -> None:
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
-def _sign_in(port: int, host: str, password: str) -> str:
+def _sign_in(port: int, host: str, username: str, password: str) -> str:
     """Sign in through the login form (CSRF included); returns the Cookie header."""
     from django.conf import settings
 
@@ -551,7 +375,7 @@ def _sign_in(port: int, host: str, password: str) -> str:
     form = urlencode(
         {
             "csrfmiddlewaretoken": token.group(1).decode(),
-            "username": USERNAME,
+            "username": username,
             "password": password,
         }
     )
@@ -688,48 +512,80 @@ def _print(figures: PageFigures, baseline: PageFigures | None) -> None:
     queries = f"{figures.queries:4d} q" if figures.queries is not None else "     "
     bare = figures.bare_median_ms or (baseline.median_ms if baseline is not None else None)
     vs = f"  {ratio(figures.median_ms, bare):5.1f}x bare" if bare else ""
+    name = f"{figures.role} {figures.name}" if figures.role else figures.name
     line(
-        f"{figures.name:<26} median {figures.median_ms:7.1f} ms  p95 {figures.p95_ms:7.1f} ms  "
+        f"{name:<40} p50 {figures.median_ms:7.1f} ms  p95 {figures.p95_ms:7.1f} ms  "
         f"{figures.requests_per_s:6.1f} req/s  {figures.bytes / 1024:6.1f} KiB {queries}{vs}"
     )
 
 
-def run(*, users: int, per_user: int, workers: int, threads: int) -> dict[str, Any]:
+def _loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(
+    *,
+    users: int,
+    per_user: int,
+    workers: int,
+    threads: int,
+    learners: int = LEARNERS,
+    staff: int = STAFF,
+    roles: tuple[str, ...] = ROLES,
+) -> dict[str, Any]:
     from django.conf import settings
     from django.db import connections
 
     language_cookie = settings.LANGUAGE_COOKIE_NAME
     heading(
-        f"Pages: the coordinator's pages of the demo school, {users} concurrent users, "
-        f"{per_user} requests each per page; gunicorn {workers} workers x {threads} threads"
+        f"Pages of every role on a generated school ({learners} pupils, {staff} teachers, "
+        f"a year of data), {users} concurrent users, {per_user} requests each per page; "
+        f"gunicorn {workers} workers x {threads} threads"
     )
     port = _free_port()
     server: subprocess.Popen[bytes] | None = None
     media_root = tempfile.mkdtemp(prefix="nastavnik-bench-pages-")
-    results: dict[str, Any] = {"users": users, "workers": workers, "threads": threads}
+    results: dict[str, Any] = {
+        "users": users,
+        "workers": workers,
+        "threads": threads,
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="minutes"),
+    }
+    mark = _public_mark()
+    school = None
     try:
-        school, password, ids = _seed(media_root)
+        started = time.perf_counter()
+        school, password, year = _seed(media_root, learners=learners, staff=staff)
+        line(f"school {school.host}: {year.summary()}")
         line(
-            f"demo school {school.host}: {ids['participants']} participants, "
-            f"{ids['proposals']} proposals, {ids['pairs']} pairs and groups"
+            f"seeded in {time.perf_counter() - started:.0f} s: "
+            + ", ".join(f"{k} {v:.0f} s" for k, v in year.seconds.items())
         )
-        results["data"] = ids
-        pages = _pages(ids)
+        results["data"] = {**asdict(year), "seeding_s": time.perf_counter() - started}
+        pages = _pages(year.ids, roles)
         counts = _query_counts(school, pages)
-        broken = {name: reason for name, reason in counts.items() if isinstance(reason, str)}
+        broken = {
+            f"{role} {name}": reason
+            for (role, name), reason in counts.items()
+            if isinstance(reason, str)
+        }
         for name, reason in broken.items():
             line(f"left out {name}: fails in-process ({reason})")
-        pages = [(name, path) for name, path in pages if name not in broken]
-        results["left_out"] = broken
+        pages = [p for p in pages if isinstance(counts[(p[0].role, p[1])], int)]
         connections.close_all()
         results["loadavg_before"] = os.getloadavg()
-        line("load average before: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
+        line("load average before: " + _loadavg())
         server = _start_server(port, workers, threads)
         _wait_ready(server, port, school.host)
-        session_headers = [
-            {"Host": school.host, "Cookie": _sign_in(port, school.host, password)}
-            for _ in range(users)
-        ]
+        sessions: dict[str, list[dict[str, str]]] = {}
+        for login in LOGINS:
+            if login.role not in roles:
+                continue
+            host = _host(school, login)
+            sessions[login.role] = [
+                {"Host": host, "Cookie": _sign_in(port, host, login.username, password)}
+                for _ in range(users)
+            ]
         anonymous = [{"Host": school.host, "Cookie": f"{language_cookie}={LANGUAGE}"}] * users
         bare = [{"Host": school.host}] * users
         figures: list[PageFigures] = []
@@ -737,7 +593,7 @@ def run(*, users: int, per_user: int, workers: int, threads: int) -> dict[str, A
             port, "baseline: bare view", BARE_PATH, bare, expect=b"ok", per_user=per_user
         )
         _print(baseline, None)
-        login = _load(
+        login_page = _load(
             port,
             "baseline: login page",
             LOGIN_PATH,
@@ -745,37 +601,46 @@ def run(*, users: int, per_user: int, workers: int, threads: int) -> dict[str, A
             expect=b'name="csrfmiddlewaretoken"',
             per_user=per_user,
         )
-        _print(login, baseline)
-        for name, path in pages:
+        _print(login_page, baseline)
+        for login, name, path in pages:
             nearby = _load(
                 port, "bare", BARE_PATH, bare, expect=b"ok", per_user=max(1, per_user // 3)
             )
             try:
                 page = _load(
-                    port, name, path, session_headers, expect=LOGOUT_MARKER, per_user=per_user
+                    port,
+                    name,
+                    path,
+                    sessions[login.role],
+                    expect=LOGOUT_MARKER,
+                    per_user=per_user,
                 )
             except RuntimeError as error:  # a page broken meanwhile (a shared working tree)
-                broken[name] = str(error)[:300]
-                line(f"left out {name}: {broken[name]}")
+                broken[f"{login.role} {name}"] = str(error)[:300]
+                line(f"left out {login.role} {name}: {str(error)[:300]}")
                 continue
-            queries = counts[name]
+            queries = counts[(login.role, name)]
             page.queries = queries if isinstance(queries, int) else None
             page.bare_median_ms = nearby.median_ms
+            page.role = login.role
             figures.append(page)
             _print(page, baseline)
         results["loadavg_after"] = os.getloadavg()
-        line("load average after: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
-        slowest = max(figures, key=lambda f: f.median_ms)
-        line(
-            f"slowest: {slowest.name} (median {slowest.median_ms:.0f} ms, "
-            f"{slowest.queries} queries)"
-        )
+        line("load average after: " + _loadavg())
+        results["left_out"] = broken
+        if figures:
+            slowest = max(figures, key=lambda f: f.p95_ms)
+            line(
+                f"slowest: {slowest.role} {slowest.name} (p95 {slowest.p95_ms:.0f} ms, "
+                f"{slowest.queries} queries); over 300 ms at p95: "
+                + (", ".join(f"{f.role} {f.name}" for f in figures if f.p95_ms >= 300) or "none")
+            )
+            results["slowest"] = f"{slowest.role} {slowest.name}"
         results.update(
             {
                 "bare": baseline.as_dict(),
-                "login": login.as_dict(),
+                "login": login_page.as_dict(),
                 "pages": [f.as_dict() for f in figures],
-                "slowest": slowest.name,
             }
         )
     finally:
@@ -787,6 +652,6 @@ def run(*, users: int, per_user: int, workers: int, threads: int) -> dict[str, A
                 server.kill()
                 server.wait()
         connections.close_all()
-        _unseed()
+        results["rows_left"] = _unseed(school, mark)
         shutil.rmtree(media_root, ignore_errors=True)
     return results

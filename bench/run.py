@@ -76,6 +76,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--threads", type=int, default=4, help="gunicorn threads per worker for pages (4)"
     )
     parser.add_argument(
+        "--learners", type=int, default=1500, help="pupils of the pages benchmark's school (1500)"
+    )
+    parser.add_argument(
+        "--staff", type=int, default=150, help="teachers of the pages benchmark's school (150)"
+    )
+    parser.add_argument(
+        "--role",
+        action="append",
+        dest="roles",
+        help="measure only this role's pages (repeatable): coordinator, curator, director, "
+        "mentor, mentee, parent, regional_staff, employer; default: all",
+    )
+    parser.add_argument(
         "--keep-db", action="store_true", help="do not drop the bench database at the end"
     )
     parser.add_argument(
@@ -151,7 +164,7 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         for page in [pages["login"], *pages["pages"]]:
             rows.append(
                 (
-                    f"page {page['name']}",
+                    f"page {page.get('role', '')} {page['name']}".replace("  ", " "),
                     f"p50 {page['median_ms']:.0f} ms, p95 {page['p95_ms']:.0f} ms, "
                     f"{page['requests_per_s']:.0f} req/s",
                     f"bare p50 {page.get('bare_median_ms') or bare['median_ms']:.0f} ms",
@@ -220,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
                 per_user=args.page_requests,
                 workers=args.workers,
                 threads=args.threads,
+                learners=args.learners,
+                staff=args.staff,
+                roles=tuple(args.roles) if args.roles else pages.ROLES,
             )
     finally:
         if "django" in sys.modules:

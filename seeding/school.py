@@ -57,8 +57,22 @@ from seeding.requests import (
 
 GRADES = tuple(range(5, 12))
 CLASS_SIZE = 25
-LETTERS = "АБВГДЕЖ"
-LATIN = {"А": "a", "Б": "b", "В": "v", "Г": "g", "Д": "d", "Е": "e", "Ж": "zh"}
+# A large school (1,500 pupils) has nine or ten parallel classes in a grade.
+LETTERS = "АБВГДЕЖЗИКЛМ"
+LATIN = {
+    "А": "a",
+    "Б": "b",
+    "В": "v",
+    "Г": "g",
+    "Д": "d",
+    "Е": "e",
+    "Ж": "zh",
+    "З": "z",
+    "И": "i",
+    "К": "k",
+    "Л": "l",
+    "М": "m",
+}
 # The forms of mentoring a school runs (Р-145; the generated people fit them).
 SCHOOL_FORMS = (
     "pupil_pupil",
@@ -174,7 +188,7 @@ class _Generator:
     def classes(self) -> dict[int, list[str]]:
         """Grade → class names, about ``CLASS_SIZE`` pupils each, at least one per grade."""
         per_grade = self.learners / len(GRADES)
-        count = max(1, round(per_grade / CLASS_SIZE))
+        count = min(len(LETTERS), max(1, round(per_grade / CLASS_SIZE)))
         return {g: [f"{g}{LETTERS[i]}" for i in range(count)] for g in GRADES}
 
     def pupils(self, classes: dict[int, list[str]]) -> list[int]:

@@ -1,0 +1,147 @@
+"""Where a page's time goes, in-process, on the large generated school of the pages benchmark.
+
+```sh
+.venv/bin/python bench/page_profile.py                        # seed, then every page: ms, queries
+.venv/bin/python bench/page_profile.py --reuse                # the data of the previous call
+.venv/bin/python bench/page_profile.py --reuse --page coordinator:school:home --profile
+.venv/bin/python bench/page_profile.py --reuse --drop         # and drop the database at the end
+```
+
+Its own database (``BENCH_DATABASE_URL``, by default ``nastavnik_bench``; the name must end in
+``_bench``): created, migrated and seeded as the pages benchmark does (``pages._seed``), and
+kept until ``--drop`` so that one can profile, change the code and measure again. Figures are
+single-request times of the Django test client (best of ``--repeat``; no server, no
+concurrency): for comparing a page before and after a change, not for quoting."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument("--learners", type=int, default=1500)
+    parser.add_argument("--staff", type=int, default=150)
+    parser.add_argument("--repeat", type=int, default=5, help="requests per page (best of)")
+    parser.add_argument("--page", action="append", help="role:url-name, e.g. mentor:school:home")
+    parser.add_argument("--profile", action="store_true", help="cProfile the pages chosen")
+    parser.add_argument("--sql", action="store_true", help="print the SQL of the pages chosen")
+    args = parser.parse_args()
+
+    url = benchlib.database_url()
+    benchlib.configure_environment(url)
+    if not args.reuse:
+        benchlib.recreate_database(url)
+        benchlib.nastavnik("migrate", "--noinput", log_name="profile-migrate")
+    import django
+
+    django.setup()
+    import pages
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+    from tenants.models import Institution
+
+    demo = pages._demo()
+    if args.reuse:
+        school = Institution.objects.get(slug=demo.INSTITUTIONS[0].slug)
+        ids = _ids(school.schema_name)
+    else:
+        media_root = tempfile.mkdtemp(prefix="nastavnik-bench-profile-")
+        started = time.perf_counter()
+        school, _password, year = pages._seed(media_root, learners=args.learners, staff=args.staff)
+        benchlib.line(f"seeded in {time.perf_counter() - started:.0f} s: {year.summary()}")
+        ids = year.ids
+    chosen = set(args.page or ())
+    clients: dict[str, Client] = {}
+    for login, name, path in pages._pages(ids, pages.ROLES):
+        key = f"{login.role}:{name}"
+        if chosen and key not in chosen:
+            continue
+        client = clients.get(login.role)
+        if client is None:
+            client = Client(HTTP_HOST=pages._host(school, login), raise_request_exception=True)
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = pages.LANGUAGE
+            with schema_context("public" if login.public else school.schema_name):
+                user = User.objects.get(username=login.username)
+                client.force_login(user, backend="accounts.backends.InstitutionAwareBackend")
+            clients[login.role] = client
+        client.get(path)
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            times.append(time.perf_counter() - started)
+        sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        benchlib.line(
+            f"{key:<42} {min(times) * 1000:7.1f} ms  {len(queries):4d} q "
+            f"(sql {sql_ms:5.1f} ms)  {len(response.content) / 1024:6.1f} KiB  "
+            f"{response.status_code}"
+        )
+        if args.sql:
+            for q in queries.captured_queries:
+                print(f"    {q['time']}  {q['sql']}")
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.repeat):
+                client.get(path)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+            print(out.getvalue())
+    if args.drop:
+        connection.close()
+        benchlib.drop_database(url)
+    return 0
+
+
+def _ids(schema_name: str) -> dict[str, int]:
+    """The detail pages' ids of a school seeded before."""
+    from django_tenants.utils import schema_context
+
+    from schools.imports.models import ImportBatch
+    from schools.matching.models import MatchRun
+    from schools.monitoring.models import SurveyCampaign
+    from schools.pairs.models import Pair
+    from schools.participants.models import MenteeProfile
+
+    with schema_context(schema_name):
+        pair = Pair.objects.filter(memberships__isnull=False).order_by("pk").first()
+        return {
+            "run": MatchRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+            "pair": pair.pk if pair else 0,
+            "participant": MenteeProfile.objects.order_by("pk")
+            .values_list("participant_id", flat=True)
+            .first()
+            or 0,
+            "importbatch": ImportBatch.objects.order_by("-pk").values_list("pk", flat=True).first()
+            or 0,
+            "campaign": SurveyCampaign.objects.filter(status="open")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0,
+        }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -81,21 +81,24 @@ def stage_one_data(programme: Programme) -> Any:
 def _pairs_queryset(programme: Programme) -> QuerySet[Any]:
     from schools.pairs import selectors as pair_selectors
 
-    return pair_selectors.pair_list().filter(programme=programme)
+    return pair_selectors.pairs_with_members().filter(programme=programme)
 
 
 def pairs_awaiting_approval(*, programme: Programme) -> list[Any]:
     """The programme's active pairs that no approved order approved yet and that a new
     document may name (not paused, nobody's consent withdrawn), oldest first."""
+    from schools.pairs import selectors as pair_selectors
     from schools.pairs.documents import document_mentees, documentable
     from schools.pairs.models import PairStatus
 
     approved = Order.objects.filter(
         programme=programme, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.APPROVED
     ).values("pairs")
+    # Members fetched with the pairs (one query, not one per pair: the stage tracker asks
+    # this on every visit of home and the roadmap); no staleness annotation needed here.
     pairs = (
-        _pairs_queryset(programme)
-        .filter(status=PairStatus.ACTIVE)
+        pair_selectors.pairs_with_members()
+        .filter(programme=programme, status=PairStatus.ACTIVE)
         .exclude(pk__in=approved)
         .order_by("started_on", "pk")
     )

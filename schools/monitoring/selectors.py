@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from regional.questionnaires.api import GrowthPhase, QuestionKind
@@ -45,14 +46,29 @@ def campaign_list() -> QuerySet[SurveyCampaign]:
     return SurveyCampaign.objects.select_related("questionnaire")
 
 
+def _count_of(rows: QuerySet[Any]) -> Coalesce:
+    """The number of ``rows`` of the outer campaign, as a correlated subquery."""
+    counted = (
+        rows.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def campaign_list_with_counts() -> QuerySet[SurveyCampaign]:
     """Campaigns with ``invited_count`` and ``submitted_count`` (for response rates)."""
     return (
         campaign_list()
         .annotate(
-            invited_count=Count("invitations", distinct=True),
-            submitted_count=Count(
-                "responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True
+            # Counted per campaign in subqueries: two counts over one join of invitations and
+            # responses made invitations x responses rows per campaign (0.4 s for 6 campaigns
+            # of a 1,500-pupil school).
+            invited_count=_count_of(SurveyInvitation.objects.all()),
+            submitted_count=_count_of(
+                SurveyResponse.objects.filter(status=ResponseStatus.SUBMITTED)
             ),
         )
         .order_by("-opens_on", "-id")

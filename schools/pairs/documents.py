@@ -105,9 +105,15 @@ def documentable(pair: Pair) -> bool:
 
 def document_mentees(pair: Pair) -> list[Participant]:
     """The mentees of a pair a new document may name: places not paused, data processable."""
+    prefetched = "memberships" in getattr(pair, "_prefetched_objects_cache", {})
+    memberships = (
+        pair.memberships.all()
+        if prefetched  # e.g. ``pairs_with_members``: no query per pair
+        else pair.memberships.select_related("mentee__study_group")
+    )
     return [
         membership.mentee
-        for membership in pair.memberships.select_related("mentee__study_group")
+        for membership in memberships
         if membership.paused_at is None and _processable(membership.mentee)
     ]
 

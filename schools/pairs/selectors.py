@@ -84,6 +84,18 @@ def pair_list(*, now: datetime.datetime | None = None) -> QuerySet[Pair]:
     )
 
 
+def pairs_with_members() -> QuerySet[Pair]:
+    """Pairs with their programme, mentor and memberships (mentees with their study group)
+    fetched in two queries, without ``pair_list``'s staleness annotations: for documents
+    and checks that name every member of many pairs."""
+    return Pair.objects.select_related("programme", "mentor__study_group").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=PairMentee.objects.select_related("mentee__study_group").order_by("id"),
+        )
+    )
+
+
 def pairs_stale(*, programme_id: int | None = None) -> QuerySet[Pair]:
     queryset = pair_list().filter(is_stale=True)  # type: ignore[misc]  # an annotation
     if programme_id is not None:

@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from schools.matching.models import MatchProposal
+from schools.monitoring.models import Questionnaire
 from schools.participants import api as participants
 from schools.programmes import services as programme_services
 from schools.programmes.models import Programme
@@ -172,7 +173,7 @@ def test_the_roadmap_makes_no_query_per_activity(tenant_a, school: School) -> No
     assert counts[0] == counts[1] == counts[2], counts
 
 
-def test_the_pairs_page_makes_no_query_per_pair(tenant_a, school: School) -> None:
+def _pairs_maker(school: School) -> Callable[[int], None]:
     def pairs(count: int) -> None:
         from schools.pairs import api as pairs_api
 
@@ -186,5 +187,75 @@ def test_the_pairs_page_makes_no_query_per_pair(tenant_a, school: School) -> Non
                 form="teacher_teacher",
             )
 
-    counts = _grows(tenant_a, school, "/pairs/", pairs)
+    return pairs
+
+
+def test_the_pairs_page_makes_no_query_per_pair(tenant_a, school: School) -> None:
+    counts = _grows(tenant_a, school, "/pairs/", _pairs_maker(school))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_home_and_the_roadmap_make_no_query_per_pair(tenant_a, school: School) -> None:
+    """The stage tracker counts the pairs awaiting the director's order (stage 4) with their
+    members fetched at once (it made a query per pair: 255 queries on a 1,500-pupil school)."""
+    for path in ("/", "/programme/"):
+        counts = _grows(tenant_a, school, path, _pairs_maker(school))
+        assert counts[0] == counts[1] == counts[2], (path, counts)
+    with schema_context(tenant_a.schema_name):
+        from schools.documents.orders import pairs_awaiting_approval
+
+        waiting = len(
+            pairs_awaiting_approval(programme=Programme.objects.get(pk=school.ids["programme"]))
+        )
+    assert waiting >= 66  # the pairs made above, each with its mentee
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    body = client.get("/programme/").content.decode()
+    assert f"{waiting} pairs and groups are not yet approved by the director" in body
+
+
+def test_the_campaigns_page_counts_invitations_per_campaign(tenant_a, school: School) -> None:
+    """The response rates come from one query whatever the number of campaigns, and each
+    campaign counts its own invitations and answers (no join of one with the other)."""
+    from schools.monitoring.models import SurveyCampaign, SurveyInvitation, SurveyResponse
+
+    def campaigns(count: int) -> None:
+        questionnaire = Questionnaire.objects.order_by("pk").first()
+        assert questionnaire is not None
+        today = timezone.localdate()
+        people = _people(3, tag="mentee")
+        for i in range(count):
+            campaign = SurveyCampaign.objects.create(
+                questionnaire=questionnaire,
+                title=f"Анкета {count}-{i}",
+                target_kind="explicit",
+                opens_on=today,
+                closes_on=today + datetime.timedelta(days=7),
+                status="open",
+                opened_at=timezone.now(),
+            )
+            invitations = SurveyInvitation.objects.bulk_create(
+                SurveyInvitation(campaign=campaign, participant_id=pk) for pk in people
+            )
+            SurveyResponse.objects.bulk_create(
+                SurveyResponse(
+                    campaign=campaign,
+                    invitation=invitation,
+                    participant_id=invitation.participant_id,
+                    answers={},
+                    status="submitted" if n < 2 else "draft",
+                    submitted_at=timezone.now() if n < 2 else None,
+                )
+                for n, invitation in enumerate(invitations)
+            )
+
+    with schema_context(tenant_a.schema_name):
+        if not Questionnaire.objects.exists():
+            Questionnaire.objects.create(title="Анкета", purpose="satisfaction", origin="local")
+    counts = _grows(tenant_a, school, "/campaigns/", campaigns)
+    assert counts[0] == counts[1] == counts[2], counts
+    with schema_context(tenant_a.schema_name):
+        from schools.monitoring import selectors
+
+        campaign = selectors.campaign_list_with_counts().get(title="Анкета 30-0")
+        counted = (campaign.invited_count, campaign.submitted_count)  # type: ignore[attr-defined]
+    assert counted == (3, 2)

@@ -149,6 +149,11 @@ DATABASES = {
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation: it pays off for long analytical queries, not for a page's. The
+# consent-state expression (correlated subqueries) is estimated costly enough to be compiled,
+# which cost 0.1–2 s on a 1,500-pupil school for a query that runs in 15 ms (bench/README.md).
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from regional.employers.models import (
     PlacementStatus,
     RequestStatus,
 )
+from schools.participants import api as participants
 from tenants.models import Institution, Municipality
 
 logger = logging.getLogger(__name__)
@@ -228,8 +229,6 @@ def _mentor_available_on(mentor: EmployerMentor, day: datetime.date) -> bool:
 
 def _institution_needs(institution: Institution) -> dict[str, str]:
     """The institution's need catalogue (code → name), read in its own schema."""
-    from schools.participants import api as participants
-
     with schema_context(institution.schema_name):
         return participants.need_tag_codes()
 
@@ -416,8 +415,8 @@ def placement_cancel(*, placement: Placement) -> Placement:
 @transaction.atomic
 def placement_tenant_account_create(*, placement_id: int, schema_name: str) -> bool:
     """In the institution's schema (the active one), invite the placed mentor with the role
-    mentor and, when the participants app offers it, record them as a participant of
-    category employer_specialist with a mentor profile.
+    mentor and record them as a participant of category employer_specialist with a mentor
+    profile.
 
     Idempotent: the placement row is locked and ``tenant_account_created_at`` is set in the
     same transaction as the tenant-side rows, so a retry finds the flag and does nothing.
@@ -463,16 +462,12 @@ def _employer_specialist_participant_create(
     *, mentor: EmployerMentor, placement: Placement
 ) -> None:
     """Record the specialist in the institution's mentor base (category employer_specialist,
-    with a mentor profile) through the participants app's public API, when it is installed.
+    with a mentor profile) through the participants app's public API.
 
     A specialist already in this institution's base (same full name, no birth date) is reused,
     so a second placement of the same person does not duplicate them. Competences are matched
     to the institution's competence tags by code or name; the rest go into the experience text.
     """
-    try:
-        from schools.participants import api as participants
-    except ImportError:  # pragma: no cover - the participants app is being written
-        return
     participant_id = participants.participant_find_duplicate(
         last_name=mentor.last_name,
         first_name=mentor.first_name,

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from regional.privacy.api import Family
+from schools.monitoring import api as monitoring
+from schools.pairs import api as pairs
+from schools.participants import api as participants
+from schools.programmes import api as programmes
 
 # The codes of the forms of mentoring (shared/GLOSSARY.md, ``MentoringForm``).
 FORM_CODES = (
@@ -129,17 +132,8 @@ def academic_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def _optional(module: Any, name: str) -> Callable[..., Any] | None:
-    function = getattr(module, name, None)
-    return function if callable(function) else None
-
-
 def institution_metrics(*, on: datetime.date) -> dict[str, int]:
     """The metrics of the institution whose schema is active, as of ``on``. Numbers only."""
-    from schools.pairs import api as pairs
-    from schools.participants import api as participants
-    from schools.programmes import api as programmes
-
     values: dict[str, int] = {}
     headcount = programmes.programme_headcount(academic_year=academic_year_of(on))
     values["programme"] = int(headcount is not None)
@@ -179,8 +173,6 @@ def institution_metrics(*, on: datetime.date) -> dict[str, int]:
 
 def stage_metrics(*, on: datetime.date) -> dict[str, int]:
     """The stage keys of the programme of ``on``'s academic year (none without a programme)."""
-    from schools.programmes import api as programmes
-
     programme_id = programmes.programme_id_for_year(academic_year=academic_year_of(on))
     if programme_id is None:
         return {}
@@ -196,19 +188,9 @@ def stage_metrics(*, on: datetime.date) -> dict[str, int]:
 
 
 def _satisfaction() -> dict[str, int]:
-    """Satisfaction totals from the monitoring app's api (``satisfaction_totals()`` →
-    ``{"satisfaction_score_sum", "satisfaction_responses"}``), when that app is installed."""
-    import importlib
-
-    from django.apps import apps
-
-    if not apps.is_installed("schools.monitoring"):
-        return {}
-    monitoring = importlib.import_module("schools.monitoring.api")
-    totals = _optional(monitoring, "satisfaction_totals")
-    if totals is None:
-        return {}
-    result = totals() or {}
+    """Satisfaction totals from the monitoring app's api (``satisfaction_score_sum``,
+    ``satisfaction_responses``)."""
+    result = monitoring.satisfaction_totals()
     return {
         key: int(result[key])
         for key in ("satisfaction_score_sum", "satisfaction_responses")

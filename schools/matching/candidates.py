@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from schools.matching.engine import MenteeIn, MentorIn, PreferenceIn, Problem, Weights
 from schools.matching.models import MatchProposal, Preference, ProposalStatus
+from schools.pairs import api as pairs_api
 from schools.participants import api as participants_api
 
 
@@ -41,15 +42,10 @@ def _codes(rows: Iterable[tuple[int, str | None]]) -> dict[int, set[str]]:
 
 def _pairs_state(programme_id: int) -> tuple[dict[int, int], set[int]]:
     """(mentor id → mentees in active pairs, mentees already paired in the programme)."""
-    try:
-        from schools.pairs import api as pairs_api
-    except ImportError:  # pragma: no cover - the pairs app not there yet
-        return {}, set()
-    loads: dict[int, int] = getattr(pairs_api, "mentor_active_loads", dict)()
-    paired: set[int] = getattr(pairs_api, "active_mentee_ids", lambda **_: set())(
-        programme_id=programme_id
+    return (
+        dict(pairs_api.mentor_active_loads()),
+        set(pairs_api.active_mentee_ids(programme_id=programme_id)),
     )
-    return dict(loads), set(paired)
 
 
 def consenting_ids(ids: Iterable[int]) -> set[int]:

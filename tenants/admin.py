@@ -9,12 +9,15 @@ from django.http import HttpRequest
 from django_tenants.admin import TenantAdminMixin
 
 from tenants import services
+from tenants.audit import public_audit_record
 from tenants.models import (
     Domain,
     Institution,
     InstitutionStatus,
     Municipality,
     OnboardingApplication,
+    PublicAuditAction,
+    PublicAuditEntry,
 )
 
 
@@ -48,6 +51,13 @@ class InstitutionAdmin(TenantAdminMixin, admin.ModelAdmin[Institution]):  # type
     def save_model(self, request: HttpRequest, obj: Institution, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            public_audit_record(
+                actor=request.user,
+                action=PublicAuditAction.UPDATE,
+                instance=obj,
+                changed_fields=form.changed_data,
+                label=obj.short_name,
+            )
             return
         # New institutions go through the same service as the API and the CLI.
         created = services.institution_create(
@@ -59,6 +69,7 @@ class InstitutionAdmin(TenantAdminMixin, admin.ModelAdmin[Institution]):  # type
             inn=obj.inn,
             coordinator_email=obj.coordinator_email,
             coordinator_name=obj.coordinator_name,
+            actor=request.user,
         )
         obj.pk = created.pk
         obj.schema_name = created.schema_name
@@ -66,7 +77,9 @@ class InstitutionAdmin(TenantAdminMixin, admin.ModelAdmin[Institution]):  # type
     def _bulk(self, request: HttpRequest, queryset: QuerySet[Institution], status: str) -> None:
         for institution in queryset:
             try:
-                services.institution_set_status(institution=institution, status=status)
+                services.institution_set_status(
+                    institution=institution, status=status, actor=request.user
+                )
             except ValidationError as exc:
                 self.message_user(request, f"{institution}: {exc.messages[0]}", messages.ERROR)
 
@@ -86,7 +99,7 @@ class InstitutionAdmin(TenantAdminMixin, admin.ModelAdmin[Institution]):  # type
     def retry_provisioning(self, request: HttpRequest, queryset: QuerySet[Institution]) -> None:
         for institution in queryset:
             try:
-                services.institution_retry_provisioning(institution=institution)
+                services.institution_retry_provisioning(institution=institution, actor=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{institution}: {exc.messages[0]}", messages.ERROR)
 
@@ -100,3 +113,20 @@ class DomainAdmin(admin.ModelAdmin[Domain]):
 class OnboardingApplicationAdmin(admin.ModelAdmin[OnboardingApplication]):
     list_display = ["short_name", "municipality", "applicant_email", "status", "created_at"]
     list_filter = ["status"]
+
+
+@admin.register(PublicAuditEntry)
+class PublicAuditEntryAdmin(admin.ModelAdmin[PublicAuditEntry]):
+    """Read-only: the log is written by the services, never by hand."""
+
+    list_display = ["created_at", "actor_label", "action", "model_label", "object_repr"]
+    list_filter = ["action", "model_label"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from tenants.models import Institution, InstitutionStatus
+from tenants.audit import public_audit_record
+from tenants.models import Institution, InstitutionStatus, PublicAuditAction
 
 
 def institution_allows_login(tenant: Any) -> bool:
@@ -90,3 +91,17 @@ def institution_ref(*, slug: str) -> InstitutionRef | None:
     with schema_context(get_public_schema_name()):
         institution = Institution.objects.filter(slug=slug).first()
     return InstitutionRef.of(institution) if institution is not None else None
+
+
+__all__ = [
+    "InstitutionRef",
+    "PublicAuditAction",
+    "current_institution",
+    "host_and_name_for_schema",
+    "institution_allows_login",
+    "institution_context",
+    "institution_for_schema",
+    "institution_ref",
+    "provisioned_schema_names",
+    "public_audit_record",
+]

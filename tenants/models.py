@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -145,3 +146,60 @@ class OnboardingApplication(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+
+class PublicAuditAction(models.TextChoices):
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    STATUS = "status", _("Status changed")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    CANCEL = "cancel", _("Cancel")
+    END = "end", _("End")
+    PUBLISH = "publish", _("Publish")
+    RETIRE = "retire", _("Retire")
+    CLOSE = "close", _("Close")
+    IMPORT = "import", _("Import")
+
+
+class PublicAuditEntry(models.Model):
+    """One write in the public schema (the regional layer): who, what, to which object, when.
+
+    The same shape as a tenant's log (``schools.audit``, ``config.audit``): the changed fields
+    and the new values of structured, non-personal fields only. ``object_repr`` names the
+    object for people reading the log and holds no personal data (an institution's or
+    employer's name, a template's code, a placement's number)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Who acted, as the log shows them: a public user's login, or for a user of an
+    # institution (acting from its host) their role and institution.
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=PublicAuditAction.choices)
+    model_label = models.CharField(_("model"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    changed_fields = ArrayField(
+        models.CharField(max_length=100), verbose_name=_("changed fields"), default=list
+    )
+    values = models.JSONField(_("new values of non-sensitive fields"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["model_label", "object_id"], name="public_audit_object"),
+            models.Index(fields=["actor", "-created_at"], name="public_audit_actor"),
+        ]
+        verbose_name = _("regional audit entry")
+        verbose_name_plural = _("regional audit log")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.model_label}#{self.object_id}"

@@ -20,6 +20,7 @@ from accounts.models import Role
 from config.tasks import enqueue_on_commit
 from config.validators import is_valid_inn
 from tenants import schemas
+from tenants.audit import public_audit_record
 from tenants.models import (
     ApplicationStatus,
     Domain,
@@ -28,6 +29,7 @@ from tenants.models import (
     InstitutionStatus,
     Municipality,
     OnboardingApplication,
+    PublicAuditAction,
 )
 
 logger = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ def institution_create(
     inn: str = "",
     coordinator_email: str,
     coordinator_name: str = "",
+    actor: Any = None,
 ) -> Institution:
     """Register an institution and start provisioning its schema in the background."""
     slug = slug.strip().lower()
@@ -119,6 +122,13 @@ def institution_create(
     institution.full_clean(exclude=["schema_name"])
     institution.save()
     Domain.objects.create(domain=institution.host, tenant=institution, is_primary=True)
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.CREATE,
+        instance=institution,
+        changed_fields=["slug", "name", "short_name", "kind", "municipality", "inn", "status"],
+        label=institution.short_name,
+    )
     _enqueue_provisioning(institution)
     return institution
 
@@ -162,6 +172,13 @@ def institution_provision(*, institution_id: int) -> Institution | None:
             institution.provisioning_error = ""
             institution.provisioned_at = timezone.now()
             institution.save()
+            public_audit_record(
+                actor=None,
+                action=PublicAuditAction.STATUS,
+                instance=institution,
+                changed_fields=["status"],
+                label=institution.short_name,
+            )
             return institution
     except Exception as exc:
         logger.exception("Provisioning of institution %s failed", institution_id)
@@ -186,19 +203,26 @@ def _split_name(full_name: str) -> tuple[str, str, str]:
 
 
 @transaction.atomic
-def institution_retry_provisioning(*, institution: Institution) -> Institution:
+def institution_retry_provisioning(*, institution: Institution, actor: Any = None) -> Institution:
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     if institution.status not in (InstitutionStatus.FAILED, InstitutionStatus.PROVISIONING):
         raise ValidationError({"status": [_("Only a failed provisioning can be retried.")]})
     institution.status = InstitutionStatus.PROVISIONING
     institution.save(update_fields=["status", "updated_at"])
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.STATUS,
+        instance=institution,
+        changed_fields=["status"],
+        label=institution.short_name,
+    )
     _enqueue_provisioning(institution)
     return institution
 
 
 @transaction.atomic
 def institution_set_status(
-    *, institution: Institution, status: str, reason: str = ""
+    *, institution: Institution, status: str, reason: str = "", actor: Any = None
 ) -> Institution:
     """Suspend (blocks all logins), archive (read-only) or re-activate an institution."""
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
@@ -215,6 +239,13 @@ def institution_set_status(
     institution.status = status
     institution.status_reason = reason
     institution.save(update_fields=["status", "status_reason", "updated_at"])
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.STATUS,
+        instance=institution,
+        changed_fields=["status", "status_reason"],
+        label=institution.short_name,
+    )
     return institution
 
 
@@ -244,7 +275,7 @@ def application_submit(
         raise ValidationError(
             {"desired_slug": [_("An application for this address is already pending.")]}
         )
-    return OnboardingApplication.objects.create(
+    application = OnboardingApplication.objects.create(
         name=name.strip(),
         short_name=short_name.strip(),
         kind=kind,
@@ -255,6 +286,14 @@ def application_submit(
         applicant_email=applicant_email,
         applicant_phone=applicant_phone,
     )
+    public_audit_record(
+        actor=None,
+        action=PublicAuditAction.CREATE,
+        instance=application,
+        changed_fields=["name", "short_name", "kind", "municipality", "inn", "desired_slug"],
+        label=application.short_name,
+    )
+    return application
 
 
 def _locked_pending(application: OnboardingApplication) -> OnboardingApplication:
@@ -266,7 +305,7 @@ def _locked_pending(application: OnboardingApplication) -> OnboardingApplication
 
 @transaction.atomic
 def application_approve(
-    *, application: OnboardingApplication, slug: str | None = None
+    *, application: OnboardingApplication, slug: str | None = None, actor: Any = None
 ) -> OnboardingApplication:
     """Approve: the institution is created and provisioned; the applicant becomes its
     coordinator through an invitation link."""
@@ -280,17 +319,27 @@ def application_approve(
         inn=application.inn,
         coordinator_email=application.applicant_email,
         coordinator_name=application.applicant_name,
+        actor=actor,
     )
     application.status = ApplicationStatus.APPROVED
     application.institution = institution
     application.decided_at = timezone.now()
     application.save()
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.APPROVE,
+        instance=application,
+        changed_fields=["status", "institution"],
+        label=application.short_name,
+    )
     _notify_applicant(application, "approved")
     return application
 
 
 @transaction.atomic
-def application_reject(*, application: OnboardingApplication, reason: str) -> OnboardingApplication:
+def application_reject(
+    *, application: OnboardingApplication, reason: str, actor: Any = None
+) -> OnboardingApplication:
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for rejection.")]})
     application = _locked_pending(application)
@@ -298,6 +347,13 @@ def application_reject(*, application: OnboardingApplication, reason: str) -> On
     application.rejection_reason = reason.strip()
     application.decided_at = timezone.now()
     application.save()
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.REJECT,
+        instance=application,
+        changed_fields=["status", "rejection_reason"],
+        label=application.short_name,
+    )
     _notify_applicant(application, "rejected")
     return application
 

@@ -97,14 +97,17 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["municipality_id"] = values.pop("municipality")
-        institution = services.institution_create(**values)
+        institution = services.institution_create(**values, actor=request.user)
         return Response(InstitutionOutput(institution).data, status=status.HTTP_201_CREATED)
 
     def _set_status(self, request: Request, new_status: str) -> Response:
         data = StatusChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         institution = services.institution_set_status(
-            institution=self.get_object(), status=new_status, reason=data.validated_data["reason"]
+            institution=self.get_object(),
+            status=new_status,
+            reason=data.validated_data["reason"],
+            actor=request.user,
         )
         return Response(InstitutionOutput(institution).data)
 
@@ -126,7 +129,9 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
     @extend_schema(request=None, responses=InstitutionOutput)
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        institution = services.institution_retry_provisioning(institution=self.get_object())
+        institution = services.institution_retry_provisioning(
+            institution=self.get_object(), actor=request.user
+        )
         return Response(InstitutionOutput(institution).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -235,7 +240,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         data = ApproveInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_approve(
-            application=self.get_object(), slug=data.validated_data.get("slug")
+            application=self.get_object(), slug=data.validated_data.get("slug"), actor=request.user
         )
         return Response(ApplicationOutput(application).data)
 
@@ -245,6 +250,6 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         data = RejectInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_reject(
-            application=self.get_object(), reason=data.validated_data["reason"]
+            application=self.get_object(), reason=data.validated_data["reason"], actor=request.user
         )
         return Response(ApplicationOutput(application).data)

@@ -167,6 +167,8 @@ PUBLIC_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("regional:survey-results", _("Survey results"), REGIONAL),
     ("regional:board", _("Supply and demand"), REGIONAL),
     ("regional:practices", _("Best practices"), REGIONAL | {Role.EMPLOYER}),
+    ("regional:audit", _("Audit log"), frozenset({Role.REGIONAL_ADMIN})),
+    ("regional:settings", _("Settings"), frozenset({Role.REGIONAL_ADMIN})),
     ("regional:employer-offers", _("Our mentors"), frozenset({Role.EMPLOYER})),
     ("regional:employer-requests", _("Requests"), frozenset({Role.EMPLOYER})),
     ("regional:employer-placements", _("Placements"), frozenset({Role.EMPLOYER})),

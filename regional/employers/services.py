@@ -34,6 +34,7 @@ from regional.employers.models import (
     RequestStatus,
 )
 from schools.participants import api as participants
+from tenants.api import PublicAuditAction, public_audit_record
 from tenants.models import Institution, Municipality
 
 logger = logging.getLogger(__name__)
@@ -70,20 +71,34 @@ def _validate_employer(*, inn: str, exclude_pk: int | None = None) -> None:
 
 @transaction.atomic
 def employer_create(
-    *, name: str, inn: str, sector: str = "", contact_email: str = "", contact_phone: str = ""
+    *,
+    name: str,
+    inn: str,
+    sector: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    actor: Any = None,
 ) -> Employer:
     _validate_employer(inn=inn)
-    return Employer.objects.create(
+    employer = Employer.objects.create(
         name=name,
         inn=inn,
         sector=sector,
         contact_email=contact_email,
         contact_phone=contact_phone,
     )
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.CREATE,
+        instance=employer,
+        changed_fields=["name", "inn", "sector"],
+        label=employer.name,
+    )
+    return employer
 
 
 @transaction.atomic
-def employer_update(*, employer: Employer, **fields: Any) -> Employer:
+def employer_update(*, employer: Employer, actor: Any = None, **fields: Any) -> Employer:
     unknown = set(fields) - set(EMPLOYER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown employer fields: {sorted(unknown)}")
@@ -92,6 +107,13 @@ def employer_update(*, employer: Employer, **fields: Any) -> Employer:
     for name, value in fields.items():
         setattr(employer, name, value)
     employer.save()
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.UPDATE,
+        instance=employer,
+        changed_fields=fields,
+        label=employer.name,
+    )
     return employer
 
 
@@ -290,10 +312,22 @@ def mentor_request_create(
     )
 
 
+DECISION_ACTIONS = {
+    RequestStatus.APPROVED: PublicAuditAction.APPROVE,
+    RequestStatus.REJECTED: PublicAuditAction.REJECT,
+    RequestStatus.CANCELLED: PublicAuditAction.CANCEL,
+}
+
+
 def _decide(
-    *, mentor_request_id: int, status: str, decided_by_id: int | None, reason: str = ""
+    *,
+    mentor_request_id: int,
+    status: str,
+    decided_by_id: int | None,
+    reason: str = "",
+    actor: Any = None,
 ) -> MentorRequest:
-    """Move a pending request to ``status``; a request decided already is refused."""
+    """Move a pending request to ``status`` (audited); a request decided already is refused."""
     changed = MentorRequest.objects.filter(
         pk=mentor_request_id, status=RequestStatus.PENDING
     ).update(
@@ -305,14 +339,25 @@ def _decide(
     )
     if not changed:
         raise ValidationError({"status": [_("This request has already been decided.")]})
-    return MentorRequest.objects.get(pk=mentor_request_id)
+    decided = MentorRequest.objects.get(pk=mentor_request_id)
+    public_audit_record(
+        actor=actor,
+        action=DECISION_ACTIONS[RequestStatus(status)],
+        instance=decided,
+        changed_fields=["status", "decision_reason"] if reason else ["status"],
+        label=f"#{decided.pk}",
+    )
+    return decided
 
 
 @transaction.atomic
-def mentor_request_cancel(*, mentor_request: MentorRequest) -> MentorRequest:
+def mentor_request_cancel(*, mentor_request: MentorRequest, actor: Any = None) -> MentorRequest:
     """The institution withdraws its pending request."""
     return _decide(
-        mentor_request_id=mentor_request.pk, status=RequestStatus.CANCELLED, decided_by_id=None
+        mentor_request_id=mentor_request.pk,
+        status=RequestStatus.CANCELLED,
+        decided_by_id=None,
+        actor=actor,
     )
 
 
@@ -325,6 +370,7 @@ def mentor_request_reject(
         status=RequestStatus.REJECTED,
         decided_by_id=decided_by.pk,
         reason=reason,
+        actor=decided_by,
     )
 
 
@@ -353,7 +399,10 @@ def mentor_request_approve(*, mentor_request: MentorRequest, decided_by: User) -
         )
         raise CapacityExhausted(capacity_free=max(free[0], 0), requested=n)
     _decide(
-        mentor_request_id=request.pk, status=RequestStatus.APPROVED, decided_by_id=decided_by.pk
+        mentor_request_id=request.pk,
+        status=RequestStatus.APPROVED,
+        decided_by_id=decided_by.pk,
+        actor=decided_by,
     )
     placement = Placement.objects.create(
         request=request,
@@ -361,6 +410,13 @@ def mentor_request_approve(*, mentor_request: MentorRequest, decided_by: User) -
         institution_id=request.institution_id,
         mentees_count=n,
         started_on=timezone.localdate(),
+    )
+    public_audit_record(
+        actor=decided_by,
+        action=PublicAuditAction.CREATE,
+        instance=placement,
+        changed_fields=["institution", "mentees_count", "started_on", "status"],
+        label=f"#{placement.pk}",
     )
     institution = Institution.objects.get(pk=request.institution_id)
     enqueue_on_commit(
@@ -374,7 +430,7 @@ def mentor_request_approve(*, mentor_request: MentorRequest, decided_by: User) -
 # --- placements --------------------------------------------------------------------------
 
 
-def _close_placement(*, placement: Placement, status: str) -> Placement:
+def _close_placement(*, placement: Placement, status: str, actor: Any) -> Placement:
     """End or cancel an active placement and give its places back to the mentor."""
     closed = Placement.objects.filter(pk=placement.pk, status=PlacementStatus.ACTIVE).update(
         status=status, ended_on=timezone.localdate(), updated_at=timezone.now()
@@ -396,17 +452,29 @@ def _close_placement(*, placement: Placement, status: str) -> Placement:
         schema_name=institution.schema_name,
         placement_id=placement.pk,
     )
-    return Placement.objects.get(pk=placement.pk)
+    closed_placement = Placement.objects.get(pk=placement.pk)
+    public_audit_record(
+        actor=actor,
+        action=(
+            PublicAuditAction.CANCEL
+            if status == PlacementStatus.CANCELLED
+            else PublicAuditAction.END
+        ),
+        instance=closed_placement,
+        changed_fields=["status", "ended_on"],
+        label=f"#{closed_placement.pk}",
+    )
+    return closed_placement
 
 
 @transaction.atomic
-def placement_end(*, placement: Placement) -> Placement:
-    return _close_placement(placement=placement, status=PlacementStatus.ENDED)
+def placement_end(*, placement: Placement, actor: Any = None) -> Placement:
+    return _close_placement(placement=placement, status=PlacementStatus.ENDED, actor=actor)
 
 
 @transaction.atomic
-def placement_cancel(*, placement: Placement) -> Placement:
-    return _close_placement(placement=placement, status=PlacementStatus.CANCELLED)
+def placement_cancel(*, placement: Placement, actor: Any = None) -> Placement:
+    return _close_placement(placement=placement, status=PlacementStatus.CANCELLED, actor=actor)
 
 
 # --- the mentor's account inside the institution -------------------------------------------

@@ -210,7 +210,9 @@ class InstitutionMentorRequestViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Withdraw a pending request."""
-        mentor_request = services.mentor_request_cancel(mentor_request=self.get_object())
+        mentor_request = services.mentor_request_cancel(
+            mentor_request=self.get_object(), actor=request.user
+        )
         return Response(
             InstitutionMentorRequestOutput(self.get_queryset().get(pk=mentor_request.pk)).data
         )

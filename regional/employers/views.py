@@ -100,7 +100,7 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicVi
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = EmployerInput(data=request.data)
         data.is_valid(raise_exception=True)
-        employer = services.employer_create(**data.validated_data)
+        employer = services.employer_create(**data.validated_data, actor=request.user)
         return Response(self._output(employer), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EmployerInput(partial=True), responses=EmployerOutput)
@@ -108,7 +108,9 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicVi
         employer = self.get_object()
         data = EmployerInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        employer = services.employer_update(employer=employer, **data.validated_data)
+        employer = services.employer_update(
+            employer=employer, actor=request.user, **data.validated_data
+        )
         return Response(self._output(employer))
 
     @extend_schema(request=MemberInput, responses=EmployerOutput)
@@ -379,13 +381,13 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicV
     @extend_schema(request=None, responses=PlacementOutput)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        placement = services.placement_end(placement=self.get_object())
+        placement = services.placement_end(placement=self.get_object(), actor=request.user)
         return Response(PlacementOutput(self.get_queryset().get(pk=placement.pk)).data)
 
     @extend_schema(request=None, responses=PlacementOutput)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        placement = services.placement_cancel(placement=self.get_object())
+        placement = services.placement_cancel(placement=self.get_object(), actor=request.user)
         return Response(PlacementOutput(self.get_queryset().get(pk=placement.pk)).data)
 
 

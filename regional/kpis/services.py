@@ -4,6 +4,8 @@ institutions' snapshots (the latest run is the draft); a closed period's never c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -24,6 +26,7 @@ from regional.kpis.models import (
     PeriodStatus,
     RunStatus,
 )
+from tenants.api import PublicAuditAction, public_audit_record
 from tenants.models import Institution
 
 
@@ -87,7 +90,7 @@ def aggregation_run_start(
 
 
 @transaction.atomic
-def period_close(*, period: str, closed_by_id: int | None) -> Period:
+def period_close(*, period: str, closed_by_id: int | None, actor: Any = None) -> Period:
     """Close a period: its snapshots become final (no run writes them again). Refused for a
     period without snapshots, a closed one, and while a run of it is still running."""
     row = Period.objects.select_for_update().filter(code=period).first()
@@ -102,6 +105,13 @@ def period_close(*, period: str, closed_by_id: int | None) -> Period:
     row.closed_at = timezone.now()
     row.closed_by_id = closed_by_id
     row.save(update_fields=["status", "closed_at", "closed_by_id"])
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.CLOSE,
+        instance=row,
+        changed_fields=["status"],
+        label=period,
+    )
     return row
 
 

@@ -131,7 +131,7 @@ class TemplateVersionAdmin(admin.ModelAdmin[TemplateVersion]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TemplateVersion]) -> None:
         for version in queryset:
             try:
-                services.version_delete_draft(version=version)
+                services.version_delete_draft(version=version, actor=request.user)
             except ValidationError as exc:
                 _report(self, request, exc)
 
@@ -139,7 +139,7 @@ class TemplateVersionAdmin(admin.ModelAdmin[TemplateVersion]):
     def publish(self, request: HttpRequest, queryset: QuerySet[TemplateVersion]) -> None:
         for version in queryset:
             try:
-                services.version_publish(version=version)
+                services.version_publish(version=version, actor=request.user)
             except ValidationError as exc:
                 _report(self, request, exc)
 
@@ -147,6 +147,6 @@ class TemplateVersionAdmin(admin.ModelAdmin[TemplateVersion]):
     def retire(self, request: HttpRequest, queryset: QuerySet[TemplateVersion]) -> None:
         for version in queryset:
             try:
-                services.version_retire(version=version)
+                services.version_retire(version=version, actor=request.user)
             except ValidationError as exc:
                 _report(self, request, exc)

@@ -25,6 +25,7 @@ from regional.questionnaires.models import (
     TemplateVersion,
     VersionStatus,
 )
+from tenants.api import PublicAuditAction, public_audit_record
 
 # Fields of a question that an editor sets (``version``, ``order`` are the service's).
 QUESTION_FIELDS = (
@@ -197,14 +198,26 @@ def version_update(
 
 
 @transaction.atomic
-def version_delete_draft(*, version: TemplateVersion) -> None:
+def version_delete_draft(*, version: TemplateVersion, actor: Any = None) -> None:
     version = _locked_version(version)
     _require_draft(version)
+    _audit_version(version=version, action=PublicAuditAction.DELETE, fields=[], actor=actor)
     version.delete()
 
 
+def _audit_version(*, version: TemplateVersion, action: str, fields: list[str], actor: Any) -> None:
+    code = TemplateVersion.objects.values_list("template__code", flat=True).get(pk=version.pk)
+    public_audit_record(
+        actor=actor,
+        action=action,
+        instance=version,
+        changed_fields=fields,
+        label=f"{code} v{version.number}",
+    )
+
+
 @transaction.atomic
-def version_publish(*, version: TemplateVersion) -> TemplateVersion:
+def version_publish(*, version: TemplateVersion, actor: Any = None) -> TemplateVersion:
     """Publish a draft after checking all of it: at least one question, every question
     well-formed (scales min < max, options for choice kinds), every condition resolvable."""
     version = _locked_version(version)
@@ -213,11 +226,17 @@ def version_publish(*, version: TemplateVersion) -> TemplateVersion:
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
+    _audit_version(
+        version=version,
+        action=PublicAuditAction.PUBLISH,
+        fields=["status", "published_at"],
+        actor=actor,
+    )
     return version
 
 
 @transaction.atomic
-def version_retire(*, version: TemplateVersion) -> TemplateVersion:
+def version_retire(*, version: TemplateVersion, actor: Any = None) -> TemplateVersion:
     """No longer offered for new use; whoever already uses it keeps it."""
     version = _locked_version(version)
     if version.status != VersionStatus.PUBLISHED:
@@ -225,6 +244,12 @@ def version_retire(*, version: TemplateVersion) -> TemplateVersion:
     version.status = VersionStatus.RETIRED
     version.retired_at = timezone.now()
     version.save(update_fields=["status", "retired_at"])
+    _audit_version(
+        version=version,
+        action=PublicAuditAction.RETIRE,
+        fields=["status", "retired_at"],
+        actor=actor,
+    )
     return version
 
 

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.pages import PageForm
-from tenants.models import InstitutionKind
+from regional.privacy.api import MIN_GROUP_SIZE_FLOOR
+from tenants.models import InstitutionKind, InstitutionStatus, PublicAuditAction
 from tenants.selectors import municipality_list
 
 
@@ -38,3 +39,68 @@ class InstitutionForm(PageForm):
 
 class RejectForm(PageForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea({"rows": 2}))
+
+
+class StatusForm(PageForm):
+    """Suspend, archive or re-activate an institution, with the reason people will read."""
+
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[
+            (InstitutionStatus.SUSPENDED, _("Suspend (no one can sign in)")),
+            (InstitutionStatus.ARCHIVED, _("Archive (read-only)")),
+            (InstitutionStatus.ACTIVE, _("Activate")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea({"rows": 2})
+    )
+
+
+class AuditFilterForm(PageForm):
+    """Filters of the regional audit page; every field optional."""
+
+    actor = forms.ChoiceField(label=_("Who"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", _("Any action")), *PublicAuditAction.choices],
+    )
+    kind = forms.ChoiceField(label=_("Object"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(
+        self, *args: Any, actors: list[str], kinds: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        actor = self.fields["actor"]
+        assert isinstance(actor, forms.ChoiceField)
+        actor.choices = [("", _("Anyone")), *((a, a) for a in actors)]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", _("Any object")), *kinds]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end of the period is before its start."))
+        return data
+
+
+class RegionSettingsForm(PageForm):
+    min_group_size = forms.IntegerField(
+        label=_("Minimum group size k"),
+        min_value=MIN_GROUP_SIZE_FLOOR,
+        max_value=100,
+        help_text=_(
+            "No number about fewer than k people is published: indicators, survey results, "
+            "the employers' board. Never less than %(floor)s."
+        )
+        % {"floor": MIN_GROUP_SIZE_FLOOR},
+    )

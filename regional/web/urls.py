@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from regional.web import urls_employers, urls_kpis, urls_questionnaires, views
+from regional.web import urls_audit, urls_employers, urls_kpis, urls_questionnaires, views
 
 app_name = "regional"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("institutions/new/", views.institution_create, name="institution-create"),
     path("institutions/<int:pk>/", views.institution_detail, name="institution"),
     path("institutions/<int:pk>/status/", views.institution_status, name="institution-status"),
+    path(
+        "institutions/<int:pk>/lifecycle/",
+        views.institution_lifecycle,
+        name="institution-lifecycle",
+    ),
     path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/approve/", views.application_approve, name="application-approve"),
     path("applications/<int:pk>/reject/", views.application_reject, name="application-reject"),
@@ -19,3 +24,4 @@ urlpatterns = [
 urlpatterns += urls_kpis.urlpatterns
 urlpatterns += urls_questionnaires.urlpatterns
 urlpatterns += urls_employers.urlpatterns
+urlpatterns += urls_audit.urlpatterns

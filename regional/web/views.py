@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role
 from config.pages import REGIONAL, add_service_errors, role_required
-from regional.web.forms import InstitutionForm, RejectForm
+from regional.web.forms import InstitutionForm, RejectForm, StatusForm
 from tenants import selectors, services
 from tenants.models import Institution, InstitutionStatus, OnboardingApplication
 
@@ -54,7 +54,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     form = InstitutionForm(request.POST or None, domain=settings.BASE_DOMAIN)
     if request.method == "POST" and form.is_valid():
         try:
-            institution = services.institution_create(**form.cleaned_data)
+            institution = services.institution_create(**form.cleaned_data, actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -77,6 +77,7 @@ def _institution_or_404(pk: int) -> Institution:
 def _institution_context(institution: Institution) -> dict[str, Any]:
     return {
         "institution": institution,
+        "transitions": sorted(services.LIFECYCLE_TRANSITIONS.get(institution.status, set())),
         "running": institution.status in RUNNING,
         "address": f"{settings.SITE_SCHEME}://{institution.host}"
         + (f":{settings.SITE_PORT}" if settings.SITE_PORT else ""),
@@ -86,8 +87,48 @@ def _institution_context(institution: Institution) -> dict[str, Any]:
 @require_safe
 @page(REGIONAL)
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _institution_context(_institution_or_404(pk))
-    return render(request, "regional/institution_detail.html", context)
+    institution = _institution_or_404(pk)
+    return _render_detail(request, institution, StatusForm())
+
+
+def _render_detail(
+    request: HttpRequest, institution: Institution, form: StatusForm, status: int = 200
+) -> HttpResponse:
+    context = _institution_context(institution)
+    context["status_form"] = form
+    context["can_manage"] = getattr(request.user, "role", None) == Role.REGIONAL_ADMIN
+    entries = selectors.public_audit_list(
+        model_label="tenants.institution", object_id=str(institution.pk)
+    )[:20]
+    statuses = dict(InstitutionStatus.choices)
+    context["audit"] = [
+        {"entry": e, "status": statuses.get(str(e.values.get("status", "")), "")}
+        for e in entries
+    ]
+    return render(request, "regional/institution_detail.html", context, status=status)
+
+
+@require_POST
+@page(REGIONAL_ADMIN)
+def institution_lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Suspend, archive or re-activate the institution (the regional administrator's
+    decision, recorded in the audit log); a refused change is shown next to the field."""
+    institution = _institution_or_404(pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.institution_set_status(
+                institution=institution,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The status of the institution is changed."))
+            return redirect("regional:institution", pk=institution.pk)
+    return _render_detail(request, institution, form, status=400)
 
 
 @require_safe
@@ -120,7 +161,7 @@ def _application_or_404(pk: int) -> OnboardingApplication:
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(pk)
     try:
-        application = services.application_approve(application=application)
+        application = services.application_approve(application=application, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -137,7 +178,9 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            services.application_reject(application=application, reason=form.cleaned_data["reason"])
+            services.application_reject(
+                application=application, reason=form.cleaned_data["reason"], actor=request.user
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

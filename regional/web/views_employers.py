@@ -318,9 +318,9 @@ def _close(request: HttpRequest, pk: int, *, cancel: bool) -> HttpResponse:
     placement = _one_or_404(_placements(request), pk)
     try:
         if cancel:
-            services.placement_cancel(placement=placement)
+            services.placement_cancel(placement=placement, actor=request.user)
         else:
-            services.placement_end(placement=placement)
+            services.placement_end(placement=placement, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -538,7 +538,7 @@ def period_close(request: HttpRequest) -> HttpResponse:
         return redirect("regional:kpis")
     period = form.cleaned_data["period"]
     try:
-        services.period_close(period=period, closed_by_id=request.user.pk)
+        services.period_close(period=period, closed_by_id=request.user.pk, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -263,9 +263,10 @@ def version_update(request: HttpRequest, pk: int) -> HttpResponse:
 def _version_action(
     request: HttpRequest, version: Any, action: Callable[..., Any]
 ) -> HttpResponse | None:
-    """Run ``action(version=...)``; its refusal is the editor again with the errors (400)."""
+    """Run ``action(version=..., actor=...)``; its refusal is the editor again with the errors
+    (400)."""
     try:
-        action(version=version)
+        action(version=version, actor=request.user)
     except ValidationError as exc:
         errors = _version_errors(exc)
         return _render_version(request, Editor(version, publish_errors=errors), status=400)

@@ -130,7 +130,7 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if mentor_request is None:
         raise Http404
     try:
-        services.mentor_request_cancel(mentor_request=mentor_request)
+        services.mentor_request_cancel(mentor_request=mentor_request, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

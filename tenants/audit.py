@@ -1,0 +1,59 @@
+"""The public schema's audit log: every write of the regional layer (institution lifecycle,
+onboarding decisions, employers' decisions and placements, template publication, the region's
+settings) records who did what to which object, in the same transaction as the write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django_tenants.utils import get_public_schema_name
+
+from config.audit import acting_user, loggable_values
+from config.db import tenant_connection
+from tenants.models import Institution, PublicAuditAction, PublicAuditEntry
+
+
+def _actor(actor: Any) -> tuple[Any, str]:
+    """(the public user to link, the label to keep). A user of an institution's schema acts
+    from that institution's host: their id means nothing in the public schema, so the entry
+    keeps their role and institution instead (no name: the regional layer sees no people)."""
+    user = acting_user(actor)
+    if user is None:
+        return None, ""
+    schema_name = tenant_connection().schema_name
+    if schema_name == get_public_schema_name():
+        return user, user.get_username()[:150]
+    institution = Institution.objects.filter(schema_name=schema_name).first()
+    role = str(getattr(user, "get_role_display", lambda: "")())
+    where = institution.short_name if institution is not None else schema_name
+    return None, f"{role} · {where}"[:150]
+
+
+def public_audit_record(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    changed_fields: Iterable[str] = (),
+    label: str = "",
+) -> PublicAuditEntry:
+    """Write one entry for ``instance`` (saved, in the public schema). ``actor`` is the acting
+    user, or None for a system job; ``label`` names the object without personal data."""
+    if action not in PublicAuditAction.values:
+        raise ValueError(f"Unknown audit action {action!r}")
+    if instance.pk is None:
+        raise ValueError("public_audit_record() needs a saved instance")
+    names = sorted(set(changed_fields))
+    user, actor_label = _actor(actor)
+    return PublicAuditEntry.objects.create(
+        actor=user,
+        actor_label=actor_label,
+        action=action,
+        model_label=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=label[:300],
+        changed_fields=names,
+        values=loggable_values(instance, names),
+    )

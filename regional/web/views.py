@@ -102,8 +102,7 @@ def _render_detail(
     )[:20]
     statuses = dict(InstitutionStatus.choices)
     context["audit"] = [
-        {"entry": e, "status": statuses.get(str(e.values.get("status", "")), "")}
-        for e in entries
+        {"entry": e, "status": statuses.get(str(e.values.get("status", "")), "")} for e in entries
     ]
     return render(request, "regional/institution_detail.html", context, status=status)
 

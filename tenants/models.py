@@ -171,12 +171,15 @@ class PublicAuditEntry(models.Model):
     object for people reading the log and holds no personal data (an institution's or
     employer's name, a template's code, a placement's number)."""
 
+    # No database constraint: the log outlives a deleted account (then ``actor`` reads None and
+    # ``actor_label`` still says who it was); ids are never reused.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     # Who acted, as the log shows them: a public user's login, or for a user of an

@@ -42,9 +42,31 @@ def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpRe
     return HttpResponse(html, status=status)
 
 
+# Schemas seen to exist, with when to look again (per process): a present schema costs one
+# query a minute, a missing one is looked for on every request until it is back.
+_SCHEMA_SEEN: dict[str, float] = {}
+SCHEMA_RECHECK_SECONDS = 60.0
+
+
+def schema_present(schema_name: str) -> bool:
+    import time
+
+    now = time.monotonic()
+    if _SCHEMA_SEEN.get(schema_name, 0.0) > now:
+        return True
+    from django_tenants.utils import schema_exists
+
+    if schema_exists(schema_name):
+        _SCHEMA_SEEN[schema_name] = now + SCHEMA_RECHECK_SECONDS
+        return True
+    _SCHEMA_SEEN.pop(schema_name, None)
+    return False
+
+
 class InstitutionStatusMiddleware:
     """Blocks a provisioning or suspended institution entirely and makes an archived one
-    read-only."""
+    read-only. An institution whose schema is missing (dropped by hand, a partial restore)
+    answers 503: its requests would otherwise fall through the search path to public tables."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -61,6 +83,26 @@ class InstitutionStatusMiddleware:
                 503,
                 _("The institution is being set up"),
                 _("Its workspace is not ready yet. Try again in a minute."),
+            )
+        if not schema_present(tenant.schema_name):
+            import logging
+
+            logging.getLogger(__name__).error(
+                "institution %s (%s): its schema is missing", tenant.pk, tenant.schema_name
+            )
+            tenant_connection().set_schema_to_public()
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": _("The institution's workspace is unavailable. Try again later.")},
+                    status=503,
+                )
+            return _page(
+                request,
+                503,
+                _("The workspace is unavailable"),
+                _("The institution's workspace is unavailable. Try again later."),
             )
         if status == InstitutionStatus.SUSPENDED:
             tenant_connection().set_schema_to_public()

@@ -20,8 +20,42 @@ def record_heartbeat() -> None:
 
 
 def last_heartbeat() -> float | None:
-    with schema_context(get_public_schema_name()):
-        return cache.get(HEARTBEAT_KEY)
+    """When beat last had the heartbeat run; None when unknown (or the cache is away)."""
+    try:
+        with schema_context(get_public_schema_name()):
+            return cache.get(HEARTBEAT_KEY)
+    except Exception:  # Redis down: the report says so under "cache"
+        return None
+
+
+def check_cache() -> dict[str, Any]:
+    try:
+        with schema_context(get_public_schema_name()):
+            cache.get("platform:health-probe")
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True}
+
+
+def check_outbox() -> dict[str, Any]:
+    """Tasks committed but not finished (ADR 0008), and how old the oldest is: informative,
+    never failing the check by itself (a backlog drains when workers come back)."""
+    try:
+        from django.db.models import Min
+        from django.utils import timezone
+
+        from config.outbox.models import OutboxMessage
+
+        with schema_context(get_public_schema_name()):
+            row = OutboxMessage.objects.filter(finished_at__isnull=True).aggregate(
+                oldest=Min("created_at")
+            )
+            pending = OutboxMessage.objects.filter(finished_at__isnull=True).count()
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    oldest = row["oldest"]
+    age = round((timezone.now() - oldest).total_seconds()) if oldest else None
+    return {"ok": True, "pending": pending, "oldest_age": age}
 
 
 def check_database() -> dict[str, Any]:
@@ -76,10 +110,15 @@ def check_workers(timeout: float | None = None) -> dict[str, Any]:
 
 
 def health_report() -> dict[str, Any]:
+    """Each dependency on its own: one being away never keeps the others from being reported."""
+    database = check_database()
     report: dict[str, Any] = {
-        "database": check_database(),
+        "database": database,
+        "cache": check_cache(),
         "broker": check_broker(),
         "workers": check_workers(),
     }
+    if database["ok"]:
+        report["outbox"] = check_outbox()
     report["ok"] = all(part["ok"] for part in report.values() if isinstance(part, dict))
     return report

@@ -25,9 +25,16 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500: the API's JSON error shape under /api/, the page elsewhere."""
+    """500: the API's JSON error shape under /api/, the page elsewhere; 503 when the error is
+    PostgreSQL or Redis being unreachable (e.g. in the tenant lookup, before any view)."""
+    import sys
+
     from django.views.defaults import server_error as page
 
+    from config.outage import is_outage, outage_response
+
+    if is_outage(sys.exc_info()[1]):
+        return outage_response(request)
     if _is_api(request):
         from config.api.exceptions import server_error_detail
 

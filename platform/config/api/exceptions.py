@@ -51,6 +51,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             return None  # the debug page
         # Anything unexpected: the JSON error shape (never Django's HTML page), logged.
         set_rollback()
+        from config.outage import RETRY_AFTER_SECONDS, detail, is_outage
+
+        if is_outage(exc):  # PostgreSQL or Redis away: try again, nothing was done
+            logger.warning("API: dependency unavailable (%s)", type(exc).__qualname__)
+            return Response(
+                {"detail": detail()}, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+            )
         _log_unexpected(exc, context)
         return Response({"detail": server_error_detail()}, status=500)
     if isinstance(exc, exceptions.ValidationError):

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from tenant_schemas_celery.task import TenantTask
 
 from accounts import services
-from config.tasks import TenantScopedTask
+from config.tasks import DurableTask, TenantScopedTask
 
 
 @shared_task(base=TenantScopedTask, name="accounts.invitation_send")
@@ -13,7 +12,7 @@ def invitation_send(invitation_id: int) -> bool:
     return services.invitation_send(invitation_id=invitation_id)
 
 
-@shared_task(base=TenantTask, name="accounts.password_reset_send", acks_late=True)
+@shared_task(base=DurableTask, name="accounts.password_reset_send")
 def password_reset_send(user_id: int, domain: str, use_https: bool, language: str) -> bool:
     """Mail a password reset link, in the schema of the host it was asked on (an institution's
     or the regional one: both have users)."""

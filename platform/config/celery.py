@@ -1,6 +1,7 @@
 """The Celery app. Every task runs in a known schema: the schema travels in the message headers
 (tenant-schemas-celery), tenant tasks refuse to run in ``public`` and public tasks refuse to run
-inside a tenant."""
+inside a tenant. Every task is a ``DurableTask`` (config.tasks): sent through the outbox, claimed
+before it runs, time-limited (settings: CELERY_TASK_*TIME_LIMIT, CELERY_TASK_ANNOTATIONS)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from config.tasks import PublicTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-app = CeleryApp("nastavnik")
+app = CeleryApp("nastavnik", task_cls="config.tasks:DurableTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -24,3 +25,12 @@ def heartbeat() -> str:
 
     record_heartbeat()
     return "ok"
+
+
+@app.task(name="config.outbox_relay", ignore_result=True, base=PublicTask)
+def outbox_relay() -> dict[str, int]:
+    """Publish what the outbox still owes the broker (ADR 0008); beat runs it every
+    OUTBOX_RELAY_INTERVAL seconds."""
+    from config.outbox.relay import relay_once
+
+    return relay_once()

@@ -126,12 +126,16 @@ def _apply_preview(batch: ImportBatch, preview: Preview) -> None:
     batch.validated_at = timezone.now()
 
 
-def import_batch_validate(*, batch_id: int) -> ImportBatch:
+def import_batch_validate(*, batch_id: int, resume: bool = False) -> ImportBatch:
     """Check the file and store the preview. Idempotent: a batch already checked (or being
-    imported, or done) is returned as it is."""
+    imported, or done) is returned as it is. ``resume`` (the task, holding the outbox lease:
+    config.tasks): a batch found ``validating`` was interrupted and is checked again."""
+    startable = (
+        (ImportStatus.UPLOADED, ImportStatus.VALIDATING) if resume else (ImportStatus.UPLOADED,)
+    )
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.status != ImportStatus.UPLOADED:
+        if batch.status not in startable:
             return batch
         batch.status = ImportStatus.VALIDATING
         batch.progress = 0

@@ -11,7 +11,7 @@ from schools.imports import services
 
 @shared_task(base=TenantScopedTask, name="imports.import_batch_validate")
 def import_batch_validate_task(batch_id: int) -> str:
-    return str(services.import_batch_validate(batch_id=batch_id).status)
+    return str(services.import_batch_validate(batch_id=batch_id, resume=True).status)
 
 
 @shared_task(base=TenantScopedTask, name="imports.import_batch_commit")

@@ -387,12 +387,17 @@ def _run_progress(run_id: int, percent: int) -> None:
     MatchRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(progress=percent)
 
 
-def run_execute(*, run_id: int, raise_errors: bool = False) -> bool:
+def run_execute(*, run_id: int, raise_errors: bool = False, resume: bool = False) -> bool:
     """Run the engine for a queued run and store its proposals; idempotent (a run that is
-    not queued is left alone). Returns whether it ran."""
+    done, failed or superseded is left alone). Returns whether it ran.
+
+    ``resume``: the task's delivery holds the run's outbox lease (config.tasks), so a run found
+    ``running`` was interrupted (its worker died before storing anything, as the proposals are
+    stored in one transaction with the final status) and starts over."""
+    startable = (RunStatus.QUEUED, RunStatus.RUNNING) if resume else (RunStatus.QUEUED,)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run_id)
-        if run.status != RunStatus.QUEUED:
+        if run.status not in startable:
             return False
         run.status, run.progress, run.started_at = RunStatus.RUNNING, 10, timezone.now()
         run.save(update_fields=["status", "progress", "started_at"])

@@ -53,6 +53,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "config.outbox",
     "axes",
     "accounts",
 ]
@@ -103,6 +104,8 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "config.views.unknown_host"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # first: /healthz before the tenant lookup; PostgreSQL or Redis away is a 503 (config.outage)
+    "config.outage.OutageMiddleware",
     "tenants.middleware.InstitutionTenantMiddleware",
     "tenants.middleware.InstitutionStatusMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -372,8 +375,55 @@ def _sqla_broker_url() -> str:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or _sqla_broker_url())
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE  # beat's crontab hours are Moscow time, like the users'
+# A task is acknowledged after it ran; a worker lost mid-task gives its message back (the outbox
+# claim in config.tasks makes a second delivery harmless: ADR 0008).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Time limits on every task: the soft one raises inside the task (which records the failure),
+# the hard one kills it. Long jobs get theirs in CELERY_TASK_ANNOTATIONS; a test checks that
+# every task has both limits and that the broker's visibility timeout exceeds the longest.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+LONG_TASK_SOFT_TIME_LIMIT = env.int("LONG_TASK_SOFT_TIME_LIMIT", default=1200)
+LONG_TASK_TIME_LIMIT = env.int("LONG_TASK_TIME_LIMIT", default=1260)
+LONG_TASKS = (
+    "imports.import_batch_validate",
+    "imports.import_batch_commit",
+    "documents.document_job_run",
+    "matching.run_execute",
+    "kpis.aggregate_institution",
+    "tenants.provision_institution",
+    "monitoring.invitations_send",
+    "monitoring.campaign_reminders_send",
+    "monitoring.daily",
+)
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": LONG_TASK_SOFT_TIME_LIMIT, "time_limit": LONG_TASK_TIME_LIMIT}
+    for name in LONG_TASKS
+}
+# Redis gives an unacknowledged message (its worker died) back after this many seconds: longer
+# than the longest task, or a task still running would be delivered a second time. A lost job
+# comes back much sooner through the outbox lease (OUTBOX_LEASE_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=LONG_TASK_TIME_LIMIT + 300),
+}
+# The outbox (config.outbox, ADR 0008): a running task renews its lease every third of
+# OUTBOX_LEASE_SECONDS; the relay (every OUTBOX_RELAY_INTERVAL seconds) republishes a row whose
+# lease lapsed (the worker died), or that nobody picked up within OUTBOX_REPUBLISH_AFTER (the
+# broker lost it; doubling each time), and gives up after OUTBOX_MAX_RUNS lost runs.
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=60)
+OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=15)
+OUTBOX_REPUBLISH_AFTER = env.float("OUTBOX_REPUBLISH_AFTER", default=600)
+OUTBOX_MAX_RUNS = env.int("OUTBOX_MAX_RUNS", default=5)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# Publishing gives up quickly when the broker is down (the outbox relay sends it later): a
+# request never hangs on Redis.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("OUTBOX_PUBLISH_RETRIES", default=1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="nastavnik")
 CELERY_TASK_ALWAYS_EAGER = False
@@ -397,6 +447,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "monitoring.daily",
         "schedule": crontab(hour=10, minute=0),
         "options": {"expires": 6 * 3600},
+    },
+    # The outbox relay: publishes what the broker lost or never got (config.outbox).
+    "outbox-relay": {
+        "task": "config.outbox_relay",
+        "schedule": timedelta(seconds=OUTBOX_RELAY_INTERVAL),
+        "options": {"expires": max(OUTBOX_RELAY_INTERVAL * 2, 10)},
+        "tenant_schemas": ["public"],
     },
     "heartbeat": {
         "task": "config.heartbeat",

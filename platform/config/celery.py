@@ -9,7 +9,7 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
-from config.tasks import PublicTask
+from config.tasks import PublicTask, TenantScopedTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
@@ -34,3 +34,12 @@ def outbox_relay() -> dict[str, int]:
     from config.outbox.relay import relay_once
 
     return relay_once()
+
+
+@app.task(name="config.jobs_sweep", ignore_result=True, base=TenantScopedTask)
+def jobs_sweep() -> dict[str, int]:
+    """In one institution: fail with a reason, or send again, the jobs their task left behind
+    (config.jobs); beat runs it in every institution."""
+    from config.jobs import sweep_all
+
+    return sweep_all()

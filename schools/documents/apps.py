@@ -10,4 +10,8 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The stage tracker's checks of the order register (stages 1 and 4).
-        from schools.documents import checks  # noqa: F401
+        # Jobs left behind by their task: failed with a reason or sent again (config.jobs).
+        from config import jobs
+        from schools.documents import checks, services  # noqa: F401 - checks registers itself
+
+        jobs.register("documents", services.document_jobs_sweep)

@@ -16,10 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import jobs
 from config.tasks import enqueue_on_commit
 from schools.audit.api import AuditAction, audit_record
 from schools.documents.generators import GENERATORS, ItemMissing, missing_message
 from schools.documents.models import ACTIVE_STATUSES, DocumentJob, JobKind, JobStatus
+from schools.documents.tasks import document_job_run_task
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,8 @@ def document_job_create(
         .first()
     )
     if same is not None:
+        if jobs.task_state(document_job_run_task, job_id=same.pk) != jobs.PENDING:
+            _requeue(same)  # left behind by its task: asking again restarts it
         return same
     job = DocumentJob.objects.create(
         kind=kind, title=title[:200], item_ids=ids, options=options, created_by=_user(actor)
@@ -71,10 +75,58 @@ def document_job_create(
         instance=job,
         changed_fields=["kind", "title", "item_ids", "options"],
     )
-    from schools.documents.tasks import document_job_run_task
-
     enqueue_on_commit(document_job_run_task, job_id=job.pk)
     return job
+
+
+def _requeue(job: DocumentJob) -> None:
+    DocumentJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.QUEUED, progress=0, done_count=0, error="", finished_at=None
+    )
+    job.refresh_from_db()
+    enqueue_on_commit(document_job_run_task, job_id=job.pk)
+
+
+def interrupted_message() -> str:
+    return str(
+        _("The generation was interrupted (the server stopped it several times). Start it again.")
+    )
+
+
+@transaction.atomic
+def document_job_retry(*, job_id: int, actor: Any = None) -> DocumentJob:
+    """Start a failed job again, or one its task left behind; a job that is done or still being
+    worked on is returned as it is."""
+    job = DocumentJob.objects.select_for_update().get(pk=job_id)
+    stuck = (
+        job.status in ACTIVE_STATUSES
+        and jobs.task_state(document_job_run_task, job_id=job.pk) != jobs.PENDING
+    )
+    if job.status == JobStatus.FAILED or stuck:
+        _requeue(job)
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, instance=job, changed_fields=["status"]
+        )
+    return job
+
+
+def document_jobs_sweep() -> int:
+    """Jobs queued or running whose task is no longer pending: failed with the reason when the
+    task was lost or failed, sent again when it was never sent through the outbox."""
+    count = 0
+    for job in DocumentJob.objects.filter(
+        status__in=ACTIVE_STATUSES, created_at__lt=jobs.stuck_before()
+    ):
+        state = jobs.task_state(document_job_run_task, job_id=job.pk)
+        if state == jobs.PENDING:
+            continue
+        with transaction.atomic():
+            if state is None:
+                _requeue(job)
+            else:
+                _fail(job.pk, interrupted_message())
+        count += 1
+    return count
 
 
 def _claim(job_id: int) -> DocumentJob | None:

@@ -372,3 +372,35 @@ def _write_chunk(api: Any, batch: ImportBatch, preview: Preview, chunk: list[Par
         _call_for_rows(
             api, preview, chunk, lambda: api.mentor_profiles_upsert_many(rows=mentors, actor=actor)
         )
+
+
+def batches_sweep() -> int:
+    """Batches being checked or imported whose task is no longer pending (config.jobs): failed
+    with the reason when the task was lost or failed (nothing was imported: the commit is one
+    transaction), sent again when it was never sent through the outbox."""
+    from config import jobs
+    from schools.imports.tasks import import_batch_commit_task, import_batch_validate_task
+
+    count = 0
+    working = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+    for batch in ImportBatch.objects.filter(status__in=working, updated_at__lt=jobs.stuck_before()):
+        task = (
+            import_batch_commit_task
+            if batch.status == ImportStatus.IMPORTING
+            else import_batch_validate_task
+        )
+        state = jobs.task_state(task, batch_id=batch.pk)
+        if state == jobs.PENDING:
+            continue
+        if state is None:
+            enqueue_on_commit(task, batch_id=batch.pk)
+        else:
+            _mark_failed(
+                batch.pk,
+                _(
+                    "Processing the file was interrupted several times and nothing was "
+                    "imported. Upload it again."
+                ),
+            )
+        count += 1
+    return count

@@ -7,3 +7,10 @@ class MatchingConfig(AppConfig):
     label = "matching"
     verbose_name = _("Matching")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Jobs left behind by their task: failed with a reason or sent again (config.jobs).
+        from config import jobs
+        from schools.matching import services
+
+        jobs.register("matching", services.runs_sweep)

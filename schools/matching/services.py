@@ -740,3 +740,34 @@ def proposal_add(
         changed_fields=["run", "mentor", "mentee", "form", "status"],
     )
     return proposal
+
+
+def interrupted_message() -> str:
+    return str(_("The run was interrupted (the server stopped it several times). Start it again."))
+
+
+def runs_sweep() -> int:
+    """Runs queued or running whose task is no longer pending (config.jobs): failed with the
+    reason when the task was lost or failed, sent again when it was never sent through the
+    outbox. The page then offers to start a new run."""
+    from config import jobs
+    from schools.matching.tasks import match_run_execute
+
+    count = 0
+    for run in MatchRun.objects.filter(
+        status__in=(RunStatus.QUEUED, RunStatus.RUNNING), created_at__lt=jobs.stuck_before()
+    ):
+        state = jobs.task_state(match_run_execute, run_id=run.pk)
+        if state == jobs.PENDING:
+            continue
+        if state is None:
+            MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED, progress=0)
+            enqueue_on_commit(match_run_execute, run_id=run.pk)
+        else:
+            MatchRun.objects.filter(
+                pk=run.pk, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+            ).update(
+                status=RunStatus.FAILED, error=interrupted_message(), finished_at=timezone.now()
+            )
+        count += 1
+    return count

@@ -265,6 +265,15 @@ def document_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "school/documents_job.html", _job_context(job))
 
 
+@require_POST
+@page
+def document_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a failed job again (or one its task left behind), for whoever may see it."""
+    job = _job_or_404(request, pk)
+    document_services.document_job_retry(job_id=job.pk, actor=request.user)
+    return redirect("school:document-job", pk=job.pk)
+
+
 @require_safe
 @page
 def document_job_progress(request: HttpRequest, pk: int) -> HttpResponse:

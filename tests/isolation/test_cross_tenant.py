@@ -161,6 +161,7 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:document-thank-you-letters": None,
     "school:document-job": "documents.documentjob",
     "school:document-job-progress": "documents.documentjob",
+    "school:document-job-retry": "documents.documentjob",
     "school:document-job-download": "documents.documentjob",
     "school:matching-run-progress": "matching.matchrun",
     "school:plan-goal-create": "pairs.developmentplan",

@@ -416,6 +416,9 @@ OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=15)
 OUTBOX_REPUBLISH_AFTER = env.float("OUTBOX_REPUBLISH_AFTER", default=600)
 OUTBOX_MAX_RUNS = env.int("OUTBOX_MAX_RUNS", default=5)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# A job (import, document set, matching run…) still queued or running whose task is no longer
+# pending, and older than this, is failed with a reason or sent again by beat's jobs sweep.
+JOB_STUCK_AFTER = env.int("JOB_STUCK_AFTER", default=300)
 # Publishing gives up quickly when the broker is down (the outbox relay sends it later): a
 # request never hangs on Redis.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -454,6 +457,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(seconds=OUTBOX_RELAY_INTERVAL),
         "options": {"expires": max(OUTBOX_RELAY_INTERVAL * 2, 10)},
         "tenant_schemas": ["public"],
+    },
+    # In every institution: jobs left behind by their task are failed with a reason or resent.
+    "jobs-sweep": {
+        "task": "config.jobs_sweep",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
     },
     "heartbeat": {
         "task": "config.heartbeat",

@@ -1,0 +1,149 @@
+"""Jobs that recover by themselves (config.jobs, ADR 0008): a job its task left behind is failed
+with the reason, or sent again; the page offers to start it again; asking again for the same
+document set restarts a stuck one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone, translation
+from django_tenants.utils import schema_context
+
+from accounts.models import Role
+from config import jobs
+from config.outbox.models import OutboxMessage
+from schools.documents import services as documents
+from schools.documents.models import DocumentJob, JobKind, JobStatus
+from schools.imports import services as imports
+from schools.imports.models import ImportBatch, ImportStatus
+from schools.matching import services as matching
+from schools.matching.models import MatchRun, RunStatus
+from tests.web.conftest import School, page_client
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The reasons are stored in the language active when the sweep ran (the worker's: ru)."""
+    with translation.override("en"):
+        yield
+
+
+def _age(model: Any, pk: int, field: str = "created_at") -> None:
+    model.objects.filter(pk=pk).update(**{field: timezone.now() - timedelta(hours=1)})
+
+
+def _task_rows(task_name: str, **kwargs: Any) -> Any:
+    lookups = {f"kwargs__{k}": v for k, v in kwargs.items()}
+    return OutboxMessage.objects.filter(task_name=task_name, **lookups).order_by("id")
+
+
+def _document_job(ids: list[int]) -> DocumentJob:
+    return documents.document_job_create(kind=JobKind.CONSENT_FORMS, title="x", item_ids=ids)
+
+
+def test_every_job_app_registers_a_sweeper() -> None:
+    assert {"documents", "matching", "imports"} <= set(jobs.sweepers())
+
+
+def test_a_document_set_whose_task_was_abandoned_fails_with_the_reason(tenant_a: Any) -> None:
+    with schema_context(tenant_a.schema_name):
+        job = _document_job([1, 2])
+        _age(DocumentJob, job.pk)
+        assert jobs.task_state("documents.document_job_run", job_id=job.pk) == jobs.PENDING
+        assert documents.document_jobs_sweep() == 0  # its task is still to run: left alone
+        _task_rows("documents.document_job_run", job_id=job.pk).update(
+            finished_at=timezone.now(), outcome="abandoned"
+        )
+        assert jobs.sweep_all()["documents"] == 1
+        job.refresh_from_db()
+        assert job.status == JobStatus.FAILED and "interrupted" in job.error
+
+
+def test_a_job_never_sent_through_the_outbox_is_sent_again(tenant_a: Any) -> None:
+    with schema_context(tenant_a.schema_name):
+        job = DocumentJob.objects.create(kind=JobKind.CONSENT_FORMS, title="old", item_ids=[1])
+        _age(DocumentJob, job.pk)
+        assert documents.document_jobs_sweep() == 1
+        assert jobs.task_state("documents.document_job_run", job_id=job.pk) == jobs.PENDING
+        job.refresh_from_db()
+        assert job.status == JobStatus.QUEUED
+
+
+def test_asking_again_for_a_stuck_document_set_restarts_it(tenant_a: Any) -> None:
+    with schema_context(tenant_a.schema_name):
+        job = _document_job([3, 4])
+        assert _document_job([3, 4]).pk == job.pk  # still to run: the same job, nothing new
+        assert _task_rows("documents.document_job_run", job_id=job.pk).count() == 1
+        DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=50)
+        _task_rows("documents.document_job_run", job_id=job.pk).update(
+            finished_at=timezone.now(), outcome="abandoned"
+        )
+        again = _document_job([3, 4])
+        assert again.pk == job.pk and again.status == JobStatus.QUEUED and again.progress == 0
+        assert jobs.task_state("documents.document_job_run", job_id=job.pk) == jobs.PENDING
+
+
+def test_the_job_page_offers_to_generate_a_failed_set_again(tenant_a: Any, school: School) -> None:
+    with schema_context(tenant_a.schema_name):
+        job = _document_job([5])
+        DocumentJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error=documents.interrupted_message()
+        )
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "ru")
+    page = client.get(f"/documents/jobs/{job.pk}/").content.decode()
+    assert "The generation was interrupted" in page and "Сформировать снова" in page
+    assert f"/documents/jobs/{job.pk}/retry/" in page
+    assert client.post(f"/documents/jobs/{job.pk}/retry/").status_code == 302
+    with schema_context(tenant_a.schema_name):
+        job.refresh_from_db()
+        assert job.status == JobStatus.QUEUED and job.error == ""
+        assert _task_rows("documents.document_job_run", job_id=job.pk).count() == 2
+
+
+def test_a_matching_run_whose_task_failed_is_failed_with_the_reason(
+    tenant_a: Any, school: School
+) -> None:
+    with schema_context(tenant_a.schema_name):
+        from schools.programmes.models import Programme
+
+        programme = Programme.objects.get(pk=school.ids["programme"])
+        run = MatchRun.objects.create(programme=programme, status=RunStatus.RUNNING, progress=10)
+        _age(MatchRun, run.pk)
+        OutboxMessage.objects.create(
+            task_name="matching.run_execute",
+            schema_name=tenant_a.schema_name,
+            kwargs={"run_id": run.pk},
+            finished_at=timezone.now(),
+            outcome="abandoned",
+        )
+        assert matching.runs_sweep() == 1
+        run.refresh_from_db()
+        assert run.status == RunStatus.FAILED and "interrupted" in run.error
+
+
+def test_an_import_whose_task_was_lost_is_failed_and_nothing_is_imported(tenant_a: Any) -> None:
+    with schema_context(tenant_a.schema_name):
+        batch = ImportBatch.objects.create(
+            kind="participants", original_name="x.xlsx", status=ImportStatus.IMPORTING
+        )
+        _age(ImportBatch, batch.pk, "updated_at")
+        OutboxMessage.objects.create(
+            task_name="imports.import_batch_commit",
+            schema_name=tenant_a.schema_name,
+            kwargs={"batch_id": batch.pk},
+            finished_at=timezone.now(),
+            outcome="failed",
+            error="OperationalError",
+        )
+        assert imports.batches_sweep() == 1
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.FAILED
+        assert "interrupted" in batch.report["file_errors"][-1]["message"]

@@ -29,9 +29,7 @@ def healthy_behind(committed: None, django_db_setup: Tenants) -> Iterator[Instit
     from tenants.schemas import drop_schema
 
     institution = _provision("fault-behind", "Школа отставшая", django_db_setup.municipality)
-    call_command(
-        "migrate_schemas", APP, PREVIOUS, schema_name=institution.schema_name, verbosity=0
-    )
+    call_command("migrate_schemas", APP, PREVIOUS, schema_name=institution.schema_name, verbosity=0)
     yield institution
     tenant_connection().set_schema_to_public()
     if schema_exists(institution.schema_name):
@@ -45,7 +43,7 @@ def _forget(schema: str) -> None:
     fails ("relation already exists"), as a migration half-applied by hand would."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s',  # noqa: S608
+            f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s',
             [APP, MIGRATION],
         )
 
@@ -53,8 +51,7 @@ def _forget(schema: str) -> None:
 def _remember(schema: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO "{schema}".django_migrations (app, name, applied) '  # noqa: S608
-            "VALUES (%s, %s, now())",
+            f'INSERT INTO "{schema}".django_migrations (app, name, applied) VALUES (%s, %s, now())',
             [APP, MIGRATION],
         )
 
@@ -68,9 +65,7 @@ def test_a_broken_schema_is_named_and_every_other_is_migrated(
     try:
         out = io.StringIO()
         with pytest.raises(CommandError) as failure:
-            call_command(
-                "migrate_schemas", tenant=True, executor=executor, stdout=out, verbosity=1
-            )
+            call_command("migrate_schemas", tenant=True, executor=executor, stdout=out, verbosity=1)
         report = out.getvalue()
         assert f"{broken}: FAILED" in report and "ProgrammingError" in report
         assert f"{healthy_behind.schema_name}: applied 1" in report

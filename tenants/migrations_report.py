@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import connection, connections
 
+from config.db import tenant_connection
+
 
 @dataclass
 class SchemaOutcome:
@@ -66,7 +68,7 @@ def migrate_schema(args: Any, options: dict[str, Any], codename: str, schema: st
             connection.close()
     finally:
         with contextlib.suppress(Exception):
-            connection.set_schema_to_public()
+            tenant_connection().set_schema_to_public()
     return outcome
 
 

@@ -107,7 +107,7 @@ def test_beat_sends_regional_entries_to_public_and_fan_out_to_institutions(
 
     cache.delete(HEARTBEAT_KEY)
     scheduler = PlatformScheduler(app=app, lazy=True)
-    scheduler.merge_inplace(app.conf.beat_schedule)
+    scheduler.setup_schedule()
     entry = scheduler.schedule["heartbeat@public"]
     scheduler.apply_entry(entry)
     wait_for(last_heartbeat)

@@ -436,6 +436,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # The worker logs through LOGGING (its formatter withholds exception messages: config.logs).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 HEALTH_WORKER_PING_TIMEOUT = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
+# Persistent and tenant-aware (django-celery-beat's tables, config.beat): a run missed while
+# beat was down is sent once when it starts again.
 CELERY_BEAT_SCHEDULER = "config.beat:PlatformScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Once, in public: fans out one task per institution to publish its anonymous survey results.

@@ -264,8 +264,12 @@ class Meeting(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Taken by a run that is sending the reminder (committed before the letter goes out, so a
+    # second run never sends it too; a claim never followed by the letter lapses: reminders.py).
+    reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When the mentor was asked to mark the meeting held (or move it) after its day passed.
     mark_reminder_sent_at = models.DateTimeField(_("asked to mark at"), null=True, blank=True)
+    mark_reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -1,9 +1,11 @@
 """E-mail reminders of tomorrow's meetings, sent once per meeting.
 
-Each meeting is locked (``skip_locked``: a concurrent run takes the others), marked with
-``reminder_sent_at`` and mailed in one transaction: a retry or a second run sends nothing
-twice, and a failed send leaves the mark unset so the next run tries again. Moving a meeting
-clears the mark (``meeting_update``)."""
+Each meeting is first *claimed* (locked with ``skip_locked``, ``reminder_claimed_at`` set and
+committed): a concurrent run (two beats) takes the others. The letter goes out after that
+commit, and ``reminder_sent_at`` records it: a crash before the commit sends nothing, and a
+crash between the claim and the letter leaves a claim that lapses after
+``REMINDER_CLAIM_MINUTES`` (the redelivered task sends it then). A failed send clears the
+claim, so the next run tries again. Moving a meeting clears both (``meeting_update``)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from config.db import tenant_connection
 from schools.pairs.calendar import KIND_RU
 from schools.pairs.models import Meeting
-from schools.pairs.selectors import meetings_to_remind
+from schools.pairs.selectors import REMINDER_CLAIM_MINUTES, meetings_to_remind
 from tenants.api import host_and_name_for_schema
 
 
@@ -72,13 +75,19 @@ def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
             )
             if meeting is None:  # reminded by a concurrent run, moved or cancelled
                 continue
-            meeting.reminder_sent_at = timezone.now()
-            meeting.save(update_fields=["reminder_sent_at"])
-            addresses = _addresses(meeting)
+            meeting.reminder_claimed_at = timezone.now()
+            meeting.save(update_fields=["reminder_claimed_at"])
+        # claimed and committed: the letter now, then the record of it
+        addresses = _addresses(meeting)
+        try:
             if addresses:
                 subject, body = _letter(meeting, organisation, host)
                 send_mail(subject, body, None, addresses)
-            sent += 1
+        except Exception:
+            Meeting.objects.filter(pk=meeting.pk).update(reminder_claimed_at=None)
+            raise
+        Meeting.objects.filter(pk=meeting.pk).update(reminder_sent_at=timezone.now())
+        sent += 1
     return sent
 
 
@@ -91,7 +100,9 @@ def meetings_to_mark(*, now: datetime.datetime | None = None) -> Any:
     """Planned meetings of active pairs that started more than ``MARK_AFTER_HOURS`` ago, whose
     mentor was not yet asked to mark them held (with attendance) or to move them."""
     now = now or timezone.now()
+    lapsed = now - datetime.timedelta(minutes=REMINDER_CLAIM_MINUTES)
     return Meeting.objects.filter(
+        Q(mark_reminder_claimed_at__isnull=True) | Q(mark_reminder_claimed_at__lt=lapsed),
         status="planned",
         mark_reminder_sent_at__isnull=True,
         pair__status="active",
@@ -135,14 +146,20 @@ def meeting_mark_reminders_send(*, now: datetime.datetime | None = None) -> int:
             )
             if meeting is None:  # asked by a concurrent run, marked, moved or cancelled
                 continue
-            meeting.mark_reminder_sent_at = timezone.now()
-            meeting.save(update_fields=["mark_reminder_sent_at"])
-            mentor = meeting.pair.mentor
-            address = ""
-            if mentor.erased_at is None and mentor.processing_stopped_at is None:
-                address = mentor.email or (mentor.user.email if mentor.user else "")
+            meeting.mark_reminder_claimed_at = timezone.now()
+            meeting.save(update_fields=["mark_reminder_claimed_at"])
+        # claimed and committed: the letter now, then the record of it
+        mentor = meeting.pair.mentor
+        address = ""
+        if mentor.erased_at is None and mentor.processing_stopped_at is None:
+            address = mentor.email or (mentor.user.email if mentor.user else "")
+        try:
             if address:
                 subject, body = _mark_letter(meeting, organisation, host)
                 send_mail(subject, body, None, [address])
-            sent += 1
+        except Exception:
+            Meeting.objects.filter(pk=meeting.pk).update(mark_reminder_claimed_at=None)
+            raise
+        Meeting.objects.filter(pk=meeting.pk).update(mark_reminder_sent_at=timezone.now())
+        sent += 1
     return sent

@@ -168,12 +168,19 @@ def practice_case_list() -> QuerySet[PracticeCase]:
     return PracticeCase.objects.all()
 
 
+# A run claims a meeting before mailing its reminder; a claim older than this was never followed
+# by the letter (the worker died in between) and the meeting is taken again.
+REMINDER_CLAIM_MINUTES = 15
+
+
 def meetings_to_remind(*, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
     """Planned meetings of active pairs that start tomorrow (local time) and were not
     reminded of yet."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    lapsed = now - datetime.timedelta(minutes=REMINDER_CLAIM_MINUTES)
     return Meeting.objects.filter(
+        Q(reminder_claimed_at__isnull=True) | Q(reminder_claimed_at__lt=lapsed),
         status=MeetingStatus.PLANNED,
         reminder_sent_at__isnull=True,
         pair__status=PairStatus.ACTIVE,

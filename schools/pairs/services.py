@@ -459,6 +459,7 @@ def meeting_update(*, meeting: Meeting, actor: Any = None, **fields: Any) -> Mee
     if moved:
         meeting.reminder_sent_at = None  # a moved meeting is reminded of again
         meeting.mark_reminder_sent_at = None  # and asked about again after its new day
+        meeting.reminder_claimed_at = meeting.mark_reminder_claimed_at = None
     meeting.full_clean(exclude=["pair", "attendees", "created_by"], validate_constraints=False)
     meeting.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=meeting, changed_fields=fields)

@@ -80,7 +80,7 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
+            self.process.kill()  # nothing of it is kept
             self.process.wait(timeout=10)
             self.process = None
 
@@ -120,16 +120,16 @@ def broker(redis_server: RedisServer) -> Iterator[RedisServer]:
     app.amqp._producer_pool = None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def media_root() -> Iterator[str]:
     path = tempfile.mkdtemp(prefix="nastavnik-fault-media-")
     yield path
     shutil.rmtree(path, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def school(django_db_setup: Tenants, django_db_blocker: Any) -> Iterator[Institution]:
-    """An institution of the module's own: what the killed workers leave behind goes with it."""
+    """An institution of the fault tests' own: what they kill, break and restore is its."""
     from tenants.schemas import drop_schema
 
     with django_db_blocker.unblock():

@@ -101,6 +101,54 @@ def test_a_worker_killed_mid_import_finishes_it_once_with_a_new_worker(
     assert message.run_count == 2 and message.outcome == "done"
 
 
+def test_a_worker_killed_mid_kpi_run_finishes_it_once_with_a_new_worker(
+    committed: None, school: Any, start_worker: Any, tenants: Any
+) -> None:
+    from regional.kpis import services as kpis
+    from regional.kpis.models import AggregationRun, InstitutionSnapshot, Period
+
+    period = "2020-03"
+    db = connection.settings_dict
+    locker = psycopg.connect(
+        dbname=db["NAME"],
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        host=db.get("HOST") or "127.0.0.1",
+        port=db.get("PORT") or 5432,
+    )
+    try:
+        # the snapshots table is held: the first institution's task blocks as it writes
+        locker.execute("LOCK TABLE public.kpis_institutionsnapshot IN SHARE ROW EXCLUSIVE MODE")
+        run = kpis.aggregation_run_start(period=period)
+        first = start_worker()
+        wait_until(_blocked_on_lock)
+        first.kill()
+    finally:
+        locker.rollback()
+        locker.close()
+    try:
+        run.refresh_from_db()
+        assert run.status == "running" and run.ok_count < run.institutions_total
+
+        start_worker()
+
+        def finished() -> bool:
+            run.refresh_from_db()
+            return run.status != "running"
+
+        _relay_until(finished)
+        assert run.status == "finished" and run.ok_count == run.institutions_total
+        snapshots = InstitutionSnapshot.objects.filter(period=period)
+        assert snapshots.count() == run.institutions_total  # one per institution, once
+        assert {tenants.a.pk, tenants.b.pk, school.pk} <= set(
+            snapshots.values_list("institution_id", flat=True)
+        )
+    finally:
+        InstitutionSnapshot.objects.filter(period=period).delete()
+        AggregationRun.objects.filter(period=period).delete()
+        Period.objects.filter(code=period).delete()
+
+
 def test_jobs_queued_when_redis_loses_its_data_all_complete(
     committed: None, school: Any, broker: Any, start_worker: Any, media_root: str, settings: Any
 ) -> None:

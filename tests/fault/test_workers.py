@@ -172,6 +172,8 @@ def test_jobs_queued_when_redis_loses_its_data_all_complete(
     with override_settings(OUTBOX_REPUBLISH_AFTER=0.5):
         _relay_until(lambda: all(_status(schema, b.pk) == ImportStatus.PREVIEWED for b in batches))
     done = OutboxMessage.objects.filter(
-        task_name="imports.import_batch_validate", kwargs__batch_id__in=[b.pk for b in batches]
+        task_name="imports.import_batch_validate",
+        schema_name=schema,  # batch ids are per schema
+        kwargs__batch_id__in=[b.pk for b in batches],
     )
     assert sorted(done.values_list("outcome", flat=True)) == ["done"] * len(batches)

@@ -164,6 +164,13 @@ def meeting_list() -> QuerySet[Meeting]:
     return Meeting.objects.select_related("pair").prefetch_related("attendees")
 
 
+def meeting_rows() -> QuerySet[Meeting]:
+    """Meetings as the API lists them: the attendees' ids only (no pair row, no people)."""
+    return Meeting.objects.prefetch_related(
+        Prefetch("attendees", queryset=Participant.objects.only("pk").order_by())
+    )
+
+
 def practice_case_list() -> QuerySet[PracticeCase]:
     return PracticeCase.objects.all()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from schools.pairs.models import (
@@ -34,7 +33,8 @@ class PairMenteeOutput(serializers.Serializer[Any]):
 
 class PairOutput(serializers.ModelSerializer[Pair]):
     mentor = PersonOutput()
-    mentees = serializers.SerializerMethodField()
+    # A nested field (built once per list), not a method making a serializer per pair.
+    mentees = PairMenteeOutput(source="memberships", many=True, read_only=True)
     last_meeting_at = serializers.DateTimeField(read_only=True, allow_null=True, default=None)
     is_stale = serializers.BooleanField(read_only=True, default=False)
 
@@ -56,10 +56,6 @@ class PairOutput(serializers.ModelSerializer[Pair]):
             "is_stale",
             "created_at",
         ]
-
-    @extend_schema_field(PairMenteeOutput(many=True))
-    def get_mentees(self, pair: Pair) -> list[dict[str, Any]]:
-        return PairMenteeOutput(pair.memberships.all(), many=True).data  # type: ignore[return-value]
 
 
 class PairCreateInput(serializers.Serializer[Any]):

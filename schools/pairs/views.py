@@ -505,7 +505,7 @@ class MeetingViewSet(TenantModelViewSet):
     ordering_fields = ["starts_at"]
 
     def scoped_queryset(self) -> QuerySet[Meeting]:
-        return selectors.meeting_list()
+        return selectors.meeting_rows()
 
     def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
         return selectors.pairs_visible_to(user, queryset, field="pair_id")

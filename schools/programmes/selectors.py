@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from schools.programmes.models import (
@@ -17,6 +17,15 @@ from schools.programmes.models import (
 
 def programme_list() -> QuerySet[Programme]:
     return Programme.objects.select_related("coordinator").prefetch_related("curators")
+
+
+def programme_rows() -> QuerySet[Programme]:
+    """Programmes as the API lists them: the coordinator's and curators' ids only."""
+    from accounts.models import User
+
+    return Programme.objects.prefetch_related(
+        Prefetch("curators", queryset=User.objects.only("pk").order_by())
+    )
 
 
 def current_academic_year(today: date | None = None) -> int:

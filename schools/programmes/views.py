@@ -49,7 +49,7 @@ class ProgrammeViewSet(TenantModelViewSet):
     ordering_fields = ["academic_year", "created_at"]
 
     def scoped_queryset(self) -> QuerySet[Programme]:
-        return selectors.programme_list()
+        return selectors.programme_rows()
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "create":

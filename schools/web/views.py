@@ -515,10 +515,15 @@ def matching_run_approve(request: HttpRequest, pk: int) -> HttpResponse:
 # --- pairs and meetings ------------------------------------------------------------------------
 
 
+PAIRS_PER_PAGE = 50
+
+
 @require_safe
 @page(STAFF)
 def pairs(request: HttpRequest) -> HttpResponse:
-    return render(request, "school/pairs.html", {"pairs": _my_pairs(request)[:200]})
+    # Paged in the database: a large school has hundreds of pairs (the list stopped at 200).
+    page_obj = Paginator(_my_pairs(request), PAIRS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "school/pairs.html", {"pairs": page_obj, "page_obj": page_obj})
 
 
 def _pair_or_404(request: HttpRequest, pk: int) -> Pair:

@@ -195,6 +195,25 @@ def test_the_pairs_page_makes_no_query_per_pair(tenant_a, school: School) -> Non
     assert counts[0] == counts[1] == counts[2], counts
 
 
+def test_the_pairs_page_is_paged(tenant_a, school: School, monkeypatch) -> None:
+    """Every pair can be reached: the list is paged in the database (it stopped at 200)."""
+    from schools.web import views
+
+    monkeypatch.setattr(views, "PAIRS_PER_PAGE", 2)
+    from schools.pairs.models import Pair
+
+    with schema_context(tenant_a.schema_name):
+        _pairs_maker(school)(3)
+        count = Pair.objects.count()
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    pages = [
+        client.get(f"/pairs/?page={n}").content.decode() for n in range(1, (count + 1) // 2 + 1)
+    ]
+    for i in range(3):  # each pair on exactly one page
+        assert sum(f"Тестовmentor{i}" in page for page in pages) == 1, i
+    assert 'href="?page=2"' in pages[0] and 'href="?page=1"' in pages[1]
+
+
 def test_home_and_the_roadmap_make_no_query_per_pair(tenant_a, school: School) -> None:
     """The stage tracker counts the pairs awaiting the director's order (stage 4) with their
     members fetched at once (it made a query per pair: 255 queries on a 1,500-pupil school)."""

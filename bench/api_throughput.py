@@ -1,10 +1,16 @@
-"""Requests per second of a tenant API list endpoint vs a bare Django view on the same server.
+"""Requests per second of the tenant API's main lists vs a bare Django view on the same server.
 
 The server is gunicorn (the version pinned in pyproject.toml) with a fixed number of sync
-workers on 127.0.0.1, settings ``bench_settings`` (this directory on PYTHONPATH). Both
-endpoints are requested on the institution's host, so both pass through the same middleware
+workers on 127.0.0.1, settings ``bench_settings`` (this directory on PYTHONPATH). Every
+endpoint is requested on the institution's host, so all pass through the same middleware
 (tenant resolution by host included); the difference is DRF, token authentication, the role
-check, the query and the serialisation of one page of 50 programmes."""
+check, the queries and the serialisation of one page of 50 rows.
+
+Data: an institution with 50 programmes (closed, of past years) and a generated school
+(``seeding.school_generate``, ``--api-learners`` pupils, a tenth as many teachers) whose
+bases are matched into pairs with the autumn's meetings (``school_year``). Lists: programmes,
+participants, pairs, meetings (the first page of 50 each); the bare view is measured again
+right before each list, since the machine's load drifts."""
 
 from __future__ import annotations
 
@@ -22,6 +28,14 @@ SLUG = "bench-api"
 PROGRAMMES = 50
 BARE_PATH = "/bench/bare/"
 API_PATH = "/api/v1/programmes/"
+# The lists measured (path, rows expected on the first page).
+LISTS = (
+    ("programmes", "/api/v1/programmes/"),
+    ("participants", "/api/v1/participants/"),
+    ("pairs", "/api/v1/pairs/"),
+    ("meetings", "/api/v1/meetings/"),
+)
+PAGE = 50
 
 
 def _free_port() -> int:
@@ -30,8 +44,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _seed() -> tuple[str, str]:
-    """An active institution with a coordinator, a DRF token and PROGRAMMES programmes.
+def _seed(learners: int) -> tuple[str, str]:
+    """An active institution with a coordinator, a DRF token, PROGRAMMES programmes of past
+    years and a generated school of this year with pairs and meetings.
 
     Returns (host, token key)."""
     from django.db import transaction
@@ -71,19 +86,44 @@ def _seed() -> tuple[str, str]:
         Programme.objects.bulk_create(
             [
                 Programme(
-                    academic_year=2000 + i,
-                    title=f"Программа наставничества {2000 + i}/{2001 + i}",
+                    academic_year=1970 + i,
+                    title=f"Программа наставничества {1970 + i}/{1971 + i}",
                     forms=[MentoringForm.TEACHER_TEACHER, MentoringForm.STUDENT_STUDENT],
                     goals="Повышение качества образования. " * 5,
                     planned_results="Рост успеваемости наставляемых. " * 5,
-                    status=ProgrammeStatus.ACTIVE
-                    if i == PROGRAMMES - 1
-                    else ProgrammeStatus.CLOSED,
+                    status=ProgrammeStatus.CLOSED,
                 )
                 for i in range(PROGRAMMES)
             ]
         )
-        return str(institution.host), str(token.key)
+    _school(institution.schema_name, user, learners)
+    return str(institution.host), str(token.key)
+
+
+def _school(schema_name: str, coordinator: Any, learners: int) -> None:
+    """This year's programme of a generated school, its pairs and their meetings."""
+    import datetime
+
+    import school_year
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from schools.programmes import selectors as programme_selectors
+    from seeding.school import school_generate
+
+    school_generate(
+        schema_name=schema_name, learners=learners, staff=max(2, learners // 10), seed=2
+    )
+    today = timezone.localdate()
+    year = today.year if today.month >= 9 else today.year - 1
+    with schema_context(schema_name), transaction.atomic():
+        programme = programme_selectors.programme_current()
+        assert programme is not None
+        school_year._pairs(programme, coordinator, datetime.date(year, 9, 1))
+        school_year._meetings(coordinator, datetime.date(year, 9, 1), today)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _unseed() -> None:
@@ -147,16 +187,17 @@ def _check_endpoints(port: int, bare: dict[str, str], api: dict[str, str]) -> No
     status, body = _get(port, BARE_PATH, bare)
     if status != 200 or body != b"ok":
         raise RuntimeError(f"bare view answered {status}: {body[:200]!r}")
-    status, body = _get(port, API_PATH, api)
-    if status != 200:
-        raise RuntimeError(f"{API_PATH} answered {status}: {body[:500]!r}")
-    payload = json.loads(body)
-    results = payload.get("results", payload) if isinstance(payload, dict) else payload
-    if len(results) != PROGRAMMES:
-        raise RuntimeError(f"{API_PATH} returned {len(results)} programmes, not {PROGRAMMES}")
-    status, _ = _get(port, API_PATH, {"Host": api["Host"]})
-    if status not in (401, 403):
-        raise RuntimeError(f"{API_PATH} without a token answered {status}")
+    for _name, path in LISTS:
+        status, body = _get(port, path, api)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {body[:500]!r}")
+        payload = json.loads(body)
+        results = payload.get("results", payload) if isinstance(payload, dict) else payload
+        if len(results) != PAGE:
+            raise RuntimeError(f"{path} returned {len(results)} rows, not {PAGE}")
+        status, _ = _get(port, path, {"Host": api["Host"]})
+        if status not in (401, 403):
+            raise RuntimeError(f"{path} without a token answered {status}")
 
 
 def _load(
@@ -171,20 +212,26 @@ def _load(
     )
 
 
-def run(*, workers: int, seconds: int, requests: int, tool: str) -> dict[str, Any]:
+def run(
+    *, workers: int, seconds: int, requests: int, tool: str, learners: int = 600
+) -> dict[str, Any]:
+    import os
+
     from django.db import connections
 
     use_wrk = tool == "wrk" or (tool == "auto" and loadgen.wrk_available())
     if use_wrk and not loadgen.wrk_available():
         raise RuntimeError("--loadgen wrk but wrk is not installed (apt-get install -y wrk)")
     heading(
-        f"API throughput: GET {API_PATH} ({PROGRAMMES} programmes, coordinator token) vs "
-        f"a bare view; gunicorn, {workers} sync workers"
+        f"API throughput: the first page ({PAGE} rows) of "
+        + ", ".join(name for name, _ in LISTS)
+        + f" (coordinator token) vs a bare view; gunicorn, {workers} sync workers"
     )
     port = _free_port()
     server: subprocess.Popen[bytes] | None = None
+    results: dict[str, Any] = {"workers": workers, "programmes": PROGRAMMES, "lists": {}}
     try:
-        host, token = _seed()
+        host, token = _seed(learners)
         connections.close_all()
         bare_headers = {"Host": host}
         api_headers = {
@@ -195,8 +242,10 @@ def run(*, workers: int, seconds: int, requests: int, tool: str) -> dict[str, An
         server = _start_server(port, workers)
         _wait_ready(server, port, host)
         _check_endpoints(port, bare_headers, api_headers)
+        results["loadavg_before"] = os.getloadavg()
+        line("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         # Warm-up: every worker imports lazily loaded modules and opens its connection.
-        for path, headers in ((BARE_PATH, bare_headers), (API_PATH, api_headers)):
+        for path, headers in [(BARE_PATH, bare_headers)] + [(p, api_headers) for _, p in LISTS]:
             if use_wrk:
                 loadgen.run_wrk(
                     port=port, path=path, headers=headers, connections=4, threads=1, seconds=2
@@ -205,21 +254,34 @@ def run(*, workers: int, seconds: int, requests: int, tool: str) -> dict[str, An
                 loadgen.run_python(
                     port=port, path=path, headers=headers, connections=4, requests=200
                 )
-        figures: dict[str, loadgen.LoadResult] = {}
-        for name, path, headers in (
-            ("bare", BARE_PATH, bare_headers),
-            ("api", API_PATH, api_headers),
-        ):
-            result = _load(port, path, headers, use_wrk=use_wrk, seconds=seconds, requests=requests)
-            figures[name] = result
-            p50 = f", p50 {result.latency_p50_ms:.1f} ms" if result.latency_p50_ms else ""
-            line(
-                f"{path:<22} {result.requests_per_s:8.1f} req/s "
-                f"(avg latency {result.latency_avg_ms:.1f} ms{p50}; "
-                f"{result.requests} requests, {result.errors} errors; {result.tool})"
-            )
-            if result.errors:
-                raise RuntimeError(f"{result.errors} failed requests on {path}")
+        for name, path in LISTS:
+            pair: dict[str, loadgen.LoadResult] = {}
+            for kind, target, headers in (
+                ("bare", BARE_PATH, bare_headers),
+                ("api", path, api_headers),
+            ):
+                result = _load(
+                    port, target, headers, use_wrk=use_wrk, seconds=seconds, requests=requests
+                )
+                pair[kind] = result
+                p50 = f", p50 {result.latency_p50_ms:.1f} ms" if result.latency_p50_ms else ""
+                line(
+                    f"{target:<24} {result.requests_per_s:8.1f} req/s "
+                    f"(avg latency {result.latency_avg_ms:.1f} ms{p50}; "
+                    f"{result.requests} requests, {result.errors} errors; {result.tool})"
+                )
+                if result.errors:
+                    raise RuntimeError(f"{result.errors} failed requests on {target}")
+            share = ratio(pair["api"].requests_per_s, pair["bare"].requests_per_s)
+            line(f"{name}: {share * 100:.1f}% of the bare view's rate")
+            results["lists"][name] = {
+                "path": path,
+                "bare": pair["bare"].as_dict(),
+                "api": pair["api"].as_dict(),
+                "api_to_bare": share,
+            }
+        results["loadavg_after"] = os.getloadavg()
+        line("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         if server is not None:
             server.terminate()
@@ -229,12 +291,7 @@ def run(*, workers: int, seconds: int, requests: int, tool: str) -> dict[str, An
                 server.kill()
                 server.wait()
         _unseed()
-    share = ratio(figures["api"].requests_per_s, figures["bare"].requests_per_s)
-    line(f"the API endpoint runs at {share * 100:.1f}% of the bare view's rate")
-    return {
-        "workers": workers,
-        "programmes": PROGRAMMES,
-        "bare": figures["bare"].as_dict(),
-        "api": figures["api"].as_dict(),
-        "api_to_bare": share,
-    }
+    first = results["lists"].get("programmes")
+    if first:  # the figure earlier runs printed
+        results.update(bare=first["bare"], api=first["api"], api_to_bare=first["api_to_bare"])
+    return results

@@ -4,7 +4,11 @@ Standalone: ``.venv/bin/python bench/import_rate.py [--rows 5000] [--keep-db]``.
 database ``nastavnik_bench_import`` on 127.0.0.1:5432 (or IMPORT_BENCH_DATABASE_URL, whose name
 must end in ``_bench_import``), migrates it, provisions one institution, generates an XLSX in a
 school's shape, runs the preview and the commit the way the Celery tasks do (inside the
-institution's schema), prints the figures, and drops the database. Nothing asserts on time."""
+institution's schema), prints the figures, and drops the database. Nothing asserts on time.
+
+Baseline, same run: the floor of writing as many people, ``bulk_create`` of the same number of
+bare ``Participant`` rows in one transaction (rolled back), no reading, checking or consents.
+The load average is printed before and after."""
 
 from __future__ import annotations
 
@@ -104,12 +108,42 @@ def school_xlsx(rows: int) -> bytes:
     return out.getvalue()
 
 
+def _bare_write(rows: int) -> float:
+    """Seconds to bulk-create ``rows`` bare participants in one transaction, rolled back."""
+    from django.db import transaction
+
+    from schools.participants.api import Participant
+
+    class Rollback(Exception):
+        pass
+
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            Participant.objects.bulk_create(
+                Participant(
+                    last_name=LAST[i % 8],
+                    first_name=FIRST[(i // 8) % 8],
+                    middle_name=MIDDLE[(i // 64) % 5],
+                    birth_date=date(2009, 1, 1) + timedelta(days=i % 2000),
+                    category="pupil",
+                )
+                for i in range(rows)
+            )
+            elapsed = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        pass
+    return elapsed
+
+
 def main() -> int:
     args = parse_args()
     url = database_url()
     media = tempfile.mkdtemp(prefix="nastavnik-bench-import-")
     configure(url, media)
     print(f"database {urlsplit(url).path.lstrip('/')}: creating and migrating …", flush=True)
+    print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     recreate_database(url)
     try:
         import django
@@ -162,6 +196,7 @@ def main() -> int:
             imported = participants_api.Participant.objects.count()
             assert batch.status == "done" and imported == args.rows, (batch.status, imported)
             assert ImportBatch.objects.count() == 1
+            baseline_s = _bare_write(args.rows)
 
         print()
         print(f"  rows                      {args.rows}")
@@ -171,6 +206,11 @@ def main() -> int:
         print(f"  commit (re-check + write) {commit_s:7.2f} s  {args.rows / commit_s:8.0f} rows/s")
         total = preview_s + commit_s
         print(f"  upload to imported        {total:7.2f} s  {args.rows / total:8.0f} rows/s")
+        print(
+            f"  baseline: bulk_create     {baseline_s:7.2f} s  {args.rows / baseline_s:8.0f} rows/s"
+            f"  (the import takes {total / baseline_s:.1f}x the bare write)"
+        )
+        print("  load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         if "django" in sys.modules:
             from django.db import connections

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib
 
-BENCHMARKS = ("provisioning", "migrate", "api", "pages")
+BENCHMARKS = ("provisioning", "migrate", "api", "pages", "surveys")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -77,6 +77,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--learners", type=int, default=1500, help="pupils of the pages benchmark's school (1500)"
+    )
+    parser.add_argument(
+        "--api-learners",
+        type=int,
+        default=600,
+        help="pupils of the API benchmark's school (600; its lists show 50 rows a page)",
+    )
+    parser.add_argument(
+        "--answers-per-user",
+        type=int,
+        default=10,
+        help="invitations each of the 30 pupils answers in the surveys benchmark (10)",
     )
     parser.add_argument(
         "--staff", type=int, default=150, help="teachers of the pages benchmark's school (150)"
@@ -150,12 +162,32 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     api = results.get("api")
     if api:
+        for figures in api.get("lists", {}).values():
+            rows.append(
+                (
+                    f"GET {figures['path']}",
+                    f"{figures['api']['requests_per_s']:.0f} req/s",
+                    f"bare {figures['bare']['requests_per_s']:.0f} req/s",
+                    f"{figures['api_to_bare'] * 100:.1f}% of bare",
+                )
+            )
+    surveys = results.get("surveys")
+    if surveys and "launch" in surveys:
+        launch, answering = surveys["launch"], surveys["answering"]
         rows.append(
             (
-                "GET /api/v1/programmes/",
-                f"{api['api']['requests_per_s']:.0f} req/s",
-                f"bare {api['bare']['requests_per_s']:.0f} req/s",
-                f"{api['api_to_bare'] * 100:.1f}% of bare",
+                f"campaign launch, {launch['recipients']} people",
+                f"median {launch['median_ms']:.0f} ms",
+                f"bare {launch['bare_median_ms']:.1f} ms",
+                f"{benchlib.ratio(launch['median_ms'], launch['bare_median_ms']):.0f}x bare",
+            )
+        )
+        rows.append(
+            (
+                f"{answering['users']} pupils answering at once",
+                f"{answering['submissions_per_s']:.0f} submissions/s",
+                f"bare {answering['bare']['requests_per_s']:.0f} req/s",
+                f"POST p95 {answering['post_p95_ms']:.0f} ms",
             )
         )
     pages = results.get("pages")
@@ -224,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                 seconds=args.seconds,
                 requests=args.requests,
                 tool=args.loadgen,
+                learners=args.api_learners,
             )
         if "pages" in selected:
             import pages
@@ -236,6 +269,15 @@ def main(argv: list[str] | None = None) -> int:
                 learners=args.learners,
                 staff=args.staff,
                 roles=tuple(args.roles) if args.roles else pages.ROLES,
+            )
+        if "surveys" in selected:
+            import surveys_load
+
+            results["surveys"] = surveys_load.run(
+                workers=args.workers,
+                threads=args.threads,
+                learners=args.learners,
+                per_user=args.answers_per_user,
             )
     finally:
         if "django" in sys.modules:

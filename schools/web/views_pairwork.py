@@ -47,9 +47,12 @@ def reassign_form(pair: Pair, data: Any = None) -> ReassignForm:
         (m.mentee_id, m.mentee.full_name)
         for m in PairMentee.objects.filter(pair=pair, is_active=True).select_related("mentee")
     ]
+    # Choices only: no staleness annotations, memberships or competences per row (a large
+    # school's pair page listed 270 mentors with their competences for this select).
     pairs = [
         (p.pk, f"{p.mentor.full_name} · {p.get_form_display()}")
-        for p in pair_selectors.pair_list()
+        for p in pair_selectors.pairs_with_members()
+        .prefetch_related(None)
         .filter(programme_id=pair.programme_id, status=PairStatus.ACTIVE)
         .exclude(pk=pair.pk)
         .order_by("mentor__last_name", "pk")[:300]
@@ -57,6 +60,7 @@ def reassign_form(pair: Pair, data: Any = None) -> ReassignForm:
     mentors = [
         (profile.participant_id, profile.participant.full_name)
         for profile in participants_api.mentor_profile_list()
+        .prefetch_related(None)
         .select_related("participant")
         .exclude(participant_id=pair.mentor_id)
         .filter(participant__erased_at__isnull=True)

@@ -33,10 +33,10 @@ def _stage_one_orders(programme: object) -> Findings:
 
 @register_stage_check(4)
 def _pairs_approved(programme: object) -> Findings:
-    from schools.documents.orders import pairs_awaiting_approval
+    from schools.documents.orders import pairs_awaiting_approval_count
 
     found = Findings()
-    waiting = len(pairs_awaiting_approval(programme=programme))  # type: ignore[arg-type]
+    waiting = pairs_awaiting_approval_count(programme=programme)  # type: ignore[arg-type]
     if waiting:
         found.started = True
         found.missing.append(

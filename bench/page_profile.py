@@ -11,13 +11,15 @@ Its own database (``BENCH_DATABASE_URL``, by default ``nastavnik_bench``; the na
 ``_bench``): created, migrated and seeded as the pages benchmark does (``pages._seed``), and
 kept until ``--drop`` so that one can profile, change the code and measure again. Figures are
 single-request times of the Django test client (best of ``--repeat``; no server, no
-concurrency): for comparing a page before and after a change, not for quoting."""
+concurrency) under the server's settings (``bench_settings``), each next to the bare view
+(``/bench/bare/``, the same middleware) of the same run, and the load average."""
 
 from __future__ import annotations
 
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import tempfile
@@ -43,6 +45,8 @@ def main() -> int:
 
     url = benchlib.database_url()
     benchlib.configure_environment(url)
+    # The server's settings: DEBUG off, and /bench/bare/ (the baseline) routed.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
     if not args.reuse:
         benchlib.recreate_database(url)
         benchlib.nastavnik("migrate", "--noinput", log_name="profile-migrate")
@@ -71,6 +75,13 @@ def main() -> int:
         ids = year.ids
     chosen = set(args.page or ())
     clients: dict[str, Client] = {}
+    bare = Client(HTTP_HOST=school.host)
+    bare.get(pages.BARE_PATH)
+    bare_ms = 1000 * min(
+        benchlib.timed(lambda: bare.get(pages.BARE_PATH)) for _ in range(max(args.repeat, 20))
+    )
+    benchlib.line(f"{'baseline: bare view':<42} {bare_ms:7.1f} ms (the same middleware)")
+    benchlib.line("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     for login, name, path in pages._pages(ids, pages.ROLES):
         key = f"{login.role}:{name}"
         if chosen and key not in chosen:
@@ -94,7 +105,7 @@ def main() -> int:
         benchlib.line(
             f"{key:<42} {min(times) * 1000:7.1f} ms  {len(queries):4d} q "
             f"(sql {sql_ms:5.1f} ms)  {len(response.content) / 1024:6.1f} KiB  "
-            f"{response.status_code}"
+            f"{response.status_code}  {min(times) * 1000 / bare_ms:5.1f}x bare"
         )
         if args.sql:
             for q in queries.captured_queries:

@@ -62,7 +62,8 @@ def _is_coordinator(request: HttpRequest) -> bool:
 
 
 def _campaign_form(data: Any = None) -> CampaignForm:
-    pairs = pair_selectors.pair_list().filter(status="active").select_related("mentor")
+    # Choices only: no staleness annotations or memberships for each of a school's pairs.
+    pairs = pair_selectors.pairs_with_members().prefetch_related(None).filter(status="active")
     return CampaignForm(
         data,
         questionnaires=[(q.pk, q.title) for q in selectors.questionnaire_list()],

@@ -91,3 +91,30 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.role})"
+
+
+class ExternalIdentity(models.Model):
+    """The person's account at the region's identity provider (``issuer``, ``subject``) that
+    signs in to this schema's ``user``. Made at the first single sign-on (matched by a verified
+    e-mail, or created for regional staff from a group); from then on the subject decides."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("subject at the provider"), max_length=255)
+    linked_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_subject_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="external_identity_user_unique"
+            ),
+        ]
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

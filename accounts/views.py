@@ -142,6 +142,14 @@ class LoginView(auth_views.LoginView):
 
     form_class = LoginForm
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from accounts.sso import sso_enabled
+
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = sso_enabled()
+        context["sso_provider_name"] = settings.OIDC_PROVIDER_NAME
+        return context
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         if form.cleaned_data.get("remember"):

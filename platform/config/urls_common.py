@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from accounts.sso import views as sso_views
 from accounts.views import (
     LoginView,
     MeView,
@@ -17,7 +18,13 @@ common_urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out ends the provider's session too when the session came from it (accounts.sso).
+    path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on through the region's provider; its one redirect URI is the regional
+    # host's callback, which relays an institution's answer to the institution's host.
+    path("oidc/start/", sso_views.start, name="sso-start"),
+    path("oidc/callback/", sso_views.callback, name="sso-callback"),
+    path("oidc/signed-out/", sso_views.signed_out, name="sso-signed-out"),
     # Password reset by e-mail, in the schema of the host asked (a school's people are there).
     path(
         "accounts/password-reset/",

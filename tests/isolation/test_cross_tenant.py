@@ -30,7 +30,10 @@ from config.api.base import ScopedAPIMixin
 from config.db import tenant_connection
 from schools.programmes.models import Programme
 from tests.conftest import PASSWORD, make_user
-from tests.isolation import objects_of_b_axes  # noqa: F401  (registers the axes factories)
+from tests.isolation import (
+    objects_of_b_axes,  # noqa: F401  (registers the axes factories)
+    objects_of_b_sso,  # noqa: F401  (registers the SSO factories)
+)
 from tests.isolation.objects_of_b import FACTORIES, MARKER, bump_sequence
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -70,6 +73,12 @@ OPEN_ROUTES = {
     # coordinator chose, never a learner's name: tests/web/test_year_end.py).
     "school:public",
     "school:public-embed",
+    # Single sign-on (accounts.sso): the start and the callback keep their state in the host's
+    # own session, and the callback signs in only people of the host's own schema; a state of
+    # B's host is refused on A's (tests/sso/test_sso.py). The signed-out page only redirects.
+    "sso-start",
+    "sso-callback",
+    "sso-signed-out",
 }
 ADMIN_OPEN_VIEWS = {"login", "logout", "jsi18n"}
 # Routes that need a signed-in user but belong to no model: every role may use them.

@@ -201,6 +201,33 @@ SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_REMEMBER_AGE = env.int("SESSION_REMEMBER_DAYS", default=14) * 24 * 3600
 
+# --- Single sign-on: the region's OpenID Connect provider (accounts/sso, docs/sso.md) ----------
+# One provider for the whole region, registered with ONE redirect URI on the regional host
+# (<scheme>://BASE_DOMAIN/oidc/callback/); an institution's sign-in is relayed back to its own
+# host by the state. Off while OIDC_OP_ISSUER is empty: then only passwords (they always stay).
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=True)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"  # always exchanged as the regional one
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # accounts.sso decides: never a learner, regional staff by group only
+# The button on the sign-in page: "Войти через <this>" (Russian accusative, e.g. "Госуслуги").
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="единую учётную запись региона")
+# Regional centre staff accounts made at first sign-in on the regional host from this group
+# (the provider's OIDC_GROUPS_CLAIM); empty: nobody is ever created from a token.
+OIDC_REGIONAL_STAFF_GROUP = env.str("OIDC_REGIONAL_STAFF_GROUP", default="")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+
 # --- Content-Security-Policy (django-csp) on every response ---------------------------------
 # Scripts only from our own static files (no inline script, no eval: the pages' scripts are
 # files under static/web/); no plugins, no framing, forms post to us only. Styles allow inline
@@ -219,6 +246,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Signing out posts to us and is redirected to the provider's end-session endpoint: a form's
+# redirect is under form-action too.
+if OIDC_OP_LOGOUT_ENDPOINT:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origin(OIDC_OP_LOGOUT_ENDPOINT))
 
 # --- Cache, sessions, files: all keyed by tenant ---------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

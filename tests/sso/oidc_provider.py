@@ -71,7 +71,16 @@ def running_provider(regional_origins: list[str]) -> Iterator[Provider]:
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is not installed: the SSO tests need it (apt-get install nodejs)")
-    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+    installed = PROVIDER_DIR / "node_modules" / "oidc-provider"
+    if not installed.is_dir() and shutil.which("npm"):
+        # .ci/run installs it; a checkout that has not yet does it here (package-lock.json)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=PROVIDER_DIR,
+            check=False,
+            timeout=300,
+        )
+    if not installed.is_dir():
         pytest.fail(f"oidc-provider is not installed: run `npm ci` in {PROVIDER_DIR}")
     callbacks = [f"{origin}/oidc/callback/" for origin in regional_origins]
     signed_out = [f"{origin}/oidc/signed-out/" for origin in regional_origins]

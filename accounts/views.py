@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -62,21 +63,35 @@ class TokenOutput(serializers.Serializer[Any]):
     expires_at = serializers.DateTimeField()
 
 
+class TokenInput(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="The second factor's code (from the app, or a recovery code): required of "
+        "the roles that must have it and of everyone who turned it on.",
+    )
+
+
 class TokenView(ObtainAuthToken):
     """Exchange login and password for an API token (per institution: a token works only on
     the host that issued it). Each call issues a new token and the previous one stops working;
     a token expires after ``API_TOKEN_TTL`` (``expires_at``) and is revoked when the password
     changes. Failed attempts count towards the same lockout as the login page (django-axes:
-    by login and address together); a locked login answers 429."""
+    by login and address together); a locked login answers 429. A person whose sign-in takes
+    a second factor sends its code too (``otp``)."""
 
     throttle_classes = [AnonRateThrottle]
+    serializer_class = TokenInput
 
     @extend_schema(responses=TokenOutput)
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             serializer = self.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            token = services.api_token_issue(user=serializer.validated_data["user"])
+            user = serializer.validated_data["user"]
+            _second_factor_check(request, user)
+            token = services.api_token_issue(user=user)
             return Response(
                 TokenOutput(
                     {"token": token.key, "expires_at": token_expires_at(token.created)}
@@ -90,6 +105,26 @@ class TokenView(ObtainAuthToken):
                     status=status.HTTP_429_TOO_MANY_REQUESTS,
                 )
             raise
+
+
+def _second_factor_check(request: Request, user: User) -> None:
+    """A person whose sign-in takes a second factor gets a token only with a code (``otp``:
+    from the app, or a recovery code); a wrong code counts towards the lockout."""
+    from django.contrib.auth.signals import user_login_failed
+
+    from accounts.twofactor.services import code_check, second_factor_needed
+
+    if not second_factor_needed(user):
+        return
+    code = str(request.data.get("otp") or "")
+    if code and code_check(user=user, code=code) is not None:
+        return
+    if code:
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.username}, request=request._request
+        )
+    message = _("Wrong code.") if code else _("Enter the code of the second factor.")
+    raise serializers.ValidationError({"otp": [message]})
 
 
 class InvitationOutput(serializers.ModelSerializer[Invitation]):

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts.sso import views as sso_views
+from accounts.twofactor import views as two_factor
 from accounts.views import (
     LoginView,
     MeView,
@@ -25,6 +26,16 @@ common_urlpatterns = [
     path("oidc/start/", sso_views.start, name="sso-start"),
     path("oidc/callback/", sso_views.callback, name="sso-callback"),
     path("oidc/signed-out/", sso_views.signed_out, name="sso-signed-out"),
+    # The second factor (accounts.twofactor): a signed-in person's own, in the host's schema.
+    path("accounts/two-factor/", two_factor.verify, name="two-factor"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("accounts/two-factor/manage/", two_factor.manage, name="two-factor-manage"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("accounts/two-factor/disable/", two_factor.disable, name="two-factor-disable"),
     # Password reset by e-mail, in the schema of the host asked (a school's people are there).
     path(
         "accounts/password-reset/",

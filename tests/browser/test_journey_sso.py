@@ -6,6 +6,7 @@ application are refused with a clear page."""
 
 from __future__ import annotations
 
+import base64
 import copy
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from accounts.models import ExternalIdentity, Role, User
@@ -33,6 +36,7 @@ def provider(live: Any, django_db_blocker: Any) -> Iterator[Provider]:
             **running.settings(),
             OIDC_PROVIDER_NAME="Госуслуги",
             CONTENT_SECURITY_POLICY=policy,
+            OTP_REQUIRED_ROLES=["regional_admin", "coordinator"],  # as in production
         )
         overrides.enable()
         try:
@@ -67,15 +71,24 @@ def people(provider: Provider, django_db_blocker: Any) -> Iterator[dict[str, Any
                 ),
             ),
         ]
+        admin = make_user_in(
+            "public", Role.REGIONAL_ADMIN, "sso-admin", email="sso.admin@region.ru"
+        )
+        provider.add_person("sub-admin", email="sso.admin@region.ru", email_verified=True)
+        with schema_context(alpha.schema_name):
+            # the coordinator connected an authenticator app earlier
+            app = TOTPDevice.objects.create(user=made[0][1], name="app", confirmed=True)
         provider.add_person(
             "sub-coordinator", email="sso.coordinator@alpha.ru", email_verified=True
         )
         provider.add_person("sub-stranger", email="stranger@example.ru", email_verified=True)
         provider.add_person("sub-beta", email="sso.beta@beta.ru", email_verified=True)
         try:
-            yield {"alpha": alpha, "beta": beta}
+            yield {"alpha": alpha, "beta": beta, "app_key": app.bin_key}
         finally:
             tenant_connection().set_schema_to_public()
+            ExternalIdentity.objects.filter(user=admin).delete()
+            User.objects.filter(pk=admin.pk).delete()
             for institution, user in made:
                 with schema_context(institution.schema_name):
                     ExternalIdentity.objects.filter(user=user).delete()
@@ -102,7 +115,11 @@ def test_a_coordinator_signs_in_through_the_provider_and_out_of_both(
     page.wait_for_url(f"{provider.issuer}/**")
     provider_sign_in(page, "sub-coordinator")
 
-    page.wait_for_url(live.url("alpha.localhost", "/"))  # through the regional callback
+    # back through the regional callback; a coordinator confirms with the app's code
+    page.wait_for_url(live.url("alpha.localhost", "/accounts/two-factor/") + "**")
+    page.get_by_label("Код").fill(f"{totp(people['app_key']):06d}")
+    page.get_by_role("button", name="Подтвердить").click()
+    page.wait_for_url(live.url("alpha.localhost", "/"))
     assert "Соколова Ирина" in page.get_by_test_id("whoami").inner_text()
     shot(page, "sso-home")
 
@@ -162,4 +179,31 @@ def test_who_the_institution_does_not_know_is_refused_with_a_clear_page(
     shot(page, f"sso-refused-{login}")
     page.get_by_role("link", name="Вернуться на страницу входа").click()
     page.wait_for_url(live.url("alpha.localhost", "/accounts/login/"))
+    context.close()
+
+
+def test_a_regional_administrator_signs_in_on_the_regional_host_and_is_asked_for_a_second_factor(
+    live: Any, browser: Any, provider: Provider, people: dict[str, Any]
+) -> None:
+    context = browser.new_context(locale="ru-RU")
+    page = context.new_page()
+    page.goto(live.url("localhost", "/accounts/login/"))
+    page.get_by_role("link", name="Войти через Госуслуги").click()
+    page.wait_for_url(f"{provider.issuer}/**")
+    provider_sign_in(page, "sub-admin")
+
+    page.wait_for_url(live.url("localhost", "/accounts/two-factor/setup/") + "**")
+    assert page.get_by_role("heading", name="Подключите приложение-аутентификатор").is_visible()
+    assert page.get_by_role("img", name="QR-код для приложения-аутентификатора").is_visible()
+    shot(page, "sso-second-factor-setup")
+    secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.get_by_label("Код").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Подключить").click()
+
+    codes = page.get_by_test_id("recovery-codes").locator("li").all_inner_texts()
+    assert len(codes) == 10
+    page.get_by_role("link", name="Я сохранил(а) коды").click()
+    page.wait_for_url(live.url("localhost", "/"))
+    assert "Администратор регионального центра" in page.get_by_test_id("whoami").inner_text()
     context.close()

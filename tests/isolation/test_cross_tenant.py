@@ -82,7 +82,15 @@ OPEN_ROUTES = {
 }
 ADMIN_OPEN_VIEWS = {"login", "logout", "jsi18n"}
 # Routes that need a signed-in user but belong to no model: every role may use them.
-SIGNED_IN_ROUTES = {"api-me"}
+SIGNED_IN_ROUTES = {
+    "api-me",
+    # the second factor of the signed-in person (accounts.twofactor): their own devices only
+    "two-factor",
+    "two-factor-setup",
+    "two-factor-manage",
+    "two-factor-recovery-codes",
+    "two-factor-disable",
+}
 # Server-rendered pages (not DRF views, so their model is named here: the model of the id in
 # their path, or None). They need a signed-in user of the host's own schema: with A's
 # credentials on B's host they never answer 2xx, and on A's host B's ids give 404 (or 405 for

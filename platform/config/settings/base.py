@@ -55,6 +55,9 @@ SHARED_APPS = [
     "django_celery_beat",
     "config.outbox",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
 ]
 TENANT_APPS = [
@@ -64,6 +67,9 @@ TENANT_APPS = [
     "django.contrib.admin",
     "rest_framework.authtoken",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "schools.audit",
     "schools.programmes",
@@ -84,6 +90,10 @@ DUAL_APPS = [
     "django.contrib.admin",
     "rest_framework.authtoken",
     "axes",  # login attempts and lockouts are kept in the schema of the host signed in to
+    # second factor devices belong to the users of the schema (accounts/twofactor)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
@@ -117,6 +127,8 @@ MIDDLEWARE = [
     "config.middleware.UploadLimitMiddleware",  # a 413 page before the CSRF check reads more
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
+    "accounts.twofactor.middleware.SecondFactorMiddleware",  # asks for it where it is needed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -227,6 +239,15 @@ OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="единую учё�
 # (the provider's OIDC_GROUPS_CLAIM); empty: nobody is ever created from a token.
 OIDC_REGIONAL_STAFF_GROUP = env.str("OIDC_REGIONAL_STAFF_GROUP", default="")
 OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+
+# --- Second factor: TOTP (django-otp) with recovery codes (accounts/twofactor) ---------------
+# Required for these roles (they handle minors' personal data under 152-FZ); anyone else may
+# turn it on for themselves, and then it is asked for too. The test settings require it of
+# nobody; the tests of the second factor require it themselves.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["regional_admin", "coordinator"])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Наставник")
+OTP_RECOVERY_CODES = 10
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a secret key or its QR code
 
 # --- Content-Security-Policy (django-csp) on every response ---------------------------------
 # Scripts only from our own static files (no inline script, no eval: the pages' scripts are

@@ -41,3 +41,6 @@ REST_FRAMEWORK = {
 STATIC_ROOT = env.str("STATIC_ROOT", default="/tmp/nastavnik-test-static")  # noqa: S108
 os.makedirs(STATIC_ROOT, exist_ok=True)
 HEALTH_WORKER_PING_TIMEOUT = 0.3
+# The second factor is required of nobody by default here (tests sign people in directly); its
+# own tests (tests/accounts/test_second_factor.py, the SSO journey) require it as production.
+OTP_REQUIRED_ROLES = []

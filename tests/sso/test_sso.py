@@ -276,3 +276,36 @@ def test_the_login_page_offers_the_provider_in_russian(
     page = Client(HTTP_HOST=tenants.a.host).get("/accounts/login/")
     assert "/oidc/start/" not in page.content.decode()
     assert Client(HTTP_HOST=tenants.a.host).get("/oidc/start/").status_code == 404
+
+
+def test_the_regional_callback_relays_only_to_a_known_active_institution(
+    sso: Provider, tenants: Any, db: None
+) -> None:
+    regional = Client(HTTP_HOST=REGION)
+    unknown = regional.get("/oidc/callback/?code=x&state=nosuch.abcdef")
+    assert unknown.status_code == 400
+    assert 'data-reason="state"' in unknown.content.decode()
+    known = regional.get("/oidc/callback/?code=x&state=alpha.abcdef&evil=1")
+    assert known["Location"] == f"http://{tenants.a.host}/oidc/callback/?code=x&state=alpha.abcdef"
+
+
+def test_an_answer_naming_another_issuer_is_refused(sso: Provider, tenants: Any, db: None) -> None:
+    a = tenants.a
+    client = Client(HTTP_HOST=a.host)
+    authorization = client.get("/oidc/start/")["Location"]
+    state = parse_qs(urlsplit(authorization).query)["state"][0]
+    answer = client.get(
+        "/oidc/callback/?" + urlencode({"code": "x", "state": state, "iss": "https://evil.example"})
+    )
+    assert answer.status_code == 400
+    assert 'data-reason="provider"' in answer.content.decode()
+
+
+def test_half_configured_single_sign_on_fails_the_system_check(settings: Any) -> None:
+    from accounts.sso.checks import sso_settings_complete
+
+    settings.OIDC_OP_ISSUER = "https://sso.region.example/realms/education"
+    settings.OIDC_OP_TOKEN_ENDPOINT = ""
+    assert any("OIDC_OP_TOKEN_ENDPOINT" in error.msg for error in sso_settings_complete())
+    settings.OIDC_OP_ISSUER = ""
+    assert sso_settings_complete() == []

@@ -121,7 +121,7 @@ def running_provider(regional_origins: list[str]) -> Iterator[Provider]:
         )
         issuer = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 60  # a loaded machine starts Node slowly
             while True:
                 try:
                     if requests.get(f"{issuer}/.well-known/openid-configuration", timeout=1).ok:

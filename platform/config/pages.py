@@ -56,6 +56,9 @@ def role_required(roles: Iterable[str], *, scope: str) -> Callable[[View], View]
                 return render(request, "403.html", status=403)
             return view(request, *args, **kwargs)
 
+        # Who may use the page, for the parity test (tests/web/test_parity.py); decorators
+        # applied above this one keep it (functools.wraps copies the attribute).
+        wrapper.page_roles = allowed  # type: ignore[attr-defined]
         return cast(View, wrapper)
 
     return decorate
@@ -146,6 +149,7 @@ TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("school:imports", _("Import"), COORDINATOR),
     ("school:matching", _("Matching"), STAFF),
     ("school:pairs", _("Pairs and groups"), STAFF),
+    ("school:group-meetings", _("Group meeting"), frozenset({Role.MENTOR, Role.MENTEE})),
     ("school:bases", _("Bases"), STAFF),
     ("school:campaigns", _("Questionnaires"), STAFF),
     ("school:monitoring-report", _("Monitoring"), STAFF),

@@ -192,6 +192,34 @@ def group_meeting_update(
 
 
 @transaction.atomic
+def group_meeting_mark_held(
+    *,
+    meeting: GroupMeeting,
+    attendee_ids: Sequence[int],
+    notes: str | None = None,
+    actor: Any = None,
+    today: datetime.date | None = None,
+) -> GroupMeeting:
+    """The group meeting took place: who came (only they state preferences afterwards).
+    Refused before its day and without anyone named."""
+    _require_open(meeting.programme)
+    today = today or timezone.localdate()
+    if meeting.held_on > today:
+        raise ValidationError({"attendee_ids": [_("The meeting has not taken place yet.")]})
+    ids = _check_people(attendee_ids, "attendee_ids")
+    if not ids:
+        raise ValidationError({"attendee_ids": [_("Name at least one person who attended.")]})
+    meeting.attendees.set(ids)
+    changed = ["attendees"]
+    if notes is not None:
+        meeting.notes = notes
+        meeting.save(update_fields=["notes", "updated_at"])
+        changed.append("notes")
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=meeting, changed_fields=changed)
+    return meeting
+
+
+@transaction.atomic
 def preferences_record(
     *,
     meeting: GroupMeeting,

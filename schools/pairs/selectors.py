@@ -125,6 +125,24 @@ def pairs_visible_to(user: Any, queryset: QuerySet[Any], field: str = "pk") -> Q
     return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
 
 
+def may_write_meetings(user: Any, pair: Pair) -> bool:
+    """Who plans a pair's meetings, moves them, marks them held and cancels them: the
+    coordinator, the pair's mentor, and the curator of the class or group of someone in the
+    pair. One rule for the API and the pages."""
+    role = getattr(user, "role", None)
+    user_pk = getattr(user, "pk", None)
+    if user_pk is None:
+        return False
+    if role == Role.COORDINATOR:
+        return True
+    if role == Role.MENTOR:
+        return Participant.objects.filter(pk=pair.mentor_id, user_id=user_pk).exists()
+    if role == Role.CURATOR:
+        people = [pair.mentor_id, *pair.memberships.values_list("mentee_id", flat=True)]
+        return Participant.objects.filter(pk__in=people, study_group__curator_id=user_pk).exists()
+    return False
+
+
 def plan_list() -> QuerySet[DevelopmentPlan]:
     return DevelopmentPlan.objects.select_related("pair", "mentee").prefetch_related(
         Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "id"))

@@ -72,6 +72,8 @@ from schools.pairs.serializers import (
 from schools.programmes.models import Programme
 
 MENTOR_OR_COORDINATOR = frozenset({Role.COORDINATOR, Role.MENTOR})
+# Curators too, for the pairs of their classes (``selectors.may_write_meetings``).
+MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR, Role.CURATOR})
 PLAN_WRITERS = frozenset({Role.MENTOR, Role.MENTEE})
 CASE_WRITERS = frozenset({Role.COORDINATOR, Role.CURATOR})
 
@@ -496,10 +498,11 @@ class MeetingFilter(django_filters.FilterSet):
 
 class MeetingViewSet(TenantModelViewSet):
     """Meetings of pairs in the methodology's order (organisational, trial, planning,
-    regular, final). The mentor or the coordinator plans them and records attendance."""
+    regular, final). The mentor, the coordinator or the curator of the class plans them and
+    records attendance (``selectors.may_write_meetings``)."""
 
     read_roles = EVERY_TENANT_ROLE
-    write_roles = MENTOR_OR_COORDINATOR
+    write_roles = MEETING_WRITERS
     serializer_class = MeetingOutput
     filterset_class = MeetingFilter
     ordering_fields = ["starts_at"]
@@ -521,6 +524,12 @@ class MeetingViewSet(TenantModelViewSet):
     def _output(self, meeting: Meeting) -> Response:
         return Response(MeetingOutput(self.scoped_queryset().get(pk=meeting.pk)).data)
 
+    def _writable(self) -> Meeting:
+        meeting = self.get_object()
+        if not selectors.may_write_meetings(self.request.user, meeting.pair):
+            raise PermissionDenied
+        return meeting
+
     @extend_schema(request=MeetingInput, responses={201: MeetingOutput})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = MeetingInput(data=request.data)
@@ -532,6 +541,8 @@ class MeetingViewSet(TenantModelViewSet):
         found = pair.first()
         if found is None:
             raise DjangoValidationError({"pair": [_("No such pair among yours.")]})
+        if not selectors.may_write_meetings(request.user, found):
+            raise PermissionDenied
         meeting = services.meeting_create(pair=found, actor=request.user, **values)
         response = self._output(meeting)
         response.status_code = status.HTTP_201_CREATED
@@ -539,7 +550,7 @@ class MeetingViewSet(TenantModelViewSet):
 
     @extend_schema(request=MeetingUpdateInput, responses=MeetingOutput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        meeting = self.get_object()
+        meeting = self._writable()
         data = MeetingUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         meeting = services.meeting_update(
@@ -551,7 +562,7 @@ class MeetingViewSet(TenantModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def attendance(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         """Record who attended (and the outcomes): the meeting is then held."""
-        meeting = self.get_object()
+        meeting = self._writable()
         data = AttendanceInput(data=request.data)
         data.is_valid(raise_exception=True)
         meeting = services.meeting_record_attendance(
@@ -566,7 +577,7 @@ class MeetingViewSet(TenantModelViewSet):
     @extend_schema(request=None, responses=MeetingOutput)
     @action(detail=True, methods=["post"], filter_backends=[])
     def cancel(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        meeting = services.meeting_cancel(meeting=self.get_object(), actor=request.user)
+        meeting = services.meeting_cancel(meeting=self._writable(), actor=request.user)
         return self._output(meeting)
 
 

@@ -455,6 +455,14 @@ def guardianship_create(
         errors["parent"] = [_("The parent must be a participant of the category «parent».")]
     if child is None:
         errors["child"] = [_("No such participant.")]
+    elif not child.is_minor and child.birth_date is not None:
+        errors["child"] = [
+            _(
+                "%(name)s is an adult: an adult acts for themselves and has no parent or "
+                "guardian in the programme."
+            )
+            % {"name": child.full_name}
+        ]
     if parent_id == child_id:
         errors["child"] = [_("A person cannot be their own guardian.")]
     if relation not in GuardianRelation.values:
@@ -473,6 +481,19 @@ def guardianship_create(
         changed_fields=["parent", "child", "relation"],
     )
     return link
+
+
+@transaction.atomic
+def guardianship_delete(*, guardianship: Guardianship, actor: Any = None) -> None:
+    """Unlink a parent from a child (recorded by mistake, or no longer the legal
+    representative). The consents signed earlier stay in the register as they were given."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=guardianship,
+        changed_fields=["parent", "child", "relation"],
+    )
+    guardianship.delete()
 
 
 # --- consents ---------------------------------------------------------------------------------

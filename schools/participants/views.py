@@ -425,7 +425,13 @@ class GuardianshipViewSet(
         visible = selectors.participants_visible_to(request.user)
         if not visible.filter(pk=data.validated_data["child"]).exists():
             raise ValidationError({"child": [_("No such participant.")]})
-        link = services.guardianship_create(**data.validated_data, actor=request.user)
+        values = data.validated_data
+        link = services.guardianship_create(
+            parent_id=values["parent"],
+            child_id=values["child"],
+            relation=values["relation"],
+            actor=request.user,
+        )
         return Response(GuardianshipOutput(link).data, status=status.HTTP_201_CREATED)
 
 

@@ -75,6 +75,9 @@ class MeetingForm(PageForm):
         label=_("Duration, minutes"), min_value=5, max_value=600, initial=60
     )
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
+    link = forms.URLField(
+        label=_("Link (online meeting)"), required=False, max_length=500, assume_scheme="https"
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 3}))
     held = forms.BooleanField(
         label=_("The meeting has taken place (record everyone as present)"), required=False

@@ -8,6 +8,7 @@ from schools.web import (
     urls_employers,
     urls_imports,
     urls_matching,
+    urls_meetings,
     urls_practices,
     urls_records,
     urls_surveys,
@@ -51,3 +52,4 @@ urlpatterns += urls_yearend.urlpatterns
 urlpatterns += urls_catalogue.urlpatterns
 urlpatterns += urls_matching.urlpatterns
 urlpatterns += urls_imports.urlpatterns
+urlpatterns += urls_meetings.urlpatterns

@@ -37,7 +37,7 @@ from schools.matching.explain import explanations
 from schools.matching.models import MatchProposal, MatchRun, RunStatus
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
-from schools.pairs.models import Meeting, Pair
+from schools.pairs.models import Pair
 from schools.pairs.progress import progress_of
 from schools.participants import api as participants_api
 from schools.participants import selectors as participant_selectors
@@ -48,7 +48,7 @@ from schools.web.forms import ConsentForm, ImportUploadForm, MeetingForm, Progra
 from schools.web.labels import consent_labels
 
 EVERYONE = frozenset(Role)
-MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR})
+MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR, Role.CURATOR})
 
 
 def page(scope_roles: frozenset[str]) -> Any:
@@ -542,24 +542,25 @@ def _pair_page(
     work_forms: dict[str, Any] | None = None,
 ) -> Any:
     from schools.web.views_documents import plan_blocks  # the plan with its goal forms
+    from schools.web.views_meetings import meetings_context  # meetings, calendar link
     from schools.web.views_pairwork import pair_work_context  # complete, end, re-assign
 
-    meetings: QuerySet[Meeting] = pair_selectors.meeting_list().filter(pair=pair)
+    meetings = list(pair_selectors.meeting_list().filter(pair=pair))
     return render(
         request,
         "school/pair_detail.html",
         {
             "pair": pair,
-            "meetings": meetings.order_by("-starts_at"),
+            **meetings_context(request, pair, meetings),
             "plans": pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
             .filter(pair=pair)
             .prefetch_related("goals"),
             "plan_blocks": plan_blocks(request, pair, goal_forms or {}),
             "form": form,
-            "progress": progress_of(pair, meetings=list(meetings)),
+            "progress": progress_of(pair, meetings=meetings),
             **pair_work_context(request, pair, work_forms or {}),
-            "can_log": getattr(request.user, "role", None) in MEETING_WRITERS
-            and pair.status == "active",
+            "can_log": pair.status == "active"
+            and pair_selectors.may_write_meetings(request.user, pair),
         },
         status=status,
     )
@@ -575,6 +576,8 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @page(MEETING_WRITERS)
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _pair_or_404(request, pk)
+    if not pair_selectors.may_write_meetings(request.user, pair):
+        return render(request, "403.html", status=403)
     form = MeetingForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)

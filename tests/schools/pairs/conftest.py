@@ -17,6 +17,7 @@ from accounts.models import User
 from schools.pairs import services
 from schools.pairs.models import Pair
 from schools.participants import api as participants
+from schools.participants.models import Guardianship
 from schools.programmes.models import Programme
 from tests.conftest import make_user
 
@@ -108,7 +109,8 @@ def world(tenant_a: Any, programme: Programme) -> World:
         mentor = person("Соколова", mentor_capacity=3, user=users["mentor"])
         mentee = person("Петров", user=users["mentee"])
         parent = person("Петрова", category="parent", user=users["parent"])
-        participants.guardianship_create(parent_id=parent.pk, child_id=mentee.pk, relation="mother")
+        # A link recorded while the mentee was a minor (a new one to an adult is refused).
+        Guardianship.objects.create(parent=parent, child=mentee, relation="mother")
         other_mentor = person("Орлов", mentor_capacity=2, user=users["other_mentor"])
         other_mentee = person("Смирнов", user=users["other_mentee"])
         pair = services.pair_create(

@@ -1,0 +1,49 @@
+"""Page routes of a pair's meetings and the calendar link, the group meeting with the
+preferences after it, and the guardianships (the "school" namespace)."""
+
+from django.urls import URLPattern, path
+
+from schools.web import views_groupmeeting, views_guardianships, views_meetings
+
+urlpatterns: list[URLPattern] = [
+    path("meetings/<int:pk>/edit/", views_meetings.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/held/", views_meetings.meeting_held, name="meeting-held"),
+    path("meetings/<int:pk>/cancel/", views_meetings.meeting_cancel, name="meeting-cancel"),
+    path("calendar-link/", views_meetings.calendar_link_issue, name="calendar-link-issue"),
+    path("calendar-link/revoke/", views_meetings.calendar_link_revoke, name="calendar-link-revoke"),
+]
+urlpatterns += [
+    path("matching/group-meetings/", views_groupmeeting.group_meetings, name="group-meetings"),
+    path(
+        "matching/group-meetings/<int:pk>/",
+        views_groupmeeting.group_meeting,
+        name="group-meeting",
+    ),
+    path(
+        "matching/group-meetings/<int:pk>/edit/",
+        views_groupmeeting.group_meeting_edit,
+        name="group-meeting-edit",
+    ),
+    path(
+        "matching/group-meetings/<int:pk>/held/",
+        views_groupmeeting.group_meeting_held,
+        name="group-meeting-held",
+    ),
+    path(
+        "matching/group-meetings/<int:pk>/preferences/",
+        views_groupmeeting.group_meeting_preferences,
+        name="group-meeting-preferences",
+    ),
+]
+urlpatterns += [
+    path(
+        "participants/<int:pk>/guardians/",
+        views_guardianships.guardianships,
+        name="guardianships",
+    ),
+    path(
+        "guardianships/<int:pk>/delete/",
+        views_guardianships.guardianship_delete,
+        name="guardianship-delete",
+    ),
+]

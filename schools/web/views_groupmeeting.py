@@ -1,0 +1,290 @@
+"""The group meeting before matching (Р-145: the meeting where mentors and mentees get to know
+each other) and the mutual preferences after it, on the pages.
+
+The coordinator plans the meeting and marks it held with who came; then each mentor and mentee
+who came chooses, on their own page, up to ``PREFERRED_CHOICES`` people they would like to work
+with (first choice first) and whom they would rather not; the coordinator may record a paper
+form for someone. The matching score reads the preferences (mutual preference, 40 of 100
+points by default). Staff read; mentors and mentees see the meetings they attended and only
+their own preferences (``schools.matching.selectors``, the API's rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Role
+from config.pages import COORDINATOR, STAFF, add_service_errors, role_required
+from schools.matching import selectors as matching_selectors
+from schools.matching import services as matching_services
+from schools.matching.models import GroupMeeting, PreferenceKind
+from schools.participants import api as participants_api
+from schools.programmes import selectors as programme_selectors
+from schools.web.forms_meetings import (
+    GroupAttendanceForm,
+    GroupMeetingForm,
+    PersonForm,
+    PreferencesForm,
+)
+
+PREFERRED_CHOICES = 3  # "choose up to three people you would like to work with"
+READERS = STAFF | {Role.MENTOR, Role.MENTEE}
+PREFERENCE_WRITERS = COORDINATOR | {Role.MENTOR, Role.MENTEE}
+
+
+def _is_manager(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", None) in COORDINATOR
+
+
+def _meetings(request: HttpRequest) -> QuerySet[GroupMeeting]:
+    return matching_selectors.group_meetings_visible_to(
+        request.user, matching_selectors.group_meeting_list()
+    )
+
+
+def _meeting_or_404(request: HttpRequest, pk: int) -> GroupMeeting:
+    meeting = _meetings(request).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _label(person: Any) -> str:
+    group = getattr(person.study_group, "name", "") if person.study_group_id else ""
+    return f"{person.full_name} ({group})" if group else person.full_name
+
+
+def _bases() -> list[tuple[int, str]]:
+    """Everyone in the mentor or mentee base (the people a group meeting is for)."""
+    people = (
+        participants_api.Participant.objects.filter(erased_at__isnull=True)
+        .exclude(mentor_profile__isnull=True, mentee_profile__isnull=True)
+        .select_related("study_group")
+        .order_by("last_name", "first_name", "middle_name", "pk")
+    )
+    return [(p.pk, _label(p)) for p in people]
+
+
+def _others(meeting: GroupMeeting, person_id: int) -> list[tuple[int, str]]:
+    """Whom ``person_id`` may name: the meeting's other attendees, of the other side (a mentor
+    names mentees, a mentee names mentors; someone in both bases, or neither, names anyone)."""
+    attendees = (
+        participants_api.Participant.objects.filter(pk__in=meeting.attendees.values("pk"))
+        .exclude(pk=person_id)
+        .select_related("study_group")
+        .order_by("last_name", "first_name", "pk")
+    )
+    mentors = set(participants_api.mentor_profile_list().values_list("participant_id", flat=True))
+    mentees = set(participants_api.mentee_profile_list().values_list("participant_id", flat=True))
+    wanted: set[int] | None = None
+    if person_id in mentors and person_id not in mentees:
+        wanted = mentees
+    elif person_id in mentees and person_id not in mentors:
+        wanted = mentors
+    return [(p.pk, _label(p)) for p in attendees if wanted is None or p.pk in wanted]
+
+
+def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    """A service's error with its field names as the form calls them."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {names.get(field, field): messages for field, messages in error.message_dict.items()}
+    )
+
+
+def _is_held(meeting: GroupMeeting) -> bool:
+    return any(True for _p in meeting.attendees.all())
+
+
+# --- the list and planning ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(READERS, scope="tenant")
+def group_meetings(request: HttpRequest) -> HttpResponse:
+    """The group meetings (a mentor or mentee: those they attended); the coordinator plans a
+    new one here."""
+    programme = programme_selectors.programme_current()
+    form = GroupMeetingForm(request.POST or None) if _is_manager(request) else None
+    if request.method == "POST":
+        if form is None:
+            return render(request, "403.html", status=403)
+        if programme is None:
+            form.add_error(None, _("Create the programme of the year first."))
+        elif form.is_valid():
+            try:
+                meeting = matching_services.group_meeting_create(
+                    programme=programme, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The group meeting is planned."))
+                return redirect("school:group-meeting", pk=meeting.pk)
+    rows = [{"meeting": m, "held": _is_held(m)} for m in _meetings(request)[:50]]
+    return render(
+        request,
+        "school/groupmeeting_list.html",
+        {"rows": rows, "form": form, "programme": programme},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _detail(
+    request: HttpRequest, meeting: GroupMeeting, *, forms: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    held = _is_held(meeting)
+    context: dict[str, Any] = {"meeting": meeting, "held": held, "today": timezone.localdate()}
+    if _is_manager(request):
+        context["edit_form"] = forms.get("edit") or GroupMeetingForm(
+            initial={"held_on": meeting.held_on, "place": meeting.place, "notes": meeting.notes}
+        )
+        context["held_form"] = forms.get("held") or GroupAttendanceForm(
+            people=_bases(),
+            initial={
+                "attendees": [str(p.pk) for p in meeting.attendees.all()],
+                "notes": meeting.notes,
+            },
+        )
+        attendees = sorted(meeting.attendees.all(), key=lambda p: (p.last_name, p.first_name))
+        context["person_form"] = PersonForm(people=[(p.pk, p.full_name) for p in attendees])
+    if getattr(request.user, "role", None) in STAFF:
+        stated: dict[int, int] = {}
+        for row in matching_selectors.preferences_visible_to(request.user, meeting):
+            stated[row.from_participant_id] = stated.get(row.from_participant_id, 0) + 1
+        context["attendee_rows"] = [
+            {"person": p, "stated": stated.get(p.pk, 0)}
+            for p in sorted(meeting.attendees.all(), key=lambda p: (p.last_name, p.first_name))
+        ]
+    else:
+        me = matching_selectors.participant_id_of(request.user)
+        if me is not None and held:
+            context["own"] = _own_preferences(request, meeting, me)
+    return render(request, "school/groupmeeting_detail.html", context, status=status)
+
+
+def _own_preferences(request: HttpRequest, meeting: GroupMeeting, me: int) -> list[Any]:
+    return list(
+        matching_selectors.preferences_visible_to(request.user, meeting)
+        .filter(from_participant_id=me)
+        .order_by("kind", "rank", "pk")
+    )
+
+
+@require_safe
+@role_required(READERS, scope="tenant")
+def group_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _meeting_or_404(request, pk), forms={})
+
+
+@require_POST
+@role_required(COORDINATOR, scope="tenant")
+def group_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, pk)
+    form = GroupMeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            matching_services.group_meeting_update(
+                meeting=meeting, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The group meeting is saved."))
+            return redirect("school:group-meeting", pk=meeting.pk)
+    return _detail(request, meeting, forms={"edit": form}, status=400)
+
+
+@require_POST
+@role_required(COORDINATOR, scope="tenant")
+def group_meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the group meeting held with who came."""
+    meeting = _meeting_or_404(request, pk)
+    form = GroupAttendanceForm(request.POST, people=_bases())
+    if form.is_valid():
+        try:
+            matching_services.group_meeting_mark_held(
+                meeting=meeting,
+                attendee_ids=[int(i) for i in form.cleaned_data["attendees"]],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, _renamed(exc, {"attendee_ids": "attendees"}))
+        else:
+            messages.success(request, _("The group meeting is marked held."))
+            return redirect("school:group-meeting", pk=meeting.pk)
+    return _detail(request, meeting, forms={"held": form}, status=400)
+
+
+# --- preferences ---------------------------------------------------------------------------------
+
+
+def _whose(request: HttpRequest, meeting: GroupMeeting) -> int | None:
+    """Whose preferences the page is about: the caller's own (a mentor or mentee who came), or
+    for the coordinator the attendee named in ``person``."""
+    if _is_manager(request):
+        raw = (request.POST.get("person") or request.GET.get("person") or "").strip()
+        if raw.isdigit() and meeting.attendees.filter(pk=int(raw)).exists():
+            return int(raw)
+        return None
+    me = matching_selectors.participant_id_of(request.user)
+    if me is None or not meeting.attendees.filter(pk=me).exists():
+        return None
+    return me
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(PREFERENCE_WRITERS, scope="tenant")
+def group_meeting_preferences(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant of the group meeting chooses whom they would like to work with."""
+    meeting = _meeting_or_404(request, pk)
+    person_id = _whose(request, meeting)
+    if person_id is None:
+        raise Http404
+    people = _others(meeting, person_id)
+    earlier = list(meeting.preferences.filter(from_participant_id=person_id))
+    initial: dict[str, Any] = {
+        f"choice_{p.rank}": str(p.to_participant_id)
+        for p in earlier
+        if p.kind == PreferenceKind.PREFER and p.rank and p.rank <= PREFERRED_CHOICES
+    }
+    initial["avoid"] = [str(p.to_participant_id) for p in earlier if p.kind == PreferenceKind.AVOID]
+    form = PreferencesForm(
+        request.POST or None, people=people, choices=PREFERRED_CHOICES, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            matching_services.preferences_record(
+                meeting=meeting,
+                from_participant_id=person_id,
+                items=form.items(),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your choice is saved. Thank you!"))
+            return redirect("school:group-meeting", pk=meeting.pk)
+    person = participants_api.Participant.objects.get(pk=person_id)
+    return render(
+        request,
+        "school/groupmeeting_preferences.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "person": person,
+            "on_behalf": _is_manager(request),
+            "choices": PREFERRED_CHOICES,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,230 @@
+"""A pair's meetings on the pages: move or edit a meeting, mark a planned one held with who
+attended (each member of a group) and the outcomes, cancel it; and the person's calendar link
+(the iCalendar feed of their meetings) with how to subscribe to it.
+
+Who may: the coordinator, the pair's mentor and the curator of the class of someone in the pair
+(``schools.pairs.selectors.may_write_meetings``, the API's rule too). A meeting is looked up in
+the caller's scope first ("missing" and "not yours" are one 404); a role that sees the pair but
+may not write gets 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from config.pages import add_service_errors, role_required
+from schools.pairs import selectors as pair_selectors
+from schools.pairs import services as pair_services
+from schools.pairs.models import CalendarToken, Meeting, MeetingStatus, Pair
+from schools.web.forms_meetings import AttendanceForm, MeetingEditForm
+
+MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR, Role.CURATOR})
+# Anyone whose login is a participant of the programme (mentors, mentees, a teacher who is
+# also staff) has a calendar of their meetings.
+CALENDAR_ROLES = frozenset(Role)
+CALENDAR_SESSION_KEY = "calendar_link_once"
+
+
+def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
+    found = (
+        pair_selectors.pairs_visible_to(request.user, pair_selectors.meeting_list(), "pair_id")
+        .select_related("pair__mentor")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _members(pair: Pair) -> list[tuple[int, str]]:
+    """The mentor and the pair's mentees (of a group: each of them), as choices."""
+    mentees = [(m.mentee_id, m.mentee.full_name) for m in pair.memberships.select_related("mentee")]
+    return [(pair.mentor_id, f"{pair.mentor.full_name} ({_('mentor')})"), *mentees]
+
+
+def meetings_context(request: HttpRequest, pair: Pair, meetings: list[Meeting]) -> dict[str, Any]:
+    """The pair page's meetings block: the meetings, whether the caller may act on them, and the
+    caller's calendar link."""
+    can_write = pair_selectors.may_write_meetings(request.user, pair)
+    now = timezone.now()
+    rows = [
+        {
+            "meeting": m,
+            "can_mark": can_write and m.status == MeetingStatus.PLANNED and m.starts_at <= now,
+            "can_edit": can_write and m.status != MeetingStatus.CANCELLED,
+            "can_cancel": can_write and m.status == MeetingStatus.PLANNED,
+        }
+        for m in sorted(meetings, key=lambda m: m.starts_at, reverse=True)
+    ]
+    return {
+        "meeting_rows": rows,
+        "can_write_meetings": can_write,
+        **calendar_context(request),
+    }
+
+
+def calendar_context(request: HttpRequest) -> dict[str, Any]:
+    """The caller's calendar feed: on or off, and its address once, right after it was made
+    (only its hash is kept)."""
+    participant = pair_selectors.participant_of(request.user)
+    if participant is None:
+        return {}
+    url = request.session.pop(CALENDAR_SESSION_KEY, None)
+    return {
+        "calendar": {
+            "on": CalendarToken.objects.filter(participant=participant).exists(),
+            "url": url,
+            "webcal": "webcal://" + url.split("://", 1)[1] if url else None,
+        }
+    }
+
+
+def _pair_url(meeting: Meeting) -> str:
+    return reverse("school:pair", kwargs={"pk": meeting.pair_id}) + "#meetings"
+
+
+def _writable(request: HttpRequest, pk: int) -> Meeting | HttpResponse:
+    meeting = _meeting_or_404(request, pk)
+    if not pair_selectors.may_write_meetings(request.user, meeting.pair):
+        return render(request, "403.html", status=403)
+    return meeting
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(MEETING_WRITERS, scope="tenant")
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a meeting or change it (a held one keeps its attendance; its outcomes can be
+    corrected)."""
+    meeting = _writable(request, pk)
+    if isinstance(meeting, HttpResponse):
+        return meeting
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Http404
+    held = meeting.status == MeetingStatus.HELD
+    initial = {
+        "kind": meeting.kind,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "duration_minutes": meeting.duration_minutes,
+        "place": meeting.place,
+        "link": meeting.link,
+        "notes": meeting.notes,
+        "outcomes": meeting.outcomes,
+    }
+    form = MeetingEditForm(request.POST or None, initial=initial, held=held)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pair_services.meeting_update(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect(_pair_url(meeting))
+    return render(
+        request,
+        "school/meeting_edit.html",
+        {"meeting": meeting, "pair": meeting.pair, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(MEETING_WRITERS, scope="tenant")
+def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a planned meeting held: who attended, the outcomes and notes."""
+    meeting = _writable(request, pk)
+    if isinstance(meeting, HttpResponse):
+        return meeting
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Http404
+    members = _members(meeting.pair)
+    attended = [str(p.pk) for p in meeting.attendees.all()] or [str(pk) for pk, _n in members]
+    form = AttendanceForm(
+        request.POST or None,
+        members=members,
+        initial={"attendees": attended, "outcomes": meeting.outcomes, "notes": meeting.notes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            pair_services.meeting_record_attendance(
+                meeting=meeting,
+                participant_ids=[int(i) for i in form.cleaned_data["attendees"]],
+                outcomes=form.cleaned_data["outcomes"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting is marked held."))
+            return redirect(_pair_url(meeting))
+    return render(
+        request,
+        "school/meeting_held.html",
+        {"meeting": meeting, "pair": meeting.pair, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(MEETING_WRITERS, scope="tenant")
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _writable(request, pk)
+    if isinstance(meeting, HttpResponse):
+        return meeting
+    try:
+        pair_services.meeting_cancel(meeting=meeting, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The meeting is cancelled."))
+    return redirect(_pair_url(meeting))
+
+
+# --- the calendar link ---------------------------------------------------------------------------
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """Back to the pair the form was sent from (one of the caller's), else home."""
+    raw = request.POST.get("pair", "")
+    if raw.isdigit():
+        pairs = pair_selectors.pairs_visible_to(request.user, Pair.objects.all())
+        if pairs.filter(pk=int(raw)).exists():
+            return redirect(reverse("school:pair", kwargs={"pk": int(raw)}) + "#calendar")
+    return redirect("school:home")
+
+
+@require_POST
+@role_required(CALENDAR_ROLES, scope="tenant")
+def calendar_link_issue(request: HttpRequest) -> HttpResponse:
+    """A new address of the caller's calendar feed (the previous one stops working); it is
+    shown once, on the next page."""
+    participant = pair_selectors.participant_of(request.user)
+    if participant is None:
+        messages.error(request, _("Your login is not linked to a participant of the programme."))
+        return _back(request)
+    token = pair_services.calendar_token_issue(participant_id=participant.pk)
+    request.session[CALENDAR_SESSION_KEY] = request.build_absolute_uri(
+        f"/api/v1/calendar/{token}.ics"
+    )
+    return _back(request)
+
+
+@require_POST
+@role_required(CALENDAR_ROLES, scope="tenant")
+def calendar_link_revoke(request: HttpRequest) -> HttpResponse:
+    participant = pair_selectors.participant_of(request.user)
+    if participant is not None:
+        pair_services.calendar_token_revoke(participant_id=participant.pk)
+        messages.success(request, _("The calendar link is switched off."))
+    return _back(request)

@@ -3,7 +3,7 @@ preferences after it, and the guardianships (the "school" namespace)."""
 
 from django.urls import URLPattern, path
 
-from schools.web import views_groupmeeting, views_guardianships, views_meetings
+from schools.web import views_groupmeeting, views_guardianships, views_meetings, views_pairplan
 
 urlpatterns: list[URLPattern] = [
     path("meetings/<int:pk>/edit/", views_meetings.meeting_edit, name="meeting-edit"),
@@ -46,4 +46,9 @@ urlpatterns += [
         views_guardianships.guardianship_delete,
         name="guardianship-delete",
     ),
+]
+urlpatterns += [
+    path("pairs/<int:pk>/rate/", views_pairplan.pair_rate, name="pair-rate"),
+    path("plans/<int:pk>/summary/", views_pairplan.plan_summary, name="plan-summary"),
+    path("plan-goals/<int:pk>/delete/", views_pairplan.plan_goal_delete, name="plan-goal-delete"),
 ]

@@ -543,6 +543,7 @@ def _pair_page(
 ) -> Any:
     from schools.web.views_documents import plan_blocks  # the plan with its goal forms
     from schools.web.views_meetings import meetings_context  # meetings, calendar link
+    from schools.web.views_pairplan import pairplan_context  # ratings, plan summary
     from schools.web.views_pairwork import pair_work_context  # complete, end, re-assign
 
     meetings = list(pair_selectors.meeting_list().filter(pair=pair))
@@ -552,6 +553,7 @@ def _pair_page(
         {
             "pair": pair,
             **meetings_context(request, pair, meetings),
+            **pairplan_context(request, pair, (work_forms or {}).get("pairplan")),
             "plans": pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
             .filter(pair=pair)
             .prefetch_related("goals"),

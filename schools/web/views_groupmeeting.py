@@ -114,7 +114,11 @@ def group_meetings(request: HttpRequest) -> HttpResponse:
     """The group meetings (a mentor or mentee: those they attended); the coordinator plans a
     new one here."""
     programme = programme_selectors.programme_current()
-    form = GroupMeetingForm(request.POST or None) if _is_manager(request) else None
+    form = (
+        GroupMeetingForm(request.POST if request.method == "POST" else None)
+        if _is_manager(request)
+        else None
+    )
     if request.method == "POST":
         if form is None:
             return render(request, "403.html", status=403)
@@ -260,7 +264,10 @@ def group_meeting_preferences(request: HttpRequest, pk: int) -> HttpResponse:
     }
     initial["avoid"] = [str(p.to_participant_id) for p in earlier if p.kind == PreferenceKind.AVOID]
     form = PreferencesForm(
-        request.POST or None, people=people, choices=PREFERRED_CHOICES, initial=initial
+        request.POST if request.method == "POST" else None,
+        people=people,
+        choices=PREFERRED_CHOICES,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:

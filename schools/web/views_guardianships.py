@@ -45,7 +45,11 @@ def guardianships(request: HttpRequest, pk: int) -> HttpResponse:
     """A child's parents and guardians; the coordinator and curators link and unlink them."""
     person = _person_or_404(request, pk)
     can_write = getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS
-    form = GuardianshipForm(request.POST or None, parents=_parents()) if can_write else None
+    form = (
+        GuardianshipForm(request.POST if request.method == "POST" else None, parents=_parents())
+        if can_write
+        else None
+    )
     if request.method == "POST":
         if form is None:
             return render(request, "403.html", status=403)

@@ -120,7 +120,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": meeting.notes,
         "outcomes": meeting.outcomes,
     }
-    form = MeetingEditForm(request.POST or None, initial=initial, held=held)
+    form = MeetingEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, held=held
+    )
     if request.method == "POST" and form.is_valid():
         try:
             pair_services.meeting_update(meeting=meeting, actor=request.user, **form.cleaned_data)
@@ -149,7 +151,7 @@ def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
     members = _members(meeting.pair)
     attended = [str(p.pk) for p in meeting.attendees.all()] or [str(pk) for pk, _n in members]
     form = AttendanceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         members=members,
         initial={"attendees": attended, "outcomes": meeting.outcomes, "notes": meeting.notes},
     )

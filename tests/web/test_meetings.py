@@ -417,3 +417,56 @@ def test_the_api_links_a_parent_and_refuses_an_adult(tenant_a):
         content_type="application/json",
     )
     assert refused.status_code == 400 and "child" in refused.json()["errors"]
+
+
+# --- the pair's own ratings, plan summary and goals ---------------------------------------------
+
+
+def test_members_rate_the_work_and_write_the_plan_summary(tenant_a):
+    from schools.pairs.models import DevelopmentPlan, PairMentee, PlanGoal
+
+    world = build_world(tenant_a)
+    mentee = client(world, "mentee")
+    page = mentee.get(f"/pairs/{world.pair.pk}/").content.decode()
+    assert 'data-testid="pair-rating"' in page
+    too_high = mentee.post(f"/pairs/{world.pair.pk}/rate/", {"rate-rating": "11"})
+    assert too_high.status_code == 400
+    assert 'id="id_rate-rating-errors"' in too_high.content.decode()
+    assert mentee.post(f"/pairs/{world.pair.pk}/rate/", {"rate-rating": "9"}).status_code == 302
+    assert (
+        client(world, "mentor")
+        .post(f"/pairs/{world.pair.pk}/rate/", {"rate-rating": "8"})
+        .status_code
+        == 302
+    )
+    assert (
+        client(world, "director")
+        .post(f"/pairs/{world.pair.pk}/rate/", {"rate-rating": "1"})
+        .status_code
+        == 403
+    )
+    with schema_context(world.schema):
+        world.pair.refresh_from_db()
+        assert world.pair.mentor_rating == 8
+        assert PairMentee.objects.get(pair=world.pair, mentee=world.mentees[0]).rating == 9
+        plan = DevelopmentPlan.objects.get(pair=world.pair, mentee=world.mentees[0])
+        other = DevelopmentPlan.objects.get(pair=world.pair, mentee=world.mentees[1])
+        goal = pair_services.plan_goal_create(plan=plan, title="Подготовиться к олимпиаде")
+    saved = mentee.post(
+        f"/plans/{plan.pk}/summary/", {f"summary-{plan.pk}-summary": "Хочу на олимпиаду"}
+    )
+    assert saved.status_code == 302
+    # the other pupil's plan is out of this mentee's sight; the director sees it, may not write
+    other_path = f"/plans/{other.pk}/summary/"
+    assert mentee.post(other_path, {f"summary-{other.pk}-summary": "x"}).status_code == 404
+    assert (
+        client(world, "director").post(other_path, {f"summary-{other.pk}-summary": "x"}).status_code
+        == 403
+    )
+    # a goal is removed by the mentor (the page's rule for goals), not by the mentee
+    assert mentee.post(f"/plan-goals/{goal.pk}/delete/").status_code == 403
+    assert client(world, "mentor").post(f"/plan-goals/{goal.pk}/delete/").status_code == 302
+    with schema_context(world.schema):
+        plan.refresh_from_db()
+        assert plan.summary == "Хочу на олимпиаду"
+        assert not PlanGoal.objects.filter(pk=goal.pk).exists()

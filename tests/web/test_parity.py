@@ -115,8 +115,16 @@ TENANT: dict[tuple[str, str], Entry] = {
     ),
     ("pair", "complete"): Pages(("school:pair-complete",)),
     ("pair", "end_early"): Pages(("school:pair-end-early",)),
-    ("pair", "rate"): Gap("#13 item 1: the final ratings of a pair on its page"),
-    ("development-plan", "partial_update"): Gap("#13 item 1: the plan's summary on the pair page"),
+    ("pair", "rate"): Pages(
+        ("school:pair-rate",),
+        roles=MENTOR_MENTEE,
+        note="the API admits every role, then refuses all but the pair's members (PLAN_WRITERS)",
+    ),
+    ("development-plan", "partial_update"): Pages(
+        ("school:plan-summary",),
+        roles=MENTOR_MENTEE,
+        note="the API refuses all but the two who write the plan (PLAN_WRITERS)",
+    ),
     ("plan-goal", "create"): Pages(
         ("school:plan-goal-create",),
         roles=frozenset({Role.MENTOR}),
@@ -127,7 +135,9 @@ TENANT: dict[tuple[str, str], Entry] = {
         roles=frozenset({Role.MENTOR}),
         note="as above",
     ),
-    ("plan-goal", "destroy"): Gap("#13 item 1: removing a goal of the plan"),
+    ("plan-goal", "destroy"): Pages(
+        ("school:plan-goal-delete",), roles=frozenset({Role.MENTOR}), note="as above"
+    ),
     ("meeting", "create"): Pages(("school:meeting-create",)),
     ("meeting", "partial_update"): Pages(("school:meeting-edit",)),
     ("meeting", "attendance"): Pages(("school:meeting-held", "school:meeting-create")),

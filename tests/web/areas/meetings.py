@@ -34,6 +34,9 @@ TENANT_ID_OF = {
     "group-meeting-preferences": "groupmeeting",
     "guardianships": "guardianchild",
     "guardianship-delete": "guardianship",
+    "pair-rate": "pair",
+    "plan-summary": "developmentplan",
+    "plan-goal-delete": "plangoal",
 }
 
 

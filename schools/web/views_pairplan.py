@@ -1,0 +1,161 @@
+"""The rest of a pair's own work on its page: each member's final rating of the work (the
+mentor's and each mentee's, 1–10), the summary of a mentee's development plan (the request and
+the expected result), and removing a goal of the plan.
+
+The rules are the API's: a member rates for themselves (``pair_rate``, not after an early end);
+the plan's summary is written by the two who write the plan (``plans_editable_by``); goals are
+removed by whom the page lets edit them (``views_documents``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from config.pages import PageForm, add_service_errors, role_required
+from schools.pairs import selectors as pair_selectors
+from schools.pairs import services as pair_services
+from schools.pairs.models import RATING_MAX, RATING_MIN, DevelopmentPlan, Pair, PairStatus
+
+MEMBERS = frozenset({Role.MENTOR, Role.MENTEE})
+RATED_STATUSES = (PairStatus.ACTIVE, PairStatus.COMPLETED)
+
+
+class RatingForm(PageForm):
+    prefix = "rate"
+    rating = forms.IntegerField(
+        label=gettext_lazy("Your final rating of the work (1–10)"),
+        min_value=RATING_MIN,
+        max_value=RATING_MAX,
+    )
+
+
+class SummaryForm(PageForm):
+    summary = forms.CharField(
+        label=gettext_lazy("The mentee's request and expected result"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _own_rating(pair: Pair, participant_id: int) -> int | None:
+    if participant_id == pair.mentor_id:
+        return pair.mentor_rating
+    for membership in pair.memberships.all():
+        if membership.mentee_id == participant_id:
+            return membership.rating
+    return None
+
+
+def _member_id(request: HttpRequest, pair: Pair) -> int | None:
+    """The caller's participant id when they are the pair's mentor or one of its mentees."""
+    if getattr(request.user, "role", None) not in MEMBERS:
+        return None
+    me = pair_selectors.participant_of(request.user)
+    if me is None:
+        return None
+    members = {pair.mentor_id, *(m.mentee_id for m in pair.memberships.all())}
+    return int(me.pk) if me.pk in members else None
+
+
+def pairplan_context(
+    request: HttpRequest, pair: Pair, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The rating form (for a member of the pair) and the plans whose summary the caller
+    writes, for the pair page."""
+    bound = bound or {}
+    context: dict[str, Any] = {}
+    me = _member_id(request, pair)
+    if me is not None and pair.status in RATED_STATUSES:
+        context["rate_form"] = bound.get("rate") or RatingForm(
+            initial={"rating": _own_rating(pair, me)}
+        )
+    if pair.status == PairStatus.ACTIVE:
+        editable = pair_selectors.plans_editable_by(request.user, DevelopmentPlan.objects.all())
+        context["summary_forms"] = {
+            plan.pk: bound.get(f"summary-{plan.pk}")
+            or SummaryForm(prefix=f"summary-{plan.pk}", initial={"summary": plan.summary})
+            for plan in editable.filter(pair=pair)
+        }
+    return context
+
+
+def _pair_again(request: HttpRequest, pair: Pair, name: str, form: Any) -> HttpResponse:
+    from schools.web import views
+    from schools.web.forms import MeetingForm
+
+    return views._pair_page(
+        request, pair, MeetingForm(), status=400, work_forms={"pairplan": {name: form}}
+    )
+
+
+# Every role reaches the lookup, so that an id out of the caller's scope is a 404 first; then
+# only the members of the pair (the two who write a plan) may act: 403.
+@require_POST
+@role_required(frozenset(Role), scope="tenant")
+def pair_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    from schools.web.views import _pair_or_404
+
+    pair = _pair_or_404(request, pk)
+    me = _member_id(request, pair)
+    if me is None:
+        return render(request, "403.html", status=403)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            pair_services.pair_rate(
+                pair=pair, participant_id=me, rating=form.cleaned_data["rating"], actor=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your rating is saved. Thank you!"))
+            return redirect(reverse("school:pair", kwargs={"pk": pair.pk}) + "#rating")
+    return _pair_again(request, pair, "rate", form)
+
+
+@require_POST
+@role_required(frozenset(Role), scope="tenant")
+def plan_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = (
+        pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    editable = pair_selectors.plans_editable_by(request.user, DevelopmentPlan.objects.all())
+    if plan.pair.status != PairStatus.ACTIVE or not editable.filter(pk=plan.pk).exists():
+        return render(request, "403.html", status=403)
+    form = SummaryForm(request.POST, prefix=f"summary-{plan.pk}")
+    if form.is_valid():
+        pair_services.plan_update(
+            plan=plan, summary=form.cleaned_data["summary"], actor=request.user
+        )
+        messages.success(request, _("The plan is saved."))
+        return redirect("school:pair", pk=plan.pair_id)
+    return _pair_again(request, plan.pair, f"summary-{plan.pk}", form)
+
+
+@require_POST
+@role_required(frozenset(Role), scope="tenant")
+def plan_goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    from schools.web.views_documents import _goal_or_404, _require_plan_editor
+
+    goal = _goal_or_404(request, pk)
+    refused = _require_plan_editor(request, goal.plan)
+    if refused is not None:
+        return refused
+    pair_services.plan_goal_delete(goal=goal, actor=request.user)
+    messages.success(request, _("The goal is removed from the plan."))
+    return redirect("school:pair", pk=goal.plan.pair_id)

@@ -1,0 +1,269 @@
+"""A pair's meetings and the group meeting in a real browser, in a school of its own: a mentor
+plans a meeting and marks a past one held with who of the group came (on a phone); the pair
+page gives a mentee the calendar link, which answers iCalendar; the coordinator plans the group
+meeting and marks it held, a mentor and a mentee choose each other on their own pages, and the
+coordinator's matching run scores the pair with their mutual preference.
+
+One institution (``meetings-j``), removed at the end of the module. The pages are in Russian."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context, schema_exists
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from config.db import tenant_connection
+from tests.browser.conftest import PASSWORD, make_user_in, shot
+
+pytestmark = pytest.mark.browser
+
+SLUG = "meetings-j"
+HOST = f"{SLUG}.localhost"
+
+
+def _person(participants: Any, last: str, first: str, category: str, **extra: Any) -> Any:
+    today = timezone.localdate()
+    adult = category not in ("pupil", "student")
+    person = participants.participant_create(
+        last_name=last,
+        first_name=first,
+        birth_date=today.replace(year=today.year - (40 if adult else 13)),
+        category=category,
+        **extra,
+    )
+    participants.consent_record(
+        participant_id=person.pk,
+        kind="grant",
+        signed_by="self" if adult else "guardian",
+        guardian_name="" if adult else "Родитель",
+        guardian_relation="" if adult else "mother",
+        signed_on=today,
+        method="paper_scan",
+    )
+    return person
+
+
+def _fill(schema: str) -> dict[str, Any]:
+    """A teacher mentoring two pupils of 7А (a past planned meeting); a second teacher and a
+    young teacher to be matched after the group meeting."""
+    from schools.pairs import services as pair_services
+    from schools.participants import api as participants
+    from schools.programmes.selectors import current_academic_year
+    from schools.programmes.services import programme_create
+
+    users = {
+        "coordinator": make_user_in(schema, Role.COORDINATOR, "mj-coordinator"),
+        "mentor": make_user_in(schema, Role.MENTOR, "mj-mentor"),
+        "pupil": make_user_in(schema, Role.MENTEE, "mj-pupil"),
+        "mentor2": make_user_in(schema, Role.MENTOR, "mj-mentor-2"),
+        "young": make_user_in(schema, Role.MENTEE, "mj-young"),
+    }
+    with schema_context(schema):
+        programme = programme_create(
+            academic_year=current_academic_year(),
+            title="Программа наставничества",
+            forms=["pupil_pupil", "teacher_teacher"],
+            status="active",
+        )
+        group = participants.study_group_get_or_create(name="7А")
+        mentor = _person(participants, "Иванова", "Мария", "teacher", user_id=users["mentor"].pk)
+        pupils = [
+            _person(
+                participants,
+                "Петров",
+                "Олег",
+                "pupil",
+                study_group_id=group.pk,
+                user_id=users["pupil"].pk,
+            ),
+            _person(participants, "Сидорова", "Анна", "pupil", study_group_id=group.pk),
+        ]
+        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
+        pair = pair_services.pair_create(
+            programme_id=programme.pk,
+            mentor_participant_id=mentor.pk,
+            mentee_participant_ids=[p.pk for p in pupils],
+            form="pupil_pupil",
+            started_on=timezone.localdate() - datetime.timedelta(days=20),
+        )
+        past = pair_services.meeting_create(
+            pair=pair,
+            kind="organisational",
+            starts_at=timezone.now() - datetime.timedelta(days=2),
+            place="Кабинет 12",
+        )
+        second = _person(participants, "Козлов", "Игорь", "teacher", user_id=users["mentor2"].pk)
+        participants.mentor_profile_upsert(
+            participant_id=second.pk, competence_codes=["career_guidance"], capacity=2
+        )
+        young = _person(
+            participants,
+            "Лебедева",
+            "Дарья",
+            "teacher",
+            is_young_specialist=True,
+            user_id=users["young"].pk,
+        )
+        participants.mentee_profile_upsert(participant_id=young.pk, need_codes=["career_guidance"])
+    return {
+        "programme": programme.pk,
+        "pair": pair.pk,
+        "past": past.pk,
+        "mentor": mentor.pk,
+        "pupils": [p.pk for p in pupils],
+        "second": second.pk,
+        "young": young.pk,
+        "users": {k: u.username for k, u in users.items()},
+    }
+
+
+@pytest.fixture(scope="module")
+def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    from tenants import services
+    from tenants.models import Domain, Institution, Municipality
+    from tenants.schemas import drop_schema
+
+    state: dict[str, Any] = {"live": live, "contexts": []}
+
+    def page_of(who: str, phone: bool = False) -> Any:
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        ctx = browser.new_context(locale="ru-RU", viewport=viewport)
+        ctx.set_default_timeout(20_000)
+        state["contexts"].append(ctx)
+        page = ctx.new_page()
+        page.goto(live.url(HOST, "/accounts/login/"))
+        page.fill("input[name=username]", state["ids"]["users"][who])
+        page.fill("input[name=password]", PASSWORD)
+        page.get_by_role("button", name="Войти").click()
+        page.locator("form[action='/accounts/logout/']").wait_for(state="attached")
+        return page
+
+    state["page_of"] = page_of
+    with django_db_blocker.unblock():
+        tenant_connection().set_schema_to_public()
+        municipality = Municipality.objects.get_or_create(name="Тестовый муниципалитет")[0]
+        institution = services.institution_create(
+            name="Школа встреч",
+            short_name="Школа встреч",
+            kind="school",
+            municipality_id=municipality.pk,
+            slug=SLUG,
+            coordinator_email="",
+        )
+        try:
+            provisioned = services.institution_provision(institution_id=institution.pk)
+            assert provisioned is not None
+            Domain.objects.get_or_create(
+                domain=HOST, defaults={"tenant": provisioned, "is_primary": False}
+            )
+            state["schema"] = provisioned.schema_name
+            state["ids"] = _fill(provisioned.schema_name)
+            tenant_connection().set_schema_to_public()
+            yield state
+        finally:
+            for ctx in state["contexts"]:
+                ctx.close()
+            tenant_connection().set_schema_to_public()
+            for made in Institution.objects.filter(slug=SLUG):
+                if schema_exists(made.schema_name):
+                    drop_schema(made.schema_name)
+                made.domains.all().delete()
+                made.delete()
+
+
+def test_mentor_plans_a_meeting_and_marks_one_held_with_attendance(journey, django_db_blocker):
+    from schools.pairs.models import Meeting
+
+    ids, live = journey["ids"], journey["live"]
+    page = journey["page_of"]("mentor", phone=True)
+    page.goto(live.url(HOST, f"/pairs/{ids['pair']}/"))
+    # plan the trial meeting next week
+    when = (timezone.localtime() + datetime.timedelta(days=7)).replace(hour=15, minute=0)
+    page.select_option("select[name=kind]", "trial")
+    page.fill("input[name=starts_at]", when.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=place]", "Библиотека")
+    page.get_by_role("button", name="Сохранить встречу").click()
+    expect(page.get_by_test_id("meetings")).to_contain_text("Библиотека")
+    # the past organisational meeting: mark it held, one pupil was ill
+    page.get_by_test_id("meeting-mark-held").first.click()
+    expect(page.get_by_role("heading", name="Отметить встречу проведённой")).to_be_visible()
+    page.get_by_label("Сидорова Анна").uncheck()
+    page.get_by_label("Результаты").fill("Познакомились, обсудили цели")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, "meetings-held-phone")
+    page.get_by_test_id("meeting-held-save").click()
+    expect(page.get_by_test_id("meeting-attendees").first).to_contain_text("Петров Олег")
+    expect(page.get_by_test_id("meeting-attendees").first).not_to_contain_text("Сидорова")
+    with django_db_blocker.unblock(), schema_context(journey["schema"]):
+        held = Meeting.objects.get(pk=ids["past"])
+        assert held.status == "held" and held.outcomes == "Познакомились, обсудили цели"
+        assert sorted(p.pk for p in held.attendees.all()) == sorted(
+            [ids["mentor"], ids["pupils"][0]]
+        )
+        assert Meeting.objects.filter(pair_id=ids["pair"], kind="trial", status="planned").exists()
+
+
+def test_the_pair_page_gives_the_calendar_link(journey):
+    ids, live = journey["ids"], journey["live"]
+    page = journey["page_of"]("pupil")
+    page.goto(live.url(HOST, f"/pairs/{ids['pair']}/"))
+    page.get_by_test_id("calendar-issue").click()
+    address = page.get_by_test_id("calendar-url").input_value()
+    assert "/api/v1/calendar/" in address and address.endswith(".ics")
+    # what a calendar app gets at the address (same origin, so the page may fetch it)
+    status, kind, body = page.evaluate(
+        "async (u) => { const r = await fetch(u, {credentials: 'omit'});"
+        " return [r.status, r.headers.get('content-type'), await r.text()]; }",
+        address,
+    )
+    assert status == 200 and kind.startswith("text/calendar") and "BEGIN:VEVENT" in body
+    page.reload()
+    expect(page.get_by_test_id("calendar-on")).to_be_visible()  # the address is shown once
+    expect(page.get_by_test_id("calendar-url")).to_have_count(0)
+
+
+def test_group_meeting_preferences_feed_matching(journey, django_db_blocker):
+    from schools.matching.models import MatchProposal, MatchRun
+
+    ids, live = journey["ids"], journey["live"]
+    coordinator = journey["page_of"]("coordinator")
+    coordinator.goto(live.url(HOST, "/matching/"))
+    coordinator.get_by_test_id("group-meetings-link").click()
+    coordinator.fill("input[name=group-held_on]", timezone.localdate().isoformat())
+    coordinator.fill("input[name=group-place]", "Актовый зал")
+    coordinator.get_by_test_id("group-meeting-plan").click()
+    expect(coordinator.get_by_test_id("group-meeting-status")).to_have_text("Запланирована")
+    for name in ("Козлов Игорь", "Лебедева Дарья", "Иванова Мария"):
+        coordinator.get_by_label(name, exact=True).check()
+    coordinator.get_by_test_id("group-meeting-held").click()
+    expect(coordinator.get_by_test_id("group-meeting-status")).to_have_text("Проведена")
+    meeting_url = coordinator.url
+
+    for who, choice in (("young", "Козлов Игорь"), ("mentor2", "Лебедева Дарья")):
+        page = journey["page_of"](who, phone=who == "young")
+        if who == "young":  # on a phone the menu is folded: the address
+            page.goto(live.url(HOST, "/matching/group-meetings/"))
+        else:
+            page.get_by_role("link", name="Общая встреча").click()
+        page.get_by_role("link", name="Актовый зал").click()
+        page.get_by_test_id("preferences-open").click()
+        page.get_by_label("Выбор 1").select_option(label=choice)
+        page.get_by_test_id("preferences-save").click()
+        expect(page.get_by_test_id("own-preferences")).to_contain_text(f"1. {choice}")
+
+    coordinator.goto(meeting_url)
+    expect(coordinator.get_by_test_id("group-meeting-attendees")).to_contain_text("выбор сделан")
+    coordinator.goto(live.url(HOST, "/matching/"))
+    coordinator.get_by_role("button", name="Запустить подбор").click()
+    coordinator.wait_for_url("**/matching/runs/*/")
+    with django_db_blocker.unblock(), schema_context(journey["schema"]):
+        run = MatchRun.objects.order_by("-pk").first()
+        proposal = MatchProposal.objects.get(run=run, mentee_id=ids["young"])
+        points = {c["code"]: c["points"] for c in proposal.breakdown["criteria"]}
+        assert proposal.mentor_id == ids["second"] and points["preference"] > 0

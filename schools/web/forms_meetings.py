@@ -190,3 +190,30 @@ class GuardianshipForm(PageForm):
     def __init__(self, *args: Any, parents: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "parent", [("", "—"), *[(str(pk), name) for pk, name in parents]])
+
+
+# --- the weights of the matching score ----------------------------------------------------------
+
+
+class WeightsForm(PageForm):
+    """Points of each criterion of the compatibility score (and its two tunable rules)."""
+
+    prefix = "weights"
+    preference = forms.FloatField(
+        label=_("Mutual preference after the group meeting"), min_value=0, max_value=1000
+    )
+    needs = forms.FloatField(label=_("Competences fit the requests"), min_value=0, max_value=1000)
+    form = forms.FloatField(label=_("Form of mentoring"), min_value=0, max_value=1000)
+    time = forms.FloatField(label=_("Time resource"), min_value=0, max_value=1000)
+    peer = forms.FloatField(label=_("Peer rules (age, class)"), min_value=0, max_value=1000)
+    min_needs_covered = forms.IntegerField(
+        label=_("Requests a mentor must cover at least"),
+        min_value=0,
+        max_value=20,
+        help_text=_("0: a mentor may be proposed who covers none of the mentee's requests."),
+    )
+    hours_per_mentee = forms.FloatField(
+        label=_("Hours a month per mentee that make a full time resource"),
+        min_value=0.5,
+        max_value=200,
+    )

@@ -52,3 +52,6 @@ urlpatterns += [
     path("plans/<int:pk>/summary/", views_pairplan.plan_summary, name="plan-summary"),
     path("plan-goals/<int:pk>/delete/", views_pairplan.plan_goal_delete, name="plan-goal-delete"),
 ]
+urlpatterns += [
+    path("matching/weights/", views_groupmeeting.matching_weights, name="matching-weights"),
+]

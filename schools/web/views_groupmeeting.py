@@ -33,6 +33,7 @@ from schools.web.forms_meetings import (
     GroupMeetingForm,
     PersonForm,
     PreferencesForm,
+    WeightsForm,
 )
 
 PREFERRED_CHOICES = 3  # "choose up to three people you would like to work with"
@@ -293,5 +294,44 @@ def group_meeting_preferences(request: HttpRequest, pk: int) -> HttpResponse:
             "on_behalf": _is_manager(request),
             "choices": PREFERRED_CHOICES,
         },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- the weights of the score -----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(STAFF, scope="tenant")
+def matching_weights(request: HttpRequest) -> HttpResponse:
+    """How much each criterion weighs in the score of the current programme; the coordinator
+    changes them (the next run uses them), the other staff read them."""
+    programme = programme_selectors.programme_current()
+    if programme is None:
+        raise Http404
+    weights = matching_services.weights_get(programme=programme)
+    form = WeightsForm(
+        request.POST if request.method == "POST" else None, initial=weights.as_dict()
+    )
+    if request.method == "POST":
+        if not _is_manager(request):
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            try:
+                matching_services.weights_update(
+                    programme=programme, data=form.cleaned_data, actor=request.user
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The weights are saved: the next run uses them."))
+                return redirect("school:matching-weights")
+    if not _is_manager(request):
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "school/matching_weights.html",
+        {"form": form, "programme": programme, "can_edit": _is_manager(request)},
         status=400 if form.errors else 200,
     )

@@ -470,3 +470,28 @@ def test_members_rate_the_work_and_write_the_plan_summary(tenant_a):
         plan.refresh_from_db()
         assert plan.summary == "Хочу на олимпиаду"
         assert not PlanGoal.objects.filter(pk=goal.pk).exists()
+
+
+def test_coordinator_sets_the_weights_of_the_score(tenant_a):
+    from schools.matching.models import MatchingSettings
+
+    world = build_world(tenant_a)
+    body = {
+        "weights-preference": "60",
+        "weights-needs": "20",
+        "weights-form": "10",
+        "weights-time": "5",
+        "weights-peer": "5",
+        "weights-min_needs_covered": "1",
+        "weights-hours_per_mentee": "4",
+    }
+    coordinator = client(world, "coordinator")
+    refused = coordinator.post("/matching/weights/", {**body, "weights-preference": "-1"})
+    assert refused.status_code == 400
+    assert 'id="id_weights-preference-errors"' in refused.content.decode()
+    assert coordinator.post("/matching/weights/", body).status_code == 302
+    assert client(world, "curator").get("/matching/weights/").status_code == 200
+    assert client(world, "curator").post("/matching/weights/", body).status_code == 403
+    with schema_context(world.schema):
+        weights = MatchingSettings.objects.get(programme=world.programme).weights
+        assert weights["preference"] == 60 and weights["needs"] == 20

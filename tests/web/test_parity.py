@@ -107,9 +107,7 @@ TENANT: dict[tuple[str, str], Entry] = {
     ("match-proposal", "accept"): Pages(("school:matching-decide",)),
     ("match-proposal", "reject"): Pages(("school:matching-decide",)),
     ("match-proposal", "change"): Pages(("school:matching-proposal",)),
-    ("matching-weights", "partial_update"): Gap(
-        "#12 item 5: the weights of the score on the matching page"
-    ),
+    ("matching-weights", "partial_update"): Pages(("school:matching-weights",)),
     ("pair", "create"): Pages(
         ("school:matching-unmatched",), note="a pair made by hand, within a matching run"
     ),

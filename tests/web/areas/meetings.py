@@ -17,6 +17,7 @@ TENANT_ALLOWED = {
     "meeting-edit": MEETING_WRITERS,
     "meeting-held": MEETING_WRITERS,
     "group-meetings": STAFF | {Role.MENTOR, Role.MENTEE},
+    "matching-weights": STAFF,
     # the mentor and the mentee came to it
     "group-meeting": STAFF | {Role.MENTOR, Role.MENTEE},
     # their own choice (the coordinator names a person: without one, nobody's page is found)

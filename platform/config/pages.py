@@ -147,6 +147,7 @@ TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("school:programme", _("Roadmap"), STAFF),
     ("school:participants", _("Participants"), STAFF),
     ("school:imports", _("Import"), COORDINATOR),
+    ("school:invitations", _("Invitations"), COORDINATOR),
     ("school:matching", _("Matching"), STAFF),
     ("school:pairs", _("Pairs and groups"), STAFF),
     ("school:group-meetings", _("Group meeting"), frozenset({Role.MENTOR, Role.MENTEE})),

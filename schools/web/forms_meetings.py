@@ -1,8 +1,10 @@
-"""Forms of a pair's meetings, the group meeting with the preferences after it, and the
-guardianships. They only parse the input; the rules live in the services they are passed to."""
+"""Forms of a pair's meetings, the group meeting with the preferences after it, guardianships,
+the weights of the score and invitations. They only parse the input; the rules live in the
+services they are passed to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -15,7 +17,7 @@ from schools.participants.models import GuardianRelation
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-Choices = list[tuple[Any, str]]
+Choices = Sequence[tuple[Any, Any]]
 
 
 def _set_choices(form: forms.Form, name: str, choices: Choices) -> None:
@@ -217,3 +219,21 @@ class WeightsForm(PageForm):
         min_value=0.5,
         max_value=200,
     )
+
+
+# --- invitations ----------------------------------------------------------------------------------
+
+
+class InvitationForm(PageForm):
+    """Invite a person to the institution's workspace by e-mail, with their role."""
+
+    prefix = "invite"
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    middle_name = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, roles: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "role", roles)

@@ -1,9 +1,16 @@
 """Page routes of a pair's meetings and the calendar link, the group meeting with the
-preferences after it, and the guardianships (the "school" namespace)."""
+preferences after it and the weights of the score, the guardianships, the rest of a pair's own
+work, and the invitations (the "school" namespace)."""
 
 from django.urls import URLPattern, path
 
-from schools.web import views_groupmeeting, views_guardianships, views_meetings, views_pairplan
+from schools.web import (
+    views_groupmeeting,
+    views_guardianships,
+    views_invitations,
+    views_meetings,
+    views_pairplan,
+)
 
 urlpatterns: list[URLPattern] = [
     path("meetings/<int:pk>/edit/", views_meetings.meeting_edit, name="meeting-edit"),
@@ -54,4 +61,7 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("matching/weights/", views_groupmeeting.matching_weights, name="matching-weights"),
+]
+urlpatterns += [
+    path("invitations/", views_invitations.invitations, name="invitations"),
 ]

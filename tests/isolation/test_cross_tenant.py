@@ -127,6 +127,7 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:calendar-link-revoke": None,
     "school:group-meetings": None,
     "school:matching-weights": None,
+    "school:invitations": None,
     "school:group-meeting": "matching.groupmeeting",
     "school:group-meeting-edit": "matching.groupmeeting",
     "school:group-meeting-held": "matching.groupmeeting",

@@ -495,3 +495,27 @@ def test_coordinator_sets_the_weights_of_the_score(tenant_a):
     with schema_context(world.schema):
         weights = MatchingSettings.objects.get(programme=world.programme).weights
         assert weights["preference"] == 60 and weights["needs"] == 20
+
+
+def test_coordinator_invites_a_curator_by_email(tenant_a):
+    from accounts.models import Invitation
+
+    world = build_world(tenant_a)
+    coordinator = client(world, "coordinator")
+    bad = coordinator.post(
+        "/invitations/", {"invite-email": "not-an-address", "invite-role": "curator"}
+    )
+    assert bad.status_code == 400 and 'id="id_invite-email-errors"' in bad.content.decode()
+    sent = coordinator.post(
+        "/invitations/",
+        {
+            "invite-email": "kurator@alpha.ru",
+            "invite-role": "curator",
+            "invite-last_name": "Орлова",
+        },
+    )
+    assert sent.status_code == 302
+    with schema_context(world.schema):
+        invitation = Invitation.objects.get(email="kurator@alpha.ru")
+        assert invitation.role == "curator"
+    assert client(world, "curator").get("/invitations/").status_code == 403

@@ -59,7 +59,7 @@ class Gap:
 Entry = Pages | Reason | Gap
 
 TENANT: dict[tuple[str, str], Entry] = {
-    ("invitation", "create"): Gap("#11 item 3: inviting staff and parents from the pages"),
+    ("invitation", "create"): Pages(("school:invitations",)),
     ("programme", "create"): Pages(("school:programme-create",)),
     ("programme", "partial_update"): Gap("#12 item 1: the programme set-up page"),
     ("programme", "stage_mark"): Gap("#12 item 1: marking a stage done on the roadmap"),

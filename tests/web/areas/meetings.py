@@ -18,6 +18,7 @@ TENANT_ALLOWED = {
     "meeting-held": MEETING_WRITERS,
     "group-meetings": STAFF | {Role.MENTOR, Role.MENTEE},
     "matching-weights": STAFF,
+    "invitations": {Role.COORDINATOR},
     # the mentor and the mentee came to it
     "group-meeting": STAFF | {Role.MENTOR, Role.MENTEE},
     # their own choice (the coordinator names a person: without one, nobody's page is found)

@@ -282,9 +282,11 @@ def roadmap_context(
     current = programme_selectors.programme_current()
     stages: list[dict[str, Any]] = []
     can_edit = _role(request) == Role.COORDINATOR
+    mine = _curated_activity_ids(request)
     if current is not None:
         by_stage: dict[int, list[RoadmapActivity]] = {}
         for activity in programme_selectors.roadmap_activity_list().filter(programme=current):
+            activity.can_mark = can_edit or activity.pk in mine  # type: ignore[attr-defined]
             by_stage.setdefault(activity.stage, []).append(_with_role_labels(activity))
         reports = {r.stage: r for r in stage_reports(programme=current)}
         failed_stage = create_form.data.get("stage") if create_form is not None else None
@@ -310,9 +312,20 @@ def roadmap_context(
         "programme": current,
         "stages": stages,
         "can_edit": can_edit,
+        "can_mark": can_edit or bool(mine),
         "notice": notice,
         "today": timezone.localdate(),
     }
+
+
+def _curated_activity_ids(request: HttpRequest) -> set[int]:
+    """The activities a curator is responsible for: it marks them done (the API's rule)."""
+    user_pk = getattr(request.user, "pk", None)
+    if _role(request) != Role.CURATOR or user_pk is None:
+        return set()
+    return set(
+        RoadmapActivity.objects.filter(responsible_people__pk=user_pk).values_list("pk", flat=True)
+    )
 
 
 def _with_role_labels(activity: RoadmapActivity) -> RoadmapActivity:
@@ -457,9 +470,11 @@ def activity_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(COORDINATOR)
+@page(COORDINATOR_AND_CURATORS)
 def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity_or_404(pk)
+    if _role(request) == Role.CURATOR and activity.pk not in _curated_activity_ids(request):
+        return render(request, "403.html", status=403)
     if activity.status != ActivityStatus.DONE:
         activity = programme_services.roadmap_activity_update(
             activity=activity, status=ActivityStatus.DONE

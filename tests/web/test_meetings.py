@@ -519,3 +519,34 @@ def test_coordinator_invites_a_curator_by_email(tenant_a):
         invitation = Invitation.objects.get(email="kurator@alpha.ru")
         assert invitation.role == "curator"
     assert client(world, "curator").get("/invitations/").status_code == 403
+
+
+def test_a_curator_marks_done_only_the_roadmap_activities_it_is_responsible_for(tenant_a):
+    from schools.programmes import services as programmes
+    from schools.programmes.models import RoadmapActivity
+
+    world = build_world(tenant_a)
+    with schema_context(world.schema):
+        RoadmapActivity.objects.filter(programme=world.programme).delete()
+        deadline = TODAY + datetime.timedelta(days=10)
+        mine = programmes.roadmap_activity_create(
+            programme=world.programme,
+            stage=5,
+            title="Классный час с наставниками 7А",
+            deadline=deadline,
+            responsible_people_ids=[world.users["curator"].pk],
+        )
+        other = programmes.roadmap_activity_create(
+            programme=world.programme, stage=5, title="Педсовет", deadline=deadline
+        )
+    curator = client(world, "curator")
+    roadmap = curator.get("/programme/").content.decode()
+    assert f"/programme/activities/{mine.pk}/done/" in roadmap
+    assert f"/programme/activities/{other.pk}/done/" not in roadmap
+    assert f"/programme/activities/{mine.pk}/edit/" not in roadmap  # the coordinator edits
+    assert curator.post(f"/programme/activities/{mine.pk}/done/").status_code == 302
+    assert curator.post(f"/programme/activities/{other.pk}/done/").status_code == 403
+    with schema_context(world.schema):
+        mine.refresh_from_db()
+        other.refresh_from_db()
+        assert mine.status == "done" and other.status != "done"

@@ -10,6 +10,7 @@ from schools.web import (
     views_invitations,
     views_meetings,
     views_pairplan,
+    views_parity,
 )
 
 urlpatterns: list[URLPattern] = [
@@ -64,4 +65,12 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("invitations/", views_invitations.invitations, name="invitations"),
+]
+urlpatterns += [
+    path("campaigns/<int:pk>/dates/", views_parity.campaign_dates, name="campaign-dates"),
+    path(
+        "programme/activities/<int:pk>/delete/",
+        views_parity.activity_delete,
+        name="activity-delete",
+    ),
 ]

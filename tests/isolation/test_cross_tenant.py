@@ -128,6 +128,8 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:group-meetings": None,
     "school:matching-weights": None,
     "school:invitations": None,
+    "school:campaign-dates": "monitoring.surveycampaign",
+    "school:activity-delete": "programmes.roadmapactivity",
     "school:group-meeting": "matching.groupmeeting",
     "school:group-meeting-edit": "matching.groupmeeting",
     "school:group-meeting-held": "matching.groupmeeting",

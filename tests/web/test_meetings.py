@@ -550,3 +550,35 @@ def test_a_curator_marks_done_only_the_roadmap_activities_it_is_responsible_for(
         mine.refresh_from_db()
         other.refresh_from_db()
         assert mine.status == "done" and other.status != "done"
+
+
+def test_coordinator_moves_a_campaigns_dates_and_removes_a_roadmap_activity(tenant_a, school):
+    from schools.monitoring.models import SurveyCampaign
+    from schools.programmes.models import RoadmapActivity
+
+    coordinator = page_client(
+        tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en"
+    )
+    with schema_context(tenant_a.schema_name):
+        campaign = SurveyCampaign.objects.get(pk=school.ids["surveycampaign"])
+        opens_on = campaign.opens_on
+    path = f"/campaigns/{campaign.pk}/dates/"
+    before = (opens_on - datetime.timedelta(days=1)).isoformat()
+    refused = coordinator.post(
+        path, {"dates-opens_on": opens_on.isoformat(), "dates-closes_on": before}
+    )
+    assert refused.status_code == 400, refused.status_code
+    later = (opens_on + datetime.timedelta(days=40)).isoformat()
+    saved = coordinator.post(
+        path, {"dates-opens_on": opens_on.isoformat(), "dates-closes_on": later}
+    )
+    assert saved.status_code == 302
+    curator = page_client(tenant_a.host, school.users[Role.CURATOR], tenant_a.schema_name, "en")
+    assert curator.post(path, {"dates-closes_on": later}).status_code == 403
+    activity_id = school.ids["roadmapactivity"]
+    assert curator.post(f"/programme/activities/{activity_id}/delete/").status_code == 403
+    assert coordinator.post(f"/programme/activities/{activity_id}/delete/").status_code == 302
+    with schema_context(tenant_a.schema_name):
+        campaign.refresh_from_db()
+        assert campaign.closes_on.isoformat() == later
+        assert not RoadmapActivity.objects.filter(pk=activity_id).exists()

@@ -68,7 +68,7 @@ TENANT: dict[tuple[str, str], Entry] = {
         ("school:activity-edit", "school:activity-reschedule", "school:activity-done"),
         note="a curator marks done the activities it is responsible for (both doors)",
     ),
-    ("roadmap-activity", "destroy"): Gap("#12 item 1: removing a roadmap activity"),
+    ("roadmap-activity", "destroy"): Pages(("school:activity-delete",)),
     ("participant", "create"): Pages(
         ("school:imports",), roles=COORDINATOR, note="one person or many, by import"
     ),
@@ -155,7 +155,7 @@ TENANT: dict[tuple[str, str], Entry] = {
         "#13 item 2: removing a question of the institution's questionnaire"
     ),
     ("survey-campaign", "create"): Pages(("school:campaign-create",)),
-    ("survey-campaign", "partial_update"): Gap("#13 item 2: moving a campaign's dates"),
+    ("survey-campaign", "partial_update"): Pages(("school:campaign-dates",)),
     ("survey-campaign", "open"): Pages(("school:campaign-open",)),
     ("survey-campaign", "close"): Pages(("school:campaign-close",)),
     ("survey-campaign", "remind"): Pages(("school:campaign-remind",)),

@@ -19,6 +19,7 @@ TENANT_ALLOWED = {
     "group-meetings": STAFF | {Role.MENTOR, Role.MENTEE},
     "matching-weights": STAFF,
     "invitations": {Role.COORDINATOR},
+    "campaign-dates": {Role.COORDINATOR},
     # the mentor and the mentee came to it
     "group-meeting": STAFF | {Role.MENTOR, Role.MENTEE},
     # their own choice (the coordinator names a person: without one, nobody's page is found)
@@ -39,6 +40,8 @@ TENANT_ID_OF = {
     "pair-rate": "pair",
     "plan-summary": "developmentplan",
     "plan-goal-delete": "plangoal",
+    "campaign-dates": "surveycampaign",
+    "activity-delete": "roadmapactivity",
 }
 
 

@@ -1,0 +1,90 @@
+"""Small pages that close gaps of the parity table (tests/web/test_parity.py): a campaign's
+dates moved (or an open campaign extended), and a roadmap activity removed. Each calls the
+service the API calls, for the same roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.pages import COORDINATOR, PageForm, add_service_errors, role_required
+from schools.monitoring import selectors as monitoring_selectors
+from schools.monitoring import services as monitoring_services
+from schools.monitoring.models import CampaignStatus
+from schools.programmes import selectors as programme_selectors
+from schools.programmes import services as programme_services
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CampaignDatesForm(PageForm):
+    prefix = "dates"
+    opens_on = forms.DateField(label=gettext_lazy("Opens on"), widget=DATE_WIDGET, required=False)
+    closes_on = forms.DateField(label=gettext_lazy("Closes on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, draft: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not draft:  # a launched campaign keeps its start; it may be extended
+            del self.fields["opens_on"]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(COORDINATOR, scope="tenant")
+def campaign_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = monitoring_selectors.campaign_list_with_counts().filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    if campaign.status == CampaignStatus.CLOSED:
+        messages.error(request, _("The campaign is closed."))
+        return redirect("school:campaign", pk=campaign.pk)
+    draft = campaign.status == CampaignStatus.DRAFT
+    form = CampaignDatesForm(
+        request.POST if request.method == "POST" else None,
+        draft=draft,
+        initial={"opens_on": campaign.opens_on, "closes_on": campaign.closes_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            monitoring_services.campaign_update_dates(
+                campaign=campaign,
+                opens_on=form.cleaned_data.get("opens_on"),
+                closes_on=form.cleaned_data["closes_on"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The campaign's dates are saved."))
+            return redirect("school:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "school/campaign_dates.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(COORDINATOR, scope="tenant")
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an activity of the current programme's roadmap (with its attached document)."""
+    current = programme_selectors.programme_current()
+    activity = (
+        programme_selectors.roadmap_activity_list().filter(programme=current, pk=pk).first()
+        if current is not None
+        else None
+    )
+    if activity is None:
+        raise Http404
+    stage = activity.stage
+    programme_services.roadmap_activity_delete(activity=activity)
+    messages.success(request, _("The activity «%(title)s» is removed.") % {"title": activity.title})
+    return redirect(f"{reverse('school:programme')}#stage-{stage}")

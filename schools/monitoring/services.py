@@ -269,6 +269,10 @@ def campaign_create(
     _check_target(target=target, programme_id=programme_id)
     _check_dates(opens_on, closes_on)
     _check_target_rows(target=target)
+    from schools.monitoring.curators import check_audience
+
+    # a curator surveys one of its own classes (the coordinator any audience)
+    check_audience(actor=actor, target_kind=target.kind, study_group_id=target.study_group_id)
     if not questionnaire.questions.exists():
         raise _error("questionnaire", _("The questionnaire has no questions."))
     return SurveyCampaign.objects.create(

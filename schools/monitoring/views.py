@@ -184,6 +184,12 @@ class SurveyCampaignViewSet(TenantModelViewSet):
     write_roles = INSTITUTION_MANAGERS
     filterset_fields = ["status", "questionnaire", "programme"]
 
+    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+        from schools.monitoring.curators import campaigns_visible_to
+
+        # a curator reads the campaigns of its own classes (the pages' rule)
+        return campaigns_visible_to(user, queryset)
+
     def scoped_queryset(self) -> QuerySet[SurveyCampaign]:
         return (
             selectors.campaign_list()

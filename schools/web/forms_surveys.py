@@ -67,8 +67,11 @@ class CampaignForm(PageForm):
         questionnaires: Iterable[tuple[int, str]] = (),
         pairs: Iterable[tuple[int, str]] = (),
         study_groups: Iterable[tuple[int, str]] = (),
+        targets: Sequence[tuple[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
+        """``targets``: the audiences offered (all but an explicit list by default); offered
+        only a study group (a curator's campaign), the form has no form and pair fields."""
         kwargs.setdefault(
             "initial",
             {
@@ -85,6 +88,12 @@ class CampaignForm(PageForm):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = choices
+        if targets is not None:
+            kind = self.fields["target_kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = list(targets)
+            if [code for code, _label in targets] == [TargetKind.STUDY_GROUP]:
+                del self.fields["target_form"], self.fields["target_pair"]
 
 
 # --- answering -----------------------------------------------------------------------------------

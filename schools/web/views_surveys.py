@@ -18,21 +18,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
-from config.pages import COORDINATOR, STAFF, add_service_errors, is_public, role_required
+from config.pages import (
+    COORDINATOR,
+    COORDINATOR_AND_CURATORS,
+    STAFF,
+    add_service_errors,
+    is_public,
+    role_required,
+)
 from regional.questionnaires import api as templates
 from regional.survey_results import api as survey_results
-from schools.monitoring import exports, selectors, services
+from schools.monitoring import curators, exports, selectors, services
 from schools.monitoring.models import (
     ResponseChannel,
     ResponseStatus,
     SurveyCampaign,
     SurveyInvitation,
     SurveyResponse,
+    TargetKind,
 )
 from schools.pairs import selectors as pair_selectors
 from schools.participants import selectors as participant_selectors
 from schools.programmes import selectors as programme_selectors
 from schools.web.forms_surveys import (
+    PAGE_TARGETS,
     AdoptForm,
     AnswerForm,
     CampaignForm,
@@ -80,15 +89,33 @@ def _campaigns_page(
     status: int = 200,
 ) -> HttpResponse:
     coordinator = _is_coordinator(request)
+    runs = curators.can_run_campaigns(request.user)
     context: dict[str, Any] = {
-        "campaigns": selectors.campaign_list_with_counts()[:100],
+        "campaigns": curators.campaigns_visible_to(
+            request.user, selectors.campaign_list_with_counts()
+        )[:100],
         "questionnaires": selectors.questionnaire_list(),
         "can_manage": coordinator,
+        "can_run": runs,
     }
     if coordinator:
         context["adopt_form"] = adopt_form or AdoptForm(offers=templates.published_versions())
-        context["campaign_form"] = campaign_form or _campaign_form()
+    if runs:
+        context["campaign_form"] = campaign_form or _run_form(request)
     return render(request, "school/surveys_campaigns.html", context, status=status)
+
+
+def _run_form(request: HttpRequest, data: Any = None) -> CampaignForm:
+    """The new campaign's form for the user: a curator surveys one of its own classes."""
+    if getattr(request.user, "role", None) != Role.CURATOR:
+        return _campaign_form(data)
+    own = participant_selectors.study_group_list().filter(curator_id=request.user.pk)
+    return CampaignForm(
+        data,
+        questionnaires=[(q.pk, q.title) for q in selectors.questionnaire_list()],
+        study_groups=[(g.pk, str(g)) for g in own],
+        targets=[c for c in PAGE_TARGETS if c[0] == TargetKind.STUDY_GROUP],
+    )
 
 
 @require_safe
@@ -180,9 +207,9 @@ def questionnaire_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@page(COORDINATOR)
+@page(COORDINATOR_AND_CURATORS)
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    form = _campaign_form(request.POST)
+    form = _run_form(request, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         questionnaire = selectors.questionnaire_list().filter(pk=data["questionnaire"]).first()
@@ -195,8 +222,8 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 target=services.Target(
                     kind=data["target_kind"],
-                    form=data["target_form"],
-                    pair_id=data["target_pair"],
+                    form=data.get("target_form") or "",
+                    pair_id=data.get("target_pair"),
                     study_group_id=data["target_study_group"],
                 ),
                 opens_on=data["opens_on"],
@@ -212,9 +239,15 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     return _campaigns_page(request, campaign_form=form, status=400)
 
 
-def _campaign_or_404(pk: int) -> SurveyCampaign:
-    campaign = selectors.campaign_list_with_counts().filter(pk=pk).first()
-    if campaign is None:
+def _campaign_or_404(request: HttpRequest, pk: int, *, manage: bool = False) -> SurveyCampaign:
+    """A campaign the user may see (a curator: those of its classes); with ``manage``, one it
+    may launch, remind and close. Out of scope is a 404, like a missing campaign."""
+    campaign = (
+        curators.campaigns_visible_to(request.user, selectors.campaign_list_with_counts())
+        .filter(pk=pk)
+        .first()
+    )
+    if campaign is None or (manage and not curators.can_manage_campaign(request.user, campaign)):
         raise Http404
     return campaign
 
@@ -271,7 +304,7 @@ def _region(campaign: SurveyCampaign) -> dict[str, Any]:
 @require_safe
 @page(STAFF)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_or_404(pk)
+    campaign = _campaign_or_404(request, pk)
     coordinator = _is_coordinator(request)
     results = selectors.campaign_results(campaign, open_answers=coordinator)
     charts = _charts(results)
@@ -291,16 +324,16 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "min_peers": survey_results.MIN_PEER_INSTITUTIONS,
             "charts": charts,
             "growth": _growth(request, campaign),
-            "can_manage": coordinator,
+            "can_manage": curators.can_manage_campaign(request.user, campaign),
             "accepts_answers": services.campaign_accepts_answers(campaign),
         },
     )
 
 
 @require_POST
-@page(COORDINATOR)
+@page(COORDINATOR_AND_CURATORS)
 def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_or_404(pk)
+    campaign = _campaign_or_404(request, pk, manage=True)
     try:
         result = services.campaign_open(campaign=campaign, actor=request.user)
     except ValidationError as exc:
@@ -323,7 +356,7 @@ def _campaign_action(
 ) -> HttpResponse:
     """Run ``action(campaign=...)`` on a campaign in scope; its refusal or ``success`` is shown
     as a message on the campaign's page."""
-    campaign = _campaign_or_404(pk)
+    campaign = _campaign_or_404(request, pk, manage=True)
     try:
         action(campaign=campaign)
     except ValidationError as exc:
@@ -335,7 +368,7 @@ def _campaign_action(
 
 
 @require_POST
-@page(COORDINATOR)
+@page(COORDINATOR_AND_CURATORS)
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _campaign_action(
         request,
@@ -346,7 +379,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(COORDINATOR)
+@page(COORDINATOR_AND_CURATORS)
 def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
     return _campaign_action(
         request,
@@ -361,7 +394,7 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The results as XLSX: one chart's data (``?question=<code>``) or the whole campaign (for
     the coordinator with every response)."""
-    campaign = _campaign_or_404(pk)
+    campaign = _campaign_or_404(request, pk)
     code = request.GET.get("question", "")
     if code:
         content = exports.question_xlsx(campaign, code=code)

@@ -16,8 +16,9 @@ ANSWERERS = frozenset({Role.MENTOR, Role.MENTEE, Role.PARENT})
 TENANT_ALLOWED = {
     "campaigns": STAFF,
     "questionnaire-create": {Role.COORDINATOR},
-    "campaign": STAFF,
-    "campaign-xlsx": STAFF,
+    # a curator sees the campaigns of its own classes: this one surveys a pair (404 to it)
+    "campaign": STAFF - {Role.CURATOR},
+    "campaign-xlsx": STAFF - {Role.CURATOR},
     "my-surveys": ANSWERERS | {Role.COORDINATOR, Role.CURATOR},
     "my-survey": {Role.MENTEE},  # the invitation is the mentee's: others get 404
     "survey-link": TENANT_ROLES,  # anyone holding the link (signed in or not)

@@ -1,7 +1,7 @@
-"""Matching on a generated school (seeding.school): it places the mentees who have a feasible
-mentor, explains everyone else by criterion, and the optimal run scores at least the greedy
-baseline. A school of 300 pupils and 30 teachers keeps it fast; `nastavnik matching-report`
-gives the figures of a 600/60 school."""
+"""Matching on a generated school (seeding.school) of the size issue #12 names, 600 learners and
+60 staff: it places at least 95 % of the mentees who have a feasible mentor (consent, form, free
+capacity), explains everyone else by criterion, and the optimal run scores at least the greedy
+baseline. `nastavnik matching-report` prints the same figures for any school."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from seeding.school import school_generate
 
 
 def test_matching_places_a_generated_school(tenant_a) -> None:
-    school = school_generate(schema_name=tenant_a.schema_name, learners=300, staff=30, seed=1)
+    school = school_generate(schema_name=tenant_a.schema_name, learners=600, staff=60, seed=1)
     with schema_context(tenant_a.schema_name):
         programme = Programme.objects.get(pk=school.programme_id)
         problem = candidates.problem_build(

@@ -5,11 +5,12 @@ reuses a class of the same name, case and spaces ignored)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -30,6 +31,32 @@ def _role(actor: Any) -> str:
 def can_manage_classes(*, actor: Any) -> bool:
     """The coordinator lists the classes and appoints their curators."""
     return _is_system(actor) or _role(actor) == Role.COORDINATOR
+
+
+FULL_READERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY})
+
+
+def study_groups_visible_to(user: Any) -> QuerySet[StudyGroup]:
+    """The classes ``user`` works with: every class for the coordinator, the director and the
+    deputy; a curator's own classes; none for anyone else."""
+    queryset = StudyGroup.objects.select_related("curator")
+    role = _role(user)
+    if role in FULL_READERS or _is_system(user):
+        return queryset
+    if role == Role.CURATOR:
+        return queryset.filter(curator=user)
+    return queryset.none()
+
+
+def _natural_key(name: str) -> tuple[int, str]:
+    """«5А» < «10А»: the grade number first, then the rest."""
+    match = re.match(r"\s*(\d+)", name)
+    return (int(match.group(1)) if match else 10**6, name.upper())
+
+
+def sorted_groups(groups: Iterable[StudyGroup]) -> list[StudyGroup]:
+    """Classes in the order a school reads them: by grade number, then by letter."""
+    return sorted(groups, key=lambda group: _natural_key(group.name))
 
 
 def _require(allowed: bool) -> None:

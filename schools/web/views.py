@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
@@ -40,6 +40,7 @@ from schools.pairs import services as pair_services
 from schools.pairs.models import Pair
 from schools.pairs.progress import progress_of
 from schools.participants import api as participants_api
+from schools.participants import consents as consents_module
 from schools.participants import selectors as participant_selectors
 from schools.programmes import selectors as programme_selectors
 from schools.programmes import services as programme_services
@@ -87,6 +88,8 @@ def _home_staff(request: HttpRequest) -> HttpResponse:
         "form": ProgrammeCreateForm(
             initial={"academic_year": programme_selectors.current_academic_year()}
         ),
+        # withdrawals (and consents given again) the user is told of, until marked as read
+        "consent_alerts": list(consents_module.consent_alerts_for(user=request.user)[:20]),
     }
     return render(request, "school/home_staff.html", context)
 
@@ -177,22 +180,49 @@ def _participants(request: HttpRequest) -> QuerySet[Any]:
 @require_safe
 @page(STAFF)
 def participants(request: HttpRequest) -> HttpResponse:
-    queryset = _participants(request).order_by("last_name", "first_name", "pk")
-    query = request.GET.get("q", "").strip()
-    state = request.GET.get("consent", "")
-    if query:
-        queryset = queryset.filter(
-            Q(last_name__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(middle_name__icontains=query)
-        )
-    if state in consent_labels():
-        queryset = queryset.filter(consent_state=state)
+    """The participants the user may see, found by any order of surname, name and patronymic
+    (ё = е) and filtered by class, category, consent and base (``participants.search``)."""
+    from urllib.parse import urlencode
+
+    from schools.participants import classes as class_services
+    from schools.participants import search
+    from schools.participants.models import Category, Participant
+
+    groups = class_services.sorted_groups(class_services.study_groups_visible_to(request.user))
+    query = request.GET.get("q", "").strip()[:200]
+    group = request.GET.get("group", "")
+    group_id = int(group) if group.isdigit() and int(group) in {g.pk for g in groups} else None
+    category = request.GET.get("category", "")
+    category = category if category in Category.values else ""
+    consent = request.GET.get("consent", "")
+    consent = consent if consent in consent_labels() or consent in ("lacking", "valid_any") else ""
+    base = request.GET.get("base", "")
+    base = base if base in search.BaseFilter.VALUES else ""
+    queryset = search.people_search(
+        participant_selectors.participants_visible_to(
+            request.user, Participant.objects.select_related("study_group")
+        ),
+        query=query,
+        study_group_id=group_id,
+        without_group=group == "none",
+        category=category,
+        consent=consent,
+        base=base,
+    ).order_by("last_name", "first_name", "middle_name", "pk")
     paginator = Paginator(queryset, 50)
+    filters = {
+        "q": query,
+        "group": str(group_id) if group_id else ("none" if group == "none" else ""),
+        "category": category,
+        "consent": consent,
+        "base": base,
+    }
     context = {
         "page_obj": paginator.get_page(request.GET.get("page")),
-        "q": query,
-        "consent": state,
+        **filters,
+        "filters_query": urlencode({k: v for k, v in filters.items() if v}),
+        "groups": groups,
+        "categories": Category.choices,
         "consent_labels": consent_labels(),
     }
     template = "school/participants_table.html" if is_htmx(request) else "school/participants.html"
@@ -220,6 +250,7 @@ def _participant_page(
     consents = (
         participant_selectors.consent_list()
         .filter(participant=person)
+        .prefetch_related("scans")
         .order_by("-created_at", "-pk")
     )
     return render(

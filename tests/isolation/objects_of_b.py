@@ -214,6 +214,38 @@ def _consent(user: User) -> str:
     return str(consent.pk)
 
 
+@factory("participants.consentscan")
+def _consent_scan(user: User) -> str:
+    """A scan of B's consent paper, in B's storage."""
+    from django.core.files.base import ContentFile
+
+    from schools.participants.models import Consent, ConsentScan
+
+    bump_sequence("participants_consentscan")
+    consent = Consent.objects.filter(guardian_name=MARKER).first() or Consent.objects.get(
+        pk=int(_consent(user))
+    )
+    content = b"%PDF-1.4\n" + MARKER.encode() + b"\n%%EOF\n"
+    scan = ConsentScan(
+        consent=consent,
+        content_type="application/pdf",
+        size=len(content),
+        sha256="0" * 64,
+        uploaded_by=user,
+    )
+    scan.file.save("scan-b.pdf", ContentFile(content))
+    return str(scan.pk)
+
+
+@factory("participants.consentalert")
+def _consent_alert(user: User) -> str:
+    from schools.participants.models import ConsentAlert
+
+    bump_sequence("participants_consentalert")
+    alert = ConsentAlert.objects.create(participant=_b_participant(user), kind="withdrawn")
+    return str(alert.pk)
+
+
 @factory("participants.menteeprofile")
 def _mentee_profile(user: User) -> str:
     from schools.participants.models import MenteeProfile
@@ -557,6 +589,16 @@ def _document_job(user: User) -> str:
         kind="consent_forms", title=MARKER, item_ids=[1], status="done", created_by=user
     )
     return str(job.pk)
+
+
+@factory("documents.order")
+def _order(user: User) -> str:
+    """A draft order of B's programme (the coordinator's stage-1 order)."""
+    from schools.documents.models import Order
+
+    bump_sequence("documents_order")
+    order = Order.objects.create(programme=_b_programme(), kind="introduction", number=MARKER)
+    return str(order.pk)
 
 
 @factory("publication.publicdocument")

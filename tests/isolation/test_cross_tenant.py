@@ -69,6 +69,9 @@ OPEN_ROUTES = {
     "school:survey-link",
     # The short link of a printed invitation slip (school:survey-short): the same lookup.
     "school:survey-short",
+    # A parent's one-time consent link (school:consent-online): the token is looked up by its
+    # hash in the host's schema only, so B's token is not found on A (tests/web/test_year_start).
+    "school:consent-online",
     # The public programme page of an institution (no login by design; only what the
     # coordinator chose, never a learner's name: tests/web/test_year_end.py).
     "school:public",
@@ -108,6 +111,21 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:import-commit": "imports.importbatch",
     "school:import-template": None,
     "school:import-rejected": "imports.importbatch",
+    "school:programme-setup": None,
+    "school:orders": None,
+    "school:order-prepare": None,
+    "school:regulation-docx": None,
+    "school:order-approve": "documents.order",
+    "school:order-discard": "documents.order",
+    "school:order-docx": "documents.order",
+    "school:classes": None,
+    "school:classes-curators": None,
+    "school:class": "participants.studygroup",
+    "school:class-consents": "participants.studygroup",
+    "school:consent-link": "participants.participant",
+    "school:consent-scan-add": "participants.consent",
+    "school:consent-scan": "participants.consentscan",
+    "school:consent-alert-ack": "participants.consentalert",
     "school:matching": None,
     "school:matching-run-create": None,
     "school:matching-run": "matching.matchrun",

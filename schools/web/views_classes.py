@@ -1,0 +1,359 @@
+"""Bases at class scale: the classes and study groups with their curators and numbers, a
+class's page (its pupils with their consent and base state), the paper consents a class
+returned recorded in one screen, and a parent's consent given online through a one-time link.
+
+Thin: the rules live in ``schools.participants`` (classes, consents, search); a curator sees
+and works with its own classes only (another class is a 404, like a missing one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Role, User
+from config.pages import (
+    COORDINATOR,
+    COORDINATOR_AND_CURATORS,
+    STAFF,
+    add_service_errors,
+    is_public,
+    role_required,
+)
+from schools.participants import api as participants_api
+from schools.participants import classes as class_services
+from schools.participants import consents as consent_services
+from schools.participants import search
+from schools.participants import selectors as participant_selectors
+from schools.participants.consent_texts import consent_text
+from schools.participants.models import Participant, StudyGroup
+from schools.web.forms_classes import (
+    ClassCreateForm,
+    ClassCuratorsForm,
+    ClassPapersForm,
+    ConsentLinkForm,
+    OnlineConsentForm,
+)
+from schools.web.labels import consent_labels
+
+
+def page(roles: frozenset[str]) -> Any:
+    return role_required(roles, scope="tenant")
+
+
+def _people(request: HttpRequest) -> QuerySet[Participant]:
+    return participant_selectors.participants_visible_to(
+        request.user, Participant.objects.select_related("study_group")
+    )
+
+
+def _group_or_404(request: HttpRequest, pk: int) -> StudyGroup:
+    group = class_services.study_groups_visible_to(request.user).filter(pk=pk).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def _curators() -> list[tuple[int, str]]:
+    users = User.objects.filter(role=Role.CURATOR, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
+    return [(user.pk, user.get_full_name() or user.username) for user in users]
+
+
+# --- the classes ---------------------------------------------------------------------------------
+
+
+def _classes_page(
+    request: HttpRequest,
+    *,
+    create_form: ClassCreateForm | None = None,
+    curators_form: ClassCuratorsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    groups = class_services.sorted_groups(class_services.study_groups_visible_to(request.user))
+    summaries = search.class_summaries(_people(request), groups=groups)
+    coordinator = class_services.can_manage_classes(actor=request.user)
+    context: dict[str, Any] = {
+        "summaries": summaries,
+        "can_manage": coordinator,
+        "without_class": _people(request).filter(study_group__isnull=True).count(),
+    }
+    if coordinator:
+        context["create_form"] = create_form or ClassCreateForm()
+        context["curators_form"] = curators_form or ClassCuratorsForm(
+            groups=groups, curators=_curators()
+        )
+    return render(request, "school/classes_list.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(STAFF)
+def classes(request: HttpRequest) -> HttpResponse:
+    """The classes with their curators and numbers (people, consents, bases); the coordinator
+    adds classes here and appoints their curators."""
+    if request.method != "POST":
+        return _classes_page(request)
+    if not class_services.can_manage_classes(actor=request.user):
+        return render(request, "403.html", status=403)
+    form = ClassCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            created = class_services.study_groups_create_many(
+                names=form.cleaned_data["names"], actor=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Classes added: %(count)d.") % {"count": len(created)})
+            return redirect("school:classes")
+    return _classes_page(request, create_form=form, status=400)
+
+
+@require_POST
+@page(COORDINATOR)
+def classes_curators(request: HttpRequest) -> HttpResponse:
+    """The curators of every class, in one submit."""
+    groups = class_services.sorted_groups(class_services.study_groups_visible_to(request.user))
+    form = ClassCuratorsForm(request.POST, groups=groups, curators=_curators())
+    if form.is_valid():
+        try:
+            changed = class_services.study_groups_set_curators(
+                assignments=form.assignments(), actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request, _("Curators changed in %(count)d classes.") % {"count": len(changed)}
+            )
+            return redirect("school:classes")
+    return _classes_page(request, curators_form=form, status=400)
+
+
+# --- a class -------------------------------------------------------------------------------------
+
+
+def _guardians(child_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Child id → their first parent's name, e-mail and relation (to prefill forms)."""
+    out: dict[int, dict[str, str]] = {}
+    links = (
+        participant_selectors.guardianship_list()
+        .filter(child_id__in=child_ids)
+        .order_by("child_id", "pk")
+    )
+    for link in links:
+        out.setdefault(
+            link.child_id,
+            {
+                "name": link.parent.full_name,
+                "email": link.parent.email,
+                "relation": link.relation,
+            },
+        )
+    return out
+
+
+@require_safe
+@page(STAFF)
+def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A class's pupils, each with the consent state and the base it is in; links to record
+    the papers the class returned and to send a parent the online consent."""
+    group = _group_or_404(request, pk)
+    roster = list(search.class_roster(_people(request), group=group))
+    guardians = _guardians([person.pk for person in roster])
+    lacking = 0
+    for person in roster:
+        state = getattr(person, "consent_state", "")
+        person.guardian = guardians.get(person.pk)  # type: ignore[attr-defined]
+        person.needs_consent = (  # type: ignore[attr-defined]
+            state not in participants_api.ConsentState.VALID_STATES
+            and state != participants_api.ConsentState.ERASED
+        )
+        lacking += bool(person.needs_consent)  # type: ignore[attr-defined]
+    (summary,) = search.class_summaries(_people(request), groups=[group])
+    return render(
+        request,
+        "school/classes_detail.html",
+        {
+            "group": group,
+            "roster": roster,
+            "summary": summary,
+            "consent_labels": consent_labels(),
+            "can_record": getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS,
+            "lacking": lacking,
+        },
+    )
+
+
+def _lacking_consent(request: HttpRequest, group: StudyGroup) -> list[Participant]:
+    """The class's people whose consent is missing or no longer fits their age."""
+    state = participants_api.ConsentState
+    return [
+        person
+        for person in search.class_roster(_people(request), group=group)
+        if getattr(person, "consent_state", "") in (state.MISSING, state.INVALID_FOR_AGE)
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(COORDINATOR_AND_CURATORS)
+def class_consents(request: HttpRequest, pk: int) -> HttpResponse:
+    """The paper consents a class returned, recorded in one submit: tick whose paper came
+    back, check the signer; one date and method for all. Nothing is written unless every
+    ticked row is right; the errors are shown next to the rows."""
+    group = _group_or_404(request, pk)
+    people = _lacking_consent(request, group)
+    guardians = _guardians([person.pk for person in people])
+    today = timezone.localdate()
+    form = ClassPapersForm(request.POST or None, people=people, guardians=guardians, today=today)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            rows = form.papers()
+            if not rows:
+                form.add_error(None, _("Tick the people whose paper came back."))
+            else:
+                try:
+                    participants_api.consents_record_many(
+                        rows=[row for _person, row in rows], actor=request.user
+                    )
+                except participants_api.RowsValidationError as exc:
+                    form.add_row_errors([person for person, _row in rows], exc.rows)
+                else:
+                    messages.success(
+                        request,
+                        _("Consents recorded: %(count)d.") % {"count": len(rows)},
+                    )
+                    return redirect("school:class", pk=group.pk)
+    return render(
+        request,
+        "school/classes_consents.html",
+        {"group": group, "form": form, "rows": form.rows()},
+        status=status,
+    )
+
+
+# --- a parent's consent online ------------------------------------------------------------------
+
+
+@require_POST
+@page(COORDINATOR_AND_CURATORS)
+def consent_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A one-time link for a person's consent: mailed to the parent (or the adult person), or
+    shown once to the staff member to pass on."""
+    person = _people(request).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    form = ConsentLinkForm(request.POST)
+    back = (
+        redirect("school:class", pk=person.study_group_id)
+        if person.study_group_id
+        else redirect("school:participant", pk=person.pk)
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return back
+    email = form.cleaned_data["email"]
+    try:
+        consent_request = consent_services.consent_request_create(
+            participant_id=person.pk, email=email, actor=request.user, send=bool(email)
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return back
+    if email:
+        messages.success(
+            request,
+            _("The consent link for %(name)s is being sent to %(email)s.")
+            % {"name": person.full_name, "email": email},
+        )
+    else:
+        domain, _port = split_domain_port(request.get_host())  # site_url adds the port
+        link = consent_services.consent_request_link(request=consent_request, host=domain)
+        messages.success(
+            request,
+            _("The consent link for %(name)s (it works once): %(link)s")
+            % {"name": person.full_name, "link": link},
+        )
+    return back
+
+
+def _online_context(consent_request: Any) -> dict[str, Any]:
+    from tenants.api import current_institution
+
+    person = consent_request.participant
+    age = person.age
+    text = consent_text(purpose=consent_request.purpose)
+    return {
+        "person": person,
+        "institution": current_institution(),
+        "paragraphs": text.paragraphs if text else [],
+        "text_version": text.version if text else "",
+        "adult": age is not None and age >= 18,
+        "teen": age is not None and 14 <= age < 18,
+        "expires_at": consent_request.expires_at,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent_online(request: HttpRequest, token: str) -> HttpResponse:
+    """A parent (or an adult participant) reads the full text of the consent and gives it,
+    through a one-time link, without signing in. The token is looked up in this institution's
+    schema only; an unknown, used or expired link is a 404."""
+    if is_public(request):
+        raise Http404
+    consent_request = consent_services.consent_request_get_valid(token=token)
+    if consent_request is None:
+        return _private(render(request, "school/consent_online_invalid.html", status=404))
+    context = _online_context(consent_request)
+    form = OnlineConsentForm(request.POST or None, adult=context["adult"], teen=context["teen"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_services.consent_request_accept(
+                token=token,
+                signer_name=form.cleaned_data["signer_name"],
+                guardian_relation=form.cleaned_data.get("guardian_relation") or "",
+                minor_agrees=bool(form.cleaned_data.get("minor_agrees")),
+                text_read=form.cleaned_data["text_read"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _private(
+                render(
+                    request,
+                    "school/consent_online_done.html",
+                    {"person": context["person"], "institution": context["institution"]},
+                )
+            )
+    return _private(
+        render(
+            request,
+            "school/consent_online.html",
+            {**context, "form": form, "token": token},
+            status=400 if request.method == "POST" else 200,
+        )
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page at a secret link that names a child: never cached, and the link never leaves for
+    another site in a Referer header (same-origin: the form's own POST keeps its Origin, which
+    the CSRF check needs)."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    return response

@@ -139,6 +139,7 @@ def test_a_task_delivered_for_a_finished_message_does_not_run(tenant_a: Any) -> 
 def test_every_task_is_durable_and_time_limited_within_the_visibility_timeout() -> None:
     from config.tasks import DurableTask
 
+    app.loader.import_default_modules()  # every app's tasks, as a worker has them
     ours = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
     assert "imports.import_batch_commit" in ours and "config.outbox_relay" in ours
     visibility = app.conf.broker_transport_options["visibility_timeout"]

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     REGIONAL_ADMIN = "regional_admin", _("Regional administrator")
     REGIONAL_STAFF = "regional_staff", _("Regional centre staff")
     EMPLOYER = "employer", _("Employer")
+    MUNICIPAL = "municipal", _("Municipal education department")
     # tenant schemas
     COORDINATOR = "coordinator", _("Coordinator")
     CURATOR = "curator", _("Curator")
@@ -25,7 +26,7 @@ class Role(models.TextChoices):
     PARENT = "parent", _("Parent")
 
 
-PUBLIC_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER})
+PUBLIC_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER, Role.MUNICIPAL})
 TENANT_ROLES = frozenset(Role) - PUBLIC_ROLES
 REGIONAL_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
 INVITABLE_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in TENANT_ROLES]

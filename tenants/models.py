@@ -206,3 +206,46 @@ class PublicAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.model_label}#{self.object_id}"
+
+
+class MunicipalAccess(models.Model):
+    """A user of a municipal education department and the municipality they oversee: they see
+    its institutions (the list, their pages, indicators, laggards, reports, applications) and
+    no other municipality's. Granted to an invitation (the account it becomes is the user) or
+    to an existing account."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name=_("municipality"),
+    )
+    invitation = models.OneToOneField(
+        "accounts.Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["municipality", "pk"]
+        verbose_name = _("municipal access")
+        verbose_name_plural = _("municipal access")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(invitation__isnull=False) | models.Q(user__isnull=False),
+                name="municipal_access_has_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} #{self.pk}"

@@ -3,10 +3,65 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from tenants.models import Institution, Municipality, OnboardingApplication, PublicAuditEntry
+from accounts.models import REGIONAL_ROLES, Role
+from tenants.models import (
+    Institution,
+    MunicipalAccess,
+    Municipality,
+    OnboardingApplication,
+    PublicAuditEntry,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which institutions of the region a public user oversees: the whole region (regional
+    staff) or the institutions of some municipalities (a municipal education department;
+    none at all for anyone else)."""
+
+    municipality_ids: frozenset[int] | None  # None: the whole region
+
+    @property
+    def whole_region(self) -> bool:
+        return self.municipality_ids is None
+
+    def allows(self, municipality_id: int | None) -> bool:
+        return self.municipality_ids is None or municipality_id in self.municipality_ids
+
+    def filter(self, queryset: QuerySet[Any], field: str = "municipality_id") -> QuerySet[Any]:
+        """``queryset`` narrowed to the scope (rows whose ``field`` is one of its
+        municipalities)."""
+        if self.municipality_ids is None:
+            return queryset
+        return queryset.filter(**{f"{field}__in": sorted(self.municipality_ids)})
+
+
+REGION_SCOPE = Scope(municipality_ids=None)
+NO_SCOPE = Scope(municipality_ids=frozenset())
+
+
+def user_scope(user: Any) -> Scope:
+    """The scope of a signed-in public user: regional roles see the region; a municipal user
+    the municipalities granted to them (through their account or the invitation it came
+    from); anyone else nothing."""
+    role = getattr(user, "role", None)
+    if role in REGIONAL_ROLES:
+        return REGION_SCOPE
+    if role != Role.MUNICIPAL or not getattr(user, "pk", None):
+        return NO_SCOPE
+    ids = MunicipalAccess.objects.filter(
+        Q(user_id=user.pk) | Q(invitation__user_id=user.pk)
+    ).values_list("municipality_id", flat=True)
+    return Scope(municipality_ids=frozenset(ids))
+
+
+def municipal_access_list() -> QuerySet[MunicipalAccess]:
+    return MunicipalAccess.objects.select_related("municipality", "invitation", "user")
 
 
 def institution_list() -> QuerySet[Institution]:

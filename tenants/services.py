@@ -27,6 +27,7 @@ from tenants.models import (
     Institution,
     InstitutionKind,
     InstitutionStatus,
+    MunicipalAccess,
     Municipality,
     OnboardingApplication,
     PublicAuditAction,
@@ -370,3 +371,77 @@ def _notify_applicant(application: OnboardingApplication, outcome: str) -> None:
     transaction.on_commit(
         lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
     )
+
+
+# --- municipal education departments ---------------------------------------------------------
+
+
+@transaction.atomic
+def municipal_officer_invite(
+    *,
+    municipality_id: int,
+    email: str,
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+    actor: Any = None,
+) -> MunicipalAccess:
+    """Invite a user of a municipal education department (role ``municipal``) to the regional
+    layer, scoped to ``municipality_id``: the account made from the invitation sees that
+    municipality's institutions only."""
+    municipality = Municipality.objects.filter(pk=municipality_id).first()
+    if municipality is None:
+        raise ValidationError({"municipality": [_("Unknown municipality.")]})
+    invitation = invitation_create(
+        email=email.strip(),
+        role=Role.MUNICIPAL,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        middle_name=middle_name.strip(),
+    )
+    access = MunicipalAccess.objects.create(municipality=municipality, invitation=invitation)
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.CREATE,
+        instance=access,
+        changed_fields=["municipality"],
+        label=municipality.name,
+    )
+    return access
+
+
+@transaction.atomic
+def municipal_access_grant(
+    *, user: Any, municipality_id: int, actor: Any = None
+) -> MunicipalAccess:
+    """Scope an existing public account with the role ``municipal`` to a municipality (one per
+    account: a second grant moves it)."""
+    if getattr(user, "role", None) != Role.MUNICIPAL:
+        raise ValidationError({"user": [_("Only a municipal user can be given a municipality.")]})
+    municipality = Municipality.objects.filter(pk=municipality_id).first()
+    if municipality is None:
+        raise ValidationError({"municipality": [_("Unknown municipality.")]})
+    access, created = MunicipalAccess.objects.update_or_create(
+        user=user, defaults={"municipality": municipality}
+    )
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.CREATE if created else PublicAuditAction.UPDATE,
+        instance=access,
+        changed_fields=["municipality"],
+        label=municipality.name,
+    )
+    return access
+
+
+@transaction.atomic
+def municipal_access_revoke(*, access: MunicipalAccess, actor: Any = None) -> None:
+    """Withdraw the access (the account, if any, then sees nothing)."""
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.DELETE,
+        instance=access,
+        changed_fields=["municipality"],
+        label=access.municipality.name,
+    )
+    access.delete()

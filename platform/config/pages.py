@@ -165,13 +165,14 @@ TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("school:my-consents", _("Consents"), frozenset({Role.PARENT})),
 ]
 PUBLIC_NAV: list[tuple[str, Any, frozenset[str]]] = [
-    ("regional:home", _("Institutions"), REGIONAL | {Role.EMPLOYER}),
-    ("regional:applications", _("Applications"), REGIONAL),
-    ("regional:kpis", _("Indicators"), REGIONAL),
+    ("regional:home", _("Institutions"), REGIONAL | {Role.EMPLOYER, Role.MUNICIPAL}),
+    ("regional:applications", _("Applications"), REGIONAL | {Role.MUNICIPAL}),
+    ("regional:kpis", _("Indicators"), REGIONAL | {Role.MUNICIPAL}),
     ("regional:templates", _("Questionnaire templates"), REGIONAL),
     ("regional:survey-results", _("Survey results"), REGIONAL),
     ("regional:board", _("Supply and demand"), REGIONAL),
     ("regional:practices", _("Best practices"), REGIONAL | {Role.EMPLOYER}),
+    ("regional:municipal-officers", _("Municipalities"), frozenset({Role.REGIONAL_ADMIN})),
     ("regional:audit", _("Audit log"), frozenset({Role.REGIONAL_ADMIN})),
     ("regional:settings", _("Settings"), frozenset({Role.REGIONAL_ADMIN})),
     ("regional:employer-offers", _("Our mentors"), frozenset({Role.EMPLOYER})),

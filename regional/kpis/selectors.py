@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from regional.kpis import metrics as metrics_module
 from regional.kpis import publication
@@ -248,6 +250,7 @@ def dashboard_institutions(period: str) -> dict[str, Any]:
         {
             "id": row.id,
             "name": row.name,
+            "municipality_id": row.municipality_id,
             "municipality": row.municipality,
             "cells": {i.code: indicator_cell(i, data, ("i", row.id)) for i in indicators},
         }
@@ -367,3 +370,19 @@ def indicator_series(
     spec = indicator_spec(indicator)
     cell: Cell = REGION if municipality_id is None else ("m", municipality_id)
     return [{"period": period, **data.indicator(spec, cell)} for period, data in history.items()]
+
+
+STAGES_TOTAL = len(STAGES)
+
+
+def with_stages_done(institutions: QuerySet[Institution]) -> QuerySet[Institution]:
+    """``institutions`` annotated with ``stages_done``: the roadmap stages completed as of the
+    institution's latest snapshot (None before its first). A process fact, not a count of
+    people: published as it is, like the laggards."""
+    latest = (
+        InstitutionSnapshot.objects.filter(institution=OuterRef("pk"))
+        .order_by("-period")
+        .annotate(done=Cast(KT("values__stages_done"), IntegerField()))
+        .values("done")[:1]
+    )
+    return institutions.annotate(stages_done=Subquery(latest))

@@ -104,3 +104,50 @@ class RegionSettingsForm(PageForm):
         )
         % {"floor": MIN_GROUP_SIZE_FLOOR},
     )
+
+
+class InstitutionFilterForm(PageForm):
+    """Search and filters of the institutions list; every field optional."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"), coerce=int, required=False, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *InstitutionKind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *InstitutionStatus.choices],
+    )
+    stage = forms.ChoiceField(label=_("Stages completed"), required=False)
+
+    def __init__(self, *args: Any, municipalities: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        municipality = self.fields["municipality"]
+        assert isinstance(municipality, forms.ChoiceField)
+        municipality.choices = [("", _("All municipalities")), *municipalities]
+        stage = self.fields["stage"]
+        assert isinstance(stage, forms.ChoiceField)
+        stage.choices = [
+            ("", _("Any")),
+            ("none", _("No numbers yet")),
+            *[(str(n), _("%(n)s of 6") % {"n": n}) for n in range(7)],
+        ]
+
+
+class MunicipalOfficerForm(PageForm):
+    """Invite a user of a municipal education department."""
+
+    municipality = forms.TypedChoiceField(label=_("Municipality"), coerce=int)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    middle_name = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m.pk, m.name) for m in municipality_list()]

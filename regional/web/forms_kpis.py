@@ -26,13 +26,14 @@ class DashboardFilterForm(PageForm):
         periods: list[str],
         municipalities: list[tuple[int, str]],
         indicators: list[tuple[str, str]],
+        whole_region: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.whole_region = whole_region
         self._set_choices("period", [(p, p) for p in reversed(periods)])
-        self._set_choices(
-            "municipality", [("", _("The whole region")), *[(m, n) for m, n in municipalities]]
-        )
+        region = [("", _("The whole region"))] if whole_region else []
+        self._set_choices("municipality", [*region, *[(m, n) for m, n in municipalities]])
         self._set_choices("indicator", indicators)
 
     def _set_choices(self, name: str, choices: list[Any]) -> None:

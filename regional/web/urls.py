@@ -17,6 +17,12 @@ urlpatterns = [
         name="institution-lifecycle",
     ),
     path("applications/", views.applications, name="applications"),
+    path("municipalities/", views.municipal_officers, name="municipal-officers"),
+    path(
+        "municipalities/access/<int:pk>/revoke/",
+        views.municipal_access_revoke,
+        name="municipal-access-revoke",
+    ),
     path("applications/<int:pk>/approve/", views.application_approve, name="application-approve"),
     path("applications/<int:pk>/reject/", views.application_reject, name="application-reject"),
 ]

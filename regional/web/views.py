@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,13 +17,24 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role
 from config.pages import REGIONAL, add_service_errors, role_required
-from regional.web.forms import InstitutionForm, RejectForm, StatusForm
+from regional.kpis import selectors as kpi_selectors
+from regional.web.forms import (
+    InstitutionFilterForm,
+    InstitutionForm,
+    MunicipalOfficerForm,
+    RejectForm,
+    StatusForm,
+)
 from tenants import selectors, services
 from tenants.models import Institution, InstitutionStatus, OnboardingApplication
 
 REGIONAL_ADMIN = frozenset({Role.REGIONAL_ADMIN})
-PUBLIC_ROLES = REGIONAL | {Role.EMPLOYER}
+# Who oversees institutions: regional staff (the region) and municipal education departments
+# (their municipality, ``selectors.user_scope``).
+OVERSEERS = REGIONAL | {Role.MUNICIPAL}
+PUBLIC_ROLES = OVERSEERS | {Role.EMPLOYER}
 RUNNING = (InstitutionStatus.PROVISIONING,)
+PAGE_SIZE = 50
 
 
 def page(roles: frozenset[str]) -> Any:
@@ -30,22 +44,57 @@ def page(roles: frozenset[str]) -> Any:
 @require_safe
 @page(PUBLIC_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
+    """The institutions the user oversees: search, filters (municipality, kind, status,
+    stage) and pages of 50; each row with its status and its stage progress."""
     if getattr(request.user, "role", None) == Role.EMPLOYER:
         return render(request, "regional/home_employer.html")
-    institutions = selectors.institution_list()
-    counts: dict[str, int] = {}
-    for institution in institutions:
-        counts[institution.status] = counts.get(institution.status, 0) + 1
+    scope = selectors.user_scope(request.user)
+    municipalities = [(m.pk, m.name) for m in scope.filter(selectors.municipality_list(), "pk")]
+    form = InstitutionFilterForm(request.GET or None, municipalities=municipalities)
+    institutions = kpi_selectors.with_stages_done(scope.filter(selectors.institution_list()))
+    status = 200
+    query = ""
+    if form.is_bound and form.is_valid():
+        institutions = institution_filter(institutions, form.cleaned_data)
+        query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    elif form.is_bound:
+        institutions, status = institutions.none(), 400
+    page_obj = Paginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "regional/institutions.html",
         {
-            "institutions": institutions,
-            "counts": counts,
-            "pending": selectors.application_list().filter(status="pending").count(),
+            "form": form,
+            "page_obj": page_obj,
+            "query": query,
+            "stages_total": kpi_selectors.STAGES_TOTAL,
+            "show_municipality": len(municipalities) > 1,
+            "pending": scope.filter(selectors.application_list()).filter(status="pending").count(),
             "can_create": getattr(request.user, "role", None) == Role.REGIONAL_ADMIN,
         },
+        status=status,
     )
+
+
+def institution_filter(institutions: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
+    """The list narrowed by the filter form's cleaned data."""
+    if data.get("q"):
+        q = data["q"]
+        institutions = institutions.filter(
+            Q(name__icontains=q) | Q(short_name__icontains=q) | Q(slug__icontains=q) | Q(inn=q)
+        )
+    if data.get("municipality"):
+        institutions = institutions.filter(municipality_id=data["municipality"])
+    if data.get("kind"):
+        institutions = institutions.filter(kind=data["kind"])
+    if data.get("status"):
+        institutions = institutions.filter(status=data["status"])
+    stage = data.get("stage")
+    if stage == "none":
+        institutions = institutions.filter(stages_done__isnull=True)
+    elif stage:
+        institutions = institutions.filter(stages_done=int(stage))
+    return institutions
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -67,8 +116,10 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _institution_or_404(pk: int) -> Institution:
-    institution = selectors.institution_list().filter(pk=pk).first()
+def _institution_or_404(request: HttpRequest, pk: int) -> Institution:
+    """The institution, if the user oversees it (else 404: the same as one that is not)."""
+    scope = selectors.user_scope(request.user)
+    institution = scope.filter(selectors.institution_list()).filter(pk=pk).first()
     if institution is None:
         raise Http404
     return institution
@@ -85,9 +136,9 @@ def _institution_context(institution: Institution) -> dict[str, Any]:
 
 
 @require_safe
-@page(REGIONAL)
+@page(OVERSEERS)
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = _institution_or_404(pk)
+    institution = _institution_or_404(request, pk)
     return _render_detail(request, institution, StatusForm())
 
 
@@ -112,7 +163,7 @@ def _render_detail(
 def institution_lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
     """Suspend, archive or re-activate the institution (the regional administrator's
     decision, recorded in the audit log); a refused change is shown next to the field."""
-    institution = _institution_or_404(pk)
+    institution = _institution_or_404(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -131,20 +182,27 @@ def institution_lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@page(REGIONAL)
+@page(OVERSEERS)
 def institution_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The provisioning status, polled by HTMX until the workspace is ready or failed."""
-    context = _institution_context(_institution_or_404(pk))
+    context = _institution_context(_institution_or_404(request, pk))
     return render(request, "regional/institution_status.html", context)
 
 
 @require_safe
-@page(REGIONAL)
+@page(OVERSEERS)
 def applications(request: HttpRequest) -> HttpResponse:
+    """Applications to join (a municipal user: its municipality's, to read; the regional
+    centre decides)."""
+    scope = selectors.user_scope(request.user)
     return render(
         request,
         "regional/applications.html",
-        {"applications": selectors.application_list()[:100], "reject_form": RejectForm()},
+        {
+            "applications": scope.filter(selectors.application_list())[:100],
+            "reject_form": RejectForm(),
+            "can_decide": getattr(request.user, "role", None) in REGIONAL,
+        },
     )
 
 
@@ -188,3 +246,56 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Give the reason for rejection."))
     return redirect("regional:applications")
+
+
+# --- municipal education departments ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(REGIONAL_ADMIN)
+def municipal_officers(request: HttpRequest) -> HttpResponse:
+    """Municipalities with their departments' users; invite one (the link goes by e-mail; the
+    account sees that municipality's institutions only)."""
+    form = MunicipalOfficerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.municipal_officer_invite(
+                municipality_id=data["municipality"],
+                email=data["email"],
+                last_name=data["last_name"],
+                first_name=data["first_name"],
+                middle_name=data["middle_name"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The invitation is sent."))
+            return redirect("regional:municipal-officers")
+    municipalities = selectors.municipality_list().annotate(
+        institutions_count=Count("institutions", distinct=True)
+    )
+    by_municipality: dict[int, list[Any]] = {}
+    for access in selectors.municipal_access_list():
+        by_municipality.setdefault(access.municipality_id, []).append(access)
+    return render(
+        request,
+        "regional/municipal_officers.html",
+        {
+            "form": form,
+            "rows": [{"m": m, "officers": by_municipality.get(m.pk, [])} for m in municipalities],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@page(REGIONAL_ADMIN)
+def municipal_access_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    access = selectors.municipal_access_list().filter(pk=pk).first()
+    if access is None:
+        raise Http404
+    services.municipal_access_revoke(access=access, actor=request.user)
+    messages.success(request, _("The access is withdrawn."))
+    return redirect("regional:municipal-officers")

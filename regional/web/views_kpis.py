@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts.models import Role
 from config import spreadsheets
 from config.pages import REGIONAL, add_service_errors, role_required
 from regional.kpis import exports, selectors, services
@@ -34,9 +35,12 @@ from regional.kpis.models import (
 )
 from regional.privacy.api import REGION, Cell
 from regional.web.forms_kpis import AggregateForm, DashboardFilterForm, PeriodCloseForm
-from tenants.selectors import municipality_list
+from tenants.selectors import municipality_list, user_scope
 
 DEFAULT_INDICATOR = "learner_mentees_share"
+# Who reads the dashboard, its charts and reports: regional staff (the region) and municipal
+# education departments (their municipality, forced); aggregating and closing stay regional.
+READERS = REGIONAL | {Role.MUNICIPAL}
 CHART_KEYS = ("region", "municipalities", "institutions", "series")
 AGGREGATE_ID = "run_%s"  # the aggregation form's ids, distinct from the filter form's
 
@@ -339,12 +343,16 @@ def build_chart(key: str, filters: Filters) -> ChartTable:
 
 
 def _filter_form(request: HttpRequest, periods: list[str]) -> DashboardFilterForm:
+    """The filters; a municipal user's municipality is the only choice (and the default)."""
     indicators = list(selectors.indicator_list())
+    scope = user_scope(request.user)
+    municipalities = [(m.pk, m.name) for m in scope.filter(municipality_list(), "pk")]
     return DashboardFilterForm(
         request.GET or None,
         periods=periods,
-        municipalities=[(m.pk, m.name) for m in municipality_list()],
+        municipalities=municipalities,
         indicators=[(i.code, i.name) for i in indicators],
+        whole_region=scope.whole_region,
     )
 
 
@@ -360,8 +368,11 @@ def _filters(form: DashboardFilterForm, periods: list[str]) -> Filters | None:
     code = data.get("indicator") or (
         DEFAULT_INDICATOR if DEFAULT_INDICATOR in indicators else next(iter(indicators))
     )
-    municipality_id = data.get("municipality")
     names = dict(form.fields["municipality"].choices)  # type: ignore[attr-defined]
+    municipality_id = data.get("municipality")
+    if municipality_id is None and not form.whole_region:
+        # a municipal user: their municipality (none granted: an id no row has)
+        municipality_id = next((m for m in names if m), 0)
     return Filters(
         period=data.get("period") or periods[-1],
         municipality_id=municipality_id,
@@ -391,6 +402,7 @@ def _dashboard(
     form = _filter_form(request, periods)
     valid = form.is_valid() if form.is_bound else True
     context: dict[str, Any] = {
+        "can_run": getattr(request.user, "role", None) in REGIONAL,
         "form": form,
         "aggregate_form": aggregate_form or AggregateForm(auto_id=AGGREGATE_ID),
         "periods": periods,
@@ -434,7 +446,7 @@ def _dashboard(
             report_url=f"{reverse('regional:kpis-export-report')}?{query}",
         )
     latest = context["latest_run"]
-    if latest is not None and latest.status == RunStatus.RUNNING:
+    if latest is not None and latest.status == RunStatus.RUNNING and context["can_run"]:
         context["live_run"] = run_context(latest)  # its progress bar, polled here too
     context["note"] = suppression_note(context["k"])
     if not valid:
@@ -443,7 +455,7 @@ def _dashboard(
 
 
 @require_safe
-@page(REGIONAL)
+@page(READERS)
 def kpis(request: HttpRequest) -> HttpResponse:
     return _dashboard(request)
 
@@ -496,7 +508,7 @@ def _export_filters(request: HttpRequest) -> tuple[Filters | None, HttpResponse 
 
 
 @require_safe
-@page(REGIONAL)
+@page(READERS)
 def export_chart(request: HttpRequest, chart: str) -> HttpResponse:
     if chart not in CHART_KEYS:
         raise Http404
@@ -510,17 +522,20 @@ def export_chart(request: HttpRequest, chart: str) -> HttpResponse:
 
 
 @require_safe
-@page(REGIONAL)
+@page(READERS)
 def export_report(request: HttpRequest) -> HttpResponse:
-    """The whole report in the ministry's shape (regional.kpis.exports)."""
+    """The whole report in the ministry's shape (regional.kpis.exports); a municipal user's
+    holds its municipality's institutions only."""
     filters, refused = _export_filters(request)
     if refused is not None:
         return refused
     assert filters is not None
-    content = exports.regional_report(
-        selectors.dashboard_summary(filters.period),
-        selectors.dashboard_institutions(filters.period),
-    )
+    scope = user_scope(request.user)
+    table = selectors.dashboard_institutions(filters.period)
+    table["institutions"] = [
+        row for row in table["institutions"] if scope.allows(row["municipality_id"])
+    ]
+    content = exports.regional_report(selectors.dashboard_summary(filters.period), table)
     return _xlsx(content, f"kpi-{filters.period}.xlsx")
 
 

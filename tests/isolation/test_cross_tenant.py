@@ -203,6 +203,8 @@ PAGE_ROUTES: dict[str, str | None] = {
     "regional:institution-status": "tenants.institution",
     "regional:institution-lifecycle": "tenants.institution",
     "regional:audit": None,
+    "regional:municipal-officers": None,
+    "regional:municipal-access-revoke": "tenants.municipalaccess",
     "regional:settings": None,
     "regional:applications": None,
     "regional:application-approve": "tenants.onboardingapplication",

@@ -16,7 +16,7 @@ from tests.web.areas import core
 from tests.web.conftest import School, page_client
 
 TENANT_ROLES = sorted(core.TENANT_ROLES)
-PUBLIC_ROLES = (Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER)
+PUBLIC_ROLES = (Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER, Role.MUNICIPAL)
 # Who gets 200 from each GET page (others 403, or 404 where the object is out of their scope),
 # described per area in tests/web/areas/.
 ALLOWED = areas.merged("TENANT_ALLOWED")

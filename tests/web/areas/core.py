@@ -45,11 +45,12 @@ TENANT_ID_OF = {
     "meeting-create": "pair",
 }
 PUBLIC_ALLOWED = {
-    "home": REGIONAL | {Role.EMPLOYER},
+    # a municipal user (of no municipality here) gets the pages, empty; an institution's 404
+    "home": REGIONAL | {Role.EMPLOYER, Role.MUNICIPAL},
     "institution-create": {Role.REGIONAL_ADMIN},
     "institution": REGIONAL,
     "institution-status": REGIONAL,
-    "applications": REGIONAL,
+    "applications": REGIONAL | {Role.MUNICIPAL},
 }
 PUBLIC_ID_OF = {
     "institution": "institution",

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.models import Role
 from tests.web.areas.core import REGIONAL
+
+READERS = REGIONAL | {Role.MUNICIPAL}
 
 EXPORTS = {
     f"kpis-export-{chart}" for chart in ("region", "municipalities", "institutions", "series")
 }
 
 PUBLIC_ALLOWED = {
-    "kpis": REGIONAL,
-    **dict.fromkeys(EXPORTS | {"kpis-export-report"}, REGIONAL),
+    "kpis": READERS,
+    **dict.fromkeys(EXPORTS | {"kpis-export-report"}, READERS),
     "kpis-run": REGIONAL,
     "kpis-run-progress": REGIONAL,
 }

@@ -10,4 +10,6 @@ ADMIN = frozenset({Role.REGIONAL_ADMIN})
 PUBLIC_ALLOWED = {
     "audit": ADMIN,
     "settings": ADMIN,
+    "municipal-officers": ADMIN,
 }
+PUBLIC_ID_OF = {"municipal-access-revoke": "municipalaccess"}

@@ -1,0 +1,116 @@
+"""The institutions pages of the regional centre: search, filters (municipality, kind, status,
+stage) and paging, errors next to the field; inviting a municipal department's user whose
+account, once the link is used, sees its municipality only."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core import mail
+from django_tenants.utils import schema_context
+
+from accounts.models import Invitation, Role
+from regional.kpis import metrics
+from regional.kpis import services as kpis
+from tenants import selectors
+from tenants.models import Institution, InstitutionStatus, MunicipalAccess, Municipality
+from tests.conftest import make_user
+from tests.web.conftest import page_client
+
+pytestmark = pytest.mark.django_db
+
+HOST = "nastavnik.test"
+PERIOD = "2026-10"
+
+
+@pytest.fixture
+def many(tenants: Any) -> Any:
+    """60 more institutions (numbers only, no schema) in a second municipality: colleges
+    every third, suspended every tenth; the first 12 completed 2 stages."""
+    north = Municipality.objects.create(name="Северный район")
+    made = Institution.objects.bulk_create(
+        Institution(
+            slug=f"north-{n:02d}",
+            schema_name=f"north_{n:02d}",
+            name=f"МБОУ СОШ № {n} Северного района",
+            short_name=f"Северная школа № {n}",
+            kind="college" if n % 3 == 0 else "school",
+            municipality=north,
+            status=InstitutionStatus.SUSPENDED if n % 10 == 0 else InstitutionStatus.ACTIVE,
+        )
+        for n in range(1, 61)
+    )
+    for institution in made[:12]:
+        kpis.snapshot_record(
+            run_id=None,
+            period=PERIOD,
+            institution_id=institution.pk,
+            academic_year=metrics.academic_year_of(metrics.period_date(PERIOD)),
+            values={"stages_done": 2, "stages_total": 6},
+        )
+    return SimpleNamespace(a=tenants.a, b=tenants.b, north=north)
+
+
+def rows(body: str) -> list[str]:
+    table = body.split('data-testid="institutions"')[1].split("</table>")[0]
+    return re.findall(r'<a href="/institutions/\d+/">([^<]+)</a>', table)
+
+
+def test_the_list_searches_filters_and_pages(many: Any) -> None:
+    client = page_client(HOST, make_user("public", Role.REGIONAL_STAFF, "list-staff"), "public")
+    first = client.get("/").content.decode()
+    assert len(rows(first)) == 50 and "1 / 2" in first  # 62 institutions
+    second = client.get("/?page=2").content.decode()
+    assert len(rows(second)) == 12
+    assert rows(client.get("/?q=Альфа").content.decode()) == [many.a.short_name]
+    colleges = rows(client.get(f"/?municipality={many.north.pk}&kind=college").content.decode())
+    assert len(colleges) == 20
+    suspended = rows(client.get("/?status=suspended").content.decode())
+    assert len(suspended) == 6 and all(name.startswith("Северная") for name in suspended)
+    assert len(rows(client.get("/?stage=2").content.decode())) == 12
+    assert many.a.short_name in rows(client.get("/?stage=none&q=Школа").content.decode())
+    # paging keeps the filters
+    page = client.get(f"/?municipality={many.north.pk}").content.decode()
+    assert f"municipality={many.north.pk}&amp;page=2" in page
+    refused = client.get("/?kind=university")
+    assert refused.status_code == 400
+    assert 'id="id_kind-errors"' in refused.content.decode()
+
+
+def test_a_municipal_department_user_is_invited_and_sees_its_municipality(many: Any) -> None:
+    admin = page_client(HOST, make_user("public", Role.REGIONAL_ADMIN, "mun-admin"), "public")
+    refused = admin.post("/municipalities/", {"municipality": many.north.pk, "email": "no"})
+    assert refused.status_code == 400
+    assert 'id="id_email-errors"' in refused.content.decode()
+    mail.outbox.clear()
+    sent = admin.post(
+        "/municipalities/",
+        {
+            "municipality": many.north.pk,
+            "last_name": "Петрова",
+            "first_name": "Ольга",
+            "email": "uo@north.ru",
+        },
+        follow=True,
+    )
+    assert sent.status_code == 200 and "uo@north.ru" in sent.content.decode()
+    invitation = Invitation.objects.get(email="uo@north.ru")
+    assert invitation.role == Role.MUNICIPAL
+    access = MunicipalAccess.objects.get(invitation=invitation)
+    assert access.municipality == many.north
+    # the link is used: the account is scoped to the north through its invitation
+    user = make_user("public", Role.MUNICIPAL, "uo-north")
+    Invitation.objects.filter(pk=invitation.pk).update(user=user)
+    assert selectors.user_scope(user).municipality_ids == frozenset({many.north.pk})
+    officer = page_client(HOST, user, "public")
+    names = rows(officer.get("/?page=1").content.decode())
+    assert len(names) == 50 and many.a.short_name not in names
+    assert officer.get(f"/institutions/{many.a.pk}/").status_code == 404
+    # withdrawn: the account sees nothing
+    admin.post(f"/municipalities/access/{access.pk}/revoke/")
+    assert rows(officer.get("/").content.decode()) == []
+    with schema_context("public"):
+        assert not MunicipalAccess.objects.filter(pk=access.pk).exists()

@@ -151,3 +151,38 @@ class MunicipalOfficerForm(PageForm):
         field = self.fields["municipality"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(m.pk, m.name) for m in municipality_list()]
+
+
+class ApplicationForm(PageForm):
+    """A school's application to join (anyone may send it). ``website`` is a honeypot: hidden
+    from people, filled in by robots; such a submission is thanked and dropped."""
+
+    name = forms.CharField(label=_("Full name of the institution"), max_length=500)
+    short_name = forms.CharField(label=_("Short name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=InstitutionKind.choices)
+    municipality = forms.TypedChoiceField(label=_("Municipality"), coerce=int)
+    inn = forms.CharField(label=_("INN"), max_length=12, required=False)
+    desired_slug = forms.SlugField(
+        label=_("Desired address"),
+        max_length=40,
+        help_text=_("Latin letters, digits and hyphens; the workspace opens at address.%(domain)s"),
+    )
+    applicant_name = forms.CharField(
+        label=_("Your full name (you become the coordinator)"), max_length=300
+    )
+    applicant_email = forms.EmailField(label=_("Your e-mail"))
+    applicant_phone = forms.CharField(label=_("Your phone"), max_length=40, required=False)
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, domain: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m.pk, m.name) for m in municipality_list()]
+        help_text = str(self.fields["desired_slug"].help_text)
+        self.fields["desired_slug"].help_text = help_text % {"domain": domain}
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website"), "").strip())

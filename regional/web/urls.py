@@ -17,6 +17,8 @@ urlpatterns = [
         name="institution-lifecycle",
     ),
     path("applications/", views.applications, name="applications"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/done/", views.apply_done, name="apply-done"),
     path("municipalities/", views.municipal_officers, name="municipal-officers"),
     path(
         "municipalities/access/<int:pk>/revoke/",

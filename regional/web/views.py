@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -16,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
-from config.pages import REGIONAL, add_service_errors, role_required
+from accounts.security import client_ip
+from config.pages import REGIONAL, add_service_errors, is_public, role_required
 from regional.kpis import selectors as kpi_selectors
 from regional.web.forms import (
+    ApplicationForm,
     InstitutionFilterForm,
     InstitutionForm,
     MunicipalOfficerForm,
@@ -299,3 +302,75 @@ def municipal_access_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.municipal_access_revoke(access=access, actor=request.user)
     messages.success(request, _("The access is withdrawn."))
     return redirect("regional:municipal-officers")
+
+
+# --- applications to join (anyone) ------------------------------------------------------------
+
+APPLY_CACHE_KEY = "onboarding-page:{ip}"
+
+
+def _apply_rate() -> tuple[int, int]:
+    """(requests, seconds) of the onboarding throttle: the same rate as the API's."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["onboarding"]
+    number, period = rate.split("/")
+    return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+
+def _apply_allowed(request: HttpRequest) -> bool:
+    """Count this submission against the client's address; False once over the rate."""
+    limit, seconds = _apply_rate()
+    key = APPLY_CACHE_KEY.format(ip=client_ip(request) or "unknown")
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count <= limit
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """The application page of a school or college (no account needed): checked as the API
+    checks it, errors next to the fields; sent, the regional centre decides and the applicant
+    gets an e-mail either way."""
+    if not is_public(request):
+        return render(request, "404.html", status=404)
+    form = ApplicationForm(request.POST or None, domain=settings.BASE_DOMAIN)
+    status = 200
+    if request.method == "POST":
+        if not _apply_allowed(request):
+            form.is_valid()
+            form.add_error(None, _("Too many applications from here. Try again in an hour."))
+            status = 429
+        elif form.is_robot:
+            return redirect("regional:apply-done")
+        elif form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("website")
+            data["municipality_id"] = data.pop("municipality")
+            try:
+                services.application_submit(**data)
+            except ValidationError as exc:
+                # the service names the address ``slug`` (as for an institution)
+                fields = {"slug": "desired_slug"}
+                add_service_errors(
+                    form,
+                    ValidationError(
+                        {fields.get(k, k): v for k, v in exc.message_dict.items()}
+                        if hasattr(exc, "error_dict")
+                        else exc.messages
+                    ),
+                )
+            else:
+                return redirect("regional:apply-done")
+        if form.errors and status == 200:
+            status = 400
+    return render(request, "regional/apply.html", {"form": form}, status=status)
+
+
+@require_safe
+def apply_done(request: HttpRequest) -> HttpResponse:
+    if not is_public(request):
+        return render(request, "404.html", status=404)
+    return render(request, "regional/apply_done.html")

@@ -57,6 +57,8 @@ OPEN_ROUTES = {
     "municipality-list",
     "municipality-detail",
     "application-list",  # POST: anyone may apply to join; GET needs a regional role
+    "regional:apply",  # the page of the same (throttled, with a honeypot)
+    "regional:apply-done",
     # A person's calendar feed at a secret token URL (calendar apps cannot sign in); the token
     # is looked up in the host's schema only (tests/schools/pairs/test_calendar.py).
     "calendar-feed-detail",

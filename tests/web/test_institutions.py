@@ -1,5 +1,6 @@
 """The institutions pages of the regional centre: search, filters (municipality, kind, status,
-stage) and paging, errors next to the field; inviting a municipal department's user whose
+stage) and paging, errors next to the field; a school's application on the page (honeypot,
+throttle) approved by regional staff; inviting a municipal department's user whose
 account, once the link is used, sees its municipality only."""
 
 from __future__ import annotations
@@ -10,13 +11,21 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
+from django.test import Client
 from django_tenants.utils import schema_context
 
 from accounts.models import Invitation, Role
 from regional.kpis import metrics
 from regional.kpis import services as kpis
 from tenants import selectors
-from tenants.models import Institution, InstitutionStatus, MunicipalAccess, Municipality
+from tenants.models import (
+    Institution,
+    InstitutionStatus,
+    MunicipalAccess,
+    Municipality,
+    OnboardingApplication,
+)
 from tests.conftest import make_user
 from tests.web.conftest import page_client
 
@@ -114,3 +123,77 @@ def test_a_municipal_department_user_is_invited_and_sees_its_municipality(many: 
     assert rows(officer.get("/").content.decode()) == []
     with schema_context("public"):
         assert not MunicipalAccess.objects.filter(pk=access.pk).exists()
+
+
+def application(tenants: Any, **overrides: str) -> dict[str, Any]:
+    values = {
+        "name": "МБОУ «Лицей № 3» города Светлый",
+        "short_name": "Лицей № 3",
+        "kind": "school",
+        "municipality": str(tenants.municipality.pk),
+        "inn": "",
+        "desired_slug": "licey-3",
+        "applicant_name": "Смирнова Елена Павловна",
+        "applicant_email": "smirnova@licey3.ru",
+        "applicant_phone": "",
+        "website": "",
+    }
+    values.update(overrides)
+    return values
+
+
+def visitor(ip: str) -> Client:
+    client = Client(HTTP_HOST=HOST, REMOTE_ADDR=ip)
+    client.cookies["django_language"] = "en"
+    cache.delete_many([f"onboarding-page:{ip}"])  # a rerun starts from a fresh count
+    return client
+
+
+def test_a_school_applies_on_the_page_and_the_regional_centre_approves(tenants: Any) -> None:
+    login = visitor("10.77.0.1").get("/accounts/login/").content.decode()
+    assert 'data-testid="apply-link"' in login
+    client = visitor("10.77.0.2")
+    page = client.get("/apply/").content.decode()
+    assert 'name="website"' in page and 'tabindex="-1"' in page
+    bad_email = client.post("/apply/", application(tenants, applicant_email="x"))
+    assert bad_email.status_code == 400
+    assert 'id="id_applicant_email-errors"' in bad_email.content.decode()
+    taken = client.post("/apply/", application(tenants, desired_slug="alpha"))
+    assert taken.status_code == 400
+    body = taken.content.decode()
+    assert re.search(r'id="id_desired_slug-errors"[^>]*>[^<]*already exists', body)
+    assert not OnboardingApplication.objects.filter(desired_slug="alpha").exists()
+    sent = client.post("/apply/", application(tenants))
+    assert sent.status_code == 302 and sent["Location"] == "/apply/done/"
+    submitted = OnboardingApplication.objects.get(desired_slug="licey-3")
+    assert submitted.status == "pending" and submitted.applicant_name == "Смирнова Елена Павловна"
+    staff = page_client(HOST, make_user("public", Role.REGIONAL_STAFF, "apply-staff"), "public")
+    assert "Лицей № 3" in staff.get("/applications/").content.decode()
+    approved = staff.post(f"/applications/{submitted.pk}/approve/")
+    submitted.refresh_from_db()
+    assert submitted.status == "approved" and submitted.institution is not None
+    assert approved["Location"] == f"/institutions/{submitted.institution.pk}/"
+    assert submitted.institution.coordinator_email == "smirnova@licey3.ru"
+
+
+def test_a_robot_is_thanked_and_dropped_and_the_page_is_throttled(
+    tenants: Any, settings: Any
+) -> None:
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**rates, "onboarding": "5/hour"},  # production's rate
+    }
+    client = visitor("10.77.0.3")
+    robot = client.post("/apply/", application(tenants, desired_slug="robot-1", website="x"))
+    assert robot.status_code == 302
+    assert not OnboardingApplication.objects.filter(desired_slug="robot-1").exists()
+    for n in range(4):  # the rate is 5 an hour from one address; the robot took one
+        client.post("/apply/", application(tenants, desired_slug=f"many-{n}"))
+    refused = client.post("/apply/", application(tenants, desired_slug="many-last"))
+    assert refused.status_code == 429 and "Too many applications" in refused.content.decode()
+    assert not OnboardingApplication.objects.filter(desired_slug="many-last").exists()
+    assert OnboardingApplication.objects.filter(desired_slug__startswith="many-").count() == 4
+    # another address is not affected
+    other = visitor("10.77.0.4").post("/apply/", application(tenants, desired_slug="other-1"))
+    assert other.status_code == 302

@@ -7,7 +7,11 @@ from accounts.models import Role
 
 ADMIN = frozenset({Role.REGIONAL_ADMIN})
 
+EVERYONE = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER, Role.MUNICIPAL})
+
 PUBLIC_ALLOWED = {
+    "apply": EVERYONE,  # and anonymous visitors (tests/web/test_institutions.py)
+    "apply-done": EVERYONE,
     "audit": ADMIN,
     "settings": ADMIN,
     "municipal-officers": ADMIN,

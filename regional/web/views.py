@@ -311,8 +311,8 @@ APPLY_CACHE_KEY = "onboarding-page:{ip}"
 
 def _apply_rate() -> tuple[int, int]:
     """(requests, seconds) of the onboarding throttle: the same rate as the API's."""
-    rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    rate = rates["onboarding"]
+    framework: dict[str, Any] = settings.REST_FRAMEWORK
+    rate = str(framework["DEFAULT_THROTTLE_RATES"]["onboarding"])
     number, period = rate.split("/")
     return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 

@@ -249,3 +249,29 @@ class MunicipalAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} #{self.pk}"
+
+
+class InstitutionImport(models.Model):
+    """Institutions created from one XLSX file: their provisioning is followed on the import's
+    page (how many are ready, how many coordinators invited)."""
+
+    file_name = models.CharField(_("file"), max_length=255)
+    institution_ids = ArrayField(models.PositiveIntegerField(), verbose_name=_("institutions"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("institutions import")
+        verbose_name_plural = _("institutions imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({len(self.institution_ids)})"

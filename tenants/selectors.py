@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import REGIONAL_ROLES, Role
 from tenants.models import (
     Institution,
+    InstitutionImport,
     MunicipalAccess,
     Municipality,
     OnboardingApplication,
@@ -111,3 +112,33 @@ def public_audit_actors() -> list[str]:
         .values_list("actor_label", flat=True)
         .distinct()
     )
+
+
+def institution_import_list() -> QuerySet[InstitutionImport]:
+    return InstitutionImport.objects.all()
+
+
+def institution_import_progress(batch: InstitutionImport) -> dict[str, Any]:
+    """How far the import's institutions are: by status, and the rows themselves."""
+    institutions = list(
+        Institution.objects.filter(pk__in=batch.institution_ids)
+        .select_related("municipality")
+        .order_by("short_name", "pk")
+    )
+    counts: dict[str, int] = {}
+    for institution in institutions:
+        counts[institution.status] = counts.get(institution.status, 0) + 1
+    total = len(batch.institution_ids)
+    ready = sum(counts.get(s, 0) for s in ("active", "suspended", "archived"))
+    return {
+        "institutions": institutions,
+        "total": total,
+        "ready": ready,
+        "failed": counts.get("failed", 0),
+        "waiting": counts.get("provisioning", 0),
+        "invited": sum(
+            1 for i in institutions if i.coordinator_email and i.provisioned_at is not None
+        ),
+        "percent": round(100 * ready / total) if total else 100,
+        "running": counts.get("provisioning", 0) > 0,
+    }

@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from accounts.api import invitation_create
 from accounts.models import Role
+from config.audit import acting_user
 from config.tasks import enqueue_on_commit
 from config.validators import is_valid_inn
 from tenants import schemas
@@ -25,6 +26,7 @@ from tenants.models import (
     ApplicationStatus,
     Domain,
     Institution,
+    InstitutionImport,
     InstitutionKind,
     InstitutionStatus,
     MunicipalAccess,
@@ -43,7 +45,7 @@ LIFECYCLE_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def _validate_institution_fields(
+def validate_institution_fields(
     *,
     slug: str | None,
     kind: str,
@@ -105,7 +107,7 @@ def institution_create(
 ) -> Institution:
     """Register an institution and start provisioning its schema in the background."""
     slug = slug.strip().lower()
-    municipality = _validate_institution_fields(
+    municipality = validate_institution_fields(
         slug=slug, kind=kind, municipality_id=municipality_id, inn=inn
     )
     institution = Institution(
@@ -267,7 +269,7 @@ def application_submit(
     applicant_phone: str = "",
 ) -> OnboardingApplication:
     desired_slug = desired_slug.strip().lower()
-    municipality = _validate_institution_fields(
+    municipality = validate_institution_fields(
         slug=desired_slug, kind=kind, municipality_id=municipality_id, inn=inn
     )
     if OnboardingApplication.objects.filter(
@@ -445,3 +447,31 @@ def municipal_access_revoke(*, access: MunicipalAccess, actor: Any = None) -> No
         label=access.municipality.name,
     )
     access.delete()
+
+
+# --- institutions from a spreadsheet ----------------------------------------------------------
+
+
+@transaction.atomic
+def institutions_import(
+    *, rows: list[dict[str, Any]], file_name: str, actor: Any = None
+) -> InstitutionImport:
+    """Create every institution of a checked file (``tenants.importing.plan_import``) at once:
+    a row refused now (another import took its address meanwhile) refuses the whole file.
+    Each is provisioned in the background and its coordinator invited when it is ready."""
+    if not rows:
+        raise ValidationError({"file": [_("The file has no institutions to create.")]})
+    created = [institution_create(**row, actor=actor) for row in rows]
+    batch = InstitutionImport.objects.create(
+        file_name=file_name[:255],
+        institution_ids=[institution.pk for institution in created],
+        created_by=acting_user(actor),
+    )
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.IMPORT,
+        instance=batch,
+        changed_fields=["institution_ids"],
+        label=f"{batch.file_name}: {len(created)}",
+    )
+    return batch

@@ -186,3 +186,13 @@ class ApplicationForm(PageForm):
     @property
     def is_robot(self) -> bool:
         return bool(self.data.get(self.add_prefix("website"), "").strip())
+
+
+class InstitutionImportForm(PageForm):
+    file = forms.FileField(
+        label=_("Table of institutions (.xlsx)"),
+        help_text=_(
+            "One row per institution under a header row: full name, short name, kind, "
+            "municipality, INN, address, coordinator's full name and e-mail."
+        ),
+    )

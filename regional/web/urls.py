@@ -9,6 +9,22 @@ app_name = "regional"
 urlpatterns = [
     path("", views.home, name="home"),
     path("institutions/new/", views.institution_create, name="institution-create"),
+    path("institutions/import/", views.institution_import, name="institution-import"),
+    path(
+        "institutions/import/template.xlsx",
+        views.institution_import_template,
+        name="institution-import-template",
+    ),
+    path(
+        "institutions/import/<int:pk>/",
+        views.institution_import_detail,
+        name="institution-import-detail",
+    ),
+    path(
+        "institutions/import/<int:pk>/progress/",
+        views.institution_import_progress,
+        name="institution-import-progress",
+    ),
     path("institutions/<int:pk>/", views.institution_detail, name="institution"),
     path("institutions/<int:pk>/status/", views.institution_status, name="institution-status"),
     path(

@@ -18,17 +18,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role
 from accounts.security import client_ip
+from config import spreadsheets
 from config.pages import REGIONAL, add_service_errors, is_public, role_required
 from regional.kpis import selectors as kpi_selectors
 from regional.web.forms import (
     ApplicationForm,
     InstitutionFilterForm,
     InstitutionForm,
+    InstitutionImportForm,
     MunicipalOfficerForm,
     RejectForm,
     StatusForm,
 )
-from tenants import selectors, services
+from tenants import importing, selectors, services
 from tenants.models import Institution, InstitutionStatus, OnboardingApplication
 
 REGIONAL_ADMIN = frozenset({Role.REGIONAL_ADMIN})
@@ -375,3 +377,107 @@ def apply_done(request: HttpRequest) -> HttpResponse:
     if not is_public(request):
         return render(request, "404.html", status=404)
     return render(request, "regional/apply_done.html")
+
+
+# --- institutions from a spreadsheet ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page(REGIONAL_ADMIN)
+def institution_import(request: HttpRequest) -> HttpResponse:
+    """Upload the region's list: every row is checked; a file with any problem is refused
+    with each problem by row (nothing created); a clean one creates every institution at once
+    and opens its progress."""
+    form = InstitutionImportForm(request.POST or None, request.FILES or None)
+    problems: list[importing.RowProblem] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            plan = importing.plan_import(upload)
+        except importing.ImportFileProblem as problem:
+            form.add_error("file", problem.message)
+        else:
+            problems = plan.problems
+            if plan.ok:
+                try:
+                    batch = services.institutions_import(
+                        rows=plan.rows, file_name=upload.name or "", actor=request.user
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    return redirect("regional:institution-import-detail", pk=batch.pk)
+            else:
+                form.add_error(
+                    "file",
+                    _("Nothing is created: fix the rows below and upload the file again."),
+                )
+    return render(
+        request,
+        "regional/institution_import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "columns": importing.column_labels(),
+            "imports": selectors.institution_import_list()[:10],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+@page(REGIONAL_ADMIN)
+def institution_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty table with the header row and one example."""
+    labels = importing.column_labels()
+    order = [
+        "name",
+        "short_name",
+        "kind",
+        "municipality",
+        "inn",
+        "slug",
+        "coordinator_name",
+        "coordinator_email",
+    ]
+    municipality = selectors.municipality_list().first()
+    example = [
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 1»",
+        "СШ № 1",
+        "школа",
+        municipality.name if municipality else "",
+        "",
+        "school-1",
+        "Иванова Мария Петровна",
+        "coordinator@school1.ru",
+    ]
+    content = spreadsheets.table_bytes(
+        "Организации", [str(labels[name]) for name in order], [example]
+    )
+    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="institutions.xlsx"'
+    return response
+
+
+def _import_or_404(pk: int) -> Any:
+    batch = selectors.institution_import_list().filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@require_safe
+@page(REGIONAL_ADMIN)
+def institution_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _import_or_404(pk)
+    context = {"batch": batch, **selectors.institution_import_progress(batch)}
+    return render(request, "regional/institution_import_detail.html", context)
+
+
+@require_safe
+@page(REGIONAL_ADMIN)
+def institution_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's progress, polled by HTMX while institutions are being prepared."""
+    batch = _import_or_404(pk)
+    context = {"batch": batch, **selectors.institution_import_progress(batch)}
+    return render(request, "regional/institution_import_progress.html", context)

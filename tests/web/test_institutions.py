@@ -12,22 +12,25 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import schema_context
 
 from accounts.models import Invitation, Role
 from regional.kpis import metrics
 from regional.kpis import services as kpis
-from tenants import selectors
+from tenants import selectors, services
 from tenants.models import (
     Institution,
+    InstitutionImport,
     InstitutionStatus,
     MunicipalAccess,
     Municipality,
     OnboardingApplication,
+    PublicAuditEntry,
 )
 from tests.conftest import make_user
-from tests.web.conftest import page_client
+from tests.web.conftest import page_client, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +200,94 @@ def test_a_robot_is_thanked_and_dropped_and_the_page_is_throttled(
     # another address is not affected
     other = visitor("10.77.0.4").post("/apply/", application(tenants, desired_slug="other-1"))
     assert other.status_code == 302
+
+
+HEADER = [
+    "Полное наименование",
+    "Краткое наименование",
+    "Вид",
+    "Муниципалитет",
+    "ИНН",
+    "Адрес",
+    "ФИО координатора",
+    "E-mail координатора",
+]
+
+
+def school_row(n: int, municipality: str, **overrides: str) -> list[str]:
+    row = {
+        "name": f"МБОУ «Средняя школа № {n}»",
+        "short": f"СШ № {n}",
+        "kind": "школа",
+        "municipality": municipality,
+        "inn": "",
+        "slug": f"imp-school-{n}",
+        "coordinator": f"Иванова Мария Петровна {n}",
+        "email": f"coord{n}@imp.ru",
+    }
+    row.update(overrides)
+    return list(row.values())
+
+
+def upload(client: Client, rows: list[list[Any]], name: str = "list.xlsx") -> Any:
+    content = xlsx_bytes([["Список организаций региона"], HEADER, *rows])
+    return client.post("/institutions/import/", {"file": SimpleUploadedFile(name, content)})
+
+
+def test_an_import_with_any_bad_row_creates_nothing_and_lists_every_problem(
+    tenants: Any,
+) -> None:
+    admin = page_client(HOST, make_user("public", Role.REGIONAL_ADMIN, "imp-admin"), "public", "en")
+    m = tenants.municipality.name
+    refused = upload(
+        admin,
+        [
+            school_row(1, m),
+            school_row(2, "Нет такого района"),
+            school_row(3, m, slug="imp-school-1"),
+            school_row(4, m, email="not-an-email"),
+            school_row(5, m, kind="университет"),
+            school_row(6, m, slug="alpha"),
+            school_row(7, m, name=""),
+        ],
+    )
+    assert refused.status_code == 400
+    problems = re.findall(
+        r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", refused.content.decode()
+    )
+    rows_with_problems = sorted({int(row) for row, _column, _message in problems})
+    assert rows_with_problems == [4, 5, 6, 7, 8, 9]  # a title row and the header above
+    assert ("5", "Address", "The same address as row 3.") in problems
+    assert not Institution.objects.filter(slug__startswith="imp-school-").exists()
+    not_xlsx = admin.post(
+        "/institutions/import/", {"file": SimpleUploadedFile("list.xlsx", b"name;inn\n")}
+    )
+    assert not_xlsx.status_code == 400 and 'id="id_file-errors"' in not_xlsx.content.decode()
+
+
+def test_an_imported_list_is_provisioned_in_the_background_with_its_progress(
+    tenants: Any,
+) -> None:
+    admin_user = make_user("public", Role.REGIONAL_ADMIN, "imp-admin2")
+    admin = page_client(HOST, admin_user, "public", "en")
+    m = tenants.municipality.name.upper()  # the municipality's name in any case
+    created = upload(admin, [school_row(n, m) for n in range(1, 4)], name="region.xlsx")
+    assert created.status_code == 302
+    batch = InstitutionImport.objects.get(file_name="region.xlsx")
+    assert created["Location"] == f"/institutions/import/{batch.pk}/"
+    institutions = list(Institution.objects.filter(pk__in=batch.institution_ids))
+    assert {i.status for i in institutions} == {InstitutionStatus.PROVISIONING}
+    running = admin.get(f"/institutions/import/{batch.pk}/").content.decode()
+    assert "hx-trigger" in running and "0 %" in running
+    entry = PublicAuditEntry.objects.get(model_label="tenants.institutionimport")
+    assert (entry.actor, entry.action) == (admin_user, "import")
+    for institution in institutions:  # what the worker does, one task per institution
+        services.institution_provision(institution_id=institution.pk)
+    done = admin.get(f"/institutions/import/{batch.pk}/progress/").content.decode()
+    assert "100 %" in done and "hx-trigger" not in done
+    assert "coordinators invited: 3" in done
+    for institution in institutions:
+        with schema_context(institution.schema_name):
+            invitation = Invitation.objects.get()
+            assert invitation.role == Role.COORDINATOR
+            assert invitation.email == institution.coordinator_email

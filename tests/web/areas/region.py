@@ -3,6 +3,8 @@ regional administrator only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from accounts.models import Role
 
 ADMIN = frozenset({Role.REGIONAL_ADMIN})
@@ -15,5 +17,23 @@ PUBLIC_ALLOWED = {
     "audit": ADMIN,
     "settings": ADMIN,
     "municipal-officers": ADMIN,
+    "institution-import": ADMIN,
+    "institution-import-template": ADMIN,
+    "institution-import-detail": ADMIN,
+    "institution-import-progress": ADMIN,
 }
-PUBLIC_ID_OF = {"municipal-access-revoke": "municipalaccess"}
+PUBLIC_ID_OF = {
+    "municipal-access-revoke": "municipalaccess",
+    "institution-import-detail": "institutionimport",
+    "institution-import-progress": "institutionimport",
+}
+# The template is a download and the progress an HTMX fragment: no page frame.
+FRAGMENTS = {"institution-import-template", "institution-import-progress"}
+
+
+def public_objects(tenant: Any) -> dict[str, int]:
+    """An import of the institution, so that its pages have something to show."""
+    from tenants.models import InstitutionImport
+
+    batch = InstitutionImport.objects.create(file_name="list.xlsx", institution_ids=[tenant.pk])
+    return {"institutionimport": batch.pk}

@@ -67,6 +67,23 @@ def aggregation_run_start(
     or future period is refused."""
     from regional.kpis.tasks import aggregate_institution
 
+    run, institutions = _run_create(period=period, requested_by_id=requested_by_id)
+    with schema_context(get_public_schema_name()):
+        for pk, schema_name in institutions:
+            enqueue_on_commit(
+                aggregate_institution, schema_name=schema_name, run_id=run.pk, institution_id=pk
+            )
+        if not institutions:
+            _finish_if_complete(run.pk)
+            run.refresh_from_db()
+    return run
+
+
+def _run_create(
+    *, period: str | None, requested_by_id: int | None
+) -> tuple[AggregationRun, list[tuple[int, str]]]:
+    """A new run of ``period`` (checked: a period, not in the future, not closed) with one
+    pending item per institution that has a schema; and those institutions (id, schema)."""
     period = period_validate(period or default_period())
     with schema_context(get_public_schema_name()):
         _period_open(period)
@@ -79,13 +96,31 @@ def aggregation_run_start(
         AggregationItem.objects.bulk_create(
             AggregationItem(run=run, institution_id=pk) for pk, _schema in institutions
         )
-        for pk, schema_name in institutions:
-            enqueue_on_commit(
-                aggregate_institution, schema_name=schema_name, run_id=run.pk, institution_id=pk
-            )
-        if not institutions:
-            _finish_if_complete(run.pk)
-            run.refresh_from_db()
+    return run, institutions
+
+
+def aggregation_run_in_process(
+    *, period: str, requested_by_id: int | None = None
+) -> AggregationRun:
+    """The same run as ``aggregation_run_start``, done here and now, one institution after
+    another in its own schema (for seeding the demo's and the benchmark's history: the real
+    aggregation over data as it stood each month). An institution that fails is recorded as
+    failed (its error's class) and the others go on."""
+    with transaction.atomic():
+        run, institutions = _run_create(period=period, requested_by_id=requested_by_id)
+    for pk, schema_name in institutions:
+        with schema_context(get_public_schema_name()):
+            aggregation_item_attempt(run_id=run.pk, institution_id=pk)
+        try:
+            with schema_context(schema_name):
+                institution_aggregate(run_id=run.pk, institution_id=pk)
+        except Exception as exc:
+            with schema_context(get_public_schema_name()):
+                aggregation_item_error(run_id=run.pk, institution_id=pk, error=type(exc).__name__)
+                aggregation_item_finish(run_id=run.pk, institution_id=pk, ok=False)
+    with schema_context(get_public_schema_name()):
+        _finish_if_complete(run.pk)  # a region without institutions
+        run.refresh_from_db()
     return run
 
 

@@ -386,3 +386,54 @@ def with_stages_done(institutions: QuerySet[Institution]) -> QuerySet[Institutio
         .values("done")[:1]
     )
     return institutions.annotate(stages_done=Subquery(latest))
+
+
+def institution_stages(*, institution_id: int) -> dict[str, Any] | None:
+    """The roadmap stages of the institution as its latest snapshot recorded them: per stage
+    done, due (its deadlines passed) and its overdue activities; None before its first."""
+    snapshot = (
+        InstitutionSnapshot.objects.filter(institution_id=institution_id)
+        .order_by("-period")
+        .only("period", "values")
+        .first()
+    )
+    if snapshot is None or "stages_total" not in snapshot.values:
+        return None
+    values = snapshot.values
+    return {
+        "period": snapshot.period,
+        "done": values.get("stages_done", 0),
+        "total": values.get("stages_total", STAGES_TOTAL),
+        "stages": [
+            {
+                "n": n,
+                "name": str(STAGE_NAMES[n]),
+                "done": bool(values.get(f"stage_{n}_done")),
+                "due": bool(values.get(f"stage_{n}_due")),
+                "overdue_activities": values.get(f"stage_{n}_overdue_activities", 0),
+            }
+            for n in STAGES
+        ],
+    }
+
+
+def institution_history(*, institution_id: int, periods: int = 12) -> dict[str, Any]:
+    """The federal indicators of one institution as published, period by period (the latest
+    ``periods``): the same cells the dashboard shows (hidden, a range, or held with the
+    period they are from)."""
+    indicators = [i for i in indicator_list() if i.group == "federal"] or list(indicator_list())
+    reported = list(
+        InstitutionSnapshot.objects.filter(institution_id=institution_id)
+        .order_by("-period")
+        .values_list("period", flat=True)[:periods]
+    )
+    rows = []
+    for period in reversed(reported):
+        data = published_period(period)
+        rows.append(
+            {
+                "period": period,
+                "cells": [indicator_cell(i, data, ("i", institution_id)) for i in indicators],
+            }
+        )
+    return {"indicators": indicators, "rows": rows}

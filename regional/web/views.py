@@ -21,6 +21,7 @@ from accounts.security import client_ip
 from config import spreadsheets
 from config.pages import REGIONAL, add_service_errors, is_public, role_required
 from regional.kpis import selectors as kpi_selectors
+from regional.web import views_kpis
 from regional.web.forms import (
     ApplicationForm,
     InstitutionFilterForm,
@@ -153,6 +154,22 @@ def _render_detail(
     context = _institution_context(institution)
     context["status_form"] = form
     context["can_manage"] = getattr(request.user, "role", None) == Role.REGIONAL_ADMIN
+    context["stages"] = kpi_selectors.institution_stages(institution_id=institution.pk)
+    history = kpi_selectors.institution_history(institution_id=institution.pk)
+    context["history_columns"] = [i.name for i in history["indicators"]]
+    context["history"] = [
+        {
+            "period": row["period"],
+            "cells": [
+                views_kpis.shown_value(cell, indicator.kind)
+                for indicator, cell in zip(history["indicators"], row["cells"], strict=True)
+            ],
+        }
+        for row in history["rows"]
+    ]
+    context["application"] = OnboardingApplication.objects.filter(
+        institution_id=institution.pk
+    ).first()
     entries = selectors.public_audit_list(
         model_label="tenants.institution", object_id=str(institution.pk)
     )[:20]

@@ -291,3 +291,37 @@ def test_an_imported_list_is_provisioned_in_the_background_with_its_progress(
             invitation = Invitation.objects.get()
             assert invitation.role == Role.COORDINATOR
             assert invitation.email == institution.coordinator_email
+
+
+def test_the_institution_page_shows_stages_contacts_and_the_published_history(
+    tenants: Any,
+) -> None:
+    values = {
+        "headcount_learners": 100,
+        "learner_mentees_10_plus": 40,
+        "stages_total": 6,
+        "stages_done": 2,
+        "stage_1_done": 1,
+        "stage_2_done": 1,
+        "stage_3_due": 1,
+        "stage_3_overdue_activities": 2,
+    }
+    for period, mentees in (("2026-09", 30), (PERIOD, 40)):
+        kpis.snapshot_record(
+            run_id=None,
+            period=period,
+            institution_id=tenants.a.pk,
+            academic_year=metrics.academic_year_of(metrics.period_date(period)),
+            values={**values, "learner_mentees_10_plus": mentees},
+        )
+    client = page_client(
+        HOST, make_user("public", Role.REGIONAL_STAFF, "inst-page"), "public", "en"
+    )
+    body = client.get(f"/institutions/{tenants.a.pk}/").content.decode()
+    stages = body.split('data-testid="institution-stages"')[1].split("</section>")[0]
+    assert "2 of 6" in stages and stages.count(">completed<") == 2
+    assert "behind schedule: 2 overdue activities" in stages
+    history = body.split('data-testid="institution-history"')[1].split("</table>")[0]
+    assert "2026-09" in history and PERIOD in history
+    assert "40.0 %" in history  # the published share of the period
+    assert "lifecycle-form" not in body  # staff read; the administrator changes the status

@@ -168,6 +168,7 @@ PUBLIC_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("regional:home", _("Institutions"), REGIONAL | {Role.EMPLOYER, Role.MUNICIPAL}),
     ("regional:applications", _("Applications"), REGIONAL | {Role.MUNICIPAL}),
     ("regional:kpis", _("Indicators"), REGIONAL | {Role.MUNICIPAL}),
+    ("regional:kpis-rating", _("Rating"), REGIONAL | {Role.MUNICIPAL}),
     ("regional:templates", _("Questionnaire templates"), REGIONAL),
     ("regional:survey-results", _("Survey results"), REGIONAL),
     ("regional:board", _("Supply and demand"), REGIONAL),

@@ -437,3 +437,78 @@ def institution_history(*, institution_id: int, periods: int = 12) -> dict[str, 
             }
         )
     return {"indicators": indicators, "rows": rows}
+
+
+def _attainment(indicator: Indicator, value: float) -> float:
+    """How far a published value is towards the indicator's target, from 0 to 1."""
+    target = float(indicator.target_value or 0)
+    if indicator.higher_is_better:
+        return 1.0 if target <= 0 else max(0.0, min(value / target, 1.0))
+    if value <= target:
+        return 1.0
+    return max(0.0, min(target / value, 1.0)) if value > 0 else 1.0
+
+
+def _rated(indicators: list[Indicator], cells: list[dict[str, Any]]) -> dict[str, Any]:
+    scores = [
+        _attainment(indicator, float(cell["value"]))
+        for indicator, cell in zip(indicators, cells, strict=True)
+        if cell.get("value") is not None
+    ]
+    return {
+        "cells": cells,
+        "counted": len(scores),
+        "score": round(100 * sum(scores) / len(scores), 1) if scores else None,
+    }
+
+
+def rating(period: str) -> dict[str, Any]:
+    """Institutions and municipalities ranked by the federal indicators that have a target:
+    each published value's attainment of its target (value ÷ target, at most 1; the other way
+    round for an indicator where lower is better), averaged over the indicators published for
+    it; hidden values are left out (and the number counted shown), so the rating never rests
+    on a number the region does not publish. Highest score first; unrated rows last."""
+    data = published_period(period)
+    indicators = [
+        i for i in indicator_list() if i.group == "federal" and i.target_value is not None
+    ]
+
+    def ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
+        place = 0
+        for row in rows:
+            if row["score"] is not None:
+                place += 1
+                row["place"] = place
+            else:
+                row["place"] = None
+        return rows
+
+    institutions = ranked(
+        [
+            {
+                "id": row.id,
+                "name": row.name,
+                "municipality_id": row.municipality_id,
+                "municipality": row.municipality,
+                **_rated(indicators, [indicator_cell(i, data, ("i", row.id)) for i in indicators]),
+            }
+            for row in data.institutions
+        ]
+    )
+    municipalities = ranked(
+        [
+            {
+                "id": m_id,
+                "name": name,
+                **_rated(indicators, [indicator_cell(i, data, ("m", m_id)) for i in indicators]),
+            }
+            for m_id, name in data.municipalities
+        ]
+    )
+    return {
+        "period": period,
+        "indicators": indicators,
+        "institutions": institutions,
+        "municipalities": municipalities,
+    }

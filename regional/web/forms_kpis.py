@@ -63,3 +63,13 @@ class AggregateForm(PageForm):
 
 class PeriodCloseForm(PageForm):
     period = forms.CharField(max_length=10, widget=forms.HiddenInput)
+
+
+class RatingForm(PageForm):
+    period = forms.ChoiceField(label=_("Period"), required=False)
+
+    def __init__(self, *args: Any, periods: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p, p) for p in reversed(periods)]

@@ -6,6 +6,7 @@ from regional.web import views_kpis
 
 urlpatterns: list[URLPattern] = [
     path("kpis/", views_kpis.kpis, name="kpis"),
+    path("rating/", views_kpis.rating, name="kpis-rating"),
     # One XLSX per chart (the table beside it), and the whole report in the ministry's shape.
     *[
         path(

@@ -34,7 +34,12 @@ from regional.kpis.models import (
     RunStatus,
 )
 from regional.privacy.api import REGION, Cell
-from regional.web.forms_kpis import AggregateForm, DashboardFilterForm, PeriodCloseForm
+from regional.web.forms_kpis import (
+    AggregateForm,
+    DashboardFilterForm,
+    PeriodCloseForm,
+    RatingForm,
+)
 from tenants.selectors import municipality_list, user_scope
 
 DEFAULT_INDICATOR = "learner_mentees_share"
@@ -617,3 +622,39 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The run's progress, polled by HTMX every second until it finishes."""
     return render(request, "regional/kpis_run_progress.html", run_context(_run_or_404(pk)))
+
+
+# --- the rating -----------------------------------------------------------------------------
+
+
+@require_safe
+@page(READERS)
+def rating(request: HttpRequest) -> HttpResponse:
+    """Institutions (those the user oversees) and municipalities ranked by the federal
+    indicators, with the method shown."""
+    periods = selectors.snapshot_periods()
+    form = RatingForm(request.GET or None, periods=periods)
+    if form.is_bound and not form.is_valid():
+        return render(request, "regional/kpis_rating.html", {"form": form}, status=400)
+    period = (form.cleaned_data.get("period") if form.is_bound else "") or (
+        periods[-1] if periods else ""
+    )
+    context: dict[str, Any] = {"form": form, "period": period}
+    if period:
+        scope = user_scope(request.user)
+        data = selectors.rating(period)
+        kinds = [i.kind for i in data["indicators"]]
+
+        def shown(row: dict[str, Any]) -> dict[str, Any]:
+            cells = [shown_value(c, kind) for c, kind in zip(row["cells"], kinds, strict=True)]
+            return {**row, "shown": cells}
+
+        context.update(
+            indicators=data["indicators"],
+            institutions=[
+                shown(r) for r in data["institutions"] if scope.allows(r["municipality_id"])
+            ],
+            municipalities=[shown(r) for r in data["municipalities"]],
+            k=selectors.min_group_size(),
+        )
+    return render(request, "regional/kpis_rating.html", context)

@@ -216,6 +216,7 @@ PAGE_ROUTES: dict[str, str | None] = {
     "regional:application-approve": "tenants.onboardingapplication",
     "regional:application-reject": "tenants.onboardingapplication",
     "regional:kpis": None,
+    "regional:kpis-rating": None,
     "school:documents": None,
     "school:document-approval-order": None,
     "school:document-encouragement-order": None,

@@ -422,3 +422,34 @@ def test_staff_close_the_period_shown_and_its_numbers_stay_final(numbers: Any) -
     # the future is refused too
     future = client.post("/kpis/runs/", {"period": "2099-01"})
     assert future.status_code == 400 and "in the future" in future.content.decode()
+
+
+def test_the_rating_ranks_by_published_attainment_and_shows_its_method(tenants: Any, db: None):
+    """A (60 of 100 learners mentees: 60 % of the 70 % target) ranks above B (21 of 100); the
+    method is on the page; a municipal user of another municipality sees no institution."""
+    for institution, mentees in ((tenants.a, 60), (tenants.b, 21)):
+        snapshot(
+            institution.pk,
+            PERIOD,
+            headcount_learners=100,
+            learner_mentees_10_plus=mentees,
+            learner_mentors=12,
+        )
+    client = english(name="kpi-rating")
+    body = client.get(f"/rating/?period={PERIOD}").content.decode()
+    assert 'data-testid="rating-method"' in body
+    table = body.split('data-testid="rating-institutions"')[1].split("</table>")[0]
+    names = re.findall(r'<th scope="row" class="fw-normal">([^<]+)<', table)
+    assert names == [tenants.a.short_name, tenants.b.short_name]
+    assert re.search(r"<td>1</td>\s*<th[^>]*>" + re.escape(tenants.a.short_name), table)
+    assert "60.0 %" in table and "21.0 %" in table
+    assert client.get("/rating/?period=1999-01").status_code == 400
+    from tenants import services as tenant_services
+    from tenants.models import Municipality
+
+    other = Municipality.objects.create(name="Дальний район")
+    officer = make_user("public", Role.MUNICIPAL, "kpi-rating-mun")
+    tenant_services.municipal_access_grant(user=officer, municipality_id=other.pk)
+    seen = page_client(HOST, officer, "public", "en").get(f"/rating/?period={PERIOD}")
+    table = seen.content.decode().split('data-testid="rating-institutions"')[1]
+    assert tenants.a.short_name not in table.split("</table>")[0]

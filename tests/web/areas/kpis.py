@@ -16,6 +16,7 @@ EXPORTS = {
 
 PUBLIC_ALLOWED = {
     "kpis": READERS,
+    "kpis-rating": READERS,
     **dict.fromkeys(EXPORTS | {"kpis-export-report"}, READERS),
     "kpis-run": REGIONAL,
     "kpis-run-progress": REGIONAL,

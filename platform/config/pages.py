@@ -162,6 +162,7 @@ TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("school:documents", _("Documents"), STAFF),
     ("school:employer-mentors", _("Employers' mentors"), STAFF),
     ("school:practices", _("Best practices"), STAFF),
+    ("school:announcements", _("Announcements"), STAFF),
     ("school:my-consents", _("Consents"), frozenset({Role.PARENT})),
 ]
 PUBLIC_NAV: list[tuple[str, Any, frozenset[str]]] = [
@@ -169,6 +170,7 @@ PUBLIC_NAV: list[tuple[str, Any, frozenset[str]]] = [
     ("regional:applications", _("Applications"), REGIONAL | {Role.MUNICIPAL}),
     ("regional:kpis", _("Indicators"), REGIONAL | {Role.MUNICIPAL}),
     ("regional:kpis-rating", _("Rating"), REGIONAL | {Role.MUNICIPAL}),
+    ("regional:announcements", _("Announcements"), REGIONAL),
     ("regional:templates", _("Questionnaire templates"), REGIONAL),
     ("regional:survey-results", _("Survey results"), REGIONAL),
     ("regional:board", _("Supply and demand"), REGIONAL),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.pages import PageForm
+from regional.announcements.models import Audience
 from regional.privacy.api import MIN_GROUP_SIZE_FLOOR
 from tenants.models import InstitutionKind, InstitutionStatus, PublicAuditAction
 from tenants.selectors import municipality_list
@@ -196,3 +197,32 @@ class InstitutionImportForm(PageForm):
             "municipality, INN, address, coordinator's full name and e-mail."
         ),
     )
+
+
+class AnnouncementForm(PageForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea({"rows": 6}))
+    audience = forms.ChoiceField(
+        label=_("To whom"), choices=Audience.choices, widget=forms.RadioSelect
+    )
+    municipalities = forms.TypedMultipleChoiceField(
+        label=_("Municipalities"), coerce=int, required=False
+    )
+    institutions = forms.TypedMultipleChoiceField(
+        label=_("Institutions"), coerce=int, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        municipalities: list[tuple[int, str]],
+        institutions: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("municipalities", municipalities), ("institutions", institutions)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+            field.widget.attrs["size"] = "8"
+        self.fields["audience"].widget.attrs["class"] = "form-check-input"

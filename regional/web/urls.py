@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from regional.web import urls_audit, urls_employers, urls_kpis, urls_questionnaires, views
+from regional.web import (
+    urls_audit,
+    urls_employers,
+    urls_kpis,
+    urls_questionnaires,
+    views,
+    views_announcements,
+)
 
 app_name = "regional"
 
@@ -33,6 +40,7 @@ urlpatterns = [
         name="institution-lifecycle",
     ),
     path("applications/", views.applications, name="applications"),
+    path("announcements/", views_announcements.announcements, name="announcements"),
     path("apply/", views.apply, name="apply"),
     path("apply/done/", views.apply_done, name="apply-done"),
     path("municipalities/", views.municipal_officers, name="municipal-officers"),

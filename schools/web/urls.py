@@ -14,12 +14,14 @@ from schools.web import (
     urls_surveys,
     urls_yearend,
     views,
+    views_announcements,
 )
 
 app_name = "school"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("announcements/", views_announcements.announcements, name="announcements"),
     path("programme/", views.programme, name="programme"),
     path("programme/new/", views.programme_create, name="programme-create"),
     path("participants/", views.participants, name="participants"),

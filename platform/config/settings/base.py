@@ -39,6 +39,7 @@ SHARED_APPS = [
     "regional.survey_results",
     "regional.kpis",
     "regional.practices",
+    "regional.announcements",
     "regional.web",
     "seeding",  # no models: the demo and generated schools, above every domain app
     "django.contrib.contenttypes",

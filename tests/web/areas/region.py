@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Role
+from tests.web.areas.core import STAFF
 
 ADMIN = frozenset({Role.REGIONAL_ADMIN})
 
 EVERYONE = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER, Role.MUNICIPAL})
+
+TENANT_ALLOWED = {"announcements": STAFF}
 
 PUBLIC_ALLOWED = {
     "apply": EVERYONE,  # and anonymous visitors (tests/web/test_institutions.py)
@@ -17,6 +20,7 @@ PUBLIC_ALLOWED = {
     "audit": ADMIN,
     "settings": ADMIN,
     "municipal-officers": ADMIN,
+    "announcements": frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF}),
     "institution-import": ADMIN,
     "institution-import-template": ADMIN,
     "institution-import-detail": ADMIN,

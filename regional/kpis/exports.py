@@ -169,9 +169,80 @@ def regional_report(
                 *[_value(row["cells"].get(i["code"])) for i in table["indicators"]],
             ],
         )
+    _monitoring_sheet(workbook, summary, table, period, k)
     if lagging is not None:
         _lagging_sheet(workbook, lagging, period, k)
     return spreadsheets.workbook_bytes(workbook)
+
+
+MONITORING_SHEET = "Мониторинг ЦМН"
+
+
+def _monitoring_sheet(
+    workbook: Workbook, summary: dict[str, Any], table: dict[str, Any], period: str, k: int
+) -> None:
+    """The federal monitoring's layout: one row per level (region, municipality, institution)
+    and indicator, with its unit, published numerator, denominator and value, the target and
+    whether it is met, and the period — for a filter or a pivot table in Excel."""
+    sheet = workbook.create_sheet(MONITORING_SHEET)
+    _title(sheet, "Мониторинг внедрения целевой модели наставничества", period, k)
+    _header(
+        sheet,
+        5,
+        [
+            "Период",
+            "Уровень",
+            "Муниципальное образование",
+            "Образовательная организация",
+            "Показатель",
+            "Единица измерения",
+            "Числитель",
+            "Знаменатель",
+            "Фактическое значение",
+            "Целевое значение",
+            "Год достижения",
+            "Достигнуто",
+        ],
+    )
+
+    def row(
+        level: str, municipality: str, institution: str, info: dict[str, Any], cell: Any
+    ) -> None:
+        cell = cell or {}
+        target = info["target_value"]
+        spreadsheets.append(
+            sheet,
+            [
+                period,
+                level,
+                municipality,
+                institution,
+                info["name"],
+                KIND_RU.get(info["kind"], ""),
+                _count(cell.get("numerator")),
+                _count(cell.get("denominator")),
+                _value(cell) if cell else "нет данных",
+                float(target) if target is not None else "",
+                info["target_year"] or "",
+                _met(cell),
+            ],
+        )
+
+    for info in summary["indicators"]:
+        row("регион", "", "", info, info["region"])
+    for info in summary["indicators"]:
+        for m in info["municipalities"]:
+            row("муниципалитет", m["name"], "", info, m)
+    infos = {info["code"]: info for info in table["indicators"]}
+    for institution in table["institutions"]:
+        for code, info in infos.items():
+            row(
+                "организация",
+                institution["municipality"],
+                institution["name"],
+                info,
+                institution["cells"].get(code),
+            )
 
 
 def _lagging_sheet(

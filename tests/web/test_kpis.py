@@ -203,7 +203,24 @@ def test_the_whole_report_downloads(numbers: Any, staff: Client) -> None:
     response = staff.get("/kpis/export/report.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Показатели региона", "По муниципалитетам", "По организациям"]
+    assert book.sheetnames == [
+        "Показатели региона",
+        "По муниципалитетам",
+        "По организациям",
+        "Мониторинг ЦМН",
+    ]
+    monitoring = book["Мониторинг ЦМН"]
+    header = [c.value for c in monitoring[5]]
+    assert header[:6] == [
+        "Период",
+        "Уровень",
+        "Муниципальное образование",
+        "Образовательная организация",
+        "Показатель",
+        "Единица измерения",
+    ]
+    levels = {row[1] for row in monitoring.iter_rows(min_row=6, values_only=True)}
+    assert levels == {"регион", "муниципалитет", "организация"}
 
 
 def test_downloads_without_numbers_are_not_found(db: None, staff: Client) -> None:

@@ -123,6 +123,7 @@ def test_xlsx_report_in_russian_with_suppressed_cells(aggregated, regional_staff
         "Показатели региона",
         "По муниципалитетам",
         "По организациям",
+        "Мониторинг ЦМН",
         "Отставание по этапам",
     ]
     region = workbook["Показатели региона"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_role_municipal'),
+        ('accounts', '0003_role_municipal'),
         ('tenants', '0002_public_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

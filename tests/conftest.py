@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
@@ -91,6 +92,9 @@ def tenants(django_db_setup: Tenants) -> Tenants:
 def _public_schema_between_tests() -> Iterator[None]:
     yield
     tenant_connection().set_schema_to_public()
+    # A page request leaves its language active in this thread (LocaleMiddleware never
+    # deactivates it): the next test would read Russian where it expects the msgids.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

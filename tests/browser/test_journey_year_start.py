@@ -8,7 +8,8 @@ papers a class returned in one screen; a parent gives consent online through a o
 (on a phone); matching pairs the pupils, a pupil nobody covers is paired by hand; the
 coordinator prepares the order approving the pairs and the director signs it.
 
-(The group meeting and the preferences pages belong to another stream: not in this journey.)
+Before matching, the coordinator holds the group meeting in the pages and a mentor and a
+pupil each choose the other on their own page (a phone): the choice feeds the score.
 
 One institution (``school-start-5``), made here and removed at the end."""
 
@@ -86,13 +87,25 @@ def _build_institution(municipality: Any) -> None:
     make_user_in(SCHEMA, Role.COORDINATOR, "orlova", first_name="Нина", last_name="Орлова")
     make_user_in(SCHEMA, Role.DIRECTOR, "sokolov", first_name="Пётр", last_name="Соколов")
     make_user_in(SCHEMA, Role.CURATOR, "belova", first_name="Вера", last_name="Белова")
+    mentor = make_user_in(SCHEMA, Role.MENTOR, "kuznetsova")
+    pupil = make_user_in(SCHEMA, Role.MENTEE, "roman")
     with schema_context(SCHEMA):
         participant_services.topic_create(name="Шахматная композиция", group="leisure")
         today = timezone.localdate()
+        # a pupil with a login already (the import attaches his request to him)
+        participants.participant_create(
+            last_name="Васильев",
+            first_name="Роман",
+            middle_name="Семёнович",
+            birth_date=datetime.datetime.strptime(ROWS[0][1], "%d.%m.%Y").date(),
+            category="pupil",
+            study_group_id=participants.study_groups_ensure(names=["7А"])["7А"],
+            user_id=pupil.pk,
+        )
         # two teachers already in the mentor base (an earlier import)
-        for last, first, middle, codes in (
-            ("Кузнецова", "Мария", "Ивановна", ["olympiads"]),
-            ("Смирнов", "Олег", "Петрович", ["career_guidance"]),
+        for last, first, middle, codes, user_id in (
+            ("Кузнецова", "Мария", "Ивановна", ["olympiads"], mentor.pk),
+            ("Смирнов", "Олег", "Петрович", ["career_guidance"], None),
         ):
             teacher = participants.participant_create(
                 last_name=last,
@@ -100,6 +113,7 @@ def _build_institution(municipality: Any) -> None:
                 middle_name=middle,
                 birth_date=datetime.date(1982, 4, 4),
                 category="teacher",
+                user_id=user_id,
             )
             participants.consent_record(
                 participant_id=teacher.pk,
@@ -261,8 +275,39 @@ def test_a_school_starts_its_year_in_the_browser(journey):
     coordinator.reload()
     expect(coordinator.get_by_test_id("consent-lacking")).to_have_text("0")
 
-    # 7. Matching: the pupils with a fitting mentor are proposed; the pupil whose request
-    # nobody covers is paired by hand.
+    # 7. The group meeting, held in the pages; a mentor and a pupil choose each other.
+    coordinator.goto(live.url(HOST, "/matching/"))
+    coordinator.get_by_test_id("group-meetings-link").click()
+    coordinator.fill("input[name=group-held_on]", timezone.localdate().isoformat())
+    coordinator.fill("input[name=group-place]", "Актовый зал")
+    coordinator.get_by_test_id("group-meeting-plan").click()
+    expect(coordinator.get_by_test_id("group-meeting-status")).to_have_text("Запланирована")
+    for name in (
+        "Кузнецова Мария Ивановна",
+        "Смирнов Олег Петрович",
+        "Васильев Роман Семёнович (7А)",
+        "Ершова Ольга Петровна (7А)",
+    ):
+        coordinator.get_by_label(name, exact=True).check()
+    coordinator.get_by_test_id("group-meeting-held").click()
+    expect(coordinator.get_by_test_id("group-meeting-status")).to_have_text("Проведена")
+    for username, choice in (
+        ("kuznetsova", "Васильев Роман Семёнович (7А)"),
+        ("roman", "Кузнецова Мария Ивановна"),
+    ):
+        own = journey["context"](PHONE).new_page()
+        sign_in(own, live.url(HOST, "/accounts/login/"), username)
+        own.goto(live.url(HOST, "/matching/group-meetings/"))
+        own.get_by_role("link", name="Актовый зал").click()
+        own.get_by_test_id("preferences-open").click()
+        own.get_by_label("Выбор 1").select_option(label=choice)
+        own.get_by_test_id("preferences-save").click()
+        expect(own.get_by_test_id("own-preferences")).to_contain_text(
+            "1. " + choice.removesuffix(" (7А)")
+        )
+
+    # 8. Matching: the pupils with a fitting mentor are proposed (the mutual choice counts);
+    # the pupil whose request nobody covers is paired by hand.
     coordinator.goto(live.url(HOST, "/matching/"))
     coordinator.get_by_role("button", name="Запустить подбор").click()
     approve_some = coordinator.get_by_role(
@@ -282,7 +327,14 @@ def test_a_school_starts_its_year_in_the_browser(journey):
     approve_some.click()
     expect(coordinator.locator(".alert-success")).to_contain_text("Сформировано")
 
-    # 8. The order approving the pairs: prepared by the coordinator, signed by the director.
+    with schema_context(SCHEMA):
+        from schools.matching.models import MatchProposal
+
+        chosen = MatchProposal.objects.filter(mentee__last_name="Васильев").latest("pk")
+        points = {c["code"]: c["points"] for c in chosen.breakdown["criteria"]}
+        assert chosen.mentor.last_name == "Кузнецова" and points["preference"] > 0
+
+    # 9. The order approving the pairs: prepared by the coordinator, signed by the director.
     coordinator.goto(live.url(HOST, "/programme/orders/"))
     coordinator.get_by_test_id("prepare-pairs-order").get_by_role(
         "button", name="Подготовить приказ об их утверждении"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from accounts.models import User
+from django.utils import timezone
+
+from accounts.models import Invitation, Role, User
 from accounts.services import invitation_create, invitation_url, site_url, user_create
 
 
@@ -12,9 +14,54 @@ def user_id_by_username(*, username: str) -> int | None:
 
 
 __all__ = [
+    "Role",
     "invitation_create",
     "invitation_url",
+    "invitations_fulfil",
     "site_url",
     "user_create",
+    "user_ensure",
     "user_id_by_username",
 ]
+
+
+def user_ensure(
+    *,
+    username: str,
+    role: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    middle_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> int:
+    """The account ``username`` in the active schema with this password, active: created when
+    missing; an existing one gets the password back and is reactivated (its name, e-mail and
+    role are left as its user may have changed them). Returns its id."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return user_create(
+            username=username,
+            role=role,
+            password=password,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            middle_name=middle_name,
+            is_staff=is_staff,
+            is_superuser=is_superuser,
+        ).pk
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    return user.pk
+
+
+def invitations_fulfil(*, email: str, user_id: int) -> int:
+    """Pending invitations to ``email`` in the active schema count as accepted by the account
+    ``user_id`` (an account made for that person otherwise). Returns how many."""
+    return Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).update(
+        accepted_at=timezone.now(), user_id=user_id
+    )

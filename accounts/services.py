@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, User
+from config import links
 from config.db import tenant_connection
 from tenants.api import host_and_name_for_schema
 
@@ -25,8 +26,8 @@ def _hash(token: str) -> str:
 
 
 def site_url(host: str) -> str:
-    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
-    return f"{settings.SITE_SCHEME}://{host}{port}"
+    """The root of ``host`` (see ``config.links``: the one link builder)."""
+    return links.site_url(host)
 
 
 def invitation_url(*, host: str, token: str) -> str:

@@ -1,7 +1,7 @@
 """Latency and throughput of the coordinator's pages under concurrent users, against a real
 server, compared with two baselines measured the same way in the same run.
 
-Data: the demo region of ``nastavnik demo`` (``tenants.demo.demo_region_ensure``: three
+Data: the demo region of ``nastavnik demo`` (``seeding.demo.demo_region_ensure``: three
 institutions with staff and programmes), and in its first school a mid-sized mentoring
 programme made through the apps' services: teachers and pupils with consents and profiles, a
 matching run approved into pairs and groups, meetings, and a few import batches.
@@ -97,11 +97,9 @@ class PageFigures:
 
 
 def _demo() -> Any:
-    """The demo region's module (being moved from tenants/ to seeding/)."""
-    try:
-        from seeding import demo  # type: ignore[attr-defined]
-    except ImportError:
-        from tenants import demo
+    """The demo region's module."""
+    from seeding import demo
+
     return demo
 
 
@@ -116,7 +114,7 @@ def _seed(media_root: str, *, learners: int, staff: int) -> tuple[Any, str, Any]
     demo = _demo()
     schemas.sync_template_schema()
     create_cache_table()
-    region = demo.demo_region_ensure()
+    region = demo.demo_region_ensure(school=False)  # the year below fills the school
     school = region.institutions[0]
     year = year_fill(
         schema_name=school.schema_name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +52,52 @@ def provisioned_schema_names() -> list[str]:
         return list(
             Institution.objects.with_schema().order_by("pk").values_list("schema_name", flat=True)
         )
+
+
+def municipalities_ensure(*, names: Sequence[str]) -> dict[str, int]:
+    """Municipality name → id, creating the missing ones (public schema)."""
+    from tenants.models import Municipality
+
+    with schema_context(get_public_schema_name()):
+        return {name: Municipality.objects.get_or_create(name=name)[0].pk for name in names}
+
+
+def institution_ensure(
+    *,
+    slug: str,
+    name: str,
+    short_name: str,
+    kind: str,
+    municipality_id: int,
+    inn: str = "",
+    coordinator_email: str,
+    coordinator_name: str = "",
+) -> InstitutionRef:
+    """The institution ``slug``, registered when missing and provisioned in this process
+    when its schema is not ready yet (the background task then finds nothing to do).
+    An existing institution is left as it is."""
+    # tenants.services imports accounts, whose services import this module: by function
+    from tenants import services
+
+    with schema_context(get_public_schema_name()):
+        institution = Institution.objects.filter(slug=slug).first()
+        if institution is None:
+            institution = services.institution_create(
+                name=name,
+                short_name=short_name,
+                kind=kind,
+                municipality_id=municipality_id,
+                slug=slug,
+                inn=inn,
+                coordinator_email=coordinator_email,
+                coordinator_name=coordinator_name,
+            )
+        if institution.status in (InstitutionStatus.PROVISIONING, InstitutionStatus.FAILED):
+            provisioned = services.institution_provision(institution_id=institution.pk)
+            if provisioned is None:
+                raise RuntimeError(f"The institution {slug} disappeared while provisioning.")
+            institution = provisioned
+    return InstitutionRef.of(institution)
 
 
 @contextmanager

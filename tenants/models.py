@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -33,7 +34,7 @@ class InstitutionKind(models.TextChoices):
 class InstitutionStatus(models.TextChoices):
     PROVISIONING = "provisioning", _("Provisioning")
     FAILED = "failed", _("Provisioning failed")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("institution status", "Active")
     SUSPENDED = "suspended", _("Suspended")
     ARCHIVED = "archived", _("Archived")
 

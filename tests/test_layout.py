@@ -39,3 +39,27 @@ def test_every_project_app_has_an_explicit_label() -> None:
     for config in apps.get_app_configs():
         if config.name.split(".")[0] in {"accounts", "tenants", "regional", "schools"}:
             assert "label" in type(config).__dict__, config.name
+
+
+def _imported_modules(path: Path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_tenants_imports_nothing_from_the_apps_above_it() -> None:
+    """Arrows point down: ``tenants`` (institutions) sits below ``schools`` and ``regional``;
+    the demo that builds on all of them lives in ``seeding``, above every app."""
+    offending = {
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in (ROOT / "tenants").rglob("*.py")
+        for module in _imported_modules(path)
+        if module.split(".")[0] in {"schools", "regional", "seeding"}
+    }
+    assert not offending, sorted(offending)

@@ -18,6 +18,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_after_configure.connect
+def _sqla_transport_options(sender: CeleryApp, **kwargs: object) -> None:
+    """kombu's SQLAlchemy transport (the demo without Redis) hands its transport options to
+    SQLAlchemy's create_engine, which refuses Redis's ``visibility_timeout``: none for it."""
+    if str(sender.conf.broker_url or "").startswith("sqla+"):
+        sender.conf.broker_transport_options = {}
+
+
 @app.task(name="config.heartbeat", ignore_result=True, base=PublicTask)
 def heartbeat() -> str:
     """Beat writes a heartbeat so that /healthz can tell the scheduler and a worker are alive."""

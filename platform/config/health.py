@@ -1,17 +1,25 @@
-"""Liveness of the pieces the platform needs: database, Redis (broker/cache), Celery workers."""
+"""Liveness of the pieces the platform needs: database, Redis (broker/cache), Celery workers.
+
+A worker counts only when it answers now: a broadcast ping (Redis), or, where the transport
+has no broadcast (kombu's SQLAlchemy transport, used by the demo without Redis), a ping task
+sent through the queue whose answer the worker writes to the cache. Beat's heartbeat is
+reported (``heartbeat_age``) but never stands in for a worker: it may be a previous run's."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
 HEARTBEAT_KEY = "platform:beat-heartbeat"
-HEARTBEAT_MAX_AGE = 180  # seconds; beat sends the heartbeat every minute
+PING_KEY = "platform:worker-ping:"
+QUEUE_PING_TIMEOUT = 4.0  # seconds: the SQLAlchemy transport polls its table every second
 
 
 def record_heartbeat() -> None:
@@ -82,26 +90,53 @@ def check_broker() -> dict[str, Any]:
     return {"ok": True, "transport": url.split("://", 1)[0]}
 
 
+@shared_task(name="config.ping", ignore_result=True)
+def ping(nonce: str) -> str:
+    """A worker's answer to ``ping_through_queue``."""
+    with schema_context(get_public_schema_name()):
+        cache.set(PING_KEY + nonce, time.time(), timeout=60)
+    return "pong"
+
+
+def ping_through_queue(timeout: float = QUEUE_PING_TIMEOUT) -> bool:
+    """Send a ping task and wait until a worker has run it (a live answer, for transports
+    without broadcast). An unanswered ping expires in the queue."""
+    from config.celery import app
+
+    nonce = secrets.token_hex(8)
+    app.send_task("config.ping", kwargs={"nonce": nonce}, expires=timeout + 10)
+    deadline = time.monotonic() + timeout
+    with schema_context(get_public_schema_name()):
+        while True:
+            if cache.get(PING_KEY + nonce) is not None:
+                cache.delete(PING_KEY + nonce)
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+
+
 def check_workers(timeout: float | None = None) -> dict[str, Any]:
-    """Workers answer a broadcast ping; where the transport has no broadcast (kombu's
-    SQLAlchemy transport, used by the demo without Redis) a recent heartbeat, written by a
-    worker running beat's ``config.heartbeat`` task, shows that tasks are being executed."""
+    """Workers that answer a ping now: a broadcast ping, or a ping task through the queue
+    where the transport has no broadcast. ``heartbeat_age``: seconds since beat's last
+    heartbeat (None before the first one)."""
     from config.celery import app
 
     timeout = timeout if timeout is not None else settings.HEALTH_WORKER_PING_TIMEOUT
-    replies: list[Any] = []
+    replies = 0
     error = None
-    if not str(settings.CELERY_BROKER_URL).startswith("sqla+"):
-        try:
-            replies = app.control.ping(timeout=timeout) or []
-        except Exception as exc:
-            error = exc.__class__.__name__
+    try:
+        if str(settings.CELERY_BROKER_URL).startswith("sqla+"):
+            replies = int(ping_through_queue(max(timeout, QUEUE_PING_TIMEOUT)))
+        else:
+            replies = len(app.control.ping(timeout=timeout) or [])
+    except Exception as exc:
+        error = exc.__class__.__name__
     last = last_heartbeat()
     age = round(time.time() - last) if last else None
-    fresh = age is not None and age < HEARTBEAT_MAX_AGE
     report: dict[str, Any] = {
-        "ok": bool(replies) or fresh,
-        "workers": len(replies),
+        "ok": replies > 0,
+        "workers": replies,
         "heartbeat_age": age,
     }
     if error:

@@ -79,3 +79,20 @@ def xml_safe(value: Any) -> str:
     """``value`` as text an XML document (DOCX, XLSX) can hold: stored text from before the
     edge was cleaned may still carry control characters, which would fail the document."""
     return _XML_ILLEGAL.sub("", str(value))
+
+
+def quoted(value: str) -> str:
+    """``value`` in Russian quotes, «…»; quotes inside become „…“ (Russian typography nests
+    them so: «Анкета „Мой наставник“», never «Анкета «Мой наставник»»)."""
+    inner = value.strip().replace("«", "„").replace("»", "“")
+    return f"«{inner}»"
+
+
+def titled(kind: str, title: str) -> str:
+    """A document named by its kind and title without saying the kind twice:
+    ("Анкета", "Анкета наставника") → Анкета наставника;
+    ("Анкета", "Мой наставник") → Анкета «Мой наставник»."""
+    title = title.strip()
+    if title.casefold().startswith(kind.casefold()):
+        return title
+    return f"{kind} {quoted(title)}"

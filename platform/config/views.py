@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
@@ -11,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.health import health_report
+from config.links import absolute_url, bare_host
 
 
 @never_cache
@@ -53,8 +57,19 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def unknown_host(request: HttpRequest) -> HttpResponse:
-    """What a host that names no institution gets: a plain 404 page, never a stack trace."""
-    return render(request, "404.html", status=404)
+    """What a host that names no institution gets: the bare address of the server (an IP,
+    as gunicorn prints it) is sent to the regional centre's address; any other unknown host
+    gets the 404 page, never a stack trace."""
+    full = request.get_host()
+    host = bare_host(full)
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        # The tenant middleware answers before the locale middleware: choose the language here.
+        with translation.override(translation.get_language_from_request(request)):
+            return render(request, "404.html", status=404)
+    port = full[len(host) + 1 :] or None  # the port the browser used, else SITE_PORT
+    return redirect(absolute_url(settings.BASE_DOMAIN, request.get_full_path(), port=port))
 
 
 @extend_schema(exclude=True)

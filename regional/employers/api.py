@@ -7,11 +7,21 @@ catalogue and works with them; no mentee and no learner appears here)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TypedDict
+from collections.abc import Sequence
+from typing import Any, TypedDict
 
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from regional.employers.models import MentorRequest, Placement, PlacementStatus
+from regional.employers import services
+from regional.employers.models import (
+    Employer,
+    EmployerMentor,
+    MentorRequest,
+    Placement,
+    PlacementStatus,
+)
+from tenants.models import Institution
 
 PARTNER_KEYS = (
     "employers_partnered",
@@ -106,7 +116,6 @@ def placed_mentors_here() -> list[PlacedMentor]:
     """``placed_mentors`` of the institution whose schema is active ([] in the public schema
     or a schema without an institution)."""
     from config.db import tenant_connection
-    from tenants.models import Institution
 
     institution_id = (
         Institution.objects.filter(schema_name=tenant_connection().schema_name)
@@ -116,9 +125,91 @@ def placed_mentors_here() -> list[PlacedMentor]:
     return [] if institution_id is None else placed_mentors(institution_id=institution_id)
 
 
+def employer_ensure(
+    *, inn: str, name: str, sector: str = "", contact_email: str = "", contact_phone: str = ""
+) -> int:
+    """The employer with ``inn`` (created with these details when missing); its id."""
+    with transaction.atomic():
+        employer, created = Employer.objects.get_or_create(
+            inn=inn,
+            defaults={
+                "name": name,
+                "sector": sector,
+                "contact_email": contact_email,
+                "contact_phone": contact_phone,
+            },
+        )
+        if created:
+            employer.full_clean()
+    return employer.pk
+
+
+def employer_name(*, employer_id: int) -> str:
+    return Employer.objects.values_list("name", flat=True).get(pk=employer_id)
+
+
+def employer_member_add(*, employer_id: int, user_id: int) -> None:
+    """The public-schema account ``user_id`` acts for the employer."""
+    Employer.objects.get(pk=employer_id).members.add(user_id)
+
+
+def employer_mentor_id_by_email(*, contact_email: str) -> int | None:
+    return (
+        EmployerMentor.objects.filter(contact_email__iexact=contact_email)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def employer_mentor_create(
+    *, employer_id: int, municipality_ids: Sequence[int] = (), **fields: Any
+) -> int:
+    """An employer's specialist offered as a mentor (the fields of ``services``); the id."""
+    employer = Employer.objects.get(pk=employer_id)
+    return services.employer_mentor_create(
+        employer=employer, municipalities=municipality_ids, **fields
+    ).pk
+
+
+def mentor_request_count(*, institution_id: int) -> int:
+    """Requests for employers' mentors the institution has made (any status)."""
+    return MentorRequest.objects.filter(institution_id=institution_id).count()
+
+
+def mentor_request_create(
+    *,
+    institution_id: int,
+    employer_mentor_id: int,
+    form: str,
+    mentees_count: int,
+    level: str,
+    need_code: str,
+    requested_by_id: int,
+    requested_by_role: str,
+) -> int:
+    """An institution asks for an employer's mentor (see ``services.mentor_request_create``)."""
+    return services.mentor_request_create(
+        institution=Institution.objects.get(pk=institution_id),
+        employer_mentor_id=employer_mentor_id,
+        form=form,
+        mentees_count=mentees_count,
+        level=level,
+        need_code=need_code,
+        requested_by_id=requested_by_id,
+        requested_by_role=requested_by_role,
+    ).pk
+
+
 __all__ = [
     "PARTNER_KEYS",
     "PlacedMentor",
+    "employer_ensure",
+    "employer_member_add",
+    "employer_mentor_create",
+    "employer_mentor_id_by_email",
+    "employer_name",
+    "mentor_request_count",
+    "mentor_request_create",
     "partner_counts",
     "partner_counts_by_institution",
     "placed_mentors",

@@ -54,4 +54,20 @@ def preferences_record(
     )
 
 
-__all__ = ["approved_run_count", "group_meeting_create", "preferences_record"]
+def run_and_approve(*, programme_id: int, share: float = 1.0, actor: Any = None) -> list[int]:
+    """Run matching on the programme in this process and approve ``share`` of its proposals
+    (the best-scored first; the rest stay for the coordinator to decide). Returns the ids of
+    the pairs and groups formed. For seeding: the pages start runs on the worker."""
+    programme = Programme.objects.get(pk=programme_id)
+    run = services.run_create(programme=programme, actor=actor)
+    if run.pk is not None and run.status != RunStatus.DONE:  # a large programme: the worker's
+        services.run_execute(run_id=run.pk, raise_errors=True)
+        run.refresh_from_db()
+    proposals = list(run.proposals.order_by("-score", "pk").values_list("pk", flat=True))
+    chosen = proposals[: round(len(proposals) * share)]
+    if not chosen:
+        return []
+    return services.proposals_approve(run=run, proposal_ids=chosen, actor=actor)
+
+
+__all__ = ["approved_run_count", "group_meeting_create", "preferences_record", "run_and_approve"]

@@ -11,11 +11,13 @@ For the regional layer (numbers only): ``regional_aggregates`` and ``satisfactio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from regional.questionnaires.api import Purpose
-from schools.monitoring import selectors
+from schools.monitoring import selectors, services
+from schools.monitoring.models import CampaignStatus, Questionnaire, SurveyInvitation
 from schools.monitoring.report import monitoring_parts
 
 
@@ -67,3 +69,53 @@ __all__ = [
     "regional_aggregates",
     "satisfaction_totals",
 ]
+
+
+def questionnaire_id_by_template(*, template_code: str) -> int | None:
+    """The institution's questionnaire adopted from the regional template ``template_code``
+    (the first one), or None."""
+    return (
+        Questionnaire.objects.filter(template_code=template_code)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def questionnaire_adopt(*, version_id: int, actor: Any = None) -> int:
+    """Adopt a published regional template version; the questionnaire's id."""
+    return services.questionnaire_adopt(version_id=version_id, actor=actor).pk
+
+
+def open_invitation_exists(*, participant_id: int, on: datetime.date) -> bool:
+    """Whether the participant is invited to a campaign open on ``on``."""
+    return SurveyInvitation.objects.filter(
+        participant_id=participant_id,
+        campaign__status=CampaignStatus.OPEN,
+        campaign__closes_on__gte=on,
+    ).exists()
+
+
+def campaign_open_for_participants(
+    *,
+    questionnaire_id: int,
+    participant_ids: Sequence[int],
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    programme_id: int | None = None,
+    title: str = "",
+    actor: Any = None,
+) -> int:
+    """Create a campaign of the questionnaire for these people and open it (those without
+    valid consent are not invited); the campaign's id."""
+    campaign = services.campaign_create(
+        questionnaire=Questionnaire.objects.get(pk=questionnaire_id),
+        title=title,
+        target=services.Target(kind="explicit", participant_ids=tuple(participant_ids)),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        programme_id=programme_id,
+        actor=actor,
+    )
+    services.campaign_open(campaign=campaign, actor=actor)
+    return campaign.pk

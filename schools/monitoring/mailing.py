@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.api import site_url
 from config.db import tenant_connection
+from config.text import quoted, titled
 from schools.monitoring import services
 from schools.monitoring.models import CampaignStatus, ResponseStatus, SurveyInvitation
 from tenants.api import host_and_name_for_schema
@@ -46,15 +47,16 @@ def _letter(
     invitation: SurveyInvitation, url: str, organisation: str, *, reminder: bool
 ) -> tuple[str, str]:
     campaign = invitation.campaign
-    subject = ("Напоминание: анкета «%s»" if reminder else "Анкета «%s»") % campaign.title
+    named = titled("Анкета", campaign.title)
+    subject = f"Напоминание: {named}" if reminder else named
     body = (
         "Здравствуйте!\n\n"
         + (
-            "Напоминаем, что вы ещё не ответили на анкету"
+            "Напоминаем, что вы ещё не ответили на вопросы"
             if reminder
-            else "Приглашаем вас ответить на анкету"
+            else "Приглашаем вас ответить на вопросы"
         )
-        + f" «{campaign.title}» программы наставничества.\n"
+        + f" программы наставничества: {quoted(campaign.title)}.\n"
         f"Анкета открыта до {campaign.closes_on:%d.%m.%Y}.\n\n"
         f"Ваша личная ссылка (действует, пока вы не отправите ответы):\n{url}\n\n"
         "Ответы можно сохранить как черновик и отправить позже.\n\n"

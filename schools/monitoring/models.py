@@ -200,6 +200,15 @@ class SurveyCampaign(models.Model):
         return self.title
 
     @property
+    def target_form_label(self) -> str:
+        """The target form of mentoring as people name it (never its code)."""
+        from schools.programmes.models import MentoringForm
+
+        if self.target_form in MentoringForm.values:
+            return str(MentoringForm(self.target_form).label)
+        return self.target_form
+
+    @property
     def academic_year(self) -> int:
         """The academic year the campaign opens in (2026 for 2026/2027; it starts 1 September)."""
         day = self.opens_on

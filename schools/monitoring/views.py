@@ -454,7 +454,7 @@ class SurveyInvitationViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retri
                 {"response": [_("These answers have already been submitted.")]}
             )
         token = services.invitation_link_issue(invitation_id=invitation.pk)
-        url = mailing.link_url(request.get_host(), token)
+        url = mailing.link_url(request.get_host(), token)  # the host may carry the port
         return Response(LinkOutput({"url": url}).data, status=status.HTTP_201_CREATED)
 
 

@@ -5,13 +5,28 @@ call ``success_stories_published`` and the counting functions: they carry no nam
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
 
 from schools.pairs import services
 from schools.pairs.carry_over import CarryOver, pairs_carry_over
-from schools.pairs.models import MeetingStatus, Pair, PairMentee, PairStatus, PracticeCaseStatus
+from schools.pairs.models import (
+    DevelopmentPlan,
+    GoalStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Pair,
+    PairMentee,
+    PairStatus,
+    PlanGoal,
+    PracticeCase,
+    PracticeCaseStatus,
+)
 
 
 def pair_create(
@@ -20,6 +35,7 @@ def pair_create(
     mentor_participant_id: int,
     mentee_participant_ids: list[int],
     form: str,
+    started_on: datetime.date | None = None,
     actor: Any = None,
 ) -> int:
     """Form a pair or group (e.g. when the coordinator approves a matching run); returns its
@@ -32,9 +48,112 @@ def pair_create(
         mentor_participant_id=mentor_participant_id,
         mentee_participant_ids=mentee_participant_ids,
         form=form,
+        started_on=started_on,
         actor=actor,
     )
     return pair.pk
+
+
+@dataclass(frozen=True)
+class GoalData:
+    """A goal of a development plan (``plan_fill``)."""
+
+    title: str
+    tasks: str = ""
+    status: str = GoalStatus.PLANNED
+    progress: int = 0
+    deadline: datetime.date | None = None
+
+
+def plan_id_of(*, pair_id: int, mentee_id: int) -> int | None:
+    """The development plan of ``mentee_id`` in the pair, or None."""
+    return (
+        DevelopmentPlan.objects.filter(pair_id=pair_id, mentee_id=mentee_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def plan_goal_count(*, plan_id: int) -> int:
+    return PlanGoal.objects.filter(plan_id=plan_id).count()
+
+
+def plan_fill(*, plan_id: int, summary: str, goals: Sequence[GoalData], actor: Any = None) -> None:
+    """Write the plan's summary and add ``goals`` in their order (the pair must be active)."""
+    plan = DevelopmentPlan.objects.select_related("pair").get(pk=plan_id)
+    services.plan_update(plan=plan, summary=summary, actor=actor)
+    for goal in goals:
+        services.plan_goal_create(
+            plan=plan,
+            title=goal.title,
+            tasks=goal.tasks,
+            status=goal.status,
+            progress=goal.progress,
+            deadline=goal.deadline,
+            actor=actor,
+        )
+
+
+def meeting_count(*, pair_id: int) -> int:
+    return Meeting.objects.filter(pair_id=pair_id).count()
+
+
+def meeting_planned_after(*, pair_id: int, moment: datetime.datetime) -> bool:
+    """Whether the pair has a planned meeting after ``moment``."""
+    return Meeting.objects.filter(
+        pair_id=pair_id, status=MeetingStatus.PLANNED, starts_at__gt=moment
+    ).exists()
+
+
+def meeting_create(
+    *,
+    pair_id: int,
+    kind: str,
+    starts_at: datetime.datetime,
+    place: str = "",
+    duration_minutes: int = 60,
+    actor: Any = None,
+) -> int:
+    """Plan a meeting of the pair (see ``services.meeting_create``); its id."""
+    return services.meeting_create(
+        pair=Pair.objects.get(pk=pair_id),
+        kind=kind,
+        starts_at=starts_at,
+        place=place,
+        duration_minutes=duration_minutes,
+        actor=actor,
+    ).pk
+
+
+def meeting_record_attendance(
+    *, meeting_id: int, participant_ids: Sequence[int], outcomes: str = "", actor: Any = None
+) -> None:
+    """Mark the meeting held with who attended and what came of it."""
+    services.meeting_record_attendance(
+        meeting=Meeting.objects.get(pk=meeting_id),
+        participant_ids=participant_ids,
+        outcomes=outcomes,
+        actor=actor,
+    )
+
+
+def practice_case_exists(*, title: str) -> bool:
+    return PracticeCase.objects.filter(title=title).exists()
+
+
+def practice_case_publish_now(
+    *, programme_id: int, title: str, text: str, form: str, actor: Any = None
+) -> int:
+    """Write a success story and publish its anonymised copy at once, anonymising in this
+    process (the pages ask the worker and let the coordinator check the copy first: this is
+    for seeding). Its id."""
+    case = services.practice_case_create(
+        programme_id=programme_id, title=title, text=text, form=form, actor=actor
+    )
+    services.practice_case_prepare(case=case, actor=actor)
+    services.practice_case_anonymise(case_id=case.pk)
+    services.practice_case_publish(case=case, actor=actor)
+    return case.pk
 
 
 def pairs_pause_for_participant(*, participant_id: int, actor: Any = None) -> list[int]:
@@ -124,8 +243,6 @@ def pairs_by_form(*, programme_id: int, status: str | None = PairStatus.ACTIVE) 
 
 
 def meetings_held_count(*, programme_id: int | None = None) -> int:
-    from schools.pairs.models import Meeting
-
     queryset = Meeting.objects.filter(status=MeetingStatus.HELD)
     if programme_id is not None:
         queryset = queryset.filter(pair__programme_id=programme_id)
@@ -135,8 +252,6 @@ def meetings_held_count(*, programme_id: int | None = None) -> int:
 def success_stories_published() -> list[dict[str, Any]]:
     """The institution's published success stories, anonymised: {"title", "text", "form",
     "published_at"} — no names, no ids of people."""
-    from schools.pairs.models import PracticeCase
-
     return [
         {
             "title": case.published_title,
@@ -152,9 +267,17 @@ def success_stories_published() -> list[dict[str, Any]]:
 
 __all__ = [
     "CarryOver",
+    "GoalData",
+    "GoalStatus",
+    "MeetingKind",
+    "MeetingStatus",
     "PairStatus",
     "active_mentee_ids",
     "active_pairs",
+    "meeting_count",
+    "meeting_create",
+    "meeting_planned_after",
+    "meeting_record_attendance",
     "meetings_held_count",
     "mentee_participant_ids",
     "mentor_active_loads",
@@ -164,6 +287,11 @@ __all__ = [
     "pairs_carry_over",
     "pairs_pause_for_participant",
     "pairs_resume_for_participant",
+    "plan_fill",
+    "plan_goal_count",
+    "plan_id_of",
+    "practice_case_exists",
+    "practice_case_publish_now",
     "programme_figures",
     "success_stories_published",
 ]

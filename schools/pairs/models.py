@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schools.participants.api import Participant
 from schools.programmes.models import MentoringForm, Programme
@@ -21,7 +22,7 @@ STALE_AFTER_DAYS = 30  # an active pair with no meeting for this long is flagged
 
 
 class PairStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("pair status", "Active")
     # Work stopped because someone of the pair withdrew consent to personal-data processing;
     # the pair resumes when the consent is given again (before the data are erased).
     PAUSED = "paused", _("Paused: consent withdrawn")

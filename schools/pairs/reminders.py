@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.db import tenant_connection
+from config.links import absolute_url
 from schools.pairs.calendar import KIND_RU
 from schools.pairs.models import Meeting
 from schools.pairs.selectors import REMINDER_CLAIM_MINUTES, meetings_to_remind
@@ -50,7 +51,7 @@ def _letter(meeting: Meeting, organisation: str, host: str) -> tuple[str, str]:
         f"(группы) в программе наставничества «{meeting.pair.programme.title}».\n"
         f"Место: {where or '—'}\n"
         f"Продолжительность: {meeting.duration_minutes} мин.\n\n"
-        f"{organisation}\nhttps://{host}/\n"
+        f"{organisation}\n{absolute_url(host, '/')}\n"
     )
     return subject, body
 
@@ -120,7 +121,7 @@ def _mark_letter(meeting: Meeting, organisation: str, host: str) -> tuple[str, s
         f"(группы) в программе наставничества «{meeting.pair.programme.title}».\n"
         "Если встреча состоялась, отметьте её проведённой и укажите, кто присутствовал; "
         "если нет — перенесите её на другой день:\n"
-        f"https://{host}/pairs/{meeting.pair_id}/\n\n"
+        f"{absolute_url(host, f'/pairs/{meeting.pair_id}/')}\n\n"
         f"{organisation}\n"
     )
     return subject, body

@@ -37,6 +37,7 @@ from config.api.base import (
 )
 from config.api.filters import IsoDateTimeFilter
 from config.db import tenant_connection
+from config.links import absolute_url
 from schools.pairs import documents, selectors, services
 from schools.pairs.calendar import calendar_ics
 from schools.pairs.models import (
@@ -662,7 +663,7 @@ class CalendarLinkViewSet(TenantViewSet):
     @extend_schema(request=None, responses={201: CalendarLinkOutput})
     def create(self, request: Request, **kwargs: Any) -> Response:
         token = services.calendar_token_issue(participant_id=_own_participant_id(request.user))
-        url = request.build_absolute_uri(f"/api/v1/calendar/{token}.ics")
+        url = absolute_url(request.get_host(), f"/api/v1/calendar/{token}.ics")
         return Response(CalendarLinkOutput({"url": url}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})

@@ -186,6 +186,27 @@ def child_participant_ids(*, parent_user_id: int) -> list[int]:
     )
 
 
+def participant_id_of_user(*, user_id: int) -> int | None:
+    """The (not erased) participant record of the login ``user_id``, or None."""
+    return (
+        Participant.objects.filter(user_id=user_id, erased_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def participant_age(*, participant_id: int) -> int | None:
+    """The person's age today in full years (None when the birth date is unknown)."""
+    return Participant.objects.get(pk=participant_id).age
+
+
+def study_group_count() -> int:
+    from schools.participants.models import StudyGroup
+
+    return StudyGroup.objects.count()
+
+
 def counted_mentee_ids() -> set[int]:
     """Ids of the mentees the KPIs count: in the mentee base, with valid consent (the same
     people as ``headcount_numerators().mentees``). For set arithmetic inside the institution's
@@ -267,15 +288,18 @@ __all__ = [
     "need_codes_of",
     "need_tag_codes",
     "normalise",
+    "participant_age",
     "participant_create",
     "participant_find_duplicate",
     "participant_find_duplicates",
+    "participant_id_of_user",
     "participant_list",
     "participant_update",
     "participants_create_many",
     "participants_needing_reconsent",
     "participants_with_valid_consent",
     "split_entries",
+    "study_group_count",
     "study_group_get_or_create",
     "study_group_list",
     "study_groups_ensure",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 
@@ -24,7 +25,7 @@ class MentoringForm(models.TextChoices):
 
 class ProgrammeStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("programme status", "Active")
     CLOSED = "closed", _("Closed")
 
 
@@ -139,7 +140,19 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.academic_year}/{self.academic_year + 1})"
+        if self.year_label in self.title:
+            return self.title
+        return f"{self.title} ({self.year_label})"
+
+    @property
+    def year_label(self) -> str:
+        """``2026/2027``."""
+        return f"{self.academic_year}/{self.academic_year + 1}"
+
+    @property
+    def title_names_year(self) -> bool:
+        """Whether the title says the academic year already (then a page does not add it)."""
+        return self.year_label in self.title
 
     @property
     def starts_on(self) -> date:

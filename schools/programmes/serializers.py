@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.links import absolute_url
 from schools.programmes.models import (
     RESPONSIBLE_ROLE_CHOICES,
     ActivityStatus,
@@ -167,7 +168,7 @@ class RoadmapActivityOutput(serializers.ModelSerializer[RoadmapActivity]):
             return None
         path = reverse("roadmap-activity-document", args=[activity.pk])
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return absolute_url(request.get_host(), path) if request is not None else path
 
 
 class RoadmapActivityInput(serializers.Serializer[Any]):

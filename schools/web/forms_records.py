@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.pages import PageForm
 from schools.participants.models import (
@@ -125,7 +126,10 @@ class MenteeProfileForm(TagChoicesForm):
         label=_("Needs"), required=False, widget=forms.CheckboxSelectMultiple
     )
     request = forms.CharField(
-        label=_("Request"), required=False, max_length=5000, widget=forms.Textarea({"rows": 2})
+        label=pgettext_lazy("noun", "Request"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea({"rows": 2}),
     )
     preferred_form = forms.ChoiceField(
         label=_("Preferred form of mentoring"),

@@ -335,7 +335,7 @@ def test_institution_hosts_have_no_kpi_pages(tenants: Any, db: None) -> None:
 
 
 def test_the_demo_history_holds_known_metrics_only() -> None:
-    from tenants.demo import DEMO_KPI_HISTORY, DEMO_KPI_KEYS
+    from seeding.demo import DEMO_KPI_HISTORY, DEMO_KPI_KEYS
 
     for rows in DEMO_KPI_HISTORY.values():
         for row in rows:

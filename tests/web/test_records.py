@@ -485,7 +485,7 @@ def test_only_parents_open_the_consents_pages(tenant_a, school):
 
 
 def test_demo_records_fill_the_pages_once(tenant_a):
-    from tenants.demo import DEMO_PASSWORD, demo_records_ensure
+    from seeding.demo import DEMO_PASSWORD, demo_records_ensure
 
     logins = demo_records_ensure(institutions=[tenant_a], password=DEMO_PASSWORD)
     again = demo_records_ensure(institutions=[tenant_a], password=DEMO_PASSWORD)

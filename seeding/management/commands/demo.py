@@ -5,8 +5,14 @@ re-executes itself with DATABASE_URL pointing at its socket (settings read the d
 the environment once, at start-up). Without REDIS_URL, Celery uses the SQLAlchemy transport
 on the same database and the cache is a database table.
 
-Then it migrates, creates the demo region (idempotent), starts gunicorn and a Celery worker
-with beat, prints the addresses and logins, and waits for Ctrl-C or SIGTERM."""
+Then it migrates, creates the demo region (idempotent, ``seeding.demo``), starts gunicorn and a
+Celery worker with beat, waits until the web server, the worker and beat all answer, prints the
+addresses and logins (each with the page where it signs in), and waits for Ctrl-C or SIGTERM.
+
+Each demo is its own: the worker is named after the port (``demo-8000@host``), gunicorn's
+control socket is under ``var/run/``, and the database's address is written to
+``var/demo.env`` while it runs (``nastavnik`` commands run beside it read it when
+``DATABASE_URL`` is unset: ``config.cli``)."""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -27,23 +34,33 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import OperationalError, connection
 
+from config.cli import DEMO_ENV
 from config.embedded_pg import (
     EmbeddedPostgresError,
     embedded_ensure_database,
     embedded_start,
     embedded_stop,
 )
+from config.links import absolute_url
 
 REPO_ROOT = Path(settings.REPO_ROOT)
 PGDATA = REPO_ROOT / "var" / "pgdata"
 DATABASE_NAME = "nastavnik"
 # Set by the first process for the re-executed one: "you own this embedded server, stop it".
 OWNED_PGDATA_ENV = "NASTAVNIK_DEMO_OWNED_PGDATA"
-STARTUP_TIMEOUT = 60.0
+STARTUP_TIMEOUT = 90.0
 STOP_TIMEOUT = 15.0
+RUN_DIR = REPO_ROOT / "var" / "run"
+
+
+MAIN_PID = os.getpid()
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    if os.getpid() != MAIN_PID:  # a forked helper (migrate's process pool): just stop
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     raise KeyboardInterrupt
 
 
@@ -55,14 +72,6 @@ def port_is_free(*, port: int, host: str = "127.0.0.1") -> bool:
         except OSError:
             return False
     return True
-
-
-def port_accepts(*, port: int, host: str = "127.0.0.1") -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def child_environment(*, port: int) -> dict[str, str]:
@@ -81,7 +90,19 @@ def child_environment(*, port: int) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    # What a newcomer sees: no debug pages (the Russian 404 page instead), and the bare
+    # address gunicorn prints (127.0.0.1) answers with a redirect to the regional centre.
+    env.setdefault("DEBUG", "0")
+    env.setdefault("ALLOWED_HOSTS", f"{settings.BASE_DOMAIN},.{settings.BASE_DOMAIN},127.0.0.1")
+    # beat's heartbeat every few seconds: the demo says «running» once beat has sent one
+    env.setdefault("BEAT_HEARTBEAT_SECONDS", "2")
     return env
+
+
+def demo_env_file() -> Path:
+    """Where a running demo writes its database's address for the ``nastavnik`` CLI (the
+    demos of one checkout share its embedded database)."""
+    return REPO_ROOT / DEMO_ENV
 
 
 def web_command(*, port: int) -> list[str]:
@@ -102,10 +123,13 @@ def web_command(*, port: int) -> list[str]:
         "-",
         "--chdir",
         str(REPO_ROOT),
+        # Its own control socket: two demos (or a demo and another gunicorn) never share one.
+        "--control-socket",
+        str(RUN_DIR / f"gunicorn-{port}.ctl"),
     ]
 
 
-def worker_command() -> list[str]:
+def worker_command(*, port: int) -> list[str]:
     # --beat runs the scheduler inside the worker: one process less for the demo.
     return [
         sys.executable,
@@ -120,7 +144,10 @@ def worker_command() -> list[str]:
         "--concurrency",
         "2",
         "--hostname",
-        "demo@%h",
+        f"demo-{port}@%h",
+        # beat's schedule file of this demo (it remembers when each entry last ran)
+        "--schedule",
+        str(RUN_DIR / f"celerybeat-{port}"),
     ]
 
 
@@ -154,10 +181,14 @@ class Command(BaseCommand):
         owned_pgdata = os.environ.pop(OWNED_PGDATA_ENV, "")
         try:
             self._setup(verbosity=options["verbosity"])
-            from tenants.demo import demo_region_ensure
+            from seeding.demo import demo_region_ensure
 
             self.stdout.write("Creating the demo region…")
+            started = time.monotonic()
             region = demo_region_ensure()
+            self.stdout.write(f"The demo region is ready ({time.monotonic() - started:.0f} s).")
+            for skipped in region.skipped:
+                self.stderr.write(f"Left as people changed it: {skipped}")
             if serve:
                 self._serve(port=port, region=region)
             else:
@@ -221,8 +252,8 @@ class Command(BaseCommand):
             from config.cache import create_cache_table
 
             create_cache_table()
-        if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
+        # The web server runs with DEBUG off: it serves the collected static files.
+        call_command("collectstatic", interactive=False, verbosity=0)
 
     # --- processes ------------------------------------------------------------------------
 
@@ -236,73 +267,125 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, request_stop)
         env = child_environment(port=port)
         children: dict[str, subprocess.Popen[bytes]] = {}
+        env_file = demo_env_file()
+        RUN_DIR.mkdir(parents=True, exist_ok=True)
         try:
+            since = time.time()
             # Own sessions: Ctrl-C reaches this process only, which stops the children in order.
             children["web"] = _spawn(web_command(port=port), env=env)
-            children["worker"] = _spawn(worker_command(), env=env)
-            self._wait_for_web(port=port, web=children["web"], stop=stop)
+            children["worker"] = _spawn(worker_command(port=port), env=env)
+            self._wait_until_ready(port=port, children=children, stop=stop, since=since)
             if stop.is_set():
                 return
+            env_file.write_text(f"DATABASE_URL={os.environ['DATABASE_URL']}\n")
             self._print_summary(port=port, region=region, serving=True)
             while not stop.wait(0.5):
-                for name, process in children.items():
-                    if process.poll() is not None:
-                        raise CommandError(
-                            f"The {name} process exited with code {process.returncode}; "
-                            "stopping the demo."
-                        )
+                _raise_if_exited(children)
         finally:
             self.stdout.write("Stopping the web server and the worker…")
+            if env_file.exists() and env_file.read_text().strip().endswith(
+                os.environ.get("DATABASE_URL", "")
+            ):
+                env_file.unlink(missing_ok=True)
             _stop_children(list(children.values()))
             signal.signal(signal.SIGINT, signal.default_int_handler)
             signal.signal(signal.SIGTERM, _raise_interrupt)
 
-    def _wait_for_web(
-        self, *, port: int, web: subprocess.Popen[bytes], stop: threading.Event
+    def _wait_until_ready(
+        self,
+        *,
+        port: int,
+        children: dict[str, subprocess.Popen[bytes]],
+        stop: threading.Event,
+        since: float,
     ) -> None:
+        """Until the web server serves a page, a worker runs a ping task sent now, and beat has
+        sent a heartbeat since the start (a previous run's does not count)."""
+        from config import health
+
         deadline = time.monotonic() + STARTUP_TIMEOUT
+        ready = {"web server": False, "worker": False, "beat": False}
         while not stop.is_set():
-            if web.poll() is not None:
-                raise CommandError(
-                    f"The web server exited with code {web.returncode} before it answered "
-                    f"on port {port}."
-                )
-            if port_accepts(port=port):
+            _raise_if_exited(children)
+            if not ready["web server"]:
+                ready["web server"] = web_answers(port=port)
+            if not ready["worker"]:
+                ready["worker"] = health.ping_through_queue(timeout=1.0)
+            if ready["worker"] and not ready["beat"]:
+                last = health.last_heartbeat()
+                ready["beat"] = last is not None and last >= since
+            if all(ready.values()):
                 return
             if time.monotonic() > deadline:
-                raise CommandError(f"The web server did not answer on port {port} in time.")
-            stop.wait(0.2)
+                missing = ", ".join(name for name, ok in ready.items() if not ok)
+                raise CommandError(f"Not answering after {STARTUP_TIMEOUT:.0f} s: {missing}.")
+            stop.wait(0.3)
 
     def _print_summary(self, *, port: int, region: Any, serving: bool) -> None:
-        scheme = settings.SITE_SCHEME
-        base = settings.BASE_DOMAIN
-
         def url(host: str, path: str = "/") -> str:
-            return f"{scheme}://{host or base}:{port}{path}"
+            return absolute_url(host, path, port=port)
 
-        width = max(len(i.short_name) for i in region.institutions)
+        addresses = [
+            ("Regional centre", url("")),
+            ("API documentation", url("", "/api/docs/")),
+            ("Health", url("", "/healthz")),
+            ("Django admin (admin only)", url("", "/admin/")),
+            *((i.short_name, url(i.host)) for i in region.institutions),
+        ]
+        width = max(len(name) for name, _address in addresses)
         lines = [
             "",
-            "Nastavnik demo is running." if serving else "The demo data is ready.",
+            "Nastavnik demo is running (web server, worker and beat answer)."
+            if serving
+            else "The demo data is ready.",
             "",
-            f"  {'Regional centre':<{width}}  {url('')}",
-            f"  {'API documentation':<{width}}  {url('', '/api/docs/')}",
-            f"  {'Health':<{width}}  {url('', '/healthz')}",
+            *(f"  {name:<{width}}  {address}" for name, address in addresses),
+            "",
+            "Logins: each account signs in at the page shown with it.",
         ]
-        lines += [f"  {i.short_name:<{width}}  {url(i.host)}" for i in region.institutions]
-        lines += ["", "Logins (sign in at /admin/ or /accounts/login/ of the address shown):"]
-        for login in region.logins:
+        sign_in = [url(login.host, login.login_path) for login in region.logins]
+        column = max(len(address) for address in sign_in)
+        for login, address in zip(region.logins, sign_in, strict=True):
             lines.append(
-                f"  {url(login.host, '/admin/'):<42} {login.username:<12} {login.password:<20} "
+                f"  {address:<{column}}  {login.username:<12} {login.password:<20} "
                 f"{login.role:<15} {login.full_name}"
             )
+        if region.school is not None:
+            lines += [
+                "",
+                f"Generated school at {region.institutions[0].slug}: {region.school.summary()}; "
+                f"{region.school_pairs} pairs and groups formed by matching",
+            ]
         lines.append("")
         if serving:
-            lines.append("Press Ctrl-C to stop.")
+            lines.append(
+                "`nastavnik ...` commands run beside the demo use its database "
+                f"({demo_env_file().relative_to(REPO_ROOT)}). Press Ctrl-C to stop."
+            )
         else:
             lines.append("Run `nastavnik demo` (or `make demo`) to start the servers.")
         self.stdout.write("\n".join(lines))
         sys.stdout.flush()
+
+
+def web_answers(*, port: int) -> bool:
+    """The web server serves the regional sign-in page (Django and the database work)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/accounts/login/", headers={"Host": settings.BASE_DOMAIN}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
+def _raise_if_exited(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for name, process in children.items():
+        if process.poll() is not None:
+            raise CommandError(
+                f"The {name} process exited with code {process.returncode}; stopping the demo."
+            )
 
 
 def _describe_db() -> str:

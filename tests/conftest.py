@@ -191,3 +191,16 @@ def committed(django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
         yield
         tenant_connection().set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the settings' language: a page request of an earlier test leaves
+    its language active in this thread (LocaleMiddleware activates, nothing deactivates), and a
+    message made later would be Russian in a test that expects the English msgid."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

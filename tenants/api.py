@@ -13,6 +13,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.audit import public_audit_record
 from tenants.models import Institution, InstitutionStatus, PublicAuditAction
+from tenants.timezones import RUSSIAN_TIME_ZONES, institution_set_time_zone
 
 
 def institution_allows_login(tenant: Any) -> bool:
@@ -140,6 +141,7 @@ def institution_ref(*, slug: str) -> InstitutionRef | None:
 
 
 __all__ = [
+    "RUSSIAN_TIME_ZONES",
     "InstitutionRef",
     "PublicAuditAction",
     "current_institution",
@@ -148,6 +150,7 @@ __all__ = [
     "institution_context",
     "institution_for_schema",
     "institution_ref",
+    "institution_set_time_zone",
     "provisioned_schema_names",
     "public_audit_record",
 ]

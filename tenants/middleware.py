@@ -124,3 +124,22 @@ class InstitutionStatusMiddleware:
                 _("Its data can be viewed but not changed."),
             )
         return self.get_response(request)
+
+
+class InstitutionTimeZoneMiddleware:
+    """Shows times in the institution's own time zone on its host (the region's host: the
+    project's TIME_ZONE): pages, forms and the documents and exports a request makes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import timezone
+
+        from tenants.timezones import institution_zone
+
+        timezone.activate(institution_zone(getattr(request, "tenant", None)))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_tenants.models import DomainMixin, TenantMixin
 
+from tenants.timezones import validate_time_zone
+
 
 class Municipality(models.Model):
     """A municipal district or city district of the region."""
@@ -78,6 +80,13 @@ class Institution(TenantMixin):
     # Contact of the first coordinator; the invitation goes there once the schema is ready.
     coordinator_email = models.EmailField(_("coordinator e-mail"), blank=True)
     coordinator_name = models.CharField(_("coordinator name"), max_length=300, blank=True)
+    # Its local time: pages, documents, e-mails, exports and tasks show times in it.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
+    )
     provisioning_attempts = models.PositiveSmallIntegerField(default=0)
     provisioning_error = models.TextField(blank=True)
     provisioned_at = models.DateTimeField(null=True, blank=True)

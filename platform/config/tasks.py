@@ -72,7 +72,13 @@ class TenantScopedTask(DurableTask):
             raise MissingTenantSchema(
                 f"Task {self.name} needs a tenant schema and got none; refusing to run in public."
             )
-        return super().__call__(*args, **kwargs)
+        # Times the task renders (e-mails, documents, exports) are in the institution's zone.
+        from django.utils import timezone
+
+        from tenants.timezones import schema_zone
+
+        with timezone.override(schema_zone(tenant_connection().schema_name)):
+            return super().__call__(*args, **kwargs)
 
 
 class PublicTask(DurableTask):

@@ -65,7 +65,11 @@ def _letter(
     return subject, body
 
 
-def _send(pending: QuerySet[SurveyInvitation], *, reminder: bool) -> int:
+def _send(
+    pending: QuerySet[SurveyInvitation], *, reminder: bool, now: datetime.datetime | None = None
+) -> int:
+    """Send each pending invitation's letter, stamped with the run's time (``now``: the time
+    the due dates were computed from, so the next run sees exactly what this one sent)."""
     ids = list(pending.values_list("pk", flat=True))
     if not ids:
         return 0
@@ -81,11 +85,11 @@ def _send(pending: QuerySet[SurveyInvitation], *, reminder: bool) -> int:
             )
             if invitation is None:  # taken by a concurrent run, or answered meanwhile
                 continue
-            now = timezone.now()
+            stamp = now or timezone.now()
             if reminder:
-                invitation.reminded_at = now
+                invitation.reminded_at = stamp
             else:
-                invitation.email_sent_at = now
+                invitation.email_sent_at = stamp
             invitation.save(update_fields=["reminded_at" if reminder else "email_sent_at"])
             address = _address(invitation)
             if address:
@@ -131,4 +135,4 @@ def reminders_send(
     )
     if campaign_id is not None:
         pending = pending.filter(campaign_id=campaign_id)
-    return _send(pending, reminder=True)
+    return _send(pending, reminder=True, now=now)

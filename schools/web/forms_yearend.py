@@ -83,3 +83,20 @@ class ReassignForm(PageForm):
         if bool(data.get("to_pair")) == bool(data.get("to_mentor")):
             self.add_error("to_pair", _("Choose either a pair or group, or a mentor."))
         return data
+
+
+class TimeZoneForm(PageForm):
+    """The institution's time zone: meetings, documents, e-mails and exports use it."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"))
+
+    def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
+        from tenants.api import RUSSIAN_TIME_ZONES
+
+        super().__init__(*args, **kwargs)
+        choices = list(RUSSIAN_TIME_ZONES)
+        if current and current not in dict(choices):
+            choices.append((current, current))  # a zone set before (or outside Russia) stays
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices

@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern] = [
         name="pair-personalised-programme",
     ),
     path("programme/next-year/", views_yearend.next_year, name="programme-next-year"),
+    path("settings/time-zone/", views_yearend.time_zone, name="time-zone"),
     path("pairs/<int:pk>/complete/", views_pairwork.pair_complete, name="pair-complete"),
     path("pairs/<int:pk>/end-early/", views_pairwork.pair_end_early, name="pair-end-early"),
     path("pairs/<int:pk>/reassign/", views_pairwork.pair_reassign, name="pair-reassign"),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -25,7 +26,7 @@ from schools.monitoring.report import monitoring_parts
 from schools.pairs import documents as pair_documents
 from schools.programmes import selectors as programme_selectors
 from schools.programmes.next_year import programme_start_next_year
-from schools.web.forms_yearend import PrintSlipsForm
+from schools.web.forms_yearend import PrintSlipsForm, TimeZoneForm
 
 staff_page = role_required(STAFF, scope="tenant")
 
@@ -218,3 +219,36 @@ def next_year(request: HttpRequest) -> HttpResponse:
             % {"count": len(result.not_carried)},
         )
     return redirect("school:programme")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(COORDINATOR, scope="tenant")
+def time_zone(request: HttpRequest) -> HttpResponse:
+    """The institution's time zone (Russia has eleven): every time is shown in it."""
+    from tenants.api import current_institution, institution_set_time_zone
+
+    institution = current_institution()
+    if institution is None:
+        raise Http404
+    current = institution.time_zone
+    if request.method == "GET":
+        form = TimeZoneForm(initial={"time_zone": current}, current=current)
+        return render(request, "school/time_zone.html", {"form": form, "now": timezone.now()})
+    form = TimeZoneForm(request.POST, current=current)
+    if form.is_valid():
+        try:
+            institution_set_time_zone(
+                institution=institution,
+                time_zone=form.cleaned_data["time_zone"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            from config.pages import add_service_errors
+
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The time zone is saved."))
+            return redirect("school:time-zone")
+    return render(
+        request, "school/time_zone.html", {"form": form, "now": timezone.now()}, status=400
+    )

@@ -175,6 +175,7 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:document-employer-letters": None,
     "school:pair-personalised-programme": "pairs.pair",
     "school:programme-next-year": None,
+    "school:time-zone": None,
     "school:pair-complete": "pairs.pair",
     "school:pair-end-early": "pairs.pair",
     "school:pair-reassign": "pairs.pair",

@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "config.outage.OutageMiddleware",
     "tenants.middleware.InstitutionTenantMiddleware",
     "tenants.middleware.InstitutionStatusMiddleware",
+    "tenants.middleware.InstitutionTimeZoneMiddleware",  # times in the institution's own zone
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

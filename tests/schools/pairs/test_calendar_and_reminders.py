@@ -115,3 +115,31 @@ def test_a_token_of_b_gives_404_on_a(tenant_a: Any, tenant_b: Any, db: None) -> 
     assert (
         APIClient(HTTP_HOST=tenant_a.host).get(f"/api/v1/calendar/{token}.ics").status_code == 404
     )
+
+
+def test_the_reminder_task_writes_the_institutions_local_time_once(world: World) -> None:
+    """A school in Vladivostok: the worker's «tomorrow» and the letter's time are its own,
+    not Moscow's or UTC; a second run of the task sends nothing."""
+    import zoneinfo
+
+    from schools.pairs.tasks import meeting_reminders_send
+    from tenants.models import Institution
+
+    zone = zoneinfo.ZoneInfo("Asia/Vladivostok")
+    tomorrow = timezone.localdate(timezone=zone) + datetime.timedelta(days=1)
+    starts = datetime.datetime.combine(tomorrow, datetime.time(5, 0), tzinfo=zone)
+    Institution.objects.filter(schema_name="alpha").update(time_zone="Asia/Vladivostok")
+    try:
+        with schema_context("alpha"):
+            services.meeting_create(
+                pair=world.pair, kind="organisational", starts_at=starts, place="Каб. 3"
+            )
+            mail.outbox.clear()
+            assert meeting_reminders_send.apply().get() == 1
+            assert meeting_reminders_send.apply().get() == 0
+        assert len(mail.outbox) == 1
+        letter = mail.outbox[0]
+        assert f"{tomorrow:%d.%m.%Y} в 05:00" in letter.subject
+        assert "05:00" in letter.body and "UTC" not in letter.body
+    finally:
+        Institution.objects.filter(schema_name="alpha").update(time_zone="Europe/Moscow")

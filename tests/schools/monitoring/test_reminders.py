@@ -1,0 +1,68 @@
+"""A campaign's letters go out exactly once per due item: one invitation per person however
+often the sending runs; a reminder to who has not answered at most once per reminder period
+(daily runs, a retried task, a coordinator's «remind» on the same day add nothing), none to
+who has answered; the next period reminds again."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core import mail
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from schools.monitoring import mailing, services
+from schools.monitoring.models import SurveyInvitation
+from tests.schools.monitoring.conftest import World, template_version_id, valid_answers
+
+
+def _campaign(world: World) -> Any:
+    questionnaire = services.questionnaire_adopt(
+        version_id=template_version_id("satisfaction-mentee")
+    )
+    campaign = services.campaign_create(
+        questionnaire=questionnaire,
+        title="Удовлетворённость наставляемых",
+        target=services.Target(kind="pair", pair_id=world.pair_id),
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=10),
+        programme_id=world.programme.pk,
+    )
+    services.campaign_open(campaign=campaign)
+    return campaign
+
+
+def test_invitations_and_reminders_go_out_once_per_due_item(world: World) -> None:
+    with schema_context("alpha"):
+        campaign = _campaign(world)
+        mail.outbox.clear()
+        invited = SurveyInvitation.objects.filter(campaign=campaign).count()
+        assert invited >= 2  # the pair's people, each with an e-mail address
+        assert mailing.invitations_send(campaign_id=campaign.pk) == invited
+        assert mailing.invitations_send(campaign_id=campaign.pk) == 0  # a retry sends nothing
+        addresses = [m.to[0] for m in mail.outbox]
+        assert len(addresses) == len(set(addresses)) == invited
+        assert {world.mentee.email, world.mentee2.email} <= set(addresses)
+        now = timezone.now()
+        assert mailing.reminders_send(now=now) == 0  # invited just now: nothing is due
+
+        # One mentee answers; the period passes: the others are reminded, once each.
+        invitation = SurveyInvitation.objects.get(campaign=campaign, participant=world.mentee)
+        questions = list(campaign.questionnaire.questions.all())
+        services.response_submit(invitation=invitation, answers=valid_answers(questions))
+        later = now + datetime.timedelta(days=mailing.REMIND_EVERY_DAYS, minutes=1)
+        mail.outbox.clear()
+        assert mailing.reminders_send(now=later) == invited - 1
+        assert mailing.reminders_send(now=later) == 0  # the daily task twice (retry, two beats)
+        # the coordinator's «remind» the same day: still at most one a day
+        assert mailing.reminders_send(campaign_id=campaign.pk, force=True, now=later) == 0
+        reminded = [m.to[0] for m in mail.outbox]
+        assert len(reminded) == len(set(reminded)) == invited - 1
+        assert world.mentee.email not in reminded and world.mentee2.email in reminded
+
+        # The next period: reminded again, once.
+        again = later + datetime.timedelta(days=mailing.REMIND_EVERY_DAYS, minutes=1)
+        assert mailing.reminders_send(now=again) == invited - 1
+        assert mailing.reminders_send(now=again) == 0
+        assert len(mail.outbox) == 2 * (invited - 1)

@@ -21,6 +21,7 @@ TENANT_ALLOWED = {
     "public-embed": TENANT_ROLES,
     "public-document": TENANT_ROLES,
     "public-settings": {Role.COORDINATOR},
+    "time-zone": {Role.COORDINATOR},
 }
 TENANT_ID_OF = {
     "campaign-reach": "surveycampaign",

@@ -26,7 +26,8 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.authentication import token_expires_at
 from accounts.forms import LoginForm, QueuedPasswordResetForm
-from accounts.models import INVITABLE_ROLE_CHOICES, Invitation, User
+from accounts.models import Invitation, User
+from accounts.roles import INVITABLE_CHOICES
 from config.api.base import INSTITUTION_MANAGERS, TenantViewSet
 
 
@@ -146,7 +147,7 @@ class InvitationOutput(serializers.ModelSerializer[Invitation]):
 
 class InvitationInput(serializers.Serializer[Any]):
     email = serializers.EmailField()
-    role = serializers.ChoiceField(choices=INVITABLE_ROLE_CHOICES)
+    role = serializers.ChoiceField(choices=INVITABLE_CHOICES)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     middle_name = serializers.CharField(max_length=150, required=False, allow_blank=True)

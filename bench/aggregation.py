@@ -30,10 +30,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from accounts.actor import Actor
+
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import benchlib  # noqa: E402
+
+BENCH_ACTOR = Actor.system("bench")
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/nastavnik_bench_kpis"
 SEED = "bench_kpi_0000"  # institution 0's schema: filled once, then cloned
@@ -111,6 +115,7 @@ def fill_seed(participants: int) -> dict[str, int]:
             ids = api.participants_create_many(rows=rows)
         for pk in ids:
             api.consent_record(
+                actor=BENCH_ACTOR,
                 participant_id=pk,
                 kind="grant",
                 signed_by="self",

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts import api as accounts_api
+from accounts.actor import Actor
 from schools.matching import api as matching_api
 from schools.participants import api as participants_api
 from schools.programmes import api as programmes_api
@@ -81,6 +82,8 @@ SCHOOL_FORMS = (
     "student_pupil",
     "employer_pupil",
 )
+
+SEED_ACTOR = Actor.system("generate-school")
 CONSENT_MISSING_SHARE = 0.10
 MENTEE_SHARE = 0.30  # of the pupils
 PUPIL_MENTOR_SHARE = 0.12  # of the pupils (Р-145 aims at 10 %), from grade 8
@@ -569,7 +572,7 @@ def school_generate(
         )
         in_programme = pupils + teachers + alumni + employers
         consent_rows, missing = _consent_rows(gen, in_programme)
-        participants_api.consents_record_many(rows=consent_rows, actor=None)
+        participants_api.consents_record_many(rows=consent_rows, actor=SEED_ACTOR)
 
         # The bases.
         rng = gen.rng

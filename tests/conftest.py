@@ -17,11 +17,14 @@ from django.utils import translation
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
+from accounts.actor import Actor
 from accounts.models import Role, User
 from config.db import tenant_connection
 from tenants.models import Institution, Municipality
 
 PASSWORD = "Nastavnik-Test-2026!"
+# The actor of a test's setup (data built before the behaviour under test): a named system job.
+SETUP = Actor.system("test-setup")
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
+from accounts import roles
+from accounts.actor import actor_of
 from accounts.models import Role
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
-STAFF = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
-COORDINATOR = frozenset({Role.COORDINATOR})
-COORDINATOR_AND_CURATORS = frozenset({Role.COORDINATOR, Role.CURATOR})
-REGIONAL = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
+# The role sets come from accounts.roles (one vocabulary); the names pages have used stay.
+STAFF = roles.STAFF
+COORDINATOR = roles.COORDINATION
+COORDINATOR_AND_CURATORS = roles.COORDINATION_AND_CURATORS
+REGIONAL = roles.REGIONAL
 
 
 def is_public(request: HttpRequest) -> bool:
@@ -52,7 +55,7 @@ def role_required(roles: Iterable[str], *, scope: str) -> Callable[[View], View]
             if not user.is_authenticated:
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{settings.LOGIN_URL}?{query}")
-            if getattr(user, "role", None) not in allowed:
+            if actor_of(request).role not in allowed:
                 return render(request, "403.html", status=403)
             return view(request, *args, **kwargs)
 
@@ -143,21 +146,21 @@ class NavItem:
 # (url name, label, roles) per layer; the first item a role may see is its home. An entry whose
 # page is not routed (yet) is left out of the menu.
 TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
-    ("school:home", _("Overview"), frozenset(Role)),
+    ("school:home", _("Overview"), roles.EVERYONE),
     ("school:programme", _("Roadmap"), STAFF),
     ("school:participants", _("Participants"), STAFF),
     ("school:imports", _("Import"), COORDINATOR),
     ("school:invitations", _("Invitations"), COORDINATOR),
     ("school:matching", _("Matching"), STAFF),
     ("school:pairs", _("Pairs and groups"), STAFF),
-    ("school:group-meetings", _("Group meeting"), frozenset({Role.MENTOR, Role.MENTEE})),
+    ("school:group-meetings", _("Group meeting"), roles.PAIR_MEMBERS),
     ("school:bases", _("Bases"), STAFF),
     ("school:campaigns", _("Questionnaires"), STAFF),
     ("school:monitoring-report", _("Monitoring"), STAFF),
     (
         "school:my-surveys",
         _("My questionnaires"),
-        frozenset({Role.MENTOR, Role.MENTEE, Role.COORDINATOR, Role.CURATOR}),
+        roles.PAIR_MEMBERS | roles.COORDINATION_AND_CURATORS,
     ),
     ("school:documents", _("Documents"), STAFF),
     ("school:employer-mentors", _("Employers' mentors"), STAFF),
@@ -196,11 +199,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     }
     if user is None or not user.is_authenticated:
         return context
-    role = getattr(user, "role", None)
+    role = actor_of(request).role
     entries = PUBLIC_NAV if public else TENANT_NAV
     items = []
-    for name, label, roles in entries:
-        if role not in roles:
+    for name, label, allowed in entries:
+        if role not in allowed:
             continue
         try:
             url = reverse(name, urlconf=getattr(request, "urlconf", None))

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actor import Actor
 from accounts.models import Role, User
 from config.api.base import INSTITUTION_STAFF, TenantViewSet
 from config.db import tenant_connection
@@ -105,7 +106,7 @@ class CatalogueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     def scoped_queryset(self) -> QuerySet[EmployerMentor]:
         return selectors.employer_mentor_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
         params = self.request.query_params
         municipality = params.get("municipality")
         return selectors.employer_mentor_catalogue(

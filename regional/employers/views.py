@@ -16,8 +16,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role, User
-from config.api.base import REGIONAL, PublicViewSet
+from accounts import roles
+from accounts.actor import Actor, as_actor
+from accounts.models import User
+from config.api.base import PublicViewSet
 from config.api.schema import single_object_schema
 from regional.employers import selectors, services
 from regional.employers.mentoring_forms import MENTORING_FORM_CHOICES
@@ -29,8 +31,9 @@ from regional.employers.models import (
     Placement,
 )
 
-EMPLOYER = frozenset({Role.EMPLOYER})
-REGIONAL_OR_EMPLOYER = REGIONAL | EMPLOYER
+REGIONAL = roles.REGIONAL
+EMPLOYER = roles.EMPLOYER
+REGIONAL_OR_EMPLOYER = roles.REGIONAL_OR_EMPLOYER
 
 
 class CapacityConflict(exceptions.APIException):
@@ -40,7 +43,7 @@ class CapacityConflict(exceptions.APIException):
 
 
 def _is_employer(user: Any) -> bool:
-    return getattr(user, "role", None) == Role.EMPLOYER
+    return as_actor(user).has_role(roles.EMPLOYER)
 
 
 # --- employers ---------------------------------------------------------------------------
@@ -90,8 +93,10 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicVi
     def scoped_queryset(self) -> QuerySet[Employer]:
         return selectors.employer_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return queryset.filter(members=user) if _is_employer(user) else queryset
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        if actor.has_role(roles.EMPLOYER):
+            return queryset.filter(members=actor.user_id)
+        return queryset
 
     def _output(self, employer: Employer) -> dict[str, Any]:
         return dict(EmployerOutput(self.get_queryset().get(pk=employer.pk)).data)
@@ -213,8 +218,10 @@ class EmployerMentorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pu
     def scoped_queryset(self) -> QuerySet[EmployerMentor]:
         return selectors.employer_mentor_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return queryset.filter(employer__members=user) if _is_employer(user) else queryset
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        if actor.has_role(roles.EMPLOYER):
+            return queryset.filter(employer__members=actor.user_id)
+        return queryset
 
     @extend_schema(request=EmployerMentorInput, responses={201: EmployerMentorOutput})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -323,9 +330,9 @@ class MentorRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pub
     def scoped_queryset(self) -> QuerySet[MentorRequest]:
         return selectors.mentor_request_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        if _is_employer(user):
-            return queryset.filter(employer_mentor__employer__members=user)
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        if actor.has_role(roles.EMPLOYER):
+            return queryset.filter(employer_mentor__employer__members=actor.user_id)
         return queryset
 
     @extend_schema(
@@ -373,9 +380,9 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicV
     def scoped_queryset(self) -> QuerySet[Placement]:
         return selectors.placement_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        if _is_employer(user):
-            return queryset.filter(employer_mentor__employer__members=user)
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        if actor.has_role(roles.EMPLOYER):
+            return queryset.filter(employer_mentor__employer__members=actor.user_id)
         return queryset
 
     @extend_schema(request=None, responses=PlacementOutput)

@@ -7,7 +7,8 @@ from typing import Any, NamedTuple
 
 from django.db import models
 
-from config.audit import SENSITIVE_FIELDS, acting_user, loggable_values
+from accounts.actor import author_id
+from config.audit import SENSITIVE_FIELDS, loggable_values
 from schools.audit.models import AuditAction, AuditEntry
 
 
@@ -27,7 +28,7 @@ def _entry(
         raise ValueError(f"Unknown audit action {action!r}")
     names = sorted(set(changed_fields))
     return AuditEntry(
-        actor=acting_user(actor),
+        actor_id=author_id(actor),
         action=action,
         model_label=instance._meta.label_lower,
         object_id=str(instance.pk),

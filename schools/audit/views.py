@@ -7,7 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers
 
+from accounts.actor import Actor
 from config.api.base import INSTITUTION_MANAGERS, TenantViewSet
+from schools.audit import access
 from schools.audit.models import AuditEntry
 
 
@@ -40,5 +42,5 @@ class AuditEntryViewSet(TenantViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     def scoped_queryset(self) -> QuerySet[AuditEntry]:
         return AuditEntry.objects.all()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return queryset
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.audit_entries_visible_to(actor, queryset)

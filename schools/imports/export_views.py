@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from accounts.actor import Actor
 from accounts.models import Role
 from config.api import renderers
 from config.api.base import INSTITUTION_STAFF, TenantViewSet
@@ -33,9 +34,9 @@ class ExportViewSet(TenantViewSet):
     def scoped_queryset(self) -> QuerySet[Any]:
         return self.export.queryset()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        if getattr(user, "role", None) == Role.CURATOR:
-            return queryset.filter(**{self.export.curator_lookup: user})
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        if actor.has_role({Role.CURATOR}):
+            return queryset.filter(**{self.export.curator_lookup: actor.user_id})
         return queryset
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:

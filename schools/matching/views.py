@@ -17,14 +17,15 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts import roles
+from accounts.actor import Actor
 from config.api.base import (
     INSTITUTION_MANAGERS,
     INSTITUTION_STAFF,
     TenantModelViewSet,
     TenantViewSet,
 )
-from schools.matching import selectors, services
+from schools.matching import access, selectors, services
 from schools.matching.engine import Weights
 from schools.matching.explain import explanations
 from schools.matching.models import (
@@ -39,7 +40,7 @@ from schools.matching.models import (
 )
 from schools.programmes.models import Programme
 
-MEETING_READERS = INSTITUTION_STAFF | {Role.MENTOR, Role.MENTEE}
+MEETING_READERS = roles.STAFF | roles.PAIR_MEMBERS
 
 
 def _programme(pk: int) -> Programme:
@@ -267,8 +268,8 @@ class GroupMeetingViewSet(TenantModelViewSet):
     def scoped_queryset(self) -> QuerySet[GroupMeeting]:
         return selectors.group_meeting_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return selectors.group_meetings_visible_to(user, queryset)
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.group_meetings_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         classes: dict[str, type[serializers.BaseSerializer[Any]]] = {
@@ -310,16 +311,16 @@ class GroupMeetingViewSet(TenantModelViewSet):
         POST: replace one person's preferences; a mentor or mentee states their own."""
         meeting = self.get_object()
         user = request.user
+        actor = self.actor
         if request.method == "POST":
             data = PreferencesInput(data=request.data)
             data.is_valid(raise_exception=True)
-            role = getattr(user, "role", None)
-            if role in selectors.PARTICIPANT_ROLES:
-                from_id = selectors.participant_id_of(user)
+            if actor.has_role(roles.PAIR_MEMBERS):
+                from_id = actor.participant_id
                 wanted = data.validated_data.get("from_participant", from_id)
                 if from_id is None or wanted != from_id:
                     raise PermissionDenied
-            elif role in INSTITUTION_MANAGERS:
+            elif actor.has_role(INSTITUTION_MANAGERS):
                 from_id = data.validated_data.get("from_participant")
                 if from_id is None:
                     raise serializers.ValidationError({"from_participant": ["Required."]})
@@ -331,7 +332,7 @@ class GroupMeetingViewSet(TenantModelViewSet):
                 items=data.validated_data["items"],
                 actor=user,
             )
-        rows = selectors.preferences_visible_to(user, meeting)
+        rows = access.preferences_visible_to(actor, meeting)
         return Response(PreferenceOutput(rows, many=True).data)
 
 

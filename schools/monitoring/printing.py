@@ -22,6 +22,7 @@ from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from accounts.actor import role_of
 from accounts.api import site_url
 from config.office import docx_bytes, new_document, page_break
 from schools.monitoring.models import SurveyCampaign, SurveyInvitation
@@ -130,7 +131,7 @@ def curated_group_ids(*, actor: Any) -> list[int] | None:
     from accounts.models import Role
     from schools.participants import api as participants_api
 
-    role = getattr(actor, "role", None)
+    role = role_of(actor)
     if getattr(actor, "is_system", False) or role == Role.COORDINATOR:
         return None
     if role == Role.CURATOR:

@@ -20,6 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actor import Actor, actor_of
 from accounts.models import Role
 from config.api import renderers
 from config.api.base import (
@@ -279,7 +280,7 @@ class SurveyCampaignViewSet(TenantModelViewSet):
     def results(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         campaign = self.get_object()
         data = selectors.campaign_results(
-            campaign, open_answers=getattr(request.user, "role", None) == Role.COORDINATOR
+            campaign, open_answers=actor_of(request).role == Role.COORDINATOR
         )
         return Response(CampaignResults(data).data)
 
@@ -299,7 +300,7 @@ class SurveyCampaignViewSet(TenantModelViewSet):
     )
     def export(self, request: Request, pk: str | None = None, **kwargs: Any) -> HttpResponse:
         campaign = self.get_object()
-        coordinator = getattr(request.user, "role", None) == Role.COORDINATOR
+        coordinator = actor_of(request).role == Role.COORDINATOR
         content = exports.campaign_xlsx(campaign, with_answers=coordinator)
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="survey-{campaign.pk}.xlsx"'
@@ -396,10 +397,10 @@ class SurveyInvitationViewSet(TenantViewSet, mixins.ListModelMixin, mixins.Retri
             "campaign__questionnaire", "participant", "response"
         )
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        if getattr(user, "role", None) == Role.COORDINATOR:
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        if actor.is_coordinator:
             return queryset
-        return queryset.filter(Q(participant__user=user) | Q(user=user))
+        return queryset.filter(Q(participant__user_id=actor.user_id) | Q(user_id=actor.user_id))
 
     def _own(self) -> SurveyInvitation:
         invitation = self.get_object()

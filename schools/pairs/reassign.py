@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import role_of
 from accounts.models import Role
 from schools.audit.api import AuditAction, audit_record
 from schools.pairs.models import DevelopmentPlan, GoalStatus, Pair, PairMentee, PairStatus, PlanGoal
@@ -23,7 +24,7 @@ def can_reassign_mentee(*, actor: Any) -> bool:
     """The coordinator re-assigns mentees (a system job may too)."""
     if getattr(actor, "is_system", False) or getattr(actor, "is_coordinator", False):
         return True
-    return getattr(actor, "role", None) == Role.COORDINATOR
+    return role_of(actor) == Role.COORDINATOR
 
 
 def _carry_plan(*, mentee_id: int, old: Pair, new: Pair) -> None:

@@ -22,7 +22,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.models import INSTITUTION_STAFF_ROLES, Role
+from accounts.actor import as_actor
+from schools.pairs import access
 from schools.pairs.models import (
     STALE_AFTER_DAYS,
     DevelopmentPlan,
@@ -35,7 +36,7 @@ from schools.pairs.models import (
     PlanGoal,
     PracticeCase,
 )
-from schools.participants.api import Participant, child_participant_ids
+from schools.participants.api import Participant
 
 
 def participant_of(user: Any) -> Participant | None:
@@ -103,44 +104,23 @@ def pairs_stale(*, programme_id: int | None = None) -> QuerySet[Pair]:
     return queryset
 
 
+# Who sees which pair, plan, meeting: the rules are in ``schools.pairs.access``; these take an
+# Actor or (not converted yet) a User.
+
+
 def pair_ids_of(user: Any) -> QuerySet[Pair] | None:
     """The pairs ``user`` may see as a queryset of ids; None means every pair (staff)."""
-    role = getattr(user, "role", None)
-    if role in INSTITUTION_STAFF_ROLES:
-        return None
-    if role == Role.MENTOR:
-        rule = Q(mentor__user=user)
-    elif role == Role.MENTEE:
-        rule = Q(memberships__mentee__user=user)
-    elif role == Role.PARENT:
-        rule = Q(memberships__mentee_id__in=child_participant_ids(parent_user_id=user.pk))
-    else:
-        rule = Q(pk__in=[])
-    return Pair.objects.filter(rule).values("pk")  # type: ignore[return-value]
+    return access.pair_ids_visible_to(as_actor(user))
 
 
 def pairs_visible_to(user: Any, queryset: QuerySet[Any], field: str = "pk") -> QuerySet[Any]:
     """``queryset`` filtered to rows whose ``field`` is a pair ``user`` may see."""
-    ids = pair_ids_of(user)
-    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+    return access.pairs_visible_to(as_actor(user), queryset, field=field)
 
 
 def may_write_meetings(user: Any, pair: Pair) -> bool:
-    """Who plans a pair's meetings, moves them, marks them held and cancels them: the
-    coordinator, the pair's mentor, and the curator of the class or group of someone in the
-    pair. One rule for the API and the pages."""
-    role = getattr(user, "role", None)
-    user_pk = getattr(user, "pk", None)
-    if user_pk is None:
-        return False
-    if role == Role.COORDINATOR:
-        return True
-    if role == Role.MENTOR:
-        return Participant.objects.filter(pk=pair.mentor_id, user_id=user_pk).exists()
-    if role == Role.CURATOR:
-        people = [pair.mentor_id, *pair.memberships.values_list("mentee_id", flat=True)]
-        return Participant.objects.filter(pk__in=people, study_group__curator_id=user_pk).exists()
-    return False
+    """``access.may_write_meetings`` for callers holding a User."""
+    return access.may_write_meetings(as_actor(user), pair)
 
 
 def plan_list() -> QuerySet[DevelopmentPlan]:
@@ -150,28 +130,11 @@ def plan_list() -> QuerySet[DevelopmentPlan]:
 
 
 def plans_visible_to(user: Any, queryset: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentPlan]:
-    """Staff see every plan; the mentor the plans of its pairs; a mentee its own plan; a parent
-    its child's."""
-    role = getattr(user, "role", None)
-    if role in INSTITUTION_STAFF_ROLES:
-        return queryset
-    if role == Role.MENTOR:
-        return queryset.filter(pair__mentor__user=user)
-    if role == Role.MENTEE:
-        return queryset.filter(mentee__user=user)
-    if role == Role.PARENT:
-        return queryset.filter(mentee_id__in=child_participant_ids(parent_user_id=user.pk))
-    return queryset.none()
+    return access.plans_visible_to(as_actor(user), queryset)
 
 
 def plans_editable_by(user: Any, queryset: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentPlan]:
-    """Only the two who write a plan edit it: the pair's mentor and the mentee."""
-    role = getattr(user, "role", None)
-    if role == Role.MENTOR:
-        return queryset.filter(pair__mentor__user=user)
-    if role == Role.MENTEE:
-        return queryset.filter(mentee__user=user)
-    return queryset.none()
+    return access.plans_editable_by(as_actor(user), queryset)
 
 
 def goal_list() -> QuerySet[PlanGoal]:

@@ -255,5 +255,10 @@ class PracticeCaseUpdateInput(serializers.Serializer[Any]):
     text = serializers.CharField(required=False)
 
 
+class CalendarLinkStateOutput(serializers.Serializer[Any]):
+    participant = serializers.IntegerField(source="participant_id")
+    created_at = serializers.DateTimeField()
+
+
 class CalendarLinkOutput(serializers.Serializer[Any]):
     url = serializers.CharField(help_text="The secret address of the feed; shown once.")

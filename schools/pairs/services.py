@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor
 from schools.audit.api import AuditAction, audit_record
+from schools.pairs import access
 from schools.pairs.models import (
     MEETING_SEQUENCE,
     ONE_OFF_KINDS,
@@ -274,7 +276,8 @@ def pair_rate(*, pair: Pair, participant_id: int, rating: int, actor: Any = None
 
 
 @transaction.atomic
-def plan_update(*, plan: DevelopmentPlan, summary: str, actor: Any = None) -> DevelopmentPlan:
+def plan_update(*, plan: DevelopmentPlan, summary: str, actor: Actor) -> DevelopmentPlan:
+    access.check_plan_write(actor, plan)
     plan.summary = summary.strip()
     plan.save(update_fields=["summary", "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=plan, changed_fields=["summary"])
@@ -309,8 +312,9 @@ def plan_goal_create(
     progress: int = 0,
     status: str = GoalStatus.PLANNED,
     position: int | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> PlanGoal:
+    access.check_plan_write(actor, plan)
     if plan.pair.status != PairStatus.ACTIVE:
         raise ValidationError({"plan": [_("The pair is no longer active.")]})
     if position is None:
@@ -331,7 +335,8 @@ def plan_goal_create(
 
 
 @transaction.atomic
-def plan_goal_update(*, goal: PlanGoal, actor: Any = None, **fields: Any) -> PlanGoal:
+def plan_goal_update(*, goal: PlanGoal, actor: Actor, **fields: Any) -> PlanGoal:
+    access.check_plan_write(actor, goal.plan)
     unknown = set(fields) - set(GOAL_FIELDS)
     if unknown:
         raise ValueError(f"Unknown goal fields: {sorted(unknown)}")
@@ -344,7 +349,8 @@ def plan_goal_update(*, goal: PlanGoal, actor: Any = None, **fields: Any) -> Pla
 
 
 @transaction.atomic
-def plan_goal_delete(*, goal: PlanGoal, actor: Any = None) -> None:
+def plan_goal_delete(*, goal: PlanGoal, actor: Actor) -> None:
+    access.check_plan_write(actor, goal.plan)
     audit_record(actor=actor, action=AuditAction.DELETE, instance=goal, changed_fields=[])
     goal.delete()
 

@@ -1,10 +1,11 @@
 """Pairs API: pairs and groups with their documents and the mentor ranking, development plans
 and goals, meetings and attendance, success stories, and the per-person calendar feed.
 
-Who sees what (``scope_for_user``): staff (coordinator, curators, director, deputies) every
-pair; a mentor its own pairs; a mentee its own; a parent its child's. The coordinator forms and
-closes pairs; the mentor and mentee write the plan; the mentor (or the coordinator) plans
-meetings and records attendance."""
+Who sees and does what is ``schools.pairs.access`` (``scope_for_actor`` and the services call
+it): staff (coordinator, curators, director, deputies) see every pair; a mentor its own pairs; a
+mentee its own; a parent its child's. The coordinator forms and closes pairs; the pair's mentor
+(or the coordinator) writes the plan's goals, plans meetings and records attendance; the mentee
+reads its plan."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNeg
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts import roles
+from accounts.actor import Actor, actor_of
 from config.api import renderers as api_renderers
 from config.api.base import (
     EVERY_TENANT_ROLE,
@@ -38,7 +40,7 @@ from config.api.base import (
 from config.api.filters import IsoDateTimeFilter
 from config.db import tenant_connection
 from config.links import absolute_url
-from schools.pairs import documents, selectors, services
+from schools.pairs import access, documents, selectors, services
 from schools.pairs.calendar import calendar_ics
 from schools.pairs.models import (
     CalendarToken,
@@ -52,6 +54,7 @@ from schools.pairs.models import (
 from schools.pairs.serializers import (
     AttendanceInput,
     CalendarLinkOutput,
+    CalendarLinkStateOutput,
     DevelopmentPlanInput,
     DevelopmentPlanOutput,
     MeetingInput,
@@ -72,11 +75,11 @@ from schools.pairs.serializers import (
 )
 from schools.programmes.models import Programme
 
-MENTOR_OR_COORDINATOR = frozenset({Role.COORDINATOR, Role.MENTOR})
-# Curators too, for the pairs of their classes (``selectors.may_write_meetings``).
-MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR, Role.CURATOR})
-PLAN_WRITERS = frozenset({Role.MENTOR, Role.MENTEE})
-CASE_WRITERS = frozenset({Role.COORDINATOR, Role.CURATOR})
+MENTOR_OR_COORDINATOR = roles.MENTOR_OR_COORDINATOR
+# Curators too, for the pairs of their classes (``access.may_write_meetings``).
+MEETING_WRITERS = roles.MEETING_WRITERS
+PAIR_MEMBERS = roles.PAIR_MEMBERS
+CASE_WRITERS = roles.COORDINATION_AND_CURATORS
 
 DOCX_RESPONSE = {
     (200, documents.DOCX_CONTENT_TYPE): OpenApiResponse(
@@ -131,10 +134,10 @@ def _date_from_query(request: Request) -> datetime.date | None:
         raise DjangoValidationError({"date": [_("Give the date as YYYY-MM-DD.")]}) from exc
 
 
-def _require_role(user: Any, roles: frozenset[str]) -> None:
+def _require_role(request: Request, allowed: frozenset[str]) -> None:
     """For actions open to every role at the permission layer so that an id outside the
-    caller's scope is a 404 first; then only ``roles`` may act."""
-    if getattr(user, "role", None) not in roles:
+    caller's scope is a 404 first; then only ``allowed`` may act."""
+    if not actor_of(request).has_role(allowed):
         raise PermissionDenied
 
 
@@ -182,8 +185,8 @@ class PairViewSet(TenantModelViewSet):
     def scoped_queryset(self) -> QuerySet[Pair]:
         return selectors.pair_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return selectors.pairs_visible_to(user, queryset)
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.pairs_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         inputs: dict[str, type[serializers.BaseSerializer[Any]]] = {
@@ -251,7 +254,7 @@ class PairViewSet(TenantModelViewSet):
         """The caller's own final rating (1–10) of the pair's work: the mentor's, or a
         mentee's."""
         pair = self.get_object()
-        _require_role(request.user, PLAN_WRITERS)
+        _require_role(request, PAIR_MEMBERS)
         data = PairRateInput(data=request.data)
         data.is_valid(raise_exception=True)
         pair = services.pair_rate(
@@ -391,11 +394,11 @@ class PairViewSet(TenantModelViewSet):
 
 
 class DevelopmentPlanViewSet(TenantModelViewSet):
-    """Individual development plans, one per mentee of a pair. The pair's mentor and the
-    mentee edit them; staff and the mentee's parent read."""
+    """Individual development plans, one per mentee of a pair. The pair's mentor (and the
+    coordinator) edit them; the mentee, staff and the mentee's parent read."""
 
     read_roles = EVERY_TENANT_ROLE
-    write_roles = EVERY_TENANT_ROLE  # a plan is looked up first, then PLAN_WRITERS only
+    write_roles = EVERY_TENANT_ROLE  # a plan is looked up first, then access.check_plan_write
     action_roles = {"create": frozenset()}  # plans open with the pair
     http_method_names = ["get", "patch", "head", "options"]
     serializer_class = DevelopmentPlanOutput
@@ -404,8 +407,8 @@ class DevelopmentPlanViewSet(TenantModelViewSet):
     def scoped_queryset(self) -> QuerySet[DevelopmentPlan]:
         return selectors.plan_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return selectors.plans_visible_to(user, queryset)
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.plans_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "partial_update":
@@ -415,14 +418,10 @@ class DevelopmentPlanViewSet(TenantModelViewSet):
     @extend_schema(request=DevelopmentPlanInput, responses=DevelopmentPlanOutput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
-        _require_role(request.user, PLAN_WRITERS)
-        if not selectors.plans_editable_by(request.user, DevelopmentPlan.objects.all()).filter(
-            pk=plan.pk
-        ):
-            raise Http404
+        access.check_plan_write(self.actor, plan)
         data = DevelopmentPlanInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.plan_update(plan=plan, summary=data.validated_data["summary"], actor=request.user)
+        services.plan_update(plan=plan, summary=data.validated_data["summary"], actor=self.actor)
         return Response(DevelopmentPlanOutput(self.scoped_queryset().get(pk=plan.pk)).data)
 
 
@@ -430,7 +429,7 @@ class PlanGoalViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
     """Goals of development plans (filter by ``plan``): title, tasks, deadline, progress."""
 
     read_roles = EVERY_TENANT_ROLE
-    write_roles = EVERY_TENANT_ROLE  # a goal is looked up first, then PLAN_WRITERS only
+    write_roles = EVERY_TENANT_ROLE  # a goal is looked up first, then access.check_plan_write
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     serializer_class = PlanGoalOutput
     filterset_fields = ["plan", "status"]
@@ -438,9 +437,8 @@ class PlanGoalViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
     def scoped_queryset(self) -> QuerySet[PlanGoal]:
         return selectors.goal_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        plans = selectors.plans_visible_to(user, DevelopmentPlan.objects.all())
-        return queryset.filter(plan__in=plans.values("pk"))
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.goals_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "create":
@@ -450,17 +448,17 @@ class PlanGoalViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
         return PlanGoalOutput
 
     def _editable(self, plan_id: int) -> DevelopmentPlan:
-        _require_role(self.request.user, PLAN_WRITERS)
-        plan = (
-            selectors.plans_editable_by(
-                self.request.user, DevelopmentPlan.objects.select_related("pair")
+        """A plan the caller may write: one out of sight is a field error, one seen but not
+        the caller's to write (a mentee's, a parent's) is 403."""
+        try:
+            return access.access_plan_by_id(
+                self.actor,
+                plan_id,
+                for_write=True,
+                queryset=DevelopmentPlan.objects.select_related("pair"),
             )
-            .filter(pk=plan_id)
-            .first()
-        )
-        if plan is None:
-            raise DjangoValidationError({"plan": [_("No such plan among yours.")]})
-        return plan
+        except access.NotFound as exc:
+            raise DjangoValidationError({"plan": [_("No such plan among yours.")]}) from exc
 
     @extend_schema(request=PlanGoalInput, responses={201: PlanGoalOutput})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -468,7 +466,7 @@ class PlanGoalViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         plan = self._editable(values.pop("plan"))
-        goal = services.plan_goal_create(plan=plan, actor=request.user, **values)
+        goal = services.plan_goal_create(plan=plan, actor=self.actor, **values)
         return Response(PlanGoalOutput(goal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanGoalUpdateInput, responses=PlanGoalOutput)
@@ -477,12 +475,12 @@ class PlanGoalViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
         self._editable(goal.plan_id)
         data = PlanGoalUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        goal = services.plan_goal_update(goal=goal, actor=request.user, **data.validated_data)
+        goal = services.plan_goal_update(goal=goal, actor=self.actor, **data.validated_data)
         return Response(PlanGoalOutput(goal).data)
 
     def perform_destroy(self, instance: PlanGoal) -> None:
         self._editable(instance.plan_id)
-        services.plan_goal_delete(goal=instance, actor=self.request.user)
+        services.plan_goal_delete(goal=instance, actor=self.actor)
 
 
 # --- meetings ------------------------------------------------------------------------------------
@@ -511,8 +509,8 @@ class MeetingViewSet(TenantModelViewSet):
     def scoped_queryset(self) -> QuerySet[Meeting]:
         return selectors.meeting_rows()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return selectors.pairs_visible_to(user, queryset, field="pair_id")
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.meetings_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         inputs: dict[str, type[serializers.BaseSerializer[Any]]] = {
@@ -536,13 +534,10 @@ class MeetingViewSet(TenantModelViewSet):
         data = MeetingInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        pair = selectors.pairs_visible_to(request.user, Pair.objects.all()).filter(
-            pk=values.pop("pair")
-        )
-        found = pair.first()
+        found = access.pairs_visible_to(self.actor).filter(pk=values.pop("pair")).first()
         if found is None:
             raise DjangoValidationError({"pair": [_("No such pair among yours.")]})
-        if not selectors.may_write_meetings(request.user, found):
+        if not access.may_write_meetings(self.actor, found):
             raise PermissionDenied
         meeting = services.meeting_create(pair=found, actor=request.user, **values)
         response = self._output(meeting)
@@ -657,8 +652,14 @@ class CalendarLinkViewSet(TenantViewSet):
     def scoped_queryset(self) -> QuerySet[CalendarToken]:
         return CalendarToken.objects.all()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return queryset.filter(participant__user=user)
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.calendar_tokens_visible_to(actor, queryset)
+
+    @extend_schema(responses={200: CalendarLinkStateOutput(many=True)})
+    def list(self, request: Request, **kwargs: Any) -> Response:
+        """Whether the caller has a working calendar link, and since when (the address itself
+        is shown only once, when it is made)."""
+        return Response(CalendarLinkStateOutput(self.get_queryset(), many=True).data)
 
     @extend_schema(request=None, responses={201: CalendarLinkOutput})
     def create(self, request: Request, **kwargs: Any) -> Response:

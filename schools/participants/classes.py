@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.actor import role_of
 from accounts.models import Role, User
 from schools.audit.api import AuditAction, AuditChange, audit_record_many
 from schools.participants.models import StudyGroup
@@ -25,7 +26,7 @@ def _is_system(actor: Any) -> bool:
 def _role(actor: Any) -> str:
     if not getattr(actor, "is_authenticated", False):
         return ""
-    return str(getattr(actor, "role", "") or "")
+    return role_of(actor)
 
 
 def can_manage_classes(*, actor: Any) -> bool:

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, author_id, role_of
 from schools.audit.api import AuditAction, audit_record
 from schools.participants.models import (
     CONSENT_REQUEST_TTL_DAYS,
@@ -48,13 +49,6 @@ from schools.participants.services import (
     consent_record,
 )
 
-
-def _user(actor: Any) -> Any:
-    """The user to store as author (None for a system job or an anonymous visitor)."""
-    user = getattr(actor, "audit_user", actor)
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 # --- the paper consents of a class, in one submit ---------------------------------------------
 
 
@@ -74,7 +68,7 @@ class PaperConsent:
 
 
 @transaction.atomic
-def consents_record_many(*, rows: Sequence[PaperConsent], actor: Any) -> list[int]:
+def consents_record_many(*, rows: Sequence[PaperConsent], actor: Actor) -> list[int]:
     """Record the consents of many people at once (a class's returned papers); the consent ids
     in the order of ``rows``. All or nothing: every bad row is reported by its index
     (``RowsValidationError``) before anything is written."""
@@ -177,7 +171,7 @@ def consent_scan_attach(*, consent: Consent, upload: UploadedFile, actor: Any) -
         content_type=SCAN_CONTENT_TYPES[kind],
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=_user(actor),
+        uploaded_by_id=author_id(actor),
     )
     extension = "pdf" if kind == "pdf" else "jpg"
     scan.file.save(f"scan-{consent.pk}-{uuid.uuid4().hex}.{extension}", ContentFile(content))
@@ -222,7 +216,7 @@ def consent_request_create(
     request = ConsentRequest.objects.create(
         participant=person,
         email=email,
-        created_by=_user(actor),
+        created_by_id=author_id(actor),
         expires_at=timezone.now() + datetime.timedelta(days=CONSENT_REQUEST_TTL_DAYS),
     )
     audit_record(
@@ -344,6 +338,8 @@ def consent_request_accept(
         errors["guardian_relation"] = [_("State who you are to the child.")]
     if errors:
         raise ValidationError(errors)
+    # The link is the authority here (whoever holds it signs): a named system job records it.
+    link_actor = Actor.system("consent-link")
     if adult:
         consent = consent_record(
             participant_id=person.pk,
@@ -352,7 +348,7 @@ def consent_request_accept(
             signed_by=ConsentSigner.SELF,
             signed_on=timezone.localdate(),
             method=ConsentMethod.ELECTRONIC,
-            actor=actor,
+            actor=link_actor,
         )
     else:
         consent = consent_record(
@@ -365,7 +361,7 @@ def consent_request_accept(
             minor_signed=minor_agrees,
             signed_on=timezone.localdate(),
             method=ConsentMethod.ELECTRONIC,
-            actor=actor,
+            actor=link_actor,
         )
     request.used_at = timezone.now()
     request.consent = consent
@@ -442,7 +438,7 @@ def consent_alerts_for(*, user: Any) -> QuerySet[ConsentAlert]:
     queryset = ConsentAlert.objects.select_related("participant", "study_group").filter(
         acknowledged_at__isnull=True
     )
-    role = getattr(user, "role", None)
+    role = role_of(user)
     if role in (Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY):
         return queryset
     if role == Role.CURATOR:
@@ -455,7 +451,7 @@ def consent_alert_acknowledge(*, alert: ConsentAlert, actor: Any) -> ConsentAler
     alert = ConsentAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()
-        alert.acknowledged_by = _user(actor)
+        alert.acknowledged_by_id = author_id(actor)
         alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return alert
 

@@ -25,7 +25,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.actor import as_actor
+from schools.participants import access
 from schools.participants.models import (
     ADULT_AGE,
     KPI_LEARNER_MIN_AGE,
@@ -442,54 +443,28 @@ def headcount_numerators(*, today: datetime.date | None = None) -> HeadcountNume
     )
 
 
-# --- who sees whom ----------------------------------------------------------------------------
-
-FULL_READERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY})
-
-
-def mentor_visible_participants(user: Any) -> Q:
-    """The people a mentor sees besides itself: the mentees of its pairs (from the pairs app;
-    imported here, not at module level, because pairs builds on this app)."""
-    from schools.pairs.api import mentee_participant_ids
-
-    return Q(pk__in=mentee_participant_ids(mentor_user_id=user.pk))
-
-
-def participant_visibility(user: Any) -> Q | None:
-    """The participants ``user`` may see, as a filter; None means all of them."""
-    role = getattr(user, "role", None)
-    if role in FULL_READERS:
-        return None
-    if role == Role.CURATOR:
-        return Q(study_group__curator=user)
-    if role == Role.MENTOR:
-        return Q(user=user) | mentor_visible_participants(user)
-    if role == Role.MENTEE:
-        return Q(user=user)
-    if role == Role.PARENT:
-        children = Guardianship.objects.filter(parent__user=user).values("child_id")
-        return Q(user=user) | Q(pk__in=children)
-    return Q(pk__in=[])
+# --- who sees whom: the rules are in ``schools.participants.access`` ------------------------
 
 
 def participants_visible_to(
-    user: Any, queryset: QuerySet[Participant] | None = None
+    actor: Any, queryset: QuerySet[Participant] | None = None
 ) -> QuerySet[Participant]:
-    queryset = Participant.objects.all() if queryset is None else queryset
-    rule = participant_visibility(user)
-    return queryset if rule is None else queryset.filter(rule)
+    """``access.participants_visible_to`` for callers holding an Actor or (not converted
+    yet) a User."""
+    return access.participants_visible_to(as_actor(actor), queryset)
 
 
-def participant_ids_visible_to(user: Any) -> QuerySet[Participant]:
+def participant_ids_visible_to(actor: Any) -> QuerySet[Participant]:
     """For ``participant__in=`` filters of related rows."""
-    return participants_visible_to(user).values("pk")  # type: ignore[return-value]
+    return access.participant_ids_visible_to(as_actor(actor))
 
 
 # --- the bases as pages show them ----------------------------------------------------------------
 
 
 def _base_filter(queryset: QuerySet[Any], *, user: Any, query: str, consent: str) -> QuerySet[Any]:
-    """Profiles of people ``user`` may see (erased people left out), by name and consent state."""
+    """Profiles of people ``user`` (an Actor) may see (erased people left out), by name and
+    consent state."""
     queryset = queryset.filter(
         participant__in=participant_ids_visible_to(user), participant__erased_at__isnull=True
     )
@@ -537,8 +512,9 @@ def consent_states_of(*, participant_ids: Sequence[int]) -> dict[int, str]:
 
 
 def guardianships_of_parent(*, user: Any) -> QuerySet[Guardianship]:
-    """The guardian links whose parent is the person with login ``user``: their children."""
-    return guardianship_list().filter(parent__user=user)
+    """The guardian links whose parent is the person with login ``user`` (an Actor or a User):
+    their children."""
+    return access.guardianships_visible_to(as_actor(user), guardianship_list())
 
 
 def topic_catalogue() -> QuerySet[Topic]:

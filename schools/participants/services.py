@@ -16,8 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor
 from config.tasks import enqueue_on_commit
 from schools.audit.api import AuditAction, AuditChange, audit_record, audit_record_many
+from schools.participants import access
 from schools.participants.catalogue import normalise
 from schools.participants.consent_texts import consent_text
 from schools.participants.models import (
@@ -444,8 +446,15 @@ def participant_update(
 
 @transaction.atomic
 def guardianship_create(
-    *, parent_id: int, child_id: int, relation: str, actor: Any = None
+    *, parent_id: int, child_id: int, relation: str, actor: Actor
 ) -> Guardianship:
+    """Link a parent (a participant of the category «parent») to its child. The coordinator
+    links anyone, a curator the children of its classes (``access.check_guardianship_create``:
+    a child out of sight is ``NotFound``)."""
+    try:
+        access.check_guardianship_create(actor, child_id=child_id)
+    except access.NotFound:  # out of the actor's sight: the same answer as a missing child
+        raise ValidationError({"child": [_("No such participant.")]}) from None
     errors: dict[str, list[str]] = {}
     parent = Participant.objects.filter(pk=parent_id).first()
     child = Participant.objects.filter(pk=child_id).first()
@@ -564,15 +573,21 @@ def consent_record(
     minor_signed: bool = False,
     text_version: str | None = None,
     scan: File[Any] | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> Consent:
     """Append a record to the consent register.
 
-    A withdrawal of ``REQUIRED_PURPOSE`` stops processing at once and schedules erasure in
-    ``ERASURE_DELAY_DAYS``; a later grant before the erasure resumes processing."""
+    Who may: ``access.check_consent_record`` (the coordinator; a curator for its classes; a
+    parent for its minor children — never for an adult). A withdrawal of ``REQUIRED_PURPOSE``
+    stops processing at once and schedules erasure in ``ERASURE_DELAY_DAYS``; a later grant
+    before the erasure resumes processing."""
     participant = Participant.objects.select_for_update().filter(pk=participant_id).first()
     if participant is None:
         raise ValidationError({"participant": [_("No such participant.")]})
+    try:
+        access.check_consent_record(actor, participant)
+    except access.NotFound:  # out of the actor's sight: the same answer as a missing person
+        raise ValidationError({"participant": [_("No such participant.")]}) from None
     if participant.erased_at is not None:
         raise ValidationError({"participant": [_("This person's data has been erased.")]})
     errors = _validate_consent(
@@ -603,7 +618,7 @@ def consent_record(
         minor_signed=minor_signed,
         signed_on=signed_on,
         method=method,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by_id=actor.audit_user_id,
     )
     if scan is not None:
         consent.scan.save(scan.name or "scan", scan, save=False)
@@ -678,7 +693,7 @@ def consent_withdraw(
     guardian_relation: str = "",
     minor_signed: bool = False,
     scan: File[Any] | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> Consent:
     return consent_record(
         participant_id=participant_id,

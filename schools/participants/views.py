@@ -1,6 +1,7 @@
 """API of participants, study groups, guardianships, the consent register and the mentor and
 mentee bases. Views are thin: input serializers check shapes, services check rules and write,
-``scope_for_user`` limits every queryset (and so every lookup by id) to what the role may see."""
+``scope_for_actor`` limits every queryset (and so every lookup by id) to what the actor may
+see, through the app's access layer (``schools.participants.access``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import roles
+from accounts.actor import Actor, actor_of
 from accounts.models import Role, User
 from config.api.base import (
     EVERY_TENANT_ROLE,
@@ -34,7 +37,7 @@ from config.api.base import (
     TenantViewSet,
 )
 from config.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
-from schools.participants import selectors, services
+from schools.participants import access, selectors, services
 from schools.participants.consent_texts import consent_text
 from schools.participants.documents import (
     DOCX_CONTENT_TYPE,
@@ -62,8 +65,8 @@ from schools.participants.models import (
 from schools.participants.selectors import ConsentState
 from schools.programmes.models import MentoringForm
 
-COORDINATOR_AND_CURATORS = frozenset({Role.COORDINATOR, Role.CURATOR})
-CONSENT_RECORDERS = frozenset({Role.COORDINATOR, Role.CURATOR, Role.PARENT})
+COORDINATOR_AND_CURATORS = roles.COORDINATION_AND_CURATORS
+CONSENT_RECORDERS = roles.CONSENT_RECORDERS
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
@@ -101,18 +104,6 @@ GuardianRelationField = named_enum_field(
 )
 
 
-def _curated_group_ids(user: Any) -> set[int]:
-    return set(StudyGroup.objects.filter(curator=user).values_list("pk", flat=True))
-
-
-def _check_curator_group(user: Any, group: StudyGroup | None) -> None:
-    """A curator adds and moves people only into the study groups it curates."""
-    if getattr(user, "role", None) != Role.CURATOR:
-        return
-    if group is None or group.pk not in _curated_group_ids(user):
-        raise ValidationError({"study_group": [_("Choose one of the study groups you curate.")]})
-
-
 # --- study groups -----------------------------------------------------------------------------
 
 
@@ -144,10 +135,8 @@ class StudyGroupViewSet(TenantModelViewSet):
     def scoped_queryset(self) -> QuerySet[StudyGroup]:
         return selectors.study_group_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        if user.role == Role.CURATOR:
-            return queryset.filter(curator=user)
-        return queryset
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.study_groups_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action in ("create", "partial_update"):
@@ -312,8 +301,8 @@ class ParticipantViewSet(TenantModelViewSet):
             is_mentor=Exists(MentorProfile.objects.filter(participant=OuterRef("pk"))),
         )
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return selectors.participants_visible_to(user, queryset)
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.participants_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action in ("create", "partial_update"):
@@ -331,7 +320,7 @@ class ParticipantViewSet(TenantModelViewSet):
         fields = dict(data.validated_data)
         group = fields.pop("study_group", None)
         account = fields.pop("user", None)
-        _check_curator_group(request.user, group)
+        access.check_study_group_choice(self.actor, group.pk if group else None)
         participant = services.participant_create(
             **fields,
             study_group_id=group.pk if group else None,
@@ -348,7 +337,7 @@ class ParticipantViewSet(TenantModelViewSet):
         fields = dict(data.validated_data)
         if "study_group" in fields:
             group = fields.pop("study_group")
-            _check_curator_group(request.user, group)
+            access.check_study_group_choice(self.actor, group.pk if group else None)
             fields["study_group_id"] = group.pk if group else None
         if "user" in fields:
             account = fields.pop("user")
@@ -368,7 +357,9 @@ class ParticipantViewSet(TenantModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path="consent-form")
     def consent_form(self, request: Request, pk: str | None = None, **kwargs: Any) -> HttpResponse:
+        """The person's consent form: for whom may read its consents (not its mentor)."""
         participant = self.get_object()
+        access.access_consent_subject_by_id(self.actor, participant.pk)
         purpose = request.query_params.get("purpose") or REQUIRED_PURPOSE
         text = consent_text(purpose=purpose)
         if text is None or participant.erased_at is not None:
@@ -410,10 +401,8 @@ class GuardianshipViewSet(
     def scoped_queryset(self) -> QuerySet[Guardianship]:
         return selectors.guardianship_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        if user.role == Role.PARENT:
-            return queryset.filter(parent__user=user)
-        return queryset.filter(child__in=selectors.participant_ids_visible_to(user))
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.guardianships_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return GuardianshipInput if self.action == "create" else GuardianshipOutput
@@ -422,15 +411,12 @@ class GuardianshipViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = GuardianshipInput(data=request.data)
         data.is_valid(raise_exception=True)
-        visible = selectors.participants_visible_to(request.user)
-        if not visible.filter(pk=data.validated_data["child"]).exists():
-            raise ValidationError({"child": [_("No such participant.")]})
         values = data.validated_data
         link = services.guardianship_create(
             parent_id=values["parent"],
             child_id=values["child"],
             relation=values["relation"],
-            actor=request.user,
+            actor=self.actor,
         )
         return Response(GuardianshipOutput(link).data, status=status.HTTP_201_CREATED)
 
@@ -508,8 +494,8 @@ class ConsentViewSet(
     def scoped_queryset(self) -> QuerySet[Consent]:
         return selectors.consent_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return queryset.filter(participant__in=selectors.participant_ids_visible_to(user))
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.consents_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return ConsentInput if self.action == "create" else ConsentOutput
@@ -520,18 +506,12 @@ class ConsentViewSet(
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         participant_id = fields.pop("participant")
-        visible = selectors.participants_visible_to(request.user)
-        user: Any = request.user
-        if user.role == Role.PARENT:
-            # A parent records or withdraws consent for its children, as their guardian.
-            children = Guardianship.objects.filter(parent__user=user)
-            visible = visible.filter(pk__in=children.values("child_id"))
-        if not visible.filter(pk=participant_id).exists():
-            raise ValidationError({"participant": [_("No such participant.")]})
+        # Who may record for whom (a parent for its minor children only) is the service's
+        # rule: access.check_consent_record.
         consent = services.consent_record(
             participant_id=participant_id,
             text_version=fields.pop("text_version", None) or None,
-            actor=request.user,
+            actor=self.actor,
             **fields,
         )
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
@@ -588,8 +568,8 @@ class MenteeProfileViewSet(TenantModelViewSet):
     def scoped_queryset(self) -> QuerySet[MenteeProfile]:
         return selectors.mentee_profile_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return queryset.filter(participant__in=selectors.participant_ids_visible_to(user))
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.mentee_profiles_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "create":
@@ -633,7 +613,7 @@ def _profile_create(
     data.is_valid(raise_exception=True)
     fields = dict(data.validated_data)
     participant_id = fields.pop("participant")
-    if not selectors.participants_visible_to(request.user).filter(pk=participant_id).exists():
+    if not access.participants_writable_by(actor_of(request)).filter(pk=participant_id).exists():
         raise ValidationError({"participant": [_("No such participant.")]})
     if model.objects.filter(participant_id=participant_id).exists():
         raise ValidationError({"participant": [already_message]})
@@ -730,8 +710,8 @@ class MentorProfileViewSet(TenantModelViewSet):
     def scoped_queryset(self) -> QuerySet[MentorProfile]:
         return selectors.mentor_profile_list()
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        return queryset.filter(participant__in=selectors.participant_ids_visible_to(user))
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.mentor_profiles_visible_to(actor, queryset)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "create":

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.actor import role_of
 from accounts.models import Role
 from schools.audit.api import AuditAction, audit_record
 from schools.programmes.models import (
@@ -38,9 +39,7 @@ def can_start_next_year(*, actor: Any) -> bool:
     """Only the coordinator starts a new programme year (a system job may too)."""
     if getattr(actor, "is_system", False):
         return True
-    return getattr(actor, "role", None) == Role.COORDINATOR or bool(
-        getattr(actor, "is_coordinator", False)
-    )
+    return role_of(actor) == Role.COORDINATOR or bool(getattr(actor, "is_coordinator", False))
 
 
 def _next_title(title: str, year: int) -> str:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.actor import role_of
 from accounts.models import Role
 from schools.programmes.models import Programme
 from schools.programmes.services import programme_create, programme_update
@@ -30,7 +31,7 @@ def _is_system(actor: Any) -> bool:
 def _role(actor: Any) -> str:
     if not getattr(actor, "is_authenticated", False):
         return ""
-    return str(getattr(actor, "role", "") or "")
+    return role_of(actor)
 
 
 def require(allowed: bool) -> None:

@@ -18,6 +18,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.api.base import INSTITUTION_MANAGERS, INSTITUTION_STAFF, TenantModelViewSet
 from schools.programmes import selectors, services
@@ -175,7 +176,7 @@ class RoadmapActivityViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
         activity = self.get_object()
         data = RoadmapActivityUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        if getattr(request.user, "role", None) == Role.CURATOR:
+        if actor_of(request).role == Role.CURATOR:
             if not activity.responsible_people.filter(pk=request.user.pk).exists():
                 raise PermissionDenied(_("You are not responsible for this activity."))
             if set(data.validated_data) - CURATOR_ACTIVITY_FIELDS:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.actor import role_of
 from accounts.models import Role
 from schools.audit.api import AuditAction, audit_record
 from schools.publication.models import PublicDocument, PublicPage
@@ -32,7 +33,7 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 def can_edit_public_page(*, actor: Any) -> bool:
     if getattr(actor, "is_system", False):
         return True
-    return getattr(actor, "role", None) == Role.COORDINATOR
+    return role_of(actor) == Role.COORDINATOR
 
 
 def _user(actor: Any) -> Any:

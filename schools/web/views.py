@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,6 +18,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.pages import (
     COORDINATOR,
@@ -62,7 +63,7 @@ def page(scope_roles: frozenset[str]) -> Any:
 @require_safe
 @page(EVERYONE)
 def home(request: HttpRequest) -> HttpResponse:
-    role = getattr(request.user, "role", None)
+    role = actor_of(request).role
     if role in STAFF:
         return _home_staff(request)
     if role == Role.MENTOR:
@@ -261,7 +262,7 @@ def _participant_page(
             "consents": consents,
             "form": form,
             "consent_labels": consent_labels(),
-            "can_record": getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS,
+            "can_record": actor_of(request).role in COORDINATOR_AND_CURATORS,
         },
         status=status,
     )
@@ -275,10 +276,12 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             participants_api.consent_record(
-                participant_id=person.pk, actor=request.user, **form.cleaned_data
+                participant_id=person.pk, actor=actor_of(request), **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You may not record this person's consent."))
         else:
             messages.success(request, _("The consent record is added to the register."))
             return redirect("school:participant", pk=person.pk)
@@ -394,7 +397,7 @@ def matching(request: HttpRequest) -> HttpResponse:
         {
             "programme": current,
             "runs": runs[:20],
-            "can_run": getattr(request.user, "role", None) == Role.COORDINATOR,
+            "can_run": actor_of(request).role == Role.COORDINATOR,
         },
     )
 
@@ -484,7 +487,7 @@ def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page_obj,
             "unmatched": matching_explained_unmatched(run),
             "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
-            "can_decide": getattr(request.user, "role", None) == Role.COORDINATOR
+            "can_decide": actor_of(request).role == Role.COORDINATOR
             and run.status == RunStatus.DONE,
         },
     )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.pages import STAFF, add_service_errors, role_required
 from schools.participants import selectors as participant_selectors
@@ -24,7 +25,7 @@ from schools.web.forms_catalogue import TopicEditForm, TopicForm
 
 
 def _is_coordinator(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) == Role.COORDINATOR
+    return actor_of(request).role == Role.COORDINATOR
 
 
 def _sections(entries: list[Topic]) -> list[dict[str, Any]]:

@@ -11,14 +11,15 @@ import datetime
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import Role
+from accounts import roles
+from accounts.actor import Actor, actor_of
 from config.pages import STAFF, add_service_errors, role_required
 from schools.documents import selectors as document_selectors
 from schools.documents import services as document_services
@@ -26,10 +27,12 @@ from schools.documents.models import ACTIVE_STATUSES, DocumentJob, JobKind, JobS
 from schools.imports.exports import EXPORTS
 from schools.matching import selectors as matching_selectors
 from schools.matching.models import RunStatus
+from schools.pairs import access as pair_access
 from schools.pairs import documents as pair_documents
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
 from schools.pairs.models import DevelopmentPlan, GoalStatus, Pair, PairStatus, PlanGoal
+from schools.participants import access as participant_access
 from schools.participants import api as participants_api
 from schools.participants import selectors as participant_selectors
 from schools.participants.consent_texts import consent_text
@@ -59,15 +62,15 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _people(request: HttpRequest) -> QuerySet[Any]:
-    return participant_selectors.participants_visible_to(
-        request.user, participant_selectors.participant_list()
+    return participant_access.participants_visible_to(
+        actor_of(request), participant_selectors.participant_list()
     ).filter(erased_at__isnull=True)
 
 
 def _groups(request: HttpRequest) -> list[tuple[int, str]]:
-    groups = participants_api.study_group_list().order_by("name")
-    if getattr(request.user, "role", None) == Role.CURATOR:
-        groups = groups.filter(curator_id=getattr(request.user, "pk", None))
+    groups = participant_access.study_groups_visible_to(
+        actor_of(request), participants_api.study_group_list().order_by("name")
+    )
     return [(g.pk, g.name) for g in groups]
 
 
@@ -170,10 +173,11 @@ def encouragement_order(request: HttpRequest) -> HttpResponse:
 @require_safe
 @page
 def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """One participant's consent form (DOCX), for someone the caller may see."""
-    person = _people(request).filter(pk=pk).first()
-    if person is None:
-        raise Http404
+    """One participant's consent form (DOCX), for someone whose consents the caller may read
+    (``schools.participants.access``: the same rule as the API's)."""
+    person = participant_access.access_consent_subject_by_id(
+        actor_of(request), pk, queryset=_people(request)
+    )
     purpose = request.GET.get("purpose") or participants_api.REQUIRED_PURPOSE
     text = consent_text(purpose=purpose)
     if text is None:
@@ -323,19 +327,23 @@ def matching_run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the development plan on the pair page: the mentor writes goals and tasks -----------------
 
 
-def _may_edit_plans(user: Any, pair: Pair) -> bool:
-    return getattr(user, "role", None) == Role.MENTOR and pair.status == PairStatus.ACTIVE
+def _may_edit_plans(actor: Actor, pair: Pair) -> bool:
+    """Goal forms are shown on an active pair to whom may write its plans (the pair's mentor,
+    the coordinator: ``schools.pairs.access``)."""
+    return pair.status == PairStatus.ACTIVE and (
+        pair_access.may_manage_pairs(actor) or pair_access.is_pair_mentor(actor, pair)
+    )
 
 
 def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) -> list[Any]:
     """The pair's plans the user may see, each with its goals; for the pair's mentor also the
     forms to add and edit goals (``bound`` holds a submitted form with its errors)."""
-    user = request.user
-    plans = pair_selectors.plans_visible_to(user, pair_selectors.plan_list()).filter(pair=pair)
+    actor = actor_of(request)
+    plans = pair_access.plans_visible_to(actor, pair_selectors.plan_list()).filter(pair=pair)
     editable: set[int] = set()
-    if _may_edit_plans(user, pair):
+    if _may_edit_plans(actor, pair):
         editable = set(
-            pair_selectors.plans_editable_by(user, pair_selectors.plan_list())
+            pair_access.plans_editable_by(actor, pair_selectors.plan_list())
             .filter(pair=pair)
             .values_list("pk", flat=True)
         )
@@ -372,34 +380,26 @@ def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) ->
     return blocks
 
 
-def _plan_or_404(request: HttpRequest, pk: int) -> DevelopmentPlan:
-    plan = pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list()).filter(pk=pk)
-    found = plan.first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _goal_or_404(request: HttpRequest, pk: int) -> PlanGoal:
-    goal = (
-        pair_selectors.goal_list()
-        .filter(
-            pk=pk,
-            plan__in=pair_selectors.plans_visible_to(request.user, DevelopmentPlan.objects.all()),
-        )
-        .first()
+def _plan_to_edit(request: HttpRequest, pk: int) -> DevelopmentPlan:
+    """A plan the caller may write: 404 when out of sight, 403 when seen but not the caller's
+    to write or its pair is no longer active."""
+    actor = actor_of(request)
+    plan = pair_access.access_plan_by_id(
+        actor, pk, for_write=True, queryset=pair_selectors.plan_list()
     )
-    if goal is None:
-        raise Http404
+    if not _may_edit_plans(actor, plan.pair):
+        raise PermissionDenied
+    return plan
+
+
+def _goal_to_edit(request: HttpRequest, pk: int) -> PlanGoal:
+    actor = actor_of(request)
+    goal = pair_access.access_goal_by_id(
+        actor, pk, for_write=True, queryset=pair_selectors.goal_list()
+    )
+    if not _may_edit_plans(actor, goal.plan.pair):
+        raise PermissionDenied
     return goal
-
-
-def _require_plan_editor(request: HttpRequest, plan: DevelopmentPlan) -> HttpResponse | None:
-    """Seen but not the mentor of an active pair: refused (403), after the scope's 404."""
-    editable = pair_selectors.plans_editable_by(request.user, DevelopmentPlan.objects.all())
-    if not _may_edit_plans(request.user, plan.pair) or not editable.filter(pk=plan.pk).exists():
-        return render(request, "403.html", status=403)
-    return None
 
 
 def _pair_with_form(request: HttpRequest, plan: DevelopmentPlan, form: GoalForm) -> HttpResponse:
@@ -413,16 +413,13 @@ def _pair_with_form(request: HttpRequest, plan: DevelopmentPlan, form: GoalForm)
 
 
 @require_POST
-@role_required(frozenset(Role), scope="tenant")
+@role_required(roles.EVERYONE, scope="tenant")
 def plan_goal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_or_404(request, pk)
-    refused = _require_plan_editor(request, plan)
-    if refused is not None:
-        return refused
+    plan = _plan_to_edit(request, pk)
     form = GoalForm(request.POST, prefix=f"plan-{plan.pk}")
     if form.is_valid():
         try:
-            pair_services.plan_goal_create(plan=plan, actor=request.user, **form.cleaned_data)
+            pair_services.plan_goal_create(plan=plan, actor=actor_of(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -432,16 +429,13 @@ def plan_goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(frozenset(Role), scope="tenant")
+@role_required(roles.EVERYONE, scope="tenant")
 def plan_goal_update(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_or_404(request, pk)
-    refused = _require_plan_editor(request, goal.plan)
-    if refused is not None:
-        return refused
+    goal = _goal_to_edit(request, pk)
     form = GoalForm(request.POST, prefix=f"goal-{goal.pk}")
     if form.is_valid():
         try:
-            pair_services.plan_goal_update(goal=goal, actor=request.user, **form.cleaned_data)
+            pair_services.plan_goal_update(goal=goal, actor=actor_of(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -451,12 +445,9 @@ def plan_goal_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(frozenset(Role), scope="tenant")
+@role_required(roles.EVERYONE, scope="tenant")
 def plan_goal_done(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_or_404(request, pk)
-    refused = _require_plan_editor(request, goal.plan)
-    if refused is not None:
-        return refused
-    pair_services.plan_goal_update(goal=goal, actor=request.user, status=GoalStatus.DONE)
+    goal = _goal_to_edit(request, pk)
+    pair_services.plan_goal_update(goal=goal, actor=actor_of(request), status=GoalStatus.DONE)
     messages.success(request, _("The goal is marked done."))
     return redirect("school:pair", pk=goal.plan.pair_id)

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from config.pages import COORDINATOR_AND_CURATORS, STAFF, add_service_errors, role_required
 from regional.employers import selectors, services
 from regional.employers.models import EmployerMentor, MentorRequest
@@ -73,7 +74,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "mentors": mentors[:100],
             "requests": requests[:100],
-            "can_request": getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS,
+            "can_request": actor_of(request).role in COORDINATOR_AND_CURATORS,
         },
     )
 
@@ -110,7 +111,7 @@ def mentor_request(request: HttpRequest, pk: int) -> HttpResponse:
                 level=form.cleaned_data["level"],
                 need_code=form.cleaned_data["need_code"],
                 requested_by_id=int(request.user.pk or 0),
-                requested_by_role=getattr(request.user, "role", ""),
+                requested_by_role=actor_of(request).role,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.pages import COORDINATOR, STAFF, role_required
 from schools.matching import selectors as matching_selectors
@@ -30,7 +31,7 @@ CATEGORY_LABELS = dict(participants_api.Category.choices)
 
 
 def _is_coordinator(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) == Role.COORDINATOR
+    return actor_of(request).role == Role.COORDINATOR
 
 
 def _options(run: Any, mentee_id: int) -> list[dict[str, Any]]:

@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts import roles
+from accounts.actor import actor_of
 from config.pages import add_service_errors, role_required
+from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
 from schools.pairs.models import Pair, PairMentee, PairStatus
@@ -22,20 +24,12 @@ from schools.pairs.reassign import can_reassign_mentee, pair_mentee_reassign
 from schools.participants import api as participants_api
 from schools.web.forms_yearend import PairCompleteForm, PairEndEarlyForm, ReassignForm
 
-WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR})
-
-
-def _is_pair_mentor(request: HttpRequest, pair: Pair) -> bool:
-    return getattr(request.user, "role", None) == Role.MENTOR and pair.mentor.user_id == getattr(
-        request.user, "pk", None
-    )
+WRITERS = roles.MENTOR_OR_COORDINATOR
 
 
 def may_complete(request: HttpRequest, pair: Pair) -> bool:
-    role = getattr(request.user, "role", None)
-    return pair.status == PairStatus.ACTIVE and (
-        role == Role.COORDINATOR or _is_pair_mentor(request, pair)
-    )
+    """The coordinator, or the pair's own mentor (``schools.pairs.access``)."""
+    return pair_access.may_complete_pair(actor_of(request), pair)
 
 
 def may_end_or_reassign(request: HttpRequest, pair: Pair) -> bool:
@@ -113,7 +107,7 @@ def pair_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(frozenset({Role.COORDINATOR}), scope="tenant")
+@role_required(roles.COORDINATION, scope="tenant")
 def pair_end_early(request: HttpRequest, pk: int) -> HttpResponse:
     from schools.web.views import _pair_or_404
 
@@ -135,7 +129,7 @@ def pair_end_early(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(frozenset({Role.COORDINATOR}), scope="tenant")
+@role_required(roles.COORDINATION, scope="tenant")
 def pair_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     from schools.web.views import _pair_or_404
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, add_service_errors
 from config.pages import role_required as _role_required
 from regional.practices import selectors as region_practices
@@ -58,7 +59,7 @@ def practices(request: HttpRequest) -> HttpResponse:
     for case in region:
         case["form_label"] = labels.get(str(case["form"]), "")
         case["ours"] = case.pop("institution_id") == tenant_id
-    role = getattr(request.user, "role", None)
+    role = actor_of(request).role
     return render(
         request,
         "school/practices_list.html",
@@ -110,7 +111,7 @@ def practice(request: HttpRequest, pk: int) -> HttpResponse:
     """One of our cases: the draft (editable by the coordinator and curators) and, once
     published, the anonymised copy the region receives."""
     case = _case_or_404(pk)
-    role = getattr(request.user, "role", None)
+    role = actor_of(request).role
     can_write = role in COORDINATOR_AND_CURATORS
     form = PracticeCaseForm(
         request.POST if request.method == "POST" else None,
@@ -190,7 +191,7 @@ def practice_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 def practice_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The preparation's state (an HTMX fragment, polled while the worker prepares it)."""
     case = _case_or_404(pk)
-    role = getattr(request.user, "role", None)
+    role = actor_of(request).role
     return render(
         request,
         "school/practices_preview.html",

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import roles
+from accounts.actor import Actor, actor_of
 from accounts.models import Role
 from config.pages import (
     COORDINATOR,
@@ -32,6 +34,7 @@ from config.pages import (
     role_required,
 )
 from schools.pairs import api as pairs_api
+from schools.participants import access as participant_access
 from schools.participants import api as participants_api
 from schools.participants import selectors as participant_selectors
 from schools.participants.models import (
@@ -63,7 +66,7 @@ from schools.web.forms_records import (
 )
 from schools.web.labels import consent_labels
 
-PARENT = frozenset({Role.PARENT})
+PARENT = roles.PARENT
 MENTEES, MENTORS = "mentees", "mentors"
 PAGE_SIZE = 50
 
@@ -72,8 +75,8 @@ def page(roles: frozenset[str]) -> Any:
     return role_required(roles, scope="tenant")
 
 
-def _role(request: HttpRequest) -> str | None:
-    return getattr(request.user, "role", None)
+def _role(request: HttpRequest) -> str:
+    return actor_of(request).role
 
 
 # --- the bases -----------------------------------------------------------------------------------
@@ -487,7 +490,8 @@ def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _children(request: HttpRequest) -> list[dict[str, Any]]:
     """The signed-in parent's children with their consent state and register history."""
-    links = list(participant_selectors.guardianships_of_parent(user=request.user))
+    actor = actor_of(request)
+    links = list(participant_selectors.guardianships_of_parent(user=actor))
     states = participant_selectors.consent_states_of(participant_ids=[g.child_id for g in links])
     history: dict[int, list[Any]] = {}
     for consent in (
@@ -505,16 +509,17 @@ def _children(request: HttpRequest) -> list[dict[str, Any]]:
                 "child": link.child,
                 "state": states.get(link.child_id, ConsentState.MISSING),
                 "history": records,
-                "withdrawable": _withdrawable(link.child, records),
+                "withdrawable": _withdrawable(actor, link.child, records),
             }
         )
     return children
 
 
-def _withdrawable(child: Any, records: list[Any]) -> list[tuple[str, str]]:
+def _withdrawable(actor: Actor, child: Any, records: list[Any]) -> list[tuple[str, str]]:
     """The purposes whose latest record is a grant: those a withdrawal can stop. None for a
-    person whose data is erased, or who is of age (an adult withdraws personally)."""
-    if child.erased_at is not None or (child.age is not None and not child.is_minor):
+    person whose data is erased, or whose consent the parent may not record (an adult withdraws
+    personally: ``access.check_consent_record``, the rule the service enforces too)."""
+    if child.erased_at is not None or not participant_access.may_record_consent(actor, child):
         return []
     latest: dict[str, str] = {}
     for record in records:  # newest first
@@ -524,6 +529,16 @@ def _withdrawable(child: Any, records: list[Any]) -> list[tuple[str, str]]:
         for purpose in ConsentPurpose
         if latest.get(purpose.value) == ConsentKind.GRANT
     ]
+
+
+def _no_withdrawal_reason(actor: Actor, child: Any) -> str:
+    """Why the page offers nothing to withdraw: the person is of age (the access rule's own
+    words), or no consent is in force."""
+    try:
+        participant_access.check_consent_record(actor, child)
+    except PermissionDenied as exc:
+        return str(exc)
+    return _("There is no consent to withdraw.")
 
 
 @require_safe
@@ -547,12 +562,13 @@ def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if _role(request) not in PARENT:
         return render(request, "403.html", status=403)
     purposes = child_info["withdrawable"]
-    form = WithdrawalForm(request.POST or None, purposes=purposes)
+    # Bound on every POST, an empty one too: its errors are shown, not a server error.
+    form = WithdrawalForm(request.POST if request.method == "POST" else None, purposes=purposes)
     status = 200
     if request.method == "POST":
         status = 400
         if not purposes:
-            form.add_error(None, _("There is no consent to withdraw."))
+            form.add_error(None, _no_withdrawal_reason(actor_of(request), child_info["child"]))
         elif form.is_valid():
             link = child_info["link"]
             try:
@@ -564,10 +580,12 @@ def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                     guardian_relation=link.relation,
                     signed_on=timezone.localdate(),
                     method=ConsentMethod.ELECTRONIC,
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("You may not withdraw this consent."))
             else:
                 messages.success(request, _("The consent is withdrawn."))
                 return redirect("school:my-consents")

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.pages import (
     COORDINATOR,
@@ -64,7 +65,7 @@ def page(roles: frozenset[str]) -> Any:
 
 
 def _is_coordinator(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) == Role.COORDINATOR
+    return actor_of(request).role == Role.COORDINATOR
 
 
 # --- campaigns (staff) ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from config.office import DOCX_CONTENT_TYPE
 from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, role_required
 from schools.documents.annual_report import annual_report_docx
@@ -32,7 +33,7 @@ staff_page = role_required(STAFF, scope="tenant")
 
 
 def _role(request: HttpRequest) -> Any:
-    return getattr(request.user, "role", None)
+    return actor_of(request).role
 
 
 def _programme() -> Any:

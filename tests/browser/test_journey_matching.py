@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +54,7 @@ def _person(last: str, first: str, middle: str, born: datetime.date, user: Any) 
         user_id=user.pk if user is not None else None,
     )
     participants.consent_record(
+        actor=SETUP,
         participant_id=person.pk,
         kind="grant",
         signed_by="self",

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +58,7 @@ def _build_institution(municipality: Any) -> None:
             category="pupil",
         )
         participants.consent_record(
+            actor=SETUP,
             participant_id=pupil.pk,
             kind="grant",
             signed_by="guardian",

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import PASSWORD, make_user_in, shot
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +48,7 @@ def _fill(schema_name: str) -> dict[str, int]:
             category="teacher",
         )
         participants.consent_record(
+            actor=SETUP,
             participant_id=mentor.pk,
             kind="grant",
             signed_by="self",
@@ -65,8 +67,11 @@ def _fill(schema_name: str) -> dict[str, int]:
             birth_date=today.replace(year=today.year - 12) - datetime.timedelta(days=10),
             category="pupil",
         )
-        participants.guardianship_create(parent_id=parent.pk, child_id=child.pk, relation="mother")
+        participants.guardianship_create(
+            actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
+        )
         participants.consent_record(
+            actor=SETUP,
             participant_id=child.pk,
             kind="grant",
             signed_by="guardian",

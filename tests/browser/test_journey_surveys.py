@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in, wait_for
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -99,6 +100,7 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
             )
             for person in (mentor, mentee):
                 participants.consent_record(
+                    actor=SETUP,
                     participant_id=person.pk,
                     kind="grant",
                     signed_by="self",

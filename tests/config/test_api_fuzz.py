@@ -33,7 +33,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from accounts.models import PUBLIC_ROLES, TENANT_ROLES, Role
+from accounts.models import Role
+from accounts.roles import PUBLIC as PUBLIC_ROLES
+from accounts.roles import TENANT as TENANT_ROLES
 from config.db import tenant_connection
 from tests.conftest import _provision, make_user
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 
 
 @dataclass
@@ -94,6 +94,7 @@ def build_school(schema_name: str) -> School:
         )
         for person in (mentor, mentee):
             participants.consent_record(
+                actor=SETUP,
                 participant_id=person.pk,
                 kind="grant",
                 signed_by="self",

@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from schools.matching.models import MatchProposal, MatchRun, RunStatus, UnmatchedMentee
 from seeding.school import school_generate
+from tests.conftest import SETUP
 from tests.web.conftest import School, page_client
 
 
@@ -38,6 +39,7 @@ def _lonely_pupil() -> int:
         category="pupil",
     )
     participants.consent_record(
+        actor=SETUP,
         participant_id=pupil.pk,
         kind="grant",
         signed_by="guardian",

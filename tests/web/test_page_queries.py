@@ -20,6 +20,7 @@ from schools.monitoring.models import Questionnaire
 from schools.participants import api as participants
 from schools.programmes import services as programme_services
 from schools.programmes.models import Programme
+from tests.conftest import SETUP
 from tests.web.conftest import School, page_client
 
 CRITERIA = ("form", "needs", "preference", "time", "peer")
@@ -58,6 +59,7 @@ def _people(count: int, *, tag: str, consent: bool = True) -> list[int]:
         )
         if consent:
             participants.consent_record(
+                actor=SETUP,
                 participant_id=person.pk,
                 kind="grant",
                 signed_by="self",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Role
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.areas import records
 from tests.web.conftest import School, page_client
 from tests.web.test_pages import page_paths
@@ -458,6 +458,7 @@ def test_a_parent_cannot_withdraw_for_an_adult_child(tenant_a, school):
         # Recorded while she was a minor (a new link to an adult is refused: test_guardianships).
         Guardianship.objects.create(parent=parent, child=grown, relation="mother")
         participants.consent_record(
+            actor=SETUP,
             participant_id=grown.pk,
             kind="grant",
             signed_by="self",

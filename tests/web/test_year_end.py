@@ -20,7 +20,7 @@ from schools.monitoring.models import ResponseStatus, SurveyResponse
 from schools.participants import api as participants
 from schools.participants.models import LEARNER_CATEGORIES, Participant
 from schools.programmes.models import Programme
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.schools.monitoring.conftest import template_version_id, valid_answers
 from tests.schools.pairs.test_completion_documents import docx_text
 from tests.web.conftest import page_client
@@ -39,6 +39,7 @@ def _pupil(last: str, first: str, middle: str, group_id: int) -> Any:
         study_group_id=group_id,
     )
     participants.consent_record(
+        actor=SETUP,
         participant_id=created.pk,
         kind="grant",
         signed_by="guardian",

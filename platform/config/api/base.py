@@ -2,9 +2,10 @@
 
 Every view that returns data names the roles that may use it and builds its queryset in
 ``scoped_queryset()``. ``get_queryset()`` is final: the base checks that the request is in the
-schema the view belongs to and hands the queryset to ``scope_for_user()`` for row-level rules,
-so a lookup by id always happens inside the caller's scope and "missing" and "not yours" give
-the same 404."""
+schema the view belongs to and hands the queryset and the request's ``Actor`` to
+``scope_for_actor()``, which calls the app's access layer (``<app>/access.py``) for row-level
+rules, so a lookup by id always happens inside the caller's scope and "missing" and "not
+yours" give the same 404."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts import roles
+from accounts.actor import Actor, actor_of
 from config.db import tenant_connection
 
 if TYPE_CHECKING:
@@ -36,16 +38,16 @@ class HasAllowedRole(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        roles: Iterable[str]
+        allowed: Iterable[str]
         if request.method in permissions.SAFE_METHODS:
-            roles = getattr(view, "read_roles", ())
+            allowed = getattr(view, "read_roles", ())
         else:
-            roles = getattr(view, "write_roles", ())
+            allowed = getattr(view, "write_roles", ())
         action = getattr(view, "action", None)
         action_roles = getattr(view, "action_roles", {})
         if action in action_roles:
-            roles = action_roles[action]
-        return getattr(user, "role", None) in set(roles)
+            allowed = action_roles[action]
+        return actor_of(request).role in set(allowed)
 
 
 class ScopedAPIMixin(_APIViewBase):
@@ -64,6 +66,11 @@ class ScopedAPIMixin(_APIViewBase):
                 f"{cls.__name__} overrides get_queryset(); define scoped_queryset() instead "
                 "so that the tenant and role scope cannot be skipped."
             )
+        if "scope_for_user" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} defines scope_for_user(); the hook is scope_for_actor("
+                "queryset, actor) now, calling the app's access layer."
+            )
 
     def check_schema(self) -> None:
         in_public = tenant_connection().schema_name == get_public_schema_name()
@@ -79,15 +86,21 @@ class ScopedAPIMixin(_APIViewBase):
     def scoped_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-        """Row-level rules by role; the default lets every allowed role see every row."""
+    @property
+    def actor(self) -> Actor:
+        """The request's actor (built once per request, shared with the pages' code)."""
+        return actor_of(self.request)
+
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        """Row-level rules: the app's ``<things>_visible_to(actor, queryset)``. The default
+        lets every allowed role see every row (data of the whole schema, such as settings)."""
         return queryset
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # OpenAPI generation: no request scope
             return self.scoped_queryset().none()
         self.check_schema()
-        return self.scope_for_user(self.scoped_queryset(), self.request.user)
+        return self.scope_for_actor(self.scoped_queryset(), self.actor)
 
 
 class TenantAPIMixin(ScopedAPIMixin):
@@ -131,18 +144,9 @@ class TenantAPIView(TenantAPIMixin, APIView):
         raise NotImplementedError
 
 
-REGIONAL = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
-REGIONAL_ADMIN = frozenset({Role.REGIONAL_ADMIN})
-INSTITUTION_MANAGERS = frozenset({Role.COORDINATOR})
-INSTITUTION_STAFF = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
-EVERY_TENANT_ROLE = frozenset(
-    {
-        Role.COORDINATOR,
-        Role.CURATOR,
-        Role.DIRECTOR,
-        Role.DEPUTY,
-        Role.MENTOR,
-        Role.MENTEE,
-        Role.PARENT,
-    }
-)
+# The role sets come from accounts.roles (one vocabulary); the names views have used stay.
+REGIONAL = roles.REGIONAL
+REGIONAL_ADMIN = roles.REGIONAL_ADMIN
+INSTITUTION_MANAGERS = roles.COORDINATION
+INSTITUTION_STAFF = roles.STAFF
+EVERY_TENANT_ROLE = roles.TENANT

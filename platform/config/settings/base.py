@@ -175,6 +175,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Reads the scope of a tenant user (its classes, its participant, its children) for its Actor:
+# accounts.actor stays below the apps it would otherwise import.
+ACTOR_SCOPE_RESOLVER = "schools.participants.access.actor_scope"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginLockoutBackend",  # first: django-axes refuses a locked-out login
     "accounts.backends.InstitutionAwareBackend",
@@ -379,7 +382,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
-        "InvitableRoleEnum": "accounts.models.INVITABLE_ROLE_CHOICES",
+        "InvitableRoleEnum": "accounts.roles.INVITABLE_CHOICES",
         "MentoringFormEnum": "schools.programmes.models.MentoringForm",
         "EmployerMentorStatusEnum": "regional.employers.models.MentorStatus",
         "MentorRequestStatusEnum": "regional.employers.models.RequestStatus",

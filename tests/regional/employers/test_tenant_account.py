@@ -12,6 +12,7 @@ from config.tasks import MissingTenantSchema
 from regional.employers import services
 from regional.employers.models import Placement
 from regional.employers.tasks import placement_tenant_account_create
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,7 @@ def test_an_ended_placement_leaves_the_mentor_base_and_every_count_at_once(place
         )
         orlov = Participant.objects.get(last_name="Орлов", first_name="Игорь")
         participants.consent_record(
+            actor=SETUP,
             participant_id=orlov.pk,
             kind="grant",
             signed_by="self",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from regional.kpis import metrics
+from tests.conftest import SETUP
 
 # The period of the tests: this month, so that "the programme running now" is the programme of
 # the period's academic year.
@@ -60,6 +61,7 @@ def fill_institution(
                 email=f"kpi-{uuid.uuid4().hex[:10]}@example.com",
             )
             participants.consent_record(
+                actor=SETUP,
                 participant_id=person.pk,
                 kind="grant",
                 signed_by="self",

@@ -18,6 +18,7 @@ from django_tenants.utils import tenant_context
 from schools.documents import services, tasks
 from schools.documents.models import DocumentJob, JobKind, JobStatus
 from schools.participants import api as participants_api
+from tests.conftest import SETUP
 
 
 def _people(count: int, group: str = "7А") -> list[int]:
@@ -141,6 +142,7 @@ def test_thank_you_letters_of_pairs(tenant_a: Any) -> None:
                 category="teacher",
             )
             participants_api.consent_record(
+                actor=SETUP,
                 participant_id=person.pk,
                 kind="grant",
                 signed_by="self",

@@ -23,7 +23,7 @@ from schools.participants.classes import study_groups_create_many, study_groups_
 from schools.programmes.models import ProgrammeStatus
 from schools.programmes.setup import programme_set_up
 from schools.programmes.stages import stage_reports
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 
 YEAR = 2026
 
@@ -213,6 +213,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
         last_name="Наставникова", first_name="Анна", birth_date=adult, category="teacher"
     )
     participants.consent_record(
+        actor=SETUP,
         participant_id=mentor.pk,
         kind="grant",
         signed_by="self",
@@ -229,6 +230,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
             category="pupil",
         )
         participants.consent_record(
+            actor=SETUP,
             participant_id=pupil.pk,
             kind="grant",
             signed_by="guardian",
@@ -255,6 +257,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
     assert set(order.pairs.values_list("pk", flat=True)) == set(pair_ids)
     # the second pupil withdraws before the director signs
     participants.consent_withdraw(
+        actor=SETUP,
         participant_id=pupils[1].pk,
         signed_by="guardian",
         guardian_name="Мама",

@@ -14,6 +14,7 @@ from schools.matching.services import run_execute
 from schools.participants import api as participants_api
 from schools.participants.models import Topic
 from schools.programmes.models import Programme
+from tests.conftest import SETUP
 
 RUNS = "/api/v1/matching/runs/"
 MEETINGS = "/api/v1/matching/group-meetings/"
@@ -30,6 +31,7 @@ def person(category, *, consent=True, born=datetime.date(1990, 1, 1), user=None)
     )
     if consent:
         participants_api.consent_record(
+            actor=SETUP,
             participant_id=p.pk,
             kind="grant",
             signed_by="self",

@@ -15,6 +15,7 @@ from regional.employers.tasks import placement_tenant_account_create
 from schools.matching import candidates, engine
 from schools.participants import api as participants
 from schools.participants.models import Participant
+from tests.conftest import SETUP
 from tests.regional.employers.conftest import create_employer, create_mentor
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,7 @@ EMAIL = "specialist-orlov@agro.ru"
 def consent(participant_id: int) -> None:
     """The institution records the specialist's consent, as for any adult mentor."""
     participants.consent_record(
+        actor=SETUP,
         participant_id=participant_id,
         kind="grant",
         signed_by="self",

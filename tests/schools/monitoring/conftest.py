@@ -18,7 +18,7 @@ from regional.questionnaires import api as templates
 from schools.pairs import api as pairs_api
 from schools.participants import api as participants
 from schools.programmes.models import Programme
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 
 _numbers = itertools.count(1)
 
@@ -52,6 +52,7 @@ def person(
     )
     if consent:
         participants.consent_record(
+            actor=SETUP,
             participant_id=created.pk,
             kind="grant",
             signed_by="self",

@@ -19,7 +19,7 @@ from schools.pairs.models import Pair
 from schools.participants import api as participants
 from schools.participants.models import Guardianship
 from schools.programmes.models import Programme
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 
 _numbers = itertools.count(1)
 
@@ -68,6 +68,7 @@ def person(
     )
     if consent:
         participants.consent_record(
+            actor=SETUP,
             participant_id=created.pk,
             kind="grant",
             signed_by="self",

@@ -128,7 +128,9 @@ def test_approval_order_docx_lists_the_pairs(as_role, world, in_a):
 # --- development plans ----------------------------------------------------------------------------
 
 
-def test_plan_is_written_by_mentor_and_mentee_and_read_by_others(as_role, world):
+def test_plan_is_written_by_the_mentor_and_read_by_the_mentee_and_others(as_role, world):
+    """The mentor (and the coordinator) write the plan's summary and goals; the mentee, its
+    parent and the staff read them (README: «the mentor edits its goals»)."""
     with schema_context("alpha"):
         plan = DevelopmentPlan.objects.get(pair=world.pair)
     mentor, mentee = as_role("mentor"), as_role("mentee")
@@ -138,7 +140,7 @@ def test_plan_is_written_by_mentor_and_mentee_and_read_by_others(as_role, world)
         ).status_code
         == 200
     )
-    goal = mentee.post(
+    goal = mentor.post(
         "/api/v1/plan-goals/",
         {"plan": plan.pk, "title": "Открытый урок", "deadline": "2040-12-01", "progress": 20},
         format="json",
@@ -153,26 +155,38 @@ def test_plan_is_written_by_mentor_and_mentee_and_read_by_others(as_role, world)
     )
     read = as_role("parent").get(f"/api/v1/development-plans/{plan.pk}/")
     assert read.status_code == 200 and read.json()["progress"] == 100
+    assert mentee.get(f"/api/v1/plan-goals/{goal_id}/").status_code == 200
     assert as_role("coordinator").get("/api/v1/development-plans/").json()["count"] == 2
+    # The mentee reads its plan but writes nothing in it.
+    written = mentee.post("/api/v1/plan-goals/", {"plan": plan.pk, "title": "x"}, format="json")
+    assert written.status_code == 403
+    assert mentee.patch(f"/api/v1/plan-goals/{goal_id}/", {"title": "x"}).status_code == 403
+    assert mentee.delete(f"/api/v1/plan-goals/{goal_id}/").status_code == 403
+    assert (
+        mentee.patch(f"/api/v1/development-plans/{plan.pk}/", {"summary": "x"}).status_code == 403
+    )
     # Refusals: other people's plans are not found; readers may not write.
     other = as_role("other_mentor")
     assert other.patch(f"/api/v1/development-plans/{plan.pk}/", {"summary": "x"}).status_code == 404
     assert other.patch(f"/api/v1/plan-goals/{goal_id}/", {"title": "x"}).status_code == 404
     refused = other.post("/api/v1/plan-goals/", {"plan": plan.pk, "title": "x"}, format="json")
     assert refused.status_code == 400
-    for role in ("coordinator", "parent", "director"):
+    for role in ("parent", "director", "curator"):
         assert (
             as_role(role)
             .patch(f"/api/v1/development-plans/{plan.pk}/", {"summary": "x"})
             .status_code
             == 403
         )
-    bad = mentee.patch(f"/api/v1/plan-goals/{goal_id}/", {"progress": 150}, format="json")
+    bad = mentor.patch(f"/api/v1/plan-goals/{goal_id}/", {"progress": 150}, format="json")
     assert bad.status_code == 400
     with schema_context("alpha"):
         assert DevelopmentPlan.objects.get(pk=plan.pk).summary == "Подготовка к аттестации"
         assert PlanGoal.objects.get(pk=goal_id).title == "Открытый урок"
-    assert mentee.delete(f"/api/v1/plan-goals/{goal_id}/").status_code == 204
+    # The coordinator may correct a plan too.
+    coordinator = as_role("coordinator")
+    assert coordinator.patch(f"/api/v1/plan-goals/{goal_id}/", {"title": "Урок"}).status_code == 200
+    assert mentor.delete(f"/api/v1/plan-goals/{goal_id}/").status_code == 204
 
 
 # --- meetings ------------------------------------------------------------------------------

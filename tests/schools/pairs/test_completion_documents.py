@@ -17,7 +17,7 @@ from schools.pairs.honours import honoured_mentees, honoured_mentors, partner_em
 from schools.pairs.models import Pair
 from schools.participants import api as participants
 from schools.participants.names import Case, PersonName, gender_of
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 
 YEAR = 2040
 
@@ -45,6 +45,7 @@ def _adult(last: str, first: str, middle: str, **extra: Any) -> Any:
         **extra,
     )
     participants.consent_record(
+        actor=SETUP,
         participant_id=created.pk,
         kind="grant",
         signed_by="self",
@@ -66,6 +67,7 @@ def _pupil(last: str, first: str, middle: str, group: str) -> Any:
         study_group_id=group_id,
     )
     participants.consent_record(
+        actor=SETUP,
         participant_id=created.pk,
         kind="grant",
         signed_by="guardian",

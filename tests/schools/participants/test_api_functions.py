@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from schools.audit.models import AuditEntry
 from schools.participants import api
 from schools.participants.models import AppendOnlyError, Consent, Participant
+from tests.conftest import SETUP
 
 
 def years_ago(years: int, days: int = 0) -> datetime.date:
@@ -39,7 +40,7 @@ def grant(participant: Participant, **extra) -> Consent:
         "method": "paper_scan",
     }
     fields.update(extra)
-    return api.consent_record(**fields)
+    return api.consent_record(actor=SETUP, **fields)
 
 
 def test_create_find_duplicate_and_profiles(in_a):

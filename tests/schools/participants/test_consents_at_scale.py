@@ -29,7 +29,7 @@ from schools.participants.models import (
 )
 from schools.participants.selectors import ConsentState, consent_states_of
 from schools.programmes.models import Programme
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.schools.participants.conftest import years_ago
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -62,6 +62,7 @@ def pupil(last_name: str, *, age: int = 12, group: StudyGroup | None = None) -> 
 def grant(person: Any, *, age: int = 12) -> Any:
     teen = 14 <= age < 18
     return participants.consent_record(
+        actor=SETUP,
         participant_id=person.pk,
         kind="grant",
         signed_by="guardian" if age < 18 else "self",
@@ -101,6 +102,7 @@ def school(in_a: Any) -> dict[str, Any]:
 
 def withdraw(person: Any) -> Any:
     return participants.consent_withdraw(
+        actor=SETUP,
         participant_id=person.pk,
         signed_by="guardian",
         guardian_name="Васильева Ольга Ивановна",
@@ -223,7 +225,7 @@ def test_a_class_returns_its_papers_in_one_submit(in_a):
                 minor_signed=True,
             ),
         ],
-        actor=None,
+        actor=SETUP,
     )
     assert len(ids) == 2
     states = consent_states_of(participant_ids=[young.pk, teen.pk])
@@ -251,7 +253,7 @@ def test_one_bad_paper_records_nothing_and_names_the_row(in_a):
         ),
     ]
     with pytest.raises(participants.RowsValidationError) as caught:
-        consents.consents_record_many(rows=rows, actor=None)
+        consents.consents_record_many(rows=rows, actor=SETUP)
     assert list(caught.value.rows) == [1]
     assert "signed_by" in caught.value.rows[1]
     assert set(consent_states_of(participant_ids=[first.pk, teen.pk]).values()) == {

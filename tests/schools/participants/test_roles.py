@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 
 from schools.participants import services
 from schools.participants.models import Consent, Participant
+from tests.conftest import SETUP
 from tests.schools.participants.conftest import years_ago
 
 ROLES = ["coordinator", "curator", "director", "deputy", "mentor", "mentee", "parent"]
@@ -37,7 +38,9 @@ def world(tenant_a, user_in):
         parent = services.participant_create(
             last_name="Родитель", first_name="В", category="parent", user_id=users["parent"].pk
         )
-        services.guardianship_create(parent_id=parent.pk, child_id=child.pk, relation="mother")
+        services.guardianship_create(
+            actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
+        )
         mentor = services.participant_create(
             last_name="Наставник", first_name="Г", category="teacher", user_id=users["mentor"].pk
         )

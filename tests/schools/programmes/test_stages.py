@@ -12,6 +12,7 @@ from schools.participants import api as participants
 from schools.programmes import api, services
 from schools.programmes.models import ProgrammeStage, RoadmapActivity
 from schools.programmes.stages import Findings, MissingItem, stage_reports
+from tests.conftest import SETUP
 
 
 def stages_of(client, programme):
@@ -55,6 +56,7 @@ def person(category="pupil", *, mentee=False, mentor=False, consent=False):
         participants.mentor_profile_upsert(participant_id=someone.pk, capacity=2)
     if consent:
         participants.consent_record(
+            actor=SETUP,
             participant_id=someone.pk,
             kind="grant",
             signed_by="self",
@@ -165,6 +167,7 @@ def test_stage_3_counts_mentors_and_their_consents(tenant_a, coordinator_client,
     assert codes(stage_3) == {"mentors_without_consent"}
     with schema_context(tenant_a.schema_name):
         participants.consent_record(
+            actor=SETUP,
             participant_id=mentor.pk,
             kind="grant",
             signed_by="self",

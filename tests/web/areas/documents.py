@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Role
+from tests.conftest import SETUP
 
 STAFF = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
 # A curator only sees the jobs it asked for and the people of its own groups.
@@ -61,5 +62,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         )
         document_services.document_job_run(job_id=job.pk)
         plan = pair_selectors.plan_list().filter(pair_id=ids["pair"]).get()
-        goal = pair_services.plan_goal_create(plan=plan, title="Провести открытый урок")
+        goal = pair_services.plan_goal_create(
+            actor=SETUP, plan=plan, title="Провести открытый урок"
+        )
     return {"documentjob": job.pk, "developmentplan": plan.pk, "plangoal": goal.pk}

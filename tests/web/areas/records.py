@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role
+from tests.conftest import SETUP
 from tests.web.areas.core import STAFF
 
 COORDINATOR = {Role.COORDINATOR}
@@ -63,8 +64,11 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         birth_date=today.replace(year=today.year - 11) - datetime.timedelta(days=3),
         category="pupil",
     )
-    participants.guardianship_create(parent_id=parent.pk, child_id=child.pk, relation="mother")
+    participants.guardianship_create(
+        actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
+    )
     participants.consent_record(
+        actor=SETUP,
         participant_id=child.pk,
         kind="grant",
         signed_by="guardian",

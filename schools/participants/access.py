@@ -1,0 +1,360 @@
+"""Who may see and do what with the people of an institution: participants, study groups,
+guardianships, the consent register, the mentor and mentee bases.
+
+The one place of these rules. The API's viewsets (``get_queryset``), the pages and the services
+call the same functions:
+
+- ``<things>_visible_to(actor)`` — a queryset of what the actor may see;
+- ``access_<thing>_by_id(actor, id, *, for_write=False)`` — the object, or ``NotFound`` when it
+  is missing *or* out of the actor's sight (one answer for both), or ``PermissionDenied`` when
+  the actor sees it but may not change it;
+- ``check_<act>(actor, ...)`` — raises ``PermissionDenied`` when the act is not the actor's.
+
+Who sees whom: the coordinator, the director and the deputies everyone; a curator the people of
+the classes it curates; a mentor itself and the mentees of its pairs; a mentee itself; a parent
+itself and its children. Consents are narrower: the person, its guardian, the curator of its
+class and the institution's leadership read them — not the mentor."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from accounts.actor import Actor, ActorScope
+from accounts.models import Role
+from schools.participants.models import (
+    Consent,
+    Guardianship,
+    MenteeProfile,
+    MentorProfile,
+    Participant,
+    StudyGroup,
+)
+
+
+class NotFound(Http404):
+    """Missing, or not the actor's to see: the same answer (404) on both doors."""
+
+
+# --- the actor's scope ------------------------------------------------------------------------
+
+
+def actor_scope(user_id: int, role: str) -> ActorScope:
+    """The scope of a tenant user (``settings.ACTOR_SCOPE_RESOLVER``): the classes a curator
+    curates; the own participant id of a mentor or mentee; a parent's own id and its
+    children. Leadership needs none."""
+    if role == Role.CURATOR:
+        groups = StudyGroup.objects.filter(curator_id=user_id).values_list("pk", flat=True)
+        return ActorScope(ids=frozenset(groups))
+    if role not in roles.PAIR_MEMBERS | roles.PARENT:
+        return ActorScope()
+    own = Participant.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
+    if role == Role.PARENT:
+        children = Guardianship.objects.filter(parent__user_id=user_id).values_list(
+            "child_id", flat=True
+        )
+        return ActorScope(participant_id=own, ids=frozenset(children))
+    return ActorScope(participant_id=own, ids=frozenset({own}) if own is not None else frozenset())
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+def _mentees_of_mentor(actor: Actor) -> Q:
+    """The mentees of the pairs the actor is the mentor of (a reverse relation of the pairs
+    app's membership: no import of that app)."""
+    if actor.participant_id is None:
+        return Q(pk__in=[])
+    return Q(
+        pk__in=Participant.objects.filter(mentee_pairs__mentor_id=actor.participant_id).values("pk")
+    )
+
+
+def participant_rule(actor: Actor) -> Q | None:
+    """The participants ``actor`` may see, as a filter; None means every one of them."""
+    if actor.sees_whole_institution:
+        return None
+    own = Q(pk=actor.participant_id) if actor.participant_id is not None else Q(pk__in=[])
+    if actor.has_role({Role.CURATOR}):
+        return Q(study_group_id__in=actor.scope)
+    if actor.has_role({Role.MENTOR}):
+        return own | _mentees_of_mentor(actor)
+    if actor.has_role({Role.MENTEE}):
+        return own
+    if actor.has_role(roles.PARENT):
+        return own | Q(pk__in=actor.scope)
+    return Q(pk__in=[])
+
+
+def participants_visible_to(
+    actor: Actor, queryset: QuerySet[Participant] | None = None
+) -> QuerySet[Participant]:
+    queryset = Participant.objects.all() if queryset is None else queryset
+    rule = participant_rule(actor)
+    return queryset if rule is None else queryset.filter(rule)
+
+
+def participant_ids_visible_to(actor: Actor) -> QuerySet[Participant]:
+    """For ``participant__in=`` filters of related rows (a subquery)."""
+    return participants_visible_to(actor).values("pk")  # type: ignore[return-value]
+
+
+def participants_writable_by(
+    actor: Actor, queryset: QuerySet[Participant] | None = None
+) -> QuerySet[Participant]:
+    """The people whose records ``actor`` may change: the coordinator everyone, a curator the
+    people of its classes."""
+    queryset = Participant.objects.all() if queryset is None else queryset
+    if actor.is_system or actor.is_coordinator:
+        return queryset
+    if actor.has_role({Role.CURATOR}):
+        return queryset.filter(study_group_id__in=actor.scope)
+    return queryset.none()
+
+
+def access_participant_by_id(
+    actor: Actor,
+    participant_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[Participant] | None = None,
+) -> Participant:
+    found = participants_visible_to(actor, queryset).filter(pk=participant_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not participants_writable_by(actor).filter(pk=found.pk).exists():
+        raise PermissionDenied
+    return found
+
+
+def check_study_group_choice(actor: Actor, group_id: int | None) -> None:
+    """A curator adds and moves people only into the study groups it curates."""
+    from django.core.exceptions import ValidationError
+
+    if not actor.has_role({Role.CURATOR}):
+        return
+    if group_id is None or group_id not in actor.scope:
+        raise ValidationError({"study_group": [_("Choose one of the study groups you curate.")]})
+
+
+# --- study groups -----------------------------------------------------------------------------
+
+
+def study_groups_visible_to(
+    actor: Actor, queryset: QuerySet[StudyGroup] | None = None
+) -> QuerySet[StudyGroup]:
+    queryset = StudyGroup.objects.all() if queryset is None else queryset
+    if actor.sees_whole_institution:
+        return queryset
+    if actor.has_role({Role.CURATOR}):
+        return queryset.filter(pk__in=actor.scope)
+    return queryset.none()
+
+
+# --- guardianships ----------------------------------------------------------------------------
+
+
+def guardianships_visible_to(
+    actor: Actor, queryset: QuerySet[Guardianship] | None = None
+) -> QuerySet[Guardianship]:
+    """A parent its own links; staff the links of the children they see; nobody else."""
+    queryset = Guardianship.objects.all() if queryset is None else queryset
+    if actor.has_role(roles.PARENT):
+        if actor.participant_id is None:
+            return queryset.none()
+        return queryset.filter(parent_id=actor.participant_id)
+    if actor.is_system or actor.has_role(roles.STAFF):
+        rule = participant_rule(actor)
+        return (
+            queryset
+            if rule is None
+            else queryset.filter(child__in=Participant.objects.filter(rule).values("pk"))
+        )
+    return queryset.none()
+
+
+def check_guardianship_create(actor: Actor, *, child_id: int) -> None:
+    """The coordinator links any child to its parent, a curator the children of its classes."""
+    if actor.is_system:
+        return
+    if not actor.has_role(roles.COORDINATION_AND_CURATORS):
+        raise PermissionDenied
+    if not participants_writable_by(actor).filter(pk=child_id).exists():
+        raise NotFound
+
+
+# --- the consent register ---------------------------------------------------------------------
+
+
+def consent_subject_rule(actor: Actor) -> Q | None:
+    """The people whose consents (records and forms) ``actor`` may read: None for all.
+
+    The leadership every one; a curator those of its classes; a person its own; a parent its
+    children's. A mentor sees its mentees but not their consents."""
+    if actor.sees_whole_institution:
+        return None
+    own = Q(pk=actor.participant_id) if actor.participant_id is not None else Q(pk__in=[])
+    if actor.has_role({Role.CURATOR}):
+        return Q(study_group_id__in=actor.scope)
+    if actor.has_role(roles.PAIR_MEMBERS):
+        return own
+    if actor.has_role(roles.PARENT):
+        return own | Q(pk__in=actor.scope)
+    return Q(pk__in=[])
+
+
+def consent_subjects_visible_to(
+    actor: Actor, queryset: QuerySet[Participant] | None = None
+) -> QuerySet[Participant]:
+    queryset = Participant.objects.all() if queryset is None else queryset
+    rule = consent_subject_rule(actor)
+    return queryset if rule is None else queryset.filter(rule)
+
+
+def consents_visible_to(
+    actor: Actor, queryset: QuerySet[Consent] | None = None
+) -> QuerySet[Consent]:
+    queryset = Consent.objects.all() if queryset is None else queryset
+    rule = consent_subject_rule(actor)
+    if rule is None:
+        return queryset
+    return queryset.filter(participant__in=Participant.objects.filter(rule).values("pk"))
+
+
+def access_consent_subject_by_id(
+    actor: Actor, participant_id: int, *, queryset: QuerySet[Participant] | None = None
+) -> Participant:
+    """The person whose consent form or records ``actor`` asks for (``NotFound`` otherwise)."""
+    found = consent_subjects_visible_to(actor, queryset).filter(pk=participant_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def check_consent_record(actor: Actor, participant: Participant) -> None:
+    """May ``actor`` add a record (a grant or a withdrawal) to ``participant``'s register?
+
+    The coordinator for anyone; a curator for the people of its classes; a parent for its
+    minor children only — an adult gives and withdraws consent personally. Raises
+    ``NotFound`` when the person is out of the actor's sight, ``PermissionDenied`` otherwise."""
+    if actor.is_system or actor.is_coordinator:
+        return
+    if actor.has_role({Role.CURATOR}):
+        if participant.study_group_id not in actor.scope:
+            raise NotFound
+        return
+    if actor.has_role(roles.PARENT):
+        if participant.pk not in actor.scope:
+            raise NotFound
+        if participant.age is not None and not participant.is_minor:
+            raise PermissionDenied(
+                _("%(name)s is of age: an adult gives and withdraws consent personally.")
+                % {"name": participant.full_name}
+            )
+        return
+    if participants_visible_to(actor).filter(pk=participant.pk).exists():
+        raise PermissionDenied
+    raise NotFound
+
+
+def may_record_consent(actor: Actor, participant: Participant) -> bool:
+    try:
+        check_consent_record(actor, participant)
+    except (PermissionDenied, NotFound):
+        return False
+    return True
+
+
+# --- the mentor and mentee bases --------------------------------------------------------------
+
+
+def mentee_profiles_visible_to(
+    actor: Actor, queryset: QuerySet[MenteeProfile] | None = None
+) -> QuerySet[MenteeProfile]:
+    queryset = MenteeProfile.objects.all() if queryset is None else queryset
+    rule = participant_rule(actor)
+    if rule is None:
+        return queryset
+    return queryset.filter(participant__in=Participant.objects.filter(rule).values("pk"))
+
+
+def mentor_profiles_visible_to(
+    actor: Actor, queryset: QuerySet[MentorProfile] | None = None
+) -> QuerySet[MentorProfile]:
+    queryset = MentorProfile.objects.all() if queryset is None else queryset
+    rule = participant_rule(actor)
+    if rule is None:
+        return queryset
+    return queryset.filter(participant__in=Participant.objects.filter(rule).values("pk"))
+
+
+def may_edit_mentor_profiles(actor: Actor) -> bool:
+    """The mentor base (selection scores, capacity) is the coordinator's."""
+    return actor.is_system or actor.is_coordinator
+
+
+def may_edit_mentee_profiles(actor: Actor) -> bool:
+    """The mentee base: the coordinator, and curators for the people of their classes."""
+    return actor.is_system or actor.has_role(roles.COORDINATION_AND_CURATORS)
+
+
+def access_mentor_profile_by_id(
+    actor: Actor,
+    profile_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[MentorProfile] | None = None,
+) -> MentorProfile:
+    found = mentor_profiles_visible_to(actor, queryset).filter(pk=profile_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_edit_mentor_profiles(actor):
+        raise PermissionDenied
+    return found
+
+
+def access_mentee_profile_by_id(
+    actor: Actor,
+    profile_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[MenteeProfile] | None = None,
+) -> MenteeProfile:
+    found = mentee_profiles_visible_to(actor, queryset).filter(pk=profile_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not (
+        may_edit_mentee_profiles(actor)
+        and participants_writable_by(actor).filter(pk=found.participant_id).exists()
+    ):
+        raise PermissionDenied
+    return found
+
+
+__all__ = [
+    "NotFound",
+    "access_consent_subject_by_id",
+    "access_mentee_profile_by_id",
+    "access_mentor_profile_by_id",
+    "access_participant_by_id",
+    "actor_scope",
+    "check_consent_record",
+    "check_guardianship_create",
+    "check_study_group_choice",
+    "consent_subjects_visible_to",
+    "consents_visible_to",
+    "guardianships_visible_to",
+    "may_edit_mentee_profiles",
+    "may_edit_mentor_profiles",
+    "may_record_consent",
+    "mentee_profiles_visible_to",
+    "mentor_profiles_visible_to",
+    "participant_ids_visible_to",
+    "participant_rule",
+    "participants_visible_to",
+    "participants_writable_by",
+    "study_groups_visible_to",
+]

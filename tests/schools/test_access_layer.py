@@ -1,0 +1,574 @@
+"""The access layer through both doors (API and pages): each scope is tested by someone it
+must keep out, so that removing any one rule makes a test here fail.
+
+One world in institution A: two classes with their curators; a mentor and a mentee (a college
+student of age, in class 9А) in a pair, another pair in class 9Б; a parent of the adult mentee
+and of a minor pupil, another parent; two group meetings; the staff."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone, translation
+from django_tenants.utils import schema_context
+
+from accounts.actor import Actor, actor_for
+from accounts.models import User
+from schools.audit import access as audit_access
+from schools.audit.models import AuditEntry
+from schools.matching import services as matching_services
+from schools.pairs import access as pair_access
+from schools.pairs import services as pair_services
+from schools.pairs.models import CalendarToken, DevelopmentPlan, PlanGoal
+from schools.participants import access as participant_access
+from schools.participants import api as participants
+from schools.participants import services as participant_services
+from schools.participants.models import Consent, Guardianship, Participant
+from schools.programmes.models import Programme
+from tests.conftest import SETUP, make_user
+from tests.web.conftest import page_client
+
+ROLES = (
+    "coordinator",
+    "director",
+    "curator",
+    "other_curator",
+    "mentor",
+    "mentee",
+    "parent",
+    "other_mentor",
+    "other_mentee",
+    "other_parent",
+)
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    ids: dict[str, int]
+    schema: str
+    host: str
+
+    def api(self, client_for: Any, tenant: Any, role: str) -> Any:
+        return client_for(tenant, self.users[role])
+
+    def page(self, role: str) -> Any:
+        return page_client(self.host, self.users[role], self.schema, language="en")
+
+    def actor(self, role: str) -> Actor:
+        with schema_context(self.schema):
+            return actor_for(self.users[role])
+
+
+def _born(years: int) -> datetime.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years, day=min(today.day, 28))
+
+
+def _person(last_name: str, *, born: datetime.date, category: str, **extra: Any) -> Participant:
+    created = participants.participant_create(
+        last_name=last_name,
+        first_name="Анна" if last_name.endswith("а") else "Иван",
+        birth_date=born,
+        category=category,
+        **extra,
+    )
+    assert isinstance(created, Participant)
+    return created
+
+
+def _grant(person: Participant, *, guardian: str = "") -> None:
+    participants.consent_record(
+        actor=SETUP,
+        participant_id=person.pk,
+        kind="grant",
+        signed_by="guardian" if guardian else "self",
+        guardian_name=guardian,
+        guardian_relation="mother" if guardian else "",
+        minor_signed=bool(guardian) and (person.age or 0) >= 14,
+        signed_on=timezone.localdate(),
+        method="paper_scan",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def world(tenant_a: Any) -> World:
+    schema = tenant_a.schema_name
+    roles_of = {
+        "coordinator": "coordinator",
+        "director": "director",
+        "curator": "curator",
+        "other_curator": "curator",
+        "mentor": "mentor",
+        "mentee": "mentee",
+        "parent": "parent",
+        "other_mentor": "mentor",
+        "other_mentee": "mentee",
+        "other_parent": "parent",
+    }
+    users = {
+        name: make_user(schema, role, f"access-{name}", email=f"access-{name}@alpha.ru")
+        for name, role in roles_of.items()
+    }
+    with schema_context(schema):
+        mine = participant_services.study_group_create(name="9А", curator_id=users["curator"].pk)
+        theirs = participant_services.study_group_create(
+            name="9Б", curator_id=users["other_curator"].pk
+        )
+        programme = Programme.objects.create(
+            academic_year=2041, title="Программа", status="active", forms=["teacher_student"]
+        )
+        mentor = _person("Соколова", born=_born(40), category="teacher", user_id=users["mentor"].pk)
+        other_mentor = _person(
+            "Орлов", born=_born(45), category="teacher", user_id=users["other_mentor"].pk
+        )
+        mentee = _person(
+            "Петров",
+            born=_born(19),
+            category="student",
+            study_group_id=mine.pk,
+            user_id=users["mentee"].pk,
+        )
+        other_mentee = _person(
+            "Смирнов",
+            born=_born(19),
+            category="student",
+            study_group_id=theirs.pk,
+            user_id=users["other_mentee"].pk,
+        )
+        young = _person("Петрова", born=_born(12), category="pupil", study_group_id=mine.pk)
+        parent = _person("Петрова", born=_born(45), category="parent", user_id=users["parent"].pk)
+        other_parent = _person(
+            "Смирнова", born=_born(45), category="parent", user_id=users["other_parent"].pk
+        )
+        for person in (mentor, other_mentor, mentee, other_mentee):
+            _grant(person)
+        _grant(young, guardian="Петрова Анна")
+        for who in (mentor, other_mentor):
+            participants.mentor_profile_upsert(actor=SETUP, participant_id=who.pk, capacity=2)
+        participants.guardianship_create(
+            actor=SETUP, parent_id=parent.pk, child_id=young.pk, relation="mother"
+        )
+        # Recorded while the mentee was a minor (a new link to an adult is refused).
+        Guardianship.objects.create(parent=parent, child=mentee, relation="mother")
+        participants.guardianship_create(
+            actor=SETUP, parent_id=other_parent.pk, child_id=other_mentee.pk, relation="mother"
+        )
+        pair = pair_services.pair_create(
+            programme_id=programme.pk,
+            mentor_participant_id=mentor.pk,
+            mentee_participant_ids=[mentee.pk],
+            form="teacher_student",
+        )
+        other_pair = pair_services.pair_create(
+            programme_id=programme.pk,
+            mentor_participant_id=other_mentor.pk,
+            mentee_participant_ids=[other_mentee.pk],
+            form="teacher_student",
+        )
+        ours = matching_services.group_meeting_create(
+            programme=programme,
+            held_on=timezone.localdate(),
+            attendee_ids=[mentor.pk, mentee.pk],
+        )
+        others = matching_services.group_meeting_create(
+            programme=programme,
+            held_on=timezone.localdate(),
+            attendee_ids=[other_mentor.pk, other_mentee.pk],
+        )
+        plan = DevelopmentPlan.objects.get(pair=pair)
+    ids = {
+        "mentor": mentor.pk,
+        "other_mentor": other_mentor.pk,
+        "mentee": mentee.pk,
+        "other_mentee": other_mentee.pk,
+        "young": young.pk,
+        "parent": parent.pk,
+        "other_parent": other_parent.pk,
+        "class": mine.pk,
+        "pair": pair.pk,
+        "other_pair": other_pair.pk,
+        "plan": plan.pk,
+        "meeting": ours.pk,
+        "other_meeting": others.pk,
+    }
+    return World(users=users, ids=ids, schema=schema, host=tenant_a.host)
+
+
+def _ids(response: Any) -> set[int]:
+    assert response.status_code == 200, response.content
+    body = response.json()
+    rows = body["results"] if isinstance(body, dict) else body
+    return {row["id"] for row in rows}
+
+
+# --- consents: who reads them and downloads the form ------------------------------------------
+
+CONSENT_READERS = {"coordinator", "director", "curator", "mentee", "parent"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_consent_is_read_by_the_person_its_guardian_and_curator_not_its_mentor(
+    tenant_a, client_for, world, role
+):
+    mentee = world.ids["mentee"]
+    client = world.api(client_for, tenant_a, role)
+    listed = client.get(f"/api/v1/consents/?participant={mentee}")
+    assert listed.status_code == 200
+    assert (listed.json()["count"] > 0) == (role in CONSENT_READERS)
+    form = client.get(f"/api/v1/participants/{mentee}/consent-form/")
+    assert form.status_code == (200 if role in CONSENT_READERS else 404)
+    # The mentor still sees its mentee as a person: only the consent is out of its reach.
+    if role == "mentor":
+        assert client.get(f"/api/v1/participants/{mentee}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("coordinator", 200), ("curator", 200), ("other_curator", 404), ("mentor", 403)],
+)
+def test_the_consent_form_page_follows_the_same_rule(world, role, status):
+    response = world.page(role).get(f"/documents/consent-forms/{world.ids['mentee']}/")
+    assert response.status_code == status
+
+
+# --- consent withdrawal by a parent: minors only, on both doors -------------------------------
+
+
+def _withdrawal(pk: int) -> dict[str, Any]:
+    return {
+        "participant": pk,
+        "kind": "withdrawal",
+        "signed_by": "guardian",
+        "guardian_name": "Петрова Анна",
+        "guardian_relation": "mother",
+        "signed_on": str(timezone.localdate()),
+        "method": "electronic",
+    }
+
+
+def _withdrawals(world: World, pk: int) -> int:
+    with schema_context(world.schema):
+        return Consent.objects.filter(participant_id=pk, kind="withdrawal").count()
+
+
+def test_a_parent_cannot_withdraw_an_adults_consent_through_the_api(tenant_a, client_for, world):
+    client = world.api(client_for, tenant_a, "parent")
+    adult = world.ids["mentee"]
+    refused = client.post("/api/v1/consents/", _withdrawal(adult), format="json")
+    assert refused.status_code == 403
+    assert "personally" in refused.json()["detail"]
+    assert _withdrawals(world, adult) == 0
+    with schema_context(world.schema):
+        assert Participant.objects.get(pk=adult).processing_stopped_at is None
+    # The same parent withdraws for its minor child.
+    minor = world.ids["young"]
+    assert client.post("/api/v1/consents/", _withdrawal(minor), format="json").status_code == 201
+    assert _withdrawals(world, minor) == 1
+
+
+def test_a_parent_cannot_withdraw_an_adults_consent_through_the_page(world):
+    client = world.page("parent")
+    adult = world.ids["mentee"]
+    page = client.get(f"/my/consents/{adult}/withdraw/")
+    assert page.status_code == 200
+    response = client.post(
+        f"/my/consents/{adult}/withdraw/", {"purpose": "personal_data", "confirm": "on"}
+    )
+    assert response.status_code == 400
+    assert _withdrawals(world, adult) == 0
+
+
+def test_an_empty_post_to_the_withdrawal_page_is_400_with_errors(world):
+    client = world.page("parent")
+    adult = client.post(f"/my/consents/{world.ids['mentee']}/withdraw/", {})
+    assert adult.status_code == 400
+    assert 'role="alert"' in adult.content.decode() and "personally" in adult.content.decode()
+    minor = client.post(f"/my/consents/{world.ids['young']}/withdraw/", {})
+    assert minor.status_code == 400
+    assert 'aria-invalid="true"' in minor.content.decode()
+    for pk in (world.ids["mentee"], world.ids["young"]):
+        assert _withdrawals(world, pk) == 0
+
+
+def test_an_empty_post_to_the_consent_record_page_is_400_with_errors(world):
+    for role in ("coordinator", "curator"):
+        response = world.page(role).post(f"/participants/{world.ids['mentee']}/consents/", {})
+        assert response.status_code == 400
+        assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_a_curator_records_consents_for_its_class_only(world):
+    data = {
+        "kind": "grant",
+        "purpose": "personal_data",
+        "signed_by": "self",
+        "signed_on": timezone.localdate().strftime("%Y-%m-%d"),
+        "method": "paper_scan",
+    }
+    theirs = world.page("curator").post(
+        f"/participants/{world.ids['other_mentee']}/consents/", data
+    )
+    assert theirs.status_code == 404
+
+
+# --- guardianships --------------------------------------------------------------------------------
+
+
+def test_guardianships_are_created_through_the_api_within_the_actors_reach(
+    tenant_a, client_for, world
+):
+    with schema_context(world.schema):
+        newcomer = _person(
+            "Кузнецов", born=_born(10), category="pupil", study_group_id=world.ids["class"]
+        )
+        stranger = _person("Волков", born=_born(10), category="pupil")
+    body = {"parent": world.ids["other_parent"], "child": newcomer.pk, "relation": "father"}
+    created = world.api(client_for, tenant_a, "curator").post(
+        "/api/v1/guardianships/", body, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["parent"] == world.ids["other_parent"]
+    again = world.api(client_for, tenant_a, "coordinator").post(
+        "/api/v1/guardianships/", body, format="json"
+    )
+    assert again.status_code == 400 and "child" in again.json()["errors"]
+    outside = {"parent": world.ids["parent"], "child": stranger.pk, "relation": "mother"}
+    refused = world.api(client_for, tenant_a, "curator").post(
+        "/api/v1/guardianships/", outside, format="json"
+    )
+    assert refused.status_code == 400 and "child" in refused.json()["errors"]
+    by_parent = world.api(client_for, tenant_a, "parent").post(
+        "/api/v1/guardianships/", outside, format="json"
+    )
+    assert by_parent.status_code == 403
+    by_coordinator = world.api(client_for, tenant_a, "coordinator").post(
+        "/api/v1/guardianships/", outside, format="json"
+    )
+    assert by_coordinator.status_code == 201
+    with schema_context(world.schema):
+        assert Guardianship.objects.filter(child=stranger).count() == 1
+
+
+def _links(world: World, *pairs: tuple[str, str]) -> set[int]:
+    with schema_context(world.schema):
+        return {
+            Guardianship.objects.get(parent_id=world.ids[p], child_id=world.ids[c]).pk
+            for p, c in pairs
+        }
+
+
+@pytest.mark.parametrize(
+    ("role", "seen"),
+    [
+        ("parent", {("parent", "mentee"), ("parent", "young")}),
+        ("other_parent", {("other_parent", "other_mentee")}),
+        ("curator", {("parent", "mentee"), ("parent", "young")}),
+        ("other_curator", {("other_parent", "other_mentee")}),
+        (
+            "coordinator",
+            {("parent", "mentee"), ("parent", "young"), ("other_parent", "other_mentee")},
+        ),
+    ],
+)
+def test_guardianships_are_seen_within_the_actors_reach(tenant_a, client_for, world, role, seen):
+    listed = world.api(client_for, tenant_a, role).get("/api/v1/guardianships/")
+    assert _ids(listed) == _links(world, *seen)
+
+
+# --- the mentor base ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "seen"),
+    [
+        ("coordinator", {"mentor", "other_mentor"}),
+        ("mentor", {"mentor"}),
+        ("other_mentor", {"other_mentor"}),
+        ("mentee", set()),
+        ("curator", set()),
+        ("parent", set()),
+    ],
+)
+def test_mentor_profiles_are_seen_within_the_actors_reach(tenant_a, client_for, world, role, seen):
+    listed = world.api(client_for, tenant_a, role).get("/api/v1/mentor-profiles/")
+    assert listed.status_code == 200
+    assert {row["participant"] for row in listed.json()["results"]} == {
+        world.ids[name] for name in seen
+    }
+
+
+# --- group meetings and their preferences -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "seen"),
+    [
+        ("coordinator", {"meeting", "other_meeting"}),
+        ("curator", {"meeting", "other_meeting"}),
+        ("mentor", {"meeting"}),
+        ("mentee", {"meeting"}),
+        ("other_mentee", {"other_meeting"}),
+    ],
+)
+def test_group_meetings_are_seen_by_their_attendees_and_the_staff(
+    tenant_a, client_for, world, role, seen
+):
+    listed = world.api(client_for, tenant_a, role).get("/api/v1/matching/group-meetings/")
+    assert _ids(listed) == {world.ids[name] for name in seen}
+    other = world.ids["other_meeting" if "other_meeting" not in seen else "meeting"]
+    if other not in _ids(listed):
+        detail = world.api(client_for, tenant_a, role).get(
+            f"/api/v1/matching/group-meetings/{other}/"
+        )
+        assert detail.status_code == 404
+
+
+def test_group_meetings_are_closed_to_parents(tenant_a, client_for, world):
+    assert (
+        world.api(client_for, tenant_a, "parent")
+        .get("/api/v1/matching/group-meetings/")
+        .status_code
+        == 403
+    )
+    assert not pair_access_free(world, "parent")
+
+
+def pair_access_free(world: World, role: str) -> bool:
+    """Does the access function itself let ``role`` see any group meeting?"""
+    from schools.matching import access as matching_access
+
+    actor = world.actor(role)
+    with schema_context(world.schema):
+        return matching_access.group_meetings_visible_to(actor).exists()
+
+
+# --- calendar links -------------------------------------------------------------------------------
+
+
+def test_a_calendar_link_is_its_owners_only(tenant_a, client_for, world):
+    mentor = world.api(client_for, tenant_a, "mentor")
+    other = world.api(client_for, tenant_a, "other_mentor")
+    assert mentor.post("/api/v1/calendar-links/").status_code == 201
+    assert other.post("/api/v1/calendar-links/").status_code == 201
+    listed = mentor.get("/api/v1/calendar-links/")
+    assert listed.status_code == 200
+    assert [row["participant"] for row in listed.json()] == [world.ids["mentor"]]
+    assert (
+        world.api(client_for, tenant_a, "coordinator").get("/api/v1/calendar-links/").json() == []
+    )
+    with schema_context(world.schema):
+        assert CalendarToken.objects.count() == 2
+        mentee_actor = actor_for(world.users["mentee"])
+        assert not pair_access.calendar_tokens_visible_to(mentee_actor).exists()
+
+
+# --- the audit log --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["curator", "director", "mentor", "mentee", "parent"])
+def test_the_audit_log_is_the_coordinators(tenant_a, client_for, world, role):
+    with schema_context(world.schema):
+        assert AuditEntry.objects.exists()
+        assert not audit_access.audit_entries_visible_to(world.actor(role)).exists()
+        assert audit_access.audit_entries_visible_to(world.actor("coordinator")).exists()
+    assert world.api(client_for, tenant_a, role).get("/api/v1/audit-log/").status_code == 403
+    listed = world.api(client_for, tenant_a, "coordinator").get("/api/v1/audit-log/")
+    assert listed.status_code == 200 and listed.json()["count"] > 0
+
+
+# --- plan goals: the mentor (and the coordinator) write, the mentee reads, on the pages too ------
+
+
+def test_plan_goals_on_the_pair_page_are_written_by_the_mentor_not_the_mentee(world):
+    plan = world.ids["plan"]
+    data = {f"plan-{plan}-title": "Открытый урок", f"plan-{plan}-progress": "0"}
+    data[f"plan-{plan}-status"] = "planned"
+    refused = world.page("mentee").post(f"/plans/{plan}/goals/", data)
+    assert refused.status_code == 403
+    assert world.page("other_mentor").post(f"/plans/{plan}/goals/", data).status_code == 404
+    with schema_context(world.schema):
+        assert not PlanGoal.objects.filter(plan_id=plan).exists()
+    for role in ("mentor", "coordinator"):
+        written = world.page(role).post(f"/plans/{plan}/goals/", data)
+        assert written.status_code == 302, written.content.decode()[:2000]
+    with schema_context(world.schema):
+        goal = PlanGoal.objects.filter(plan_id=plan).first()
+        assert goal is not None and PlanGoal.objects.filter(plan_id=plan).count() == 2
+    page = world.page("mentee").get(f"/pairs/{world.ids['pair']}/").content.decode()
+    assert "Открытый урок" in page and f"/goals/{goal.pk}/" not in page
+    assert world.page("mentee").post(f"/goals/{goal.pk}/done/").status_code == 403
+
+
+# --- the actor ------------------------------------------------------------------------------------
+
+
+def test_the_actor_carries_the_scope_of_its_role(world):
+    curator = world.actor("curator")
+    assert curator.role == "curator" and curator.scope == frozenset({world.ids["class"]})
+    mentor = world.actor("mentor")
+    assert mentor.participant_id == world.ids["mentor"]
+    assert mentor.scope == frozenset({world.ids["mentor"]})
+    parent = world.actor("parent")
+    assert parent.participant_id == world.ids["parent"]
+    assert parent.scope == frozenset({world.ids["mentee"], world.ids["young"]})
+    coordinator = world.actor("coordinator")
+    assert coordinator.scope == frozenset() and coordinator.sees_whole_institution
+    job = Actor.system("nightly-erasure", schema=world.schema)
+    assert job.is_system and job.audit_user_id is None and job.sees_whole_institution
+    with pytest.raises(ValueError):
+        Actor.system("")
+
+
+def test_a_system_job_writes_without_an_author_and_a_write_service_needs_an_actor(world):
+    with schema_context(world.schema):
+        before = AuditEntry.objects.count()
+        participants.consent_record(
+            actor=Actor.system("import"),
+            participant_id=world.ids["young"],
+            kind="grant",
+            purpose="photo_video",
+            signed_by="guardian",
+            guardian_name="Петрова Анна",
+            guardian_relation="mother",
+            signed_on=timezone.localdate(),
+            method="paper_scan",
+        )
+        entry = AuditEntry.objects.order_by("-pk").first()
+        assert AuditEntry.objects.count() > before and entry is not None
+        assert entry.actor_id is None
+        with pytest.raises(TypeError):
+            participants.consent_record(  # type: ignore[call-arg]
+                participant_id=world.ids["young"],
+                kind="grant",
+                signed_by="guardian",
+                signed_on=timezone.localdate(),
+                method="paper_scan",
+            )
+
+
+def test_the_participant_access_refuses_and_hides_with_one_answer(world):
+    with schema_context(world.schema):
+        curator = world.actor("curator")
+        with pytest.raises(participant_access.NotFound):
+            participant_access.access_participant_by_id(curator, world.ids["other_mentee"])
+        found = participant_access.access_participant_by_id(
+            curator, world.ids["mentee"], for_write=True
+        )
+        assert found.pk == world.ids["mentee"]
+        with pytest.raises(participant_access.NotFound):
+            participant_access.access_participant_by_id(curator, 10**9)
+        mentor = world.actor("mentor")
+        from django.core.exceptions import PermissionDenied
+
+        with pytest.raises(PermissionDenied):
+            participant_access.access_participant_by_id(mentor, world.ids["mentee"], for_write=True)

@@ -1,12 +1,14 @@
 """Shared helpers of the server-rendered pages (schools.web and regional.web): who may open a
-page, the navigation by role, HTMX detection. No business logic here."""
+page (``TenantPage`` / ``ObjectPage``, or ``role_required`` for function views), the navigation
+by role, HTMX detection. No business logic here: who may see and change an object is the apps'
+access layer (``schools/<app>/access.py``), which ``ObjectPage`` calls for its lookup."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -16,10 +18,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import View as DjangoView
 from django_tenants.utils import get_public_schema_name
 
 from accounts import roles
-from accounts.actor import actor_of
+from accounts.actor import Actor, actor_of
 from accounts.models import Role
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -65,6 +68,91 @@ def role_required(roles: Iterable[str], *, scope: str) -> Callable[[View], View]
         return cast(View, wrapper)
 
     return decorate
+
+
+class TenantPage(DjangoView):
+    """A page of an institution's workspace on the same guard as the API: the host must be an
+    institution's (404 otherwise), the visitor signed in (to the login page otherwise) with one
+    of ``roles`` (403 otherwise); then ``access(actor)`` may refuse with ``PermissionDenied``
+    (403) or ``Http404``. ``self.actor`` is the request's Actor (``accounts.actor``).
+
+    Handlers are the usual ``get`` / ``post``; ``http_method_names`` limits the methods."""
+
+    roles: ClassVar[frozenset[str]] = frozenset()
+    host_scope: ClassVar[str] = "tenant"
+    http_method_names = ["get", "head", "post"]
+    actor: Actor
+
+    def access(self, actor: Actor) -> None:
+        """A rule of the whole page beyond its roles (raise to refuse)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        method = (request.method or "").lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            return cast(HttpResponse, self.http_method_not_allowed(request, *args, **kwargs))
+        if is_public(request) != (self.host_scope == "public"):
+            return render(request, "404.html", status=404)
+        if not request.user.is_authenticated:
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{settings.LOGIN_URL}?{query}")
+        self.actor = actor_of(request)
+        if self.actor.role not in self.roles:
+            return render(request, "403.html", status=403)
+        self.access(self.actor)
+        return cast(HttpResponse, super().dispatch(request, *args, **kwargs))
+
+
+AccessById = Callable[..., Any]
+
+
+class ObjectPage(TenantPage):
+    """A page about one object, looked up only through the app's access layer:
+    ``access_by_id = staticmethod(<app>.access.access_<thing>_by_id)``. The lookup is made in
+    ``dispatch`` (so a missing or foreign id is a 404 before any handler runs, and a write by
+    someone who may only read is a 403); handlers read ``self.object``.
+
+    ``get_object`` is final: a subclass that defines it raises ``TypeError`` at class creation,
+    so no page can look its object up around the access layer. ``object_queryset()`` may narrow
+    or decorate the rows the lookup starts from (it cannot widen them: the access function
+    filters whatever it is given)."""
+
+    access_by_id: ClassVar[AccessById]
+    pk_url_kwarg: ClassVar[str] = "pk"
+    # Which methods need the right to change the object (``for_write``) rather than to see it.
+    write_methods: ClassVar[frozenset[str]] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+    object: Any
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        overridden = {"get_object", "dispatch", "access"} & set(cls.__dict__)
+        if overridden:
+            raise TypeError(
+                f"{cls.__name__} overrides {', '.join(sorted(overridden))}; name the access "
+                "function in access_by_id (narrow rows in object_queryset(), add a rule in "
+                "check_object()) so that the scope cannot be skipped."
+            )
+
+    def object_queryset(self) -> Any:
+        """The rows the lookup starts from (None: the access function's default)."""
+        return None
+
+    def for_write(self) -> bool:
+        return self.request.method in self.write_methods
+
+    def get_object(self) -> Any:
+        access_by_id = type(self).access_by_id
+        kwargs: dict[str, Any] = {"for_write": self.for_write()}
+        queryset = self.object_queryset()
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return access_by_id(self.actor, int(self.kwargs[self.pk_url_kwarg]), **kwargs)
+
+    def check_object(self, obj: Any) -> None:
+        """A further rule about the object found (raise ``PermissionDenied`` to refuse)."""
+
+    def access(self, actor: Actor) -> None:
+        self.object = self.get_object()
+        self.check_object(self.object)
 
 
 class PageForm(forms.Form):

@@ -18,12 +18,14 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import roles
 from accounts.actor import actor_of
 from accounts.models import Role
 from config.pages import (
     COORDINATOR,
     COORDINATOR_AND_CURATORS,
     STAFF,
+    ObjectPage,
     add_service_errors,
     is_htmx,
     role_required,
@@ -36,10 +38,12 @@ from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
 from schools.matching.explain import explanations
 from schools.matching.models import MatchProposal, MatchRun, RunStatus
+from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
 from schools.pairs.models import Pair
 from schools.pairs.progress import progress_of
+from schools.participants import access as participant_access
 from schools.participants import api as participants_api
 from schools.participants import consents as consents_module
 from schools.participants import selectors as participant_selectors
@@ -49,8 +53,8 @@ from schools.programmes.stages import stage_reports
 from schools.web.forms import ConsentForm, ImportUploadForm, MeetingForm, ProgrammeCreateForm
 from schools.web.labels import consent_labels
 
-EVERYONE = frozenset(Role)
-MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR, Role.CURATOR})
+EVERYONE = roles.EVERYONE
+MEETING_WRITERS = roles.MEETING_WRITERS
 
 
 def page(scope_roles: frozenset[str]) -> Any:
@@ -230,19 +234,21 @@ def participants(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _participant_or_404(request: HttpRequest, pk: int) -> Any:
-    person = _participants(request).filter(pk=pk).first()
-    if person is None:
-        raise Http404
-    return person
+class ParticipantDetail(ObjectPage):
+    """A person's card with its consent register, for the staff who see the person."""
+
+    roles = STAFF
+    http_method_names = ["get", "head"]
+    access_by_id = staticmethod(participant_access.access_participant_by_id)
+
+    def object_queryset(self) -> QuerySet[Any]:
+        return participant_selectors.participant_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _participant_page(request, self.object, ConsentForm())
 
 
-@require_safe
-@page(STAFF)
-def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _participant_or_404(request, pk)
-    form = ConsentForm()
-    return _participant_page(request, person, form)
+participant_detail = ParticipantDetail.as_view()
 
 
 def _participant_page(
@@ -262,30 +268,44 @@ def _participant_page(
             "consents": consents,
             "form": form,
             "consent_labels": consent_labels(),
-            "can_record": actor_of(request).role in COORDINATOR_AND_CURATORS,
+            "can_record": participant_access.participants_writable_by(actor_of(request))
+            .filter(pk=person.pk)
+            .exists(),
         },
         status=status,
     )
 
 
-@require_POST
-@page(COORDINATOR_AND_CURATORS)
-def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _participant_or_404(request, pk)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            participants_api.consent_record(
-                participant_id=person.pk, actor=actor_of(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not record this person's consent."))
-        else:
-            messages.success(request, _("The consent record is added to the register."))
-            return redirect("school:participant", pk=person.pk)
-    return _participant_page(request, person, form, status=400)
+class ConsentCreate(ObjectPage):
+    """Add a record to a person's consent register: the coordinator, or the curator of the
+    person's class (``for_write``); who may record what is the service's rule too."""
+
+    roles = COORDINATOR_AND_CURATORS
+    http_method_names = ["post"]
+    access_by_id = staticmethod(participant_access.access_participant_by_id)
+
+    def object_queryset(self) -> QuerySet[Any]:
+        return participant_selectors.participant_list()
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = self.object
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                participants_api.consent_record(
+                    participant_id=person.pk, actor=self.actor, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("You may not record this person's consent."))
+            else:
+                messages.success(request, _("The consent record is added to the register."))
+                return redirect("school:participant", pk=person.pk)
+        return _participant_page(request, person, form, status=400)
+
+
+consent_create = ConsentCreate.as_view()
 
 
 # --- imports -----------------------------------------------------------------------------------
@@ -561,10 +581,9 @@ def pairs(request: HttpRequest) -> HttpResponse:
 
 
 def _pair_or_404(request: HttpRequest, pk: int) -> Pair:
-    pair = _my_pairs(request).filter(pk=pk).first()
-    if pair is None:
-        raise Http404
-    return pair
+    """The pair within the caller's reach (``schools.pairs.access``), for the function views of
+    the pair page's forms that are not converted to ``ObjectPage`` yet."""
+    return pair_access.access_pair_by_id(actor_of(request), pk, queryset=pair_selectors.pair_list())
 
 
 def _pair_page(
@@ -588,47 +607,72 @@ def _pair_page(
             "pair": pair,
             **meetings_context(request, pair, meetings),
             **pairplan_context(request, pair, (work_forms or {}).get("pairplan")),
-            "plans": pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
+            "plans": pair_access.plans_visible_to(actor_of(request), pair_selectors.plan_list())
             .filter(pair=pair)
             .prefetch_related("goals"),
             "plan_blocks": plan_blocks(request, pair, goal_forms or {}),
             "form": form,
             "progress": progress_of(pair, meetings=meetings),
             **pair_work_context(request, pair, work_forms or {}),
-            "can_log": pair.status == "active"
-            and pair_selectors.may_write_meetings(request.user, pair),
+            "can_log": pair_access.may_write_meetings(actor_of(request), pair)
+            and pair.status == "active",
         },
         status=status,
     )
 
 
-@require_safe
-@page(EVERYONE)
-def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pair_page(request, _pair_or_404(request, pk), MeetingForm())
+class _PairPage(ObjectPage):
+    access_by_id = staticmethod(pair_access.access_pair_by_id)
+    # Changing the pair itself (complete, end) has its own forms; here a write is a meeting,
+    # whose rule is ``check_object``.
+    write_methods = frozenset()
+
+    def object_queryset(self) -> QuerySet[Pair]:
+        return pair_selectors.pair_list()
 
 
-@require_POST
-@page(MEETING_WRITERS)
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _pair_or_404(request, pk)
-    if not pair_selectors.may_write_meetings(request.user, pair):
-        return render(request, "403.html", status=403)
-    form = MeetingForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        held = data.pop("held")
-        try:
-            with transaction.atomic():  # the meeting and its attendance, or neither
-                meeting = pair_services.meeting_create(pair=pair, actor=request.user, **data)
-                if held:
-                    members = [pair.mentor_id, *[m.mentee_id for m in pair.memberships.all()]]
-                    pair_services.meeting_record_attendance(
-                        meeting=meeting, participant_ids=members, actor=request.user
-                    )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting is recorded."))
-            return redirect("school:pair", pk=pair.pk)
-    return _pair_page(request, pair, form, status=400)
+class PairDetail(_PairPage):
+    """The pair page: its meetings, plans, progress and the forms its viewer may use."""
+
+    roles = EVERYONE
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _pair_page(request, self.object, MeetingForm())
+
+
+class MeetingCreate(_PairPage):
+    """Record a meeting of the pair (held or planned): its mentor, the coordinator, or the
+    curator of someone in the pair (``schools.pairs.access.may_write_meetings``)."""
+
+    roles = MEETING_WRITERS
+    http_method_names = ["post"]
+
+    def check_object(self, obj: Pair) -> None:
+        if not pair_access.may_write_meetings(self.actor, obj):
+            raise PermissionDenied
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        pair = self.object
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            held = data.pop("held")
+            try:
+                with transaction.atomic():  # the meeting and its attendance, or neither
+                    meeting = pair_services.meeting_create(pair=pair, actor=request.user, **data)
+                    if held:
+                        members = [pair.mentor_id, *[m.mentee_id for m in pair.memberships.all()]]
+                        pair_services.meeting_record_attendance(
+                            meeting=meeting, participant_ids=members, actor=request.user
+                        )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting is recorded."))
+                return redirect("school:pair", pk=pair.pk)
+        return _pair_page(request, pair, form, status=400)
+
+
+pair_detail = PairDetail.as_view()
+meeting_create = MeetingCreate.as_view()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import roles
 from accounts.actor import Actor, actor_of
-from config.pages import STAFF, add_service_errors, role_required
+from config.pages import STAFF, ObjectPage, add_service_errors, role_required
 from schools.documents import selectors as document_selectors
 from schools.documents import services as document_services
 from schools.documents.models import ACTIVE_STATUSES, DocumentJob, JobKind, JobStatus
@@ -380,28 +380,6 @@ def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) ->
     return blocks
 
 
-def _plan_to_edit(request: HttpRequest, pk: int) -> DevelopmentPlan:
-    """A plan the caller may write: 404 when out of sight, 403 when seen but not the caller's
-    to write or its pair is no longer active."""
-    actor = actor_of(request)
-    plan = pair_access.access_plan_by_id(
-        actor, pk, for_write=True, queryset=pair_selectors.plan_list()
-    )
-    if not _may_edit_plans(actor, plan.pair):
-        raise PermissionDenied
-    return plan
-
-
-def _goal_to_edit(request: HttpRequest, pk: int) -> PlanGoal:
-    actor = actor_of(request)
-    goal = pair_access.access_goal_by_id(
-        actor, pk, for_write=True, queryset=pair_selectors.goal_list()
-    )
-    if not _may_edit_plans(actor, goal.plan.pair):
-        raise PermissionDenied
-    return goal
-
-
 def _pair_with_form(request: HttpRequest, plan: DevelopmentPlan, form: GoalForm) -> HttpResponse:
     from schools.web import views
 
@@ -412,42 +390,70 @@ def _pair_with_form(request: HttpRequest, plan: DevelopmentPlan, form: GoalForm)
     )
 
 
-@require_POST
-@role_required(roles.EVERYONE, scope="tenant")
-def plan_goal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_to_edit(request, pk)
-    form = GoalForm(request.POST, prefix=f"plan-{plan.pk}")
-    if form.is_valid():
-        try:
-            pair_services.plan_goal_create(plan=plan, actor=actor_of(request), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The goal is added to the plan."))
-            return redirect("school:pair", pk=plan.pair_id)
-    return _pair_with_form(request, plan, form)
+class _PlanWrite(ObjectPage):
+    """A write to a development plan: the plan (or goal) is looked up through
+    ``schools.pairs.access`` for writing — 404 when out of sight, 403 when seen but not the
+    caller's to write (the mentee, a parent, other staff) — and the pair must be active."""
+
+    roles = roles.EVERYONE
+    http_method_names = ["post"]
+
+    def check_object(self, obj: Any) -> None:
+        plan = obj if isinstance(obj, DevelopmentPlan) else obj.plan
+        if not _may_edit_plans(self.actor, plan.pair):
+            raise PermissionDenied
 
 
-@require_POST
-@role_required(roles.EVERYONE, scope="tenant")
-def plan_goal_update(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_to_edit(request, pk)
-    form = GoalForm(request.POST, prefix=f"goal-{goal.pk}")
-    if form.is_valid():
-        try:
-            pair_services.plan_goal_update(goal=goal, actor=actor_of(request), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The goal is saved."))
-            return redirect("school:pair", pk=goal.plan.pair_id)
-    return _pair_with_form(request, goal.plan, form)
+class PlanGoalCreate(_PlanWrite):
+    access_by_id = staticmethod(pair_access.access_plan_by_id)
+
+    def object_queryset(self) -> QuerySet[DevelopmentPlan]:
+        return pair_selectors.plan_list()
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        plan = self.object
+        form = GoalForm(request.POST, prefix=f"plan-{plan.pk}")
+        if form.is_valid():
+            try:
+                pair_services.plan_goal_create(plan=plan, actor=self.actor, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The goal is added to the plan."))
+                return redirect("school:pair", pk=plan.pair_id)
+        return _pair_with_form(request, plan, form)
 
 
-@require_POST
-@role_required(roles.EVERYONE, scope="tenant")
-def plan_goal_done(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_to_edit(request, pk)
-    pair_services.plan_goal_update(goal=goal, actor=actor_of(request), status=GoalStatus.DONE)
-    messages.success(request, _("The goal is marked done."))
-    return redirect("school:pair", pk=goal.plan.pair_id)
+class _GoalWrite(_PlanWrite):
+    access_by_id = staticmethod(pair_access.access_goal_by_id)
+
+    def object_queryset(self) -> QuerySet[PlanGoal]:
+        return pair_selectors.goal_list()
+
+
+class PlanGoalUpdate(_GoalWrite):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        goal = self.object
+        form = GoalForm(request.POST, prefix=f"goal-{goal.pk}")
+        if form.is_valid():
+            try:
+                pair_services.plan_goal_update(goal=goal, actor=self.actor, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The goal is saved."))
+                return redirect("school:pair", pk=goal.plan.pair_id)
+        return _pair_with_form(request, goal.plan, form)
+
+
+class PlanGoalDone(_GoalWrite):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        goal = self.object
+        pair_services.plan_goal_update(goal=goal, actor=self.actor, status=GoalStatus.DONE)
+        messages.success(request, _("The goal is marked done."))
+        return redirect("school:pair", pk=goal.plan.pair_id)
+
+
+plan_goal_create = PlanGoalCreate.as_view()
+plan_goal_update = PlanGoalUpdate.as_view()
+plan_goal_done = PlanGoalDone.as_view()

@@ -8,7 +8,7 @@ HTMX requests with the fragment that changed."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,6 +29,7 @@ from config.pages import (
     COORDINATOR,
     COORDINATOR_AND_CURATORS,
     STAFF,
+    ObjectPage,
     add_service_errors,
     is_htmx,
     role_required,
@@ -173,20 +174,6 @@ def bases(request: HttpRequest) -> HttpResponse:
     return render(request, f"school/{template}.html", context)
 
 
-def _profile_or_404(request: HttpRequest, kind: str, pk: int) -> Any:
-    """A profile of the base within the caller's scope (the same 404 for missing and not
-    visible)."""
-    base = (
-        participant_selectors.mentor_base(user=request.user)
-        if kind == MENTORS
-        else participant_selectors.mentee_base(user=request.user)
-    )
-    profile = base.filter(pk=pk).first()
-    if profile is None:
-        raise Http404
-    return profile
-
-
 def _row(request: HttpRequest, kind: str, profile: Any, status: int = 200) -> HttpResponse:
     _decorate([profile], kind)
     return render(
@@ -218,57 +205,88 @@ def _edit_response(
     return render(request, "school/records_profile_edit.html", context, status=status)
 
 
-def _profile_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    profile = _profile_or_404(request, kind, pk)
-    if not _can_edit(request, kind):
-        return render(request, "403.html", status=403)
-    if request.method != "POST":
+class _ProfilePage(ObjectPage):
+    """A profile of the mentor or mentee base, looked up through the participants' access
+    layer within the caller's base (erased people left out)."""
+
+    kind: ClassVar[str]
+
+    def object_queryset(self) -> QuerySet[Any]:
+        if self.kind == MENTORS:
+            return participant_selectors.mentor_base(user=self.actor)
+        return participant_selectors.mentee_base(user=self.actor)
+
+
+class _ProfileRow(_ProfilePage):
+    """One row of the base (HTMX puts it back when an inline edit is cancelled)."""
+
+    roles = STAFF
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _row(request, self.kind, self.object)
+
+
+class MentorRow(_ProfileRow):
+    kind = MENTORS
+    access_by_id = staticmethod(participant_access.access_mentor_profile_by_id)
+
+
+class MenteeRow(_ProfileRow):
+    kind = MENTEES
+    access_by_id = staticmethod(participant_access.access_mentee_profile_by_id)
+
+
+class _ProfileEdit(_ProfilePage):
+    """The inline (HTMX) or full-page edit of a profile: for whom may edit it (the form is
+    shown only to them: ``write_methods`` includes GET)."""
+
+    write_methods = frozenset({"GET", "HEAD", "POST"})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        kind, profile = self.kind, self.object
         form = _profile_form(kind, initial=_form_class(kind).initial_of(profile))
         return _edit_response(request, kind, profile, form)
-    form = _profile_form(kind, request.POST)
-    if form.is_valid():
-        if isinstance(form, MentorProfileForm):
-            arguments = form.service_arguments()
-            upsert: Any = participants_api.mentor_profile_upsert
-        else:
-            arguments = dict(form.cleaned_data)
-            upsert = participants_api.mentee_profile_upsert
-        try:
-            upsert(participant_id=profile.participant_id, actor=request.user, **arguments)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            profile = _profile_or_404(request, kind, pk)
-            if is_htmx(request):
-                return _row(request, kind, profile)
-            messages.success(request, _("The profile is saved."))
-            return redirect(f"{reverse('school:bases')}?kind={kind}")
-    return _edit_response(request, kind, profile, form, status=400)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        kind, profile = self.kind, self.object
+        form = _profile_form(kind, request.POST)
+        if form.is_valid():
+            if isinstance(form, MentorProfileForm):
+                arguments = form.service_arguments()
+                upsert: Any = participants_api.mentor_profile_upsert
+            else:
+                arguments = dict(form.cleaned_data)
+                upsert = participants_api.mentee_profile_upsert
+            try:
+                upsert(participant_id=profile.participant_id, actor=request.user, **arguments)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                profile = self.get_object()
+                if is_htmx(request):
+                    return _row(request, kind, profile)
+                messages.success(request, _("The profile is saved."))
+                return redirect(f"{reverse('school:bases')}?kind={kind}")
+        return _edit_response(request, kind, profile, form, status=400)
 
 
-@require_safe
-@page(STAFF)
-def mentor_row(request: HttpRequest, pk: int) -> HttpResponse:
-    """One row of the mentor base (HTMX puts it back when an inline edit is cancelled)."""
-    return _row(request, MENTORS, _profile_or_404(request, MENTORS, pk))
+class MentorEdit(_ProfileEdit):
+    roles = COORDINATOR
+    kind = MENTORS
+    access_by_id = staticmethod(participant_access.access_mentor_profile_by_id)
 
 
-@require_safe
-@page(STAFF)
-def mentee_row(request: HttpRequest, pk: int) -> HttpResponse:
-    return _row(request, MENTEES, _profile_or_404(request, MENTEES, pk))
+class MenteeEdit(_ProfileEdit):
+    roles = COORDINATOR_AND_CURATORS
+    kind = MENTEES
+    access_by_id = staticmethod(participant_access.access_mentee_profile_by_id)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(COORDINATOR)
-def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _profile_edit(request, MENTORS, pk)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(COORDINATOR_AND_CURATORS)
-def mentee_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _profile_edit(request, MENTEES, pk)
+mentor_row = MentorRow.as_view()
+mentee_row = MenteeRow.as_view()
+mentor_edit = MentorEdit.as_view()
+mentee_edit = MenteeEdit.as_view()
 
 
 # --- roadmap activities --------------------------------------------------------------------------

@@ -648,6 +648,7 @@ class CalendarLinkViewSet(TenantViewSet):
 
     read_roles = EVERY_TENANT_ROLE
     write_roles = EVERY_TENANT_ROLE
+    pagination_class = None  # one link per person at most
 
     def scoped_queryset(self) -> QuerySet[CalendarToken]:
         return CalendarToken.objects.all()

@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in, wait_for
+from tests.conftest import SETUP
 from tests.schools.pairs.test_completion_documents import docx_text
 
 pytestmark = pytest.mark.browser
@@ -46,6 +47,7 @@ def _person(participants: Any, names: str, category: str, **extra: Any) -> Any:
         **extra,
     )
     participants.consent_record(
+        actor=SETUP,
         participant_id=person.pk,
         kind="grant",
         signed_by="self" if adult else "guardian",

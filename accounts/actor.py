@@ -26,7 +26,6 @@ from typing import Any, Final
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
-from django_tenants.utils import get_public_schema_name
 
 from accounts import roles
 from accounts.models import Role
@@ -103,6 +102,10 @@ def _resolver() -> ScopeResolver | None:
     return import_string(path) if path else None
 
 
+def _public_schema() -> str:
+    return str(getattr(settings, "PUBLIC_SCHEMA_NAME", "public"))
+
+
 def _current_schema() -> str:
     from config.db import tenant_connection
 
@@ -119,7 +122,7 @@ def actor_for(user: Any, *, schema: str | None = None) -> Actor:
     role = str(getattr(user, "role", "") or "")
     user_id = int(user.pk)
     username = str(getattr(user, "username", ""))
-    if schema == get_public_schema_name() or role not in roles.TENANT:
+    if schema == _public_schema() or role not in roles.TENANT:
         return Actor(user_id=user_id, role=role, schema=schema, username=username)
     resolver = _resolver()
     scope = resolver(user_id, role) if resolver is not None else ActorScope()

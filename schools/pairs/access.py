@@ -243,6 +243,7 @@ def calendar_tokens_visible_to(
 
 
 __all__ = [
+    "NotFound",
     "access_goal_by_id",
     "access_meeting_by_id",
     "access_pair_by_id",

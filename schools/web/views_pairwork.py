@@ -8,14 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.actor import actor_of
-from config.pages import add_service_errors, role_required
+from config.pages import ObjectPage, add_service_errors
 from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
@@ -81,78 +81,92 @@ def _again(request: HttpRequest, pair: Pair, name: str, form: Any) -> HttpRespon
     return views._pair_page(request, pair, MeetingForm(), status=400, work_forms={name: form})
 
 
-@require_POST
-@role_required(WRITERS, scope="tenant")
-def pair_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    from schools.web.views import _pair_or_404
+class _PairWork(ObjectPage):
+    """A form of the pair page's end-of-work block: the pair is looked up through
+    ``schools.pairs.access`` (404 out of sight), then the form's own rule (403 otherwise)."""
 
-    pair = _pair_or_404(request, pk)
-    if not may_complete(request, pair):
-        return render(request, "403.html", status=403)
-    form = PairCompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            pair_services.pair_complete(
-                pair=pair,
-                outcome=form.cleaned_data["outcome"],
-                mentor_rating=form.cleaned_data["mentor_rating"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The pair is completed with its result."))
-            return redirect("school:pair", pk=pair.pk)
-    return _again(request, pair, "complete", form)
+    http_method_names = ["post"]
+    access_by_id = staticmethod(pair_access.access_pair_by_id)
+    write_methods = frozenset()  # each form checks its own right in check_object
+
+    def object_queryset(self) -> QuerySet[Pair]:
+        return pair_selectors.pair_list()
 
 
-@require_POST
-@role_required(roles.COORDINATION, scope="tenant")
-def pair_end_early(request: HttpRequest, pk: int) -> HttpResponse:
-    from schools.web.views import _pair_or_404
+class PairComplete(_PairWork):
+    roles = WRITERS
 
-    pair = _pair_or_404(request, pk)
-    if not may_end_or_reassign(request, pair):
-        return render(request, "403.html", status=403)
-    form = PairEndEarlyForm(request.POST)
-    if form.is_valid():
-        try:
-            pair_services.pair_end_early(
-                pair=pair, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The pair has ended early."))
-            return redirect("school:pair", pk=pair.pk)
-    return _again(request, pair, "end", form)
+    def check_object(self, obj: Pair) -> None:
+        if not pair_access.may_complete_pair(self.actor, obj):
+            raise PermissionDenied
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        pair = self.object
+        form = PairCompleteForm(request.POST)
+        if form.is_valid():
+            try:
+                pair_services.pair_complete(
+                    pair=pair,
+                    outcome=form.cleaned_data["outcome"],
+                    mentor_rating=form.cleaned_data["mentor_rating"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The pair is completed with its result."))
+                return redirect("school:pair", pk=pair.pk)
+        return _again(request, pair, "complete", form)
 
 
-@require_POST
-@role_required(roles.COORDINATION, scope="tenant")
-def pair_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    from schools.web.views import _pair_or_404
+class _PairManagement(_PairWork):
+    roles = roles.COORDINATION
 
-    pair = _pair_or_404(request, pk)
-    if not may_end_or_reassign(request, pair):
-        return render(request, "403.html", status=403)
-    form = reassign_form(pair, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            target = pair_mentee_reassign(
-                actor=request.user,
-                pair=pair,
-                mentee_id=int(data["mentee"]),
-                reason=data["reason"],
-                to_pair_id=int(data["to_pair"]) if data["to_pair"] else None,
-                to_mentor_id=int(data["to_mentor"]) if data["to_mentor"] else None,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied:
-            return render(request, "403.html", status=403)
-        else:
-            messages.success(request, _("The mentee is re-assigned."))
-            return redirect("school:pair", pk=target.pk)
-    return _again(request, pair, "reassign", form)
+    def check_object(self, obj: Pair) -> None:
+        if not may_end_or_reassign(self.request, obj):
+            raise PermissionDenied
+
+
+class PairEndEarly(_PairManagement):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        pair = self.object
+        form = PairEndEarlyForm(request.POST)
+        if form.is_valid():
+            try:
+                pair_services.pair_end_early(
+                    pair=pair, reason=form.cleaned_data["reason"], actor=request.user
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The pair has ended early."))
+                return redirect("school:pair", pk=pair.pk)
+        return _again(request, pair, "end", form)
+
+
+class PairReassign(_PairManagement):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        pair = self.object
+        form = reassign_form(pair, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                target = pair_mentee_reassign(
+                    actor=request.user,
+                    pair=pair,
+                    mentee_id=int(data["mentee"]),
+                    reason=data["reason"],
+                    to_pair_id=int(data["to_pair"]) if data["to_pair"] else None,
+                    to_mentor_id=int(data["to_mentor"]) if data["to_mentor"] else None,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The mentee is re-assigned."))
+                return redirect("school:pair", pk=target.pk)
+        return _again(request, pair, "reassign", form)
+
+
+pair_complete = PairComplete.as_view()
+pair_end_early = PairEndEarly.as_view()
+pair_reassign = PairReassign.as_view()

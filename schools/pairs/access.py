@@ -8,8 +8,9 @@ and the services call the same functions (see ``schools.participants.access`` fo
   active pair.
 - Meetings are planned and recorded by the pair's mentor, the coordinator, or the curator of
   the class of someone in the pair.
-- The development plan: the pair's mentor and the coordinator edit its summary and goals; the
-  mentee, its parent and the staff read it.
+- The development plan: the pair's mentor and the coordinator write its goals; the mentee
+  reads them (and writes the plan's summary, in its own words, with them); its parent and the
+  staff read the plan.
 - The calendar link is the person's own."""
 
 from __future__ import annotations
@@ -177,6 +178,24 @@ def plans_editable_by(
     return queryset.none()
 
 
+def plan_summaries_editable_by(
+    actor: Actor, queryset: QuerySet[DevelopmentPlan] | None = None
+) -> QuerySet[DevelopmentPlan]:
+    """The plans whose summary (the plan's own words) ``actor`` may write: those whose goals it
+    may write, and the mentee's own plan."""
+    queryset = DevelopmentPlan.objects.all() if queryset is None else queryset
+    if actor.participant_id is not None and actor.has_role({Role.MENTEE}):
+        return queryset.filter(mentee_id=actor.participant_id)
+    return plans_editable_by(actor, queryset)
+
+
+def check_plan_summary_write(actor: Actor, plan: DevelopmentPlan) -> None:
+    if not plans_visible_to(actor).filter(pk=plan.pk).exists():
+        raise NotFound
+    if not plan_summaries_editable_by(actor).filter(pk=plan.pk).exists():
+        raise PermissionDenied
+
+
 def may_edit_plan(actor: Actor, plan: DevelopmentPlan) -> bool:
     return plans_editable_by(actor).filter(pk=plan.pk).exists()
 
@@ -250,6 +269,7 @@ __all__ = [
     "access_plan_by_id",
     "calendar_tokens_visible_to",
     "check_meeting_write",
+    "check_plan_summary_write",
     "check_plan_write",
     "goals_visible_to",
     "is_pair_mentor",
@@ -261,6 +281,7 @@ __all__ = [
     "pair_ids_visible_to",
     "pair_rule",
     "pairs_visible_to",
+    "plan_summaries_editable_by",
     "plans_editable_by",
     "plans_visible_to",
 ]

@@ -277,7 +277,7 @@ def pair_rate(*, pair: Pair, participant_id: int, rating: int, actor: Any = None
 
 @transaction.atomic
 def plan_update(*, plan: DevelopmentPlan, summary: str, actor: Actor) -> DevelopmentPlan:
-    access.check_plan_write(actor, plan)
+    access.check_plan_summary_write(actor, plan)
     plan.summary = summary.strip()
     plan.save(update_fields=["summary", "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=plan, changed_fields=["summary"])

@@ -395,7 +395,8 @@ class PairViewSet(TenantModelViewSet):
 
 class DevelopmentPlanViewSet(TenantModelViewSet):
     """Individual development plans, one per mentee of a pair. The pair's mentor (and the
-    coordinator) edit them; the mentee, staff and the mentee's parent read."""
+    coordinator) write the goals; the mentee reads them and writes the summary with them;
+    staff and the mentee's parent read."""
 
     read_roles = EVERY_TENANT_ROLE
     write_roles = EVERY_TENANT_ROLE  # a plan is looked up first, then access.check_plan_write
@@ -418,7 +419,7 @@ class DevelopmentPlanViewSet(TenantModelViewSet):
     @extend_schema(request=DevelopmentPlanInput, responses=DevelopmentPlanOutput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
-        access.check_plan_write(self.actor, plan)
+        access.check_plan_summary_write(self.actor, plan)
         data = DevelopmentPlanInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.plan_update(plan=plan, summary=data.validated_data["summary"], actor=self.actor)

@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.pages import COORDINATOR, STAFF, add_service_errors, role_required
+from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
 from schools.matching.models import GroupMeeting, PreferenceKind
@@ -42,12 +44,12 @@ PREFERENCE_WRITERS = COORDINATOR | {Role.MENTOR, Role.MENTEE}
 
 
 def _is_manager(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) in COORDINATOR
+    return actor_of(request).role in COORDINATOR
 
 
 def _meetings(request: HttpRequest) -> QuerySet[GroupMeeting]:
-    return matching_selectors.group_meetings_visible_to(
-        request.user, matching_selectors.group_meeting_list()
+    return matching_access.group_meetings_visible_to(
+        actor_of(request), matching_selectors.group_meeting_list()
     )
 
 
@@ -162,16 +164,16 @@ def _detail(
         )
         attendees = sorted(meeting.attendees.all(), key=lambda p: (p.last_name, p.first_name))
         context["person_form"] = PersonForm(people=[(p.pk, p.full_name) for p in attendees])
-    if getattr(request.user, "role", None) in STAFF:
+    if actor_of(request).role in STAFF:
         stated: dict[int, int] = {}
-        for row in matching_selectors.preferences_visible_to(request.user, meeting):
+        for row in matching_access.preferences_visible_to(actor_of(request), meeting):
             stated[row.from_participant_id] = stated.get(row.from_participant_id, 0) + 1
         context["attendee_rows"] = [
             {"person": p, "stated": stated.get(p.pk, 0)}
             for p in sorted(meeting.attendees.all(), key=lambda p: (p.last_name, p.first_name))
         ]
     else:
-        me = matching_selectors.participant_id_of(request.user)
+        me = actor_of(request).participant_id
         if me is not None and held:
             context["own"] = _own_preferences(request, meeting, me)
     return render(request, "school/groupmeeting_detail.html", context, status=status)
@@ -179,7 +181,7 @@ def _detail(
 
 def _own_preferences(request: HttpRequest, meeting: GroupMeeting, me: int) -> list[Any]:
     return list(
-        matching_selectors.preferences_visible_to(request.user, meeting)
+        matching_access.preferences_visible_to(actor_of(request), meeting)
         .filter(from_participant_id=me)
         .order_by("kind", "rank", "pk")
     )
@@ -242,7 +244,7 @@ def _whose(request: HttpRequest, meeting: GroupMeeting) -> int | None:
         if raw.isdigit() and meeting.attendees.filter(pk=int(raw)).exists():
             return int(raw)
         return None
-    me = matching_selectors.participant_id_of(request.user)
+    me = actor_of(request).participant_id
     if me is None or not meeting.attendees.filter(pk=me).exists():
         return None
     return me

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.actor import actor_of
 from config.pages import COORDINATOR_AND_CURATORS, STAFF, add_service_errors, role_required
 from schools.participants import api as participants_api
 from schools.participants import selectors as participant_selectors
@@ -44,7 +45,7 @@ def _parents() -> list[tuple[int, str]]:
 def guardianships(request: HttpRequest, pk: int) -> HttpResponse:
     """A child's parents and guardians; the coordinator and curators link and unlink them."""
     person = _person_or_404(request, pk)
-    can_write = getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS
+    can_write = actor_of(request).role in COORDINATOR_AND_CURATORS
     form = (
         GuardianshipForm(request.POST if request.method == "POST" else None, parents=_parents())
         if can_write
@@ -59,7 +60,7 @@ def guardianships(request: HttpRequest, pk: int) -> HttpResponse:
                     parent_id=int(form.cleaned_data["parent"]),
                     child_id=person.pk,
                     relation=form.cleaned_data["relation"],
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

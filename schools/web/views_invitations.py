@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import api as accounts_api
-from accounts.models import INVITABLE_ROLE_CHOICES, Invitation
+from accounts.models import Invitation
+from accounts.roles import INVITABLE_CHOICES as INVITABLE_ROLE_CHOICES
 from config.pages import COORDINATOR, add_service_errors, role_required
 from schools.web.forms_meetings import InvitationForm
 

@@ -3,8 +3,9 @@ mentor's and each mentee's, 1–10), the summary of a mentee's development plan 
 the expected result), and removing a goal of the plan.
 
 The rules are the API's: a member rates for themselves (``pair_rate``, not after an early end);
-the plan's summary is written by the two who write the plan (``plans_editable_by``); goals are
-removed by whom the page lets edit them (``views_documents``)."""
+the plan's summary is written by the mentee, its mentor and the coordinator
+(``schools.pairs.access.plan_summaries_editable_by``); goals are removed by whom may write them
+(the mentor, the coordinator: ``schools.pairs.access``)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,23 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts import roles
+from accounts.actor import actor_of
 from config.pages import PageForm, add_service_errors, role_required
+from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
 from schools.pairs.models import RATING_MAX, RATING_MIN, DevelopmentPlan, Pair, PairStatus
 
-MEMBERS = frozenset({Role.MENTOR, Role.MENTEE})
+MEMBERS = roles.PAIR_MEMBERS
 RATED_STATUSES = (PairStatus.ACTIVE, PairStatus.COMPLETED)
 
 
@@ -59,7 +62,7 @@ def _own_rating(pair: Pair, participant_id: int) -> int | None:
 
 def _member_id(request: HttpRequest, pair: Pair) -> int | None:
     """The caller's participant id when they are the pair's mentor or one of its mentees."""
-    if getattr(request.user, "role", None) not in MEMBERS:
+    if actor_of(request).role not in MEMBERS:
         return None
     me = pair_selectors.participant_of(request.user)
     if me is None:
@@ -81,7 +84,9 @@ def pairplan_context(
             initial={"rating": _own_rating(pair, me)}
         )
     if pair.status == PairStatus.ACTIVE:
-        editable = pair_selectors.plans_editable_by(request.user, DevelopmentPlan.objects.all())
+        editable = pair_access.plan_summaries_editable_by(
+            actor_of(request), DevelopmentPlan.objects.all()
+        )
         context["summary_forms"] = {
             plan.pk: bound.get(f"summary-{plan.pk}")
             or SummaryForm(prefix=f"summary-{plan.pk}", initial={"summary": plan.summary})
@@ -102,7 +107,7 @@ def _pair_again(request: HttpRequest, pair: Pair, name: str, form: Any) -> HttpR
 # Every role reaches the lookup, so that an id out of the caller's scope is a 404 first; then
 # only the members of the pair (the two who write a plan) may act: 403.
 @require_POST
-@role_required(frozenset(Role), scope="tenant")
+@role_required(roles.EVERYONE, scope="tenant")
 def pair_rate(request: HttpRequest, pk: int) -> HttpResponse:
     from schools.web.views import _pair_or_404
 
@@ -125,37 +130,32 @@ def pair_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(frozenset(Role), scope="tenant")
+@role_required(roles.EVERYONE, scope="tenant")
 def plan_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = (
-        pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
-        .filter(pk=pk)
-        .first()
-    )
-    if plan is None:
-        raise Http404
-    editable = pair_selectors.plans_editable_by(request.user, DevelopmentPlan.objects.all())
-    if plan.pair.status != PairStatus.ACTIVE or not editable.filter(pk=plan.pk).exists():
-        return render(request, "403.html", status=403)
+    actor = actor_of(request)
+    plan = pair_access.access_plan_by_id(actor, pk, queryset=pair_selectors.plan_list())
+    pair_access.check_plan_summary_write(actor, plan)
+    if plan.pair.status != PairStatus.ACTIVE:
+        raise PermissionDenied
     form = SummaryForm(request.POST, prefix=f"summary-{plan.pk}")
     if form.is_valid():
-        pair_services.plan_update(
-            plan=plan, summary=form.cleaned_data["summary"], actor=request.user
-        )
+        pair_services.plan_update(plan=plan, summary=form.cleaned_data["summary"], actor=actor)
         messages.success(request, _("The plan is saved."))
         return redirect("school:pair", pk=plan.pair_id)
     return _pair_again(request, plan.pair, f"summary-{plan.pk}", form)
 
 
 @require_POST
-@role_required(frozenset(Role), scope="tenant")
+@role_required(roles.EVERYONE, scope="tenant")
 def plan_goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    from schools.web.views_documents import _goal_or_404, _require_plan_editor
+    from schools.web.views_documents import _may_edit_plans
 
-    goal = _goal_or_404(request, pk)
-    refused = _require_plan_editor(request, goal.plan)
-    if refused is not None:
-        return refused
-    pair_services.plan_goal_delete(goal=goal, actor=request.user)
+    actor = actor_of(request)
+    goal = pair_access.access_goal_by_id(
+        actor, pk, for_write=True, queryset=pair_selectors.goal_list()
+    )
+    if not _may_edit_plans(actor, goal.plan.pair):
+        raise PermissionDenied
+    pair_services.plan_goal_delete(goal=goal, actor=actor)
     messages.success(request, _("The goal is removed from the plan."))
     return redirect("school:pair", pk=goal.plan.pair_id)

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import PASSWORD, make_user_in, shot
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +39,7 @@ def _person(participants: Any, last: str, first: str, category: str, **extra: An
         **extra,
     )
     participants.consent_record(
+        actor=SETUP,
         participant_id=person.pk,
         kind="grant",
         signed_by="self" if adult else "guardian",

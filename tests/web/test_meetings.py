@@ -20,7 +20,7 @@ from schools.participants import api as participants
 from schools.participants.models import Guardianship
 from schools.programmes import services as programme_services
 from schools.programmes.selectors import current_academic_year
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
 
 TODAY = timezone.localdate()
@@ -43,6 +43,7 @@ def _person(last: str, first: str, *, category: str, born: datetime.date, **extr
     )
     minor = born > TODAY.replace(year=TODAY.year - 18)
     participants.consent_record(
+        actor=SETUP,
         participant_id=person.pk,
         kind="grant",
         signed_by="guardian" if minor else "self",
@@ -451,7 +452,9 @@ def test_members_rate_the_work_and_write_the_plan_summary(tenant_a):
         assert PairMentee.objects.get(pair=world.pair, mentee=world.mentees[0]).rating == 9
         plan = DevelopmentPlan.objects.get(pair=world.pair, mentee=world.mentees[0])
         other = DevelopmentPlan.objects.get(pair=world.pair, mentee=world.mentees[1])
-        goal = pair_services.plan_goal_create(plan=plan, title="Подготовиться к олимпиаде")
+        goal = pair_services.plan_goal_create(
+            actor=SETUP, plan=plan, title="Подготовиться к олимпиаде"
+        )
     saved = mentee.post(
         f"/plans/{plan.pk}/summary/", {f"summary-{plan.pk}-summary": "Хочу на олимпиаду"}
     )

@@ -181,7 +181,7 @@ def test_plan_is_written_by_the_mentor_and_read_by_the_mentee_and_others(as_role
     bad = mentor.patch(f"/api/v1/plan-goals/{goal_id}/", {"progress": 150}, format="json")
     assert bad.status_code == 400
     with schema_context("alpha"):
-        assert DevelopmentPlan.objects.get(pk=plan.pk).summary == "Подготовка к аттестации"
+        assert DevelopmentPlan.objects.get(pk=plan.pk).summary == "Хочу провести открытый урок"
         assert PlanGoal.objects.get(pk=goal_id).title == "Открытый урок"
     # The coordinator may correct a plan too.
     coordinator = as_role("coordinator")

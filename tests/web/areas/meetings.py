@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role
+from tests.conftest import SETUP
 from tests.web.areas.core import STAFF
 
 MEETING_WRITERS = {Role.COORDINATOR, Role.MENTOR}  # the page data's pair is in no curator's class
@@ -73,7 +74,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
         last_name="Орлова", first_name="Вера", middle_name="Ильинична", category="parent"
     )
     link = participants.guardianship_create(
-        parent_id=parent.pk, child_id=child.pk, relation="mother"
+        actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
     )
     return {
         "meeting": meeting.pk,

@@ -160,9 +160,7 @@ def world(tenant_a: Any) -> World:
         )
         # Recorded while the mentee was a minor (a new link to an adult is refused).
         Guardianship.objects.create(parent=parent, child=mentee, relation="mother")
-        participants.guardianship_create(
-            actor=SETUP, parent_id=other_parent.pk, child_id=other_mentee.pk, relation="mother"
-        )
+        Guardianship.objects.create(parent=other_parent, child=other_mentee, relation="mother")
         pair = pair_services.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=mentor.pk,

@@ -499,7 +499,7 @@ class MeetingFilter(django_filters.FilterSet):
 class MeetingViewSet(TenantModelViewSet):
     """Meetings of pairs in the methodology's order (organisational, trial, planning,
     regular, final). The mentor, the coordinator or the curator of the class plans them and
-    records attendance (``selectors.may_write_meetings``)."""
+    records attendance (``access.may_write_meetings``)."""
 
     read_roles = EVERY_TENANT_ROLE
     write_roles = MEETING_WRITERS
@@ -526,7 +526,7 @@ class MeetingViewSet(TenantModelViewSet):
 
     def _writable(self) -> Meeting:
         meeting = self.get_object()
-        if not selectors.may_write_meetings(self.request.user, meeting.pair):
+        if not access.may_write_meetings(self.actor, meeting.pair):
             raise PermissionDenied
         return meeting
 

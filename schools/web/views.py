@@ -119,7 +119,7 @@ def _home_mentor(request: HttpRequest) -> HttpResponse:
 def _home_mentee(request: HttpRequest) -> HttpResponse:
     pairs = list(_my_pairs(request))
     plans = (
-        pair_selectors.plans_visible_to(request.user, pair_selectors.plan_list())
+        pair_access.plans_visible_to(actor_of(request), pair_selectors.plan_list())
         .filter(mentee__user_id=getattr(request.user, "pk", 0))
         .prefetch_related("goals")
     )

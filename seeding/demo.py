@@ -28,6 +28,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts import api as accounts_api
+from accounts.actor import Actor
 from accounts.api import Role
 from regional.employers import api as employers_api
 from regional.kpis import metrics as kpi_metrics  # no regional.kpis.api on main yet
@@ -44,6 +45,7 @@ from seeding.school import GeneratedSchool, school_generate
 from tenants import api as tenants_api
 from tenants.api import InstitutionRef
 
+SEED_ACTOR = Actor.system("demo")
 logger = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "nastavnik-demo-2026"
@@ -771,6 +773,7 @@ def _consent_ensure(
         return
     age = participants_api.participant_age(participant_id=participant_id) or 18
     participants_api.consent_record(
+        actor=SEED_ACTOR,
         participant_id=participant_id,
         kind="grant",
         signed_by="guardian" if age < 18 else "self",
@@ -824,7 +827,7 @@ def demo_records_ensure(
                     )
                     if last == "Белов" and pk not in children:
                         participants_api.guardianship_create(
-                            parent_id=parent_id, child_id=pk, relation="mother"
+                            actor=SEED_ACTOR, parent_id=parent_id, child_id=pk, relation="mother"
                         )
         logins.append(
             DemoLogin(

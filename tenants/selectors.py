@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.actor import role_of
 from accounts.models import REGIONAL_ROLES, Role
 from tenants.models import (
     Institution,
@@ -50,7 +51,7 @@ def user_scope(user: Any) -> Scope:
     """The scope of a signed-in public user: regional roles see the region; a municipal user
     the municipalities granted to them (through their account or the invitation it came
     from); anyone else nothing."""
-    role = getattr(user, "role", None)
+    role = role_of(user)
     if role in REGIONAL_ROLES:
         return REGION_SCOPE
     if role != Role.MUNICIPAL or not getattr(user, "pk", None):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
+from accounts.actor import role_of
 from accounts.api import invitation_create
 from accounts.models import Role
 from config.audit import acting_user
@@ -418,7 +419,7 @@ def municipal_access_grant(
 ) -> MunicipalAccess:
     """Scope an existing public account with the role ``municipal`` to a municipality (one per
     account: a second grant moves it)."""
-    if getattr(user, "role", None) != Role.MUNICIPAL:
+    if role_of(user) != Role.MUNICIPAL:
         raise ValidationError({"user": [_("Only a municipal user can be given a municipality.")]})
     municipality = Municipality.objects.filter(pk=municipality_id).first()
     if municipality is None:

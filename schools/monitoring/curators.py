@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.actor import role_of
 from accounts.models import Role
 from schools.monitoring.models import SurveyCampaign, TargetKind
 
@@ -22,7 +23,7 @@ FULL_READERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY})
 def _role(user: Any) -> str:
     if not getattr(user, "is_authenticated", False):
         return ""
-    return str(getattr(user, "role", "") or "")
+    return role_of(user)
 
 
 def own_class_ids(user: Any) -> set[int]:

@@ -185,11 +185,11 @@ class SurveyCampaignViewSet(TenantModelViewSet):
     write_roles = INSTITUTION_MANAGERS
     filterset_fields = ["status", "questionnaire", "programme"]
 
-    def scope_for_user(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
         from schools.monitoring.curators import campaigns_visible_to
 
         # a curator reads the campaigns of its own classes (the pages' rule)
-        return campaigns_visible_to(user, queryset)
+        return campaigns_visible_to(self.request.user, queryset)
 
     def scoped_queryset(self) -> QuerySet[SurveyCampaign]:
         return (

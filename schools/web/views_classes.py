@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from accounts.models import Role, User
 from config.pages import (
     COORDINATOR,
@@ -188,7 +189,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roster": roster,
             "summary": summary,
             "consent_labels": consent_labels(),
-            "can_record": getattr(request.user, "role", None) in COORDINATOR_AND_CURATORS,
+            "can_record": actor_of(request).role in COORDINATOR_AND_CURATORS,
             "lacking": lacking,
         },
     )
@@ -225,7 +226,7 @@ def class_consents(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 try:
                     participants_api.consents_record_many(
-                        rows=[row for _person, row in rows], actor=request.user
+                        rows=[row for _person, row in rows], actor=actor_of(request)
                     )
                 except participants_api.RowsValidationError as exc:
                     form.add_row_errors([person for person, _row in rows], exc.rows)

@@ -108,7 +108,7 @@ def _campaigns_page(
 
 def _run_form(request: HttpRequest, data: Any = None) -> CampaignForm:
     """The new campaign's form for the user: a curator surveys one of its own classes."""
-    if getattr(request.user, "role", None) != Role.CURATOR:
+    if actor_of(request).role != Role.CURATOR:
         return _campaign_form(data)
     own = participant_selectors.study_group_list().filter(curator_id=request.user.pk)
     return CampaignForm(

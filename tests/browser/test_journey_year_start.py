@@ -30,6 +30,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -116,6 +117,7 @@ def _build_institution(municipality: Any) -> None:
                 user_id=user_id,
             )
             participants.consent_record(
+                actor=SETUP,
                 participant_id=teacher.pk,
                 kind="grant",
                 signed_by="self",

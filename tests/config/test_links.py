@@ -6,6 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from config.links import absolute_url, bare_host, site_url
+from tests.conftest import SETUP
 
 
 def test_bare_host_drops_the_port_only() -> None:
@@ -62,6 +63,7 @@ def test_the_api_survey_link_has_the_port_once(tenant_a, client_for, user_in) ->
             last_name="Иванов", first_name="Иван", category="teacher"
         ).pk
         participants.consent_record(
+            actor=SETUP,
             participant_id=person,
             kind="grant",
             signed_by="self",

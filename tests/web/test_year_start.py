@@ -18,7 +18,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from schools.participants import api as participants
 from schools.programmes.selectors import programme_current
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
 
 
@@ -64,6 +64,7 @@ def people(tenant_a) -> dict[str, Any]:
             study_group_id=groups["8Б"],
         )
         participants.consent_record(
+            actor=SETUP,
             participant_id=ivan.pk,
             kind="grant",
             signed_by="guardian",
@@ -390,6 +391,7 @@ def test_curator_runs_a_campaign_for_its_own_class_only(tenant_a, people):
     # the curator launches its own: its pupils with consent are invited
     with schema_context(tenant_a.schema_name):
         participants.consent_record(
+            actor=SETUP,
             participant_id=people["roman"],
             kind="grant",
             signed_by="guardian",
@@ -454,6 +456,7 @@ def test_a_scan_of_the_paper_is_attached_and_read_by_those_who_read_the_consent(
 def test_a_withdrawal_alerts_the_coordinator_and_the_curator_on_their_overview(tenant_a, people):
     with schema_context(tenant_a.schema_name):
         participants.consent_withdraw(
+            actor=SETUP,
             participant_id=people["ivan"],
             signed_by="guardian",
             guardian_name="Котова Мария",

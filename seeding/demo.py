@@ -875,6 +875,7 @@ def _demo_pair_of(
     if plan_id is not None and not pairs_api.plan_goal_count(plan_id=plan_id):
         goals = DEMO_PLAN_GOALS.get(form, DEMO_PLAN_GOALS[MentoringForm.TEACHER_TEACHER])
         pairs_api.plan_fill(
+            actor=SEED_ACTOR,
             plan_id=plan_id,
             summary=DEMO_PLAN_SUMMARY,
             goals=[

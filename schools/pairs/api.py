@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from accounts.actor import Actor
 from schools.pairs import services
 from schools.pairs.carry_over import CarryOver, pairs_carry_over
 from schools.pairs.models import (
@@ -78,7 +79,7 @@ def plan_goal_count(*, plan_id: int) -> int:
     return PlanGoal.objects.filter(plan_id=plan_id).count()
 
 
-def plan_fill(*, plan_id: int, summary: str, goals: Sequence[GoalData], actor: Any = None) -> None:
+def plan_fill(*, plan_id: int, summary: str, goals: Sequence[GoalData], actor: Actor) -> None:
     """Write the plan's summary and add ``goals`` in their order (the pair must be active)."""
     plan = DevelopmentPlan.objects.select_related("pair").get(pk=plan_id)
     services.plan_update(plan=plan, summary=summary, actor=actor)

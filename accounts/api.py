@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from accounts.actor import Actor
 from accounts.models import Invitation, Role, User
 from accounts.services import invitation_create, invitation_url, site_url, user_create
 
@@ -14,6 +15,7 @@ def user_id_by_username(*, username: str) -> int | None:
 
 
 __all__ = [
+    "Actor",
     "Role",
     "invitation_create",
     "invitation_url",

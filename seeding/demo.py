@@ -28,8 +28,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts import api as accounts_api
-from accounts.actor import Actor
-from accounts.api import Role
+from accounts.api import Actor, Role
 from regional.employers import api as employers_api
 from regional.kpis import metrics as kpi_metrics  # no regional.kpis.api on main yet
 from regional.kpis import services as kpi_services

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts import api as accounts_api
-from accounts.actor import Actor
+from accounts.api import Actor
 from schools.matching import api as matching_api
 from schools.participants import api as participants_api
 from schools.programmes import api as programmes_api

@@ -37,6 +37,7 @@ from accounts.models import Role
 from accounts.roles import PUBLIC as PUBLIC_ROLES
 from accounts.roles import TENANT as TENANT_ROLES
 from config.db import tenant_connection
+from tenants.models import Institution
 from tests.conftest import _provision, make_user
 
 # generated requests per operation and host (FUZZ_EXAMPLES=30 for a deeper run by hand)
@@ -116,6 +117,8 @@ def run(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Run]:
     with django_db_blocker.unblock():
         tenant_connection().set_schema_to_public()
         marks = _public_high_water()
+        # generated requests may archive or suspend the shared institutions: put them back after
+        statuses = dict(Institution.objects.values_list("pk", "status"))
         fuzz = _provision("fuzz", "Школа для фаззинга", tenants.municipality)
         public_tokens = _tokens("public", PUBLIC_ROLES)
         tenant_tokens = _tokens(fuzz.schema_name, TENANT_ROLES)
@@ -144,6 +147,8 @@ def run(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Run]:
             app.control.purge()
             tenant_connection().set_schema_to_public()
             _remove_public_rows(marks)
+            for pk, status in statuses.items():
+                Institution.objects.filter(pk=pk).exclude(status=status).update(status=status)
             fuzz.delete(force_drop=True)
             from rest_framework.authtoken.models import Token
 

@@ -237,6 +237,30 @@ class _Generator:
             indexes.append(index)
         return indexes
 
+    def _parent(
+        self,
+        *,
+        last_name: str,
+        first_name: str,
+        middle_name: str,
+        ages: tuple[int, int],
+        female: bool,
+    ) -> int:
+        """One recorded parent or guardian (the random draws in the order they always were:
+        the age, then the phone)."""
+        birth_date = self._birth_date(self.rng.randint(*ages))
+        return self._add(
+            _Person(
+                last_name=last_name,
+                first_name=first_name,
+                middle_name=middle_name,
+                category="parent",
+                birth_date=birth_date,
+                female=female,
+                phone=self._phone(),
+            )
+        )
+
     def _guardians(self, family: dict[str, Any]) -> list[tuple[int, str]]:
         """The family's recorded parents or guardian: mostly the mother, some both parents, a
         few a grandmother as legal guardian."""
@@ -246,22 +270,14 @@ class _Generator:
         surname = family["surname"]
         if roll < 0.04:  # a grandmother is the legal guardian
             _l, first, middle = self._adult(female=True, age=62)
-            out.append(
-                (
-                    self._add(
-                        _Person(
-                            last_name=names.feminine_surname(surname),
-                            first_name=first,
-                            middle_name=middle,
-                            category="parent",
-                            birth_date=self._birth_date(rng.randint(55, 70)),
-                            female=True,
-                            phone=self._phone(),
-                        )
-                    ),
-                    "guardian",
-                )
+            grandmother = self._parent(
+                last_name=names.feminine_surname(surname),
+                first_name=first,
+                middle_name=middle,
+                ages=(55, 70),
+                female=True,
             )
+            out.append((grandmother, "guardian"))
             return out
         mother = roll < 0.80 or roll >= 0.95
         father = roll >= 0.80
@@ -269,40 +285,20 @@ class _Generator:
             _l, first, middle = self._adult(female=True, age=38)
             keeps_own = rng.random() < 0.08
             last = _l if keeps_own else names.feminine_surname(surname)
-            out.append(
-                (
-                    self._add(
-                        _Person(
-                            last_name=last,
-                            first_name=first,
-                            middle_name=middle,
-                            category="parent",
-                            birth_date=self._birth_date(rng.randint(30, 48)),
-                            female=True,
-                            phone=self._phone(),
-                        )
-                    ),
-                    "mother",
-                )
+            mother_id = self._parent(
+                last_name=last, first_name=first, middle_name=middle, ages=(30, 48), female=True
             )
+            out.append((mother_id, "mother"))
         if father:
             grandfather = rng.choice(names.FATHERS_OF_ADULTS)
-            out.append(
-                (
-                    self._add(
-                        _Person(
-                            last_name=surname,
-                            first_name=family["father"],
-                            middle_name=names.patronymic(grandfather, female=False),
-                            category="parent",
-                            birth_date=self._birth_date(rng.randint(32, 52)),
-                            female=False,
-                            phone=self._phone(),
-                        )
-                    ),
-                    "father",
-                )
+            father_id = self._parent(
+                last_name=surname,
+                first_name=family["father"],
+                middle_name=names.patronymic(grandfather, female=False),
+                ages=(32, 52),
+                female=False,
             )
+            out.append((father_id, "father"))
         return out
 
     def teachers(self) -> list[int]:

@@ -11,10 +11,10 @@ Keys whose source does not exist yet are simply absent from a snapshot (the indi
 satisfaction index until the monitoring app (``schools.monitoring.api.satisfaction_totals``)
 is installed.
 
-Stage keys (from ``schools.programmes.api.stage_states``, as of the period's day): for each
-stage ``n``, ``stage_<n>_done`` (1 or 0), ``stage_<n>_due`` (1 when the stage's last roadmap
-deadline has passed: the institution is expected to have completed it) and
-``stage_<n>_overdue_activities`` (open roadmap activities past their deadline)."""
+Stage keys (from ``schools.programmes.api.stage_numbers``, the figures of ``stage_states``,
+as of the period's day): for each stage ``n``, ``stage_<n>_done`` (1 or 0), ``stage_<n>_due``
+(1 when the stage's last roadmap deadline has passed: the institution is expected to have
+completed it) and ``stage_<n>_overdue_activities`` (open roadmap activities past their deadline)."""
 
 from __future__ import annotations
 
@@ -133,51 +133,51 @@ def academic_year_of(day: datetime.date) -> int:
 
 
 def institution_metrics(*, on: datetime.date) -> dict[str, int]:
-    """The metrics of the institution whose schema is active, as of ``on``. Numbers only."""
+    """The metrics of the institution whose schema is active, as of ``on``. Numbers only.
+
+    A handful of queries whatever the institution's size (``tests/regional/kpis``: the query
+    count): the programme of the period's academic year with its headcount; the mentees of its
+    active pairs; every people count in one query (the consent state derived once per person);
+    the pairs per form and the meetings held; the stage marks and the roadmap's numbers; the
+    satisfaction answers."""
     values: dict[str, int] = {}
-    headcount = programmes.programme_headcount(academic_year=academic_year_of(on))
-    values["programme"] = int(headcount is not None)
-    values["headcount_learners"] = (headcount or {}).get("learners", 0)
-    values["headcount_teachers"] = (headcount or {}).get("teachers", 0)
-    values["headcount_young_teachers"] = (headcount or {}).get("young_teachers", 0)
-    values.update(participants.headcount_numerators(today=on).as_dict())
+    programme = programmes.programme_of_year(academic_year=academic_year_of(on))
+    values["programme"] = int(programme is not None)
+    values["headcount_learners"] = (programme or {}).get("learners", 0)
+    values["headcount_teachers"] = (programme or {}).get("teachers", 0)
+    values["headcount_young_teachers"] = (programme or {}).get("young_teachers", 0)
 
     # Pairs and meetings of the programme of the period's academic year (a snapshot is the
     # state when taken).
-    programme_id = programmes.programme_id_for_year(academic_year=academic_year_of(on))
     by_form = dict.fromkeys(FORM_CODES, 0)
     paired: set[int] = set()
-    if programme_id is not None:
-        values["pairs_active"] = pairs.pair_count(
-            programme_id=programme_id, status=pairs.PairStatus.ACTIVE
-        )
-        values["pairs_total"] = pairs.pair_count(programme_id=programme_id)
-        values["meetings_held"] = pairs.meetings_held_count(programme_id=programme_id)
-        for code, count in pairs.pairs_by_form(programme_id=programme_id).items():
+    if programme is not None:
+        numbers = pairs.programme_pair_numbers(programme_id=programme["id"])
+        values["pairs_active"] = numbers["pairs_active"]
+        values["pairs_total"] = numbers["pairs_total"]
+        values["meetings_held"] = numbers["meetings_held"]
+        for code, count in numbers["by_form"].items():
             if code in by_form:
                 by_form[code] = count
-        paired = pairs.active_mentee_ids(programme_id=programme_id)
+        paired = pairs.active_mentee_ids(programme_id=programme["id"])
     else:
         values.update(pairs_active=0, pairs_total=0, meetings_held=0)
     values.update({f"pairs_form_{code}": count for code, count in by_form.items()})
-    # Exact: the counted mentees (mentee base, valid consent: the denominator ``mentees``) who
-    # are, or are not, in an active pair or group of the programme.
-    mentees = participants.counted_mentee_ids()
-    values["mentees_paired"] = len(mentees & paired)
-    values["mentees_without_pair"] = len(mentees - paired)
+    # The people counts (valid consent only) and, exactly, the counted mentees (the
+    # denominator ``mentees``) who are, or are not, in an active pair or group of the programme.
+    values.update(participants.kpi_numerators(today=on, paired_ids=paired))
 
-    values.update(stage_metrics(on=on))
+    if programme is not None:
+        values.update(
+            _stage_values(programmes.stage_numbers(programme_id=programme["id"], today=on), on=on)
+        )
     values.update(_satisfaction())
     return clean_metrics(values)
 
 
-def stage_metrics(*, on: datetime.date) -> dict[str, int]:
-    """The stage keys of the programme of ``on``'s academic year (none without a programme)."""
-    programme_id = programmes.programme_id_for_year(academic_year=academic_year_of(on))
-    if programme_id is None:
-        return {}
+def _stage_values(rows: list[programmes.StageNumbersRow], *, on: datetime.date) -> dict[str, int]:
     values: dict[str, int] = {}
-    for row in programmes.stage_states(programme_id=programme_id, today=on):
+    for row in rows:
         n = row["order"]
         values[f"stage_{n}_done"] = int(row["done"])
         values[f"stage_{n}_due"] = int(row["due_by"] is not None and row["due_by"] < on)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -109,8 +109,6 @@ def aggregation_run_in_process(
     with transaction.atomic():
         run, institutions = _run_create(period=period, requested_by_id=requested_by_id)
     for pk, schema_name in institutions:
-        with schema_context(get_public_schema_name()):
-            aggregation_item_attempt(run_id=run.pk, institution_id=pk)
         try:
             with schema_context(schema_name):
                 institution_aggregate(run_id=run.pk, institution_id=pk)
@@ -152,29 +150,49 @@ def period_close(*, period: str, closed_by_id: int | None, actor: Any = None) ->
 
 def institution_aggregate(*, run_id: int, institution_id: int) -> bool:
     """Compute the metrics of the institution whose schema is active and record its snapshot
-    for the run's period (replacing the draft). Returns False when nothing was written (the
-    period was closed meanwhile). Raises on any failure (the task retries it)."""
+    for the run's period (replacing the draft), marking the institution done in the run in the
+    same transaction. Returns False when nothing was written (the period was closed
+    meanwhile). Raises on any failure (the task retries it).
+
+    Counts the attempt in the run's item first. Queries: the attempt and one to read the run
+    (its period, whether it is closed, whether the institution has this schema);
+    ``metrics.institution_metrics`` in the schema; the employer numbers and the write (the
+    period's lock, the snapshot, the item and the run's progress) in one transaction."""
     schema_name = tenant_connection().schema_name
     with schema_context(get_public_schema_name()):
-        run = AggregationRun.objects.get(pk=run_id)
-        if not Institution.objects.filter(pk=institution_id, schema_name=schema_name).exists():
-            raise LookupError(f"Institution {institution_id} has no schema {schema_name}")
-        closed = Period.objects.filter(code=run.period, status=PeriodStatus.CLOSED).exists()
-    written = False
-    if not closed:
-        on = metrics.period_date(run.period)
+        aggregation_item_attempt(run_id=run_id, institution_id=institution_id)
+        run = (
+            AggregationRun.objects.filter(pk=run_id)
+            .annotate(
+                closed=Exists(
+                    Period.objects.filter(code=OuterRef("period"), status=PeriodStatus.CLOSED)
+                ),
+                has_schema=Exists(
+                    Institution.objects.filter(pk=institution_id, schema_name=schema_name)
+                ),
+            )
+            .values("period", "closed", "has_schema")
+            .get()
+        )
+    if not run["has_schema"]:
+        raise LookupError(f"Institution {institution_id} has no schema {schema_name}")
+    period = run["period"]
+    values: dict[str, int] | None = None
+    if not run["closed"]:
+        on = metrics.period_date(period)
         values = metrics.institution_metrics(on=on)
-        with schema_context(get_public_schema_name()):
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        written = False
+        if values is not None:
             values.update(employers_api.partner_counts(institution_id=institution_id))
-            written = snapshot_record(
+            written = _snapshot_write(
                 run_id=run_id,
-                period=run.period,
+                period=period,
                 institution_id=institution_id,
-                academic_year=metrics.academic_year_of(on),
+                academic_year=metrics.academic_year_of(metrics.period_date(period)),
                 values=values,
             )
-    with schema_context(get_public_schema_name()):
-        aggregation_item_finish(run_id=run_id, institution_id=institution_id, ok=True)
+        _item_finish(run_id=run_id, institution_id=institution_id, ok=True)
     return written
 
 
@@ -191,11 +209,31 @@ def snapshot_record(
     per period and institution); a closed period is left as it is. The period's row is locked
     for the write, so closing waits for writes in flight and none slips in after it. Returns
     whether the row was written."""
+    return _snapshot_write(
+        run_id=run_id,
+        period=period,
+        institution_id=institution_id,
+        academic_year=academic_year,
+        values=values,
+    )
+
+
+def _snapshot_write(
+    *,
+    run_id: int | None,
+    period: str,
+    institution_id: int,
+    academic_year: int,
+    values: dict[str, int],
+) -> bool:
+    """``snapshot_record`` inside the caller's transaction."""
     clean = metrics.clean_metrics(values)
     if clean != values:
         raise ValueError("A snapshot holds known metric keys with non-negative integers only")
-    Period.objects.get_or_create(code=period)
-    row = Period.objects.select_for_update(no_key=True).get(code=period)
+    row = Period.objects.select_for_update(no_key=True).filter(code=period).first()
+    if row is None:  # the first write of the period (a run creates it before)
+        Period.objects.get_or_create(code=period)
+        row = Period.objects.select_for_update(no_key=True).get(code=period)
     if row.is_closed:
         return False
     InstitutionSnapshot.objects.bulk_create(
@@ -232,7 +270,13 @@ def aggregation_item_error(*, run_id: int, institution_id: int, error: str) -> N
 @transaction.atomic
 def aggregation_item_finish(*, run_id: int, institution_id: int, ok: bool) -> None:
     """Mark the institution done or failed once (a conditional update: a duplicate delivery of
-    the task changes nothing) and close the run when every institution is done or failed."""
+    the task changes nothing) and count it in the run, closing the run when every institution
+    is done or failed (one update: the row's latest version decides, whoever finishes last)."""
+    _item_finish(run_id=run_id, institution_id=institution_id, ok=ok)
+
+
+def _item_finish(*, run_id: int, institution_id: int, ok: bool) -> None:
+    """``aggregation_item_finish`` inside the caller's transaction."""
     status = ItemStatus.OK if ok else ItemStatus.FAILED
     changed = AggregationItem.objects.filter(
         run_id=run_id, institution_id=institution_id, status=ItemStatus.PENDING
@@ -240,8 +284,19 @@ def aggregation_item_finish(*, run_id: int, institution_id: int, ok: bool) -> No
     if not changed:
         return
     counter = "ok_count" if ok else "failed_count"
-    AggregationRun.objects.filter(pk=run_id).update(**{counter: F(counter) + 1})
-    _finish_if_complete(run_id)
+    # The row's values before this update: it completes the run when the others are all done.
+    completes = Q(
+        status=RunStatus.RUNNING,
+        institutions_total__lte=F("ok_count") + F("failed_count") + 1,
+    )
+    whens = [When(completes, then=Value(RunStatus.FINISHED_WITH_ERRORS))]
+    if ok:
+        whens.insert(0, When(completes & Q(failed_count=0), then=Value(RunStatus.FINISHED)))
+    AggregationRun.objects.filter(pk=run_id).update(
+        **{counter: F(counter) + 1},
+        status=Case(*whens, default=F("status")),
+        finished_at=Case(When(completes, then=Value(timezone.now())), default=F("finished_at")),
+    )
 
 
 def _finish_if_complete(run_id: int) -> None:

@@ -32,10 +32,9 @@ def aggregate_region(period: str | None = None) -> int:
 
 @shared_task(bind=True, base=TenantScopedTask, name="kpis.aggregate_institution")
 def aggregate_institution(self: Any, run_id: int, institution_id: int) -> str:
-    """One institution of a run, in its own schema. A failure is retried with backoff and, once
-    the retries are spent, reported in the run; other institutions are not affected."""
-    with schema_context(get_public_schema_name()):
-        services.aggregation_item_attempt(run_id=run_id, institution_id=institution_id)
+    """One institution of a run, in its own schema (each attempt counted in the run's item). A
+    failure is retried with backoff and, once the retries are spent, reported in the run;
+    other institutions are not affected."""
     try:
         services.institution_aggregate(run_id=run_id, institution_id=institution_id)
     except Exception as exc:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from accounts.actor import Actor
 from schools.pairs import services
@@ -250,6 +250,29 @@ def meetings_held_count(*, programme_id: int | None = None) -> int:
     return queryset.count()
 
 
+def programme_pair_numbers(*, programme_id: int) -> dict[str, Any]:
+    """The programme's pairs and groups in numbers, in one query: ``pairs_active``,
+    ``pairs_total`` (any status), ``meetings_held`` and ``by_form`` (active pairs and groups
+    per form code; every form of a pair of the programme, 0 when none is active). The same
+    figures as ``pair_count``, ``meetings_held_count`` and ``pairs_by_form``."""
+    forms = list(
+        Pair.objects.filter(programme_id=programme_id)
+        .values("form")
+        .annotate(
+            total=Count("id", distinct=True),
+            active=Count("id", distinct=True, filter=Q(status=PairStatus.ACTIVE)),
+            held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD)),
+        )
+        .order_by("form")
+    )
+    return {
+        "pairs_active": sum(row["active"] for row in forms),
+        "pairs_total": sum(row["total"] for row in forms),
+        "meetings_held": sum(row["held"] for row in forms),
+        "by_form": {row["form"]: row["active"] for row in forms},
+    }
+
+
 def success_stories_published() -> list[dict[str, Any]]:
     """The institution's published success stories, anonymised: {"title", "text", "form",
     "published_at"} — no names, no ids of people."""
@@ -294,6 +317,7 @@ __all__ = [
     "practice_case_exists",
     "practice_case_publish_now",
     "programme_figures",
+    "programme_pair_numbers",
     "success_stories_published",
 ]
 

@@ -4,7 +4,7 @@ filter on it and counts use the same rule as ``has_valid_consent``."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
@@ -421,25 +421,52 @@ class HeadcountNumerators:
         return asdict(self)
 
 
-def headcount_numerators(*, today: datetime.date | None = None) -> HeadcountNumerators:
+def kpi_numerators(
+    *, today: datetime.date | None = None, paired_ids: Collection[int] = ()
+) -> dict[str, int]:
+    """``headcount_numerators`` and, of the counted mentees (``mentees``), those in
+    ``paired_ids`` (``mentees_paired``) and the others (``mentees_without_pair``): one query,
+    the consent state derived once per person. ``paired_ids`` are ids of this schema's
+    participants (e.g. the mentees of active pairs); they never leave the tenant."""
     today = today or timezone.localdate()
-    valid = participants_with_valid_consent()
-    is_mentee = Exists(MenteeProfile.objects.filter(participant=OuterRef("pk")))
-    is_mentor = Exists(MentorProfile.objects.filter(participant=OuterRef("pk")))
+    is_mentee = Q(is_mentee=True)
+    is_mentor = Q(is_mentor=True)
     learner = Q(category__in=LEARNER_CATEGORIES)
     aged_10 = Q(birth_date__lte=years_before(today, KPI_LEARNER_MIN_AGE)) | Q(
         birth_date__isnull=True, category=Category.STUDENT
     )
     young = Q(is_young_specialist=True) | Q(category=Category.YOUNG_SPECIALIST)
+    paired = Q(pk__in=sorted(set(paired_ids)))  # used only when there are any
+
+    def count(condition: Q) -> Count:
+        return Count("pk", filter=condition)
+
+    counts = (
+        participants_with_valid_consent()
+        .annotate(
+            is_mentee=Exists(MenteeProfile.objects.filter(participant=OuterRef("pk"))),
+            is_mentor=Exists(MentorProfile.objects.filter(participant=OuterRef("pk"))),
+        )
+        .aggregate(
+            learner_mentees_10_plus=count(is_mentee & learner & aged_10),
+            learner_mentors=count(is_mentor & learner),
+            young_specialist_mentees=count(is_mentee & young),
+            employer_specialist_mentors=count(is_mentor & Q(category=Category.EMPLOYER_SPECIALIST)),
+            mentors=count(is_mentor),
+            mentees=count(is_mentee),
+            **({"mentees_paired": count(is_mentee & paired)} if paired_ids else {}),
+        )
+    )
+    result = {key: int(value or 0) for key, value in counts.items()}
+    result.setdefault("mentees_paired", 0)
+    result["mentees_without_pair"] = result["mentees"] - result["mentees_paired"]
+    return result
+
+
+def headcount_numerators(*, today: datetime.date | None = None) -> HeadcountNumerators:
+    counts = kpi_numerators(today=today)
     return HeadcountNumerators(
-        learner_mentees_10_plus=valid.filter(is_mentee).filter(learner & aged_10).count(),
-        learner_mentors=valid.filter(is_mentor).filter(learner).count(),
-        young_specialist_mentees=valid.filter(is_mentee).filter(young).count(),
-        employer_specialist_mentors=valid.filter(is_mentor)
-        .filter(category=Category.EMPLOYER_SPECIALIST)
-        .count(),
-        mentors=valid.filter(is_mentor).count(),
-        mentees=valid.filter(is_mentee).count(),
+        **{key: counts[key] for key in HeadcountNumerators.__dataclass_fields__}
     )
 
 

@@ -15,6 +15,7 @@ from schools.programmes.models import (
     ActivityStatus,
     MentoringForm,
     Programme,
+    ProgrammeStage,
     RoadmapActivity,
     Stage,
     StageState,
@@ -33,6 +34,7 @@ __all__ = [
     "MentoringForm",
     "MissingItem",
     "StageCheck",
+    "StageNumbersRow",
     "StageStateRow",
     "current_programme_id",
     "programme_contacts",
@@ -44,10 +46,12 @@ __all__ = [
     "programme_get",
     "programme_headcount",
     "programme_id_for_year",
+    "programme_of_year",
     "programme_public",
     "programme_update",
     "register_stage_check",
     "roadmap_public",
+    "stage_numbers",
     "stage_states",
 ]
 
@@ -104,14 +108,9 @@ class StageStateRow(TypedDict):
     due_by: datetime.date | None  # the stage's last deadline (cancelled excluded), or None
 
 
-def stage_states(*, programme_id: int, today: datetime.date | None = None) -> list[StageStateRow]:
-    """The six stages of the programme in order, as the stage tracker shows them: the state,
-    and the roadmap's numbers for the stage as of ``today`` (default: today). A stage is *due*
-    on a day after ``due_by``. Raises ``Programme.DoesNotExist`` for an unknown id. Numbers and
-    codes only: the regional layer reads it."""
-    today = today or timezone.localdate()
-    programme = Programme.objects.get(pk=programme_id)
-    reports = {report.stage: report for report in stage_reports(programme=programme)}
+def _stage_activities(*, programme_id: int, today: datetime.date) -> dict[int, dict[str, Any]]:
+    """Stage → the roadmap's numbers of the stage (cancelled activities excluded): ``total``,
+    ``open``, ``overdue`` (open, deadline before ``today``), ``due_by`` (the last deadline)."""
     rows = (
         RoadmapActivity.objects.filter(programme_id=programme_id)
         .exclude(status=ActivityStatus.CANCELLED)
@@ -124,7 +123,18 @@ def stage_states(*, programme_id: int, today: datetime.date | None = None) -> li
         )
         .order_by("stage")
     )
-    activities = {row["stage"]: row for row in rows}
+    return {row["stage"]: row for row in rows}
+
+
+def stage_states(*, programme_id: int, today: datetime.date | None = None) -> list[StageStateRow]:
+    """The six stages of the programme in order, as the stage tracker shows them: the state,
+    and the roadmap's numbers for the stage as of ``today`` (default: today). A stage is *due*
+    on a day after ``due_by``. Raises ``Programme.DoesNotExist`` for an unknown id. Numbers and
+    codes only: the regional layer reads it."""
+    today = today or timezone.localdate()
+    programme = Programme.objects.get(pk=programme_id)
+    reports = {report.stage: report for report in stage_reports(programme=programme)}
+    activities = _stage_activities(programme_id=programme_id, today=today)
     result: list[StageStateRow] = []
     for stage in Stage:
         report = reports.get(stage.value)
@@ -143,6 +153,58 @@ def stage_states(*, programme_id: int, today: datetime.date | None = None) -> li
             )
         )
     return result
+
+
+class StageNumbersRow(TypedDict):
+    """What the regional KPIs read of a stage: ``stage_states`` without the tracker's checks."""
+
+    order: int  # 1..6
+    done: bool  # marked done by the coordinator
+    overdue_activities: int
+    due_by: datetime.date | None
+
+
+def stage_numbers(
+    *, programme_id: int, today: datetime.date | None = None
+) -> list[StageNumbersRow]:
+    """The six stages of the programme in order with the same ``done``, ``overdue_activities``
+    and ``due_by`` as ``stage_states`` (a stage is done only once marked so, which the
+    tracker allows while nothing is missing), in two queries: the stage checks, which only
+    tell "in progress" from "not started", are not run."""
+    today = today or timezone.localdate()
+    done = set(
+        ProgrammeStage.objects.filter(
+            programme_id=programme_id, marked_state=StageState.DONE
+        ).values_list("stage", flat=True)
+    )
+    activities = _stage_activities(programme_id=programme_id, today=today)
+    return [
+        StageNumbersRow(
+            order=stage.value,
+            done=stage.value in done,
+            overdue_activities=activities.get(stage.value, {}).get("overdue", 0),
+            due_by=activities.get(stage.value, {}).get("due_by"),
+        )
+        for stage in Stage
+    ]
+
+
+def programme_of_year(*, academic_year: int) -> dict[str, int] | None:
+    """The programme of the academic year in one query: {"id", "learners", "teachers",
+    "young_teachers"} (its id and ``programme_headcount``), or None without one."""
+    row = (
+        Programme.objects.filter(academic_year=academic_year)
+        .values("pk", "headcount_learners", "headcount_teachers", "headcount_young_teachers")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "id": row["pk"],
+        "learners": row["headcount_learners"],
+        "teachers": row["headcount_teachers"],
+        "young_teachers": row["headcount_young_teachers"],
+    }
 
 
 # --- the public programme page (schools.publication) ----------------------------------------

@@ -222,3 +222,43 @@ def test_the_scheduled_entry_runs_in_public(db):
 
     entry = django_settings.CELERY_BEAT_SCHEDULE["kpis-aggregate-region"]
     assert entry["task"] == "kpis.aggregate_region" and entry["tenant_schemas"] == ["public"]
+
+
+def test_one_institutions_aggregation_is_a_fixed_handful_of_queries(
+    tenants, db, django_capture_on_commit_callbacks
+):
+    """The task of one institution (as a worker runs it) issues the same few queries for a
+    small and a larger institution: read the run, the metrics in the schema, the employer
+    numbers, one transaction writing the snapshot and the run's progress (a regional run over
+    2,000 institutions costs 2,000 times that, bench/aggregation.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tenants.utils import schema_context
+
+    from regional.kpis.tasks import aggregate_institution
+
+    def queries_of_one_run() -> int:
+        with django_capture_on_commit_callbacks(execute=False):
+            run = services.aggregation_run_start(period=PERIOD)
+        with schema_context(tenants.a.schema_name), CaptureQueriesContext(connection) as seen:
+            aggregate_institution.apply(kwargs={"run_id": run.pk, "institution_id": tenants.a.pk})
+        assert AggregationItem.objects.get(run=run, institution=tenants.a).status == "ok"
+        # Statements that are not queries: the schema's search path, the savepoints of the
+        # test's transaction (in a worker: BEGIN and COMMIT).
+        return sum(
+            1
+            for query in seen.captured_queries
+            if not query["sql"].startswith(("SET search_path", "SAVEPOINT", "RELEASE SAVEPOINT"))
+        )
+
+    fill_institution(tenants.a.schema_name, learner_mentees=3, learner_mentors=1)
+    small = queries_of_one_run()
+    fill_institution(tenants.a.schema_name, learner_mentees=25, learner_mentors=5, surname="Ещё")
+    larger = queries_of_one_run()
+    assert (
+        InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a).values[
+            "learner_mentees_10_plus"
+        ]
+        == 28
+    )
+    assert small == larger <= 16, (small, larger)

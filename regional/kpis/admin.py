@@ -5,9 +5,17 @@ from regional.kpis.models import AggregationItem, AggregationRun, Indicator
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin[Indicator]):
-    list_display = ["code", "name", "kind", "numerator_key", "denominator_key", "target_value"]
+    list_display = [
+        "code",
+        "name",
+        "name_en",
+        "kind",
+        "numerator_key",
+        "denominator_key",
+        "target_value",
+    ]
     list_filter = ["group", "kind", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
 
 
 class AggregationItemInline(admin.TabularInline[AggregationItem, AggregationRun]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from regional.kpis.metrics import METRIC_KEYS
@@ -35,11 +36,14 @@ class Indicator(models.Model):
     """An indicator: numerator / denominator over metric keys that institutions report.
 
     The region adds indicators in the admin over the existing keys (``metrics.METRIC_KEYS``).
+    ``name`` is the Russian name (the federal model's wording), ``name_en`` its English name,
+    shown when English is the page's language (``display_name``; blank: the Russian name).
     A *share* is 100 × numerator / denominator, an *average* numerator / denominator, a *count*
     the numerator alone (no denominator)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
     definition = models.TextField(_("definition (who counts)"))
     group = models.CharField(
         _("group"),
@@ -74,6 +78,15 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: English when it is English and the indicator has
+        an English name, else the Russian name."""
+        language = get_language() or ""
+        if self.name_en and language.split("-")[0] == "en":
+            return self.name_en
         return self.name
 
     def clean(self) -> None:

@@ -38,6 +38,7 @@ class IndicatorOutput(serializers.ModelSerializer[Indicator]):
             "id",
             "code",
             "name",
+            "name_en",
             "definition",
             "group",
             "kind",

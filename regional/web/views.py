@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role
 from accounts.security import client_ip
 from config import spreadsheets
+from config.links import site_url
 from config.pages import REGIONAL, add_service_errors, is_public, role_required
 from regional.kpis import selectors as kpi_selectors
 from regional.web import views_kpis
@@ -136,8 +137,7 @@ def _institution_context(institution: Institution) -> dict[str, Any]:
         "institution": institution,
         "transitions": sorted(services.LIFECYCLE_TRANSITIONS.get(institution.status, set())),
         "running": institution.status in RUNNING,
-        "address": f"{settings.SITE_SCHEME}://{institution.host}"
-        + (f":{settings.SITE_PORT}" if settings.SITE_PORT else ""),
+        "address": site_url(institution.host),
     }
 
 
@@ -156,7 +156,7 @@ def _render_detail(
     context["can_manage"] = getattr(request.user, "role", None) == Role.REGIONAL_ADMIN
     context["stages"] = kpi_selectors.institution_stages(institution_id=institution.pk)
     history = kpi_selectors.institution_history(institution_id=institution.pk)
-    context["history_columns"] = [i.name for i in history["indicators"]]
+    context["history_columns"] = [i.display_name for i in history["indicators"]]
     context["history"] = [
         {
             "period": row["period"],

@@ -185,7 +185,7 @@ def region_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTabl
         cell = selectors.indicator_cell(indicator, data, cell_of)
         rows.append(
             [
-                Shown(indicator.name, indicator.name),
+                Shown(indicator.display_name, indicator.display_name),
                 shown_count(cell.get("numerator")),
                 shown_count(cell.get("denominator")),
                 shown_value(cell, indicator.kind),
@@ -195,7 +195,7 @@ def region_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTabl
             ]
         )
         if indicator.kind == "share" and indicator.target_value is not None:
-            labels.append(indicator.name)
+            labels.append(indicator.display_name)
             values.append(chart_value(cell))
             targets.append(float(indicator.target_value))
     scope = filters.municipality_name or _("Region")
@@ -241,7 +241,7 @@ def municipalities_chart(data: selectors.PublishedPeriod, filters: Filters) -> C
         )
         labels.append(name)
         values.append(chart_value(cell))
-    datasets: list[dict[str, Any]] = [{"label": indicator.name, "data": values}]
+    datasets: list[dict[str, Any]] = [{"label": indicator.display_name, "data": values}]
     if indicator.target_value is not None:
         datasets.append(
             {
@@ -253,7 +253,7 @@ def municipalities_chart(data: selectors.PublishedPeriod, filters: Filters) -> C
         )
     return ChartTable(
         key="municipalities",
-        title=_("%(indicator)s by municipality") % {"indicator": indicator.name},
+        title=_("%(indicator)s by municipality") % {"indicator": indicator.display_name},
         columns=[
             _("Municipality"),
             _("Numerator"),
@@ -289,7 +289,7 @@ def institutions_table(data: selectors.PublishedPeriod, filters: Filters) -> Cha
     return ChartTable(
         key="institutions",
         title=_("Institutions"),
-        columns=[_("Institution"), _("Municipality"), *[i.name for i in indicators]],
+        columns=[_("Institution"), _("Municipality"), *[i.display_name for i in indicators]],
         rows=rows,
     )
 
@@ -311,7 +311,7 @@ def series_chart(filters: Filters) -> ChartTable:
     ]
     labels = [point["period"] for point in points]
     datasets: list[dict[str, Any]] = [
-        {"label": indicator.name, "data": [chart_value(point) for point in points]}
+        {"label": indicator.display_name, "data": [chart_value(point) for point in points]}
     ]
     if indicator.target_value is not None:
         datasets.append(
@@ -325,7 +325,7 @@ def series_chart(filters: Filters) -> ChartTable:
     return ChartTable(
         key="series",
         title=_("%(indicator)s over time: %(scope)s")
-        % {"indicator": indicator.name, "scope": scope},
+        % {"indicator": indicator.display_name, "scope": scope},
         columns=[_("Period"), _("Numerator"), _("Denominator"), _("Value"), _("Target met")],
         rows=rows,
         chart={"type": "line", "unit": _unit(indicator), "labels": labels, "datasets": datasets},
@@ -356,7 +356,7 @@ def _filter_form(request: HttpRequest, periods: list[str]) -> DashboardFilterFor
         request.GET or None,
         periods=periods,
         municipalities=municipalities,
-        indicators=[(i.code, i.name) for i in indicators],
+        indicators=[(i.code, i.display_name) for i in indicators],
         whole_region=scope.whole_region,
     )
 

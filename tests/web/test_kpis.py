@@ -108,8 +108,8 @@ def test_charts_and_tables_show_suppressed_cells_as_such(numbers: Any) -> None:
     assert "0–50 %" in table  # 43 is the published total: B's share is at most 43 %
     # the region total (43 of 200) is published, and only the published value is charted
     region = chart_data(body, "region")
-    index = next(
-        n for n, label in enumerate(region["labels"]) if "наставляем" in label and "10" in label
+    index = region["labels"].index(
+        "Share of learners aged 10 and over involved in mentoring programmes as mentees"
     )
     assert region["datasets"][0]["data"][index] == 21.5
     assert region["datasets"][1]["target"] is True and region["datasets"][1]["data"][index] == 70
@@ -470,3 +470,40 @@ def test_the_rating_ranks_by_published_attainment_and_shows_its_method(tenants: 
     seen = page_client(HOST, officer, "public", "en").get(f"/rating/?period={PERIOD}")
     table = seen.content.decode().split('data-testid="rating-institutions"')[1]
     assert tenants.a.short_name not in table.split("</table>")[0]
+
+
+def test_indicators_are_named_in_the_language_of_the_page(numbers: Any) -> None:
+    """The dashboard, its downloads, the rating and an institution's history name each
+    indicator in English when English is chosen and in Russian otherwise; an indicator
+    without an English name keeps its Russian one."""
+    from regional.kpis.models import Indicator
+
+    Indicator.objects.filter(code="pairs_active").update(name_en="")
+    english_name = "Share of learners aged 10 and over involved in mentoring programmes as mentees"
+    russian_name = (
+        "Доля обучающихся в возрасте от 10 лет, вовлечённых в программы наставничества "
+        "в роли наставляемого"
+    )
+    unnamed = "Действующие наставнические пары и группы"
+    query = {"period": PERIOD, "indicator": "learner_mentees_share"}
+    names = (("en", english_name, russian_name), ("ru", russian_name, english_name))
+    for language, name, other in names:
+        user = make_user("public", Role.REGIONAL_ADMIN, f"kpi-names-{language}")
+        client = page_client(HOST, user, "public", language)
+        dashboard = html.unescape(client.get("/kpis/", query).content.decode())
+        assert name in chart_data(dashboard, "region")["labels"]
+        assert unnamed in section(dashboard, "region")  # no English name: the Russian one
+        series = chart_data(dashboard, "series")
+        assert series["datasets"][0]["label"] == name
+        for key in ("region", "municipalities", "institutions", "series"):
+            assert name in section(dashboard, key), (language, key)
+        assert other not in dashboard, language
+        sheet = load_workbook(
+            io.BytesIO(client.get("/kpis/export/region.xlsx", query).content)
+        ).active
+        assert sheet is not None
+        assert name in [row[0] for row in sheet.iter_rows(values_only=True)]
+        rating = html.unescape(client.get("/rating/", {"period": PERIOD}).content.decode())
+        assert name in rating and other not in rating, language
+        detail = html.unescape(client.get(f"/institutions/{numbers.a.pk}/").content.decode())
+        assert name in detail and other not in detail, language

@@ -45,6 +45,5 @@ class QueuedPasswordResetForm(PasswordResetForm):
                 password_reset_send,
                 user_id=user.pk,
                 domain=domain,
-                use_https=use_https,
                 language=language,
             )

@@ -170,12 +170,14 @@ def api_token_issue(*, user: User) -> Any:
     return Token.objects.create(user=user)
 
 
-def password_reset_send(*, user_id: int, domain: str, use_https: bool, language: str) -> bool:
+def password_reset_send(*, user_id: int, domain: str, language: str) -> bool:
     """Mail the password reset link to one user (the worker does it: the request only looks
-    the address up). The link is made here, so no secret travels through the broker. A user
-    gone, inactive or without a usable password gets nothing."""
+    the address up). The link is made here, so no secret travels through the broker, by the one
+    link builder (``config.links``: the configured scheme and port, ``domain``'s own port
+    dropped). A user gone, inactive or without a usable password gets nothing."""
     from django.contrib.auth.tokens import default_token_generator
     from django.core.mail import EmailMultiAlternatives
+    from django.urls import reverse
     from django.utils import translation
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
@@ -183,14 +185,17 @@ def password_reset_send(*, user_id: int, domain: str, use_https: bool, language:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password() or not user.email:
         return False
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
     context = {
-        "email": user.email,
-        "domain": domain,
-        "site_name": domain,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "domain": links.bare_host(domain or settings.BASE_DOMAIN),
         "user": user,
-        "token": default_token_generator.make_token(user),
-        "protocol": "https" if use_https else "http",
+        "reset_url": links.absolute_url(domain, path),
     }
     with translation.override(language):
         subject = "".join(

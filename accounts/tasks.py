@@ -13,9 +13,11 @@ def invitation_send(invitation_id: int) -> bool:
 
 
 @shared_task(base=DurableTask, name="accounts.password_reset_send")
-def password_reset_send(user_id: int, domain: str, use_https: bool, language: str) -> bool:
+def password_reset_send(
+    user_id: int, domain: str, language: str, use_https: bool | None = None
+) -> bool:
     """Mail a password reset link, in the schema of the host it was asked on (an institution's
-    or the regional one: both have users)."""
-    return services.password_reset_send(
-        user_id=user_id, domain=domain, use_https=use_https, language=language
-    )
+    or the regional one: both have users). ``use_https`` is ignored (the scheme is
+    ``SITE_SCHEME``); it is accepted for letters queued before it was dropped."""
+    del use_https
+    return services.password_reset_send(user_id=user_id, domain=domain, language=language)

@@ -92,6 +92,22 @@ def tenants(django_db_setup: Tenants) -> Tenants:
 
 
 @pytest.fixture(autouse=True)
+def _mailed_links_lead_somewhere() -> Iterator[None]:
+    """After each test, every link in every letter it sent (the letters in Django's outbox
+    that were not there before it) names a host of the platform and a path that host serves
+    (``tests/mailed_links.py``)."""
+    from django.core import mail
+
+    before = {id(message) for message in getattr(mail, "outbox", [])}
+    yield
+    from tests.mailed_links import mailed_link_problems
+
+    sent = [m for m in getattr(mail, "outbox", []) if id(m) not in before]
+    problems = mailed_link_problems(sent)
+    assert not problems, "links in letters that lead nowhere:\n" + "\n".join(problems)
+
+
+@pytest.fixture(autouse=True)
 def _public_schema_between_tests() -> Iterator[None]:
     yield
     tenant_connection().set_schema_to_public()

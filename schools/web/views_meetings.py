@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
+from config.links import absolute_url
 from config.pages import add_service_errors, role_required
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
@@ -216,8 +217,8 @@ def calendar_link_issue(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Your login is not linked to a participant of the programme."))
         return _back(request)
     token = pair_services.calendar_token_issue(participant_id=participant.pk)
-    request.session[CALENDAR_SESSION_KEY] = request.build_absolute_uri(
-        f"/api/v1/calendar/{token}.ics"
+    request.session[CALENDAR_SESSION_KEY] = absolute_url(
+        request.get_host(), f"/api/v1/calendar/{token}.ics"
     )
     return _back(request)
 

@@ -154,6 +154,17 @@ REGIONAL_PEOPLE: tuple[DemoPerson, ...] = (
     ),
 )
 
+# The municipal education department's user sees its municipality only.
+MUNICIPAL_PERSON = DemoPerson(
+    username="municipal",
+    role=Role.MUNICIPAL,
+    last_name="Лещенко",
+    first_name="Ольга",
+    middle_name="Сергеевна",
+    email="leshchenko@stavropol-obr.example.org",
+)
+MUNICIPAL_OF = "город Ставрополь"
+
 EMPLOYER_NAME = "ООО «СтавропольАгроТех»"
 EMPLOYER_INN = "2635004040"
 EMPLOYER_PERSON = DemoPerson(
@@ -1027,6 +1038,19 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD, school: bool = True) ->
                 region.logins.append(
                     DemoLogin("", person.username, password, person.role, person.full_name)
                 )
+            municipal_id = _user_ensure(MUNICIPAL_PERSON, password)
+            tenants_api.municipal_access_ensure(
+                user_id=municipal_id, municipality_id=municipalities[MUNICIPAL_OF]
+            )
+            region.logins.append(
+                DemoLogin(
+                    "",
+                    MUNICIPAL_PERSON.username,
+                    password,
+                    MUNICIPAL_PERSON.role,
+                    f"{MUNICIPAL_PERSON.full_name} ({MUNICIPAL_OF})",
+                )
+            )
         region.employer_id = employer_id = demo_employer_ensure(password=password)
         region.logins.append(
             DemoLogin(

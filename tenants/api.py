@@ -63,6 +63,20 @@ def municipalities_ensure(*, names: Sequence[str]) -> dict[str, int]:
         return {name: Municipality.objects.get_or_create(name=name)[0].pk for name in names}
 
 
+def municipal_access_ensure(*, user_id: int, municipality_id: int) -> None:
+    """Give the municipal account ``user_id`` the municipality, unless it has one already (a
+    municipality chosen since is kept)."""
+    from accounts.models import User
+    from tenants import services
+    from tenants.models import MunicipalAccess
+
+    with schema_context(get_public_schema_name()):
+        if not MunicipalAccess.objects.filter(user_id=user_id).exists():
+            services.municipal_access_grant(
+                user=User.objects.get(pk=user_id), municipality_id=municipality_id
+            )
+
+
 def institution_ensure(
     *,
     slug: str,

@@ -20,7 +20,7 @@ from regional.employers.models import Employer
 from schools.programmes.models import Programme
 from seeding import demo
 from seeding.management.commands.demo import child_environment, port_is_free
-from tenants.models import Institution, InstitutionStatus, Municipality
+from tenants.models import Institution, InstitutionStatus, MunicipalAccess, Municipality
 from tests.web.conftest import page_client
 
 
@@ -46,6 +46,10 @@ def test_demo_region_is_complete_and_idempotent() -> None:
     admin = User.objects.get(username="admin")
     assert admin.role == Role.REGIONAL_ADMIN and check_password("demo-pass", admin.password)
     assert User.objects.get(username="staff").role == Role.REGIONAL_STAFF
+    municipal = User.objects.get(username="municipal")
+    assert municipal.role == Role.MUNICIPAL
+    access = MunicipalAccess.objects.get(user=municipal)
+    assert access.municipality.name == demo.MUNICIPAL_OF
     employer = Employer.objects.get(inn=demo.EMPLOYER_INN)
     assert [u.role for u in employer.members.all()] == [Role.EMPLOYER]
 
@@ -69,9 +73,9 @@ def test_demo_region_is_complete_and_idempotent() -> None:
             assert set(programme.forms) == set(spec.forms)
 
     logins = {(login.host, login.username) for login in second.logins}
-    # regional staff and the employer; coordinator, curator, director, parent, mentor and
-    # mentee per institution
-    assert len(logins) == len(second.logins) == 3 + 3 * 6
+    # the administrator, regional staff, the municipal user and the employer; coordinator,
+    # curator, director, parent, mentor and mentee per institution
+    assert len(logins) == len(second.logins) == 4 + 3 * 6
     hosts = [login.host for login in second.logins]
     assert hosts == sorted(hosts, key=["", *(i.host for i in second.institutions)].index)
 

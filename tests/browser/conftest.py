@@ -9,9 +9,11 @@ fail, they never skip."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +22,12 @@ from celery.contrib.testing.worker import start_worker
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
-from django_tenants.utils import schema_context
+from django.utils import timezone
+from django_tenants.utils import schema_context, schema_exists
 
 from config.celery import app
 from config.db import tenant_connection
-from tests.conftest import wait_for
+from tests.conftest import SETUP, wait_for
 
 __all__ = ["wait_for"]  # the journeys import it from here
 
@@ -41,6 +44,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 PASSWORD = "Nastavnik-Browser-2026!"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.browser
 
@@ -140,6 +145,155 @@ def sign_in(page: Any, url: str, username: str, password: str = PASSWORD) -> Non
     page.get_by_label("Логин").fill(username)
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
+
+
+# --- a journey's own institution ------------------------------------------------------------
+
+
+class JourneySchool:
+    """The set-up most journeys share: an institution of their own at ``<slug>.localhost``
+    (provisioned like a real one), its users, programme and participants made through the
+    services (a participant's consent recorded by ``SETUP``), browser contexts for its users;
+    ``journey_school`` removes all of it afterwards."""
+
+    def __init__(self, live: Live, browser: Any, institution: Any) -> None:
+        self.live = live
+        self.browser = browser
+        self.institution = institution
+        self.slug: str = institution.slug
+        self.schema_name: str = institution.schema_name
+        self.host = f"{self.slug}.localhost"
+        self.contexts: list[Any] = []
+
+    def url(self, path: str = "/") -> str:
+        return self.live.url(self.host, path)
+
+    def user(self, role: str, username: str, **extra: Any) -> Any:
+        return make_user_in(self.schema_name, role, username, **extra)
+
+    def programme(self, title: str, **extra: Any) -> Any:
+        """The programme of the current academic year."""
+        from schools.programmes.selectors import current_academic_year
+        from schools.programmes.services import programme_create
+
+        with schema_context(self.schema_name):
+            return programme_create(academic_year=current_academic_year(), title=title, **extra)
+
+    def person(
+        self,
+        names: str,
+        category: str,
+        *,
+        born: datetime.date | None = None,
+        consent: bool = True,
+        guardian: str = "Родитель",
+        **extra: Any,
+    ) -> Any:
+        """A participant («Фамилия Имя [Отчество]»; an adult of 40 or a pupil of 13 unless
+        ``born``) with a consent granted today on paper: by themselves when an adult, else by
+        ``guardian`` (the mother)."""
+        from schools.participants import api as participants
+
+        last, first, *middle = names.split()
+        adult = category not in ("pupil", "student")
+        today = timezone.localdate()
+        if born is None:
+            born = today.replace(year=today.year - (40 if adult else 13))
+        with schema_context(self.schema_name):
+            person = participants.participant_create(
+                last_name=last,
+                first_name=first,
+                middle_name=" ".join(middle),
+                birth_date=born,
+                category=category,
+                **extra,
+            )
+            if consent:
+                participants.consent_record(
+                    actor=SETUP,
+                    participant_id=person.pk,
+                    kind="grant",
+                    signed_by="self" if adult else "guardian",
+                    guardian_name="" if adult else guardian,
+                    guardian_relation="" if adult else "mother",
+                    signed_on=today,
+                    method="paper_scan",
+                )
+        return person
+
+    def context(
+        self, *, phone: bool = False, language: str = "ru", timeout: int = 20_000, **extra: Any
+    ) -> Any:
+        """A browser context (closed with the journey); ``language="en"`` sets the language
+        cookie as the switch does."""
+        ctx = self.browser.new_context(
+            locale="en-US" if language == "en" else "ru-RU",
+            viewport=PHONE if phone else DESKTOP,
+            **extra,
+        )
+        ctx.set_default_timeout(timeout)
+        if language == "en":
+            ctx.add_cookies([{"name": "django_language", "value": "en", "url": self.url()}])
+        self.contexts.append(ctx)
+        return ctx
+
+    def page_of(self, username: str, *, phone: bool = False, language: str = "ru") -> Any:
+        """A page signed in as ``username`` (the sign-out form is there: in the menu on a
+        phone)."""
+        page = self.context(phone=phone, language=language).new_page()
+        page.goto(self.url("/accounts/login/"))
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.get_by_role("button", name="Sign in" if language == "en" else "Войти").click()
+        page.locator("form[action='/accounts/logout/']").wait_for(state="attached")
+        return page
+
+
+@contextmanager
+def journey_school(
+    live: Live,
+    browser: Any,
+    django_db_blocker: Any,
+    *,
+    slug: str,
+    name: str,
+    short_name: str = "",
+) -> Iterator[JourneySchool]:
+    """An institution of the journey's own, removed (schema, domains, row) with its browser
+    contexts afterwards, whatever happened."""
+    from tenants import services
+    from tenants.models import Domain, Institution, Municipality
+    from tenants.schemas import drop_schema
+
+    with django_db_blocker.unblock():
+        tenant_connection().set_schema_to_public()
+        municipality = Municipality.objects.get_or_create(name="Тестовый муниципалитет")[0]
+        institution = services.institution_create(
+            name=name,
+            short_name=short_name or name,
+            kind="school",
+            municipality_id=municipality.pk,
+            slug=slug,
+            coordinator_email="",
+        )
+        school: JourneySchool | None = None
+        try:
+            provisioned = services.institution_provision(institution_id=institution.pk)
+            assert provisioned is not None
+            Domain.objects.get_or_create(
+                domain=f"{slug}.localhost", defaults={"tenant": provisioned, "is_primary": False}
+            )
+            school = JourneySchool(live, browser, provisioned)
+            yield school
+        finally:
+            for ctx in school.contexts if school is not None else []:
+                ctx.close()
+            tenant_connection().set_schema_to_public()
+            for made in Institution.objects.filter(slug=slug):
+                if schema_exists(made.schema_name):
+                    drop_schema(made.schema_name)
+                made.domains.all().delete()
+                made.delete()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -14,13 +14,12 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
-from tests.browser.conftest import PASSWORD, make_user_in, shot
-from tests.conftest import SETUP
+from tests.browser.conftest import JourneySchool, journey_school, shot
 
 pytestmark = pytest.mark.browser
 
@@ -28,64 +27,34 @@ SLUG = "meetings-j"
 HOST = f"{SLUG}.localhost"
 
 
-def _person(participants: Any, last: str, first: str, category: str, **extra: Any) -> Any:
-    today = timezone.localdate()
-    adult = category not in ("pupil", "student")
-    person = participants.participant_create(
-        last_name=last,
-        first_name=first,
-        birth_date=today.replace(year=today.year - (40 if adult else 13)),
-        category=category,
-        **extra,
-    )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=person.pk,
-        kind="grant",
-        signed_by="self" if adult else "guardian",
-        guardian_name="" if adult else "Родитель",
-        guardian_relation="" if adult else "mother",
-        signed_on=today,
-        method="paper_scan",
-    )
-    return person
-
-
-def _fill(schema: str) -> dict[str, Any]:
+def _fill(school: JourneySchool) -> dict[str, Any]:
     """A teacher mentoring two pupils of 7А (a past planned meeting); a second teacher and a
     young teacher to be matched after the group meeting."""
     from schools.pairs import services as pair_services
     from schools.participants import api as participants
-    from schools.programmes.selectors import current_academic_year
-    from schools.programmes.services import programme_create
 
     users = {
-        "coordinator": make_user_in(schema, Role.COORDINATOR, "mj-coordinator"),
-        "mentor": make_user_in(schema, Role.MENTOR, "mj-mentor"),
-        "pupil": make_user_in(schema, Role.MENTEE, "mj-pupil"),
-        "mentor2": make_user_in(schema, Role.MENTOR, "mj-mentor-2"),
-        "young": make_user_in(schema, Role.MENTEE, "mj-young"),
+        "coordinator": school.user(Role.COORDINATOR, "mj-coordinator"),
+        "mentor": school.user(Role.MENTOR, "mj-mentor"),
+        "pupil": school.user(Role.MENTEE, "mj-pupil"),
+        "mentor2": school.user(Role.MENTOR, "mj-mentor-2"),
+        "young": school.user(Role.MENTEE, "mj-young"),
     }
-    with schema_context(schema):
-        programme = programme_create(
-            academic_year=current_academic_year(),
-            title="Программа наставничества",
-            forms=["pupil_pupil", "teacher_teacher"],
-            status="active",
-        )
+    programme = school.programme(
+        "Программа наставничества", forms=["pupil_pupil", "teacher_teacher"], status="active"
+    )
+    with schema_context(school.schema_name):
         group = participants.study_group_get_or_create(name="7А")
-        mentor = _person(participants, "Иванова", "Мария", "teacher", user_id=users["mentor"].pk)
-        pupils = [
-            _person(
-                participants,
-                "Петров",
-                "Олег",
-                "pupil",
-                study_group_id=group.pk,
-                user_id=users["pupil"].pk,
-            ),
-            _person(participants, "Сидорова", "Анна", "pupil", study_group_id=group.pk),
-        ]
+    mentor = school.person("Иванова Мария", "teacher", user_id=users["mentor"].pk)
+    pupils = [
+        school.person("Петров Олег", "pupil", study_group_id=group.pk, user_id=users["pupil"].pk),
+        school.person("Сидорова Анна", "pupil", study_group_id=group.pk),
+    ]
+    second = school.person("Козлов Игорь", "teacher", user_id=users["mentor2"].pk)
+    young = school.person(
+        "Лебедева Дарья", "teacher", is_young_specialist=True, user_id=users["young"].pk
+    )
+    with schema_context(school.schema_name):
         participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
         pair = pair_services.pair_create(
             programme_id=programme.pk,
@@ -100,17 +69,8 @@ def _fill(schema: str) -> dict[str, Any]:
             starts_at=timezone.now() - datetime.timedelta(days=2),
             place="Кабинет 12",
         )
-        second = _person(participants, "Козлов", "Игорь", "teacher", user_id=users["mentor2"].pk)
         participants.mentor_profile_upsert(
             participant_id=second.pk, competence_codes=["career_guidance"], capacity=2
-        )
-        young = _person(
-            participants,
-            "Лебедева",
-            "Дарья",
-            "teacher",
-            is_young_specialist=True,
-            user_id=users["young"].pk,
         )
         participants.mentee_profile_upsert(participant_id=young.pk, need_codes=["career_guidance"])
     return {
@@ -127,56 +87,14 @@ def _fill(schema: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    from tenants import services
-    from tenants.models import Domain, Institution, Municipality
-    from tenants.schemas import drop_schema
-
-    state: dict[str, Any] = {"live": live, "contexts": []}
-
-    def page_of(who: str, phone: bool = False) -> Any:
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        ctx = browser.new_context(locale="ru-RU", viewport=viewport)
-        ctx.set_default_timeout(20_000)
-        state["contexts"].append(ctx)
-        page = ctx.new_page()
-        page.goto(live.url(HOST, "/accounts/login/"))
-        page.fill("input[name=username]", state["ids"]["users"][who])
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="Войти").click()
-        page.locator("form[action='/accounts/logout/']").wait_for(state="attached")
-        return page
-
-    state["page_of"] = page_of
-    with django_db_blocker.unblock():
+    with journey_school(live, browser, django_db_blocker, slug=SLUG, name="Школа встреч") as school:
+        ids = _fill(school)
         tenant_connection().set_schema_to_public()
-        municipality = Municipality.objects.get_or_create(name="Тестовый муниципалитет")[0]
-        institution = services.institution_create(
-            name="Школа встреч",
-            short_name="Школа встреч",
-            kind="school",
-            municipality_id=municipality.pk,
-            slug=SLUG,
-            coordinator_email="",
-        )
-        try:
-            provisioned = services.institution_provision(institution_id=institution.pk)
-            assert provisioned is not None
-            Domain.objects.get_or_create(
-                domain=HOST, defaults={"tenant": provisioned, "is_primary": False}
-            )
-            state["schema"] = provisioned.schema_name
-            state["ids"] = _fill(provisioned.schema_name)
-            tenant_connection().set_schema_to_public()
-            yield state
-        finally:
-            for ctx in state["contexts"]:
-                ctx.close()
-            tenant_connection().set_schema_to_public()
-            for made in Institution.objects.filter(slug=SLUG):
-                if schema_exists(made.schema_name):
-                    drop_schema(made.schema_name)
-                made.domains.all().delete()
-                made.delete()
+
+        def page_of(who: str, phone: bool = False) -> Any:
+            return school.page_of(ids["users"][who], phone=phone)
+
+        yield {"live": live, "schema": school.schema_name, "ids": ids, "page_of": page_of}
 
 
 def test_mentor_plans_a_meeting_and_marks_one_held_with_attendance(journey, django_db_blocker):

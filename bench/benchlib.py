@@ -168,3 +168,32 @@ def heading(text: str) -> None:
 
 def line(text: str) -> None:
     print(f"  {text}", flush=True)
+
+
+def questionnaire_answers(questions: list[Any], rng: Any, *, text: str) -> dict[str, Any]:
+    """Valid, varied answers to a questionnaire's ``questions`` (conditions followed; a
+    required free-text question gets ``text``), drawn from ``rng`` (a ``random.Random``):
+    the answers the benchmarks seed (``school_year``, ``survey_results``)."""
+    given: dict[str, Any] = {}
+    for q in sorted(questions, key=lambda q: q.order):
+        if q.condition_question:
+            value = given.get(q.condition_question)
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            if value != q.condition_value:
+                continue
+        if q.kind == "scale":
+            given[q.code] = rng.randint(q.min_value, q.max_value)
+        elif q.kind == "number":
+            given[q.code] = q.min_value if q.min_value is not None else rng.randint(0, 20)
+        elif q.kind == "yes_no":
+            given[q.code] = rng.random() < 0.7
+        elif q.kind == "single_choice":
+            given[q.code] = rng.choice(q.options)["code"]
+        elif q.kind == "multiple_choice":
+            given[q.code] = [o["code"] for o in q.options if rng.random() < 0.4][:3] or [
+                q.options[0]["code"]
+            ]
+        elif q.required:
+            given[q.code] = text
+    return given

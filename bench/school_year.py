@@ -26,6 +26,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchlib import questionnaire_answers
+
 BENCH_CURATOR = "curator-5a"  # a class teacher: the curator's pages see their own class
 
 
@@ -60,33 +62,6 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def _answers(questions: list[Any], rng: random.Random) -> dict[str, Any]:
-    """Valid, varied answers to a questionnaire (conditions followed)."""
-    given: dict[str, Any] = {}
-    for q in sorted(questions, key=lambda q: q.order):
-        if q.condition_question:
-            value = given.get(q.condition_question)
-            if isinstance(value, bool):
-                value = "yes" if value else "no"
-            if value != q.condition_value:
-                continue
-        if q.kind == "scale":
-            given[q.code] = rng.randint(q.min_value, q.max_value)
-        elif q.kind == "number":
-            given[q.code] = q.min_value if q.min_value is not None else rng.randint(0, 20)
-        elif q.kind == "yes_no":
-            given[q.code] = rng.random() < 0.7
-        elif q.kind == "single_choice":
-            given[q.code] = rng.choice(q.options)["code"]
-        elif q.kind == "multiple_choice":
-            given[q.code] = [o["code"] for o in q.options if rng.random() < 0.4][:3] or [
-                q.options[0]["code"]
-            ]
-        elif q.required:
-            given[q.code] = "Всё понравилось, встречи были полезными."
-    return given
 
 
 def _xlsx(rows: list[list[Any]]) -> bytes:
@@ -223,7 +198,12 @@ def _campaigns(programme: Any, coordinator: Any, rng: random.Random) -> tuple[in
             "campaign__questionnaire"
         ):
             if rng.random() < 0.7:
-                services.response_submit(invitation=invitation, answers=_answers(questions, rng))
+                services.response_submit(
+                    invitation=invitation,
+                    answers=questionnaire_answers(
+                        questions, rng, text="Всё понравилось, встречи были полезными."
+                    ),
+                )
                 answers += 1
     return campaigns, invitations, answers, first_id
 

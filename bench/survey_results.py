@@ -23,8 +23,9 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from benchlib import questionnaire_answers
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/nastavnik_bench_surveys"
@@ -120,39 +121,13 @@ def fill_institution(responses: int, rng: random.Random) -> None:
             campaign=campaign,
             invitation=invitation,
             participant_id=invitation.participant_id,
-            answers=_answers(questions, rng),
+            answers=questionnaire_answers(questions, rng, text="Текст ответа"),
             status="submitted",
             channel="signed_in",
             submitted_at=now,
         )
         for invitation in invitations
     )
-
-
-def _answers(questions: list[Any], rng: random.Random) -> dict[str, Any]:
-    given: dict[str, Any] = {}
-    for q in sorted(questions, key=lambda q: q.order):
-        if q.condition_question:
-            value = given.get(q.condition_question)
-            if isinstance(value, bool):
-                value = "yes" if value else "no"
-            if value != q.condition_value:
-                continue
-        if q.kind == "scale":
-            given[q.code] = rng.randint(q.min_value, q.max_value)
-        elif q.kind == "number":
-            given[q.code] = q.min_value if q.min_value is not None else rng.randint(0, 20)
-        elif q.kind == "yes_no":
-            given[q.code] = rng.random() < 0.7
-        elif q.kind == "single_choice":
-            given[q.code] = rng.choice(q.options)["code"]
-        elif q.kind == "multiple_choice":
-            given[q.code] = [o["code"] for o in q.options if rng.random() < 0.4][:3] or [
-                q.options[0]["code"]
-            ]
-        elif q.required:
-            given[q.code] = "Текст ответа"
-    return given
 
 
 def main() -> int:

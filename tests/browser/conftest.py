@@ -164,6 +164,7 @@ class JourneySchool:
         self.schema_name: str = institution.schema_name
         self.host = f"{self.slug}.localhost"
         self.contexts: list[Any] = []
+        self._named: dict[str, Any] = {}
 
     def url(self, path: str = "/") -> str:
         return self.live.url(self.host, path)
@@ -236,6 +237,12 @@ class JourneySchool:
             ctx.add_cookies([{"name": "django_language", "value": "en", "url": self.url()}])
         self.contexts.append(ctx)
         return ctx
+
+    def context_of(self, name: str) -> Any:
+        """The one desktop context of ``name`` (a person of the journey), made on first use."""
+        if name not in self._named:
+            self._named[name] = self.context()
+        return self._named[name]
 
     def page_of(self, username: str, *, phone: bool = False, language: str = "ru") -> Any:
         """A page signed in as ``username`` (the sign-out form is there: in the menu on a

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
-from tests.browser.conftest import PASSWORD, make_user_in, shot
+from tests.browser.conftest import JourneySchool, journey_school, shot
 from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
@@ -29,116 +29,47 @@ pytestmark = pytest.mark.browser
 SLUG = "records-j"
 
 
-def _fill(schema_name: str) -> dict[str, int]:
+def _fill(school: JourneySchool) -> dict[str, int]:
     """A programme, a mentor with consent and profile, a parent with a child of 12 whose
     consent the parent signed."""
     from schools.participants import api as participants
-    from schools.programmes.selectors import current_academic_year
-    from schools.programmes.services import programme_create
 
-    coordinator = make_user_in(schema_name, Role.COORDINATOR, "rec-coordinator")
-    parent_user = make_user_in(schema_name, Role.PARENT, "rec-parent")
+    coordinator = school.user(Role.COORDINATOR, "rec-coordinator")
+    parent_user = school.user(Role.PARENT, "rec-parent")
     today = timezone.localdate()
-    with schema_context(schema_name):
-        programme_create(academic_year=current_academic_year(), title="Программа наставничества")
-        mentor = participants.participant_create(
-            last_name="Соколова",
-            first_name="Анна",
-            birth_date=datetime.date(1979, 4, 12),
-            category="teacher",
-        )
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=mentor.pk,
-            kind="grant",
-            signed_by="self",
-            signed_on=today,
-            method="paper_scan",
-        )
+    school.programme("Программа наставничества")
+    mentor = school.person("Соколова Анна", "teacher", born=datetime.date(1979, 4, 12))
+    child = school.person(
+        "Белов Артём",
+        "pupil",
+        born=today.replace(year=today.year - 12) - datetime.timedelta(days=10),
+        guardian="Белова Наталья",
+    )
+    with schema_context(school.schema_name):
         participants.mentor_profile_upsert(
             participant_id=mentor.pk, competence_codes=["methodology"], capacity=1
         )
         parent = participants.participant_create(
             last_name="Белова", first_name="Наталья", category="parent", user_id=parent_user.pk
         )
-        child = participants.participant_create(
-            last_name="Белов",
-            first_name="Артём",
-            birth_date=today.replace(year=today.year - 12) - datetime.timedelta(days=10),
-            category="pupil",
-        )
         participants.guardianship_create(
             actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
-        )
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=child.pk,
-            kind="grant",
-            signed_by="guardian",
-            guardian_name="Белова Наталья",
-            guardian_relation="mother",
-            signed_on=today,
-            method="paper_scan",
         )
     return {"coordinator": coordinator.pk, "child": child.pk, "mentor": mentor.pk}
 
 
 @pytest.fixture(scope="module")
 def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    from tenants import services
-    from tenants.models import Domain, Institution, Municipality
-    from tenants.schemas import drop_schema
-
-    state: dict[str, Any] = {"live": live, "contexts": []}
-
-    def page_of(username: str, phone: bool = False) -> Any:
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        ctx = browser.new_context(locale="en-US", viewport=viewport)
-        ctx.set_default_timeout(20_000)
-        ctx.add_cookies(
-            [{"name": "django_language", "value": "en", "url": live.url(f"{SLUG}.localhost")}]
-        )
-        state["contexts"].append(ctx)
-        page = ctx.new_page()
-        page.goto(live.url(f"{SLUG}.localhost", "/accounts/login/"))
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        # signed in: the sign-out form is there (folded into the menu on a phone)
-        page.locator("form[action='/accounts/logout/']").wait_for(state="attached")
-        return page
-
-    state["page_of"] = page_of
-    with django_db_blocker.unblock():
+    with journey_school(
+        live, browser, django_db_blocker, slug=SLUG, name="Школа записей"
+    ) as school:
+        ids = _fill(school)
         tenant_connection().set_schema_to_public()
-        municipality = Municipality.objects.get_or_create(name="Тестовый муниципалитет")[0]
-        institution = services.institution_create(
-            name="Школа записей",
-            short_name="Школа записей",
-            kind="school",
-            municipality_id=municipality.pk,
-            slug=SLUG,
-            coordinator_email="",
-        )
-        try:
-            provisioned = services.institution_provision(institution_id=institution.pk)
-            assert provisioned is not None
-            Domain.objects.get_or_create(
-                domain=f"{SLUG}.localhost", defaults={"tenant": provisioned, "is_primary": False}
-            )
-            state["schema"] = provisioned.schema_name
-            state["ids"] = _fill(provisioned.schema_name)
-            tenant_connection().set_schema_to_public()
-            yield state
-        finally:
-            for ctx in state["contexts"]:
-                ctx.close()
-            tenant_connection().set_schema_to_public()
-            for made in Institution.objects.filter(slug=SLUG):
-                if schema_exists(made.schema_name):
-                    drop_schema(made.schema_name)
-                made.domains.all().delete()
-                made.delete()
+
+        def page_of(username: str, phone: bool = False) -> Any:
+            return school.page_of(username, phone=phone, language="en")
+
+        yield {"live": live, "schema": school.schema_name, "ids": ids, "page_of": page_of}
 
 
 def test_coordinator_edits_a_mentor_inline(journey):

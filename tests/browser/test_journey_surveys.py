@@ -16,13 +16,12 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
-from tests.browser.conftest import make_user_in, shot, sign_in, wait_for
-from tests.conftest import SETUP
+from tests.browser.conftest import journey_school, shot, sign_in, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -35,78 +34,43 @@ HOST = f"{SLUG}.localhost"
 def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """An institution with a programme, a mentor and a mentee (consents given) in one pair,
     the coordinator's and the mentee's accounts; removed afterwards."""
+    from regional.questionnaires import api as templates
     from schools.pairs import api as pairs_api
     from schools.participants import api as participants
-    from schools.programmes import services as programme_services
-    from schools.programmes.selectors import current_academic_year
-    from tenants import services as tenant_services
-    from tenants.models import Domain, Institution, Municipality
-    from tenants.schemas import drop_schema
 
-    state: dict[str, Any] = {"live": live, "contexts": {}}
-
-    def context(name: str) -> Any:
-        if name not in state["contexts"]:
-            ctx = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
-            ctx.set_default_timeout(20_000)
-            state["contexts"][name] = ctx
-        return state["contexts"][name]
-
-    state["context"] = context
-    with django_db_blocker.unblock():
-        tenant_connection().set_schema_to_public()
-        from regional.questionnaires import api as templates
-
+    with journey_school(
+        live,
+        browser,
+        django_db_blocker,
+        slug=SLUG,
+        name="МБОУ «Школа анкет»",
+        short_name="Школа анкет",
+    ) as school:
+        assert school.schema_name == SCHEMA
+        state: dict[str, Any] = {"live": live, "context": school.context_of}
         intake = templates.published_version_get(template_code="mentee-intake")
         assert intake is not None
         state["intake_version"] = intake.pk
-        municipality, _ = Municipality.objects.get_or_create(name="Тестовый муниципалитет")
-        institution = tenant_services.institution_create(
-            name="МБОУ «Школа анкет»",
-            short_name="Школа анкет",
-            kind="school",
-            municipality_id=municipality.pk,
-            slug=SLUG,
-            coordinator_email="",
+        school.user(Role.COORDINATOR, "survey-coord", last_name="Орлова")
+        mentee_user = school.user(Role.MENTEE, "survey-mentee", last_name="Лебедев")
+        mentor_user = school.user(Role.MENTOR, "survey-mentor", last_name="Зимина")
+        programme = school.programme("Программа «Вместе»", forms=["teacher_teacher"])
+        mentor = school.person(
+            "Зимина Ольга",
+            "teacher",
+            born=datetime.date(1978, 4, 2),
+            email="zimina@survey-school.ru",
+            user_id=mentor_user.pk,
         )
-        tenant_services.institution_provision(institution_id=institution.pk)
-        wait_for(lambda: schema_exists(SCHEMA))
-        make_user_in(SCHEMA, Role.COORDINATOR, "survey-coord", last_name="Орлова")
-        mentee_user = make_user_in(SCHEMA, Role.MENTEE, "survey-mentee", last_name="Лебедев")
-        mentor_user = make_user_in(SCHEMA, Role.MENTOR, "survey-mentor", last_name="Зимина")
-        today = datetime.date.today()
+        mentee = school.person(
+            "Лебедев Павел",
+            "teacher",
+            born=datetime.date(2000, 6, 7),
+            is_young_specialist=True,
+            email="lebedev@survey-school.ru",
+            user_id=mentee_user.pk,
+        )
         with schema_context(SCHEMA):
-            programme = programme_services.programme_create(
-                academic_year=current_academic_year(),
-                title="Программа «Вместе»",
-                forms=["teacher_teacher"],
-            )
-            mentor = participants.participant_create(
-                last_name="Зимина",
-                first_name="Ольга",
-                birth_date=datetime.date(1978, 4, 2),
-                category="teacher",
-                email="zimina@survey-school.ru",
-                user_id=mentor_user.pk,
-            )
-            mentee = participants.participant_create(
-                last_name="Лебедев",
-                first_name="Павел",
-                birth_date=datetime.date(2000, 6, 7),
-                category="teacher",
-                is_young_specialist=True,
-                email="lebedev@survey-school.ru",
-                user_id=mentee_user.pk,
-            )
-            for person in (mentor, mentee):
-                participants.consent_record(
-                    actor=SETUP,
-                    participant_id=person.pk,
-                    kind="grant",
-                    signed_by="self",
-                    signed_on=today,
-                    method="paper_scan",
-                )
             participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=2)
             state["pair_id"] = pairs_api.pair_create(
                 programme_id=programme.pk,
@@ -115,16 +79,7 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
                 form="teacher_teacher",
             )
         tenant_connection().set_schema_to_public()
-        try:
-            yield state
-        finally:
-            for ctx in state["contexts"].values():
-                ctx.close()
-            tenant_connection().set_schema_to_public()
-            if schema_exists(SCHEMA):
-                drop_schema(SCHEMA)
-            Domain.objects.filter(tenant__slug=SLUG).delete()
-            Institution.objects.filter(slug=SLUG).delete()
+        yield state
 
 
 def test_coordinator_launches_a_campaign(journey, browser):

@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
-from tests.browser.conftest import make_user_in, shot, sign_in, wait_for
-from tests.conftest import SETUP
+from tests.browser.conftest import journey_school, shot, sign_in
 from tests.schools.pairs.test_completion_documents import docx_text
 
 pytestmark = pytest.mark.browser
@@ -35,28 +34,8 @@ HOST = f"{SLUG}.localhost"
 TODAY = datetime.date.today()
 
 
-def _person(participants: Any, names: str, category: str, **extra: Any) -> Any:
-    last, first, middle = names.split()
-    adult = category not in ("pupil", "student")
-    person = participants.participant_create(
-        last_name=last,
-        first_name=first,
-        middle_name=middle,
-        birth_date=datetime.date(TODAY.year - (40 if adult else 13), 3, 3),
-        category=category,
-        **extra,
-    )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=person.pk,
-        kind="grant",
-        signed_by="self" if adult else "guardian",
-        guardian_name="" if adult else "Родитель",
-        guardian_relation="" if adult else "mother",
-        signed_on=TODAY,
-        method="paper_scan",
-    )
-    return person
+def _born(category: str) -> datetime.date:
+    return datetime.date(TODAY.year - (13 if category in ("pupil", "student") else 40), 3, 3)
 
 
 @pytest.fixture(scope="module")
@@ -65,37 +44,25 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
     from schools.monitoring import services as monitoring
     from schools.pairs import services as pair_services
     from schools.participants import api as participants
-    from schools.programmes import services as programme_services
-    from schools.programmes.selectors import current_academic_year
-    from tenants import services as tenant_services
-    from tenants.models import Domain, Institution, Municipality
-    from tenants.schemas import drop_schema
 
-    state: dict[str, Any] = {"live": live, "contexts": []}
+    with journey_school(
+        live,
+        browser,
+        django_db_blocker,
+        slug=SLUG,
+        name="МБОУ «Школа завершения года»",
+        short_name="Школа года",
+    ) as school:
+        assert school.schema_name == SCHEMA
 
-    def context(**extra: Any) -> Any:
-        ctx = browser.new_context(
-            locale="ru-RU", viewport={"width": 1280, "height": 900}, accept_downloads=True, **extra
-        )
-        ctx.set_default_timeout(30_000)
-        state["contexts"].append(ctx)
-        return ctx
+        def context(**extra: Any) -> Any:
+            return school.context(accept_downloads=True, timeout=30_000, **extra)
 
-    state["context"] = context
-    with django_db_blocker.unblock():
-        municipality, _ = Municipality.objects.get_or_create(name="Тестовый муниципалитет")
-        institution = tenant_services.institution_create(
-            name="МБОУ «Школа завершения года»",
-            short_name="Школа года",
-            kind="school",
-            municipality_id=municipality.pk,
-            slug=SLUG,
-            coordinator_email="",
-        )
-        tenant_services.institution_provision(institution_id=institution.pk)
-        wait_for(lambda: schema_exists(SCHEMA))
-        coordinator_user = make_user_in(
-            SCHEMA,
+        def person(names: str, category: str, **extra: Any) -> Any:
+            return school.person(names, category, born=_born(category), **extra)
+
+        state: dict[str, Any] = {"live": live, "context": context}
+        coordinator_user = school.user(
             Role.COORDINATOR,
             "ye-coord",
             last_name="Багдасарова",
@@ -103,37 +70,30 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
             middle_name="Николаевна",
             email="coord@year.ru",
         )
-        make_user_in(
-            SCHEMA,
+        school.user(
             Role.DIRECTOR,
             "ye-director",
             last_name="Лебедев",
             first_name="Алексей",
             middle_name="Михайлович",
         )
+        programme = school.programme(
+            "Вместе к успеху",
+            forms=["teacher_teacher", "pupil_pupil"],
+            status="active",
+            coordinator_id=coordinator_user.pk,
+        )
         with schema_context(SCHEMA):
-            programme = programme_services.programme_create(
-                academic_year=current_academic_year(),
-                title="Вместе к успеху",
-                forms=["teacher_teacher", "pupil_pupil"],
-                status="active",
-                coordinator_id=coordinator_user.pk,
-            )
             group = participants.study_group_get_or_create(name="6А")
             older = participants.study_group_get_or_create(name="10А")
-            teacher = _person(
-                participants, "Ёлкина Алёна Викторовна", "teacher", position="учитель математики"
-            )
-            young = _person(participants, "Орехов Пётр Ильич", "young_specialist")
-            senior = _person(
-                participants, "Синицын Глеб Андреевич", "pupil", study_group_id=older.pk
-            )
-            pupils = [
-                _person(participants, "Грушина Вера Олеговна", "pupil", study_group_id=group.pk),
-                _person(
-                    participants, "Журавлёв Тимофей Андреевич", "pupil", study_group_id=group.pk
-                ),
-            ]
+        teacher = person("Ёлкина Алёна Викторовна", "teacher", position="учитель математики")
+        young = person("Орехов Пётр Ильич", "young_specialist")
+        senior = person("Синицын Глеб Андреевич", "pupil", study_group_id=older.pk)
+        pupils = [
+            person("Грушина Вера Олеговна", "pupil", study_group_id=group.pk),
+            person("Журавлёв Тимофей Андреевич", "pupil", study_group_id=group.pk),
+        ]
+        with schema_context(SCHEMA):
             for mentor in (teacher, senior):
                 participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
             state["teacher_pair"] = pair_services.pair_create(
@@ -169,16 +129,7 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
         sign_in(page, live.url(HOST, "/accounts/login/"), "ye-coord")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
         state["coordinator"] = coordinator
-        try:
-            yield state
-        finally:
-            for ctx in state["contexts"]:
-                ctx.close()
-            tenant_connection().set_schema_to_public()
-            if schema_exists(SCHEMA):
-                drop_schema(SCHEMA)
-            Domain.objects.filter(tenant__slug=SLUG).delete()
-            Institution.objects.filter(slug=SLUG).delete()
+        yield state
 
 
 def _on_a_phone(page: Any, name: str) -> None:

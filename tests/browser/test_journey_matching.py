@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from django.utils import timezone
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
-from tests.browser.conftest import make_user_in, shot, sign_in
-from tests.conftest import SETUP
+from tests.browser.conftest import JourneySchool, journey_school, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,110 +40,63 @@ MENTEES = [
 ]
 
 
-def _person(last: str, first: str, middle: str, born: datetime.date, user: Any) -> Any:
+def _build_institution(school: JourneySchool) -> None:
+    """The coordinator, a programme and the two bases, through the services."""
     from schools.participants import api as participants
 
-    category = "teacher" if born.year < 1990 else "young_specialist"
-    person = participants.participant_create(
-        last_name=last,
-        first_name=first,
-        middle_name=middle,
-        birth_date=born,
-        category=category,
-        user_id=user.pk if user is not None else None,
-    )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=person.pk,
-        kind="grant",
-        signed_by="self",
-        signed_on=timezone.localdate(),
-        method="paper_scan",
-    )
-    return person
-
-
-def _build_institution(municipality: Any) -> None:
-    """The institution, its coordinator, a programme and the two bases, through the services."""
-    from schools.participants import api as participants
-    from schools.programmes import services as programme_services
-    from schools.programmes.selectors import current_academic_year
-    from tenants import services as tenant_services
-
-    institution = tenant_services.institution_create(
-        name="МБОУ «Гимназия № 12»",
-        short_name="Гимназия № 12",
-        kind="school",
-        municipality_id=municipality.pk,
-        slug=SLUG,
-        coordinator_email="",
-    )
-    assert tenant_services.institution_provision(institution_id=institution.pk) is not None
-    make_user_in(
-        SCHEMA,
+    school.user(
         Role.COORDINATOR,
         "kovaleva",
         first_name="Елена",
         last_name="Ковалева",
         email="kovaleva@gymnasium12.ru",
     )
-    with schema_context(SCHEMA):
-        programme_services.programme_create(
-            academic_year=current_academic_year(),
-            title="Программа наставничества «Первые шаги»",
-            forms=["teacher_teacher"],
+    school.programme("Программа наставничества «Первые шаги»", forms=["teacher_teacher"])
+
+    def person(names: str, born: datetime.date, user: Any) -> Any:
+        category = "teacher" if born.year < 1990 else "young_specialist"
+        return school.person(
+            names, category, born=born, user_id=user.pk if user is not None else None
         )
-        for username, last, first, middle, competences in MENTORS:
-            user = make_user_in(SCHEMA, Role.MENTOR, username) if username else None
-            mentor = _person(last, first, middle, datetime.date(1975, 4, 12), user)
+
+    for username, last, first, middle, competences in MENTORS:
+        user = school.user(Role.MENTOR, username) if username else None
+        mentor = person(f"{last} {first} {middle}", datetime.date(1975, 4, 12), user)
+        with schema_context(SCHEMA):
             participants.mentor_profile_upsert(
                 participant_id=mentor.pk,
                 competence_codes=competences,
                 capacity=2,
                 hours_per_month=6,
             )
-        for mentee_login, last, first, middle, needs in MENTEES:
-            user = make_user_in(SCHEMA, Role.MENTEE, mentee_login) if mentee_login else None
-            mentee = _person(last, first, middle, datetime.date(2001, 9, 3), user)
+    for mentee_login, last, first, middle, needs in MENTEES:
+        user = school.user(Role.MENTEE, mentee_login) if mentee_login else None
+        mentee = person(f"{last} {first} {middle}", datetime.date(2001, 9, 3), user)
+        with schema_context(SCHEMA):
             participants.mentee_profile_upsert(
                 participant_id=mentee.pk, need_codes=needs, preferred_form="teacher_teacher"
             )
 
 
 @pytest.fixture(scope="module")
-def journey(
-    live: Any, browser: Any, django_db_blocker: Any, django_db_setup: Any
-) -> Iterator[dict[str, Any]]:
+def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """Shared state of the steps, a browser context per person, and the clean-up."""
-    from tenants.models import Domain, Institution
-    from tenants.schemas import drop_schema
-
-    state: dict[str, Any] = {"live": live, "contexts": {}}
-
-    def context(name: str) -> Any:
-        if name not in state["contexts"]:
-            ctx = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
-            ctx.set_default_timeout(20_000)
-            state["contexts"][name] = ctx
-        return state["contexts"][name]
-
-    state["context"] = context
     # Every run goes through the worker, whatever its size (the page must wait for it).
-    through_worker = override_settings(MATCHING_SYNC_MAX_MENTEES=0)
-    through_worker.enable()
-    with django_db_blocker.unblock():
-        try:
-            _build_institution(django_db_setup.municipality)
-            yield state
-        finally:
-            through_worker.disable()
-            for ctx in state["contexts"].values():
-                ctx.close()
-            tenant_connection().set_schema_to_public()
-            if schema_exists(SCHEMA):
-                drop_schema(SCHEMA)
-            Domain.objects.filter(tenant__slug=SLUG).delete()
-            Institution.objects.filter(slug=SLUG).delete()
+    with (
+        override_settings(MATCHING_SYNC_MAX_MENTEES=0),
+        journey_school(
+            live,
+            browser,
+            django_db_blocker,
+            slug=SLUG,
+            name="МБОУ «Гимназия № 12»",
+            short_name="Гимназия № 12",
+        ) as school,
+    ):
+        assert school.schema_name == SCHEMA
+        _build_institution(school)
+        tenant_connection().set_schema_to_public()
+        yield {"live": live, "context": school.context_of}
 
 
 def test_coordinator_runs_matching_and_approves_the_pairs(journey):

@@ -92,7 +92,9 @@ def live(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Live]:
                 pool="solo",
                 perform_ping_check=False,
                 loglevel="WARNING",
-                shutdown_timeout=30,
+                # a task still running at teardown (the NER model loading, say) may take long
+                # on a loaded machine: the worker waits for it rather than failing the test
+                shutdown_timeout=120,
             ):
                 yield Live(server.port)
         finally:

@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from regional.questionnaires.api import GrowthPhase, QuestionKind
 from schools.monitoring.models import CampaignStatus, ResponseStatus, SurveyCampaign, SurveyResponse
-from schools.monitoring.selectors import campaign_results, growth
+from schools.monitoring.selectors import campaigns_summaries, growth
 
 EXPECTATION_CODES = ("expectations",)
 RESULT_CODES = ("results",)
@@ -40,11 +40,13 @@ def programme_campaigns(*, programme_id: int, academic_year: int) -> list[Survey
     )
 
 
-def _quality(campaigns: list[SurveyCampaign]) -> dict[str, Any]:
+def _quality(
+    campaigns: list[SurveyCampaign], summaries: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
     items: dict[str, dict[str, Any]] = {}
     respondents = 0
     for campaign in campaigns:
-        results = campaign_results(campaign, open_answers=False)
+        results = summaries[campaign.pk]
         respondents += results["submitted"]
         for question in results["questions"]:
             entry = items.setdefault(
@@ -69,10 +71,12 @@ def _quality(campaigns: list[SurveyCampaign]) -> dict[str, Any]:
     return {"campaigns": len(campaigns), "respondents": respondents, "items": rows}
 
 
-def _satisfaction(campaigns: list[SurveyCampaign]) -> list[dict[str, Any]]:
+def _satisfaction(
+    campaigns: list[SurveyCampaign], summaries: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
     out = []
     for campaign in campaigns:
-        results = campaign_results(campaign, open_answers=False)
+        results = summaries[campaign.pk]
         scales = [
             (q["text"], q["mean"])
             for q in results["questions"]
@@ -139,8 +143,13 @@ def monitoring_parts(
     by_purpose: dict[str, list[SurveyCampaign]] = {}
     for campaign in campaigns:
         by_purpose.setdefault(campaign.questionnaire.purpose, []).append(campaign)
+    quality = by_purpose.get("programme_quality", [])
+    satisfaction = by_purpose.get("satisfaction", [])
+    # The results of every campaign at once: a fixed number of queries, and no comparison by
+    # pair (it was computed for every question of every campaign, then dropped).
+    summaries = campaigns_summaries([*quality, *satisfaction])
     return {
-        "quality": _quality(by_purpose.get("programme_quality", [])),
-        "satisfaction": _satisfaction(by_purpose.get("satisfaction", [])),
+        "quality": _quality(quality, summaries),
+        "satisfaction": _satisfaction(satisfaction, summaries),
         "growth": _growth(by_purpose.get("growth", []), with_names=with_names),
     }

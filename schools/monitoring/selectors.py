@@ -169,10 +169,66 @@ def campaign_results(campaign: SurveyCampaign, *, open_answers: bool) -> dict[st
             "pk", "invitation_id", "answers", "status", "submitted_at"
         )
     )
+    return _results(
+        campaign,
+        questions=list(campaign.questionnaire.questions.all()),
+        invited=len(invitations),
+        invitations=invitations,
+        responses=responses,
+        open_answers=open_answers,
+    )
+
+
+def campaigns_summaries(campaigns: Sequence[SurveyCampaign]) -> dict[int, dict[str, Any]]:
+    """``campaign_results`` of many campaigns without the comparisons by form and by pair and
+    without open answers (what a report of the year needs), in three queries whatever the
+    number of campaigns: {campaign id: results}."""
+    ids = [c.pk for c in campaigns]
+    if not ids:
+        return {}
+    invited = dict(
+        SurveyInvitation.objects.filter(campaign_id__in=ids)
+        .order_by()
+        .values("campaign_id")
+        .annotate(n=Count("pk"))
+        .values_list("campaign_id", "n")
+    )
+    responses: dict[int, list[SurveyResponse]] = defaultdict(list)
+    for response in SurveyResponse.objects.filter(campaign_id__in=ids).only(
+        "pk", "campaign_id", "invitation_id", "answers", "status"
+    ):
+        responses[response.campaign_id].append(response)
+    questions: dict[int, list[Question]] = defaultdict(list)
+    questionnaires = {c.questionnaire_id for c in campaigns}
+    for question in Question.objects.filter(questionnaire_id__in=questionnaires):
+        questions[question.questionnaire_id].append(question)
+    return {
+        campaign.pk: _results(
+            campaign,
+            questions=questions[campaign.questionnaire_id],
+            invited=invited.get(campaign.pk, 0),
+            invitations=None,
+            responses=responses[campaign.pk],
+            open_answers=False,
+        )
+        for campaign in campaigns
+    }
+
+
+def _results(
+    campaign: SurveyCampaign,
+    *,
+    questions: list[Question],
+    invited: int,
+    invitations: dict[int, SurveyInvitation] | None,
+    responses: list[SurveyResponse],
+    open_answers: bool,
+) -> dict[str, Any]:
+    """The results of one campaign from its rows; the comparisons by form and by pair only
+    when its ``invitations`` are given."""
     submitted = [r for r in responses if r.status == ResponseStatus.SUBMITTED]
-    invited = len(invitations)
     questions_out = []
-    for question in sorted(campaign.questionnaire.questions.all(), key=lambda q: q.order):
+    for question in sorted(questions, key=lambda q: q.order):
         values = [r.answers.get(question.code) for r in submitted]
         stats = question_stats(question, values)
         entry: dict[str, Any] = {
@@ -196,6 +252,8 @@ def campaign_results(campaign: SurveyCampaign, *, open_answers: bool) -> dict[st
             ]
         if question.kind not in TEXT_KINDS:
             for group, field in (("by_form", "form"), ("by_pair", "pair_id")):
+                if invitations is None:
+                    break
                 grouped: dict[Any, list[Any]] = defaultdict(list)
                 for response in submitted:
                     key = getattr(invitations[response.invitation_id], field)

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.pages import PageForm
+from config.pages import FastSelect, PageForm
 from schools.participants.models import (
     ConsentMethod,
     ConsentSigner,
@@ -54,6 +54,9 @@ class ClassCuratorsForm(PageForm):
                 empty_value=None,
                 choices=choices,
                 initial=group.curator_id,
+                # a select per class, each listing every curator: written without a
+                # template per option (60 classes x 60 curators)
+                widget=FastSelect,
             )
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select")

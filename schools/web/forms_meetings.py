@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.pages import PageForm
+from config.pages import FastSelect, PageForm
 from schools.pairs.models import MeetingKind
 from schools.participants.models import GuardianRelation
 
@@ -126,6 +126,7 @@ class PreferencesForm(PageForm):
                 label=_("Choice %(number)s") % {"number": n},
                 required=False,
                 choices=options,
+                widget=FastSelect,  # every participant of the meeting, in each choice
             )
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["avoid"] = forms.MultipleChoiceField(

@@ -97,6 +97,26 @@ def pairs_with_members() -> QuerySet[Pair]:
     )
 
 
+def pair_choices(
+    *, programme_id: int | None = None, exclude_pk: int | None = None, limit: int = 300
+) -> list[tuple[int, str]]:
+    """Active pairs and groups as (id, «mentor's full name · form») for a select, by the
+    mentor's surname: three columns of each row, not pairs with their members."""
+    queryset = Pair.objects.filter(status=PairStatus.ACTIVE)
+    if programme_id is not None:
+        queryset = queryset.filter(programme_id=programme_id)
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    rows = queryset.order_by("mentor__last_name", "pk").values_list(
+        "pk", "mentor__last_name", "mentor__first_name", "mentor__middle_name", "form"
+    )[:limit]
+    forms = dict(Pair._meta.get_field("form").flatchoices)
+    return [
+        (pk, f"{' '.join(p for p in (last, first, middle) if p)} · {forms.get(form, form)}")
+        for pk, last, first, middle, form in rows
+    ]
+
+
 def pairs_stale(*, programme_id: int | None = None) -> QuerySet[Pair]:
     queryset = pair_list().filter(is_stale=True)  # type: ignore[misc]  # an annotation
     if programme_id is not None:

@@ -308,6 +308,21 @@ def mentor_profile_list() -> QuerySet[MentorProfile]:
     ).prefetch_related("competences")
 
 
+def mentor_choices(*, exclude_id: int | None = None, limit: int = 500) -> list[tuple[int, str]]:
+    """The mentor base as (participant id, full name) for a select, by name (erased people
+    left out): the names only, not profiles with their competences."""
+    queryset = MentorProfile.objects.filter(participant__erased_at__isnull=True)
+    if exclude_id is not None:
+        queryset = queryset.exclude(participant_id=exclude_id)
+    rows = queryset.order_by("participant__last_name", "participant__first_name").values_list(
+        "participant_id",
+        "participant__last_name",
+        "participant__first_name",
+        "participant__middle_name",
+    )[:limit]
+    return [(pk, " ".join(p for p in names if p)) for pk, *names in rows]
+
+
 def topic_list() -> QuerySet[Topic]:
     """The catalogue's active entries."""
     return Topic.objects.filter(is_active=True)

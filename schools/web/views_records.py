@@ -311,12 +311,15 @@ def roadmap_context(
             by_stage.setdefault(activity.stage, []).append(_with_role_labels(activity))
         reports = {r.stage: r for r in stage_reports(programme=current)}
         failed_stage = create_form.data.get("stage") if create_form is not None else None
+        # The form to add an activity is made for the stage asked (``?add=<stage>``, what the
+        # stage's «Add an activity» loads when opened), not for all six on every visit.
+        wanted = request.GET.get("add", "")
         for stage in Stage:
             form = None
             if can_edit:
                 if create_form is not None and str(failed_stage) == str(stage.value):
                     form = create_form
-                else:
+                elif wanted == str(stage.value):
                     form = ActivityForm(
                         initial={"stage": stage.value, "status": ActivityStatus.PLANNED},
                         auto_id=f"id_new{stage.value}_%s",

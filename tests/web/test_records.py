@@ -501,3 +501,17 @@ def test_demo_records_fill_the_pages_once(tenant_a):
     client = page_client(tenant_a.host, parent, tenant_a.schema_name, "ru")
     page = client.get("/my/consents/").content.decode()
     assert "Белов Артём" in page and 'data-consent="valid"' in page
+
+
+def test_the_form_to_add_an_activity_is_made_for_the_stage_asked(tenant_a, school: School):
+    """The roadmap renders no add form until a stage's «Add an activity» asks for it (six
+    forms on every visit were a third of the page); the stage asked gets it, open."""
+    client = client_of(tenant_a, school, Role.COORDINATOR)
+    body = client.get("/programme/").content.decode()
+    assert 'id="id_new3_title"' not in body and "Add to the roadmap" not in body
+    assert 'hx-get="/programme/?add=3"' in body and 'href="/programme/?add=3#stage-3"' in body
+    body = client.get("/programme/?add=3", **HTMX).content.decode()
+    assert body.count("Add to the roadmap") == 1 and 'id="id_new3_title"' in body
+    assert '<details id="new-activity-3" open>' in body
+    curator = client_of(tenant_a, school, Role.CURATOR).get("/programme/?add=3")
+    assert "Add an activity" not in curator.content.decode()

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import NonNegativeIntegerField, NonNegativeSmallIntegerField, non_negative
+
 
 class JobKind(models.TextChoices):
     CONSENT_FORMS = "consent_forms", _("Consent forms")
@@ -35,8 +37,8 @@ class DocumentJob(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
-    done_count = models.PositiveIntegerField(_("documents ready"), default=0)
+    progress = NonNegativeSmallIntegerField(_("progress, %"), default=0)
+    done_count = NonNegativeIntegerField(_("documents ready"), default=0)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/", max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
@@ -58,7 +60,8 @@ class DocumentJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="document_job_progress_lte_100"
-            )
+            ),
+            *non_negative("progress", "done_count"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import (
+    NonNegativeBigIntegerField,
+    NonNegativeIntegerField,
+    NonNegativeSmallIntegerField,
+    non_negative,
+)
+
 
 class ImportKind(models.TextChoices):
     PARTICIPANTS = "participants", _("Participants")
@@ -30,17 +37,17 @@ class ImportBatch(models.Model):
     # The file lives in the institution's own media folder (TenantFileSystemStorage).
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=300)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    size = models.PositiveBigIntegerField(_("size, bytes"), default=0)
+    size = NonNegativeBigIntegerField(_("size, bytes"), default=0)
     default_category = models.CharField(_("default category"), max_length=32, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
-    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    error_count = models.PositiveIntegerField(_("errors"), default=0)
-    duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
-    imported_count = models.PositiveIntegerField(_("imported"), default=0)
+    progress = NonNegativeSmallIntegerField(_("progress, %"), default=0)
+    total_rows = NonNegativeIntegerField(_("rows"), default=0)
+    valid_rows = NonNegativeIntegerField(_("valid rows"), default=0)
+    error_count = NonNegativeIntegerField(_("errors"), default=0)
+    duplicate_count = NonNegativeIntegerField(_("duplicates"), default=0)
+    imported_count = NonNegativeIntegerField(_("imported"), default=0)
     # The coordinator chose to import the rows without errors and leave the others (to be
     # downloaded with their errors, fixed and uploaded again).
     valid_rows_only = models.BooleanField(_("only the rows without errors"), default=False)
@@ -65,7 +72,16 @@ class ImportBatch(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="import_batch_progress_lte_100"
-            )
+            ),
+            *non_negative(
+                "size",
+                "progress",
+                "total_rows",
+                "valid_rows",
+                "error_count",
+                "duplicate_count",
+                "imported_count",
+            ),
         ]
 
     def __str__(self) -> str:

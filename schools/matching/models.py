@@ -8,6 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import (
+    NonNegativeBigIntegerField,
+    NonNegativeIntegerField,
+    NonNegativeSmallIntegerField,
+    non_negative,
+)
+
 
 class MatchingSettings(models.Model):
     """The programme's weights of the compatibility score (see ``engine.Weights``); a
@@ -97,7 +104,7 @@ class Preference(models.Model):
         related_name="preferences_received",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=PreferenceKind.choices)
-    rank = models.PositiveSmallIntegerField(_("rank (1 = first choice)"), null=True, blank=True)
+    rank = NonNegativeSmallIntegerField(_("rank (1 = first choice)"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -122,6 +129,7 @@ class Preference(models.Model):
                 | models.Q(rank__gte=1, rank__lte=MAX_RANK, kind=PreferenceKind.PREFER),
                 name="matching_preference_rank_1_to_10_for_prefer",
             ),
+            *non_negative("rank"),
         ]
 
     def __str__(self) -> str:
@@ -155,16 +163,16 @@ class MatchRun(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    progress = NonNegativeSmallIntegerField(_("progress, %"), default=0)
     weights = models.JSONField(_("weights used"), default=dict)
     # (mentor participant id, mentee participant id) pairs the coordinator fixed in advance.
     fixed_pairs = models.JSONField(_("fixed pairs"), default=list, blank=True)
     total_score = models.FloatField(_("total score"), null=True, blank=True)
-    mentee_count = models.PositiveIntegerField(_("mentees"), default=0)
-    mentor_count = models.PositiveIntegerField(_("mentors"), default=0)
-    matched_count = models.PositiveIntegerField(_("matched mentees"), default=0)
-    unmatched_count = models.PositiveIntegerField(_("mentees left without a mentor"), default=0)
-    candidate_count = models.PositiveIntegerField(_("feasible pairs"), default=0)
+    mentee_count = NonNegativeIntegerField(_("mentees"), default=0)
+    mentor_count = NonNegativeIntegerField(_("mentors"), default=0)
+    matched_count = NonNegativeIntegerField(_("matched mentees"), default=0)
+    unmatched_count = NonNegativeIntegerField(_("mentees left without a mentor"), default=0)
+    candidate_count = NonNegativeIntegerField(_("feasible pairs"), default=0)
     timings = models.JSONField(_("timings, s"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
@@ -190,6 +198,16 @@ class MatchRun(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("matching run")
         verbose_name_plural = _("matching runs")
+        constraints = [
+            *non_negative(
+                "progress",
+                "mentee_count",
+                "mentor_count",
+                "matched_count",
+                "unmatched_count",
+                "candidate_count",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme_id}: {self.algorithm} ({self.status})"
@@ -238,7 +256,7 @@ class MatchProposal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    pair_id = models.PositiveBigIntegerField(_("pair formed"), null=True, blank=True)
+    pair_id = NonNegativeBigIntegerField(_("pair formed"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -249,7 +267,8 @@ class MatchProposal(models.Model):
         verbose_name = _("matching proposal")
         verbose_name_plural = _("matching proposals")
         constraints = [
-            models.UniqueConstraint(fields=["run", "mentee"], name="matching_proposal_mentee_once")
+            models.UniqueConstraint(fields=["run", "mentee"], name="matching_proposal_mentee_once"),
+            *non_negative("pair_id"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import NonNegativeBigIntegerField, NonNegativeIntegerField, non_negative
 from regional.questionnaires.api import GrowthPhase, Purpose, QuestionKind
 
 
@@ -37,11 +38,11 @@ class Questionnaire(models.Model):
     origin = models.CharField(_("origin"), max_length=16, choices=QuestionnaireOrigin.choices)
     # The pinned regional version (public schema), kept as plain values: regional results are
     # aggregated by template code and question code.
-    template_version_id = models.PositiveBigIntegerField(
+    template_version_id = NonNegativeBigIntegerField(
         _("regional template version"), null=True, blank=True
     )
     template_code = models.CharField(_("regional template code"), max_length=80, blank=True)
-    template_version_number = models.PositiveIntegerField(
+    template_version_number = NonNegativeIntegerField(
         _("regional version number"), null=True, blank=True
     )
     created_by = models.ForeignKey(
@@ -63,6 +64,7 @@ class Questionnaire(models.Model):
                 | models.Q(origin="local", template_version_id__isnull=True, template_code=""),
                 name="monitoring_questionnaire_origin_link",
             ),
+            *non_negative("template_version_id", "template_version_number"),
         ]
 
     def __str__(self) -> str:
@@ -84,7 +86,7 @@ class Question(models.Model):
         on_delete=models.CASCADE,
         related_name="questions",
     )
-    order = models.PositiveIntegerField(_("order"))
+    order = NonNegativeIntegerField(_("order"))
     code = models.CharField(_("code"), max_length=63)
     text = models.TextField(_("text"))
     help_text = models.TextField(_("help text"), blank=True)
@@ -114,6 +116,7 @@ class Question(models.Model):
                 name="monitoring_question_order_unique",
                 deferrable=models.Deferrable.DEFERRED,
             ),
+            *non_negative("order"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.fields import NonNegativeIntegerField, NonNegativeSmallIntegerField, non_negative
 from schools.participants.api import Participant
 from schools.programmes.models import MentoringForm, Programme
 
@@ -70,7 +71,7 @@ class Pair(models.Model):
         related_name="continuations",
     )
     outcome = models.TextField(_("result of the pair or group"), blank=True)
-    mentor_rating = models.PositiveSmallIntegerField(
+    mentor_rating = NonNegativeSmallIntegerField(
         _("mentor's final rating (1–10)"),
         null=True,
         blank=True,
@@ -110,6 +111,7 @@ class Pair(models.Model):
                 | models.Q(mentor_rating__gte=RATING_MIN, mentor_rating__lte=RATING_MAX),
                 name="pair_mentor_rating_1_to_10",
             ),
+            *non_negative("mentor_rating"),
         ]
         verbose_name = _("mentoring pair or group")
         verbose_name_plural = _("mentoring pairs and groups")
@@ -130,7 +132,7 @@ class PairMentee(models.Model):
     # Set while the mentee's consent is withdrawn: the mentee keeps the place (the pair may
     # resume) but is left out of the pair's work and of every new document.
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
-    rating = models.PositiveSmallIntegerField(
+    rating = NonNegativeSmallIntegerField(
         _("mentee's final rating (1–10)"),
         null=True,
         blank=True,
@@ -152,6 +154,7 @@ class PairMentee(models.Model):
                 | models.Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
                 name="pair_mentee_rating_1_to_10",
             ),
+            *non_negative("rating"),
         ]
         verbose_name = _("mentee of a pair")
         verbose_name_plural = _("mentees of pairs")
@@ -200,13 +203,13 @@ class PlanGoal(models.Model):
     title = models.CharField(_("goal"), max_length=300)
     tasks = models.TextField(_("tasks"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
-    progress = models.PositiveSmallIntegerField(
+    progress = NonNegativeSmallIntegerField(
         _("progress, %"), default=0, validators=[MaxValueValidator(100)]
     )
     status = models.CharField(
         _("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.PLANNED
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = NonNegativeIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,7 +219,8 @@ class PlanGoal(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__gte=0, progress__lte=100),
                 name="plan_goal_progress_0_to_100",
-            )
+            ),
+            *non_negative("progress", "position"),
         ]
         verbose_name = _("development plan goal")
         verbose_name_plural = _("development plan goals")
@@ -251,7 +255,7 @@ class Meeting(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
     starts_at = models.DateTimeField(_("starts at"))
-    duration_minutes = models.PositiveSmallIntegerField(
+    duration_minutes = NonNegativeSmallIntegerField(
         _("duration, minutes"), default=60, validators=[MinValueValidator(5)]
     )
     place = models.CharField(_("place"), max_length=300, blank=True)
@@ -295,7 +299,8 @@ class Meeting(models.Model):
                 & ~models.Q(status=MeetingStatus.CANCELLED),
                 name="meeting_one_off_kind_once_per_pair",
                 violation_error_message=_("This pair already has a meeting of this kind."),
-            )
+            ),
+            *non_negative("duration_minutes"),
         ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import NonNegativeIntegerField, NonNegativeSmallIntegerField, non_negative
 from schools.programmes.models import MentoringForm
 
 ADULT_AGE = 18
@@ -456,16 +457,16 @@ class MentorProfile(models.Model):
         Topic, verbose_name=_("competences"), blank=True, related_name="mentor_profiles"
     )
     experience = models.TextField(_("experience"), blank=True)
-    experience_years = models.PositiveSmallIntegerField(
+    experience_years = NonNegativeSmallIntegerField(
         _("years of experience"), null=True, blank=True, validators=[MaxValueValidator(80)]
     )
-    hours_per_month = models.PositiveSmallIntegerField(
+    hours_per_month = NonNegativeSmallIntegerField(
         _("time resource (hours per month)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(200)],
     )
-    capacity = models.PositiveSmallIntegerField(
+    capacity = NonNegativeSmallIntegerField(
         _("capacity (mentees at most)"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
@@ -486,7 +487,8 @@ class MentorProfile(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(capacity__gte=1), name="mentor_capacity_gte_1"
-            )
+            ),
+            *non_negative("experience_years", "hours_per_month", "capacity"),
         ]
         verbose_name = _("mentor profile")
         verbose_name_plural = _("mentor base")
@@ -521,7 +523,7 @@ class ConsentScan(models.Model):
     )
     file = models.FileField(_("file"), upload_to=consent_scan_file_path, max_length=300)
     content_type = models.CharField(_("file type"), max_length=64)
-    size = models.PositiveIntegerField(_("size, bytes"))
+    size = NonNegativeIntegerField(_("size, bytes"))
     sha256 = models.CharField(_("checksum (SHA-256)"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -537,6 +539,7 @@ class ConsentScan(models.Model):
         ordering = ["consent_id", "id"]
         verbose_name = _("consent scan")
         verbose_name_plural = _("consent scans")
+        constraints = [*non_negative("size")]
 
     def __str__(self) -> str:
         return f"scan {self.pk} of consent {self.consent_id}"
@@ -628,7 +631,7 @@ class ConsentAlert(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    pairs_affected = models.PositiveIntegerField(_("pairs affected"), default=0)
+    pairs_affected = NonNegativeIntegerField(_("pairs affected"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     mailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -646,6 +649,7 @@ class ConsentAlert(models.Model):
         indexes = [models.Index(fields=["acknowledged_at", "-created_at"], name="alert_open")]
         verbose_name = _("consent alert")
         verbose_name_plural = _("consent alerts")
+        constraints = [*non_negative("pairs_affected")]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.participant_id}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
+from config.fields import NonNegativeIntegerField, NonNegativeSmallIntegerField, non_negative
 
 
 class MentoringForm(models.TextChoices):
@@ -67,7 +68,7 @@ ACADEMIC_YEAR_START_MONTH_DAY = (9, 1)
 
 
 class Programme(models.Model):
-    academic_year = models.PositiveSmallIntegerField(
+    academic_year = NonNegativeSmallIntegerField(
         _("academic year (its first calendar year)"), unique=True
     )
     title = models.CharField(_("title"), max_length=300)
@@ -119,9 +120,9 @@ class Programme(models.Model):
         related_name="+",
     )
     # The institution's headcount (контингент) for the year: the regional KPIs' denominators.
-    headcount_learners = models.PositiveIntegerField(_("learners aged 10 and over"), default=0)
-    headcount_teachers = models.PositiveIntegerField(_("teachers"), default=0)
-    headcount_young_teachers = models.PositiveIntegerField(
+    headcount_learners = NonNegativeIntegerField(_("learners aged 10 and over"), default=0)
+    headcount_teachers = NonNegativeIntegerField(_("teachers"), default=0)
+    headcount_young_teachers = NonNegativeIntegerField(
         _("young teachers (first three years of work)"), default=0
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,7 +137,13 @@ class Programme(models.Model):
                 condition=models.Q(headcount_young_teachers__lte=models.F("headcount_teachers")),
                 name="programme_young_teachers_within_teachers",
                 violation_error_message=_("Young teachers cannot outnumber all teachers."),
-            )
+            ),
+            *non_negative(
+                "academic_year",
+                "headcount_learners",
+                "headcount_teachers",
+                "headcount_young_teachers",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,8 +188,8 @@ class RoadmapActivity(models.Model):
         on_delete=models.CASCADE,
         related_name="activities",
     )
-    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
-    position = models.PositiveIntegerField(_("position within the stage"), default=0)
+    stage = NonNegativeSmallIntegerField(_("stage"), choices=Stage.choices)
+    position = NonNegativeIntegerField(_("position within the stage"), default=0)
     title = models.CharField(_("activity"), max_length=500)
     content = models.TextField(_("content"), blank=True)
     deadline = models.DateField(_("deadline"))
@@ -225,6 +232,7 @@ class RoadmapActivity(models.Model):
                 name="roadmap_activity_completed_on_iff_done",
                 violation_error_message=_("Only a done activity has a completion date."),
             ),
+            *non_negative("stage", "position"),
         ]
 
     def __str__(self) -> str:
@@ -238,7 +246,7 @@ class ProgrammeStage(models.Model):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="stages"
     )
-    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
+    stage = NonNegativeSmallIntegerField(_("stage"), choices=Stage.choices)
     marked_state = models.CharField(
         _("state marked by the coordinator"),
         max_length=16,
@@ -266,6 +274,7 @@ class ProgrammeStage(models.Model):
             models.CheckConstraint(
                 condition=models.Q(stage__gte=1, stage__lte=6), name="programme_stage_1_to_6"
             ),
+            *non_negative("stage"),
         ]
 
     def __str__(self) -> str:

@@ -15,9 +15,29 @@ class Migration(migrations.Migration):
             name='printed_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='slip printed at'),
         ),
-        migrations.AddField(
-            model_name='surveyinvitation',
-            name='short_code_hash',
-            field=models.CharField(blank=True, max_length=64, null=True, unique=True),
+        # The UNIQUE is added by name (Citus refuses ADD COLUMN with an unnamed constraint):
+        # the name PostgreSQL gave the inline UNIQUE this migration used to add, so a schema
+        # migrated before and one migrated now have the same constraints.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name='surveyinvitation',
+                    name='short_code_hash',
+                    field=models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+            ],
+            database_operations=[
+                migrations.AddField(
+                    model_name='surveyinvitation',
+                    name='short_code_hash',
+                    field=models.CharField(blank=True, max_length=64, null=True),
+                ),
+                migrations.RunSQL(
+                    'ALTER TABLE "monitoring_surveyinvitation" ADD CONSTRAINT '
+                    '"monitoring_surveyinvitation_short_code_hash_key" UNIQUE ("short_code_hash")',
+                    'ALTER TABLE "monitoring_surveyinvitation" DROP CONSTRAINT '
+                    '"monitoring_surveyinvitation_short_code_hash_key"',
+                ),
+            ],
         ),
     ]

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actor import Actor
+from config.db import set_local
 from config.tasks import enqueue_on_commit
 from schools.audit.api import AuditAction, AuditChange, audit_record, audit_record_many
 from schools.participants import access
@@ -1052,11 +1053,11 @@ def participant_erase(*, participant_id: int, actor: Any = None) -> bool:
     scans += [name for name in scan_rows.values_list("file", flat=True) if name]
     scan_rows.delete()
     ConsentRequest.objects.filter(participant=participant).update(email="", token_hash="")
-    with connection.cursor() as cursor:
-        # The append-only trigger lets exactly this anonymisation through (migration 0002).
-        cursor.execute("SELECT set_config('nastavnik.consent_erasure', 'on', true)")
-        Consent.objects.filter(participant=participant).update(guardian_name="", scan="")
-        cursor.execute("SELECT set_config('nastavnik.consent_erasure', 'off', true)")
+    # The append-only trigger lets exactly this anonymisation through (migration 0002); the
+    # flag is SET LOCAL so that it reaches the trigger on a Citus worker too (config.db).
+    set_local("nastavnik.consent_erasure", "on")
+    Consent.objects.filter(participant=participant).update(guardian_name="", scan="")
+    set_local("nastavnik.consent_erasure", "off")
     if scans:
         storage = Consent.scan.field.storage
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, connections
 
 from config.db import tenant_connection
+from tenants.citus import allow_triggers_for_session, citus_enabled
 
 
 @dataclass
@@ -23,11 +24,14 @@ class SchemaOutcome:
     schema: str
     applied: int = 0
     error: str = ""
+    skipped: str = ""  # why it was not migrated (the template after a failed institution)
 
     @property
     def status(self) -> str:
         if self.error:
             return "failed"
+        if self.skipped:
+            return "not migrated"
         return "applied" if self.applied else "up to date"
 
 
@@ -58,6 +62,8 @@ def migrate_schema(args: Any, options: dict[str, Any], codename: str, schema: st
     outcome = SchemaOutcome(schema=schema)
     try:
         before = len(recorded_migrations(schema))
+        if citus_enabled():
+            allow_triggers_for_session()
         run_migrations(args, options, codename, schema, allow_atomic=True)
         outcome.applied = len(recorded_migrations(schema)) - before
     except Exception as exc:

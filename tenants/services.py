@@ -21,7 +21,7 @@ from accounts.models import Role
 from config.audit import acting_user
 from config.tasks import enqueue_on_commit
 from config.validators import is_valid_inn
-from tenants import schemas
+from tenants import citus, schemas
 from tenants.audit import public_audit_record
 from tenants.models import (
     ApplicationStatus,
@@ -161,6 +161,9 @@ def institution_provision(*, institution_id: int) -> Institution | None:
             schemas.lock_template_for_transaction()
             if not schema_exists(institution.schema_name):
                 schemas.clone_from_template(institution.schema_name)
+                if citus.citus_enabled():
+                    # Same transaction: a failure later leaves nothing on any node.
+                    citus.distribute_schema(institution.schema_name)
             if institution.coordinator_email:
                 # The invitation lives in the new schema; its e-mail goes out after commit.
                 with schema_context(institution.schema_name):

@@ -108,6 +108,9 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MIGRATION_PROCESSES", default=2)
 TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_MIGRATION_PROCESSES", default=2)
 TENANT_LIMIT_SET_CALLS = True
+# Citus schema-based sharding (docs/scaling.md, section 4): provisioning distributes each new
+# institution's schema to a worker node in its own transaction; migrations may create triggers.
+NASTAVNIK_CITUS = env.bool("NASTAVNIK_CITUS", default=False)
 # migrate_schemas runs institutions in parallel processes (django-tenants' multiprocessing).
 TENANT_MIGRATION_EXECUTOR = env.str("TENANT_MIGRATION_EXECUTOR", default="multiprocessing")
 DEFAULT_NOT_FOUND_TENANT_VIEW = "config.views.unknown_host"

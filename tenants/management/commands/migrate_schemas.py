@@ -1,9 +1,12 @@
 """django-tenants' migrate_schemas, aware of the template schema and of institutions whose
 schema is not made yet, and reporting per schema.
 
-Tenant migrations run over the template schema first (so that new institutions are cloned
-from an up-to-date copy) and then over every provisioned institution, one after another or with
-``--executor multiprocessing`` in parallel. Each schema's outcome is printed (applied N, up to
+Tenant migrations run over every provisioned institution, one after another or with
+``--executor multiprocessing`` in parallel, and then over the template schema -- only if every
+institution succeeded, so that a failed release never leaves the template (the source of new
+institutions) ahead of the institutions that exist. With ``NASTAVNIK_CITUS`` each schema is
+migrated with ``citus.enable_unsafe_triggers`` on (a migration creating a trigger needs it).
+Each schema's outcome is printed (applied N, up to
 date, FAILED with its error); a failure never stops the other schemas, and the command exits
 non-zero naming the failed ones (tenants/migrations_report.py)."""
 
@@ -44,20 +47,27 @@ class Command(MigrateSchemasCommand):
                     [get_public_schema_name()], args=self.args, options=self.options
                 )
             if self.sync_tenant:
-                template = template_schema_name()
-                if not schema_exists(template):
-                    with connection.cursor() as cursor:
-                        cursor.execute(f'CREATE SCHEMA "{template}"')
-                outcomes += migrate_schemas([template], args=self.args, options=self.options)
-                institutions = list(
-                    Institution.objects.with_schema()
-                    .order_by("pk")
-                    .values_list("schema_name", flat=True)
-                )
-                outcomes += migrate_schemas(
-                    institutions, args=self.args, options=self.options, parallel=parallel
-                )
+                outcomes += self._institutions_then_template(parallel)
         self._report(outcomes)
+
+    def _institutions_then_template(self, parallel: int) -> list[SchemaOutcome]:
+        """Institutions first, the template last and only when every institution succeeded:
+        a failed release never leaves the template (what new institutions are cloned from)
+        ahead of the institutions that exist."""
+        template = template_schema_name()
+        if not schema_exists(template):
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{template}"')
+        institutions = list(
+            Institution.objects.with_schema().order_by("pk").values_list("schema_name", flat=True)
+        )
+        outcomes = migrate_schemas(
+            institutions, args=self.args, options=self.options, parallel=parallel
+        )
+        failed = sum(1 for outcome in outcomes if outcome.error)
+        if failed:
+            return [*outcomes, SchemaOutcome(schema=template, skipped=f"{failed} failed")]
+        return [*outcomes, *migrate_schemas([template], args=self.args, options=self.options)]
 
     def _report(self, outcomes: list[SchemaOutcome]) -> None:
         failed = [o.schema for o in outcomes if o.error]
@@ -68,15 +78,21 @@ class Command(MigrateSchemasCommand):
         for outcome in outcomes:
             if outcome.error:
                 line = self.style.ERROR(f"  {outcome.schema}: FAILED — {outcome.error}")
+            elif outcome.skipped:
+                line = self.style.WARNING(
+                    f"  {outcome.schema}: not migrated — institutions {outcome.skipped}"
+                )
             elif outcome.applied:
                 line = self.style.SUCCESS(f"  {outcome.schema}: applied {outcome.applied}")
             else:
                 line = f"  {outcome.schema}: up to date"
             self.stdout.write(line)
         applied = sum(1 for o in outcomes if o.applied and not o.error)
+        skipped = sum(1 for o in outcomes if o.skipped)
         self.stdout.write(
             f"{len(outcomes)} schemas: {applied} migrated, "
-            f"{len(outcomes) - applied - len(failed)} up to date, {len(failed)} failed"
+            f"{len(outcomes) - applied - len(failed) - skipped} up to date, "
+            f"{len(failed)} failed" + (f", {skipped} not migrated" if skipped else "")
         )
         if failed:
             raise CommandError(f"Migrations failed in {len(failed)} schema(s): {', '.join(failed)}")

@@ -63,6 +63,13 @@ def distribute_schema(schema_name: str) -> None:
             )
 
 
+def installed() -> bool:
+    """True when the database has the Citus extension."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
+        return cursor.fetchone() is not None
+
+
 @dataclass(frozen=True)
 class Placement:
     schema: str

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
 from django_tenants.utils import schema_exists
 
@@ -105,3 +107,8 @@ def test_a_failed_distribution_rolls_the_whole_provisioning_back(tenants, citus_
     assert institution.status == InstitutionStatus.FAILED
     assert "the node is down" in institution.provisioning_error
     assert not schema_exists("citus_breaks")  # the clone went with the failed distribution
+
+
+def test_the_citus_command_says_when_the_database_has_no_citus(db):
+    with pytest.raises(CommandError, match="no Citus extension"):
+        call_command("citus", "status")

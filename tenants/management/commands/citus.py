@@ -36,6 +36,8 @@ class Command(BaseCommand):
         move.add_argument("node", help="host:port of a worker node")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not citus.installed():
+            raise CommandError("This database has no Citus extension (docs/scaling.md).")
         getattr(self, f"do_{options['action']}")(options)
 
     def _institutions(self, slugs: list[str]) -> list[Institution]:

@@ -23,23 +23,20 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
-from tests.browser.conftest import make_user_in, shot, sign_in
-from tests.conftest import SETUP
+from tests.browser.conftest import DESKTOP, PHONE, JourneySchool, journey_school, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
 SLUG = "school-start-5"
 SCHEMA = "school_start_5"
 HOST = f"{SLUG}.localhost"
-PHONE = {"width": 390, "height": 844}
 APPROVED = "Утверждён директором"
-DESKTOP = {"width": 1280, "height": 900}
 
 
 def _born(years: int) -> str:
@@ -71,28 +68,17 @@ def _xlsx(headers: list[Any], rows: list[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-def _build_institution(municipality: Any) -> None:
+def _build_institution(school: JourneySchool) -> None:
     from schools.participants import api as participants
     from schools.participants import services as participant_services
-    from tenants import services as tenant_services
 
-    institution = tenant_services.institution_create(
-        name="МБОУ «Средняя общеобразовательная школа № 5»",
-        short_name="СОШ № 5",
-        kind="school",
-        municipality_id=municipality.pk,
-        slug=SLUG,
-        coordinator_email="",
-    )
-    assert tenant_services.institution_provision(institution_id=institution.pk) is not None
-    make_user_in(SCHEMA, Role.COORDINATOR, "orlova", first_name="Нина", last_name="Орлова")
-    make_user_in(SCHEMA, Role.DIRECTOR, "sokolov", first_name="Пётр", last_name="Соколов")
-    make_user_in(SCHEMA, Role.CURATOR, "belova", first_name="Вера", last_name="Белова")
-    mentor = make_user_in(SCHEMA, Role.MENTOR, "kuznetsova")
-    pupil = make_user_in(SCHEMA, Role.MENTEE, "roman")
+    school.user(Role.COORDINATOR, "orlova", first_name="Нина", last_name="Орлова")
+    school.user(Role.DIRECTOR, "sokolov", first_name="Пётр", last_name="Соколов")
+    school.user(Role.CURATOR, "belova", first_name="Вера", last_name="Белова")
+    mentor = school.user(Role.MENTOR, "kuznetsova")
+    pupil = school.user(Role.MENTEE, "roman")
     with schema_context(SCHEMA):
         participant_services.topic_create(name="Шахматная композиция", group="leisure")
-        today = timezone.localdate()
         # a pupil with a login already (the import attaches his request to him)
         participants.participant_create(
             last_name="Васильев",
@@ -103,59 +89,36 @@ def _build_institution(municipality: Any) -> None:
             study_group_id=participants.study_groups_ensure(names=["7А"])["7А"],
             user_id=pupil.pk,
         )
-        # two teachers already in the mentor base (an earlier import)
-        for last, first, middle, codes, user_id in (
-            ("Кузнецова", "Мария", "Ивановна", ["olympiads"], mentor.pk),
-            ("Смирнов", "Олег", "Петрович", ["career_guidance"], None),
-        ):
-            teacher = participants.participant_create(
-                last_name=last,
-                first_name=first,
-                middle_name=middle,
-                birth_date=datetime.date(1982, 4, 4),
-                category="teacher",
-                user_id=user_id,
-            )
-            participants.consent_record(
-                actor=SETUP,
-                participant_id=teacher.pk,
-                kind="grant",
-                signed_by="self",
-                signed_on=today,
-                method="paper_scan",
-            )
+    # two teachers already in the mentor base (an earlier import)
+    for names, codes, user_id in (
+        ("Кузнецова Мария Ивановна", ["olympiads"], mentor.pk),
+        ("Смирнов Олег Петрович", ["career_guidance"], None),
+    ):
+        teacher = school.person(names, "teacher", born=datetime.date(1982, 4, 4), user_id=user_id)
+        with schema_context(SCHEMA):
             participants.mentor_profile_upsert(
                 participant_id=teacher.pk, competence_codes=codes, capacity=2
             )
 
 
 @pytest.fixture(scope="module")
-def journey(
-    live: Any, browser: Any, django_db_blocker: Any, django_db_setup: Any
-) -> Iterator[dict[str, Any]]:
-    from tenants.models import Domain, Institution
-    from tenants.schemas import drop_schema
+def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    with journey_school(
+        live,
+        browser,
+        django_db_blocker,
+        slug=SLUG,
+        name="МБОУ «Средняя общеобразовательная школа № 5»",
+        short_name="СОШ № 5",
+    ) as school:
+        assert school.schema_name == SCHEMA
+        _build_institution(school)
+        tenant_connection().set_schema_to_public()
 
-    contexts: list[Any] = []
+        def context(viewport: dict[str, int]) -> Any:
+            return school.context(phone=viewport == PHONE, accept_downloads=True)
 
-    def context(viewport: dict[str, int]) -> Any:
-        ctx = browser.new_context(locale="ru-RU", viewport=viewport, accept_downloads=True)
-        ctx.set_default_timeout(20_000)
-        contexts.append(ctx)
-        return ctx
-
-    with django_db_blocker.unblock():
-        try:
-            _build_institution(django_db_setup.municipality)
-            yield {"live": live, "context": context}
-        finally:
-            for ctx in contexts:
-                ctx.close()
-            tenant_connection().set_schema_to_public()
-            if schema_exists(SCHEMA):
-                drop_schema(SCHEMA)
-            Domain.objects.filter(tenant__slug=SLUG).delete()
-            Institution.objects.filter(slug=SLUG).delete()
+        yield {"live": live, "context": context}
 
 
 def _upload(page: Any, live: Any, content: bytes, name: str) -> None:

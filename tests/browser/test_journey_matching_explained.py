@@ -13,92 +13,61 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
-from tests.browser.conftest import make_user_in, shot, sign_in
-from tests.conftest import SETUP
+from tests.browser.conftest import PHONE, JourneySchool, journey_school, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
 SLUG = "school-gen-7"
 SCHEMA = "school_gen_7"
 HOST = f"{SLUG}.localhost"
-PHONE = {"width": 390, "height": 844}
 
 
-def _build_institution(municipality: Any) -> None:
+def _build_institution(school: JourneySchool) -> None:
     from schools.participants import api as participants
     from schools.participants import services as participant_services
     from seeding.school import school_generate
-    from tenants import services as tenant_services
 
-    institution = tenant_services.institution_create(
-        name="МБОУ «Средняя общеобразовательная школа № 7»",
-        short_name="СОШ № 7",
-        kind="school",
-        municipality_id=municipality.pk,
-        slug=SLUG,
-        coordinator_email="",
-    )
-    assert tenant_services.institution_provision(institution_id=institution.pk) is not None
-    make_user_in(SCHEMA, Role.COORDINATOR, "gromova", first_name="Ирина", last_name="Громова")
+    school.user(Role.COORDINATOR, "gromova", first_name="Ирина", last_name="Громова")
     school_generate(schema_name=SCHEMA, learners=120, staff=14, seed=7)
     with schema_context(SCHEMA):
         # A pupil whose only request nobody covers: she will be left without a mentor.
         topic = participant_services.topic_create(name="Шахматная композиция", group="leisure")
-        today = timezone.localdate()
-        pupil = participants.participant_create(
-            last_name="Ёлкина",
-            first_name="Алёна",
-            middle_name="Фёдоровна",
-            birth_date=today.replace(year=today.year - 12) - datetime.timedelta(days=30),
-            category="pupil",
-        )
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=pupil.pk,
-            kind="grant",
-            signed_by="guardian",
-            guardian_name="Ёлкина Ольга Петровна",
-            guardian_relation="mother",
-            signed_on=today,
-            method="paper_scan",
-        )
+    today = timezone.localdate()
+    pupil = school.person(
+        "Ёлкина Алёна Фёдоровна",
+        "pupil",
+        born=today.replace(year=today.year - 12) - datetime.timedelta(days=30),
+        guardian="Ёлкина Ольга Петровна",
+    )
+    with schema_context(SCHEMA):
         participants.mentee_profile_upsert(
             participant_id=pupil.pk, request="Шахматная композиция", need_codes=[topic.code]
         )
 
 
 @pytest.fixture(scope="module")
-def journey(
-    live: Any, browser: Any, django_db_blocker: Any, django_db_setup: Any
-) -> Iterator[dict[str, Any]]:
-    from tenants.models import Domain, Institution
-    from tenants.schemas import drop_schema
+def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    with journey_school(
+        live,
+        browser,
+        django_db_blocker,
+        slug=SLUG,
+        name="МБОУ «Средняя общеобразовательная школа № 7»",
+        short_name="СОШ № 7",
+    ) as school:
+        assert school.schema_name == SCHEMA
+        _build_institution(school)
+        tenant_connection().set_schema_to_public()
 
-    contexts: list[Any] = []
+        def context(viewport: dict[str, int]) -> Any:
+            return school.context(phone=viewport == PHONE)
 
-    def context(viewport: dict[str, int]) -> Any:
-        ctx = browser.new_context(locale="ru-RU", viewport=viewport)
-        ctx.set_default_timeout(20_000)
-        contexts.append(ctx)
-        return ctx
-
-    with django_db_blocker.unblock():
-        try:
-            _build_institution(django_db_setup.municipality)
-            yield {"live": live, "context": context}
-        finally:
-            for ctx in contexts:
-                ctx.close()
-            tenant_connection().set_schema_to_public()
-            if schema_exists(SCHEMA):
-                drop_schema(SCHEMA)
-            Domain.objects.filter(tenant__slug=SLUG).delete()
-            Institution.objects.filter(slug=SLUG).delete()
+        yield {"live": live, "context": context}
 
 
 def test_coordinator_reads_why_pairs_by_hand_and_approves_some(journey):

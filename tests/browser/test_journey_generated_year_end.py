@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
-from tests.browser.conftest import make_user_in, shot, sign_in
+from tests.browser.conftest import journey_school, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -54,48 +54,27 @@ def _first_pair(generated: Any) -> int:
 
 
 @pytest.fixture(scope="module")
-def journey(
-    live: Any, browser: Any, django_db_blocker: Any, django_db_setup: Any
-) -> Iterator[dict[str, Any]]:
+def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from seeding.school import school_generate
-    from tenants import services as tenant_services
-    from tenants.models import Domain, Institution
-    from tenants.schemas import drop_schema
 
-    contexts: list[Any] = []
-    with django_db_blocker.unblock():
-        try:
-            institution = tenant_services.institution_create(
-                name="МБОУ «Средняя общеобразовательная школа № 12 г. Владивостока»",
-                short_name="СОШ № 12",
-                kind="school",
-                municipality_id=django_db_setup.municipality.pk,
-                slug=SLUG,
-                coordinator_email="",
-            )
-            assert tenant_services.institution_provision(institution_id=institution.pk)
-            make_user_in(
-                SCHEMA, Role.COORDINATOR, "ye-gen-coord", first_name="Инна", last_name="Ким"
-            )
-            generated = school_generate(schema_name=SCHEMA, learners=60, staff=10, seed=12)
-            with schema_context(SCHEMA):
-                pair_id = _first_pair(generated)
-            tenant_connection().set_schema_to_public()
-            ctx = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
-            ctx.set_default_timeout(20_000)
-            contexts.append(ctx)
-            page = ctx.new_page()
-            sign_in(page, live.url(HOST, "/accounts/login/"), "ye-gen-coord")
-            page.wait_for_url(lambda url: "/accounts/login/" not in url)
-            yield {"live": live, "page": page, "pair": pair_id}
-        finally:
-            for ctx in contexts:
-                ctx.close()
-            tenant_connection().set_schema_to_public()
-            if schema_exists(SCHEMA):
-                drop_schema(SCHEMA)
-            Domain.objects.filter(tenant__slug=SLUG).delete()
-            Institution.objects.filter(slug=SLUG).delete()
+    with journey_school(
+        live,
+        browser,
+        django_db_blocker,
+        slug=SLUG,
+        name="МБОУ «Средняя общеобразовательная школа № 12 г. Владивостока»",
+        short_name="СОШ № 12",
+    ) as school:
+        assert school.schema_name == SCHEMA
+        school.user(Role.COORDINATOR, "ye-gen-coord", first_name="Инна", last_name="Ким")
+        generated = school_generate(schema_name=SCHEMA, learners=60, staff=10, seed=12)
+        with schema_context(SCHEMA):
+            pair_id = _first_pair(generated)
+        tenant_connection().set_schema_to_public()
+        page = school.context().new_page()
+        sign_in(page, live.url(HOST, "/accounts/login/"), "ye-gen-coord")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        yield {"live": live, "page": page, "pair": pair_id}
 
 
 def test_a_generated_schools_pair_from_the_first_meeting_to_completion(journey):

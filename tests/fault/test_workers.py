@@ -168,12 +168,18 @@ def test_jobs_queued_when_redis_loses_its_data_all_complete(
     broker.cli("FLUSHALL")  # Redis restarted without persistence, or a failover
     assert int(broker.cli("LLEN", app.conf.task_default_queue)) == 0
 
-    start_worker()
-    with override_settings(OUTBOX_REPUBLISH_AFTER=0.5):
-        _relay_until(lambda: all(_status(schema, b.pk) == ImportStatus.PREVIEWED for b in batches))
     done = OutboxMessage.objects.filter(
         task_name="imports.import_batch_validate",
         schema_name=schema,  # batch ids are per schema
         kwargs__batch_id__in=[b.pk for b in batches],
     )
+    start_worker()
+    # The row is finished just after the task's own transaction commits: wait for both.
+    with override_settings(OUTBOX_REPUBLISH_AFTER=0.5):
+        _relay_until(
+            lambda: (
+                all(_status(schema, b.pk) == ImportStatus.PREVIEWED for b in batches)
+                and not done.filter(finished_at__isnull=True).exists()
+            )
+        )
     assert sorted(done.values_list("outcome", flat=True)) == ["done"] * len(batches)

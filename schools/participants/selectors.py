@@ -323,6 +323,22 @@ def mentor_choices(*, exclude_id: int | None = None, limit: int = 500) -> list[t
     return [(pk, " ".join(p for p in names if p)) for pk, *names in rows]
 
 
+def bases_choices() -> list[tuple[int, str]]:
+    """Everyone in the mentor or mentee base as (id, «full name (class)») for a list of
+    choices, by name (erased people left out): four columns a person, not their rows."""
+    rows = (
+        Participant.objects.filter(erased_at__isnull=True)
+        .exclude(mentor_profile__isnull=True, mentee_profile__isnull=True)
+        .order_by("last_name", "first_name", "middle_name", "pk")
+        .values_list("pk", "last_name", "first_name", "middle_name", "study_group__name")
+    )
+    choices = []
+    for pk, last, first, middle, group in rows:
+        name = " ".join(p for p in (last, first, middle) if p)
+        choices.append((pk, f"{name} ({group})" if group else name))
+    return choices
+
+
 def topic_list() -> QuerySet[Topic]:
     """The catalogue's active entries."""
     return Topic.objects.filter(is_active=True)

@@ -67,13 +67,7 @@ def _label(person: Any) -> str:
 
 def _bases() -> list[tuple[int, str]]:
     """Everyone in the mentor or mentee base (the people a group meeting is for)."""
-    people = (
-        participants_api.Participant.objects.filter(erased_at__isnull=True)
-        .exclude(mentor_profile__isnull=True, mentee_profile__isnull=True)
-        .select_related("study_group")
-        .order_by("last_name", "first_name", "middle_name", "pk")
-    )
-    return [(p.pk, _label(p)) for p in people]
+    return participants_api.bases_choices()
 
 
 def _others(meeting: GroupMeeting, person_id: int) -> list[tuple[int, str]]:

@@ -351,3 +351,14 @@ def test_the_pair_page_reads_its_choices_in_fixed_queries(tenant_a, school: Scho
     client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
     body = client.get(f"/pairs/{pair}/").content.decode()
     assert body.count(">Тестовmentor") >= 30 * 2  # each new mentor: its pair and itself
+
+
+def test_the_group_meeting_page_makes_no_query_per_person(tenant_a, school: School) -> None:
+    """The attendance form lists everyone in the bases by name and class: read in one query
+    of four columns, however many people there are."""
+    path = f"/matching/group-meetings/{school.ids['groupmeeting']}/"
+    counts = _grows(tenant_a, school, path, _mentors_and_mentees)
+    assert counts[0] == counts[1] == counts[2], counts
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    body = client.get(path).content.decode()
+    assert body.count(">Тестовmentee") == 33 * 2 and body.count(">Тестовmentor") == 33

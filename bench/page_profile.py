@@ -17,10 +17,12 @@ concurrency) under the server's settings (``bench_settings``), each next to the 
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import io
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -68,6 +70,8 @@ def main() -> int:
         school = Institution.objects.get(slug=demo.INSTITUTIONS[0].slug)
     else:
         media_root = tempfile.mkdtemp(prefix="nastavnik-bench-profile-")
+        # The seeded files (imports, document sets) are not pages: gone with this process.
+        atexit.register(shutil.rmtree, media_root, ignore_errors=True)
         started = time.perf_counter()
         school, _password, year = pages._seed(media_root, learners=args.learners, staff=args.staff)
         benchlib.line(f"seeded in {time.perf_counter() - started:.0f} s: {year.summary()}")

@@ -188,10 +188,111 @@ def published_period(period: str, *, k: int | None = None) -> PublishedPeriod:
     )
 
 
+# --- the dashboard's pieces, precomputed once per state of the data ---------------------------
+#
+# A region of 2,000 institutions publishes tens of thousands of cells per period; a page shows
+# a few hundred of them. Each piece a page reads (the region's and the municipalities' cells,
+# a page of the institutions table, a series, the laggards) is computed once per state of the
+# data (``published_state``: the snapshots, the institutions, the indicators, k) and cached on
+# its own, so that a request loads what it shows and not the region's whole history.
+
+
+def published_state(k: int | None = None) -> str:
+    """The signature of everything a publication depends on (two small queries): a cache key
+    prefix that changes with any snapshot written or re-recorded, any institution or active
+    indicator changed, and k."""
+    k = privacy.check_min_group_size(k or min_group_size())
+    return _cache_key(None, k, [indicator_spec(i) for i in indicator_list()])
+
+
+def _cached(key: str, compute: Any) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PUBLISHED_CACHE_SECONDS)
+    return value
+
+
+@dataclass
+class PublishedSummary:
+    """A period's publication as the dashboard reads it: the institutions and municipalities
+    that reported, and the published cells of the region and of every municipality for every
+    active indicator (those of an institution: ``published_institution_cells``). A cell it does
+    not hold (a municipality without a report) is read from the whole publication."""
+
+    period: str
+    k: int
+    institutions: list[InstitutionRow]
+    municipalities: list[tuple[int, str]]
+    cells: dict[Cell, dict[str, dict[str, Any]]]
+
+    def indicator(self, indicator: Indicator, cell: Cell) -> dict[str, Any]:
+        held = self.cells.get(cell, {}).get(indicator.code)
+        if held is not None:
+            return held
+        return published_period(self.period, k=self.k).indicator(indicator, cell)
+
+
+def published_summary(
+    period: str, *, k: int | None = None, state: str | None = None
+) -> PublishedSummary:
+    """``PublishedSummary`` of the period, cached per ``published_state``."""
+    k = privacy.check_min_group_size(k or min_group_size())
+    state = state or published_state(k)
+
+    def compute() -> PublishedSummary:
+        data = published_period(period, k=k)
+        indicators = list(indicator_list())
+        scopes: list[Cell] = [REGION, *(("m", m_id) for m_id, _name in data.municipalities)]
+        return PublishedSummary(
+            period=period,
+            k=data.k,
+            institutions=data.institutions,
+            municipalities=data.municipalities,
+            cells={
+                scope: {i.code: data.indicator(i, scope) for i in indicators} for scope in scopes
+            },
+        )
+
+    return _cached(f"{state}:summary:{period}", compute)
+
+
+# What the dashboard's tables read a period's cells from: the whole publication (the XLSX
+# downloads) or the summary (the page).
+Published = PublishedPeriod | PublishedSummary
+
+
+def published_institution_cells(
+    period: str,
+    *,
+    institution_ids: list[int],
+    indicators: list[Indicator],
+    k: int | None = None,
+    state: str | None = None,
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """The published cells of these institutions for these indicators (institution id →
+    indicator code → the cell of ``indicator_cell``), cached per ``published_state``: a page of
+    the institutions table."""
+    k = privacy.check_min_group_size(k or min_group_size())
+    state = state or published_state(k)
+    codes = [i.code for i in indicators]
+    digest = hashlib.sha256(repr((institution_ids, codes)).encode()).hexdigest()[:16]
+
+    def compute() -> dict[int, dict[str, dict[str, Any]]]:
+        data = published_period(period, k=k)
+        return {
+            pk: {i.code: data.indicator(i, ("i", pk)) for i in indicators} for pk in institution_ids
+        }
+
+    return _cached(f"{state}:icells:{period}:{digest}", compute)
+
+
 # --- indicator cells ------------------------------------------------------------------------
 
 
-def indicator_cell(indicator: Indicator, data: PublishedPeriod, cell: Cell) -> dict[str, Any]:
+def indicator_cell(
+    indicator: Indicator, data: PublishedPeriod | PublishedSummary, cell: Cell
+) -> dict[str, Any]:
     """The published value of one indicator for one cell (institution, municipality, region):
     ``value`` (None when suppressed or without data), ``suppressed``, ``range`` (a share of a
     small group), ``inconsistent``, the published numerator and denominator, ``as_of`` (the
@@ -282,7 +383,7 @@ class StageLagging(TypedDict):
     lagging: list[LaggingInstitution]  # due and not completed; by municipality, name, id
 
 
-def lagging_institutions(*, period: str) -> list[StageLagging]:
+def lagging_institutions(*, period: str, state: str | None = None) -> list[StageLagging]:
     """Institutions behind the expected stage on the period's day, per stage.
 
     ``period`` is ``YYYY-MM`` or ``YYYY-MM-DD`` (the snapshots' period; ValueError otherwise).
@@ -302,6 +403,13 @@ def lagging_institutions(*, period: str) -> list[StageLagging]:
     report no stage data. Numbers and institution names only: stage flags and activity counts
     count no people, so nothing here needs suppression."""
     metrics_module.period_date(period)
+    rows: list[StageLagging] = _cached(
+        f"{state or published_state()}:lagging:{period}", lambda: _lagging(period)
+    )
+    return [StageLagging(**{**row, "name": str(STAGE_NAMES[row["stage"]])}) for row in rows]
+
+
+def _lagging(period: str) -> list[StageLagging]:
     snapshots = dict(
         InstitutionSnapshot.objects.filter(period=period).values_list("institution_id", "values")
     )
@@ -361,15 +469,27 @@ def dashboard_lagging(period: str) -> dict[str, Any]:
 
 
 def indicator_series(
-    *, indicator: Indicator, municipality_id: int | None = None, k: int | None = None
+    *,
+    indicator: Indicator,
+    municipality_id: int | None = None,
+    k: int | None = None,
+    state: str | None = None,
 ) -> list[dict[str, Any]]:
     """The indicator across every period with snapshots, for the region or one municipality,
     as published: for each period the same cell as ``indicator_cell`` of
     ``published_period(period)`` (one history, computed once and cached)."""
-    history = published_history(k=k)
+    k = privacy.check_min_group_size(k or min_group_size())
     spec = indicator_spec(indicator)
     cell: Cell = REGION if municipality_id is None else ("m", municipality_id)
-    return [{"period": period, **data.indicator(spec, cell)} for period, data in history.items()]
+
+    def compute() -> list[dict[str, Any]]:
+        history = published_history(k=k)
+        return [
+            {"period": period, **data.indicator(spec, cell)} for period, data in history.items()
+        ]
+
+    state = state or published_state(k)
+    return _cached(f"{state}:series:{spec.code}:{municipality_id}", compute)
 
 
 STAGES_TOTAL = len(STAGES)

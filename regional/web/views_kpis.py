@@ -78,6 +78,9 @@ class ChartTable:
     note: str = ""
     export_url: str = ""
     has_suppressed: bool = field(default=False)
+    # A long table on the page: {"number", "pages", "first", "last", "count", "previous",
+    # "next"} (the query strings of the neighbouring pages); the XLSX holds every row.
+    pager: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.has_suppressed = any(cell.suppressed for row in self.rows for cell in row)
@@ -176,7 +179,7 @@ class Filters:
     indicator: Indicator
 
 
-def region_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTable:
+def region_chart(data: selectors.Published, filters: Filters) -> ChartTable:
     """Every indicator for the region (or the chosen municipality) against its target; the
     chart shows the shares with a target."""
     cell_of: Cell = REGION if filters.municipality_id is None else ("m", filters.municipality_id)
@@ -225,7 +228,7 @@ def region_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTabl
     )
 
 
-def municipalities_chart(data: selectors.PublishedPeriod, filters: Filters) -> ChartTable:
+def municipalities_chart(data: selectors.Published, filters: Filters) -> ChartTable:
     indicator = filters.indicator
     rows, labels, values = [], [], []
     for m_id, name in data.municipalities:
@@ -266,38 +269,77 @@ def municipalities_chart(data: selectors.PublishedPeriod, filters: Filters) -> C
     )
 
 
-def institutions_table(data: selectors.PublishedPeriod, filters: Filters) -> ChartTable:
+# Institutions per page of the dashboard's table (a region has up to 2,000; the XLSX has all).
+INSTITUTIONS_PER_PAGE = 50
+# Lagging institutions named per stage on the dashboard (the rest counted).
+LAGGING_SHOWN = 20
+
+
+def institutions_table(
+    data: selectors.Published,
+    filters: Filters,
+    *,
+    page: int | None = None,
+    state: str | None = None,
+) -> ChartTable:
     """The institutions (of the chosen municipality) and the federal indicators, plus the
-    chosen indicator when it is not one of them."""
+    chosen indicator when it is not one of them: every institution, or, with ``page``, that
+    page of ``INSTITUTIONS_PER_PAGE`` (only its cells are computed)."""
     indicators = [
         i for i in selectors.indicator_list() if i.group == IndicatorGroup.FEDERAL
     ] or list(selectors.indicator_list())
     if filters.indicator.code not in {i.code for i in indicators}:
         indicators.append(filters.indicator)
+    chosen = [
+        institution
+        for institution in data.institutions
+        if filters.municipality_id in (None, institution.municipality_id)
+    ]
+    pager = None
+    if page is not None and len(chosen) > INSTITUTIONS_PER_PAGE:
+        pages = -(-len(chosen) // INSTITUTIONS_PER_PAGE)
+        number = min(max(page, 1), pages)
+        start = (number - 1) * INSTITUTIONS_PER_PAGE
+        query = _query(filters)
+        pager = {
+            "number": number,
+            "pages": pages,
+            "first": start + 1,
+            "last": min(start + INSTITUTIONS_PER_PAGE, len(chosen)),
+            "count": len(chosen),
+            "previous": f"{query}&page={number - 1}" if number > 1 else "",
+            "next": f"{query}&page={number + 1}" if number < pages else "",
+        }
+        chosen = chosen[start : start + INSTITUTIONS_PER_PAGE]
+    cells = selectors.published_institution_cells(
+        data.period,
+        institution_ids=[institution.id for institution in chosen],
+        indicators=indicators,
+        k=data.k,
+        state=state,
+    )
     rows = []
-    for institution in data.institutions:
-        if filters.municipality_id not in (None, institution.municipality_id):
-            continue
+    for institution in chosen:
         row = [
             Shown(institution.name, institution.name),
             Shown(institution.municipality, institution.municipality),
         ]
         for indicator in indicators:
-            cell = selectors.indicator_cell(indicator, data, ("i", institution.id))
-            row.append(shown_value(cell, indicator.kind))
+            row.append(shown_value(cells[institution.id][indicator.code], indicator.kind))
         rows.append(row)
     return ChartTable(
         key="institutions",
         title=_("Institutions"),
         columns=[_("Institution"), _("Municipality"), *[i.display_name for i in indicators]],
         rows=rows,
+        pager=pager,
     )
 
 
-def series_chart(filters: Filters) -> ChartTable:
+def series_chart(filters: Filters, *, state: str | None = None) -> ChartTable:
     indicator = filters.indicator
     points = selectors.indicator_series(
-        indicator=indicator, municipality_id=filters.municipality_id
+        indicator=indicator, municipality_id=filters.municipality_id, state=state
     )
     rows = [
         [
@@ -336,12 +378,9 @@ def build_chart(key: str, filters: Filters) -> ChartTable:
     if key == "series":
         return series_chart(filters)
     data = selectors.published_period(filters.period)
-    builders = {
-        "region": region_chart,
-        "municipalities": municipalities_chart,
-        "institutions": institutions_table,
-    }
-    return builders[key](data, filters)
+    if key == "institutions":
+        return institutions_table(data, filters)
+    return region_chart(data, filters) if key == "region" else municipalities_chart(data, filters)
 
 
 # --- the filter form ------------------------------------------------------------------------
@@ -393,6 +432,14 @@ def _query(filters: Filters) -> str:
     return urlencode(params)
 
 
+def _page_number(request: HttpRequest) -> int:
+    """The institutions table's page (``?page=``; anything else: the first)."""
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
 def _latest_run() -> AggregationRun | None:
     return selectors.aggregation_run_list().first()
 
@@ -418,27 +465,31 @@ def _dashboard(
     filters = _filters(form, periods) if valid else None
     if filters is not None:
         query = _query(filters)
-        data = selectors.published_period(filters.period)
+        state = selectors.published_state()  # the cache keys of this request's pieces
+        data = selectors.published_summary(filters.period, state=state)
         charts = [
             region_chart(data, filters),
             municipalities_chart(data, filters),
-            institutions_table(data, filters),
-            series_chart(filters),
+            institutions_table(data, filters, page=_page_number(request), state=state),
+            series_chart(filters, state=state),
         ]
         for chart in charts:
             url = reverse(f"regional:kpis-export-{chart.key}")
             chart.export_url = f"{url}?{query}"
-        stages = [
-            {
-                **stage,
-                "lagging": [
-                    row
-                    for row in stage["lagging"]
-                    if filters.municipality_id in (None, row["municipality_id"])
-                ],
-            }
-            for stage in selectors.lagging_institutions(period=filters.period)
-        ]
+        stages = []
+        for stage in selectors.lagging_institutions(period=filters.period, state=state):
+            lagging = [
+                row
+                for row in stage["lagging"]
+                if filters.municipality_id in (None, row["municipality_id"])
+            ]
+            stages.append(
+                {
+                    **stage,
+                    "lagging": lagging[:LAGGING_SHOWN],
+                    "lagging_more": max(len(lagging) - LAGGING_SHOWN, 0),
+                }
+            )
         context.update(
             filters=filters,
             period_state=selectors.period_state(filters.period),

@@ -507,3 +507,38 @@ def test_indicators_are_named_in_the_language_of_the_page(numbers: Any) -> None:
         assert name in rating and other not in rating, language
         detail = html.unescape(client.get(f"/institutions/{numbers.a.pk}/").content.decode())
         assert name in detail and other not in detail, language
+
+
+def test_a_long_institutions_table_is_paged_and_the_laggards_counted(
+    tenants: Any, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard shows the institutions table a page at a time (a region has up to 2,000
+    institutions) with the XLSX holding every row, and names the first laggards of a stage
+    with the others counted."""
+    from regional.web import views_kpis
+
+    monkeypatch.setattr(views_kpis, "INSTITUTIONS_PER_PAGE", 1)
+    monkeypatch.setattr(views_kpis, "LAGGING_SHOWN", 1)
+    behind = {"stage_1_done": 0, "stage_1_due": 1, **{f"stage_{n}_done": 1 for n in (2, 3)}}
+    for institution in (tenants.a, tenants.b):
+        snapshot(institution.pk, PERIOD, headcount_learners=100, **behind)
+    client = english(name="kpi-web-pages")
+
+    def table(body: str) -> str:
+        start = body.index('id="chart-institutions"')
+        return body[start : body.index("</section>", start)]
+
+    first = client.get("/kpis/").content.decode()
+    second = client.get(f"/kpis/?period={PERIOD}&page=2").content.decode()
+    beyond = client.get(f"/kpis/?period={PERIOD}&page=9").content.decode()
+    assert "Школа Альфа" in table(first) and "Школа Бета" not in table(first)
+    assert "Школа Бета" in table(second) and "Школа Альфа" not in table(second)
+    assert "Школа Бета" in table(beyond)  # past the last page: the last one
+    assert "1–1 of 2 institutions" in table(first) and "page=2" in table(first)
+    assert "2–2 of 2 institutions" in table(second) and "page=1" in table(second)
+    lagging = first[first.index('id="kpi-lagging"') :]
+    assert "Школа Альфа" in lagging and "and 1 more institution" in lagging
+    export = client.get(f"/kpis/export/institutions.xlsx?period={PERIOD}")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=6, values_only=True)]
+    assert names == ["Школа Альфа", "Школа Бета"]

@@ -1,9 +1,14 @@
 """E-mail invitations and reminders with personal one-time links.
 
-Each invitation is locked (``skip_locked``: a concurrent run takes the others), given a fresh
-link, marked and mailed in one transaction: a retry or a second run sends nothing twice, and a
-failed send leaves the mark unset so that the next run tries again. A reminder gives a new link
-(the previous one stops working; the draft stays)."""
+Each letter is sent once per due item, on the claim pattern of the meeting reminders: the
+invitation is locked (``skip_locked``: a concurrent run takes the others), *claimed*
+(``mail_claimed_at``) and given a fresh link in a transaction that commits before the letter
+goes out; once it went out, the invitation is stamped sent (``email_sent_at`` or
+``reminded_at``) and the claim cleared. A crash before the claim's commit sends nothing; a crash
+between the claim and the stamp leaves a claim that lapses after ``CLAIM_MINUTES``, and the next
+run (the redelivered task, the next day's) sends it then; a failed send clears the claim at once
+so the next run tries again. Never twice, never never. A reminder gives a new link (the previous
+one stops working; the draft stays)."""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from schools.monitoring.models import CampaignStatus, ResponseStatus, SurveyInvi
 from tenants.api import host_and_name_for_schema
 
 REMIND_EVERY_DAYS = 3
+CLAIM_MINUTES = 15  # a claim this old was left by a run that died before its letter
 
 
 def link_url(host: str, token: str) -> str:
@@ -70,10 +76,13 @@ def _send(
 ) -> int:
     """Send each pending invitation's letter, stamped with the run's time (``now``: the time
     the due dates were computed from, so the next run sees exactly what this one sent)."""
+    lapsed = timezone.now() - datetime.timedelta(minutes=CLAIM_MINUTES)
+    pending = pending.filter(Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=lapsed))
     ids = list(pending.values_list("pk", flat=True))
     if not ids:
         return 0
     host, organisation = host_and_name_for_schema(tenant_connection().schema_name)
+    stamped = "reminded_at" if reminder else "email_sent_at"
     sent = 0
     for invitation_id in ids:
         with transaction.atomic():
@@ -85,20 +94,24 @@ def _send(
             )
             if invitation is None:  # taken by a concurrent run, or answered meanwhile
                 continue
-            stamp = now or timezone.now()
-            if reminder:
-                invitation.reminded_at = stamp
-            else:
-                invitation.email_sent_at = stamp
-            invitation.save(update_fields=["reminded_at" if reminder else "email_sent_at"])
+            invitation.mail_claimed_at = timezone.now()
+            invitation.save(update_fields=["mail_claimed_at"])
             address = _address(invitation)
+            letter = None
             if address:
                 token = services.invitation_link_issue(invitation_id=invitation.pk)
-                subject, body = _letter(
-                    invitation, link_url(host, token), organisation, reminder=reminder
-                )
-                send_mail(subject, body, None, [address])
-                sent += 1
+                letter = _letter(invitation, link_url(host, token), organisation, reminder=reminder)
+        # claimed and committed (with the link the letter carries): the letter, then its stamp
+        if letter is not None:
+            try:
+                send_mail(letter[0], letter[1], None, [address])
+            except Exception:
+                SurveyInvitation.objects.filter(pk=invitation.pk).update(mail_claimed_at=None)
+                raise
+            sent += 1
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(
+            **{stamped: now or timezone.now(), "mail_claimed_at": None}
+        )
     return sent
 
 

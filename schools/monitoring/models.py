@@ -261,6 +261,9 @@ class SurveyInvitation(models.Model):
     printed_at = models.DateTimeField(_("slip printed at"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # A letter (invitation or reminder) being sent: claimed and committed before it goes out,
+    # cleared once it went out or failed; a claim never cleared lapses (schools.monitoring.mailing).
+    mail_claimed_at = models.DateTimeField(_("letter claimed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -288,7 +288,9 @@ class ReminderKind(models.TextChoices):
 
 class RoadmapReminder(models.Model):
     """A reminder about one activity mailed to one person on one day: the record that keeps
-    the daily reminder task from mailing the same thing twice."""
+    the daily reminder task from mailing the same thing twice. Created as a *claim*
+    (``claimed_at``) committed before the letter goes out, stamped ``sent_at`` after it went
+    out (schools.programmes.reminders)."""
 
     activity = models.ForeignKey(
         RoadmapActivity, on_delete=models.CASCADE, related_name="reminders"
@@ -296,6 +298,8 @@ class RoadmapReminder(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_on = models.DateField(_("sent on"))
     kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

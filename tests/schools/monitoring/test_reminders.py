@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from unittest import mock
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -66,3 +68,43 @@ def test_invitations_and_reminders_go_out_once_per_due_item(world: World) -> Non
         assert mailing.reminders_send(now=again) == invited - 1
         assert mailing.reminders_send(now=again) == 0
         assert len(mail.outbox) == 2 * (invited - 1)
+
+
+def test_a_letter_claimed_by_a_run_that_died_goes_out_once_after_the_claim_lapses(
+    world: World,
+) -> None:
+    """The letter goes out after its claim committed: a run that died between the two leaves
+    a claim the others respect until it lapses; then the letter goes out, once. A failed send
+    clears the claim for the next run at once."""
+    with schema_context("alpha"):
+        campaign = _campaign(world)
+        invitations = SurveyInvitation.objects.filter(campaign=campaign)
+        invited = invitations.count()
+        mail.outbox.clear()
+        dead = invitations.first()
+        assert dead is not None
+        SurveyInvitation.objects.filter(pk=dead.pk).update(mail_claimed_at=timezone.now())
+        assert mailing.invitations_send(campaign_id=campaign.pk) == invited - 1
+        assert len(mail.outbox) == invited - 1
+        assert invitations.filter(pk=dead.pk, email_sent_at__isnull=True).exists()
+        SurveyInvitation.objects.filter(pk=dead.pk).update(
+            mail_claimed_at=timezone.now() - datetime.timedelta(minutes=mailing.CLAIM_MINUTES + 1)
+        )
+        assert mailing.invitations_send(campaign_id=campaign.pk) == 1
+        assert mailing.invitations_send(campaign_id=campaign.pk) == 0
+        addresses = [m.to[0] for m in mail.outbox]
+        assert len(addresses) == len(set(addresses)) == invited
+        dead.refresh_from_db()
+        assert dead.email_sent_at is not None and dead.mail_claimed_at is None
+
+        later = timezone.now() + datetime.timedelta(days=mailing.REMIND_EVERY_DAYS, minutes=1)
+        mail.outbox.clear()
+        with (
+            mock.patch.object(mailing, "send_mail", side_effect=ConnectionError("smtp down")),
+            pytest.raises(ConnectionError),
+        ):
+            mailing.reminders_send(now=later)
+        assert not invitations.filter(mail_claimed_at__isnull=False).exists()
+        assert not invitations.filter(reminded_at__isnull=False).exists()
+        assert mailing.reminders_send(now=later) == invited
+        assert len(mail.outbox) == invited

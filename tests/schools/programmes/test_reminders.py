@@ -4,9 +4,11 @@ and that a second run on the same day sends nothing."""
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from config.tasks import MissingTenantSchema
@@ -143,3 +145,41 @@ def test_the_task_runs_in_the_institution_schema_only(
             == RoadmapActivity.objects.filter(programme=programme).count()
         )
     assert [m.to for m in mail.outbox] == [["coordinator@alpha.ru"]]
+
+
+def test_a_letter_claimed_by_a_run_that_died_goes_out_once_after_the_claim_lapses(
+    tenant_a, staff, roadmap
+):
+    """The reminders of a letter are claimed and committed before it goes out, and stamped
+    sent after: a run that died in between leaves claims the others respect until they lapse;
+    then the letter goes out, once. A failed send drops the claims for the next run."""
+    with schema_context(tenant_a.schema_name):
+        # a run claimed the curator's letter and died before mailing it
+        for key in ("overdue", "soon"):
+            RoadmapReminder.objects.create(
+                activity=roadmap[key],
+                user=staff["curator"],
+                sent_on=TODAY,
+                kind="due_soon",
+                claimed_at=timezone.now(),
+            )
+        mail.outbox.clear()
+        assert reminders.roadmap_reminders_send(today=TODAY) == 2  # the deputy, the coordinator
+        assert "curator@alpha.ru" not in {m.to[0] for m in mail.outbox}
+        assert reminders.claims_in_flight(today=TODAY)  # the task looks again later
+        RoadmapReminder.objects.filter(user=staff["curator"]).update(
+            claimed_at=timezone.now() - datetime.timedelta(minutes=reminders.CLAIM_MINUTES + 1)
+        )
+        assert reminders.roadmap_reminders_send(today=TODAY) == 1
+        assert reminders.roadmap_reminders_send(today=TODAY) == 0
+        assert not reminders.claims_in_flight(today=TODAY)
+        letters = [m for m in mail.outbox if m.to == ["curator@alpha.ru"]]
+        assert len(letters) == 1 and "Приказ о внедрении" in letters[0].body
+
+        tomorrow = TODAY + datetime.timedelta(days=1)
+        mail.outbox.clear()
+        with mock.patch.object(reminders, "send_mail", side_effect=ConnectionError("smtp down")):
+            assert reminders.roadmap_reminders_send(today=tomorrow) == 0
+        assert not RoadmapReminder.objects.filter(sent_on=tomorrow).exists()
+        assert reminders.roadmap_reminders_send(today=tomorrow) == 3
+        assert RoadmapReminder.objects.filter(sent_on=tomorrow, sent_at__isnull=True).count() == 0

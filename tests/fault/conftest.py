@@ -144,48 +144,37 @@ def school(django_db_setup: Tenants, django_db_blocker: Any) -> Iterator[Institu
         Institution.objects.filter(pk=institution.pk).delete()
 
 
-class Worker:
-    """``celery worker`` in a process group of its own (one pool process), on the test
-    database, the private Redis and this process's queue."""
+def process_env(redis: RedisServer, media_root: str, extra_env: dict[str, str]) -> dict[str, str]:
+    """The environment of a worker or beat of the fault tests: the test database, the private
+    Redis, this process's queue."""
+    from config.celery import app
 
-    def __init__(self, redis: RedisServer, media_root: str, extra_env: dict[str, str]) -> None:
-        from config.celery import app
+    db = connection.settings_dict
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or "5432"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
+        "DATABASE_URL": f"postgres://{user}{password}@{host}:{port}/{db['NAME']}",
+        "REDIS_URL": redis.url,
+        "TEST_CELERY_QUEUE": app.conf.task_default_queue,
+        "MEDIA_ROOT": media_root,
+        "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
+        **extra_env,
+    }
 
-        db = connection.settings_dict
-        user = db.get("USER") or ""
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        host = db.get("HOST") or "127.0.0.1"
-        port = db.get("PORT") or "5432"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
-            "DATABASE_URL": f"postgres://{user}{password}@{host}:{port}/{db['NAME']}",
-            "REDIS_URL": redis.url,
-            "MEDIA_ROOT": media_root,
-            "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-            **extra_env,
-        }
-        self.queue = app.conf.task_default_queue
+
+class Process:
+    """A celery process in a process group of its own."""
+
+    process: subprocess.Popen[bytes]
+
+    def _spawn(self, args: list[str], env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=WARNING",
-                "-Q",
-                self.queue,
-                "-n",
-                f"fault-{os.getpid()}-{time.monotonic_ns()}@%h",
-            ],
+            [sys.executable, "-m", "celery", "-A", "config", *args],
             cwd=ROOT,
             env=env,
             start_new_session=True,
@@ -194,7 +183,7 @@ class Worker:
         )
 
     def kill(self) -> None:
-        """SIGKILL to the whole worker (main process and pool), as a host restart does."""
+        """SIGKILL to the whole process group, as a host restart does."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
@@ -204,15 +193,68 @@ class Worker:
             self.kill()  # its queue is the module's own: nothing to hand back cleanly
 
 
+class Worker(Process):
+    """``celery worker`` (``concurrency`` pool processes) on the test database, the private
+    Redis and this process's queue."""
+
+    def __init__(
+        self, redis: RedisServer, media_root: str, extra_env: dict[str, str], concurrency: int = 1
+    ) -> None:
+        from config.celery import app
+
+        self.queue = app.conf.task_default_queue
+        self._spawn(
+            [
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+                "-Q",
+                self.queue,
+                "-n",
+                f"fault-{os.getpid()}-{time.monotonic_ns()}@%h",
+            ],
+            process_env(redis, media_root, extra_env),
+        )
+
+
+class Beat(Process):
+    """``celery beat`` with the platform's database scheduler, on the test database and the
+    private Redis (no pid file: two may run at once)."""
+
+    def __init__(self, redis: RedisServer, media_root: str, extra_env: dict[str, str]) -> None:
+        self._spawn(
+            ["beat", "--loglevel=WARNING", "--max-interval=1", "--pidfile="],
+            process_env(redis, media_root, extra_env),
+        )
+
+
 @pytest.fixture
 def start_worker(broker: RedisServer, media_root: str) -> Iterator[Callable[..., Worker]]:
     started: list[Worker] = []
 
-    def _start(**extra_env: str) -> Worker:
-        worker = Worker(broker, media_root, extra_env)
+    def _start(concurrency: int = 1, **extra_env: str) -> Worker:
+        worker = Worker(broker, media_root, extra_env, concurrency=concurrency)
         started.append(worker)
         return worker
 
     yield _start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def start_beat(broker: RedisServer, media_root: str) -> Iterator[Callable[..., Beat]]:
+    started: list[Beat] = []
+
+    def _start(**extra_env: str) -> Beat:
+        beat = Beat(broker, media_root, extra_env)
+        started.append(beat)
+        return beat
+
+    yield _start
+    for beat in started:
+        beat.stop()

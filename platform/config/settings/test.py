@@ -10,6 +10,9 @@ DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if env.str("TEST_EMAIL_DIR", default=""):  # the fault tests' workers: letters as files to count
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("TEST_EMAIL_DIR")
 BASE_DOMAIN = "nastavnik.test"
 # The product is Russian first (base: LANGUAGE_CODE = "ru"); tests that do not choose a language
 # see the English msgids, so that their assertions name the source strings. The page and
@@ -20,7 +23,10 @@ ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", "testserver"]
 _redis = REDIS_URL or env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = _redis
 # A queue of our own per test run, so that leftovers of an earlier run are never consumed.
-CELERY_TASK_DEFAULT_QUEUE = f"nastavnik-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+# (The fault tests' workers and beats are told the queue of the run that started them.)
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "TEST_CELERY_QUEUE", default=f"nastavnik-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+)
 CACHES = {
     "default": {
         **CACHES["default"],

@@ -309,3 +309,54 @@ def _finish_if_complete(run_id: int) -> None:
     complete.filter(failed_count__gt=0).update(
         status=RunStatus.FINISHED_WITH_ERRORS, finished_at=timezone.now()
     )
+
+
+# The reason recorded for an institution whose task was lost (its worker died too often, or the
+# broker lost it): shown on the run's page like an exception's class.
+LOST_TASK = "Interrupted"
+
+
+def items_sweep() -> int:
+    """In an institution's schema (beat's ``config.jobs_sweep``): this institution's items of
+    runs still running, older than ``JOB_STUCK_AFTER``, whose task is no longer pending
+    (config.jobs) are sent again when their task never went through the outbox, else failed
+    with the reason ``LOST_TASK``: the run then finishes with errors, and starting it again on
+    its page is the retry. Returns the items acted on."""
+    from config import jobs
+    from regional.kpis.tasks import aggregate_institution
+
+    schema_name = tenant_connection().schema_name
+    with schema_context(get_public_schema_name()):
+        institution_id = (
+            Institution.objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
+        )
+        if institution_id is None:
+            return 0
+        run_ids = list(
+            AggregationItem.objects.filter(
+                institution_id=institution_id,
+                status=ItemStatus.PENDING,
+                run__status=RunStatus.RUNNING,
+                run__started_at__lt=jobs.stuck_before(),
+            ).values_list("run_id", flat=True)
+        )
+    count = 0
+    for run_id in run_ids:
+        state = jobs.task_state(aggregate_institution, run_id=run_id, institution_id=institution_id)
+        if state == jobs.PENDING:
+            continue
+        with schema_context(get_public_schema_name()), transaction.atomic():
+            if state is None:
+                enqueue_on_commit(
+                    aggregate_institution,
+                    schema_name=schema_name,
+                    run_id=run_id,
+                    institution_id=institution_id,
+                )
+            else:
+                aggregation_item_error(
+                    run_id=run_id, institution_id=institution_id, error=LOST_TASK
+                )
+                aggregation_item_finish(run_id=run_id, institution_id=institution_id, ok=False)
+        count += 1
+    return count

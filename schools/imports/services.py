@@ -156,6 +156,30 @@ def import_batch_validate(*, batch_id: int, resume: bool = False) -> ImportBatch
     return batch
 
 
+def reconnect_if_broken() -> None:
+    """Close this thread's connection when the server dropped it (restarted, or the backend was
+    terminated), so that the next query connects again instead of failing on the dead one."""
+    from django.db import connection
+
+    if connection.connection is not None and not connection.is_usable():
+        connection.close()
+
+
+def _mark_interrupted(batch_id: int) -> None:
+    """A commit that failed for a reason not the file's (the database or the worker went away,
+    a bug): nothing was imported (one transaction), the checked preview still holds; the batch
+    is back to ``previewed`` with the reason, and importing it again is the retry."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != ImportStatus.IMPORTING:
+            return
+        batch.status = ImportStatus.PREVIEWED
+        batch.progress = 100
+        batch.report = {**(batch.report or {}), "interrupted": True}  # the page says why
+        batch.save(update_fields=["status", "progress", "report", "updated_at"])
+    progress_clear(batch_id=batch_id)
+
+
 def _mark_failed(batch_id: int, message: str) -> None:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
@@ -207,7 +231,8 @@ def import_batch_commit(*, batch_id: int, valid_rows_only: bool = False) -> Impo
         batch.status = ImportStatus.IMPORTING
         batch.valid_rows_only = valid_rows_only
         batch.progress = 0
-        batch.save(update_fields=["status", "valid_rows_only", "progress", "updated_at"])
+        batch.report = {k: v for k, v in (batch.report or {}).items() if k != "interrupted"}
+        batch.save(update_fields=["status", "valid_rows_only", "progress", "report", "updated_at"])
         if not inline:
             from schools.imports.tasks import import_batch_commit_task
 
@@ -261,7 +286,8 @@ def import_batch_run_commit(*, batch_id: int) -> ImportBatch:
             batch.save()
     except Exception:
         logger.exception("import batch %s: the commit failed", batch_id)
-        _mark_failed(batch_id, _("The import failed and nothing was imported. Try again."))
+        reconnect_if_broken()  # the database restarted under the commit: it is back, or not
+        _mark_interrupted(batch_id)
         raise
     finally:
         progress_clear(batch_id=batch_id)
@@ -375,9 +401,10 @@ def _write_chunk(api: Any, batch: ImportBatch, preview: Preview, chunk: list[Par
 
 
 def batches_sweep() -> int:
-    """Batches being checked or imported whose task is no longer pending (config.jobs): failed
-    with the reason when the task was lost or failed (nothing was imported: the commit is one
-    transaction), sent again when it was never sent through the outbox."""
+    """Batches being checked or imported whose task is no longer pending (config.jobs): sent
+    again when it was never sent through the outbox; else a check is failed with the reason
+    and an import is back to its checked preview with the reason (nothing was imported: the
+    commit is one transaction), to be imported again."""
     from config import jobs
     from schools.imports.tasks import import_batch_commit_task, import_batch_validate_task
 
@@ -394,6 +421,8 @@ def batches_sweep() -> int:
             continue
         if state is None:
             enqueue_on_commit(task, batch_id=batch.pk)
+        elif batch.status == ImportStatus.IMPORTING:
+            _mark_interrupted(batch.pk)  # the checked preview holds: importing again is the retry
         else:
             _mark_failed(
                 batch.pk,

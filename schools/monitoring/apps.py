@@ -7,3 +7,10 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = _("Monitoring: questionnaires and survey campaigns")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Mailings their task left behind are sent again (config.jobs).
+        from config import jobs
+        from schools.monitoring import services
+
+        jobs.register("monitoring", services.mailings_sweep)

@@ -695,3 +695,30 @@ def invitation_of_user(*, campaign: SurveyCampaign, user: Any) -> SurveyInvitati
 
 def participants_ids(values: Iterable[Any]) -> tuple[int, ...]:
     return tuple(int(v) for v in values)
+
+
+def mailings_sweep() -> int:
+    """Beat's ``config.jobs_sweep``: open campaigns with invitations never mailed, opened more
+    than ``JOB_STUCK_AFTER`` ago, whose mailing task is no longer pending (config.jobs: lost,
+    abandoned, or failed on a mail server that was down) get their mailing sent again (it
+    mails only what was not mailed, once). Returns the campaigns sent again."""
+    from config import jobs
+    from schools.monitoring import tasks
+
+    count = 0
+    unsent = (
+        SurveyCampaign.objects.filter(
+            status=CampaignStatus.OPEN,
+            opened_at__lt=jobs.stuck_before(),
+            invitations__email_sent_at__isnull=True,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for campaign_id in unsent:
+        if jobs.task_state(tasks.invitations_send, campaign_id=campaign_id) == jobs.PENDING:
+            continue
+        with transaction.atomic():
+            enqueue_on_commit(tasks.invitations_send, campaign_id=campaign_id)
+        count += 1
+    return count

@@ -47,6 +47,18 @@ def _blocked_on_lock() -> bool:
         return bool(cursor.fetchone()[0])
 
 
+def _locker() -> psycopg.Connection[Any]:
+    """A session of its own (as another user's transaction would be)."""
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname=db["NAME"],
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        host=db.get("HOST") or "127.0.0.1",
+        port=db.get("PORT") or 5432,
+    )
+
+
 def _relay_until(predicate: Any, timeout: float = 45.0) -> Any:
     """Run the relay (as beat does) until ``predicate`` holds."""
 
@@ -185,3 +197,51 @@ def test_jobs_queued_when_redis_loses_its_data_all_complete(
             )
         )
     assert sorted(done.values_list("outcome", flat=True)) == ["done"] * len(batches)
+
+
+def test_the_database_dropping_the_workers_connections_mid_import_leaves_it_to_import_again(
+    committed: None, school: Any, start_worker: Any, media_root: str, settings: Any
+) -> None:
+    """PostgreSQL restarted under an import's commit (every connection of the worker dropped,
+    as a restart does; the shared server itself is not restarted): nothing is imported, the
+    batch is back to its checked preview with the reason, and importing again completes."""
+    settings.MEDIA_ROOT = media_root
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = f"{media_root}/%s"
+    schema = school.schema_name
+    with schema_context(schema):
+        before = participants_api.Participant.objects.count()
+    batch = _batch_checked(schema, start=1000)
+    locker = _locker()
+    try:
+        locker.execute(
+            f'LOCK TABLE "{schema}".participants_participant IN SHARE ROW EXCLUSIVE MODE'
+        )
+        start_worker()
+        with schema_context(schema), override_settings(IMPORTS_INLINE_MAX_BYTES=1):
+            assert imports.import_batch_commit(batch_id=batch.pk).status == ImportStatus.IMPORTING
+        wait_until(_blocked_on_lock)  # mid-commit: the batch locked, the first rows on their way
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+                [locker.info.backend_pid],
+            )
+            assert cursor.fetchone()[0] >= 1
+    finally:
+        locker.rollback()
+        locker.close()
+
+    wait_until(lambda: _status(schema, batch.pk) != ImportStatus.IMPORTING)
+    with schema_context(schema):
+        interrupted = ImportBatch.objects.get(pk=batch.pk)
+        assert interrupted.status == ImportStatus.PREVIEWED and interrupted.report["interrupted"]
+        assert participants_api.Participant.objects.count() == before  # nothing, not a part
+
+        # the coordinator imports it again (the same worker, its connection made anew)
+        with override_settings(IMPORTS_INLINE_MAX_BYTES=1):
+            imports.import_batch_commit(batch_id=batch.pk)
+    _relay_until(lambda: _status(schema, batch.pk) == ImportStatus.DONE)
+    with schema_context(schema):
+        done = ImportBatch.objects.get(pk=batch.pk)
+        assert done.imported_count == ROWS and "interrupted" not in done.report
+        assert participants_api.Participant.objects.count() == before + ROWS

@@ -21,6 +21,7 @@ from schools.imports import services as imports
 from schools.imports.models import ImportBatch, ImportStatus
 from schools.matching import services as matching
 from schools.matching.models import MatchRun, RunStatus
+from tests.conftest import make_user
 from tests.web.conftest import School, page_client
 
 
@@ -50,7 +51,7 @@ def _document_job(ids: list[int]) -> DocumentJob:
 
 
 def test_every_job_app_registers_a_sweeper() -> None:
-    assert {"documents", "matching", "imports"} <= set(jobs.sweepers())
+    assert {"documents", "matching", "imports", "kpis", "monitoring"} <= set(jobs.sweepers())
 
 
 def test_a_document_set_whose_task_was_abandoned_fails_with_the_reason(tenant_a: Any) -> None:
@@ -129,7 +130,9 @@ def test_a_matching_run_whose_task_failed_is_failed_with_the_reason(
         assert run.status == RunStatus.FAILED and "interrupted" in run.error
 
 
-def test_an_import_whose_task_was_lost_is_failed_and_nothing_is_imported(tenant_a: Any) -> None:
+def test_an_import_whose_task_was_lost_is_back_to_its_preview_to_be_imported_again(
+    tenant_a: Any,
+) -> None:
     with schema_context(tenant_a.schema_name):
         batch = ImportBatch.objects.create(
             kind="participants", original_name="x.xlsx", status=ImportStatus.IMPORTING
@@ -145,5 +148,38 @@ def test_an_import_whose_task_was_lost_is_failed_and_nothing_is_imported(tenant_
         )
         assert imports.batches_sweep() == 1
         batch.refresh_from_db()
-        assert batch.status == ImportStatus.FAILED
-        assert "interrupted" in batch.report["file_errors"][-1]["message"]
+        assert batch.status == ImportStatus.PREVIEWED and batch.report["interrupted"]
+
+
+def test_a_kpi_run_whose_institution_task_was_lost_finishes_with_the_reason_and_starts_again(
+    tenants: Any, db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from regional.kpis import services as kpis
+    from regional.kpis.models import AggregationItem, AggregationRun
+
+    with django_capture_on_commit_callbacks(execute=False):
+        run = kpis.aggregation_run_start(period="2020-04")
+    for item in AggregationItem.objects.filter(run=run).exclude(institution=tenants.a):
+        kpis.aggregation_item_finish(run_id=run.pk, institution_id=item.institution_id, ok=True)
+    _age(AggregationRun, run.pk, "started_at")
+    with schema_context(tenants.b.schema_name):
+        assert kpis.items_sweep() == 0  # B is done: nothing to do there
+    with schema_context(tenants.a.schema_name):
+        assert kpis.items_sweep() == 0  # A's task is still pending
+        _task_rows("kpis.aggregate_institution", run_id=run.pk, institution_id=tenants.a.pk).update(
+            finished_at=timezone.now(), outcome="abandoned"
+        )
+        assert kpis.items_sweep() == 1
+    run.refresh_from_db()
+    assert run.status == "finished_with_errors" and run.failed_count == 1
+    assert AggregationItem.objects.get(run=run, institution=tenants.a).error == kpis.LOST_TASK
+
+    user = make_user("public", Role.REGIONAL_STAFF, "kpi-recovery")
+    client = page_client("nastavnik.test", user, "public", "en")
+    page = client.get(f"/kpis/runs/{run.pk}/").content.decode()
+    assert "its work was interrupted" in page and "Школа Альфа" in page
+    assert 'data-testid="run-again"' in page and 'value="2020-04"' in page
+    with django_capture_on_commit_callbacks(execute=False):
+        again = client.post("/kpis/runs/", {"period": "2020-04"})
+    assert again.status_code == 302
+    assert AggregationRun.objects.filter(period="2020-04", status="running").exists()

@@ -236,5 +236,6 @@ class Heartbeat:
                     renew(self.message_id, self.worker)
                 except Exception as exc:  # the database is away: the lease may lapse
                     logger.warning("outbox lease not renewed (%s)", exc.__class__.__name__)
+                    connection.close()  # the next renewal connects again (a restarted server)
         finally:
             connection.close()

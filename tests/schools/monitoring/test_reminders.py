@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from schools.monitoring import mailing, services
-from schools.monitoring.models import SurveyInvitation
+from schools.monitoring.models import SurveyCampaign, SurveyInvitation
 from tests.schools.monitoring.conftest import World, template_version_id, valid_answers
 
 
@@ -108,3 +108,26 @@ def test_a_letter_claimed_by_a_run_that_died_goes_out_once_after_the_claim_lapse
         assert not invitations.filter(reminded_at__isnull=False).exists()
         assert mailing.reminders_send(now=later) == invited
         assert len(mail.outbox) == invited
+
+
+def test_a_mailing_its_task_left_behind_is_sent_again_by_the_sweep(world: World) -> None:
+    from config.outbox.models import OutboxMessage
+
+    with schema_context("alpha"):
+        campaign = _campaign(world)
+        rows = OutboxMessage.objects.filter(
+            task_name="monitoring.invitations_send", kwargs__campaign_id=campaign.pk
+        )
+        assert services.mailings_sweep() == 0  # just opened: its mailing is on its way
+        SurveyCampaign.objects.filter(pk=campaign.pk).update(
+            opened_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        assert services.mailings_sweep() == 0  # its task is still pending
+        rows.update(finished_at=timezone.now(), outcome="abandoned")  # the worker lost it
+        assert services.mailings_sweep() == 1
+        assert rows.filter(finished_at__isnull=True).count() == 1  # sent again, once
+        assert services.mailings_sweep() == 0
+        rows.update(finished_at=timezone.now(), outcome="done")
+        mail.outbox.clear()
+        assert mailing.invitations_send(campaign_id=campaign.pk) >= 2
+        assert services.mailings_sweep() == 0  # every invitation is mailed: nothing to do

@@ -60,6 +60,29 @@ def task_state(task: Any, **kwargs: Any) -> str | None:
     return PENDING if row["finished_at"] is None else str(row["outcome"])
 
 
+def task_running(task: Any, **kwargs: Any) -> bool:
+    """Whether a worker holds a live lease on the latest task sent for these ids in the current
+    schema: it works on the job right now (a cancel waits for it; a stuck job has none)."""
+    from config.outbox.models import OutboxMessage
+
+    name = task if isinstance(task, str) else task.name
+    lookups = {f"kwargs__{key}": value for key, value in kwargs.items()}
+    row = (
+        OutboxMessage.objects.filter(
+            task_name=name, schema_name=tenant_connection().schema_name, **lookups
+        )
+        .order_by("-id")
+        .values("finished_at", "lease_until")
+        .first()
+    )
+    return bool(
+        row is not None
+        and row["finished_at"] is None
+        and row["lease_until"] is not None
+        and row["lease_until"] > timezone.now()
+    )
+
+
 def sweep_all() -> dict[str, int]:
     """Run every registered sweeper in the current schema; one failing never stops the rest."""
     counts: dict[str, int] = {}

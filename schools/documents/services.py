@@ -110,6 +110,28 @@ def document_job_retry(*, job_id: int, actor: Any = None) -> DocumentJob:
     return job
 
 
+def cancelled_message() -> str:
+    return str(_("Cancelled: the set was not generated. Start it again when needed."))
+
+
+@transaction.atomic
+def document_job_cancel(*, job_id: int, actor: Any = None) -> DocumentJob:
+    """Cancel a set not generated yet (queued, or left behind by its task): it fails with the
+    reason and may be started again. A set a worker is generating right now is refused (it is
+    ready in moments); one that is done or failed is returned as it is."""
+    job = DocumentJob.objects.select_for_update().get(pk=job_id)
+    if job.status not in ACTIVE_STATUSES:
+        return job
+    if jobs.task_running(document_job_run_task, job_id=job.pk):
+        raise ValidationError(
+            {"status": [_("The set is being generated right now: it will be ready in a moment.")]}
+        )
+    job.status, job.error, job.finished_at = JobStatus.FAILED, cancelled_message(), timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=job, changed_fields=["status"])
+    return job
+
+
 def document_jobs_sweep() -> int:
     """Jobs queued or running whose task is no longer pending: failed with the reason when the
     task was lost or failed, sent again when it was never sent through the outbox."""
@@ -181,6 +203,8 @@ def document_job_run(*, job_id: int) -> str:
         return JobStatus.FAILED
     with transaction.atomic():
         job = DocumentJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != JobStatus.RUNNING:  # cancelled meanwhile: nothing is kept
+            return str(job.status)
         old = job.file.name if job.file else ""
         job.file.save(f"{job.kind}-{job.pk}.zip", ContentFile(buffer.getvalue()), save=False)
         job.status, job.progress, job.done_count = JobStatus.DONE, 100, total

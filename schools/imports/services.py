@@ -148,6 +148,8 @@ def import_batch_validate(*, batch_id: int, resume: bool = False) -> ImportBatch
         raise
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != ImportStatus.VALIDATING:  # cancelled meanwhile
+            return batch
         _apply_preview(batch, preview)
         batch.status = ImportStatus.FAILED if preview.file_errors else ImportStatus.PREVIEWED
         batch.progress = 100
@@ -398,6 +400,53 @@ def _write_chunk(api: Any, batch: ImportBatch, preview: Preview, chunk: list[Par
         _call_for_rows(
             api, preview, chunk, lambda: api.mentor_profiles_upsert_many(rows=mentors, actor=actor)
         )
+
+
+def import_batch_cancel(*, batch_id: int) -> ImportBatch:
+    """Cancel a batch waiting to be checked or imported (queued, or left behind by its task): an
+    import goes back to its checked preview (nothing was imported), a check fails with the
+    reason (the file is uploaded again). A batch a worker is checking or importing right now
+    is refused; any other is returned as it is."""
+    from django.db import DatabaseError
+
+    from config import jobs
+    from schools.imports.tasks import import_batch_commit_task, import_batch_validate_task
+
+    busy = ValidationError(
+        {"status": [_("The file is being processed right now: wait for it to finish.")]}
+    )
+    with transaction.atomic():
+        try:  # an import in progress holds the batch's row for its one transaction
+            batch = ImportBatch.objects.select_for_update(nowait=True).get(pk=batch_id)
+        except DatabaseError as exc:
+            raise busy from exc
+        task = (
+            import_batch_commit_task
+            if batch.status == ImportStatus.IMPORTING
+            else import_batch_validate_task
+        )
+        working = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+        if batch.status not in working:
+            return batch
+        if jobs.task_running(task, batch_id=batch.pk):
+            raise busy
+        if batch.status == ImportStatus.IMPORTING:
+            batch.status, batch.progress = ImportStatus.PREVIEWED, 100
+            batch.save(update_fields=["status", "progress", "updated_at"])
+        else:
+            batch.status = ImportStatus.FAILED
+            report = dict(batch.report or {})
+            report["file_errors"] = [
+                *report.get("file_errors", []),
+                {
+                    "code": "cancelled",
+                    "message": _("The check was cancelled. Upload the file again when needed."),
+                },
+            ]
+            batch.report = report
+            batch.save(update_fields=["status", "report", "updated_at"])
+    progress_clear(batch_id=batch_id)
+    return batch
 
 
 def batches_sweep() -> int:

@@ -452,6 +452,8 @@ def run_execute(*, run_id: int, raise_errors: bool = False, resume: bool = False
         _run_progress(run_id, 70)
         with transaction.atomic():
             run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run_id)
+            if run.status != RunStatus.RUNNING:  # cancelled meanwhile: nothing is stored
+                return True
             _require_open(run.programme)
             _store(run, problem, result)
     except ValidationError as error:
@@ -772,6 +774,28 @@ def proposal_add(
 
 def interrupted_message() -> str:
     return str(_("The run was interrupted (the server stopped it several times). Start it again."))
+
+
+@transaction.atomic
+def match_run_cancel(*, run_id: int, actor: Any = None) -> MatchRun:
+    """Cancel a run not finished yet (queued, or left behind by its task): it fails with the
+    reason and a new run may be started. A run a worker is computing right now is refused (it
+    ends in moments); one that ended is returned as it is."""
+    from config import jobs
+    from schools.matching.tasks import match_run_execute
+
+    run = MatchRun.objects.select_for_update().get(pk=run_id)
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return run
+    if jobs.task_running(match_run_execute, run_id=run.pk):
+        raise ValidationError(
+            {"status": [_("The run is being computed right now: it ends in a moment.")]}
+        )
+    run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+    run.error = str(_("Cancelled: no proposals were made. Start a new run when needed."))
+    run.save(update_fields=["status", "error", "finished_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=run, changed_fields=["status"])
+    return run
 
 
 def runs_sweep() -> int:

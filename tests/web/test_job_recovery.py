@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
@@ -183,3 +184,76 @@ def test_a_kpi_run_whose_institution_task_was_lost_finishes_with_the_reason_and_
         again = client.post("/kpis/runs/", {"period": "2020-04"})
     assert again.status_code == 302
     assert AggregationRun.objects.filter(period="2020-04", status="running").exists()
+
+
+def _lease(task_name: str, **kwargs: Any) -> None:
+    """A worker holds the task's lease: it works on the job right now."""
+    _task_rows(task_name, **kwargs).update(
+        claimed_by="w", lease_until=timezone.now() + timedelta(minutes=1)
+    )
+
+
+def test_a_document_set_not_generated_yet_is_cancelled_and_can_be_started_again(
+    tenant_a: Any,
+) -> None:
+    with schema_context(tenant_a.schema_name):
+        busy = _document_job([6])
+        _lease("documents.document_job_run", job_id=busy.pk)
+        with pytest.raises(ValidationError, match="being generated right now"):
+            documents.document_job_cancel(job_id=busy.pk)
+
+        job = _document_job([7])
+        cancelled = documents.document_job_cancel(job_id=job.pk)
+        assert cancelled.status == JobStatus.FAILED and cancelled.error.startswith("Cancelled")
+        # its task, delivered afterwards, does nothing
+        assert documents.document_job_run(job_id=job.pk) == JobStatus.FAILED
+        assert documents.document_job_retry(job_id=job.pk).status == JobStatus.QUEUED
+
+
+def test_a_matching_run_not_computed_yet_is_cancelled(tenant_a: Any, school: School) -> None:
+    from schools.programmes.models import Programme
+
+    with schema_context(tenant_a.schema_name):
+        programme = Programme.objects.get(pk=school.ids["programme"])
+        run = MatchRun.objects.create(programme=programme, status=RunStatus.QUEUED)
+        OutboxMessage.objects.create(
+            task_name="matching.run_execute",
+            schema_name=tenant_a.schema_name,
+            kwargs={"run_id": run.pk},
+        )
+        _lease("matching.run_execute", run_id=run.pk)
+        with pytest.raises(ValidationError, match="being computed right now"):
+            matching.match_run_cancel(run_id=run.pk)
+        _task_rows("matching.run_execute", run_id=run.pk).update(lease_until=None)
+        cancelled = matching.match_run_cancel(run_id=run.pk)
+        assert cancelled.status == RunStatus.FAILED and cancelled.error.startswith("Cancelled")
+        assert matching.run_execute(run_id=run.pk, resume=True) is False  # its task: nothing
+
+
+def test_an_import_waiting_for_its_worker_is_cancelled_back_to_its_preview(
+    tenant_a: Any,
+) -> None:
+    with schema_context(tenant_a.schema_name):
+        importing = ImportBatch.objects.create(
+            kind="participants", original_name="a.xlsx", status=ImportStatus.IMPORTING
+        )
+        OutboxMessage.objects.create(
+            task_name="imports.import_batch_commit",
+            schema_name=tenant_a.schema_name,
+            kwargs={"batch_id": importing.pk},
+        )
+        _lease("imports.import_batch_commit", batch_id=importing.pk)
+        with pytest.raises(ValidationError, match="being processed right now"):
+            imports.import_batch_cancel(batch_id=importing.pk)
+        _task_rows("imports.import_batch_commit", batch_id=importing.pk).update(lease_until=None)
+        assert imports.import_batch_cancel(batch_id=importing.pk).status == ImportStatus.PREVIEWED
+        assert imports.import_batch_run_commit(batch_id=importing.pk).status == (
+            ImportStatus.PREVIEWED  # its task, delivered afterwards, imports nothing
+        )
+
+        checking = ImportBatch.objects.create(
+            kind="participants", original_name="b.xlsx", status=ImportStatus.UPLOADED
+        )
+        failed = imports.import_batch_cancel(batch_id=checking.pk)
+        assert failed.status == ImportStatus.FAILED
+        assert failed.report["file_errors"][-1]["code"] == "cancelled"

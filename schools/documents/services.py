@@ -114,6 +114,13 @@ def cancelled_message() -> str:
     return str(_("Cancelled: the set was not generated. Start it again when needed."))
 
 
+def document_job_cancellable(job: DocumentJob) -> bool:
+    """Queued, or left behind by its task: no worker generates it right now."""
+    return job.status in ACTIVE_STATUSES and not jobs.task_running(
+        document_job_run_task, job_id=job.pk
+    )
+
+
 @transaction.atomic
 def document_job_cancel(*, job_id: int, actor: Any = None) -> DocumentJob:
     """Cancel a set not generated yet (queued, or left behind by its task): it fails with the
@@ -122,7 +129,7 @@ def document_job_cancel(*, job_id: int, actor: Any = None) -> DocumentJob:
     job = DocumentJob.objects.select_for_update().get(pk=job_id)
     if job.status not in ACTIVE_STATUSES:
         return job
-    if jobs.task_running(document_job_run_task, job_id=job.pk):
+    if not document_job_cancellable(job):
         raise ValidationError(
             {"status": [_("The set is being generated right now: it will be ready in a moment.")]}
         )

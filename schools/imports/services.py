@@ -402,15 +402,25 @@ def _write_chunk(api: Any, batch: ImportBatch, preview: Preview, chunk: list[Par
         )
 
 
+def import_batch_cancellable(batch: ImportBatch) -> bool:
+    """Waiting to be checked or imported (queued, or left behind by its task): no worker
+    processes it right now."""
+    from config import jobs
+    from schools.imports.tasks import import_batch_commit_task, import_batch_validate_task
+
+    if batch.status == ImportStatus.IMPORTING:
+        return not jobs.task_running(import_batch_commit_task, batch_id=batch.pk)
+    if batch.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATING):
+        return not jobs.task_running(import_batch_validate_task, batch_id=batch.pk)
+    return False
+
+
 def import_batch_cancel(*, batch_id: int) -> ImportBatch:
     """Cancel a batch waiting to be checked or imported (queued, or left behind by its task): an
     import goes back to its checked preview (nothing was imported), a check fails with the
     reason (the file is uploaded again). A batch a worker is checking or importing right now
     is refused; any other is returned as it is."""
     from django.db import DatabaseError
-
-    from config import jobs
-    from schools.imports.tasks import import_batch_commit_task, import_batch_validate_task
 
     busy = ValidationError(
         {"status": [_("The file is being processed right now: wait for it to finish.")]}
@@ -420,15 +430,10 @@ def import_batch_cancel(*, batch_id: int) -> ImportBatch:
             batch = ImportBatch.objects.select_for_update(nowait=True).get(pk=batch_id)
         except DatabaseError as exc:
             raise busy from exc
-        task = (
-            import_batch_commit_task
-            if batch.status == ImportStatus.IMPORTING
-            else import_batch_validate_task
-        )
         working = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
         if batch.status not in working:
             return batch
-        if jobs.task_running(task, batch_id=batch.pk):
+        if not import_batch_cancellable(batch):
             raise busy
         if batch.status == ImportStatus.IMPORTING:
             batch.status, batch.progress = ImportStatus.PREVIEWED, 100

@@ -776,18 +776,25 @@ def interrupted_message() -> str:
     return str(_("The run was interrupted (the server stopped it several times). Start it again."))
 
 
+def match_run_cancellable(run: MatchRun) -> bool:
+    """Queued, or left behind by its task: no worker computes it right now."""
+    from config import jobs
+    from schools.matching.tasks import match_run_execute
+
+    return run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not jobs.task_running(
+        match_run_execute, run_id=run.pk
+    )
+
+
 @transaction.atomic
 def match_run_cancel(*, run_id: int, actor: Any = None) -> MatchRun:
     """Cancel a run not finished yet (queued, or left behind by its task): it fails with the
     reason and a new run may be started. A run a worker is computing right now is refused (it
     ends in moments); one that ended is returned as it is."""
-    from config import jobs
-    from schools.matching.tasks import match_run_execute
-
     run = MatchRun.objects.select_for_update().get(pk=run_id)
     if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return run
-    if jobs.task_running(match_run_execute, run_id=run.pk):
+    if not match_run_cancellable(run):
         raise ValidationError(
             {"status": [_("The run is being computed right now: it ends in a moment.")]}
         )

@@ -31,10 +31,12 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import-progress"),
     path("imports/<int:pk>/commit/", views.import_commit, name="import-commit"),
+    path("imports/<int:pk>/cancel/", views.import_cancel, name="import-cancel"),
     path("matching/", views.matching, name="matching"),
     path("matching/runs/", views.matching_run_create, name="matching-run-create"),
     path("matching/runs/<int:pk>/", views.matching_run, name="matching-run"),
     path("matching/runs/<int:pk>/approve/", views.matching_run_approve, name="matching-approve"),
+    path("matching/runs/<int:pk>/cancel/", views.matching_run_cancel, name="matching-run-cancel"),
     path(
         "matching/proposals/<int:pk>/decide/",
         views.matching_proposal_decide,

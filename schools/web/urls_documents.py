@@ -35,6 +35,11 @@ urlpatterns: list[URLPattern] = [
     ),
     path("documents/jobs/<int:pk>/", views_documents.document_job, name="document-job"),
     path(
+        "documents/jobs/<int:pk>/cancel/",
+        views_documents.document_job_cancel,
+        name="document-job-cancel",
+    ),
+    path(
         "documents/jobs/<int:pk>/retry/",
         views_documents.document_job_retry,
         name="document-job-retry",

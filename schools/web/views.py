@@ -353,6 +353,7 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
         "batch": batch,
         "progress": import_selectors.import_batch_progress(batch=batch),
         "running": batch.status in RUNNING_IMPORT,
+        "can_cancel": import_services.import_batch_cancellable(batch),
         "can_commit": batch.status == ImportStatus.PREVIEWED and not batch.error_count,
         # some rows are good, some not: the good ones may be imported and the others left
         "can_commit_valid": batch.status == ImportStatus.PREVIEWED
@@ -379,6 +380,19 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not context["running"]:
         response["HX-Refresh"] = "true"
     return response
+
+
+@require_POST
+@page(COORDINATOR)
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a check or an import no worker processes (queued, or left behind by its task)."""
+    batch = _batch_or_404(pk)
+    try:
+        import_services.import_batch_cancel(batch_id=batch.pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("school:import", pk=batch.pk)
 
 
 @require_POST
@@ -507,6 +521,8 @@ def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page_obj,
             "unmatched": matching_explained_unmatched(run),
             "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+            "can_cancel": actor_of(request).role == Role.COORDINATOR
+            and matching_services.match_run_cancellable(run),
             "can_decide": actor_of(request).role == Role.COORDINATOR
             and run.status == RunStatus.DONE,
         },
@@ -548,6 +564,19 @@ def matching_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             {"proposal": proposal, "can_decide": True},
         )
     return redirect("school:matching-run", pk=proposal.run_id)
+
+
+@require_POST
+@page(COORDINATOR)
+def matching_run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a run no worker computes (queued, or left behind by its task)."""
+    run = _run_or_404(pk)
+    try:
+        matching_services.match_run_cancel(run_id=run.pk, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("school:matching-run", pk=run.pk)
 
 
 @require_POST

@@ -260,7 +260,12 @@ def _job_or_404(request: HttpRequest, pk: int) -> DocumentJob:
 
 
 def _job_context(job: DocumentJob) -> dict[str, Any]:
-    return {"job": job, "running": job.status in ACTIVE_STATUSES}
+    running = job.status in ACTIVE_STATUSES
+    return {
+        "job": job,
+        "running": running,
+        "can_cancel": document_services.document_job_cancellable(job),
+    }
 
 
 @require_safe
@@ -276,6 +281,19 @@ def document_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a failed job again (or one its task left behind), for whoever may see it."""
     job = _job_or_404(request, pk)
     document_services.document_job_retry(job_id=job.pk, actor=request.user)
+    return redirect("school:document-job", pk=job.pk)
+
+
+@require_POST
+@page
+def document_job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a set no worker is generating (queued, or left behind), for whoever may see it."""
+    job = _job_or_404(request, pk)
+    try:
+        document_services.document_job_cancel(job_id=job.pk, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     return redirect("school:document-job", pk=job.pk)
 
 

@@ -257,3 +257,44 @@ def test_an_import_waiting_for_its_worker_is_cancelled_back_to_its_preview(
         failed = imports.import_batch_cancel(batch_id=checking.pk)
         assert failed.status == ImportStatus.FAILED
         assert failed.report["file_errors"][-1]["code"] == "cancelled"
+
+
+def test_the_pages_offer_to_cancel_a_job_no_worker_is_on(tenant_a: Any, school: School) -> None:
+    from schools.programmes.models import Programme
+
+    with schema_context(tenant_a.schema_name):
+        job = _document_job([8])
+        run = MatchRun.objects.create(
+            programme=Programme.objects.get(pk=school.ids["programme"]), status=RunStatus.QUEUED
+        )
+        batch = ImportBatch.objects.create(
+            kind="participants", original_name="c.xlsx", status=ImportStatus.IMPORTING
+        )
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "ru")
+    for page_url, cancel_url, testid in (
+        (f"/documents/jobs/{job.pk}/", f"/documents/jobs/{job.pk}/cancel/", "job-cancel"),
+        (f"/matching/runs/{run.pk}/", f"/matching/runs/{run.pk}/cancel/", "run-cancel"),
+        (f"/imports/{batch.pk}/", f"/imports/{batch.pk}/cancel/", "import-cancel"),
+    ):
+        page = client.get(page_url).content.decode()
+        assert f'data-testid="{testid}"' in page and "Отменить" in page, page_url
+        assert client.post(cancel_url).status_code == 302
+    page = client.get(f"/documents/jobs/{job.pk}/").content.decode()
+    assert "Отменено" in page and "Сформировать снова" in page
+    page = client.get(f"/matching/runs/{run.pk}/").content.decode()
+    assert "Отменено" in page and 'data-testid="run-cancel"' not in page
+    with schema_context(tenant_a.schema_name):
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.PREVIEWED
+
+    # a job a worker holds right now offers no cancel, and a forged one is refused
+    with schema_context(tenant_a.schema_name):
+        busy = _document_job([9])
+        _lease("documents.document_job_run", job_id=busy.pk)
+    assert (
+        'data-testid="job-cancel"' not in client.get(f"/documents/jobs/{busy.pk}/").content.decode()
+    )
+    client.post(f"/documents/jobs/{busy.pk}/cancel/")
+    with schema_context(tenant_a.schema_name):
+        busy.refresh_from_db()
+        assert busy.status == JobStatus.QUEUED

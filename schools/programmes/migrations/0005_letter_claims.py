@@ -14,7 +14,7 @@ def sent_before(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0003_programme_director_approval"),
+        ("programmes", "0004_named_non_negative_checks"),
     ]
 
     operations = [

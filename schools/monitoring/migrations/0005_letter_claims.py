@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0003_surveyinvitation_user_surveyresponse_user_and_more'),
+        ('monitoring', '0004_named_non_negative_checks'),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from schools.monitoring import mailing, services
-from schools.monitoring.models import SurveyCampaign, SurveyInvitation
+from schools.monitoring.models import SurveyInvitation
 from tests.schools.monitoring.conftest import World, template_version_id, valid_answers
 
 
@@ -112,6 +112,7 @@ def test_a_letter_claimed_by_a_run_that_died_goes_out_once_after_the_claim_lapse
 
 def test_a_mailing_its_task_left_behind_is_sent_again_by_the_sweep(world: World) -> None:
     from config.outbox.models import OutboxMessage
+    from schools.monitoring.models import SurveyCampaign
 
     with schema_context("alpha"):
         campaign = _campaign(world)

@@ -26,11 +26,7 @@ class Role(models.TextChoices):
     PARENT = "parent", _("Parent")
 
 
-PUBLIC_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF, Role.EMPLOYER, Role.MUNICIPAL})
-TENANT_ROLES = frozenset(Role) - PUBLIC_ROLES
-REGIONAL_ROLES = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
-INVITABLE_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in TENANT_ROLES]
-INSTITUTION_STAFF_ROLES = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
+# The sets of roles (which schema, who is staff, ...) live in accounts/roles.py only.
 
 
 class User(AbstractUser):

@@ -127,7 +127,7 @@ def fill_seed(participants: int) -> dict[str, int]:
                 )
             )
         with transaction.atomic():
-            ids = api.participants_create_many(rows=rows)
+            ids = api.participants_create_many(rows=rows, actor=BENCH_ACTOR)
         for pk in ids:
             api.consent_record(
                 actor=Actor.system("bench"),
@@ -154,14 +154,16 @@ def fill_seed(participants: int) -> dict[str, int]:
                     api.MentorProfileData(participant_id=pk, capacity=2)
                     for group in mentors.values()
                     for pk in group
-                ]
+                ],
+                actor=BENCH_ACTOR,
             )
             api.mentee_profiles_upsert_many(
                 rows=[
                     api.MenteeProfileData(participant_id=pk)
                     for group in mentees.values()
                     for pk in group
-                ]
+                ],
+                actor=BENCH_ACTOR,
             )
         # Pairs for about half of the mentees: students with student and employer mentors,
         # young teachers with teachers (one or two mentees each).
@@ -182,6 +184,7 @@ def fill_seed(participants: int) -> dict[str, int]:
                         mentor_participant_id=mentor_id,
                         mentee_participant_ids=group,
                         form=form,
+                        actor=BENCH_ACTOR,
                     )
                     pairs += 1
     return {

@@ -185,7 +185,9 @@ def main() -> int:
         with schema_context(institution.schema_name):
             upload = SimpleUploadedFile("spisok.xlsx", content)
             started = time.perf_counter()
-            batch = services.import_batch_create(kind="participants", uploaded_file=upload)
+            batch = services.import_batch_create(
+                kind="participants", uploaded_file=upload, actor=services.IMPORT_ACTOR
+            )
             preview_s = time.perf_counter() - started
             if batch.status != "previewed" or batch.error_count:
                 print(f"preview failed: {batch.status}, {batch.report}")

@@ -150,6 +150,7 @@ def _campaigns(programme: Any, coordinator: Any, rng: random.Random) -> tuple[in
     """(campaigns, invitations, answers, the first campaign's id)."""
     from django.utils import timezone
 
+    from accounts.actor import Actor
     from regional.questionnaires import api as templates
     from schools.monitoring import services
     from schools.monitoring.models import Questionnaire, SurveyInvitation
@@ -162,7 +163,9 @@ def _campaigns(programme: Any, coordinator: Any, rng: random.Random) -> tuple[in
         if questionnaire is None:
             version = templates.published_version_get(template_code=code)
             assert version is not None, f"no published regional template {code}"
-            questionnaire = services.questionnaire_adopt(version_id=version.pk)
+            questionnaire = services.questionnaire_adopt(
+                version_id=version.pk, actor=Actor.system("bench")
+            )
         questionnaires[code] = questionnaire
     forms = sorted(
         set(
@@ -259,7 +262,7 @@ def _imports(coordinator: Any) -> int:
         batch = import_services.import_batch_create(
             kind="participants",
             uploaded_file=SimpleUploadedFile(f"ученики-{n + 1}.xlsx", content),
-            created_by=coordinator,
+            actor=coordinator,
         )
         batch_id = batch.pk
     return batch_id
@@ -280,6 +283,7 @@ def year_fill(
     from django.utils import timezone
     from django_tenants.utils import schema_context, tenant_context
 
+    from accounts.actor import actor_for
     from accounts.models import User
     from schools.participants.models import MenteeProfile, MentorProfile, Participant
     from schools.programmes import selectors as programme_selectors
@@ -299,7 +303,7 @@ def year_fill(
     school_generate(schema_name=schema_name, learners=learners, staff=staff, seed=seed)
     step("generate-school", started)
     with schema_context(schema_name), override_settings(MEDIA_ROOT=media_root):
-        coordinator = User.objects.get(username="coordinator")
+        coordinator = actor_for(User.objects.get(username="coordinator"))
         curator = User.objects.get(username=BENCH_CURATOR)
         curator.set_password(password)
         curator.save(update_fields=["password"])

@@ -85,6 +85,7 @@ def fill_institution(responses: int, rng: random.Random) -> None:
     submitted answers (valid, varied)."""
     from django.utils import timezone
 
+    from accounts.actor import Actor
     from regional.questionnaires import api as templates
     from schools.monitoring import services
     from schools.monitoring.models import (
@@ -96,7 +97,7 @@ def fill_institution(responses: int, rng: random.Random) -> None:
 
     version = templates.published_version_get(template_code="satisfaction-mentee")
     assert version is not None
-    questionnaire = services.questionnaire_adopt(version_id=version.pk)
+    questionnaire = services.questionnaire_adopt(version_id=version.pk, actor=Actor.system("bench"))
     questions = list(questionnaire.questions.all())
     today = date.today()
     campaign = SurveyCampaign.objects.create(

@@ -75,6 +75,7 @@ def _campaign(schema_name: str, people: list[int], *, title: str, open_it: bool)
     from django.utils import timezone
     from django_tenants.utils import schema_context
 
+    from accounts.actor import actor_for
     from accounts.models import User
     from schools.monitoring import services
     from schools.monitoring.models import Questionnaire
@@ -89,10 +90,12 @@ def _campaign(schema_name: str, people: list[int], *, title: str, open_it: bool)
             target=services.Target(kind="explicit", participant_ids=tuple(people)),
             opens_on=today,
             closes_on=today + datetime.timedelta(days=14),
-            actor=coordinator,
+            actor=actor_for(coordinator, schema=schema_name),
         )
         if open_it:
-            services.campaign_open(campaign=campaign, actor=coordinator)
+            services.campaign_open(
+                campaign=campaign, actor=actor_for(coordinator, schema=schema_name)
+            )
         return int(campaign.pk)
 
 

@@ -699,7 +699,7 @@ def demo_school_ensure(*, institution: InstitutionRef, region: DemoRegion) -> No
     with schema_context(institution.schema_name), transaction.atomic():
         region.school_pairs = len(
             matching_api.run_and_approve(
-                programme_id=school.programme_id, share=DEMO_SCHOOL_APPROVED_SHARE
+                programme_id=school.programme_id, share=DEMO_SCHOOL_APPROVED_SHARE, actor=SEED_ACTOR
             )
         )
     region.school = school
@@ -738,7 +738,7 @@ def demo_surveys_ensure(*, institutions: list[InstitutionRef]) -> None:
                     template_code=code
                 ):
                     continue
-                monitoring_api.questionnaire_adopt(version_id=version.pk)
+                monitoring_api.questionnaire_adopt(version_id=version.pk, actor=SEED_ACTOR)
 
 
 def _participant_ensure(
@@ -771,6 +771,7 @@ def _participant_ensure(
         category=category,
         user_id=user_id,
         **extra,
+        actor=SEED_ACTOR,
     ).pk
 
 
@@ -825,6 +826,7 @@ def demo_records_ensure(
                         competence_codes=codes,
                         capacity=capacity,
                         hours_per_month=hours,
+                        actor=SEED_ACTOR,
                     )
                 children = participants_api.child_participant_ids(parent_user_id=user_id)
                 for last, first, middle, born, category, codes, form, raised in DEMO_MENTEES:
@@ -833,7 +835,11 @@ def demo_records_ensure(
                     )
                     _consent_ensure(pk, guardian=DEMO_PARENT.full_name)
                     participants_api.mentee_profile_upsert(
-                        participant_id=pk, need_codes=codes, preferred_form=form, raised_by=raised
+                        participant_id=pk,
+                        need_codes=codes,
+                        preferred_form=form,
+                        raised_by=raised,
+                        actor=SEED_ACTOR,
                     )
                     if last == "Белов" and pk not in children:
                         participants_api.guardianship_create(
@@ -880,6 +886,7 @@ def _demo_pair_of(
             mentee_participant_ids=[mentee_id],
             form=form,
             started_on=today - datetime.timedelta(days=DEMO_PAIR_STARTED_DAYS_AGO),
+            actor=SEED_ACTOR,
         )
     plan_id = pairs_api.plan_id_of(pair_id=pair_id, mentee_id=mentee_id)
     if plan_id is not None and not pairs_api.plan_goal_count(plan_id=plan_id):
@@ -906,17 +913,20 @@ def _demo_pair_of(
             kind=pairs_api.MeetingKind.ORGANISATIONAL,
             starts_at=_demo_at(today - datetime.timedelta(days=14), 15),
             place=place,
+            actor=SEED_ACTOR,
         )
         pairs_api.meeting_record_attendance(
             meeting_id=held,
             participant_ids=[mentor_id, mentee_id],
             outcomes="Познакомились, обсудили запрос и договорились о графике встреч.",
+            actor=SEED_ACTOR,
         )
         pairs_api.meeting_create(
             pair_id=pair_id,
             kind=pairs_api.MeetingKind.TRIAL,
             starts_at=_demo_at(today + datetime.timedelta(days=7), 15),
             place=place,
+            actor=SEED_ACTOR,
         )
     elif not pairs_api.meeting_planned_after(pair_id=pair_id, moment=timezone.now()):
         # Someone may have planned a final meeting meanwhile: then it is left as it is.
@@ -926,6 +936,7 @@ def _demo_pair_of(
                 kind=pairs_api.MeetingKind.REGULAR,
                 starts_at=_demo_at(today + datetime.timedelta(days=7), 15),
                 place=place,
+                actor=SEED_ACTOR,
             )
     return pair_id
 
@@ -979,12 +990,14 @@ def demo_pairs_ensure(
                     competence_codes=("methodology", "classroom_management"),
                     capacity=2,
                     hours_per_month=6,
+                    actor=SEED_ACTOR,
                 )
                 participants_api.mentee_profile_upsert(
                     participant_id=mentee_id,
                     need_codes=("methodology",) if teacher_mentee else ("professional_skills",),
                     preferred_form=form,
                     raised_by="self",
+                    actor=SEED_ACTOR,
                 )
                 _demo_pair_of(
                     programme_id=programme_id,
@@ -1005,6 +1018,7 @@ def demo_pairs_ensure(
                         opens_on=today,
                         closes_on=today + datetime.timedelta(days=DEMO_SURVEY_DAYS),
                         programme_id=programme_id,
+                        actor=SEED_ACTOR,
                     )
     return logins
 
@@ -1020,7 +1034,11 @@ def demo_practices_ensure(
             with _step(region, f"{institution.slug}: the success story"):
                 if not pairs_api.practice_case_exists(title=title):
                     pairs_api.practice_case_publish_now(
-                        programme_id=programme_id, title=title, text=text, form=form
+                        programme_id=programme_id,
+                        title=title,
+                        text=text,
+                        form=form,
+                        actor=SEED_ACTOR,
                     )
             stories = pairs_api.success_stories_published()
         practices_api.practice_cases_collect(institution_id=institution.id, stories=stories)

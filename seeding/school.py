@@ -535,7 +535,7 @@ def school_generate(
                 person.user_id = user_id
             curator_ids[class_name] = user_id
         group_ids = participants_api.study_groups_ensure(
-            curators_by_name=curator_ids, names=class_names
+            curators_by_name=curator_ids, names=class_names, actor=SEED_ACTOR
         )
 
         rows = [
@@ -554,7 +554,9 @@ def school_generate(
             for p in gen.people
         ]
         for person, pk in zip(
-            gen.people, participants_api.participants_create_many(rows=rows), strict=True
+            gen.people,
+            participants_api.participants_create_many(rows=rows, actor=SEED_ACTOR),
+            strict=True,
         ):
             person.pk = pk
         participants_api.guardianships_create_many(
@@ -564,7 +566,8 @@ def school_generate(
                 )
                 for i in pupils
                 for g, relation in gen.people[i].guardians
-            ]
+            ],
+            actor=SEED_ACTOR,
         )
         in_programme = pupils + teachers + alumni + employers
         consent_rows, missing = _consent_rows(gen, in_programme)
@@ -628,8 +631,8 @@ def school_generate(
                     motivation="; ".join(entries),
                 )
             )
-        participants_api.mentee_profiles_upsert_many(rows=mentee_rows)
-        participants_api.mentor_profiles_upsert_many(rows=mentor_rows)
+        participants_api.mentee_profiles_upsert_many(rows=mentee_rows, actor=SEED_ACTOR)
+        participants_api.mentor_profiles_upsert_many(rows=mentor_rows, actor=SEED_ACTOR)
 
         # The programme of the year runs the school's forms, with its curators and headcount.
         programme_id = _programme_ensure(
@@ -718,6 +721,7 @@ def _group_meeting(
         held_on=min(gen.today, gen.year_start + datetime.timedelta(days=30)),
         place="Актовый зал",
         attendee_ids=attending_mentees + attending_mentors,
+        actor=SEED_ACTOR,
     )
     needs = participants_api.need_codes_of(participant_ids=attending_mentees)
     chosen_by: dict[int, list[int]] = defaultdict(list)
@@ -749,7 +753,7 @@ def _group_meeting(
         if others and rng.random() < 0.05:
             items.append({"to_participant": rng.choice(others), "kind": "avoid"})
         matching_api.preferences_record(
-            meeting_id=meeting_id, from_participant_id=mentee, items=items
+            meeting_id=meeting_id, from_participant_id=mentee, items=items, actor=SEED_ACTOR
         )
         count += len(items)
         for m in picks:
@@ -764,6 +768,7 @@ def _group_meeting(
                     {"to_participant": m, "kind": "prefer", "rank": rank}
                     for rank, m in enumerate(picks, start=1)
                 ],
+                actor=SEED_ACTOR,
             )
             count += len(picks)
     return meeting_id, count

@@ -10,23 +10,39 @@ from typing import Any
 from django.db import models
 from django_tenants.utils import get_public_schema_name
 
+from accounts.actor import Actor
+from accounts.models import Role, User
 from config.audit import acting_user, loggable_values
 from config.db import tenant_connection
 from tenants.models import Institution, PublicAuditAction, PublicAuditEntry
 
 
-def _actor(actor: Any) -> tuple[Any, str]:
-    """(the public user to link, the label to keep). A user of an institution's schema acts
-    from that institution's host: their id means nothing in the public schema, so the entry
-    keeps their role and institution instead (no name: the regional layer sees no people)."""
-    user = acting_user(actor)
-    if user is None:
+def _actor(actor: Any) -> tuple[int | None, str]:
+    """(the id of the public user to link, the label to keep) for an ``Actor`` (or a user).
+    A user of an institution's schema acts from that institution's host: their id means
+    nothing in the public schema, so the entry keeps their role and institution instead (no
+    name: the regional layer sees no people)."""
+    if not isinstance(actor, Actor):
+        user = acting_user(actor)
+        if user is None:
+            return None, ""
+        actor = Actor(
+            user_id=int(user.pk),
+            role=str(getattr(user, "role", "")),
+            schema="",
+            username=user.get_username(),
+        )
+    user_id = actor.audit_user_id
+    if user_id is None:
         return None, ""
     schema_name = tenant_connection().schema_name
     if schema_name == get_public_schema_name():
-        return user, user.get_username()[:150]
+        username = actor.username or str(
+            User.objects.filter(pk=user_id).values_list("username", flat=True).first() or ""
+        )
+        return user_id, username[:150]
     institution = Institution.objects.filter(schema_name=schema_name).first()
-    role = str(getattr(user, "get_role_display", lambda: "")())
+    role = str(Role(actor.role).label) if actor.role in Role.values else ""
     where = institution.short_name if institution is not None else schema_name
     return None, f"{role} · {where}"[:150]
 
@@ -46,9 +62,9 @@ def public_audit_record(
     if instance.pk is None:
         raise ValueError("public_audit_record() needs a saved instance")
     names = sorted(set(changed_fields))
-    user, actor_label = _actor(actor)
+    user_id, actor_label = _actor(actor)
     return PublicAuditEntry.objects.create(
-        actor=user,
+        actor_id=user_id,
         actor_label=actor_label,
         action=action,
         model_label=instance._meta.label_lower,

@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts.actor import role_of
-from accounts.models import REGIONAL_ROLES, Role
+from accounts.models import Role
+from accounts.roles import REGIONAL
 from tenants.models import (
     Institution,
     InstitutionImport,
@@ -52,7 +53,7 @@ def user_scope(user: Any) -> Scope:
     the municipalities granted to them (through their account or the invitation it came
     from); anyone else nothing."""
     role = role_of(user)
-    if role in REGIONAL_ROLES:
+    if role in REGIONAL:
         return REGION_SCOPE
     if role != Role.MUNICIPAL or not getattr(user, "pk", None):
         return NO_SCOPE

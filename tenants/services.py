@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from accounts.actor import role_of
+from accounts.actor import author_id, role_of
 from accounts.api import invitation_create
 from accounts.models import Role
-from config.audit import acting_user
 from config.tasks import enqueue_on_commit
 from config.validators import is_valid_inn
 from tenants import citus, schemas
@@ -469,7 +468,7 @@ def institutions_import(
     batch = InstitutionImport.objects.create(
         file_name=file_name[:255],
         institution_ids=[institution.pk for institution in created],
-        created_by=acting_user(actor),
+        created_by_id=author_id(actor),
     )
     public_audit_record(
         actor=actor,

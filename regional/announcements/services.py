@@ -4,13 +4,12 @@ for, and by e-mail to their coordinators, one task per institution after commit)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.audit import acting_user
+from accounts.actor import Actor, author_id
 from config.tasks import enqueue_on_commit
 from regional.announcements.models import Announcement, Audience
 from regional.announcements.selectors import audience_institutions
@@ -26,7 +25,7 @@ def announcement_send(
     audience: str,
     municipality_ids: Sequence[int] = (),
     institution_ids: Sequence[int] = (),
-    actor: Any = None,
+    actor: Actor,
 ) -> Announcement:
     from regional.announcements.tasks import announcement_mail
 
@@ -46,7 +45,7 @@ def announcement_send(
     if errors:
         raise ValidationError(errors)
     announcement = Announcement.objects.create(
-        title=title.strip(), body=body.strip(), audience=audience, created_by=acting_user(actor)
+        title=title.strip(), body=body.strip(), audience=audience, created_by_id=author_id(actor)
     )
     if audience == Audience.MUNICIPALITIES:
         announcement.municipalities.set(municipalities)

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from accounts.actor import Actor
 from accounts.models import Role, User
 from config.tasks import enqueue_on_commit
 from config.validators import is_valid_inn
+from regional.employers import access
 from regional.employers.mentoring_forms import MENTORING_FORM_CODES
 from regional.employers.models import (
     LEVEL_CHOICES,
@@ -54,6 +56,10 @@ class CapacityExhausted(Exception):
 
 # --- employers ---------------------------------------------------------------------------
 
+# Who writes in an institution's schema when a placement starts or ends: the placement's own
+# job (the specialist joins or leaves the institution's mentor base), not a user of the school.
+PLACEMENT_ACTOR = Actor.system("employers.placement")
+
 EMPLOYER_FIELDS = ("name", "inn", "sector", "contact_email", "contact_phone")
 
 
@@ -77,8 +83,9 @@ def employer_create(
     sector: str = "",
     contact_email: str = "",
     contact_phone: str = "",
-    actor: Any = None,
+    actor: Actor,
 ) -> Employer:
+    access.check_employers_manage(actor)
     _validate_employer(inn=inn)
     employer = Employer.objects.create(
         name=name,
@@ -98,7 +105,8 @@ def employer_create(
 
 
 @transaction.atomic
-def employer_update(*, employer: Employer, actor: Any = None, **fields: Any) -> Employer:
+def employer_update(*, employer: Employer, actor: Actor, **fields: Any) -> Employer:
+    access.check_employers_manage(actor)
     unknown = set(fields) - set(EMPLOYER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown employer fields: {sorted(unknown)}")
@@ -325,7 +333,7 @@ def _decide(
     status: str,
     decided_by_id: int | None,
     reason: str = "",
-    actor: Any = None,
+    actor: Actor,
 ) -> MentorRequest:
     """Move a pending request to ``status`` (audited); a request decided already is refused."""
     changed = MentorRequest.objects.filter(
@@ -351,8 +359,9 @@ def _decide(
 
 
 @transaction.atomic
-def mentor_request_cancel(*, mentor_request: MentorRequest, actor: Any = None) -> MentorRequest:
-    """The institution withdraws its pending request."""
+def mentor_request_cancel(*, mentor_request: MentorRequest, actor: Actor) -> MentorRequest:
+    """The institution withdraws its pending request (``access.check_request_withdraw``)."""
+    access.check_request_withdraw(actor, mentor_request)
     return _decide(
         mentor_request_id=mentor_request.pk,
         status=RequestStatus.CANCELLED,
@@ -363,26 +372,30 @@ def mentor_request_cancel(*, mentor_request: MentorRequest, actor: Any = None) -
 
 @transaction.atomic
 def mentor_request_reject(
-    *, mentor_request: MentorRequest, decided_by: User, reason: str = ""
+    *, mentor_request: MentorRequest, actor: Actor, reason: str = ""
 ) -> MentorRequest:
+    """Decline a pending request: the regional centre, or the employer of the mentor."""
+    access.access_mentor_request_by_id(actor, mentor_request.pk, for_write=True)
     return _decide(
         mentor_request_id=mentor_request.pk,
         status=RequestStatus.REJECTED,
-        decided_by_id=decided_by.pk,
+        decided_by_id=actor.audit_user_id,
         reason=reason,
-        actor=decided_by,
+        actor=actor,
     )
 
 
 @transaction.atomic
-def mentor_request_approve(*, mentor_request: MentorRequest, decided_by: User) -> Placement:
-    """Approve a pending request: hold the mentor's capacity and open a placement.
+def mentor_request_approve(*, mentor_request: MentorRequest, actor: Actor) -> Placement:
+    """Approve a pending request: hold the mentor's capacity and open a placement. The
+    regional centre, or the employer of the mentor.
 
     The capacity is taken with one conditional UPDATE; if it matches no row the mentor has
     no room and ``CapacityExhausted`` is raised with nothing changed (the request stays
     pending). Once committed, a task creates the mentor's invitation in the institution."""
     from regional.employers.tasks import placement_tenant_account_create
 
+    access.access_mentor_request_by_id(actor, mentor_request.pk, for_write=True)
     request = MentorRequest.objects.select_for_update().get(pk=mentor_request.pk)
     if request.status != RequestStatus.PENDING:
         raise ValidationError({"status": [_("This request has already been decided.")]})
@@ -401,8 +414,8 @@ def mentor_request_approve(*, mentor_request: MentorRequest, decided_by: User) -
     _decide(
         mentor_request_id=request.pk,
         status=RequestStatus.APPROVED,
-        decided_by_id=decided_by.pk,
-        actor=decided_by,
+        decided_by_id=actor.audit_user_id,
+        actor=actor,
     )
     placement = Placement.objects.create(
         request=request,
@@ -412,7 +425,7 @@ def mentor_request_approve(*, mentor_request: MentorRequest, decided_by: User) -
         started_on=timezone.localdate(),
     )
     public_audit_record(
-        actor=decided_by,
+        actor=actor,
         action=PublicAuditAction.CREATE,
         instance=placement,
         changed_fields=["institution", "mentees_count", "started_on", "status"],
@@ -430,8 +443,10 @@ def mentor_request_approve(*, mentor_request: MentorRequest, decided_by: User) -
 # --- placements --------------------------------------------------------------------------
 
 
-def _close_placement(*, placement: Placement, status: str, actor: Any) -> Placement:
-    """End or cancel an active placement and give its places back to the mentor."""
+def _close_placement(*, placement: Placement, status: str, actor: Actor) -> Placement:
+    """End or cancel an active placement and give its places back to the mentor: the regional
+    centre, or the employer of the mentor."""
+    access.access_placement_by_id(actor, placement.pk, for_write=True)
     closed = Placement.objects.filter(pk=placement.pk, status=PlacementStatus.ACTIVE).update(
         status=status, ended_on=timezone.localdate(), updated_at=timezone.now()
     )
@@ -468,12 +483,12 @@ def _close_placement(*, placement: Placement, status: str, actor: Any) -> Placem
 
 
 @transaction.atomic
-def placement_end(*, placement: Placement, actor: Any = None) -> Placement:
+def placement_end(*, placement: Placement, actor: Actor) -> Placement:
     return _close_placement(placement=placement, status=PlacementStatus.ENDED, actor=actor)
 
 
 @transaction.atomic
-def placement_cancel(*, placement: Placement, actor: Any = None) -> Placement:
+def placement_cancel(*, placement: Placement, actor: Actor) -> Placement:
     return _close_placement(placement=placement, status=PlacementStatus.CANCELLED, actor=actor)
 
 
@@ -552,6 +567,7 @@ def _employer_specialist_participant_create(
             email=mentor.contact_email,
             position=mentor.position,
             workplace=employer,
+            actor=PLACEMENT_ACTOR,
         ).pk
     # The institution's catalogue recognises names and the wordings schools use for them.
     found = participants.topics_match(list(mentor.competences))
@@ -571,4 +587,5 @@ def _employer_specialist_participant_create(
         competence_codes=codes,
         experience=experience,
         capacity=placement.mentees_count,
+        actor=PLACEMENT_ACTOR,
     )

@@ -68,12 +68,16 @@ def placed_specialist_capacity_sync(*, placement_id: int) -> bool:
         )
         if category != participants.Category.EMPLOYER_SPECIALIST:
             return False  # the institution's own mentor, whom it also recorded itself
-        return participants.mentor_profile_remove(participant_id=participant_id)
+        return participants.mentor_profile_remove(
+            participant_id=participant_id, actor=services.PLACEMENT_ACTOR
+        )
     current = participants.mentor_capacity(participant_id=participant_id)
     wanted = min(placed["mentees_active"], MAX_MENTOR_CAPACITY)
     if current is None or current == wanted:
         return False
-    participants.mentor_profile_upsert(participant_id=participant_id, capacity=wanted)
+    participants.mentor_profile_upsert(
+        participant_id=participant_id, capacity=wanted, actor=services.PLACEMENT_ACTOR
+    )
     return True
 
 

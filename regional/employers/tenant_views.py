@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.actor import Actor
+from accounts.actor import Actor, actor_of
 from accounts.models import Role, User
 from config.api.base import INSTITUTION_STAFF, TenantViewSet
 from config.db import tenant_connection
@@ -212,7 +212,7 @@ class InstitutionMentorRequestViewSet(
     def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Withdraw a pending request."""
         mentor_request = services.mentor_request_cancel(
-            mentor_request=self.get_object(), actor=request.user
+            mentor_request=self.get_object(), actor=actor_of(request)
         )
         return Response(
             InstitutionMentorRequestOutput(self.get_queryset().get(pk=mentor_request.pk)).data

@@ -6,7 +6,7 @@ employers they belong to, their mentors, the requests for those mentors and thei
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles
-from accounts.actor import Actor, as_actor
+from accounts.actor import Actor, actor_of
 from accounts.models import User
 from config.api.base import PublicViewSet
 from config.api.schema import single_object_schema
-from regional.employers import selectors, services
+from regional.employers import access, selectors, services
 from regional.employers.mentoring_forms import MENTORING_FORM_CHOICES
 from regional.employers.models import (
     Employer,
@@ -40,10 +40,6 @@ class CapacityConflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("Capacity exhausted.")
     default_code = "capacity_exhausted"
-
-
-def _is_employer(user: Any) -> bool:
-    return as_actor(user).has_role(roles.EMPLOYER)
 
 
 # --- employers ---------------------------------------------------------------------------
@@ -94,9 +90,7 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicVi
         return selectors.employer_list()
 
     def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
-        if actor.has_role(roles.EMPLOYER):
-            return queryset.filter(members=actor.user_id)
-        return queryset
+        return access.employers_visible_to(actor, queryset)
 
     def _output(self, employer: Employer) -> dict[str, Any]:
         return dict(EmployerOutput(self.get_queryset().get(pk=employer.pk)).data)
@@ -105,7 +99,7 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicVi
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = EmployerInput(data=request.data)
         data.is_valid(raise_exception=True)
-        employer = services.employer_create(**data.validated_data, actor=request.user)
+        employer = services.employer_create(**data.validated_data, actor=actor_of(request))
         return Response(self._output(employer), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EmployerInput(partial=True), responses=EmployerOutput)
@@ -114,7 +108,7 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicVi
         data = EmployerInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         employer = services.employer_update(
-            employer=employer, actor=request.user, **data.validated_data
+            employer=employer, actor=actor_of(request), **data.validated_data
         )
         return Response(self._output(employer))
 
@@ -219,18 +213,14 @@ class EmployerMentorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pu
         return selectors.employer_mentor_list()
 
     def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
-        if actor.has_role(roles.EMPLOYER):
-            return queryset.filter(employer__members=actor.user_id)
-        return queryset
+        return access.employer_mentors_visible_to(actor, queryset)
 
     @extend_schema(request=EmployerMentorInput, responses={201: EmployerMentorOutput})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = EmployerMentorInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        employers = Employer.objects.all()
-        if _is_employer(request.user):
-            employers = selectors.employers_of(cast(User, request.user))
+        employers = access.employers_visible_to(actor_of(request))
         employer = employers.filter(pk=values.pop("employer")).first()
         if employer is None:
             raise exceptions.ValidationError({"employer": [_("Unknown employer.")]})
@@ -331,9 +321,7 @@ class MentorRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pub
         return selectors.mentor_request_list()
 
     def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
-        if actor.has_role(roles.EMPLOYER):
-            return queryset.filter(employer_mentor__employer__members=actor.user_id)
-        return queryset
+        return access.mentor_requests_visible_to(actor, queryset)
 
     @extend_schema(
         request=None,
@@ -346,7 +334,7 @@ class MentorRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pub
         mentor_request = self.get_object()
         try:
             placement = services.mentor_request_approve(
-                mentor_request=mentor_request, decided_by=cast(User, request.user)
+                mentor_request=mentor_request, actor=actor_of(request)
             )
         except services.CapacityExhausted as exc:
             raise CapacityConflict(detail=str(exc)) from exc
@@ -361,7 +349,7 @@ class MentorRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pub
         data.is_valid(raise_exception=True)
         services.mentor_request_reject(
             mentor_request=mentor_request,
-            decided_by=cast(User, request.user),
+            actor=actor_of(request),
             reason=data.validated_data["reason"],
         )
         return Response(MentorRequestOutput(self.get_queryset().get(pk=mentor_request.pk)).data)
@@ -381,20 +369,18 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicV
         return selectors.placement_list()
 
     def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
-        if actor.has_role(roles.EMPLOYER):
-            return queryset.filter(employer_mentor__employer__members=actor.user_id)
-        return queryset
+        return access.placements_visible_to(actor, queryset)
 
     @extend_schema(request=None, responses=PlacementOutput)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        placement = services.placement_end(placement=self.get_object(), actor=request.user)
+        placement = services.placement_end(placement=self.get_object(), actor=actor_of(request))
         return Response(PlacementOutput(self.get_queryset().get(pk=placement.pk)).data)
 
     @extend_schema(request=None, responses=PlacementOutput)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        placement = services.placement_cancel(placement=self.get_object(), actor=request.user)
+        placement = services.placement_cancel(placement=self.get_object(), actor=actor_of(request))
         return Response(PlacementOutput(self.get_queryset().get(pk=placement.pk)).data)
 
 

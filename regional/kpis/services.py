@@ -4,8 +4,6 @@ institutions' snapshots (the latest run is the draft); a closed period's never c
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from accounts.actor import Actor
 from config.db import tenant_connection
 from config.tasks import enqueue_on_commit
 from regional.employers import api as employers_api
@@ -123,7 +122,7 @@ def aggregation_run_in_process(
 
 
 @transaction.atomic
-def period_close(*, period: str, closed_by_id: int | None, actor: Any = None) -> Period:
+def period_close(*, period: str, closed_by_id: int | None, actor: Actor) -> Period:
     """Close a period: its snapshots become final (no run writes them again). Refused for a
     period without snapshots, a closed one, and while a run of it is still running."""
     row = Period.objects.select_for_update().filter(code=period).first()

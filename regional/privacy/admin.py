@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.actor import actor_of
 from regional.privacy import services
 from regional.privacy.models import RegionSettings
 
@@ -16,6 +17,6 @@ class RegionSettingsAdmin(admin.ModelAdmin[RegionSettings]):
     ) -> None:
         """Through the service, as the settings page: validated and audited."""
         saved = services.region_settings_update(
-            min_group_size=obj.min_group_size, actor=request.user
+            min_group_size=obj.min_group_size, actor=actor_of(request)
         )
         obj.pk = saved.pk

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from accounts.actor import Actor
 from regional.privacy.models import RegionSettings
 from tenants.api import PublicAuditAction, public_audit_record
 
 
 @transaction.atomic
-def region_settings_update(*, min_group_size: int, actor: Any = None) -> RegionSettings:
+def region_settings_update(*, min_group_size: int, actor: Actor) -> RegionSettings:
     """Set k (validated: never below the floor; the CHECK constraint stands behind it). A
     change is audited with the old and new value."""
     row, _created = RegionSettings.objects.select_for_update().get_or_create(pk=1)

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.actor import actor_of
 from regional.questionnaires import services
 from regional.questionnaires.models import (
     Question,
@@ -131,7 +132,7 @@ class TemplateVersionAdmin(admin.ModelAdmin[TemplateVersion]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TemplateVersion]) -> None:
         for version in queryset:
             try:
-                services.version_delete_draft(version=version, actor=request.user)
+                services.version_delete_draft(version=version, actor=actor_of(request))
             except ValidationError as exc:
                 _report(self, request, exc)
 
@@ -139,7 +140,7 @@ class TemplateVersionAdmin(admin.ModelAdmin[TemplateVersion]):
     def publish(self, request: HttpRequest, queryset: QuerySet[TemplateVersion]) -> None:
         for version in queryset:
             try:
-                services.version_publish(version=version, actor=request.user)
+                services.version_publish(version=version, actor=actor_of(request))
             except ValidationError as exc:
                 _report(self, request, exc)
 
@@ -147,6 +148,6 @@ class TemplateVersionAdmin(admin.ModelAdmin[TemplateVersion]):
     def retire(self, request: HttpRequest, queryset: QuerySet[TemplateVersion]) -> None:
         for version in queryset:
             try:
-                services.version_retire(version=version, actor=request.user)
+                services.version_retire(version=version, actor=actor_of(request))
             except ValidationError as exc:
                 _report(self, request, exc)

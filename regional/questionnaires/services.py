@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor
 from accounts.models import User
 from regional.questionnaires import validation
 from regional.questionnaires.models import (
@@ -198,14 +199,16 @@ def version_update(
 
 
 @transaction.atomic
-def version_delete_draft(*, version: TemplateVersion, actor: Any = None) -> None:
+def version_delete_draft(*, version: TemplateVersion, actor: Actor) -> None:
     version = _locked_version(version)
     _require_draft(version)
     _audit_version(version=version, action=PublicAuditAction.DELETE, fields=[], actor=actor)
     version.delete()
 
 
-def _audit_version(*, version: TemplateVersion, action: str, fields: list[str], actor: Any) -> None:
+def _audit_version(
+    *, version: TemplateVersion, action: str, fields: list[str], actor: Actor
+) -> None:
     code = TemplateVersion.objects.values_list("template__code", flat=True).get(pk=version.pk)
     public_audit_record(
         actor=actor,
@@ -217,7 +220,7 @@ def _audit_version(*, version: TemplateVersion, action: str, fields: list[str], 
 
 
 @transaction.atomic
-def version_publish(*, version: TemplateVersion, actor: Any = None) -> TemplateVersion:
+def version_publish(*, version: TemplateVersion, actor: Actor) -> TemplateVersion:
     """Publish a draft after checking all of it: at least one question, every question
     well-formed (scales min < max, options for choice kinds), every condition resolvable."""
     version = _locked_version(version)
@@ -236,7 +239,7 @@ def version_publish(*, version: TemplateVersion, actor: Any = None) -> TemplateV
 
 
 @transaction.atomic
-def version_retire(*, version: TemplateVersion, actor: Any = None) -> TemplateVersion:
+def version_retire(*, version: TemplateVersion, actor: Actor) -> TemplateVersion:
     """No longer offered for new use; whoever already uses it keeps it."""
     version = _locked_version(version)
     if version.status != VersionStatus.PUBLISHED:

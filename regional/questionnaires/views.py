@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actor import actor_of
 from accounts.models import User
 from config.api.base import REGIONAL, REGIONAL_ADMIN, PublicViewSet
 from regional.questionnaires import selectors, services
@@ -360,20 +361,24 @@ class TemplateVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, P
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Delete a draft (a published or retired version is never deleted)."""
-        services.version_delete_draft(version=self.get_object(), actor=request.user)
+        services.version_delete_draft(version=self.get_object(), actor=actor_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=TemplateVersionOutput)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Publish a draft: it must have questions, well-formed ones, resolvable conditions."""
-        return self._output(services.version_publish(version=self.get_object(), actor=request.user))
+        return self._output(
+            services.version_publish(version=self.get_object(), actor=actor_of(request))
+        )
 
     @extend_schema(request=None, responses=TemplateVersionOutput)
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """No longer offered to institutions (regional administrator only)."""
-        return self._output(services.version_retire(version=self.get_object(), actor=request.user))
+        return self._output(
+            services.version_retire(version=self.get_object(), actor=actor_of(request))
+        )
 
     @extend_schema(request=TemplateQuestionInput, responses={201: TemplateQuestionOutput})
     @action(detail=True, methods=["post"], url_path="questions")

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from accounts.security import client_ip
 from config import spreadsheets
@@ -110,7 +111,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     form = InstitutionForm(request.POST or None, domain=settings.BASE_DOMAIN)
     if request.method == "POST" and form.is_valid():
         try:
-            institution = services.institution_create(**form.cleaned_data, actor=request.user)
+            institution = services.institution_create(**form.cleaned_data, actor=actor_of(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -193,7 +194,7 @@ def institution_lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
                 institution=institution,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -240,7 +241,7 @@ def _application_or_404(pk: int) -> OnboardingApplication:
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(pk)
     try:
-        application = services.application_approve(application=application, actor=request.user)
+        application = services.application_approve(application=application, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -258,7 +259,7 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.application_reject(
-                application=application, reason=form.cleaned_data["reason"], actor=request.user
+                application=application, reason=form.cleaned_data["reason"], actor=actor_of(request)
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -288,7 +289,7 @@ def municipal_officers(request: HttpRequest) -> HttpResponse:
                 last_name=data["last_name"],
                 first_name=data["first_name"],
                 middle_name=data["middle_name"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -318,7 +319,7 @@ def municipal_access_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     access = selectors.municipal_access_list().filter(pk=pk).first()
     if access is None:
         raise Http404
-    services.municipal_access_revoke(access=access, actor=request.user)
+    services.municipal_access_revoke(access=access, actor=actor_of(request))
     messages.success(request, _("The access is withdrawn."))
     return redirect("regional:municipal-officers")
 
@@ -418,7 +419,7 @@ def institution_import(request: HttpRequest) -> HttpResponse:
             if plan.ok:
                 try:
                     batch = services.institutions_import(
-                        rows=plan.rows, file_name=upload.name or "", actor=request.user
+                        rows=plan.rows, file_name=upload.name or "", actor=actor_of(request)
                     )
                 except ValidationError as exc:
                     add_service_errors(form, exc)

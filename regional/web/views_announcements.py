@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.actor import actor_of
 from config.pages import REGIONAL, add_service_errors
 from regional.announcements import selectors, services
 from regional.web.forms import AnnouncementForm
@@ -38,7 +39,7 @@ def announcements(request: HttpRequest) -> HttpResponse:
                 audience=data["audience"],
                 municipality_ids=data["municipalities"],
                 institution_ids=data["institutions"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.actor import actor_of
 from config.pages import add_service_errors
 from regional.privacy import api as privacy
 from regional.web.forms import AuditFilterForm, RegionSettingsForm
@@ -81,7 +82,7 @@ def region_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             privacy.region_settings_update(
-                min_group_size=form.cleaned_data["min_group_size"], actor=request.user
+                min_group_size=form.cleaned_data["min_group_size"], actor=actor_of(request)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -9,7 +9,7 @@ number of mentees, never a mentee."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import Role, User
+from accounts import roles
+from accounts.actor import actor_of
+from accounts.models import Role
 from config.pages import REGIONAL, add_service_errors, role_required
-from regional.employers import selectors, services
+from regional.employers import access, selectors, services
 from regional.employers.models import (
     Employer,
     EmployerMentor,
@@ -43,34 +45,29 @@ def page(roles: frozenset[str]) -> Any:
 
 
 def _is_employer(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) == Role.EMPLOYER
+    return actor_of(request).has_role(roles.EMPLOYER)
 
 
 def _employers(request: HttpRequest) -> QuerySet[Employer]:
-    if _is_employer(request):
-        return selectors.employers_of(cast(User, request.user)).order_by("name", "pk")
-    return Employer.objects.order_by("name", "pk")
+    return access.employers_visible_to(actor_of(request)).order_by("name", "pk")
 
 
 def _mentors(request: HttpRequest) -> QuerySet[EmployerMentor]:
-    mentors = selectors.employer_mentor_list()
-    if _is_employer(request):
-        mentors = mentors.filter(employer__members=cast(User, request.user))
-    return mentors
+    return access.employer_mentors_visible_to(actor_of(request), selectors.employer_mentor_list())
 
 
 def _requests(request: HttpRequest) -> QuerySet[MentorRequest]:
-    requests = selectors.mentor_request_list().select_related("institution__municipality")
-    if _is_employer(request):
-        requests = requests.filter(employer_mentor__employer__members=cast(User, request.user))
-    return requests
+    return access.mentor_requests_visible_to(
+        actor_of(request),
+        selectors.mentor_request_list().select_related("institution__municipality"),
+    )
 
 
 def _placements(request: HttpRequest) -> QuerySet[Placement]:
-    placements = selectors.placement_list().select_related("institution__municipality")
-    if _is_employer(request):
-        placements = placements.filter(employer_mentor__employer__members=cast(User, request.user))
-    return placements
+    return access.placements_visible_to(
+        actor_of(request),
+        selectors.placement_list().select_related("institution__municipality"),
+    )
 
 
 def _one_or_404(queryset: QuerySet[Any], pk: int) -> Any:
@@ -232,7 +229,7 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     mentor_request = _one_or_404(_requests(request), pk)
     try:
         placement = services.mentor_request_approve(
-            mentor_request=mentor_request, decided_by=cast(User, request.user)
+            mentor_request=mentor_request, actor=actor_of(request)
         )
     except services.CapacityExhausted as exc:
         messages.error(
@@ -274,7 +271,7 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.mentor_request_reject(
             mentor_request=mentor_request,
-            decided_by=cast(User, request.user),
+            actor=actor_of(request),
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
@@ -318,9 +315,9 @@ def _close(request: HttpRequest, pk: int, *, cancel: bool) -> HttpResponse:
     placement = _one_or_404(_placements(request), pk)
     try:
         if cancel:
-            services.placement_cancel(placement=placement, actor=request.user)
+            services.placement_cancel(placement=placement, actor=actor_of(request))
         else:
-            services.placement_end(placement=placement, actor=request.user)
+            services.placement_end(placement=placement, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config import spreadsheets
 from config.pages import REGIONAL, add_service_errors, role_required
@@ -609,7 +610,7 @@ def period_close(request: HttpRequest) -> HttpResponse:
         return redirect("regional:kpis")
     period = form.cleaned_data["period"]
     try:
-        services.period_close(period=period, closed_by_id=request.user.pk, actor=request.user)
+        services.period_close(period=period, closed_by_id=request.user.pk, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.pages import REGIONAL, add_service_errors, is_htmx, role_required
 from regional.practices import selectors as practice_selectors
@@ -266,7 +267,7 @@ def _version_action(
     """Run ``action(version=..., actor=...)``; its refusal is the editor again with the errors
     (400)."""
     try:
-        action(version=version, actor=request.user)
+        action(version=version, actor=actor_of(request))
     except ValidationError as exc:
         errors = _version_errors(exc)
         return _render_version(request, Editor(version, publish_errors=errors), status=400)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db import models
 
-from accounts.actor import author_id
+from accounts.actor import Actor, author_id
 from config.audit import SENSITIVE_FIELDS, loggable_values
 from schools.audit.models import AuditAction, AuditEntry
 
@@ -21,7 +21,7 @@ class AuditChange(NamedTuple):
 
 
 def _entry(
-    *, actor: Any, action: str, instance: models.Model, changed_fields: Iterable[str]
+    *, actor: Actor, action: str, instance: models.Model, changed_fields: Iterable[str]
 ) -> AuditEntry:
     """The unsaved entry for ``instance``; values only of non-sensitive fields."""
     if action not in AuditAction.values:
@@ -39,23 +39,25 @@ def _entry(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     instance: models.Model,
     changed_fields: Iterable[str],
-) -> AuditEntry:
-    """Write one audit entry for ``instance``; values only of non-sensitive fields."""
+) -> int:
+    """Write one audit entry for ``instance``; values only of non-sensitive fields. The
+    entry's id."""
     entry = _entry(actor=actor, action=action, instance=instance, changed_fields=changed_fields)
     entry.save()
-    return entry
+    return int(entry.pk)
 
 
 AUDIT_BATCH_SIZE = 1000
 
 
-def audit_record_many(*, actor: Any, changes: Iterable[AuditChange]) -> list[AuditEntry]:
+def audit_record_many(*, actor: Actor, changes: Iterable[AuditChange]) -> list[int]:
     """Write the entries of many changes by one actor at once (``bulk_create``), with the same
-    rules as ``audit_record``. Every instance must already be saved (have its pk)."""
+    rules as ``audit_record``. Every instance must already be saved (have its pk). The
+    entries' ids, in order."""
     entries = [
         _entry(
             actor=actor,
@@ -67,7 +69,8 @@ def audit_record_many(*, actor: Any, changes: Iterable[AuditChange]) -> list[Aud
     ]
     if any(entry.object_id == "None" for entry in entries):
         raise ValueError("audit_record_many() needs saved instances")
-    return AuditEntry.objects.bulk_create(entries, batch_size=AUDIT_BATCH_SIZE)
+    created = AuditEntry.objects.bulk_create(entries, batch_size=AUDIT_BATCH_SIZE)
+    return [int(entry.pk) for entry in created]
 
 
 __all__ = ["SENSITIVE_FIELDS", "AuditAction", "AuditChange", "audit_record", "audit_record_many"]

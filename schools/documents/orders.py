@@ -25,17 +25,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, author_id
 from schools.audit.api import AuditAction, audit_record
 from schools.documents.models import STAGE_ONE_ORDERS, Order, OrderKind, OrderStatus
+from schools.programmes.access import can_approve_programme, can_set_up_programme, require
 from schools.programmes.models import Programme
-from schools.programmes.setup import can_approve_programme, can_set_up_programme, require
 
 ACTIVITY_CANCELLED = "cancelled"
-
-
-def _user(actor: Any) -> Any:
-    user = getattr(actor, "audit_user", actor)
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 # --- what the documents are made of ---------------------------------------------------------------
@@ -205,7 +201,7 @@ def order_prepare(
     *,
     programme: Programme,
     kind: str,
-    actor: Any,
+    actor: Actor,
     number: str = "",
     dated: datetime.date | None = None,
 ) -> Order:
@@ -222,12 +218,12 @@ def order_prepare(
         if order is not None and order.status == OrderStatus.APPROVED:
             raise ValidationError({"kind": [_("This order is already approved by the director.")]})
         if order is None:
-            order = Order(programme=programme, kind=kind, prepared_by=_user(actor))
+            order = Order(programme=programme, kind=kind, prepared_by_id=author_id(actor))
         created = order.pk is None
         order.number, order.dated = number, dated
         order.save()
         audit_record(
-            actor=_user(actor),
+            actor=actor,
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
             instance=order,
             changed_fields=["kind", "number", "dated"],
@@ -242,11 +238,11 @@ def order_prepare(
         programme=programme, kind=kind, status=OrderStatus.DRAFT
     ).delete()  # one draft at a time: the new one lists every pair awaiting approval
     order = Order.objects.create(
-        programme=programme, kind=kind, number=number, dated=dated, prepared_by=_user(actor)
+        programme=programme, kind=kind, number=number, dated=dated, prepared_by_id=author_id(actor)
     )
     order.pairs.set(pairs)
     audit_record(
-        actor=_user(actor),
+        actor=actor,
         action=AuditAction.CREATE,
         instance=order,
         changed_fields=["kind", "number", "dated", "pairs"],
@@ -277,7 +273,7 @@ def _missing_for_approval(order: Order) -> list[str]:
 def order_approve(
     *,
     order: Order,
-    actor: Any,
+    actor: Actor,
     number: str,
     dated: datetime.date,
 ) -> Order:
@@ -315,11 +311,11 @@ def order_approve(
     content = _make_document(order, number=number, day=dated)
     order.file.save(order_filename(order), ContentFile(content), save=False)
     order.status = OrderStatus.APPROVED
-    order.approved_by = _user(actor)
+    order.approved_by_id = author_id(actor)
     order.approved_at = timezone.now()
     order.save()
     audit_record(
-        actor=_user(actor),
+        actor=actor,
         action=AuditAction.UPDATE,
         instance=order,
         changed_fields=["status", "number", "dated", "file"],
@@ -332,15 +328,13 @@ def order_approve(
 
 
 @transaction.atomic
-def order_discard(*, order: Order, actor: Any) -> None:
+def order_discard(*, order: Order, actor: Actor) -> None:
     """The coordinator withdraws a draft (an approved order stays)."""
     require(can_set_up_programme(actor=actor))
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status == OrderStatus.APPROVED:
         raise ValidationError({"order": [_("An approved order cannot be withdrawn.")]})
-    audit_record(
-        actor=_user(actor), action=AuditAction.DELETE, instance=order, changed_fields=["kind"]
-    )
+    audit_record(actor=actor, action=AuditAction.DELETE, instance=order, changed_fields=["kind"])
     order.delete()
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from accounts.actor import role_of
-from accounts.models import Role
+from accounts.actor import Actor
+from schools.documents import access
 from schools.documents.models import DocumentJob
 
 
@@ -15,12 +13,8 @@ def document_job_list() -> QuerySet[DocumentJob]:
     return DocumentJob.objects.select_related("created_by")
 
 
-def document_jobs_visible_to(user: Any, queryset: QuerySet[DocumentJob]) -> QuerySet[DocumentJob]:
-    """The coordinator, the director and deputies see every job of the institution; a curator
-    only the jobs it asked for (they hold the people of its own groups)."""
-    role = role_of(user)
-    if role in (Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY):
-        return queryset
-    if role == Role.CURATOR:
-        return queryset.filter(created_by=user)
-    return queryset.none()
+def document_jobs_visible_to(
+    actor: Actor, queryset: QuerySet[DocumentJob]
+) -> QuerySet[DocumentJob]:
+    """``schools.documents.access.document_jobs_visible_to``."""
+    return access.document_jobs_visible_to(actor, queryset)

@@ -16,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, author_id
 from config import jobs
 from config.tasks import enqueue_on_commit
 from schools.audit.api import AuditAction, audit_record
+from schools.documents import access
 from schools.documents.generators import GENERATORS, ItemMissing, missing_message
 from schools.documents.models import ACTIVE_STATUSES, DocumentJob, JobKind, JobStatus
 from schools.documents.tasks import document_job_run_task
@@ -31,10 +33,6 @@ MAX_ITEMS = 5000
 PROGRESS_EVERY = 5
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 @transaction.atomic
 def document_job_create(
     *,
@@ -42,11 +40,12 @@ def document_job_create(
     title: str,
     item_ids: Sequence[int],
     options: dict[str, Any] | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> DocumentJob:
     """A job making one document per item (participant or pair id, already limited to what
     the caller may see). The same set asked for again while a job for it is queued or running
     returns that job and enqueues nothing."""
+    access.check_document_generate(actor)
     if kind not in JobKind.values:
         raise ValidationError({"kind": [_("Unknown kind of document.")]})
     ids = sorted({int(i) for i in item_ids})
@@ -67,7 +66,7 @@ def document_job_create(
             _requeue(same)  # left behind by its task: asking again restarts it
         return same
     job = DocumentJob.objects.create(
-        kind=kind, title=title[:200], item_ids=ids, options=options, created_by=_user(actor)
+        kind=kind, title=title[:200], item_ids=ids, options=options, created_by_id=author_id(actor)
     )
     audit_record(
         actor=actor,
@@ -94,9 +93,10 @@ def interrupted_message() -> str:
 
 
 @transaction.atomic
-def document_job_retry(*, job_id: int, actor: Any = None) -> DocumentJob:
+def document_job_retry(*, job_id: int, actor: Actor) -> DocumentJob:
     """Start a failed job again, or one its task left behind; a job that is done or still being
     worked on is returned as it is."""
+    access.access_document_job_by_id(actor, job_id)
     job = DocumentJob.objects.select_for_update().get(pk=job_id)
     stuck = (
         job.status in ACTIVE_STATUSES

@@ -15,11 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, actor_for, author_id
 from config.tasks import enqueue_on_commit
+from schools.imports import access
 from schools.imports.columns import CATEGORY_CODES, ParsedRow
 from schools.imports.models import ImportBatch, ImportKind, ImportStatus
 from schools.imports.preview import Person, Preview, build_preview
 from schools.imports.progress import progress_clear, progress_set
+
+IMPORT_ACTOR = Actor.system("import")
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +65,13 @@ def import_batch_create(
     *,
     kind: str,
     uploaded_file: UploadedFile,
-    created_by: Any = None,
+    actor: Actor,
     default_category: str = "",
 ) -> ImportBatch:
     """Store the file and check it: inline when small, else in a task (status ``uploaded``
-    until the task picks it up). Files over the size limit are refused before being read."""
+    until the task picks it up). Files over the size limit are refused before being read.
+    The coordinator imports (``schools.imports.access``)."""
+    access.check_import(actor)
     errors: dict[str, list[str]] = {}
     if kind not in ImportKind.values:
         errors["kind"] = [_("Unknown kind of import.")]
@@ -83,7 +89,7 @@ def import_batch_create(
             original_name=(uploaded_file.name or "")[:255],
             size=size,
             default_category=default_category,
-            created_by=created_by if getattr(created_by, "pk", None) else None,
+            created_by_id=author_id(actor),
         )
         batch.file.save(uploaded_file.name or "import", uploaded_file, save=False)
         batch.save()
@@ -350,7 +356,8 @@ def _call_for_rows(api: Any, preview: Preview, rows: list[ParsedRow], call: Any)
 
 
 def _write_chunk(api: Any, batch: ImportBatch, preview: Preview, chunk: list[ParsedRow]) -> None:
-    actor = batch.created_by
+    # the coordinator who asked for the import (the worker acts for them), or the import job
+    actor = actor_for(batch.created_by) if batch.created_by_id else IMPORT_ACTOR
     new = [row for row in chunk if row.values.get("_existing_id") is None]
     created: list[int] = []
     if new:

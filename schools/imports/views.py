@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.api.base import INSTITUTION_MANAGERS, TenantViewSet
 from config.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
@@ -209,7 +210,7 @@ class ImportBatchViewSet(
             kind=data.validated_data["kind"],
             uploaded_file=data.validated_data["file"],
             default_category=data.validated_data.get("default_category") or "",
-            created_by=request.user,
+            actor=actor_of(request),
         )
         return Response(ImportBatchOutput(batch).data, status=status.HTTP_201_CREATED)
 

@@ -3,15 +3,30 @@ stated at them. The one place of these rules (the API and the pages call it).
 
 - Group meetings: the institution's staff see every one; a mentor or a mentee the meetings it
   attended; nobody else (a parent does not take part in matching).
-- Preferences: staff see all of a meeting; a mentor or a mentee only those it stated."""
+- Preferences: staff see all of a meeting; a mentor or a mentee only those it stated. A mentor
+  or a mentee states its own; the coordinator records anyone's (on paper, at the meeting).
+- Everything else of matching (group meetings, runs, proposals, weights) is written by the
+  coordinator (or a system job)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from accounts import roles
 from accounts.actor import Actor
 from schools.matching.models import GroupMeeting, Preference
+from schools.participants.access import NotFound
+
+
+def may_manage_matching(actor: Actor) -> bool:
+    """Group meetings, matching runs, proposals and weights: the coordinator."""
+    return actor.is_system or actor.is_coordinator
+
+
+def check_matching_manage(actor: Actor) -> None:
+    if not may_manage_matching(actor):
+        raise PermissionDenied
 
 
 def group_meetings_visible_to(
@@ -35,4 +50,22 @@ def preferences_visible_to(actor: Actor, meeting: GroupMeeting) -> QuerySet[Pref
     return queryset.none()
 
 
-__all__ = ["group_meetings_visible_to", "preferences_visible_to"]
+def check_preferences_write(actor: Actor, meeting: GroupMeeting, from_participant_id: int) -> None:
+    """State the preferences of ``from_participant_id`` after ``meeting``: the person itself
+    (a mentor or a mentee), or the coordinator on its behalf (``NotFound`` for a meeting out of
+    sight)."""
+    if not group_meetings_visible_to(actor).filter(pk=meeting.pk).exists():
+        raise NotFound
+    if may_manage_matching(actor):
+        return
+    if not actor.has_role(roles.PAIR_MEMBERS) or actor.participant_id != from_participant_id:
+        raise PermissionDenied
+
+
+__all__ = [
+    "check_matching_manage",
+    "check_preferences_write",
+    "group_meetings_visible_to",
+    "may_manage_matching",
+    "preferences_visible_to",
+]

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from accounts.actor import Actor
 from schools.matching import services
 from schools.matching.models import GroupMeeting, MatchRun, RunStatus
 from schools.programmes.models import Programme
@@ -22,7 +23,7 @@ def group_meeting_create(
     held_on: datetime.date,
     place: str = "",
     attendee_ids: Sequence[int] = (),
-    actor: Any = None,
+    actor: Actor,
 ) -> int:
     """Record the group meeting of stage 4 (mentors and mentees get to know each other);
     returns its id."""
@@ -40,7 +41,7 @@ def preferences_record(
     meeting_id: int,
     from_participant_id: int,
     items: Sequence[Mapping[str, Any]],
-    actor: Any = None,
+    actor: Actor,
 ) -> int:
     """Replace what a participant said after the group meeting (items: ``to_participant``,
     ``kind`` "prefer"/"avoid", ``rank``); returns how many preferences were recorded."""
@@ -54,7 +55,7 @@ def preferences_record(
     )
 
 
-def run_and_approve(*, programme_id: int, share: float = 1.0, actor: Any = None) -> list[int]:
+def run_and_approve(*, programme_id: int, share: float = 1.0, actor: Actor) -> list[int]:
     """Run matching on the programme in this process and approve ``share`` of its proposals
     (the best-scored first; the rest stay for the coordinator to decide). Returns the ids of
     the pairs and groups formed. For seeding: the pages start runs on the worker."""

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.actor import Actor, author_id
 from config.tasks import enqueue_on_commit
 from schools.audit.api import AuditAction, audit_record
-from schools.matching import candidates
+from schools.matching import access, candidates
 from schools.matching.engine import (
     MatchingInputError,
     MatchResult,
@@ -113,21 +114,19 @@ def weights_get(*, programme: Programme) -> Weights:
 
 
 @transaction.atomic
-def weights_update(*, programme: Programme, data: Mapping[str, Any], actor: Any = None) -> Weights:
+def weights_update(*, programme: Programme, data: Mapping[str, Any], actor: Actor) -> Weights:
+    access.check_matching_manage(actor)
     _require_open(programme)
     weights = Weights.from_dict({**weights_get(programme=programme).as_dict(), **data})
     problems = weights.problems()
     if problems:
         raise ValidationError({name: [_("Must be a non-negative number.")] for name in problems})
     row, _created = MatchingSettings.objects.update_or_create(
-        programme=programme, defaults={"weights": weights.as_dict(), "updated_by": _user(actor)}
+        programme=programme,
+        defaults={"weights": weights.as_dict(), "updated_by_id": author_id(actor)},
     )
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=row, changed_fields=["weights"])
     return weights
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- group meetings and preferences --------------------------------------------------------------
@@ -156,12 +155,17 @@ def group_meeting_create(
     place: str = "",
     notes: str = "",
     attendee_ids: Sequence[int] = (),
-    actor: Any = None,
+    actor: Actor,
 ) -> GroupMeeting:
+    access.check_matching_manage(actor)
     _require_open(programme)
     ids = _check_people(attendee_ids, "attendee_ids")
     meeting = GroupMeeting.objects.create(
-        programme=programme, held_on=held_on, place=place, notes=notes, created_by=_user(actor)
+        programme=programme,
+        held_on=held_on,
+        place=place,
+        notes=notes,
+        created_by_id=author_id(actor),
     )
     meeting.attendees.set(ids)
     audit_record(
@@ -174,9 +178,8 @@ def group_meeting_create(
 
 
 @transaction.atomic
-def group_meeting_update(
-    *, meeting: GroupMeeting, actor: Any = None, **fields: Any
-) -> GroupMeeting:
+def group_meeting_update(*, meeting: GroupMeeting, actor: Actor, **fields: Any) -> GroupMeeting:
+    access.check_matching_manage(actor)
     _require_open(meeting.programme)
     changed = []
     for name in ("held_on", "place", "notes"):
@@ -197,11 +200,12 @@ def group_meeting_mark_held(
     meeting: GroupMeeting,
     attendee_ids: Sequence[int],
     notes: str | None = None,
-    actor: Any = None,
+    actor: Actor,
     today: datetime.date | None = None,
 ) -> GroupMeeting:
     """The group meeting took place: who came (only they state preferences afterwards).
     Refused before its day and without anyone named."""
+    access.check_matching_manage(actor)
     _require_open(meeting.programme)
     today = today or timezone.localdate()
     if meeting.held_on > today:
@@ -225,10 +229,12 @@ def preferences_record(
     meeting: GroupMeeting,
     from_participant_id: int,
     items: Sequence[Mapping[str, Any]],
-    actor: Any = None,
+    actor: Actor,
 ) -> list[Preference]:
     """Replace what ``from_participant_id`` said after ``meeting``: whom they would prefer
-    (ranked) and whom they would rather not be paired with. Both must have attended."""
+    (ranked) and whom they would rather not be paired with. Both must have attended. The
+    person itself, or the coordinator on its behalf."""
+    access.check_preferences_write(actor, meeting, from_participant_id)
     _require_open(meeting.programme)
     attendees = set(meeting.attendees.values_list("pk", flat=True))
     errors: dict[str, list[str]] = {}
@@ -272,7 +278,7 @@ def preferences_record(
             to_participant_id=int(item["to_participant"]),
             kind=item["kind"],
             rank=item.get("rank"),
-            recorded_by=_user(actor),
+            recorded_by_id=author_id(actor),
         )
         for item in items
     )
@@ -349,10 +355,11 @@ def run_create(
     programme: Programme,
     algorithm: str = Algorithm.OPTIMAL,
     fixed: Sequence[tuple[int, int]] = (),
-    actor: Any = None,
+    actor: Actor,
 ) -> MatchRun:
     """Start a matching run. Small programmes are matched at once; larger ones by a task
     (the run's status and progress show where it is)."""
+    access.check_matching_manage(actor)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     _require_open(programme)
     if not programme.forms:
@@ -369,7 +376,7 @@ def run_create(
         algorithm=algorithm,
         weights=weights.as_dict(),
         fixed_pairs=[list(p) for p in fixed],
-        created_by=_user(actor),
+        created_by_id=author_id(actor),
     )
     audit_record(
         actor=actor,
@@ -392,7 +399,7 @@ def run_create(
     return run
 
 
-def _supersede_older(run: MatchRun, *, actor: Any) -> None:
+def _supersede_older(run: MatchRun, *, actor: Actor) -> None:
     """A new run replaces the programme's earlier runs that still wait for a review: their
     proposals can no longer be approved (pairs already formed from them stay)."""
     older = list(
@@ -569,8 +576,9 @@ def _check_mentor(proposal: MatchProposal, mentor: MentorIn | None) -> None:
         )
 
 
-def _decide(proposal: MatchProposal, status: str, actor: Any) -> MatchProposal:
-    proposal.status, proposal.decided_by, proposal.decided_at = status, _user(actor), timezone.now()
+def _decide(proposal: MatchProposal, status: str, actor: Actor) -> MatchProposal:
+    proposal.status, proposal.decided_at = status, timezone.now()
+    proposal.decided_by_id = author_id(actor)
     proposal.save()
     audit_record(
         actor=actor,
@@ -590,7 +598,8 @@ def _lock(proposal: MatchProposal) -> MatchProposal:
 
 
 @transaction.atomic
-def proposal_accept(*, proposal: MatchProposal, actor: Any = None) -> MatchProposal:
+def proposal_accept(*, proposal: MatchProposal, actor: Actor) -> MatchProposal:
+    access.check_matching_manage(actor)
     proposal = _lock(proposal)
     _require_reviewable(proposal)
     mentor = candidates.mentors_by_id([proposal.mentor_id], programme_id=proposal.run.programme_id)
@@ -599,8 +608,9 @@ def proposal_accept(*, proposal: MatchProposal, actor: Any = None) -> MatchPropo
 
 
 @transaction.atomic
-def proposal_reject(*, proposal: MatchProposal, actor: Any = None) -> MatchProposal:
+def proposal_reject(*, proposal: MatchProposal, actor: Actor) -> MatchProposal:
     """Not this pair: the mentee goes back to the search; later runs never propose it again."""
+    access.check_matching_manage(actor)
     proposal = _lock(proposal)
     _require_reviewable(proposal)
     if proposal.fixed:
@@ -611,8 +621,9 @@ def proposal_reject(*, proposal: MatchProposal, actor: Any = None) -> MatchPropo
 
 
 @transaction.atomic
-def proposal_change(*, proposal: MatchProposal, mentor_id: int, actor: Any = None) -> MatchProposal:
+def proposal_change(*, proposal: MatchProposal, mentor_id: int, actor: Actor) -> MatchProposal:
     """Give the mentee another mentor; the new pair is scored and explained the same way."""
+    access.check_matching_manage(actor)
     proposal = _lock(proposal)
     _require_reviewable(proposal)
     programme = proposal.run.programme
@@ -629,9 +640,10 @@ def proposal_change(*, proposal: MatchProposal, mentor_id: int, actor: Any = Non
 
 
 @transaction.atomic
-def run_approve(*, run: MatchRun, accept_proposed: bool = False, actor: Any = None) -> MatchRun:
+def run_approve(*, run: MatchRun, accept_proposed: bool = False, actor: Actor) -> MatchRun:
     """Turn the accepted (and changed) proposals into pairs and groups: one per mentor and
     form. All or nothing: when any pair is refused, nothing is formed."""
+    access.check_matching_manage(actor)
     run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     if run.status != RunStatus.DONE:
         raise ValidationError({"run": [_("Only a finished, unapproved run can be approved.")]})
@@ -658,7 +670,7 @@ def run_approve(*, run: MatchRun, accept_proposed: bool = False, actor: Any = No
     return run
 
 
-def _form_pairs(run: MatchRun, proposals: Iterable[MatchProposal], *, actor: Any) -> list[int]:
+def _form_pairs(run: MatchRun, proposals: Iterable[MatchProposal], *, actor: Actor) -> list[int]:
     """Pairs and groups from taken proposals: one per mentor and form (through
     ``schools.pairs.api.pair_create``, which refuses what breaks its rules)."""
     groups: dict[tuple[int, str], list[MatchProposal]] = defaultdict(list)
@@ -680,23 +692,23 @@ def _form_pairs(run: MatchRun, proposals: Iterable[MatchProposal], *, actor: Any
     return pair_ids
 
 
-def _close_if_decided(run: MatchRun, *, actor: Any) -> None:
+def _close_if_decided(run: MatchRun, *, actor: Actor) -> None:
     """The run is approved once no proposal waits for a decision or a pair."""
     waiting = run.proposals.filter(pair_id__isnull=True).exclude(status=ProposalStatus.REJECTED)
     if waiting.exists():
         return
-    run.status, run.approved_at, run.approved_by = RunStatus.APPROVED, timezone.now(), _user(actor)
+    run.status, run.approved_at = RunStatus.APPROVED, timezone.now()
+    run.approved_by_id = author_id(actor)
     run.save(update_fields=["status", "approved_at", "approved_by"])
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=run, changed_fields=["status"])
 
 
 @transaction.atomic
-def proposals_approve(
-    *, run: MatchRun, proposal_ids: Iterable[int], actor: Any = None
-) -> list[int]:
+def proposals_approve(*, run: MatchRun, proposal_ids: Iterable[int], actor: Actor) -> list[int]:
     """Approve some proposals of a run and leave the rest for later: the chosen ones are
     accepted (with the same checks as ``proposal_accept``) and become pairs and groups at once;
     the run is approved when nothing is left undecided. All or nothing. Returns the pair ids."""
+    access.check_matching_manage(actor)
     run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     if run.status != RunStatus.DONE:
         raise ValidationError({"run": [_("Only a finished, unapproved run can be approved.")]})
@@ -724,14 +736,13 @@ def proposals_approve(
 
 
 @transaction.atomic
-def proposal_add(
-    *, run: MatchRun, mentee_id: int, mentor_id: int, actor: Any = None
-) -> MatchProposal:
+def proposal_add(*, run: MatchRun, mentee_id: int, mentor_id: int, actor: Actor) -> MatchProposal:
     """A pair made by hand in a run: the coordinator gives a mentee left without a mentor one
     (a group when the mentor takes several). It is scored and explained like the others and
     accepted; what the coordinator may override (requests not covered, a younger mentor, an
     earlier rejection) stays visible in the explanation; the rest (no consent, no fitting
     form, no place, a wish not to be paired) is refused."""
+    access.check_matching_manage(actor)
     run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     if run.status != RunStatus.DONE:
         raise ValidationError(
@@ -760,7 +771,7 @@ def proposal_add(
         breakdown=b.as_dict(),
         status=ProposalStatus.ACCEPTED,
         made_by_hand=True,
-        decided_by=_user(actor),
+        decided_by_id=author_id(actor),
         decided_at=timezone.now(),
     )
     audit_record(

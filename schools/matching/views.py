@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles
-from accounts.actor import Actor
+from accounts.actor import Actor, actor_of
 from config.api.base import (
     INSTITUTION_MANAGERS,
     INSTITUTION_STAFF,
@@ -288,7 +288,9 @@ class GroupMeetingViewSet(TenantModelViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         programme = _programme(values.pop("programme"))
-        meeting = services.group_meeting_create(programme=programme, actor=request.user, **values)
+        meeting = services.group_meeting_create(
+            programme=programme, actor=actor_of(request), **values
+        )
         response = self._output(meeting)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -298,7 +300,9 @@ class GroupMeetingViewSet(TenantModelViewSet):
         meeting = self.get_object()
         data = GroupMeetingUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.group_meeting_update(meeting=meeting, actor=request.user, **data.validated_data)
+        services.group_meeting_update(
+            meeting=meeting, actor=actor_of(request), **data.validated_data
+        )
         return self._output(meeting)
 
     @extend_schema(methods=["GET"], request=None, responses={200: PreferenceOutput(many=True)})
@@ -310,7 +314,6 @@ class GroupMeetingViewSet(TenantModelViewSet):
         """GET: the preferences stated at the meeting (a mentor or mentee sees their own).
         POST: replace one person's preferences; a mentor or mentee states their own."""
         meeting = self.get_object()
-        user = request.user
         actor = self.actor
         if request.method == "POST":
             data = PreferencesInput(data=request.data)
@@ -330,7 +333,7 @@ class GroupMeetingViewSet(TenantModelViewSet):
                 meeting=meeting,
                 from_participant_id=from_id,
                 items=data.validated_data["items"],
-                actor=user,
+                actor=actor,
             )
         rows = access.preferences_visible_to(actor, meeting)
         return Response(PreferenceOutput(rows, many=True).data)
@@ -368,7 +371,7 @@ class MatchRunViewSet(
             programme=_programme(data.validated_data["programme"]),
             algorithm=data.validated_data["algorithm"],
             fixed=[(f["mentor"], f["mentee"]) for f in data.validated_data.get("fixed", [])],
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(RunDetailOutput(run).data, status=status.HTTP_201_CREATED)
 
@@ -380,7 +383,7 @@ class MatchRunViewSet(
         data = ApproveInput(data=request.data)
         data.is_valid(raise_exception=True)
         run = services.run_approve(
-            run=run, accept_proposed=data.validated_data["accept_proposed"], actor=request.user
+            run=run, accept_proposed=data.validated_data["accept_proposed"], actor=actor_of(request)
         )
         return Response(RunOutput(run).data)
 
@@ -393,7 +396,7 @@ class MatchRunViewSet(
         data = ApproveSomeInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.proposals_approve(
-            run=run, proposal_ids=data.validated_data["proposals"], actor=request.user
+            run=run, proposal_ids=data.validated_data["proposals"], actor=actor_of(request)
         )
         return Response(RunOutput(selectors.match_run_list().get(pk=run.pk)).data)
 
@@ -408,7 +411,7 @@ class MatchRunViewSet(
             run=run,
             mentee_id=data.validated_data["mentee"],
             mentor_id=data.validated_data["mentor"],
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(
             ProposalOutput(selectors.match_proposal_list().get(pk=proposal.pk)).data,
@@ -440,14 +443,14 @@ class MatchProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._output(
-            services.proposal_accept(proposal=self.get_object(), actor=request.user)
+            services.proposal_accept(proposal=self.get_object(), actor=actor_of(request))
         )
 
     @extend_schema(request=None, responses={200: ProposalOutput})
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._output(
-            services.proposal_reject(proposal=self.get_object(), actor=request.user)
+            services.proposal_reject(proposal=self.get_object(), actor=actor_of(request))
         )
 
     @extend_schema(request=ChangeInput, responses={200: ProposalOutput})
@@ -458,7 +461,7 @@ class MatchProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
         data.is_valid(raise_exception=True)
         return self._output(
             services.proposal_change(
-                proposal=proposal, mentor_id=data.validated_data["mentor"], actor=request.user
+                proposal=proposal, mentor_id=data.validated_data["mentor"], actor=actor_of(request)
             )
         )
 
@@ -492,6 +495,6 @@ class MatchingWeightsViewSet(TenantViewSet):
         data = WeightsInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         weights = services.weights_update(
-            programme=programme, data=data.validated_data, actor=request.user
+            programme=programme, data=data.validated_data, actor=actor_of(request)
         )
         return self._output(programme, weights)

@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from accounts.actor import Actor
 from regional.questionnaires.api import Purpose
 from schools.monitoring import selectors, services
 from schools.monitoring.models import CampaignStatus, Questionnaire, SurveyInvitation
@@ -82,7 +83,7 @@ def questionnaire_id_by_template(*, template_code: str) -> int | None:
     )
 
 
-def questionnaire_adopt(*, version_id: int, actor: Any = None) -> int:
+def questionnaire_adopt(*, version_id: int, actor: Actor) -> int:
     """Adopt a published regional template version; the questionnaire's id."""
     return services.questionnaire_adopt(version_id=version_id, actor=actor).pk
 
@@ -104,7 +105,7 @@ def campaign_open_for_participants(
     closes_on: datetime.date,
     programme_id: int | None = None,
     title: str = "",
-    actor: Any = None,
+    actor: Actor,
 ) -> int:
     """Create a campaign of the questionnaire for these people and open it (those without
     valid consent are not invited); the campaign's id."""

@@ -14,7 +14,6 @@ import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -22,9 +21,10 @@ from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from accounts.actor import role_of
+from accounts.actor import Actor
 from accounts.api import site_url
 from config.office import docx_bytes, new_document, page_break
+from schools.monitoring import access
 from schools.monitoring.models import SurveyCampaign, SurveyInvitation
 from schools.monitoring.services import token_hash
 
@@ -125,29 +125,10 @@ def slips_docx(*, campaign: SurveyCampaign, slips: Sequence[Slip], organisation:
     return docx_bytes(document)
 
 
-def curated_group_ids(*, actor: Any) -> list[int] | None:
-    """The classes whose people the actor may print for: every class (None) for the
-    coordinator, the classes a curator curates; an empty list for anyone else."""
-    from accounts.models import Role
-    from schools.participants import api as participants_api
-
-    role = role_of(actor)
-    if getattr(actor, "is_system", False) or role == Role.COORDINATOR:
-        return None
-    if role == Role.CURATOR:
-        user_id = getattr(actor, "pk", None) or getattr(actor, "user_id", None)
-        return list(
-            participants_api.study_group_list()
-            .filter(curator_id=user_id)
-            .values_list("pk", flat=True)
-        )
-    return []
-
-
 @transaction.atomic
 def campaign_slips_docx(
     *,
-    actor: Any,
+    actor: Actor,
     campaign: SurveyCampaign,
     study_group_id: int | None = None,
     only_pending: bool = True,
@@ -163,7 +144,7 @@ def campaign_slips_docx(
     from schools.monitoring.services import campaign_accepts_answers
     from tenants.api import host_and_name_for_schema
 
-    allowed = curated_group_ids(actor=actor)
+    allowed = access.curated_group_ids(actor=actor)
     if allowed is not None and not allowed:
         raise PermissionDenied
     if not campaign_accepts_answers(campaign):

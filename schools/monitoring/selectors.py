@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor
 from regional.questionnaires.api import GrowthPhase, QuestionKind
 from schools.monitoring.models import (
     CampaignStatus,
@@ -75,14 +76,12 @@ def campaign_list_with_counts() -> QuerySet[SurveyCampaign]:
     )
 
 
-def invitations_of_user(user: Any) -> QuerySet[SurveyInvitation]:
-    """The invitations of the person signed in as ``user`` (their own only), newest first,
+def invitations_of_user(actor: Actor) -> QuerySet[SurveyInvitation]:
+    """The invitations of the person signed in as ``actor`` (their own only), newest first,
     with the campaign, its questionnaire and the response if there is one."""
+    user_id = actor.user_id or 0
     return (
-        SurveyInvitation.objects.filter(
-            Q(participant__user_id=getattr(user, "pk", None) or 0)
-            | Q(user_id=getattr(user, "pk", None) or 0)
-        )
+        SurveyInvitation.objects.filter(Q(participant__user_id=user_id) | Q(user_id=user_id))
         .select_related("campaign__questionnaire", "response")
         .order_by("-campaign__opens_on", "-pk")
     )

@@ -18,8 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor, author_id
 from config.tasks import enqueue_on_commit
 from regional.questionnaires import api as templates
+from schools.monitoring import access
 from schools.monitoring.models import (
     CampaignStatus,
     Question,
@@ -70,8 +72,9 @@ def questionnaire_is_locked(questionnaire: Questionnaire) -> bool:
 
 
 @transaction.atomic
-def questionnaire_adopt(*, version_id: int, title: str = "", actor: Any = None) -> Questionnaire:
+def questionnaire_adopt(*, version_id: int, title: str = "", actor: Actor) -> Questionnaire:
     """Copy a published regional template version into the institution (pinned)."""
+    access.require(access.may_adopt_questionnaires(actor))
     version = templates.version_get(version_id=version_id)
     if version is None or version.status != templates.VersionStatus.PUBLISHED:
         raise _error("template_version", _("Choose a published version of a regional template."))
@@ -86,7 +89,7 @@ def questionnaire_adopt(*, version_id: int, title: str = "", actor: Any = None) 
         template_version_id=version.pk,
         template_code=template.code,
         template_version_number=version.number,
-        created_by=actor,
+        created_by_id=author_id(actor),
     )
     Question.objects.bulk_create(
         Question(
@@ -115,9 +118,10 @@ def questionnaire_create_local(
     description: str = "",
     intro: str = "",
     growth_phase: str = "",
-    actor: Any = None,
+    actor: Actor,
 ) -> Questionnaire:
     """A questionnaire written by the institution (questions in the order given)."""
+    access.require(access.may_adopt_questionnaires(actor))
     if purpose not in templates.Purpose.values:
         raise _error("purpose", _("Unknown purpose."))
     if (purpose == templates.Purpose.GROWTH) != (growth_phase in ("before", "after")):
@@ -137,7 +141,7 @@ def questionnaire_create_local(
         description=description,
         intro=intro,
         origin=QuestionnaireOrigin.LOCAL,
-        created_by=actor,
+        created_by_id=author_id(actor),
     )
     built = [_question(questionnaire, order, data) for order, data in enumerate(questions, 1)]
     _check_questions(built)
@@ -264,15 +268,15 @@ def campaign_create(
     opens_on: datetime.date,
     closes_on: datetime.date,
     programme_id: int | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> SurveyCampaign:
     _check_target(target=target, programme_id=programme_id)
     _check_dates(opens_on, closes_on)
     _check_target_rows(target=target)
-    from schools.monitoring.curators import check_audience
-
     # a curator surveys one of its own classes (the coordinator any audience)
-    check_audience(actor=actor, target_kind=target.kind, study_group_id=target.study_group_id)
+    access.check_audience(
+        actor=actor, target_kind=target.kind, study_group_id=target.study_group_id
+    )
     if not questionnaire.questions.exists():
         raise _error("questionnaire", _("The questionnaire has no questions."))
     return SurveyCampaign.objects.create(
@@ -286,7 +290,7 @@ def campaign_create(
         target_participant_ids=list(target.participant_ids),
         opens_on=opens_on,
         closes_on=closes_on,
-        created_by=actor,
+        created_by_id=author_id(actor),
     )
 
 
@@ -375,9 +379,10 @@ class OpenResult:
 
 
 @transaction.atomic
-def campaign_open(*, campaign: SurveyCampaign, actor: Any = None) -> OpenResult:
+def campaign_open(*, campaign: SurveyCampaign, actor: Actor) -> OpenResult:
     """Invite the target group's people who have valid consent, open the campaign and send the
     invitations (on commit). The others are counted, never invited."""
+    access.check_campaign_manage(actor, campaign)
     campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.DRAFT:
         raise _error("status", _("Only a draft campaign can be opened."))

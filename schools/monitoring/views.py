@@ -7,7 +7,7 @@ parents answer their own invitations (``Participant.user``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -33,7 +33,7 @@ from config.api.base import (
 from config.db import tenant_connection
 from regional.questionnaires import api as templates
 from regional.survey_results import api as survey_results
-from schools.monitoring import exports, mailing, selectors, services
+from schools.monitoring import access, exports, mailing, selectors, services
 from schools.monitoring.models import (
     Question,
     Questionnaire,
@@ -103,7 +103,7 @@ class QuestionnaireViewSet(TenantModelViewSet):
         data = QuestionnaireCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         questionnaire = services.questionnaire_create_local(
-            actor=request.user, **data.validated_data
+            actor=actor_of(request), **data.validated_data
         )
         return Response(QuestionnaireOutput(questionnaire).data, status=status.HTTP_201_CREATED)
 
@@ -115,7 +115,7 @@ class QuestionnaireViewSet(TenantModelViewSet):
         questionnaire = services.questionnaire_adopt(
             version_id=data.validated_data["template_version"],
             title=data.validated_data["title"],
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(QuestionnaireOutput(questionnaire).data, status=status.HTTP_201_CREATED)
 
@@ -186,10 +186,8 @@ class SurveyCampaignViewSet(TenantModelViewSet):
     filterset_fields = ["status", "questionnaire", "programme"]
 
     def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
-        from schools.monitoring.curators import campaigns_visible_to
-
         # a curator reads the campaigns of its own classes (the pages' rule)
-        return campaigns_visible_to(self.request.user, queryset)
+        return access.campaigns_visible_to(actor, cast("QuerySet[SurveyCampaign]", queryset))
 
     def scoped_queryset(self) -> QuerySet[SurveyCampaign]:
         return (
@@ -227,7 +225,7 @@ class SurveyCampaignViewSet(TenantModelViewSet):
             ),
             opens_on=values["opens_on"],
             closes_on=values["closes_on"],
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(
             CampaignOutput(self.get_queryset().get(pk=campaign.pk)).data,
@@ -250,7 +248,7 @@ class SurveyCampaignViewSet(TenantModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def open(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         """Invite the target group's people with valid consent and send the e-mails."""
-        result = services.campaign_open(campaign=self.get_object(), actor=request.user)
+        result = services.campaign_open(campaign=self.get_object(), actor=actor_of(request))
         campaign = self.get_queryset().get(pk=result.campaign.pk)
         return Response(
             CampaignOpenOutput(

@@ -83,6 +83,33 @@ def may_complete_pair(actor: Actor, pair: Pair) -> bool:
     )
 
 
+def check_pair_manage(actor: Actor) -> None:
+    """Form a pair, end one early, re-assign a mentee, carry pairs over: the coordinator (or a
+    system job)."""
+    if not may_manage_pairs(actor):
+        raise PermissionDenied
+
+
+def check_pair_complete(actor: Actor, pair: Pair) -> None:
+    """Complete the pair: the coordinator, or the pair's own mentor (``NotFound`` for a pair
+    out of sight). Whether the pair is still active is the service's validation."""
+    if not (actor.is_system or pairs_visible_to(actor).filter(pk=pair.pk).exists()):
+        raise NotFound
+    if not (may_manage_pairs(actor) or is_pair_mentor(actor, pair)):
+        raise PermissionDenied
+
+
+def check_pair_rate(actor: Actor, pair: Pair, participant_id: int) -> None:
+    """A final rating is the person's own: its mentor or one of its mentees rates the pair,
+    for itself only (a system job may record any)."""
+    if actor.is_system:
+        return
+    if not pairs_visible_to(actor).filter(pk=pair.pk).exists():
+        raise NotFound
+    if not actor.has_role(roles.PAIR_MEMBERS) or actor.participant_id != participant_id:
+        raise PermissionDenied
+
+
 def access_pair_by_id(
     actor: Actor,
     pair_id: int,
@@ -248,6 +275,25 @@ def access_goal_by_id(
     return found
 
 
+# --- success stories (practice cases) -------------------------------------------------------------
+
+
+def may_write_practice_cases(actor: Actor) -> bool:
+    """Write the drafts of success stories: the coordinator and the curators."""
+    return actor.is_system or actor.has_role(roles.COORDINATION_AND_CURATORS)
+
+
+def check_practice_case_write(actor: Actor) -> None:
+    if not may_write_practice_cases(actor):
+        raise PermissionDenied
+
+
+def check_practice_case_publish(actor: Actor) -> None:
+    """Prepare the anonymised copy and publish it for the region: the coordinator."""
+    if not may_manage_pairs(actor):
+        raise PermissionDenied
+
+
 # --- the calendar link --------------------------------------------------------------------------
 
 
@@ -269,14 +315,20 @@ __all__ = [
     "access_plan_by_id",
     "calendar_tokens_visible_to",
     "check_meeting_write",
+    "check_pair_complete",
+    "check_pair_manage",
+    "check_pair_rate",
     "check_plan_summary_write",
     "check_plan_write",
+    "check_practice_case_publish",
+    "check_practice_case_write",
     "goals_visible_to",
     "is_pair_mentor",
     "may_complete_pair",
     "may_edit_plan",
     "may_manage_pairs",
     "may_write_meetings",
+    "may_write_practice_cases",
     "meetings_visible_to",
     "pair_ids_visible_to",
     "pair_rule",

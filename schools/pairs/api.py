@@ -37,7 +37,7 @@ def pair_create(
     mentee_participant_ids: list[int],
     form: str,
     started_on: datetime.date | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> int:
     """Form a pair or group (e.g. when the coordinator approves a matching run); returns its
     id. Raises ``django.core.exceptions.ValidationError`` (field → messages) and changes
@@ -113,7 +113,7 @@ def meeting_create(
     starts_at: datetime.datetime,
     place: str = "",
     duration_minutes: int = 60,
-    actor: Any = None,
+    actor: Actor,
 ) -> int:
     """Plan a meeting of the pair (see ``services.meeting_create``); its id."""
     return services.meeting_create(
@@ -127,7 +127,7 @@ def meeting_create(
 
 
 def meeting_record_attendance(
-    *, meeting_id: int, participant_ids: Sequence[int], outcomes: str = "", actor: Any = None
+    *, meeting_id: int, participant_ids: Sequence[int], outcomes: str = "", actor: Actor
 ) -> None:
     """Mark the meeting held with who attended and what came of it."""
     services.meeting_record_attendance(
@@ -143,7 +143,7 @@ def practice_case_exists(*, title: str) -> bool:
 
 
 def practice_case_publish_now(
-    *, programme_id: int, title: str, text: str, form: str, actor: Any = None
+    *, programme_id: int, title: str, text: str, form: str, actor: Actor
 ) -> int:
     """Write a success story and publish its anonymised copy at once, anonymising in this
     process (the pages ask the worker and let the coordinator check the copy first: this is
@@ -157,7 +157,7 @@ def practice_case_publish_now(
     return case.pk
 
 
-def pairs_pause_for_participant(*, participant_id: int, actor: Any = None) -> list[int]:
+def pairs_pause_for_participant(*, participant_id: int, actor: Actor) -> list[int]:
     """The participant withdrew consent: pause their open pairs (as mentor) and their places
     (as mentee); a pair left without an unpaused mentee is paused whole. The ids of the pairs
     touched. Joins the caller's transaction; idempotent."""
@@ -166,7 +166,7 @@ def pairs_pause_for_participant(*, participant_id: int, actor: Any = None) -> li
     return pause(participant_id=participant_id, actor=actor)
 
 
-def pairs_resume_for_participant(*, participant_id: int, actor: Any = None) -> list[int]:
+def pairs_resume_for_participant(*, participant_id: int, actor: Actor) -> list[int]:
     """The participant's consent is given again: resume what the withdrawal paused (a pair
     resumes when its mentor and at least one mentee may be processed). The ids touched."""
     from schools.pairs.pausing import pairs_resume_for_participant as resume

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actor import Actor
 from schools.audit.api import AuditAction, audit_record
+from schools.pairs import access
 from schools.pairs.models import DevelopmentPlan, GoalStatus, Pair, PairMentee, PairStatus, PlanGoal
 from schools.participants.api import has_valid_consent
 from schools.programmes.models import Programme
@@ -52,7 +53,7 @@ def _copy_plans(old: Pair, new: Pair) -> None:
 @transaction.atomic
 def pairs_carry_over(
     *,
-    actor: Any,
+    actor: Actor,
     from_programme_id: int,
     to_programme_id: int,
     today: datetime.date | None = None,
@@ -60,6 +61,7 @@ def pairs_carry_over(
     """Carry the active pairs of one programme into another (the next year's)."""
     from schools.pairs import services
 
+    access.check_pair_manage(actor)
     today = today or timezone.localdate()
     target = Programme.objects.get(pk=to_programme_id)
     starts_on = max(today, target.starts_on)

@@ -11,19 +11,18 @@ inside the same transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from accounts.actor import Actor
 from schools.audit.api import AuditAction, AuditChange, audit_record_many
 from schools.pairs.models import OPEN_PAIR_STATUSES, Pair, PairMentee, PairStatus
 from schools.participants.api import Participant
 
 
 @transaction.atomic
-def pairs_pause_for_participant(*, participant_id: int, actor: Any) -> list[int]:
+def pairs_pause_for_participant(*, participant_id: int, actor: Actor) -> list[int]:
     """Pause the participant's open pairs (as mentor) and places (as mentee); the ids of the
     pairs touched, in order. Idempotent: what is already paused stays as it was."""
     now = timezone.now()
@@ -67,7 +66,7 @@ def pairs_pause_for_participant(*, participant_id: int, actor: Any) -> list[int]
 
 
 @transaction.atomic
-def pairs_resume_for_participant(*, participant_id: int, actor: Any) -> list[int]:
+def pairs_resume_for_participant(*, participant_id: int, actor: Actor) -> list[int]:
     """Undo ``pairs_pause_for_participant`` once the participant may be processed again: their
     places come back, and a paused pair resumes when its mentor and at least one mentee may be
     processed. The ids of the pairs touched."""

@@ -6,25 +6,21 @@ with the same reason."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actor import role_of
-from accounts.models import Role
+from accounts.actor import Actor
 from schools.audit.api import AuditAction, audit_record
+from schools.pairs import access
 from schools.pairs.models import DevelopmentPlan, GoalStatus, Pair, PairMentee, PairStatus, PlanGoal
 from schools.participants.api import has_valid_consent, mentor_capacity
 
 
-def can_reassign_mentee(*, actor: Any) -> bool:
+def can_reassign_mentee(*, actor: Actor) -> bool:
     """The coordinator re-assigns mentees (a system job may too)."""
-    if getattr(actor, "is_system", False) or getattr(actor, "is_coordinator", False):
-        return True
-    return role_of(actor) == Role.COORDINATOR
+    return access.may_manage_pairs(actor)
 
 
 def _carry_plan(*, mentee_id: int, old: Pair, new: Pair) -> None:
@@ -57,7 +53,7 @@ def _carry_plan(*, mentee_id: int, old: Pair, new: Pair) -> None:
 @transaction.atomic
 def pair_mentee_reassign(
     *,
-    actor: Any,
+    actor: Actor,
     pair: Pair,
     mentee_id: int,
     reason: str,

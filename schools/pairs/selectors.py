@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.actor import as_actor
+from accounts.actor import Actor
 from schools.pairs import access
 from schools.pairs.models import (
     STALE_AFTER_DAYS,
@@ -39,11 +39,11 @@ from schools.pairs.models import (
 from schools.participants.api import Participant
 
 
-def participant_of(user: Any) -> Participant | None:
-    """The participant whose login is ``user`` (mentors, mentees, parents have one)."""
-    if not getattr(user, "is_authenticated", False):
+def participant_of(actor: Actor) -> Participant | None:
+    """The participant whose login is ``actor``'s (mentors, mentees, parents have one)."""
+    if actor.user_id is None or actor.is_system:
         return None
-    return Participant.objects.filter(user_id=user.pk).first()
+    return Participant.objects.filter(user_id=actor.user_id).first()
 
 
 def pair_list(*, now: datetime.datetime | None = None) -> QuerySet[Pair]:
@@ -124,23 +124,21 @@ def pairs_stale(*, programme_id: int | None = None) -> QuerySet[Pair]:
     return queryset
 
 
-# Who sees which pair, plan, meeting: the rules are in ``schools.pairs.access``; these take an
-# Actor or (not converted yet) a User.
+# Who sees which pair, plan, meeting: the rules are in ``schools.pairs.access``.
 
 
-def pair_ids_of(user: Any) -> QuerySet[Pair] | None:
-    """The pairs ``user`` may see as a queryset of ids; None means every pair (staff)."""
-    return access.pair_ids_visible_to(as_actor(user))
+def pair_ids_of(actor: Actor) -> QuerySet[Pair] | None:
+    """The pairs ``actor`` may see as a queryset of ids; None means every pair (staff)."""
+    return access.pair_ids_visible_to(actor)
 
 
-def pairs_visible_to(user: Any, queryset: QuerySet[Any], field: str = "pk") -> QuerySet[Any]:
-    """``queryset`` filtered to rows whose ``field`` is a pair ``user`` may see."""
-    return access.pairs_visible_to(as_actor(user), queryset, field=field)
+def pairs_visible_to(actor: Actor, queryset: QuerySet[Any], field: str = "pk") -> QuerySet[Any]:
+    """``queryset`` filtered to rows whose ``field`` is a pair ``actor`` may see."""
+    return access.pairs_visible_to(actor, queryset, field=field)
 
 
-def may_write_meetings(user: Any, pair: Pair) -> bool:
-    """``access.may_write_meetings`` for callers holding a User."""
-    return access.may_write_meetings(as_actor(user), pair)
+def may_write_meetings(actor: Actor, pair: Pair) -> bool:
+    return access.may_write_meetings(actor, pair)
 
 
 def plan_list() -> QuerySet[DevelopmentPlan]:
@@ -149,12 +147,16 @@ def plan_list() -> QuerySet[DevelopmentPlan]:
     )
 
 
-def plans_visible_to(user: Any, queryset: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentPlan]:
-    return access.plans_visible_to(as_actor(user), queryset)
+def plans_visible_to(
+    actor: Actor, queryset: QuerySet[DevelopmentPlan]
+) -> QuerySet[DevelopmentPlan]:
+    return access.plans_visible_to(actor, queryset)
 
 
-def plans_editable_by(user: Any, queryset: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentPlan]:
-    return access.plans_editable_by(as_actor(user), queryset)
+def plans_editable_by(
+    actor: Actor, queryset: QuerySet[DevelopmentPlan]
+) -> QuerySet[DevelopmentPlan]:
+    return access.plans_editable_by(actor, queryset)
 
 
 def goal_list() -> QuerySet[PlanGoal]:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actor import Actor
+from accounts.actor import Actor, author_id
 from schools.audit.api import AuditAction, audit_record
 from schools.pairs import access
 from schools.pairs.models import (
@@ -59,12 +59,13 @@ def pair_create(
     mentee_participant_ids: Iterable[int],
     form: str,
     started_on: datetime.date | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> Pair:
     """Form a pair (one mentee) or a group (several) and open a development plan for each
     mentee. Refused, with every reason at once, when the programme is closed, the form unknown,
     someone lacks a valid consent, a mentee is already in an active pair of the programme, or
     the mentor's capacity would be exceeded."""
+    access.check_pair_manage(actor)
     mentee_ids = [int(m) for m in mentee_participant_ids]
     errors: dict[str, list[str]] = {}
 
@@ -141,7 +142,7 @@ def pair_create(
         form=form,
         mentor=mentor,
         started_on=started_on or timezone.localdate(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by_id=author_id(actor),
     )
     try:
         with transaction.atomic():
@@ -182,8 +183,9 @@ def _check_end_date(pair: Pair, ended_on: datetime.date) -> None:
 
 @transaction.atomic
 def pair_end_early(
-    *, pair: Pair, reason: str, ended_on: datetime.date | None = None, actor: Any = None
+    *, pair: Pair, reason: str, ended_on: datetime.date | None = None, actor: Actor
 ) -> Pair:
+    access.check_pair_manage(actor)
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     _require_open(pair)
     reason = (reason or "").strip()
@@ -220,9 +222,11 @@ def pair_complete(
     outcome: str,
     mentor_rating: int | None = None,
     ended_on: datetime.date | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> Pair:
-    """Close a pair with its result (stage 6): the outcome, and the mentor's final rating."""
+    """Close a pair with its result (stage 6): the outcome, and the mentor's final rating.
+    The coordinator, or the pair's own mentor."""
+    access.check_pair_complete(actor, pair)
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
     _require_active(pair)
     outcome = (outcome or "").strip()
@@ -248,9 +252,10 @@ def pair_complete(
 
 
 @transaction.atomic
-def pair_rate(*, pair: Pair, participant_id: int, rating: int, actor: Any = None) -> Pair:
+def pair_rate(*, pair: Pair, participant_id: int, rating: int, actor: Actor) -> Pair:
     """A person's own final rating (1–10) of the pair's work: the mentor's goes to the pair,
     each mentee's to its membership."""
+    access.check_pair_rate(actor, pair, participant_id)
     _check_rating("rating", rating)
     if pair.status == PairStatus.ENDED_EARLY:
         raise ValidationError({"status": [_("The pair ended early; it has no final rating.")]})
@@ -411,8 +416,9 @@ def meeting_create(
     place: str = "",
     link: str = "",
     notes: str = "",
-    actor: Any = None,
+    actor: Actor,
 ) -> Meeting:
+    access.check_meeting_write(actor, pair)
     pair = Pair.objects.select_for_update().get(pk=pair.pk)  # serialises the order checks
     _require_active(pair)
     _check_meeting(pair=pair, kind=kind, starts_at=starts_at, place=place, link=link, pk=None)
@@ -424,7 +430,7 @@ def meeting_create(
         place=place.strip(),
         link=link.strip(),
         notes=notes,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by_id=author_id(actor),
     )
     meeting.full_clean(exclude=["pair", "attendees", "created_by"], validate_constraints=False)
     meeting.save()
@@ -441,11 +447,12 @@ MEETING_FIELDS = ("kind", "starts_at", "duration_minutes", "place", "link", "not
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, actor: Any = None, **fields: Any) -> Meeting:
+def meeting_update(*, meeting: Meeting, actor: Actor, **fields: Any) -> Meeting:
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise ValueError(f"Unknown meeting fields: {sorted(unknown)}")
     pair = Pair.objects.select_for_update().get(pk=meeting.pair_id)
+    access.check_meeting_write(actor, pair)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"status": [_("The meeting was cancelled.")]})
     moved = "starts_at" in fields and fields["starts_at"] != meeting.starts_at
@@ -479,13 +486,14 @@ def meeting_record_attendance(
     participant_ids: Iterable[int],
     outcomes: str | None = None,
     notes: str | None = None,
-    actor: Any = None,
+    actor: Actor,
     now: datetime.datetime | None = None,
 ) -> Meeting:
     """Record who attended (members of the pair only); the meeting is then held."""
     now = now or timezone.now()
     ids = {int(i) for i in participant_ids}
     pair = meeting.pair
+    access.check_meeting_write(actor, pair)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"status": [_("The meeting was cancelled.")]})
     if meeting.starts_at > now:
@@ -513,7 +521,8 @@ def meeting_record_attendance(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, actor: Any = None) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, actor: Actor) -> Meeting:
+    access.check_meeting_write(actor, meeting.pair)
     if meeting.status == MeetingStatus.HELD:
         raise ValidationError({"status": [_("A meeting that was held cannot be cancelled.")]})
     meeting.status = MeetingStatus.CANCELLED
@@ -582,8 +591,9 @@ def practice_case_create(
     text: str,
     form: str,
     pair_id: int | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> PracticeCase:
+    access.check_practice_case_write(actor)
     errors: dict[str, list[str]] = {}
     if not Programme.objects.filter(pk=programme_id).exists():
         errors["programme"] = [_("No such programme.")]
@@ -606,7 +616,7 @@ def practice_case_create(
         form=form,
         title=title.strip(),
         text=text.strip(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by_id=author_id(actor),
     )
     audit_record(
         actor=actor,
@@ -618,7 +628,8 @@ def practice_case_create(
 
 
 @transaction.atomic
-def practice_case_update(*, case: PracticeCase, actor: Any = None, **fields: Any) -> PracticeCase:
+def practice_case_update(*, case: PracticeCase, actor: Actor, **fields: Any) -> PracticeCase:
+    access.check_practice_case_write(actor)
     unknown = set(fields) - {"title", "text", "form"}
     if unknown:
         raise ValueError(f"Unknown practice case fields: {sorted(unknown)}")
@@ -634,7 +645,7 @@ def practice_case_update(*, case: PracticeCase, actor: Any = None, **fields: Any
 
 
 @transaction.atomic
-def practice_case_prepare(*, case: PracticeCase, actor: Any = None) -> PracticeCase:
+def practice_case_prepare(*, case: PracticeCase, actor: Actor) -> PracticeCase:
     """Ask the worker for the anonymised copy of the current draft (``practice_case_anonymise``),
     for the coordinator to check before publishing: names and identifiers are found with a
     language model that loads slowly, so never in a page request."""
@@ -642,6 +653,7 @@ def practice_case_prepare(*, case: PracticeCase, actor: Any = None) -> PracticeC
     from config.tasks import enqueue_on_commit
     from schools.pairs.tasks import practice_case_anonymise_task
 
+    access.check_practice_case_publish(actor)
     case = PracticeCase.objects.select_for_update().get(pk=case.pk)
     case.preview_status = PreviewStatus.PENDING
     case.preview_title = case.preview_text = case.preview_of = ""
@@ -704,12 +716,13 @@ def practice_case_anonymise(*, case_id: int) -> bool:
 
 
 @transaction.atomic
-def practice_case_publish(*, case: PracticeCase, actor: Any = None) -> PracticeCase:
+def practice_case_publish(*, case: PracticeCase, actor: Actor) -> PracticeCase:
     """Publish the prepared anonymised copy that the coordinator has seen: refused unless a
     copy of the *current* draft is ready (``practice_case_prepare``). The region collects
     published copies nightly (``regional.practices`` task ``practices.collect_institution``
     reads ``schools.pairs.api.success_stories_published``); nothing here writes to the public
     schema. Publishing again after an edit needs a new preparation."""
+    access.check_practice_case_publish(actor)
     case = PracticeCase.objects.select_for_update().get(pk=case.pk)
     if case.preview_status != PreviewStatus.READY or case.preview_of != practice_case_digest(case):
         raise ValidationError(

@@ -141,8 +141,8 @@ def _require_role(request: Request, allowed: frozenset[str]) -> None:
         raise PermissionDenied
 
 
-def _own_participant_id(user: Any) -> int:
-    participant = selectors.participant_of(user)
+def _own_participant_id(actor: Actor) -> int:
+    participant = selectors.participant_of(actor)
     if participant is None:
         raise DjangoValidationError(
             {"detail": [_("Your login is not linked to a participant of the programme.")]}
@@ -211,7 +211,7 @@ class PairViewSet(TenantModelViewSet):
             mentee_participant_ids=values["mentees"],
             form=values["form"],
             started_on=values.get("started_on"),
-            actor=request.user,
+            actor=actor_of(request),
         )
         response = self._output(pair)
         response.status_code = status.HTTP_201_CREATED
@@ -228,7 +228,7 @@ class PairViewSet(TenantModelViewSet):
             pair=pair,
             reason=data.validated_data["reason"],
             ended_on=data.validated_data.get("ended_on"),
-            actor=request.user,
+            actor=actor_of(request),
         )
         return self._output(pair)
 
@@ -244,7 +244,7 @@ class PairViewSet(TenantModelViewSet):
             outcome=data.validated_data["outcome"],
             mentor_rating=data.validated_data.get("mentor_rating"),
             ended_on=data.validated_data.get("ended_on"),
-            actor=request.user,
+            actor=actor_of(request),
         )
         return self._output(pair)
 
@@ -259,9 +259,9 @@ class PairViewSet(TenantModelViewSet):
         data.is_valid(raise_exception=True)
         pair = services.pair_rate(
             pair=pair,
-            participant_id=_own_participant_id(request.user),
+            participant_id=_own_participant_id(actor_of(request)),
             rating=data.validated_data["rating"],
-            actor=request.user,
+            actor=actor_of(request),
         )
         return self._output(pair)
 
@@ -540,7 +540,7 @@ class MeetingViewSet(TenantModelViewSet):
             raise DjangoValidationError({"pair": [_("No such pair among yours.")]})
         if not access.may_write_meetings(self.actor, found):
             raise PermissionDenied
-        meeting = services.meeting_create(pair=found, actor=request.user, **values)
+        meeting = services.meeting_create(pair=found, actor=actor_of(request), **values)
         response = self._output(meeting)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -551,7 +551,7 @@ class MeetingViewSet(TenantModelViewSet):
         data = MeetingUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         meeting = services.meeting_update(
-            meeting=meeting, actor=request.user, **data.validated_data
+            meeting=meeting, actor=actor_of(request), **data.validated_data
         )
         return self._output(meeting)
 
@@ -567,14 +567,14 @@ class MeetingViewSet(TenantModelViewSet):
             participant_ids=data.validated_data["attendees"],
             outcomes=data.validated_data.get("outcomes"),
             notes=data.validated_data.get("notes"),
-            actor=request.user,
+            actor=actor_of(request),
         )
         return self._output(meeting)
 
     @extend_schema(request=None, responses=MeetingOutput)
     @action(detail=True, methods=["post"], filter_backends=[])
     def cancel(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        meeting = services.meeting_cancel(meeting=self._writable(), actor=request.user)
+        meeting = services.meeting_cancel(meeting=self._writable(), actor=actor_of(request))
         return self._output(meeting)
 
 
@@ -612,7 +612,7 @@ class PracticeCaseViewSet(TenantModelViewSet):
             form=values["form"],
             title=values["title"],
             text=values["text"],
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(PracticeCaseOutput(case).data, status=status.HTTP_201_CREATED)
 
@@ -621,7 +621,9 @@ class PracticeCaseViewSet(TenantModelViewSet):
         case = self.get_object()
         data = PracticeCaseUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        case = services.practice_case_update(case=case, actor=request.user, **data.validated_data)
+        case = services.practice_case_update(
+            case=case, actor=actor_of(request), **data.validated_data
+        )
         return Response(PracticeCaseOutput(case).data)
 
     @extend_schema(request=None, responses={202: PracticeCaseOutput})
@@ -629,14 +631,14 @@ class PracticeCaseViewSet(TenantModelViewSet):
     def prepare(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         """Prepare the anonymised copy of the current draft in the background; read it (and
         what it hides) from the case once ``preview_status`` is ``ready``."""
-        case = services.practice_case_prepare(case=self.get_object(), actor=request.user)
+        case = services.practice_case_prepare(case=self.get_object(), actor=actor_of(request))
         return Response(PracticeCaseOutput(case).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=PracticeCaseOutput)
     @action(detail=True, methods=["post"], filter_backends=[])
     def publish(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         """Publish the prepared copy (refused unless it is of the current draft)."""
-        case = services.practice_case_publish(case=self.get_object(), actor=request.user)
+        case = services.practice_case_publish(case=self.get_object(), actor=actor_of(request))
         return Response(PracticeCaseOutput(case).data)
 
 
@@ -665,14 +667,14 @@ class CalendarLinkViewSet(TenantViewSet):
 
     @extend_schema(request=None, responses={201: CalendarLinkOutput})
     def create(self, request: Request, **kwargs: Any) -> Response:
-        token = services.calendar_token_issue(participant_id=_own_participant_id(request.user))
+        token = services.calendar_token_issue(participant_id=_own_participant_id(actor_of(request)))
         url = absolute_url(request.get_host(), f"/api/v1/calendar/{token}.ics")
         return Response(CalendarLinkOutput({"url": url}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=False, methods=["post"], url_path="revoke")
     def revoke(self, request: Request, **kwargs: Any) -> Response:
-        services.calendar_token_revoke(participant_id=_own_participant_id(request.user))
+        services.calendar_token_revoke(participant_id=_own_participant_id(actor_of(request)))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

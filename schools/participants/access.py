@@ -17,6 +17,8 @@ class and the institution's leadership read them — not the mentor."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -141,6 +143,16 @@ def check_study_group_choice(actor: Actor, group_id: int | None) -> None:
 
 
 # --- study groups -----------------------------------------------------------------------------
+
+
+def may_manage_classes(actor: Actor) -> bool:
+    """The coordinator lists the classes and appoints their curators (a system job may)."""
+    return actor.is_system or actor.is_coordinator
+
+
+def check_classes_manage(actor: Actor) -> None:
+    if not may_manage_classes(actor):
+        raise PermissionDenied
 
 
 def study_groups_visible_to(
@@ -301,6 +313,50 @@ def may_edit_mentee_profiles(actor: Actor) -> bool:
     return actor.is_system or actor.has_role(roles.COORDINATION_AND_CURATORS)
 
 
+def check_profiles_write(actor: Actor, *, mentor: bool, participant_ids: Iterable[int]) -> None:
+    """Write mentor profiles (the coordinator) or mentee profiles (the coordinator; a curator
+    for the people of its classes): ``PermissionDenied`` otherwise, ``NotFound`` for a person
+    out of the actor's reach."""
+    allowed = may_edit_mentor_profiles(actor) if mentor else may_edit_mentee_profiles(actor)
+    if not allowed:
+        raise PermissionDenied
+    if actor.is_system or actor.is_coordinator:
+        return
+    wanted = set(participant_ids)
+    writable = participants_writable_by(actor).filter(pk__in=wanted).count()
+    known = Participant.objects.filter(pk__in=wanted).count()
+    if writable != known:
+        raise NotFound
+
+
+def may_write_people(actor: Actor) -> bool:
+    """Add people and change their records: the coordinator, and curators (for their
+    classes: ``participants_writable_by``, ``check_study_group_choice``)."""
+    return actor.is_system or actor.has_role(roles.COORDINATION_AND_CURATORS)
+
+
+def check_person_write(actor: Actor, participant: Participant) -> None:
+    """Change ``participant``'s record: ``NotFound`` when out of sight, ``PermissionDenied``
+    when seen but not the actor's to change."""
+    access_participant_by_id(actor, participant.pk, for_write=True)
+
+
+def may_erase_people(actor: Actor) -> bool:
+    """Erase a person's data ahead of the sweeper: the coordinator (or the sweeper itself)."""
+    return actor.is_system or actor.is_coordinator
+
+
+def may_edit_catalogue(actor: Actor) -> bool:
+    """The catalogue of requests and competences is the coordinator's."""
+    return actor.is_system or actor.is_coordinator
+
+
+def require(allowed: bool) -> None:
+    """Raise ``PermissionDenied`` (a 403) unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied
+
+
 def access_mentor_profile_by_id(
     actor: Actor,
     profile_id: int,
@@ -341,20 +397,28 @@ __all__ = [
     "access_mentor_profile_by_id",
     "access_participant_by_id",
     "actor_scope",
+    "check_classes_manage",
     "check_consent_record",
     "check_guardianship_create",
+    "check_person_write",
+    "check_profiles_write",
     "check_study_group_choice",
     "consent_subjects_visible_to",
     "consents_visible_to",
     "guardianships_visible_to",
+    "may_edit_catalogue",
     "may_edit_mentee_profiles",
     "may_edit_mentor_profiles",
+    "may_erase_people",
+    "may_manage_classes",
     "may_record_consent",
+    "may_write_people",
     "mentee_profiles_visible_to",
     "mentor_profiles_visible_to",
     "participant_ids_visible_to",
     "participant_rule",
     "participants_visible_to",
     "participants_writable_by",
+    "require",
     "study_groups_visible_to",
 ]

@@ -12,6 +12,7 @@ from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 
+from accounts.actor import actor_of
 from schools.audit.api import AuditAction, audit_record
 from schools.participants.models import (
     Consent,
@@ -65,20 +66,22 @@ class AuditedAdmin(MissingObjectFirstMixin):
         super().save_model(request, obj, form, change)
         if form.changed_data or not change:
             audit_record(
-                actor=request.user,
+                actor=actor_of(request),
                 action=AuditAction.UPDATE if change else AuditAction.CREATE,
                 instance=obj,
                 changed_fields=form.changed_data,
             )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        audit_record(actor=request.user, action=AuditAction.DELETE, instance=obj, changed_fields=[])
+        audit_record(
+            actor=actor_of(request), action=AuditAction.DELETE, instance=obj, changed_fields=[]
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
             audit_record(
-                actor=request.user, action=AuditAction.DELETE, instance=obj, changed_fields=[]
+                actor=actor_of(request), action=AuditAction.DELETE, instance=obj, changed_fields=[]
             )
         super().delete_queryset(request, queryset)
 

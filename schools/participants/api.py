@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from accounts.actor import Actor
 from schools.participants.catalogue import (
     TopicMatch,
     catalogue_index,
@@ -127,7 +128,7 @@ def need_codes_of(*, participant_ids: Sequence[int]) -> dict[int, list[str]]:
 
 
 def study_groups_ensure(
-    *, names: Sequence[str], curators_by_name: Mapping[str, int] | None = None, actor: Any = None
+    *, names: Sequence[str], curators_by_name: Mapping[str, int] | None = None, actor: Actor
 ) -> dict[str, int]:
     """The study groups called ``names`` (created when missing), each with its curator (a
     login id) where given and not yet set: name → id."""

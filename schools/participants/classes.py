@@ -6,47 +6,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.actor import role_of
+from accounts.actor import Actor
 from accounts.models import Role, User
 from schools.audit.api import AuditAction, AuditChange, audit_record_many
+from schools.participants import access
 from schools.participants.models import StudyGroup
 
 
-def _is_system(actor: Any) -> bool:
-    return bool(getattr(actor, "job", ""))
-
-
-def _role(actor: Any) -> str:
-    if not getattr(actor, "is_authenticated", False):
-        return ""
-    return role_of(actor)
-
-
-def can_manage_classes(*, actor: Any) -> bool:
+def can_manage_classes(*, actor: Actor) -> bool:
     """The coordinator lists the classes and appoints their curators."""
-    return _is_system(actor) or _role(actor) == Role.COORDINATOR
+    return access.may_manage_classes(actor)
 
 
-FULL_READERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY})
-
-
-def study_groups_visible_to(user: Any) -> QuerySet[StudyGroup]:
-    """The classes ``user`` works with: every class for the coordinator, the director and the
-    deputy; a curator's own classes; none for anyone else."""
-    queryset = StudyGroup.objects.select_related("curator")
-    role = _role(user)
-    if role in FULL_READERS or _is_system(user):
-        return queryset
-    if role == Role.CURATOR:
-        return queryset.filter(curator=user)
-    return queryset.none()
+def study_groups_visible_to(actor: Actor) -> QuerySet[StudyGroup]:
+    """The classes ``actor`` works with (``access.study_groups_visible_to``): every class for
+    the coordinator, the director and the deputies; a curator's own classes; none for anyone
+    else."""
+    return access.study_groups_visible_to(actor, StudyGroup.objects.select_related("curator"))
 
 
 def _natural_key(name: str) -> tuple[int, str]:
@@ -58,11 +40,6 @@ def _natural_key(name: str) -> tuple[int, str]:
 def sorted_groups(groups: Iterable[StudyGroup]) -> list[StudyGroup]:
     """Classes in the order a school reads them: by grade number, then by letter."""
     return sorted(groups, key=lambda group: _natural_key(group.name))
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def class_names(text: str) -> list[str]:
@@ -77,10 +54,10 @@ def class_names(text: str) -> list[str]:
 
 
 @transaction.atomic
-def study_groups_create_many(*, names: str, actor: Any) -> list[StudyGroup]:
+def study_groups_create_many(*, names: str, actor: Actor) -> list[StudyGroup]:
     """Create the classes named in ``names`` (comma, semicolon or line separated) that do not
     exist yet; the new ones, in the order given."""
-    _require(can_manage_classes(actor=actor))
+    access.check_classes_manage(actor)
     wanted = class_names(names)
     if not wanted:
         raise ValidationError({"names": [_("Name at least one class or study group.")]})
@@ -93,7 +70,7 @@ def study_groups_create_many(*, names: str, actor: Any) -> list[StudyGroup]:
     new = [StudyGroup(name=name) for name in wanted if name.upper() not in existing]
     StudyGroup.objects.bulk_create(new)
     audit_record_many(
-        actor=getattr(actor, "audit_user", actor),
+        actor=actor,
         changes=[AuditChange(AuditAction.CREATE, group, ["name"]) for group in new],
     )
     return new
@@ -101,11 +78,11 @@ def study_groups_create_many(*, names: str, actor: Any) -> list[StudyGroup]:
 
 @transaction.atomic
 def study_groups_set_curators(
-    *, assignments: Mapping[int, int | None], actor: Any
+    *, assignments: Mapping[int, int | None], actor: Actor
 ) -> list[StudyGroup]:
     """Give classes their curators ({class id: curator user id or None}); the classes changed.
     Every curator must be an active user with the curator role."""
-    _require(can_manage_classes(actor=actor))
+    access.check_classes_manage(actor)
     groups = {
         group.pk: group
         for group in StudyGroup.objects.select_for_update().filter(pk__in=list(assignments))
@@ -132,7 +109,7 @@ def study_groups_set_curators(
             changed.append(group)
     StudyGroup.objects.bulk_update(changed, ["curator"])
     audit_record_many(
-        actor=getattr(actor, "audit_user", actor),
+        actor=actor,
         changes=[AuditChange(AuditAction.UPDATE, group, ["curator"]) for group in changed],
     )
     return changed

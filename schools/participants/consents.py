@@ -13,7 +13,6 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -24,8 +23,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actor import Actor, author_id, role_of
+from accounts.actor import Actor, author_id
 from schools.audit.api import AuditAction, audit_record
+from schools.participants import access
 from schools.participants.models import (
     CONSENT_REQUEST_TTL_DAYS,
     REQUIRED_PURPOSE,
@@ -152,13 +152,14 @@ def scan_problems(upload: UploadedFile) -> list[str]:
 
 
 @transaction.atomic
-def consent_scan_attach(*, consent: Consent, upload: UploadedFile, actor: Any) -> ConsentScan:
+def consent_scan_attach(*, consent: Consent, upload: UploadedFile, actor: Actor) -> ConsentScan:
     """Attach a scan of the signed paper to a consent record. The file is checked by its
     content and stored under a name of our own in the institution's storage."""
     errors = scan_problems(upload)
     if errors:
         raise ValidationError({"scan": errors})
     consent = Consent.objects.select_related("participant").get(pk=consent.pk)
+    access.check_consent_record(actor, consent.participant)
     if consent.participant.erased_at is not None:
         raise ValidationError({"scan": [_("This person's data has been erased.")]})
     upload.seek(0)
@@ -190,7 +191,7 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def consent_request_create(
-    *, participant_id: int, email: str = "", actor: Any, send: bool = True
+    *, participant_id: int, email: str = "", actor: Actor, send: bool = True
 ) -> ConsentRequest:
     """A one-time link for the person's consent (a parent's, for a minor). With an e-mail and
     ``send`` the worker mails it; else the staff member shows it (``consent_request_link``).
@@ -200,6 +201,7 @@ def consent_request_create(
         raise ValidationError({"participant": [_("No such participant.")]})
     if person.erased_at is not None:
         raise ValidationError({"participant": [_("This person's data has been erased.")]})
+    access.check_consent_record(actor, person)
     email = (email or "").strip().lower()
     if send and not email:
         raise ValidationError({"email": [_("Give the e-mail address to send the link to.")]})
@@ -312,7 +314,7 @@ def consent_request_accept(
     guardian_relation: str = "",
     minor_agrees: bool = False,
     text_read: bool,
-    actor: Any,
+    actor: Actor,
 ) -> Consent:
     """The person behind a link gives the consent online: a grant recorded as electronic,
     signed by the guardian for a minor (with the minor's agreement from 14) or by the adult
@@ -430,7 +432,7 @@ def consent_alert_mail(*, alert_id: int) -> int:
     return len(recipients)
 
 
-def consent_alerts_for(*, user: Any) -> QuerySet[ConsentAlert]:
+def consent_alerts_for(*, actor: Actor) -> QuerySet[ConsentAlert]:
     """The open (unacknowledged) alerts a staff member is told of: a coordinator, director or
     deputy every one, a curator those of its classes."""
     from accounts.models import Role
@@ -438,16 +440,18 @@ def consent_alerts_for(*, user: Any) -> QuerySet[ConsentAlert]:
     queryset = ConsentAlert.objects.select_related("participant", "study_group").filter(
         acknowledged_at__isnull=True
     )
-    role = role_of(user)
-    if role in (Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY):
+    if actor.sees_whole_institution:
         return queryset
-    if role == Role.CURATOR:
-        return queryset.filter(study_group__curator_id=user.pk)
+    if actor.has_role({Role.CURATOR}):
+        return queryset.filter(study_group_id__in=actor.scope)
     return queryset.none()
 
 
 @transaction.atomic
-def consent_alert_acknowledge(*, alert: ConsentAlert, actor: Any) -> ConsentAlert:
+def consent_alert_acknowledge(*, alert: ConsentAlert, actor: Actor) -> ConsentAlert:
+    """The alert is seen to (by someone it is shown to: ``consent_alerts_for``)."""
+    if not consent_alerts_for(actor=actor).filter(pk=alert.pk).exists():
+        raise access.NotFound
     alert = ConsentAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()

@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.actor import as_actor
+from accounts.actor import Actor
 from schools.participants import access
 from schools.participants.models import (
     ADULT_AGE,
@@ -505,26 +505,27 @@ def headcount_numerators(*, today: datetime.date | None = None) -> HeadcountNume
 
 
 def participants_visible_to(
-    actor: Any, queryset: QuerySet[Participant] | None = None
+    actor: Actor, queryset: QuerySet[Participant] | None = None
 ) -> QuerySet[Participant]:
-    """``access.participants_visible_to`` for callers holding an Actor or (not converted
-    yet) a User."""
-    return access.participants_visible_to(as_actor(actor), queryset)
+    """``access.participants_visible_to``."""
+    return access.participants_visible_to(actor, queryset)
 
 
-def participant_ids_visible_to(actor: Any) -> QuerySet[Participant]:
+def participant_ids_visible_to(actor: Actor) -> QuerySet[Participant]:
     """For ``participant__in=`` filters of related rows."""
-    return access.participant_ids_visible_to(as_actor(actor))
+    return access.participant_ids_visible_to(actor)
 
 
 # --- the bases as pages show them ----------------------------------------------------------------
 
 
-def _base_filter(queryset: QuerySet[Any], *, user: Any, query: str, consent: str) -> QuerySet[Any]:
-    """Profiles of people ``user`` (an Actor) may see (erased people left out), by name and
-    consent state."""
+def _base_filter(
+    queryset: QuerySet[Any], *, actor: Actor, query: str, consent: str
+) -> QuerySet[Any]:
+    """Profiles of people ``actor`` may see (erased people left out), by name and consent
+    state."""
     queryset = queryset.filter(
-        participant__in=participant_ids_visible_to(user), participant__erased_at__isnull=True
+        participant__in=participant_ids_visible_to(actor), participant__erased_at__isnull=True
     )
     for word in query.split():
         queryset = queryset.filter(
@@ -540,11 +541,11 @@ def _base_filter(queryset: QuerySet[Any], *, user: Any, query: str, consent: str
 
 
 def mentee_base(
-    *, user: Any, query: str = "", need: str = "", form: str = "", consent: str = ""
+    *, actor: Actor, query: str = "", need: str = "", form: str = "", consent: str = ""
 ) -> QuerySet[MenteeProfile]:
-    """The mentee base as ``user`` sees it, filtered by name, need tag, preferred form and
+    """The mentee base as ``actor`` sees it, filtered by name, need tag, preferred form and
     consent state (empty filters are ignored)."""
-    queryset = _base_filter(mentee_profile_list(), user=user, query=query, consent=consent)
+    queryset = _base_filter(mentee_profile_list(), actor=actor, query=query, consent=consent)
     if need:
         queryset = queryset.filter(needs__code=need)
     if form:
@@ -553,10 +554,10 @@ def mentee_base(
 
 
 def mentor_base(
-    *, user: Any, query: str = "", competence: str = "", consent: str = ""
+    *, actor: Actor, query: str = "", competence: str = "", consent: str = ""
 ) -> QuerySet[MentorProfile]:
-    """The mentor base as ``user`` sees it, filtered by name, competence tag and consent state."""
-    queryset = _base_filter(mentor_profile_list(), user=user, query=query, consent=consent)
+    """The mentor base as ``actor`` sees it, filtered by name, competence tag and consent state."""
+    queryset = _base_filter(mentor_profile_list(), actor=actor, query=query, consent=consent)
     if competence:
         queryset = queryset.filter(competences__code=competence)
     return queryset.distinct()
@@ -569,10 +570,9 @@ def consent_states_of(*, participant_ids: Sequence[int]) -> dict[int, str]:
     )
 
 
-def guardianships_of_parent(*, user: Any) -> QuerySet[Guardianship]:
-    """The guardian links whose parent is the person with login ``user`` (an Actor or a User):
-    their children."""
-    return access.guardianships_visible_to(as_actor(user), guardianship_list())
+def guardianships_of_parent(*, actor: Actor) -> QuerySet[Guardianship]:
+    """The guardian links whose parent is the person with login ``actor``: their children."""
+    return access.guardianships_visible_to(actor, guardianship_list())
 
 
 def topic_catalogue() -> QuerySet[Topic]:

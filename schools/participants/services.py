@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actor import Actor
+from accounts.models import Role
 from config.db import set_local
 from config.tasks import enqueue_on_commit
 from schools.audit.api import AuditAction, AuditChange, audit_record, audit_record_many
@@ -145,9 +146,8 @@ def _audit_field_name(name: str) -> str:
 
 
 @transaction.atomic
-def study_group_create(
-    *, name: str, curator_id: int | None = None, actor: Any = None
-) -> StudyGroup:
+def study_group_create(*, name: str, curator_id: int | None = None, actor: Actor) -> StudyGroup:
+    access.check_classes_manage(actor)
     group = StudyGroup(name=_clean_name(name), curator_id=curator_id)
     _full_clean(group)
     group.save()
@@ -156,7 +156,8 @@ def study_group_create(
 
 
 @transaction.atomic
-def study_group_update(*, group: StudyGroup, actor: Any = None, **fields: Any) -> StudyGroup:
+def study_group_update(*, group: StudyGroup, actor: Actor, **fields: Any) -> StudyGroup:
+    access.check_classes_manage(actor)
     group = StudyGroup.objects.select_for_update().get(pk=group.pk)
     if "name" in fields:
         fields["name"] = _clean_name(fields["name"])
@@ -175,7 +176,7 @@ def study_group_update(*, group: StudyGroup, actor: Any = None, **fields: Any) -
     return group
 
 
-def study_group_get_or_create(*, name: str, actor: Any = None) -> StudyGroup:
+def study_group_get_or_create(*, name: str, actor: Actor) -> StudyGroup:
     """The study group called ``name`` (spaces and case ignored), created when missing."""
     clean = _clean_name(name)
     existing = StudyGroup.objects.filter(name__iexact=clean).first()
@@ -320,8 +321,13 @@ def _created_fields(participant: Participant) -> list[str]:
 
 
 def _participants_create(
-    rows: Sequence[NewParticipant], *, actor: Any, single: bool
+    rows: Sequence[NewParticipant], *, actor: Actor, single: bool
 ) -> list[Participant]:
+    access.require(access.may_write_people(actor))
+    for group_id in {row.study_group_id for row in rows if row.study_group_id is not None}:
+        access.check_study_group_choice(actor, group_id)
+    if actor.has_role({Role.CURATOR}) and any(row.study_group_name for row in rows):
+        access.require(False)  # a curator adds people to its own classes, chosen by id
     participants = [
         Participant(
             last_name=_clean_name(row.last_name),
@@ -386,7 +392,7 @@ def participant_create(
     user_id: int | None = None,
     position: str = "",
     workplace: str = "",
-    actor: Any = None,
+    actor: Actor,
 ) -> Participant:
     row = NewParticipant(
         last_name=last_name,
@@ -406,7 +412,7 @@ def participant_create(
 
 
 @transaction.atomic
-def participants_create_many(*, rows: Sequence[NewParticipant], actor: Any = None) -> list[int]:
+def participants_create_many(*, rows: Sequence[NewParticipant], actor: Actor) -> list[int]:
     """Create many participants at once with the rules of ``participant_create``; the ids, in
     the order of ``rows``. Study groups named by ``study_group_name`` are created as needed.
 
@@ -416,9 +422,10 @@ def participants_create_many(*, rows: Sequence[NewParticipant], actor: Any = Non
 
 
 @transaction.atomic
-def participant_update(
-    *, participant: Participant, actor: Any = None, **fields: Any
-) -> Participant:
+def participant_update(*, participant: Participant, actor: Actor, **fields: Any) -> Participant:
+    access.check_person_write(actor, participant)
+    if "study_group_id" in fields:
+        access.check_study_group_choice(actor, fields["study_group_id"])
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     _require_processable(participant)
     unknown = set(fields) - set(PARTICIPANT_FIELDS)
@@ -494,9 +501,11 @@ def guardianship_create(
 
 
 @transaction.atomic
-def guardianship_delete(*, guardianship: Guardianship, actor: Any = None) -> None:
+def guardianship_delete(*, guardianship: Guardianship, actor: Actor) -> None:
     """Unlink a parent from a child (recorded by mistake, or no longer the legal
-    representative). The consents signed earlier stay in the register as they were given."""
+    representative). The consents signed earlier stay in the register as they were given.
+    Who may: whoever may link the child (``access.check_guardianship_create``)."""
+    access.check_guardianship_create(actor, child_id=guardianship.child_id)
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
@@ -660,7 +669,7 @@ def consent_record(
     return consent
 
 
-def _consent_effects(participant: Participant, kind: str, *, actor: Any) -> ConsentAlert:
+def _consent_effects(participant: Participant, kind: str, *, actor: Actor) -> ConsentAlert:
     """What a withdrawal (or a consent given again) does beyond the register, in the same
     transaction: the person's pairs are paused (or resumed), and the coordinator and the curator
     of the person's class are alerted in their pages and, after commit, by e-mail."""
@@ -798,13 +807,14 @@ def _profiles_upsert(
     rows: Sequence[Any],
     values_of: Any,
     *,
-    actor: Any,
+    actor: Actor,
     single: bool,
 ) -> list[Any]:
     """Create or update the profiles of ``rows`` (``MenteeProfileData`` or
     ``MentorProfileData``): the participants are locked, checked and read in one query, the
     tags and the existing profiles in one query each; then one write per kind of change."""
     ids = [row.participant_id for row in rows]
+    access.check_profiles_write(actor, mentor=kind is MENTOR, participant_ids=ids)
     participants = {p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=ids)}
     wanted_codes = {
         code
@@ -926,7 +936,7 @@ def mentee_profile_upsert(
     need_codes: Iterable[str] | None = None,
     preferred_form: str | None = None,
     raised_by: str | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> MenteeProfile:
     """Create or update the participant's mentee profile; ``None`` leaves a field as it is."""
     row = MenteeProfileData(
@@ -943,9 +953,7 @@ def mentee_profile_upsert(
 
 
 @transaction.atomic
-def mentee_profiles_upsert_many(
-    *, rows: Sequence[MenteeProfileData], actor: Any = None
-) -> list[int]:
+def mentee_profiles_upsert_many(*, rows: Sequence[MenteeProfileData], actor: Actor) -> list[int]:
     """``mentee_profile_upsert`` for many people at once; the profile ids in the order of
     ``rows``. All or nothing: bad rows raise ``RowsValidationError`` naming each by its index,
     before anything is written. A person may appear once."""
@@ -964,7 +972,7 @@ def mentor_profile_upsert(
     motivation: str | None = None,
     selection_scores: Mapping[str, int] | None = None,
     training: str | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> MentorProfile:
     """Create or update the participant's mentor profile; ``None`` leaves a field as it is.
     ``selection_scores`` replaces the whole set of scores (criterion → 0..5)."""
@@ -986,20 +994,19 @@ def mentor_profile_upsert(
 
 
 @transaction.atomic
-def mentor_profiles_upsert_many(
-    *, rows: Sequence[MentorProfileData], actor: Any = None
-) -> list[int]:
+def mentor_profiles_upsert_many(*, rows: Sequence[MentorProfileData], actor: Actor) -> list[int]:
     """``mentor_profile_upsert`` for many people at once; the profile ids in the order of
     ``rows``. All or nothing, like ``mentee_profiles_upsert_many``."""
     return [p.pk for p in _profiles_upsert(MENTOR, rows, _mentor_values, actor=actor, single=False)]
 
 
 @transaction.atomic
-def mentor_profile_remove(*, participant_id: int, actor: Any = None) -> bool:
+def mentor_profile_remove(*, participant_id: int, actor: Actor) -> bool:
     """Take the participant out of the mentor base (their mentor profile goes; the person, their
     pairs and history stay). Used when an employer's specialist's last placement at this
     institution ends: they are no longer this institution's mentor, in its base or its counts.
     Idempotent: False when there was no profile."""
+    access.check_profiles_write(actor, mentor=True, participant_ids=[participant_id])
     profile = (
         MentorProfile.objects.select_for_update().filter(participant_id=participant_id).first()
     )
@@ -1015,12 +1022,15 @@ def mentor_profile_remove(*, participant_id: int, actor: Any = None) -> bool:
 # --- erasure ----------------------------------------------------------------------------------
 
 ERASED_LAST_NAME = "***"
+# The nightly sweeper that erases the data of people whose consent ended.
+ERASURE_ACTOR = Actor.system("participants.erase-due")
 
 
 @transaction.atomic
-def participant_erase(*, participant_id: int, actor: Any = None) -> bool:
+def participant_erase(*, participant_id: int, actor: Actor) -> bool:
     """Erase a person's personal data, keeping the anonymous row (category, study group,
     profiles' tags) for counts. Idempotent: False when already erased or missing."""
+    access.require(access.may_erase_people(actor))
     participant = Participant.objects.select_for_update().filter(pk=participant_id).first()
     if participant is None or participant.erased_at is not None:
         return False
@@ -1089,7 +1099,7 @@ def participants_erase_due(*, today: datetime.date | None = None) -> int:
 
     erased = 0
     for pk in participants_due_for_erasure(today=today).values_list("pk", flat=True):
-        erased += participant_erase(participant_id=pk)
+        erased += participant_erase(participant_id=pk, actor=ERASURE_ACTOR)
     return erased
 
 
@@ -1157,11 +1167,12 @@ def topic_create(
     group: str = TopicGroup.OTHER,
     audience: str = TopicAudience.EVERYONE,
     synonyms: Iterable[str] = (),
-    actor: Any = None,
+    actor: Actor,
 ) -> Topic:
     """Add an entry to the catalogue. Without a code one is made up (names are Cyrillic, codes
     Latin). A name or wording that already names another entry is refused: the lookup must
     recognise every wording as one entry."""
+    access.require(access.may_edit_catalogue(actor))
     name = _clean_name(name)
     clean = _clean_synonyms(synonyms, name=name)
     topic = Topic(
@@ -1194,10 +1205,11 @@ def topic_update(
     group: str | None = None,
     audience: str | None = None,
     synonyms: Iterable[str] | None = None,
-    actor: Any = None,
+    actor: Actor,
 ) -> Topic:
     """Rename an entry, move it to another section or audience, or replace its other wordings
     (the code stays: profiles and files refer to it)."""
+    access.require(access.may_edit_catalogue(actor))
     topic = Topic.objects.select_for_update().filter(pk=topic_id).first()
     if topic is None:
         raise ValidationError({"topic": [_("No such catalogue entry.")]})
@@ -1226,9 +1238,10 @@ def topic_update(
 
 
 @transaction.atomic
-def topic_set_active(*, topic_id: int, is_active: bool, actor: Any = None) -> Topic:
+def topic_set_active(*, topic_id: int, is_active: bool, actor: Actor) -> Topic:
     """Retire an entry (profiles keep it and matching still counts it; it is no longer offered)
     or bring it back."""
+    access.require(access.may_edit_catalogue(actor))
     topic = Topic.objects.select_for_update().filter(pk=topic_id).first()
     if topic is None:
         raise ValidationError({"topic": [_("No such catalogue entry.")]})
@@ -1242,11 +1255,10 @@ def topic_set_active(*, topic_id: int, is_active: bool, actor: Any = None) -> To
 
 
 @transaction.atomic
-def topic_coverage_set(
-    *, need_id: int, covered_by_ids: Iterable[int], actor: Any = None
-) -> list[int]:
+def topic_coverage_set(*, need_id: int, covered_by_ids: Iterable[int], actor: Actor) -> list[int]:
     """Replace the entries that also cover the need ``need_id`` (a mentor with one of them can
     help with it; the entry itself always covers itself). Returns their ids."""
+    access.require(access.may_edit_catalogue(actor))
     need = Topic.objects.select_for_update().filter(pk=need_id).first()
     if need is None:
         raise ValidationError({"need": [_("No such catalogue entry.")]})
@@ -1278,7 +1290,7 @@ def topic_edit(
     synonyms: Iterable[str],
     covered_by_ids: Iterable[int],
     is_active: bool,
-    actor: Any = None,
+    actor: Actor,
 ) -> Topic:
     """The catalogue entry's page saved at once: wording, section, audience, other wordings,
     the entries that also cover it, offered or retired. All or nothing."""
@@ -1307,10 +1319,21 @@ class NewGuardianship:
 
 
 @transaction.atomic
-def guardianships_create_many(*, rows: Sequence[NewGuardianship], actor: Any = None) -> list[int]:
+def guardianships_create_many(*, rows: Sequence[NewGuardianship], actor: Actor) -> list[int]:
     """``guardianship_create`` for many links at once, in a few queries; ids in the order of
-    ``rows``. All or nothing: bad rows raise ``RowsValidationError`` naming each by index."""
-    ids = {r.parent_id for r in rows} | {r.child_id for r in rows}
+    ``rows``. All or nothing: bad rows raise ``RowsValidationError`` naming each by index.
+    The coordinator links anyone; a curator the children of its classes."""
+    children = {r.child_id for r in rows}
+    access.require(
+        actor.is_system
+        or actor.is_coordinator
+        or (
+            actor.has_role({Role.CURATOR})
+            and access.participants_writable_by(actor).filter(pk__in=children).count()
+            == len(children)
+        )
+    )
+    ids = {r.parent_id for r in rows} | children
     people = {p.pk: p for p in Participant.objects.filter(pk__in=ids)}
     existing = set(
         Guardianship.objects.filter(

@@ -151,7 +151,7 @@ class StudyGroupViewSet(TenantModelViewSet):
         group = services.study_group_create(
             name=data.validated_data["name"],
             curator_id=curator.pk if curator else None,
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(StudyGroupOutput(group).data, status=status.HTTP_201_CREATED)
 
@@ -164,7 +164,7 @@ class StudyGroupViewSet(TenantModelViewSet):
         if "curator" in fields:
             curator = fields.pop("curator")
             fields["curator_id"] = curator.pk if curator else None
-        group = services.study_group_update(group=group, actor=request.user, **fields)
+        group = services.study_group_update(group=group, actor=actor_of(request), **fields)
         return Response(StudyGroupOutput(group).data)
 
 
@@ -325,7 +325,7 @@ class ParticipantViewSet(TenantModelViewSet):
             **fields,
             study_group_id=group.pk if group else None,
             user_id=account.pk if account else None,
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(self._output(participant), status=status.HTTP_201_CREATED)
 
@@ -343,7 +343,7 @@ class ParticipantViewSet(TenantModelViewSet):
             account = fields.pop("user")
             fields["user_id"] = account.pk if account else None
         participant = services.participant_update(
-            participant=participant, actor=request.user, **fields
+            participant=participant, actor=actor_of(request), **fields
         )
         return Response(self._output(participant))
 
@@ -617,7 +617,7 @@ def _profile_create(
         raise ValidationError({"participant": [_("No such participant.")]})
     if model.objects.filter(participant_id=participant_id).exists():
         raise ValidationError({"participant": [already_message]})
-    profile = upsert(participant_id=participant_id, actor=request.user, **fields)
+    profile = upsert(participant_id=participant_id, actor=actor_of(request), **fields)
     return Response(output_class(profile).data, status=status.HTTP_201_CREATED)
 
 
@@ -631,7 +631,7 @@ def _profile_update(
     data = input_class(data=request.data, partial=True)
     data.is_valid(raise_exception=True)
     profile = upsert(
-        participant_id=profile.participant_id, actor=request.user, **data.validated_data
+        participant_id=profile.participant_id, actor=actor_of(request), **data.validated_data
     )
     return Response(output_class(profile).data)
 

@@ -17,15 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.actor import role_of
-from accounts.models import Role
+from accounts.actor import Actor
 from schools.audit.api import AuditAction, audit_record
+from schools.programmes.access import can_start_next_year
 from schools.programmes.models import (
     ActivityStatus,
     Programme,
@@ -33,13 +32,6 @@ from schools.programmes.models import (
     RoadmapActivity,
 )
 from schools.programmes.services import _shift_year
-
-
-def can_start_next_year(*, actor: Any) -> bool:
-    """Only the coordinator starts a new programme year (a system job may too)."""
-    if getattr(actor, "is_system", False):
-        return True
-    return role_of(actor) == Role.COORDINATOR or bool(getattr(actor, "is_coordinator", False))
 
 
 def _next_title(title: str, year: int) -> str:
@@ -60,7 +52,7 @@ class NextYear:
 
 @transaction.atomic
 def programme_start_next_year(
-    *, actor: Any, programme: Programme, today: date | None = None
+    *, actor: Actor, programme: Programme, today: date | None = None
 ) -> NextYear:
     """Start the programme of ``programme.academic_year + 1`` from ``programme`` (see the module
     docstring). Refused when that year's programme exists already."""

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from accounts.actor import Actor, author_id
 from accounts.models import Role, User
 from config.db import tenant_connection
+from schools.programmes import access
 from schools.programmes.default_roadmap import DEFAULT_ROADMAP
 from schools.programmes.models import (
     RESPONSIBLE_ROLES,
@@ -464,19 +466,16 @@ def programme_stage_mark(
 
 
 @transaction.atomic
-def programme_approve(*, programme: Programme, actor: Any) -> Programme:
+def programme_approve(*, programme: Programme, actor: Actor) -> Programme:
     """The director approves the programme (signing the order approving it and its roadmap):
     it becomes active. Idempotent: an approved programme keeps its first approval."""
-    from schools.programmes.setup import can_approve_programme, require
-
-    require(can_approve_programme(actor=actor))
+    access.require(access.can_approve_programme(actor=actor))
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.status == ProgrammeStatus.CLOSED:
         raise ValidationError({"programme": [_("The programme is closed.")]})
     if programme.approved_at is None:
         programme.approved_at = timezone.now()
-        user = getattr(actor, "audit_user", actor)
-        programme.approved_by = user if getattr(user, "is_authenticated", False) else None
+        programme.approved_by_id = author_id(actor)
         programme.status = ProgrammeStatus.ACTIVE
         programme.save(update_fields=["approved_at", "approved_by", "status", "updated_at"])
     return programme

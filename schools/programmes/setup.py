@@ -2,7 +2,7 @@
 school year and title, the forms the institution runs, goals and planned results, the
 coordinator, the director and the curators, the headcount per category.
 
-Who may do what (the roadmap of the seeds): the coordinator sets the programme up; the
+Who may do what (``schools.programmes.access``): the coordinator sets the programme up; the
 director (or a deputy standing in) approves it; every staff member reads it. The rules take an
 actor — a user with a ``role``, or a system job (``job`` set) acting for the institution."""
 
@@ -11,48 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.actor import role_of
-from accounts.models import Role
+from accounts.actor import Actor
+from schools.programmes.access import can_approve_programme as can_approve_programme
+from schools.programmes.access import can_read_programme as can_read_programme
+from schools.programmes.access import can_set_up_programme as can_set_up_programme
+from schools.programmes.access import require
 from schools.programmes.models import Programme
 from schools.programmes.services import programme_create, programme_update
-
-STAFF_ROLES = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
-APPROVER_ROLES = frozenset({Role.DIRECTOR})
-
-
-def _is_system(actor: Any) -> bool:
-    return bool(getattr(actor, "job", ""))
-
-
-def _role(actor: Any) -> str:
-    if not getattr(actor, "is_authenticated", False):
-        return ""
-    return role_of(actor)
-
-
-def require(allowed: bool) -> None:
-    """Raise ``PermissionDenied`` (a 403) unless ``allowed``."""
-    if not allowed:
-        raise PermissionDenied
-
-
-def can_read_programme(*, actor: Any) -> bool:
-    return _is_system(actor) or _role(actor) in STAFF_ROLES
-
-
-def can_set_up_programme(*, actor: Any) -> bool:
-    """The coordinator fills in the set-up (and prepares the orders)."""
-    return _is_system(actor) or _role(actor) == Role.COORDINATOR
-
-
-def can_approve_programme(*, actor: Any) -> bool:
-    """The director approves the programme, its orders and the pairs."""
-    return _is_system(actor) or _role(actor) in APPROVER_ROLES
-
 
 SETUP_FIELDS = (
     "title",
@@ -69,7 +38,7 @@ SETUP_FIELDS = (
 @transaction.atomic
 def programme_set_up(
     *,
-    actor: Any,
+    actor: Actor,
     programme: Programme | None,
     title: str,
     academic_year: int,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.actor import role_of
-from accounts.models import Role
+from accounts.actor import Actor, author_id
 from schools.audit.api import AuditAction, audit_record
+from schools.publication import access
 from schools.publication.models import PublicDocument, PublicPage
 
 PAGE_FIELDS = (
@@ -30,27 +30,16 @@ ALLOWED_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-def can_edit_public_page(*, actor: Any) -> bool:
-    if getattr(actor, "is_system", False):
-        return True
-    return role_of(actor) == Role.COORDINATOR
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) and hasattr(actor, "pk") else None
-
-
 @transaction.atomic
-def public_page_update(*, actor: Any, **fields: Any) -> PublicPage:
-    if not can_edit_public_page(actor=actor):
-        raise PermissionDenied
+def public_page_update(*, actor: Actor, **fields: Any) -> PublicPage:
+    access.check_public_page_edit(actor)
     unknown = set(fields) - set(PAGE_FIELDS)
     if unknown:
         raise TypeError(f"public_page_update() got unknown fields {sorted(unknown)}")
     page = PublicPage.objects.select_for_update().order_by("pk").first() or PublicPage()
     for name, value in fields.items():
         setattr(page, name, value.strip() if isinstance(value, str) else value)
-    page.updated_by = _user(actor)
+    page.updated_by_id = author_id(actor)
     page.full_clean()
     page.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=page, changed_fields=fields)
@@ -60,7 +49,7 @@ def public_page_update(*, actor: Any, **fields: Any) -> PublicPage:
 @transaction.atomic
 def public_document_add(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     kind: str,
     file: UploadedFile,
@@ -68,8 +57,7 @@ def public_document_add(
 ) -> PublicDocument:
     """Publish a document. The coordinator confirms that it holds no learner's personal data
     (an order approving pairs names pupils: it is never public as it is)."""
-    if not can_edit_public_page(actor=actor):
-        raise PermissionDenied
+    access.check_public_page_edit(actor)
     errors: dict[str, list[str]] = {}
     if not no_learner_data:
         errors["no_learner_data"] = [
@@ -84,7 +72,7 @@ def public_document_add(
         errors["title"] = [_("Give the document a title.")]
     if errors:
         raise ValidationError(errors)
-    document = PublicDocument(title=title.strip(), kind=kind, created_by=_user(actor))
+    document = PublicDocument(title=title.strip(), kind=kind, created_by_id=author_id(actor))
     document.file.save(file.name or "document", file, save=False)
     document.full_clean()
     document.save()
@@ -98,9 +86,8 @@ def public_document_add(
 
 
 @transaction.atomic
-def public_document_remove(*, actor: Any, document: PublicDocument) -> None:
-    if not can_edit_public_page(actor=actor):
-        raise PermissionDenied
+def public_document_remove(*, actor: Actor, document: PublicDocument) -> None:
+    access.check_public_page_edit(actor)
     audit_record(actor=actor, action=AuditAction.DELETE, instance=document, changed_fields=[])
     name = document.file.name
     storage = document.file.storage

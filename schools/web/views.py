@@ -94,13 +94,13 @@ def _home_staff(request: HttpRequest) -> HttpResponse:
             initial={"academic_year": programme_selectors.current_academic_year()}
         ),
         # withdrawals (and consents given again) the user is told of, until marked as read
-        "consent_alerts": list(consents_module.consent_alerts_for(user=request.user)[:20]),
+        "consent_alerts": list(consents_module.consent_alerts_for(actor=actor_of(request))[:20]),
     }
     return render(request, "school/home_staff.html", context)
 
 
 def _my_pairs(request: HttpRequest) -> QuerySet[Pair]:
-    return pair_selectors.pairs_visible_to(request.user, pair_selectors.pair_list()).order_by(
+    return pair_selectors.pairs_visible_to(actor_of(request), pair_selectors.pair_list()).order_by(
         "-started_on", "-pk"
     )
 
@@ -137,7 +137,7 @@ def _home_mentee(request: HttpRequest) -> HttpResponse:
 
 def _home_parent(request: HttpRequest) -> HttpResponse:
     people = participant_selectors.participants_visible_to(
-        request.user, participant_selectors.participant_list()
+        actor_of(request), participant_selectors.participant_list()
     ).order_by("last_name", "first_name")
     return render(
         request,
@@ -178,7 +178,7 @@ def programme(request: HttpRequest) -> HttpResponse:
 
 def _participants(request: HttpRequest) -> QuerySet[Any]:
     return participant_selectors.participants_visible_to(
-        request.user, participant_selectors.participant_list()
+        actor_of(request), participant_selectors.participant_list()
     )
 
 
@@ -193,7 +193,7 @@ def participants(request: HttpRequest) -> HttpResponse:
     from schools.participants import search
     from schools.participants.models import Category, Participant
 
-    groups = class_services.sorted_groups(class_services.study_groups_visible_to(request.user))
+    groups = class_services.sorted_groups(class_services.study_groups_visible_to(actor_of(request)))
     query = request.GET.get("q", "").strip()[:200]
     group = request.GET.get("group", "")
     group_id = int(group) if group.isdigit() and int(group) in {g.pk for g in groups} else None
@@ -205,7 +205,7 @@ def participants(request: HttpRequest) -> HttpResponse:
     base = base if base in search.BaseFilter.VALUES else ""
     queryset = search.people_search(
         participant_selectors.participants_visible_to(
-            request.user, Participant.objects.select_related("study_group")
+            actor_of(request), Participant.objects.select_related("study_group")
         ),
         query=query,
         study_group_id=group_id,
@@ -323,7 +323,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                     kind=form.cleaned_data["kind"],
                     uploaded_file=form.cleaned_data["file"],
                     default_category=form.cleaned_data["default_category"],
-                    created_by=request.user,
+                    actor=actor_of(request),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -443,7 +443,7 @@ def matching_run_create(request: HttpRequest) -> HttpResponse:
     if current is None:
         raise Http404
     try:
-        run = matching_services.run_create(programme=current, actor=request.user)
+        run = matching_services.run_create(programme=current, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -553,7 +553,7 @@ def matching_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else matching_services.proposal_accept
     )
     try:
-        proposal = decide(proposal=proposal, actor=request.user)
+        proposal = decide(proposal=proposal, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -585,7 +585,9 @@ def matching_run_approve(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(pk)
     try:
         matching_services.run_approve(
-            run=run, accept_proposed=request.POST.get("accept_proposed") == "1", actor=request.user
+            run=run,
+            accept_proposed=request.POST.get("accept_proposed") == "1",
+            actor=actor_of(request),
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -689,11 +691,13 @@ class MeetingCreate(_PairPage):
             held = data.pop("held")
             try:
                 with transaction.atomic():  # the meeting and its attendance, or neither
-                    meeting = pair_services.meeting_create(pair=pair, actor=request.user, **data)
+                    meeting = pair_services.meeting_create(
+                        pair=pair, actor=actor_of(request), **data
+                    )
                     if held:
                         members = [pair.mentor_id, *[m.mentee_id for m in pair.memberships.all()]]
                         pair_services.meeting_record_attendance(
-                            meeting=meeting, participant_ids=members, actor=request.user
+                            meeting=meeting, participant_ids=members, actor=actor_of(request)
                         )
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -64,7 +64,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST)
     if form.is_valid():
         try:
-            topic = participants_services.topic_create(actor=request.user, **form.cleaned_data)
+            topic = participants_services.topic_create(actor=actor_of(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -134,7 +134,7 @@ def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 synonyms=data["synonyms"],
                 covered_by_ids=data["covered_by"],
                 is_active=data["is_active"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -52,12 +52,12 @@ def page(roles: frozenset[str]) -> Any:
 
 def _people(request: HttpRequest) -> QuerySet[Participant]:
     return participant_selectors.participants_visible_to(
-        request.user, Participant.objects.select_related("study_group")
+        actor_of(request), Participant.objects.select_related("study_group")
     )
 
 
 def _group_or_404(request: HttpRequest, pk: int) -> StudyGroup:
-    group = class_services.study_groups_visible_to(request.user).filter(pk=pk).first()
+    group = class_services.study_groups_visible_to(actor_of(request)).filter(pk=pk).first()
     if group is None:
         raise Http404
     return group
@@ -80,9 +80,9 @@ def _classes_page(
     curators_form: ClassCuratorsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    groups = class_services.sorted_groups(class_services.study_groups_visible_to(request.user))
+    groups = class_services.sorted_groups(class_services.study_groups_visible_to(actor_of(request)))
     summaries = search.class_summaries(_people(request), groups=groups)
-    coordinator = class_services.can_manage_classes(actor=request.user)
+    coordinator = class_services.can_manage_classes(actor=actor_of(request))
     context: dict[str, Any] = {
         "summaries": summaries,
         "can_manage": coordinator,
@@ -103,13 +103,13 @@ def classes(request: HttpRequest) -> HttpResponse:
     adds classes here and appoints their curators."""
     if request.method != "POST":
         return _classes_page(request)
-    if not class_services.can_manage_classes(actor=request.user):
+    if not class_services.can_manage_classes(actor=actor_of(request)):
         return render(request, "403.html", status=403)
     form = ClassCreateForm(request.POST)
     if form.is_valid():
         try:
             created = class_services.study_groups_create_many(
-                names=form.cleaned_data["names"], actor=request.user
+                names=form.cleaned_data["names"], actor=actor_of(request)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -123,12 +123,12 @@ def classes(request: HttpRequest) -> HttpResponse:
 @page(COORDINATOR)
 def classes_curators(request: HttpRequest) -> HttpResponse:
     """The curators of every class, in one submit."""
-    groups = class_services.sorted_groups(class_services.study_groups_visible_to(request.user))
+    groups = class_services.sorted_groups(class_services.study_groups_visible_to(actor_of(request)))
     form = ClassCuratorsForm(request.POST, groups=groups, curators=_curators())
     if form.is_valid():
         try:
             changed = class_services.study_groups_set_curators(
-                assignments=form.assignments(), actor=request.user
+                assignments=form.assignments(), actor=actor_of(request)
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -269,7 +269,7 @@ def consent_link(request: HttpRequest, pk: int) -> HttpResponse:
     email = form.cleaned_data["email"]
     try:
         consent_request = consent_services.consent_request_create(
-            participant_id=person.pk, email=email, actor=request.user, send=bool(email)
+            participant_id=person.pk, email=email, actor=actor_of(request), send=bool(email)
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -329,7 +329,7 @@ def consent_online(request: HttpRequest, token: str) -> HttpResponse:
                 guardian_relation=form.cleaned_data.get("guardian_relation") or "",
                 minor_agrees=bool(form.cleaned_data.get("minor_agrees")),
                 text_read=form.cleaned_data["text_read"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.actor import actor_of
 from config.pages import COORDINATOR_AND_CURATORS, STAFF, role_required
 from schools.participants import consents as consent_services
 from schools.participants import selectors as participant_selectors
@@ -26,7 +27,7 @@ def page(roles: frozenset[str]) -> Any:
 
 
 def _visible_ids(request: HttpRequest) -> Any:
-    return participant_selectors.participant_ids_visible_to(request.user)
+    return participant_selectors.participant_ids_visible_to(actor_of(request))
 
 
 @require_POST
@@ -41,7 +42,9 @@ def consent_scan_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the file of the scan."))
     else:
         try:
-            consent_services.consent_scan_attach(consent=consent, upload=upload, actor=request.user)
+            consent_services.consent_scan_attach(
+                consent=consent, upload=upload, actor=actor_of(request)
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -76,8 +79,8 @@ def consent_scan(request: HttpRequest, pk: int) -> HttpResponse:
 @page(STAFF)
 def consent_alert_ack(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark an alert as read (it leaves the overview)."""
-    alert = consent_services.consent_alerts_for(user=request.user).filter(pk=pk).first()
+    alert = consent_services.consent_alerts_for(actor=actor_of(request)).filter(pk=pk).first()
     if alert is None:
         raise Http404
-    consent_services.consent_alert_acknowledge(alert=alert, actor=request.user)
+    consent_services.consent_alert_acknowledge(alert=alert, actor=actor_of(request))
     return redirect("school:home")

@@ -76,7 +76,7 @@ def _groups(request: HttpRequest) -> list[tuple[int, str]]:
 
 def _jobs(request: HttpRequest) -> QuerySet[DocumentJob]:
     return document_selectors.document_jobs_visible_to(
-        request.user, document_selectors.document_job_list()
+        actor_of(request), document_selectors.document_job_list()
     )
 
 
@@ -210,7 +210,7 @@ def consent_forms_job(request: HttpRequest) -> HttpResponse:
                 title=title,
                 item_ids=list(people.values_list("pk", flat=True)),
                 options={"purpose": form.cleaned_data["purpose"]},
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -230,7 +230,7 @@ def thank_you_letters_job(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["which"] == "all":
                 statuses.append(PairStatus.ACTIVE)
             pairs = pair_selectors.pairs_visible_to(
-                request.user, pair_selectors.pair_list()
+                actor_of(request), pair_selectors.pair_list()
             ).filter(programme=programme, status__in=statuses)
             mentor_ids = sorted(set(pairs.values_list("mentor_id", flat=True)))
             try:
@@ -243,7 +243,7 @@ def thank_you_letters_job(request: HttpRequest) -> HttpResponse:
                         "programme_id": programme.pk,
                         "statuses": [str(s) for s in statuses],
                     },
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -280,7 +280,7 @@ def document_job(request: HttpRequest, pk: int) -> HttpResponse:
 def document_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a failed job again (or one its task left behind), for whoever may see it."""
     job = _job_or_404(request, pk)
-    document_services.document_job_retry(job_id=job.pk, actor=request.user)
+    document_services.document_job_retry(job_id=job.pk, actor=actor_of(request))
     return redirect("school:document-job", pk=job.pk)
 
 

@@ -131,7 +131,7 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if mentor_request is None:
         raise Http404
     try:
-        services.mentor_request_cancel(mentor_request=mentor_request, actor=request.user)
+        services.mentor_request_cancel(mentor_request=mentor_request, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -124,7 +124,7 @@ def group_meetings(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 meeting = matching_services.group_meeting_create(
-                    programme=programme, actor=request.user, **form.cleaned_data
+                    programme=programme, actor=actor_of(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -195,7 +195,7 @@ def group_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             matching_services.group_meeting_update(
-                meeting=meeting, actor=request.user, **form.cleaned_data
+                meeting=meeting, actor=actor_of(request), **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -217,7 +217,7 @@ def group_meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
                 attendee_ids=[int(i) for i in form.cleaned_data["attendees"]],
                 notes=form.cleaned_data["notes"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, _renamed(exc, {"attendee_ids": "attendees"}))
@@ -272,7 +272,7 @@ def group_meeting_preferences(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
                 from_participant_id=person_id,
                 items=form.items(),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -315,7 +315,7 @@ def matching_weights(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 matching_services.weights_update(
-                    programme=programme, data=form.cleaned_data, actor=request.user
+                    programme=programme, data=form.cleaned_data, actor=actor_of(request)
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -23,7 +23,7 @@ from schools.web.forms_meetings import GuardianshipForm
 
 
 def _person_or_404(request: HttpRequest, pk: int) -> Any:
-    person = participant_selectors.participants_visible_to(request.user).filter(pk=pk).first()
+    person = participant_selectors.participants_visible_to(actor_of(request)).filter(pk=pk).first()
     if person is None:
         raise Http404
     return person
@@ -88,14 +88,14 @@ def guardianships(request: HttpRequest, pk: int) -> HttpResponse:
 def guardianship_delete(request: HttpRequest, pk: int) -> HttpResponse:
     link = (
         Guardianship.objects.filter(
-            pk=pk, child__in=participant_selectors.participant_ids_visible_to(request.user)
+            pk=pk, child__in=participant_selectors.participant_ids_visible_to(actor_of(request))
         )
         .select_related("parent", "child")
         .first()
     )
     if link is None:
         raise Http404
-    participants_api.guardianship_delete(guardianship=link, actor=request.user)
+    participants_api.guardianship_delete(guardianship=link, actor=actor_of(request))
     messages.success(
         request, _("%(name)s is unlinked from the child.") % {"name": link.parent.full_name}
     )

@@ -89,7 +89,7 @@ def matching_unmatched(request: HttpRequest, pk: int) -> HttpResponse:
         made = _with_mentor(
             request,
             lambda mentor_id: matching_services.proposal_add(
-                run=run, mentee_id=row.mentee_id, mentor_id=mentor_id, actor=request.user
+                run=run, mentee_id=row.mentee_id, mentor_id=mentor_id, actor=actor_of(request)
             ),
         )
         status = 400
@@ -151,7 +151,7 @@ def matching_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         changed = _with_mentor(
             request,
             lambda mentor_id: matching_services.proposal_change(
-                proposal=proposal, mentor_id=mentor_id, actor=request.user
+                proposal=proposal, mentor_id=mentor_id, actor=actor_of(request)
             ),
         )
         status = 400
@@ -209,7 +209,7 @@ def matching_approve_selected(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ids = [int(value) for value in request.POST.getlist("proposal")]
         pair_ids = matching_services.proposals_approve(
-            run=run, proposal_ids=ids, actor=request.user
+            run=run, proposal_ids=ids, actor=actor_of(request)
         )
     except ValueError:
         messages.error(request, _("Choose the proposals to approve."))

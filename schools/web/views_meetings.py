@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.actor import actor_of
 from accounts.models import Role
 from config.links import absolute_url
 from config.pages import add_service_errors, role_required
@@ -37,7 +38,7 @@ CALENDAR_SESSION_KEY = "calendar_link_once"
 
 def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
     found = (
-        pair_selectors.pairs_visible_to(request.user, pair_selectors.meeting_list(), "pair_id")
+        pair_selectors.pairs_visible_to(actor_of(request), pair_selectors.meeting_list(), "pair_id")
         .select_related("pair__mentor")
         .filter(pk=pk)
         .first()
@@ -56,7 +57,7 @@ def _members(pair: Pair) -> list[tuple[int, str]]:
 def meetings_context(request: HttpRequest, pair: Pair, meetings: list[Meeting]) -> dict[str, Any]:
     """The pair page's meetings block: the meetings, whether the caller may act on them, and the
     caller's calendar link."""
-    can_write = pair_selectors.may_write_meetings(request.user, pair)
+    can_write = pair_selectors.may_write_meetings(actor_of(request), pair)
     now = timezone.now()
     rows = [
         {
@@ -77,7 +78,7 @@ def meetings_context(request: HttpRequest, pair: Pair, meetings: list[Meeting]) 
 def calendar_context(request: HttpRequest) -> dict[str, Any]:
     """The caller's calendar feed: on or off, and its address once, right after it was made
     (only its hash is kept)."""
-    participant = pair_selectors.participant_of(request.user)
+    participant = pair_selectors.participant_of(actor_of(request))
     if participant is None:
         return {}
     url = request.session.pop(CALENDAR_SESSION_KEY, None)
@@ -96,7 +97,7 @@ def _pair_url(meeting: Meeting) -> str:
 
 def _writable(request: HttpRequest, pk: int) -> Meeting | HttpResponse:
     meeting = _meeting_or_404(request, pk)
-    if not pair_selectors.may_write_meetings(request.user, meeting.pair):
+    if not pair_selectors.may_write_meetings(actor_of(request), meeting.pair):
         return render(request, "403.html", status=403)
     return meeting
 
@@ -126,7 +127,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            pair_services.meeting_update(meeting=meeting, actor=request.user, **form.cleaned_data)
+            pair_services.meeting_update(
+                meeting=meeting, actor=actor_of(request), **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -163,7 +166,7 @@ def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
                 participant_ids=[int(i) for i in form.cleaned_data["attendees"]],
                 outcomes=form.cleaned_data["outcomes"],
                 notes=form.cleaned_data["notes"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -185,7 +188,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(meeting, HttpResponse):
         return meeting
     try:
-        pair_services.meeting_cancel(meeting=meeting, actor=request.user)
+        pair_services.meeting_cancel(meeting=meeting, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -201,7 +204,7 @@ def _back(request: HttpRequest) -> HttpResponse:
     """Back to the pair the form was sent from (one of the caller's), else home."""
     raw = request.POST.get("pair", "")
     if raw.isdigit():
-        pairs = pair_selectors.pairs_visible_to(request.user, Pair.objects.all())
+        pairs = pair_selectors.pairs_visible_to(actor_of(request), Pair.objects.all())
         if pairs.filter(pk=int(raw)).exists():
             return redirect(reverse("school:pair", kwargs={"pk": int(raw)}) + "#calendar")
     return redirect("school:home")
@@ -212,7 +215,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 def calendar_link_issue(request: HttpRequest) -> HttpResponse:
     """A new address of the caller's calendar feed (the previous one stops working); it is
     shown once, on the next page."""
-    participant = pair_selectors.participant_of(request.user)
+    participant = pair_selectors.participant_of(actor_of(request))
     if participant is None:
         messages.error(request, _("Your login is not linked to a participant of the programme."))
         return _back(request)
@@ -226,7 +229,7 @@ def calendar_link_issue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(CALENDAR_ROLES, scope="tenant")
 def calendar_link_revoke(request: HttpRequest) -> HttpResponse:
-    participant = pair_selectors.participant_of(request.user)
+    participant = pair_selectors.participant_of(actor_of(request))
     if participant is not None:
         pair_services.calendar_token_revoke(participant_id=participant.pk)
         messages.success(request, _("The calendar link is switched off."))

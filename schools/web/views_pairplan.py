@@ -64,7 +64,7 @@ def _member_id(request: HttpRequest, pair: Pair) -> int | None:
     """The caller's participant id when they are the pair's mentor or one of its mentees."""
     if actor_of(request).role not in MEMBERS:
         return None
-    me = pair_selectors.participant_of(request.user)
+    me = pair_selectors.participant_of(actor_of(request))
     if me is None:
         return None
     members = {pair.mentor_id, *(m.mentee_id for m in pair.memberships.all())}
@@ -119,7 +119,10 @@ def pair_rate(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             pair_services.pair_rate(
-                pair=pair, participant_id=me, rating=form.cleaned_data["rating"], actor=request.user
+                pair=pair,
+                participant_id=me,
+                rating=form.cleaned_data["rating"],
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

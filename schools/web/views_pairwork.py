@@ -33,7 +33,7 @@ def may_complete(request: HttpRequest, pair: Pair) -> bool:
 
 
 def may_end_or_reassign(request: HttpRequest, pair: Pair) -> bool:
-    return pair.status == PairStatus.ACTIVE and can_reassign_mentee(actor=request.user)
+    return pair.status == PairStatus.ACTIVE and can_reassign_mentee(actor=actor_of(request))
 
 
 def reassign_form(pair: Pair, data: Any = None) -> ReassignForm:
@@ -94,7 +94,7 @@ class PairComplete(_PairWork):
                     pair=pair,
                     outcome=form.cleaned_data["outcome"],
                     mentor_rating=form.cleaned_data["mentor_rating"],
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -119,7 +119,7 @@ class PairEndEarly(_PairManagement):
         if form.is_valid():
             try:
                 pair_services.pair_end_early(
-                    pair=pair, reason=form.cleaned_data["reason"], actor=request.user
+                    pair=pair, reason=form.cleaned_data["reason"], actor=actor_of(request)
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -137,7 +137,7 @@ class PairReassign(_PairManagement):
             data = form.cleaned_data
             try:
                 target = pair_mentee_reassign(
-                    actor=request.user,
+                    actor=actor_of(request),
                     pair=pair,
                     mentee_id=int(data["mentee"]),
                     reason=data["reason"],

@@ -82,7 +82,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
         try:
             case = pair_services.practice_case_create(
                 programme_id=programme.pk if programme else 0,
-                actor=request.user,
+                actor=actor_of(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -123,7 +123,7 @@ def practice(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 pair_services.practice_case_update(
-                    case=case, actor=request.user, **form.cleaned_data
+                    case=case, actor=actor_of(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -182,7 +182,7 @@ def practice_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for the anonymised copy of the current draft; the page then shows it as soon as
     the worker has made it (the preview fragment polls)."""
     case = _case_or_404(pk)
-    pair_services.practice_case_prepare(case=case, actor=request.user)
+    pair_services.practice_case_prepare(case=case, actor=actor_of(request))
     return redirect("school:practice", pk=case.pk)
 
 
@@ -204,7 +204,7 @@ def practice_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_or_404(pk)
     try:
-        pair_services.practice_case_publish(case=case, actor=request.user)
+        pair_services.practice_case_publish(case=case, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

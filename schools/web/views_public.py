@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from accounts.api import site_url
 from config.pages import COORDINATOR, add_service_errors, is_public, role_required
 from schools.publication import selectors, services
@@ -95,7 +96,7 @@ def public_settings(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "preview":
         unsaved = form.save(commit=False)  # shown, not stored
         return _settings_page(request, PublicPageForm(request.POST), preview=unsaved)
-    services.public_page_update(actor=request.user, **form.cleaned_data)
+    services.public_page_update(actor=actor_of(request), **form.cleaned_data)
     messages.success(request, _("The public page is saved."))
     return redirect("school:public-settings")
 
@@ -106,7 +107,7 @@ def public_document_add(request: HttpRequest) -> HttpResponse:
     form = PublicDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.public_document_add(actor=request.user, **form.cleaned_data)
+            services.public_document_add(actor=actor_of(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -122,6 +123,6 @@ def public_document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     document = PublicDocument.objects.filter(pk=pk).first()
     if document is None:
         raise Http404
-    services.public_document_remove(actor=request.user, document=document)
+    services.public_document_remove(actor=actor_of(request), document=document)
     messages.success(request, _("The document is removed from the public page."))
     return redirect("school:public-settings")

@@ -139,7 +139,7 @@ def bases(request: HttpRequest) -> HttpResponse:
     rows: list[Any] | QuerySet[Any]
     if kind == MENTORS:
         mentors = participant_selectors.mentor_base(
-            user=request.user,
+            actor=actor_of(request),
             query=filters["q"],
             competence=filters["tag"],
             consent=filters["consent"],
@@ -149,7 +149,7 @@ def bases(request: HttpRequest) -> HttpResponse:
             rows = [row for row in rows if row.free > 0]
     else:
         mentees = participant_selectors.mentee_base(
-            user=request.user,
+            actor=actor_of(request),
             query=filters["q"],
             need=filters["tag"],
             form=filters["form"],
@@ -213,8 +213,8 @@ class _ProfilePage(ObjectPage):
 
     def object_queryset(self) -> QuerySet[Any]:
         if self.kind == MENTORS:
-            return participant_selectors.mentor_base(user=self.actor)
-        return participant_selectors.mentee_base(user=self.actor)
+            return participant_selectors.mentor_base(actor=self.actor)
+        return participant_selectors.mentee_base(actor=self.actor)
 
 
 class _ProfileRow(_ProfilePage):
@@ -259,7 +259,7 @@ class _ProfileEdit(_ProfilePage):
                 arguments = dict(form.cleaned_data)
                 upsert = participants_api.mentee_profile_upsert
             try:
-                upsert(participant_id=profile.participant_id, actor=request.user, **arguments)
+                upsert(participant_id=profile.participant_id, actor=actor_of(request), **arguments)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -512,7 +512,7 @@ def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
 def _children(request: HttpRequest) -> list[dict[str, Any]]:
     """The signed-in parent's children with their consent state and register history."""
     actor = actor_of(request)
-    links = list(participant_selectors.guardianships_of_parent(user=actor))
+    links = list(participant_selectors.guardianships_of_parent(actor=actor))
     states = participant_selectors.consent_states_of(participant_ids=[g.child_id for g in links])
     history: dict[int, list[Any]] = {}
     for consent in (

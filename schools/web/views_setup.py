@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actor import actor_of
 from accounts.models import Role, User
 from config.office import DOCX_CONTENT_TYPE
 from config.pages import STAFF, add_service_errors, role_required
@@ -70,7 +71,7 @@ def _setup_form(data: Any = None, programme: Programme | None = None) -> SetupFo
 def programme_setup(request: HttpRequest) -> HttpResponse:
     """The set-up of this year's programme: filled in by the coordinator, read by the staff."""
     programme = programme_selectors.programme_current()
-    can_edit = setup.can_set_up_programme(actor=request.user)
+    can_edit = setup.can_set_up_programme(actor=actor_of(request))
     form = _setup_form(programme=programme)
     if request.method == "POST":
         if not can_edit:
@@ -80,7 +81,7 @@ def programme_setup(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 programme = setup.programme_set_up(
-                    actor=request.user,
+                    actor=actor_of(request),
                     programme=programme,
                     title=data["title"],
                     academic_year=data["academic_year"],
@@ -173,8 +174,8 @@ def _orders_page(
             "awaiting": awaiting,
             "pairs_prepare_form": prepare_errors.get(OrderKind.PAIRS_APPROVAL)
             or OrderPrepareForm(initial={"kind": OrderKind.PAIRS_APPROVAL}, auto_id="id_pairs_%s"),
-            "can_prepare": setup.can_set_up_programme(actor=request.user),
-            "can_approve": setup.can_approve_programme(actor=request.user),
+            "can_prepare": setup.can_set_up_programme(actor=actor_of(request)),
+            "can_approve": setup.can_approve_programme(actor=actor_of(request)),
             "unapproved": order_services.unapproved_stage_one(programme=programme),
         },
         status=status,
@@ -202,7 +203,7 @@ def orders(request: HttpRequest) -> HttpResponse:
 @page(STAFF)
 def order_prepare(request: HttpRequest) -> HttpResponse:
     programme = _programme_or_404()
-    if not setup.can_set_up_programme(actor=request.user):
+    if not setup.can_set_up_programme(actor=actor_of(request)):
         raise PermissionDenied
     kind = request.POST.get("kind", "")
     auto = f"id_{kind}_%s" if kind in STAGE_ONE_ORDERS else "id_pairs_%s"
@@ -212,7 +213,7 @@ def order_prepare(request: HttpRequest) -> HttpResponse:
             order_services.order_prepare(
                 programme=programme,
                 kind=form.cleaned_data["kind"],
-                actor=request.user,
+                actor=actor_of(request),
                 number=form.cleaned_data["number"],
                 dated=form.cleaned_data["dated"],
             )
@@ -229,14 +230,14 @@ def order_prepare(request: HttpRequest) -> HttpResponse:
 @page(STAFF)
 def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(pk)
-    if not setup.can_approve_programme(actor=request.user):
+    if not setup.can_approve_programme(actor=actor_of(request)):
         raise PermissionDenied
     form = OrderApproveForm(request.POST, auto_id=f"id_order{order.pk}_%s")
     if form.is_valid():
         try:
             order_services.order_approve(
                 order=order,
-                actor=request.user,
+                actor=actor_of(request),
                 number=form.cleaned_data["number"],
                 dated=form.cleaned_data["dated"],
             )
@@ -255,10 +256,10 @@ def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @page(STAFF)
 def order_discard(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(pk)
-    if not setup.can_set_up_programme(actor=request.user):
+    if not setup.can_set_up_programme(actor=actor_of(request)):
         raise PermissionDenied
     try:
-        order_services.order_discard(order=order, actor=request.user)
+        order_services.order_discard(order=order, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

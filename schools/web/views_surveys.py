@@ -29,7 +29,8 @@ from config.pages import (
 )
 from regional.questionnaires import api as templates
 from regional.survey_results import api as survey_results
-from schools.monitoring import curators, exports, selectors, services
+from schools.monitoring import access as monitoring_access
+from schools.monitoring import exports, selectors, services
 from schools.monitoring.models import (
     ResponseChannel,
     ResponseStatus,
@@ -89,10 +90,10 @@ def _campaigns_page(
     status: int = 200,
 ) -> HttpResponse:
     coordinator = _is_coordinator(request)
-    runs = curators.can_run_campaigns(request.user)
+    runs = monitoring_access.can_run_campaigns(actor_of(request))
     context: dict[str, Any] = {
-        "campaigns": curators.campaigns_visible_to(
-            request.user, selectors.campaign_list_with_counts()
+        "campaigns": monitoring_access.campaigns_visible_to(
+            actor_of(request), selectors.campaign_list_with_counts()
         )[:100],
         "questionnaires": selectors.questionnaire_list(),
         "can_manage": coordinator,
@@ -133,7 +134,7 @@ def questionnaire_adopt(request: HttpRequest) -> HttpResponse:
             questionnaire = services.questionnaire_adopt(
                 version_id=form.cleaned_data["template_version"],
                 title=form.cleaned_data["title"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -181,7 +182,7 @@ def questionnaire_create(request: HttpRequest) -> HttpResponse:
                     growth_phase=form.cleaned_data["growth_phase"],
                     intro=form.cleaned_data["intro"],
                     questions=[row.question(code) for code, row in codes.items()],
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except ValidationError as exc:
                 problems = exc.message_dict
@@ -229,7 +230,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 programme_id=programme.pk if programme else None,
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -243,11 +244,15 @@ def _campaign_or_404(request: HttpRequest, pk: int, *, manage: bool = False) -> 
     """A campaign the user may see (a curator: those of its classes); with ``manage``, one it
     may launch, remind and close. Out of scope is a 404, like a missing campaign."""
     campaign = (
-        curators.campaigns_visible_to(request.user, selectors.campaign_list_with_counts())
+        monitoring_access.campaigns_visible_to(
+            actor_of(request), selectors.campaign_list_with_counts()
+        )
         .filter(pk=pk)
         .first()
     )
-    if campaign is None or (manage and not curators.can_manage_campaign(request.user, campaign)):
+    if campaign is None or (
+        manage and not monitoring_access.can_manage_campaign(actor_of(request), campaign)
+    ):
         raise Http404
     return campaign
 
@@ -324,7 +329,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "min_peers": survey_results.MIN_PEER_INSTITUTIONS,
             "charts": charts,
             "growth": _growth(request, campaign),
-            "can_manage": curators.can_manage_campaign(request.user, campaign),
+            "can_manage": monitoring_access.can_manage_campaign(actor_of(request), campaign),
             "accepts_answers": services.campaign_accepts_answers(campaign),
         },
     )
@@ -335,7 +340,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_or_404(request, pk, manage=True)
     try:
-        result = services.campaign_open(campaign=campaign, actor=request.user)
+        result = services.campaign_open(campaign=campaign, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -438,7 +443,7 @@ def _status_labels() -> dict[str, str]:
 def my_surveys(request: HttpRequest) -> HttpResponse:
     labels = _status_labels()
     rows = []
-    for invitation in selectors.invitations_of_user(request.user):
+    for invitation in selectors.invitations_of_user(actor_of(request)):
         status = _status(invitation, getattr(invitation, "response", None))
         rows.append({"invitation": invitation, "status": status, "label": labels[status]})
     return render(request, "school/surveys_mine.html", {"rows": rows})
@@ -512,7 +517,7 @@ def _answer_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 @page(EVERYONE)
 def my_survey(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = selectors.invitations_of_user(request.user).filter(pk=pk).first()
+    invitation = selectors.invitations_of_user(actor_of(request)).filter(pk=pk).first()
     if invitation is None:
         raise Http404
     return _answer_page(

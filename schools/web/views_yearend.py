@@ -21,7 +21,8 @@ from config.office import DOCX_CONTENT_TYPE
 from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, role_required
 from schools.documents.annual_report import annual_report_docx
 from schools.monitoring import selectors as monitoring_selectors
-from schools.monitoring.printing import campaign_slips_docx, curated_group_ids
+from schools.monitoring.access import curated_group_ids
+from schools.monitoring.printing import campaign_slips_docx
 from schools.monitoring.reach import campaign_pending, campaign_rates_by_group
 from schools.monitoring.report import monitoring_parts
 from schools.pairs import documents as pair_documents
@@ -59,7 +60,7 @@ def _groups_for(request: HttpRequest) -> list[int] | None:
     """The classes the user works with: a curator its own, the others every class (None)."""
     if _role(request) not in COORDINATOR_AND_CURATORS:
         return None  # the director and deputies read every class
-    return curated_group_ids(actor=request.user)
+    return curated_group_ids(actor=actor_of(request))
 
 
 def _reach_page(
@@ -101,7 +102,7 @@ def campaign_print(request: HttpRequest, pk: int) -> HttpResponse:
         group = form.cleaned_data["study_group"]
         try:
             content = campaign_slips_docx(
-                actor=request.user,
+                actor=actor_of(request),
                 campaign=campaign,
                 study_group_id=int(group) if group else None,
                 only_pending=form.cleaned_data["only_pending"],
@@ -195,7 +196,7 @@ def personalised_programme(request: HttpRequest, pk: int) -> HttpResponse:
 def next_year(request: HttpRequest) -> HttpResponse:
     programme = _programme_or_404()
     try:
-        result = programme_start_next_year(actor=request.user, programme=programme)
+        result = programme_start_next_year(actor=actor_of(request), programme=programme)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -241,7 +242,7 @@ def time_zone(request: HttpRequest) -> HttpResponse:
             institution_set_time_zone(
                 institution=institution,
                 time_zone=form.cleaned_data["time_zone"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             from config.pages import add_service_errors

@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +49,7 @@ def journey(
     with django_db_blocker.unblock():
         coordinator = make_user_in(tenant.schema_name, Role.COORDINATOR, "docs-kovaleva")
         with schema_context(tenant.schema_name):
-            group = participants.study_group_get_or_create(name=GROUP)
+            group = participants.study_group_get_or_create(name=GROUP, actor=SETUP)
             ids = [
                 participants.participant_create(
                     last_name=f"Ученик{i:02d}",
@@ -56,6 +57,7 @@ def journey(
                     birth_date=datetime.date(2014, 5, 1 + i),
                     category="pupil",
                     study_group_id=group.pk,
+                    actor=SETUP,
                 ).pk
                 for i in range(PUPILS)
             ]

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in, wait_for
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +69,7 @@ def journey(live: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
             assert provisioned is not None
             make_user_in(provisioned.schema_name, Role.COORDINATOR, "browser-emp-coord")
             tenant_connection().set_schema_to_public()
-            employer = services.employer_create(name=EMPLOYER, inn=valid_inn())
+            employer = services.employer_create(name=EMPLOYER, inn=valid_inn(), actor=SETUP)
             services.employer_member_add(
                 employer=employer, user=make_user_in("public", Role.EMPLOYER, USERS[0])
             )

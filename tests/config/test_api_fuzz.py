@@ -38,7 +38,7 @@ from accounts.roles import PUBLIC as PUBLIC_ROLES
 from accounts.roles import TENANT as TENANT_ROLES
 from config.db import tenant_connection
 from tenants.models import Institution
-from tests.conftest import _provision, make_user
+from tests.conftest import SETUP, _provision, make_user
 
 # generated requests per operation and host (FUZZ_EXAMPLES=30 for a deeper run by hand)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
@@ -105,7 +105,9 @@ def _tokens(schema_name: str, roles: Any) -> list[str | None]:
             if role == Role.EMPLOYER:
                 from regional.employers import services as employer_services
 
-                employer = employer_services.employer_create(name="ООО «Фаззинг»", inn="7707083893")
+                employer = employer_services.employer_create(
+                    name="ООО «Фаззинг»", inn="7707083893", actor=SETUP
+                )
                 employer_services.employer_member_add(employer=employer, user=user)
             tokens.append(Token.objects.create(user=user).key)
     return tokens

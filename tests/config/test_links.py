@@ -60,7 +60,7 @@ def test_the_api_survey_link_has_the_port_once(tenant_a, client_for, user_in) ->
         from schools.participants import api as participants
 
         person = participants.participant_create(
-            last_name="Иванов", first_name="Иван", category="teacher"
+            last_name="Иванов", first_name="Иван", category="teacher", actor=SETUP
         ).pk
         participants.consent_record(
             actor=SETUP,
@@ -72,13 +72,14 @@ def test_the_api_survey_link_has_the_port_once(tenant_a, client_for, user_in) ->
         )
         version = templates.published_version_get(template_code="satisfaction-mentee")
         assert version is not None
-        questionnaire = monitoring_api.questionnaire_adopt(version_id=version.pk)
+        questionnaire = monitoring_api.questionnaire_adopt(version_id=version.pk, actor=SETUP)
         today = datetime.date.today()
         monitoring_api.campaign_open_for_participants(
             questionnaire_id=questionnaire,
             participant_ids=[person],
             opens_on=today,
             closes_on=today + datetime.timedelta(days=5),
+            actor=SETUP,
         )
         invitation = SurveyInvitation.objects.get(participant_id=person)
     client = client_for(tenant_a, coordinator)

@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from config.text import clean_text, normalise_text, xml_safe
 from schools.participants.models import Participant
+from tests.conftest import SETUP
 
 RLO = "\u202e"
 
@@ -102,7 +103,11 @@ def test_a_consent_form_for_a_name_stored_with_a_control_character(
         from schools.participants import api as participants_api
 
         person = participants_api.participant_create(
-            last_name="Иванов", first_name="Пётр", birth_date=date(2012, 1, 1), category="pupil"
+            last_name="Иванов",
+            first_name="Пётр",
+            birth_date=date(2012, 1, 1),
+            category="pupil",
+            actor=SETUP,
         )
         Participant.objects.filter(pk=person.pk).update(last_name="Ива\x05нов")
     response = coordinator_client.get(f"/api/v1/participants/{person.pk}/consent-form/")

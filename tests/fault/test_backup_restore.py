@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from schools.participants import api as participants_api
 from tenants import middleware as tenant_middleware
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.fault
 
@@ -46,7 +47,7 @@ def test_one_institution_schema_and_its_media_restored_in_place(
     schema, database = school.schema_name, connection.settings_dict["NAME"]
     media = Path(media_root)
     with schema_context(schema):
-        group = participants_api.study_group_get_or_create(name="Восстановленный 9В")
+        group = participants_api.study_group_get_or_create(name="Восстановленный 9В", actor=SETUP)
     (media / schema).mkdir(parents=True, exist_ok=True)
     (media / schema / "order.pdf").write_bytes(b"%PDF-1.4 signed order")
 
@@ -77,7 +78,7 @@ def test_the_whole_database_restored_into_a_new_one(
     database = connection.settings_dict["NAME"]
     restored = f"{database}_restored"
     with schema_context(tenants.a.schema_name):
-        group = participants_api.study_group_get_or_create(name="Весь дамп 10А")
+        group = participants_api.study_group_get_or_create(name="Весь дамп 10А", actor=SETUP)
     try:
         run(f"pg_dump --format=custom --file=nastavnik.dump {database}", tmp_path)
         run(f"dropdb --if-exists {restored} && createdb {restored}", tmp_path)

@@ -16,6 +16,7 @@ from config.outbox.relay import relay_once
 from schools.imports import services as imports
 from schools.imports.models import ImportBatch, ImportStatus
 from schools.participants import api as participants_api
+from tests.conftest import SETUP
 from tests.fault.conftest import wait_until
 from tests.schools.imports.files import SCHOOL_HEADERS, school_rows, upload, xlsx_bytes
 
@@ -28,7 +29,9 @@ def _batch_checked(schema: str, start: int) -> ImportBatch:
     """A checked batch (the check inline), ready to commit."""
     content = xlsx_bytes(SCHOOL_HEADERS, school_rows(ROWS, start=start))
     with schema_context(schema), override_settings(IMPORTS_INLINE_MAX_BYTES=10**9):
-        batch = imports.import_batch_create(kind="participants", uploaded_file=upload(content))
+        batch = imports.import_batch_create(
+            kind="participants", uploaded_file=upload(content), actor=SETUP
+        )
     assert batch.status == ImportStatus.PREVIEWED and not batch.error_count, batch.report
     return batch
 
@@ -172,7 +175,9 @@ def test_jobs_queued_when_redis_loses_its_data_all_complete(
     content = xlsx_bytes(SCHOOL_HEADERS, school_rows(5))
     with schema_context(schema), override_settings(IMPORTS_INLINE_MAX_BYTES=1):
         batches = [
-            imports.import_batch_create(kind="participants", uploaded_file=upload(content))
+            imports.import_batch_create(
+                kind="participants", uploaded_file=upload(content), actor=SETUP
+            )
             for _ in range(4)
         ]
     assert {b.status for b in batches} == {ImportStatus.UPLOADED}

@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from regional.announcements.tasks import announcement_mail
 from tenants.models import Municipality
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
 
 pytestmark = pytest.mark.django_db
@@ -87,15 +87,20 @@ def test_an_announcement_to_a_municipality_reaches_its_institutions(tenants: Any
 
     other = Municipality.objects.create(name="Район объявлений")
     to_other = services.announcement_send(
-        title="Другим", body="Текст", audience="municipalities", municipality_ids=[other.pk]
+        title="Другим",
+        body="Текст",
+        audience="municipalities",
+        municipality_ids=[other.pk],
+        actor=SETUP,
     )
     to_ours = services.announcement_send(
         title="Нашим",
         body="Текст",
         audience="municipalities",
         municipality_ids=[tenants.municipality.pk],
+        actor=SETUP,
     )
-    to_all = services.announcement_send(title="Всем", body="Текст", audience="all")
+    to_all = services.announcement_send(title="Всем", body="Текст", audience="all", actor=SETUP)
     seen = set(
         announcements_for(
             institution_id=tenants.a.pk, municipality_id=tenants.municipality.pk

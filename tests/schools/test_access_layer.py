@@ -75,6 +75,7 @@ def _person(last_name: str, *, born: datetime.date, category: str, **extra: Any)
         birth_date=born,
         category=category,
         **extra,
+        actor=SETUP,
     )
     assert isinstance(created, Participant)
     return created
@@ -120,9 +121,11 @@ def world(tenant_a: Any) -> World:
         for name, role in roles_of.items()
     }
     with schema_context(schema):
-        mine = participant_services.study_group_create(name="9А", curator_id=users["curator"].pk)
+        mine = participant_services.study_group_create(
+            name="9А", curator_id=users["curator"].pk, actor=SETUP
+        )
         theirs = participant_services.study_group_create(
-            name="9Б", curator_id=users["other_curator"].pk
+            name="9Б", curator_id=users["other_curator"].pk, actor=SETUP
         )
         programme = Programme.objects.create(
             academic_year=2041, title="Программа", status="active", forms=["teacher_student"]
@@ -166,22 +169,26 @@ def world(tenant_a: Any) -> World:
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[mentee.pk],
             form="teacher_student",
+            actor=SETUP,
         )
         other_pair = pair_services.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=other_mentor.pk,
             mentee_participant_ids=[other_mentee.pk],
             form="teacher_student",
+            actor=SETUP,
         )
         ours = matching_services.group_meeting_create(
             programme=programme,
             held_on=timezone.localdate(),
             attendee_ids=[mentor.pk, mentee.pk],
+            actor=SETUP,
         )
         others = matching_services.group_meeting_create(
             programme=programme,
             held_on=timezone.localdate(),
             attendee_ids=[other_mentor.pk, other_mentee.pk],
+            actor=SETUP,
         )
         plan = DevelopmentPlan.objects.get(pair=pair)
     ids = {

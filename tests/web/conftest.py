@@ -83,6 +83,7 @@ def build_school(schema_name: str) -> School:
             birth_date=datetime.date(1980, 3, 1),
             category="teacher",
             user_id=users[Role.MENTOR].pk,
+            actor=SETUP,
         )
         mentee = participants.participant_create(
             last_name="Петров",
@@ -91,6 +92,7 @@ def build_school(schema_name: str) -> School:
             category="teacher",
             is_young_specialist=True,
             user_id=users[Role.MENTEE].pk,
+            actor=SETUP,
         )
         for person in (mentor, mentee):
             participants.consent_record(
@@ -101,14 +103,15 @@ def build_school(schema_name: str) -> School:
                 signed_on=today,
                 method="paper_scan",
             )
-        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=2)
-        participants.mentee_profile_upsert(participant_id=mentee.pk, preferred_form="")
-        run = matching_services.run_create(programme=programme)
+        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=2, actor=SETUP)
+        participants.mentee_profile_upsert(participant_id=mentee.pk, preferred_form="", actor=SETUP)
+        run = matching_services.run_create(programme=programme, actor=SETUP)
         pair_id = pairs_api.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[mentee.pk],
             form="teacher_teacher",
+            actor=SETUP,
         )
         pair = Pair.objects.get(pk=pair_id)
         pair_services.meeting_create(
@@ -116,6 +119,7 @@ def build_school(schema_name: str) -> School:
             kind="organisational",
             starts_at=timezone.now() + datetime.timedelta(days=1),
             place="Кабинет 12",
+            actor=SETUP,
         )
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -131,6 +135,7 @@ def build_school(schema_name: str) -> School:
                     ]
                 ),
             ),
+            actor=SETUP,
         )
         proposal = run.proposals.first()
     ids = {

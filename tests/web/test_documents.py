@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from django_tenants.utils import schema_context, tenant_context
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from schools.documents import services as document_services
 from schools.documents.models import DocumentJob, JobKind, JobStatus
 from schools.participants import api as participants_api
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.conftest import School, page_client
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -40,7 +41,7 @@ def _new_jobs(school: School) -> Any:
 
 def _group_with_people(schema: str, name: str, count: int, curator: Any = None) -> int:
     with schema_context(schema):
-        group = participants_api.study_group_get_or_create(name=name)
+        group = participants_api.study_group_get_or_create(name=name, actor=SETUP)
         if curator is not None:
             group.curator = curator
             group.save(update_fields=["curator"])
@@ -51,6 +52,7 @@ def _group_with_people(schema: str, name: str, count: int, curator: Any = None) 
                 birth_date=datetime.date(2011, 2, 1 + i),
                 category="pupil",
                 study_group_id=group.pk,
+                actor=SETUP,
             )
         return group.pk
 
@@ -106,7 +108,7 @@ def test_consent_forms_of_a_group_become_a_job_with_progress_and_a_zip(
 def test_a_failed_job_shows_its_reason(tenant_a, school: School) -> None:
     with tenant_context(tenant_a):
         job = document_services.document_job_create(
-            kind=JobKind.CONSENT_FORMS, title="x", item_ids=[99_999_999]
+            kind=JobKind.CONSENT_FORMS, title="x", item_ids=[99_999_999], actor=SETUP
         )
         document_services.document_job_run(job_id=job.pk)
     body = _client(tenant_a, school, Role.COORDINATOR).get(f"/documents/jobs/{job.pk}/")
@@ -186,7 +188,7 @@ def test_a_curator_works_with_its_own_groups_and_jobs_only(tenant_a, school: Sch
         )
         assert set(job.item_ids) == own_ids  # only the people of the curator's group
         coordinators_job = document_services.document_job_create(
-            kind=JobKind.CONSENT_FORMS, title="x", item_ids=[min(own_ids)]
+            kind=JobKind.CONSENT_FORMS, title="x", item_ids=[min(own_ids)], actor=SETUP
         )
         foreign_person = participants_api.participant_list().filter(study_group_id=other)[0]
     assert client.get(f"/documents/jobs/{job.pk}/").status_code == 200
@@ -202,9 +204,10 @@ def test_another_institutions_ids_are_not_found(tenant_a, tenant_b, school: Scho
             first_name="Б",
             birth_date=datetime.date(2010, 1, 1),
             category="pupil",
+            actor=SETUP,
         )
         job = document_services.document_job_create(
-            kind=JobKind.CONSENT_FORMS, title="B", item_ids=[person.pk], actor=b_user
+            kind=JobKind.CONSENT_FORMS, title="B", item_ids=[person.pk], actor=actor_for(b_user)
         )
         document_services.document_job_run(job_id=job.pk)
     client = _client(tenant_a, school, Role.COORDINATOR)

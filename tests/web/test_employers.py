@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from accounts.actor import actor_for
 from accounts.models import Role, User
 from regional.employers import services
 from regional.employers.models import (
@@ -20,7 +21,7 @@ from regional.employers.models import (
     RequestStatus,
 )
 from tenants.models import Institution, Municipality
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.areas.employers import make_offer
 from tests.web.conftest import page_client
 
@@ -143,7 +144,9 @@ def test_employer_edits_own_offer_not_anothers(mentor, other_mentor, tenants, te
     assert EmployerMentor.objects.get(pk=other_mentor.pk).last_name == "Чужой"
     assert "Чужой" not in client.get("/employer/offers/").content.decode()
     # the capacity never goes below the places taken
-    services.mentor_request_approve(mentor_request=ask(tenant_a, mentor, count=3), decided_by=_user)
+    services.mentor_request_approve(
+        mentor_request=ask(tenant_a, mentor, count=3), actor=actor_for(_user)
+    )
     response = client.post(
         f"/employer/offers/{mentor.pk}/", offer_data(tenants.municipality, capacity="2")
     )
@@ -197,7 +200,7 @@ def test_approving_beyond_capacity_says_capacity_exhausted(mentor, tenant_a, ten
     client, user = employer_client(mentor, "emp-full")
     first = ask(tenant_a, mentor, count=3)
     second = ask(tenant_b, mentor, count=2)  # fitted when asked; the first takes the room
-    services.mentor_request_approve(mentor_request=first, decided_by=user)
+    services.mentor_request_approve(mentor_request=first, actor=actor_for(user))
     page = client.get("/employer/requests/").content.decode()
     assert "Capacity exhausted: not enough free places." in page
     response = client.post(f"/employer/requests/{second.pk}/approve/", follow=True)
@@ -210,10 +213,14 @@ def test_approving_beyond_capacity_says_capacity_exhausted(mentor, tenant_a, ten
 
 def test_ending_and_cancelling_placements_return_capacity(mentor, other_mentor, tenant_a):
     client, user = employer_client(mentor, "emp-close")
-    one = services.mentor_request_approve(mentor_request=ask(tenant_a, mentor, 2), decided_by=user)
-    two = services.mentor_request_approve(mentor_request=ask(tenant_a, mentor, 1), decided_by=user)
+    one = services.mentor_request_approve(
+        mentor_request=ask(tenant_a, mentor, 2), actor=actor_for(user)
+    )
+    two = services.mentor_request_approve(
+        mentor_request=ask(tenant_a, mentor, 1), actor=actor_for(user)
+    )
     theirs = services.mentor_request_approve(
-        mentor_request=ask(tenant_a, other_mentor, 1), decided_by=user
+        mentor_request=ask(tenant_a, other_mentor, 1), actor=actor_for(user)
     )
     page = client.get("/employer/placements/")
     assert page.context["totals"]["active"] == 2 and page.context["totals"]["mentees"] == 3
@@ -233,7 +240,7 @@ def test_ending_and_cancelling_placements_return_capacity(mentor, other_mentor, 
 
 def test_employer_home_summary(mentor, tenant_a):
     client, user = employer_client(mentor, "emp-home")
-    services.mentor_request_approve(mentor_request=ask(tenant_a, mentor, 3), decided_by=user)
+    services.mentor_request_approve(mentor_request=ask(tenant_a, mentor, 3), actor=actor_for(user))
     ask(tenant_a, mentor, 1)
     home = client.get("/").content.decode()
     assert 'hx-get="/employer/summary/"' in home
@@ -260,7 +267,7 @@ def test_board_shows_supply_and_demand_and_downloads_xlsx(mentor, tenant_a, tena
 
     from regional.privacy import api as privacy
 
-    privacy.region_settings_update(min_group_size=5)
+    privacy.region_settings_update(min_group_size=5, actor=SETUP)
     make_offer(
         tenant_a,
         last_name="Удалённая",
@@ -391,7 +398,7 @@ def test_institution_withdraws_and_sees_its_placement(mentor, tenant_a, db):
     pending = ask(tenant_a, mentor, 1, need="career_guidance")
     approved = ask(tenant_a, mentor, 2, need="career_guidance")
     decider = make_user("public", Role.REGIONAL_ADMIN, "admin-decider")
-    services.mentor_request_approve(mentor_request=approved, decided_by=decider)
+    services.mentor_request_approve(mentor_request=approved, actor=actor_for(decider))
     assert client.post(f"/employer-mentors/requests/{pending.pk}/cancel/").status_code == 302
     assert MentorRequest.objects.get(pk=pending.pk).status == RequestStatus.CANCELLED
     page = client.get("/employer-mentors/").content.decode()

@@ -22,6 +22,7 @@ from schools.imports import services as imports
 from schools.imports.models import ImportBatch, ImportStatus
 from schools.matching import services as matching
 from schools.matching.models import MatchRun, RunStatus
+from tests.conftest import SETUP
 from tests.web.conftest import School, page_client
 
 
@@ -47,7 +48,9 @@ def _task_rows(task_name: str, **kwargs: Any) -> Any:
 
 
 def _document_job(ids: list[int]) -> DocumentJob:
-    return documents.document_job_create(kind=JobKind.CONSENT_FORMS, title="x", item_ids=ids)
+    return documents.document_job_create(
+        kind=JobKind.CONSENT_FORMS, title="x", item_ids=ids, actor=SETUP
+    )
 
 
 def test_every_job_app_registers_a_sweeper() -> None:

@@ -28,7 +28,7 @@ def _lonely_pupil() -> int:
     from schools.participants import api as participants
     from schools.participants import services
 
-    topic = services.topic_create(name="Шахматная композиция", group="leisure")
+    topic = services.topic_create(name="Шахматная композиция", group="leisure", actor=SETUP)
     today = timezone.localdate()
     born = today.replace(year=today.year - 12) - datetime.timedelta(days=30)
     pupil = participants.participant_create(
@@ -37,6 +37,7 @@ def _lonely_pupil() -> int:
         middle_name="Фёдоровна",
         birth_date=born,
         category="pupil",
+        actor=SETUP,
     )
     participants.consent_record(
         actor=SETUP,
@@ -48,7 +49,9 @@ def _lonely_pupil() -> int:
         signed_on=today,
         method="paper_scan",
     )
-    participants.mentee_profile_upsert(participant_id=pupil.pk, need_codes=[topic.code])
+    participants.mentee_profile_upsert(
+        participant_id=pupil.pk, need_codes=[topic.code], actor=SETUP
+    )
     return pupil.pk
 
 

@@ -39,7 +39,7 @@ class World:
 
 def _person(last: str, first: str, *, category: str, born: datetime.date, **extra: Any) -> Any:
     person = participants.participant_create(
-        last_name=last, first_name=first, birth_date=born, category=category, **extra
+        last_name=last, first_name=first, birth_date=born, category=category, **extra, actor=SETUP
     )
     minor = born > TODAY.replace(year=TODAY.year - 18)
     participants.consent_record(
@@ -73,8 +73,8 @@ def build_world(tenant: Any) -> World:
             title="Программа наставничества",
             forms=["pupil_pupil", "teacher_teacher"],
         )
-        group = participants.study_group_get_or_create(name="7А")
-        participants.study_group_update(group=group, curator_id=users["curator"].pk)
+        group = participants.study_group_get_or_create(name="7А", actor=SETUP)
+        participants.study_group_update(group=group, curator_id=users["curator"].pk, actor=SETUP)
         mentor = _person(
             "Иванова",
             "Мария",
@@ -99,13 +99,14 @@ def build_world(tenant: Any) -> World:
                 study_group_id=group.pk,
             ),
         ]
-        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
+        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
         pair = pair_services.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[m.pk for m in mentees],
             form=programme.forms[0],
             started_on=TODAY - datetime.timedelta(days=30),
+            actor=SETUP,
         )
     return World(schema, tenant.host, users, programme, mentor, mentees, pair)
 
@@ -121,6 +122,7 @@ def _meeting(world: World, *, days: int, kind: str = "organisational") -> Meetin
             kind=kind,
             starts_at=timezone.now() + datetime.timedelta(days=days),
             place="Кабинет 12",
+            actor=SETUP,
         )
 
 
@@ -271,7 +273,7 @@ def test_group_meeting_preferences_feed_the_matching_score(tenant_a):
             user_id=mentor_user.pk,
         )
         participants.mentor_profile_upsert(
-            participant_id=mentor.pk, competence_codes=["career_guidance"], capacity=2
+            participant_id=mentor.pk, competence_codes=["career_guidance"], capacity=2, actor=SETUP
         )
         young = _person(
             "Лебедева",
@@ -281,8 +283,10 @@ def test_group_meeting_preferences_feed_the_matching_score(tenant_a):
             is_young_specialist=True,
             user_id=young_user.pk,
         )
-        participants.mentee_profile_upsert(participant_id=young.pk, need_codes=["career_guidance"])
-        before = matching_services.run_create(programme=world.programme)
+        participants.mentee_profile_upsert(
+            participant_id=young.pk, need_codes=["career_guidance"], actor=SETUP
+        )
+        before = matching_services.run_create(programme=world.programme, actor=SETUP)
         proposal = MatchProposal.objects.get(run=before, mentee_id=young.pk)
         assert proposal.mentor_id == mentor.pk
         score_before = proposal.score
@@ -346,7 +350,7 @@ def test_group_meeting_preferences_feed_the_matching_score(tenant_a):
             (young.pk, world.mentor.pk, "avoid", None),
             (mentor.pk, young.pk, "prefer", 1),
         }
-        after = matching_services.run_create(programme=world.programme)
+        after = matching_services.run_create(programme=world.programme, actor=SETUP)
         proposal = MatchProposal.objects.get(run=after, mentee_id=young.pk)
         points = {c["code"]: c["points"] for c in proposal.breakdown["criteria"]}
         assert points["preference"] > 0
@@ -364,7 +368,7 @@ def test_coordinator_links_and_unlinks_a_parent_and_an_adult_is_refused(tenant_a
     child = world.mentees[1]
     with schema_context(world.schema):
         parent = participants.participant_create(
-            last_name="Сидорова", first_name="Елена", category="parent"
+            last_name="Сидорова", first_name="Елена", category="parent", actor=SETUP
         )
     coordinator = client(world, "coordinator")
     page = coordinator.get(f"/participants/{child.pk}/guardians/").content.decode()
@@ -403,7 +407,7 @@ def test_the_api_links_a_parent_and_refuses_an_adult(tenant_a):
     world = build_world(tenant_a)
     with schema_context(world.schema):
         parent = participants.participant_create(
-            last_name="Петрова", first_name="Нина", category="parent"
+            last_name="Петрова", first_name="Нина", category="parent", actor=SETUP
         )
     api = client(world, "coordinator")
     created = api.post(

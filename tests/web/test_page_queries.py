@@ -56,6 +56,7 @@ def _people(count: int, *, tag: str, consent: bool = True) -> list[int]:
             birth_date=datetime.date(1990, 1, 1),
             category="teacher",
             is_young_specialist=tag == "mentee",
+            actor=SETUP,
         )
         if consent:
             participants.consent_record(
@@ -67,9 +68,11 @@ def _people(count: int, *, tag: str, consent: bool = True) -> list[int]:
                 method="paper_scan",
             )
         if tag == "mentee":
-            participants.mentee_profile_upsert(participant_id=person.pk, preferred_form="")
+            participants.mentee_profile_upsert(
+                participant_id=person.pk, preferred_form="", actor=SETUP
+            )
         else:
-            participants.mentor_profile_upsert(participant_id=person.pk, capacity=2)
+            participants.mentor_profile_upsert(participant_id=person.pk, capacity=2, actor=SETUP)
         ids.append(person.pk)
     return ids
 
@@ -187,6 +190,7 @@ def _pairs_maker(school: School) -> Callable[[int], None]:
                 mentor_participant_id=mentor,
                 mentee_participant_ids=[mentee],
                 form="teacher_teacher",
+                actor=SETUP,
             )
 
     return pairs

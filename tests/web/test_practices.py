@@ -13,7 +13,7 @@ from accounts.models import Role
 from regional.practices import services as region_services
 from schools.pairs import services as pair_services
 from schools.pairs.models import PracticeCase
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.isolation.objects_of_b import bump_sequence
 from tests.web.conftest import School, page_client
 
@@ -162,7 +162,11 @@ def test_case_of_another_institution_is_not_found(
             academic_year=2029, title="Программа Б", forms=["pupil_pupil"]
         )
         other = services.practice_case_create(
-            programme_id=programme.pk, title="Кейс Б", text="Текст Б", form="pupil_pupil"
+            programme_id=programme.pk,
+            title="Кейс Б",
+            text="Текст Б",
+            form="pupil_pupil",
+            actor=SETUP,
         )
     with schema_context(tenant_a.schema_name):
         assert not PracticeCase.objects.filter(pk=other.pk).exists()

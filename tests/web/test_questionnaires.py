@@ -15,7 +15,7 @@ from django.test import Client
 from accounts.models import Role
 from regional.questionnaires.models import Question, QuestionnaireTemplate, TemplateVersion
 from regional.survey_results.models import RegionalQuestionResult
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.areas.questionnaires import make_template, publish_results
 from tests.web.conftest import page_client
 
@@ -423,7 +423,7 @@ def test_results_xlsx_writes_typed_texts_as_text(staff: Client, tenant_a: Any) -
         kind="single_choice",
         options=[{"code": "a", "text": "=2+2"}, {"code": "b", "text": "Б"}],
     )
-    services.version_publish(version=version)
+    services.version_publish(version=version, actor=SETUP)
     row = {
         "template_code": "formula",
         "template_version_id": version.pk,
@@ -461,7 +461,7 @@ def test_hidden_answers_are_shown_hidden_never_0_and_every_large_question_is_sho
     from regional.privacy import api as privacy
     from regional.survey_results import services
 
-    privacy.region_settings_update(min_group_size=10)
+    privacy.region_settings_update(min_group_size=10, actor=SETUP)
     row = {"template_code": "q-web", "template_version_id": 1, "academic_year": 2025}
     services.institution_results_replace(
         institution_id=tenant_a.pk,

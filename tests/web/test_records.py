@@ -72,12 +72,12 @@ def test_mentor_base_filters_by_competence_free_places_and_consent(tenant_a, sch
     client = client_of(tenant_a, school, Role.COORDINATOR)
     with in_a(tenant_a):
         participants.mentor_profile_upsert(
-            participant_id=school.ids["participant"], competence_codes=["math"]
+            participant_id=school.ids["participant"], competence_codes=["math"], actor=SETUP
         )
         other = participants.participant_create(
-            last_name="Кузнецов", first_name="Илья", category="teacher"
+            last_name="Кузнецов", first_name="Илья", category="teacher", actor=SETUP
         )
-        participants.mentor_profile_upsert(participant_id=other.pk, capacity=1)
+        participants.mentor_profile_upsert(participant_id=other.pk, capacity=1, actor=SETUP)
     page = client.get("/bases/", {"kind": "mentors"}).content.decode()
     assert "Иванова Мария" in page and "Кузнецов Илья" in page
     page = client.get("/bases/", {"kind": "mentors", "tag": "math"}).content.decode()
@@ -89,7 +89,9 @@ def test_mentor_base_filters_by_competence_free_places_and_consent(tenant_a, sch
     page = client.get("/bases/", {"kind": "mentors", "tag": "math"}).content.decode()
     assert "1 place free" in page
     with in_a(tenant_a):
-        participants.mentor_profile_upsert(participant_id=school.ids["participant"], capacity=1)
+        participants.mentor_profile_upsert(
+            participant_id=school.ids["participant"], capacity=1, actor=SETUP
+        )
     response = client.get("/bases/", {"kind": "mentors", "free": "1"}, **HTMX)
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body  # the table only
@@ -102,10 +104,13 @@ def test_mentee_base_filters_by_need_and_form(tenant_a, school):
     client = client_of(tenant_a, school, Role.DIRECTOR)
     with in_a(tenant_a):
         pupil = participants.participant_create(
-            last_name="Орлов", first_name="Денис", category="pupil"
+            last_name="Орлов", first_name="Денис", category="pupil", actor=SETUP
         )
         participants.mentee_profile_upsert(
-            participant_id=pupil.pk, need_codes=["career_guidance"], preferred_form="pupil_pupil"
+            participant_id=pupil.pk,
+            need_codes=["career_guidance"],
+            preferred_form="pupil_pupil",
+            actor=SETUP,
         )
     page = client.get("/bases/").content.decode()
     assert "Петров Олег" in page and "Орлов Денис" in page
@@ -189,13 +194,17 @@ def test_curators_edit_mentees_of_their_groups_only_and_no_mentors(tenant_a, sch
     curator = school.users[Role.CURATOR]
     client = client_of(tenant_a, school, Role.CURATOR)
     with in_a(tenant_a):
-        group = participants.study_group_get_or_create(name="7Б")
+        group = participants.study_group_get_or_create(name="7Б", actor=SETUP)
         group.curator = curator
         group.save()
         pupil = participants.participant_create(
-            last_name="Лебедев", first_name="Артём", category="pupil", study_group_id=group.pk
+            last_name="Лебедев",
+            first_name="Артём",
+            category="pupil",
+            study_group_id=group.pk,
+            actor=SETUP,
         )
-        mine = participants.mentee_profile_upsert(participant_id=pupil.pk)
+        mine = participants.mentee_profile_upsert(participant_id=pupil.pk, actor=SETUP)
     # a mentee outside the curator's groups: the same 404 as a missing one
     other = school.ids["menteeprofile"]
     assert client.post(f"/bases/mentees/{other}/edit/", {"raised_by": "self"}).status_code == 404
@@ -222,9 +231,11 @@ def test_a_profile_of_another_institution_is_404(tenant_a, tenant_b, school):
 
     with schema_context(tenant_b.schema_name):
         person = participants.participant_create(
-            last_name="Чужой", first_name="Наставник", category="teacher"
+            last_name="Чужой", first_name="Наставник", category="teacher", actor=SETUP
         )
-        profile = participants.mentor_profile_upsert(participant_id=person.pk, capacity=1)
+        profile = participants.mentor_profile_upsert(
+            participant_id=person.pk, capacity=1, actor=SETUP
+        )
     client = client_of(tenant_a, school, Role.COORDINATOR)
     for path in (f"/bases/mentors/{profile.pk}/edit/", f"/bases/mentors/{profile.pk}/"):
         response = client.get(path)
@@ -388,7 +399,7 @@ def test_parent_sees_own_children_only_with_their_history(tenant_a, school):
 
     with in_a(tenant_a):
         stranger = participants.participant_create(
-            last_name="Посторонний", first_name="Ребёнок", category="pupil"
+            last_name="Посторонний", first_name="Ребёнок", category="pupil", actor=SETUP
         )
     client = client_of(tenant_a, school, Role.PARENT)
     page = client.get("/my/consents/").content.decode()
@@ -454,6 +465,7 @@ def test_a_parent_cannot_withdraw_for_an_adult_child(tenant_a, school):
             first_name="Ольга",
             birth_date=datetime.date(2000, 1, 1),
             category="alumnus",
+            actor=SETUP,
         )
         # Recorded while she was a minor (a new link to an adult is refused: test_guardianships).
         Guardianship.objects.create(parent=parent, child=grown, relation="mother")

@@ -27,7 +27,7 @@ from schools.monitoring.models import (
 )
 from schools.pairs import api as pairs_api
 from schools.programmes.models import Programme
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.isolation.objects_of_b import bump_sequence
 from tests.schools.monitoring.conftest import person, template_version_id, valid_answers
 from tests.web.conftest import page_client
@@ -66,6 +66,7 @@ def place(tenant_a: Any) -> Place:
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[mentee.pk],
             form="teacher_teacher",
+            actor=SETUP,
         )
     return Place(
         users=users, pair_id=pair_id, programme_id=programme.pk, mentee=mentee, parent=parent
@@ -78,7 +79,7 @@ def client(tenant: Any, user: User | None) -> Any:
 
 def _adopted(tenant: Any, code: str) -> Questionnaire:
     with schema_context(tenant.schema_name):
-        return services.questionnaire_adopt(version_id=template_version_id(code))
+        return services.questionnaire_adopt(version_id=template_version_id(code), actor=SETUP)
 
 
 def _open_campaign(tenant: Any, place: Place, code: str, **target: Any) -> SurveyCampaign:
@@ -91,8 +92,9 @@ def _open_campaign(tenant: Any, place: Place, code: str, **target: Any) -> Surve
             opens_on=TODAY,
             closes_on=TODAY + datetime.timedelta(days=7),
             programme_id=place.programme_id,
+            actor=SETUP,
         )
-        services.campaign_open(campaign=campaign)
+        services.campaign_open(campaign=campaign, actor=SETUP)
     return campaign
 
 
@@ -178,7 +180,7 @@ def test_roles_and_scope_of_the_campaign_pages(tenant_a, tenant_b, place):
         programme = Programme.objects.create(academic_year=2040, title="Б", forms=["pupil_pupil"])
         b_mentee = person(("Беткина", "Анна", "Ивановна"))
         b_questionnaire = services.questionnaire_adopt(
-            version_id=template_version_id("satisfaction-mentee")
+            version_id=template_version_id("satisfaction-mentee"), actor=SETUP
         )
         b_campaign = services.campaign_create(
             questionnaire=b_questionnaire,
@@ -187,6 +189,7 @@ def test_roles_and_scope_of_the_campaign_pages(tenant_a, tenant_b, place):
             opens_on=TODAY,
             closes_on=TODAY,
             programme_id=programme.pk,
+            actor=SETUP,
         )
     coordinator = client(tenant_a, place.users["coordinator"])
     for path in ("/", "/xlsx/", "/open/", "/close/", "/remind/"):

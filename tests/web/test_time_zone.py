@@ -18,6 +18,7 @@ from schools.monitoring.models import SurveyInvitation, SurveyResponse
 from schools.pairs import services as pair_services
 from tenants.models import Institution
 from tenants.timezones import schema_zone
+from tests.conftest import SETUP
 from tests.schools.monitoring.conftest import template_version_id, valid_answers
 from tests.web.test_meetings import build_world, client
 
@@ -69,10 +70,14 @@ def test_a_school_in_vladivostok_sees_its_local_time_in_page_docx_and_xlsx(tenan
     local = starts.astimezone(datetime.timezone(datetime.timedelta(hours=10)))
     with schema_context(world.schema):
         meeting = pair_services.meeting_create(
-            pair=world.pair, kind="organisational", starts_at=starts, place="Кабинет 12"
+            pair=world.pair,
+            kind="organisational",
+            starts_at=starts,
+            place="Кабинет 12",
+            actor=SETUP,
         )
         questionnaire = monitoring.questionnaire_adopt(
-            version_id=template_version_id("satisfaction-mentee")
+            version_id=template_version_id("satisfaction-mentee"), actor=SETUP
         )
         campaign = monitoring.campaign_create(
             questionnaire=questionnaire,
@@ -81,8 +86,9 @@ def test_a_school_in_vladivostok_sees_its_local_time_in_page_docx_and_xlsx(tenan
             opens_on=timezone.localdate(),
             closes_on=timezone.localdate() + datetime.timedelta(days=7),
             programme_id=world.programme.pk,
+            actor=SETUP,
         )
-        monitoring.campaign_open(campaign=campaign)
+        monitoring.campaign_open(campaign=campaign, actor=SETUP)
         invitation = SurveyInvitation.objects.filter(campaign=campaign).first()
         assert invitation is not None
         questions = list(campaign.questionnaire.questions.all())

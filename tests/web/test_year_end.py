@@ -37,6 +37,7 @@ def _pupil(last: str, first: str, middle: str, group_id: int) -> Any:
         birth_date=datetime.date(TODAY.year - 12, 4, 4),
         category="pupil",
         study_group_id=group_id,
+        actor=SETUP,
     )
     participants.consent_record(
         actor=SETUP,
@@ -59,8 +60,8 @@ def test_printed_slips_reach_pupils_without_email(tenant_a: Any) -> None:
         Programme.objects.get_or_create(
             academic_year=YEAR, defaults={"title": "Программа", "status": "active"}
         )
-        own = participants.study_group_get_or_create(name="6А")
-        other = participants.study_group_get_or_create(name="6Б")
+        own = participants.study_group_get_or_create(name="6А", actor=SETUP)
+        other = participants.study_group_get_or_create(name="6Б", actor=SETUP)
         own.curator = curator
         own.save()
         pupils = [
@@ -69,7 +70,7 @@ def test_printed_slips_reach_pupils_without_email(tenant_a: Any) -> None:
             _pupil("Воробьёва", "Полина", "Сергеевна", other.pk),
         ]
         questionnaire = services.questionnaire_adopt(
-            version_id=template_version_id("satisfaction-mentee")
+            version_id=template_version_id("satisfaction-mentee"), actor=SETUP
         )
         campaign = services.campaign_create(
             questionnaire=questionnaire,
@@ -77,8 +78,9 @@ def test_printed_slips_reach_pupils_without_email(tenant_a: Any) -> None:
             target=services.Target(kind="explicit", participant_ids=tuple(p.pk for p in pupils)),
             opens_on=TODAY,
             closes_on=TODAY + datetime.timedelta(days=10),
+            actor=SETUP,
         )
-        services.campaign_open(campaign=campaign)
+        services.campaign_open(campaign=campaign, actor=SETUP)
         questions = list(questionnaire.questions.all())
 
     staff = page_client(tenant_a.host, coordinator, schema, "en")
@@ -148,7 +150,7 @@ def test_public_page_answers_without_login_and_names_no_learner(tenant_a: Any) -
 
         if not programme.activities.exists():
             roadmap_default_create(programme=programme)
-        group = participants.study_group_get_or_create(name="8В")
+        group = participants.study_group_get_or_create(name="8В", actor=SETUP)
         learner = _pupil("Кузякина", "Ангелина", "Романовна", group.pk)
         activity = programme.activities.order_by("pk")[0]
         activity.title = f"Встреча с {learner.last_name}ой Ангелиной"  # a name typed by hand

@@ -39,6 +39,7 @@ def people(tenant_a) -> dict[str, Any]:
         groups = participants.study_groups_ensure(
             names=["7А", "8Б"],
             curators_by_name={"7А": users[Role.CURATOR].pk, "8Б": users["other_curator"].pk},
+            actor=SETUP,
         )
         roman = participants.participant_create(
             last_name="Васильев",
@@ -47,6 +48,7 @@ def people(tenant_a) -> dict[str, Any]:
             birth_date=born(13),
             category="pupil",
             study_group_id=groups["7А"],
+            actor=SETUP,
         )
         olga = participants.participant_create(
             last_name="Ершова",
@@ -55,6 +57,7 @@ def people(tenant_a) -> dict[str, Any]:
             birth_date=born(15),
             category="pupil",
             study_group_id=groups["7А"],
+            actor=SETUP,
         )
         ivan = participants.participant_create(
             last_name="Котов",
@@ -62,6 +65,7 @@ def people(tenant_a) -> dict[str, Any]:
             birth_date=born(12),
             category="pupil",
             study_group_id=groups["8Б"],
+            actor=SETUP,
         )
         participants.consent_record(
             actor=SETUP,
@@ -73,7 +77,9 @@ def people(tenant_a) -> dict[str, Any]:
             signed_on=timezone.localdate(),
             method="paper_scan",
         )
-        participants.mentee_profile_upsert(participant_id=roman.pk, request="Олимпиады")
+        participants.mentee_profile_upsert(
+            participant_id=roman.pk, request="Олимпиады", actor=SETUP
+        )
     return {
         "users": users,
         "groups": groups,
@@ -344,6 +350,7 @@ def test_curator_runs_a_campaign_for_its_own_class_only(tenant_a, people):
             growth_phase="",
             intro="",
             questions=[{"code": "q1", "text": "Как дела?", "kind": "short_text"}],
+            actor=SETUP,
         )
     groups = people["groups"]
     curator = client(tenant_a, people["users"][Role.CURATOR])
@@ -386,6 +393,7 @@ def test_curator_runs_a_campaign_for_its_own_class_only(tenant_a, people):
             target=monitoring_services.Target(kind="study_group", study_group_id=groups["8Б"]),
             opens_on=today,
             closes_on=today + datetime.timedelta(days=7),
+            actor=SETUP,
         )
     assert curator.post(f"/campaigns/{school_wide.pk}/open/").status_code == 404
     # the curator launches its own: its pupils with consent are invited

@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from regional.employers import services as employers
 from regional.kpis import metrics
@@ -48,7 +49,10 @@ def test_lifecycle_is_recorded_with_its_actor_and_a_refused_change_leaves_nothin
 ) -> None:
     before = len(entries(tenant_a))
     services.institution_set_status(
-        institution=tenant_a, status=InstitutionStatus.SUSPENDED, reason="проверка", actor=admin
+        institution=tenant_a,
+        status=InstitutionStatus.SUSPENDED,
+        reason="проверка",
+        actor=actor_for(admin),
     )
     entry = entries(tenant_a)[-1]
     assert (entry.actor, entry.actor_label, entry.action) == (admin, "audit-admin", "status")
@@ -57,7 +61,7 @@ def test_lifecycle_is_recorded_with_its_actor_and_a_refused_change_leaves_nothin
     assert entry.object_repr == tenant_a.short_name
     with pytest.raises(ValidationError):  # suspended → suspended is not a transition
         services.institution_set_status(
-            institution=tenant_a, status=InstitutionStatus.SUSPENDED, actor=admin
+            institution=tenant_a, status=InstitutionStatus.SUSPENDED, actor=actor_for(admin)
         )
     assert len(entries(tenant_a)) == before + 1
 
@@ -74,9 +78,9 @@ def test_onboarding_decisions_create_the_institution_in_the_log(tenants: Any, ad
             applicant_email=f"{slug}@school.ru",
         )
 
-    approved = services.application_approve(application=apply("audit-yes"), actor=admin)
+    approved = services.application_approve(application=apply("audit-yes"), actor=actor_for(admin))
     rejected = services.application_reject(
-        application=apply("audit-no"), reason="дубль", actor=admin
+        application=apply("audit-no"), reason="дубль", actor=actor_for(admin)
     )
     assert [e.action for e in entries(approved)] == ["create", "approve"]
     assert [e.actor for e in entries(approved)] == [None, admin]  # the applicant is anonymous
@@ -110,8 +114,8 @@ def test_placements_template_publication_k_and_period_close_are_recorded(
         requested_by_id=1,
         requested_by_role=Role.COORDINATOR,
     )
-    placement = employers.mentor_request_approve(mentor_request=request, decided_by=admin)
-    employers.placement_end(placement=placement, actor=admin)
+    placement = employers.mentor_request_approve(mentor_request=request, actor=actor_for(admin))
+    employers.placement_end(placement=placement, actor=actor_for(admin))
     assert [e.action for e in entries(request)] == ["approve"]
     assert [(e.action, e.actor) for e in entries(placement)] == [
         ("create", admin),
@@ -131,11 +135,11 @@ def test_placements_template_publication_k_and_period_close_are_recorded(
     )
     version = template.versions.get()
     templates.question_add(version=version, code="q1", text="Нравится?", kind="yes_no")
-    templates.version_publish(version=version, actor=admin)
+    templates.version_publish(version=version, actor=actor_for(admin))
     (published,) = entries(version)
     assert (published.action, published.object_repr) == ("publish", "audit-t v1")
 
-    row = privacy.region_settings_update(min_group_size=7, actor=admin)
+    row = privacy.region_settings_update(min_group_size=7, actor=actor_for(admin))
     assert entries(row)[-1].object_repr.endswith("→ 7") and entries(row)[-1].actor == admin
 
     period = (timezone.localdate() - datetime.timedelta(days=40)).strftime("%Y-%m")
@@ -146,7 +150,7 @@ def test_placements_template_publication_k_and_period_close_are_recorded(
         academic_year=metrics.academic_year_of(metrics.period_date(period)),
         values={"headcount_learners": 10},
     )
-    closed = kpis.period_close(period=period, closed_by_id=admin.pk, actor=admin)
+    closed = kpis.period_close(period=period, closed_by_id=admin.pk, actor=actor_for(admin))
     assert [(e.action, e.object_repr) for e in entries(closed)] == [("close", period)]
 
 
@@ -179,12 +183,12 @@ def test_an_institution_user_is_logged_by_role_and_institution_not_by_id(
 def test_the_audit_page_filters_by_actor_action_and_day(tenant_a: Any, admin: Any) -> None:
     other = make_user("public", Role.REGIONAL_ADMIN, "audit-other")
     services.institution_set_status(
-        institution=tenant_a, status=InstitutionStatus.SUSPENDED, actor=admin
+        institution=tenant_a, status=InstitutionStatus.SUSPENDED, actor=actor_for(admin)
     )
     services.institution_set_status(
-        institution=tenant_a, status=InstitutionStatus.ACTIVE, actor=other
+        institution=tenant_a, status=InstitutionStatus.ACTIVE, actor=actor_for(other)
     )
-    privacy.region_settings_update(min_group_size=6, actor=other)
+    privacy.region_settings_update(min_group_size=6, actor=actor_for(other))
     client = page_client(HOST, admin, "public", "en")
 
     def rows(query: str) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from accounts.models import Role, User
 from regional.employers import services
 from regional.employers.models import Employer, EmployerMentor
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 
 _counter = itertools.count(1)
 
@@ -25,7 +25,7 @@ def valid_inn(seed: int) -> str:
 
 
 def create_employer(name: str = "ООО «Агрохолдинг»") -> Employer:
-    return services.employer_create(name=name, inn=valid_inn(next(_counter) + 500000))
+    return services.employer_create(name=name, inn=valid_inn(next(_counter) + 500000), actor=SETUP)
 
 
 def create_employer_user(employer: Employer, username: str | None = None) -> User:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import schema_context
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from regional.employers import api, services
+from tests.conftest import SETUP
 from tests.regional.employers.conftest import create_employer, create_mentor
 
 pytestmark = pytest.mark.django_db
@@ -33,15 +35,17 @@ def test_partner_counts_per_institution(tenants, user_in, django_capture_on_comm
     first, second = (create_mentor(supplier, municipalities=[m]) for _ in range(2))
     idle_mentor = create_mentor(idle, municipalities=[m])
     with django_capture_on_commit_callbacks(execute=False):
-        services.mentor_request_approve(mentor_request=request(tenants.a, first), decided_by=staff)
         services.mentor_request_approve(
-            mentor_request=request(tenants.a, second, 2), decided_by=staff
+            mentor_request=request(tenants.a, first), actor=actor_for(staff)
+        )
+        services.mentor_request_approve(
+            mentor_request=request(tenants.a, second, 2), actor=actor_for(staff)
         )
         ended = services.mentor_request_approve(
-            mentor_request=request(tenants.b, first), decided_by=staff
+            mentor_request=request(tenants.b, first), actor=actor_for(staff)
         )
     request(tenants.a, idle_mentor)  # pending: a partnership, no supply
-    services.placement_end(placement=ended)
+    services.placement_end(placement=ended, actor=SETUP)
 
     assert api.partner_counts(institution_id=tenants.a.pk) == {
         "employers_partnered": 2,

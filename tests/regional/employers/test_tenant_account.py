@@ -7,6 +7,7 @@ import importlib.util
 import pytest
 from django_tenants.utils import schema_context
 
+from accounts.actor import actor_for
 from accounts.models import Invitation, Role
 from config.tasks import MissingTenantSchema
 from regional.employers import services
@@ -30,7 +31,9 @@ def placement(tenant_a, employer, employer_user, mentor_of) -> Placement:
         requested_by_id=1,
         requested_by_role=Role.COORDINATOR,
     )
-    return services.mentor_request_approve(mentor_request=mentor_request, decided_by=employer_user)
+    return services.mentor_request_approve(
+        mentor_request=mentor_request, actor=actor_for(employer_user)
+    )
 
 
 def test_account_is_created_once_in_the_institution_schema(placement, tenant_a, tenant_b):
@@ -117,7 +120,7 @@ def test_an_ended_placement_leaves_the_mentor_base_and_every_count_at_once(place
         before = metrics.institution_metrics(on=timezone.localdate())
     assert api.partner_counts(institution_id=tenant_a.pk)["employer_mentors_placed"] == 1
 
-    services.placement_end(placement=placement)
+    services.placement_end(placement=placement, actor=SETUP)
     assert api.partner_counts(institution_id=tenant_a.pk)["employer_mentors_placed"] == 0
     with schema_context(tenant_a.schema_name):
         assert placement_tenant_capacity_sync.apply(kwargs={"placement_id": placement.pk}).get()

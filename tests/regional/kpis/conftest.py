@@ -59,6 +59,7 @@ def fill_institution(
                 category="student",
                 birth_date=years_ago(19),
                 email=f"kpi-{uuid.uuid4().hex[:10]}@example.com",
+                actor=SETUP,
             )
             participants.consent_record(
                 actor=SETUP,
@@ -69,9 +70,11 @@ def fill_institution(
                 method="paper_scan",
             )
             if n < learner_mentees:
-                participants.mentee_profile_upsert(participant_id=person.pk)
+                participants.mentee_profile_upsert(participant_id=person.pk, actor=SETUP)
             else:
-                participants.mentor_profile_upsert(participant_id=person.pk, capacity=2)
+                participants.mentor_profile_upsert(
+                    participant_id=person.pk, capacity=2, actor=SETUP
+                )
             ids.append(person.pk)
     return {"people": len(ids)}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from config.db import tenant_connection
 from regional.kpis import services
@@ -17,7 +18,7 @@ from regional.kpis.models import (
 )
 from regional.privacy import api as privacy
 from regional.privacy.models import RegionSettings
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.regional.kpis.conftest import PERIOD, SURNAMES, fill_institution
 
 
@@ -41,8 +42,8 @@ def test_minimum_group_size_never_below_five(db):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        privacy.region_settings_update(min_group_size=4)
-    assert privacy.region_settings_update(min_group_size=5).min_group_size == 5
+        privacy.region_settings_update(min_group_size=4, actor=SETUP)
+    assert privacy.region_settings_update(min_group_size=5, actor=SETUP).min_group_size == 5
     assert privacy.min_group_size() == 5
 
 
@@ -79,7 +80,7 @@ def test_re_running_an_open_period_replaces_its_draft_until_it_is_closed(
     assert after.run_id == second.pk and after.recorded_at > before.recorded_at
     assert InstitutionSnapshot.objects.filter(period=PERIOD).count() == second.institutions_total
 
-    period = services.period_close(period=PERIOD, closed_by_id=regional_staff.pk)
+    period = services.period_close(period=PERIOD, closed_by_id=regional_staff.pk, actor=SETUP)
     assert period.is_closed and period.closed_by_id == regional_staff.pk
     with pytest.raises(ValidationError) as refused:
         services.aggregation_run_start(period=PERIOD)
@@ -94,7 +95,7 @@ def test_re_running_an_open_period_replaces_its_draft_until_it_is_closed(
     )
     assert InstitutionSnapshot.objects.get(pk=after.pk).values == after.values
     with pytest.raises(ValidationError):
-        services.period_close(period=PERIOD, closed_by_id=None)  # already closed
+        services.period_close(period=PERIOD, closed_by_id=None, actor=SETUP)  # already closed
     assert Period.objects.get(code=PERIOD).is_closed
 
 
@@ -124,14 +125,14 @@ def test_a_period_is_not_closed_while_its_run_is_running(db):
     from regional.kpis.models import Period
 
     with pytest.raises(ValidationError):
-        services.period_close(period="2020-01", closed_by_id=None)  # nothing to close
+        services.period_close(period="2020-01", closed_by_id=None, actor=SETUP)  # nothing to close
     Period.objects.create(code="2020-02")
     AggregationRun.objects.create(period="2020-02", institutions_total=3)
     InstitutionSnapshot.objects.create(
         period="2020-02", institution_id=_any_institution(), academic_year=2019, values={}
     )
     with pytest.raises(ValidationError) as refused:
-        services.period_close(period="2020-02", closed_by_id=None)
+        services.period_close(period="2020-02", closed_by_id=None, actor=SETUP)
     assert "running" in str(refused.value)
 
 
@@ -209,7 +210,7 @@ def test_employer_partner_metrics(tenants, run_in_process, django_capture_on_com
     request = MentorRequest.objects.get(employer_mentor=supplying)
     staff = make_user("public", Role.REGIONAL_STAFF, "kpi-approver")
     with django_capture_on_commit_callbacks(execute=False):
-        employer_services.mentor_request_approve(mentor_request=request, decided_by=staff)
+        employer_services.mentor_request_approve(mentor_request=request, actor=actor_for(staff))
     run_in_process()
     values = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a).values
     assert values["employers_partnered"] == 2

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from regional.questionnaires import services
 from regional.questionnaires.models import QuestionnaireTemplate, TemplateVersion
+from tests.conftest import SETUP
 
 
 def scale(code: str, **extra: Any) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def published(draft: TemplateVersion) -> TemplateVersion:
         condition_question="needs_help",
         condition_value="yes",
     )
-    return services.version_publish(version=draft)
+    return services.version_publish(version=draft, actor=SETUP)
 
 
 @pytest.fixture(autouse=True)

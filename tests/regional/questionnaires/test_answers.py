@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from regional.questionnaires import services
 from regional.questionnaires.models import TemplateVersion
+from tests.conftest import SETUP
 from tests.regional.questionnaires.conftest import choice, scale, yes_no
 
 
@@ -46,7 +47,7 @@ def version(draft: TemplateVersion) -> TemplateVersion:
     services.question_add(
         version=draft, code="comment", text="Комментарий", kind="long_text", required=False
     )
-    return services.version_publish(version=draft)
+    return services.version_publish(version=draft, actor=SETUP)
 
 
 VALID: dict[str, Any] = {

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from regional.questionnaires import services
 from regional.questionnaires.models import Question, TemplateVersion
+from tests.conftest import SETUP
 from tests.regional.questionnaires.conftest import choice, scale, yes_no
 
 
@@ -29,8 +30,8 @@ def test_published_version_refuses_every_change_in_the_services(published):
         lambda: services.question_update(question=question, text="Другой текст"),
         lambda: services.question_remove(question=question),
         lambda: services.version_update(version=published, intro="Новое введение"),
-        lambda: services.version_publish(version=published),
-        lambda: services.version_delete_draft(version=published),
+        lambda: services.version_publish(version=published, actor=SETUP),
+        lambda: services.version_delete_draft(version=published, actor=SETUP),
     ]
     for attempt in attempts:
         with pytest.raises(ValidationError) as info:
@@ -62,10 +63,10 @@ def test_database_refuses_changes_to_a_published_version(published):
 
 
 def test_retire_is_the_only_change_after_publishing(published):
-    retired = services.version_retire(version=published)
+    retired = services.version_retire(version=published, actor=SETUP)
     assert retired.status == "retired" and retired.retired_at is not None
     with pytest.raises(ValidationError):
-        services.version_retire(version=retired)
+        services.version_retire(version=retired, actor=SETUP)
     with pytest.raises(IntegrityError), transaction.atomic():
         TemplateVersion.objects.filter(pk=published.pk).update(status="published")
 
@@ -80,7 +81,7 @@ def test_editing_makes_a_new_draft_copied_from_the_latest_version(template, publ
     assert published.questions.get(code="comfort").text == "Оцените comfort"
     with pytest.raises(ValidationError, match="already has a draft"):
         services.version_create_draft(template=template)
-    services.version_publish(version=draft)
+    services.version_publish(version=draft, actor=SETUP)
     third = services.version_create_draft(template=template)
     assert third.number == 3
     assert codes(third) == ["motivation", "comfort", "needs_help", "help_details"]
@@ -88,7 +89,7 @@ def test_editing_makes_a_new_draft_copied_from_the_latest_version(template, publ
 
 def test_a_draft_can_be_deleted_but_not_a_published_version(template, published):
     draft = services.version_create_draft(template=template)
-    services.version_delete_draft(version=draft)
+    services.version_delete_draft(version=draft, actor=SETUP)
     assert list(template.versions.values_list("number", flat=True)) == [1]
 
 
@@ -196,7 +197,7 @@ def test_questions_move_and_are_renumbered(draft):
 
 def test_publishing_validates_the_whole_version(draft):
     with pytest.raises(ValidationError) as info:
-        services.version_publish(version=draft)
+        services.version_publish(version=draft, actor=SETUP)
     assert "questions" in info.value.message_dict
     # Rows written around the services (e.g. a careless admin) are caught at publishing.
     Question.objects.create(
@@ -213,7 +214,7 @@ def test_publishing_validates_the_whole_version(draft):
         condition_value="yes",
     )
     with pytest.raises(ValidationError) as info:
-        services.version_publish(version=draft)
+        services.version_publish(version=draft, actor=SETUP)
     assert set(info.value.message_dict) == {"rate", "pick", "dep"}
     draft.refresh_from_db()
     assert draft.status == "draft"

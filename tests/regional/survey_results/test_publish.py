@@ -13,12 +13,13 @@ import pytest
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from accounts.actor import actor_for
 from config.db import tenant_connection
 from regional.survey_results import anonymise, services, tasks
 from regional.survey_results.models import RegionalQuestionResult
 from schools.monitoring import services as monitoring
 from schools.monitoring.models import SurveyInvitation
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.schools.monitoring.conftest import person, template_version_id, valid_answers
 
 TODAY = datetime.date.today()
@@ -43,7 +44,7 @@ def _run_survey(schema: str, names: list[tuple[str, str, str]], coordinator: Any
     with schema_context(schema):
         people = [person(n, category="student") for n in names]
         questionnaire = monitoring.questionnaire_adopt(
-            version_id=template_version_id("satisfaction-mentee"), actor=coordinator
+            version_id=template_version_id("satisfaction-mentee"), actor=actor_for(coordinator)
         )
         monitoring.question_add(
             questionnaire=questionnaire,
@@ -60,8 +61,9 @@ def _run_survey(schema: str, names: list[tuple[str, str, str]], coordinator: Any
             target=monitoring.Target(kind="explicit", participant_ids=tuple(p.pk for p in people)),
             opens_on=TODAY,
             closes_on=TODAY + datetime.timedelta(days=5),
+            actor=SETUP,
         )
-        monitoring.campaign_open(campaign=campaign)
+        monitoring.campaign_open(campaign=campaign, actor=SETUP)
         questions = list(questionnaire.questions.all())
         for index, invitation in enumerate(SurveyInvitation.objects.filter(campaign=campaign)):
             answers = valid_answers(questions, scale="max" if index % 2 else "min")
@@ -74,7 +76,7 @@ def _run_survey(schema: str, names: list[tuple[str, str, str]], coordinator: Any
 def surveyed(tenants, db):
     from regional.privacy import api as privacy
 
-    privacy.region_settings_update(min_group_size=5)
+    privacy.region_settings_update(min_group_size=5, actor=SETUP)
     a, b = tenants.a, tenants.b
     coordinator_a = make_user(a.schema_name, "coordinator", "coord-survey-a")
     coordinator_b = make_user(b.schema_name, "coordinator", "coord-survey-b")

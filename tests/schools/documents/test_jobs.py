@@ -22,7 +22,7 @@ from tests.conftest import SETUP
 
 
 def _people(count: int, group: str = "7А") -> list[int]:
-    group_id = participants_api.study_group_get_or_create(name=group).pk
+    group_id = participants_api.study_group_get_or_create(name=group, actor=SETUP).pk
     return [
         participants_api.participant_create(
             last_name=f"Ученикова{i}",
@@ -30,6 +30,7 @@ def _people(count: int, group: str = "7А") -> list[int]:
             birth_date=datetime.date(2012, 1, 1 + i),
             category="pupil",
             study_group_id=group_id,
+            actor=SETUP,
         ).pk
         for i in range(count)
     ]
@@ -51,12 +52,14 @@ def test_a_set_of_consent_forms_is_built_once_into_a_zip(
                 title="Согласия: 7А",
                 item_ids=ids,
                 options={"purpose": "personal_data"},
+                actor=SETUP,
             )
             again = services.document_job_create(
                 kind=JobKind.CONSENT_FORMS,
                 title="Согласия: 7А",
                 item_ids=list(reversed(ids)),
                 options={"purpose": "personal_data"},
+                actor=SETUP,
             )
         assert again.pk == job.pk  # the same set while queued: the same job
         assert len(enqueued) == 1
@@ -84,6 +87,7 @@ def test_a_set_of_consent_forms_is_built_once_into_a_zip(
                 title="Согласия: 7А",
                 item_ids=ids,
                 options={"purpose": "personal_data"},
+                actor=SETUP,
             )
         assert newer.pk != job.pk and len(enqueued_again) == 1
 
@@ -91,7 +95,9 @@ def test_a_set_of_consent_forms_is_built_once_into_a_zip(
 def test_an_interrupted_job_starts_over(tenant_a: Any) -> None:
     with tenant_context(tenant_a):
         ids = _people(2)
-        job = services.document_job_create(kind=JobKind.CONSENT_FORMS, title="x", item_ids=ids)
+        job = services.document_job_create(
+            kind=JobKind.CONSENT_FORMS, title="x", item_ids=ids, actor=SETUP
+        )
         DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=50)
         assert services.document_job_run(job_id=job.pk) == JobStatus.DONE
         job.refresh_from_db()
@@ -102,7 +108,7 @@ def test_a_person_gone_since_the_request_fails_the_job_with_a_reason(tenant_a: A
     with tenant_context(tenant_a):
         ids = _people(2)
         job = services.document_job_create(
-            kind=JobKind.CONSENT_FORMS, title="x", item_ids=[*ids, 99_999_999]
+            kind=JobKind.CONSENT_FORMS, title="x", item_ids=[*ids, 99_999_999], actor=SETUP
         )
         assert services.document_job_run(job_id=job.pk) == JobStatus.FAILED
         job.refresh_from_db()
@@ -119,7 +125,7 @@ def test_bad_requests_are_refused_with_nothing_written(
 ) -> None:
     with tenant_context(tenant_a):
         with pytest.raises(ValidationError) as error:
-            services.document_job_create(kind=kind, title="x", item_ids=ids)
+            services.document_job_create(kind=kind, title="x", item_ids=ids, actor=SETUP)
         assert field in error.value.message_dict
         assert not DocumentJob.objects.exists()
 
@@ -140,6 +146,7 @@ def test_thank_you_letters_of_pairs(tenant_a: Any) -> None:
                 first_name="Вера",
                 birth_date=datetime.date(1985, 1, 1),
                 category="teacher",
+                actor=SETUP,
             )
             participants_api.consent_record(
                 actor=SETUP,
@@ -150,15 +157,16 @@ def test_thank_you_letters_of_pairs(tenant_a: Any) -> None:
                 method="paper_scan",
             )
             people.append(person)
-        participants_api.mentor_profile_upsert(participant_id=people[0].pk, capacity=1)
+        participants_api.mentor_profile_upsert(participant_id=people[0].pk, capacity=1, actor=SETUP)
         pair_id = pairs_api.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=people[0].pk,
             mentee_participant_ids=[people[1].pk],
             form="teacher_teacher",
+            actor=SETUP,
         )
         job = services.document_job_create(
-            kind=JobKind.THANK_YOU_LETTERS, title="Письма", item_ids=[pair_id]
+            kind=JobKind.THANK_YOU_LETTERS, title="Письма", item_ids=[pair_id], actor=SETUP
         )
         assert services.document_job_run(job_id=job.pk) == JobStatus.DONE
         job.refresh_from_db()

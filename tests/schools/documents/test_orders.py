@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from config.office import docx_text
 from schools.documents import orders
@@ -83,14 +84,14 @@ def set_up(staff: dict[str, Any], **overrides: Any) -> Any:
         "headcount_young_teachers": 6,
     }
     values.update(overrides)
-    return programme_set_up(actor=staff["coordinator"], **values)
+    return programme_set_up(actor=actor_for(staff["coordinator"]), **values)
 
 
 def test_only_the_coordinator_sets_the_programme_up(staff):
     for role in ("curator", "director"):
         with pytest.raises(PermissionDenied):
             programme_set_up(
-                actor=staff[role],
+                actor=actor_for(staff[role]),
                 programme=None,
                 title="X",
                 academic_year=YEAR,
@@ -111,7 +112,7 @@ def test_only_the_coordinator_sets_the_programme_up(staff):
 
 def test_the_stage_tracker_reads_the_set_up_and_the_orders(staff):
     programme = set_up(staff)
-    study_groups_create_many(names="5А, 5Б", actor=staff["coordinator"])
+    study_groups_create_many(names="5А, 5Б", actor=actor_for(staff["coordinator"]))
     first = next(r for r in stage_reports(programme=programme) if r.stage == 1)
     codes = {item.code for item in first.missing}
     assert not codes & {"forms", "coordinator", "curators", "goals", "planned_results", "headcount"}
@@ -119,49 +120,61 @@ def test_the_stage_tracker_reads_the_set_up_and_the_orders(staff):
     # classes with people and no curator are named
     group = participants.study_group_list().get(name="5А")
     participants.participant_create(
-        last_name="Петров", first_name="Иван", category="pupil", study_group_id=group.pk
+        last_name="Петров",
+        first_name="Иван",
+        category="pupil",
+        study_group_id=group.pk,
+        actor=SETUP,
     )
     first = next(r for r in stage_reports(programme=programme) if r.stage == 1)
     assert "classes_without_curator" in {item.code for item in first.missing}
     study_groups_set_curators(
-        assignments={group.pk: staff["curator"].pk}, actor=staff["coordinator"]
+        assignments={group.pk: staff["curator"].pk}, actor=actor_for(staff["coordinator"])
     )
     first = next(r for r in stage_reports(programme=programme) if r.stage == 1)
     assert "classes_without_curator" not in {item.code for item in first.missing}
 
 
 def test_a_curator_cannot_be_anyone_but_a_curator(staff):
-    (group,) = study_groups_create_many(names="9В", actor=staff["coordinator"])
+    (group,) = study_groups_create_many(names="9В", actor=actor_for(staff["coordinator"]))
     with pytest.raises(ValidationError):
         study_groups_set_curators(
-            assignments={group.pk: staff["director"].pk}, actor=staff["coordinator"]
+            assignments={group.pk: staff["director"].pk}, actor=actor_for(staff["coordinator"])
         )
     with pytest.raises(PermissionDenied):
-        study_groups_set_curators(assignments={group.pk: None}, actor=staff["curator"])
+        study_groups_set_curators(assignments={group.pk: None}, actor=actor_for(staff["curator"]))
 
 
 def test_stage_one_orders_are_prepared_approved_and_kept(staff, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     programme = set_up(staff)
-    groups = study_groups_create_many(names="5А, 6Б", actor=staff["coordinator"])
+    groups = study_groups_create_many(names="5А, 6Б", actor=actor_for(staff["coordinator"]))
     study_groups_set_curators(
-        assignments={g.pk: staff["curator"].pk for g in groups}, actor=staff["coordinator"]
+        assignments={g.pk: staff["curator"].pk for g in groups},
+        actor=actor_for(staff["coordinator"]),
     )
     day = timezone.localdate()
     prepared: dict[str, Any] = {
-        kind: orders.order_prepare(programme=programme, kind=kind, actor=staff["coordinator"])
+        kind: orders.order_prepare(
+            programme=programme, kind=kind, actor=actor_for(staff["coordinator"])
+        )
         for kind in (OrderKind.INTRODUCTION, OrderKind.APPOINTMENT, OrderKind.PROGRAMME_APPROVAL)
     }
     with pytest.raises(PermissionDenied):
-        orders.order_prepare(programme=programme, kind="introduction", actor=staff["director"])
+        orders.order_prepare(
+            programme=programme, kind="introduction", actor=actor_for(staff["director"])
+        )
     with pytest.raises(PermissionDenied):
         orders.order_approve(
-            order=prepared["introduction"], actor=staff["coordinator"], number="1", dated=day
+            order=prepared["introduction"],
+            actor=actor_for(staff["coordinator"]),
+            number="1",
+            dated=day,
         )
     with pytest.raises(ValidationError) as caught:
         orders.order_approve(
             order=prepared["introduction"],
-            actor=staff["director"],
+            actor=actor_for(staff["director"]),
             number="",
             dated=None,  # type: ignore[arg-type]
         )
@@ -181,7 +194,10 @@ def test_stage_one_orders_are_prepared_approved_and_kept(staff, settings, tmp_pa
 
     for number, kind in enumerate(prepared, start=10):
         orders.order_approve(
-            order=prepared[kind], actor=staff["director"], number=f"{number}-о", dated=day
+            order=prepared[kind],
+            actor=actor_for(staff["director"]),
+            number=f"{number}-о",
+            dated=day,
         )
     programme.refresh_from_db()
     assert programme.status == ProgrammeStatus.ACTIVE and programme.approved_at is not None
@@ -196,7 +212,9 @@ def test_stage_one_orders_are_prepared_approved_and_kept(staff, settings, tmp_pa
     set_up(staff, programme=programme, title="Другое название")
     assert "Другое название" not in docx_text(orders.order_document(order=approval))
     with pytest.raises(ValidationError):
-        orders.order_prepare(programme=programme, kind="introduction", actor=staff["coordinator"])
+        orders.order_prepare(
+            programme=programme, kind="introduction", actor=actor_for(staff["coordinator"])
+        )
     first = next(r for r in stage_reports(programme=programme) if r.stage == 1)
     assert "orders" not in {item.code for item in first.missing}
 
@@ -210,7 +228,11 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
     programme = set_up(staff)
     adult = datetime.date(1990, 5, 5)
     mentor = participants.participant_create(
-        last_name="Наставникова", first_name="Анна", birth_date=adult, category="teacher"
+        last_name="Наставникова",
+        first_name="Анна",
+        birth_date=adult,
+        category="teacher",
+        actor=SETUP,
     )
     participants.consent_record(
         actor=SETUP,
@@ -220,7 +242,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
         signed_on=timezone.localdate(),
         method="paper_scan",
     )
-    participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
+    participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
     pupils = []
     for name in ("Васильев", "Ёжиков"):
         pupil = participants.participant_create(
@@ -228,6 +250,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
             first_name="Роман",
             birth_date=datetime.date(timezone.localdate().year - 12, 1, 1),
             category="pupil",
+            actor=SETUP,
         )
         participants.consent_record(
             actor=SETUP,
@@ -246,13 +269,14 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[pupil.pk],
             form="pupil_pupil",
+            actor=SETUP,
         )
         for pupil in pupils
     ]
     stage_4 = next(r for r in stage_reports(programme=programme) if r.stage == 4)
     assert "pairs_not_approved" in {item.code for item in stage_4.missing}
     order = orders.order_prepare(
-        programme=programme, kind=OrderKind.PAIRS_APPROVAL, actor=staff["coordinator"]
+        programme=programme, kind=OrderKind.PAIRS_APPROVAL, actor=actor_for(staff["coordinator"])
     )
     assert set(order.pairs.values_list("pk", flat=True)) == set(pair_ids)
     # the second pupil withdraws before the director signs
@@ -266,7 +290,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
         method="electronic",
     )
     order = orders.order_approve(
-        order=order, actor=staff["director"], number="45", dated=timezone.localdate()
+        order=order, actor=actor_for(staff["director"]), number="45", dated=timezone.localdate()
     )
     assert orders.approved_pair_ids(programme=programme) == {pair_ids[0]}
     text = docx_text(orders.order_document(order=order))
@@ -274,7 +298,9 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
     assert orders.pairs_awaiting_approval(programme=programme) == []
     with pytest.raises(ValidationError):
         orders.order_prepare(
-            programme=programme, kind=OrderKind.PAIRS_APPROVAL, actor=staff["coordinator"]
+            programme=programme,
+            kind=OrderKind.PAIRS_APPROVAL,
+            actor=actor_for(staff["coordinator"]),
         )
     stage_4 = next(r for r in stage_reports(programme=programme) if r.stage == 4)
     assert "pairs_not_approved" not in {item.code for item in stage_4.missing}

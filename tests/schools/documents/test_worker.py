@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context, tenant_context
 from schools.documents import services
 from schools.documents.models import DocumentJob, JobKind, JobStatus
 from schools.participants import api as participants_api
-from tests.conftest import wait_for
+from tests.conftest import SETUP, wait_for
 
 pytestmark = pytest.mark.celery_worker
 
@@ -29,12 +29,13 @@ def test_the_worker_builds_the_zip_in_the_schema_of_the_request(
                 first_name="Ольга",
                 birth_date=datetime.date(2010, 3, 1 + i),
                 category="pupil",
+                actor=SETUP,
             ).pk
             for i in range(12)
         ]
         with transaction.atomic():  # enqueued when this commits
             job = services.document_job_create(
-                kind=JobKind.CONSENT_FORMS, title="worker", item_ids=ids
+                kind=JobKind.CONSENT_FORMS, title="worker", item_ids=ids, actor=SETUP
             )
     try:
 

@@ -11,12 +11,13 @@ from schools.audit.models import AuditEntry
 from schools.imports import services
 from schools.imports.models import ImportBatch
 from schools.participants import api as participants_api
+from tests.conftest import SETUP
 from tests.schools.imports.files import SCHOOL_HEADERS, school_rows, upload, xlsx_bytes
 
 
 def check(schema: str, content: bytes, kind: str = "participants") -> ImportBatch:
     with schema_context(schema):
-        return services.import_batch_create(kind=kind, uploaded_file=upload(content))
+        return services.import_batch_create(kind=kind, uploaded_file=upload(content), actor=SETUP)
 
 
 def commit(schema: str, batch: ImportBatch) -> ImportBatch:

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from schools.participants import api as participants_api
+from tests.conftest import SETUP
 from tests.schools.imports.files import SCHOOL_HEADERS, school_rows, upload, xlsx_bytes
 
 PERSON_FIELDS = (
@@ -52,7 +53,11 @@ def test_participants_export_has_russian_headers_and_this_schools_people_only(
     import_file(coord_client, xlsx_bytes(SCHOOL_HEADERS, school_rows(30)))
     with schema_context(tenant_b.schema_name):
         participants_api.participant_create(
-            last_name="Чужой", first_name="Ученик", birth_date=date(2012, 1, 1), category="pupil"
+            last_name="Чужой",
+            first_name="Ученик",
+            birth_date=date(2012, 1, 1),
+            category="pupil",
+            actor=SETUP,
         )
     response = coord_client.get(path)
     assert response.status_code == 200
@@ -115,11 +120,11 @@ def test_curator_exports_only_its_groups(tenant_a, coord_client, user_in, client
     import_file(coord_client, xlsx_bytes(SCHOOL_HEADERS, school_rows(18)))
     curator = user_in(tenant_a.schema_name, Role.CURATOR, "curator-5a")
     with schema_context(tenant_a.schema_name):
-        group = participants_api.study_group_get_or_create(name="5А")
+        group = participants_api.study_group_get_or_create(name="5А", actor=SETUP)
         participants_api.Participant.objects.none()
         from schools.participants.services import study_group_update
 
-        study_group_update(group=group, curator_id=curator.pk)
+        study_group_update(group=group, curator_id=curator.pk, actor=SETUP)
         in_5a = participants_api.Participant.objects.filter(study_group=group).count()
     rows = read_xlsx(client_for(tenant_a, curator).get("/api/v1/exports/participants/").content)
     assert len(rows) - 1 == in_5a == 2

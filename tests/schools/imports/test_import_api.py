@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from schools.imports.models import ImportBatch
 from schools.participants import api as participants_api
+from tests.conftest import SETUP
 from tests.schools.imports.files import (
     SCHOOL_HEADERS,
     csv_bytes,
@@ -173,6 +174,7 @@ def test_duplicates_in_the_file_and_against_the_base(tenant_a, coord_client):
         participants_api.participant_create(
             last_name="Лебедев", first_name="Артём", middle_name="Игоревич",
             birth_date=date(2010, 5, 5), category="pupil",
+            actor=SETUP,
         )  # fmt: skip
     rows = [
         ["Орлова Мария Ивановна", "01.01.2011", "5А", "ученик", "", ""],
@@ -258,7 +260,11 @@ def test_file_without_category_column_needs_a_default_category(tenant_a, coord_c
 def test_mentee_import_creates_people_and_profiles_and_attaches_to_existing(tenant_a, coord_client):
     with schema_context(tenant_a.schema_name):
         existing = participants_api.participant_create(
-            last_name="Белова", first_name="Анна", birth_date=date(2011, 4, 4), category="pupil"
+            last_name="Белова",
+            first_name="Анна",
+            birth_date=date(2011, 4, 4),
+            category="pupil",
+            actor=SETUP,
         )
     headers = [
         "ФИО",
@@ -365,7 +371,12 @@ def test_a_row_refused_at_commit_rolls_everything_back(tenant_a, coord_client):
     last, first, middle, birth = person(14)
     with schema_context(tenant_a.schema_name):
         participants_api.participant_create(
-            last_name=last, first_name=first, middle_name=middle, birth_date=birth, category="pupil"
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            birth_date=birth,
+            category="pupil",
+            actor=SETUP,
         )
     response = coord_client.post(f"/api/v1/imports/{batch['id']}/commit/")
     assert response.status_code == 200

@@ -14,6 +14,7 @@ from schools.imports.models import ImportBatch
 from schools.participants import api as participants_api
 from schools.participants.models import Participant
 from tests.config.test_spreadsheets import HYPERLINK, bomb_xlsx
+from tests.conftest import SETUP
 from tests.schools.imports.files import upload
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,11 @@ def cells(content: bytes, row: int) -> list:
 def test_a_participant_named_like_a_formula_is_exported_as_text(tenant_a, coord_client):
     with schema_context(tenant_a.schema_name):
         participants_api.participant_create(
-            last_name=HYPERLINK, first_name="Иван", birth_date=date(2012, 1, 1), category="pupil"
+            last_name=HYPERLINK,
+            first_name="Иван",
+            birth_date=date(2012, 1, 1),
+            category="pupil",
+            actor=SETUP,
         )
     response = coord_client.get("/api/v1/exports/participants/")
     assert response.status_code == 200
@@ -40,9 +45,13 @@ def test_a_control_character_stored_earlier_does_not_break_the_exports(
     tenant_a, coord_client, name
 ):
     with schema_context(tenant_a.schema_name):
-        group = participants_api.study_group_get_or_create(name="5А")
+        group = participants_api.study_group_get_or_create(name="5А", actor=SETUP)
         person = participants_api.participant_create(
-            last_name="Иванов", first_name="Пётр", category="pupil", study_group_id=group.pk
+            last_name="Иванов",
+            first_name="Пётр",
+            category="pupil",
+            study_group_id=group.pk,
+            actor=SETUP,
         )
         # as older versions stored it, before names were cleaned at the edge
         Participant.objects.filter(pk=person.pk).update(last_name="Ива\x05нов\x1a")

@@ -28,6 +28,7 @@ def person(category, *, consent=True, born=datetime.date(1990, 1, 1), user=None)
         category=category,
         birth_date=born,
         user_id=user.pk if user else None,
+        actor=SETUP,
     )
     if consent:
         participants_api.consent_record(
@@ -58,20 +59,29 @@ def setup(tenant_a, user_in):
         employer = person("employer_specialist")
         no_consent = person("teacher", consent=False)
         participants_api.mentor_profile_upsert(
-            participant_id=teacher.pk, competence_codes=["math"], capacity=1, hours_per_month=8
+            participant_id=teacher.pk,
+            competence_codes=["math"],
+            capacity=1,
+            hours_per_month=8,
+            actor=SETUP,
         )
         participants_api.mentor_profile_upsert(
-            participant_id=employer.pk, competence_codes=["career", "math"], capacity=2
+            participant_id=employer.pk, competence_codes=["career", "math"], capacity=2, actor=SETUP
         )
         participants_api.mentor_profile_upsert(
-            participant_id=no_consent.pk, competence_codes=["math", "career"], capacity=3
+            participant_id=no_consent.pk,
+            competence_codes=["math", "career"],
+            capacity=3,
+            actor=SETUP,
         )
         s1 = person("student", born=datetime.date(2008, 1, 1), user=mentee_user)
         s2 = person("student", born=datetime.date(2008, 1, 1))
         s3 = person("student", born=datetime.date(2008, 1, 1))
         lonely = person("student", born=datetime.date(2008, 1, 1))
         for s, needs in ((s1, ["math"]), (s2, ["career"]), (s3, ["math"]), (lonely, ["sport"])):
-            participants_api.mentee_profile_upsert(participant_id=s.pk, need_codes=needs)
+            participants_api.mentee_profile_upsert(
+                participant_id=s.pk, need_codes=needs, actor=SETUP
+            )
     return {
         "programme": programme,
         "coordinator": coordinator,

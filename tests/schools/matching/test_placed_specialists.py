@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from django_tenants.utils import schema_context
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from regional.employers import services as employer_services
 from regional.employers.tasks import placement_tenant_account_create
@@ -54,7 +55,7 @@ def place(tenants, user_in, django_capture_on_commit_callbacks):
         )
         with django_capture_on_commit_callbacks(execute=False):
             placement = employer_services.mentor_request_approve(
-                mentor_request=request, decided_by=approver
+                mentor_request=request, actor=actor_for(approver)
             )
         with schema_context(institution.schema_name):
             result = placement_tenant_account_create.apply(kwargs={"placement_id": placement.pk})
@@ -105,9 +106,10 @@ def test_placed_specialist_is_a_candidate_with_the_placed_capacity(tenants, ment
                 first_name="Илья",
                 category="student",
                 birth_date=datetime.date(2007, 1, 1),
+                actor=SETUP,
             )
             consent(student.pk)
-            participants.mentee_profile_upsert(participant_id=student.pk)
+            participants.mentee_profile_upsert(participant_id=student.pk, actor=SETUP)
             students.append(student.pk)
         problem = candidates.problem_build(
             programme_id=programme.pk, forms=["employer_student"], weights={}
@@ -118,10 +120,10 @@ def test_placed_specialist_is_a_candidate_with_the_placed_capacity(tenants, ment
         assert per_mentor[person.pk] == 3  # the placed capacity, not more
         assert {a.mentee_id for a in result.assignments} <= set(students)
 
-    employer_services.placement_end(placement=first)
+    employer_services.placement_end(placement=first, actor=SETUP)
     with schema_context(tenants.a.schema_name):
         assert mentor_in(programme.pk, specialist_id()).capacity == 1
-    employer_services.placement_cancel(placement=second)
+    employer_services.placement_cancel(placement=second, actor=SETUP)
     with schema_context(tenants.a.schema_name):
         assert mentor_in(programme.pk, specialist_id()).capacity == 0
         problem = candidates.problem_build(
@@ -156,8 +158,9 @@ def test_a_specialist_the_institution_recorded_itself_keeps_its_capacity(tenants
             middle_name="Петрович",
             category="employer_specialist",
             email=EMAIL,
+            actor=SETUP,
         )
-        participants.mentor_profile_upsert(participant_id=own.pk, capacity=2)
+        participants.mentor_profile_upsert(participant_id=own.pk, capacity=2, actor=SETUP)
         assert mentor_in(programme.pk, own.pk).capacity == 2
 
 
@@ -171,7 +174,7 @@ def test_ending_a_placement_brings_the_profile_capacity_in_line(
     with schema_context(tenants.a.schema_name):
         assert Participant.objects.get(email=EMAIL).mentor_profile.capacity == 3
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        employer_services.placement_end(placement=first)
+        employer_services.placement_end(placement=first, actor=SETUP)
     assert len(callbacks) == 1
     with schema_context(tenants.a.schema_name):
         from regional.employers.tasks import placement_tenant_capacity_sync

@@ -49,6 +49,7 @@ def person(
         category=category,
         email=f"person{next(_numbers)}@alpha.ru",
         user_id=user.pk if user else None,
+        actor=SETUP,
     )
     if consent:
         participants.consent_record(
@@ -60,7 +61,9 @@ def person(
             method="paper_scan",
         )
     if mentor_capacity is not None:
-        participants.mentor_profile_upsert(participant_id=created.pk, capacity=mentor_capacity)
+        participants.mentor_profile_upsert(
+            participant_id=created.pk, capacity=mentor_capacity, actor=SETUP
+        )
     return created
 
 
@@ -126,6 +129,7 @@ def world(tenant_a: Any) -> World:
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[mentee.pk, mentee2.pk],
             form="teacher_teacher",
+            actor=SETUP,
         )
     return World(
         programme=programme,

@@ -16,12 +16,13 @@ from django_tenants.utils import schema_context
 
 from schools.monitoring import mailing, services
 from schools.monitoring.models import SurveyInvitation
+from tests.conftest import SETUP
 from tests.schools.monitoring.conftest import World, template_version_id, valid_answers
 
 
 def _campaign(world: World) -> Any:
     questionnaire = services.questionnaire_adopt(
-        version_id=template_version_id("satisfaction-mentee")
+        version_id=template_version_id("satisfaction-mentee"), actor=SETUP
     )
     campaign = services.campaign_create(
         questionnaire=questionnaire,
@@ -30,8 +31,9 @@ def _campaign(world: World) -> Any:
         opens_on=timezone.localdate(),
         closes_on=timezone.localdate() + datetime.timedelta(days=10),
         programme_id=world.programme.pk,
+        actor=SETUP,
     )
-    services.campaign_open(campaign=campaign)
+    services.campaign_open(campaign=campaign, actor=SETUP)
     return campaign
 
 

@@ -16,7 +16,7 @@ from schools.monitoring.models import SurveyInvitation
 from schools.monitoring.reach import campaign_pending
 from schools.monitoring.report import monitoring_parts
 from schools.programmes.models import Programme
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.schools.monitoring.conftest import template_version_id, valid_answers
 
 
@@ -29,7 +29,7 @@ def test_the_curators_checklist_goes_to_curators_and_the_coordinator(tenant_a: A
     with schema_context(schema):
         programme = Programme.objects.create(academic_year=2045, title="Программа", status="active")
         questionnaire = services.questionnaire_adopt(
-            version_id=template_version_id("programme-quality")
+            version_id=template_version_id("programme-quality"), actor=SETUP
         )
         campaign = services.campaign_create(
             questionnaire=questionnaire,
@@ -38,8 +38,9 @@ def test_the_curators_checklist_goes_to_curators_and_the_coordinator(tenant_a: A
             opens_on=today,
             closes_on=today + datetime.timedelta(days=7),
             programme_id=programme.pk,
+            actor=SETUP,
         )
-        opened = services.campaign_open(campaign=campaign)
+        opened = services.campaign_open(campaign=campaign, actor=SETUP)
         invited = SurveyInvitation.objects.filter(campaign=campaign)
         assert opened.invited == invited.count() >= 2
         assert set(invited.values_list("user__role", flat=True)) == {"curator", "coordinator"}

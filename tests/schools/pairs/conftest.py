@@ -65,6 +65,7 @@ def person(
         category=category,
         email=email or f"person{next(_numbers)}@alpha.ru",
         user_id=user.pk if user else None,
+        actor=SETUP,
     )
     if consent:
         participants.consent_record(
@@ -76,7 +77,9 @@ def person(
             method="paper_scan",
         )
     if mentor_capacity is not None:
-        participants.mentor_profile_upsert(participant_id=created.pk, capacity=mentor_capacity)
+        participants.mentor_profile_upsert(
+            participant_id=created.pk, capacity=mentor_capacity, actor=SETUP
+        )
     return created
 
 
@@ -120,6 +123,7 @@ def world(tenant_a: Any, programme: Programme) -> World:
             mentee_participant_ids=[mentee.pk],
             form="teacher_teacher",
             started_on=timezone.localdate() - datetime.timedelta(days=10),
+            actor=SETUP,
         )
         services.pair_create(
             programme_id=programme.pk,
@@ -127,5 +131,6 @@ def world(tenant_a: Any, programme: Programme) -> World:
             mentee_participant_ids=[other_mentee.pk],
             form="teacher_teacher",
             started_on=timezone.localdate() - datetime.timedelta(days=10),
+            actor=SETUP,
         )
     return World(programme=programme, pair=pair, mentor=mentor, mentee=mentee, users=users)

@@ -15,6 +15,7 @@ from docx import Document
 
 from schools.pairs import api, services
 from schools.pairs.models import DevelopmentPlan, Meeting, Pair, PlanGoal
+from tests.conftest import SETUP
 from tests.schools.pairs.conftest import World, person
 
 
@@ -310,6 +311,7 @@ def test_completion_ranking_and_documents(as_role, world):
             kind="final",
             starts_at=timezone.now() - datetime.timedelta(hours=2),
             place="Актовый зал",
+            actor=SETUP,
         )
         Meeting.objects.filter(pair=world.pair).update(status="held")
     done = mentor.post(
@@ -367,6 +369,7 @@ def test_success_story_is_published_without_names(as_role, world):
             first_name="Злата",
             birth_date=datetime.date(2012, 4, 1),
             category="pupil",
+            actor=SETUP,
         )
     story = (
         f"{world.mentor.full_name} помогла {world.mentee.last_name}у подготовиться к олимпиаде. "

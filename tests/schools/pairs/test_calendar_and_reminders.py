@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from schools.pairs import reminders, services
 from schools.pairs.models import Meeting
+from tests.conftest import SETUP
 from tests.schools.pairs.conftest import World, person
 
 
@@ -24,13 +25,18 @@ def tomorrow_at(hour: int) -> datetime.datetime:
 def test_reminders_are_sent_once_per_meeting(world: World) -> None:
     with schema_context("alpha"):
         meeting = services.meeting_create(
-            pair=world.pair, kind="organisational", starts_at=tomorrow_at(15), place="Каб. 7"
+            pair=world.pair,
+            kind="organisational",
+            starts_at=tomorrow_at(15),
+            place="Каб. 7",
+            actor=SETUP,
         )
         later = services.meeting_create(
             pair=world.pair,
             kind="trial",
             starts_at=tomorrow_at(15) + datetime.timedelta(days=3),
             place="Каб. 7",
+            actor=SETUP,
         )
         mail.outbox.clear()
         assert reminders.meeting_reminders_send() == 1
@@ -43,9 +49,9 @@ def test_reminders_are_sent_once_per_meeting(world: World) -> None:
         assert meeting.reminder_sent_at is not None
         assert Meeting.objects.get(pk=later.pk).reminder_sent_at is None
         # Moving the meeting clears the mark: it is reminded of again the day before.
-        services.meeting_update(meeting=meeting, starts_at=tomorrow_at(16))
+        services.meeting_update(meeting=meeting, starts_at=tomorrow_at(16), actor=SETUP)
         assert reminders.meeting_reminders_send() == 1
-        services.meeting_cancel(meeting=later)
+        services.meeting_cancel(meeting=later, actor=SETUP)
         assert reminders.meeting_reminders_send() == 0
         assert len(mail.outbox) == 2
 
@@ -55,7 +61,11 @@ def test_reminder_task_runs_in_the_institution_schema(world: World) -> None:
 
     with schema_context("alpha"):
         services.meeting_create(
-            pair=world.pair, kind="organisational", starts_at=tomorrow_at(9), place="Каб. 1"
+            pair=world.pair,
+            kind="organisational",
+            starts_at=tomorrow_at(9),
+            place="Каб. 1",
+            actor=SETUP,
         )
         mail.outbox.clear()
         assert meeting_reminders_send.run() == 1
@@ -70,6 +80,7 @@ def test_calendar_feed_per_person(tenant_a: Any, tenant_b: Any, world: World, cl
             starts_at=tomorrow_at(15),
             place="Каб. 12, корпус; 2",
             link="https://meet.example.ru/abc",
+            actor=SETUP,
         )
     mentee = client_for(tenant_a, world.users["mentee"])
     link = mentee.post("/api/v1/calendar-links/")
@@ -132,7 +143,11 @@ def test_the_reminder_task_writes_the_institutions_local_time_once(world: World)
     try:
         with schema_context("alpha"):
             services.meeting_create(
-                pair=world.pair, kind="organisational", starts_at=starts, place="Каб. 3"
+                pair=world.pair,
+                kind="organisational",
+                starts_at=starts,
+                place="Каб. 3",
+                actor=SETUP,
             )
             mail.outbox.clear()
             assert meeting_reminders_send.apply().get() == 1

@@ -43,6 +43,7 @@ def _adult(last: str, first: str, middle: str, **extra: Any) -> Any:
         birth_date=datetime.date(1980, 5, 5),
         category=extra.pop("category", "teacher"),
         **extra,
+        actor=SETUP,
     )
     participants.consent_record(
         actor=SETUP,
@@ -52,12 +53,12 @@ def _adult(last: str, first: str, middle: str, **extra: Any) -> Any:
         signed_on=timezone.localdate(),
         method="paper_scan",
     )
-    participants.mentor_profile_upsert(participant_id=created.pk, capacity=5)
+    participants.mentor_profile_upsert(participant_id=created.pk, capacity=5, actor=SETUP)
     return created
 
 
 def _pupil(last: str, first: str, middle: str, group: str) -> Any:
-    group_id = participants.study_group_get_or_create(name=group).pk
+    group_id = participants.study_group_get_or_create(name=group, actor=SETUP).pk
     created = participants.participant_create(
         last_name=last,
         first_name=first,
@@ -65,6 +66,7 @@ def _pupil(last: str, first: str, middle: str, group: str) -> Any:
         birth_date=datetime.date(timezone.localdate().year - 16, 3, 3),
         category="pupil",
         study_group_id=group_id,
+        actor=SETUP,
     )
     participants.consent_record(
         actor=SETUP,
@@ -77,7 +79,7 @@ def _pupil(last: str, first: str, middle: str, group: str) -> Any:
         signed_on=timezone.localdate(),
         method="paper_scan",
     )
-    participants.mentor_profile_upsert(participant_id=created.pk, capacity=3)
+    participants.mentor_profile_upsert(participant_id=created.pk, capacity=3, actor=SETUP)
     return created
 
 
@@ -88,8 +90,11 @@ def _completed(programme: Any, mentor: Any, mentees: list[Any], form: str) -> Pa
         mentee_participant_ids=[m.pk for m in mentees],
         form=form,
         started_on=timezone.localdate() - datetime.timedelta(days=60),
+        actor=SETUP,
     )
-    return services.pair_complete(pair=pair, outcome="Цели плана достигнуты", mentor_rating=9)
+    return services.pair_complete(
+        pair=pair, outcome="Цели плана достигнуты", mentor_rating=9, actor=SETUP
+    )
 
 
 @pytest.fixture

@@ -11,11 +11,12 @@ from django.utils import timezone
 from regional.kpis.metrics import institution_metrics
 from schools.pairs import api, services
 from schools.participants import api as participants
+from tests.conftest import SETUP
 
 
 def mentee(make_person, name, *, consent=True):
     someone = make_person(name, consent=consent)
-    participants.mentee_profile_upsert(participant_id=someone.pk)
+    participants.mentee_profile_upsert(participant_id=someone.pk, actor=SETUP)
     return someone
 
 
@@ -29,6 +30,7 @@ def test_pairs_by_form_counts_per_status(programme, make_person):
             mentor_participant_id=mentors[n].pk,
             mentee_participant_ids=[mentees[n].pk] + ([mentees[3].pk] if n == 2 else []),
             form=forms[n],
+            actor=SETUP,
         )
         for n in range(3)
     ]
@@ -36,7 +38,9 @@ def test_pairs_by_form_counts_per_status(programme, make_person):
         "teacher_teacher": 2,
         "pupil_pupil": 1,
     }
-    services.pair_end_early(pair=pairs[0], reason="Переезд", ended_on=timezone.localdate())
+    services.pair_end_early(
+        pair=pairs[0], reason="Переезд", ended_on=timezone.localdate(), actor=SETUP
+    )
     assert api.pairs_by_form(programme_id=programme.pk) == {
         "teacher_teacher": 1,
         "pupil_pupil": 1,
@@ -62,6 +66,7 @@ def test_mentees_without_a_pair_are_exact(programme, make_person):
         mentor_participant_id=mentor.pk,
         mentee_participant_ids=[counted[0].pk, not_in_base.pk],
         form="teacher_teacher",
+        actor=SETUP,
     )
     assert participants.counted_mentee_ids() >= {m.pk for m in counted}
     assert not_in_base.pk not in participants.counted_mentee_ids()

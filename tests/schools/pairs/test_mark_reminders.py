@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from schools.pairs import reminders, services
+from tests.conftest import SETUP
 from tests.schools.pairs.conftest import World
 
 
@@ -18,12 +19,14 @@ def test_the_mentor_is_asked_once_to_mark_a_past_meeting(world: World, in_a: Any
         kind="organisational",
         starts_at=timezone.now() - datetime.timedelta(days=1),
         place="Кабинет 5",
+        actor=SETUP,
     )
     services.meeting_create(
         pair=world.pair,
         kind="trial",
         starts_at=timezone.now() + datetime.timedelta(days=3),
         place="Кабинет 5",
+        actor=SETUP,
     )
     mail.outbox.clear()
     assert reminders.meeting_mark_reminders_send() == 1
@@ -32,7 +35,9 @@ def test_the_mentor_is_asked_once_to_mark_a_past_meeting(world: World, in_a: Any
     assert f"/pairs/{world.pair.pk}/" in letter.body
     assert reminders.meeting_mark_reminders_send() == 0  # once per meeting
     # Moved to a later day that passes too: asked again, once.
-    services.meeting_update(meeting=past, starts_at=timezone.now() - datetime.timedelta(hours=20))
+    services.meeting_update(
+        meeting=past, starts_at=timezone.now() - datetime.timedelta(hours=20), actor=SETUP
+    )
     assert reminders.meeting_mark_reminders_send() == 1
-    services.meeting_record_attendance(meeting=past, participant_ids=[world.mentor.pk])
+    services.meeting_record_attendance(meeting=past, participant_ids=[world.mentor.pk], actor=SETUP)
     assert reminders.meeting_mark_reminders_send() == 0

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from schools.pairs import api
 from schools.pairs.models import DevelopmentPlan, Pair, PairMentee
+from tests.conftest import SETUP
 
 
 def errors_of(excinfo: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
@@ -24,6 +25,7 @@ def test_group_is_formed_with_a_plan_per_mentee(programme, make_person):
         mentor_participant_id=mentor.pk,
         mentee_participant_ids=[m.pk for m in mentees],
         form="pupil_pupil",
+        actor=SETUP,
     )
     pair = Pair.objects.get(pk=pair_id)
     assert pair.status == "active" and pair.mentor_id == mentor.pk
@@ -42,6 +44,7 @@ def test_mentee_without_consent_is_refused(programme, make_person):
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[mentee.pk],
             form="pupil_pupil",
+            actor=SETUP,
         )
     assert "consent" in " ".join(errors_of(excinfo)["mentees"])
     assert not Pair.objects.exists()
@@ -58,6 +61,7 @@ def test_mentor_without_consent_or_outside_the_mentor_base_is_refused(programme,
                 mentor_participant_id=mentor.pk,
                 mentee_participant_ids=[mentee.pk],
                 form="pupil_pupil",
+                actor=SETUP,
             )
         assert word in errors_of(excinfo)["mentor"][0]
     assert not Pair.objects.exists()
@@ -71,6 +75,7 @@ def test_capacity_counts_mentees_already_in_active_pairs(programme, make_person)
         mentor_participant_id=mentor.pk,
         mentee_participant_ids=[first.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     with pytest.raises(ValidationError) as excinfo:
         api.pair_create(
@@ -78,6 +83,7 @@ def test_capacity_counts_mentees_already_in_active_pairs(programme, make_person)
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[second.pk, third.pk],
             form="pupil_pupil",
+            actor=SETUP,
         )
     assert "capacity" in errors_of(excinfo)["mentor"][0]
     assert Pair.objects.count() == 1
@@ -86,6 +92,7 @@ def test_capacity_counts_mentees_already_in_active_pairs(programme, make_person)
         mentor_participant_id=mentor.pk,
         mentee_participant_ids=[second.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
 
 
@@ -98,6 +105,7 @@ def test_mentee_in_an_active_pair_of_the_programme_is_refused(programme, make_pe
         mentor_participant_id=mentor.pk,
         mentee_participant_ids=[mentee.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     with pytest.raises(ValidationError) as excinfo:
         api.pair_create(
@@ -105,6 +113,7 @@ def test_mentee_in_an_active_pair_of_the_programme_is_refused(programme, make_pe
             mentor_participant_id=other.pk,
             mentee_participant_ids=[mentee.pk],
             form="pupil_pupil",
+            actor=SETUP,
         )
     assert "already in an active pair" in errors_of(excinfo)["mentees"][0]
     assert PairMentee.objects.filter(mentee=mentee).count() == 1
@@ -132,7 +141,7 @@ def test_closed_programme_unknown_form_and_bad_lists_are_refused(programme, make
             **override,
         }
         with pytest.raises(ValidationError) as excinfo:
-            api.pair_create(**kwargs)
+            api.pair_create(**kwargs, actor=SETUP)
         assert field in errors_of(excinfo), (override, errors_of(excinfo))
     programme.status = "closed"
     programme.save()
@@ -142,6 +151,7 @@ def test_closed_programme_unknown_form_and_bad_lists_are_refused(programme, make
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[mentee.pk],
             form="pupil_pupil",
+            actor=SETUP,
         )
     assert "closed" in errors_of(excinfo)["programme"][0]
     assert not Pair.objects.exists()
@@ -157,10 +167,11 @@ def test_ended_pair_frees_the_mentee_and_the_mentor(programme, make_person):
         mentor_participant_id=mentor.pk,
         mentee_participant_ids=[mentee.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     with pytest.raises(ValidationError):
-        services.pair_end_early(pair=pair, reason="  ")
-    services.pair_end_early(pair=pair, reason="Переезд наставляемого")
+        services.pair_end_early(pair=pair, reason="  ", actor=SETUP)
+    services.pair_end_early(pair=pair, reason="Переезд наставляемого", actor=SETUP)
     pair.refresh_from_db()
     assert pair.status == "ended_early" and pair.ended_on is not None
     assert api.active_mentee_ids(programme_id=programme.pk) == set()
@@ -169,5 +180,6 @@ def test_ended_pair_frees_the_mentee_and_the_mentor(programme, make_person):
         mentor_participant_id=mentor.pk,
         mentee_participant_ids=[mentee.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     assert again != pair.pk

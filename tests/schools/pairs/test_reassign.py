@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.actor import actor_for
 from schools.pairs import services
 from schools.pairs.models import PairMentee, PairStatus
 from schools.pairs.reassign import pair_mentee_reassign
+from tests.conftest import SETUP
 from tests.schools.pairs.conftest import World, person
 
 
@@ -25,7 +27,7 @@ def test_a_mentee_moves_with_its_plan_and_the_empty_pair_ends(world: World, in_a
 
     with pytest.raises(ValidationError) as refused:
         pair_mentee_reassign(
-            actor=coordinator,
+            actor=actor_for(coordinator),
             pair=world.pair,
             mentee_id=world.mentee.pk,
             reason="",
@@ -34,7 +36,7 @@ def test_a_mentee_moves_with_its_plan_and_the_empty_pair_ends(world: World, in_a
     assert {"reason", "to_pair"} <= set(refused.value.message_dict)
     with pytest.raises(PermissionDenied):
         pair_mentee_reassign(
-            actor=world.users["mentor"],
+            actor=actor_for(world.users["mentor"]),
             pair=world.pair,
             mentee_id=world.mentee.pk,
             reason="Смена наставника",
@@ -42,7 +44,7 @@ def test_a_mentee_moves_with_its_plan_and_the_empty_pair_ends(world: World, in_a
         )
 
     new = pair_mentee_reassign(
-        actor=coordinator,
+        actor=actor_for(coordinator),
         pair=world.pair,
         mentee_id=world.mentee.pk,
         reason="Наставник ушёл в декрет",
@@ -66,9 +68,10 @@ def test_a_mentee_joins_another_group_within_its_mentors_capacity(world: World, 
         mentor_participant_id=person("Белова", mentor_capacity=2).pk,
         mentee_participant_ids=[second.pk],
         form="teacher_teacher",
+        actor=SETUP,
     )
     target = pair_mentee_reassign(
-        actor=coordinator,
+        actor=actor_for(coordinator),
         pair=world.pair,
         mentee_id=world.mentee.pk,
         reason="Запрос ближе к компетенциям наставника",
@@ -84,10 +87,11 @@ def test_a_mentee_joins_another_group_within_its_mentors_capacity(world: World, 
         mentor_participant_id=person("Чайкина", mentor_capacity=1).pk,
         mentee_participant_ids=[person("Дроздов").pk],
         form="teacher_teacher",
+        actor=SETUP,
     )
     with pytest.raises(ValidationError) as refused:
         pair_mentee_reassign(
-            actor=coordinator,
+            actor=actor_for(coordinator),
             pair=group,
             mentee_id=second.pk,
             reason="Проверка",

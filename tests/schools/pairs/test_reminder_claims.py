@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 from schools.pairs import reminders, services
 from schools.pairs.models import Meeting
 from schools.pairs.selectors import REMINDER_CLAIM_MINUTES
+from tests.conftest import SETUP
 from tests.schools.pairs.conftest import World
 from tests.schools.pairs.test_calendar_and_reminders import tomorrow_at
 
@@ -24,7 +25,11 @@ def test_a_claim_never_followed_by_the_letter_lapses_and_the_letter_goes_out_onc
 ) -> None:
     with schema_context("alpha"):
         meeting = services.meeting_create(
-            pair=world.pair, kind="organisational", starts_at=tomorrow_at(15), place="Каб. 3"
+            pair=world.pair,
+            kind="organisational",
+            starts_at=tomorrow_at(15),
+            place="Каб. 3",
+            actor=SETUP,
         )
         # a run claimed it and died before mailing
         Meeting.objects.filter(pk=meeting.pk).update(reminder_claimed_at=timezone.now())
@@ -44,7 +49,11 @@ def test_a_claim_never_followed_by_the_letter_lapses_and_the_letter_goes_out_onc
 def test_a_failed_send_leaves_the_meeting_to_the_next_run(world: World) -> None:
     with schema_context("alpha"):
         meeting = services.meeting_create(
-            pair=world.pair, kind="organisational", starts_at=tomorrow_at(16), place="Каб. 4"
+            pair=world.pair,
+            kind="organisational",
+            starts_at=tomorrow_at(16),
+            place="Каб. 4",
+            actor=SETUP,
         )
         mail.outbox.clear()
         with (

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.actor import actor_for
 from schools.documents.annual_report import annual_report_docx
 from schools.pairs import services
 from schools.pairs.models import Pair, PairStatus
@@ -16,6 +17,7 @@ from schools.participants.models import MenteeProfile, MentorProfile
 from schools.programmes.models import Programme, ProgrammeStatus, RoadmapActivity
 from schools.programmes.next_year import programme_start_next_year
 from schools.programmes.services import roadmap_default_create
+from tests.conftest import SETUP
 from tests.schools.pairs.conftest import World
 from tests.schools.pairs.test_completion_documents import docx_text
 
@@ -26,9 +28,12 @@ def _meeting(pair: Pair, kind: str, days: int, *, held: bool) -> Any:
         kind=kind,
         starts_at=timezone.now() + datetime.timedelta(days=days),
         place="Кабинет 21",
+        actor=SETUP,
     )
     if held:
-        services.meeting_record_attendance(meeting=meeting, participant_ids=[pair.mentor_id])
+        services.meeting_record_attendance(
+            meeting=meeting, participant_ids=[pair.mentor_id], actor=SETUP
+        )
     return meeting
 
 
@@ -53,13 +58,13 @@ def test_next_year_keeps_bases_and_continuing_pairs_and_moves_the_roadmap(
     activities = RoadmapActivity.objects.filter(programme=old)
     deadlines = sorted(activities.values_list("deadline", flat=True))
     finished = Pair.objects.filter(programme=old).exclude(pk=world.pair.pk).get()
-    services.pair_complete(pair=finished, outcome="Цели достигнуты")
+    services.pair_complete(pair=finished, outcome="Цели достигнуты", actor=SETUP)
     plan = world.pair.plans.get()
     plan.goals.create(title="Освоить электронный журнал", status="in_progress", progress=40)
     plan.goals.create(title="Провести открытый урок", status="done", progress=100)
     profiles = (MentorProfile.objects.count(), MenteeProfile.objects.count())
 
-    result = programme_start_next_year(actor=world.users["coordinator"], programme=old)
+    result = programme_start_next_year(actor=actor_for(world.users["coordinator"]), programme=old)
 
     new = result.programme
     assert new.academic_year == old.academic_year + 1 and new.status == ProgrammeStatus.ACTIVE
@@ -82,7 +87,7 @@ def test_next_year_keeps_bases_and_continuing_pairs_and_moves_the_roadmap(
     # Once only: the next year exists now.
     again = None
     try:
-        programme_start_next_year(actor=world.users["coordinator"], programme=old)
+        programme_start_next_year(actor=actor_for(world.users["coordinator"]), programme=old)
     except Exception as error:  # the refusal is checked below
         again = error
     assert again is not None and "academic_year" in getattr(again, "message_dict", {})
@@ -94,7 +99,7 @@ def test_only_the_coordinator_starts_the_next_year(world: World, in_a: Any) -> N
 
     for role in ("curator", "director", "mentor"):
         try:
-            programme_start_next_year(actor=world.users[role], programme=world.programme)
+            programme_start_next_year(actor=actor_for(world.users[role]), programme=world.programme)
         except PermissionDenied:
             continue
         raise AssertionError(f"{role} started the next year")
@@ -102,7 +107,7 @@ def test_only_the_coordinator_starts_the_next_year(world: World, in_a: Any) -> N
 
 def test_annual_report_has_the_figures_charts_and_no_utc(world: World, in_a: Any) -> None:
     _meeting(world.pair, "organisational", -2, held=True)
-    services.pair_complete(pair=world.pair, outcome="Аттестация пройдена")
+    services.pair_complete(pair=world.pair, outcome="Аттестация пройдена", actor=SETUP)
     content = annual_report_docx(programme_id=world.programme.pk)
     text = docx_text(content)
     assert "Отчёт о реализации программы наставничества" in text

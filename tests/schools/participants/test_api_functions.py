@@ -50,6 +50,7 @@ def test_create_find_duplicate_and_profiles(in_a):
         middle_name="Сергеевич",
         birth_date=datetime.date(2010, 5, 1),
         category="pupil",
+        actor=SETUP,
     )
     assert person.last_name == "Иванов"
     found = api.participant_find_duplicate(
@@ -73,17 +74,23 @@ def test_create_find_duplicate_and_profiles(in_a):
         request="Хочу подтянуть математику",
         need_codes=["academic_results", "olympiads"],
         preferred_form="pupil_pupil",
+        actor=SETUP,
     )
     assert api.mentee_count() == 1
     assert api.mentees_without_consent_count() == 1
     teacher = api.participant_create(
-        last_name="Петрова", first_name="Анна", category="teacher", birth_date=years_ago(40)
+        last_name="Петрова",
+        first_name="Анна",
+        category="teacher",
+        birth_date=years_ago(40),
+        actor=SETUP,
     )
     api.mentor_profile_upsert(
         participant_id=teacher.pk,
         competence_codes=["methodology"],
         capacity=3,
         selection_scores={"wish": 5, "motivation": 4},
+        actor=SETUP,
     )
     assert (api.mentor_count(), api.mentors_without_consent_count()) == (1, 1)
     grant(teacher)
@@ -108,7 +115,11 @@ def test_create_find_duplicate_and_profiles(in_a):
 )
 def test_consent_age_rules(in_a, age, signed_by, minor_signed, ok):
     person = api.participant_create(
-        last_name="Сидоров", first_name="Иван", category="pupil", birth_date=years_ago(age, 40)
+        last_name="Сидоров",
+        first_name="Иван",
+        category="pupil",
+        birth_date=years_ago(age, 40),
+        actor=SETUP,
     )
     extra = {"guardian_name": "Сидорова Мария", "guardian_relation": "mother"}
     kwargs = {"signed_by": signed_by, "minor_signed": minor_signed}
@@ -127,7 +138,11 @@ def test_consent_age_rules(in_a, age, signed_by, minor_signed, ok):
 
 def test_consent_is_append_only_in_the_model_and_the_database(in_a):
     person = api.participant_create(
-        last_name="Кузнецов", first_name="Олег", category="teacher", birth_date=years_ago(35)
+        last_name="Кузнецов",
+        first_name="Олег",
+        category="teacher",
+        birth_date=years_ago(35),
+        actor=SETUP,
     )
     consent = grant(person)
     with pytest.raises(AppendOnlyError):
@@ -142,31 +157,33 @@ def test_consent_is_append_only_in_the_model_and_the_database(in_a):
 
 def test_headcount_numerators(in_a):
     pupil = api.participant_create(
-        last_name="Ученик", first_name="А", category="pupil", birth_date=years_ago(12)
+        last_name="Ученик", first_name="А", category="pupil", birth_date=years_ago(12), actor=SETUP
     )
     grant(pupil, signed_by="guardian", guardian_name="Мать", guardian_relation="mother")
-    api.mentee_profile_upsert(participant_id=pupil.pk)
+    api.mentee_profile_upsert(participant_id=pupil.pk, actor=SETUP)
     little = api.participant_create(
-        last_name="Ученик", first_name="Б", category="pupil", birth_date=years_ago(8)
+        last_name="Ученик", first_name="Б", category="pupil", birth_date=years_ago(8), actor=SETUP
     )
     grant(little, signed_by="guardian", guardian_name="Мать", guardian_relation="mother")
-    api.mentee_profile_upsert(participant_id=little.pk)
+    api.mentee_profile_upsert(participant_id=little.pk, actor=SETUP)
     specialist = api.participant_create(
         last_name="Инженер",
         first_name="В",
         category="employer_specialist",
         birth_date=years_ago(45),
+        actor=SETUP,
     )
     grant(specialist)
-    api.mentor_profile_upsert(participant_id=specialist.pk)
+    api.mentor_profile_upsert(participant_id=specialist.pk, actor=SETUP)
     young = api.participant_create(
         last_name="Молодой",
         first_name="Г",
         category="teacher",
         is_young_specialist=True,
         birth_date=years_ago(23),
+        actor=SETUP,
     )
-    api.mentee_profile_upsert(participant_id=young.pk)  # no consent: not counted
+    api.mentee_profile_upsert(participant_id=young.pk, actor=SETUP)  # no consent: not counted
     numbers = api.headcount_numerators()
     assert numbers.learner_mentees_10_plus == 1
     assert numbers.employer_specialist_mentors == 1

@@ -13,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
+from accounts.actor import actor_for
 from schools.audit.models import AuditEntry
 from schools.participants import api
 from schools.participants.models import MenteeProfile, MentorProfile, Participant, StudyGroup
 from schools.participants.services import participant_erase
+from tests.conftest import SETUP
 
 
 @pytest.fixture
@@ -61,14 +63,15 @@ def test_find_duplicates_matches_like_the_single_lookup_in_one_query(in_a):
     petr = api.participant_create(
         last_name="Иванов", first_name="Пётр", middle_name="Сергеевич", birth_date=birth,
         category="pupil",
+        actor=SETUP,
     )  # fmt: skip
     no_date = api.participant_create(
-        last_name="Инженеров", first_name="Олег", category="employer_specialist"
+        last_name="Инженеров", first_name="Олег", category="employer_specialist", actor=SETUP
     )
     erased = api.participant_create(
-        last_name="Стёртый", first_name="Иван", birth_date=birth, category="pupil"
+        last_name="Стёртый", first_name="Иван", birth_date=birth, category="pupil", actor=SETUP
     )
-    participant_erase(participant_id=erased.pk)
+    participant_erase(participant_id=erased.pk, actor=SETUP)
     people = [
         ("  иванов ", "ПЕТР", "сергеевич", birth),  # case, spaces, ё/е
         ("Иванов", "Пётр", "Сергеевич", birth + datetime.timedelta(days=1)),  # other date
@@ -95,10 +98,10 @@ def test_find_duplicates_matches_like_the_single_lookup_in_one_query(in_a):
 def test_find_duplicates_lowest_id_wins(in_a):
     birth = datetime.date(2011, 2, 2)
     first = api.participant_create(
-        last_name="Двойник", first_name="Анна", birth_date=birth, category="pupil"
+        last_name="Двойник", first_name="Анна", birth_date=birth, category="pupil", actor=SETUP
     )
     api.participant_create(
-        last_name="двойник", first_name="анна", birth_date=birth, category="pupil"
+        last_name="двойник", first_name="анна", birth_date=birth, category="pupil", actor=SETUP
     )
     assert api.participant_find_duplicates(people=[("Двойник", "Анна", "", birth)]) == {0: first.pk}
 
@@ -107,8 +110,9 @@ def test_find_duplicates_lowest_id_wins(in_a):
 
 
 def test_create_many_writes_people_groups_and_audit(in_a, tenant_a, user_in):
-    actor = user_in(tenant_a.schema_name, "coordinator")
-    existing_group = api.study_group_get_or_create(name="5А")
+    user = user_in(tenant_a.schema_name, "coordinator")
+    actor = actor_for(user, schema=tenant_a.schema_name)
+    existing_group = api.study_group_get_or_create(name="5А", actor=SETUP)
     audit_before = AuditEntry.objects.count()
     rows = [
         pupil(0, study_group_name=" 5а ", email=" a@school.ru "),
@@ -136,7 +140,7 @@ def test_create_many_writes_people_groups_and_audit(in_a, tenant_a, user_in):
     created = {int(e.object_id): e for e in entries if e.model_label.endswith("participant")}
     assert set(created) == set(ids)
     first = created[ids[0]]
-    assert first.actor_id == actor.pk
+    assert first.actor_id == user.pk
     assert "last_name" in first.changed_fields and "study_group" in first.changed_fields
     assert first.values == {
         "category": "pupil",
@@ -154,11 +158,11 @@ def test_create_many_writes_people_groups_and_audit(in_a, tenant_a, user_in):
 
 
 def test_create_many_runs_the_same_few_queries_for_any_number_of_rows(in_a):
-    api.participants_create_many(rows=[pupil(500)])  # the connection's first queries
+    api.participants_create_many(rows=[pupil(500)], actor=SETUP)  # the connection's first queries
     few = [pupil(i, study_group_name=f"{i % 3 + 5}А") for i in range(3)]
     many = [pupil(i, study_group_name=f"{i % 3 + 5}Б") for i in range(10, 130)]
-    assert queries(lambda: api.participants_create_many(rows=few)) == queries(
-        lambda: api.participants_create_many(rows=many)
+    assert queries(lambda: api.participants_create_many(rows=few, actor=SETUP)) == queries(
+        lambda: api.participants_create_many(rows=many, actor=SETUP)
     )
     assert Participant.objects.count() == 124
 
@@ -166,7 +170,7 @@ def test_create_many_runs_the_same_few_queries_for_any_number_of_rows(in_a):
 def test_create_many_names_every_bad_row_and_writes_nothing(in_a, tenant_a, user_in):
     account = user_in(tenant_a.schema_name, "mentee", "bulk-mentee")
     owner = api.participant_create(
-        last_name="Владелец", first_name="Учётки", category="pupil", user_id=account.pk
+        last_name="Владелец", first_name="Учётки", category="pupil", user_id=account.pk, actor=SETUP
     )
     free = user_in(tenant_a.schema_name, "mentee", "bulk-free")
     before = written()
@@ -184,7 +188,7 @@ def test_create_many_names_every_bad_row_and_writes_nothing(in_a, tenant_a, user
         pupil(9, birth_date=datetime.date(1850, 1, 1)),
     ]
     with pytest.raises(api.RowsValidationError) as caught:
-        api.participants_create_many(rows=rows)
+        api.participants_create_many(rows=rows, actor=SETUP)
     errors = caught.value.rows
     assert sorted(errors) == [1, 2, 3, 4, 6, 7, 8, 9]
     assert errors[1] == {"birth_date": ["The birth date is in the future."]}
@@ -206,34 +210,44 @@ def test_create_many_names_every_bad_row_and_writes_nothing(in_a, tenant_a, user
 def test_the_one_row_services_share_the_rules_and_keep_their_error_shape(in_a, tenant_a, user_in):
     account = user_in(tenant_a.schema_name, "mentee", "single-mentee")
     owner = api.participant_create(
-        last_name="Владелец", first_name="Учётки", category="pupil", user_id=account.pk
+        last_name="Владелец", first_name="Учётки", category="pupil", user_id=account.pk, actor=SETUP
     )
     before = written()
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
         api.participant_create(
-            last_name="Завтра", first_name="Иван", category="pupil", birth_date=tomorrow
+            last_name="Завтра",
+            first_name="Иван",
+            category="pupil",
+            birth_date=tomorrow,
+            actor=SETUP,
         )
     assert not isinstance(caught.value, api.RowsValidationError)
     assert caught.value.message_dict == {"birth_date": ["The birth date is in the future."]}
     with pytest.raises(ValidationError) as caught:
         api.participant_create(
-            last_name="Второй", first_name="Иван", category="pupil", user_id=account.pk
+            last_name="Второй", first_name="Иван", category="pupil", user_id=account.pk, actor=SETUP
         )
     assert caught.value.message_dict == {
         "user": ["This account already belongs to another participant."]
     }
     with pytest.raises(ValidationError) as caught:
         api.participant_create(
-            last_name="Третий", first_name="Иван", category="pupil", study_group_id=999_999
+            last_name="Третий",
+            first_name="Иван",
+            category="pupil",
+            study_group_id=999_999,
+            actor=SETUP,
         )
     assert set(caught.value.message_dict) == {"study_group"}
     assert written() == before
     # an update keeps its own account, and is refused another's
-    other = api.participant_create(last_name="Другой", first_name="Иван", category="teacher")
-    api.participant_update(participant=owner, user_id=account.pk, first_name="Учётка")
+    other = api.participant_create(
+        last_name="Другой", first_name="Иван", category="teacher", actor=SETUP
+    )
+    api.participant_update(participant=owner, user_id=account.pk, first_name="Учётка", actor=SETUP)
     with pytest.raises(ValidationError) as caught:
-        api.participant_update(participant=other, user_id=account.pk)
+        api.participant_update(participant=other, user_id=account.pk, actor=SETUP)
     assert caught.value.message_dict == {
         "user": ["This account already belongs to another participant."]
     }
@@ -243,12 +257,16 @@ def test_the_one_row_services_share_the_rules_and_keep_their_error_shape(in_a, t
 
 
 def test_mentee_profiles_upsert_many_creates_updates_and_sets_needs(in_a, tenant_a, user_in):
-    actor = user_in(tenant_a.schema_name, "coordinator")
-    ids = api.participants_create_many(rows=[pupil(i) for i in range(4)])
+    user = user_in(tenant_a.schema_name, "coordinator")
+    actor = actor_for(user, schema=tenant_a.schema_name)
+    ids = api.participants_create_many(rows=[pupil(i) for i in range(4)], actor=SETUP)
     api.mentee_profile_upsert(
-        participant_id=ids[0], request="Старый запрос", need_codes=["olympiads", "academic_results"]
+        participant_id=ids[0],
+        request="Старый запрос",
+        need_codes=["olympiads", "academic_results"],
+        actor=SETUP,
     )
-    api.mentee_profile_upsert(participant_id=ids[1], need_codes=["olympiads"])
+    api.mentee_profile_upsert(participant_id=ids[1], need_codes=["olympiads"], actor=SETUP)
     audit_before = AuditEntry.objects.count()
     rows = [
         api.MenteeProfileData(
@@ -283,12 +301,14 @@ def test_mentee_profiles_upsert_many_creates_updates_and_sets_needs(in_a, tenant
     assert entries[profile_ids[0]].changed_fields == ["needs", "request"]
     assert entries[profile_ids[2]].action == "create"
     assert entries[profile_ids[2]].changed_fields == ["needs", "participant", "preferred_form"]
-    assert entries[profile_ids[2]].actor_id == actor.pk
+    assert entries[profile_ids[2]].actor_id == user.pk
 
 
 def test_mentee_profiles_upsert_many_names_bad_rows_and_writes_nothing(in_a):
-    ids = api.participants_create_many(rows=[pupil(i) for i in range(4)])
-    api.mentee_profile_upsert(participant_id=ids[0], request="Был", need_codes=["olympiads"])
+    ids = api.participants_create_many(rows=[pupil(i) for i in range(4)], actor=SETUP)
+    api.mentee_profile_upsert(
+        participant_id=ids[0], request="Был", need_codes=["olympiads"], actor=SETUP
+    )
     withdrawn = Participant.objects.get(pk=ids[3])
     withdrawn.processing_stopped_at = timezone.now()
     withdrawn.save()
@@ -302,7 +322,7 @@ def test_mentee_profiles_upsert_many_names_bad_rows_and_writes_nothing(in_a):
         api.MenteeProfileData(participant_id=ids[0]),
     ]
     with pytest.raises(api.RowsValidationError) as caught:
-        api.mentee_profiles_upsert_many(rows=rows)
+        api.mentee_profiles_upsert_many(rows=rows, actor=SETUP)
     errors = caught.value.rows
     assert sorted(errors) == [1, 2, 3, 4, 5]
     assert errors[1] == {"need_codes": ["Unknown codes: no_such_tag"]}
@@ -317,7 +337,7 @@ def test_mentee_profiles_upsert_many_names_bad_rows_and_writes_nothing(in_a):
     assert profile.request == "Был" and [t.code for t in profile.needs.all()] == ["olympiads"]
     # the one-row service: the same rules, the usual error shape
     with pytest.raises(ValidationError) as single:
-        api.mentee_profile_upsert(participant_id=ids[1], need_codes=["no_such_tag"])
+        api.mentee_profile_upsert(participant_id=ids[1], need_codes=["no_such_tag"], actor=SETUP)
     assert single.value.message_dict == {"need_codes": ["Unknown codes: no_such_tag"]}
 
 
@@ -325,9 +345,12 @@ def test_mentor_profiles_upsert_many(in_a):
     ids = api.participants_create_many(
         rows=[
             pupil(i, category="teacher", birth_date=datetime.date(1980, 1, i + 1)) for i in range(3)
-        ]
+        ],
+        actor=SETUP,
     )
-    api.mentor_profile_upsert(participant_id=ids[0], competence_codes=["methodology"], capacity=2)
+    api.mentor_profile_upsert(
+        participant_id=ids[0], competence_codes=["methodology"], capacity=2, actor=SETUP
+    )
     before = written()
     bad = [
         api.MentorProfileData(participant_id=ids[0], capacity=0),
@@ -335,7 +358,7 @@ def test_mentor_profiles_upsert_many(in_a):
         api.MentorProfileData(participant_id=ids[2], hours_per_month=500, experience_years=3),
     ]
     with pytest.raises(api.RowsValidationError) as caught:
-        api.mentor_profiles_upsert_many(rows=bad)
+        api.mentor_profiles_upsert_many(rows=bad, actor=SETUP)
     errors = caught.value.rows
     assert set(errors) == {0, 1, 2}
     assert set(errors[0]) == {"capacity"}
@@ -356,7 +379,7 @@ def test_mentor_profiles_upsert_many(in_a):
         ),
         api.MentorProfileData(participant_id=ids[2]),
     ]
-    profile_ids = api.mentor_profiles_upsert_many(rows=good)
+    profile_ids = api.mentor_profiles_upsert_many(rows=good, actor=SETUP)
     profiles = {p.pk: p for p in MentorProfile.objects.prefetch_related("competences")}
     first, second, third = (profiles[pk] for pk in profile_ids)
     assert [t.code for t in first.competences.all()] == ["soft_skills"]
@@ -367,14 +390,15 @@ def test_mentor_profiles_upsert_many(in_a):
 
 
 def test_profile_upserts_run_the_same_queries_for_any_number_of_rows(in_a):
-    ids = api.participants_create_many(rows=[pupil(i) for i in range(100)])
+    ids = api.participants_create_many(rows=[pupil(i) for i in range(100)], actor=SETUP)
 
     def mentees(chosen):
         return lambda: api.mentee_profiles_upsert_many(
             rows=[
                 api.MenteeProfileData(participant_id=pk, request="Запрос", need_codes=["olympiads"])
                 for pk in chosen
-            ]
+            ],
+            actor=SETUP,
         )
 
     assert queries(mentees(ids[:2])) == queries(mentees(ids[2:]))
@@ -382,9 +406,9 @@ def test_profile_upserts_run_the_same_queries_for_any_number_of_rows(in_a):
     new_needs = [
         api.MenteeProfileData(participant_id=pk, need_codes=["career_guidance"]) for pk in ids
     ]
-    assert queries(lambda: api.mentee_profiles_upsert_many(rows=new_needs[:3])) == queries(
-        lambda: api.mentee_profiles_upsert_many(rows=new_needs[3:])
-    )
+    assert queries(
+        lambda: api.mentee_profiles_upsert_many(rows=new_needs[:3], actor=SETUP)
+    ) == queries(lambda: api.mentee_profiles_upsert_many(rows=new_needs[3:], actor=SETUP))
     assert set(MenteeProfile.needs.through.objects.values_list("topic__code", flat=True)) == {
         "career_guidance"
     }
@@ -397,7 +421,8 @@ def test_guardianships_many_at_once_all_or_nothing(in_a):
             pupil(2),
             api.NewParticipant(last_name="Иванова", first_name="Анна", category="parent"),
             api.NewParticipant(last_name="Иванов", first_name="Пётр", category="parent"),
-        ]
+        ],
+        actor=SETUP,
     )
     child, sibling, mother, father = ids
     rows = [
@@ -412,14 +437,14 @@ def test_guardianships_many_at_once_all_or_nothing(in_a):
         api.NewGuardianship(parent_id=father, child_id=sibling, relation="uncle"),
     ]
     with pytest.raises(api.RowsValidationError) as refused:
-        api.guardianships_create_many(rows=bad)
+        api.guardianships_create_many(rows=bad, actor=SETUP)
     assert set(refused.value.rows) == {3, 4, 5}
     assert set(refused.value.rows[3]) == {"parent"} and set(refused.value.rows[5]) == {"relation"}
     from schools.participants.models import Guardianship
 
     assert not Guardianship.objects.exists()
     with CaptureQueriesContext(connection) as queries:
-        created = api.guardianships_create_many(rows=rows)
+        created = api.guardianships_create_many(rows=rows, actor=SETUP)
     assert len(created) == 3 and len(queries) <= 6
     assert Guardianship.objects.filter(parent_id=mother).count() == 2
     assert AuditEntry.objects.filter(model_label="participants.guardianship").count() == 3

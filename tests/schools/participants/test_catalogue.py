@@ -13,6 +13,7 @@ from schools.audit.models import AuditEntry
 from schools.participants import api, services
 from schools.participants.catalogue import CatalogueIndex, TopicRow, normalise, split_entries
 from schools.participants.models import Topic
+from tests.conftest import SETUP
 
 migration = importlib.import_module("schools.participants.migrations.0005_one_catalogue")
 
@@ -131,6 +132,7 @@ def test_create_edit_and_retire_an_entry(in_a) -> None:
         group="leisure",
         audience="learners",
         synonyms=["Шахматные задачи", "шахматные задачи", ""],
+        actor=SETUP,
     )
     assert topic.name == "Шахматная композиция" and topic.code.startswith("topic-")
     assert topic.synonyms == ["Шахматные задачи"]
@@ -138,19 +140,21 @@ def test_create_edit_and_retire_an_entry(in_a) -> None:
     assert AuditEntry.objects.filter(model_label="participants.topic", object_id=str(topic.pk))
 
     with pytest.raises(ValidationError) as clash:
-        services.topic_create(name="Олимпиады")  # another entry's wording
+        services.topic_create(name="Олимпиады", actor=SETUP)  # another entry's wording
     assert "name" in clash.value.message_dict
     with pytest.raises(ValidationError) as clash:
-        services.topic_update(topic_id=topic.pk, synonyms=["Шахматы"])  # sport's wording
+        services.topic_update(
+            topic_id=topic.pk, synonyms=["Шахматы"], actor=SETUP
+        )  # sport's wording
     assert "synonyms" in clash.value.message_dict
     assert Topic.objects.get(pk=topic.pk).synonyms == ["Шахматные задачи"]
 
     sport = Topic.objects.get(code="sport")
-    services.topic_coverage_set(need_id=topic.pk, covered_by_ids=[sport.pk])
+    services.topic_coverage_set(need_id=topic.pk, covered_by_ids=[sport.pk], actor=SETUP)
     assert topic.code in api.topic_coverage()["sport"]
     with pytest.raises(ValidationError):
-        services.topic_coverage_set(need_id=topic.pk, covered_by_ids=[topic.pk])
-    services.topic_set_active(topic_id=topic.pk, is_active=False)
+        services.topic_coverage_set(need_id=topic.pk, covered_by_ids=[topic.pk], actor=SETUP)
+    services.topic_set_active(topic_id=topic.pk, is_active=False, actor=SETUP)
     assert topic.code not in api.topic_codes()
     assert api.topics_match(["Шахматная композиция"])[0].code is None
     # retired entries still count for matching
@@ -168,5 +172,6 @@ def test_edit_is_all_or_nothing(in_a) -> None:
             synonyms=topic.synonyms,
             covered_by_ids=[10**9],  # no such entry
             is_active=True,
+            actor=SETUP,
         )
     assert Topic.objects.get(pk=topic.pk).name == "Подготовка к олимпиадам и конкурсам"

@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from schools.participants import api as participants
 from schools.participants.models import REQUIRED_PURPOSE, Consent, Participant
 from schools.participants.selectors import ConsentState, consent_state_of, consent_states_of
+from tests.conftest import SETUP
 from tests.schools.participants.conftest import years_ago
 
 BIRTHS = {
@@ -54,7 +55,11 @@ def test_the_state_of_one_person_is_the_state_lists_show(tenant_a: Any) -> None:
         ids = []
         for n, ((label, born), consent) in enumerate(itertools.product(BIRTHS.items(), CONSENTS)):
             person = participants.participant_create(
-                last_name=f"Состояние{n}", first_name=label, birth_date=born, category="pupil"
+                last_name=f"Состояние{n}",
+                first_name=label,
+                birth_date=born,
+                category="pupil",
+                actor=SETUP,
             )
             if consent is not None:
                 _consent(person.pk, *consent)

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from schools.pairs import api as pairs_api
 from schools.pairs.models import Pair, PairMentee, PairStatus
@@ -56,6 +57,7 @@ def pupil(last_name: str, *, age: int = 12, group: StudyGroup | None = None) -> 
         birth_date=years_ago(age, days=10),
         category="pupil",
         study_group_id=group.pk if group else None,
+        actor=SETUP,
     )
 
 
@@ -78,7 +80,7 @@ def grant(person: Any, *, age: int = 12) -> Any:
 def school(in_a: Any) -> dict[str, Any]:
     curator = make_user(in_a.schema_name, Role.CURATOR, "curator-7b", email="curator@alpha.ru")
     coordinator = make_user(in_a.schema_name, Role.COORDINATOR, "coord-x", email="coord@alpha.ru")
-    group = participants.study_group_get_or_create(name="7Б")
+    group = participants.study_group_get_or_create(name="7Б", actor=SETUP)
     StudyGroup.objects.filter(pk=group.pk).update(curator=curator)
     group.refresh_from_db()
     programme = Programme.objects.create(
@@ -86,7 +88,7 @@ def school(in_a: Any) -> dict[str, Any]:
     )
     mentor = pupil("Старшеклассников", age=16, group=None)
     grant(mentor, age=16)
-    participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
+    participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
     mentees = [pupil(name, group=group) for name in ("Васильев", "Петров")]
     for mentee in mentees:
         grant(mentee)
@@ -122,6 +124,7 @@ def test_withdrawal_pauses_the_pupils_pair_and_alerts_the_coordinator_and_curato
         mentor_participant_id=school["mentor"].pk,
         mentee_participant_ids=[mentee.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     withdraw(mentee)
 
@@ -134,10 +137,10 @@ def test_withdrawal_pauses_the_pupils_pair_and_alerts_the_coordinator_and_curato
         school["group"].pk,
         1,
     )
-    assert list(consents.consent_alerts_for(user=school["coordinator"])) == [alert]
-    assert list(consents.consent_alerts_for(user=school["curator"])) == [alert]
+    assert list(consents.consent_alerts_for(actor=actor_for(school["coordinator"]))) == [alert]
+    assert list(consents.consent_alerts_for(actor=actor_for(school["curator"]))) == [alert]
     other_curator = make_user("alpha", Role.CURATOR, "curator-other")
-    assert not consents.consent_alerts_for(user=other_curator).exists()
+    assert not consents.consent_alerts_for(actor=actor_for(other_curator)).exists()
 
     mail.outbox.clear()
     assert consents.consent_alert_mail(alert_id=alert.pk) == 2
@@ -155,6 +158,7 @@ def test_in_a_group_only_the_withdrawn_mentees_place_pauses(school):
         mentor_participant_id=school["mentor"].pk,
         mentee_participant_ids=[first.pk, second.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     withdraw(first)
     pair = Pair.objects.get(pk=pair_id)
@@ -173,6 +177,7 @@ def test_a_mentors_withdrawal_pauses_the_pair_and_a_new_consent_resumes_it(schoo
         mentor_participant_id=school["mentor"].pk,
         mentee_participant_ids=[mentee.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     withdraw(school["mentor"])
     assert Pair.objects.get(pk=pair_id).status == PairStatus.PAUSED
@@ -194,9 +199,12 @@ def test_a_paused_pair_can_still_be_ended_early(school):
         mentor_participant_id=school["mentor"].pk,
         mentee_participant_ids=[mentee.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     withdraw(mentee)
-    pair = pair_services.pair_end_early(pair=Pair.objects.get(pk=pair_id), reason="Отзыв согласия")
+    pair = pair_services.pair_end_early(
+        pair=Pair.objects.get(pk=pair_id), reason="Отзыв согласия", actor=SETUP
+    )
     assert pair.status == PairStatus.ENDED_EARLY and pair.paused_at is None
 
 
@@ -204,7 +212,7 @@ def test_a_paused_pair_can_still_be_ended_early(school):
 
 
 def test_a_class_returns_its_papers_in_one_submit(in_a):
-    group = participants.study_group_get_or_create(name="5А")
+    group = participants.study_group_get_or_create(name="5А", actor=SETUP)
     young, teen = pupil("Иванов", age=11, group=group), pupil("Сидоров", age=15, group=group)
     day = timezone.localdate() - datetime.timedelta(days=2)
     ids = consents.consents_record_many(
@@ -233,7 +241,7 @@ def test_a_class_returns_its_papers_in_one_submit(in_a):
 
 
 def test_one_bad_paper_records_nothing_and_names_the_row(in_a):
-    group = participants.study_group_get_or_create(name="5Б")
+    group = participants.study_group_get_or_create(name="5Б", actor=SETUP)
     first, teen = pupil("Ершов", age=11, group=group), pupil("Ёлкин", age=15, group=group)
     rows = [
         PaperConsent(
@@ -271,20 +279,20 @@ def test_a_scan_is_checked_by_its_content_and_erased_with_the_person(in_a, setti
     scan = consents.consent_scan_attach(
         consent=consent,
         upload=SimpleUploadedFile("Сканов Роман.pdf", PDF, content_type="application/pdf"),
-        actor=None,
+        actor=SETUP,
     )
     assert scan.content_type == "application/pdf" and scan.size == len(PDF)
     assert "Сканов" not in scan.file.name  # our own name, not the uploader's
     assert scan.file.storage.exists(scan.file.name)
     jpeg = consents.consent_scan_attach(
-        consent=consent, upload=SimpleUploadedFile("page2.jpg", JPEG), actor=None
+        consent=consent, upload=SimpleUploadedFile("page2.jpg", JPEG), actor=SETUP
     )
     assert jpeg.content_type == "image/jpeg"
 
     for name, content in (("fake.pdf", b"MZ\x90\x00 not a pdf"), ("empty.pdf", b"")):
         with pytest.raises(ValidationError) as caught:
             consents.consent_scan_attach(
-                consent=consent, upload=SimpleUploadedFile(name, content), actor=None
+                consent=consent, upload=SimpleUploadedFile(name, content), actor=SETUP
             )
         assert "scan" in caught.value.message_dict
 
@@ -293,7 +301,7 @@ def test_a_scan_is_checked_by_its_content_and_erased_with_the_person(in_a, setti
     withdraw(person)
     name = scan.file.name
     with pytest.MonkeyPatch.context():
-        participant_erase(participant_id=person.pk)
+        participant_erase(participant_id=person.pk, actor=SETUP)
     assert not ConsentScan.objects.filter(consent__participant=person).exists()
     # the file goes after commit (the test's transaction is rolled back: checked by name only)
     assert name
@@ -305,7 +313,7 @@ def test_a_scan_is_checked_by_its_content_and_erased_with_the_person(in_a, setti
 def test_a_parent_gives_consent_online_through_a_one_time_link(in_a):
     child = pupil("Онлайнов", age=15)
     request = consents.consent_request_create(
-        participant_id=child.pk, email="Mama@Example.com", actor=None
+        participant_id=child.pk, email="Mama@Example.com", actor=SETUP
     )
     assert request.email == "mama@example.com"
     mail.outbox.clear()
@@ -318,7 +326,7 @@ def test_a_parent_gives_consent_online_through_a_one_time_link(in_a):
 
     with pytest.raises(ValidationError) as caught:
         consents.consent_request_accept(
-            token=token, signer_name="", guardian_relation="", text_read=False, actor=None
+            token=token, signer_name="", guardian_relation="", text_read=False, actor=SETUP
         )
     assert set(caught.value.message_dict) == {"text_read", "signer_name", "guardian_relation"}
 
@@ -328,7 +336,7 @@ def test_a_parent_gives_consent_online_through_a_one_time_link(in_a):
         guardian_relation="mother",
         minor_agrees=True,
         text_read=True,
-        actor=None,
+        actor=SETUP,
     )
     assert (consent.method, consent.signed_by, consent.minor_signed) == (
         "electronic",
@@ -341,16 +349,16 @@ def test_a_parent_gives_consent_online_through_a_one_time_link(in_a):
     assert consents.consent_request_get_valid(token=token) is None
     with pytest.raises(ValidationError):
         consents.consent_request_accept(
-            token=token, signer_name="X", guardian_relation="mother", text_read=True, actor=None
+            token=token, signer_name="X", guardian_relation="mother", text_read=True, actor=SETUP
         )
     assert ConsentRequest.objects.get(pk=request.pk).consent_id == consent.pk
 
 
 def test_a_new_link_replaces_the_old_one_and_an_expired_link_is_refused(in_a):
     child = pupil("Ссылкин")
-    first = consents.consent_request_create(participant_id=child.pk, actor=None, send=False)
+    first = consents.consent_request_create(participant_id=child.pk, actor=SETUP, send=False)
     old = consents.consent_request_link(request=first, host="alpha.nastavnik.test")
-    second = consents.consent_request_create(participant_id=child.pk, actor=None, send=False)
+    second = consents.consent_request_create(participant_id=child.pk, actor=SETUP, send=False)
     new = consents.consent_request_link(request=second, host="alpha.nastavnik.test")
     token_of = lambda link: link.rstrip("/").rsplit("/", 1)[1]  # noqa: E731
     assert consents.consent_request_get_valid(token=token_of(old)) is None
@@ -381,6 +389,7 @@ def test_the_next_approval_order_omits_the_withdrawn_pupil(school):
         mentor_participant_id=school["mentor"].pk,
         mentee_participant_ids=[first.pk, second.pk],
         form="pupil_pupil",
+        actor=SETUP,
     )
     before = docx_text(approval_order_docx(programme=school["programme"], pairs=pair_list().all()))
     assert "Васильев Роман" in before and "Петров Роман" in before

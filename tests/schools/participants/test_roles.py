@@ -19,14 +19,15 @@ def world(tenant_a, user_in):
     """Two groups (one curated by ``curator``), a child with its parent, a mentor, a mentee."""
     users = {role: user_in(tenant_a.schema_name, role) for role in ROLES}
     with schema_context(tenant_a.schema_name):
-        mine = services.study_group_create(name="5А", curator_id=users["curator"].pk)
-        other = services.study_group_create(name="6Б")
+        mine = services.study_group_create(name="5А", curator_id=users["curator"].pk, actor=SETUP)
+        other = services.study_group_create(name="6Б", actor=SETUP)
         child = services.participant_create(
             last_name="Ребёнок",
             first_name="А",
             category="pupil",
             birth_date=years_ago(12),
             study_group_id=mine.pk,
+            actor=SETUP,
         )
         stranger = services.participant_create(
             last_name="Чужой",
@@ -34,15 +35,24 @@ def world(tenant_a, user_in):
             category="pupil",
             birth_date=years_ago(12),
             study_group_id=other.pk,
+            actor=SETUP,
         )
         parent = services.participant_create(
-            last_name="Родитель", first_name="В", category="parent", user_id=users["parent"].pk
+            last_name="Родитель",
+            first_name="В",
+            category="parent",
+            user_id=users["parent"].pk,
+            actor=SETUP,
         )
         services.guardianship_create(
             actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
         )
         mentor = services.participant_create(
-            last_name="Наставник", first_name="Г", category="teacher", user_id=users["mentor"].pk
+            last_name="Наставник",
+            first_name="Г",
+            category="teacher",
+            user_id=users["mentor"].pk,
+            actor=SETUP,
         )
         mentee = services.participant_create(
             last_name="Наставляемый",
@@ -50,6 +60,7 @@ def world(tenant_a, user_in):
             category="student",
             user_id=users["mentee"].pk,
             study_group_id=other.pk,
+            actor=SETUP,
         )
     ids = {
         "child": child.pk,

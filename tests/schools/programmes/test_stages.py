@@ -33,11 +33,9 @@ def finish_activities(programme, stage):
 
 def approve_stage_one_orders(programme):
     """The director approves the three stage-1 orders (a system job stands in for both)."""
-    from types import SimpleNamespace
-
     from schools.documents import orders
 
-    job = SimpleNamespace(job="tests", is_authenticated=False)
+    job = SETUP
     for kind in ("introduction", "appointment", "programme_approval"):
         order = orders.order_prepare(programme=programme, kind=kind, actor=job)
         orders.order_approve(order=order, actor=job, number=kind[:3], dated=timezone.localdate())
@@ -49,11 +47,14 @@ def person(category="pupil", *, mentee=False, mentor=False, consent=False):
         first_name="Иван",
         category=category,
         birth_date=datetime.date(1990, 1, 1),
+        actor=SETUP,
     )
     if mentee:
-        participants.mentee_profile_upsert(participant_id=someone.pk, request="Олимпиада")
+        participants.mentee_profile_upsert(
+            participant_id=someone.pk, request="Олимпиада", actor=SETUP
+        )
     if mentor:
-        participants.mentor_profile_upsert(participant_id=someone.pk, capacity=2)
+        participants.mentor_profile_upsert(participant_id=someone.pk, capacity=2, actor=SETUP)
     if consent:
         participants.consent_record(
             actor=SETUP,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from tests.conftest import SETUP
 
@@ -58,7 +59,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
             kind=JobKind.THANK_YOU_LETTERS,
             title="Благодарственные письма",
             item_ids=[ids["pair"]],
-            actor=users[Role.COORDINATOR],
+            actor=actor_for(users[Role.COORDINATOR]),
         )
         document_services.document_job_run(job_id=job.pk)
         plan = pair_selectors.plan_list().filter(pair_id=ids["pair"]).get()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.actor import actor_for
 from accounts.models import Role
+from tests.conftest import SETUP
 from tests.web.areas.core import REGIONAL, STAFF
 
 PORTAL = REGIONAL | {Role.EMPLOYER}
@@ -54,7 +56,9 @@ def make_offer(institution: Any, **overrides: Any) -> Any:
     """An employer with an active offer that reaches ``institution``'s municipality."""
     from regional.employers import services
 
-    employer = services.employer_create(name="АО «Ставропольский агрокомплекс»", inn=valid_inn())
+    employer = services.employer_create(
+        name="АО «Ставропольский агрокомплекс»", inn=valid_inn(), actor=SETUP
+    )
     values: dict[str, Any] = {
         "last_name": "Кравцов",
         "first_name": "Андрей",
@@ -114,5 +118,5 @@ def public_objects(tenant: Any) -> dict[str, int]:
         from tests.conftest import make_user
 
         decider = make_user("public", Role.REGIONAL_ADMIN, "web-employers-decider")
-    placement = services.mentor_request_approve(mentor_request=first, decided_by=decider)
+    placement = services.mentor_request_approve(mentor_request=first, actor=actor_for(decider))
     return {"employermentor": mentor.pk, "mentorrequest": second.pk, "placement": placement.pk}

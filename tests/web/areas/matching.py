@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.conftest import SETUP
 from tests.web.areas.core import STAFF
 
 TENANT_ALLOWED = {
@@ -34,9 +35,10 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         middle_name="Игоревна",
         birth_date=today.replace(year=today.year - 12) - datetime.timedelta(days=40),
         category="pupil",
+        actor=SETUP,
     )
     participants.mentee_profile_upsert(
-        participant_id=pupil.pk, request="Олимпиады по химии", need_codes=["chemistry"]
+        participant_id=pupil.pk, request="Олимпиады по химии", need_codes=["chemistry"], actor=SETUP
     )
     row = UnmatchedMentee.objects.create(
         run_id=ids["matchrun"],

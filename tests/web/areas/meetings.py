@@ -62,6 +62,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
         held_on=timezone.localdate(),
         place="Актовый зал",
         attendee_ids=[ids["participant"], mentee.pk],
+        actor=SETUP,
     )
     today = timezone.localdate()
     child = participants.participant_create(
@@ -69,9 +70,14 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
         first_name="Денис",
         birth_date=today.replace(year=today.year - 10) - datetime.timedelta(days=5),
         category="pupil",
+        actor=SETUP,
     )
     parent = participants.participant_create(
-        last_name="Орлова", first_name="Вера", middle_name="Ильинична", category="parent"
+        last_name="Орлова",
+        first_name="Вера",
+        middle_name="Ильинична",
+        category="parent",
+        actor=SETUP,
     )
     link = participants.guardianship_create(
         actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"

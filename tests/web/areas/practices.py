@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Role
+from tests.conftest import SETUP
 from tests.web.areas.core import REGIONAL, STAFF
 
 TENANT_ALLOWED = {
@@ -36,6 +37,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         title="Наставник помог освоить новую методику",
         text="Молодой педагог за полгода провёл открытый урок.",
         form="teacher_teacher",
+        actor=SETUP,
     )
     return {"practicecase": case.pk}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.conftest import SETUP
 from tests.web.areas.core import REGIONAL
 
 PUBLIC_ALLOWED = {
@@ -59,7 +60,7 @@ def make_template(code: str = "web-test-template") -> dict[str, Any]:
         condition_question="liked",
         condition_value="yes",
     )
-    services.version_publish(version=published)
+    services.version_publish(version=published, actor=SETUP)
     draft = services.version_create_draft(template=template)
     return {
         "template": template,

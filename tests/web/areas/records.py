@@ -56,6 +56,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         first_name="Елена",
         category="parent",
         user_id=users[Role.PARENT].pk,
+        actor=SETUP,
     )
     today = timezone.localdate()
     child = participants.participant_create(
@@ -63,6 +64,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         first_name="Кирилл",
         birth_date=today.replace(year=today.year - 11) - datetime.timedelta(days=3),
         category="pupil",
+        actor=SETUP,
     )
     participants.guardianship_create(
         actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role
+from tests.conftest import SETUP
 from tests.web.areas.core import STAFF, TENANT_ROLES
 
 ANSWERERS = frozenset({Role.MENTOR, Role.MENTEE, Role.PARENT})
@@ -48,7 +49,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
 
     version = templates.published_version_get(template_code="satisfaction-mentee")
     assert version is not None
-    questionnaire = services.questionnaire_adopt(version_id=version.pk)
+    questionnaire = services.questionnaire_adopt(version_id=version.pk, actor=SETUP)
     today = timezone.localdate()
     campaign = services.campaign_create(
         questionnaire=questionnaire,
@@ -57,8 +58,9 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
         opens_on=today,
         closes_on=today + datetime.timedelta(days=14),
         programme_id=ids["programme"],
+        actor=SETUP,
     )
-    services.campaign_open(campaign=campaign)
+    services.campaign_open(campaign=campaign, actor=SETUP)
     invitations = SurveyInvitation.objects.filter(campaign=campaign)
     mine = invitations.get(participant__user=users[Role.MENTEE])
     theirs = invitations.get(participant__user=users[Role.MENTOR])

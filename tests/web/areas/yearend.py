@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.actor import actor_for
 from accounts.models import Role
 from tests.web.areas.core import STAFF, TENANT_ROLES
 
@@ -57,7 +58,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     invitation = SurveyInvitation.objects.get(pk=ids["surveyinvitation"])
     code = short_codes_issue(invitation_ids=[invitation.pk])[invitation.pk]
     document = services.public_document_add(
-        actor=users[Role.COORDINATOR],
+        actor=actor_for(users[Role.COORDINATOR]),
         title="Положение о программе наставничества",
         kind="regulation",
         file=SimpleUploadedFile("polozhenie.pdf", b"%PDF-1.4 test"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.actor import actor_for
 from accounts.models import Role
+from tests.conftest import SETUP
 from tests.web.areas.core import STAFF, TENANT_ROLES
 
 TENANT_ALLOWED = {
@@ -48,7 +50,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     from schools.participants import consents
     from schools.programmes.models import Programme
 
-    group_id = participants.study_groups_ensure(names=["6В"])["6В"]
+    group_id = participants.study_groups_ensure(names=["6В"], actor=SETUP)["6В"]
     today = timezone.localdate()
     pupil = participants.participant_create(
         last_name="Лаврова",
@@ -56,9 +58,10 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
         birth_date=today.replace(year=today.year - 11) - datetime.timedelta(days=30),
         category="pupil",
         study_group_id=group_id,
+        actor=SETUP,
     )
     request = consents.consent_request_create(
-        participant_id=pupil.pk, actor=users[Role.COORDINATOR], send=False
+        participant_id=pupil.pk, actor=actor_for(users[Role.COORDINATOR]), send=False
     )
     link = consents.consent_request_link(request=request, host="alpha.test")
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -70,13 +73,13 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     scan = consents.consent_scan_attach(
         consent=consent,
         upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n1 0 obj\n%%EOF\n"),
-        actor=users[Role.COORDINATOR],
+        actor=actor_for(users[Role.COORDINATOR]),
     )
     alert = ConsentAlert.objects.create(participant_id=pupil.pk, kind="withdrawn")
     order = orders.order_prepare(
         programme=Programme.objects.get(pk=ids["programme"]),
         kind="introduction",
-        actor=users[Role.COORDINATOR],
+        actor=actor_for(users[Role.COORDINATOR]),
     )
     return {
         "studygroup": group_id,

@@ -1,0 +1,163 @@
+"""Who may see and do what with employers, their mentors' offers, the institutions' requests
+and the placements. The one place of these rules: the API, the regional pages and the
+services call the same functions.
+
+- The regional centre (administrators and staff) sees and manages everything: it adds
+  employers and gives a user with the employer role access to one.
+- A user with the employer role sees its own employers only (the ones it is a member of), their
+  offers, the requests for them and the placements; it writes offers, decides requests and ends
+  or cancels placements of its own employers.
+- Nobody else (a municipality, an institution's staff through the public host) sees any of it;
+  an institution asks for a mentor and withdraws its request in its own schema
+  (``tenant_views``), through the services.
+- A system job (a task of the placement) may do everything it is asked to."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from accounts import roles
+from accounts.actor import Actor
+from regional.employers.models import Employer, EmployerMentor, MentorRequest, Placement
+from tenants.models import Institution
+
+_M = TypeVar("_M", bound=Model)
+
+
+class NotFound(Http404):
+    """Missing, or not the actor's to see: the same answer (404) on both doors."""
+
+
+def _sees_everything(actor: Actor) -> bool:
+    return actor.is_system or actor.has_role(roles.REGIONAL)
+
+
+def _is_employer(actor: Actor) -> bool:
+    return actor.has_role(roles.EMPLOYER) and actor.user_id is not None
+
+
+def _scoped(actor: Actor, queryset: QuerySet[_M], members: str) -> QuerySet[_M]:
+    if _sees_everything(actor):
+        return queryset
+    if _is_employer(actor):
+        return queryset.filter(**{members: actor.user_id})
+    return queryset.none()
+
+
+def employers_visible_to(
+    actor: Actor, queryset: QuerySet[Employer] | None = None
+) -> QuerySet[Employer]:
+    queryset = Employer.objects.all() if queryset is None else queryset
+    return _scoped(actor, queryset, "members")
+
+
+def employer_mentors_visible_to(
+    actor: Actor, queryset: QuerySet[EmployerMentor] | None = None
+) -> QuerySet[EmployerMentor]:
+    queryset = EmployerMentor.objects.all() if queryset is None else queryset
+    return _scoped(actor, queryset, "employer__members")
+
+
+def mentor_requests_visible_to(
+    actor: Actor, queryset: QuerySet[MentorRequest] | None = None
+) -> QuerySet[MentorRequest]:
+    queryset = MentorRequest.objects.all() if queryset is None else queryset
+    return _scoped(actor, queryset, "employer_mentor__employer__members")
+
+
+def placements_visible_to(
+    actor: Actor, queryset: QuerySet[Placement] | None = None
+) -> QuerySet[Placement]:
+    queryset = Placement.objects.all() if queryset is None else queryset
+    return _scoped(actor, queryset, "employer_mentor__employer__members")
+
+
+def may_manage_employers(actor: Actor) -> bool:
+    """Add and change employers and their members: the regional centre."""
+    return _sees_everything(actor)
+
+
+def check_employers_manage(actor: Actor) -> None:
+    if not may_manage_employers(actor):
+        raise PermissionDenied
+
+
+def may_act_for_employers(actor: Actor) -> bool:
+    """Write offers, decide requests, end placements (of what it sees): the regional centre
+    and the employers."""
+    return _sees_everything(actor) or _is_employer(actor)
+
+
+def _found(queryset: QuerySet[_M], pk: int, actor: Actor, for_write: bool) -> _M:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_act_for_employers(actor):
+        raise PermissionDenied
+    return found
+
+
+def check_request_withdraw(actor: Actor, mentor_request: MentorRequest) -> None:
+    """An institution withdraws its own pending request: its coordinator or a curator, acting
+    in the institution's own schema (``NotFound`` for another institution's request)."""
+    if actor.is_system:
+        return
+    if not actor.has_role(roles.COORDINATION_AND_CURATORS):
+        raise PermissionDenied
+    schema = (
+        Institution.objects.filter(pk=mentor_request.institution_id)
+        .values_list("schema_name", flat=True)
+        .first()
+    )
+    if schema != actor.schema:
+        raise NotFound
+
+
+def access_employer_mentor_by_id(
+    actor: Actor,
+    mentor_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[EmployerMentor] | None = None,
+) -> EmployerMentor:
+    return _found(employer_mentors_visible_to(actor, queryset), mentor_id, actor, for_write)
+
+
+def access_mentor_request_by_id(
+    actor: Actor,
+    request_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[MentorRequest] | None = None,
+) -> MentorRequest:
+    return _found(mentor_requests_visible_to(actor, queryset), request_id, actor, for_write)
+
+
+def access_placement_by_id(
+    actor: Actor,
+    placement_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[Placement] | None = None,
+) -> Placement:
+    return _found(placements_visible_to(actor, queryset), placement_id, actor, for_write)
+
+
+__all__ = [
+    "NotFound",
+    "access_employer_mentor_by_id",
+    "access_mentor_request_by_id",
+    "access_placement_by_id",
+    "check_employers_manage",
+    "check_request_withdraw",
+    "employer_mentors_visible_to",
+    "employers_visible_to",
+    "may_act_for_employers",
+    "may_manage_employers",
+    "mentor_requests_visible_to",
+    "placements_visible_to",
+]

@@ -1,0 +1,58 @@
+"""Who may ask for bulk documents and see the jobs that make them. The one place of these
+rules (the services, the API and the pages call it).
+
+- The institution's staff ask for documents (each for the people or pairs it may see: the
+  caller limits the ids first).
+- The coordinator, the director and the deputies see every job of the institution; a curator
+  only the jobs it asked for (they hold the people of its own classes); nobody else any.
+- A system job (a sweeper, seeding) sees and retries every job."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from accounts import roles
+from accounts.actor import Actor
+from accounts.models import Role
+from schools.documents.models import DocumentJob
+from schools.participants.access import NotFound
+
+
+def may_generate_documents(actor: Actor) -> bool:
+    return actor.is_system or actor.has_role(roles.STAFF)
+
+
+def check_document_generate(actor: Actor) -> None:
+    if not may_generate_documents(actor):
+        raise PermissionDenied
+
+
+def document_jobs_visible_to(
+    actor: Actor, queryset: QuerySet[DocumentJob] | None = None
+) -> QuerySet[DocumentJob]:
+    queryset = DocumentJob.objects.all() if queryset is None else queryset
+    if actor.sees_whole_institution:
+        return queryset
+    if actor.has_role({Role.CURATOR}):
+        return queryset.filter(created_by_id=actor.user_id)
+    return queryset.none()
+
+
+def access_document_job_by_id(
+    actor: Actor, job_id: int, *, queryset: QuerySet[DocumentJob] | None = None
+) -> DocumentJob:
+    """The job, or ``NotFound`` (missing or not the actor's to see). Whoever sees a job may
+    retry it."""
+    found = document_jobs_visible_to(actor, queryset).filter(pk=job_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+__all__ = [
+    "access_document_job_by_id",
+    "check_document_generate",
+    "document_jobs_visible_to",
+    "may_generate_documents",
+]

@@ -1,0 +1,117 @@
+"""Who may see and run questionnaire campaigns. The one place of these rules (the services,
+the API and the pages call it).
+
+Curators run campaigns for their own classes (the roadmap's duty): a curator creates a
+campaign whose audience is one of its classes, launches, reminds and closes it, and sees the
+campaigns and results of its classes (and those it created) only. The coordinator runs every
+campaign; the director and the deputies read every campaign. Printing invitations follows the
+same line: the coordinator every class, a curator its own."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from accounts.actor import Actor
+from accounts.models import Role
+from schools.monitoring.models import SurveyCampaign, TargetKind
+
+
+def require(allowed: bool) -> None:
+    """Raise ``PermissionDenied`` (a 403) unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def _is_curator(actor: Actor) -> bool:
+    return actor.has_role({Role.CURATOR})
+
+
+def own_class_ids(actor: Actor) -> set[int]:
+    """The classes and study groups ``actor`` curates (its scope, for a curator)."""
+    return set(actor.scope) if _is_curator(actor) else set()
+
+
+def campaign_visibility(actor: Actor) -> Q | None:
+    """The campaigns ``actor`` may see, as a filter; None means all of them."""
+    if actor.sees_whole_institution:
+        return None
+    if _is_curator(actor):
+        return Q(created_by_id=actor.user_id) | Q(
+            target_kind=TargetKind.STUDY_GROUP, target_study_group_id__in=own_class_ids(actor)
+        )
+    return Q(pk__in=[])
+
+
+def campaigns_visible_to(
+    actor: Actor, queryset: QuerySet[SurveyCampaign] | None = None
+) -> QuerySet[SurveyCampaign]:
+    queryset = SurveyCampaign.objects.all() if queryset is None else queryset
+    rule = campaign_visibility(actor)
+    return queryset if rule is None else queryset.filter(rule)
+
+
+def can_run_campaigns(actor: Actor) -> bool:
+    """Whether ``actor`` creates and launches campaigns at all (the coordinator; a curator
+    for its classes)."""
+    return actor.is_system or actor.has_role(roles.COORDINATION_AND_CURATORS)
+
+
+def can_manage_campaign(actor: Actor, campaign: SurveyCampaign) -> bool:
+    """Launch, remind, close: the coordinator any campaign, a curator a campaign of one of
+    its classes."""
+    if actor.is_system or actor.is_coordinator:
+        return True
+    if _is_curator(actor):
+        return (
+            campaign.target_kind == TargetKind.STUDY_GROUP
+            and campaign.target_study_group_id in own_class_ids(actor)
+        )
+    return False
+
+
+def check_campaign_manage(actor: Actor, campaign: SurveyCampaign) -> None:
+    if not can_manage_campaign(actor, campaign):
+        raise PermissionDenied
+
+
+def may_adopt_questionnaires(actor: Actor) -> bool:
+    """Take a regional template or write a local questionnaire: who runs campaigns."""
+    return can_run_campaigns(actor)
+
+
+def check_audience(*, actor: Actor, target_kind: str, study_group_id: int | None) -> None:
+    """Who may run a campaign for this audience: the coordinator any; a curator one of its
+    own classes (refused next to the field); anyone else not at all."""
+    if not can_run_campaigns(actor):
+        raise PermissionDenied
+    if not _is_curator(actor):
+        return
+    if target_kind != TargetKind.STUDY_GROUP:
+        raise ValidationError({"target_kind": [_("A curator surveys one of its own classes.")]})
+    if study_group_id not in own_class_ids(actor):
+        raise ValidationError({"target_study_group": [_("Choose one of the classes you curate.")]})
+
+
+def curated_group_ids(*, actor: Actor) -> list[int] | None:
+    """The classes whose people the actor may print for: every class (None) for the
+    coordinator (and a system job), the classes a curator curates; none for anyone else."""
+    if actor.is_system or actor.is_coordinator:
+        return None
+    return sorted(own_class_ids(actor))
+
+
+__all__ = [
+    "campaign_visibility",
+    "campaigns_visible_to",
+    "can_manage_campaign",
+    "can_run_campaigns",
+    "check_audience",
+    "check_campaign_manage",
+    "curated_group_ids",
+    "may_adopt_questionnaires",
+    "own_class_ids",
+    "require",
+]

@@ -1,0 +1,401 @@
+"""The write services enforce their rule themselves, whichever door calls them: each rule is
+tested by an actor it must refuse (and, where the rule is more than a role, by one it lets
+through), so that removing any one ``access.check_*`` call from a service makes a test here
+fail. The world is the one of ``test_access_layer`` (institution A: two classes and their
+curators, two pairs, two group meetings, parents, the staff)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from schools.documents import services as document_services
+from schools.documents.models import JobKind
+from schools.imports import services as import_services
+from schools.matching import services as matching_services
+from schools.matching.models import GroupMeeting
+from schools.monitoring import services as monitoring_services
+from schools.pairs import services as pair_services
+from schools.pairs.models import Meeting, Pair, PairStatus
+from schools.participants import consents as consent_services
+from schools.participants import services as participant_services
+from schools.participants.models import Guardianship, Participant
+from schools.programmes import services as programme_services
+from schools.programmes.models import Programme
+from schools.programmes.next_year import programme_start_next_year
+from schools.publication import services as publication_services
+from tests.schools.test_access_layer import World
+from tests.schools.test_access_layer import world as shared_world  # noqa: F401 - its fixture
+
+REFUSED = (PermissionDenied, Http404)
+
+
+def refused(call: Callable[[], Any]) -> None:
+    """The service refuses (403 or 404) and changes nothing."""
+    with pytest.raises(REFUSED):
+        call()
+
+
+def _pair(world: World, key: str = "pair") -> Pair:
+    return Pair.objects.get(pk=world.ids[key])
+
+
+def test_pairs_are_formed_ended_completed_and_rated_by_whom_the_rules_say(world: World) -> None:
+    with schema_context(world.schema):
+        pair, other = _pair(world), _pair(world, "other_pair")
+        programme_id = pair.programme_id
+        refused(
+            lambda: pair_services.pair_create(
+                programme_id=programme_id,
+                mentor_participant_id=world.ids["mentor"],
+                mentee_participant_ids=[world.ids["young"]],
+                form="teacher_student",
+                actor=world.actor("director"),
+            )
+        )
+        refused(
+            lambda: pair_services.pair_end_early(
+                pair=pair, reason="Переезд", actor=world.actor("mentor")
+            )
+        )
+        # the pair's own mentor completes it; the mentee, another mentor and a curator do not
+        for role in ("mentee", "other_mentor", "curator"):
+            refused(
+                partial(
+                    pair_services.pair_complete, pair=pair, outcome="Итог", actor=world.actor(role)
+                )
+            )
+        refused(
+            lambda: pair_services.pair_complete(
+                pair=other, outcome="Итог", actor=world.actor("mentor")
+            )
+        )
+        # a rating is one's own
+        refused(
+            lambda: pair_services.pair_rate(
+                pair=pair,
+                participant_id=world.ids["mentor"],
+                rating=9,
+                actor=world.actor("mentee"),
+            )
+        )
+        pair_services.pair_rate(
+            pair=pair, participant_id=world.ids["mentee"], rating=8, actor=world.actor("mentee")
+        )
+        done = pair_services.pair_complete(pair=pair, outcome="Итог", actor=world.actor("mentor"))
+        assert done.status == PairStatus.COMPLETED
+        pair_services.pair_end_early(pair=other, reason="Переезд", actor=world.actor("coordinator"))
+        assert Pair.objects.get(pk=other.pk).status == PairStatus.ENDED_EARLY
+
+
+def test_meetings_are_written_by_the_mentor_the_coordinator_and_the_curator_of_the_class(
+    world: World,
+) -> None:
+    starts = timezone.now() + datetime.timedelta(days=3)
+    with schema_context(world.schema):
+        pair, other = _pair(world), _pair(world, "other_pair")
+        for role in ("mentee", "parent", "director"):
+            refused(
+                partial(
+                    pair_services.meeting_create,
+                    pair=pair,
+                    kind="organisational",
+                    starts_at=starts,
+                    actor=world.actor(role),
+                )
+            )
+        # the curator of 9А writes the meetings of its class's pair, not of 9Б's
+        refused(
+            lambda: pair_services.meeting_create(
+                pair=other, kind="organisational", starts_at=starts, actor=world.actor("curator")
+            )
+        )
+        meeting = pair_services.meeting_create(
+            pair=pair, kind="organisational", starts_at=starts, actor=world.actor("curator")
+        )
+        refused(
+            lambda: pair_services.meeting_update(
+                meeting=meeting, place="Кабинет 5", actor=world.actor("mentee")
+            )
+        )
+        refused(lambda: pair_services.meeting_cancel(meeting=meeting, actor=world.actor("mentee")))
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        meeting.refresh_from_db()
+        refused(
+            lambda: pair_services.meeting_record_attendance(
+                meeting=meeting,
+                participant_ids=[world.ids["mentor"]],
+                actor=world.actor("other_mentor"),
+            )
+        )
+        held = pair_services.meeting_record_attendance(
+            meeting=meeting, participant_ids=[world.ids["mentor"]], actor=world.actor("mentor")
+        )
+        assert held.status == "held"
+
+
+def test_success_stories_are_written_by_staff_and_published_by_the_coordinator(
+    world: World,
+) -> None:
+    with schema_context(world.schema):
+        programme_id = _pair(world).programme_id
+        refused(
+            lambda: pair_services.practice_case_create(
+                programme_id=programme_id,
+                title="Кейс",
+                text="Текст",
+                form="teacher_student",
+                actor=world.actor("mentor"),
+            )
+        )
+        case = pair_services.practice_case_create(
+            programme_id=programme_id,
+            title="Кейс",
+            text="Текст",
+            form="teacher_student",
+            actor=world.actor("curator"),
+        )
+        refused(
+            lambda: pair_services.practice_case_update(
+                case=case, text="Другой", actor=world.actor("mentee")
+            )
+        )
+        refused(
+            lambda: pair_services.practice_case_prepare(case=case, actor=world.actor("curator"))
+        )
+        refused(
+            lambda: pair_services.practice_case_publish(case=case, actor=world.actor("curator"))
+        )
+
+
+def test_matching_is_the_coordinators_and_preferences_are_ones_own(world: World) -> None:
+    with schema_context(world.schema):
+        programme = Programme.objects.get(pk=_pair(world).programme_id)
+        ours = GroupMeeting.objects.get(pk=world.ids["meeting"])
+        theirs = GroupMeeting.objects.get(pk=world.ids["other_meeting"])
+        refused(
+            lambda: matching_services.group_meeting_create(
+                programme=programme, held_on=timezone.localdate(), actor=world.actor("curator")
+            )
+        )
+        refused(
+            lambda: matching_services.group_meeting_update(
+                meeting=ours, place="Актовый зал", actor=world.actor("mentor")
+            )
+        )
+        refused(
+            lambda: matching_services.group_meeting_mark_held(
+                meeting=ours, attendee_ids=[world.ids["mentor"]], actor=world.actor("director")
+            )
+        )
+        refused(
+            lambda: matching_services.weights_update(
+                programme=programme, data={}, actor=world.actor("curator")
+            )
+        )
+        refused(
+            lambda: matching_services.run_create(programme=programme, actor=world.actor("director"))
+        )
+        choice = [{"to_participant": world.ids["mentor"], "kind": "prefer", "rank": 1}]
+        # the mentor cannot speak for the mentee; nobody states them at a meeting out of sight
+        refused(
+            lambda: matching_services.preferences_record(
+                meeting=ours,
+                from_participant_id=world.ids["mentee"],
+                items=choice,
+                actor=world.actor("mentor"),
+            )
+        )
+        refused(
+            lambda: matching_services.preferences_record(
+                meeting=theirs,
+                from_participant_id=world.ids["mentee"],
+                items=choice,
+                actor=world.actor("mentee"),
+            )
+        )
+        stated = matching_services.preferences_record(
+            meeting=ours,
+            from_participant_id=world.ids["mentee"],
+            items=choice,
+            actor=world.actor("mentee"),
+        )
+        assert [p.to_participant_id for p in stated] == [world.ids["mentor"]]
+
+
+def test_people_classes_profiles_and_the_catalogue_follow_the_participants_rules(
+    world: World,
+) -> None:
+    with schema_context(world.schema):
+        mentee = Participant.objects.get(pk=world.ids["mentee"])
+        other = Participant.objects.get(pk=world.ids["other_mentee"])
+        curator, other_curator = world.actor("curator"), world.actor("other_curator")
+        refused(lambda: participant_services.study_group_create(name="10В", actor=curator))
+        group = mentee.study_group
+        assert group is not None
+        refused(
+            lambda: participant_services.study_group_update(group=group, name="9Г", actor=curator)
+        )
+        refused(
+            lambda: participant_services.participant_update(
+                participant=mentee, email="mentee@example.com", actor=other_curator
+            )
+        )
+        refused(
+            lambda: participant_services.participant_update(
+                participant=mentee, email="mentee@example.com", actor=world.actor("mentor")
+            )
+        )
+        participant_services.participant_update(
+            participant=mentee, email="mentee@example.com", actor=curator
+        )
+        refused(
+            lambda: participant_services.participant_create(
+                last_name="Новый",
+                first_name="Ученик",
+                category="pupil",
+                actor=world.actor("parent"),
+            )
+        )
+        with pytest.raises(ValidationError):  # a curator adds people to its own classes only
+            participant_services.participant_create(
+                last_name="Новый",
+                first_name="Ученик",
+                category="pupil",
+                study_group_id=other.study_group_id,
+                actor=curator,
+            )
+        refused(
+            lambda: participant_services.mentor_profile_upsert(
+                participant_id=world.ids["mentor"], capacity=3, actor=curator
+            )
+        )
+        refused(
+            lambda: participant_services.mentor_profile_remove(
+                participant_id=world.ids["mentor"], actor=curator
+            )
+        )
+        refused(
+            lambda: participant_services.mentee_profile_upsert(
+                participant_id=other.pk, request="Олимпиады", actor=curator
+            )
+        )
+        participant_services.mentee_profile_upsert(
+            participant_id=mentee.pk, request="Олимпиады", actor=curator
+        )
+        refused(lambda: participant_services.topic_create(name="Шахматы", actor=curator))
+        refused(
+            lambda: participant_services.participant_erase(participant_id=other.pk, actor=curator)
+        )
+        link = Guardianship.objects.get(child=other)
+        refused(lambda: participant_services.guardianship_delete(guardianship=link, actor=curator))
+
+
+def test_consent_scans_requests_and_alerts_stay_within_reach(world: World) -> None:
+    with schema_context(world.schema):
+        other = Participant.objects.get(pk=world.ids["other_mentee"])
+        consent = other.consents.first()
+        assert consent is not None
+        scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        refused(
+            lambda: consent_services.consent_scan_attach(
+                consent=consent, upload=scan, actor=world.actor("curator")
+            )
+        )
+        refused(
+            lambda: consent_services.consent_request_create(
+                participant_id=other.pk, actor=world.actor("mentor"), send=False
+            )
+        )
+
+
+def test_campaigns_documents_programmes_the_public_page_and_imports_refuse_other_roles(
+    world: World,
+) -> None:
+    with schema_context(world.schema):
+        programme = Programme.objects.get(pk=_pair(world).programme_id)
+        refused(
+            lambda: monitoring_services.questionnaire_create_local(
+                title="Анкета", purpose="satisfaction", questions=[], actor=world.actor("mentor")
+            )
+        )
+        questionnaire = monitoring_services.questionnaire_create_local(
+            title="Анкета",
+            purpose="satisfaction",
+            questions=[{"code": "q1", "text": "Как прошло?", "kind": "short_text"}],
+            actor=world.actor("coordinator"),
+        )
+        today = timezone.localdate()
+        staff_target = monitoring_services.Target(kind="staff")
+        refused(
+            lambda: monitoring_services.campaign_create(
+                questionnaire=questionnaire,
+                title="Опрос",
+                target=staff_target,
+                opens_on=today,
+                closes_on=today + datetime.timedelta(days=7),
+                actor=world.actor("mentor"),
+            )
+        )
+        campaign = monitoring_services.campaign_create(
+            questionnaire=questionnaire,
+            title="Опрос",
+            target=staff_target,
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=7),
+            actor=world.actor("coordinator"),
+        )
+        refused(
+            lambda: monitoring_services.campaign_open(
+                campaign=campaign, actor=world.actor("curator")
+            )
+        )
+        refused(
+            lambda: document_services.document_job_create(
+                kind=JobKind.CONSENT_FORMS,
+                title="Согласия",
+                item_ids=[world.ids["mentee"]],
+                actor=world.actor("mentor"),
+            )
+        )
+        job = document_services.document_job_create(
+            kind=JobKind.CONSENT_FORMS,
+            title="Согласия",
+            item_ids=[world.ids["mentee"]],
+            actor=world.actor("curator"),
+        )
+        refused(
+            lambda: document_services.document_job_retry(
+                job_id=job.pk, actor=world.actor("other_curator")
+            )
+        )
+        refused(
+            lambda: programme_services.programme_approve(
+                programme=programme, actor=world.actor("coordinator")
+            )
+        )
+        refused(
+            lambda: programme_start_next_year(programme=programme, actor=world.actor("director"))
+        )
+        refused(
+            lambda: publication_services.public_page_update(
+                intro="Мы", actor=world.actor("director")
+            )
+        )
+        upload = SimpleUploadedFile("people.csv", "ФИО;Категория\n".encode())
+        refused(
+            lambda: import_services.import_batch_create(
+                kind="participants", uploaded_file=upload, actor=world.actor("curator")
+            )
+        )

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the tests take the imported ``world`` fixture by its name
 """The write services enforce their rule themselves, whichever door calls them: each rule is
 tested by an actor it must refuse (and, where the rule is more than a role, by one it lets
 through), so that removing any one ``access.check_*`` call from a service makes a test here
@@ -33,8 +34,10 @@ from schools.programmes import services as programme_services
 from schools.programmes.models import Programme
 from schools.programmes.next_year import programme_start_next_year
 from schools.publication import services as publication_services
-from tests.schools.test_access_layer import World
-from tests.schools.test_access_layer import world as shared_world  # noqa: F401 - its fixture
+from tests.schools.test_access_layer import (
+    World,
+    world,  # noqa: F401 - the shared fixture
+)
 
 REFUSED = (PermissionDenied, Http404)
 
@@ -109,6 +112,7 @@ def test_meetings_are_written_by_the_mentor_the_coordinator_and_the_curator_of_t
                     pair_services.meeting_create,
                     pair=pair,
                     kind="organisational",
+                    place="Кабинет 12",
                     starts_at=starts,
                     actor=world.actor(role),
                 )
@@ -116,11 +120,19 @@ def test_meetings_are_written_by_the_mentor_the_coordinator_and_the_curator_of_t
         # the curator of 9А writes the meetings of its class's pair, not of 9Б's
         refused(
             lambda: pair_services.meeting_create(
-                pair=other, kind="organisational", starts_at=starts, actor=world.actor("curator")
+                pair=other,
+                kind="organisational",
+                place="Кабинет 12",
+                starts_at=starts,
+                actor=world.actor("curator"),
             )
         )
         meeting = pair_services.meeting_create(
-            pair=pair, kind="organisational", starts_at=starts, actor=world.actor("curator")
+            pair=pair,
+            kind="organisational",
+            place="Кабинет 12",
+            starts_at=starts,
+            actor=world.actor("curator"),
         )
         refused(
             lambda: pair_services.meeting_update(

@@ -220,7 +220,7 @@ def test_ending_and_cancelling_placements_return_capacity(mentor, other_mentor, 
         mentor_request=ask(tenant_a, mentor, 1), actor=actor_for(user)
     )
     theirs = services.mentor_request_approve(
-        mentor_request=ask(tenant_a, other_mentor, 1), actor=actor_for(user)
+        mentor_request=ask(tenant_a, other_mentor, 1), actor=SETUP
     )
     page = client.get("/employer/placements/")
     assert page.context["totals"]["active"] == 2 and page.context["totals"]["mentees"] == 3

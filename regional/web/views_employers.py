@@ -19,12 +19,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import roles
 from accounts.actor import actor_of
 from accounts.models import Role
-from config.pages import REGIONAL, add_service_errors, role_required
+from config.pages import REGIONAL, ObjectPage, add_service_errors, role_required
 from regional.employers import access, selectors, services
 from regional.employers.models import (
     Employer,
@@ -68,13 +68,6 @@ def _placements(request: HttpRequest) -> QuerySet[Placement]:
         actor_of(request),
         selectors.placement_list().select_related("institution__municipality"),
     )
-
-
-def _one_or_404(queryset: QuerySet[Any], pk: int) -> Any:
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def employer_summary_numbers(request: HttpRequest) -> dict[str, Any]:
@@ -166,24 +159,38 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     return _offer_page(request, form, None)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(PORTAL)
-def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = _one_or_404(_mentors(request), pk)
-    employers = [mentor.employer]
-    if request.method != "POST":
-        form = OfferForm(initial=OfferForm.initial_of(mentor), employers=employers, mentor=mentor)
+class OfferPage(ObjectPage):
+    """An offer of one of the employers the visitor sees (``regional.employers.access``)."""
+
+    roles = PORTAL
+    host_scope = "public"
+    access_by_id = staticmethod(access.access_employer_mentor_by_id)
+
+    def object_queryset(self) -> QuerySet[EmployerMentor]:
+        return selectors.employer_mentor_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        mentor = self.object
+        form = OfferForm(
+            initial=OfferForm.initial_of(mentor), employers=[mentor.employer], mentor=mentor
+        )
         return _offer_page(request, form, mentor)
-    form = OfferForm(request.POST, employers=employers, mentor=mentor)
-    if form.is_valid():
-        try:
-            services.employer_mentor_update(mentor=mentor, **form.service_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The offer is saved."))
-            return redirect("regional:employer-offers")
-    return _offer_page(request, form, mentor, status=400)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        mentor = self.object
+        form = OfferForm(request.POST, employers=[mentor.employer], mentor=mentor)
+        if form.is_valid():
+            try:
+                services.employer_mentor_update(mentor=mentor, **form.service_fields())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The offer is saved."))
+                return redirect("regional:employer-offers")
+        return _offer_page(request, form, mentor, status=400)
+
+
+offer_edit = OfferPage.as_view()
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -223,63 +230,77 @@ def requests_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
-@page(PORTAL)
-def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor_request = _one_or_404(_requests(request), pk)
-    try:
-        placement = services.mentor_request_approve(
-            mentor_request=mentor_request, actor=actor_of(request)
-        )
-    except services.CapacityExhausted as exc:
-        messages.error(
-            request,
-            _(
-                "Capacity exhausted: %(name)s has %(free)d free place(s), the request needs "
-                "%(requested)d. Decline the request or raise the capacity of the offer."
+class _RequestPage(ObjectPage):
+    """A request for one of the visitor's employers' mentors, decided here (POST only)."""
+
+    roles = PORTAL
+    host_scope = "public"
+    http_method_names = ["post"]
+    access_by_id = staticmethod(access.access_mentor_request_by_id)
+
+    def object_queryset(self) -> QuerySet[MentorRequest]:
+        return selectors.mentor_request_list()
+
+
+class RequestApprovePage(_RequestPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        mentor_request = self.object
+        try:
+            placement = services.mentor_request_approve(
+                mentor_request=mentor_request, actor=actor_of(request)
             )
-            % {
-                "name": mentor_request.employer_mentor.full_name,
-                "free": exc.capacity_free,
-                "requested": exc.requested,
-            },
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Approved: %(name)s is placed at %(institution)s; the institution is told.")
-            % {
-                "name": mentor_request.employer_mentor.full_name,
-                "institution": placement.institution.short_name,
-            },
-        )
-    return redirect("regional:employer-requests")
-
-
-@require_POST
-@page(PORTAL)
-def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor_request = _one_or_404(_requests(request), pk)
-    form = DeclineForm(request.POST)
-    if not form.is_valid():
-        for message in form.errors.get("reason", []):
-            messages.error(request, str(message))
+        except services.CapacityExhausted as exc:
+            messages.error(
+                request,
+                _(
+                    "Capacity exhausted: %(name)s has %(free)d free place(s), the request needs "
+                    "%(requested)d. Decline the request or raise the capacity of the offer."
+                )
+                % {
+                    "name": mentor_request.employer_mentor.full_name,
+                    "free": exc.capacity_free,
+                    "requested": exc.requested,
+                },
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Approved: %(name)s is placed at %(institution)s; the institution is told.")
+                % {
+                    "name": mentor_request.employer_mentor.full_name,
+                    "institution": placement.institution.short_name,
+                },
+            )
         return redirect("regional:employer-requests")
-    try:
-        services.mentor_request_reject(
-            mentor_request=mentor_request,
-            actor=actor_of(request),
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The request is declined."))
-    return redirect("regional:employer-requests")
+
+
+class RequestDeclinePage(_RequestPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        mentor_request = self.object
+        form = DeclineForm(request.POST)
+        if not form.is_valid():
+            for message in form.errors.get("reason", []):
+                messages.error(request, str(message))
+            return redirect("regional:employer-requests")
+        try:
+            services.mentor_request_reject(
+                mentor_request=mentor_request,
+                actor=actor_of(request),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The request is declined."))
+        return redirect("regional:employer-requests")
+
+
+request_approve = RequestApprovePage.as_view()
+request_decline = RequestDeclinePage.as_view()
 
 
 # --- placements ---------------------------------------------------------------------------
@@ -311,37 +332,49 @@ def placements_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _close(request: HttpRequest, pk: int, *, cancel: bool) -> HttpResponse:
-    placement = _one_or_404(_placements(request), pk)
-    try:
-        if cancel:
-            services.placement_cancel(placement=placement, actor=actor_of(request))
+class _PlacementClosePage(ObjectPage):
+    """End or cancel a placement of the visitor's employers' mentors (POST only)."""
+
+    roles = PORTAL
+    host_scope = "public"
+    http_method_names = ["post"]
+    access_by_id = staticmethod(access.access_placement_by_id)
+    cancel: bool = False
+
+    def object_queryset(self) -> QuerySet[Placement]:
+        return selectors.placement_list()
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        placement = self.object
+        try:
+            if self.cancel:
+                services.placement_cancel(placement=placement, actor=actor_of(request))
+            else:
+                services.placement_end(placement=placement, actor=actor_of(request))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
         else:
-            services.placement_end(placement=placement, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            (_("The placement is cancelled.") if cancel else _("The placement is ended."))
-            + " "
-            + _("%(count)d place(s) returned to the capacity of %(name)s.")
-            % {"count": placement.mentees_count, "name": placement.employer_mentor.full_name},
-        )
-    return redirect("regional:employer-placements")
+            messages.success(
+                request,
+                (_("The placement is cancelled.") if self.cancel else _("The placement is ended."))
+                + " "
+                + _("%(count)d place(s) returned to the capacity of %(name)s.")
+                % {"count": placement.mentees_count, "name": placement.employer_mentor.full_name},
+            )
+        return redirect("regional:employer-placements")
 
 
-@require_POST
-@page(PORTAL)
-def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
-    return _close(request, pk, cancel=False)
+class PlacementEndPage(_PlacementClosePage):
+    cancel = False
 
 
-@require_POST
-@page(PORTAL)
-def placement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _close(request, pk, cancel=True)
+class PlacementCancelPage(_PlacementClosePage):
+    cancel = True
+
+
+placement_end = PlacementEndPage.as_view()
+placement_cancel = PlacementCancelPage.as_view()
 
 
 # --- the regional supply and demand board -------------------------------------------------

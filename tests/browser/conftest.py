@@ -209,6 +209,7 @@ class JourneySchool:
                 middle_name=" ".join(middle),
                 birth_date=born,
                 category=category,
+                actor=SETUP,
                 **extra,
             )
             if consent:

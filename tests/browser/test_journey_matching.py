@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import JourneySchool, journey_school, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -68,13 +69,17 @@ def _build_institution(school: JourneySchool) -> None:
                 competence_codes=competences,
                 capacity=2,
                 hours_per_month=6,
+                actor=SETUP,
             )
     for mentee_login, last, first, middle, needs in MENTEES:
         user = school.user(Role.MENTEE, mentee_login) if mentee_login else None
         mentee = person(f"{last} {first} {middle}", datetime.date(2001, 9, 3), user)
         with schema_context(SCHEMA):
             participants.mentee_profile_upsert(
-                participant_id=mentee.pk, need_codes=needs, preferred_form="teacher_teacher"
+                participant_id=mentee.pk,
+                need_codes=needs,
+                preferred_form="teacher_teacher",
+                actor=SETUP,
             )
 
 

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import JourneySchool, journey_school, shot
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def _fill(school: JourneySchool) -> dict[str, Any]:
         "Программа наставничества", forms=["pupil_pupil", "teacher_teacher"], status="active"
     )
     with schema_context(school.schema_name):
-        group = participants.study_group_get_or_create(name="7А")
+        group = participants.study_group_get_or_create(name="7А", actor=SETUP)
     mentor = school.person("Иванова Мария", "teacher", user_id=users["mentor"].pk)
     pupils = [
         school.person("Петров Олег", "pupil", study_group_id=group.pk, user_id=users["pupil"].pk),
@@ -55,24 +56,28 @@ def _fill(school: JourneySchool) -> dict[str, Any]:
         "Лебедева Дарья", "teacher", is_young_specialist=True, user_id=users["young"].pk
     )
     with schema_context(school.schema_name):
-        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
+        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
         pair = pair_services.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[p.pk for p in pupils],
             form="pupil_pupil",
             started_on=timezone.localdate() - datetime.timedelta(days=20),
+            actor=SETUP,
         )
         past = pair_services.meeting_create(
             pair=pair,
             kind="organisational",
             starts_at=timezone.now() - datetime.timedelta(days=2),
             place="Кабинет 12",
+            actor=SETUP,
         )
         participants.mentor_profile_upsert(
-            participant_id=second.pk, competence_codes=["career_guidance"], capacity=2
+            participant_id=second.pk, competence_codes=["career_guidance"], capacity=2, actor=SETUP
         )
-        participants.mentee_profile_upsert(participant_id=young.pk, need_codes=["career_guidance"])
+        participants.mentee_profile_upsert(
+            participant_id=young.pk, need_codes=["career_guidance"], actor=SETUP
+        )
     return {
         "programme": programme.pk,
         "pair": pair.pk,

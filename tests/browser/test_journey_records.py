@@ -47,10 +47,14 @@ def _fill(school: JourneySchool) -> dict[str, int]:
     )
     with schema_context(school.schema_name):
         participants.mentor_profile_upsert(
-            participant_id=mentor.pk, competence_codes=["methodology"], capacity=1
+            participant_id=mentor.pk, competence_codes=["methodology"], capacity=1, actor=SETUP
         )
         parent = participants.participant_create(
-            last_name="Белова", first_name="Наталья", category="parent", user_id=parent_user.pk
+            last_name="Белова",
+            first_name="Наталья",
+            category="parent",
+            user_id=parent_user.pk,
+            actor=SETUP,
         )
         participants.guardianship_create(
             actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import journey_school, shot, sign_in, wait_for
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -71,12 +72,13 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
             user_id=mentee_user.pk,
         )
         with schema_context(SCHEMA):
-            participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=2)
+            participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=2, actor=SETUP)
             state["pair_id"] = pairs_api.pair_create(
                 programme_id=programme.pk,
                 mentor_participant_id=mentor.pk,
                 mentee_participant_ids=[mentee.pk],
                 form="teacher_teacher",
+                actor=SETUP,
             )
         tenant_connection().set_schema_to_public()
         yield state

@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import journey_school, shot, sign_in
+from tests.conftest import SETUP
 from tests.schools.pairs.test_completion_documents import docx_text
 
 pytestmark = pytest.mark.browser
@@ -84,8 +85,8 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
             coordinator_id=coordinator_user.pk,
         )
         with schema_context(SCHEMA):
-            group = participants.study_group_get_or_create(name="6А")
-            older = participants.study_group_get_or_create(name="10А")
+            group = participants.study_group_get_or_create(name="6А", actor=SETUP)
+            older = participants.study_group_get_or_create(name="10А", actor=SETUP)
         teacher = person("Ёлкина Алёна Викторовна", "teacher", position="учитель математики")
         young = person("Орехов Пётр Ильич", "young_specialist")
         senior = person("Синицын Глеб Андреевич", "pupil", study_group_id=older.pk)
@@ -95,13 +96,16 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
         ]
         with schema_context(SCHEMA):
             for mentor in (teacher, senior):
-                participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3)
+                participants.mentor_profile_upsert(
+                    participant_id=mentor.pk, capacity=3, actor=SETUP
+                )
             state["teacher_pair"] = pair_services.pair_create(
                 programme_id=programme.pk,
                 mentor_participant_id=teacher.pk,
                 mentee_participant_ids=[young.pk],
                 form="teacher_teacher",
                 started_on=TODAY - datetime.timedelta(days=90),
+                actor=SETUP,
             ).pk
             state["pupil_pair"] = pair_services.pair_create(
                 programme_id=programme.pk,
@@ -109,10 +113,11 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
                 mentee_participant_ids=[p.pk for p in pupils],
                 form="pupil_pupil",
                 started_on=TODAY - datetime.timedelta(days=90),
+                actor=SETUP,
             ).pk
             version = templates.published_version_get(template_code="satisfaction-mentee")
             assert version is not None
-            questionnaire = monitoring.questionnaire_adopt(version_id=version.pk)
+            questionnaire = monitoring.questionnaire_adopt(version_id=version.pk, actor=SETUP)
             campaign = monitoring.campaign_create(
                 questionnaire=questionnaire,
                 title="Удовлетворённость 6А",
@@ -120,8 +125,9 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
                 opens_on=TODAY,
                 closes_on=TODAY + datetime.timedelta(days=10),
                 programme_id=programme.pk,
+                actor=SETUP,
             )
-            monitoring.campaign_open(campaign=campaign)
+            monitoring.campaign_open(campaign=campaign, actor=SETUP)
             state["campaign"] = campaign.pk
         tenant_connection().set_schema_to_public()
         coordinator = context()

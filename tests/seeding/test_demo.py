@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django_tenants.utils import schema_context
 
+from accounts.actor import actor_for
 from accounts.models import Invitation, Role, User
 from config.embedded_pg import EmbeddedPostgres
 from config.validators import is_valid_inn
@@ -21,6 +22,7 @@ from schools.programmes.models import Programme
 from seeding import demo
 from seeding.management.commands.demo import child_environment, port_is_free
 from tenants.models import Institution, InstitutionStatus, MunicipalAccess, Municipality
+from tests.conftest import SETUP
 from tests.web.conftest import page_client
 
 
@@ -114,7 +116,9 @@ def test_demo_mentor_and_mentee_have_a_pair_a_plan_meetings_and_a_survey() -> No
             assert pair.mentor.user == mentor
             assert [m.user for m in pair.mentees.all()] == [mentee]
             for user in (mentor, mentee):
-                visible = pair_selectors.pairs_visible_to(user, pair_selectors.pair_list())
+                visible = pair_selectors.pairs_visible_to(
+                    actor_for(user), pair_selectors.pair_list()
+                )
                 assert list(visible) == [pair]
 
             plan = DevelopmentPlan.objects.get()
@@ -135,8 +139,8 @@ def test_demo_mentor_and_mentee_have_a_pair_a_plan_meetings_and_a_survey() -> No
             invitation = SurveyInvitation.objects.get()
             assert invitation.participant is not None  # a participant's, not a staff member's
             assert invitation.participant.user == mentee and invitation.pair == pair
-            assert list(invitations_of_user(mentee)) == [invitation]
-            assert not invitations_of_user(mentor).exists()
+            assert list(invitations_of_user(actor_for(mentee))) == [invitation]
+            assert not invitations_of_user(actor_for(mentor)).exists()
             goal_titles = list(plan.goals.values_list("title", flat=True))
 
         # The pages the logins are for show them (the first institution is enough).
@@ -215,7 +219,7 @@ def test_a_rerun_survives_what_people_changed() -> None:
             last_name="Волкова", birth_date=datetime.date(2004, 1, 2)
         )
         Participant.objects.filter(user__username="parent").update(first_name="Нина")
-        ended = pair_services.pair_end_early(pair=Pair.objects.get(), reason="Переезд")
+        ended = pair_services.pair_end_early(pair=Pair.objects.get(), reason="Переезд", actor=SETUP)
 
     region = demo.demo_region_ensure(password="again", school=False)
 

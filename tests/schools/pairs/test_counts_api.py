@@ -150,17 +150,23 @@ def grow(make_person: Any, programme: Any, size: int, tag: str) -> None:
             mentor_participant_id=mentor.pk,
             mentee_participant_ids=[m.pk for m in group],
             form=forms[k % 3],
+            actor=SETUP,
         )
         if k % 4 == 3:
-            services.pair_end_early(pair=pair, reason="Переезд", ended_on=timezone.localdate())
+            services.pair_end_early(
+                pair=pair, reason="Переезд", ended_on=timezone.localdate(), actor=SETUP
+            )
         elif k % 2 == 0:
             meeting_id = api.meeting_create(
                 pair_id=pair.pk,
                 kind="organisational",
                 starts_at=timezone.now() - datetime.timedelta(seconds=1),
                 place="Кабинет 12",
+                actor=SETUP,
             )
-            api.meeting_record_attendance(meeting_id=meeting_id, participant_ids=[mentor.pk])
+            api.meeting_record_attendance(
+                meeting_id=meeting_id, participant_ids=[mentor.pk], actor=SETUP
+            )
     day = datetime.date(programme.academic_year, 11, 1)
     RoadmapActivity.objects.create(
         programme=programme, stage=2, title=f"Анкеты {tag}", deadline=day - datetime.timedelta(1)

@@ -16,6 +16,7 @@ from django_tenants.utils import tenant_context
 from config.db import set_local
 from schools.participants.models import Consent
 from schools.participants.services import participant_erase
+from tests.conftest import SETUP
 from tests.schools.participants.test_consents_at_scale import grant, pupil
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -38,7 +39,7 @@ def test_erasure_blanks_the_consent_with_set_local_flags_forwarded_to_citus(in_a
     consent = grant(person)
 
     with CaptureQueriesContext(connection) as queries:
-        assert participant_erase(participant_id=person.pk)
+        assert participant_erase(participant_id=person.pk, actor=SETUP)
 
     consent.refresh_from_db()
     assert consent.guardian_name == ""

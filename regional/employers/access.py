@@ -14,18 +14,16 @@ services call the same functions.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts import roles
 from accounts.actor import Actor
 from regional.employers.models import Employer, EmployerMentor, MentorRequest, Placement
 from tenants.models import Institution
-
-_M = TypeVar("_M", bound=Model)
 
 
 class NotFound(Http404):
@@ -40,7 +38,7 @@ def _is_employer(actor: Actor) -> bool:
     return actor.has_role(roles.EMPLOYER) and actor.user_id is not None
 
 
-def _scoped(actor: Actor, queryset: QuerySet[_M], members: str) -> QuerySet[_M]:
+def _scoped(actor: Actor, queryset: Any, members: str) -> Any:
     if _sees_everything(actor):
         return queryset
     if _is_employer(actor):
@@ -92,7 +90,7 @@ def may_act_for_employers(actor: Actor) -> bool:
     return _sees_everything(actor) or _is_employer(actor)
 
 
-def _found(queryset: QuerySet[_M], pk: int, actor: Actor, for_write: bool) -> _M:
+def _found(queryset: Any, pk: int, actor: Actor, for_write: bool) -> Any:
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise NotFound

@@ -95,6 +95,8 @@ def fill_seed(participants: int) -> dict[str, int]:
     from schools.programmes import services as programme_services
     from tenants import schemas
 
+    BENCH_ACTOR = Actor.system("bench")
+
     with schema_context("public"), transaction.atomic():
         schemas.lock_template_for_transaction()
         schemas.clone_from_template(SEED)

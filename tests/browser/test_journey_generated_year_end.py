@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import journey_school, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,7 @@ def _first_pair(generated: Any) -> int:
                             mentee_participant_ids=[mentee_id],
                             form=form,
                             started_on=datetime.date.today() - datetime.timedelta(days=120),
+                            actor=SETUP,
                         )
                     return pair.pk
                 except ValidationError:

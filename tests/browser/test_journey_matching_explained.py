@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import PHONE, JourneySchool, journey_school, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,9 @@ def _build_institution(school: JourneySchool) -> None:
     school_generate(schema_name=SCHEMA, learners=120, staff=14, seed=7)
     with schema_context(SCHEMA):
         # A pupil whose only request nobody covers: she will be left without a mentor.
-        topic = participant_services.topic_create(name="Шахматная композиция", group="leisure")
+        topic = participant_services.topic_create(
+            name="Шахматная композиция", group="leisure", actor=SETUP
+        )
     today = timezone.localdate()
     pupil = school.person(
         "Ёлкина Алёна Фёдоровна",
@@ -46,7 +49,10 @@ def _build_institution(school: JourneySchool) -> None:
     )
     with schema_context(SCHEMA):
         participants.mentee_profile_upsert(
-            participant_id=pupil.pk, request="Шахматная композиция", need_codes=[topic.code]
+            participant_id=pupil.pk,
+            request="Шахматная композиция",
+            need_codes=[topic.code],
+            actor=SETUP,
         )
 
 

@@ -30,6 +30,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import DESKTOP, PHONE, JourneySchool, journey_school, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,7 @@ def _build_institution(school: JourneySchool) -> None:
     mentor = school.user(Role.MENTOR, "kuznetsova")
     pupil = school.user(Role.MENTEE, "roman")
     with schema_context(SCHEMA):
-        participant_services.topic_create(name="Шахматная композиция", group="leisure")
+        participant_services.topic_create(name="Шахматная композиция", group="leisure", actor=SETUP)
         # a pupil with a login already (the import attaches his request to him)
         participants.participant_create(
             last_name="Васильев",
@@ -86,8 +87,9 @@ def _build_institution(school: JourneySchool) -> None:
             middle_name="Семёнович",
             birth_date=datetime.datetime.strptime(ROWS[0][1], "%d.%m.%Y").date(),
             category="pupil",
-            study_group_id=participants.study_groups_ensure(names=["7А"])["7А"],
+            study_group_id=participants.study_groups_ensure(names=["7А"], actor=SETUP)["7А"],
             user_id=pupil.pk,
+            actor=SETUP,
         )
     # two teachers already in the mentor base (an earlier import)
     for names, codes, user_id in (
@@ -97,7 +99,7 @@ def _build_institution(school: JourneySchool) -> None:
         teacher = school.person(names, "teacher", born=datetime.date(1982, 4, 4), user_id=user_id)
         with schema_context(SCHEMA):
             participants.mentor_profile_upsert(
-                participant_id=teacher.pk, competence_codes=codes, capacity=2
+                participant_id=teacher.pk, competence_codes=codes, capacity=2, actor=SETUP
             )
 
 

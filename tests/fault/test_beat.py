@@ -21,6 +21,7 @@ from config.celery import app
 from schools.pairs import services as pairs
 from schools.pairs.models import Meeting, Pair
 from schools.programmes.models import Programme
+from tests.conftest import SETUP
 from tests.fault.conftest import wait_until
 from tests.schools.pairs.conftest import person
 from tests.schools.pairs.test_calendar_and_reminders import tomorrow_at
@@ -67,9 +68,14 @@ def test_beats_started_after_the_due_time_two_at_once_and_restarted_send_one_let
             mentee_participant_ids=[mentee.pk],
             form="teacher_teacher",
             started_on=timezone.localdate() - datetime.timedelta(days=3),
+            actor=SETUP,
         )
         meeting = pairs.meeting_create(
-            pair=pair, kind="organisational", starts_at=tomorrow_at(15), place="Каб. 12"
+            pair=pair,
+            kind="organisational",
+            starts_at=tomorrow_at(15),
+            place="Каб. 12",
+            actor=SETUP,
         )
     letters = tmp_path / "letters"
     letters.mkdir()

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from schools.imports import columns
 from schools.participants import api as participants_api
+from tests.conftest import SETUP
 from tests.schools.imports.files import SCHOOL_HEADERS, school_rows, upload, xlsx_bytes
 from tests.web.conftest import page_client
 
@@ -224,5 +225,7 @@ def test_a_sheet_formatted_down_to_a_million_rows_is_read_to_its_people_only(ten
     from schools.imports import services as imports
 
     with schema_context(tenant_a.schema_name), override_settings(IMPORTS_INLINE_MAX_BYTES=10**9):
-        batch = imports.import_batch_create(kind="participants", uploaded_file=upload(content))
+        batch = imports.import_batch_create(
+            kind="participants", uploaded_file=upload(content), actor=SETUP
+        )
     assert batch.status == "previewed" and batch.total_rows == 6, batch.report

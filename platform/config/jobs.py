@@ -39,22 +39,27 @@ def stuck_before() -> datetime:
     return timezone.now() - timedelta(seconds=float(settings.JOB_STUCK_AFTER))
 
 
-def task_state(task: Any, **kwargs: Any) -> str | None:
-    """What became of the latest task sent for these ids in the current schema: ``pending``
-    (not finished: queued, running or to be sent again), ``done``, ``failed``, ``abandoned``,
-    or None when no task was ever sent through the outbox."""
+def _latest_message(task: Any, kwargs: dict[str, Any], *fields: str) -> dict[str, Any] | None:
+    """The latest outbox row of ``task`` for these ids in the current schema (its ``fields``)."""
     from config.outbox.models import OutboxMessage
 
     name = task if isinstance(task, str) else task.name
     lookups = {f"kwargs__{key}": value for key, value in kwargs.items()}
-    row = (
+    return (
         OutboxMessage.objects.filter(
             task_name=name, schema_name=tenant_connection().schema_name, **lookups
         )
         .order_by("-id")
-        .values("finished_at", "outcome")
+        .values(*fields)
         .first()
     )
+
+
+def task_state(task: Any, **kwargs: Any) -> str | None:
+    """What became of the latest task sent for these ids in the current schema: ``pending``
+    (not finished: queued, running or to be sent again), ``done``, ``failed``, ``abandoned``,
+    or None when no task was ever sent through the outbox."""
+    row = _latest_message(task, kwargs, "finished_at", "outcome")
     if row is None:
         return None
     return PENDING if row["finished_at"] is None else str(row["outcome"])
@@ -63,18 +68,7 @@ def task_state(task: Any, **kwargs: Any) -> str | None:
 def task_running(task: Any, **kwargs: Any) -> bool:
     """Whether a worker holds a live lease on the latest task sent for these ids in the current
     schema: it works on the job right now (a cancel waits for it; a stuck job has none)."""
-    from config.outbox.models import OutboxMessage
-
-    name = task if isinstance(task, str) else task.name
-    lookups = {f"kwargs__{key}": value for key, value in kwargs.items()}
-    row = (
-        OutboxMessage.objects.filter(
-            task_name=name, schema_name=tenant_connection().schema_name, **lookups
-        )
-        .order_by("-id")
-        .values("finished_at", "lease_until")
-        .first()
-    )
+    row = _latest_message(task, kwargs, "finished_at", "lease_until")
     return bool(
         row is not None
         and row["finished_at"] is None

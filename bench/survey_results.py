@@ -23,11 +23,15 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from benchlib import questionnaire_answers
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "bench"))
+
+import benchlib  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/nastavnik_bench_surveys"
 
 
@@ -46,38 +50,10 @@ def database_url() -> str:
     return url
 
 
-def _maintenance(url: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(_maintenance(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(_maintenance(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def configure(url: str, media_root: str) -> None:
-    for root in (REPO_ROOT / "platform", REPO_ROOT):
-        if str(root) not in sys.path:
-            sys.path.insert(0, str(root))
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # tasks enqueued go nowhere
-    os.environ.pop("REDIS_URL", None)
+    benchlib.configure_environment(url)
     os.environ["MEDIA_ROOT"] = media_root
     os.environ["TENANT_MIGRATION_EXECUTOR"] = "standard"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
 def fill_institution(responses: int, rng: random.Random) -> None:
@@ -138,7 +114,7 @@ def main() -> int:
     configure(url, media)
     name = urlsplit(url).path.lstrip("/")
     print(f"database {name}: creating and migrating …", flush=True)
-    recreate_database(url)
+    benchlib.recreate_database(url)
     try:
         import django
 
@@ -215,7 +191,7 @@ def main() -> int:
 
             connections.close_all()
         if not args.keep_db:
-            drop_database(url)
+            benchlib.drop_database(url)
             print(f"\ndropped {name}")
     return 0
 

@@ -610,7 +610,9 @@ def demo_employer_ensure(*, password: str) -> int:
             contact_phone="+7 8652 00-00-00",
         )
         user_id = _user_ensure(EMPLOYER_PERSON, password)
-        employers_api.employer_member_add(employer_id=employer_id, user_id=user_id)
+        employers_api.employer_member_add(
+            employer_id=employer_id, user_id=user_id, actor=SEED_ACTOR
+        )
     return employer_id
 
 
@@ -626,6 +628,7 @@ def demo_employer_offers_ensure(
         fields = {k: v for k, v in offer.items() if k != "reach"}
         employers_api.employer_mentor_create(
             employer_id=employer_id,
+            actor=SEED_ACTOR,
             municipality_ids=[municipalities[name] for name in offer["reach"]],
             **fields,
         )

@@ -90,6 +90,17 @@ def may_act_for_employers(actor: Actor) -> bool:
     return _sees_everything(actor) or _is_employer(actor)
 
 
+def check_employer_offers_write(actor: Actor, employer: Employer) -> None:
+    """Write an employer's offers (its specialists as mentors): the regional centre, or a
+    member of that employer (another employer's member: ``NotFound``, as on both doors)."""
+    if _sees_everything(actor):
+        return
+    if not _is_employer(actor):
+        raise PermissionDenied
+    if not employers_visible_to(actor).filter(pk=employer.pk).exists():
+        raise NotFound
+
+
 def _found(queryset: Any, pk: int, actor: Actor, for_write: bool) -> Any:
     found = queryset.filter(pk=pk).first()
     if found is None:
@@ -150,6 +161,7 @@ __all__ = [
     "access_employer_mentor_by_id",
     "access_mentor_request_by_id",
     "access_placement_by_id",
+    "check_employer_offers_write",
     "check_employers_manage",
     "check_request_withdraw",
     "employer_mentors_visible_to",

@@ -13,6 +13,8 @@ from typing import Any, TypedDict
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
+from accounts.actor import Actor
+from accounts.models import User
 from regional.employers import services
 from regional.employers.models import (
     Employer,
@@ -148,9 +150,13 @@ def employer_name(*, employer_id: int) -> str:
     return Employer.objects.values_list("name", flat=True).get(pk=employer_id)
 
 
-def employer_member_add(*, employer_id: int, user_id: int) -> None:
-    """The public-schema account ``user_id`` acts for the employer."""
-    Employer.objects.get(pk=employer_id).members.add(user_id)
+def employer_member_add(*, employer_id: int, user_id: int, actor: Actor) -> None:
+    """The public-schema account ``user_id`` (employer role) acts for the employer."""
+    services.employer_member_add(
+        employer=Employer.objects.get(pk=employer_id),
+        user=User.objects.get(pk=user_id),
+        actor=actor,
+    )
 
 
 def employer_mentor_id_by_email(*, contact_email: str) -> int | None:
@@ -162,12 +168,12 @@ def employer_mentor_id_by_email(*, contact_email: str) -> int | None:
 
 
 def employer_mentor_create(
-    *, employer_id: int, municipality_ids: Sequence[int] = (), **fields: Any
+    *, employer_id: int, actor: Actor, municipality_ids: Sequence[int] = (), **fields: Any
 ) -> int:
     """An employer's specialist offered as a mentor (the fields of ``services``); the id."""
     employer = Employer.objects.get(pk=employer_id)
     return services.employer_mentor_create(
-        employer=employer, municipalities=municipality_ids, **fields
+        employer=employer, actor=actor, municipalities=municipality_ids, **fields
     ).pk
 
 

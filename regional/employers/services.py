@@ -126,11 +126,20 @@ def employer_update(*, employer: Employer, actor: Actor, **fields: Any) -> Emplo
 
 
 @transaction.atomic
-def employer_member_add(*, employer: Employer, user: User) -> Employer:
-    """Give a public user with the employer role access to this employer."""
+def employer_member_add(*, employer: Employer, user: User, actor: Actor) -> Employer:
+    """Give a public user with the employer role access to this employer (the regional
+    centre decides who acts for an employer)."""
+    access.check_employers_manage(actor)
     if user.role != Role.EMPLOYER:
         raise ValidationError({"user": [_("Only users with the employer role can be added.")]})
     employer.members.add(user)
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.UPDATE,
+        instance=employer,
+        changed_fields=["members"],
+        label=employer.name,
+    )
     return employer
 
 
@@ -193,10 +202,33 @@ def _set_municipalities(mentor: EmployerMentor, municipality_ids: Iterable[int])
     mentor.municipalities.set(found)
 
 
+# What the audit records of an offer's change: its terms, never the specialist's name,
+# contacts or biography.
+OFFER_AUDITED_FIELDS = frozenset(
+    {
+        "position",
+        "competences",
+        "forms",
+        "remote",
+        "capacity",
+        "status",
+        "available_from",
+        "available_to",
+    }
+)
+
+
+def _offer_label(mentor: EmployerMentor) -> str:
+    """An offer in the audit: its employer and number, no specialist's name."""
+    return f"{mentor.employer.name}: #{mentor.pk}"
+
+
 @transaction.atomic
 def employer_mentor_create(
-    *, employer: Employer, municipalities: Iterable[int] = (), **fields: Any
+    *, employer: Employer, actor: Actor, municipalities: Iterable[int] = (), **fields: Any
 ) -> EmployerMentor:
+    """An employer's specialist offered as a mentor: by the regional centre or the employer."""
+    access.check_employer_offers_write(actor, employer)
     unknown = set(fields) - set(MENTOR_FIELDS)
     if unknown:
         raise TypeError(f"Unknown mentor fields: {sorted(unknown)}")
@@ -206,16 +238,29 @@ def employer_mentor_create(
     _validate_mentor_fields(fields, mentor=None)
     mentor = EmployerMentor.objects.create(employer=employer, **fields)
     _set_municipalities(mentor, municipalities)
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.CREATE,
+        instance=mentor,
+        changed_fields=["status", "capacity", "forms", "remote"],
+        label=_offer_label(mentor),
+    )
     return mentor
 
 
 @transaction.atomic
 def employer_mentor_update(
-    *, mentor: EmployerMentor, municipalities: Iterable[int] | None = None, **fields: Any
+    *,
+    mentor: EmployerMentor,
+    actor: Actor,
+    municipalities: Iterable[int] | None = None,
+    **fields: Any,
 ) -> EmployerMentor:
-    """Edit a mentor's offer. Lowering the capacity below the places already held is refused,
-    with the same conditional UPDATE that placements use, so a concurrent approval cannot slip
-    in between the check and the write."""
+    """Edit a mentor's offer (the regional centre or the mentor's employer). Lowering the
+    capacity below the places already held is refused, with the same conditional UPDATE that
+    placements use, so a concurrent approval cannot slip in between the check and the write."""
+    access.access_employer_mentor_by_id(actor, mentor.pk, for_write=True)
+    audited = sorted(set(fields) & OFFER_AUDITED_FIELDS)
     unknown = set(fields) - set(MENTOR_FIELDS)
     if unknown:
         raise TypeError(f"Unknown mentor fields: {sorted(unknown)}")
@@ -243,6 +288,13 @@ def employer_mentor_update(
     if municipalities is not None:
         _set_municipalities(mentor, municipalities)
     mentor.refresh_from_db()
+    public_audit_record(
+        actor=actor,
+        action=PublicAuditAction.UPDATE,
+        instance=mentor,
+        changed_fields=audited,
+        label=_offer_label(mentor),
+    )
     return mentor
 
 

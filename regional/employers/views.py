@@ -122,7 +122,7 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicVi
         user = User.objects.filter(pk=data.validated_data["user"]).first()
         if user is None:
             raise exceptions.ValidationError({"user": [_("Unknown user.")]})
-        services.employer_member_add(employer=employer, user=user)
+        services.employer_member_add(employer=employer, user=user, actor=actor_of(request))
         return Response(self._output(employer))
 
 
@@ -224,7 +224,9 @@ class EmployerMentorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pu
         employer = employers.filter(pk=values.pop("employer")).first()
         if employer is None:
             raise exceptions.ValidationError({"employer": [_("Unknown employer.")]})
-        mentor = services.employer_mentor_create(employer=employer, **values)
+        mentor = services.employer_mentor_create(
+            employer=employer, actor=actor_of(request), **values
+        )
         return Response(EmployerMentorOutput(mentor).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EmployerMentorUpdateInput(partial=True), responses=EmployerMentorOutput)
@@ -232,7 +234,9 @@ class EmployerMentorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pu
         mentor = self.get_object()
         data = EmployerMentorUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        mentor = services.employer_mentor_update(mentor=mentor, **data.validated_data)
+        mentor = services.employer_mentor_update(
+            mentor=mentor, actor=actor_of(request), **data.validated_data
+        )
         return Response(EmployerMentorOutput(mentor).data)
 
 

@@ -147,7 +147,9 @@ def offer_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             fields = form.service_fields()
             try:
-                mentor = services.employer_mentor_create(employer=form.chosen_employer(), **fields)
+                mentor = services.employer_mentor_create(
+                    employer=form.chosen_employer(), actor=actor_of(request), **fields
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -181,7 +183,9 @@ class OfferPage(ObjectPage):
         form = OfferForm(request.POST, employers=[mentor.employer], mentor=mentor)
         if form.is_valid():
             try:
-                services.employer_mentor_update(mentor=mentor, **form.service_fields())
+                services.employer_mentor_update(
+                    mentor=mentor, actor=self.actor, **form.service_fields()
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -71,11 +71,14 @@ def journey(live: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
             tenant_connection().set_schema_to_public()
             employer = services.employer_create(name=EMPLOYER, inn=valid_inn(), actor=SETUP)
             services.employer_member_add(
-                employer=employer, user=make_user_in("public", Role.EMPLOYER, USERS[0])
+                employer=employer,
+                user=make_user_in("public", Role.EMPLOYER, USERS[0]),
+                actor=SETUP,
             )
             make_user_in("public", Role.REGIONAL_STAFF, USERS[1])
             mentor = services.employer_mentor_create(
                 employer=employer,
+                actor=SETUP,
                 last_name="Гончаров",
                 first_name="Павел",
                 middle_name="Андреевич",

@@ -108,7 +108,7 @@ def _tokens(schema_name: str, roles: Any) -> list[str | None]:
                 employer = employer_services.employer_create(
                     name="ООО «Фаззинг»", inn="7707083893", actor=SETUP
                 )
-                employer_services.employer_member_add(employer=employer, user=user)
+                employer_services.employer_member_add(employer=employer, user=user, actor=SETUP)
             tokens.append(Token.objects.create(user=user).key)
     return tokens
 

@@ -30,7 +30,7 @@ PUBLIC_HOST = "nastavnik.test"
 
 def employer_client(mentor: EmployerMentor, username: str) -> tuple[Client, User]:
     user = make_user("public", Role.EMPLOYER, username)
-    services.employer_member_add(employer=mentor.employer, user=user)
+    services.employer_member_add(employer=mentor.employer, user=user, actor=SETUP)
     return page_client(PUBLIC_HOST, user, "public", "en"), user
 
 

@@ -30,7 +30,7 @@ def create_employer(name: str = "ООО «Агрохолдинг»") -> Employer
 
 def create_employer_user(employer: Employer, username: str | None = None) -> User:
     user = make_user("public", Role.EMPLOYER, username or f"employer-{next(_counter)}")
-    services.employer_member_add(employer=employer, user=user)
+    services.employer_member_add(employer=employer, user=user, actor=SETUP)
     return user
 
 
@@ -48,7 +48,7 @@ def create_mentor(employer: Employer, **overrides: Any) -> EmployerMentor:
         "contact_email": f"mentor-{next(_counter)}@agro.ru",
     }
     values.update(overrides)
-    return services.employer_mentor_create(employer=employer, **values)
+    return services.employer_mentor_create(employer=employer, actor=SETUP, **values)
 
 
 @pytest.fixture

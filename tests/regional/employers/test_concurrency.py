@@ -20,7 +20,7 @@ from accounts.models import Role
 from regional.employers import services
 from regional.employers.models import Employer, EmployerMentor, MentorRequest, Placement
 from tenants.models import Institution
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.regional.employers.conftest import create_employer, create_mentor
 
 THREADS = 40
@@ -62,7 +62,7 @@ def test_forty_simultaneous_approvals_for_capacity_five_make_exactly_five_placem
     monkeypatch.setattr(services, "enqueue_on_commit", record)
     employer = create_employer("ООО «Гонка»")
     user = make_user("public", Role.EMPLOYER, "race-employer")
-    services.employer_member_add(employer=employer, user=user)
+    services.employer_member_add(employer=employer, user=user, actor=SETUP)
     mentor = create_mentor(employer, capacity=CAPACITY, remote=True)
     try:
         # the requests as rows (two of the institutions have no schema, hence no catalogue)

@@ -73,7 +73,7 @@ def make_offer(institution: Any, **overrides: Any) -> Any:
         "contact_email": "kravtsov@agro.example.org",
     }
     values.update(overrides)
-    return services.employer_mentor_create(employer=employer, **values)
+    return services.employer_mentor_create(employer=employer, actor=SETUP, **values)
 
 
 def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int]) -> dict[str, int]:

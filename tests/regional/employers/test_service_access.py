@@ -1,0 +1,97 @@
+"""Who may write an employer's offers and its members, asked of the services themselves (the
+API and the pages pass the request's actor; seeding and tests a named system actor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from accounts.actor import actor_for
+from accounts.models import Role
+from regional.employers import services
+from regional.employers.access import NotFound
+from tenants.models import PublicAuditEntry
+from tests.conftest import make_user
+from tests.regional.employers.conftest import create_employer, create_employer_user
+
+OFFER = {
+    "last_name": "Ёлкин",
+    "first_name": "Пётр",
+    "middle_name": "Семёнович",
+    "position": "Инженер-технолог",
+    "competences": ["Робототехника"],
+    "forms": ["employer_pupil"],
+    "capacity": 3,
+}
+
+
+def _offer(employer: Any, actor: Any, **extra: Any) -> Any:
+    return services.employer_mentor_create(employer=employer, actor=actor, **OFFER, **extra)
+
+
+def test_an_employer_writes_its_own_offers_and_no_other_employers(employer, employer_user):
+    own = actor_for(employer_user, schema="public")
+    mentor = _offer(employer, own, contact_email="elkin@own.example.org")
+    services.employer_mentor_update(mentor=mentor, actor=own, capacity=4)
+    mentor.refresh_from_db()
+    assert mentor.capacity == 4
+
+    other = actor_for(create_employer_user(create_employer("АО «Чужое»")), schema="public")
+    with pytest.raises(NotFound):
+        _offer(employer, other, contact_email="elkin@other.example.org")
+    with pytest.raises(NotFound):
+        services.employer_mentor_update(mentor=mentor, actor=other, capacity=1)
+    mentor.refresh_from_db()
+    assert mentor.capacity == 4
+
+
+def test_the_regional_centre_writes_any_offer_and_others_none(employer, employer_user):
+    staff = actor_for(make_user("public", Role.REGIONAL_STAFF, "emp-acl-staff"), schema="public")
+    mentor = _offer(employer, staff, contact_email="elkin@staff.example.org")
+    services.employer_mentor_update(mentor=mentor, actor=staff, status="paused")
+
+    municipal = actor_for(make_user("public", Role.MUNICIPAL, "emp-acl-municipal"), schema="public")
+    with pytest.raises(PermissionDenied):
+        _offer(employer, municipal, contact_email="elkin@municipal.example.org")
+    with pytest.raises((PermissionDenied, NotFound)):
+        services.employer_mentor_update(mentor=mentor, actor=municipal, capacity=1)
+
+
+def test_only_the_regional_centre_says_who_acts_for_an_employer(employer, employer_user):
+    newcomer = make_user("public", Role.EMPLOYER, "emp-acl-newcomer")
+    with pytest.raises(PermissionDenied):
+        services.employer_member_add(
+            employer=employer,
+            user=newcomer,
+            actor=actor_for(employer_user, schema="public"),
+        )
+    assert not employer.members.filter(pk=newcomer.pk).exists()
+
+    admin = make_user("public", Role.REGIONAL_ADMIN, "emp-acl-admin")
+    services.employer_member_add(
+        employer=employer, user=newcomer, actor=actor_for(admin, schema="public")
+    )
+    assert employer.members.filter(pk=newcomer.pk).exists()
+    entry = PublicAuditEntry.objects.filter(object_id=str(employer.pk)).latest("pk")
+    assert entry.actor_id == admin.pk and entry.changed_fields == ["members"]
+
+
+def test_an_offer_is_audited_with_its_author_and_without_the_specialists_name(
+    employer, employer_user
+):
+    own = actor_for(employer_user, schema="public")
+    mentor = _offer(employer, own, contact_email="elkin@audit.example.org")
+    services.employer_mentor_update(mentor=mentor, actor=own, capacity=2, last_name="Елкин")
+    entries = list(
+        PublicAuditEntry.objects.filter(
+            model_label="employers.employermentor", object_id=str(mentor.pk)
+        ).order_by("pk")
+    )
+    assert [e.action for e in entries] == ["create", "update"]
+    assert {e.actor_id for e in entries} == {employer_user.pk}
+    assert entries[1].changed_fields == ["capacity"]
+    for entry in entries:
+        text = f"{entry.object_repr} {entry.values}"
+        assert "Ёлкин" not in text and "Елкин" not in text and "elkin@" not in text

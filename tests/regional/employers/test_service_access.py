@@ -16,7 +16,7 @@ from tenants.models import PublicAuditEntry
 from tests.conftest import make_user
 from tests.regional.employers.conftest import create_employer, create_employer_user
 
-OFFER = {
+OFFER: dict[str, Any] = {
     "last_name": "Ёлкин",
     "first_name": "Пётр",
     "middle_name": "Семёнович",

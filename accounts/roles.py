@@ -27,6 +27,8 @@ COORDINATION = frozenset({Role.COORDINATOR})
 STAFF = frozenset({Role.COORDINATOR, Role.CURATOR, Role.DIRECTOR, Role.DEPUTY})
 # Staff who see every person of the institution (a curator sees only its classes).
 FULL_READERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.DEPUTY})
+# The curators of classes (a curator's rights follow its classes and its roadmap activities).
+CURATORS = frozenset({Role.CURATOR})
 # The coordinator and the curators: people, consents, profiles of their classes.
 COORDINATION_AND_CURATORS = frozenset({Role.COORDINATOR, Role.CURATOR})
 # The two sides of a pair or group.
@@ -50,6 +52,7 @@ __all__ = [
     "CONSENT_RECORDERS",
     "COORDINATION",
     "COORDINATION_AND_CURATORS",
+    "CURATORS",
     "DIRECTOR",
     "EMPLOYER",
     "EVERYONE",

@@ -103,6 +103,7 @@ def fill_seed(participants: int) -> dict[str, int]:
     today = timezone.localdate()
     with schema_context(SEED):
         programme = programme_services.programme_create(
+            actor=BENCH_ACTOR,
             academic_year=academic_year_of(today),
             title="Программа",
             forms=["student_student", "teacher_teacher", "employer_student"],

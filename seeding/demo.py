@@ -676,6 +676,7 @@ def demo_institution_ensure(
                 accounts_api.invitations_fulfil(email=person.email, user_id=user_id)
         if programmes_api.programme_id_for_year(academic_year=DEMO_ACADEMIC_YEAR) is None:
             programmes_api.programme_create(
+                actor=SEED_ACTOR,
                 academic_year=DEMO_ACADEMIC_YEAR,
                 title=f"Программа наставничества {spec.short_name}",
                 forms=spec.forms,

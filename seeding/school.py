@@ -673,6 +673,7 @@ def _programme_ensure(
     programme_id = programmes_api.programme_id_for_year(academic_year=gen.academic_year)
     if programme_id is None:
         programme_id = programmes_api.programme_create(
+            actor=SEED_ACTOR,
             academic_year=gen.academic_year,
             title=(
                 f"Программа наставничества на {gen.academic_year}/{gen.academic_year + 1} "
@@ -690,6 +691,7 @@ def _programme_ensure(
     )
     programmes_api.programme_update(
         programme_id=programme_id,
+        actor=SEED_ACTOR,
         status="active",
         forms=forms + [f for f in SCHOOL_FORMS if f not in forms],
         curator_ids=sorted(

@@ -8,10 +8,20 @@ place of these rules (the services, the API and the pages call it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.actor import Actor
+
+if TYPE_CHECKING:
+    from schools.programmes.models import RoadmapActivity
+
+# What a curator may change of an activity it is responsible for: marking it done (or not).
+CURATOR_ACTIVITY_FIELDS = frozenset({"status", "completed_on"})
 
 
 def require(allowed: bool) -> None:
@@ -34,15 +44,51 @@ def can_approve_programme(*, actor: Actor) -> bool:
     return actor.is_system or actor.has_role(roles.DIRECTOR)
 
 
+def check_set_up(*, actor: Actor) -> None:
+    """The programme, its roadmap and its stages are set up by the coordinator."""
+    require(can_set_up_programme(actor=actor))
+
+
+def is_responsible_curator(*, actor: Actor, activity: RoadmapActivity) -> bool:
+    if actor.user_id is None or not actor.has_role(roles.CURATORS):
+        return False
+    return activity.responsible_people.filter(pk=actor.user_id).exists()
+
+
+def may_mark_activity(*, actor: Actor, activity: RoadmapActivity) -> bool:
+    """Mark an activity done: the coordinator, or a curator responsible for it."""
+    return can_set_up_programme(actor=actor) or is_responsible_curator(
+        actor=actor, activity=activity
+    )
+
+
+def check_activity_update(
+    *, actor: Actor, activity: RoadmapActivity, fields: Iterable[str]
+) -> None:
+    """The coordinator changes anything of an activity; a curator responsible for it only its
+    status (``CURATOR_ACTIVITY_FIELDS``); nobody else anything."""
+    if can_set_up_programme(actor=actor):
+        return
+    if not is_responsible_curator(actor=actor, activity=activity):
+        raise PermissionDenied(_("You are not responsible for this activity."))
+    if set(fields) - CURATOR_ACTIVITY_FIELDS:
+        raise PermissionDenied(_("A curator may change only the status of an activity."))
+
+
 def can_start_next_year(*, actor: Actor) -> bool:
     """Only the coordinator starts a new programme year (a system job may too)."""
     return actor.is_system or actor.is_coordinator
 
 
 __all__ = [
+    "CURATOR_ACTIVITY_FIELDS",
     "can_approve_programme",
     "can_read_programme",
     "can_set_up_programme",
     "can_start_next_year",
+    "check_activity_update",
+    "check_set_up",
+    "is_responsible_curator",
+    "may_mark_activity",
     "require",
 ]

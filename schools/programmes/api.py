@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from accounts.actor import Actor
 from schools.programmes import services
 from schools.programmes.models import (
     OPEN_ACTIVITY_STATUSES,
@@ -288,6 +289,7 @@ def programme_create(
     forms: Sequence[str] = (),
     goals: str = "",
     planned_results: str = "",
+    actor: Actor,
 ) -> int:
     """Create the programme of an academic year with the default roadmap; returns its id.
     Raises ``ValidationError`` when the year already has one or a form is unknown."""
@@ -297,6 +299,7 @@ def programme_create(
         forms=forms,
         goals=goals,
         planned_results=planned_results,
+        actor=actor,
     ).pk
 
 
@@ -307,12 +310,19 @@ def programme_forms(*, programme_id: int) -> list[str]:
 
 
 def programme_update(
-    *, programme_id: int, curator_ids: Sequence[int] | None = None, **fields: Any
+    *,
+    programme_id: int,
+    actor: Actor,
+    curator_ids: Sequence[int] | None = None,
+    **fields: Any,
 ) -> None:
     """Change fields of the programme (``forms``, ``status``, the ``headcount_*``…) and,
     when given, its curators (login ids); see ``services.programme_update``."""
     services.programme_update(
-        programme=Programme.objects.get(pk=programme_id), curator_ids=curator_ids, **fields
+        programme=Programme.objects.get(pk=programme_id),
+        curator_ids=curator_ids,
+        actor=actor,
+        **fields,
     )
 
 

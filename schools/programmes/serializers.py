@@ -192,7 +192,6 @@ class RoadmapActivityUpdateInput(RoadmapActivityInput):
 
 
 # What a curator may change on an activity it is responsible for.
-CURATOR_ACTIVITY_FIELDS = frozenset({"status", "completed_on"})
 
 
 def activity_service_kwargs(data: dict[str, Any]) -> dict[str, Any]:

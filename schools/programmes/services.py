@@ -135,8 +135,10 @@ def programme_create(
     headcount_teachers: int = 0,
     headcount_young_teachers: int = 0,
     with_default_roadmap: bool = True,
+    actor: Actor,
 ) -> Programme:
     """Create the programme of an academic year, by default with the default roadmap."""
+    access.check_set_up(actor=actor)
     if Programme.objects.filter(academic_year=academic_year).exists():
         raise ValidationError(
             {"academic_year": [_("A programme for this academic year already exists.")]}
@@ -163,7 +165,7 @@ def programme_create(
     programme.save()
     programme.curators.set(curators)
     if with_default_roadmap:
-        roadmap_default_create(programme=programme)
+        roadmap_default_create(programme=programme, actor=actor)
     return programme
 
 
@@ -181,9 +183,11 @@ def programme_update(
     coordinator_id: int | _Unchanged | None = UNCHANGED,
     director_id: int | _Unchanged | None = UNCHANGED,
     curator_ids: Sequence[int] | None = None,
+    actor: Actor,
     **fields: Any,
 ) -> Programme:
     """Change the given fields. A new academic year moves the roadmap's deadlines with it."""
+    access.check_set_up(actor=actor)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     unknown = set(fields) - set(PROGRAMME_FIELDS) - set(HEADCOUNT_FIELDS)
     if unknown:
@@ -217,10 +221,11 @@ def programme_update(
 # --- Roadmap ----------------------------------------------------------------------------------
 
 
-def roadmap_default_create(*, programme: Programme) -> list[RoadmapActivity]:
+def roadmap_default_create(*, programme: Programme, actor: Actor) -> list[RoadmapActivity]:
     """Fill the programme's roadmap from the methodology's default (see default_roadmap.py).
     The coordinator and curators, if already appointed, are made responsible for the
     activities of their role."""
+    access.check_set_up(actor=actor)
     coordinator = programme.coordinator
     curators = list(programme.curators.all())
     positions: dict[int, int] = {}
@@ -348,7 +353,9 @@ def roadmap_activity_create(
     completed_on: date | None = None,
     position: int | None = None,
     document: UploadedFile | None = None,
+    actor: Actor,
 ) -> RoadmapActivity:
+    access.check_set_up(actor=actor)
     if stage not in Stage.values:
         raise ValidationError({"stage": [_("The stage must be from 1 to 6.")]})
     _validate_deadline(programme, deadline)
@@ -389,15 +396,25 @@ def roadmap_activity_update(
     responsible_roles: Sequence[str] | None = None,
     responsible_people_ids: Sequence[int] | None = None,
     document: UploadedFile | _Unchanged | None = UNCHANGED,
+    actor: Actor,
     **fields: Any,
 ) -> RoadmapActivity:
-    """Change the given fields; ``document=None`` removes the attached document."""
+    """Change the given fields; ``document=None`` removes the attached document. A curator
+    responsible for the activity may change its status only (``access``)."""
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
         raise TypeError(f"roadmap_activity_update() got unknown fields: {sorted(unknown)}")
     activity = (
         RoadmapActivity.objects.select_for_update().select_related("programme").get(pk=activity.pk)
     )
+    changing = set(fields)
+    if responsible_roles is not None:
+        changing.add("responsible_roles")
+    if responsible_people_ids is not None:
+        changing.add("responsible_people")
+    if document is not UNCHANGED:
+        changing.add("document")
+    access.check_activity_update(actor=actor, activity=activity, fields=changing)
     if "stage" in fields and fields["stage"] not in Stage.values:
         raise ValidationError({"stage": [_("The stage must be from 1 to 6.")]})
     if "title" in fields:
@@ -429,7 +446,8 @@ def roadmap_activity_update(
 
 
 @transaction.atomic
-def roadmap_activity_delete(*, activity: RoadmapActivity) -> None:
+def roadmap_activity_delete(*, activity: RoadmapActivity, actor: Actor) -> None:
+    access.check_set_up(actor=actor)
     document = activity.document.name
     activity.delete()
     _delete_file_on_commit(document)
@@ -440,9 +458,10 @@ def roadmap_activity_delete(*, activity: RoadmapActivity) -> None:
 
 @transaction.atomic
 def programme_stage_mark(
-    *, programme: Programme, stage: int, state: str, user: User | None
+    *, programme: Programme, stage: int, state: str, actor: Actor
 ) -> ProgrammeStage:
     """The coordinator marks a stage done (only when nothing is missing) or back in progress."""
+    access.check_set_up(actor=actor)
     from schools.programmes.stages import stage_missing
 
     if stage not in Stage.values:
@@ -457,7 +476,11 @@ def programme_stage_mark(
     mark, _created = ProgrammeStage.objects.update_or_create(
         programme=programme,
         stage=stage,
-        defaults={"marked_state": state, "marked_at": timezone.now(), "marked_by": user},
+        defaults={
+            "marked_state": state,
+            "marked_at": timezone.now(),
+            "marked_by_id": author_id(actor),
+        },
     )
     return mark
 

@@ -70,6 +70,7 @@ def programme_set_up(
     }
     if programme is None:
         return programme_create(
+            actor=actor,
             coordinator_id=coordinator_id,
             director_id=director_id,
             curator_ids=curator_ids,
@@ -82,6 +83,7 @@ def programme_set_up(
             {"academic_year": [_("A programme for this academic year already exists.")]}
         )
     return programme_update(
+        actor=actor,
         programme=programme,
         coordinator_id=coordinator_id,
         director_id=director_id,

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,7 +24,6 @@ from config.api.base import INSTITUTION_MANAGERS, INSTITUTION_STAFF, TenantModel
 from schools.programmes import selectors, services
 from schools.programmes.models import Programme, RoadmapActivity
 from schools.programmes.serializers import (
-    CURATOR_ACTIVITY_FIELDS,
     ProgrammeCreateInput,
     ProgrammeInput,
     ProgrammeOutput,
@@ -65,7 +64,9 @@ class ProgrammeViewSet(TenantModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ProgrammeCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        programme = services.programme_create(**programme_service_kwargs(data.validated_data))
+        programme = services.programme_create(
+            actor=actor_of(request), **programme_service_kwargs(data.validated_data)
+        )
         return Response(ProgrammeOutput(programme).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ProgrammeInput, responses=ProgrammeOutput)
@@ -74,7 +75,9 @@ class ProgrammeViewSet(TenantModelViewSet):
         data = ProgrammeInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         programme = services.programme_update(
-            programme=programme, **programme_service_kwargs(data.validated_data)
+            programme=programme,
+            actor=actor_of(request),
+            **programme_service_kwargs(data.validated_data),
         )
         return Response(ProgrammeOutput(programme).data)
 
@@ -109,7 +112,7 @@ class ProgrammeViewSet(TenantModelViewSet):
             programme=programme,
             stage=int(stage),
             state=data.validated_data["state"],
-            user=request.user,  # type: ignore[arg-type]
+            actor=actor_of(request),
         )
         report = next(r for r in stage_reports(programme=programme) if r.stage == int(stage))
         return Response(StageOutput(report).data)
@@ -168,7 +171,9 @@ class RoadmapActivityViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
         programme = selectors.programme_list().filter(pk=values.pop("programme")).first()
         if programme is None:
             raise ValidationError({"programme": [_("No such programme.")]})
-        activity = services.roadmap_activity_create(programme=programme, **values)
+        activity = services.roadmap_activity_create(
+            programme=programme, actor=actor_of(request), **values
+        )
         return Response(self._output(activity), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RoadmapActivityUpdateInput, responses=RoadmapActivityOutput)
@@ -176,18 +181,15 @@ class RoadmapActivityViewSet(mixins.DestroyModelMixin, TenantModelViewSet):
         activity = self.get_object()
         data = RoadmapActivityUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        if actor_of(request).role == Role.CURATOR:
-            if not activity.responsible_people.filter(pk=request.user.pk).exists():
-                raise PermissionDenied(_("You are not responsible for this activity."))
-            if set(data.validated_data) - CURATOR_ACTIVITY_FIELDS:
-                raise PermissionDenied(_("A curator may change only the status of an activity."))
         activity = services.roadmap_activity_update(
-            activity=activity, **activity_service_kwargs(data.validated_data)
+            activity=activity,
+            actor=actor_of(request),
+            **activity_service_kwargs(data.validated_data),
         )
         return Response(self._output(activity))
 
     def perform_destroy(self, instance: RoadmapActivity) -> None:
-        services.roadmap_activity_delete(activity=instance)
+        services.roadmap_activity_delete(activity=instance, actor=actor_of(self.request))
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], filter_backends=[])

@@ -152,7 +152,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeCreateForm(request.POST)
     if form.is_valid():
         try:
-            programme_services.programme_create(**form.cleaned_data)
+            programme_services.programme_create(actor=actor_of(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

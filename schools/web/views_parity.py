@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.actor import actor_of
 from config.pages import COORDINATOR, PageForm, add_service_errors, role_required
 from schools.monitoring import selectors as monitoring_selectors
 from schools.monitoring import services as monitoring_services
@@ -85,6 +86,6 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if activity is None:
         raise Http404
     stage = activity.stage
-    programme_services.roadmap_activity_delete(activity=activity)
+    programme_services.roadmap_activity_delete(activity=activity, actor=actor_of(request))
     messages.success(request, _("The activity «%(title)s» is removed.") % {"title": activity.title})
     return redirect(f"{reverse('school:programme')}#stage-{stage}")

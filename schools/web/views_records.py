@@ -48,6 +48,7 @@ from schools.participants.models import (
     MentorProfile,
 )
 from schools.participants.selectors import ConsentState
+from schools.programmes import access as programme_access
 from schools.programmes import selectors as programme_selectors
 from schools.programmes import services as programme_services
 from schools.programmes.models import (
@@ -399,7 +400,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             activity = programme_services.roadmap_activity_create(
-                programme=current, **form.cleaned_data
+                programme=current, actor=actor_of(request), **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -443,7 +444,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         roles = data.pop("responsible_roles")
         try:
             activity = programme_services.roadmap_activity_update(
-                activity=activity, responsible_roles=roles, **data
+                activity=activity, responsible_roles=roles, actor=actor_of(request), **data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -460,7 +461,7 @@ def activity_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             activity = programme_services.roadmap_activity_update(
-                activity=activity, deadline=form.cleaned_data["deadline"]
+                activity=activity, deadline=form.cleaned_data["deadline"], actor=actor_of(request)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -497,11 +498,12 @@ def activity_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @page(COORDINATOR_AND_CURATORS)
 def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity_or_404(pk)
-    if _role(request) == Role.CURATOR and activity.pk not in _curated_activity_ids(request):
+    actor = actor_of(request)
+    if not programme_access.may_mark_activity(actor=actor, activity=activity):
         return render(request, "403.html", status=403)
     if activity.status != ActivityStatus.DONE:
         activity = programme_services.roadmap_activity_update(
-            activity=activity, status=ActivityStatus.DONE
+            activity=activity, status=ActivityStatus.DONE, actor=actor
         )
     return _roadmap_changed(request, activity, _("The activity is marked done."))
 

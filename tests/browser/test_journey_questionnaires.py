@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -176,6 +177,7 @@ def test_coordinator_publishes_an_anonymised_case(region, browser, worker):
     with schema_context(a.schema_name):
         if programme_selectors.programme_current() is None:
             programmes.programme_create(
+                actor=SETUP,
                 academic_year=programme_selectors.current_academic_year(),
                 title="Браузерная программа",
                 forms=["pupil_pupil"],

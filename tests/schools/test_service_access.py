@@ -411,3 +411,65 @@ def test_campaigns_documents_programmes_the_public_page_and_imports_refuse_other
                 kind="participants", uploaded_file=upload, actor=world.actor("curator")
             )
         )
+
+
+def test_the_programme_and_its_roadmap_are_set_up_by_the_coordinator_and_marked_by_curators(
+    world: World,
+) -> None:
+    """The set-up (programme, roadmap, stages) is the coordinator's; a curator responsible for
+    an activity marks it done and changes nothing else of it; another curator nothing."""
+    from schools.programmes.models import ActivityStatus
+
+    with schema_context(world.schema):
+        programme = Programme.objects.get(pk=_pair(world).programme_id)
+        deadline = datetime.date(programme.academic_year + 1, 3, 1)
+        refused(
+            lambda: programme_services.programme_update(
+                programme=programme, title="Другая", actor=world.actor("director")
+            )
+        )
+        refused(
+            lambda: programme_services.roadmap_activity_create(
+                programme=programme,
+                stage=2,
+                title="Совещание",
+                deadline=deadline,
+                actor=world.actor("curator"),
+            )
+        )
+        activity = programme_services.roadmap_activity_create(
+            programme=programme,
+            stage=2,
+            title="Совещание",
+            deadline=deadline,
+            responsible_people_ids=[world.users["curator"].pk],
+            actor=world.actor("coordinator"),
+        )
+        refused(
+            lambda: programme_services.roadmap_activity_update(
+                activity=activity, title="Не то", actor=world.actor("curator")
+            )
+        )
+        refused(
+            lambda: programme_services.roadmap_activity_update(
+                activity=activity, status=ActivityStatus.DONE, actor=world.actor("other_curator")
+            )
+        )
+        done = programme_services.roadmap_activity_update(
+            activity=activity, status=ActivityStatus.DONE, actor=world.actor("curator")
+        )
+        assert done.status == ActivityStatus.DONE and done.title == "Совещание"
+        refused(
+            lambda: programme_services.roadmap_activity_delete(
+                activity=activity, actor=world.actor("curator")
+            )
+        )
+        refused(
+            lambda: programme_services.programme_stage_mark(
+                programme=programme, stage=1, state="in_progress", actor=world.actor("curator")
+            )
+        )
+        mark = programme_services.programme_stage_mark(
+            programme=programme, stage=1, state="in_progress", actor=world.actor("coordinator")
+        )
+        assert mark.marked_by_id == world.users["coordinator"].pk

@@ -72,6 +72,7 @@ def build_school(schema_name: str) -> School:
     today = timezone.localdate()
     with schema_context(schema_name):
         programme = programme_services.programme_create(
+            actor=SETUP,
             academic_year=current_academic_year(),
             title="Программа наставничества",
             forms=["teacher_teacher", "pupil_pupil"],

@@ -13,7 +13,7 @@ from accounts.models import Role
 from schools.matching import tasks as matching_tasks
 from schools.matching.models import MatchRun, RunStatus
 from schools.pairs.models import DevelopmentPlan, GoalStatus, PlanGoal
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.conftest import School, page_client
 
 
@@ -66,7 +66,7 @@ def test_another_institutions_run_is_not_found(tenant_a, tenant_b, school: Schoo
     make_user(tenant_b.schema_name, Role.COORDINATOR, "b-match-coord")
     with tenant_context(tenant_b):
         programme = programme_services.programme_create(
-            academic_year=2031, title="B", forms=["pupil_pupil"]
+            actor=SETUP, academic_year=2031, title="B", forms=["pupil_pupil"]
         )
         run = MatchRun.objects.create(programme=programme)
     client = _client(tenant_a, school, Role.COORDINATOR)

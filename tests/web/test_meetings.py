@@ -69,6 +69,7 @@ def build_world(tenant: Any) -> World:
     }
     with schema_context(schema):
         programme = programme_services.programme_create(
+            actor=SETUP,
             academic_year=current_academic_year(),
             title="Программа наставничества",
             forms=["pupil_pupil", "teacher_teacher"],
@@ -537,6 +538,7 @@ def test_a_curator_marks_done_only_the_roadmap_activities_it_is_responsible_for(
         RoadmapActivity.objects.filter(programme=world.programme).delete()
         deadline = TODAY + datetime.timedelta(days=10)
         mine = programmes.roadmap_activity_create(
+            actor=SETUP,
             programme=world.programme,
             stage=5,
             title="Классный час с наставниками 7А",
@@ -544,7 +546,7 @@ def test_a_curator_marks_done_only_the_roadmap_activities_it_is_responsible_for(
             responsible_people_ids=[world.users["curator"].pk],
         )
         other = programmes.roadmap_activity_create(
-            programme=world.programme, stage=5, title="Педсовет", deadline=deadline
+            actor=SETUP, programme=world.programme, stage=5, title="Педсовет", deadline=deadline
         )
     curator = client(world, "curator")
     roadmap = curator.get("/programme/").content.decode()

@@ -179,6 +179,7 @@ def test_the_roadmap_makes_no_query_per_activity(tenant_a, school: School) -> No
         programme = Programme.objects.get(pk=school.ids["programme"])
         for i in range(count):
             programme_services.roadmap_activity_create(
+                actor=SETUP,
                 programme=programme,
                 stage=1 + i % 6,
                 title=f"Мероприятие {i}",

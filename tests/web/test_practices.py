@@ -159,7 +159,7 @@ def test_case_of_another_institution_is_not_found(
     with schema_context(tenant_b.schema_name):
         bump_sequence("pairs_practicecase")  # B's id cannot be one of A's
         programme = programme_services.programme_create(
-            academic_year=2029, title="Программа Б", forms=["pupil_pupil"]
+            actor=SETUP, academic_year=2029, title="Программа Б", forms=["pupil_pupil"]
         )
         other = services.practice_case_create(
             programme_id=programme.pk,

@@ -374,7 +374,7 @@ def test_overdue_activities_are_marked_and_only_the_coordinator_edits(tenant_a, 
         pytest.skip("the programme's year starts today: no past deadline in it")
     with in_a(tenant_a):
         late = programme_services.roadmap_activity_create(
-            programme=programme, stage=1, title="Просроченное дело", deadline=past
+            actor=SETUP, programme=programme, stage=1, title="Просроченное дело", deadline=past
         )
     page = client_of(tenant_a, school, Role.COORDINATOR).get("/programme/").content.decode()
     row = page[page.index(f'id="activity-{late.pk}"') :]

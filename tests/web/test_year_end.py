@@ -149,7 +149,7 @@ def test_public_page_answers_without_login_and_names_no_learner(tenant_a: Any) -
         from schools.programmes.services import roadmap_default_create
 
         if not programme.activities.exists():
-            roadmap_default_create(programme=programme)
+            roadmap_default_create(actor=SETUP, programme=programme)
         group = participants.study_group_get_or_create(name="8В", actor=SETUP)
         learner = _pupil("Кузякина", "Ангелина", "Романовна", group.pk)
         activity = programme.activities.order_by("pk")[0]

@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from regional.kpis import selectors
 from regional.kpis.metrics import STAGE_CODES, academic_year_of, period_date
 from regional.kpis.models import InstitutionSnapshot
+from tests.conftest import SETUP
 
 # A day in the middle of the last academic year (never in the future: a future period is
 # refused): stage 1's deadlines (August, September) have passed, stage 6's (May, June) have not.
@@ -25,7 +26,7 @@ def programme_with_roadmap(schema_name: str, *, done_stages: tuple[int, ...] = (
 
     on = period_date(DAY)
     with schema_context(schema_name):
-        programme = services.programme_create(academic_year=YEAR, title="Программа")
+        programme = services.programme_create(actor=SETUP, academic_year=YEAR, title="Программа")
         for stage in done_stages:
             ProgrammeStage.objects.create(
                 programme=programme, stage=stage, marked_state="done", marked_at=timezone.now()

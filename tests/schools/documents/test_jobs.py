@@ -137,7 +137,10 @@ def test_thank_you_letters_of_pairs(tenant_a: Any) -> None:
 
     with tenant_context(tenant_a):
         programme = programme_services.programme_create(
-            academic_year=current_academic_year(), title="Программа", forms=["teacher_teacher"]
+            actor=SETUP,
+            academic_year=current_academic_year(),
+            title="Программа",
+            forms=["teacher_teacher"],
         )
         people = []
         for name in ("Наставникова", "Наставляемов"):

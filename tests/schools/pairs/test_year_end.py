@@ -54,7 +54,7 @@ def test_next_year_keeps_bases_and_continuing_pairs_and_moves_the_roadmap(
     world: World, in_a: Any
 ) -> None:
     old = world.programme
-    roadmap_default_create(programme=old)
+    roadmap_default_create(actor=SETUP, programme=old)
     activities = RoadmapActivity.objects.filter(programme=old)
     deadlines = sorted(activities.values_list("deadline", flat=True))
     finished = Pair.objects.filter(programme=old).exclude(pk=world.pair.pk).get()

@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from schools.programmes import services
 from schools.programmes.models import Programme
 from schools.programmes.selectors import current_academic_year
+from tests.conftest import SETUP
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ def programme(tenant_a: Any, staff: dict[str, Any]) -> Programme:
     """This academic year's programme, from the default roadmap."""
     with schema_context(tenant_a.schema_name):
         return services.programme_create(
+            actor=SETUP,
             academic_year=current_academic_year(),
             title="Программа наставничества «Вместе к успеху»",
             forms=["pupil_pupil", "teacher_teacher"],

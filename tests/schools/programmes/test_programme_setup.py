@@ -10,6 +10,7 @@ from schools.programmes import api, services
 from schools.programmes.default_roadmap import DEFAULT_ROADMAP
 from schools.programmes.models import Programme, RoadmapActivity
 from schools.programmes.selectors import current_academic_year
+from tests.conftest import SETUP
 
 URL = "/api/v1/programmes/"
 
@@ -131,6 +132,7 @@ def test_api_numbers(in_a, staff):
     assert api.current_programme_id() is None
     assert api.programme_headcount(academic_year=current_academic_year()) is None
     programme = services.programme_create(
+        actor=SETUP,
         academic_year=current_academic_year(),
         title="П",
         headcount_learners=480,
@@ -138,7 +140,9 @@ def test_api_numbers(in_a, staff):
         headcount_young_teachers=4,
         with_default_roadmap=False,
     )
-    services.programme_create(academic_year=current_academic_year() + 1, title="Следующая")
+    services.programme_create(
+        actor=SETUP, academic_year=current_academic_year() + 1, title="Следующая"
+    )
     assert api.current_programme_id() == programme.pk
     assert api.programme_headcount(academic_year=current_academic_year()) == {
         "learners": 480,

@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context
 from config.tasks import MissingTenantSchema
 from schools.programmes import reminders, services, tasks
 from schools.programmes.models import RoadmapActivity, RoadmapReminder
+from tests.conftest import SETUP
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def roadmap(tenant_a, staff):
     """A programme with three activities of known deadlines around ``TODAY``."""
     with schema_context(tenant_a.schema_name):
         programme = services.programme_create(
+            actor=SETUP,
             academic_year=2030,
             title="П",
             coordinator_id=staff["coordinator"].pk,
@@ -29,6 +31,7 @@ def roadmap(tenant_a, staff):
 
         def activity(title, deadline, people=(), status="planned"):
             return services.roadmap_activity_create(
+                actor=SETUP,
                 programme=programme,
                 stage=1,
                 title=title,
@@ -88,7 +91,7 @@ def test_reminders_go_to_the_responsible_people_once_a_day(
 
     # the next day, what is still open is reminded again; a newly soon-due one joins
     with schema_context(tenant_a.schema_name), django_capture_on_commit_callbacks(execute=True):
-        services.roadmap_activity_update(activity=roadmap["overdue"], status="done")
+        services.roadmap_activity_update(actor=SETUP, activity=roadmap["overdue"], status="done")
         assert reminders.roadmap_reminders_send(today=TODAY + datetime.timedelta(days=1)) == 2
     curator_letter = next(m for m in mail.outbox if m.to == ["curator@alpha.ru"]).body
     assert "Педсовет" in curator_letter and "Приказ о внедрении" not in curator_letter
@@ -102,7 +105,7 @@ def test_a_new_activity_on_the_same_day_is_still_reminded(
     mail.outbox.clear()
     with schema_context(tenant_a.schema_name), django_capture_on_commit_callbacks(execute=True):
         services.roadmap_activity_update(
-            activity=roadmap["later"], deadline=TODAY + datetime.timedelta(days=1)
+            actor=SETUP, activity=roadmap["later"], deadline=TODAY + datetime.timedelta(days=1)
         )
         assert reminders.roadmap_reminders_send(today=TODAY) == 1
     assert [m.to for m in mail.outbox] == [["curator@alpha.ru"]]
@@ -120,7 +123,7 @@ def test_closed_programmes_and_people_without_e_mail_get_nothing(
     assert {m.to[0] for m in mail.outbox} == {"curator@alpha.ru", "coordinator@alpha.ru"}
     with schema_context(tenant_a.schema_name):
         RoadmapReminder.objects.all().delete()
-        services.programme_update(programme=roadmap["soon"].programme, status="closed")
+        services.programme_update(actor=SETUP, programme=roadmap["soon"].programme, status="closed")
     mail.outbox.clear()
     with schema_context(tenant_a.schema_name), django_capture_on_commit_callbacks(execute=True):
         assert reminders.roadmap_reminders_send(today=TODAY) == 0
@@ -134,7 +137,7 @@ def test_the_task_runs_in_the_institution_schema_only(
         tasks.roadmap_reminders_send()
     with schema_context(tenant_a.schema_name), django_capture_on_commit_callbacks(execute=True):
         programme = services.programme_create(
-            academic_year=2019, title="Давняя", coordinator_id=staff["coordinator"].pk
+            actor=SETUP, academic_year=2019, title="Давняя", coordinator_id=staff["coordinator"].pk
         )
     mail.outbox.clear()
     with schema_context(tenant_a.schema_name), django_capture_on_commit_callbacks(execute=True):

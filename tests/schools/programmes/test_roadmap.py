@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from schools.programmes import services
 from schools.programmes.models import RoadmapActivity
 from schools.programmes.selectors import current_academic_year
+from tests.conftest import SETUP
 
 URL = "/api/v1/roadmap-activities/"
 
@@ -57,7 +58,7 @@ def test_coordinator_creates_edits_and_deletes_an_activity(
 def test_overdue_activities_are_flagged_and_filterable(tenant_a, staff, coordinator_client):
     with schema_context(tenant_a.schema_name):
         last_year = services.programme_create(
-            academic_year=current_academic_year() - 1, title="Прошлый год"
+            actor=SETUP, academic_year=current_academic_year() - 1, title="Прошлый год"
         )
         RoadmapActivity.objects.filter(programme=last_year, stage=1).update(
             status="done", completed_on=timezone.localdate()
@@ -74,7 +75,7 @@ def test_overdue_activities_are_flagged_and_filterable(tenant_a, staff, coordina
 def test_future_activities_are_not_overdue(coordinator_client, tenant_a):
     with schema_context(tenant_a.schema_name):
         future = services.programme_create(
-            academic_year=current_academic_year() + 1, title="Следующий год"
+            actor=SETUP, academic_year=current_academic_year() + 1, title="Следующий год"
         )
     response = coordinator_client.get(URL, {"programme": future.pk, "overdue": "true"})
     assert response.json()["count"] == 0
@@ -225,6 +226,6 @@ def test_service_refuses_a_stage_outside_1_to_6(in_a, programme):
 
     with pytest.raises(ValidationError) as error:
         services.roadmap_activity_create(
-            programme=programme, stage=9, title="Т", deadline=datetime.date(2030, 1, 1)
+            actor=SETUP, programme=programme, stage=9, title="Т", deadline=datetime.date(2030, 1, 1)
         )
     assert "stage" in error.value.message_dict

@@ -186,7 +186,7 @@ def test_stage_3_counts_mentors_and_their_consents(tenant_a, coordinator_client,
 def test_stages_4_to_6_follow_their_activities(tenant_a, coordinator_client, programme):
     with schema_context(tenant_a.schema_name):
         activity = programme.activities.filter(stage=5).first()
-        services.roadmap_activity_update(activity=activity, status="in_progress")
+        services.roadmap_activity_update(actor=SETUP, activity=activity, status="in_progress")
         RoadmapActivity.objects.filter(programme=programme, stage=6).update(status="cancelled")
     stages = stages_of(coordinator_client, programme)
     assert stages[4]["state"] == "not_started"

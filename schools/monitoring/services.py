@@ -171,8 +171,11 @@ def _editable(questionnaire: Questionnaire) -> Questionnaire:
 
 
 @transaction.atomic
-def question_add(*, questionnaire: Questionnaire, data: Mapping[str, Any]) -> Question:
+def question_add(
+    *, questionnaire: Questionnaire, data: Mapping[str, Any], actor: Actor
+) -> Question:
     """Add a local question at the end (adopted questionnaires keep their regional ones)."""
+    access.require(access.may_adopt_questionnaires(actor))
     questionnaire = _editable(questionnaire)
     existing = list(questionnaire.questions.all())
     order = max((q.order for q in existing), default=0) + 1
@@ -183,7 +186,8 @@ def question_add(*, questionnaire: Questionnaire, data: Mapping[str, Any]) -> Qu
 
 
 @transaction.atomic
-def question_update(*, question: Question, data: Mapping[str, Any]) -> Question:
+def question_update(*, question: Question, data: Mapping[str, Any], actor: Actor) -> Question:
+    access.require(access.may_adopt_questionnaires(actor))
     _editable(question.questionnaire)
     if question.regional:
         raise _error("question", _("Questions of the regional template do not change."))
@@ -197,7 +201,8 @@ def question_update(*, question: Question, data: Mapping[str, Any]) -> Question:
 
 
 @transaction.atomic
-def question_delete(*, question: Question) -> None:
+def question_delete(*, question: Question, actor: Actor) -> None:
+    access.require(access.may_adopt_questionnaires(actor))
     _editable(question.questionnaire)
     if question.regional:
         raise _error("question", _("Questions of the regional template do not change."))
@@ -296,10 +301,15 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update_dates(
-    *, campaign: SurveyCampaign, opens_on: datetime.date | None, closes_on: datetime.date | None
+    *,
+    campaign: SurveyCampaign,
+    opens_on: datetime.date | None,
+    closes_on: datetime.date | None,
+    actor: Actor,
 ) -> SurveyCampaign:
     """Change the dates (also to extend an open campaign); a closed one stays closed."""
     campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+    access.check_campaign_manage(actor, campaign)
     if campaign.status == CampaignStatus.CLOSED:
         raise _error("status", _("The campaign is closed."))
     if opens_on is not None and campaign.status == CampaignStatus.DRAFT:
@@ -446,8 +456,9 @@ def _open_for_staff(campaign: SurveyCampaign) -> OpenResult:
 
 
 @transaction.atomic
-def campaign_close(*, campaign: SurveyCampaign) -> SurveyCampaign:
+def campaign_close(*, campaign: SurveyCampaign, actor: Actor) -> SurveyCampaign:
     campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+    access.check_campaign_manage(actor, campaign)
     if campaign.status != CampaignStatus.OPEN:
         raise _error("status", _("Only an open campaign can be closed."))
     campaign.status = CampaignStatus.CLOSED
@@ -465,7 +476,8 @@ def campaigns_close_due(*, today: datetime.date | None = None) -> int:
 
 
 @transaction.atomic
-def campaign_remind(*, campaign: SurveyCampaign) -> None:
+def campaign_remind(*, campaign: SurveyCampaign, actor: Actor) -> None:
+    access.check_campaign_manage(actor, campaign)
     if not campaign_accepts_answers(campaign):
         raise _error("status", _("The campaign is not open."))
     from schools.monitoring import tasks

@@ -132,7 +132,9 @@ class QuestionnaireViewSet(TenantModelViewSet):
         questionnaire = self.get_object()
         data = QuestionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        question = services.question_add(questionnaire=questionnaire, data=data.validated_data)
+        question = services.question_add(
+            questionnaire=questionnaire, data=data.validated_data, actor=actor_of(request)
+        )
         return Response(QuestionOutput(question).data, status=status.HTTP_201_CREATED)
 
 
@@ -155,11 +157,13 @@ class QuestionViewSet(
         question = self.get_object()
         data = QuestionUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        question = services.question_update(question=question, data=data.validated_data)
+        question = services.question_update(
+            question=question, data=data.validated_data, actor=actor_of(request)
+        )
         return Response(QuestionOutput(question).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.question_delete(question=self.get_object())
+        services.question_delete(question=self.get_object(), actor=actor_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -241,6 +245,7 @@ class SurveyCampaignViewSet(TenantModelViewSet):
             campaign=campaign,
             opens_on=data.validated_data.get("opens_on"),
             closes_on=data.validated_data.get("closes_on"),
+            actor=actor_of(request),
         )
         return Response(CampaignOutput(self.get_queryset().get(pk=campaign.pk)).data)
 
@@ -263,14 +268,14 @@ class SurveyCampaignViewSet(TenantModelViewSet):
     @extend_schema(request=None, responses=CampaignOutput)
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        campaign = services.campaign_close(campaign=self.get_object())
+        campaign = services.campaign_close(campaign=self.get_object(), actor=actor_of(request))
         return Response(CampaignOutput(self.get_queryset().get(pk=campaign.pk)).data)
 
     @extend_schema(request=None, responses={202: None})
     @action(detail=True, methods=["post"], filter_backends=[])
     def remind(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         """E-mail a reminder (with a fresh link) to everyone who has not submitted."""
-        services.campaign_remind(campaign=self.get_object())
+        services.campaign_remind(campaign=self.get_object(), actor=actor_of(request))
         return Response(status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=CampaignResults)

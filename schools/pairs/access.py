@@ -307,6 +307,18 @@ def calendar_tokens_visible_to(
     return queryset.filter(participant__user_id=actor.user_id)
 
 
+def check_calendar_link(actor: Actor, participant_id: int) -> None:
+    """A calendar link is made and switched off by its own person only (a system job may)."""
+    if actor.is_system:
+        return
+    own = (
+        actor.user_id is not None
+        and Participant.objects.filter(pk=participant_id, user_id=actor.user_id).exists()
+    )
+    if not own:
+        raise PermissionDenied
+
+
 __all__ = [
     "NotFound",
     "access_goal_by_id",
@@ -314,6 +326,7 @@ __all__ = [
     "access_pair_by_id",
     "access_plan_by_id",
     "calendar_tokens_visible_to",
+    "check_calendar_link",
     "check_meeting_write",
     "check_pair_complete",
     "check_pair_manage",

@@ -541,9 +541,10 @@ def calendar_token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_token_issue(*, participant_id: int) -> str:
+def calendar_token_issue(*, participant_id: int, actor: Actor) -> str:
     """A new secret for the person's calendar feed (the previous link stops working). The
-    token is returned once; only its hash is kept."""
+    token is returned once; only its hash is kept. Only for one's own feed (``access``)."""
+    access.check_calendar_link(actor, participant_id)
     token = secrets.token_urlsafe(32)
     CalendarToken.objects.update_or_create(
         participant_id=participant_id, defaults={"token_hash": calendar_token_hash(token)}
@@ -552,7 +553,8 @@ def calendar_token_issue(*, participant_id: int) -> str:
 
 
 @transaction.atomic
-def calendar_token_revoke(*, participant_id: int) -> None:
+def calendar_token_revoke(*, participant_id: int, actor: Actor) -> None:
+    access.check_calendar_link(actor, participant_id)
     CalendarToken.objects.filter(participant_id=participant_id).delete()
 
 

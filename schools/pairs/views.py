@@ -667,14 +667,18 @@ class CalendarLinkViewSet(TenantViewSet):
 
     @extend_schema(request=None, responses={201: CalendarLinkOutput})
     def create(self, request: Request, **kwargs: Any) -> Response:
-        token = services.calendar_token_issue(participant_id=_own_participant_id(actor_of(request)))
+        actor = actor_of(request)
+        token = services.calendar_token_issue(
+            participant_id=_own_participant_id(actor), actor=actor
+        )
         url = absolute_url(request.get_host(), f"/api/v1/calendar/{token}.ics")
         return Response(CalendarLinkOutput({"url": url}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=False, methods=["post"], url_path="revoke")
     def revoke(self, request: Request, **kwargs: Any) -> Response:
-        services.calendar_token_revoke(participant_id=_own_participant_id(actor_of(request)))
+        actor = actor_of(request)
+        services.calendar_token_revoke(participant_id=_own_participant_id(actor), actor=actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -219,7 +219,9 @@ def calendar_link_issue(request: HttpRequest) -> HttpResponse:
     if participant is None:
         messages.error(request, _("Your login is not linked to a participant of the programme."))
         return _back(request)
-    token = pair_services.calendar_token_issue(participant_id=participant.pk)
+    token = pair_services.calendar_token_issue(
+        participant_id=participant.pk, actor=actor_of(request)
+    )
     request.session[CALENDAR_SESSION_KEY] = absolute_url(
         request.get_host(), f"/api/v1/calendar/{token}.ics"
     )
@@ -231,6 +233,6 @@ def calendar_link_issue(request: HttpRequest) -> HttpResponse:
 def calendar_link_revoke(request: HttpRequest) -> HttpResponse:
     participant = pair_selectors.participant_of(actor_of(request))
     if participant is not None:
-        pair_services.calendar_token_revoke(participant_id=participant.pk)
+        pair_services.calendar_token_revoke(participant_id=participant.pk, actor=actor_of(request))
         messages.success(request, _("The calendar link is switched off."))
     return _back(request)

@@ -59,6 +59,7 @@ def campaign_dates(request: HttpRequest, pk: int) -> HttpResponse:
                 campaign=campaign,
                 opens_on=form.cleaned_data.get("opens_on"),
                 closes_on=form.cleaned_data["closes_on"],
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

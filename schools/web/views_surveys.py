@@ -359,11 +359,11 @@ def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
 def _campaign_action(
     request: HttpRequest, pk: int, action: Callable[..., Any], *, success: str
 ) -> HttpResponse:
-    """Run ``action(campaign=...)`` on a campaign in scope; its refusal or ``success`` is shown
-    as a message on the campaign's page."""
+    """Run ``action(campaign=..., actor=...)`` on a campaign in scope; its refusal or
+    ``success`` is shown as a message on the campaign's page."""
     campaign = _campaign_or_404(request, pk, manage=True)
     try:
-        action(campaign=campaign)
+        action(campaign=campaign, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -473,3 +473,91 @@ def test_the_programme_and_its_roadmap_are_set_up_by_the_coordinator_and_marked_
             programme=programme, stage=1, state="in_progress", actor=world.actor("coordinator")
         )
         assert mark.marked_by_id == world.users["coordinator"].pk
+
+
+def test_questions_and_a_campaigns_dates_close_and_reminders_follow_the_campaign_rules(
+    world: World,
+) -> None:
+    """Local questions are written by who runs campaigns; a campaign's dates, closing and
+    reminders by who may manage that campaign (a curator: only its own classes')."""
+    with schema_context(world.schema):
+        questionnaire = monitoring_services.questionnaire_create_local(
+            title="Анкета",
+            purpose="satisfaction",
+            questions=[{"code": "q1", "text": "Как прошло?", "kind": "short_text"}],
+            actor=world.actor("coordinator"),
+        )
+        extra = {"code": "q2", "text": "Что улучшить?", "kind": "short_text"}
+        refused(
+            lambda: monitoring_services.question_add(
+                questionnaire=questionnaire, data=extra, actor=world.actor("mentor")
+            )
+        )
+        question = monitoring_services.question_add(
+            questionnaire=questionnaire, data=extra, actor=world.actor("coordinator")
+        )
+        refused(
+            lambda: monitoring_services.question_update(
+                question=question, data={"text": "Иначе"}, actor=world.actor("director")
+            )
+        )
+        refused(
+            lambda: monitoring_services.question_delete(
+                question=question, actor=world.actor("mentee")
+            )
+        )
+        today = timezone.localdate()
+        campaign = monitoring_services.campaign_create(
+            questionnaire=questionnaire,
+            title="Опрос",
+            target=monitoring_services.Target(kind="staff"),
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=7),
+            actor=world.actor("coordinator"),
+        )
+        calls: list[Callable[..., Any]] = [
+            partial(
+                monitoring_services.campaign_update_dates,
+                campaign=campaign,
+                opens_on=None,
+                closes_on=today + datetime.timedelta(days=9),
+            ),
+            partial(monitoring_services.campaign_close, campaign=campaign),
+            partial(monitoring_services.campaign_remind, campaign=campaign),
+        ]
+        curator = world.actor("curator")  # the campaign is not of its class
+        for call in calls:
+            refused(partial(call, actor=curator))
+        campaign.refresh_from_db()
+        assert campaign.closes_on == today + datetime.timedelta(days=7)
+        monitoring_services.campaign_update_dates(
+            campaign=campaign,
+            opens_on=None,
+            closes_on=today + datetime.timedelta(days=9),
+            actor=world.actor("coordinator"),
+        )
+
+
+def test_a_calendar_link_is_made_and_switched_off_by_its_own_person_only(world: World) -> None:
+    from schools.pairs.models import CalendarToken
+
+    with schema_context(world.schema):
+        mentee_id = world.ids["mentee"]
+        for role in ("coordinator", "mentor", "other_mentee"):
+            refused(
+                partial(
+                    pair_services.calendar_token_issue,
+                    participant_id=mentee_id,
+                    actor=world.actor(role),
+                )
+            )
+        assert not CalendarToken.objects.filter(participant_id=mentee_id).exists()
+        pair_services.calendar_token_issue(participant_id=mentee_id, actor=world.actor("mentee"))
+        refused(
+            lambda: pair_services.calendar_token_revoke(
+                participant_id=mentee_id, actor=world.actor("coordinator")
+            )
+        )
+        assert CalendarToken.objects.filter(participant_id=mentee_id).exists()
+        pair_services.calendar_token_revoke(participant_id=mentee_id, actor=world.actor("mentee"))
+        assert not CalendarToken.objects.filter(participant_id=mentee_id).exists()

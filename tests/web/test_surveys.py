@@ -394,7 +394,7 @@ def test_one_time_link_answers_once_and_only_on_its_host(
 def test_my_questionnaires_card_and_closed_campaign(tenant_a, place):
     campaign = _open_campaign(tenant_a, place, "satisfaction-mentee")
     with schema_context(tenant_a.schema_name):
-        services.campaign_close(campaign=campaign)
+        services.campaign_close(campaign=campaign, actor=SETUP)
         invitation = SurveyInvitation.objects.get(campaign=campaign, participant=place.mentee)
     mentee = client(tenant_a, place.users["mentee"])
     assert "closed" in mentee.get("/my-surveys/").content.decode()

@@ -48,6 +48,7 @@ def _run_survey(schema: str, names: list[tuple[str, str, str]], coordinator: Any
         )
         monitoring.question_add(
             questionnaire=questionnaire,
+            actor=actor_for(coordinator),
             data={
                 "code": "local_note",
                 "text": "Комментарий",

@@ -119,7 +119,7 @@ def test_calendar_feed_per_person(tenant_a: Any, tenant_b: Any, world: World, cl
 def test_a_token_of_b_gives_404_on_a(tenant_a: Any, tenant_b: Any, db: None) -> None:
     with schema_context(tenant_b.schema_name):
         someone = person("Бета", consent=False)
-        token = services.calendar_token_issue(participant_id=someone.pk)
+        token = services.calendar_token_issue(participant_id=someone.pk, actor=SETUP)
     assert (
         APIClient(HTTP_HOST=tenant_b.host).get(f"/api/v1/calendar/{token}.ics").status_code == 200
     )

@@ -75,7 +75,7 @@ class QuestionnaireTemplateAdmin(admin.ModelAdmin[QuestionnaireTemplate]):
     def new_draft(self, request: HttpRequest, queryset: QuerySet[QuestionnaireTemplate]) -> None:
         for template in queryset:
             try:
-                services.version_create_draft(template=template, created_by=request.user)  # type: ignore[arg-type]
+                services.version_create_draft(template=template, actor=actor_of(request))
             except ValidationError as exc:
                 _report(self, request, exc)
 

@@ -14,9 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actor import Actor
-from accounts.models import User
-from regional.questionnaires import validation
+from accounts.actor import Actor, author_id
+from regional.questionnaires import access, validation
 from regional.questionnaires.models import (
     MENTORING_FORM_CODES,
     Purpose,
@@ -80,9 +79,11 @@ def template_create(
     growth_phase: str = "",
     description: str = "",
     intro: str = "",
-    created_by: User | None = None,
+    actor: Actor,
 ) -> QuestionnaireTemplate:
     """A new template with an empty draft version 1."""
+    access.check_templates_write(actor)
+    created_by_id = author_id(actor)
     errors = _check_audience(target_roles, target_forms)
     if purpose not in Purpose.values:
         errors["purpose"] = [_("Unknown purpose.")]
@@ -103,11 +104,13 @@ def template_create(
         growth_phase=growth_phase,
         target_roles=_unique(target_roles),
         target_forms=_unique(target_forms),
-        created_by=created_by,
+        created_by_id=created_by_id,
     )
     template.full_clean()
     template.save()
-    TemplateVersion.objects.create(template=template, number=1, intro=intro, created_by=created_by)
+    TemplateVersion.objects.create(
+        template=template, number=1, intro=intro, created_by_id=created_by_id
+    )
     return template
 
 
@@ -119,9 +122,11 @@ def template_update(
     description: str | None = None,
     target_roles: Sequence[str] | None = None,
     target_forms: Sequence[str] | None = None,
+    actor: Actor,
 ) -> QuestionnaireTemplate:
     """Catalogue data of a template (what it is called, who answers it). Code, purpose and
     growth phase are fixed at creation: institutions and results rely on them."""
+    access.check_templates_write(actor)
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     roles = template.target_roles if target_roles is None else target_roles
     forms = template.target_forms if target_forms is None else target_forms
@@ -159,10 +164,9 @@ def _require_draft(version: TemplateVersion) -> None:
 
 
 @transaction.atomic
-def version_create_draft(
-    *, template: QuestionnaireTemplate, created_by: User | None = None
-) -> TemplateVersion:
+def version_create_draft(*, template: QuestionnaireTemplate, actor: Actor) -> TemplateVersion:
     """A new draft: a copy of the template's latest version (its intro and questions)."""
+    access.check_templates_write(actor)
     QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     versions = TemplateVersion.objects.filter(template=template)
     if versions.filter(status=VersionStatus.DRAFT).exists():
@@ -174,7 +178,7 @@ def version_create_draft(
         template=template,
         number=(latest.number if latest else 0) + 1,
         intro=latest.intro if latest else "",
-        created_by=created_by,
+        created_by_id=author_id(actor),
     )
     if latest is not None:
         Question.objects.bulk_create(
@@ -186,8 +190,13 @@ def version_create_draft(
 
 @transaction.atomic
 def version_update(
-    *, version: TemplateVersion, intro: str | None = None, change_note: str | None = None
+    *,
+    version: TemplateVersion,
+    intro: str | None = None,
+    change_note: str | None = None,
+    actor: Actor,
 ) -> TemplateVersion:
+    access.check_templates_write(actor)
     version = _locked_version(version)
     _require_draft(version)
     if intro is not None:
@@ -200,6 +209,7 @@ def version_update(
 
 @transaction.atomic
 def version_delete_draft(*, version: TemplateVersion, actor: Actor) -> None:
+    access.check_templates_write(actor)
     version = _locked_version(version)
     _require_draft(version)
     _audit_version(version=version, action=PublicAuditAction.DELETE, fields=[], actor=actor)
@@ -223,6 +233,7 @@ def _audit_version(
 def version_publish(*, version: TemplateVersion, actor: Actor) -> TemplateVersion:
     """Publish a draft after checking all of it: at least one question, every question
     well-formed (scales min < max, options for choice kinds), every condition resolvable."""
+    access.check_templates_write(actor)
     version = _locked_version(version)
     _require_draft(version)
     _raise(validation.version_problems(list(version.questions.all())))
@@ -241,6 +252,7 @@ def version_publish(*, version: TemplateVersion, actor: Actor) -> TemplateVersio
 @transaction.atomic
 def version_retire(*, version: TemplateVersion, actor: Actor) -> TemplateVersion:
     """No longer offered for new use; whoever already uses it keeps it."""
+    access.check_version_retire(actor)
     version = _locked_version(version)
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError({"version": [_("Only a published version can be retired.")]})
@@ -303,11 +315,12 @@ def _place(questions: list[Question], question: Question, position: int | None) 
 
 @transaction.atomic
 def question_add(
-    *, version: TemplateVersion, position: int | None = None, **fields: Any
+    *, version: TemplateVersion, actor: Actor, position: int | None = None, **fields: Any
 ) -> Question:
     """Add a question to a draft, at ``position`` (1-based) or at the end.
 
     ``fields``: the names in ``QUESTION_FIELDS``; ``code``, ``text`` and ``kind`` are needed."""
+    access.check_templates_write(actor)
     version = _locked_version(version)
     _require_draft(version)
     if unknown := set(fields) - set(QUESTION_FIELDS):
@@ -323,8 +336,11 @@ def question_add(
 
 
 @transaction.atomic
-def question_update(*, question: Question, position: int | None = None, **fields: Any) -> Question:
+def question_update(
+    *, question: Question, actor: Actor, position: int | None = None, **fields: Any
+) -> Question:
     """Change a question of a draft (any of ``QUESTION_FIELDS``) or move it to ``position``."""
+    access.check_templates_write(actor)
     question = Question.objects.select_related("version").get(pk=question.pk)
     version = _locked_version(question.version)
     _require_draft(version)
@@ -352,7 +368,8 @@ def question_update(*, question: Question, position: int | None = None, **fields
 
 
 @transaction.atomic
-def question_remove(*, question: Question) -> None:
+def question_remove(*, question: Question, actor: Actor) -> None:
+    access.check_templates_write(actor)
     question = Question.objects.select_related("version").get(pk=question.pk)
     version = _locked_version(question.version)
     _require_draft(version)

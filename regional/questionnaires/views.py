@@ -15,12 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.actor import actor_of
-from accounts.models import User
 from config.api.base import REGIONAL, REGIONAL_ADMIN, PublicViewSet
 from regional.questionnaires import selectors, services
 from regional.questionnaires.models import (
@@ -271,14 +269,6 @@ class AnswersCheckOutput(serializers.Serializer[Any]):
     valid = serializers.BooleanField()
 
 
-def _user(request: Request) -> User:
-    """The signed-in caller (the role permission has already refused anyone else)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _question_fields(data: dict[str, Any]) -> tuple[int | None, dict[str, Any]]:
     values = dict(data)
     position = values.pop("position", None)
@@ -314,21 +304,23 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicVi
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = QuestionnaireTemplateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        template = services.template_create(**data.validated_data, created_by=_user(request))
+        template = services.template_create(**data.validated_data, actor=actor_of(request))
         return self._output(template, status.HTTP_201_CREATED)
 
     @extend_schema(request=QuestionnaireTemplateUpdateInput, responses=QuestionnaireTemplateOutput)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = QuestionnaireTemplateUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        template = services.template_update(template=self.get_object(), **data.validated_data)
+        template = services.template_update(
+            template=self.get_object(), actor=actor_of(request), **data.validated_data
+        )
         return self._output(template)
 
     @extend_schema(request=None, responses={201: TemplateVersionOutput})
     @action(detail=True, methods=["post"], url_path="drafts")
     def new_draft(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Start a new draft version: a copy of the latest version."""
-        draft = services.version_create_draft(template=self.get_object(), created_by=_user(request))
+        draft = services.version_create_draft(template=self.get_object(), actor=actor_of(request))
         version = selectors.version_list_with_questions().get(pk=draft.pk)
         return Response(TemplateVersionOutput(version).data, status=status.HTTP_201_CREATED)
 
@@ -355,7 +347,9 @@ class TemplateVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, P
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = TemplateVersionUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        version = services.version_update(version=self.get_object(), **data.validated_data)
+        version = services.version_update(
+            version=self.get_object(), actor=actor_of(request), **data.validated_data
+        )
         return self._output(version)
 
     @extend_schema(responses={204: None})
@@ -387,7 +381,9 @@ class TemplateVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, P
         data = TemplateQuestionInput(data=request.data)
         data.is_valid(raise_exception=True)
         position, fields = _question_fields(data.validated_data)
-        question = services.question_add(version=self.get_object(), position=position, **fields)
+        question = services.question_add(
+            version=self.get_object(), actor=actor_of(request), position=position, **fields
+        )
         return Response(TemplateQuestionOutput(question).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AnswersCheckInput, responses=AnswersCheckOutput)
@@ -418,10 +414,12 @@ class QuestionViewSet(mixins.RetrieveModelMixin, PublicViewSet):
         data = TemplateQuestionInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         position, fields = _question_fields(data.validated_data)
-        question = services.question_update(question=self.get_object(), position=position, **fields)
+        question = services.question_update(
+            question=self.get_object(), actor=actor_of(request), position=position, **fields
+        )
         return Response(TemplateQuestionOutput(question).data)
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.question_remove(question=self.get_object())
+        services.question_remove(question=self.get_object(), actor=actor_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -80,7 +80,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
     form = TemplateCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            template = services.template_create(**form.cleaned_data, created_by=request.user)  # type: ignore[arg-type]
+            template = services.template_create(**form.cleaned_data, actor=actor_of(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -112,7 +112,9 @@ def template_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.template_update(template=template, **form.cleaned_data)
+            services.template_update(
+                template=template, actor=actor_of(request), **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -253,7 +255,7 @@ def version_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST)
     if form.is_valid():
         try:
-            services.version_update(version=version, **form.cleaned_data)
+            services.version_update(version=version, actor=actor_of(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -295,7 +297,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         return redirect("regional:template-version", pk=existing.pk)
     try:
-        draft = services.version_create_draft(template=template, created_by=request.user)  # type: ignore[arg-type]
+        draft = services.version_create_draft(template=template, actor=actor_of(request))
     except ValidationError:
         existing = template.versions.filter(status=VersionStatus.DRAFT).first()
         if existing is None:
@@ -356,6 +358,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.question_add(
                 version=version,
+                actor=actor_of(request),
                 position=form.cleaned_data.get("position"),
                 **form.question_fields(),
             )
@@ -410,6 +413,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.question_update(
                 question=question,
+                actor=actor_of(request),
                 position=form.cleaned_data.get("position"),
                 **form.question_fields(),
             )
@@ -428,7 +432,7 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     step = -1 if request.POST.get("direction") == "up" else 1
     position = max(1, question.order + step)
     try:
-        services.question_update(question=question, position=position)
+        services.question_update(question=question, position=position, actor=actor_of(request))
     except ValidationError as exc:
         errors = _version_errors(exc)
         keyed = {question.code: [m for ms in errors.values() for m in ms]}
@@ -442,7 +446,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question_or_404(pk)
     version = _version_or_404(question.version_id)
     try:
-        services.question_remove(question=question)
+        services.question_remove(question=question, actor=actor_of(request))
     except ValidationError as exc:
         errors = _version_errors(exc)
         keyed = {question.code: [m for ms in errors.values() for m in ms]}

@@ -180,7 +180,9 @@ class JourneySchool:
         from schools.programmes.services import programme_create
 
         with schema_context(self.schema_name):
-            return programme_create(academic_year=current_academic_year(), title=title, **extra)
+            return programme_create(
+                actor=SETUP, academic_year=current_academic_year(), title=title, **extra
+            )
 
     def person(
         self,

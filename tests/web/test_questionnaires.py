@@ -213,7 +213,11 @@ def test_publish_checks_the_whole_version(staff: Client, db: Any) -> None:
     from regional.questionnaires import services
 
     template = services.template_create(
-        code="empty-one", title="Пустая", purpose="satisfaction", target_roles=["mentor"]
+        actor=SETUP,
+        code="empty-one",
+        title="Пустая",
+        purpose="satisfaction",
+        target_roles=["mentor"],
     )
     draft = template.versions.get()
     response = staff.post(f"/templates/versions/{draft.pk}/publish/")
@@ -413,10 +417,11 @@ def test_results_xlsx_writes_typed_texts_as_text(staff: Client, tenant_a: Any) -
     from regional.survey_results import services as results
 
     template = services.template_create(
-        code="formula", title="=1+1", purpose="satisfaction", target_roles=["mentee"]
+        actor=SETUP, code="formula", title="=1+1", purpose="satisfaction", target_roles=["mentee"]
     )
     version = template.versions.get()
     services.question_add(
+        actor=SETUP,
         version=version,
         code="pick",
         text='=HYPERLINK("http://evil")',

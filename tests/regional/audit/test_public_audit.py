@@ -131,10 +131,12 @@ def test_placements_template_publication_k_and_period_close_are_recorded(
         title="Анкета",
         purpose="satisfaction",
         target_roles=["mentee"],
-        created_by=admin,
+        actor=actor_for(admin),
     )
     version = template.versions.get()
-    templates.question_add(version=version, code="q1", text="Нравится?", kind="yes_no")
+    templates.question_add(
+        version=version, actor=actor_for(admin), code="q1", text="Нравится?", kind="yes_no"
+    )
     templates.version_publish(version=version, actor=actor_for(admin))
     (published,) = entries(version)
     assert (published.action, published.object_repr) == ("publish", "audit-t v1")

@@ -50,6 +50,7 @@ def _english_messages() -> Iterator[None]:
 @pytest.fixture
 def template(db: None) -> QuestionnaireTemplate:
     return services.template_create(
+        actor=SETUP,
         code="test-feedback",
         title="Тестовая анкета",
         purpose="intermediate_feedback",
@@ -65,9 +66,10 @@ def draft(template: QuestionnaireTemplate) -> TemplateVersion:
 
 @pytest.fixture
 def published(draft: TemplateVersion) -> TemplateVersion:
-    services.question_add(version=draft, **scale("comfort"))
-    services.question_add(version=draft, **yes_no("needs_help"))
+    services.question_add(actor=SETUP, version=draft, **scale("comfort"))
+    services.question_add(actor=SETUP, version=draft, **yes_no("needs_help"))
     services.question_add(
+        actor=SETUP,
         version=draft,
         code="help_details",
         text="Какая помощь нужна?",

@@ -15,9 +15,10 @@ from tests.regional.questionnaires.conftest import choice, scale, yes_no
 
 @pytest.fixture
 def version(draft: TemplateVersion) -> TemplateVersion:
-    services.question_add(version=draft, **scale("comfort"))
-    services.question_add(version=draft, **yes_no("needs_help"))
+    services.question_add(actor=SETUP, version=draft, **scale("comfort"))
+    services.question_add(actor=SETUP, version=draft, **yes_no("needs_help"))
     services.question_add(
+        actor=SETUP,
         version=draft,
         code="help_area",
         text="В чём помочь?",
@@ -27,6 +28,7 @@ def version(draft: TemplateVersion) -> TemplateVersion:
         condition_value="yes",
     )
     services.question_add(
+        actor=SETUP,
         version=draft,
         code="career_details",
         text="Какая профессия интересует?",
@@ -34,8 +36,11 @@ def version(draft: TemplateVersion) -> TemplateVersion:
         condition_question="help_area",
         condition_value="career",
     )
-    services.question_add(version=draft, **choice("topics", "multiple_choice", required=False))
     services.question_add(
+        actor=SETUP, version=draft, **choice("topics", "multiple_choice", required=False)
+    )
+    services.question_add(
+        actor=SETUP,
         version=draft,
         code="hours",
         text="Часов в месяц",
@@ -45,7 +50,12 @@ def version(draft: TemplateVersion) -> TemplateVersion:
         required=False,
     )
     services.question_add(
-        version=draft, code="comment", text="Комментарий", kind="long_text", required=False
+        actor=SETUP,
+        version=draft,
+        code="comment",
+        text="Комментарий",
+        kind="long_text",
+        required=False,
     )
     return services.version_publish(version=draft, actor=SETUP)
 

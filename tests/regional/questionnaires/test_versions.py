@@ -26,10 +26,10 @@ def test_template_starts_with_an_empty_draft(template):
 def test_published_version_refuses_every_change_in_the_services(published):
     question = published.questions.get(code="comfort")
     attempts = [
-        lambda: services.question_add(version=published, **yes_no("late")),
-        lambda: services.question_update(question=question, text="Другой текст"),
-        lambda: services.question_remove(question=question),
-        lambda: services.version_update(version=published, intro="Новое введение"),
+        lambda: services.question_add(actor=SETUP, version=published, **yes_no("late")),
+        lambda: services.question_update(actor=SETUP, question=question, text="Другой текст"),
+        lambda: services.question_remove(actor=SETUP, question=question),
+        lambda: services.version_update(actor=SETUP, version=published, intro="Новое введение"),
         lambda: services.version_publish(version=published, actor=SETUP),
         lambda: services.version_delete_draft(version=published, actor=SETUP),
     ]
@@ -72,23 +72,25 @@ def test_retire_is_the_only_change_after_publishing(published):
 
 
 def test_editing_makes_a_new_draft_copied_from_the_latest_version(template, published):
-    draft = services.version_create_draft(template=template)
+    draft = services.version_create_draft(actor=SETUP, template=template)
     assert (draft.number, draft.status) == (2, "draft")
     assert codes(draft) == codes(published)
-    services.question_update(question=draft.questions.get(code="comfort"), text="Новый текст")
-    services.question_add(version=draft, position=1, **scale("motivation"))
+    services.question_update(
+        actor=SETUP, question=draft.questions.get(code="comfort"), text="Новый текст"
+    )
+    services.question_add(actor=SETUP, version=draft, position=1, **scale("motivation"))
     assert codes(draft) == ["motivation", "comfort", "needs_help", "help_details"]
     assert published.questions.get(code="comfort").text == "Оцените comfort"
     with pytest.raises(ValidationError, match="already has a draft"):
-        services.version_create_draft(template=template)
+        services.version_create_draft(actor=SETUP, template=template)
     services.version_publish(version=draft, actor=SETUP)
-    third = services.version_create_draft(template=template)
+    third = services.version_create_draft(actor=SETUP, template=template)
     assert third.number == 3
     assert codes(third) == ["motivation", "comfort", "needs_help", "help_details"]
 
 
 def test_a_draft_can_be_deleted_but_not_a_published_version(template, published):
-    draft = services.version_create_draft(template=template)
+    draft = services.version_create_draft(actor=SETUP, template=template)
     services.version_delete_draft(version=draft, actor=SETUP)
     assert list(template.versions.values_list("number", flat=True)) == [1]
 
@@ -124,23 +126,23 @@ def test_a_draft_can_be_deleted_but_not_a_published_version(template, published)
 )
 def test_malformed_questions_are_refused(draft, fields, error_field):
     with pytest.raises(ValidationError) as info:
-        services.question_add(version=draft, **fields)
+        services.question_add(actor=SETUP, version=draft, **fields)
     assert error_field in info.value.message_dict
     assert draft.questions.count() == 0
 
 
 def test_question_codes_are_unique_in_a_version(draft):
-    services.question_add(version=draft, **yes_no("q"))
+    services.question_add(actor=SETUP, version=draft, **yes_no("q"))
     with pytest.raises(ValidationError) as info:
-        services.question_add(version=draft, **scale("q"))
+        services.question_add(actor=SETUP, version=draft, **scale("q"))
     assert "code" in info.value.message_dict
 
 
 def test_conditions_must_refer_to_an_earlier_yes_no_or_single_choice_question(draft):
-    services.question_add(version=draft, **yes_no("agree"))
-    services.question_add(version=draft, **choice("pick"))
-    services.question_add(version=draft, **choice("many", "multiple_choice"))
-    services.question_add(version=draft, **scale("rate"))
+    services.question_add(actor=SETUP, version=draft, **yes_no("agree"))
+    services.question_add(actor=SETUP, version=draft, **choice("pick"))
+    services.question_add(actor=SETUP, version=draft, **choice("many", "multiple_choice"))
+    services.question_add(actor=SETUP, version=draft, **scale("rate"))
     bad = [
         ({"condition_question": "missing", "condition_value": "yes"}, "condition_question"),
         ({"condition_question": "many", "condition_value": "a"}, "condition_question"),
@@ -151,46 +153,47 @@ def test_conditions_must_refer_to_an_earlier_yes_no_or_single_choice_question(dr
     ]
     for condition, field in bad:
         with pytest.raises(ValidationError) as info:
-            services.question_add(version=draft, **yes_no("dependent", **condition))
+            services.question_add(actor=SETUP, version=draft, **yes_no("dependent", **condition))
         assert field in info.value.message_dict, (condition, info.value.message_dict)
     # Placed before the question it depends on: refused.
     with pytest.raises(ValidationError):
         services.question_add(
+            actor=SETUP,
             version=draft,
             position=1,
             **yes_no("early", condition_question="agree", condition_value="no"),
         )
     services.question_add(
-        version=draft, **yes_no("d1", condition_question="agree", condition_value="no")
+        actor=SETUP, version=draft, **yes_no("d1", condition_question="agree", condition_value="no")
     )
     services.question_add(
-        version=draft, **yes_no("d2", condition_question="pick", condition_value="b")
+        actor=SETUP, version=draft, **yes_no("d2", condition_question="pick", condition_value="b")
     )
     assert codes(draft) == ["agree", "pick", "many", "rate", "d1", "d2"]
 
 
 def test_changes_that_would_break_a_condition_are_refused(draft):
-    agree = services.question_add(version=draft, **yes_no("agree"))
+    agree = services.question_add(actor=SETUP, version=draft, **yes_no("agree"))
     services.question_add(
-        version=draft, **yes_no("d", condition_question="agree", condition_value="yes")
+        actor=SETUP, version=draft, **yes_no("d", condition_question="agree", condition_value="yes")
     )
     with pytest.raises(ValidationError, match="depend"):
-        services.question_remove(question=agree)
+        services.question_remove(actor=SETUP, question=agree)
     with pytest.raises(ValidationError, match="depends"):
-        services.question_update(question=agree, kind="short_text")
+        services.question_update(actor=SETUP, question=agree, kind="short_text")
     with pytest.raises(ValidationError, match="depends"):
-        services.question_update(question=agree, position=2)
+        services.question_update(actor=SETUP, question=agree, position=2)
     # Renaming the controlling question carries the condition along.
-    services.question_update(question=agree, code="agree_now")
+    services.question_update(actor=SETUP, question=agree, code="agree_now")
     assert draft.questions.get(code="d").condition_question == "agree_now"
 
 
 def test_questions_move_and_are_renumbered(draft):
     for code in ("a", "b", "c", "d"):
-        services.question_add(version=draft, **yes_no(code))
-    services.question_update(question=draft.questions.get(code="d"), position=1)
+        services.question_add(actor=SETUP, version=draft, **yes_no(code))
+    services.question_update(actor=SETUP, question=draft.questions.get(code="d"), position=1)
     assert codes(draft) == ["d", "a", "b", "c"]
-    services.question_remove(question=draft.questions.get(code="a"))
+    services.question_remove(actor=SETUP, question=draft.questions.get(code="a"))
     assert codes(draft) == ["d", "b", "c"]
     assert list(draft.questions.order_by("order").values_list("order", flat=True)) == [1, 2, 3]
 
@@ -223,6 +226,7 @@ def test_publishing_validates_the_whole_version(draft):
 def test_template_audience_is_checked(db):
     with pytest.raises(ValidationError) as info:
         services.template_create(
+            actor=SETUP,
             code="x",
             title="X",
             purpose="satisfaction",
@@ -231,5 +235,7 @@ def test_template_audience_is_checked(db):
         )
     assert set(info.value.message_dict) == {"target_roles", "target_forms"}
     with pytest.raises(ValidationError) as info:
-        services.template_create(code="g", title="G", purpose="growth", target_roles=["mentee"])
+        services.template_create(
+            actor=SETUP, code="g", title="G", purpose="growth", target_roles=["mentee"]
+        )
     assert "growth_phase" in info.value.message_dict

@@ -39,6 +39,7 @@ def make_template(code: str = "web-test-template") -> dict[str, Any]:
     from regional.questionnaires import services
 
     template = services.template_create(
+        actor=SETUP,
         code=code,
         title="Удовлетворённость программой",
         purpose="satisfaction",
@@ -46,9 +47,14 @@ def make_template(code: str = "web-test-template") -> dict[str, Any]:
     )
     published = template.versions.get()
     services.question_add(
-        version=published, code="liked", text="Понравилась ли программа?", kind="yes_no"
+        actor=SETUP,
+        version=published,
+        code="liked",
+        text="Понравилась ли программа?",
+        kind="yes_no",
     )
     services.question_add(
+        actor=SETUP,
         version=published,
         code="score",
         text="Оцените программу",
@@ -61,7 +67,7 @@ def make_template(code: str = "web-test-template") -> dict[str, Any]:
         condition_value="yes",
     )
     services.version_publish(version=published, actor=SETUP)
-    draft = services.version_create_draft(template=template)
+    draft = services.version_create_draft(actor=SETUP, template=template)
     return {
         "template": template,
         "published": published,

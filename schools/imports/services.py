@@ -422,12 +422,14 @@ def import_batch_cancellable(batch: ImportBatch) -> bool:
     return False
 
 
-def import_batch_cancel(*, batch_id: int) -> ImportBatch:
+def import_batch_cancel(*, batch_id: int, actor: Actor) -> ImportBatch:
     """Cancel a batch waiting to be checked or imported (queued, or left behind by its task): an
     import goes back to its checked preview (nothing was imported), a check fails with the
     reason (the file is uploaded again). A batch a worker is checking or importing right now
     is refused; any other is returned as it is."""
     from django.db import DatabaseError
+
+    access.check_import(actor)
 
     busy = ValidationError(
         {"status": [_("The file is being processed right now: wait for it to finish.")]}

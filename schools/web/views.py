@@ -388,7 +388,7 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a check or an import no worker processes (queued, or left behind by its task)."""
     batch = _batch_or_404(pk)
     try:
-        import_services.import_batch_cancel(batch_id=batch.pk)
+        import_services.import_batch_cancel(batch_id=batch.pk, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -250,9 +250,12 @@ def test_an_import_waiting_for_its_worker_is_cancelled_back_to_its_preview(
         )
         _lease("imports.import_batch_commit", batch_id=importing.pk)
         with pytest.raises(ValidationError, match="being processed right now"):
-            imports.import_batch_cancel(batch_id=importing.pk)
+            imports.import_batch_cancel(batch_id=importing.pk, actor=SETUP)
         _task_rows("imports.import_batch_commit", batch_id=importing.pk).update(lease_until=None)
-        assert imports.import_batch_cancel(batch_id=importing.pk).status == ImportStatus.PREVIEWED
+        assert (
+            imports.import_batch_cancel(batch_id=importing.pk, actor=SETUP).status
+            == ImportStatus.PREVIEWED
+        )
         assert imports.import_batch_run_commit(batch_id=importing.pk).status == (
             ImportStatus.PREVIEWED  # its task, delivered afterwards, imports nothing
         )
@@ -260,7 +263,7 @@ def test_an_import_waiting_for_its_worker_is_cancelled_back_to_its_preview(
         checking = ImportBatch.objects.create(
             kind="participants", original_name="b.xlsx", status=ImportStatus.UPLOADED
         )
-        failed = imports.import_batch_cancel(batch_id=checking.pk)
+        failed = imports.import_batch_cancel(batch_id=checking.pk, actor=SETUP)
         assert failed.status == ImportStatus.FAILED
         assert failed.report["file_errors"][-1]["code"] == "cancelled"
 

@@ -38,6 +38,7 @@ def user_ensure(
     middle_name: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
+    actor: Actor,
 ) -> int:
     """The account ``username`` in the active schema with this password, active: created when
     missing; an existing one gets the password back and is reactivated (its name, e-mail and
@@ -54,6 +55,7 @@ def user_ensure(
             middle_name=middle_name,
             is_staff=is_staff,
             is_superuser=is_superuser,
+            actor=actor,
         ).pk
     user.set_password(password)
     user.is_active = True

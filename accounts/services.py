@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
+from accounts.actor import Actor
 from accounts.models import Invitation, User
 from config import links
 from config.db import tenant_connection
@@ -36,9 +38,17 @@ def invitation_url(*, host: str, token: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, email: str, role: str, first_name: str = "", last_name: str = "", middle_name: str = ""
+    *,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    middle_name: str = "",
+    actor: Actor,
 ) -> Invitation:
-    """Record an invitation in the active schema and send it by e-mail after commit."""
+    """Record an invitation in the active schema and send it by e-mail after commit (who may
+    invite whom: ``accounts.access``)."""
+    access.check_invite(actor, role)
     from accounts.tasks import invitation_send
     from config.tasks import enqueue_on_commit
 
@@ -141,7 +151,10 @@ def user_create(
     middle_name: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
+    actor: Actor,
 ) -> User:
+    """A login made directly (seeding, benchmarks): people otherwise join by invitation."""
+    access.check_login_create(actor)
     user = User(
         username=username,
         role=role,

@@ -24,6 +24,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.actor import actor_of
 from accounts.authentication import token_expires_at
 from accounts.forms import LoginForm, QueuedPasswordResetForm
 from accounts.models import Invitation, User
@@ -167,7 +168,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = services.invitation_create(**data.validated_data)
+        invitation = services.invitation_create(**data.validated_data, actor=actor_of(request))
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
 

@@ -502,6 +502,7 @@ def dashboards(requests: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from accounts.actor import Actor
     from accounts.api import user_create
     from accounts.models import Role, User
     from tenants import services as tenant_services
@@ -516,10 +517,16 @@ def dashboards(requests: int) -> None:
     clients: dict[str, Client] = {}
     for role, username in ((Role.REGIONAL_STAFF, "bench-staff"), (Role.MUNICIPAL, "bench-muni")):
         user = User.objects.filter(username=username).first() or user_create(
-            username=username, role=role, password="bench-pass-1", email=f"{username}@bench.test"
+            username=username,
+            role=role,
+            password="bench-pass-1",
+            email=f"{username}@bench.test",
+            actor=Actor.system("bench"),
         )
         if role == Role.MUNICIPAL:
-            tenant_services.municipal_access_grant(user=user, municipality_id=municipality_id)
+            tenant_services.municipal_access_grant(
+                user=user, municipality_id=municipality_id, actor=Actor.system("bench")
+            )
         client = Client(HTTP_HOST=host, raise_request_exception=True)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
         client.force_login(user, backend="accounts.backends.InstitutionAwareBackend")

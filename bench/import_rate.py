@@ -133,6 +133,7 @@ def main() -> int:
         call_command("createcachetable", verbosity=0)  # as deployments without Redis have
         settings.IMPORTS_INLINE_MAX_BYTES = 10**9  # the task bodies run here, in-process
 
+        from accounts.actor import Actor
         from schools.imports import services
         from schools.imports.models import ImportBatch
         from schools.participants import api as participants_api
@@ -141,6 +142,7 @@ def main() -> int:
 
         municipality, _ = Municipality.objects.get_or_create(name="Bench district")
         institution = tenant_services.institution_create(
+            actor=Actor.system("bench"),
             name="МБОУ СОШ № 1 (bench)",
             short_name="СОШ № 1",
             kind="school",

@@ -65,6 +65,7 @@ def _municipality_id() -> int:
 
 def _service_path(index: int, municipality_id: int) -> tuple[float, float, str]:
     """institution_create then institution_provision, as the Celery task would run it."""
+    from accounts.actor import Actor
     from tenants import services
     from tenants.models import InstitutionStatus
 
@@ -73,6 +74,7 @@ def _service_path(index: int, municipality_id: int) -> tuple[float, float, str]:
     def create() -> None:
         created.append(
             services.institution_create(
+                actor=Actor.system("bench"),
                 name=f"Bench school {index}",
                 short_name=f"Bench {index}",
                 kind="school",

@@ -125,6 +125,7 @@ def main() -> int:
         call_command("migrate", "--noinput", verbosity=0)
         call_command("createcachetable", verbosity=0)
 
+        from accounts.actor import Actor
         from config.db import tenant_connection
         from regional.survey_results import selectors as results_selectors
         from regional.survey_results import tasks
@@ -138,6 +139,7 @@ def main() -> int:
         started = time.perf_counter()
         for index in range(args.institutions):
             institution = tenant_services.institution_create(
+                actor=Actor.system("bench"),
                 name=f"Bench school {index}",
                 short_name=f"Bench {index}",
                 kind="school",

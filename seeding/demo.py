@@ -588,6 +588,7 @@ def _user_ensure(person: DemoPerson, password: str) -> int:
     """The person's account in the active schema with the demo password (see
     ``accounts.api.user_ensure``)."""
     return accounts_api.user_ensure(
+        actor=SEED_ACTOR,
         username=person.username,
         role=person.role,
         password=password,
@@ -668,6 +669,7 @@ def demo_institution_ensure(
         inn=spec.inn,
         coordinator_email=coordinator.email,
         coordinator_name=coordinator.full_name,
+        actor=SEED_ACTOR,
     )
     with schema_context(institution.schema_name), transaction.atomic():
         for person in spec.people:
@@ -1062,7 +1064,7 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD, school: bool = True) ->
                 )
             municipal_id = _user_ensure(MUNICIPAL_PERSON, password)
             tenants_api.municipal_access_ensure(
-                user_id=municipal_id, municipality_id=municipalities[MUNICIPAL_OF]
+                user_id=municipal_id, municipality_id=municipalities[MUNICIPAL_OF], actor=SEED_ACTOR
             )
             region.logins.append(
                 DemoLogin(

@@ -525,6 +525,7 @@ def school_generate(
             user_id = accounts_api.user_id_by_username(username=username)
             if user_id is None:  # a new login is the class teacher's own
                 user_id = accounts_api.user_create(
+                    actor=SEED_ACTOR,
                     username=username,
                     role="curator",
                     first_name=person.first_name,

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_tenants.admin import TenantAdminMixin
 
+from accounts.actor import actor_of
 from tenants import services
 from tenants.audit import public_audit_record
 from tenants.models import (
@@ -52,7 +53,7 @@ class InstitutionAdmin(TenantAdminMixin, admin.ModelAdmin[Institution]):  # type
         if change:
             super().save_model(request, obj, form, change)
             public_audit_record(
-                actor=request.user,
+                actor=actor_of(request),
                 action=PublicAuditAction.UPDATE,
                 instance=obj,
                 changed_fields=form.changed_data,
@@ -69,7 +70,7 @@ class InstitutionAdmin(TenantAdminMixin, admin.ModelAdmin[Institution]):  # type
             inn=obj.inn,
             coordinator_email=obj.coordinator_email,
             coordinator_name=obj.coordinator_name,
-            actor=request.user,
+            actor=actor_of(request),
         )
         obj.pk = created.pk
         obj.schema_name = created.schema_name
@@ -78,7 +79,7 @@ class InstitutionAdmin(TenantAdminMixin, admin.ModelAdmin[Institution]):  # type
         for institution in queryset:
             try:
                 services.institution_set_status(
-                    institution=institution, status=status, actor=request.user
+                    institution=institution, status=status, actor=actor_of(request)
                 )
             except ValidationError as exc:
                 self.message_user(request, f"{institution}: {exc.messages[0]}", messages.ERROR)
@@ -99,7 +100,9 @@ class InstitutionAdmin(TenantAdminMixin, admin.ModelAdmin[Institution]):  # type
     def retry_provisioning(self, request: HttpRequest, queryset: QuerySet[Institution]) -> None:
         for institution in queryset:
             try:
-                services.institution_retry_provisioning(institution=institution, actor=request.user)
+                services.institution_retry_provisioning(
+                    institution=institution, actor=actor_of(request)
+                )
             except ValidationError as exc:
                 self.message_user(request, f"{institution}: {exc.messages[0]}", messages.ERROR)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
@@ -13,6 +13,9 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.audit import public_audit_record
 from tenants.models import Institution, InstitutionStatus, PublicAuditAction
+
+if TYPE_CHECKING:
+    from accounts.actor import Actor
 from tenants.timezones import RUSSIAN_TIME_ZONES, institution_set_time_zone
 
 
@@ -63,7 +66,7 @@ def municipalities_ensure(*, names: Sequence[str]) -> dict[str, int]:
         return {name: Municipality.objects.get_or_create(name=name)[0].pk for name in names}
 
 
-def municipal_access_ensure(*, user_id: int, municipality_id: int) -> None:
+def municipal_access_ensure(*, user_id: int, municipality_id: int, actor: Actor) -> None:
     """Give the municipal account ``user_id`` the municipality, unless it has one already (a
     municipality chosen since is kept)."""
     from accounts.models import User
@@ -73,7 +76,7 @@ def municipal_access_ensure(*, user_id: int, municipality_id: int) -> None:
     with schema_context(get_public_schema_name()):
         if not MunicipalAccess.objects.filter(user_id=user_id).exists():
             services.municipal_access_grant(
-                user=User.objects.get(pk=user_id), municipality_id=municipality_id
+                user=User.objects.get(pk=user_id), municipality_id=municipality_id, actor=actor
             )
 
 
@@ -87,6 +90,7 @@ def institution_ensure(
     inn: str = "",
     coordinator_email: str,
     coordinator_name: str = "",
+    actor: Actor,
 ) -> InstitutionRef:
     """The institution ``slug``, registered when missing and provisioned in this process
     when its schema is not ready yet (the background task then finds nothing to do).
@@ -106,6 +110,7 @@ def institution_ensure(
                 inn=inn,
                 coordinator_email=coordinator_email,
                 coordinator_name=coordinator_name,
+                actor=actor,
             )
         if institution.status in (InstitutionStatus.PROVISIONING, InstitutionStatus.FAILED):
             provisioned = services.institution_provision(institution_id=institution.pk)

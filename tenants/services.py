@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from accounts.actor import author_id, role_of
+from accounts.actor import Actor, author_id, role_of
 from accounts.api import invitation_create
 from accounts.models import Role
 from config.tasks import enqueue_on_commit
 from config.validators import is_valid_inn
+from tenants import access as institutions_access
 from tenants import citus, schemas
 from tenants.audit import public_audit_record
 from tenants.models import (
@@ -43,6 +44,10 @@ LIFECYCLE_TRANSITIONS: dict[str, set[str]] = {
     InstitutionStatus.SUSPENDED: {InstitutionStatus.ACTIVE, InstitutionStatus.ARCHIVED},
     InstitutionStatus.ARCHIVED: {InstitutionStatus.ACTIVE},
 }
+
+
+# Provisioning runs as the system (its invitation of the coordinator included).
+PROVISIONING_ACTOR = Actor.system("tenants.provisioning")
 
 
 def validate_institution_fields(
@@ -103,9 +108,36 @@ def institution_create(
     inn: str = "",
     coordinator_email: str,
     coordinator_name: str = "",
-    actor: Any = None,
+    actor: Actor,
 ) -> Institution:
-    """Register an institution and start provisioning its schema in the background."""
+    """Register an institution and start provisioning its schema in the background (the
+    regional administrator: ``tenants.access``)."""
+    institutions_access.check_institutions_manage(actor)
+    return _institution_create(
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        municipality_id=municipality_id,
+        slug=slug,
+        inn=inn,
+        coordinator_email=coordinator_email,
+        coordinator_name=coordinator_name,
+        actor=actor,
+    )
+
+
+def _institution_create(
+    *,
+    name: str,
+    short_name: str,
+    kind: str,
+    municipality_id: int,
+    slug: str,
+    inn: str,
+    coordinator_email: str,
+    coordinator_name: str,
+    actor: Actor,
+) -> Institution:
     slug = slug.strip().lower()
     municipality = validate_institution_fields(
         slug=slug, kind=kind, municipality_id=municipality_id, inn=inn
@@ -168,6 +200,7 @@ def institution_provision(*, institution_id: int) -> Institution | None:
                 with schema_context(institution.schema_name):
                     first, last, middle = _split_name(institution.coordinator_name)
                     invitation_create(
+                        actor=PROVISIONING_ACTOR,
                         email=institution.coordinator_email,
                         role=Role.COORDINATOR,
                         first_name=first,
@@ -209,7 +242,8 @@ def _split_name(full_name: str) -> tuple[str, str, str]:
 
 
 @transaction.atomic
-def institution_retry_provisioning(*, institution: Institution, actor: Any = None) -> Institution:
+def institution_retry_provisioning(*, institution: Institution, actor: Actor) -> Institution:
+    institutions_access.check_institutions_manage(actor)
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     if institution.status not in (InstitutionStatus.FAILED, InstitutionStatus.PROVISIONING):
         raise ValidationError({"status": [_("Only a failed provisioning can be retried.")]})
@@ -228,9 +262,10 @@ def institution_retry_provisioning(*, institution: Institution, actor: Any = Non
 
 @transaction.atomic
 def institution_set_status(
-    *, institution: Institution, status: str, reason: str = "", actor: Any = None
+    *, institution: Institution, status: str, reason: str = "", actor: Actor
 ) -> Institution:
     """Suspend (blocks all logins), archive (read-only) or re-activate an institution."""
+    institutions_access.check_institutions_manage(actor)
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     allowed = LIFECYCLE_TRANSITIONS.get(institution.status, set())
     if status not in allowed:
@@ -311,12 +346,13 @@ def _locked_pending(application: OnboardingApplication) -> OnboardingApplication
 
 @transaction.atomic
 def application_approve(
-    *, application: OnboardingApplication, slug: str | None = None, actor: Any = None
+    *, application: OnboardingApplication, slug: str | None = None, actor: Actor
 ) -> OnboardingApplication:
     """Approve: the institution is created and provisioned; the applicant becomes its
     coordinator through an invitation link."""
+    institutions_access.check_applications_decide(actor)
     application = _locked_pending(application)
-    institution = institution_create(
+    institution = _institution_create(
         name=application.name,
         short_name=application.short_name,
         kind=application.kind,
@@ -344,8 +380,9 @@ def application_approve(
 
 @transaction.atomic
 def application_reject(
-    *, application: OnboardingApplication, reason: str, actor: Any = None
+    *, application: OnboardingApplication, reason: str, actor: Actor
 ) -> OnboardingApplication:
+    institutions_access.check_applications_decide(actor)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for rejection.")]})
     application = _locked_pending(application)
@@ -389,15 +426,17 @@ def municipal_officer_invite(
     last_name: str = "",
     first_name: str = "",
     middle_name: str = "",
-    actor: Any = None,
+    actor: Actor,
 ) -> MunicipalAccess:
     """Invite a user of a municipal education department (role ``municipal``) to the regional
     layer, scoped to ``municipality_id``: the account made from the invitation sees that
     municipality's institutions only."""
+    institutions_access.check_institutions_manage(actor)
     municipality = Municipality.objects.filter(pk=municipality_id).first()
     if municipality is None:
         raise ValidationError({"municipality": [_("Unknown municipality.")]})
     invitation = invitation_create(
+        actor=actor,
         email=email.strip(),
         role=Role.MUNICIPAL,
         first_name=first_name.strip(),
@@ -416,11 +455,10 @@ def municipal_officer_invite(
 
 
 @transaction.atomic
-def municipal_access_grant(
-    *, user: Any, municipality_id: int, actor: Any = None
-) -> MunicipalAccess:
+def municipal_access_grant(*, user: Any, municipality_id: int, actor: Actor) -> MunicipalAccess:
     """Scope an existing public account with the role ``municipal`` to a municipality (one per
     account: a second grant moves it)."""
+    institutions_access.check_institutions_manage(actor)
     if role_of(user) != Role.MUNICIPAL:
         raise ValidationError({"user": [_("Only a municipal user can be given a municipality.")]})
     municipality = Municipality.objects.filter(pk=municipality_id).first()
@@ -440,8 +478,9 @@ def municipal_access_grant(
 
 
 @transaction.atomic
-def municipal_access_revoke(*, access: MunicipalAccess, actor: Any = None) -> None:
+def municipal_access_revoke(*, access: MunicipalAccess, actor: Actor) -> None:
     """Withdraw the access (the account, if any, then sees nothing)."""
+    institutions_access.check_institutions_manage(actor)
     public_audit_record(
         actor=actor,
         action=PublicAuditAction.DELETE,
@@ -457,13 +496,14 @@ def municipal_access_revoke(*, access: MunicipalAccess, actor: Any = None) -> No
 
 @transaction.atomic
 def institutions_import(
-    *, rows: list[dict[str, Any]], file_name: str, actor: Any = None
+    *, rows: list[dict[str, Any]], file_name: str, actor: Actor
 ) -> InstitutionImport:
     """Create every institution of a checked file (``tenants.importing.plan_import``) at once:
     a row refused now (another import took its address meanwhile) refuses the whole file.
     Each is provisioned in the background and its coordinator invited when it is ready."""
     if not rows:
         raise ValidationError({"file": [_("The file has no institutions to create.")]})
+    institutions_access.check_institutions_manage(actor)
     created = [institution_create(**row, actor=actor) for row in rows]
     batch = InstitutionImport.objects.create(
         file_name=file_name[:255],

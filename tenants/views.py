@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from accounts.actor import actor_of
 from config.api.base import REGIONAL, REGIONAL_ADMIN, PublicViewSet
 from tenants import selectors, services
 from tenants.models import (
@@ -97,7 +98,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["municipality_id"] = values.pop("municipality")
-        institution = services.institution_create(**values, actor=request.user)
+        institution = services.institution_create(**values, actor=actor_of(request))
         return Response(InstitutionOutput(institution).data, status=status.HTTP_201_CREATED)
 
     def _set_status(self, request: Request, new_status: str) -> Response:
@@ -107,7 +108,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
             institution=self.get_object(),
             status=new_status,
             reason=data.validated_data["reason"],
-            actor=request.user,
+            actor=actor_of(request),
         )
         return Response(InstitutionOutput(institution).data)
 
@@ -130,7 +131,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         institution = services.institution_retry_provisioning(
-            institution=self.get_object(), actor=request.user
+            institution=self.get_object(), actor=actor_of(request)
         )
         return Response(InstitutionOutput(institution).data, status=status.HTTP_202_ACCEPTED)
 
@@ -240,7 +241,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         data = ApproveInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_approve(
-            application=self.get_object(), slug=data.validated_data.get("slug"), actor=request.user
+            application=self.get_object(),
+            slug=data.validated_data.get("slug"),
+            actor=actor_of(request),
         )
         return Response(ApplicationOutput(application).data)
 
@@ -250,6 +253,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publi
         data = RejectInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_reject(
-            application=self.get_object(), reason=data.validated_data["reason"], actor=request.user
+            application=self.get_object(),
+            reason=data.validated_data["reason"],
+            actor=actor_of(request),
         )
         return Response(ApplicationOutput(application).data)

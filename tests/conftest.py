@@ -38,6 +38,7 @@ def _provision(slug: str, name: str, municipality: Municipality) -> Institution:
     from tenants import services
 
     institution = services.institution_create(
+        actor=SETUP,
         name=name,
         short_name=name,
         kind="school",
@@ -135,6 +136,7 @@ def make_user(schema_name: str, role: str, username: str | None = None, **extra:
             role=role,
             password=PASSWORD,
             email=extra.pop("email", f"{role}@example.com"),
+            actor=SETUP,
             **extra,
         )
 

@@ -580,6 +580,7 @@ def placement_tenant_account_create(*, placement_id: int, schema_name: str) -> b
     has_account = User.objects.filter(email__iexact=email, is_active=True).exists()
     if not (already_invited or has_account):
         invitation_create(
+            actor=PLACEMENT_ACTOR,
             email=email,
             role=Role.MENTOR,
             first_name=mentor.first_name,

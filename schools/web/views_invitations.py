@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import api as accounts_api
+from accounts.actor import actor_of
 from accounts.models import Invitation
 from accounts.roles import INVITABLE_CHOICES as INVITABLE_ROLE_CHOICES
 from config.pages import COORDINATOR, add_service_errors, role_required
@@ -26,7 +27,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            accounts_api.invitation_create(**form.cleaned_data)
+            accounts_api.invitation_create(**form.cleaned_data, actor=actor_of(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

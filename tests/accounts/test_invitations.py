@@ -7,11 +7,14 @@ from django_tenants.utils import schema_context
 
 from accounts import services
 from accounts.models import Invitation, User
+from tests.conftest import SETUP
 
 
 def _invite_and_send(tenant, email="curator@school.ru", role="curator"):
     with schema_context(tenant.schema_name):
-        invitation = services.invitation_create(email=email, role=role, last_name="Орлова")
+        invitation = services.invitation_create(
+            email=email, role=role, last_name="Орлова", actor=SETUP
+        )
         services.invitation_send(invitation_id=invitation.pk)
     return invitation
 

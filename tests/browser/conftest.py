@@ -139,7 +139,7 @@ def make_user_in(schema_name: str, role: str, username: str, **extra: Any) -> An
     from accounts.api import user_create
 
     with schema_context(schema_name):
-        return user_create(username=username, role=role, password=PASSWORD, **extra)
+        return user_create(username=username, role=role, password=PASSWORD, actor=SETUP, **extra)
 
 
 def sign_in(page: Any, url: str, username: str, password: str = PASSWORD) -> None:
@@ -281,6 +281,7 @@ def journey_school(
         tenant_connection().set_schema_to_public()
         municipality = Municipality.objects.get_or_create(name="Тестовый муниципалитет")[0]
         institution = services.institution_create(
+            actor=SETUP,
             name=name,
             short_name=short_name or name,
             kind="school",

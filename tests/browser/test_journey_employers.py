@@ -58,6 +58,7 @@ def journey(live: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         municipality = Municipality.objects.create(name="Округ работодателей")
         try:
             institution = tenant_services.institution_create(
+                actor=SETUP,
                 name="МБОУ СОШ «Профиль»",
                 short_name="СОШ «Профиль»",
                 kind="school",

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +51,7 @@ def region(live: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         try:
             for slug, mentees in SLUGS.items():
                 institution = services.institution_create(
+                    actor=SETUP,
                     name=NAMES[slug],
                     short_name=NAMES[slug],
                     kind="school",

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from config.db import tenant_connection
 from tests.browser.conftest import make_user_in, shot, sign_in
+from tests.conftest import SETUP
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +43,9 @@ def region(live: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         try:
             make_user_in("public", Role.REGIONAL_ADMIN, ADMIN)
             officer = make_user_in("public", Role.MUNICIPAL, OFFICER)
-            services.municipal_access_grant(user=officer, municipality_id=municipality.pk)
+            services.municipal_access_grant(
+                actor=SETUP, user=officer, municipality_id=municipality.pk
+            )
             yield {"live": live, "municipality": municipality}
         finally:
             tenant_connection().set_schema_to_public()

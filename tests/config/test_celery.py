@@ -17,7 +17,7 @@ from config.db import tenant_connection
 from config.tasks import MissingTenantSchema
 from tenants.models import Domain, Institution
 from tenants.schemas import drop_schema
-from tests.conftest import wait_for
+from tests.conftest import SETUP, wait_for
 
 pytestmark = pytest.mark.celery_worker
 
@@ -26,7 +26,7 @@ def test_tenant_task_writes_into_the_schema_it_was_sent_from(worker, committed, 
     mail.outbox.clear()
     with schema_context(tenants.a.schema_name):
         invitation = account_services.invitation_create(
-            email="worker-test@alpha.ru", role=Role.MENTOR
+            email="worker-test@alpha.ru", role=Role.MENTOR, actor=SETUP
         )
     try:
 

@@ -24,7 +24,7 @@ from tenants.models import (
     Municipality,
     OnboardingApplication,
 )
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.isolation.objects_of_b import MARKER
 from tests.isolation.test_cross_tenant import (
     METHODS,
@@ -87,7 +87,7 @@ def region(tenants: Any) -> Any:
 
 def officer(municipality: Municipality, username: str) -> Any:
     user = make_user("public", Role.MUNICIPAL, username)
-    services.municipal_access_grant(user=user, municipality_id=municipality.pk)
+    services.municipal_access_grant(actor=SETUP, user=user, municipality_id=municipality.pk)
     return user
 
 

@@ -18,6 +18,7 @@ from django_tenants.utils import schema_exists
 
 from tenants import services
 from tenants.models import Institution, InstitutionStatus
+from tests.conftest import SETUP
 
 STUBS = """
 CREATE TABLE public.citus_stub_calls (
@@ -58,6 +59,7 @@ def _calls() -> list[tuple[str, str, str | None, int | None]]:
 
 def _provision(tenants, slug: str) -> Institution:
     institution = services.institution_create(
+        actor=SETUP,
         name=f"Школа {slug}",
         short_name=slug,
         kind="school",

@@ -9,10 +9,12 @@ from django_tenants.utils import schema_context, schema_exists
 from accounts.models import Invitation
 from tenants import schemas, services
 from tenants.models import Institution, InstitutionStatus
+from tests.conftest import SETUP
 
 
 def _new(tenants, slug: str) -> Institution:
     return services.institution_create(
+        actor=SETUP,
         name=f"Школа {slug}",
         short_name=slug,
         kind="school",
@@ -56,7 +58,7 @@ def test_a_failed_provisioning_leaves_no_schema_and_can_be_retried(tenants, db, 
     assert not schema_exists("delta")  # the clone was rolled back with everything else
 
     monkeypatch.undo()
-    services.institution_retry_provisioning(institution=institution)
+    services.institution_retry_provisioning(actor=SETUP, institution=institution)
     assert Institution.objects.get(pk=institution.pk).status == InstitutionStatus.PROVISIONING
     provisioned = services.institution_provision(institution_id=institution.pk)
     assert provisioned is not None and provisioned.status == InstitutionStatus.ACTIVE

@@ -19,7 +19,7 @@ from accounts.models import Role
 from regional.kpis import metrics, services
 from regional.kpis.exports import XLSX_CONTENT_TYPE
 from regional.kpis.models import AggregationItem, AggregationRun, InstitutionSnapshot
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
 
 PERIOD = "2026-10"
@@ -466,7 +466,7 @@ def test_the_rating_ranks_by_published_attainment_and_shows_its_method(tenants: 
 
     other = Municipality.objects.create(name="Дальний район")
     officer = make_user("public", Role.MUNICIPAL, "kpi-rating-mun")
-    tenant_services.municipal_access_grant(user=officer, municipality_id=other.pk)
+    tenant_services.municipal_access_grant(actor=SETUP, user=officer, municipality_id=other.pk)
     seen = page_client(HOST, officer, "public", "en").get(f"/rating/?period={PERIOD}")
     table = seen.content.decode().split('data-testid="rating-institutions"')[1]
     assert tenants.a.short_name not in table.split("</table>")[0]

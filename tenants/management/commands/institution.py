@@ -8,8 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.actor import Actor
 from tenants import services
 from tenants.models import Institution, InstitutionKind, InstitutionStatus, Municipality
+
+# The operator at the command line acts as the system (the command is run on the server).
+OPERATOR = Actor.system("cli")
 
 
 class Command(BaseCommand):
@@ -64,6 +68,7 @@ class Command(BaseCommand):
             else Municipality.objects.filter(name=ref).first()
         )
         institution = services.institution_create(
+            actor=OPERATOR,
             name=options["name"],
             short_name=options["short_name"],
             kind=options["kind"],
@@ -85,6 +90,7 @@ class Command(BaseCommand):
 
     def _status(self, options: dict[str, Any], status: str) -> None:
         institution = services.institution_set_status(
+            actor=OPERATOR,
             institution=self._institution(options["slug"]),
             status=status,
             reason=options["reason"],
@@ -102,7 +108,7 @@ class Command(BaseCommand):
 
     def do_retry(self, options: dict[str, Any]) -> None:
         institution = services.institution_retry_provisioning(
-            institution=self._institution(options["slug"])
+            actor=OPERATOR, institution=self._institution(options["slug"])
         )
         self.stdout.write(f"{institution.slug}\t{institution.status}")
 

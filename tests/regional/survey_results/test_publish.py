@@ -146,6 +146,7 @@ def test_institution_sees_the_others_only_aggregated(surveyed, tenants, client_f
     tenant_connection().set_schema_to_public()
     for slug in ("peer-one", "peer-two"):
         peer = tenant_services.institution_create(
+            actor=SETUP,
             name=slug,
             short_name=slug,
             kind="school",

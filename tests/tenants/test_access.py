@@ -1,0 +1,78 @@
+"""Who changes the region's institutions, asked of the services themselves (the API, the
+pages, the admin and the command line pass their actor): the regional administrator manages
+institutions and municipal accounts, the regional centre decides applications, nobody else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from accounts.actor import Actor, actor_for
+from accounts.models import Role
+from tenants import services
+from tenants.models import ApplicationStatus, Institution, InstitutionStatus
+from tests.conftest import make_user
+
+
+def _actor(role: str) -> Actor:
+    return actor_for(make_user("public", role, f"inst-acl-{role}"), schema="public")
+
+
+def _apply(tenants: Any, slug: str) -> Any:
+    return services.application_submit(
+        name=f"МБОУ «Школа {slug}»",
+        short_name=f"Школа {slug}",
+        kind="school",
+        municipality_id=tenants.municipality.pk,
+        desired_slug=slug,
+        applicant_name="Ёлкина Анна Сергеевна",
+        applicant_email=f"{slug}@school.ru",
+    )
+
+
+@pytest.mark.parametrize("role", [Role.REGIONAL_STAFF, Role.MUNICIPAL, Role.EMPLOYER])
+def test_only_the_regional_administrator_registers_and_changes_institutions(
+    role: str, tenants: Any, db: None
+) -> None:
+    actor = _actor(role)
+    with pytest.raises(PermissionDenied):
+        services.institution_create(
+            name="МБОУ «Школа № 9»",
+            short_name="Школа № 9",
+            kind="school",
+            municipality_id=tenants.municipality.pk,
+            slug="acl-nine",
+            coordinator_email="nine@school.ru",
+            actor=actor,
+        )
+    assert not Institution.objects.filter(slug="acl-nine").exists()
+    with pytest.raises(PermissionDenied):
+        services.institution_set_status(
+            institution=tenants.a, status=InstitutionStatus.SUSPENDED, actor=actor
+        )
+    assert Institution.objects.get(pk=tenants.a.pk).status == InstitutionStatus.ACTIVE
+    officer = make_user("public", Role.MUNICIPAL, f"inst-acl-officer-{role}")
+    with pytest.raises(PermissionDenied):
+        services.municipal_access_grant(
+            user=officer, municipality_id=tenants.municipality.pk, actor=actor
+        )
+
+
+def test_the_regional_centre_decides_applications_and_a_municipal_account_does_not(
+    tenants: Any, db: None
+) -> None:
+    refused = _apply(tenants, "acl-app-no")
+    with pytest.raises(PermissionDenied):
+        services.application_approve(application=refused, actor=_actor(Role.MUNICIPAL))
+    with pytest.raises(PermissionDenied):
+        services.application_reject(
+            application=refused, reason="дубль", actor=_actor(Role.EMPLOYER)
+        )
+    refused.refresh_from_db()
+    assert refused.status == ApplicationStatus.PENDING
+    approved = services.application_approve(
+        application=_apply(tenants, "acl-app-yes"), actor=_actor(Role.REGIONAL_STAFF)
+    )
+    assert approved.status == ApplicationStatus.APPROVED and approved.institution is not None

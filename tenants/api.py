@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from accounts.actor import Actor
 from tenants.audit import public_audit_record
 from tenants.models import Institution, InstitutionStatus, PublicAuditAction
-
-if TYPE_CHECKING:
-    from accounts.actor import Actor
 from tenants.timezones import RUSSIAN_TIME_ZONES, institution_set_time_zone
 
 

@@ -122,10 +122,12 @@ def document_job_cancellable(job: DocumentJob) -> bool:
 
 
 @transaction.atomic
-def document_job_cancel(*, job_id: int, actor: Any = None) -> DocumentJob:
+def document_job_cancel(*, job_id: int, actor: Actor) -> DocumentJob:
     """Cancel a set not generated yet (queued, or left behind by its task): it fails with the
     reason and may be started again. A set a worker is generating right now is refused (it is
-    ready in moments); one that is done or failed is returned as it is."""
+    ready in moments); one that is done or failed is returned as it is. Whoever may retry the
+    set may cancel it (``access``)."""
+    access.access_document_job_by_id(actor, job_id)
     job = DocumentJob.objects.select_for_update().get(pk=job_id)
     if job.status not in ACTIVE_STATUSES:
         return job

@@ -798,10 +798,11 @@ def match_run_cancellable(run: MatchRun) -> bool:
 
 
 @transaction.atomic
-def match_run_cancel(*, run_id: int, actor: Any = None) -> MatchRun:
+def match_run_cancel(*, run_id: int, actor: Actor) -> MatchRun:
     """Cancel a run not finished yet (queued, or left behind by its task): it fails with the
     reason and a new run may be started. A run a worker is computing right now is refused (it
-    ends in moments); one that ended is returned as it is."""
+    ends in moments); one that ended is returned as it is. The coordinator's (``access``)."""
+    access.check_matching_manage(actor)
     run = MatchRun.objects.select_for_update().get(pk=run_id)
     if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return run

@@ -572,7 +572,7 @@ def matching_run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a run no worker computes (queued, or left behind by its task)."""
     run = _run_or_404(pk)
     try:
-        matching_services.match_run_cancel(run_id=run.pk, actor=request.user)
+        matching_services.match_run_cancel(run_id=run.pk, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

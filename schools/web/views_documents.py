@@ -290,7 +290,7 @@ def document_job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a set no worker is generating (queued, or left behind), for whoever may see it."""
     job = _job_or_404(request, pk)
     try:
-        document_services.document_job_cancel(job_id=job.pk, actor=request.user)
+        document_services.document_job_cancel(job_id=job.pk, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

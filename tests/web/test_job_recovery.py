@@ -203,14 +203,13 @@ def test_a_document_set_not_generated_yet_is_cancelled_and_can_be_started_again(
         busy = _document_job([6])
         _lease("documents.document_job_run", job_id=busy.pk)
         with pytest.raises(ValidationError, match="being generated right now"):
-            documents.document_job_cancel(job_id=busy.pk)
+            documents.document_job_cancel(job_id=busy.pk, actor=SETUP)
 
         job = _document_job([7])
-        cancelled = documents.document_job_cancel(job_id=job.pk)
+        cancelled = documents.document_job_cancel(job_id=job.pk, actor=SETUP)
         assert cancelled.status == JobStatus.FAILED and cancelled.error.startswith("Cancelled")
         # its task, delivered afterwards, does nothing
         assert documents.document_job_run(job_id=job.pk) == JobStatus.FAILED
-        from tests.conftest import SETUP
 
         retried = documents.document_job_retry(job_id=job.pk, actor=SETUP)
         assert retried.status == JobStatus.QUEUED
@@ -229,9 +228,9 @@ def test_a_matching_run_not_computed_yet_is_cancelled(tenant_a: Any, school: Sch
         )
         _lease("matching.run_execute", run_id=run.pk)
         with pytest.raises(ValidationError, match="being computed right now"):
-            matching.match_run_cancel(run_id=run.pk)
+            matching.match_run_cancel(run_id=run.pk, actor=SETUP)
         _task_rows("matching.run_execute", run_id=run.pk).update(lease_until=None)
-        cancelled = matching.match_run_cancel(run_id=run.pk)
+        cancelled = matching.match_run_cancel(run_id=run.pk, actor=SETUP)
         assert cancelled.status == RunStatus.FAILED and cancelled.error.startswith("Cancelled")
         assert matching.run_execute(run_id=run.pk, resume=True) is False  # its task: nothing
 

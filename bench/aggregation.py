@@ -372,6 +372,7 @@ def aggregate(
     start of the run to the last snapshot, and per-institution task times."""
     from django.db import connection, transaction
 
+    from accounts.actor import Actor
     from regional.kpis import services
     from regional.kpis.models import AggregationRun
 
@@ -381,7 +382,7 @@ def aggregate(
         original = transaction.on_commit
         transaction.on_commit = lambda fn, using=None, robust=False: None  # type: ignore[assignment]
         try:
-            run = services.aggregation_run_start(period=period)
+            run = services.aggregation_run_start(period=period, actor=Actor.system("bench"))
         finally:
             transaction.on_commit = original
     if processes == 1:

@@ -18,7 +18,7 @@ def aggregate_period(*, period: str, close: bool = False) -> dict[str, int]:
     (headcounts, pairs, meetings…) has been set to what it was that month."""
     run = services.aggregation_run_in_process(period=period)
     if close:
-        services.period_close(period=period, closed_by_id=None, actor=HISTORY_ACTOR)
+        services.period_close(period=period, actor=HISTORY_ACTOR)
     return {
         "run_id": run.pk,
         "institutions": run.institutions_total,

@@ -15,7 +15,7 @@ from accounts.actor import Actor
 from config.db import tenant_connection
 from config.tasks import enqueue_on_commit
 from regional.employers import api as employers_api
-from regional.kpis import metrics
+from regional.kpis import access, metrics
 from regional.kpis.models import (
     AggregationItem,
     AggregationRun,
@@ -58,15 +58,14 @@ def _period_open(code: str) -> Period:
 
 
 @transaction.atomic
-def aggregation_run_start(
-    *, period: str | None = None, requested_by_id: int | None = None
-) -> AggregationRun:
+def aggregation_run_start(*, period: str | None = None, actor: Actor) -> AggregationRun:
     """Create a run for ``period`` (default: this month) and send one task per institution with
     a schema (after commit). An open period's snapshots are replaced by this run's; a closed
-    or future period is refused."""
+    or future period is refused. The regional centre's (``access``)."""
     from regional.kpis.tasks import aggregate_institution
 
-    run, institutions = _run_create(period=period, requested_by_id=requested_by_id)
+    access.check_aggregation(actor)
+    run, institutions = _run_create(period=period, requested_by_id=actor.audit_user_id)
     with schema_context(get_public_schema_name()):
         for pk, schema_name in institutions:
             enqueue_on_commit(
@@ -122,9 +121,10 @@ def aggregation_run_in_process(
 
 
 @transaction.atomic
-def period_close(*, period: str, closed_by_id: int | None, actor: Actor) -> Period:
+def period_close(*, period: str, actor: Actor) -> Period:
     """Close a period: its snapshots become final (no run writes them again). Refused for a
     period without snapshots, a closed one, and while a run of it is still running."""
+    access.check_aggregation(actor)
     row = Period.objects.select_for_update().filter(code=period).first()
     if row is None or not InstitutionSnapshot.objects.filter(period=period).exists():
         raise ValidationError({"period": [_("The period has no numbers to close.")]})
@@ -135,7 +135,7 @@ def period_close(*, period: str, closed_by_id: int | None, actor: Actor) -> Peri
         raise ValidationError({"period": [message]})
     row.status = PeriodStatus.CLOSED
     row.closed_at = timezone.now()
-    row.closed_by_id = closed_by_id
+    row.closed_by_id = actor.audit_user_id
     row.save(update_fields=["status", "closed_at", "closed_by_id"])
     public_audit_record(
         actor=actor,

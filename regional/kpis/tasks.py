@@ -10,12 +10,17 @@ from celery import shared_task
 from django.conf import settings
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from accounts.actor import Actor
 from config.tasks import PublicTask, TenantScopedTask
 from regional.kpis import services
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
+
+
+# The monthly run the beat starts.
+MONTHLY_ACTOR = Actor.system("kpis.monthly")
 
 
 def retry_delay(retries: int) -> float:
@@ -27,7 +32,7 @@ def retry_delay(retries: int) -> float:
 @shared_task(base=PublicTask, name="kpis.aggregate_region")
 def aggregate_region(period: str | None = None) -> int:
     """Start a run for ``period`` (default: this month) and fan out to every institution."""
-    return services.aggregation_run_start(period=period).pk
+    return services.aggregation_run_start(period=period, actor=MONTHLY_ACTOR).pk
 
 
 @shared_task(bind=True, base=TenantScopedTask, name="kpis.aggregate_institution")

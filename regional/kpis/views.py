@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actor import actor_of
 from config.api.base import REGIONAL, PublicViewSet
 from regional.kpis import exports, selectors, services
 from regional.kpis.models import (
@@ -139,7 +140,7 @@ class AggregationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pu
         from django.utils import timezone
 
         period = data.validated_data.get("period") or timezone.localdate().isoformat()
-        run = services.aggregation_run_start(period=period, requested_by_id=request.user.pk)
+        run = services.aggregation_run_start(period=period, actor=actor_of(request))
         return Response(AggregationRunOutput(run).data, status=status.HTTP_202_ACCEPTED)
 
 

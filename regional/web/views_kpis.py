@@ -610,7 +610,7 @@ def period_close(request: HttpRequest) -> HttpResponse:
         return redirect("regional:kpis")
     period = form.cleaned_data["period"]
     try:
-        services.period_close(period=period, closed_by_id=request.user.pk, actor=actor_of(request))
+        services.period_close(period=period, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -629,7 +629,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             run = services.aggregation_run_start(
-                period=form.cleaned_data["period"] or None, requested_by_id=request.user.pk
+                period=form.cleaned_data["period"] or None, actor=actor_of(request)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

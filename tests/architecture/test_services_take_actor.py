@@ -49,7 +49,6 @@ EXCEPTIONS: dict[str, str] = {
     "regional.employers.placement_tenant_account_create": TASK,
     "regional.kpis.default_period": READ,
     "regional.kpis.period_validate": READ,
-    "regional.kpis.aggregation_run_start": TODO,
     "regional.kpis.aggregation_run_in_process": "seeding and benchmarks: the system's own run",
     "regional.kpis.institution_aggregate": TASK,
     "regional.kpis.snapshot_record": TASK,

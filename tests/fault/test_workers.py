@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_kpi_run_finishes_it_once_with_a_new_worker(
     try:
         # the snapshots table is held: the first institution's task blocks as it writes
         locker.execute("LOCK TABLE public.kpis_institutionsnapshot IN SHARE ROW EXCLUSIVE MODE")
-        run = kpis.aggregation_run_start(period=period)
+        run = kpis.aggregation_run_start(actor=SETUP, period=period)
         first = start_worker()
         wait_until(_blocked_on_lock)
         first.kill()

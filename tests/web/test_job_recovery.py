@@ -162,7 +162,7 @@ def test_a_kpi_run_whose_institution_task_was_lost_finishes_with_the_reason_and_
     from tests.conftest import make_user
 
     with django_capture_on_commit_callbacks(execute=False):
-        run = kpis.aggregation_run_start(period="2020-04")
+        run = kpis.aggregation_run_start(actor=SETUP, period="2020-04")
     for item in AggregationItem.objects.filter(run=run).exclude(institution=tenants.a):
         kpis.aggregation_item_finish(run_id=run.pk, institution_id=item.institution_id, ok=True)
     _age(AggregationRun, run.pk, "started_at")

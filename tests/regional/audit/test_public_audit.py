@@ -152,7 +152,7 @@ def test_placements_template_publication_k_and_period_close_are_recorded(
         academic_year=metrics.academic_year_of(metrics.period_date(period)),
         values={"headcount_learners": 10},
     )
-    closed = kpis.period_close(period=period, closed_by_id=admin.pk, actor=actor_for(admin))
+    closed = kpis.period_close(period=period, actor=actor_for(admin))
     assert [(e.action, e.object_repr) for e in entries(closed)] == [("close", period)]
 
 

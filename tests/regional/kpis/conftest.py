@@ -88,7 +88,7 @@ def run_in_process(db: None, django_capture_on_commit_callbacks: Any) -> Iterato
 
     def _run(period: str = PERIOD) -> Any:
         with django_capture_on_commit_callbacks(execute=False):
-            run = services.aggregation_run_start(period=period)
+            run = services.aggregation_run_start(actor=SETUP, period=period)
         for item in AggregationItem.objects.filter(run=run).select_related("institution"):
             with schema_context(item.institution.schema_name):
                 aggregate_institution.apply(

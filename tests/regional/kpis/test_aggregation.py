@@ -4,6 +4,7 @@ the public schema."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from accounts.actor import actor_for
 from accounts.models import Role
@@ -80,10 +81,10 @@ def test_re_running_an_open_period_replaces_its_draft_until_it_is_closed(
     assert after.run_id == second.pk and after.recorded_at > before.recorded_at
     assert InstitutionSnapshot.objects.filter(period=PERIOD).count() == second.institutions_total
 
-    period = services.period_close(period=PERIOD, closed_by_id=regional_staff.pk, actor=SETUP)
+    period = services.period_close(period=PERIOD, actor=actor_for(regional_staff, schema="public"))
     assert period.is_closed and period.closed_by_id == regional_staff.pk
     with pytest.raises(ValidationError) as refused:
-        services.aggregation_run_start(period=PERIOD)
+        services.aggregation_run_start(actor=SETUP, period=PERIOD)
     assert "closed" in str(refused.value)
     # a run already on its way when the period closed writes nothing
     assert not services.snapshot_record(
@@ -95,7 +96,7 @@ def test_re_running_an_open_period_replaces_its_draft_until_it_is_closed(
     )
     assert InstitutionSnapshot.objects.get(pk=after.pk).values == after.values
     with pytest.raises(ValidationError):
-        services.period_close(period=PERIOD, closed_by_id=None, actor=SETUP)  # already closed
+        services.period_close(period=PERIOD, actor=SETUP)  # already closed
     assert Period.objects.get(code=PERIOD).is_closed
 
 
@@ -113,7 +114,7 @@ def test_a_future_period_is_refused(db):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     for period in (next_month, tomorrow):
         with pytest.raises(ValidationError) as refused:
-            services.aggregation_run_start(period=period)
+            services.aggregation_run_start(actor=SETUP, period=period)
         assert "future" in str(refused.value)
         assert not Period.objects.filter(code=period).exists()
     assert services.period_validate(timezone.localdate().isoformat())
@@ -125,14 +126,14 @@ def test_a_period_is_not_closed_while_its_run_is_running(db):
     from regional.kpis.models import Period
 
     with pytest.raises(ValidationError):
-        services.period_close(period="2020-01", closed_by_id=None, actor=SETUP)  # nothing to close
+        services.period_close(period="2020-01", actor=SETUP)  # nothing to close
     Period.objects.create(code="2020-02")
     AggregationRun.objects.create(period="2020-02", institutions_total=3)
     InstitutionSnapshot.objects.create(
         period="2020-02", institution_id=_any_institution(), academic_year=2019, values={}
     )
     with pytest.raises(ValidationError) as refused:
-        services.period_close(period="2020-02", closed_by_id=None, actor=SETUP)
+        services.period_close(period="2020-02", actor=SETUP)
     assert "running" in str(refused.value)
 
 
@@ -240,7 +241,7 @@ def test_one_institutions_aggregation_is_a_fixed_handful_of_queries(
 
     def queries_of_one_run() -> int:
         with django_capture_on_commit_callbacks(execute=False):
-            run = services.aggregation_run_start(period=PERIOD)
+            run = services.aggregation_run_start(actor=SETUP, period=PERIOD)
         with schema_context(tenants.a.schema_name), CaptureQueriesContext(connection) as seen:
             aggregate_institution.apply(kwargs={"run_id": run.pk, "institution_id": tenants.a.pk})
         assert AggregationItem.objects.get(run=run, institution=tenants.a).status == "ok"
@@ -263,3 +264,15 @@ def test_one_institutions_aggregation_is_a_fixed_handful_of_queries(
         == 28
     )
     assert small == larger <= 16, (small, larger)
+
+
+@pytest.mark.parametrize("role", [Role.MUNICIPAL, Role.EMPLOYER])
+def test_only_the_regional_centre_starts_a_run_or_closes_a_period(tenants, db, role):
+    from regional.kpis.models import AggregationRun
+
+    outsider = actor_for(make_user("public", role, f"kpi-acl-{role}"), schema="public")
+    with pytest.raises(PermissionDenied):
+        services.aggregation_run_start(period="2020-03", actor=outsider)
+    with pytest.raises(PermissionDenied):
+        services.period_close(period="2020-03", actor=outsider)
+    assert not AggregationRun.objects.filter(period="2020-03").exists()

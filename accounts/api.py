@@ -14,9 +14,19 @@ def user_id_by_username(*, username: str) -> int | None:
     return User.objects.filter(username=username).values_list("pk", flat=True).first()
 
 
+def actor_by_username(*, username: str) -> Actor | None:
+    """The actor of the account ``username`` in the active schema (seeding acts as a given
+    person, e.g. the demo's coordinator asking for an employer's mentor), or None."""
+    from accounts.actor import actor_for
+
+    user = User.objects.filter(username=username).first()
+    return actor_for(user) if user is not None else None
+
+
 __all__ = [
     "Actor",
     "Role",
+    "actor_by_username",
     "invitation_create",
     "invitation_url",
     "invitations_fulfil",

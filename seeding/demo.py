@@ -640,8 +640,8 @@ def demo_employer_offers_ensure(
         contact_email=DEMO_OFFERS[0]["contact_email"]
     )
     with schema_context(institution.schema_name):
-        coordinator_id = accounts_api.user_id_by_username(username="coordinator")
-    if mentor_id is None or coordinator_id is None:
+        coordinator = accounts_api.actor_by_username(username="coordinator")
+    if mentor_id is None or coordinator is None:
         return
     employers_api.mentor_request_create(
         institution_id=institution.id,
@@ -650,8 +650,7 @@ def demo_employer_offers_ensure(
         mentees_count=2,
         level="grade-9",
         need_code="projects",
-        requested_by_id=coordinator_id,
-        requested_by_role=Role.COORDINATOR,
+        actor=coordinator,
     )
 
 

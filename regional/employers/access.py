@@ -110,6 +110,17 @@ def _found(queryset: Any, pk: int, actor: Actor, for_write: bool) -> Any:
     return found
 
 
+def check_request_create(actor: Actor, institution: Institution) -> None:
+    """An institution asks for an employer's mentor: its coordinator or a curator, acting in
+    the institution's own schema (a system job too)."""
+    if actor.is_system:
+        return
+    if not actor.has_role(roles.COORDINATION_AND_CURATORS):
+        raise PermissionDenied
+    if institution.schema_name != actor.schema:
+        raise PermissionDenied
+
+
 def check_request_withdraw(actor: Actor, mentor_request: MentorRequest) -> None:
     """An institution withdraws its own pending request: its coordinator or a curator, acting
     in the institution's own schema (``NotFound`` for another institution's request)."""
@@ -163,6 +174,7 @@ __all__ = [
     "access_placement_by_id",
     "check_employer_offers_write",
     "check_employers_manage",
+    "check_request_create",
     "check_request_withdraw",
     "employer_mentors_visible_to",
     "employers_visible_to",

@@ -190,8 +190,7 @@ def mentor_request_create(
     mentees_count: int,
     level: str,
     need_code: str,
-    requested_by_id: int,
-    requested_by_role: str,
+    actor: Actor,
 ) -> int:
     """An institution asks for an employer's mentor (see ``services.mentor_request_create``)."""
     return services.mentor_request_create(
@@ -201,8 +200,7 @@ def mentor_request_create(
         mentees_count=mentees_count,
         level=level,
         need_code=need_code,
-        requested_by_id=requested_by_id,
-        requested_by_role=requested_by_role,
+        actor=actor,
     ).pk
 
 

@@ -324,13 +324,14 @@ def mentor_request_create(
     mentees_count: int,
     level: str,
     need_code: str,
-    requested_by_id: int,
-    requested_by_role: str,
+    actor: Actor,
 ) -> MentorRequest:
     """An institution asks for a mentor (the need is one of its catalogue's). Capacity is
     not held yet (approval holds it), but a request that cannot fit the mentor's free places
     right now is refused at once. No free text is taken: the request says who the mentees are
-    by form, grade or course, need and number."""
+    by form, grade or course, need and number. Asked by the institution's coordinator or a
+    curator (``access``), recorded by id and role (no name leaves the institution)."""
+    access.check_request_create(actor, institution)
     mentor = EmployerMentor.objects.filter(pk=employer_mentor_id).first()
     if mentor is None or not _mentor_available_on(mentor, timezone.localdate()):
         raise ValidationError(
@@ -367,8 +368,8 @@ def mentor_request_create(
         need_code=need_code,
         need_name=needs[need_code],
         topic=f"{needs[need_code]} · {level_label}",
-        requested_by_id=requested_by_id,
-        requested_by_role=requested_by_role,
+        requested_by_id=actor.audit_user_id or 0,
+        requested_by_role=actor.role,
     )
 
 

@@ -5,7 +5,7 @@ own requests only."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.actor import Actor, actor_of
-from accounts.models import Role, User
+from accounts.models import Role
 from config.api.base import INSTITUTION_STAFF, TenantViewSet
 from config.db import tenant_connection
 from regional.employers import selectors, services
@@ -193,7 +193,6 @@ class InstitutionMentorRequestViewSet(
         data = MentorRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        user = cast(User, request.user)
         mentor_request = services.mentor_request_create(
             institution=_institution(),
             employer_mentor_id=values["employer_mentor"],
@@ -201,8 +200,7 @@ class InstitutionMentorRequestViewSet(
             mentees_count=values["mentees_count"],
             level=values["level"],
             need_code=values["need_code"],
-            requested_by_id=user.pk,
-            requested_by_role=user.role,
+            actor=actor_of(request),
         )
         output = InstitutionMentorRequestOutput(self.get_queryset().get(pk=mentor_request.pk))
         return Response(output.data, status=status.HTTP_201_CREATED)

@@ -110,8 +110,7 @@ def mentor_request(request: HttpRequest, pk: int) -> HttpResponse:
                 mentees_count=form.cleaned_data["mentees_count"],
                 level=form.cleaned_data["level"],
                 need_code=form.cleaned_data["need_code"],
-                requested_by_id=int(request.user.pk or 0),
-                requested_by_role=actor_of(request).role,
+                actor=actor_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -45,7 +45,6 @@ EXCEPTIONS: dict[str, str] = {
     "tenants.institution_provision": TASK,
     "tenants.application_submit": "a school applies through the public page: no account yet",
     # regional
-    "regional.employers.mentor_request_create": TODO,
     "regional.employers.placement_tenant_account_create": TASK,
     "regional.kpis.default_period": READ,
     "regional.kpis.period_validate": READ,

@@ -42,8 +42,7 @@ def ask(institution: Institution, mentor: EmployerMentor, count: int = 1, need: 
         mentees_count=count,
         level="grade-7",
         need_code=need,
-        requested_by_id=1,
-        requested_by_role=Role.COORDINATOR,
+        actor=SETUP,
     )
 
 

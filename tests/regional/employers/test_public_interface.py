@@ -23,8 +23,7 @@ def request(institution, mentor, mentees=1):
         mentees_count=mentees,
         level="grade-7",
         need_code="career_guidance",
-        requested_by_id=1,
-        requested_by_role=Role.COORDINATOR,
+        actor=SETUP,
     )
 
 

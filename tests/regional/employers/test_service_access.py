@@ -95,3 +95,31 @@ def test_an_offer_is_audited_with_its_author_and_without_the_specialists_name(
     for entry in entries:
         text = f"{entry.object_repr} {entry.values}"
         assert "Ёлкин" not in text and "Елкин" not in text and "elkin@" not in text
+
+
+def test_an_institution_asks_for_a_mentor_through_its_own_coordinator_or_curator(
+    tenants, mentor_of, employer
+):
+    mentor = mentor_of(employer)
+
+    def ask(actor: Any) -> Any:
+        return services.mentor_request_create(
+            institution=tenants.a,
+            employer_mentor_id=mentor.pk,
+            form="employer_pupil",
+            mentees_count=1,
+            level="grade-8",
+            need_code="career_guidance",
+            actor=actor,
+        )
+
+    def member(schema: str, role: str) -> Any:
+        return actor_for(make_user(schema, role, f"ask-{schema}-{role}"), schema=schema)
+
+    with pytest.raises(PermissionDenied):
+        ask(member(tenants.a.schema_name, Role.MENTOR))
+    with pytest.raises(PermissionDenied):  # another institution's coordinator
+        ask(member(tenants.b.schema_name, Role.COORDINATOR))
+    curator = member(tenants.a.schema_name, Role.CURATOR)
+    made = ask(curator)
+    assert (made.requested_by_id, made.requested_by_role) == (curator.user_id, "curator")

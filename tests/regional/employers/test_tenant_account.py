@@ -28,8 +28,7 @@ def placement(tenant_a, employer, employer_user, mentor_of) -> Placement:
         mentees_count=2,
         level="grade-7",
         need_code="career_guidance",
-        requested_by_id=1,
-        requested_by_role=Role.COORDINATOR,
+        actor=SETUP,
     )
     return services.mentor_request_approve(
         mentor_request=mentor_request, actor=actor_for(employer_user)

@@ -50,8 +50,7 @@ def place(tenants, user_in, django_capture_on_commit_callbacks):
             mentees_count=mentees,
             level="grade-9",
             need_code="projects",
-            requested_by_id=1,
-            requested_by_role=Role.COORDINATOR,
+            actor=SETUP,
         )
         with django_capture_on_commit_callbacks(execute=False):
             placement = employer_services.mentor_request_approve(

@@ -89,8 +89,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         mentees_count=1,
         level="grade-7",
         need_code="career_guidance",
-        requested_by_id=users[Role.COORDINATOR].pk,
-        requested_by_role=Role.COORDINATOR,
+        actor=SETUP,
     )
     return {"employermentor": mentor.pk, "mentorrequest": request.pk}
 
@@ -109,8 +108,7 @@ def public_objects(tenant: Any) -> dict[str, int]:
             mentees_count=1,
             level="grade-7",
             need_code="career_guidance",
-            requested_by_id=1,
-            requested_by_role=Role.COORDINATOR,
+            actor=SETUP,
         )
         for _n in range(2)
     )

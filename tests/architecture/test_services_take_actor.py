@@ -18,7 +18,6 @@ TASK = "a task body or a beat job: the system runs it, no person calls it"
 READ = "reads or computes, writes nothing"
 TOKEN = "an anonymous visitor whose credential is the token (or the invitation) it carries"
 OWN_LOGIN = "acts on the signed-in person's own login (the `user` it is given), whatever the role"
-TODO = "still to convert: its rule is checked by its callers (the views), not by the service"
 
 EXCEPTIONS: dict[str, str] = {
     # accounts

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django_tenants.utils import schema_context
 
 from accounts.actor import actor_for
 from accounts.models import Role
@@ -114,7 +115,9 @@ def test_an_institution_asks_for_a_mentor_through_its_own_coordinator_or_curator
         )
 
     def member(schema: str, role: str) -> Any:
-        return actor_for(make_user(schema, role, f"ask-{schema}-{role}"), schema=schema)
+        user = make_user(schema, role, f"ask-{schema}-{role}")
+        with schema_context(schema):
+            return actor_for(user)
 
     with pytest.raises(PermissionDenied):
         ask(member(tenants.a.schema_name, Role.MENTOR))

@@ -11,6 +11,8 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # Mailings their task left behind are sent again (config.jobs).
         from config import jobs
-        from schools.monitoring import services
+        from schools.monitoring import mailing, services
 
         jobs.register("monitoring", services.mailings_sweep)
+        # A letter whose claim lapsed (the run that claimed it died) goes out within minutes.
+        jobs.register("survey-letters", mailing.lapsed_claims_send)

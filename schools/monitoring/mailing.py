@@ -5,9 +5,10 @@ invitation is locked (``skip_locked``: a concurrent run takes the others), *clai
 (``mail_claimed_at``) and given a fresh link in a transaction that commits before the letter
 goes out; once it went out, the invitation is stamped sent (``email_sent_at`` or
 ``reminded_at``) and the claim cleared. A crash before the claim's commit sends nothing; a crash
-between the claim and the stamp leaves a claim that lapses after ``CLAIM_MINUTES``, and the next
-run (the redelivered task, the next day's) sends it then; a failed send clears the claim at once
-so the next run tries again. Never twice, never never. A reminder gives a new link (the previous
+between the claim and the stamp leaves a claim that lapses after ``CLAIM_MINUTES``; beat's jobs
+sweep (``config.jobs_sweep``, every five minutes: ``lapsed_claims_send``) sends it then, minutes
+later rather than at the next day's run; a failed send clears the claim at once so the next run
+tries again. Never twice, never never. A reminder gives a new link (the previous
 one stops working; the draft stays)."""
 
 from __future__ import annotations
@@ -149,3 +150,19 @@ def reminders_send(
     if campaign_id is not None:
         pending = pending.filter(campaign_id=campaign_id)
     return _send(pending, reminder=True, now=now)
+
+
+def lapsed_claims_send(*, now: datetime.datetime | None = None) -> int:
+    """Beat's jobs sweep (``config.jobs``): letters whose claim lapsed (the run that claimed
+    them died before mailing) go out now, once — the invitation if it was never mailed, else
+    the reminder, while the campaign takes answers. Returns the letters sent."""
+    now = now or timezone.now()
+    lapsed = _unanswered().filter(
+        mail_claimed_at__lt=now - datetime.timedelta(minutes=CLAIM_MINUTES)
+    )
+    sent = _send(lapsed.filter(email_sent_at__isnull=True), reminder=False)
+    today = timezone.localdate(now)
+    reminders = lapsed.filter(
+        email_sent_at__isnull=False, campaign__opens_on__lte=today, campaign__closes_on__gte=today
+    )
+    return sent + _send(reminders, reminder=True, now=now)

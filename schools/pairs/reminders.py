@@ -4,8 +4,11 @@ Each meeting is first *claimed* (locked with ``skip_locked``, ``reminder_claimed
 committed): a concurrent run (two beats) takes the others. The letter goes out after that
 commit, and ``reminder_sent_at`` records it: a crash before the commit sends nothing, and a
 crash between the claim and the letter leaves a claim that lapses after
-``REMINDER_CLAIM_MINUTES`` (the redelivered task sends it then). A failed send clears the
-claim, so the next run tries again. Moving a meeting clears both (``meeting_update``)."""
+``REMINDER_CLAIM_MINUTES``. A run that meets another run's fresh claim leaves the meeting to it;
+if that run died, beat's jobs sweep (``config.jobs_sweep``, every five minutes:
+``lapsed_claims_send``) sends the letters of lapsed claims, once, minutes after they lapsed. A
+failed send clears the claim, so the next run tries again. Moving a meeting clears both
+(``meeting_update``)."""
 
 from __future__ import annotations
 
@@ -56,11 +59,18 @@ def _letter(meeting: Meeting, organisation: str, host: str) -> tuple[str, str]:
     return subject, body
 
 
-def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def _to_remind(now: datetime.datetime, lapsed_only: bool) -> Any:
+    due = meetings_to_remind(now=now)
+    return due.filter(reminder_claimed_at__isnull=False) if lapsed_only else due
+
+
+def meeting_reminders_send(
+    *, now: datetime.datetime | None = None, lapsed_only: bool = False
+) -> int:
     """Remind of tomorrow's meetings in the active institution's schema; returns the number
-    of meetings reminded of."""
+    of meetings reminded of. ``lapsed_only``: only those whose claim lapsed (its run died)."""
     now = now or timezone.now()
-    ids = list(meetings_to_remind(now=now).values_list("pk", flat=True))
+    ids = list(_to_remind(now, lapsed_only).values_list("pk", flat=True))
     if not ids:
         return 0
     host, organisation = host_and_name_for_schema(tenant_connection().schema_name)
@@ -68,7 +78,7 @@ def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
     for meeting_id in ids:
         with transaction.atomic():
             meeting = (
-                meetings_to_remind(now=now)
+                _to_remind(now, lapsed_only)
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("pair__mentor__user", "pair__programme")
                 .filter(pk=meeting_id)
@@ -127,11 +137,19 @@ def _mark_letter(meeting: Meeting, organisation: str, host: str) -> tuple[str, s
     return subject, body
 
 
-def meeting_mark_reminders_send(*, now: datetime.datetime | None = None) -> int:
+def _to_mark(now: datetime.datetime, lapsed_only: bool) -> Any:
+    due = meetings_to_mark(now=now)
+    return due.filter(mark_reminder_claimed_at__isnull=False) if lapsed_only else due
+
+
+def meeting_mark_reminders_send(
+    *, now: datetime.datetime | None = None, lapsed_only: bool = False
+) -> int:
     """Ask the mentor, once per meeting, to mark a past planned meeting held or move it; returns
-    the number of meetings asked about. Moving a meeting asks again after its new date."""
+    the number of meetings asked about. Moving a meeting asks again after its new date.
+    ``lapsed_only``: only those whose claim lapsed (its run died)."""
     now = now or timezone.now()
-    ids = list(meetings_to_mark(now=now).values_list("pk", flat=True))
+    ids = list(_to_mark(now, lapsed_only).values_list("pk", flat=True))
     if not ids:
         return 0
     host, organisation = host_and_name_for_schema(tenant_connection().schema_name)
@@ -139,7 +157,7 @@ def meeting_mark_reminders_send(*, now: datetime.datetime | None = None) -> int:
     for meeting_id in ids:
         with transaction.atomic():
             meeting = (
-                meetings_to_mark(now=now)
+                _to_mark(now, lapsed_only)
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("pair__mentor__user", "pair__programme")
                 .filter(pk=meeting_id)
@@ -164,3 +182,13 @@ def meeting_mark_reminders_send(*, now: datetime.datetime | None = None) -> int:
         Meeting.objects.filter(pk=meeting.pk).update(mark_reminder_sent_at=timezone.now())
         sent += 1
     return sent
+
+
+def lapsed_claims_send(*, now: datetime.datetime | None = None) -> int:
+    """Beat's jobs sweep (``config.jobs``): the letters whose claim lapsed — the run that
+    claimed them died before mailing, and any run that met the claim meanwhile left the meeting
+    to it — go out now, once (still only while they are due). Returns the meetings mailed."""
+    now = now or timezone.now()
+    return meeting_reminders_send(now=now, lapsed_only=True) + meeting_mark_reminders_send(
+        now=now, lapsed_only=True
+    )

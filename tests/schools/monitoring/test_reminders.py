@@ -134,3 +134,36 @@ def test_a_mailing_its_task_left_behind_is_sent_again_by_the_sweep(world: World)
         mail.outbox.clear()
         assert mailing.invitations_send(campaign_id=campaign.pk) >= 2
         assert services.mailings_sweep() == 0  # every invitation is mailed: nothing to do
+
+
+def test_a_reminder_whose_run_died_goes_out_minutes_after_its_claim_lapsed(world: World) -> None:
+    """A reminder claimed by a run that died is sent by beat's jobs sweep once the claim lapsed
+    (every few minutes), not by the next day's run; once: the sweep again, the day's run and the
+    coordinator's «remind» add nothing."""
+    from config import jobs
+
+    with schema_context("alpha"):
+        campaign = _campaign(world)
+        invitations = SurveyInvitation.objects.filter(campaign=campaign)
+        assert mailing.invitations_send(campaign_id=campaign.pk) == invitations.count()
+        sent_at = timezone.now() - datetime.timedelta(days=mailing.REMIND_EVERY_DAYS, minutes=1)
+        invitations.update(email_sent_at=sent_at)
+        dead = invitations.first()
+        assert dead is not None
+        claimed = timezone.now()
+        SurveyInvitation.objects.filter(pk=dead.pk).update(mail_claimed_at=claimed)
+        mail.outbox.clear()
+        assert mailing.reminders_send() == invitations.count() - 1  # the run meets the claim
+        assert jobs.sweep_all()["survey-letters"] == 0  # fresh: its run is on it
+        SurveyInvitation.objects.filter(pk=dead.pk).update(
+            mail_claimed_at=claimed - datetime.timedelta(minutes=mailing.CLAIM_MINUTES + 1)
+        )
+        assert jobs.sweep_all()["survey-letters"] == 1
+        assert jobs.sweep_all()["survey-letters"] == 0
+        assert mailing.reminders_send() == 0
+        assert mailing.reminders_send(campaign_id=campaign.pk, force=True) == 0
+        addresses = [m.to[0] for m in mail.outbox]
+        assert len(addresses) == len(set(addresses)) == invitations.count()
+        assert all(m.subject.startswith("Напоминание") for m in mail.outbox)
+        dead.refresh_from_db()
+        assert dead.reminded_at is not None and dead.mail_claimed_at is None

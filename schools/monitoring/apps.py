@@ -14,5 +14,7 @@ class MonitoringConfig(AppConfig):
         from schools.monitoring import mailing, services
 
         jobs.register("monitoring", services.mailings_sweep)
+        # A launch its task left behind fails with the reason (the campaign a draft again).
+        jobs.register("campaign-launches", services.launches_sweep)
         # A letter whose claim lapsed (the run that claimed it died) goes out within minutes.
         jobs.register("survey-letters", mailing.lapsed_claims_send)

@@ -134,6 +134,8 @@ class TargetKind(models.TextChoices):
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    # launched: the worker prepares the invitations (services.campaign_launch), then it opens
+    LAUNCHING = "launching", _("Launching")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
 
@@ -182,6 +184,16 @@ class SurveyCampaign(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A launch done by the worker (a large target group): when it was asked for, the people to
+    # invite and those prepared so far, those left out for lack of consent, and the reason of a
+    # launch that failed (the campaign is a draft again and may be launched again).
+    launch_requested_at = models.DateTimeField(_("launch requested at"), null=True, blank=True)
+    launch_total = NonNegativeIntegerField(_("people to invite"), default=0)
+    launch_done = NonNegativeIntegerField(_("invitations prepared"), default=0)
+    launch_without_consent = NonNegativeIntegerField(
+        _("not invited for lack of consent"), default=0
+    )
+    launch_error = models.CharField(_("why the launch failed"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -197,10 +209,18 @@ class SurveyCampaign(models.Model):
                 condition=models.Q(closes_on__gte=models.F("opens_on")),
                 name="monitoring_campaign_dates_in_order",
             ),
+            *non_negative("launch_total", "launch_done", "launch_without_consent"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def launch_progress(self) -> int:
+        """Per cent of the invitations prepared by a launch under way (0–100)."""
+        if not self.launch_total:
+            return 0
+        return min(100, self.launch_done * 100 // self.launch_total)
 
     @property
     def target_form_label(self) -> str:

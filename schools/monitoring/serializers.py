@@ -160,8 +160,16 @@ class CampaignOutput(serializers.ModelSerializer[SurveyCampaign]):
             "academic_year",
             "invited",
             "submitted",
+            "launch_total",
+            "launch_done",
+            "launch_error",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "launch_total": {"help_text": "A launch under way: the people to invite."},
+            "launch_done": {"help_text": "A launch under way: the invitations prepared so far."},
+            "launch_error": {"help_text": "Why the last launch failed (the campaign is a draft)."},
+        }
 
     def get_invited(self, obj: SurveyCampaign) -> int:
         return int(getattr(obj, "invited_count", 0) or 0)
@@ -198,6 +206,13 @@ class CampaignOpenOutput(serializers.Serializer[Any]):
     without_consent = serializers.IntegerField(
         help_text="People of the target group left out: no valid consent."
     )
+    queued = serializers.BooleanField(
+        help_text=(
+            "The worker prepares the invitations (202): follow the campaign's status "
+            "(launching, then open; a draft with launch_error if it failed) and launch_done."
+        )
+    )
+    status_url = serializers.CharField(help_text="The campaign's path in the API (poll it).")
 
 
 # --- results ------------------------------------------------------------------------------------

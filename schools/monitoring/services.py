@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ QUESTION_FIELDS = (
     "condition_value",
 )
 FORM_CODES = frozenset(MentoringForm.values)
+
+logger = logging.getLogger(__name__)
 
 
 def _error(field: str, message: str) -> ValidationError:
@@ -386,20 +389,53 @@ class OpenResult:
     campaign: SurveyCampaign
     invited: int
     without_consent: int
+    # the worker prepares the invitations (``campaign_launch`` of a large group): counts later
+    queued: bool = False
+
+
+def _check_launchable(campaign: SurveyCampaign) -> None:
+    if campaign.status != CampaignStatus.DRAFT:
+        raise _error("status", _("Only a draft campaign can be opened."))
+    if campaign.closes_on < timezone.localdate():
+        raise _error("closes_on", _("The closing date has passed: move it first."))
 
 
 @transaction.atomic
 def campaign_open(*, campaign: SurveyCampaign, actor: Actor) -> OpenResult:
     """Invite the target group's people who have valid consent, open the campaign and send the
-    invitations (on commit). The others are counted, never invited."""
+    invitations (on commit), all now. The others are counted, never invited. The pages and the
+    API launch through ``campaign_launch`` (the worker prepares a large group)."""
     access.check_campaign_manage(actor, campaign)
     campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status != CampaignStatus.DRAFT:
-        raise _error("status", _("Only a draft campaign can be opened."))
-    if campaign.closes_on < timezone.localdate():
-        raise _error("closes_on", _("The closing date has passed: move it first."))
+    _check_launchable(campaign)
+    return _open_now(campaign)
+
+
+@dataclass(frozen=True)
+class _Invitees:
+    participants: list[Member]
+    user_ids: list[int]
+    without_consent: int
+
+    @property
+    def count(self) -> int:
+        return len(self.participants) + len(self.user_ids)
+
+
+def _invitees(campaign: SurveyCampaign) -> _Invitees:
+    """Who the campaign invites: the target group's people with valid consent (the staff of a
+    staff campaign); raises the reason when nobody."""
     if campaign.target_kind == TargetKind.STAFF:
-        return _open_for_staff(campaign)
+        from accounts.models import User
+
+        users = list(
+            User.objects.filter(role__in=STAFF_AUDIENCE, is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not users:
+            raise _error("target_kind", _("The institution has no curators or coordinator yet."))
+        return _Invitees(participants=[], user_ids=users, without_consent=0)
     members = target_members(campaign)
     allowed = set(
         participants_api.participants_with_valid_consent()
@@ -411,48 +447,203 @@ def campaign_open(*, campaign: SurveyCampaign, actor: Actor) -> OpenResult:
         raise _error(
             "target_kind", _("Nobody in the target group has valid consent to be surveyed.")
         )
-    SurveyInvitation.objects.bulk_create(
-        SurveyInvitation(
-            campaign=campaign, participant_id=m.participant_id, pair_id=m.pair_id, form=m.form
-        )
-        for m in invited
-    )
+    return _Invitees(participants=invited, user_ids=[], without_consent=len(members) - len(invited))
+
+
+def _invitations(campaign: SurveyCampaign, invitees: _Invitees) -> list[SurveyInvitation]:
+    return [
+        *(
+            SurveyInvitation(
+                campaign=campaign, participant_id=m.participant_id, pair_id=m.pair_id, form=m.form
+            )
+            for m in invitees.participants
+        ),
+        *(SurveyInvitation(campaign=campaign, user_id=user_id) for user_id in invitees.user_ids),
+    ]
+
+
+def _mark_open(campaign: SurveyCampaign) -> None:
+    """Open it and send the invitations once this transaction commits."""
     campaign.status = CampaignStatus.OPEN
     campaign.opened_at = timezone.now()
-    campaign.save(update_fields=["status", "opened_at", "updated_at"])
+    campaign.launch_error = ""
+    campaign.save(update_fields=["status", "opened_at", "launch_error", "updated_at"])
     from schools.monitoring import tasks
 
     enqueue_on_commit(tasks.invitations_send, campaign_id=campaign.pk)
+
+
+def _open_now(campaign: SurveyCampaign) -> OpenResult:
+    invitees = _invitees(campaign)
+    SurveyInvitation.objects.bulk_create(_invitations(campaign, invitees))
+    _mark_open(campaign)
     return OpenResult(
-        campaign=campaign, invited=len(invited), without_consent=len(members) - len(invited)
+        campaign=campaign, invited=invitees.count, without_consent=invitees.without_consent
     )
 
 
 STAFF_AUDIENCE = ("coordinator", "curator")
 
 
-def _open_for_staff(campaign: SurveyCampaign) -> OpenResult:
-    """Invite the institution's active curators and coordinators (they answer as staff: the
-    curator's checklist of the programme's quality)."""
-    from accounts.models import User
+# --- a launch done by the worker -----------------------------------------------------------------
 
-    users = list(
-        User.objects.filter(role__in=STAFF_AUDIENCE, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+DEFAULT_LAUNCH_INLINE_MAX = 40  # a pair, a class: prepared in the request itself
+LAUNCH_BATCH = 200  # invitations written (and progress shown) per batch
+
+
+def launch_inline_max() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CAMPAIGN_LAUNCH_INLINE_MAX", DEFAULT_LAUNCH_INLINE_MAX))
+
+
+def launch_size_estimate(campaign: SurveyCampaign) -> int:
+    """How many people the target group names, by one count (consent not checked): decides
+    whether the request prepares the invitations itself or leaves them to the worker."""
+    kind = campaign.target_kind
+    if kind == TargetKind.STAFF:
+        from accounts.models import User
+
+        return User.objects.filter(role__in=STAFF_AUDIENCE, is_active=True).count()
+    if kind == TargetKind.EXPLICIT:
+        return len(campaign.target_participant_ids)
+    if kind == TargetKind.STUDY_GROUP:
+        return participants_api.Participant.objects.filter(
+            study_group_id=campaign.target_study_group_id
+        ).count()
+    if kind == TargetKind.PAIR:
+        return (
+            1
+            + pairs_api.Pair.objects.filter(pk=campaign.target_pair_id or 0)
+            .values("mentees")
+            .count()
+        )
+    return pairs_api.active_pairs_head_count(
+        programme_id=campaign.programme_id,
+        form=campaign.target_form,
+        mentees=kind == TargetKind.FORM_MENTEES,
     )
-    if not users:
-        raise _error("target_kind", _("The institution has no curators or coordinator yet."))
-    SurveyInvitation.objects.bulk_create(
-        SurveyInvitation(campaign=campaign, user_id=user_id) for user_id in users
+
+
+def launch_interrupted_message() -> str:
+    return str(
+        _(
+            "The launch was interrupted (the background worker stopped): nobody was invited. "
+            "Launch the campaign again."
+        )
     )
-    campaign.status = CampaignStatus.OPEN
-    campaign.opened_at = timezone.now()
-    campaign.save(update_fields=["status", "opened_at", "updated_at"])
+
+
+def launch_failed_message() -> str:
+    return str(_("The invitations could not be prepared. Launch again or ask for help."))
+
+
+@transaction.atomic
+def campaign_launch(*, campaign: SurveyCampaign, actor: Actor) -> OpenResult:
+    """Launch the campaign: a small group is invited at once (``campaign_open``); for a larger
+    one the launch is recorded (``launching``, with the number of people) and the worker
+    prepares the invitations in batches, showing its progress, then opens the campaign and
+    sends them. The request returns at once either way. A failed launch (nobody with consent,
+    a worker lost) makes it a draft again with the reason; launching again retries it."""
+    access.check_campaign_manage(actor, campaign)
+    campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign.pk)
+    _check_launchable(campaign)
+    size = launch_size_estimate(campaign)
+    if size <= launch_inline_max():
+        return _open_now(campaign)
+    campaign.status = CampaignStatus.LAUNCHING
+    campaign.launch_requested_at = timezone.now()
+    campaign.launch_total, campaign.launch_done, campaign.launch_without_consent = size, 0, 0
+    campaign.launch_error = ""
+    campaign.save(
+        update_fields=[
+            "status",
+            "launch_requested_at",
+            "launch_total",
+            "launch_done",
+            "launch_without_consent",
+            "launch_error",
+            "updated_at",
+        ]
+    )
     from schools.monitoring import tasks
 
-    enqueue_on_commit(tasks.invitations_send, campaign_id=campaign.pk)
-    return OpenResult(campaign=campaign, invited=len(users), without_consent=0)
+    enqueue_on_commit(tasks.campaign_launch_run, campaign_id=campaign.pk)
+    return OpenResult(campaign=campaign, invited=0, without_consent=0, queued=True)
+
+
+def _launch_fail(campaign_id: int, reason: str) -> None:
+    """The launch failed: nobody is invited (nothing was mailed: it never opened), the campaign
+    is a draft again with the reason on its page."""
+    with transaction.atomic():
+        campaign = SurveyCampaign.objects.select_for_update().filter(pk=campaign_id).first()
+        if campaign is None or campaign.status != CampaignStatus.LAUNCHING:
+            return
+        SurveyInvitation.objects.filter(campaign_id=campaign_id).delete()
+        campaign.status = CampaignStatus.DRAFT
+        campaign.launch_error, campaign.launch_done = reason[:300], 0
+        campaign.save(update_fields=["status", "launch_error", "launch_done", "updated_at"])
+
+
+def campaign_launch_run(*, campaign_id: int) -> str:
+    """The worker's part of a launch: find who is invited, write their invitations in batches
+    (``launch_done`` shows the progress), then open the campaign and send them. Idempotent: a
+    launch found under way again (its worker died) resumes (invitations are written once); a
+    campaign no longer launching is left alone. Returns the campaign's status."""
+    campaign = SurveyCampaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or campaign.status != CampaignStatus.LAUNCHING:
+        return str(campaign.status) if campaign is not None else ""
+    try:
+        invitees = _invitees(campaign)
+    except ValidationError as exc:
+        _launch_fail(campaign_id, " ".join(exc.messages))
+        return CampaignStatus.DRAFT
+    try:
+        SurveyCampaign.objects.filter(pk=campaign_id).update(
+            launch_total=invitees.count, launch_without_consent=invitees.without_consent
+        )
+        rows = _invitations(campaign, invitees)
+        for start in range(0, len(rows), LAUNCH_BATCH):
+            # each batch commits on its own: the page polling the launch sees it at once
+            SurveyInvitation.objects.bulk_create(
+                rows[start : start + LAUNCH_BATCH], ignore_conflicts=True
+            )
+            SurveyCampaign.objects.filter(pk=campaign_id).update(
+                launch_done=min(start + LAUNCH_BATCH, len(rows))
+            )
+    except Exception:
+        logger.exception("campaign %s: launch failed", campaign_id)
+        _launch_fail(campaign_id, launch_failed_message())
+        return CampaignStatus.DRAFT
+    with transaction.atomic():
+        campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign_id)
+        if campaign.status != CampaignStatus.LAUNCHING:  # failed by the sweep meanwhile
+            return str(campaign.status)
+        _mark_open(campaign)
+    return CampaignStatus.OPEN
+
+
+def launches_sweep() -> int:
+    """Beat's ``config.jobs_sweep``: launches under way longer than ``JOB_STUCK_AFTER`` whose
+    task is no longer pending (lost or abandoned by the worker) fail with the reason, the
+    campaign a draft again to launch anew; one never sent through the outbox is sent again."""
+    from config import jobs
+    from schools.monitoring import tasks
+
+    count = 0
+    for campaign_id in SurveyCampaign.objects.filter(
+        status=CampaignStatus.LAUNCHING, launch_requested_at__lt=jobs.stuck_before()
+    ).values_list("pk", flat=True):
+        state = jobs.task_state(tasks.campaign_launch_run, campaign_id=campaign_id)
+        if state == jobs.PENDING:
+            continue
+        if state is None:
+            with transaction.atomic():
+                enqueue_on_commit(tasks.campaign_launch_run, campaign_id=campaign_id)
+        else:
+            _launch_fail(campaign_id, launch_interrupted_message())
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -27,3 +27,10 @@ def daily() -> dict[str, int]:
     closed = services.campaigns_close_due()
     reminded = mailing.reminders_send()
     return {"closed": closed, "reminded": reminded}
+
+
+@shared_task(base=TenantScopedTask, name="monitoring.campaign_launch_run")
+def campaign_launch_run(campaign_id: int) -> str:
+    """Prepare a launched campaign's invitations in batches (its page shows the progress), then
+    open it and send them. Idempotent: a launch found under way again resumes."""
+    return services.campaign_launch_run(campaign_id=campaign_id)

@@ -249,11 +249,13 @@ class SurveyCampaignViewSet(TenantModelViewSet):
         )
         return Response(CampaignOutput(self.get_queryset().get(pk=campaign.pk)).data)
 
-    @extend_schema(request=None, responses=CampaignOpenOutput)
+    @extend_schema(request=None, responses={200: CampaignOpenOutput, 202: CampaignOpenOutput})
     @action(detail=True, methods=["post"], filter_backends=[])
     def open(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        """Invite the target group's people with valid consent and send the e-mails."""
-        result = services.campaign_open(campaign=self.get_object(), actor=actor_of(request))
+        """Launch: invite the target group's people with valid consent and send the e-mails.
+        A small group is invited at once (200); a larger one is prepared by the worker (202,
+        the campaign ``launching``: follow ``status_url``)."""
+        result = services.campaign_launch(campaign=self.get_object(), actor=actor_of(request))
         campaign = self.get_queryset().get(pk=result.campaign.pk)
         return Response(
             CampaignOpenOutput(
@@ -261,8 +263,11 @@ class SurveyCampaignViewSet(TenantModelViewSet):
                     "campaign": campaign,
                     "invited": result.invited,
                     "without_consent": result.without_consent,
+                    "queued": result.queued,
+                    "status_url": f"/api/v1/survey-campaigns/{campaign.pk}/",
                 }
-            ).data
+            ).data,
+            status=status.HTTP_202_ACCEPTED if result.queued else status.HTTP_200_OK,
         )
 
     @extend_schema(request=None, responses=CampaignOutput)

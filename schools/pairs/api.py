@@ -212,6 +212,19 @@ def active_pairs(*, programme_id: int) -> list[dict[str, Any]]:
     return list(result.values())
 
 
+def active_pairs_head_count(*, programme_id: int | None, form: str = "", mentees: bool) -> int:
+    """How many people the programme's active pairs (of ``form``, if given) hold: their
+    mentees, or their mentors (each once). One count query."""
+    if programme_id is None:
+        return 0
+    pairs = Pair.objects.filter(programme_id=programme_id, status=PairStatus.ACTIVE)
+    if form:
+        pairs = pairs.filter(form=form)
+    if mentees:
+        return PairMentee.objects.filter(pair__in=pairs).values("mentee_id").distinct().count()
+    return pairs.values("mentor_id").distinct().count()
+
+
 def mentee_participant_ids(*, mentor_user_id: int) -> list[int]:
     """Mentees of the pairs (any status) whose mentor's login is ``mentor_user_id``: the people
     a mentor may see."""
@@ -298,6 +311,7 @@ __all__ = [
     "PairStatus",
     "active_mentee_ids",
     "active_pairs",
+    "active_pairs_head_count",
     "meeting_count",
     "meeting_create",
     "meeting_planned_after",

@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern] = [
     ),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/open/", views.campaign_open, name="campaign-open"),
+    path(
+        "campaigns/<int:pk>/launch-progress/",
+        views.campaign_launch_progress,
+        name="campaign-launch-progress",
+    ),
     path("campaigns/<int:pk>/close/", views.campaign_close, name="campaign-close"),
     path("campaigns/<int:pk>/remind/", views.campaign_remind, name="campaign-remind"),
     path("campaigns/<int:pk>/xlsx/", views.campaign_xlsx, name="campaign-xlsx"),

@@ -32,6 +32,7 @@ from regional.survey_results import api as survey_results
 from schools.monitoring import access as monitoring_access
 from schools.monitoring import exports, selectors, services
 from schools.monitoring.models import (
+    CampaignStatus,
     ResponseChannel,
     ResponseStatus,
     SurveyCampaign,
@@ -338,22 +339,47 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @page(COORDINATOR_AND_CURATORS)
 def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Launch (or launch again after a failure): a large group is prepared by the worker while
+    the campaign's page shows the progress."""
     campaign = _campaign_or_404(request, pk, manage=True)
     try:
-        result = services.campaign_open(campaign=campaign, actor=actor_of(request))
+        result = services.campaign_launch(campaign=campaign, actor=actor_of(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        text = _("The campaign is launched: %(invited)d people are invited by e-mail.") % {
-            "invited": result.invited
-        }
+        if result.queued:
+            text = _(
+                "The campaign is being launched: the invitations are prepared and sent in the "
+                "background."
+            )
+        else:
+            text = _("The campaign is launched: %(invited)d people are invited by e-mail.") % {
+                "invited": result.invited
+            }
         if result.without_consent:
             text += " " + _("Not invited for lack of valid consent: %(count)d.") % {
                 "count": result.without_consent
             }
         messages.success(request, text)
     return redirect("school:campaign", pk=campaign.pk)
+
+
+@require_safe
+@page(STAFF)
+def campaign_launch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The launch's progress bar, polled by HTMX while the worker prepares the invitations;
+    when the launch ends (open, or failed with its reason) the page reloads."""
+    campaign = _campaign_or_404(request, pk)
+    launching = campaign.status == CampaignStatus.LAUNCHING
+    response = render(
+        request,
+        "school/surveys_launch_progress.html",
+        {"campaign": campaign, "launching": launching},
+    )
+    if not launching:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _campaign_action(

@@ -170,6 +170,7 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:campaign-close": "monitoring.surveycampaign",
     "school:campaign-remind": "monitoring.surveycampaign",
     "school:campaign-xlsx": "monitoring.surveycampaign",
+    "school:campaign-launch-progress": "monitoring.surveycampaign",
     "school:campaign-reach": "monitoring.surveycampaign",
     "school:campaign-print": "monitoring.surveycampaign",
     "school:monitoring-report": None,

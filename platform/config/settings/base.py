@@ -463,6 +463,7 @@ LONG_TASKS = (
     "kpis.aggregate_institution",
     "tenants.provision_institution",
     "monitoring.invitations_send",
+    "monitoring.campaign_launch_run",
     "monitoring.campaign_reminders_send",
     "monitoring.daily",
 )

@@ -20,6 +20,7 @@ TENANT_ALLOWED = {
     # a curator sees the campaigns of its own classes: this one surveys a pair (404 to it)
     "campaign": STAFF - {Role.CURATOR},
     "campaign-xlsx": STAFF - {Role.CURATOR},
+    "campaign-launch-progress": STAFF - {Role.CURATOR},
     "my-surveys": ANSWERERS | {Role.COORDINATOR, Role.CURATOR},
     "my-survey": {Role.MENTEE},  # the invitation is the mentee's: others get 404
     "survey-link": TENANT_ROLES,  # anyone holding the link (signed in or not)
@@ -30,11 +31,12 @@ TENANT_ID_OF = {
     "campaign-close": "surveycampaign",
     "campaign-remind": "surveycampaign",
     "campaign-xlsx": "surveycampaign",
+    "campaign-launch-progress": "surveycampaign",
     "my-survey": "surveyinvitation",
     "survey-link": "surveytoken",
 }
-# Not pages with a frame: the XLSX download (binary).
-FRAGMENTS = {"campaign-xlsx"}
+# Not pages with a frame: the XLSX download (binary), the launch's progress bar (HTMX).
+FRAGMENTS = {"campaign-xlsx", "campaign-launch-progress"}
 # Pages that need no sign-in (a secret token in the path): anonymous visitors are not sent
 # to the login page.
 OPEN_PAGES = {"survey-link"}

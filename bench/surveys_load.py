@@ -8,8 +8,10 @@ view (``/bench/bare/``, through the same middleware) measured in the same run, t
 * **Launch**: the coordinator (signed in through the login form) opens a draft campaign whose
   target is a list of ``LAUNCH_RECIPIENTS`` people with consent: ``POST
   /campaigns/<pk>/open/`` as the page's button does, ``LAUNCHES`` times (a new campaign each
-  time), one at a time. The answer is the redirect back to the campaign; the letters are the
-  worker's job (nobody consumes the bench's queue). Baseline: single requests of the bare view.
+  time), one at a time. The answer is the redirect back to the campaign, which is then
+  ``launching``: the invitations are the worker's job (``campaign_launch_run``, timed here in
+  this process after each request: nobody consumes the bench's queue), the letters too.
+  Baseline: single requests of the bare view.
 * **Answering**: ``ANSWERING_USERS`` mentees at once (a class in one lesson), each answering
   ``--answers-per-user`` invitations one after another through personal links as a pupil
   does: ``GET /surveys/link/<token>/`` (the form, a CSRF cookie) then ``POST`` of complete
@@ -163,7 +165,8 @@ def _launch(
     cookie = pages._sign_in(port, host, "coordinator", password)
     csrf = dict(part.split("=", 1) for part in cookie.split("; "))[settings.CSRF_COOKIE_NAME]
     bare = _bare(port, host, users=1, per_user=50)
-    latencies = []
+    latencies: list[float] = []
+    prepared: list[float] = []
     for n in range(launches):
         campaign_id = _campaign(
             school.schema_name, people, title=f"Анкета для всех {n + 1}", open_it=False
@@ -185,12 +188,16 @@ def _launch(
         latencies.append(time.perf_counter() - started)
         if status != 302:
             raise RuntimeError(f"opening the campaign answered {status}: {body[:300]!r}")
+        _check_launching(school.schema_name, campaign_id, len(people))
+        prepared.append(_prepare(school.schema_name, campaign_id))
         _check_open(school.schema_name, campaign_id, len(people))
     median = statistics.median(latencies) * 1000
+    worker_ms = statistics.median(prepared) * 1000
     line(
         f"launch to {len(people)} people: median {median:.0f} ms, max "
         f"{max(latencies) * 1000:.0f} ms ({launches} launches); bare view, single requests: "
-        f"median {bare.median_ms:.1f} ms ({ratio(median, bare.median_ms):.0f}x)"
+        f"median {bare.median_ms:.1f} ms ({ratio(median, bare.median_ms):.0f}x); the worker's "
+        f"part (invitations in batches, then open): median {worker_ms:.0f} ms"
     )
     return {
         "recipients": len(people),
@@ -199,7 +206,33 @@ def _launch(
         "max_ms": max(latencies) * 1000,
         "samples_ms": [round(x * 1000, 1) for x in latencies],
         "bare_median_ms": bare.median_ms,
+        "worker_median_ms": worker_ms,
     }
+
+
+def _check_launching(schema_name: str, campaign_id: int, expected: int) -> None:
+    """The request only recorded the launch: the worker prepares the invitations."""
+    from django_tenants.utils import schema_context
+
+    from schools.monitoring.models import SurveyCampaign
+
+    with schema_context(schema_name):
+        campaign = SurveyCampaign.objects.get(pk=campaign_id)
+        invited = campaign.invitations.count()
+    if campaign.status != "launching" or campaign.launch_total != expected or invited:
+        raise RuntimeError(f"campaign {campaign_id}: {campaign.status}, {invited} invitations")
+
+
+def _prepare(schema_name: str, campaign_id: int) -> float:
+    """The worker's part, in this process (nobody consumes the bench's queue): seconds."""
+    from django_tenants.utils import schema_context
+
+    from schools.monitoring import services
+
+    with schema_context(schema_name):
+        started = time.perf_counter()
+        services.campaign_launch_run(campaign_id=campaign_id)
+        return time.perf_counter() - started
 
 
 def _check_open(schema_name: str, campaign_id: int, expected: int) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pages
-from benchlib import heading, line, ratio
+from benchlib import heading, line, questionnaire_answers, ratio
 
 LAUNCH_RECIPIENTS = 1000
 LAUNCHES = 5
@@ -118,7 +118,6 @@ def _links(schema_name: str, campaign_id: int) -> list[tuple[int, str]]:
 
 def _form(schema_name: str, rng: random.Random) -> dict[str, Any]:
     """Complete answers of the satisfaction questionnaire, as the form posts them."""
-    import school_year
     from django_tenants.utils import schema_context
 
     from schools.monitoring.models import Questionnaire
@@ -127,7 +126,7 @@ def _form(schema_name: str, rng: random.Random) -> dict[str, Any]:
         questions = list(
             Questionnaire.objects.get(template_code="satisfaction-mentee").questions.all()
         )
-    answers = school_year._answers(questions, rng)
+    answers = questionnaire_answers(questions, rng, text="Всё понравилось, встречи были полезными.")
     form: dict[str, Any] = {}
     for code, value in answers.items():
         if isinstance(value, bool):

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
@@ -93,7 +93,8 @@ def _launch_lost(schema_name: str, campaign_id: int) -> None:
             outcome="abandoned",
             error="worker lost 5 times",
         )
-        assert jobs.sweep_all()["campaign-launches"] == 1
+        with translation.override("ru"):  # the worker's language: the reason is stored in it
+            assert jobs.sweep_all()["campaign-launches"] == 1
     tenant_connection().set_schema_to_public()
 
 

@@ -13,6 +13,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if env.str("TEST_EMAIL_DIR", default=""):  # the fault tests' workers: letters as files to count
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("TEST_EMAIL_DIR")
+if env.int("TEST_EMAIL_SMTP_PORT", default=0):  # a fault test's mail server that never answers
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", env.int("TEST_EMAIL_SMTP_PORT")
 BASE_DOMAIN = "nastavnik.test"
 # The product is Russian first (base: LANGUAGE_CODE = "ru"); tests that do not choose a language
 # see the English msgids, so that their assertions name the source strings. The page and

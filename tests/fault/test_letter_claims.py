@@ -145,7 +145,7 @@ def test_reminders_claimed_by_a_killed_worker_go_out_once_after_the_claims_lapse
 
         with schema_context(schema):
             meeting.refresh_from_db()
-            assert meeting.reminder_sent_at is not None and meeting.reminder_claimed_at is None
+            assert meeting.reminder_sent_at is not None
             assert not invitations.filter(mail_claimed_at__isnull=False).exists()
             assert invitations.get(user=curator).reminded_at is not None
         assert _letters_to(letters, mentor_address) == 1

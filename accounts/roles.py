@@ -18,6 +18,8 @@ EVERYONE = frozenset(Role)
 REGIONAL = frozenset({Role.REGIONAL_ADMIN, Role.REGIONAL_STAFF})
 REGIONAL_ADMIN = frozenset({Role.REGIONAL_ADMIN})
 EMPLOYER = frozenset({Role.EMPLOYER})
+# A municipal education department's account: oversees its municipality's institutions.
+MUNICIPAL = frozenset({Role.MUNICIPAL})
 REGIONAL_OR_EMPLOYER = REGIONAL | EMPLOYER
 
 # --- an institution ---------------------------------------------------------------------------
@@ -60,6 +62,7 @@ __all__ = [
     "INVITABLE_CHOICES",
     "MEETING_WRITERS",
     "MENTOR_OR_COORDINATOR",
+    "MUNICIPAL",
     "PAIR_MEMBERS",
     "PARENT",
     "PUBLIC",

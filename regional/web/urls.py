@@ -24,19 +24,23 @@ urlpatterns = [
     ),
     path(
         "institutions/import/<int:pk>/",
-        views.institution_import_detail,
+        views.InstitutionImportPage.as_view(),
         name="institution-import-detail",
     ),
     path(
         "institutions/import/<int:pk>/progress/",
-        views.institution_import_progress,
+        views.InstitutionImportProgress.as_view(),
         name="institution-import-progress",
     ),
-    path("institutions/<int:pk>/", views.institution_detail, name="institution"),
-    path("institutions/<int:pk>/status/", views.institution_status, name="institution-status"),
+    path("institutions/<int:pk>/", views.InstitutionDetail.as_view(), name="institution"),
+    path(
+        "institutions/<int:pk>/status/",
+        views.InstitutionStatusPage.as_view(),
+        name="institution-status",
+    ),
     path(
         "institutions/<int:pk>/lifecycle/",
-        views.institution_lifecycle,
+        views.InstitutionLifecycle.as_view(),
         name="institution-lifecycle",
     ),
     path("applications/", views.applications, name="applications"),
@@ -49,8 +53,16 @@ urlpatterns = [
         views.municipal_access_revoke,
         name="municipal-access-revoke",
     ),
-    path("applications/<int:pk>/approve/", views.application_approve, name="application-approve"),
-    path("applications/<int:pk>/reject/", views.application_reject, name="application-reject"),
+    path(
+        "applications/<int:pk>/approve/",
+        views.ApplicationApprove.as_view(),
+        name="application-approve",
+    ),
+    path(
+        "applications/<int:pk>/reject/",
+        views.ApplicationReject.as_view(),
+        name="application-reject",
+    ),
 ]
 # Each area of the regional layer keeps its own routes (same "regional" namespace).
 urlpatterns += urls_kpis.urlpatterns

@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern] = [
     path("kpis/export/report.xlsx", views_kpis.export_report, name="kpis-export-report"),
     path("kpis/runs/", views_kpis.run_start, name="kpis-run-start"),
     path("kpis/periods/close/", views_kpis.period_close, name="kpis-period-close"),
-    path("kpis/runs/<int:pk>/", views_kpis.run_detail, name="kpis-run"),
-    path("kpis/runs/<int:pk>/progress/", views_kpis.run_progress, name="kpis-run-progress"),
+    path("kpis/runs/<int:pk>/", views_kpis.RunDetail.as_view(), name="kpis-run"),
+    path(
+        "kpis/runs/<int:pk>/progress/", views_kpis.RunProgress.as_view(), name="kpis-run-progress"
+    ),
 ]

@@ -21,7 +21,7 @@ from accounts.models import Role
 from accounts.security import client_ip
 from config import spreadsheets
 from config.links import site_url
-from config.pages import REGIONAL, add_service_errors, is_public, role_required
+from config.pages import REGIONAL, ObjectPage, add_service_errors, is_public, role_required
 from regional.kpis import selectors as kpi_selectors
 from regional.web import views_kpis
 from regional.web.forms import (
@@ -33,6 +33,7 @@ from regional.web.forms import (
     RejectForm,
     StatusForm,
 )
+from tenants import access as institutions_access
 from tenants import importing, selectors, services
 from tenants.models import Institution, InstitutionStatus, OnboardingApplication
 
@@ -124,13 +125,16 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _institution_or_404(request: HttpRequest, pk: int) -> Institution:
-    """The institution, if the user oversees it (else 404: the same as one that is not)."""
-    scope = selectors.user_scope(request.user)
-    institution = scope.filter(selectors.institution_list()).filter(pk=pk).first()
-    if institution is None:
-        raise Http404
-    return institution
+class InstitutionPage(ObjectPage):
+    """A page about one institution the visitor oversees (``tenants.access``: 404 for one
+    outside its municipality; a change is the regional administrator's, 403 for others)."""
+
+    roles = OVERSEERS
+    host_scope = "public"
+    access_by_id = staticmethod(institutions_access.access_institution_by_id)
+
+    def object_queryset(self) -> QuerySet[Institution]:
+        return selectors.institution_list()
 
 
 def _institution_context(institution: Institution) -> dict[str, Any]:
@@ -142,11 +146,11 @@ def _institution_context(institution: Institution) -> dict[str, Any]:
     }
 
 
-@require_safe
-@page(OVERSEERS)
-def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    institution = _institution_or_404(request, pk)
-    return _render_detail(request, institution, StatusForm())
+class InstitutionDetail(InstitutionPage):
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _render_detail(request, self.object, StatusForm())
 
 
 def _render_detail(
@@ -181,35 +185,40 @@ def _render_detail(
     return render(request, "regional/institution_detail.html", context, status=status)
 
 
-@require_POST
-@page(REGIONAL_ADMIN)
-def institution_lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
+class InstitutionLifecycle(InstitutionPage):
     """Suspend, archive or re-activate the institution (the regional administrator's
     decision, recorded in the audit log); a refused change is shown next to the field."""
-    institution = _institution_or_404(request, pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.institution_set_status(
-                institution=institution,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                actor=actor_of(request),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The status of the institution is changed."))
-            return redirect("regional:institution", pk=institution.pk)
-    return _render_detail(request, institution, form, status=400)
+
+    roles = REGIONAL_ADMIN
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        institution = self.object
+        form = StatusForm(request.POST)
+        if form.is_valid():
+            try:
+                services.institution_set_status(
+                    institution=institution,
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                    actor=self.actor,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The status of the institution is changed."))
+                return redirect("regional:institution", pk=institution.pk)
+        return _render_detail(request, institution, form, status=400)
 
 
-@require_safe
-@page(OVERSEERS)
-def institution_status(request: HttpRequest, pk: int) -> HttpResponse:
+class InstitutionStatusPage(InstitutionPage):
     """The provisioning status, polled by HTMX until the workspace is ready or failed."""
-    context = _institution_context(_institution_or_404(request, pk))
-    return render(request, "regional/institution_status.html", context)
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        context = _institution_context(self.object)
+        return render(request, "regional/institution_status.html", context)
 
 
 @require_safe
@@ -229,46 +238,47 @@ def applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _application_or_404(pk: int) -> OnboardingApplication:
-    application = selectors.application_list().filter(pk=pk).first()
-    if application is None:
-        raise Http404
-    return application
+class ApplicationPage(ObjectPage):
+    """A decision on an application (``tenants.access``: the regional centre decides)."""
+
+    roles = REGIONAL
+    host_scope = "public"
+    http_method_names = ["post"]
+    access_by_id = staticmethod(institutions_access.access_application_by_id)
+
+    def object_queryset(self) -> QuerySet[OnboardingApplication]:
+        return selectors.application_list()
 
 
-@require_POST
-@page(REGIONAL)
-def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(pk)
-    try:
-        application = services.application_approve(application=application, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("regional:applications")
-    messages.success(request, _("Approved: the workspace is being prepared."))
-    assert application.institution_id is not None
-    return redirect("regional:institution", pk=application.institution_id)
-
-
-@require_POST
-@page(REGIONAL)
-def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(pk)
-    form = RejectForm(request.POST)
-    if form.is_valid():
+class ApplicationApprove(ApplicationPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            services.application_reject(
-                application=application, reason=form.cleaned_data["reason"], actor=actor_of(request)
-            )
+            application = services.application_approve(application=self.object, actor=self.actor)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+            return redirect("regional:applications")
+        messages.success(request, _("Approved: the workspace is being prepared."))
+        assert application.institution_id is not None
+        return redirect("regional:institution", pk=application.institution_id)
+
+
+class ApplicationReject(ApplicationPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = RejectForm(request.POST)
+        if form.is_valid():
+            try:
+                services.application_reject(
+                    application=self.object, reason=form.cleaned_data["reason"], actor=self.actor
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The application is rejected; the applicant is told."))
         else:
-            messages.success(request, _("The application is rejected; the applicant is told."))
-    else:
-        messages.error(request, _("Give the reason for rejection."))
-    return redirect("regional:applications")
+            messages.error(request, _("Give the reason for rejection."))
+        return redirect("regional:applications")
 
 
 # --- municipal education departments ----------------------------------------------------------
@@ -477,25 +487,25 @@ def institution_import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _import_or_404(pk: int) -> Any:
-    batch = selectors.institution_import_list().filter(pk=pk).first()
-    if batch is None:
-        raise Http404
-    return batch
+class InstitutionImportPage(ObjectPage):
+    """A spreadsheet import of institutions (the regional administrator's)."""
+
+    roles = REGIONAL_ADMIN
+    host_scope = "public"
+    http_method_names = ["get", "head"]
+    access_by_id = staticmethod(institutions_access.access_institution_import_by_id)
+    template_name = "regional/institution_import_detail.html"
+
+    def object_queryset(self) -> QuerySet[Any]:
+        return selectors.institution_import_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = self.object
+        context = {"batch": batch, **selectors.institution_import_progress(batch)}
+        return render(request, self.template_name, context)
 
 
-@require_safe
-@page(REGIONAL_ADMIN)
-def institution_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _import_or_404(pk)
-    context = {"batch": batch, **selectors.institution_import_progress(batch)}
-    return render(request, "regional/institution_import_detail.html", context)
-
-
-@require_safe
-@page(REGIONAL_ADMIN)
-def institution_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+class InstitutionImportProgress(InstitutionImportPage):
     """The import's progress, polled by HTMX while institutions are being prepared."""
-    batch = _import_or_404(pk)
-    context = {"batch": batch, **selectors.institution_import_progress(batch)}
-    return render(request, "regional/institution_import_progress.html", context)
+
+    template_name = "regional/institution_import_progress.html"

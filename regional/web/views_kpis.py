@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,8 @@ from openpyxl.utils import get_column_letter
 from accounts.actor import actor_of
 from accounts.models import Role
 from config import spreadsheets
-from config.pages import REGIONAL, add_service_errors, role_required
+from config.pages import REGIONAL, ObjectPage, add_service_errors, role_required
+from regional.kpis import access as kpi_access
 from regional.kpis import exports, selectors, services
 from regional.kpis.models import (
     AggregationRun,
@@ -638,13 +640,6 @@ def run_start(request: HttpRequest) -> HttpResponse:
     return _dashboard(request, aggregate_form=form, status=400)
 
 
-def _run_or_404(pk: int) -> AggregationRun:
-    run = selectors.aggregation_run_list().filter(pk=pk).first()
-    if run is None:
-        raise Http404
-    return run
-
-
 def run_context(run: AggregationRun) -> dict[str, Any]:
     done = run.ok_count + run.failed_count
     progress = 100 if not run.institutions_total else round(100 * done / run.institutions_total)
@@ -663,17 +658,26 @@ def run_context(run: AggregationRun) -> dict[str, Any]:
     }
 
 
-@require_safe
-@page(REGIONAL)
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "regional/kpis_run.html", run_context(_run_or_404(pk)))
+class RunDetail(ObjectPage):
+    """An aggregation run (``regional.kpis.access``: the regional centre's)."""
+
+    roles = REGIONAL
+    host_scope = "public"
+    http_method_names = ["get", "head"]
+    access_by_id = staticmethod(kpi_access.access_run_by_id)
+    template_name = "regional/kpis_run.html"
+
+    def object_queryset(self) -> QuerySet[AggregationRun]:
+        return selectors.aggregation_run_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, self.template_name, run_context(self.object))
 
 
-@require_safe
-@page(REGIONAL)
-def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+class RunProgress(RunDetail):
     """The run's progress, polled by HTMX every second until it finishes."""
-    return render(request, "regional/kpis_run_progress.html", run_context(_run_or_404(pk)))
+
+    template_name = "regional/kpis_run_progress.html"
 
 
 # --- the rating -----------------------------------------------------------------------------

@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.actor import actor_of
 from accounts.models import Role
-from config.pages import REGIONAL, add_service_errors, is_htmx, role_required
+from config.pages import REGIONAL, ObjectPage, add_service_errors, is_htmx, role_required
 from regional.practices import selectors as practice_selectors
 from regional.practices.models import PracticeCase
+from regional.questionnaires import access as template_access
 from regional.questionnaires import selectors, services
 from regional.questionnaires.models import (
     CONDITION_SOURCE_KINDS,
@@ -94,13 +96,58 @@ def template_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(REGIONAL)
-def template_update(request: HttpRequest, pk: int) -> HttpResponse:
+class TemplatePage(ObjectPage):
+    """A page about one shared template (``regional.questionnaires.access``)."""
+
+    roles = REGIONAL
+    host_scope = "public"
+    access_by_id = staticmethod(template_access.access_template_by_id)
+
+    def object_queryset(self) -> QuerySet[QuestionnaireTemplate]:
+        return selectors.template_list()
+
+
+class VersionPage(ObjectPage):
+    """A page about one version of a shared template (the editor of a draft)."""
+
+    roles = REGIONAL
+    host_scope = "public"
+    http_method_names = ["post"]
+    access_by_id = staticmethod(template_access.access_version_by_id)
+
+    def object_queryset(self) -> QuerySet[TemplateVersion]:
+        return selectors.version_list_with_questions()
+
+
+class QuestionPage(ObjectPage):
+    """A page about one question of a draft; ``self.version`` is its version."""
+
+    roles = REGIONAL
+    host_scope = "public"
+    http_method_names = ["post"]
+    access_by_id = staticmethod(template_access.access_question_by_id)
+    version: TemplateVersion
+
+    def object_queryset(self) -> QuerySet[Question]:
+        return selectors.question_list()
+
+    def check_object(self, obj: Question) -> None:
+        self.version = template_access.access_version_by_id(
+            self.actor, obj.version_id, queryset=selectors.version_list_with_questions()
+        )
+
+
+class TemplateUpdate(TemplatePage):
     """The template's catalogue data; its versions are untouched."""
-    template = selectors.template_list().filter(pk=pk).first()
-    if template is None:
-        raise Http404
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.post(request, pk)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _template_update(request, self.object)
+
+
+def _template_update(request: HttpRequest, template: QuestionnaireTemplate) -> HttpResponse:
     form = TemplateUpdateForm(
         request.POST or None,
         initial={
@@ -136,20 +183,6 @@ def template_update(request: HttpRequest, pk: int) -> HttpResponse:
 def _version_errors(exc: ValidationError) -> dict[str, list[str]]:
     """A service's refusal as errors by field; one without fields is about the version."""
     return exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
-
-
-def _version_or_404(pk: int) -> TemplateVersion:
-    version = selectors.version_list_with_questions().filter(pk=pk).first()
-    if version is None:
-        raise Http404
-    return version
-
-
-def _question_or_404(pk: int) -> Question:
-    question = selectors.question_list().filter(pk=pk).first()
-    if question is None:
-        raise Http404
-    return question
 
 
 def _sources(questions: list[Question], exclude: Question | None = None) -> list[tuple[str, str]]:
@@ -235,23 +268,31 @@ def _render_version(
     return render(request, "regional/questionnaires_version.html", context, status=status)
 
 
+def _fresh(version: TemplateVersion) -> TemplateVersion:
+    """The version as stored now, with its questions (after a write)."""
+    return selectors.version_list_with_questions().get(pk=version.pk)
+
+
 def _done(request: HttpRequest, version: TemplateVersion) -> HttpResponse:
     """After a successful write: the fresh editor for HTMX, else back to the page."""
     if is_htmx(request):
-        return _render_version(request, Editor(_version_or_404(version.pk)))
+        return _render_version(request, Editor(_fresh(version)))
     return redirect("regional:template-version", pk=version.pk)
 
 
-@require_safe
-@page(REGIONAL)
-def template_version(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_version(request, Editor(_version_or_404(pk)))
+class TemplateVersionPage(VersionPage):
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _render_version(request, Editor(self.object))
 
 
-@require_POST
-@page(REGIONAL)
-def version_update(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version_or_404(pk)
+class VersionUpdate(VersionPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _version_update(request, self.object)
+
+
+def _version_update(request: HttpRequest, version: TemplateVersion) -> HttpResponse:
     form = VersionForm(request.POST)
     if form.is_valid():
         try:
@@ -276,23 +317,24 @@ def _version_action(
     return None
 
 
-@require_POST
-@page(REGIONAL)
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version_or_404(pk)
-    refused = _version_action(request, version, services.version_publish)
-    if refused is not None:
-        return refused
-    return redirect("regional:template-version", pk=version.pk)
+class VersionPublish(VersionPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        refused = _version_action(request, self.object, services.version_publish)
+        if refused is not None:
+            return refused
+        return redirect("regional:template-version", pk=self.object.pk)
 
 
-@require_POST
-@page(REGIONAL)
-def version_new(request: HttpRequest, pk: int) -> HttpResponse:
+class VersionNew(TemplatePage):
     """A new draft of the template: a copy of its latest version."""
-    template = selectors.template_list().filter(pk=pk).first()
-    if template is None:
-        raise Http404
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _version_new(request, self.object)
+
+
+def _version_new(request: HttpRequest, template: QuestionnaireTemplate) -> HttpResponse:
     existing = template.versions.filter(status=VersionStatus.DRAFT).first()
     if existing is not None:
         return redirect("regional:template-version", pk=existing.pk)
@@ -306,32 +348,35 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("regional:template-version", pk=draft.pk)
 
 
-@require_POST
-@page(REGIONAL_ADMIN)
-def version_retire(request: HttpRequest, pk: int) -> HttpResponse:
+class VersionRetire(VersionPage):
     """No longer offered to institutions (those that use it keep it): the regional
     administrator's decision, as in the API."""
-    version = _version_or_404(pk)
-    refused = _version_action(request, version, services.version_retire)
-    if refused is not None:
-        return refused
-    return redirect("regional:template-version", pk=version.pk)
+
+    roles = REGIONAL_ADMIN
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        refused = _version_action(request, self.object, services.version_retire)
+        if refused is not None:
+            return refused
+        return redirect("regional:template-version", pk=self.object.pk)
 
 
-@require_POST
-@page(REGIONAL)
-def version_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version_or_404(pk)
-    refused = _version_action(request, version, services.version_delete_draft)
-    if refused is not None:
-        return refused
-    return redirect("regional:templates")
+class VersionDelete(VersionPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        refused = _version_action(request, self.object, services.version_delete_draft)
+        if refused is not None:
+            return refused
+        return redirect("regional:templates")
 
 
-@require_safe
-@page(REGIONAL)
-def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version_or_404(pk)
+class VersionPreview(VersionPage):
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _version_preview(request, self.object)
+
+
+def _version_preview(request: HttpRequest, version: TemplateVersion) -> HttpResponse:
     questions = []
     for q in version.questions.all():
         scale: list[int] = []
@@ -348,10 +393,12 @@ def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
 # --- questions of a draft -------------------------------------------------------------------
 
 
-@require_POST
-@page(REGIONAL)
-def question_add(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version_or_404(pk)
+class QuestionAdd(VersionPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _question_add(request, self.object)
+
+
+def _question_add(request: HttpRequest, version: TemplateVersion) -> HttpResponse:
     questions = list(version.questions.all())
     form = QuestionForm(request.POST, prefix="new", sources=_sources(questions))
     if form.is_valid():
@@ -378,7 +425,7 @@ def _render_question_errors(
     question: Question | None = None,
 ) -> HttpResponse:
     editor = Editor(
-        _version_or_404(version.pk),
+        _fresh(version),
         add_form=add_form,
         editing=question.pk if question else None,
         edit_form=edit_form,
@@ -393,11 +440,19 @@ def _render_question_errors(
     return _render_version(request, editor, status=400)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(REGIONAL)
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _question_or_404(pk)
-    version = _version_or_404(question.version_id)
+class QuestionEdit(QuestionPage):
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _question_edit(request, self.object, self.version)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _question_edit(request, self.object, self.version)
+
+
+def _question_edit(
+    request: HttpRequest, question: Question, version: TemplateVersion
+) -> HttpResponse:
     if not version.is_draft:
         return redirect("regional:template-version", pk=version.pk)
     sources = _sources(list(version.questions.all()), exclude=question)
@@ -424,11 +479,14 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_question_errors(request, version, edit_form=form, question=question)
 
 
-@require_POST
-@page(REGIONAL)
-def question_move(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _question_or_404(pk)
-    version = _version_or_404(question.version_id)
+class QuestionMove(QuestionPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _question_move(request, self.object, self.version)
+
+
+def _question_move(
+    request: HttpRequest, question: Question, version: TemplateVersion
+) -> HttpResponse:
     step = -1 if request.POST.get("direction") == "up" else 1
     position = max(1, question.order + step)
     try:
@@ -440,11 +498,14 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, version)
 
 
-@require_POST
-@page(REGIONAL)
-def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _question_or_404(pk)
-    version = _version_or_404(question.version_id)
+class QuestionDelete(QuestionPage):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _question_delete(request, self.object, self.version)
+
+
+def _question_delete(
+    request: HttpRequest, question: Question, version: TemplateVersion
+) -> HttpResponse:
     try:
         services.question_remove(question=question, actor=actor_of(request))
     except ValidationError as exc:

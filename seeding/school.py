@@ -112,6 +112,9 @@ class GeneratedSchool:
     preferences: int = 0
     programme_id: int = 0
     group_meeting_id: int | None = None
+    # Consents signed after ``consents_until`` (``school_generate``): not recorded yet, for the
+    # caller to record as their days come (``participants_api.consents_record_many``).
+    pending_consents: list[participants_api.PaperConsent] = field(default_factory=list, repr=False)
     mentee_ids: list[int] = field(default_factory=list, repr=False)
     mentor_ids: list[int] = field(default_factory=list, repr=False)
     seconds: float = 0.0
@@ -494,10 +497,15 @@ def school_generate(
     seed: int = 1,
     preferences: bool = True,
     today: datetime.date | None = None,
+    consents_until: datetime.date | None = None,
 ) -> GeneratedSchool:
     """Fill the institution of ``schema_name`` with a generated school (see the module's
     docstring). Meant for an institution without pupils yet: running it twice adds a second
-    set of people (classes and curators' logins are reused). All or nothing."""
+    set of people (classes and curators' logins are reused). All or nothing.
+
+    ``consents_until``: record only the consents signed on or before that day; the others are
+    returned in ``pending_consents`` (the same school either way: the demo records them month
+    by month, to aggregate each month as it was)."""
     if learners < 1 or staff < 2:
         raise ValueError("A school needs at least one pupil and two teachers.")
     started = time.perf_counter()
@@ -572,7 +580,11 @@ def school_generate(
         )
         in_programme = pupils + teachers + alumni + employers
         consent_rows, missing = _consent_rows(gen, in_programme)
-        participants_api.consents_record_many(rows=consent_rows, actor=SEED_ACTOR)
+        until = consents_until or datetime.date.max
+        result.pending_consents = [r for r in consent_rows if r.signed_on > until]
+        participants_api.consents_record_many(
+            rows=[r for r in consent_rows if r.signed_on <= until], actor=SEED_ACTOR
+        )
 
         # The bases.
         rng = gen.rng

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from accounts.actor import Actor
 from regional.kpis import services
+from regional.kpis.models import InstitutionSnapshot, Period, PeriodStatus
 
 # The aggregation run here for the demo and the benchmark: a system job, no regional user.
 HISTORY_ACTOR = Actor.system("kpis.history")
@@ -27,4 +28,21 @@ def aggregate_period(*, period: str, close: bool = False) -> dict[str, int]:
     }
 
 
-__all__ = ["aggregate_period"]
+def periods_recorded() -> dict[str, bool]:
+    """The periods with snapshots, each with whether it is closed (its numbers final)."""
+    recorded = set(InstitutionSnapshot.objects.values_list("period", flat=True).distinct())
+    closed = set(
+        Period.objects.filter(code__in=recorded, status=PeriodStatus.CLOSED).values_list(
+            "code", flat=True
+        )
+    )
+    return {period: period in closed for period in sorted(recorded)}
+
+
+def period_close(*, period: str) -> None:
+    """Close an open period as its snapshots stand (a draft recorded when it was the current
+    month becomes final); ValidationError when it has none or is closed."""
+    services.period_close(period=period, closed_by_id=None, actor=HISTORY_ACTOR)
+
+
+__all__ = ["aggregate_period", "period_close", "periods_recorded"]

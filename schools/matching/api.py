@@ -55,10 +55,17 @@ def preferences_record(
     )
 
 
-def run_and_approve(*, programme_id: int, share: float = 1.0, actor: Actor) -> list[int]:
+def run_and_approve(
+    *,
+    programme_id: int,
+    share: float = 1.0,
+    started_on: datetime.date | None = None,
+    actor: Actor,
+) -> list[int]:
     """Run matching on the programme in this process and approve ``share`` of its proposals
-    (the best-scored first; the rest stay for the coordinator to decide). Returns the ids of
-    the pairs and groups formed. For seeding: the pages start runs on the worker."""
+    (the best-scored first; the rest stay for the coordinator to decide), the pairs and groups
+    started on ``started_on`` (default: today). Returns the ids of the pairs and groups
+    formed. For seeding: the pages start runs on the worker."""
     programme = Programme.objects.get(pk=programme_id)
     run = services.run_create(programme=programme, actor=actor)
     if run.pk is not None and run.status != RunStatus.DONE:  # a large programme: the worker's
@@ -68,7 +75,9 @@ def run_and_approve(*, programme_id: int, share: float = 1.0, actor: Actor) -> l
     chosen = proposals[: round(len(proposals) * share)]
     if not chosen:
         return []
-    return services.proposals_approve(run=run, proposal_ids=chosen, actor=actor)
+    return services.proposals_approve(
+        run=run, proposal_ids=chosen, actor=actor, started_on=started_on
+    )
 
 
 __all__ = ["approved_run_count", "group_meeting_create", "preferences_record", "run_and_approve"]

@@ -670,9 +670,16 @@ def run_approve(*, run: MatchRun, accept_proposed: bool = False, actor: Actor) -
     return run
 
 
-def _form_pairs(run: MatchRun, proposals: Iterable[MatchProposal], *, actor: Actor) -> list[int]:
+def _form_pairs(
+    run: MatchRun,
+    proposals: Iterable[MatchProposal],
+    *,
+    actor: Actor,
+    started_on: datetime.date | None = None,
+) -> list[int]:
     """Pairs and groups from taken proposals: one per mentor and form (through
-    ``schools.pairs.api.pair_create``, which refuses what breaks its rules)."""
+    ``schools.pairs.api.pair_create``, which refuses what breaks its rules), started on
+    ``started_on`` (default: today)."""
     groups: dict[tuple[int, str], list[MatchProposal]] = defaultdict(list)
     for proposal in sorted(proposals, key=lambda p: (p.mentor_id, p.mentee_id)):
         groups[(proposal.mentor_id, proposal.form)].append(proposal)
@@ -685,6 +692,7 @@ def _form_pairs(run: MatchRun, proposals: Iterable[MatchProposal], *, actor: Act
             mentor_participant_id=mentor_id,
             mentee_participant_ids=[p.mentee_id for p in members],
             form=form,
+            started_on=started_on,
             actor=actor,
         )
         MatchProposal.objects.filter(pk__in=[p.pk for p in members]).update(pair_id=pair_id)
@@ -704,10 +712,17 @@ def _close_if_decided(run: MatchRun, *, actor: Actor) -> None:
 
 
 @transaction.atomic
-def proposals_approve(*, run: MatchRun, proposal_ids: Iterable[int], actor: Actor) -> list[int]:
+def proposals_approve(
+    *,
+    run: MatchRun,
+    proposal_ids: Iterable[int],
+    actor: Actor,
+    started_on: datetime.date | None = None,
+) -> list[int]:
     """Approve some proposals of a run and leave the rest for later: the chosen ones are
-    accepted (with the same checks as ``proposal_accept``) and become pairs and groups at once;
-    the run is approved when nothing is left undecided. All or nothing. Returns the pair ids."""
+    accepted (with the same checks as ``proposal_accept``) and become pairs and groups at once
+    (started on ``started_on``, default today); the run is approved when nothing is left
+    undecided. All or nothing. Returns the pair ids."""
     access.check_matching_manage(actor)
     run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     if run.status != RunStatus.DONE:
@@ -730,7 +745,9 @@ def proposals_approve(*, run: MatchRun, proposal_ids: Iterable[int], actor: Acto
     for proposal in chosen:
         if proposal.status == ProposalStatus.PROPOSED:
             proposal_accept(proposal=proposal, actor=actor)
-    pair_ids = _form_pairs(run, run.proposals.filter(pk__in=wanted), actor=actor)
+    pair_ids = _form_pairs(
+        run, run.proposals.filter(pk__in=wanted), actor=actor, started_on=started_on
+    )
     _close_if_decided(run, actor=actor)
     return pair_ids
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterator
+import random
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,8 +32,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from accounts import api as accounts_api
 from accounts.api import Actor, Role
 from regional.employers import api as employers_api
-from regional.kpis import metrics as kpi_metrics  # no regional.kpis.api on main yet
-from regional.kpis import services as kpi_services
+from regional.kpis import api as kpi_api
 from regional.practices import api as practices_api
 from regional.questionnaires import api as templates_api
 from schools.matching import api as matching_api
@@ -108,6 +109,8 @@ class DemoRegion:
     logins: list[DemoLogin] = field(default_factory=list)
     school: GeneratedSchool | None = None
     school_pairs: int = 0  # formed by the generated school's matching run
+    # The KPI periods recorded (the real aggregation, month by month): period → closed
+    kpi_periods: dict[str, bool] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # steps people's changes made impossible
 
 
@@ -120,10 +123,14 @@ def _step(region: DemoRegion | None, what: str) -> Iterator[None]:
         with transaction.atomic():
             yield
     except ValidationError as error:
-        message = f"{what}: {'; '.join(error.messages)}"
-        logger.warning("Demo step skipped: %s", message)
-        if region is not None:
-            region.skipped.append(message)
+        _skipped(region, what, error)
+
+
+def _skipped(region: DemoRegion | None, what: str, error: ValidationError) -> None:
+    message = f"{what}: {'; '.join(error.messages)}"
+    logger.warning("Demo step skipped: %s", message)
+    if region is not None:
+        region.skipped.append(message)
 
 
 MUNICIPALITIES: tuple[str, ...] = (
@@ -365,64 +372,304 @@ DEMO_OFFERS: tuple[dict[str, Any], ...] = (
     },
 )
 
-# The KPI history of the demo region: two monthly snapshots per institution (numbers only, as
-# an aggregation records them), so that the indicators page has a time series and suppressed
-# cells to show before anyone starts an aggregation. Written once; a re-run leaves them as they
-# are (snapshots are immutable).
-DEMO_KPI_PERIODS = ("2026-09", "2026-10")
-DEMO_KPI_KEYS = (
-    "headcount_learners",
-    "headcount_teachers",
-    "headcount_young_teachers",
-    "learner_mentees_10_plus",
-    "learner_mentors",
-    "young_specialist_mentees",
-    "mentors",
-    "employer_specialist_mentors",
-    "mentees",
-    "pairs_active",
-    "pairs_total",
-    "meetings_held",
-    "mentees_paired",
-    "mentees_without_pair",
+
+# The KPI history of the demo region is real: its months are built one after another, each by
+# setting the institutions' data to what it was that month (headcounts declared and corrected,
+# consents returned, matching and its pairs, meetings held) and running the real aggregation
+# (``regional.kpis.api.aggregate_period``) over it; a past month is then closed (its numbers
+# final) and the current month is left open (a draft that "Aggregate now" replaces).
+#
+# The generated schools (the first is ``school-1``'s, whose counts tests check): slug, pupils,
+# teachers, seed, and the day of the academic year (days after 1 September) when matching ran
+# and the coordinator approved most of its proposals.
+@dataclass(frozen=True)
+class DemoSchool:
+    slug: str
+    learners: int
+    staff: int
+    seed: int
+    matched_after_days: int
+
+
+DEMO_SCHOOLS: tuple[DemoSchool, ...] = (
+    DemoSchool("school-1", DEMO_SCHOOL_LEARNERS, DEMO_SCHOOL_STAFF, DEMO_SCHOOL_SEED, 41),
+    DemoSchool("lyceum-4", 100, 14, 4, 66),
 )
-# slug → one row of numbers (in the order of DEMO_KPI_KEYS) per period
-DEMO_KPI_HISTORY: dict[str, tuple[tuple[int, ...], ...]] = {
-    "school-1": (
-        (620, 48, 7, 180, 35, 5, 60, 4, 190, 70, 72, 120, 150, 40),
-        (620, 48, 7, 260, 52, 6, 78, 6, 275, 95, 98, 260, 245, 30),
-    ),
-    "lyceum-4": (
-        (480, 40, 5, 120, 30, 3, 44, 12, 126, 48, 50, 90, 100, 26),
-        (480, 40, 5, 150, 41, 4, 55, 15, 160, 60, 61, 170, 140, 20),
-    ),
-    "college-agro": (
-        (900, 70, 12, 300, 60, 8, 95, 14, 310, 110, 112, 200, 260, 50),
-        (900, 70, 12, 420, 75, 9, 120, 22, 430, 150, 152, 390, 390, 40),
-    ),
+# In the last week of August a school declares last spring's headcount (this share of its
+# pupils, before the new ones are counted); it corrects it this many days into September.
+DEMO_EARLY_HEADCOUNT_SHARE = 0.9
+DEMO_HEADCOUNT_DECLARED_AFTER_DAYS = -7
+DEMO_HEADCOUNT_CORRECTED_AFTER_DAYS = 16
+# Institutions without a generated school declare their headcount as it grows: (days after
+# 1 September, students, teachers, young teachers).
+DEMO_HEADCOUNTS: dict[str, tuple[tuple[int, int, int, int], ...]] = {
+    "college-agro": ((DEMO_HEADCOUNT_DECLARED_AFTER_DAYS, 380, 36, 5), (20, 412, 38, 6)),
 }
+# The pairs formed by matching meet about once a month (this share of them each month, on
+# this day of the month), in the methodology's order of meetings.
+DEMO_MEETING_SHARE = 0.8
+DEMO_MEETING_DAY = 20
+DEMO_MEETING_KINDS = (
+    pairs_api.MeetingKind.ORGANISATIONAL,
+    pairs_api.MeetingKind.TRIAL,
+    pairs_api.MeetingKind.PLANNING,
+    pairs_api.MeetingKind.REGULAR,
+)
+# At most this many months of history (September to June).
+DEMO_HISTORY_MONTHS = 10
 
 
-# The stage tracker's numbers in the latest demo period (1 October: stages 1 and 2 are due by
-# the default roadmap), so that the dashboard lists institutions lagging on a stage:
-# slug → (stages done, stages due, overdue roadmap activities per stage 1..6).
-DEMO_KPI_STAGES: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {
-    "school-1": ((1, 1, 0, 0, 0, 0), (1, 1, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0)),
-    "lyceum-4": ((1, 0, 0, 0, 0, 0), (1, 1, 0, 0, 0, 0), (0, 2, 0, 0, 0, 0)),
-    "college-agro": ((0, 0, 0, 0, 0, 0), (1, 1, 0, 0, 0, 0), (3, 1, 0, 0, 0, 0)),
-}
+def _year_start(today: datetime.date) -> datetime.date:
+    """1 September of the academic year running ``today``."""
+    return datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
 
 
-def _demo_stage_values(slug: str) -> dict[str, int]:
-    done, due, overdue = DEMO_KPI_STAGES.get(slug, ((), (), ()))
-    values: dict[str, int] = {}
-    for n, (d, u, o) in enumerate(zip(done, due, overdue, strict=True), start=1):
-        values.update(
-            {f"stage_{n}_done": d, f"stage_{n}_due": u, f"stage_{n}_overdue_activities": o}
+def _first_day(period: str) -> datetime.date:
+    """The day a monthly period (``YYYY-MM``) stands for: its first."""
+    return datetime.date.fromisoformat(f"{period}-01")
+
+
+def demo_history_periods(today: datetime.date) -> list[str]:
+    """The months of the academic year running ``today``, from September to this month
+    (``YYYY-MM``): the past ones become closed periods, the last is the current draft."""
+    periods: list[str] = []
+    month = _year_start(today)
+    while month <= today and len(periods) < DEMO_HISTORY_MONTHS:
+        periods.append(month.strftime("%Y-%m"))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return periods[-DEMO_HISTORY_MONTHS:]
+
+
+@dataclass(order=True)
+class _Event:
+    day: datetime.date
+    order: int  # on one day: headcounts, then consents, then matching, then meetings
+    what: str = field(compare=False)
+    schema_name: str = field(compare=False)
+    action: Callable[[], None] = field(compare=False)
+
+
+@dataclass
+class DemoTimeline:
+    """What happens in the demo's institutions on which day of the academic year. ``advance``
+    applies, in the order of their days, the events dated before a day (each in its
+    institution's schema and its own transaction); an event that people's changes make
+    impossible is skipped with a note, like a demo step."""
+
+    today: datetime.date
+    region: DemoRegion | None = None
+    events: list[_Event] = field(default_factory=list)
+
+    def add(
+        self,
+        day: datetime.date,
+        order: int,
+        what: str,
+        schema_name: str,
+        action: Callable[[], None],
+    ) -> None:
+        self.events.append(_Event(min(day, self.today), order, what, schema_name, action))
+
+    def advance(self, until: datetime.date) -> None:
+        due = sorted(e for e in self.events if e.day < until)
+        self.events = [e for e in self.events if e.day >= until]
+        for event in due:
+            with schema_context(event.schema_name), _step(self.region, event.what):
+                event.action()
+
+    def finish(self) -> None:
+        """Everything up to today."""
+        self.advance(self.today + datetime.timedelta(days=1))
+
+
+def _headcount_events(
+    timeline: DemoTimeline, *, institution: InstitutionRef, rows: list[tuple[int, int, int, int]]
+) -> None:
+    """The institution declares its headcount (pupils or students, teachers, young teachers)
+    on these days of the academic year."""
+    year_start = _year_start(timeline.today)
+    with schema_context(institution.schema_name):
+        programme_id = programmes_api.programme_id_for_year(
+            academic_year=year_start.year
+        ) or programmes_api.programme_id_for_year(academic_year=DEMO_ACADEMIC_YEAR)
+    if programme_id is None:
+        return
+    for days, learners, teachers, young in rows:
+
+        def declare(learners: int = learners, teachers: int = teachers, young: int = young) -> None:
+            programmes_api.programme_update(
+                programme_id=programme_id,
+                headcount_learners=learners,
+                headcount_teachers=teachers,
+                headcount_young_teachers=young,
+            )
+
+        timeline.add(
+            year_start + datetime.timedelta(days=days),
+            0,
+            f"{institution.slug}: the headcount",
+            institution.schema_name,
+            declare,
         )
-    if values:
-        values.update(stages_total=6, stages_done=sum(done))
-    return values
+
+
+def demo_headcounts_ensure(*, institutions: list[InstitutionRef], timeline: DemoTimeline) -> None:
+    """The institutions of ``DEMO_HEADCOUNTS`` declare their headcounts as they grow, once:
+    a programme whose headcount was set (by people too) is left as it is."""
+    for institution in institutions:
+        rows = DEMO_HEADCOUNTS.get(institution.slug)
+        if rows is None:
+            continue
+        with schema_context(institution.schema_name):
+            headcount = programmes_api.programme_headcount(academic_year=DEMO_ACADEMIC_YEAR)
+        if headcount is None or any(headcount.values()):
+            continue
+        _headcount_events(timeline, institution=institution, rows=list(rows))
+
+
+def _school_events(
+    timeline: DemoTimeline,
+    *,
+    spec: DemoSchool,
+    institution: InstitutionRef,
+    school: GeneratedSchool,
+    periods: list[str],
+) -> None:
+    """A school just generated lives through its autumn: the headcount declared from last
+    spring and corrected, the consents returned day by day, matching (most proposals
+    approved), then the pairs' meetings month after month."""
+    year_start = _year_start(timeline.today)
+    with schema_context(institution.schema_name):
+        full = programmes_api.programme_headcount(academic_year=year_start.year) or {}
+    if full:
+        early = (
+            round(full["learners"] * DEMO_EARLY_HEADCOUNT_SHARE),
+            full["teachers"] - 1,
+            full["young_teachers"],
+        )
+        _headcount_events(
+            timeline,
+            institution=institution,
+            rows=[
+                (DEMO_HEADCOUNT_DECLARED_AFTER_DAYS, *early),
+                (
+                    DEMO_HEADCOUNT_CORRECTED_AFTER_DAYS,
+                    full["learners"],
+                    full["teachers"],
+                    full["young_teachers"],
+                ),
+            ],
+        )
+    # The consents signed after 1 September, returned in batches: those signed before each
+    # month's first day are recorded before that month is aggregated.
+    days = [_first_day(p) for p in periods[1:]] + [datetime.date.max]
+    pending = sorted(school.pending_consents, key=lambda row: row.signed_on)
+    for boundary in days:
+        batch = [row for row in pending if row.signed_on < boundary]
+        pending = pending[len(batch) :]
+        if batch:
+            timeline.add(
+                batch[-1].signed_on,
+                1,
+                f"{institution.slug}: the consents returned",
+                institution.schema_name,
+                partial(_consents_record, batch),
+            )
+    matched_on = year_start + datetime.timedelta(days=spec.matched_after_days)
+    timeline.add(
+        matched_on,
+        2,
+        f"{institution.slug}: matching",
+        institution.schema_name,
+        lambda: _school_matching(
+            school=school, region=timeline.region, started_on=min(matched_on, timeline.today)
+        ),
+    )
+    # A meeting a month for most pairs, from a week after matching, on days already past.
+    month = matched_on.replace(day=1)
+    rng = random.Random(spec.seed)  # noqa: S311 - made-up meetings, not secrets
+    while (day := month.replace(day=DEMO_MEETING_DAY)) < timeline.today:
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+        if day < matched_on + datetime.timedelta(days=7):
+            continue
+        timeline.add(
+            day,
+            3,
+            f"{institution.slug}: the meetings of {day:%Y-%m}",
+            institution.schema_name,
+            partial(_pairs_meet, programme_id=school.programme_id, day=day, seed=rng.random()),
+        )
+
+
+def _consents_record(rows: list[participants_api.PaperConsent]) -> None:
+    participants_api.consents_record_many(rows=rows, actor=SEED_ACTOR)
+
+
+def _school_matching(
+    *, school: GeneratedSchool, region: DemoRegion | None, started_on: datetime.date
+) -> None:
+    """Matching ran and the coordinator approved most of its proposals (the rest wait on the
+    matching page)."""
+    pairs = matching_api.run_and_approve(
+        programme_id=school.programme_id,
+        share=DEMO_SCHOOL_APPROVED_SHARE,
+        started_on=started_on,
+        actor=SEED_ACTOR,
+    )
+    if region is not None and region.school is school:
+        region.school_pairs = len(pairs)
+
+
+def _pairs_meet(*, programme_id: int, day: datetime.date, seed: float) -> None:
+    """Most active pairs of the programme formed before ``day`` meet that day (the next
+    meeting of the methodology's order) and everyone comes."""
+    rng = random.Random(seed)  # noqa: S311 - made-up meetings, not secrets
+    for pair in pairs_api.active_pairs(programme_id=programme_id):
+        if rng.random() > DEMO_MEETING_SHARE:
+            continue
+        held = pairs_api.meeting_count(pair_id=pair["id"])
+        meeting_id = pairs_api.meeting_create(
+            pair_id=pair["id"],
+            kind=DEMO_MEETING_KINDS[min(held, len(DEMO_MEETING_KINDS) - 1)],
+            starts_at=_demo_at(day, 15),
+            place="Кабинет наставника",
+            actor=SEED_ACTOR,
+        )
+        pairs_api.meeting_record_attendance(
+            meeting_id=meeting_id,
+            participant_ids=[pair["mentor_id"], *pair["mentee_ids"]],
+            actor=SEED_ACTOR,
+        )
+
+
+def demo_kpi_history_ensure(
+    *, periods: list[str], timeline: DemoTimeline, region: DemoRegion | None = None
+) -> None:
+    """The past months of ``periods`` (all but the last), oldest first: the institutions' data
+    is brought to what it was on the month's first day (``timeline``), the month aggregated by
+    the real aggregation and closed. A month closed before is kept as it is; one recorded as
+    the current month by an earlier run (open) is closed as recorded then."""
+    recorded = kpi_api.periods_recorded()
+    for period in periods[:-1]:
+        timeline.advance(_first_day(period))
+        if recorded.get(period):
+            continue
+        try:
+            if period in recorded:
+                kpi_api.period_close(period=period)
+            else:
+                kpi_api.aggregate_period(period=period, close=True)
+        except ValidationError as error:
+            _skipped(region, f"the KPI history of {period}", error)
+
+
+def demo_kpi_current_ensure(*, period: str, region: DemoRegion | None = None) -> None:
+    """The current month aggregated over the data as it is now: an open draft (a re-run
+    replaces it; a month regional staff closed is left as it is)."""
+    try:
+        kpi_api.aggregate_period(period=period)
+    except ValidationError as error:
+        _skipped(region, f"the KPI draft of {period}", error)
 
 
 # The people of the records pages (the bases, a parent's consents): a few mentors and mentees
@@ -687,49 +934,32 @@ def demo_institution_ensure(
     return institution
 
 
-def demo_school_ensure(*, institution: InstitutionRef, region: DemoRegion) -> None:
-    """The first institution is a generated school (once: an institution that has classes
-    already is left as it is)."""
+def demo_school_ensure(
+    *,
+    spec: DemoSchool,
+    institution: InstitutionRef,
+    region: DemoRegion,
+    timeline: DemoTimeline,
+    periods: list[str],
+) -> GeneratedSchool | None:
+    """The institution becomes a generated school (once: an institution that has classes
+    already is left as it is) as it stood on 1 September, and ``timeline`` takes it through
+    its autumn (``_school_events``)."""
     with schema_context(institution.schema_name):
         if participants_api.study_group_count():
-            return
+            return None
+    first_day = _first_day(periods[0]) if periods else timeline.today
     school = school_generate(
         schema_name=institution.schema_name,
-        learners=DEMO_SCHOOL_LEARNERS,
-        staff=DEMO_SCHOOL_STAFF,
-        seed=DEMO_SCHOOL_SEED,
+        learners=spec.learners,
+        staff=spec.staff,
+        seed=spec.seed,
+        consents_until=first_day - datetime.timedelta(days=1),
     )
-    # A programme under way: matching has run and the coordinator approved most of its
-    # proposals (the rest wait on the matching page).
-    with schema_context(institution.schema_name), transaction.atomic():
-        region.school_pairs = len(
-            matching_api.run_and_approve(
-                programme_id=school.programme_id, share=DEMO_SCHOOL_APPROVED_SHARE, actor=SEED_ACTOR
-            )
-        )
-    region.school = school
-
-
-def demo_kpi_history_ensure(*, institutions: list[InstitutionRef]) -> None:
-    for institution in institutions:
-        history = DEMO_KPI_HISTORY.get(institution.slug)
-        if history is None:
-            continue
-        for period, row in zip(DEMO_KPI_PERIODS, history, strict=True):
-            kpi_services.snapshot_record(
-                run_id=None,
-                period=period,
-                institution_id=institution.id,
-                academic_year=kpi_metrics.academic_year_of(kpi_metrics.period_date(period)),
-                values={
-                    **dict(zip(DEMO_KPI_KEYS, row, strict=True)),
-                    **(
-                        _demo_stage_values(institution.slug)
-                        if period == DEMO_KPI_PERIODS[-1]
-                        else {}
-                    ),
-                },
-            )
+    if spec is DEMO_SCHOOLS[0]:
+        region.school = school
+    _school_events(timeline, spec=spec, institution=institution, school=school, periods=periods)
+    return school
 
 
 def demo_surveys_ensure(*, institutions: list[InstitutionRef]) -> None:
@@ -1094,14 +1324,27 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD, school: bool = True) ->
                 DemoLogin(institution.host, p.username, password, p.role, p.full_name)
                 for p in spec.people
             )
-        if school:
-            demo_school_ensure(institution=region.institutions[0], region=region)
+        # The months of this academic year so far, lived through one after another.
+        today = timezone.localdate()
+        periods = demo_history_periods(today)
+        timeline = DemoTimeline(today=today, region=region)
+        by_slug = {i.slug: i for i in region.institutions}
+        for generated in DEMO_SCHOOLS if school else ():
+            demo_school_ensure(
+                spec=generated,
+                institution=by_slug[generated.slug],
+                region=region,
+                timeline=timeline,
+                periods=periods,
+            )
+        demo_headcounts_ensure(institutions=region.institutions, timeline=timeline)
         demo_employer_offers_ensure(
             employer_id=employer_id,
             municipalities=municipalities,
             institutions=region.institutions,
         )
-        demo_kpi_history_ensure(institutions=region.institutions)
+        demo_kpi_history_ensure(periods=periods, timeline=timeline, region=region)
+        timeline.finish()
         region.logins.extend(
             demo_records_ensure(institutions=region.institutions, password=password, region=region)
         )
@@ -1110,6 +1353,9 @@ def demo_region_ensure(*, password: str = DEMO_PASSWORD, school: bool = True) ->
             demo_pairs_ensure(institutions=region.institutions, password=password, region=region)
         )
         demo_practices_ensure(institutions=region.institutions, region=region)
+        if periods:
+            demo_kpi_current_ensure(period=periods[-1], region=region)
+        region.kpi_periods = kpi_api.periods_recorded()
     # The logins of each address together: the region's first, then each institution's.
     hosts = ["", *(i.host for i in region.institutions)]
     region.logins.sort(key=lambda login: hosts.index(login.host))

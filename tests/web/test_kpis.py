@@ -334,15 +334,6 @@ def test_institution_hosts_have_no_kpi_pages(tenants: Any, db: None) -> None:
     assert not AggregationRun.objects.filter(period="2030-07").exists()
 
 
-def test_the_demo_history_holds_known_metrics_only() -> None:
-    from seeding.demo import DEMO_KPI_HISTORY, DEMO_KPI_KEYS
-
-    for rows in DEMO_KPI_HISTORY.values():
-        for row in rows:
-            values = dict(zip(DEMO_KPI_KEYS, row, strict=True))
-            assert metrics.clean_metrics(values) == values
-
-
 def test_institutions_lagging_on_a_stage_are_listed(tenants: Any, db: None) -> None:
     stage_flags = {f"stage_{n}_{key}": 1 for n in range(1, 7) for key in ("done", "due")}
     snapshot(tenants.a.pk, PERIOD, headcount_learners=100, **stage_flags)

@@ -356,6 +356,15 @@ class Command(BaseCommand):
                 f"Generated school at {region.institutions[0].slug}: {region.school.summary()}; "
                 f"{region.school_pairs} pairs and groups formed by matching",
             ]
+        if region.kpi_periods:
+            closed = [p for p, final in region.kpi_periods.items() if final]
+            still_open = [p for p, final in region.kpi_periods.items() if not final]
+            lines += [
+                "",
+                "KPI history, aggregated month by month over the data as it stood: "
+                f"{', '.join(closed) or 'none'} closed; {', '.join(still_open) or 'none'} open "
+                "(a draft: «Aggregate now» on /kpis/ replaces it).",
+            ]
         lines.append("")
         if serving:
             lines.append(

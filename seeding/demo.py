@@ -4,7 +4,11 @@ and an employer.
 
 The first institution (``school-1``) is also filled with a small generated school
 (``seeding.school``: classes with their curators, pupils and parents, teachers, consents, the
-bases and a group meeting with preferences), so that its pages show a living programme.
+bases and a group meeting with preferences), so that its pages show a living programme;
+``lyceum-4`` with a smaller one. The regional KPIs' history is real: the months of the
+academic year so far are lived through one after another (``DemoTimeline``: headcounts,
+consents, matching, meetings) and each is aggregated by the real aggregation and closed; the
+current month is an open draft.
 
 Everything is written through the apps' ``api.py`` (this package sits above every app), and
 everything is idempotent: running it again finds what exists, creates what is missing and
@@ -437,7 +441,7 @@ def demo_history_periods(today: datetime.date) -> list[str]:
     while month <= today and len(periods) < DEMO_HISTORY_MONTHS:
         periods.append(month.strftime("%Y-%m"))
         month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return periods[-DEMO_HISTORY_MONTHS:]
+    return periods
 
 
 @dataclass(order=True)

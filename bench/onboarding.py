@@ -212,6 +212,7 @@ def onboard(count: int, seed: int) -> None:
     from django_tenants.utils import schema_context
 
     from accounts import api as accounts_api
+    from accounts.api import Actor
     from accounts.models import Invitation, Role
     from tenants import api as tenants_api
     from tenants.models import Institution, InstitutionImport, InstitutionStatus
@@ -225,6 +226,7 @@ def onboard(count: int, seed: int) -> None:
         first_name="Марина",
         last_name="Белоусова",
         middle_name="Александровна",
+        actor=Actor.system("bench"),
     )
     from accounts.models import User
 

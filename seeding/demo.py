@@ -503,6 +503,7 @@ def _headcount_events(
         def declare(learners: int = learners, teachers: int = teachers, young: int = young) -> None:
             programmes_api.programme_update(
                 programme_id=programme_id,
+                actor=SEED_ACTOR,
                 headcount_learners=learners,
                 headcount_teachers=teachers,
                 headcount_young_teachers=young,
@@ -652,11 +653,14 @@ def demo_kpi_history_ensure(
     """The past months of ``periods`` (all but the last), oldest first: the institutions' data
     is brought to what it was on the month's first day (``timeline``), the month aggregated by
     the real aggregation and closed. A month closed before is kept as it is; one recorded as
-    the current month by an earlier run (open) is closed as recorded then."""
+    the current month by an earlier run (open) is closed as recorded then; a month an earlier
+    run did not record (the demo database kept across months) stays a gap: its data as it
+    stood then is gone, and today's numbers are not its truth."""
     recorded = kpi_api.periods_recorded()
+    building = not recorded  # the first run: the timeline is the whole history
     for period in periods[:-1]:
         timeline.advance(_first_day(period))
-        if recorded.get(period):
+        if recorded.get(period) or (period not in recorded and not building):
             continue
         try:
             if period in recorded:

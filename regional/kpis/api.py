@@ -42,7 +42,7 @@ def periods_recorded() -> dict[str, bool]:
 def period_close(*, period: str) -> None:
     """Close an open period as its snapshots stand (a draft recorded when it was the current
     month becomes final); ValidationError when it has none or is closed."""
-    services.period_close(period=period, closed_by_id=None, actor=HISTORY_ACTOR)
+    services.period_close(period=period, actor=HISTORY_ACTOR)
 
 
 __all__ = ["aggregate_period", "period_close", "periods_recorded"]

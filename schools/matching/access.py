@@ -15,7 +15,13 @@ from django.db.models import QuerySet
 
 from accounts import roles
 from accounts.actor import Actor
-from schools.matching.models import GroupMeeting, Preference
+from schools.matching.models import (
+    GroupMeeting,
+    MatchProposal,
+    MatchRun,
+    Preference,
+    UnmatchedMentee,
+)
 from schools.participants.access import NotFound
 
 
@@ -41,6 +47,23 @@ def group_meetings_visible_to(
     return queryset.none()
 
 
+def access_group_meeting_by_id(
+    actor: Actor,
+    meeting_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[GroupMeeting] | None = None,
+) -> GroupMeeting:
+    """The group meeting, or ``NotFound`` (missing or not the actor's to see); for a write
+    (plan, change, mark held) ``PermissionDenied`` unless the actor manages matching."""
+    found = group_meetings_visible_to(actor, queryset).filter(pk=meeting_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_manage_matching(actor):
+        raise PermissionDenied
+    return found
+
+
 def preferences_visible_to(actor: Actor, meeting: GroupMeeting) -> QuerySet[Preference]:
     queryset = meeting.preferences.select_related("from_participant", "to_participant")
     if actor.is_system or actor.has_role(roles.STAFF):
@@ -62,10 +85,97 @@ def check_preferences_write(actor: Actor, meeting: GroupMeeting, from_participan
         raise PermissionDenied
 
 
+# --- runs, their proposals and the mentees left without a mentor ---------------------------------
+
+
+def _sees_runs(actor: Actor) -> bool:
+    """Runs (with their proposals and the mentees left unmatched) are the staff's to read."""
+    return actor.is_system or actor.has_role(roles.STAFF)
+
+
+def match_runs_visible_to(
+    actor: Actor, queryset: QuerySet[MatchRun] | None = None
+) -> QuerySet[MatchRun]:
+    queryset = MatchRun.objects.all() if queryset is None else queryset
+    return queryset if _sees_runs(actor) else queryset.none()
+
+
+def match_proposals_visible_to(
+    actor: Actor, queryset: QuerySet[MatchProposal] | None = None
+) -> QuerySet[MatchProposal]:
+    queryset = MatchProposal.objects.all() if queryset is None else queryset
+    return queryset if _sees_runs(actor) else queryset.none()
+
+
+def unmatched_visible_to(
+    actor: Actor, queryset: QuerySet[UnmatchedMentee] | None = None
+) -> QuerySet[UnmatchedMentee]:
+    queryset = UnmatchedMentee.objects.all() if queryset is None else queryset
+    return queryset if _sees_runs(actor) else queryset.none()
+
+
+def access_match_run_by_id(
+    actor: Actor,
+    run_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[MatchRun] | None = None,
+) -> MatchRun:
+    """The run, or ``NotFound``; for a write (approve, cancel) ``PermissionDenied`` unless the
+    actor manages matching."""
+    found = match_runs_visible_to(actor, queryset).filter(pk=run_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_manage_matching(actor):
+        raise PermissionDenied
+    return found
+
+
+def access_match_proposal_by_id(
+    actor: Actor,
+    proposal_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[MatchProposal] | None = None,
+) -> MatchProposal:
+    """The proposal, or ``NotFound``; for a write (accept, reject, change the mentor)
+    ``PermissionDenied`` unless the actor manages matching."""
+    found = match_proposals_visible_to(actor, queryset).filter(pk=proposal_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_manage_matching(actor):
+        raise PermissionDenied
+    return found
+
+
+def access_unmatched_by_id(
+    actor: Actor,
+    row_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[UnmatchedMentee] | None = None,
+) -> UnmatchedMentee:
+    """A mentee a run left without a mentor, or ``NotFound``; for a write (pair by hand)
+    ``PermissionDenied`` unless the actor manages matching."""
+    found = unmatched_visible_to(actor, queryset).filter(pk=row_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_manage_matching(actor):
+        raise PermissionDenied
+    return found
+
+
 __all__ = [
+    "access_group_meeting_by_id",
+    "access_match_proposal_by_id",
+    "access_match_run_by_id",
+    "access_unmatched_by_id",
     "check_matching_manage",
     "check_preferences_write",
     "group_meetings_visible_to",
+    "match_proposals_visible_to",
+    "match_runs_visible_to",
     "may_manage_matching",
     "preferences_visible_to",
+    "unmatched_visible_to",
 ]

@@ -19,11 +19,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods
 
 from accounts.actor import actor_of
 from accounts.models import Role
-from config.pages import COORDINATOR, STAFF, add_service_errors, role_required
+from config.pages import COORDINATOR, STAFF, ObjectPage, add_service_errors, role_required
 from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
@@ -53,11 +53,14 @@ def _meetings(request: HttpRequest) -> QuerySet[GroupMeeting]:
     )
 
 
-def _meeting_or_404(request: HttpRequest, pk: int) -> GroupMeeting:
-    meeting = _meetings(request).filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    return meeting
+class _MeetingPage(ObjectPage):
+    """A page of one group meeting, looked up in the caller's sight
+    (``schools.matching.access``); a write (change it, mark it held) is the coordinator's."""
+
+    access_by_id = staticmethod(matching_access.access_group_meeting_by_id)
+
+    def object_queryset(self) -> QuerySet[GroupMeeting]:
+        return matching_selectors.group_meeting_list()
 
 
 def _label(person: Any) -> str:
@@ -181,50 +184,62 @@ def _own_preferences(request: HttpRequest, meeting: GroupMeeting, me: int) -> li
     )
 
 
-@require_safe
-@role_required(READERS, scope="tenant")
-def group_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _meeting_or_404(request, pk), forms={})
+class GroupMeetingDetail(_MeetingPage):
+    roles = READERS
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _detail(request, self.object, forms={})
 
 
-@require_POST
-@role_required(COORDINATOR, scope="tenant")
-def group_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    form = GroupMeetingForm(request.POST)
-    if form.is_valid():
-        try:
-            matching_services.group_meeting_update(
-                meeting=meeting, actor=actor_of(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The group meeting is saved."))
-            return redirect("school:group-meeting", pk=meeting.pk)
-    return _detail(request, meeting, forms={"edit": form}, status=400)
+class GroupMeetingEdit(_MeetingPage):
+    roles = COORDINATOR
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self.object
+        form = GroupMeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                matching_services.group_meeting_update(
+                    meeting=meeting, actor=self.actor, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The group meeting is saved."))
+                return redirect("school:group-meeting", pk=meeting.pk)
+        return _detail(request, meeting, forms={"edit": form}, status=400)
 
 
-@require_POST
-@role_required(COORDINATOR, scope="tenant")
-def group_meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+class GroupMeetingHeld(_MeetingPage):
     """Mark the group meeting held with who came."""
-    meeting = _meeting_or_404(request, pk)
-    form = GroupAttendanceForm(request.POST, people=_bases())
-    if form.is_valid():
-        try:
-            matching_services.group_meeting_mark_held(
-                meeting=meeting,
-                attendee_ids=[int(i) for i in form.cleaned_data["attendees"]],
-                notes=form.cleaned_data["notes"],
-                actor=actor_of(request),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, _renamed(exc, {"attendee_ids": "attendees"}))
-        else:
-            messages.success(request, _("The group meeting is marked held."))
-            return redirect("school:group-meeting", pk=meeting.pk)
-    return _detail(request, meeting, forms={"held": form}, status=400)
+
+    roles = COORDINATOR
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self.object
+        form = GroupAttendanceForm(request.POST, people=_bases())
+        if form.is_valid():
+            try:
+                matching_services.group_meeting_mark_held(
+                    meeting=meeting,
+                    attendee_ids=[int(i) for i in form.cleaned_data["attendees"]],
+                    notes=form.cleaned_data["notes"],
+                    actor=self.actor,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, _renamed(exc, {"attendee_ids": "attendees"}))
+            else:
+                messages.success(request, _("The group meeting is marked held."))
+                return redirect("school:group-meeting", pk=meeting.pk)
+        return _detail(request, meeting, forms={"held": form}, status=400)
+
+
+group_meeting = GroupMeetingDetail.as_view()
+group_meeting_edit = GroupMeetingEdit.as_view()
+group_meeting_held = GroupMeetingHeld.as_view()
 
 
 # --- preferences ---------------------------------------------------------------------------------
@@ -244,11 +259,25 @@ def _whose(request: HttpRequest, meeting: GroupMeeting) -> int | None:
     return me
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(PREFERENCE_WRITERS, scope="tenant")
-def group_meeting_preferences(request: HttpRequest, pk: int) -> HttpResponse:
-    """A participant of the group meeting chooses whom they would like to work with."""
-    meeting = _meeting_or_404(request, pk)
+class GroupMeetingPreferences(_MeetingPage):
+    """A participant of the group meeting chooses whom they would like to work with (whose
+    preferences may be written is the service's rule, ``check_preferences_write``: the
+    meeting itself is only read)."""
+
+    roles = PREFERENCE_WRITERS
+    write_methods = frozenset()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _preferences(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _preferences(request, self.object)
+
+
+group_meeting_preferences = GroupMeetingPreferences.as_view()
+
+
+def _preferences(request: HttpRequest, meeting: GroupMeeting) -> HttpResponse:
     person_id = _whose(request, meeting)
     if person_id is None:
         raise Http404

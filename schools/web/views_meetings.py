@@ -13,17 +13,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from accounts.actor import actor_of
 from accounts.models import Role
 from config.links import absolute_url
-from config.pages import add_service_errors, role_required
+from config.pages import ObjectPage, add_service_errors, role_required
+from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
 from schools.pairs.models import CalendarToken, Meeting, MeetingStatus, Pair
@@ -34,18 +36,6 @@ MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR, Role.CURATOR})
 # also staff) has a calendar of their meetings.
 CALENDAR_ROLES = frozenset(Role)
 CALENDAR_SESSION_KEY = "calendar_link_once"
-
-
-def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
-    found = (
-        pair_selectors.pairs_visible_to(actor_of(request), pair_selectors.meeting_list(), "pair_id")
-        .select_related("pair__mentor")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
 
 
 def _members(pair: Pair) -> list[tuple[int, str]]:
@@ -95,106 +85,116 @@ def _pair_url(meeting: Meeting) -> str:
     return reverse("school:pair", kwargs={"pk": meeting.pair_id}) + "#meetings"
 
 
-def _writable(request: HttpRequest, pk: int) -> Meeting | HttpResponse:
-    meeting = _meeting_or_404(request, pk)
-    if not pair_selectors.may_write_meetings(actor_of(request), meeting.pair):
-        return render(request, "403.html", status=403)
-    return meeting
+class _MeetingWrite(ObjectPage):
+    """A page that changes one meeting: looked up in the caller's sight, and only for who may
+    write the pair's meetings (``schools.pairs.access.access_meeting_by_id`` with
+    ``for_write``): the form itself is refused to a reader too (403)."""
+
+    roles = MEETING_WRITERS
+    access_by_id = staticmethod(pair_access.access_meeting_by_id)
+    write_methods = frozenset({"GET", "HEAD", "POST"})
+
+    def object_queryset(self) -> QuerySet[Meeting]:
+        return pair_selectors.meeting_list().select_related("pair__mentor")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(MEETING_WRITERS, scope="tenant")
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+class MeetingEdit(_MeetingWrite):
     """Move a meeting or change it (a held one keeps its attendance; its outcomes can be
     corrected)."""
-    meeting = _writable(request, pk)
-    if isinstance(meeting, HttpResponse):
-        return meeting
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise Http404
-    held = meeting.status == MeetingStatus.HELD
-    initial = {
-        "kind": meeting.kind,
-        "starts_at": timezone.localtime(meeting.starts_at),
-        "duration_minutes": meeting.duration_minutes,
-        "place": meeting.place,
-        "link": meeting.link,
-        "notes": meeting.notes,
-        "outcomes": meeting.outcomes,
-    }
-    form = MeetingEditForm(
-        request.POST if request.method == "POST" else None, initial=initial, held=held
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            pair_services.meeting_update(
-                meeting=meeting, actor=actor_of(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting is saved."))
-            return redirect(_pair_url(meeting))
-    return render(
-        request,
-        "school/meeting_edit.html",
-        {"meeting": meeting, "pair": meeting.pair, "form": form},
-        status=400 if form.errors else 200,
-    )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.post(request, pk)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self.object
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise Http404
+        held = meeting.status == MeetingStatus.HELD
+        initial = {
+            "kind": meeting.kind,
+            "starts_at": timezone.localtime(meeting.starts_at),
+            "duration_minutes": meeting.duration_minutes,
+            "place": meeting.place,
+            "link": meeting.link,
+            "notes": meeting.notes,
+            "outcomes": meeting.outcomes,
+        }
+        form = MeetingEditForm(
+            request.POST if request.method == "POST" else None, initial=initial, held=held
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                pair_services.meeting_update(meeting=meeting, actor=self.actor, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting is saved."))
+                return redirect(_pair_url(meeting))
+        return render(
+            request,
+            "school/meeting_edit.html",
+            {"meeting": meeting, "pair": meeting.pair, "form": form},
+            status=400 if form.errors else 200,
+        )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(MEETING_WRITERS, scope="tenant")
-def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+class MeetingHeld(_MeetingWrite):
     """Mark a planned meeting held: who attended, the outcomes and notes."""
-    meeting = _writable(request, pk)
-    if isinstance(meeting, HttpResponse):
-        return meeting
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise Http404
-    members = _members(meeting.pair)
-    attended = [str(p.pk) for p in meeting.attendees.all()] or [str(pk) for pk, _n in members]
-    form = AttendanceForm(
-        request.POST if request.method == "POST" else None,
-        members=members,
-        initial={"attendees": attended, "outcomes": meeting.outcomes, "notes": meeting.notes},
-    )
-    if request.method == "POST" and form.is_valid():
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.post(request, pk)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self.object
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise Http404
+        members = _members(meeting.pair)
+        attended = [str(p.pk) for p in meeting.attendees.all()] or [str(i) for i, _n in members]
+        form = AttendanceForm(
+            request.POST if request.method == "POST" else None,
+            members=members,
+            initial={"attendees": attended, "outcomes": meeting.outcomes, "notes": meeting.notes},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                pair_services.meeting_record_attendance(
+                    meeting=meeting,
+                    participant_ids=[int(i) for i in form.cleaned_data["attendees"]],
+                    outcomes=form.cleaned_data["outcomes"],
+                    notes=form.cleaned_data["notes"],
+                    actor=self.actor,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting is marked held."))
+                return redirect(_pair_url(meeting))
+        return render(
+            request,
+            "school/meeting_held.html",
+            {"meeting": meeting, "pair": meeting.pair, "form": form},
+            status=400 if form.errors else 200,
+        )
+
+
+class MeetingCancel(_MeetingWrite):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self.object
         try:
-            pair_services.meeting_record_attendance(
-                meeting=meeting,
-                participant_ids=[int(i) for i in form.cleaned_data["attendees"]],
-                outcomes=form.cleaned_data["outcomes"],
-                notes=form.cleaned_data["notes"],
-                actor=actor_of(request),
-            )
+            pair_services.meeting_cancel(meeting=meeting, actor=self.actor)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            for message in exc.messages:
+                messages.error(request, message)
         else:
-            messages.success(request, _("The meeting is marked held."))
-            return redirect(_pair_url(meeting))
-    return render(
-        request,
-        "school/meeting_held.html",
-        {"meeting": meeting, "pair": meeting.pair, "form": form},
-        status=400 if form.errors else 200,
-    )
+            messages.success(request, _("The meeting is cancelled."))
+        return redirect(_pair_url(meeting))
 
 
-@require_POST
-@role_required(MEETING_WRITERS, scope="tenant")
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _writable(request, pk)
-    if isinstance(meeting, HttpResponse):
-        return meeting
-    try:
-        pair_services.meeting_cancel(meeting=meeting, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The meeting is cancelled."))
-    return redirect(_pair_url(meeting))
+meeting_edit = MeetingEdit.as_view()
+meeting_held = MeetingHeld.as_view()
+meeting_cancel = MeetingCancel.as_view()
 
 
 # --- the calendar link ---------------------------------------------------------------------------

@@ -40,13 +40,19 @@ def document_jobs_visible_to(
 
 
 def access_document_job_by_id(
-    actor: Actor, job_id: int, *, queryset: QuerySet[DocumentJob] | None = None
+    actor: Actor,
+    job_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[DocumentJob] | None = None,
 ) -> DocumentJob:
-    """The job, or ``NotFound`` (missing or not the actor's to see). Whoever sees a job may
-    retry it."""
+    """The job, or ``NotFound`` (missing or not the actor's to see). Whoever sees a job and
+    may ask for documents may retry or cancel it (``for_write``)."""
     found = document_jobs_visible_to(actor, queryset).filter(pk=job_id).first()
     if found is None:
         raise NotFound
+    if for_write:
+        check_document_generate(actor)
     return found
 
 

@@ -17,6 +17,7 @@ from accounts import roles
 from accounts.actor import Actor
 from accounts.models import Role
 from schools.monitoring.models import SurveyCampaign, TargetKind
+from schools.participants.access import NotFound
 
 
 def require(allowed: bool) -> None:
@@ -77,6 +78,51 @@ def check_campaign_manage(actor: Actor, campaign: SurveyCampaign) -> None:
         raise PermissionDenied
 
 
+def access_campaign_by_id(
+    actor: Actor,
+    campaign_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[SurveyCampaign] | None = None,
+) -> SurveyCampaign:
+    """The campaign, or ``NotFound`` (missing, or not the actor's to see: a curator sees the
+    campaigns of its classes and those it created); for a write (launch, remind, close, move
+    the dates) ``PermissionDenied`` unless the actor may manage it."""
+    found = campaigns_visible_to(actor, queryset).filter(pk=campaign_id).first()
+    if found is None:
+        raise NotFound
+    if for_write:
+        check_campaign_manage(actor, found)
+    return found
+
+
+def campaign_reach_visible_to(
+    actor: Actor, queryset: QuerySet[SurveyCampaign] | None = None
+) -> QuerySet[SurveyCampaign]:
+    """The campaigns whose reach (who has answered, by class; the printed invitations) the
+    actor may open: every campaign for the institution's staff — the rows shown are cut to the
+    classes a curator curates (``curated_group_ids``) — and none for anyone else."""
+    queryset = SurveyCampaign.objects.all() if queryset is None else queryset
+    return queryset if actor.is_system or actor.has_role(roles.STAFF) else queryset.none()
+
+
+def access_campaign_reach_by_id(
+    actor: Actor,
+    campaign_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[SurveyCampaign] | None = None,
+) -> SurveyCampaign:
+    """A campaign for its reach page, or ``NotFound``; for a write (print the invitations of
+    one's classes) ``PermissionDenied`` unless the actor runs campaigns."""
+    found = campaign_reach_visible_to(actor, queryset).filter(pk=campaign_id).first()
+    if found is None:
+        raise NotFound
+    if for_write:
+        require(can_run_campaigns(actor))
+    return found
+
+
 def may_adopt_questionnaires(actor: Actor) -> bool:
     """Take a regional template or write a local questionnaire: who runs campaigns."""
     return can_run_campaigns(actor)
@@ -104,6 +150,9 @@ def curated_group_ids(*, actor: Actor) -> list[int] | None:
 
 
 __all__ = [
+    "access_campaign_by_id",
+    "access_campaign_reach_by_id",
+    "campaign_reach_visible_to",
     "campaign_visibility",
     "campaigns_visible_to",
     "can_manage_campaign",

@@ -30,10 +30,12 @@ from config.pages import (
     is_htmx,
     role_required,
 )
+from schools.imports import access as import_access
 from schools.imports import selectors as import_selectors
 from schools.imports import services as import_services
 from schools.imports import sheets as import_sheets
 from schools.imports.models import ImportBatch, ImportStatus
+from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
 from schools.matching.explain import explanations
@@ -338,11 +340,14 @@ def imports(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _batch_or_404(pk: int) -> ImportBatch:
-    batch = import_selectors.import_batch_list().filter(pk=pk).first()
-    if batch is None:
-        raise Http404
-    return batch
+class _ImportPage(ObjectPage):
+    """A page of one import batch: the coordinator's (``schools.imports.access``)."""
+
+    roles = COORDINATOR
+    access_by_id = staticmethod(import_access.access_import_batch_by_id)
+
+    def object_queryset(self) -> QuerySet[ImportBatch]:
+        return import_selectors.import_batch_list()
 
 
 RUNNING_IMPORT = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
@@ -364,55 +369,67 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
-@require_safe
-@page(COORDINATOR)
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "school/import_detail.html", _batch_context(_batch_or_404(pk)))
+class ImportDetail(_ImportPage):
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, "school/import_detail.html", _batch_context(self.object))
 
 
-@require_safe
-@page(COORDINATOR)
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+class ImportProgress(_ImportPage):
     """The progress bar, polled by HTMX while the batch is checked or imported; when the work
     ends the page reloads to show the preview or the result."""
-    context = _batch_context(_batch_or_404(pk))
-    response = render(request, "school/import_progress.html", context)
-    if not context["running"]:
-        response["HX-Refresh"] = "true"
-    return response
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        context = _batch_context(self.object)
+        response = render(request, "school/import_progress.html", context)
+        if not context["running"]:
+            response["HX-Refresh"] = "true"
+        return response
 
 
-@require_POST
-@page(COORDINATOR)
-def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+class ImportCancel(_ImportPage):
     """Cancel a check or an import no worker processes (queued, or left behind by its task)."""
-    batch = _batch_or_404(pk)
-    try:
-        import_services.import_batch_cancel(batch_id=batch.pk, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("school:import", pk=batch.pk)
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = self.object
+        try:
+            import_services.import_batch_cancel(batch_id=batch.pk, actor=self.actor)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("school:import", pk=batch.pk)
 
 
-@require_POST
-@page(COORDINATOR)
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_or_404(pk)
-    try:
-        batch = import_services.import_batch_commit(
-            batch_id=batch.pk, valid_rows_only=request.POST.get("valid_rows_only") == "1"
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        if batch.status == ImportStatus.DONE:
-            messages.success(
-                request,
-                _("Imported: %(count)d people.") % {"count": batch.imported_count},
+class ImportCommit(_ImportPage):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = self.object
+        try:
+            batch = import_services.import_batch_commit(
+                batch_id=batch.pk, valid_rows_only=request.POST.get("valid_rows_only") == "1"
             )
-    return redirect("school:import", pk=batch.pk)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            if batch.status == ImportStatus.DONE:
+                messages.success(
+                    request,
+                    _("Imported: %(count)d people.") % {"count": batch.imported_count},
+                )
+        return redirect("school:import", pk=batch.pk)
+
+
+import_detail = ImportDetail.as_view()
+import_progress = ImportProgress.as_view()
+import_cancel = ImportCancel.as_view()
+import_commit = ImportCommit.as_view()
 
 
 # --- matching ----------------------------------------------------------------------------------
@@ -451,11 +468,14 @@ def matching_run_create(request: HttpRequest) -> HttpResponse:
     return redirect("school:matching-run", pk=run.pk)
 
 
-def _run_or_404(pk: int) -> MatchRun:
-    run = matching_selectors.match_run_list().filter(pk=pk).first()
-    if run is None:
-        raise Http404
-    return run
+class _RunPage(ObjectPage):
+    """A page of one matching run: the staff read it, the coordinator decides
+    (``schools.matching.access``)."""
+
+    access_by_id = staticmethod(matching_access.access_match_run_by_id)
+
+    def object_queryset(self) -> QuerySet[MatchRun]:
+        return matching_selectors.match_run_list()
 
 
 PROPOSALS_PER_PAGE = 100
@@ -504,10 +524,18 @@ def _memo_floatformat() -> Callable[[Any, int], str]:
     return number
 
 
-@require_safe
-@page(STAFF)
-def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(pk)
+class MatchingRun(_RunPage):
+    roles = STAFF
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _matching_run_page(request, self.object)
+
+
+matching_run = MatchingRun.as_view()
+
+
+def _matching_run_page(request: HttpRequest, run: MatchRun) -> HttpResponse:
     proposals = matching_selectors.match_proposal_list().filter(run=run).order_by("-score", "pk")
     page_obj = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
     labels = _criterion_labels()
@@ -536,65 +564,76 @@ def matching_explained_unmatched(run: MatchRun) -> list[dict[str, Any]]:
     return [{"row": row, "explanation": explained[row.mentee_id]} for row in rows]
 
 
-def _proposal_or_404(pk: int) -> MatchProposal:
-    proposal = matching_selectors.match_proposal_list().filter(pk=pk).first()
-    if proposal is None:
-        raise Http404
-    return proposal
+class MatchingProposalDecide(ObjectPage):
+    """Accept or reject a proposal of a run: the coordinator."""
 
+    roles = COORDINATOR
+    http_method_names = ["post"]
+    access_by_id = staticmethod(matching_access.access_match_proposal_by_id)
 
-@require_POST
-@page(COORDINATOR)
-def matching_proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_or_404(pk)
-    decide = (
-        matching_services.proposal_reject
-        if request.POST.get("decision") == "reject"
-        else matching_services.proposal_accept
-    )
-    try:
-        proposal = decide(proposal=proposal, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    if is_htmx(request):
-        return render(
-            request,
-            "school/matching_proposal_status.html",
-            {"proposal": proposal, "can_decide": True},
+    def object_queryset(self) -> QuerySet[MatchProposal]:
+        return matching_selectors.match_proposal_list()
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        proposal = self.object
+        decide = (
+            matching_services.proposal_reject
+            if request.POST.get("decision") == "reject"
+            else matching_services.proposal_accept
         )
-    return redirect("school:matching-run", pk=proposal.run_id)
+        try:
+            proposal = decide(proposal=proposal, actor=self.actor)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        if is_htmx(request):
+            return render(
+                request,
+                "school/matching_proposal_status.html",
+                {"proposal": proposal, "can_decide": True},
+            )
+        return redirect("school:matching-run", pk=proposal.run_id)
 
 
-@require_POST
-@page(COORDINATOR)
-def matching_run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+class MatchingRunCancel(_RunPage):
     """Cancel a run no worker computes (queued, or left behind by its task)."""
-    run = _run_or_404(pk)
-    try:
-        matching_services.match_run_cancel(run_id=run.pk, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("school:matching-run", pk=run.pk)
 
+    roles = COORDINATOR
+    http_method_names = ["post"]
 
-@require_POST
-@page(COORDINATOR)
-def matching_run_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(pk)
-    try:
-        matching_services.run_approve(
-            run=run,
-            accept_proposed=request.POST.get("accept_proposed") == "1",
-            actor=actor_of(request),
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = self.object
+        try:
+            matching_services.match_run_cancel(run_id=run.pk, actor=self.actor)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
         return redirect("school:matching-run", pk=run.pk)
-    messages.success(request, _("The run is approved: pairs and groups are formed."))
-    return redirect("school:pairs")
+
+
+class MatchingRunApprove(_RunPage):
+    roles = COORDINATOR
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = self.object
+        try:
+            matching_services.run_approve(
+                run=run,
+                accept_proposed=request.POST.get("accept_proposed") == "1",
+                actor=self.actor,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("school:matching-run", pk=run.pk)
+        messages.success(request, _("The run is approved: pairs and groups are formed."))
+        return redirect("school:pairs")
+
+
+matching_proposal_decide = MatchingProposalDecide.as_view()
+matching_run_cancel = MatchingRunCancel.as_view()
+matching_run_approve = MatchingRunApprove.as_view()
 
 
 # --- pairs and meetings ------------------------------------------------------------------------

@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import roles
 from accounts.actor import Actor, actor_of
 from config.pages import STAFF, ObjectPage, add_service_errors, role_required
+from schools.documents import access as document_access
 from schools.documents import selectors as document_selectors
 from schools.documents import services as document_services
 from schools.documents.models import ACTIVE_STATUSES, DocumentJob, JobKind, JobStatus
 from schools.imports.exports import EXPORTS
+from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching.models import RunStatus
 from schools.pairs import access as pair_access
@@ -252,11 +254,15 @@ def thank_you_letters_job(request: HttpRequest) -> HttpResponse:
     return _documents_page(request, status=400, letters_form=form)
 
 
-def _job_or_404(request: HttpRequest, pk: int) -> DocumentJob:
-    job = _jobs(request).filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    return job
+class _JobPage(ObjectPage):
+    """A page of one set of documents: its staff see it (a curator the sets it asked for,
+    ``schools.documents.access``) and may start it again or cancel it."""
+
+    roles = STAFF
+    access_by_id = staticmethod(document_access.access_document_job_by_id)
+
+    def object_queryset(self) -> QuerySet[DocumentJob]:
+        return document_selectors.document_job_list()
 
 
 def _job_context(job: DocumentJob) -> dict[str, Any]:
@@ -268,79 +274,103 @@ def _job_context(job: DocumentJob) -> dict[str, Any]:
     }
 
 
-@require_safe
-@page
-def document_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_or_404(request, pk)
-    return render(request, "school/documents_job.html", _job_context(job))
+class DocumentJobPage(_JobPage):
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, "school/documents_job.html", _job_context(self.object))
 
 
-@require_POST
-@page
-def document_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+class DocumentJobRetry(_JobPage):
     """Start a failed job again (or one its task left behind), for whoever may see it."""
-    job = _job_or_404(request, pk)
-    document_services.document_job_retry(job_id=job.pk, actor=actor_of(request))
-    return redirect("school:document-job", pk=job.pk)
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = self.object
+        document_services.document_job_retry(job_id=job.pk, actor=self.actor)
+        return redirect("school:document-job", pk=job.pk)
 
 
-@require_POST
-@page
-def document_job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+class DocumentJobCancel(_JobPage):
     """Cancel a set no worker is generating (queued, or left behind), for whoever may see it."""
-    job = _job_or_404(request, pk)
-    try:
-        document_services.document_job_cancel(job_id=job.pk, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("school:document-job", pk=job.pk)
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = self.object
+        try:
+            document_services.document_job_cancel(job_id=job.pk, actor=self.actor)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("school:document-job", pk=job.pk)
 
 
-@require_safe
-@page
-def document_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+class DocumentJobProgress(_JobPage):
     """The progress bar, polled by HTMX while the worker generates; when the job ends the page
     reloads to show the download link or the error."""
-    context = _job_context(_job_or_404(request, pk))
-    response = render(request, "school/documents_progress.html", context)
-    if not context["running"]:
-        response["HX-Refresh"] = "true"
-    return response
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        context = _job_context(self.object)
+        response = render(request, "school/documents_progress.html", context)
+        if not context["running"]:
+            response["HX-Refresh"] = "true"
+        return response
 
 
-@require_safe
-@page
-def document_job_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_or_404(request, pk)
-    if job.status != JobStatus.DONE or not job.file:
-        raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:
-        messages.error(request, _("The file is gone: generate the documents again."))
-        return redirect("school:document-job", pk=job.pk)
-    name = f"{job.get_kind_display()} {job.pk}.zip"
-    # Streamed (a ZIP may be large); the page decorators are typed for HttpResponse.
-    return cast(HttpResponse, FileResponse(handle, as_attachment=True, filename=name))
+class DocumentJobDownload(_JobPage):
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = self.object
+        if job.status != JobStatus.DONE or not job.file:
+            raise Http404
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError:
+            messages.error(request, _("The file is gone: generate the documents again."))
+            return redirect("school:document-job", pk=job.pk)
+        name = f"{job.get_kind_display()} {job.pk}.zip"
+        # Streamed (a ZIP may be large).
+        return cast(HttpResponse, FileResponse(handle, as_attachment=True, filename=name))
+
+
+document_job = DocumentJobPage.as_view()
+document_job_retry = DocumentJobRetry.as_view()
+document_job_cancel = DocumentJobCancel.as_view()
+document_job_progress = DocumentJobProgress.as_view()
+document_job_download = DocumentJobDownload.as_view()
 
 
 # --- the progress of a matching run (the run page polls it) -----------------------------------
 
 
-@require_safe
-@page
-def matching_run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+class MatchingRunProgress(ObjectPage):
     """The progress bar of a run computed by the worker, polled by HTMX; when the run is done
     or failed the page reloads to show the proposals or the reason."""
-    run = matching_selectors.match_run_list().filter(pk=pk).first()
-    if run is None:
-        raise Http404
-    running = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
-    response = render(request, "school/matching_progress.html", {"run": run, "running": running})
-    if not running:
-        response["HX-Refresh"] = "true"
-    return response
+
+    roles = STAFF
+    http_method_names = ["get", "head"]
+    access_by_id = staticmethod(matching_access.access_match_run_by_id)
+
+    def object_queryset(self) -> QuerySet[Any]:
+        return matching_selectors.match_run_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = self.object
+        running = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        response = render(
+            request, "school/matching_progress.html", {"run": run, "running": running}
+        )
+        if not running:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+matching_run_progress = MatchingRunProgress.as_view()
 
 
 # --- the development plan on the pair page: the mentor writes goals and tasks -----------------

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from config.pages import COORDINATOR, role_required
+from config.pages import COORDINATOR, ObjectPage, role_required
 from config.spreadsheets import XLSX_CONTENT_TYPE
+from schools.imports import access as import_access
 from schools.imports import selectors as import_selectors
 from schools.imports import sheets
-from schools.imports.models import ImportKind
+from schools.imports.models import ImportBatch, ImportKind
 from schools.imports.reading import FileProblem
 from schools.participants import api as participants_api
 
@@ -37,16 +39,26 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return _xlsx(content, f"{sheets.template_filename(kind)}.xlsx")
 
 
-@require_safe
-@role_required(COORDINATOR, scope="tenant")
-def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+class ImportRejected(ObjectPage):
     """The rows of a batch that the check refused, as the user wrote them, with the errors in
     the last column: fix them and upload the file again."""
-    batch = import_selectors.import_batch_list().filter(pk=pk).first()
-    if batch is None or not sheets.has_rejected_rows(batch):
-        raise Http404
-    try:
-        content = sheets.rejected_rows_xlsx(batch)
-    except FileProblem as problem:
-        raise Http404 from problem
-    return _xlsx(content, f"oshibki-importa-{batch.pk}.xlsx")
+
+    roles = COORDINATOR
+    http_method_names = ["get", "head"]
+    access_by_id = staticmethod(import_access.access_import_batch_by_id)
+
+    def object_queryset(self) -> QuerySet[ImportBatch]:
+        return import_selectors.import_batch_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = self.object
+        if not sheets.has_rejected_rows(batch):
+            raise Http404
+        try:
+            content = sheets.rejected_rows_xlsx(batch)
+        except FileProblem as problem:
+            raise Http404 from problem
+        return _xlsx(content, f"oshibki-importa-{batch.pk}.xlsx")
+
+
+import_rejected = ImportRejected.as_view()

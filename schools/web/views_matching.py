@@ -10,20 +10,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.actor import actor_of
 from accounts.models import Role
-from config.pages import COORDINATOR, STAFF, role_required
+from config.pages import COORDINATOR, STAFF, ObjectPage
+from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
 from schools.matching.explain import explanations
-from schools.matching.models import MatchProposal, ProposalStatus, RunStatus, UnmatchedMentee
+from schools.matching.models import (
+    MatchProposal,
+    MatchRun,
+    ProposalStatus,
+    RunStatus,
+    UnmatchedMentee,
+)
 from schools.matching.services import EXCLUSION_MESSAGES
 from schools.participants import api as participants_api
 
@@ -66,19 +73,27 @@ def _with_mentor(request: HttpRequest, do: Callable[[int], Any]) -> bool:
     return False
 
 
-def _unmatched_or_404(pk: int) -> UnmatchedMentee:
-    row = matching_selectors.unmatched_rows().filter(pk=pk).first()
-    if row is None:
-        raise Http404
-    return row
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(STAFF, scope="tenant")
-def matching_unmatched(request: HttpRequest, pk: int) -> HttpResponse:
+class MatchingUnmatched(ObjectPage):
     """One mentee left without a mentor: why, by criterion, and what would fix it; the
-    coordinator gives the mentee a mentor by hand here."""
-    row = _unmatched_or_404(pk)
+    coordinator gives the mentee a mentor by hand here (a POST by other staff: 403)."""
+
+    roles = STAFF
+    access_by_id = staticmethod(matching_access.access_unmatched_by_id)
+
+    def object_queryset(self) -> QuerySet[UnmatchedMentee]:
+        return matching_selectors.unmatched_rows()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _unmatched_page(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _unmatched_page(request, self.object)
+
+
+matching_unmatched = MatchingUnmatched.as_view()
+
+
+def _unmatched_page(request: HttpRequest, row: UnmatchedMentee) -> HttpResponse:
     run = row.run
     paired_by_hand = run.proposals.filter(mentee_id=row.mentee_id).first()
     can_pair = _is_coordinator(request) and run.status == RunStatus.DONE and not paired_by_hand
@@ -115,13 +130,6 @@ def matching_unmatched(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _proposal_or_404(pk: int) -> MatchProposal:
-    proposal = matching_selectors.match_proposal_list().filter(pk=pk).first()
-    if proposal is None:
-        raise Http404
-    return proposal
-
-
 CRITERION_LABELS = {
     "form": gettext_lazy("form of mentoring"),
     "needs": gettext_lazy("competences fit the requests"),
@@ -131,12 +139,27 @@ CRITERION_LABELS = {
 }
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(STAFF, scope="tenant")
-def matching_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+class MatchingProposal(ObjectPage):
     """A proposal with its score explained; the coordinator gives the mentee another mentor
-    (re-assigns) while the run waits for approval."""
-    proposal = _proposal_or_404(pk)
+    (re-assigns) while the run waits for approval (a POST by other staff: 403)."""
+
+    roles = STAFF
+    access_by_id = staticmethod(matching_access.access_match_proposal_by_id)
+
+    def object_queryset(self) -> QuerySet[MatchProposal]:
+        return matching_selectors.match_proposal_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _proposal_page(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _proposal_page(request, self.object)
+
+
+matching_proposal = MatchingProposal.as_view()
+
+
+def _proposal_page(request: HttpRequest, proposal: MatchProposal) -> HttpResponse:
     run = proposal.run
     can_change = (
         _is_coordinator(request)
@@ -199,13 +222,24 @@ def matching_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@role_required(COORDINATOR, scope="tenant")
-def matching_approve_selected(request: HttpRequest, pk: int) -> HttpResponse:
+class MatchingApproveSelected(ObjectPage):
     """Approve the ticked proposals now (they become pairs and groups); the rest wait."""
-    run = matching_selectors.match_run_list().filter(pk=pk).first()
-    if run is None:
-        raise Http404
+
+    roles = COORDINATOR
+    http_method_names = ["post"]
+    access_by_id = staticmethod(matching_access.access_match_run_by_id)
+
+    def object_queryset(self) -> QuerySet[MatchRun]:
+        return matching_selectors.match_run_list()
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _approve_selected(request, self.object)
+
+
+matching_approve_selected = MatchingApproveSelected.as_view()
+
+
+def _approve_selected(request: HttpRequest, run: MatchRun) -> HttpResponse:
     try:
         ids = [int(value) for value in request.POST.getlist("proposal")]
         pair_ids = matching_services.proposals_approve(

@@ -9,18 +9,20 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from accounts.actor import actor_of
-from config.pages import COORDINATOR, PageForm, add_service_errors, role_required
+from config.pages import COORDINATOR, ObjectPage, PageForm, add_service_errors, role_required
+from schools.monitoring import access as monitoring_access
 from schools.monitoring import selectors as monitoring_selectors
 from schools.monitoring import services as monitoring_services
-from schools.monitoring.models import CampaignStatus
+from schools.monitoring.models import CampaignStatus, SurveyCampaign
 from schools.programmes import selectors as programme_selectors
 from schools.programmes import services as programme_services
 
@@ -38,12 +40,28 @@ class CampaignDatesForm(PageForm):
             del self.fields["opens_on"]
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(COORDINATOR, scope="tenant")
-def campaign_dates(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = monitoring_selectors.campaign_list_with_counts().filter(pk=pk).first()
-    if campaign is None:
-        raise Http404
+class CampaignDates(ObjectPage):
+    """Move a campaign's dates (extend an open one): who manages the campaign
+    (``schools.monitoring.access.access_campaign_by_id``, the form too)."""
+
+    roles = COORDINATOR
+    access_by_id = staticmethod(monitoring_access.access_campaign_by_id)
+    write_methods = frozenset({"GET", "HEAD", "POST"})
+
+    def object_queryset(self) -> QuerySet[SurveyCampaign]:
+        return monitoring_selectors.campaign_list_with_counts()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _campaign_dates(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _campaign_dates(request, self.object)
+
+
+campaign_dates = CampaignDates.as_view()
+
+
+def _campaign_dates(request: HttpRequest, campaign: SurveyCampaign) -> HttpResponse:
     if campaign.status == CampaignStatus.CLOSED:
         messages.error(request, _("The campaign is closed."))
         return redirect("school:campaign", pk=campaign.pk)

@@ -7,14 +7,16 @@ up in the host's schema only."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.actor import actor_of
@@ -23,6 +25,7 @@ from config.pages import (
     COORDINATOR,
     COORDINATOR_AND_CURATORS,
     STAFF,
+    ObjectPage,
     add_service_errors,
     is_public,
     role_required,
@@ -241,21 +244,15 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     return _campaigns_page(request, campaign_form=form, status=400)
 
 
-def _campaign_or_404(request: HttpRequest, pk: int, *, manage: bool = False) -> SurveyCampaign:
-    """A campaign the user may see (a curator: those of its classes); with ``manage``, one it
-    may launch, remind and close. Out of scope is a 404, like a missing campaign."""
-    campaign = (
-        monitoring_access.campaigns_visible_to(
-            actor_of(request), selectors.campaign_list_with_counts()
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if campaign is None or (
-        manage and not monitoring_access.can_manage_campaign(actor_of(request), campaign)
-    ):
-        raise Http404
-    return campaign
+class _CampaignPage(ObjectPage):
+    """A page of one campaign the user may see (``schools.monitoring.access``: a curator
+    those of its classes and those it created; "missing" and "not yours" are one 404); a
+    write (launch, remind, close) needs the right to manage it (403 otherwise)."""
+
+    access_by_id = staticmethod(monitoring_access.access_campaign_by_id)
+
+    def object_queryset(self) -> QuerySet[SurveyCampaign]:
+        return selectors.campaign_list_with_counts()
 
 
 def _charts(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -307,10 +304,18 @@ def _region(campaign: SurveyCampaign) -> dict[str, Any]:
     )
 
 
-@require_safe
-@page(STAFF)
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_or_404(request, pk)
+class CampaignDetail(_CampaignPage):
+    roles = STAFF
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _campaign_detail(request, self.object)
+
+
+campaign_detail = CampaignDetail.as_view()
+
+
+def _campaign_detail(request: HttpRequest, campaign: SurveyCampaign) -> HttpResponse:
     coordinator = _is_coordinator(request)
     results = selectors.campaign_results(campaign, open_answers=coordinator)
     charts = _charts(results)
@@ -336,96 +341,112 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@page(COORDINATOR_AND_CURATORS)
-def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
+class CampaignOpen(_CampaignPage):
     """Launch (or launch again after a failure): a large group is prepared by the worker while
     the campaign's page shows the progress."""
-    campaign = _campaign_or_404(request, pk, manage=True)
-    try:
-        result = services.campaign_launch(campaign=campaign, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        if result.queued:
-            text = _(
-                "The campaign is being launched: the invitations are prepared and sent in the "
-                "background."
-            )
+
+    roles = COORDINATOR_AND_CURATORS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = self.object
+        try:
+            result = services.campaign_launch(campaign=campaign, actor=self.actor)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
         else:
-            text = _("The campaign is launched: %(invited)d people are invited by e-mail.") % {
-                "invited": result.invited
-            }
-        if result.without_consent:
-            text += " " + _("Not invited for lack of valid consent: %(count)d.") % {
-                "count": result.without_consent
-            }
-        messages.success(request, text)
-    return redirect("school:campaign", pk=campaign.pk)
+            if result.queued:
+                text = _(
+                    "The campaign is being launched: the invitations are prepared and sent in "
+                    "the background."
+                )
+            else:
+                text = _("The campaign is launched: %(invited)d people are invited by e-mail.") % {
+                    "invited": result.invited
+                }
+            if result.without_consent:
+                text += " " + _("Not invited for lack of valid consent: %(count)d.") % {
+                    "count": result.without_consent
+                }
+            messages.success(request, text)
+        return redirect("school:campaign", pk=campaign.pk)
 
 
-@require_safe
-@page(STAFF)
-def campaign_launch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+class CampaignLaunchProgress(_CampaignPage):
     """The launch's progress bar, polled by HTMX while the worker prepares the invitations;
     when the launch ends (open, or failed with its reason) the page reloads."""
-    campaign = _campaign_or_404(request, pk)
-    launching = campaign.status == CampaignStatus.LAUNCHING
-    response = render(
-        request,
-        "school/surveys_launch_progress.html",
-        {"campaign": campaign, "launching": launching},
-    )
-    if not launching:
-        response["HX-Refresh"] = "true"
-    return response
+
+    roles = STAFF
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = self.object
+        launching = campaign.status == CampaignStatus.LAUNCHING
+        response = render(
+            request,
+            "school/surveys_launch_progress.html",
+            {"campaign": campaign, "launching": launching},
+        )
+        if not launching:
+            response["HX-Refresh"] = "true"
+        return response
 
 
-def _campaign_action(
-    request: HttpRequest, pk: int, action: Callable[..., Any], *, success: str
-) -> HttpResponse:
-    """Run ``action(campaign=..., actor=...)`` on a campaign in scope; its refusal or
+campaign_launch_progress = CampaignLaunchProgress.as_view()
+
+
+class _CampaignAction(_CampaignPage):
+    """Run ``action(campaign=..., actor=...)`` on a campaign the user manages; its refusal or
     ``success`` is shown as a message on the campaign's page."""
-    campaign = _campaign_or_404(request, pk, manage=True)
-    try:
-        action(campaign=campaign, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect("school:campaign", pk=campaign.pk)
+
+    roles = COORDINATOR_AND_CURATORS
+    http_method_names = ["post"]
+    action: ClassVar[Callable[..., Any]]
+    success: ClassVar[Any]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = self.object
+        try:
+            type(self).action(campaign=campaign, actor=self.actor)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, str(type(self).success))
+        return redirect("school:campaign", pk=campaign.pk)
 
 
-@require_POST
-@page(COORDINATOR_AND_CURATORS)
-def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _campaign_action(
-        request,
-        pk,
-        services.campaign_close,
-        success=_("The campaign is closed: answers are no longer accepted."),
-    )
+class CampaignClose(_CampaignAction):
+    action = staticmethod(services.campaign_close)
+    success = gettext_lazy("The campaign is closed: answers are no longer accepted.")
 
 
-@require_POST
-@page(COORDINATOR_AND_CURATORS)
-def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    return _campaign_action(
-        request,
-        pk,
-        services.campaign_remind,
-        success=_("Reminders are being sent to those who have not answered."),
-    )
+class CampaignRemind(_CampaignAction):
+    action = staticmethod(services.campaign_remind)
+    success = gettext_lazy("Reminders are being sent to those who have not answered.")
 
 
-@require_safe
-@page(STAFF)
-def campaign_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+campaign_open = CampaignOpen.as_view()
+campaign_close = CampaignClose.as_view()
+campaign_remind = CampaignRemind.as_view()
+
+
+class CampaignXlsx(_CampaignPage):
     """The results as XLSX: one chart's data (``?question=<code>``) or the whole campaign (for
     the coordinator with every response)."""
-    campaign = _campaign_or_404(request, pk)
+
+    roles = STAFF
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _campaign_xlsx(request, self.object)
+
+
+campaign_xlsx = CampaignXlsx.as_view()
+
+
+def _campaign_xlsx(request: HttpRequest, campaign: SurveyCampaign) -> HttpResponse:
     code = request.GET.get("question", "")
     if code:
         content = exports.question_xlsx(campaign, code=code)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,15 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.actor import actor_of
+from accounts.models import Role
 from config.office import DOCX_CONTENT_TYPE
-from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, role_required
+from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, ObjectPage, role_required
 from schools.documents.annual_report import annual_report_docx
+from schools.monitoring import access as monitoring_access
 from schools.monitoring import selectors as monitoring_selectors
 from schools.monitoring.access import curated_group_ids
 from schools.monitoring.printing import campaign_slips_docx
 from schools.monitoring.reach import campaign_pending, campaign_rates_by_group
 from schools.monitoring.report import monitoring_parts
+from schools.pairs import access as pair_access
 from schools.pairs import documents as pair_documents
+from schools.pairs import selectors as pair_selectors
 from schools.programmes import selectors as programme_selectors
 from schools.programmes.next_year import programme_start_next_year
 from schools.web.forms_yearend import PrintSlipsForm, TimeZoneForm
@@ -49,11 +54,15 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _campaign_or_404(pk: int) -> Any:
-    campaign = monitoring_selectors.campaign_list_with_counts().filter(pk=pk).first()
-    if campaign is None:
-        raise Http404
-    return campaign
+class _ReachPage(ObjectPage):
+    """A campaign's reach: the staff open it for any campaign, the rows cut to a curator's
+    classes; printing the invitations is for who runs campaigns
+    (``schools.monitoring.access.access_campaign_reach_by_id``)."""
+
+    access_by_id = staticmethod(monitoring_access.access_campaign_reach_by_id)
+
+    def object_queryset(self) -> QuerySet[Any]:
+        return monitoring_selectors.campaign_list_with_counts()
 
 
 def _groups_for(request: HttpRequest) -> list[int] | None:
@@ -85,16 +94,27 @@ def _reach_page(
     )
 
 
-@require_safe
-@staff_page
-def campaign_reach(request: HttpRequest, pk: int) -> HttpResponse:
-    return _reach_page(request, _campaign_or_404(pk))
+class CampaignReach(_ReachPage):
+    roles = STAFF
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _reach_page(request, self.object)
 
 
-@require_POST
-@role_required(COORDINATOR_AND_CURATORS, scope="tenant")
-def campaign_print(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_or_404(pk)
+class CampaignPrint(_ReachPage):
+    roles = COORDINATOR_AND_CURATORS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _print(request, self.object)
+
+
+campaign_reach = CampaignReach.as_view()
+campaign_print = CampaignPrint.as_view()
+
+
+def _print(request: HttpRequest, campaign: Any) -> HttpResponse:
     groups = _groups_for(request)
     rates = campaign_rates_by_group(campaign, study_group_ids=groups)
     form = PrintSlipsForm(request.POST, groups=[(r.group_id, r.group) for r in rates if r.group_id])
@@ -177,15 +197,23 @@ def employer_letters(request: HttpRequest) -> HttpResponse:
     return _docx(content, f"letters-employers-{programme.academic_year}.docx")
 
 
-@require_safe
-@role_required(frozenset({*STAFF, "mentor"}), scope="tenant")
-def personalised_programme(request: HttpRequest, pk: int) -> HttpResponse:
+class PersonalisedProgramme(ObjectPage):
     """The personalised mentoring programme of a pair the user sees (staff, or its mentor)."""
-    from schools.web.views import _pair_or_404
 
-    pair = _pair_or_404(request, pk)
-    content = pair_documents.personalised_programme_docx(pair=pair)
-    return _docx(content, f"personalised-programme-{pair.pk}.docx")
+    roles = STAFF | {Role.MENTOR}
+    http_method_names = ["get", "head"]
+    access_by_id = staticmethod(pair_access.access_pair_by_id)
+
+    def object_queryset(self) -> QuerySet[Any]:
+        return pair_selectors.pair_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        pair = self.object
+        content = pair_documents.personalised_programme_docx(pair=pair)
+        return _docx(content, f"personalised-programme-{pair.pk}.docx")
+
+
+personalised_programme = PersonalisedProgramme.as_view()
 
 
 # --- the next year ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from accounts import roles
 from accounts.actor import Actor
 from accounts.models import Role
-from schools.documents.models import DocumentJob
+from schools.documents.models import DocumentJob, Order
 from schools.participants.access import NotFound
 
 
@@ -56,9 +56,44 @@ def access_document_job_by_id(
     return found
 
 
+# --- the programme's orders ------------------------------------------------------------------
+
+
+def orders_visible_to(actor: Actor, queryset: QuerySet[Order] | None = None) -> QuerySet[Order]:
+    """The programme's orders: every staff member reads them (like the programme)."""
+    queryset = Order.objects.all() if queryset is None else queryset
+    return queryset if actor.is_system or actor.has_role(roles.STAFF) else queryset.none()
+
+
+def may_decide_orders(actor: Actor) -> bool:
+    """Act on an order: the coordinator prepares and withdraws drafts, the director approves
+    (which of the two an act needs is the page's and the service's ``check_object``)."""
+    return actor.is_system or actor.has_role(roles.COORDINATION | roles.DIRECTOR)
+
+
+def access_order_by_id(
+    actor: Actor,
+    order_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[Order] | None = None,
+) -> Order:
+    """The order, or ``NotFound``; for a write ``PermissionDenied`` unless the actor is the
+    coordinator or the director."""
+    found = orders_visible_to(actor, queryset).filter(pk=order_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_decide_orders(actor):
+        raise PermissionDenied
+    return found
+
+
 __all__ = [
     "access_document_job_by_id",
+    "access_order_by_id",
     "check_document_generate",
     "document_jobs_visible_to",
+    "may_decide_orders",
     "may_generate_documents",
+    "orders_visible_to",
 ]

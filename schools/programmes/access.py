@@ -9,16 +9,15 @@ place of these rules (the services, the API and the pages call it).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.actor import Actor
-
-if TYPE_CHECKING:
-    from schools.programmes.models import RoadmapActivity
+from schools.participants.access import NotFound
+from schools.programmes.models import RoadmapActivity
 
 # What a curator may change of an activity it is responsible for: marking it done (or not).
 CURATOR_ACTIVITY_FIELDS = frozenset({"status", "completed_on"})
@@ -80,8 +79,38 @@ def can_start_next_year(*, actor: Actor) -> bool:
     return actor.is_system or actor.is_coordinator
 
 
+# --- the roadmap's activities -----------------------------------------------------------------
+
+
+def roadmap_activities_visible_to(
+    actor: Actor, queryset: QuerySet[RoadmapActivity] | None = None
+) -> QuerySet[RoadmapActivity]:
+    """The roadmap is read by whoever reads the programme (the staff)."""
+    queryset = RoadmapActivity.objects.all() if queryset is None else queryset
+    return queryset if can_read_programme(actor=actor) else queryset.none()
+
+
+def access_activity_by_id(
+    actor: Actor,
+    activity_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[RoadmapActivity] | None = None,
+) -> RoadmapActivity:
+    """The activity, or ``NotFound``; for a write ``PermissionDenied`` unless
+    ``may_mark_activity`` (the coordinator any, a curator those it is responsible for; what
+    each may change is ``check_activity_update``, and the pages' roles)."""
+    found = roadmap_activities_visible_to(actor, queryset).filter(pk=activity_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_mark_activity(actor=actor, activity=found):
+        raise PermissionDenied
+    return found
+
+
 __all__ = [
     "CURATOR_ACTIVITY_FIELDS",
+    "access_activity_by_id",
     "can_approve_programme",
     "can_read_programme",
     "can_set_up_programme",
@@ -91,4 +120,5 @@ __all__ = [
     "is_responsible_curator",
     "may_mark_activity",
     "require",
+    "roadmap_activities_visible_to",
 ]

@@ -15,16 +15,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from accounts.actor import actor_of
-from config.pages import COORDINATOR, ObjectPage, PageForm, add_service_errors, role_required
+from config.pages import COORDINATOR, ObjectPage, PageForm, add_service_errors
 from schools.monitoring import access as monitoring_access
 from schools.monitoring import selectors as monitoring_selectors
 from schools.monitoring import services as monitoring_services
 from schools.monitoring.models import CampaignStatus, SurveyCampaign
+from schools.programmes import access as programme_access
 from schools.programmes import selectors as programme_selectors
 from schools.programmes import services as programme_services
+from schools.programmes.models import RoadmapActivity
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -92,19 +92,27 @@ def _campaign_dates(request: HttpRequest, campaign: SurveyCampaign) -> HttpRespo
     )
 
 
-@require_POST
-@role_required(COORDINATOR, scope="tenant")
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+class ActivityDelete(ObjectPage):
     """Remove an activity of the current programme's roadmap (with its attached document)."""
-    current = programme_selectors.programme_current()
-    activity = (
-        programme_selectors.roadmap_activity_list().filter(programme=current, pk=pk).first()
-        if current is not None
-        else None
-    )
-    if activity is None:
-        raise Http404
-    stage = activity.stage
-    programme_services.roadmap_activity_delete(activity=activity, actor=actor_of(request))
-    messages.success(request, _("The activity «%(title)s» is removed.") % {"title": activity.title})
-    return redirect(f"{reverse('school:programme')}#stage-{stage}")
+
+    roles = COORDINATOR
+    http_method_names = ["post"]
+    access_by_id = staticmethod(programme_access.access_activity_by_id)
+
+    def object_queryset(self) -> QuerySet[RoadmapActivity]:
+        current = programme_selectors.programme_current()
+        if current is None:
+            raise Http404
+        return programme_selectors.roadmap_activity_list().filter(programme=current)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        activity = self.object
+        stage = activity.stage
+        programme_services.roadmap_activity_delete(activity=activity, actor=self.actor)
+        messages.success(
+            request, _("The activity «%(title)s» is removed.") % {"title": activity.title}
+        )
+        return redirect(f"{reverse('school:programme')}#stage-{stage}")
+
+
+activity_delete = ActivityDelete.as_view()

@@ -367,13 +367,16 @@ def _programme_or_404() -> Programme:
     return current
 
 
-def _activity_or_404(pk: int) -> RoadmapActivity:
-    """An activity of the current programme (of this institution: the schema is the scope)."""
-    current = _programme_or_404()
-    activity = programme_selectors.roadmap_activity_list().filter(programme=current, pk=pk).first()
-    if activity is None:
-        raise Http404
-    return _with_role_labels(activity)
+class _ActivityPage(ObjectPage):
+    """A page that changes one activity of the current programme's roadmap
+    (``schools.programmes.access.access_activity_by_id``: the coordinator any, a curator
+    those it is responsible for)."""
+
+    roles = COORDINATOR
+    access_by_id = staticmethod(programme_access.access_activity_by_id)
+
+    def object_queryset(self) -> QuerySet[RoadmapActivity]:
+        return programme_selectors.roadmap_activity_list().filter(programme=_programme_or_404())
 
 
 def _roadmap_changed(request: HttpRequest, activity: RoadmapActivity, notice: str) -> HttpResponse:
@@ -430,10 +433,15 @@ def _activity_form_response(
     return render(request, template, context, status=status)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(COORDINATOR)
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity_or_404(pk)
+class ActivityEdit(_ActivityPage):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _activity_edit(request, _with_role_labels(self.object))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _activity_edit(request, _with_role_labels(self.object))
+
+
+def _activity_edit(request: HttpRequest, activity: RoadmapActivity) -> HttpResponse:
     auto_id = f"id_a{activity.pk}_%s"
     if request.method != "POST":
         form = ActivityForm(initial=ActivityForm.initial_of(activity), auto_id=auto_id)
@@ -453,10 +461,14 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _activity_form_response(request, activity, form, status=400)
 
 
-@require_POST
-@page(COORDINATOR)
-def activity_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity_or_404(pk)
+class ActivityReschedule(_ActivityPage):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _activity_reschedule(request, _with_role_labels(self.object))
+
+
+def _activity_reschedule(request: HttpRequest, activity: RoadmapActivity) -> HttpResponse:
     form = RescheduleForm(request.POST, auto_id=f"id_r{activity.pk}_%s")
     if form.is_valid():
         try:
@@ -494,18 +506,25 @@ def activity_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return _activity_form_response(request, activity, edit_form, status=400)
 
 
-@require_POST
-@page(COORDINATOR_AND_CURATORS)
-def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity_or_404(pk)
-    actor = actor_of(request)
-    if not programme_access.may_mark_activity(actor=actor, activity=activity):
-        return render(request, "403.html", status=403)
-    if activity.status != ActivityStatus.DONE:
-        activity = programme_services.roadmap_activity_update(
-            activity=activity, status=ActivityStatus.DONE, actor=actor
-        )
-    return _roadmap_changed(request, activity, _("The activity is marked done."))
+class ActivityDone(_ActivityPage):
+    """Mark an activity done: the coordinator, or a curator responsible for it (403 for
+    another curator: ``for_write``)."""
+
+    roles = COORDINATOR_AND_CURATORS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        activity = _with_role_labels(self.object)
+        if activity.status != ActivityStatus.DONE:
+            activity = programme_services.roadmap_activity_update(
+                activity=activity, status=ActivityStatus.DONE, actor=self.actor
+            )
+        return _roadmap_changed(request, activity, _("The activity is marked done."))
+
+
+activity_edit = ActivityEdit.as_view()
+activity_reschedule = ActivityReschedule.as_view()
+activity_done = ActivityDone.as_view()
 
 
 # --- a parent's consents -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.actor import actor_of
 from accounts.models import Role, User
 from config.office import DOCX_CONTENT_TYPE
-from config.pages import STAFF, add_service_errors, role_required
+from config.pages import STAFF, ObjectPage, add_service_errors, role_required
+from schools.documents import access as document_access
 from schools.documents import orders as order_services
 from schools.documents.models import STAGE_ONE_ORDERS, Order, OrderKind, OrderStatus
 from schools.programmes import selectors as programme_selectors
@@ -121,12 +123,16 @@ def _programme_or_404() -> Programme:
     return programme
 
 
-def _order_or_404(pk: int) -> Order:
-    programme = _programme_or_404()
-    order = order_services.order_list(programme=programme).filter(pk=pk).first()
-    if order is None:
-        raise Http404
-    return order
+class _OrderPage(ObjectPage):
+    """A page of one order of the current programme (``schools.documents.access``): the staff
+    read it; approving is the director's, withdrawing a draft the coordinator's
+    (``check_object`` of each page)."""
+
+    roles = STAFF
+    access_by_id = staticmethod(document_access.access_order_by_id)
+
+    def object_queryset(self) -> QuerySet[Order]:
+        return order_services.order_list(programme=_programme_or_404())
 
 
 def _orders_page(
@@ -226,46 +232,56 @@ def order_prepare(request: HttpRequest) -> HttpResponse:
     return _orders_page(request, prepare_errors={key: form}, status=400)
 
 
-@require_POST
-@page(STAFF)
-def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(pk)
-    if not setup.can_approve_programme(actor=actor_of(request)):
-        raise PermissionDenied
-    form = OrderApproveForm(request.POST, auto_id=f"id_order{order.pk}_%s")
-    if form.is_valid():
+class OrderApprove(_OrderPage):
+    http_method_names = ["post"]
+
+    def check_object(self, obj: Order) -> None:
+        if not setup.can_approve_programme(actor=self.actor):
+            raise PermissionDenied
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = self.object
+        form = OrderApproveForm(request.POST, auto_id=f"id_order{order.pk}_%s")
+        if form.is_valid():
+            try:
+                order_services.order_approve(
+                    order=order,
+                    actor=self.actor,
+                    number=form.cleaned_data["number"],
+                    dated=form.cleaned_data["dated"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The order «%(kind)s» is approved.") % {"kind": order.get_kind_display()},
+                )
+                return redirect("school:orders")
+        return _orders_page(request, errors={order.pk: form}, status=400)
+
+
+class OrderDiscard(_OrderPage):
+    http_method_names = ["post"]
+
+    def check_object(self, obj: Order) -> None:
+        if not setup.can_set_up_programme(actor=self.actor):
+            raise PermissionDenied
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = self.object
         try:
-            order_services.order_approve(
-                order=order,
-                actor=actor_of(request),
-                number=form.cleaned_data["number"],
-                dated=form.cleaned_data["dated"],
-            )
+            order_services.order_discard(order=order, actor=self.actor)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            for message in exc.messages:
+                messages.error(request, message)
         else:
-            messages.success(
-                request,
-                _("The order «%(kind)s» is approved.") % {"kind": order.get_kind_display()},
-            )
-            return redirect("school:orders")
-    return _orders_page(request, errors={order.pk: form}, status=400)
+            messages.success(request, _("The draft order is withdrawn."))
+        return redirect("school:orders")
 
 
-@require_POST
-@page(STAFF)
-def order_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(pk)
-    if not setup.can_set_up_programme(actor=actor_of(request)):
-        raise PermissionDenied
-    try:
-        order_services.order_discard(order=order, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The draft order is withdrawn."))
-    return redirect("school:orders")
+order_approve = OrderApprove.as_view()
+order_discard = OrderDiscard.as_view()
 
 
 def _docx(content: bytes, filename: str) -> HttpResponse:
@@ -275,12 +291,19 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_safe
-@page(STAFF)
-def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
+class OrderDocx(_OrderPage):
     """The order's DOCX: the signed one once approved, else the draft made from the data now."""
-    order = _order_or_404(pk)
-    return _docx(order_services.order_document(order=order), order_services.order_filename(order))
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = self.object
+        return _docx(
+            order_services.order_document(order=order), order_services.order_filename(order)
+        )
+
+
+order_docx = OrderDocx.as_view()
 
 
 @require_safe

@@ -23,6 +23,8 @@ from django.http import Http404
 from accounts import roles
 from accounts.actor import Actor
 from regional.employers.models import Employer, EmployerMentor, MentorRequest, Placement
+from regional.employers.selectors import employer_mentor_catalogue
+from tenants.api import current_institution
 from tenants.models import Institution
 
 
@@ -167,19 +169,93 @@ def access_placement_by_id(
     return _found(placements_visible_to(actor, queryset), placement_id, actor, for_write)
 
 
+# --- an institution's side: the catalogue it requests from, its own requests ----------------
+
+
+def _actor_institution(actor: Actor) -> Institution | None:
+    """The institution whose staff the actor is (its schema is the connection's), or None."""
+    if not actor.has_role(roles.STAFF):
+        return None
+    institution = current_institution()
+    if institution is None or institution.schema_name != actor.schema:
+        return None
+    return institution
+
+
+def requestable_mentors_visible_to(
+    actor: Actor, queryset: QuerySet[EmployerMentor] | None = None
+) -> QuerySet[EmployerMentor]:
+    """The mentors an institution's staff may look at to request: its catalogue (active,
+    available today, reaching its municipality or remote; full ones included)."""
+    queryset = EmployerMentor.objects.all() if queryset is None else queryset
+    institution = _actor_institution(actor)
+    if institution is None:
+        return queryset.none()
+    return employer_mentor_catalogue(
+        mentors=queryset, institution=institution, with_free_capacity=False
+    )
+
+
+def access_requestable_mentor_by_id(
+    actor: Actor,
+    mentor_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[EmployerMentor] | None = None,
+) -> EmployerMentor:
+    """A mentor of the actor's institution's catalogue, or ``NotFound``; for a write (request
+    the mentor) ``PermissionDenied`` unless the actor is its coordinator or a curator."""
+    found = requestable_mentors_visible_to(actor, queryset).filter(pk=mentor_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not actor.has_role(roles.COORDINATION_AND_CURATORS):
+        raise PermissionDenied
+    return found
+
+
+def institution_requests_visible_to(
+    actor: Actor, queryset: QuerySet[MentorRequest] | None = None
+) -> QuerySet[MentorRequest]:
+    """An institution's staff see its own requests only (another's is "not found")."""
+    queryset = MentorRequest.objects.all() if queryset is None else queryset
+    institution = _actor_institution(actor)
+    return queryset.none() if institution is None else queryset.filter(institution=institution)
+
+
+def access_institution_request_by_id(
+    actor: Actor,
+    request_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[MentorRequest] | None = None,
+) -> MentorRequest:
+    """One of the actor's institution's requests, or ``NotFound``; for a write (withdraw it)
+    ``check_request_withdraw``."""
+    found = institution_requests_visible_to(actor, queryset).filter(pk=request_id).first()
+    if found is None:
+        raise NotFound
+    if for_write:
+        check_request_withdraw(actor, found)
+    return found
+
+
 __all__ = [
     "NotFound",
     "access_employer_mentor_by_id",
+    "access_institution_request_by_id",
     "access_mentor_request_by_id",
     "access_placement_by_id",
+    "access_requestable_mentor_by_id",
     "check_employer_offers_write",
     "check_employers_manage",
     "check_request_create",
     "check_request_withdraw",
     "employer_mentors_visible_to",
     "employers_visible_to",
+    "institution_requests_visible_to",
     "may_act_for_employers",
     "may_manage_employers",
     "mentor_requests_visible_to",
     "placements_visible_to",
+    "requestable_mentors_visible_to",
 ]

@@ -28,6 +28,7 @@ from schools.pairs.models import (
     Pair,
     PairStatus,
     PlanGoal,
+    PracticeCase,
 )
 from schools.participants.access import NotFound
 from schools.participants.models import Participant
@@ -294,6 +295,31 @@ def check_practice_case_publish(actor: Actor) -> None:
         raise PermissionDenied
 
 
+def practice_cases_visible_to(
+    actor: Actor, queryset: QuerySet[PracticeCase] | None = None
+) -> QuerySet[PracticeCase]:
+    """The institution's own success stories: its staff read every one."""
+    queryset = PracticeCase.objects.all() if queryset is None else queryset
+    return queryset if actor.is_system or actor.has_role(roles.STAFF) else queryset.none()
+
+
+def access_practice_case_by_id(
+    actor: Actor,
+    case_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[PracticeCase] | None = None,
+) -> PracticeCase:
+    """The case, or ``NotFound``; for a write (edit the draft) ``PermissionDenied`` unless
+    ``may_write_practice_cases`` (publishing is ``check_practice_case_publish``)."""
+    found = practice_cases_visible_to(actor, queryset).filter(pk=case_id).first()
+    if found is None:
+        raise NotFound
+    if for_write:
+        check_practice_case_write(actor)
+    return found
+
+
 # --- the calendar link --------------------------------------------------------------------------
 
 
@@ -325,6 +351,7 @@ __all__ = [
     "access_meeting_by_id",
     "access_pair_by_id",
     "access_plan_by_id",
+    "access_practice_case_by_id",
     "calendar_tokens_visible_to",
     "check_calendar_link",
     "check_meeting_write",
@@ -349,4 +376,5 @@ __all__ = [
     "plan_summaries_editable_by",
     "plans_editable_by",
     "plans_visible_to",
+    "practice_cases_visible_to",
 ]

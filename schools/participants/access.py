@@ -166,6 +166,32 @@ def study_groups_visible_to(
     return queryset.none()
 
 
+def may_record_for_class(actor: Actor, group: StudyGroup) -> bool:
+    """Record the consents a class returned, send its parents the links: the coordinator any
+    class, a curator the classes it curates."""
+    if actor.is_system or actor.is_coordinator:
+        return True
+    return actor.has_role({Role.CURATOR}) and group.pk in actor.scope
+
+
+def access_study_group_by_id(
+    actor: Actor,
+    group_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[StudyGroup] | None = None,
+) -> StudyGroup:
+    """The class, or ``NotFound`` (missing, or not the actor's: a curator sees the classes it
+    curates); for a write (record its people's consents) ``PermissionDenied`` unless
+    ``may_record_for_class``."""
+    found = study_groups_visible_to(actor, queryset).filter(pk=group_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_record_for_class(actor, found):
+        raise PermissionDenied
+    return found
+
+
 # --- guardianships ----------------------------------------------------------------------------
 
 
@@ -186,6 +212,23 @@ def guardianships_visible_to(
             else queryset.filter(child__in=Participant.objects.filter(rule).values("pk"))
         )
     return queryset.none()
+
+
+def access_guardianship_by_id(
+    actor: Actor,
+    guardianship_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[Guardianship] | None = None,
+) -> Guardianship:
+    """The link, or ``NotFound``; for a write (unlink) ``PermissionDenied`` unless the actor
+    may change the child's record (the coordinator; the curator of the child's class)."""
+    found = guardianships_visible_to(actor, queryset).filter(pk=guardianship_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not participants_writable_by(actor).filter(pk=found.child_id).exists():
+        raise PermissionDenied
+    return found
 
 
 def check_guardianship_create(actor: Actor, *, child_id: int) -> None:
@@ -393,9 +436,11 @@ def access_mentee_profile_by_id(
 __all__ = [
     "NotFound",
     "access_consent_subject_by_id",
+    "access_guardianship_by_id",
     "access_mentee_profile_by_id",
     "access_mentor_profile_by_id",
     "access_participant_by_id",
+    "access_study_group_by_id",
     "actor_scope",
     "check_classes_manage",
     "check_consent_record",
@@ -412,6 +457,7 @@ __all__ = [
     "may_erase_people",
     "may_manage_classes",
     "may_record_consent",
+    "may_record_for_class",
     "may_write_people",
     "mentee_profiles_visible_to",
     "mentor_profiles_visible_to",

@@ -17,7 +17,7 @@ from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.actor import actor_of
 from accounts.models import Role, User
@@ -25,10 +25,12 @@ from config.pages import (
     COORDINATOR,
     COORDINATOR_AND_CURATORS,
     STAFF,
+    ObjectPage,
     add_service_errors,
     is_public,
     role_required,
 )
+from schools.participants import access as participant_access
 from schools.participants import api as participants_api
 from schools.participants import classes as class_services
 from schools.participants import consents as consent_services
@@ -56,11 +58,14 @@ def _people(request: HttpRequest) -> QuerySet[Participant]:
     )
 
 
-def _group_or_404(request: HttpRequest, pk: int) -> StudyGroup:
-    group = class_services.study_groups_visible_to(actor_of(request)).filter(pk=pk).first()
-    if group is None:
-        raise Http404
-    return group
+class _ClassPage(ObjectPage):
+    """A page of one class (``schools.participants.access.access_study_group_by_id``: a
+    curator its own classes, another class is a 404 like a missing one)."""
+
+    access_by_id = staticmethod(participant_access.access_study_group_by_id)
+
+    def object_queryset(self) -> QuerySet[StudyGroup]:
+        return StudyGroup.objects.select_related("curator")
 
 
 def _curators() -> list[tuple[int, str]]:
@@ -163,12 +168,21 @@ def _guardians(child_ids: list[int]) -> dict[int, dict[str, str]]:
     return out
 
 
-@require_safe
-@page(STAFF)
-def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+class ClassDetail(_ClassPage):
     """A class's pupils, each with the consent state and the base it is in; links to record
     the papers the class returned and to send a parent the online consent."""
-    group = _group_or_404(request, pk)
+
+    roles = STAFF
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _class_detail(request, self.object)
+
+
+class_detail = ClassDetail.as_view()
+
+
+def _class_detail(request: HttpRequest, group: StudyGroup) -> HttpResponse:
     roster = list(search.class_roster(_people(request), group=group))
     guardians = _guardians([person.pk for person in roster])
     lacking = 0
@@ -205,13 +219,24 @@ def _lacking_consent(request: HttpRequest, group: StudyGroup) -> list[Participan
     ]
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(COORDINATOR_AND_CURATORS)
-def class_consents(request: HttpRequest, pk: int) -> HttpResponse:
+class ClassConsents(_ClassPage):
     """The paper consents a class returned, recorded in one submit: tick whose paper came
     back, check the signer; one date and method for all. Nothing is written unless every
     ticked row is right; the errors are shown next to the rows."""
-    group = _group_or_404(request, pk)
+
+    roles = COORDINATOR_AND_CURATORS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _class_consents(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _class_consents(request, self.object)
+
+
+class_consents = ClassConsents.as_view()
+
+
+def _class_consents(request: HttpRequest, group: StudyGroup) -> HttpResponse:
     people = _lacking_consent(request, group)
     guardians = _guardians([person.pk for person in people])
     today = timezone.localdate()
@@ -247,14 +272,25 @@ def class_consents(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a parent's consent online ------------------------------------------------------------------
 
 
-@require_POST
-@page(COORDINATOR_AND_CURATORS)
-def consent_link(request: HttpRequest, pk: int) -> HttpResponse:
+class ConsentLink(ObjectPage):
     """A one-time link for a person's consent: mailed to the parent (or the adult person), or
-    shown once to the staff member to pass on."""
-    person = _people(request).filter(pk=pk).first()
-    if person is None:
-        raise Http404
+    shown once to the staff member to pass on; for who may change the person's record."""
+
+    roles = COORDINATOR_AND_CURATORS
+    http_method_names = ["post"]
+    access_by_id = staticmethod(participant_access.access_participant_by_id)
+
+    def object_queryset(self) -> QuerySet[Participant]:
+        return Participant.objects.select_related("study_group")
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _consent_link(request, self.object)
+
+
+consent_link = ConsentLink.as_view()
+
+
+def _consent_link(request: HttpRequest, person: Participant) -> HttpResponse:
     form = ConsentLinkForm(request.POST)
     back = (
         redirect("school:class", pk=person.study_group_id)

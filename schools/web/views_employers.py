@@ -16,10 +16,17 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from accounts.actor import actor_of
-from config.pages import COORDINATOR_AND_CURATORS, STAFF, add_service_errors, role_required
+from config.pages import (
+    COORDINATOR_AND_CURATORS,
+    STAFF,
+    ObjectPage,
+    add_service_errors,
+    role_required,
+)
+from regional.employers import access as employer_access
 from regional.employers import selectors, services
 from regional.employers.models import EmployerMentor, MentorRequest
 from schools.participants import api as participants_api
@@ -40,20 +47,6 @@ def _institution(request: HttpRequest) -> Institution:
 
 def _requests(request: HttpRequest) -> QuerySet[MentorRequest]:
     return selectors.mentor_request_list().filter(institution=_institution(request))
-
-
-def _requestable_mentor_or_404(request: HttpRequest, pk: int) -> EmployerMentor:
-    """A mentor of this institution's catalogue (full ones included: the form says so)."""
-    mentor = (
-        selectors.employer_mentor_catalogue(
-            institution=_institution(request), with_free_capacity=False
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if mentor is None:
-        raise Http404
-    return mentor
 
 
 @require_safe
@@ -90,10 +83,27 @@ def _request_page(
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(COORDINATOR_AND_CURATORS)
-def mentor_request(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = _requestable_mentor_or_404(request, pk)
+class MentorRequestPage(ObjectPage):
+    """Request a mentor of this institution's catalogue (full ones included: the form says
+    so): ``regional.employers.access.access_requestable_mentor_by_id``."""
+
+    roles = COORDINATOR_AND_CURATORS
+    access_by_id = staticmethod(employer_access.access_requestable_mentor_by_id)
+
+    def object_queryset(self) -> QuerySet[EmployerMentor]:
+        return selectors.employer_mentor_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _mentor_request(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _mentor_request(request, self.object)
+
+
+mentor_request = MentorRequestPage.as_view()
+
+
+def _mentor_request(request: HttpRequest, mentor: EmployerMentor) -> HttpResponse:
     needs = participants_api.need_tag_codes()
     if request.method != "POST":
         form = MentorRequestForm(
@@ -123,17 +133,25 @@ def mentor_request(request: HttpRequest, pk: int) -> HttpResponse:
     return _request_page(request, mentor, form, status=400)
 
 
-@require_POST
-@page(COORDINATOR_AND_CURATORS)
-def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor_request = _requests(request).filter(pk=pk).first()
-    if mentor_request is None:
-        raise Http404
-    try:
-        services.mentor_request_cancel(mentor_request=mentor_request, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The request is withdrawn."))
-    return redirect("school:employer-mentors")
+class RequestCancel(ObjectPage):
+    """Withdraw one of this institution's requests (another's is "not found")."""
+
+    roles = COORDINATOR_AND_CURATORS
+    http_method_names = ["post"]
+    access_by_id = staticmethod(employer_access.access_institution_request_by_id)
+
+    def object_queryset(self) -> QuerySet[MentorRequest]:
+        return selectors.mentor_request_list()
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            services.mentor_request_cancel(mentor_request=self.object, actor=self.actor)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The request is withdrawn."))
+        return redirect("school:employer-mentors")
+
+
+request_cancel = RequestCancel.as_view()

@@ -9,24 +9,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.actor import actor_of
-from config.pages import COORDINATOR_AND_CURATORS, STAFF, add_service_errors, role_required
+from config.pages import COORDINATOR_AND_CURATORS, STAFF, ObjectPage, add_service_errors
+from schools.participants import access as participant_access
 from schools.participants import api as participants_api
 from schools.participants import selectors as participant_selectors
 from schools.participants.models import Category, Guardianship
 from schools.web.forms_meetings import GuardianshipForm
-
-
-def _person_or_404(request: HttpRequest, pk: int) -> Any:
-    person = participant_selectors.participants_visible_to(actor_of(request)).filter(pk=pk).first()
-    if person is None:
-        raise Http404
-    return person
 
 
 def _parents() -> list[tuple[int, str]]:
@@ -40,11 +34,24 @@ def _parents() -> list[tuple[int, str]]:
     return [(p.pk, f"{p.full_name} · {p.email}" if p.email else p.full_name) for p in people]
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(STAFF, scope="tenant")
-def guardianships(request: HttpRequest, pk: int) -> HttpResponse:
-    """A child's parents and guardians; the coordinator and curators link and unlink them."""
-    person = _person_or_404(request, pk)
+class Guardianships(ObjectPage):
+    """A child's parents and guardians, for the staff who see the child; who may change the
+    child's record (the coordinator, the curator of its class) links them (403 otherwise)."""
+
+    roles = STAFF
+    access_by_id = staticmethod(participant_access.access_participant_by_id)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _guardianships(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _guardianships(request, self.object)
+
+
+guardianships = Guardianships.as_view()
+
+
+def _guardianships(request: HttpRequest, person: Any) -> HttpResponse:
     can_write = actor_of(request).role in COORDINATOR_AND_CURATORS
     form = (
         GuardianshipForm(request.POST if request.method == "POST" else None, parents=_parents())
@@ -83,20 +90,23 @@ def guardianships(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@role_required(COORDINATOR_AND_CURATORS, scope="tenant")
-def guardianship_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    link = (
-        Guardianship.objects.filter(
-            pk=pk, child__in=participant_selectors.participant_ids_visible_to(actor_of(request))
+class GuardianshipDelete(ObjectPage):
+    """Unlink a parent from a child: who may change the child's record."""
+
+    roles = COORDINATOR_AND_CURATORS
+    http_method_names = ["post"]
+    access_by_id = staticmethod(participant_access.access_guardianship_by_id)
+
+    def object_queryset(self) -> QuerySet[Guardianship]:
+        return Guardianship.objects.select_related("parent", "child")
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        link = self.object
+        participants_api.guardianship_delete(guardianship=link, actor=self.actor)
+        messages.success(
+            request, _("%(name)s is unlinked from the child.") % {"name": link.parent.full_name}
         )
-        .select_related("parent", "child")
-        .first()
-    )
-    if link is None:
-        raise Http404
-    participants_api.guardianship_delete(guardianship=link, actor=actor_of(request))
-    messages.success(
-        request, _("%(name)s is unlinked from the child.") % {"name": link.parent.full_name}
-    )
-    return redirect("school:guardianships", pk=link.child_id)
+        return redirect("school:guardianships", pk=link.child_id)
+
+
+guardianship_delete = GuardianshipDelete.as_view()

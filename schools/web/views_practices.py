@@ -12,16 +12,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.actor import actor_of
-from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, add_service_errors
+from config.pages import (
+    COORDINATOR,
+    COORDINATOR_AND_CURATORS,
+    STAFF,
+    ObjectPage,
+    add_service_errors,
+)
 from config.pages import role_required as _role_required
 from regional.practices import selectors as region_practices
+from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
 from schools.pairs.models import PracticeCase, PracticeCaseStatus, PreviewStatus
@@ -98,19 +106,32 @@ def practice_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_or_404(pk: int) -> PracticeCase:
-    case = pair_selectors.practice_case_list().filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
+class _CasePage(ObjectPage):
+    """A page of one of our cases (``schools.pairs.access.access_practice_case_by_id``)."""
+
+    access_by_id = staticmethod(pair_access.access_practice_case_by_id)
+
+    def object_queryset(self) -> QuerySet[PracticeCase]:
+        return pair_selectors.practice_case_list()
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(STAFF)
-def practice(request: HttpRequest, pk: int) -> HttpResponse:
-    """One of our cases: the draft (editable by the coordinator and curators) and, once
-    published, the anonymised copy the region receives."""
-    case = _case_or_404(pk)
+class Practice(_CasePage):
+    """One of our cases: the draft (editable by the coordinator and curators, 403 for other
+    staff) and, once published, the anonymised copy the region receives."""
+
+    roles = STAFF
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _practice(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _practice(request, self.object)
+
+
+practice = Practice.as_view()
+
+
+def _practice(request: HttpRequest, case: PracticeCase) -> HttpResponse:
     role = actor_of(request).role
     can_write = role in COORDINATOR_AND_CURATORS
     form = PracticeCaseForm(
@@ -176,41 +197,53 @@ def _preview_context(case: PracticeCase, role: str | None) -> dict[str, Any]:
     }
 
 
-@require_POST
-@page(COORDINATOR)
-def practice_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+class PracticePrepare(_CasePage):
     """Ask for the anonymised copy of the current draft; the page then shows it as soon as
     the worker has made it (the preview fragment polls)."""
-    case = _case_or_404(pk)
-    pair_services.practice_case_prepare(case=case, actor=actor_of(request))
-    return redirect("school:practice", pk=case.pk)
 
+    roles = COORDINATOR
+    http_method_names = ["post"]
 
-@require_safe
-@page(COORDINATOR)
-def practice_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The preparation's state (an HTMX fragment, polled while the worker prepares it)."""
-    case = _case_or_404(pk)
-    role = actor_of(request).role
-    return render(
-        request,
-        "school/practices_preview.html",
-        {**_preview_context(case, role), "case": case},
-    )
-
-
-@require_POST
-@page(COORDINATOR)
-def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_or_404(pk)
-    try:
-        pair_services.practice_case_publish(case=case, actor=actor_of(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.object
+        pair_services.practice_case_prepare(case=case, actor=self.actor)
         return redirect("school:practice", pk=case.pk)
-    messages.success(
-        request,
-        _("Published: the anonymised copy below goes to the region's library tonight."),
-    )
-    return redirect("school:practice", pk=case.pk)
+
+
+class PracticePreview(_CasePage):
+    """The preparation's state (an HTMX fragment, polled while the worker prepares it)."""
+
+    roles = COORDINATOR
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.object
+        return render(
+            request,
+            "school/practices_preview.html",
+            {**_preview_context(case, self.actor.role), "case": case},
+        )
+
+
+class PracticePublish(_CasePage):
+    roles = COORDINATOR
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.object
+        try:
+            pair_services.practice_case_publish(case=case, actor=self.actor)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("school:practice", pk=case.pk)
+        messages.success(
+            request,
+            _("Published: the anonymised copy below goes to the region's library tonight."),
+        )
+        return redirect("school:practice", pk=case.pk)
+
+
+practice_prepare = PracticePrepare.as_view()
+practice_preview = PracticePreview.as_view()
+practice_publish = PracticePublish.as_view()

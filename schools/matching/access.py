@@ -5,6 +5,7 @@ stated at them. The one place of these rules (the API and the pages call it).
   attended; nobody else (a parent does not take part in matching).
 - Preferences: staff see all of a meeting; a mentor or a mentee only those it stated. A mentor
   or a mentee states its own; the coordinator records anyone's (on paper, at the meeting).
+- Runs, their proposals and the mentees a run left without a mentor are read by the staff.
 - Everything else of matching (group meetings, runs, proposals, weights) is written by the
   coordinator (or a system job)."""
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from accounts.actor import Actor
 from accounts.models import Role
-from schools.monitoring.models import SurveyCampaign, TargetKind
+from schools.monitoring.models import SurveyCampaign, SurveyInvitation, TargetKind
 from schools.participants.access import NotFound
 
 
@@ -123,6 +123,32 @@ def access_campaign_reach_by_id(
     return found
 
 
+def invitations_visible_to(
+    actor: Actor, queryset: QuerySet[SurveyInvitation] | None = None
+) -> QuerySet[SurveyInvitation]:
+    """The invitations to answer that are the actor's own (as a participant, or addressed to
+    its login); nobody sees another person's invitation here."""
+    queryset = SurveyInvitation.objects.all() if queryset is None else queryset
+    if actor.user_id is None:
+        return queryset.none()
+    return queryset.filter(Q(participant__user_id=actor.user_id) | Q(user_id=actor.user_id))
+
+
+def access_invitation_by_id(
+    actor: Actor,
+    invitation_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[SurveyInvitation] | None = None,
+) -> SurveyInvitation:
+    """One's own invitation, or ``NotFound``; answering it is its owner's (``for_write``
+    asks nothing more)."""
+    found = invitations_visible_to(actor, queryset).filter(pk=invitation_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
 def may_adopt_questionnaires(actor: Actor) -> bool:
     """Take a regional template or write a local questionnaire: who runs campaigns."""
     return can_run_campaigns(actor)
@@ -152,6 +178,7 @@ def curated_group_ids(*, actor: Actor) -> list[int] | None:
 __all__ = [
     "access_campaign_by_id",
     "access_campaign_reach_by_id",
+    "access_invitation_by_id",
     "campaign_reach_visible_to",
     "campaign_visibility",
     "campaigns_visible_to",
@@ -160,6 +187,7 @@ __all__ = [
     "check_audience",
     "check_campaign_manage",
     "curated_group_ids",
+    "invitations_visible_to",
     "may_adopt_questionnaires",
     "own_class_ids",
     "require",

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.actor import Actor
 from regional.questionnaires.api import GrowthPhase, QuestionKind
+from schools.monitoring import access
 from schools.monitoring.models import (
     CampaignStatus,
     Question,
@@ -79,9 +80,8 @@ def campaign_list_with_counts() -> QuerySet[SurveyCampaign]:
 def invitations_of_user(actor: Actor) -> QuerySet[SurveyInvitation]:
     """The invitations of the person signed in as ``actor`` (their own only), newest first,
     with the campaign, its questionnaire and the response if there is one."""
-    user_id = actor.user_id or 0
     return (
-        SurveyInvitation.objects.filter(Q(participant__user_id=user_id) | Q(user_id=user_id))
+        access.invitations_visible_to(actor, SurveyInvitation.objects.all())
         .select_related("campaign__questionnaire", "response")
         .order_by("-campaign__opens_on", "-pk")
     )

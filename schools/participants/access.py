@@ -29,11 +29,14 @@ from accounts.actor import Actor, ActorScope
 from accounts.models import Role
 from schools.participants.models import (
     Consent,
+    ConsentAlert,
+    ConsentScan,
     Guardianship,
     MenteeProfile,
     MentorProfile,
     Participant,
     StudyGroup,
+    Topic,
 )
 
 
@@ -280,12 +283,121 @@ def consents_visible_to(
 
 
 def access_consent_subject_by_id(
-    actor: Actor, participant_id: int, *, queryset: QuerySet[Participant] | None = None
+    actor: Actor,
+    participant_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[Participant] | None = None,
 ) -> Participant:
-    """The person whose consent form or records ``actor`` asks for (``NotFound`` otherwise)."""
+    """The person whose consent form or records ``actor`` asks for (``NotFound`` otherwise);
+    for a write, ``check_consent_record`` (who may add a record to the register)."""
     found = consent_subjects_visible_to(actor, queryset).filter(pk=participant_id).first()
     if found is None:
         raise NotFound
+    if for_write:
+        check_consent_record(actor, found)
+    return found
+
+
+def _may_change_records_of(actor: Actor, participant_id: int) -> bool:
+    return participants_writable_by(actor).filter(pk=participant_id).exists()
+
+
+def access_consent_by_id(
+    actor: Actor,
+    consent_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[Consent] | None = None,
+) -> Consent:
+    """A record of the consent register, or ``NotFound`` (``consents_visible_to``); for a write
+    (attach the scan of the paper) ``PermissionDenied`` unless the actor may change the
+    person's record (the coordinator; the curator of the person's class)."""
+    found = consents_visible_to(actor, queryset).filter(pk=consent_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not _may_change_records_of(actor, found.participant_id):
+        raise PermissionDenied
+    return found
+
+
+def consent_scans_visible_to(
+    actor: Actor, queryset: QuerySet[ConsentScan] | None = None
+) -> QuerySet[ConsentScan]:
+    """The scans of the consents ``actor`` may read."""
+    queryset = ConsentScan.objects.all() if queryset is None else queryset
+    return queryset.filter(consent__in=consents_visible_to(actor).values("pk"))
+
+
+def access_consent_scan_by_id(
+    actor: Actor,
+    scan_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[ConsentScan] | None = None,
+) -> ConsentScan:
+    """The scan of a signed paper, or ``NotFound``; read by who may read the consent."""
+    queryset = ConsentScan.objects.select_related("consent") if queryset is None else queryset
+    found = consent_scans_visible_to(actor, queryset).filter(pk=scan_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not _may_change_records_of(actor, found.consent.participant_id):
+        raise PermissionDenied
+    return found
+
+
+def consent_alerts_visible_to(
+    actor: Actor, queryset: QuerySet[ConsentAlert] | None = None
+) -> QuerySet[ConsentAlert]:
+    """The alerts a withdrawal raises, for the staff told of them: the coordinator, the
+    director and the deputies every one, a curator those of its classes."""
+    queryset = ConsentAlert.objects.all() if queryset is None else queryset
+    if actor.sees_whole_institution:
+        return queryset
+    if actor.has_role({Role.CURATOR}):
+        return queryset.filter(study_group_id__in=actor.scope)
+    return queryset.none()
+
+
+def access_consent_alert_by_id(
+    actor: Actor,
+    alert_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[ConsentAlert] | None = None,
+) -> ConsentAlert:
+    """An alert, or ``NotFound``; whoever is told of it may mark it read."""
+    found = consent_alerts_visible_to(actor, queryset).filter(pk=alert_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def children_visible_to(
+    actor: Actor, queryset: QuerySet[Participant] | None = None
+) -> QuerySet[Participant]:
+    """A parent's own children (its guardianships); nobody else has any."""
+    queryset = Participant.objects.all() if queryset is None else queryset
+    if not actor.has_role(roles.PARENT):
+        return queryset.none()
+    return queryset.filter(pk__in=actor.scope)
+
+
+def access_child_by_id(
+    actor: Actor,
+    participant_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[Participant] | None = None,
+) -> Participant:
+    """One of the parent's children, or ``NotFound`` (anyone else's id, whatever the role).
+    What the parent may record for the child is ``check_consent_record`` (the service's rule:
+    an adult child is refused there, with the reason next to the form)."""
+    found = children_visible_to(actor, queryset).filter(pk=participant_id).first()
+    if found is None:
+        raise NotFound
+    if for_write:
+        check_consent_record(actor, found)
     return found
 
 
@@ -400,6 +512,29 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def topics_visible_to(actor: Actor, queryset: QuerySet[Topic] | None = None) -> QuerySet[Topic]:
+    """The catalogue of requests and competences (no people in it): the staff read it."""
+    queryset = Topic.objects.all() if queryset is None else queryset
+    return queryset if actor.is_system or actor.has_role(roles.STAFF) else queryset.none()
+
+
+def access_topic_by_id(
+    actor: Actor,
+    topic_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[Topic] | None = None,
+) -> Topic:
+    """An entry of the catalogue, or ``NotFound``; for a write ``PermissionDenied`` unless
+    ``may_edit_catalogue``."""
+    found = topics_visible_to(actor, queryset).filter(pk=topic_id).first()
+    if found is None:
+        raise NotFound
+    if for_write and not may_edit_catalogue(actor):
+        raise PermissionDenied
+    return found
+
+
 def access_mentor_profile_by_id(
     actor: Actor,
     profile_id: int,
@@ -435,12 +570,17 @@ def access_mentee_profile_by_id(
 
 __all__ = [
     "NotFound",
+    "access_child_by_id",
+    "access_consent_alert_by_id",
+    "access_consent_by_id",
+    "access_consent_scan_by_id",
     "access_consent_subject_by_id",
     "access_guardianship_by_id",
     "access_mentee_profile_by_id",
     "access_mentor_profile_by_id",
     "access_participant_by_id",
     "access_study_group_by_id",
+    "access_topic_by_id",
     "actor_scope",
     "check_classes_manage",
     "check_consent_record",
@@ -448,6 +588,9 @@ __all__ = [
     "check_person_write",
     "check_profiles_write",
     "check_study_group_choice",
+    "children_visible_to",
+    "consent_alerts_visible_to",
+    "consent_scans_visible_to",
     "consent_subjects_visible_to",
     "consents_visible_to",
     "guardianships_visible_to",
@@ -467,4 +610,5 @@ __all__ = [
     "participants_writable_by",
     "require",
     "study_groups_visible_to",
+    "topics_visible_to",
 ]

@@ -435,16 +435,10 @@ def consent_alert_mail(*, alert_id: int) -> int:
 def consent_alerts_for(*, actor: Actor) -> QuerySet[ConsentAlert]:
     """The open (unacknowledged) alerts a staff member is told of: a coordinator, director or
     deputy every one, a curator those of its classes."""
-    from accounts.models import Role
-
     queryset = ConsentAlert.objects.select_related("participant", "study_group").filter(
         acknowledged_at__isnull=True
     )
-    if actor.sees_whole_institution:
-        return queryset
-    if actor.has_role({Role.CURATOR}):
-        return queryset.filter(study_group_id__in=actor.scope)
-    return queryset.none()
+    return access.consent_alerts_visible_to(actor, queryset)
 
 
 @transaction.atomic

@@ -650,12 +650,6 @@ def pairs(request: HttpRequest) -> HttpResponse:
     return render(request, "school/pairs.html", {"pairs": page_obj, "page_obj": page_obj})
 
 
-def _pair_or_404(request: HttpRequest, pk: int) -> Pair:
-    """The pair within the caller's reach (``schools.pairs.access``), for the function views of
-    the pair page's forms that are not converted to ``ObjectPage`` yet."""
-    return pair_access.access_pair_by_id(actor_of(request), pk, queryset=pair_selectors.pair_list())
-
-
 def _pair_page(
     request: HttpRequest,
     pair: Pair,

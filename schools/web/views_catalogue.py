@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.actor import actor_of
 from accounts.models import Role
-from config.pages import STAFF, add_service_errors, role_required
+from config.pages import STAFF, ObjectPage, add_service_errors, role_required
+from schools.participants import access as participant_access
 from schools.participants import selectors as participant_selectors
 from schools.participants import services as participants_services
 from schools.participants.models import Topic, TopicGroup
@@ -92,15 +94,26 @@ def _entry_page(
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(STAFF, scope="tenant")
-def catalogue_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    """One entry: staff read it; the coordinator edits it."""
-    topic = participant_selectors.topic_catalogue().filter(pk=pk).first()
-    if topic is None:
-        raise Http404
-    if request.method == "POST" and not _is_coordinator(request):
-        return render(request, "403.html", status=403)
+class CatalogueEntry(ObjectPage):
+    """One entry: staff read it; the coordinator edits it (a POST by others: 403)."""
+
+    roles = STAFF
+    access_by_id = staticmethod(participant_access.access_topic_by_id)
+
+    def object_queryset(self) -> QuerySet[Topic]:
+        return participant_selectors.topic_catalogue()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _catalogue_entry(request, self.object)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _catalogue_entry(request, self.object)
+
+
+catalogue_entry = CatalogueEntry.as_view()
+
+
+def _catalogue_entry(request: HttpRequest, topic: Topic) -> HttpResponse:
     if not _is_coordinator(request):
         return _entry_page(request, topic, None)
     others = [

@@ -173,20 +173,28 @@ def encouragement_order(request: HttpRequest) -> HttpResponse:
     return _documents_page(request, status=400, encouragement_form=form)
 
 
-@require_safe
-@page
-def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
+class ConsentFormPage(ObjectPage):
     """One participant's consent form (DOCX), for someone whose consents the caller may read
     (``schools.participants.access``: the same rule as the API's)."""
-    person = participant_access.access_consent_subject_by_id(
-        actor_of(request), pk, queryset=_people(request)
-    )
-    purpose = request.GET.get("purpose") or participants_api.REQUIRED_PURPOSE
-    text = consent_text(purpose=purpose)
-    if text is None:
-        raise Http404
-    content = consent_form_docx(participant=person, text=text)
-    return _docx(content, consent_form_filename(person, purpose))
+
+    roles = STAFF
+    http_method_names = ["get", "head"]
+    access_by_id = staticmethod(participant_access.access_consent_subject_by_id)
+
+    def object_queryset(self) -> QuerySet[Any]:
+        return _people(self.request)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = self.object
+        purpose = request.GET.get("purpose") or participants_api.REQUIRED_PURPOSE
+        text = consent_text(purpose=purpose)
+        if text is None:
+            raise Http404
+        content = consent_form_docx(participant=person, text=text)
+        return _docx(content, consent_form_filename(person, purpose))
+
+
+consent_form = ConsentFormPage.as_view()
 
 
 # --- sets of documents: a job for the worker -----------------------------------------------------
@@ -432,7 +440,9 @@ def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) ->
 def _pair_with_form(request: HttpRequest, plan: DevelopmentPlan, form: GoalForm) -> HttpResponse:
     from schools.web import views
 
-    pair = views._pair_or_404(request, plan.pair_id)
+    pair = pair_access.access_pair_by_id(
+        actor_of(request), plan.pair_id, queryset=pair_selectors.pair_list()
+    )
     assert form.prefix is not None
     return views._pair_page(
         request, pair, MeetingForm(), status=400, goal_forms={form.prefix: form}

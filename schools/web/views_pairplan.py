@@ -14,20 +14,27 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.actor import actor_of
-from config.pages import PageForm, add_service_errors, role_required
+from config.pages import ObjectPage, PageForm, add_service_errors
 from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
-from schools.pairs.models import RATING_MAX, RATING_MIN, DevelopmentPlan, Pair, PairStatus
+from schools.pairs.models import (
+    RATING_MAX,
+    RATING_MIN,
+    DevelopmentPlan,
+    Pair,
+    PairStatus,
+    PlanGoal,
+)
 
 MEMBERS = roles.PAIR_MEMBERS
 RATED_STATUSES = (PairStatus.ACTIVE, PairStatus.COMPLETED)
@@ -104,61 +111,94 @@ def _pair_again(request: HttpRequest, pair: Pair, name: str, form: Any) -> HttpR
     )
 
 
-# Every role reaches the lookup, so that an id out of the caller's scope is a 404 first; then
-# only the members of the pair (the two who write a plan) may act: 403.
-@require_POST
-@role_required(roles.EVERYONE, scope="tenant")
-def pair_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    from schools.web.views import _pair_or_404
+class _PairWorkPage(ObjectPage):
+    """Every role reaches the lookup, so that an id out of the caller's scope is a 404 first;
+    then the page's own rule (``check_object``, and the service's) says who may act: 403."""
 
-    pair = _pair_or_404(request, pk)
-    me = _member_id(request, pair)
-    if me is None:
-        return render(request, "403.html", status=403)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            pair_services.pair_rate(
-                pair=pair,
-                participant_id=me,
-                rating=form.cleaned_data["rating"],
-                actor=actor_of(request),
+    roles = roles.EVERYONE
+    http_method_names = ["post"]
+    # The write is the member's own rating or the plan's summary, not a change of the pair or
+    # the plan as ``for_write`` means it: each has its rule in ``check_object``.
+    write_methods = frozenset()
+
+
+class PairRate(_PairWorkPage):
+    """A member of the pair rates the work for themselves."""
+
+    access_by_id = staticmethod(pair_access.access_pair_by_id)
+
+    def object_queryset(self) -> QuerySet[Pair]:
+        return pair_selectors.pair_list()
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        pair = self.object
+        me = _member_id(request, pair)
+        if me is None:
+            return render(request, "403.html", status=403)
+        form = RatingForm(request.POST)
+        if form.is_valid():
+            try:
+                pair_services.pair_rate(
+                    pair=pair,
+                    participant_id=me,
+                    rating=form.cleaned_data["rating"],
+                    actor=self.actor,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your rating is saved. Thank you!"))
+                return redirect(reverse("school:pair", kwargs={"pk": pair.pk}) + "#rating")
+        return _pair_again(request, pair, "rate", form)
+
+
+class PlanSummary(_PairWorkPage):
+    """The plan's summary: the mentee, its mentor and the coordinator, on an active pair."""
+
+    access_by_id = staticmethod(pair_access.access_plan_by_id)
+
+    def object_queryset(self) -> QuerySet[DevelopmentPlan]:
+        return pair_selectors.plan_list()
+
+    def check_object(self, obj: DevelopmentPlan) -> None:
+        pair_access.check_plan_summary_write(self.actor, obj)
+        if obj.pair.status != PairStatus.ACTIVE:
+            raise PermissionDenied
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        plan = self.object
+        form = SummaryForm(request.POST, prefix=f"summary-{plan.pk}")
+        if form.is_valid():
+            pair_services.plan_update(
+                plan=plan, summary=form.cleaned_data["summary"], actor=self.actor
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your rating is saved. Thank you!"))
-            return redirect(reverse("school:pair", kwargs={"pk": pair.pk}) + "#rating")
-    return _pair_again(request, pair, "rate", form)
+            messages.success(request, _("The plan is saved."))
+            return redirect("school:pair", pk=plan.pair_id)
+        return _pair_again(request, plan.pair, f"summary-{plan.pk}", form)
 
 
-@require_POST
-@role_required(roles.EVERYONE, scope="tenant")
-def plan_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    plan = pair_access.access_plan_by_id(actor, pk, queryset=pair_selectors.plan_list())
-    pair_access.check_plan_summary_write(actor, plan)
-    if plan.pair.status != PairStatus.ACTIVE:
-        raise PermissionDenied
-    form = SummaryForm(request.POST, prefix=f"summary-{plan.pk}")
-    if form.is_valid():
-        pair_services.plan_update(plan=plan, summary=form.cleaned_data["summary"], actor=actor)
-        messages.success(request, _("The plan is saved."))
-        return redirect("school:pair", pk=plan.pair_id)
-    return _pair_again(request, plan.pair, f"summary-{plan.pk}", form)
+class PlanGoalDelete(_PairWorkPage):
+    """Remove a goal: who may write the plan (``for_write``), on an active pair."""
+
+    access_by_id = staticmethod(pair_access.access_goal_by_id)
+    write_methods = frozenset({"POST"})
+
+    def object_queryset(self) -> QuerySet[PlanGoal]:
+        return pair_selectors.goal_list()
+
+    def check_object(self, obj: PlanGoal) -> None:
+        from schools.web.views_documents import _may_edit_plans
+
+        if not _may_edit_plans(self.actor, obj.plan.pair):
+            raise PermissionDenied
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        goal = self.object
+        pair_services.plan_goal_delete(goal=goal, actor=self.actor)
+        messages.success(request, _("The goal is removed from the plan."))
+        return redirect("school:pair", pk=goal.plan.pair_id)
 
 
-@require_POST
-@role_required(roles.EVERYONE, scope="tenant")
-def plan_goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    from schools.web.views_documents import _may_edit_plans
-
-    actor = actor_of(request)
-    goal = pair_access.access_goal_by_id(
-        actor, pk, for_write=True, queryset=pair_selectors.goal_list()
-    )
-    if not _may_edit_plans(actor, goal.plan.pair):
-        raise PermissionDenied
-    pair_services.plan_goal_delete(goal=goal, actor=actor)
-    messages.success(request, _("The goal is removed from the plan."))
-    return redirect("school:pair", pk=goal.plan.pair_id)
+pair_rate = PairRate.as_view()
+plan_summary = PlanSummary.as_view()
+plan_goal_delete = PlanGoalDelete.as_view()

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.actor import actor_of
 from accounts.api import site_url
-from config.pages import COORDINATOR, add_service_errors, is_public, role_required
+from config.pages import COORDINATOR, ObjectPage, add_service_errors, is_public, role_required
+from schools.publication import access as publication_access
 from schools.publication import selectors, services
 from schools.publication.models import PublicDocument
 from schools.web.forms_public import PublicDocumentForm, PublicPageForm
@@ -117,12 +118,17 @@ def public_document_add(request: HttpRequest) -> HttpResponse:
     return _settings_page(request, PublicPageForm(instance=page), document_form=form, status=400)
 
 
-@require_POST
-@coordinator_page
-def public_document_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    document = PublicDocument.objects.filter(pk=pk).first()
-    if document is None:
-        raise Http404
-    services.public_document_remove(actor=actor_of(request), document=document)
-    messages.success(request, _("The document is removed from the public page."))
-    return redirect("school:public-settings")
+class PublicDocumentDelete(ObjectPage):
+    """Remove a document from the public page: the coordinator."""
+
+    roles = COORDINATOR
+    http_method_names = ["post"]
+    access_by_id = staticmethod(publication_access.access_public_document_by_id)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        services.public_document_remove(actor=self.actor, document=self.object)
+        messages.success(request, _("The document is removed from the public page."))
+        return redirect("school:public-settings")
+
+
+public_document_delete = PublicDocumentDelete.as_view()

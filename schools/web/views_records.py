@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import roles
 from accounts.actor import Actor, actor_of
@@ -593,16 +593,30 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(frozenset(Role))
-def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+class MyConsentWithdraw(ObjectPage):
     """Withdraw a consent given for one's child, after a confirmation step. The child is looked
-    up first: anyone else's id is the same 404 whatever the caller's role."""
+    up first (``access_child_by_id``): anyone else's id is the same 404 whatever the caller's
+    role. Whether the parent may withdraw (not for an adult) is the register's rule, shown
+    next to the form (``write_methods`` is empty: the service checks it)."""
+
+    roles = frozenset(Role)
+    access_by_id = staticmethod(participant_access.access_child_by_id)
+    write_methods = frozenset()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _my_consent_withdraw(request, self.object.pk)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _my_consent_withdraw(request, self.object.pk)
+
+
+my_consent_withdraw = MyConsentWithdraw.as_view()
+
+
+def _my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     child_info = next((c for c in _children(request) if c["child"].pk == pk), None)
     if child_info is None:
         raise Http404
-    if _role(request) not in PARENT:
-        return render(request, "403.html", status=403)
     purposes = child_info["withdrawable"]
     # Bound on every POST, an empty one too: its errors are shown, not a server error.
     form = WithdrawalForm(request.POST if request.method == "POST" else None, purposes=purposes)

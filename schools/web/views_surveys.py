@@ -561,18 +561,28 @@ def _answer_page(
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@page(EVERYONE)
-def my_survey(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = selectors.invitations_of_user(actor_of(request)).filter(pk=pk).first()
-    if invitation is None:
-        raise Http404
-    return _answer_page(
-        request,
-        invitation,
-        channel=ResponseChannel.SIGNED_IN,
-        done_url=reverse("school:my-surveys"),
-    )
+class MySurvey(ObjectPage):
+    """Answer one's own invitation, signed in (anyone else's is a 404)."""
+
+    roles = EVERYONE
+    access_by_id = staticmethod(monitoring_access.access_invitation_by_id)
+
+    def object_queryset(self) -> QuerySet[SurveyInvitation]:
+        return selectors.invitations_of_user(self.actor)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.post(request, pk)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _answer_page(
+            request,
+            self.object,
+            channel=ResponseChannel.SIGNED_IN,
+            done_url=reverse("school:my-surveys"),
+        )
+
+
+my_survey = MySurvey.as_view()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -103,6 +103,11 @@ def _english() -> Any:
 
 @pytest.fixture
 def world(tenant_a: Any) -> World:
+    return build_world(tenant_a)
+
+
+def build_world(tenant_a: Any) -> World:
+    """The world of these tests (also ``tests/schools/test_access_objects.py``)."""
     schema = tenant_a.schema_name
     roles_of = {
         "coordinator": "coordinator",

@@ -185,6 +185,7 @@ def test_a_roadmap_activity_is_marked_done_by_its_responsible_curator_only(world
             title="Собрание с классом",
             deadline=datetime.date(2041, 10, 1),
             responsible_people_ids=[world.users["curator"].pk],
+            actor=SETUP,
         )
         curator, other = world.actor("curator"), world.actor("other_curator")
         found = programme_access.access_activity_by_id(curator, activity.pk, for_write=True)

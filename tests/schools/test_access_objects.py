@@ -141,6 +141,8 @@ def test_a_success_story_is_read_by_the_staff_and_written_by_the_coordinator_and
     with schema_context(world.schema):
         with pytest.raises(NotFound):
             pair_access.access_practice_case_by_id(world.actor("mentor"), case.pk)
+        with pytest.raises(PermissionDenied):
+            pair_access.access_practice_case_by_id(world.actor("director"), case.pk, for_write=True)
         case.refresh_from_db()
         assert case.title == "Как мы учились вместе"
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.actor import actor_of
 from config.pages import COORDINATOR, ObjectPage, PageForm, add_service_errors
 from schools.monitoring import access as monitoring_access
 from schools.monitoring import selectors as monitoring_selectors

@@ -109,6 +109,7 @@ def _school(schema_name: str, coordinator: Any, learners: int) -> None:
     from django.utils import timezone
     from django_tenants.utils import schema_context
 
+    from accounts.actor import actor_for
     from schools.programmes import selectors as programme_selectors
     from seeding.school import school_generate
 
@@ -118,10 +119,11 @@ def _school(schema_name: str, coordinator: Any, learners: int) -> None:
     today = timezone.localdate()
     year = today.year if today.month >= 9 else today.year - 1
     with schema_context(schema_name), transaction.atomic():
+        actor = actor_for(coordinator)  # the services take the coordinator's Actor
         programme = programme_selectors.programme_current()
         assert programme is not None
-        school_year._pairs(programme, coordinator, datetime.date(year, 9, 1))
-        school_year._meetings(coordinator, datetime.date(year, 9, 1), today)
+        school_year._pairs(programme, actor, datetime.date(year, 9, 1))
+        school_year._meetings(actor, datetime.date(year, 9, 1), today)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -110,6 +110,22 @@ def access_application_by_id(
     return application
 
 
+def access_municipal_access_by_id(
+    actor: Actor,
+    access_id: int,
+    *,
+    for_write: bool = False,
+    queryset: QuerySet[MunicipalAccess] | None = None,
+) -> MunicipalAccess:
+    """A municipal account's access: the regional administrator's to see and withdraw (404
+    for anyone else)."""
+    if not may_manage_institutions(actor):
+        raise NotFound
+    queryset = MunicipalAccess.objects.all() if queryset is None else queryset
+    found: MunicipalAccess = _found(queryset, access_id)
+    return found
+
+
 def access_institution_import_by_id(
     actor: Actor,
     import_id: int,
@@ -131,6 +147,7 @@ __all__ = [
     "access_application_by_id",
     "access_institution_by_id",
     "access_institution_import_by_id",
+    "access_municipal_access_by_id",
     "applications_visible_to",
     "check_applications_decide",
     "check_institutions_manage",

@@ -50,7 +50,7 @@ urlpatterns = [
     path("municipalities/", views.municipal_officers, name="municipal-officers"),
     path(
         "municipalities/access/<int:pk>/revoke/",
-        views.municipal_access_revoke,
+        views.MunicipalAccessRevoke.as_view(),
         name="municipal-access-revoke",
     ),
     path(

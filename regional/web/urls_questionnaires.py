@@ -58,5 +58,5 @@ urlpatterns: list[URLPattern] = [
     path("survey-results/", views.survey_results, name="survey-results"),
     path("survey-results/xlsx/", views.survey_results_xlsx, name="survey-results-xlsx"),
     path("practices/", views.practices, name="practices"),
-    path("practices/<int:pk>/", views.practice, name="practice"),
+    path("practices/<int:pk>/", views.PracticePage.as_view(), name="practice"),
 ]

@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.actor import actor_of
 from accounts.models import Role
@@ -323,15 +323,21 @@ def municipal_officers(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
-@page(REGIONAL_ADMIN)
-def municipal_access_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.municipal_access_list().filter(pk=pk).first()
-    if access is None:
-        raise Http404
-    services.municipal_access_revoke(access=access, actor=actor_of(request))
-    messages.success(request, _("The access is withdrawn."))
-    return redirect("regional:municipal-officers")
+class MunicipalAccessRevoke(ObjectPage):
+    """Withdraw a municipal account's access (the regional administrator's)."""
+
+    roles = REGIONAL_ADMIN
+    host_scope = "public"
+    http_method_names = ["post"]
+    access_by_id = staticmethod(institutions_access.access_municipal_access_by_id)
+
+    def object_queryset(self) -> QuerySet[Any]:
+        return selectors.municipal_access_list()
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        services.municipal_access_revoke(access=self.object, actor=self.actor)
+        messages.success(request, _("The access is withdrawn."))
+        return redirect("regional:municipal-officers")
 
 
 # --- applications to join (anyone) ------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.actor import actor_of
 from accounts.models import Role
 from config.pages import REGIONAL, ObjectPage, add_service_errors, is_htmx, role_required
+from regional.practices import access as practice_access
 from regional.practices import selectors as practice_selectors
 from regional.practices.models import PracticeCase
 from regional.questionnaires import access as template_access
@@ -48,7 +49,7 @@ from regional.web.forms_questionnaires import (
 from tenants.selectors import municipality_list
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PRACTICE_READERS = REGIONAL | {Role.EMPLOYER}
+PRACTICE_READERS = practice_access.READERS
 REGIONAL_ADMIN = frozenset({Role.REGIONAL_ADMIN})
 
 
@@ -827,18 +828,25 @@ def practices(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-@page(PRACTICE_READERS)
-def practice(request: HttpRequest, pk: int) -> HttpResponse:
-    case = practice_selectors.case_list().filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return render(
-        request,
-        "regional/practices_detail.html",
-        {
-            "case": case,
-            "form_label": str(FORM_LABELS.get(case.form, case.form)),
-            "show_institution": getattr(request.user, "role", None) in REGIONAL,
-        },
-    )
+class PracticePage(ObjectPage):
+    """A published success story of the region's library (``regional.practices.access``)."""
+
+    roles = PRACTICE_READERS
+    host_scope = "public"
+    http_method_names = ["get", "head"]
+    access_by_id = staticmethod(practice_access.access_practice_case_by_id)
+
+    def object_queryset(self) -> QuerySet[PracticeCase]:
+        return practice_selectors.case_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.object
+        return render(
+            request,
+            "regional/practices_detail.html",
+            {
+                "case": case,
+                "form_label": str(FORM_LABELS.get(case.form, case.form)),
+                "show_institution": self.actor.has_role(REGIONAL),
+            },
+        )

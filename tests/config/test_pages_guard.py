@@ -22,9 +22,6 @@ EXEMPT = {
     # Open without signing in: a document the institution published on its public programme
     # page. Nobody to scope by; the view serves published documents only.
     "school:public-document": "a published document of the public page, open to anyone",
-    # Regional pages not converted yet (their helpers came after the regional ObjectPages):
-    "regional:practice": "not converted yet: the region's library case, looked up in its view",
-    "regional:municipal-access-revoke": "not converted yet: looked up in its view",
 }
 
 

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
 from accounts.models import Role
+from config.pages import TenantPage
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 STANDARD = {"create": "post", "update": "put", "partial_update": "patch", "destroy": "delete"}
@@ -262,10 +263,14 @@ def page_views(urlconf: str) -> dict[str, Any]:
 
 
 def page_roles(view: Any) -> frozenset[str] | None:
-    """The roles ``role_required`` admits; None for a page open without signing in."""
+    """The roles a page admits (``role_required``'s, or a ``TenantPage``'s ``roles``); None
+    for a page open without signing in."""
     roles = getattr(view, "page_roles", None)
-    if roles is None and hasattr(getattr(view, "view_class", None), "page_roles"):
-        roles = view.view_class.page_roles
+    view_class: Any = getattr(view, "view_class", None)
+    if roles is None and hasattr(view_class, "page_roles"):
+        roles = view_class.page_roles
+    if roles is None and isinstance(view_class, type) and issubclass(view_class, TenantPage):
+        roles = view_class.roles
     return frozenset(roles) if roles is not None else None
 
 

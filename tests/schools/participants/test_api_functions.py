@@ -190,3 +190,90 @@ def test_headcount_numerators(in_a):
     assert numbers.mentors == 1
     assert numbers.young_specialist_mentees == 0
     assert numbers.mentees == 2
+
+
+def reference_numerators(day: datetime.date, paired: set[int]) -> dict[str, int]:
+    """``kpi_numerators`` by the ORM's consent state (``participants_with_valid_consent``), one
+    count per figure: the rule the one-statement SQL must keep."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from schools.participants.models import MenteeProfile, MentorProfile
+    from schools.participants.selectors import participants_with_valid_consent
+
+    valid = participants_with_valid_consent()
+    mentees = valid.filter(Exists(MenteeProfile.objects.filter(participant=OuterRef("pk"))))
+    mentors = valid.filter(Exists(MentorProfile.objects.filter(participant=OuterRef("pk"))))
+    learner = Q(category__in=["pupil", "student"])
+    aged_10 = Q(birth_date__lte=day.replace(year=day.year - 10)) | Q(
+        birth_date__isnull=True, category="student"
+    )
+    counted = set(mentees.values_list("pk", flat=True))
+    return {
+        "learner_mentees_10_plus": mentees.filter(learner & aged_10).count(),
+        "learner_mentors": mentors.filter(learner).count(),
+        "young_specialist_mentees": mentees.filter(
+            Q(is_young_specialist=True) | Q(category="young_specialist")
+        ).count(),
+        "employer_specialist_mentors": mentors.filter(category="employer_specialist").count(),
+        "mentors": mentors.count(),
+        "mentees": len(counted),
+        "mentees_paired": len(counted & paired),
+        "mentees_without_pair": len(counted - paired),
+    }
+
+
+def test_kpi_numerators_keep_the_consent_rule(in_a):
+    """Every consent state and age edge counts (or not) in ``kpi_numerators`` exactly as in
+    ``participants_with_valid_consent``: the latest required consent, a withdrawal after a
+    grant, a grant that no longer fits the age, one soon to need renewal, no birth date."""
+    guardian = {"signed_by": "guardian", "guardian_name": "Мать", "guardian_relation": "mother"}
+
+    def person(name: str, category: str, birth: datetime.date | None, **flags: Any) -> Any:
+        someone = api.participant_create(
+            last_name=name, first_name="Т", category=category, birth_date=birth, actor=SETUP
+        )
+        if flags.get("mentee"):
+            api.mentee_profile_upsert(participant_id=someone.pk, actor=SETUP)
+        if flags.get("mentor"):
+            api.mentor_profile_upsert(participant_id=someone.pk, actor=SETUP)
+        return someone
+
+    adult = person("Взрослый", "young_specialist", years_ago(25), mentee=True, mentor=True)
+    grant(adult)
+    teen = person("Подросток", "pupil", years_ago(15), mentee=True)
+    grant(teen, minor_signed=True, **guardian)
+    child = person("Ребёнок", "pupil", years_ago(9), mentee=True)  # under 10
+    grant(child, **guardian)
+    soon_14 = person("Скоро", "pupil", years_ago(14, -10), mentee=True)  # renewal due
+    grant(soon_14, **guardian)
+    outgrown = person("Вырос", "pupil", years_ago(13, 40), mentee=True, mentor=True)
+    grant(outgrown, **guardian)
+    # a year on (the birth date corrected): a guardian's grant alone no longer fits 14
+    Participant.objects.filter(pk=outgrown.pk).update(birth_date=years_ago(14, 40))
+    withdrawn = person("Отозвал", "student", years_ago(19), mentee=True)
+    grant(withdrawn)
+    api.consent_withdraw(
+        participant_id=withdrawn.pk,
+        signed_by="self",
+        signed_on=timezone.localdate(),
+        method="paper_scan",
+        actor=SETUP,
+    )
+    no_birth_student = person("Студент", "student", None, mentee=True)
+    grant(no_birth_student)
+    no_birth_pupil = person("Школьник", "pupil", None, mentee=True)
+    grant(no_birth_pupil, **guardian)
+    engineer = person("Инженер", "employer_specialist", years_ago(40), mentor=True)
+    grant(engineer)
+    person("Безсогласия", "student", years_ago(20), mentee=True)  # no consent at all
+
+    paired = {adult.pk, child.pk, withdrawn.pk, outgrown.pk}
+    for day in (timezone.localdate(), years_ago(2), timezone.localdate().replace(day=1)):
+        expected = reference_numerators(day, paired)
+        assert api.kpi_numerators(today=day, paired_ids=paired) == expected
+        assert api.kpi_numerators(today=day) == {
+            **expected,
+            "mentees_paired": 0,
+            "mentees_without_pair": expected["mentees"],
+        }
+    assert reference_numerators(timezone.localdate(), paired)["mentees"] == 6

@@ -11,10 +11,11 @@ Keys whose source does not exist yet are simply absent from a snapshot (the indi
 satisfaction index until the monitoring app (``schools.monitoring.api.satisfaction_totals``)
 is installed.
 
-Stage keys (from ``schools.programmes.api.stage_numbers``, the figures of ``stage_states``,
-as of the period's day): for each stage ``n``, ``stage_<n>_done`` (1 or 0), ``stage_<n>_due``
-(1 when the stage's last roadmap deadline has passed: the institution is expected to have
-completed it) and ``stage_<n>_overdue_activities`` (open roadmap activities past their deadline)."""
+Stage keys (from ``schools.programmes.api.programme_kpi_numbers``, the figures of
+``stage_states``, as of the period's day): for each stage ``n``, ``stage_<n>_done`` (1 or 0),
+``stage_<n>_due`` (1 when the stage's last roadmap deadline has passed: the institution is
+expected to have completed it) and ``stage_<n>_overdue_activities`` (open roadmap activities
+past their deadline)."""
 
 from __future__ import annotations
 
@@ -135,17 +136,17 @@ def academic_year_of(day: datetime.date) -> int:
 def institution_metrics(*, on: datetime.date) -> dict[str, int]:
     """The metrics of the institution whose schema is active, as of ``on``. Numbers only.
 
-    A handful of queries whatever the institution's size (``tests/regional/kpis``: the query
-    count): the programme of the period's academic year with its headcount; the mentees of its
-    active pairs; every people count in one query (the consent state derived once per person);
-    the pairs per form and the meetings held; the stage marks and the roadmap's numbers; the
-    satisfaction answers."""
+    A handful of queries whatever the institution's size (``tests/schools/pairs/
+    test_counts_api.py``: the query count): the programme of the period's academic year with
+    its headcount, stage marks and roadmap numbers; the pairs per form, the meetings held and
+    the mentees of active pairs; every people count (the consent state derived once per
+    person); the satisfaction answers."""
     values: dict[str, int] = {}
-    programme = programmes.programme_of_year(academic_year=academic_year_of(on))
+    programme = programmes.programme_kpi_numbers(academic_year=academic_year_of(on), today=on)
     values["programme"] = int(programme is not None)
-    values["headcount_learners"] = (programme or {}).get("learners", 0)
-    values["headcount_teachers"] = (programme or {}).get("teachers", 0)
-    values["headcount_young_teachers"] = (programme or {}).get("young_teachers", 0)
+    values["headcount_learners"] = programme["learners"] if programme else 0
+    values["headcount_teachers"] = programme["teachers"] if programme else 0
+    values["headcount_young_teachers"] = programme["young_teachers"] if programme else 0
 
     # Pairs and meetings of the programme of the period's academic year (a snapshot is the
     # state when taken).
@@ -159,7 +160,7 @@ def institution_metrics(*, on: datetime.date) -> dict[str, int]:
         for code, count in numbers["by_form"].items():
             if code in by_form:
                 by_form[code] = count
-        paired = pairs.active_mentee_ids(programme_id=programme["id"])
+        paired = numbers["active_mentee_ids"]
     else:
         values.update(pairs_active=0, pairs_total=0, meetings_held=0)
     values.update({f"pairs_form_{code}": count for code, count in by_form.items()})
@@ -168,9 +169,7 @@ def institution_metrics(*, on: datetime.date) -> dict[str, int]:
     values.update(participants.kpi_numerators(today=on, paired_ids=paired))
 
     if programme is not None:
-        values.update(
-            _stage_values(programmes.stage_numbers(programme_id=programme["id"], today=on), on=on)
-        )
+        values.update(_stage_values(programme["stages"], on=on))
     values.update(_satisfaction())
     return clean_metrics(values)
 

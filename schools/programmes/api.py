@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, TypedDict
 
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -47,6 +49,7 @@ __all__ = [
     "programme_get",
     "programme_headcount",
     "programme_id_for_year",
+    "programme_kpi_numbers",
     "programme_of_year",
     "programme_public",
     "programme_update",
@@ -205,6 +208,98 @@ def programme_of_year(*, academic_year: int) -> dict[str, int] | None:
         "learners": row["headcount_learners"],
         "teachers": row["headcount_teachers"],
         "young_teachers": row["headcount_young_teachers"],
+    }
+
+
+class ProgrammeKpiNumbers(TypedDict):
+    """``programme_of_year`` with the ``stage_numbers`` of its programme."""
+
+    id: int
+    learners: int
+    teachers: int
+    young_teachers: int
+    stages: list[StageNumbersRow]
+
+
+# ``programme_kpi_numbers`` in one statement, written once: the regional run reads it in each of
+# up to 2,000 schemas. With the programme: the stages marked done, and per stage of the roadmap
+# (cancelled activities excluded) its open activities past their deadline and its last deadline,
+# as ``stage_numbers`` (``_stage_activities``) counts them.
+_PROGRAMME_KPI_SQL = """
+SELECT programme.id, programme.headcount_learners, programme.headcount_teachers,
+    programme.headcount_young_teachers,
+    ARRAY(
+        SELECT stage FROM {stage}
+        WHERE programme_id = programme.id AND marked_state = %(done)s
+    ),
+    (
+        SELECT json_agg(json_build_array(activity.stage, activity.overdue, activity.due_by))
+        FROM (
+            SELECT stage,
+                COUNT(*) FILTER (
+                    WHERE status = ANY(%(open)s) AND deadline < %(today)s
+                ) AS overdue,
+                MAX(deadline) AS due_by
+            FROM {activity}
+            WHERE programme_id = programme.id AND status <> %(cancelled)s
+            GROUP BY stage
+        ) activity
+    )
+FROM {programme} programme
+WHERE programme.academic_year = %(academic_year)s
+ORDER BY programme.academic_year DESC
+LIMIT 1
+"""
+
+
+@cache
+def _programme_kpi_sql() -> str:
+    quote = connection.ops.quote_name
+    return _PROGRAMME_KPI_SQL.format(
+        programme=quote(Programme._meta.db_table),
+        stage=quote(ProgrammeStage._meta.db_table),
+        activity=quote(RoadmapActivity._meta.db_table),
+    )
+
+
+def programme_kpi_numbers(
+    *, academic_year: int, today: datetime.date | None = None
+) -> ProgrammeKpiNumbers | None:
+    """``programme_of_year`` and the ``stage_numbers`` of that programme as of ``today``, in
+    one query; None without a programme of the year."""
+    today = today or timezone.localdate()
+    params: dict[str, Any] = {
+        "academic_year": academic_year,
+        "done": StageState.DONE.value,
+        "open": [status.value for status in OPEN_ACTIVITY_STATUSES],
+        "today": today,
+        "cancelled": ActivityStatus.CANCELLED.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_programme_kpi_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, learners, teachers, young_teachers, done, activities = row
+    # json gives the dates as ISO text
+    roadmap = {
+        stage: (overdue, datetime.date.fromisoformat(due_by) if due_by else None)
+        for stage, overdue, due_by in activities or []
+    }
+    return {
+        "id": pk,
+        "learners": learners,
+        "teachers": teachers,
+        "young_teachers": young_teachers,
+        "stages": [
+            StageNumbersRow(
+                order=stage.value,
+                done=stage.value in done,
+                overdue_activities=roadmap.get(stage.value, (0, None))[0],
+                due_by=roadmap.get(stage.value, (0, None))[1],
+            )
+            for stage in Stage
+        ],
     }
 
 

@@ -3,6 +3,8 @@ the public schema."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -277,3 +279,68 @@ def test_only_the_regional_centre_starts_a_run_or_closes_a_period(tenants, db, r
     with pytest.raises(PermissionDenied):
         services.period_close(period="2020-03", actor=outsider)
     assert not AggregationRun.objects.filter(period="2020-03").exists()
+
+
+def test_the_write_statement_counts_once_and_respects_a_closed_or_missing_period(
+    tenants, db, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The one statement that writes an institution's snapshot and its progress in the run: a
+    second delivery of a task counts its attempt but not the institution again; a period
+    closed while the run was on its way gets no snapshot (the institution is still done); a
+    period whose row is gone is recreated by the general path."""
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from regional.kpis import metrics
+    from regional.kpis.models import Period, PeriodStatus
+    from regional.kpis.tasks import aggregate_institution
+
+    fill_institution(tenants.a.schema_name, learner_mentees=2)
+
+    def start() -> AggregationRun:
+        with django_capture_on_commit_callbacks(execute=False):
+            return services.aggregation_run_start(actor=SETUP, period=PERIOD)
+
+    def task(run: AggregationRun, institution: Any) -> None:
+        with schema_context(institution.schema_name):
+            aggregate_institution.apply(kwargs={"run_id": run.pk, "institution_id": institution.pk})
+
+    run = start()
+    others = run.institutions_total - 2
+    task(run, tenants.a)
+    task(run, tenants.a)  # delivered twice
+    item = AggregationItem.objects.get(run=run, institution=tenants.a)
+    assert (item.status, item.attempts) == ("ok", 2)
+    run.refresh_from_db()
+    assert (run.ok_count, run.status) == (1, RunStatus.RUNNING)
+    snapshot = InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a)
+    assert snapshot.run_id == run.pk and snapshot.values["learner_mentees_10_plus"] == 2
+
+    real = metrics.institution_metrics
+
+    def closing_meanwhile(**kwargs: Any) -> dict[str, int]:
+        values = real(**kwargs)  # the period was open when the task read the run
+        Period.objects.filter(code=PERIOD).update(
+            status=PeriodStatus.CLOSED, closed_at=timezone.now()
+        )
+        return values
+
+    monkeypatch.setattr(metrics, "institution_metrics", closing_meanwhile)
+    task(run, tenants.b)
+    monkeypatch.undo()
+    assert not InstitutionSnapshot.objects.filter(period=PERIOD, institution=tenants.b).exists()
+    assert AggregationItem.objects.get(run=run, institution=tenants.b).status == "ok"
+    run.refresh_from_db()
+    assert run.ok_count == 2
+    if not others:  # the last institution completes the run
+        assert run.status == RunStatus.FINISHED and run.finished_at is not None
+
+    Period.objects.filter(code=PERIOD).update(status=PeriodStatus.OPEN, closed_at=None)
+    second = start()
+    Period.objects.filter(code=PERIOD).delete()  # the row is gone
+    task(second, tenants.a)
+    assert Period.objects.filter(code=PERIOD, status=PeriodStatus.OPEN).exists()
+    assert InstitutionSnapshot.objects.get(period=PERIOD, institution=tenants.a).run_id == second.pk
+    assert AggregationItem.objects.get(run=second, institution=tenants.a).status == "ok"
+    second.refresh_from_db()
+    assert second.ok_count == 1

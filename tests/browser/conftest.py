@@ -58,7 +58,9 @@ class Live:
         return f"http://{host}:{self.port}{path}"
 
 
-@pytest.fixture(scope="module")  # module: the settings below must not outlive the module
+# package: one server, one worker and one Chromium for all the journeys of tests/browser (each
+# module started its own: seconds per module); the settings below end with the package.
+@pytest.fixture(scope="package")
 def live(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Live]:
     """The live server and the worker, with A and B reachable at alpha/beta.localhost."""
     from tenants.models import Domain
@@ -106,14 +108,14 @@ def live(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Live]:
             ).delete()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.fail(f"Chromium is not installed ({CHROMIUM}): apt-get install -y chromium")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # between browser steps are still synchronous. Only for this module.
+    # between browser steps are still synchronous. Only for this package.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

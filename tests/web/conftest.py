@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
+from config.db import tenant_connection
 from tests.conftest import SETUP, make_user
 
 
@@ -154,6 +157,36 @@ def build_school(schema_name: str) -> School:
     return School(users=users, ids=ids)
 
 
+@pytest.fixture(scope="module")
+def _school_of_module(
+    request: pytest.FixtureRequest, tenants: Any, django_db_blocker: Any
+) -> Iterator[School | None]:
+    """For a module that sets ``SHARE_SCHOOL = True`` (every test of it takes ``school``): the
+    school built once, inside a transaction rolled back after the module. Each test runs in a
+    savepoint of it (pytest-django's ``db``), so what a test changes is undone before the next
+    one and the test sees the school as built, whatever ran before it. Other modules: None."""
+    if not getattr(request.module, "SHARE_SCHOOL", False):
+        yield None
+        return
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_school(tenants.a.schema_name)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            tenant_connection().set_schema_to_public()
+
+
 @pytest.fixture
-def school(tenant_a: Any) -> School:
-    return build_school(tenant_a.schema_name)
+def school(_school_of_module: School | None, tenant_a: Any) -> School:
+    """The school of ``build_school`` in A: made for the test, or the module's shared one with
+    its users read afresh (a test may change a user object it holds)."""
+    if _school_of_module is None:
+        return build_school(tenant_a.schema_name)
+    with schema_context(tenant_a.schema_name):
+        users = {
+            role: User.objects.get(pk=user.pk) for role, user in _school_of_module.users.items()
+        }
+    return School(users=users, ids=dict(_school_of_module.ids))

@@ -18,6 +18,10 @@ from seeding.school import school_generate
 from tests.conftest import SETUP
 from tests.web.conftest import School, page_client
 
+# Every test takes ``school``: built once for the module, each test in a savepoint of it
+# (tests/web/conftest.py).
+SHARE_SCHOOL = True
+
 
 def _client(tenant: Any, school: School, role: str, language: str = "ru") -> Any:
     return page_client(tenant.host, school.users[role], tenant.schema_name, language)

@@ -16,6 +16,10 @@ from schools.pairs.models import DevelopmentPlan, GoalStatus, PlanGoal
 from tests.conftest import SETUP, make_user
 from tests.web.conftest import School, page_client
 
+# Every test takes ``school``: built once for the module, each test in a savepoint of it
+# (tests/web/conftest.py).
+SHARE_SCHOOL = True
+
 
 def _client(tenant: Any, school: School, role: str) -> Any:
     return page_client(tenant.host, school.users[role], tenant.schema_name, "en")

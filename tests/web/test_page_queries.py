@@ -24,6 +24,10 @@ from schools.programmes.models import Programme
 from tests.conftest import SETUP
 from tests.web.conftest import School, page_client
 
+# Every test takes ``school``: built once for the module, each test in a savepoint of it
+# (tests/web/conftest.py).
+SHARE_SCHOOL = True
+
 CRITERIA = ("form", "needs", "preference", "time", "peer")
 
 

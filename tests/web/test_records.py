@@ -18,6 +18,9 @@ from tests.web.conftest import School, page_client
 from tests.web.test_pages import page_paths
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# Every test takes ``school``: built once for the module, each test in a savepoint of it
+# (tests/web/conftest.py). The demo's records, which need A without it: test_records_demo.py.
+SHARE_SCHOOL = True
 SIGN_OUT = {"ru": "Выйти", "en": "Sign out"}
 
 
@@ -495,24 +498,6 @@ def test_only_parents_open_the_consents_pages(tenant_a, school):
     child = school.ids["child"]  # not the mentee's child: the same 404 as a missing one
     response = client.post(f"/my/consents/{child}/withdraw/", {"purpose": "personal_data"})
     assert response.status_code == 404
-
-
-def test_demo_records_fill_the_pages_once(tenant_a):
-    from seeding.demo import DEMO_PASSWORD, demo_records_ensure
-
-    logins = demo_records_ensure(institutions=[tenant_a], password=DEMO_PASSWORD)
-    again = demo_records_ensure(institutions=[tenant_a], password=DEMO_PASSWORD)
-    assert [login.username for login in logins] == ["parent"] == [a.username for a in again]
-    with in_a(tenant_a):
-        from accounts.models import User
-        from schools.participants.models import Guardianship, MenteeProfile, MentorProfile
-
-        assert MentorProfile.objects.count() == 3 and MenteeProfile.objects.count() == 3
-        parent = User.objects.get(username="parent")
-        assert Guardianship.objects.filter(parent__user=parent).count() == 1
-    client = page_client(tenant_a.host, parent, tenant_a.schema_name, "ru")
-    page = client.get("/my/consents/").content.decode()
-    assert "Белов Артём" in page and 'data-consent="valid"' in page
 
 
 def test_the_form_to_add_an_activity_is_made_for_the_stage_asked(tenant_a, school: School):

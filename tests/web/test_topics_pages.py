@@ -11,6 +11,10 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from tests.web.conftest import School, page_client
 
+# Every test takes ``school``: built once for the module, each test in a savepoint of it
+# (tests/web/conftest.py).
+SHARE_SCHOOL = True
+
 
 def client_of(tenant: Any, school: School, role: str, language: str = "ru") -> Any:
     return page_client(tenant.host, school.users[role], tenant.schema_name, language)

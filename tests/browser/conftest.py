@@ -51,8 +51,9 @@ pytestmark = pytest.mark.browser
 
 
 class Live:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, worker: Any = None) -> None:
         self.port = port
+        self.worker = worker
 
     def url(self, host: str, path: str = "/") -> str:
         return f"http://{host}:{self.port}{path}"
@@ -97,8 +98,8 @@ def live(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Live]:
                 # a task still running at teardown (the NER model loading, say) may take long
                 # on a loaded machine: the worker waits for it rather than failing the test
                 shutdown_timeout=120,
-            ):
-                yield Live(server.port)
+            ) as package_worker:
+                yield Live(server.port, package_worker)
         finally:
             settings_override.disable()
             server.terminate()
@@ -106,6 +107,13 @@ def live(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Live]:
             Domain.objects.filter(
                 domain__in=[f"{i.slug}.localhost" for i in (tenants.a, tenants.b)]
             ).delete()
+
+
+@pytest.fixture
+def worker(live: Live) -> Any:
+    """Here the package's worker (tests/conftest.py's would be a second one in this process:
+    stopping it stops every embedded worker, Celery's stop flag being process-wide)."""
+    return live.worker
 
 
 @pytest.fixture(scope="package")

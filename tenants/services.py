@@ -501,9 +501,9 @@ def institutions_import(
     """Create every institution of a checked file (``tenants.importing.plan_import``) at once:
     a row refused now (another import took its address meanwhile) refuses the whole file.
     Each is provisioned in the background and its coordinator invited when it is ready."""
+    institutions_access.check_institutions_manage(actor)
     if not rows:
         raise ValidationError({"file": [_("The file has no institutions to create.")]})
-    institutions_access.check_institutions_manage(actor)
     created = [institution_create(**row, actor=actor) for row in rows]
     batch = InstitutionImport.objects.create(
         file_name=file_name[:255],

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("accounts", "tenants", "regional", "schools")
 SUITE = [
+    "tests/accounts/test_access.py",
     "tests/schools/test_service_access.py",
     "tests/regional/employers/test_service_access.py",
     "tests/regional/questionnaires/test_access.py",

@@ -76,3 +76,23 @@ def test_the_regional_centre_decides_applications_and_a_municipal_account_does_n
         application=_apply(tenants, "acl-app-yes"), actor=_actor(Role.REGIONAL_STAFF)
     )
     assert approved.status == ApplicationStatus.APPROVED and approved.institution is not None
+
+
+def test_provisioning_municipal_accounts_and_imports_are_the_regional_administrators(
+    tenants: Any, db: None
+) -> None:
+    staff = _actor(Role.REGIONAL_STAFF)
+    with pytest.raises(PermissionDenied):
+        services.institution_retry_provisioning(institution=tenants.a, actor=staff)
+    with pytest.raises(PermissionDenied):
+        services.municipal_officer_invite(
+            municipality_id=tenants.municipality.pk, email="mo@district.ru", actor=staff
+        )
+    officer = make_user("public", Role.MUNICIPAL, "inst-acl-revoked")
+    granted = services.municipal_access_grant(
+        user=officer, municipality_id=tenants.municipality.pk, actor=_actor(Role.REGIONAL_ADMIN)
+    )
+    with pytest.raises(PermissionDenied):
+        services.municipal_access_revoke(access=granted, actor=staff)
+    with pytest.raises(PermissionDenied):
+        services.institutions_import(rows=[], file_name="list.xlsx", actor=staff)

@@ -6,11 +6,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django_tenants.utils import get_public_schema_name
 
-from accounts.actor import role_of
-from accounts.models import Role
-from accounts.roles import REGIONAL
+from accounts.actor import actor_for
+from tenants import access
 from tenants.models import (
     Institution,
     InstitutionImport,
@@ -51,16 +51,9 @@ NO_SCOPE = Scope(municipality_ids=frozenset())
 def user_scope(user: Any) -> Scope:
     """The scope of a signed-in public user: regional roles see the region; a municipal user
     the municipalities granted to them (through their account or the invitation it came
-    from); anyone else nothing."""
-    role = role_of(user)
-    if role in REGIONAL:
-        return REGION_SCOPE
-    if role != Role.MUNICIPAL or not getattr(user, "pk", None):
-        return NO_SCOPE
-    ids = MunicipalAccess.objects.filter(
-        Q(user_id=user.pk) | Q(invitation__user_id=user.pk)
-    ).values_list("municipality_id", flat=True)
-    return Scope(municipality_ids=frozenset(ids))
+    from); anyone else nothing. The rule is ``tenants.access.overseen_municipality_ids``."""
+    ids = access.overseen_municipality_ids(actor_for(user, schema=get_public_schema_name()))
+    return REGION_SCOPE if ids is None else Scope(municipality_ids=frozenset(ids))
 
 
 def municipal_access_list() -> QuerySet[MunicipalAccess]:

@@ -126,3 +126,13 @@ def test_an_institution_asks_for_a_mentor_through_its_own_coordinator_or_curator
     curator = member(tenants.a.schema_name, Role.CURATOR)
     made = ask(curator)
     assert (made.requested_by_id, made.requested_by_role) == (curator.user_id, "curator")
+
+
+def test_only_the_regional_centre_registers_and_changes_employers(employer, employer_user):
+    own = actor_for(employer_user, schema="public")
+    with pytest.raises(PermissionDenied):
+        services.employer_create(name="ООО «Самозванец»", inn="7707083893", actor=own)
+    with pytest.raises(PermissionDenied):
+        services.employer_update(employer=employer, name="Другое имя", actor=own)
+    employer.refresh_from_db()
+    assert employer.name != "Другое имя"

@@ -14,7 +14,7 @@ from accounts.models import Role
 from regional.employers import services
 from regional.employers.access import NotFound
 from tenants.models import PublicAuditEntry
-from tests.conftest import make_user
+from tests.conftest import SETUP, make_user
 from tests.regional.employers.conftest import create_employer, create_employer_user
 
 OFFER: dict[str, Any] = {
@@ -136,3 +136,28 @@ def test_only_the_regional_centre_registers_and_changes_employers(employer, empl
         services.employer_update(employer=employer, name="Другое имя", actor=own)
     employer.refresh_from_db()
     assert employer.name != "Другое имя"
+
+
+def test_a_request_is_decided_by_the_mentors_employer_and_withdrawn_by_its_institution(
+    tenants, mentor_of, employer, employer_user
+):
+    mentor = mentor_of(employer)
+    request = services.mentor_request_create(
+        institution=tenants.a,
+        employer_mentor_id=mentor.pk,
+        form="employer_pupil",
+        mentees_count=1,
+        level="grade-8",
+        need_code="career_guidance",
+        actor=SETUP,
+    )
+    stranger = actor_for(create_employer_user(create_employer("АО «Посторонний»")), schema="public")
+    with pytest.raises((PermissionDenied, NotFound)):
+        services.mentor_request_approve(mentor_request=request, actor=stranger)
+    with pytest.raises((PermissionDenied, NotFound)):
+        services.mentor_request_reject(mentor_request=request, actor=stranger, reason="нет")
+    user_b = make_user(tenants.b.schema_name, Role.COORDINATOR, "withdraw-b")
+    with schema_context(tenants.b.schema_name), pytest.raises((PermissionDenied, NotFound)):
+        services.mentor_request_cancel(mentor_request=request, actor=actor_for(user_b))
+    request.refresh_from_db()
+    assert request.status == "pending"

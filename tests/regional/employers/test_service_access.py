@@ -161,3 +161,9 @@ def test_a_request_is_decided_by_the_mentors_employer_and_withdrawn_by_its_insti
         services.mentor_request_cancel(mentor_request=request, actor=actor_for(user_b))
     request.refresh_from_db()
     assert request.status == "pending"
+    placement = services.mentor_request_approve(mentor_request=request, actor=SETUP)
+    for close in (services.placement_end, services.placement_cancel):
+        with pytest.raises((PermissionDenied, NotFound)):
+            close(placement=placement, actor=stranger)
+    placement.refresh_from_db()
+    assert placement.status == "active"

@@ -33,6 +33,7 @@ def test_outside_the_regional_centre_no_template_is_written(
         lambda: services.question_add(version=draft, actor=outsider, **yes_no("q")),
         lambda: services.version_publish(version=draft, actor=outsider),
         lambda: services.version_delete_draft(version=draft, actor=outsider),
+        lambda: services.version_create_draft(template=template, actor=outsider),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):

@@ -56,3 +56,16 @@ def test_staff_write_and_publish_and_only_an_administrator_retires(
     assert retired.status == VersionStatus.RETIRED
     draft2 = services.version_create_draft(template=version.template, actor=staff)
     assert draft2.created_by_id is not None and draft2.number == 2
+
+
+def test_an_outsider_neither_changes_nor_removes_a_question(draft: TemplateVersion) -> None:
+    from tests.conftest import SETUP
+
+    question = services.question_add(version=draft, actor=SETUP, **yes_no("kept"))
+    outsider = _actor(Role.MUNICIPAL)
+    with pytest.raises(PermissionDenied):
+        services.question_update(question=question, text="Иначе", actor=outsider)
+    with pytest.raises(PermissionDenied):
+        services.question_remove(question=question, actor=outsider)
+    question.refresh_from_db()
+    assert question.text == "kept?"

@@ -16,7 +16,7 @@ from accounts import roles
 from accounts.actor import Actor
 from accounts.models import Role
 from schools.documents.models import DocumentJob, Order
-from schools.participants.access import NotFound
+from schools.participants.access import NotFound, found_by_id
 
 
 def may_generate_documents(actor: Actor) -> bool:
@@ -80,12 +80,11 @@ def access_order_by_id(
 ) -> Order:
     """The order, or ``NotFound``; for a write ``PermissionDenied`` unless the actor is the
     coordinator or the director."""
-    found = orders_visible_to(actor, queryset).filter(pk=order_id).first()
-    if found is None:
-        raise NotFound
-    if for_write and not may_decide_orders(actor):
-        raise PermissionDenied
-    return found
+    return found_by_id(
+        orders_visible_to(actor, queryset),
+        order_id,
+        write_refused=for_write and not may_decide_orders(actor),
+    )
 
 
 __all__ = [

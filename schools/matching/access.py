@@ -23,7 +23,7 @@ from schools.matching.models import (
     Preference,
     UnmatchedMentee,
 )
-from schools.participants.access import NotFound
+from schools.participants.access import NotFound, found_by_id
 
 
 def may_manage_matching(actor: Actor) -> bool:
@@ -57,12 +57,11 @@ def access_group_meeting_by_id(
 ) -> GroupMeeting:
     """The group meeting, or ``NotFound`` (missing or not the actor's to see); for a write
     (plan, change, mark held) ``PermissionDenied`` unless the actor manages matching."""
-    found = group_meetings_visible_to(actor, queryset).filter(pk=meeting_id).first()
-    if found is None:
-        raise NotFound
-    if for_write and not may_manage_matching(actor):
-        raise PermissionDenied
-    return found
+    return found_by_id(
+        group_meetings_visible_to(actor, queryset),
+        meeting_id,
+        write_refused=for_write and not may_manage_matching(actor),
+    )
 
 
 def preferences_visible_to(actor: Actor, meeting: GroupMeeting) -> QuerySet[Preference]:
@@ -124,12 +123,11 @@ def access_match_run_by_id(
 ) -> MatchRun:
     """The run, or ``NotFound``; for a write (approve, cancel) ``PermissionDenied`` unless the
     actor manages matching."""
-    found = match_runs_visible_to(actor, queryset).filter(pk=run_id).first()
-    if found is None:
-        raise NotFound
-    if for_write and not may_manage_matching(actor):
-        raise PermissionDenied
-    return found
+    return found_by_id(
+        match_runs_visible_to(actor, queryset),
+        run_id,
+        write_refused=for_write and not may_manage_matching(actor),
+    )
 
 
 def access_match_proposal_by_id(
@@ -141,12 +139,11 @@ def access_match_proposal_by_id(
 ) -> MatchProposal:
     """The proposal, or ``NotFound``; for a write (accept, reject, change the mentor)
     ``PermissionDenied`` unless the actor manages matching."""
-    found = match_proposals_visible_to(actor, queryset).filter(pk=proposal_id).first()
-    if found is None:
-        raise NotFound
-    if for_write and not may_manage_matching(actor):
-        raise PermissionDenied
-    return found
+    return found_by_id(
+        match_proposals_visible_to(actor, queryset),
+        proposal_id,
+        write_refused=for_write and not may_manage_matching(actor),
+    )
 
 
 def access_unmatched_by_id(
@@ -158,12 +155,11 @@ def access_unmatched_by_id(
 ) -> UnmatchedMentee:
     """A mentee a run left without a mentor, or ``NotFound``; for a write (pair by hand)
     ``PermissionDenied`` unless the actor manages matching."""
-    found = unmatched_visible_to(actor, queryset).filter(pk=row_id).first()
-    if found is None:
-        raise NotFound
-    if for_write and not may_manage_matching(actor):
-        raise PermissionDenied
-    return found
+    return found_by_id(
+        unmatched_visible_to(actor, queryset),
+        row_id,
+        write_refused=for_write and not may_manage_matching(actor),
+    )
 
 
 __all__ = [

@@ -30,7 +30,7 @@ from schools.pairs.models import (
     PlanGoal,
     PracticeCase,
 )
-from schools.participants.access import NotFound
+from schools.participants.access import NotFound, found_by_id
 from schools.participants.models import Participant
 
 # --- pairs ------------------------------------------------------------------------------------
@@ -120,12 +120,11 @@ def access_pair_by_id(
 ) -> Pair:
     """The pair, or ``NotFound`` (missing or not the actor's); for a write (manage the pair)
     ``PermissionDenied`` unless the actor is the coordinator."""
-    found = pairs_visible_to(actor, queryset).filter(pk=pair_id).first()
-    if found is None:
-        raise NotFound
-    if for_write and not may_manage_pairs(actor):
-        raise PermissionDenied
-    return found
+    return found_by_id(
+        pairs_visible_to(actor, queryset),
+        pair_id,
+        write_refused=for_write and not may_manage_pairs(actor),
+    )
 
 
 # --- meetings ---------------------------------------------------------------------------------

@@ -18,9 +18,10 @@ class and the institution's leadership read them — not the mentor."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,21 @@ from schools.participants.models import (
 
 class NotFound(Http404):
     """Missing, or not the actor's to see: the same answer (404) on both doors."""
+
+
+_Row = TypeVar("_Row", bound=Model)
+
+
+def found_by_id(queryset: QuerySet[_Row], pk: int, *, write_refused: bool) -> _Row:
+    """The row ``pk`` of ``queryset`` (the rows the actor sees), or ``NotFound``; then
+    ``PermissionDenied`` when the actor may see it but the write asked for is refused. The
+    tail of every ``access_<thing>_by_id``."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound
+    if write_refused:
+        raise PermissionDenied
+    return found
 
 
 # --- the actor's scope ------------------------------------------------------------------------
@@ -527,12 +543,11 @@ def access_topic_by_id(
 ) -> Topic:
     """An entry of the catalogue, or ``NotFound``; for a write ``PermissionDenied`` unless
     ``may_edit_catalogue``."""
-    found = topics_visible_to(actor, queryset).filter(pk=topic_id).first()
-    if found is None:
-        raise NotFound
-    if for_write and not may_edit_catalogue(actor):
-        raise PermissionDenied
-    return found
+    return found_by_id(
+        topics_visible_to(actor, queryset),
+        topic_id,
+        write_refused=for_write and not may_edit_catalogue(actor),
+    )
 
 
 def access_mentor_profile_by_id(
@@ -542,12 +557,11 @@ def access_mentor_profile_by_id(
     for_write: bool = False,
     queryset: QuerySet[MentorProfile] | None = None,
 ) -> MentorProfile:
-    found = mentor_profiles_visible_to(actor, queryset).filter(pk=profile_id).first()
-    if found is None:
-        raise NotFound
-    if for_write and not may_edit_mentor_profiles(actor):
-        raise PermissionDenied
-    return found
+    return found_by_id(
+        mentor_profiles_visible_to(actor, queryset),
+        profile_id,
+        write_refused=for_write and not may_edit_mentor_profiles(actor),
+    )
 
 
 def access_mentee_profile_by_id(

@@ -258,3 +258,38 @@ def start_beat(broker: RedisServer, media_root: str) -> Iterator[Callable[..., B
     yield _start
     for beat in started:
         beat.stop()
+
+
+def pair_with_a_meeting_tomorrow(
+    *, year: int, title: str, mentor_email: str, mentee_email: str, place: str
+) -> tuple[Any, Any, Any]:
+    """In the active schema: a teacher-teacher programme of ``year``, a pair formed three
+    days ago and its organisational meeting tomorrow at 15:00 (programme, pair, meeting) —
+    what the reminder fault tests send letters about."""
+    import datetime
+
+    from django.utils import timezone
+
+    from schools.pairs import services as pairs
+    from schools.programmes.models import Programme
+    from tests.conftest import SETUP
+    from tests.schools.pairs.conftest import person
+    from tests.schools.pairs.test_calendar_and_reminders import tomorrow_at
+
+    programme = Programme.objects.create(
+        academic_year=year, title=title, status="active", forms=["teacher_teacher"]
+    )
+    mentor = person("Соколова", mentor_capacity=1, email=mentor_email)
+    mentee = person("Ёлкин", email=mentee_email)
+    pair = pairs.pair_create(
+        programme_id=programme.pk,
+        mentor_participant_id=mentor.pk,
+        mentee_participant_ids=[mentee.pk],
+        form="teacher_teacher",
+        started_on=timezone.localdate() - datetime.timedelta(days=3),
+        actor=SETUP,
+    )
+    meeting = pairs.meeting_create(
+        pair=pair, kind="organisational", starts_at=tomorrow_at(15), place=place, actor=SETUP
+    )
+    return programme, pair, meeting

@@ -18,13 +18,9 @@ from django_tenants.utils import schema_context
 
 from config.beat import PlatformScheduler
 from config.celery import app
-from schools.pairs import services as pairs
 from schools.pairs.models import Meeting, Pair
 from schools.programmes.models import Programme
-from tests.conftest import SETUP
-from tests.fault.conftest import wait_until
-from tests.schools.pairs.conftest import person
-from tests.schools.pairs.test_calendar_and_reminders import tomorrow_at
+from tests.fault.conftest import pair_with_a_meeting_tomorrow, wait_until
 
 pytestmark = [pytest.mark.fault, pytest.mark.celery_worker]
 
@@ -56,26 +52,14 @@ def test_beats_started_after_the_due_time_two_at_once_and_restarted_send_one_let
 ) -> None:
     schema = school.schema_name
     mentor_address = f"mentor-{time.monotonic_ns()}@fault.ru"
+    mentee_address = f"mentee-{time.monotonic_ns()}@fault.ru"
     with schema_context(schema):
-        programme = Programme.objects.create(
-            academic_year=2041, title="Программа сбоев", status="active", forms=["teacher_teacher"]
-        )
-        mentor = person("Соколова", mentor_capacity=1, email=mentor_address)
-        mentee = person("Ёлкин", email=f"mentee-{time.monotonic_ns()}@fault.ru")
-        pair = pairs.pair_create(
-            programme_id=programme.pk,
-            mentor_participant_id=mentor.pk,
-            mentee_participant_ids=[mentee.pk],
-            form="teacher_teacher",
-            started_on=timezone.localdate() - datetime.timedelta(days=3),
-            actor=SETUP,
-        )
-        meeting = pairs.meeting_create(
-            pair=pair,
-            kind="organisational",
-            starts_at=tomorrow_at(15),
+        programme, pair, meeting = pair_with_a_meeting_tomorrow(
+            year=2041,
+            title="Программа сбоев",
+            mentor_email=mentor_address,
+            mentee_email=mentee_address,
             place="Каб. 12",
-            actor=SETUP,
         )
     letters = tmp_path / "letters"
     letters.mkdir()
@@ -103,7 +87,7 @@ def test_beats_started_after_the_due_time_two_at_once_and_restarted_send_one_let
         wait_until(drained)
 
         assert _letters_to(letters, mentor_address) == 1
-        assert _letters_to(letters, mentee.email) == 1
+        assert _letters_to(letters, mentee_address) == 1
         last_run = PeriodicTask.objects.get(name=ENTRY).last_run_at
         assert last_run is not None and last_run > timezone.now() - datetime.timedelta(hours=1)
     finally:

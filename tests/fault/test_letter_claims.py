@@ -25,16 +25,13 @@ from schools.monitoring import mailing
 from schools.monitoring import services as monitoring
 from schools.monitoring import tasks as monitoring_tasks
 from schools.monitoring.models import Questionnaire, SurveyCampaign, SurveyInvitation
-from schools.pairs import services as pairs
 from schools.pairs import tasks as pair_tasks
 from schools.pairs.models import Meeting, Pair
 from schools.pairs.selectors import REMINDER_CLAIM_MINUTES
 from schools.programmes.models import Programme
 from tests.conftest import SETUP, make_user
-from tests.fault.conftest import free_port, wait_until
+from tests.fault.conftest import free_port, pair_with_a_meeting_tomorrow, wait_until
 from tests.fault.test_beat import _letters_to
-from tests.schools.pairs.conftest import person
-from tests.schools.pairs.test_calendar_and_reminders import tomorrow_at
 
 pytestmark = [pytest.mark.fault, pytest.mark.celery_worker]
 
@@ -59,23 +56,15 @@ def test_reminders_claimed_by_a_killed_worker_go_out_once_after_the_claims_lapse
     schema = school.schema_name
     stamp = time.monotonic_ns()
     mentor_address, curator_address = f"mentor-{stamp}@fault.ru", f"curator-{stamp}@fault.ru"
+    mentee_address = f"mentee-{stamp}@fault.ru"
     curator = make_user(schema, "curator", f"curator-{stamp}", email=curator_address)
     with schema_context(schema):
-        programme = Programme.objects.create(
-            academic_year=2042, title="Программа писем", status="active", forms=["teacher_teacher"]
-        )
-        mentor = person("Соколова", mentor_capacity=1, email=mentor_address)
-        mentee = person("Ёлкин", email=f"mentee-{stamp}@fault.ru")
-        pair = pairs.pair_create(
-            programme_id=programme.pk,
-            mentor_participant_id=mentor.pk,
-            mentee_participant_ids=[mentee.pk],
-            form="teacher_teacher",
-            started_on=timezone.localdate() - datetime.timedelta(days=3),
-            actor=SETUP,
-        )
-        meeting = pairs.meeting_create(
-            pair=pair, kind="organisational", starts_at=tomorrow_at(15), place="Каб. 7", actor=SETUP
+        programme, pair, meeting = pair_with_a_meeting_tomorrow(
+            year=2042,
+            title="Программа писем",
+            mentor_email=mentor_address,
+            mentee_email=mentee_address,
+            place="Каб. 7",
         )
         version = templates.published_version_get(template_code="satisfaction-mentee")
         assert version is not None
@@ -149,7 +138,7 @@ def test_reminders_claimed_by_a_killed_worker_go_out_once_after_the_claims_lapse
             assert not invitations.filter(mail_claimed_at__isnull=False).exists()
             assert invitations.get(user=curator).reminded_at is not None
         assert _letters_to(letters, mentor_address) == 1
-        assert _letters_to(letters, mentee.email) == 1
+        assert _letters_to(letters, mentee_address) == 1
         with schema_context(schema):  # every staff member reminded once, the dead claim's too
             addresses = [
                 i.user.email for i in invitations.select_related("user") if i.user and i.user.email

@@ -360,7 +360,8 @@ def _with_role_labels(activity: RoadmapActivity) -> RoadmapActivity:
     return activity
 
 
-def _programme_or_404() -> Programme:
+def current_programme_or_404() -> Programme:
+    """The programme of the current year (404 without one): the roadmap's and the set-up's."""
     current = programme_selectors.programme_current()
     if current is None:
         raise Http404
@@ -376,7 +377,9 @@ class _ActivityPage(ObjectPage):
     access_by_id = staticmethod(programme_access.access_activity_by_id)
 
     def object_queryset(self) -> QuerySet[RoadmapActivity]:
-        return programme_selectors.roadmap_activity_list().filter(programme=_programme_or_404())
+        return programme_selectors.roadmap_activity_list().filter(
+            programme=current_programme_or_404()
+        )
 
 
 def _roadmap_changed(request: HttpRequest, activity: RoadmapActivity, notice: str) -> HttpResponse:
@@ -396,7 +399,7 @@ def _roadmap_changed(request: HttpRequest, activity: RoadmapActivity, notice: st
 @require_POST
 @page(COORDINATOR)
 def activity_create(request: HttpRequest) -> HttpResponse:
-    current = _programme_or_404()
+    current = current_programme_or_404()
     stage_value = request.POST.get("stage", "")
     auto_id = f"id_new{stage_value}_%s" if stage_value.isdigit() else "id_%s"
     form = ActivityForm(request.POST, auto_id=auto_id)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from schools.programmes import selectors as programme_selectors
 from schools.programmes import setup
 from schools.programmes.models import Programme
 from schools.web.forms_setup import OrderApproveForm, OrderPrepareForm, SetupForm
+from schools.web.views_records import current_programme_or_404
 
 
 def page(roles: frozenset[str]) -> Any:
@@ -116,13 +117,6 @@ def programme_setup(request: HttpRequest) -> HttpResponse:
 # --- orders --------------------------------------------------------------------------------------
 
 
-def _programme_or_404() -> Programme:
-    programme = programme_selectors.programme_current()
-    if programme is None:
-        raise Http404
-    return programme
-
-
 class _OrderPage(ObjectPage):
     """A page of one order of the current programme (``schools.documents.access``): the staff
     read it; approving is the director's, withdrawing a draft the coordinator's
@@ -132,7 +126,7 @@ class _OrderPage(ObjectPage):
     access_by_id = staticmethod(document_access.access_order_by_id)
 
     def object_queryset(self) -> QuerySet[Order]:
-        return order_services.order_list(programme=_programme_or_404())
+        return order_services.order_list(programme=current_programme_or_404())
 
 
 def _orders_page(
@@ -208,7 +202,7 @@ def orders(request: HttpRequest) -> HttpResponse:
 @require_POST
 @page(STAFF)
 def order_prepare(request: HttpRequest) -> HttpResponse:
-    programme = _programme_or_404()
+    programme = current_programme_or_404()
     if not setup.can_set_up_programme(actor=actor_of(request)):
         raise PermissionDenied
     kind = request.POST.get("kind", "")
@@ -310,7 +304,7 @@ order_docx = OrderDocx.as_view()
 @page(STAFF)
 def regulation_docx(request: HttpRequest) -> HttpResponse:
     """The regulation (положение) on the programme, from its set-up."""
-    programme = _programme_or_404()
+    programme = current_programme_or_404()
     return _docx(
         order_services.regulation_document(programme=programme),
         f"regulation-{programme.academic_year}.docx",

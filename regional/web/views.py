@@ -79,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "stages_total": kpi_selectors.STAGES_TOTAL,
             "show_municipality": len(municipalities) > 1,
             "pending": scope.filter(selectors.application_list()).filter(status="pending").count(),
-            "can_create": getattr(request.user, "role", None) == Role.REGIONAL_ADMIN,
+            "can_create": institutions_access.may_manage_institutions(actor_of(request)),
         },
         status=status,
     )
@@ -158,7 +158,7 @@ def _render_detail(
 ) -> HttpResponse:
     context = _institution_context(institution)
     context["status_form"] = form
-    context["can_manage"] = getattr(request.user, "role", None) == Role.REGIONAL_ADMIN
+    context["can_manage"] = institutions_access.may_manage_institutions(actor_of(request))
     context["stages"] = kpi_selectors.institution_stages(institution_id=institution.pk)
     history = kpi_selectors.institution_history(institution_id=institution.pk)
     context["history_columns"] = [i.display_name for i in history["indicators"]]
@@ -233,7 +233,7 @@ def applications(request: HttpRequest) -> HttpResponse:
         {
             "applications": scope.filter(selectors.application_list())[:100],
             "reject_form": RejectForm(),
-            "can_decide": getattr(request.user, "role", None) in REGIONAL,
+            "can_decide": institutions_access.may_decide_applications(actor_of(request)),
         },
     )
 

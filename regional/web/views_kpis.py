@@ -457,7 +457,7 @@ def _dashboard(
     form = _filter_form(request, periods)
     valid = form.is_valid() if form.is_bound else True
     context: dict[str, Any] = {
-        "can_run": getattr(request.user, "role", None) in REGIONAL,
+        "can_run": kpi_access.may_run_aggregation(actor_of(request)),
         "form": form,
         "aggregate_form": aggregate_form or AggregateForm(auto_id=AGGREGATE_ID),
         "periods": periods,

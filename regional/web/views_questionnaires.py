@@ -260,7 +260,7 @@ def _render_version(
         or VersionForm(initial={"intro": version.intro, "change_note": version.change_note}),
         draft=template.versions.filter(status=VersionStatus.DRAFT).first(),
         can_retire=version.status == VersionStatus.PUBLISHED
-        and getattr(request.user, "role", None) == Role.REGIONAL_ADMIN,
+        and template_access.may_retire_versions(actor_of(request)),
         form_labels=[str(FORM_LABELS.get(code, code)) for code in template.target_forms],
         role_labels=[
             str(TargetRole(r).label) if r in TargetRole.values else r for r in template.target_roles

@@ -5,33 +5,24 @@ settings) records who did what to which object, in the same transaction as the w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import models
 from django_tenants.utils import get_public_schema_name
 
 from accounts.actor import Actor
 from accounts.models import Role, User
-from config.audit import acting_user, loggable_values
+from config.audit import loggable_values
 from config.db import tenant_connection
 from tenants.models import Institution, PublicAuditAction, PublicAuditEntry
 
 
-def _actor(actor: Any) -> tuple[int | None, str]:
-    """(the id of the public user to link, the label to keep) for an ``Actor`` (or a user).
-    A user of an institution's schema acts from that institution's host: their id means
-    nothing in the public schema, so the entry keeps their role and institution instead (no
-    name: the regional layer sees no people)."""
-    if not isinstance(actor, Actor):
-        user = acting_user(actor)
-        if user is None:
-            return None, ""
-        actor = Actor(
-            user_id=int(user.pk),
-            role=str(getattr(user, "role", "")),
-            schema="",
-            username=user.get_username(),
-        )
+def _actor(actor: Actor | None) -> tuple[int | None, str]:
+    """(the id of the public user to link, the label to keep) for an ``Actor`` (None: a
+    system job without one). A user of an institution's schema acts from that institution's
+    host: their id means nothing in the public schema, so the entry keeps their role and
+    institution instead (no name: the regional layer sees no people)."""
+    if actor is None:
+        return None, ""
     user_id = actor.audit_user_id
     if user_id is None:
         return None, ""
@@ -49,12 +40,12 @@ def _actor(actor: Any) -> tuple[int | None, str]:
 
 def public_audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     instance: models.Model,
     changed_fields: Iterable[str] = (),
     label: str = "",
-) -> PublicAuditEntry:
+) -> int:
     """Write one entry for ``instance`` (saved, in the public schema). ``actor`` is the acting
     user, or None for a system job; ``label`` names the object without personal data."""
     if action not in PublicAuditAction.values:
@@ -63,7 +54,7 @@ def public_audit_record(
         raise ValueError("public_audit_record() needs a saved instance")
     names = sorted(set(changed_fields))
     user_id, actor_label = _actor(actor)
-    return PublicAuditEntry.objects.create(
+    entry = PublicAuditEntry.objects.create(
         actor_id=user_id,
         actor_label=actor_label,
         action=action,
@@ -73,3 +64,4 @@ def public_audit_record(
         changed_fields=names,
         values=loggable_values(instance, names),
     )
+    return int(entry.pk)

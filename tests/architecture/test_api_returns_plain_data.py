@@ -58,7 +58,6 @@ EXCEPTIONS: dict[str, str] = {
     "tenants.api.institution_for_schema": (
         "the institution behind a schema for the letterhead of documents made by workers"
     ),
-    "tenants.api.public_audit_record": "the regional services ignore it; to return the id",
 }
 
 

@@ -1,13 +1,15 @@
 """Mutation check of the services' access rules: does removing one check make a test fail?
 
-``.venv/bin/python tests/access_mutants.py [--list] [--only TEXT] [--db NAME]``
+``.venv/bin/python tests/access_mutants.py [--list] [--only TEXT] [--db NAME] [--scopes]``
 
 Each write service calls its app's access module before it changes anything
 (``access.check_…(actor, …)``, ``access.require(…)``, ``access.access_…_by_id(actor, …)``).
 This script finds every such call in the ``services.py`` modules, and for each one in turn
 replaces it with ``pass``, runs the service-access tests (``SUITE``) and puts the file back.
 A mutant the tests do not notice ("survived") is a rule nobody would miss: add the test that
-catches it. Not part of the suite (each mutant is a pytest run of about a minute); the
+catches it. With ``--scopes`` the mutants are the access modules' row-level scopes instead
+(each one-line ``return queryset.filter(…)``/``.none()`` becomes ``return queryset``: the actor
+would see every row) and the suite is ``SCOPE_SUITE``. Not part of the suite (each mutant is a pytest run of about a minute); the
 closing notes record its last result."""
 
 from __future__ import annotations
@@ -32,23 +34,50 @@ SUITE = [
 ]
 CHECK = re.compile(r"^(\s*)(?:[a-z_]*access\.(?:check_\w+|require|access_\w+_by_id))\(.*\)\s*$")
 
+# --scopes: the row-level rules themselves. In the access modules every one-line return that
+# cuts a queryset (``return queryset.filter(…)``, ``.none()``, ``return queryset if … else
+# queryset.filter(…)``) is replaced by ``return queryset`` — the actor would see every row.
+SCOPE = re.compile(
+    r"^(\s*)return queryset"
+    r"(?:\.(?:filter|none|exclude)\(| if .* else queryset\.(?:filter|none|exclude)\().*$"
+)
+SCOPE_SUITE = [
+    "tests/schools/test_access_layer.py",
+    "tests/schools/test_access_objects.py",
+    "tests/schools/test_service_access.py",
+    "tests/tenants/test_access.py",
+    "tests/regional/employers/test_service_access.py",
+    "tests/regional/employers/test_api.py",
+]
 
-def mutants() -> list[tuple[Path, int, str]]:
-    """(file, line number, line) of every one-line access call statement in a service."""
+
+def mutants(*, scopes: bool = False) -> list[tuple[Path, int, str]]:
+    """(file, line number, line) of every one-line access call statement in a service, or
+    with ``scopes`` of every one-line scoping return in an access module."""
     found = []
+    pattern, modules = (SCOPE, "**/access.py") if scopes else (CHECK, "**/services.py")
     for package in PACKAGES:
-        for path in sorted((ROOT / package).glob("**/services.py")):
+        for path in sorted((ROOT / package).glob(modules)):
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if CHECK.match(line):
+                if pattern.match(line):
                     found.append((path, number, line.strip()))
     return found
 
 
-def run(db: str) -> bool:
+def mutated(line: str, *, scopes: bool) -> str:
+    indent = line[: len(line) - len(line.lstrip())]
+    return (
+        f"{indent}return queryset  # scope mutant\n"
+        if scopes
+        else f"{indent}pass  # access mutant\n"
+    )
+
+
+def run(db: str, suite: list[str]) -> bool:
     """The suite passes (True: the mutant survived)."""
     env = {**os.environ, "TEST_DATABASE_NAME": db}
     result = subprocess.run(
-        [str(ROOT / ".venv/bin/pytest"), "-q", "-x", "-p", "no:randomly", *SUITE],
+        [str(ROOT / ".venv/bin/pytest"), "-q", "-x", "-p", "no:randomly", *suite],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -63,8 +92,12 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--only", default="", help="only mutants whose file or line has this")
     parser.add_argument("--db", default="test_access_mutants", help="the test database's name")
+    parser.add_argument(
+        "--scopes", action="store_true", help="mutate the access modules' row-level scopes"
+    )
     args = parser.parse_args()
-    chosen = [m for m in mutants() if args.only in f"{m[0]}:{m[2]}"]
+    suite = SCOPE_SUITE if args.scopes else SUITE
+    chosen = [m for m in mutants(scopes=args.scopes) if args.only in f"{m[0]}:{m[2]}"]
     for path, number, line in chosen:
         print(f"{path.relative_to(ROOT)}:{number}: {line}")
     if args.list:
@@ -73,12 +106,11 @@ def main() -> int:
     for path, number, line in chosen:
         original = path.read_text(encoding="utf-8")
         lines = original.splitlines(keepends=True)
-        indent = lines[number - 1][: len(lines[number - 1]) - len(lines[number - 1].lstrip())]
-        lines[number - 1] = f"{indent}pass  # access mutant\n"
+        lines[number - 1] = mutated(lines[number - 1], scopes=args.scopes)
         started = time.perf_counter()
         try:
             path.write_text("".join(lines), encoding="utf-8")
-            alive = run(args.db)
+            alive = run(args.db, suite)
         finally:
             path.write_text(original, encoding="utf-8")
         verdict = "SURVIVED" if alive else "killed"

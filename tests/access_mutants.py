@@ -9,8 +9,8 @@ replaces it with ``pass``, runs the service-access tests (``SUITE``) and puts th
 A mutant the tests do not notice ("survived") is a rule nobody would miss: add the test that
 catches it. With ``--scopes`` the mutants are the access modules' row-level scopes instead
 (each one-line ``return queryset.filter(…)``/``.none()`` becomes ``return queryset``: the actor
-would see every row) and the suite is ``SCOPE_SUITE``. Not part of the suite (each mutant is a pytest run of about a minute); the
-closing notes record its last result."""
+would see every row) and the suite is ``SCOPE_SUITE``. Not part of the suite (each mutant is
+a pytest run of about a minute); the closing notes record its last result."""
 
 from __future__ import annotations
 

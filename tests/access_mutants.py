@@ -95,8 +95,11 @@ def main() -> int:
     parser.add_argument(
         "--scopes", action="store_true", help="mutate the access modules' row-level scopes"
     )
+    parser.add_argument(
+        "--suite", action="append", help="run these test paths instead (repeatable)"
+    )
     args = parser.parse_args()
-    suite = SCOPE_SUITE if args.scopes else SUITE
+    suite = args.suite or (SCOPE_SUITE if args.scopes else SUITE)
     chosen = [m for m in mutants(scopes=args.scopes) if args.only in f"{m[0]}:{m[2]}"]
     for path, number, line in chosen:
         print(f"{path.relative_to(ROOT)}:{number}: {line}")

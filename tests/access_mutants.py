@@ -42,6 +42,7 @@ SCOPE = re.compile(
     r"(?:\.(?:filter|none|exclude)\(| if .* else queryset\.(?:filter|none|exclude)\().*$"
 )
 SCOPE_SUITE = [
+    "tests/schools/test_access_scopes.py",
     "tests/schools/test_access_layer.py",
     "tests/schools/test_access_objects.py",
     "tests/schools/test_service_access.py",

@@ -4,11 +4,14 @@ rules (consent, dates, conditions, required answers) live in the monitoring serv
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from config.pages import PageForm
@@ -116,6 +119,19 @@ class AnswerForm(PageForm):
             if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 field.widget.attrs["class"] = "form-check-input"
 
+    def items(self) -> list[tuple[Question, forms.BoundField, SafeString | None]]:
+        """Per question: the question, its bound field and, for a question answered by radios
+        or check boxes, those inputs written out (``choice_inputs``; None for the others)."""
+        rows: list[tuple[Question, forms.BoundField, SafeString | None]] = []
+        for question in self.questions:
+            field = self[question.code]
+            inputs = None
+            if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                inline = question.kind in (QuestionKind.SCALE, QuestionKind.YES_NO)
+                inputs = choice_inputs(field, inline=inline)
+            rows.append((question, field, inputs))
+        return rows
+
     def answers(self) -> dict[str, Any]:
         given: dict[str, Any] = {}
         for question in self.questions:
@@ -128,6 +144,53 @@ class AnswerForm(PageForm):
                 value = int(value)
             given[question.code] = value
         return given
+
+
+def choice_inputs(field: forms.BoundField, *, inline: bool) -> SafeString:
+    """The radios or check boxes of a choice question, each in its Bootstrap box with its label:
+    per option the markup of ``{{ choice.tag }}`` (Django's ``input.html``: the same type,
+    name, value, id, attributes and checked state as ``ChoiceWidget.create_option`` gives),
+    written in Python. Through the widget's template every option is a template render; a
+    questionnaire of ten-point scales has a hundred options, which were most of the answering
+    page's time. ``tests/web/test_surveys_markup.py`` checks that both write the same."""
+    widget = field.field.widget
+    assert isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+    auto_id = widget.attrs.get("id") or field.auto_id
+    attrs = widget.build_attrs(
+        widget.attrs, field.build_widget_attrs({"id": auto_id} if auto_id else {})
+    )
+    # Every option has the field's attributes, its own id in the id's place, then "checked".
+    written = {
+        name: f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    }
+    names = list(written)
+    cut = names.index("id") if "id" in written else len(names)
+    before = "".join(written[name] for name in names[:cut])
+    after = "".join(written[name] for name in names[cut + 1 :])
+    head = f'<input type="{_escape(widget.input_type)}" name="{_escape(field.html_name)}"'
+    box = "form-check form-check-inline me-0" if inline else "form-check"
+    chosen = set(widget.format_value(field.value()))
+    taken = False
+    parts: list[str] = []
+    for index, (value, label) in enumerate(widget.choices):
+        text = str(value)
+        checked = text in chosen and (widget.allow_multiple_selected or not taken)
+        taken = taken or checked
+        option_id = f"{auto_id}_{index}" if auto_id else None
+        id_attr = f' id="{_escape(option_id)}"' if option_id else ""
+        parts.append(
+            f'<div class="{box}">{head} value="{_escape(text)}"{before}{id_attr}'
+            f'{after}{" checked" if checked else ""}><label class="form-check-label" '
+            f'for="{_escape(option_id)}">{conditional_escape(str(label))}</label></div>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
+
+
+def _escape(value: Any) -> str:
+    """``django.utils.html.escape`` without its lazy-string wrapper (called per option)."""
+    return html.escape(str(value))
 
 
 def initial_answers(questions: Sequence[Question], answers: Mapping[str, Any]) -> dict[str, Any]:

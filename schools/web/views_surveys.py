@@ -550,7 +550,7 @@ def _answer_page(
             "campaign": campaign,
             "questionnaire": questionnaire,
             "form": form,
-            "items": [(q, form[q.code]) for q in questions],
+            "items": form.items(),
             "status": status,
             "status_label": _status_labels()[status],
             "editable": status in ("to_answer", "draft"),

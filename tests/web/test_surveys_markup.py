@@ -1,0 +1,78 @@
+"""The answering page writes the radios and check boxes of its choice questions in Python
+(``forms_surveys.choice_inputs``): exactly the markup the template's loop over Django's
+widgets wrote — types, names, values, ids, labels (escaped), the checked state and the
+invalid marks — for a new form, a saved draft and a refused submission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template import Context, Template
+
+from schools.monitoring.models import Question
+from schools.web.forms_surveys import AnswerForm, initial_answers
+
+# The template's loop before: one render of the widget's template per option.
+LOOP = Template(
+    """{% for question, field, inputs in items %}{% for choice in field %}<div class="form-check"""
+    """{% if question.kind == 'scale' or question.kind == 'yes_no' %} form-check-inline me-0"""
+    """{% endif %}">{{ choice.tag }}<label class="form-check-label" """
+    """for="{{ choice.id_for_label }}">{{ choice.choice_label }}</label></div>{% endfor %}|"""
+    """{% endfor %}"""
+)
+FAST = Template("{% for question, field, inputs in items %}{{ inputs }}|{% endfor %}")
+
+QUESTIONS = [
+    Question(order=1, code="s_help", text="Помощь", kind="scale", min_value=1, max_value=10),
+    Question(order=2, code="agree", text="Согласны?", kind="yes_no"),
+    Question(
+        order=3,
+        code="often",
+        text="Как часто?",
+        kind="single_choice",
+        options=[
+            {"code": "weekly", "text": "Раз в <b>неделю</b>"},
+            {"code": "m", "text": 'А & "Б"'},
+        ],
+    ),
+    Question(
+        order=4,
+        code="topics",
+        text="Темы",
+        kind="multiple_choice",
+        options=[{"code": c, "text": f"Тема {c}"} for c in ("a", "b", "c")],
+    ),
+]
+
+
+def _both(form: AnswerForm) -> tuple[str, str]:
+    items: list[Any] = form.items()
+    fast = FAST.render(Context({"items": items}))
+    loop = LOOP.render(Context({"items": items}))
+    return fast, loop
+
+
+def test_a_new_form_and_a_draft_are_written_as_the_widgets_wrote_them() -> None:
+    fast, loop = _both(AnswerForm(questions=QUESTIONS))
+    assert fast == loop
+    assert fast.count("<input") == 10 + 2 + 2 + 3 and "checked" not in fast
+    assert "Раз в &lt;b&gt;неделю&lt;/b&gt;" in fast and "А &amp; &quot;Б&quot;" in fast
+    draft = {"s_help": 7, "agree": False, "often": "m", "topics": ["a", "c"]}
+    fast, loop = _both(AnswerForm(questions=QUESTIONS, initial=initial_answers(QUESTIONS, draft)))
+    assert fast == loop
+    assert fast.count(" checked>") == 1 + 1 + 1 + 2
+    assert 'value="7" class="form-check-input" id="id_s_help_6" checked>' in fast
+
+
+def test_a_refused_submission_keeps_the_answers_and_marks_the_questions() -> None:
+    form = AnswerForm(
+        {"s_help": "11", "agree": "yes", "often": "weekly", "topics": ["b", "zz"]},
+        questions=QUESTIONS,
+    )
+    assert not form.is_valid()
+    form.add_error("agree", "Неверно")
+    form.mark_errors()
+    fast, loop = _both(form)
+    assert fast == loop
+    assert 'aria-invalid="true"' in fast and "is-invalid" in fast
+    assert 'value="yes" class="form-check-input is-invalid"' in fast

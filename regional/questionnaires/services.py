@@ -397,7 +397,26 @@ def answers_validate(*, version_id: int, answers: Mapping[str, Any]) -> None:
     yes/no — true or false; single choice — an option code; multiple choice — a list of option
     codes; texts — strings. A required question needs an answer unless its condition hides it;
     a hidden question takes none. Raises ``ValidationError({code: [messages]})``."""
-    version = TemplateVersion.objects.filter(pk=version_id).first()
-    if version is None:
+    questions = _questions_of_version(version_id)
+    if questions is None:
         raise ValidationError({"version": [_("No such questionnaire version.")]})
-    _raise(validation.answers_problems(list(version.questions.all()), answers))
+    _raise(validation.answers_problems(questions, answers))
+
+
+# The questions of published (and retired) versions, read once per process: such a version
+# never changes (the database refuses it too), and every answer of an adopted questionnaire
+# is checked against its version (a class answering at once: two queries per submission).
+_FROZEN_QUESTIONS: dict[int, tuple[Question, ...]] = {}
+
+
+def _questions_of_version(version_id: int) -> tuple[Question, ...] | None:
+    questions = _FROZEN_QUESTIONS.get(version_id)
+    if questions is not None:
+        return questions
+    version = TemplateVersion.objects.filter(pk=version_id).prefetch_related("questions").first()
+    if version is None:
+        return None
+    questions = tuple(version.questions.all())
+    if version.status != VersionStatus.DRAFT:
+        _FROZEN_QUESTIONS[version_id] = questions
+    return questions

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -708,8 +708,10 @@ def invitation_by_token(token: str) -> SurveyInvitation | None:
     code = short_code_normalise(token)
     if code is not None:
         match |= Q(short_code_hash=token_hash(code))
+    # With its response (None when there is none yet): the page shows the draft or says the
+    # link is used up without a query of its own.
     return (
-        SurveyInvitation.objects.select_related("campaign__questionnaire", "participant")
+        SurveyInvitation.objects.select_related("campaign__questionnaire", "response")
         .filter(match)
         .first()
     )
@@ -735,6 +737,13 @@ def _check_can_answer(invitation: SurveyInvitation) -> None:
 
 
 def questions_of(questionnaire: Questionnaire) -> list[Question]:
+    """The questions in order, read once per questionnaire object (kept in its prefetch
+    cache): the answering page, ``answers_shown`` and the checks of the submission share one
+    query. The questions of a questionnaire answered in a campaign no longer change
+    (``questionnaire_is_locked``)."""
+    # Ordered by their own column (the model's ordering joins the questionnaire to sort by it).
+    ordered = Prefetch("questions", queryset=Question.objects.order_by("order"))
+    prefetch_related_objects([questionnaire], ordered)
     return sorted(questionnaire.questions.all(), key=lambda q: q.order)
 
 
@@ -825,8 +834,20 @@ def _optional(question: Question) -> _Optional:
     return _Optional(**{field: getattr(question, field) for field in fields})
 
 
+def _locked_response(invitation: SurveyInvitation) -> SurveyResponse | None:
+    """The invitation's response locked for the write, or None. Ordered by its own key: the
+    model's ordering (by campaign) would join the campaign into ``FOR UPDATE`` and lock the
+    campaign's row too, one lock that every answer of the campaign waits for."""
+    return (
+        SurveyResponse.objects.select_for_update()
+        .filter(invitation=invitation)
+        .order_by("pk")
+        .first()
+    )
+
+
 def _response_for(invitation: SurveyInvitation, channel: str) -> SurveyResponse:
-    response = SurveyResponse.objects.select_for_update().filter(invitation=invitation).first()
+    response = _locked_response(invitation)
     if response is None:
         try:
             with transaction.atomic():
@@ -871,24 +892,39 @@ def response_submit(
     channel: str = ResponseChannel.SIGNED_IN,
 ) -> SurveyResponse:
     """Submit the answers (those given now, else the saved draft). Complete answers only; once
-    submitted, a response never changes and a one-time link stops working."""
+    submitted, a response never changes and a one-time link stops working.
+
+    Answers given without a draft (a pupil answering through a link, at once) are written in
+    one insert, already submitted; the unique invitation keeps a concurrent submission out."""
     _check_can_answer(invitation)
-    response = _response_for(invitation, channel)
-    final = dict(response.answers if answers is None else answers)
+    response = _locked_response(invitation)
+    if response is not None and response.status == ResponseStatus.SUBMITTED:
+        raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
+    final = dict(answers if answers is not None else response.answers if response else {})
     errors = answers_errors(invitation.campaign.questionnaire, final, complete=True)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    updated = SurveyResponse.objects.filter(pk=response.pk, status=ResponseStatus.DRAFT).update(
-        answers=final,
-        status=ResponseStatus.SUBMITTED,
-        submitted_at=now,
-        channel=channel,
-        updated_at=now,
-    )
-    if not updated:
-        raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
-    response.refresh_from_db()
+    if response is None:
+        try:
+            with transaction.atomic():
+                return SurveyResponse.objects.create(
+                    campaign_id=invitation.campaign_id,
+                    invitation=invitation,
+                    participant_id=invitation.participant_id,
+                    user_id=invitation.user_id,
+                    channel=channel,
+                    answers=final,
+                    status=ResponseStatus.SUBMITTED,
+                    submitted_at=now,
+                )
+        except IntegrityError:  # answered concurrently: submitted, or a draft saved meanwhile
+            response = _response_for(invitation, channel)
+    response.answers = final
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = now
+    response.channel = channel
+    response.save(update_fields=["answers", "status", "submitted_at", "channel", "updated_at"])
     return response
 
 

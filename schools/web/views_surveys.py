@@ -465,7 +465,11 @@ def _campaign_xlsx(request: HttpRequest, campaign: SurveyCampaign) -> HttpRespon
 
 
 def _response_of(invitation: SurveyInvitation) -> SurveyResponse | None:
-    return SurveyResponse.objects.filter(invitation=invitation).first()
+    """The invitation's response (read with it when the lookup selected it), or None."""
+    try:
+        return invitation.response
+    except SurveyResponse.DoesNotExist:
+        return None
 
 
 def _status(invitation: SurveyInvitation, response: SurveyResponse | None) -> str:

@@ -465,3 +465,109 @@ def test_coordinator_writes_a_local_questionnaire(tenant_a, place):
         {"code": "o1", "text": "Время"},
         {"code": "o2", "text": "Место"},
     ]
+
+
+@pytest.fixture
+def _schema_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tenant middleware looks again whether the school's schema exists once a minute (one
+    query, see tests/web/test_page_queries.py): here only the first request looks."""
+    from tenants import middleware
+
+    monkeypatch.setattr(middleware, "SCHEMA_RECHECK_SECONDS", 24 * 3600.0)
+    monkeypatch.setattr(middleware, "_SCHEMA_SEEN", {})
+
+
+def _local_campaign(tenant: Any, place: Place, questions: int) -> SurveyCampaign:
+    """An open campaign of a questionnaire of ``questions`` required ten-point scales and one
+    choice, to the parent (valid consent)."""
+    rows: list[dict[str, Any]] = [
+        {"code": f"q{n}", "text": f"Вопрос {n}", "kind": "scale", "min_value": 1, "max_value": 10}
+        for n in range(1, questions + 1)
+    ]
+    rows.append(
+        {
+            "code": "often",
+            "text": "Как часто?",
+            "kind": "single_choice",
+            "options": [{"code": "a", "text": "Часто"}, {"code": "b", "text": "Редко"}],
+        }
+    )
+    with schema_context(tenant.schema_name):
+        questionnaire = services.questionnaire_create_local(
+            title=f"Анкета из {questions}",
+            purpose="intermediate_feedback",
+            questions=rows,
+            actor=SETUP,
+        )
+        campaign = services.campaign_create(
+            questionnaire=questionnaire,
+            title=f"Кампания из {questions}",
+            target=services.Target(kind="explicit", participant_ids=(place.parent.pk,)),
+            opens_on=TODAY,
+            closes_on=TODAY + datetime.timedelta(days=7),
+            programme_id=place.programme_id,
+            actor=SETUP,
+        )
+        services.campaign_open(campaign=campaign, actor=SETUP)
+    return campaign
+
+
+def _answered_by_link(
+    tenant: Any, campaign: SurveyCampaign, participant: Any
+) -> tuple[list[str], list[str]]:
+    """The SQL of a GET of the participant's link and of the POST of complete answers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with schema_context(tenant.schema_name):
+        invitation = SurveyInvitation.objects.get(campaign=campaign, participant=participant)
+        token = services.invitation_link_issue(invitation_id=invitation.pk)
+        questions = list(campaign.questionnaire.questions.all())
+    path = f"/surveys/link/{token}/"
+    anonymous = client(tenant, None)
+    assert anonymous.get(path).status_code == 200  # first-use caches (translations, the host)
+    with CaptureQueriesContext(connection) as got:
+        page = anonymous.get(path)
+    assert page.status_code == 200
+    with CaptureQueriesContext(connection) as posted:
+        done = anonymous.post(path, _form_data(valid_answers(questions)))
+    assert done.status_code == 200 and 'data-testid="survey-done"' in done.content.decode()
+    with schema_context(tenant.schema_name):
+        assert SurveyResponse.objects.get(invitation=invitation).status == "submitted"
+    return [q["sql"] for q in got.captured_queries], [q["sql"] for q in posted.captured_queries]
+
+
+@pytest.mark.usefixtures("_schema_checked_once")
+def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkeypatch):
+    """A class answers at once through its links (issue #17): the form is the invitation with
+    its campaign, questionnaire and response in one query and the questions in another; the
+    submission reads the questions once, checks the consent and writes one row, locking no
+    other. The counts do not grow with the questions; an adopted questionnaire's answers are
+    checked against its regional version, read once per process (a published version never
+    changes)."""
+    from regional.questionnaires import services as template_services
+
+    small = _answered_by_link(tenant_a, _local_campaign(tenant_a, place, 2), place.parent)
+    large = _answered_by_link(tenant_a, _local_campaign(tenant_a, place, 12), place.parent)
+    assert [len(sql) for sql in small] == [len(sql) for sql in large]
+    get, post = large
+    # search_path, the host's institution, search_path; the invitation; the questions
+    assert len(get) == 5, "\n".join(get)
+    # the same five; a savepoint (the transaction), the consent (the person, the latest
+    # consent), the response locked (none yet), a savepoint, the insert, two releases
+    assert len(post) == 13, "\n".join(post)
+    assert not any("FOR UPDATE" in sql and "JOIN" in sql for sql in post), post
+
+    monkeypatch.setattr(template_services, "_FROZEN_QUESTIONS", {})
+    adopted = _open_campaign(
+        tenant_a,
+        place,
+        "satisfaction-mentee",
+        kind="explicit",
+        participant_ids=(place.parent.pk, place.mentee.pk),
+    )
+    get, post = _answered_by_link(tenant_a, adopted, place.parent)
+    assert len(get) == 5, "\n".join(get)
+    assert len(post) == 13 + 2, "\n".join(post)  # the version and its questions, read once
+    get, post = _answered_by_link(tenant_a, adopted, place.mentee)
+    assert (len(get), len(post)) == (5, 13), "\n".join(post)

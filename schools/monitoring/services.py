@@ -713,6 +713,7 @@ def invitation_by_token(token: str) -> SurveyInvitation | None:
     return (
         SurveyInvitation.objects.select_related("campaign__questionnaire", "response")
         .filter(match)
+        .order_by("pk")  # not the model's ordering by campaign (sorting on joined columns)
         .first()
     )
 

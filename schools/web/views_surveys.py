@@ -6,6 +6,7 @@ up in the host's schema only."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -14,7 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -36,6 +40,7 @@ from schools.monitoring import access as monitoring_access
 from schools.monitoring import exports, selectors, services
 from schools.monitoring.models import (
     CampaignStatus,
+    Question,
     ResponseChannel,
     ResponseStatus,
     SurveyCampaign,
@@ -547,6 +552,7 @@ def _answer_page(
         http_status = 200 if request.method != "POST" else 400
         if request.method == "POST":
             messages.error(request, _("This questionnaire no longer takes answers."))
+    editable = status in ("to_answer", "draft")
     return render(
         request,
         "school/surveys_answer.html",
@@ -554,14 +560,60 @@ def _answer_page(
             "campaign": campaign,
             "questionnaire": questionnaire,
             "form": form,
-            "items": form.items(),
+            "questions_html": _questions_html(form, editable=editable),
             "status": status,
             "status_label": _status_labels()[status],
-            "editable": status in ("to_answer", "draft"),
+            "editable": editable,
             "response": response,
             "signed_in": channel == ResponseChannel.SIGNED_IN,
         },
         status=http_status,
+    )
+
+
+# The questions of a new form, as written for everyone answering the questionnaire (see
+# _questions_html); a few questionnaires are answered at a time, so a small table suffices.
+_NEW_FORMS: dict[tuple[Any, ...], SafeString] = {}
+_NEW_FORMS_MAX = 64
+
+
+def _questions_html(form: AnswerForm, *, editable: bool) -> SafeString:
+    """The questions' fieldsets (``school/surveys_questions.html``). Those of a new form (not
+    bound, no draft: nothing checked, no errors) are the same for every pupil of a class
+    answering the questionnaire at once: written once per process, keyed by all they show
+    (every question's shown fields, the language, whether the form is editable), so a
+    changed question is another key, never a stale page."""
+    key: tuple[Any, ...] | None = None
+    if not form.is_bound and not form.initial:
+        key = (translation.get_language(), editable, *(_shown(q) for q in form.questions))
+        cached = _NEW_FORMS.get(key)
+        if cached is not None:
+            return cached
+    html = render_to_string(
+        "school/surveys_questions.html", {"items": form.items(), "editable": editable}
+    )
+    if key is not None:
+        if len(_NEW_FORMS) >= _NEW_FORMS_MAX:
+            _NEW_FORMS.clear()
+        _NEW_FORMS[key] = html
+    return html
+
+
+def _shown(question: Question) -> tuple[Any, ...]:
+    """What the form and the template show of a question (its field, labels and condition)."""
+    return (
+        question.code,
+        question.text,
+        question.help_text,
+        question.kind,
+        question.required,
+        question.min_value,
+        question.max_value,
+        question.min_label,
+        question.max_label,
+        json.dumps(question.options, sort_keys=True, ensure_ascii=False),
+        question.condition_question,
+        question.condition_value,
     )
 
 

@@ -76,3 +76,30 @@ def test_a_refused_submission_keeps_the_answers_and_marks_the_questions() -> Non
     assert fast == loop
     assert 'aria-invalid="true"' in fast and "is-invalid" in fast
     assert 'value="yes" class="form-check-input is-invalid"' in fast
+
+
+def test_the_questions_of_a_new_form_are_written_once_and_never_stale(monkeypatch) -> None:
+    """A class answering at once gets the same new form: written once per process, keyed by
+    everything it shows, so a changed question is written again; a draft is never shared."""
+    import copy
+
+    from schools.web import views_surveys
+
+    monkeypatch.setattr(views_surveys, "_NEW_FORMS", {})
+    first = views_surveys._questions_html(AnswerForm(questions=QUESTIONS), editable=True)
+    assert len(views_surveys._NEW_FORMS) == 1
+    again = views_surveys._questions_html(AnswerForm(questions=QUESTIONS), editable=True)
+    assert again is first
+    assert first.count("<fieldset") == len(QUESTIONS) and " disabled" not in first
+
+    changed = [copy.copy(q) for q in QUESTIONS]
+    changed[2].options = [{"code": "weekly", "text": "Каждую неделю"}]
+    other = views_surveys._questions_html(AnswerForm(questions=changed), editable=True)
+    assert "Каждую неделю" in other and "Каждую неделю" not in first
+    closed = views_surveys._questions_html(AnswerForm(questions=QUESTIONS), editable=False)
+    assert closed.count(" disabled>") == len(QUESTIONS)
+
+    draft = AnswerForm(questions=QUESTIONS, initial=initial_answers(QUESTIONS, {"s_help": 7}))
+    with_draft = views_surveys._questions_html(draft, editable=True)
+    assert " checked>" in with_draft and " checked>" not in first
+    assert len(views_surveys._NEW_FORMS) == 3  # the draft's form is not kept

@@ -453,6 +453,38 @@ def test_group_meetings_are_closed_to_parents(tenant_a, client_for, world):
     assert not pair_access_free(world, "parent")
 
 
+@pytest.mark.parametrize(
+    ("role", "seen_from"),
+    [
+        ("coordinator", {"mentor", "mentee"}),
+        ("curator", {"mentor", "mentee"}),
+        ("mentor", {"mentor"}),
+        ("mentee", {"mentee"}),
+        ("other_mentee", set()),
+        ("parent", set()),
+    ],
+)
+def test_a_persons_preferences_are_read_by_that_person_and_the_staff(world, role, seen_from):
+    """After the group meeting the mentor and the mentee each name the other: each reads what
+    they said themselves, not what was said about them; the staff read both."""
+    from schools.matching import access as matching_access
+    from schools.matching import services as matching_services
+    from schools.matching.models import GroupMeeting
+
+    with schema_context(world.schema):
+        meeting = GroupMeeting.objects.get(pk=world.ids["meeting"])
+        for who, whom in (("mentor", "mentee"), ("mentee", "mentor")):
+            matching_services.preferences_record(
+                meeting=meeting,
+                from_participant_id=world.ids[who],
+                items=[{"to_participant": world.ids[whom], "kind": "prefer", "rank": 1}],
+                actor=SETUP,
+            )
+        shown = matching_access.preferences_visible_to(world.actor(role), meeting)
+        authors = set(shown.values_list("from_participant_id", flat=True))
+    assert authors == {world.ids[who] for who in seen_from}
+
+
 def pair_access_free(world: World, role: str) -> bool:
     """Does the access function itself let ``role`` see any group meeting?"""
     from schools.matching import access as matching_access

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from config.pages import FastSelect, PageForm
+from config.pages import PageForm
 from schools.participants.models import (
     ConsentMethod,
     ConsentSigner,
@@ -33,8 +36,59 @@ class ClassCreateForm(PageForm):
     )
 
 
+class SharedOptionsSelect(forms.Select):
+    """A ``<select>`` whose ``<option>``s are written once for every select of its form
+    (``options``: the escaped markup of every option, the same for each); rendering marks
+    the selected one. The curators form has a select per class, each listing every curator
+    (60 classes x 60 curators): building and escaping the options per select took most of
+    the page's time."""
+
+    def __init__(self, *, options: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs)
+        self.options_html = options
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> Any:
+        final = self.build_attrs(self.attrs, attrs)
+        options = self.options_html
+        text = "" if value is None else str(value)
+        if text:
+            mark = format_html(' value="{}">', text)
+            options = options.replace(mark, mark[:-1] + " selected>", 1)
+        head = format_html('<select name="{}"{}>', name, flatatt(final))
+        return mark_safe(head + options + "</select>")  # noqa: S308  # escaped when built
+
+
+class CuratorField(forms.Field):
+    """A curator's user id among ``curator_ids``, or None (no curator)."""
+
+    default_error_messages = {
+        "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def __init__(self, *, curator_ids: frozenset[int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.curator_ids = curator_ids
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        try:
+            number = int(str(value))
+        except ValueError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+        if number not in self.curator_ids:
+            message = self.error_messages["invalid_choice"]
+            raise forms.ValidationError(message, code="invalid_choice")
+        return number
+
+
 class ClassCuratorsForm(PageForm):
-    """One «curator» choice per class (empty: none)."""
+    """One «curator» choice per class (empty: none); the options written once
+    (``SharedOptionsSelect``)."""
 
     def __init__(
         self,
@@ -45,21 +99,21 @@ class ClassCuratorsForm(PageForm):
     ) -> None:
         self.groups = list(groups)
         super().__init__(*args, **kwargs)
-        choices = [("", "—"), *curators]
+        options = mark_safe(  # noqa: S308  # every value escaped here
+            '<option value="">—</option>'
+            + "".join(
+                format_html('<option value="{}">{}</option>', pk, name) for pk, name in curators
+            )
+        )
+        curator_ids = frozenset(pk for pk, _name in curators)
         for group in self.groups:
-            self.fields[f"curator_{group.pk}"] = forms.TypedChoiceField(
+            self.fields[f"curator_{group.pk}"] = CuratorField(
                 label=group.name,
                 required=False,
-                coerce=int,
-                empty_value=None,
-                choices=choices,
+                curator_ids=curator_ids,
                 initial=group.curator_id,
-                # a select per class, each listing every curator: written without a
-                # template per option (60 classes x 60 curators)
-                widget=FastSelect,
+                widget=SharedOptionsSelect(options=options, attrs={"class": "form-select"}),
             )
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select")
 
     def assignments(self) -> dict[int, int | None]:
         return {group.pk: self.cleaned_data.get(f"curator_{group.pk}") for group in self.groups}

@@ -17,7 +17,7 @@ from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.actor import actor_of
 from accounts.models import Role, User
@@ -82,7 +82,6 @@ def _classes_page(
     request: HttpRequest,
     *,
     create_form: ClassCreateForm | None = None,
-    curators_form: ClassCuratorsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     groups = class_services.sorted_groups(class_services.study_groups_visible_to(actor_of(request)))
@@ -95,9 +94,6 @@ def _classes_page(
     }
     if coordinator:
         context["create_form"] = create_form or ClassCreateForm()
-        context["curators_form"] = curators_form or ClassCuratorsForm(
-            groups=groups, curators=_curators()
-        )
     return render(request, "school/classes_list.html", context, status=status)
 
 
@@ -105,7 +101,7 @@ def _classes_page(
 @page(STAFF)
 def classes(request: HttpRequest) -> HttpResponse:
     """The classes with their curators and numbers (people, consents, bases); the coordinator
-    adds classes here and appoints their curators."""
+    adds classes here (and appoints their curators on ``classes_curators``)."""
     if request.method != "POST":
         return _classes_page(request)
     if not class_services.can_manage_classes(actor=actor_of(request)):
@@ -124,13 +120,17 @@ def classes(request: HttpRequest) -> HttpResponse:
     return _classes_page(request, create_form=form, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @page(COORDINATOR)
 def classes_curators(request: HttpRequest) -> HttpResponse:
-    """The curators of every class, in one submit."""
+    """The curators of every class, in one submit. Its own page: a select per class, each
+    listing every curator, is most of a large school's classes page (260 KiB) and is
+    needed only when the curators change."""
     groups = class_services.sorted_groups(class_services.study_groups_visible_to(actor_of(request)))
-    form = ClassCuratorsForm(request.POST, groups=groups, curators=_curators())
-    if form.is_valid():
+    form = ClassCuratorsForm(
+        request.POST if request.method == "POST" else None, groups=groups, curators=_curators()
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             changed = class_services.study_groups_set_curators(
                 assignments=form.assignments(), actor=actor_of(request)
@@ -142,7 +142,12 @@ def classes_curators(request: HttpRequest) -> HttpResponse:
                 request, _("Curators changed in %(count)d classes.") % {"count": len(changed)}
             )
             return redirect("school:classes")
-    return _classes_page(request, curators_form=form, status=400)
+    return render(
+        request,
+        "school/classes_curators.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- a class -------------------------------------------------------------------------------------

@@ -112,6 +112,11 @@ def test_coordinator_adds_classes_and_appoints_their_curators(tenant_a, people):
         groups = dict(participants.study_group_list().values_list("name", "pk"))
     assert set(groups) == {"7А", "8Б", "9В", "10А"}  # «7а» is the existing «7А»
     curator = people["users"][Role.CURATOR]
+    # the classes list links to the curators' own page, which holds a select per class
+    listing = coordinator.get("/bases/classes/").content.decode()
+    assert "/bases/classes/curators/" in listing and "curator_" not in listing
+    form = coordinator.get("/bases/classes/curators/").content.decode()
+    assert all(f'name="curator_{pk}"' in form for pk in groups.values())
     data = {f"curator_{pk}": "" for pk in groups.values()}
     data[f"curator_{groups['10А']}"] = str(curator.pk)
     data[f"curator_{groups['8Б']}"] = str(people["users"]["other_curator"].pk)
@@ -126,7 +131,13 @@ def test_coordinator_adds_classes_and_appoints_their_curators(tenant_a, people):
     }
     # a director's account is not a curator: refused next to the form, nothing changed
     data[f"curator_{groups['9В']}"] = str(people["users"][Role.DIRECTOR].pk)
-    assert coordinator.post("/bases/classes/curators/", data).status_code == 400
+    refused = coordinator.post("/bases/classes/curators/", data)
+    assert refused.status_code == 400 and "invalid-feedback" in refused.content.decode()
+    # the page shows each class's curator chosen
+    form = coordinator.get("/bases/classes/curators/").content.decode()
+    assert f'<option value="{curator.pk}" selected>' in form
+    with schema_context(tenant_a.schema_name):
+        assert participants.study_group_list().get(name="9В").curator_id is None
     page = coordinator.get("/bases/classes/").content.decode()
     # the natural order of classes: 7А, 8Б, 9В, 10А
     assert re.findall(r'data-class="([^"]+)"', page) == ["7А", "8Б", "9В", "10А"]

@@ -16,6 +16,7 @@ TENANT_ALLOWED = {
     "order-docx": STAFF,
     "regulation-docx": STAFF,
     "classes": STAFF,
+    "classes-curators": {Role.COORDINATOR},  # the select per class, on its own page
     "class": STAFF - {Role.CURATOR},  # the page-test class has no curator: 404 to a curator
     "class-consents": {Role.COORDINATOR},
     "consent-online": TENANT_ROLES,  # anyone holding the link (signed in or not)

@@ -170,16 +170,6 @@ class PreferencesForm(PageForm):
         return items
 
 
-class PersonForm(PageForm):
-    """The coordinator chooses whose preferences to record (from a paper form)."""
-
-    person = forms.ChoiceField(label=_("Whose preferences"))
-
-    def __init__(self, *args: Any, people: Choices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _set_choices(self, "person", [(str(pk), name) for pk, name in people])
-
-
 # --- guardianships ------------------------------------------------------------------------------
 
 

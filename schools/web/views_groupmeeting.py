@@ -14,7 +14,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +35,6 @@ from schools.programmes import selectors as programme_selectors
 from schools.web.forms_meetings import (
     GroupAttendanceForm,
     GroupMeetingForm,
-    PersonForm,
     PreferencesForm,
     WeightsForm,
 )
@@ -60,7 +61,8 @@ class _MeetingPage(ObjectPage):
     access_by_id = staticmethod(matching_access.access_group_meeting_by_id)
 
     def object_queryset(self) -> QuerySet[GroupMeeting]:
-        return matching_selectors.group_meeting_list()
+        # not its attendees (a thousand rows): the pages read the few they show
+        return matching_selectors.group_meeting_list().prefetch_related(None)
 
 
 def _label(person: Any) -> str:
@@ -102,7 +104,7 @@ def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
 
 
 def _is_held(meeting: GroupMeeting) -> bool:
-    return any(True for _p in meeting.attendees.all())
+    return meeting.attendees.exists()
 
 
 # --- the list and planning ----------------------------------------------------------------------
@@ -143,6 +145,39 @@ def group_meetings(request: HttpRequest) -> HttpResponse:
     )
 
 
+ATTENDEES_PER_PAGE = 100
+
+
+def _attendee_page(request: HttpRequest, meeting: GroupMeeting) -> Any:
+    """The meeting's attendees by name, a page of them, each with whether they have chosen
+    (``stated``, counted in the database over the preferences the caller sees): a meeting of
+    a large school has a thousand attendees."""
+    stated = (
+        matching_access.preferences_visible_to(actor_of(request), meeting)
+        .filter(from_participant_id=OuterRef("pk"))
+        .values("from_participant_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    rows = (
+        meeting.attendees.order_by("last_name", "first_name", "middle_name", "pk")
+        .annotate(stated=Coalesce(Subquery(stated), 0))
+        .values("pk", "last_name", "first_name", "middle_name", "stated")
+    )
+    page_obj = Paginator(rows, ATTENDEES_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj.object_list = [
+        {
+            "pk": row["pk"],
+            "name": " ".join(
+                part for part in (row["last_name"], row["first_name"], row["middle_name"]) if part
+            ),
+            "stated": row["stated"],
+        }
+        for row in page_obj.object_list
+    ]
+    return page_obj
+
+
 def _detail(
     request: HttpRequest, meeting: GroupMeeting, *, forms: dict[str, Any], status: int = 200
 ) -> HttpResponse:
@@ -152,28 +187,32 @@ def _detail(
         context["edit_form"] = forms.get("edit") or GroupMeetingForm(
             initial={"held_on": meeting.held_on, "place": meeting.place, "notes": meeting.notes}
         )
-        context["held_form"] = forms.get("held") or GroupAttendanceForm(
-            people=_bases(),
-            initial={
-                "attendees": [str(p.pk) for p in meeting.attendees.all()],
-                "notes": meeting.notes,
-            },
-        )
-        attendees = sorted(meeting.attendees.all(), key=lambda p: (p.last_name, p.first_name))
-        context["person_form"] = PersonForm(people=[(p.pk, p.full_name) for p in attendees])
     if actor_of(request).role in STAFF:
-        stated: dict[int, int] = {}
-        for row in matching_access.preferences_visible_to(actor_of(request), meeting):
-            stated[row.from_participant_id] = stated.get(row.from_participant_id, 0) + 1
-        context["attendee_rows"] = [
-            {"person": p, "stated": stated.get(p.pk, 0)}
-            for p in sorted(meeting.attendees.all(), key=lambda p: (p.last_name, p.first_name))
-        ]
+        context["attendee_page"] = _attendee_page(request, meeting)
     else:
         me = actor_of(request).participant_id
         if me is not None and held:
             context["own"] = _own_preferences(request, meeting, me)
     return render(request, "school/groupmeeting_detail.html", context, status=status)
+
+
+def _held_page(
+    request: HttpRequest,
+    meeting: GroupMeeting,
+    form: GroupAttendanceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Who came, ticked among everyone in the bases: its own page (a school's bases are a
+    thousand people, too many to send with every look at the meeting)."""
+    form = form or GroupAttendanceForm(
+        people=_bases(),
+        initial={
+            "attendees": [str(pk) for pk in meeting.attendees.values_list("pk", flat=True)],
+            "notes": meeting.notes,
+        },
+    )
+    context = {"meeting": meeting, "held": _is_held(meeting), "held_form": form}
+    return render(request, "school/groupmeeting_held.html", context, status=status)
 
 
 def _own_preferences(request: HttpRequest, meeting: GroupMeeting, me: int) -> list[Any]:
@@ -213,10 +252,13 @@ class GroupMeetingEdit(_MeetingPage):
 
 
 class GroupMeetingHeld(_MeetingPage):
-    """Mark the group meeting held with who came."""
+    """Mark the group meeting held with who came (or correct it): the coordinator."""
 
     roles = COORDINATOR
-    http_method_names = ["post"]
+    write_methods = frozenset({"GET", "HEAD", "POST"})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _held_page(request, self.object)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         meeting = self.object
@@ -234,7 +276,7 @@ class GroupMeetingHeld(_MeetingPage):
             else:
                 messages.success(request, _("The group meeting is marked held."))
                 return redirect("school:group-meeting", pk=meeting.pk)
-        return _detail(request, meeting, forms={"held": form}, status=400)
+        return _held_page(request, meeting, form, status=400)
 
 
 group_meeting = GroupMeetingDetail.as_view()

@@ -18,20 +18,36 @@ from accounts.actor import actor_of
 from config.pages import COORDINATOR_AND_CURATORS, STAFF, ObjectPage, add_service_errors
 from schools.participants import access as participant_access
 from schools.participants import api as participants_api
+from schools.participants import search
 from schools.participants import selectors as participant_selectors
-from schools.participants.models import Category, Guardianship
+from schools.participants.models import Category, Guardianship, Participant
 from schools.web.forms_meetings import GuardianshipForm
 
+FOUND_PARENTS = 30  # the parents a search shows; a longer list asks for a longer name
 
-def _parents() -> list[tuple[int, str]]:
-    people = (
-        participants_api.Participant.objects.filter(
-            category=Category.PARENT, erased_at__isnull=True
-        )
-        .order_by("last_name", "first_name", "middle_name", "pk")
-        .only("pk", "last_name", "first_name", "middle_name", "email")
+
+def _label(parent: Participant) -> str:
+    return f"{parent.full_name} · {parent.email}" if parent.email else parent.full_name
+
+
+def _parents(request: HttpRequest) -> tuple[str, list[tuple[int, str]]]:
+    """The search text and the parents offered: those whose name has every word of
+    ``?find=`` (at most ``FOUND_PARENTS``), or on a submit the parent submitted. A school
+    has a parent a pupil: a list of all of them was most of the page (110 KiB)."""
+    parents = Participant.objects.filter(category=Category.PARENT, erased_at__isnull=True).only(
+        "pk", "last_name", "first_name", "middle_name", "email"
     )
-    return [(p.pk, f"{p.full_name} · {p.email}" if p.email else p.full_name) for p in people]
+    if request.method == "POST":
+        raw = (request.POST.get("guardian-parent") or "").strip()
+        chosen = parents.filter(pk=int(raw)) if raw.isdigit() else parents.none()
+        return "", [(p.pk, _label(p)) for p in chosen]
+    find = (request.GET.get("find") or "").strip()
+    if not find:
+        return "", []
+    found = search.people_search(parents, query=find).order_by(
+        "last_name", "first_name", "middle_name", "pk"
+    )[:FOUND_PARENTS]
+    return find, [(p.pk, _label(p)) for p in found]
 
 
 class Guardianships(ObjectPage):
@@ -53,8 +69,9 @@ guardianships = Guardianships.as_view()
 
 def _guardianships(request: HttpRequest, person: Any) -> HttpResponse:
     can_write = actor_of(request).role in COORDINATOR_AND_CURATORS
+    find, parents = _parents(request) if can_write else ("", [])
     form = (
-        GuardianshipForm(request.POST if request.method == "POST" else None, parents=_parents())
+        GuardianshipForm(request.POST if request.method == "POST" else None, parents=parents)
         if can_write
         else None
     )
@@ -84,6 +101,9 @@ def _guardianships(request: HttpRequest, person: Any) -> HttpResponse:
             "person": person,
             "links": links,
             "form": form,
+            "find": find,
+            "found": len(parents),
+            "found_limit": FOUND_PARENTS,
             "adult": person.birth_date is not None and not person.is_minor,
         },
         status=400 if form is not None and form.errors else 200,

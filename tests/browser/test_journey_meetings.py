@@ -164,6 +164,7 @@ def test_group_meeting_preferences_feed_matching(journey, django_db_blocker):
     coordinator.fill("input[name=group-place]", "Актовый зал")
     coordinator.get_by_test_id("group-meeting-plan").click()
     expect(coordinator.get_by_test_id("group-meeting-status")).to_have_text("Запланирована")
+    coordinator.get_by_test_id("group-meeting-held-open").click()  # who came: its own page
     for name in ("Козлов Игорь", "Лебедева Дарья", "Иванова Мария"):
         coordinator.get_by_label(name, exact=True).check()
     coordinator.get_by_test_id("group-meeting-held").click()

@@ -249,6 +249,7 @@ def test_a_school_starts_its_year_in_the_browser(journey):
     coordinator.fill("input[name=group-place]", "Актовый зал")
     coordinator.get_by_test_id("group-meeting-plan").click()
     expect(coordinator.get_by_test_id("group-meeting-status")).to_have_text("Запланирована")
+    coordinator.get_by_test_id("group-meeting-held-open").click()  # who came: its own page
     for name in (
         "Кузнецова Мария Ивановна",
         "Смирнов Олег Петрович",

@@ -356,9 +356,15 @@ def test_group_meeting_preferences_feed_the_matching_score(tenant_a):
         points = {c["code"]: c["points"] for c in proposal.breakdown["criteria"]}
         assert points["preference"] > 0
         assert proposal.score > score_before
-    # the coordinator sees who has chosen
+    # the coordinator sees who has chosen, and corrects who came on its own page
     detail = coordinator.get(f"/matching/group-meetings/{meeting.pk}/").content.decode()
     assert "has chosen" in detail and "not yet" in detail
+    assert f"/matching/group-meetings/{meeting.pk}/held/" in detail
+    assert 'name="attended-attendees"' not in detail
+    form = coordinator.get(f"/matching/group-meetings/{meeting.pk}/held/").content.decode()
+    assert f'name="attended-attendees" value="{young.pk}" id="id_attended-attendees_' in form
+    director = client(world, "director")
+    assert director.get(f"/matching/group-meetings/{meeting.pk}/held/").status_code == 403
 
 
 # --- guardianships -------------------------------------------------------------------------------
@@ -373,7 +379,13 @@ def test_coordinator_links_and_unlinks_a_parent_and_an_adult_is_refused(tenant_a
         )
     coordinator = client(world, "coordinator")
     page = coordinator.get(f"/participants/{child.pk}/guardians/").content.decode()
-    assert "Сидорова Елена" in page
+    assert "Сидорова Елена" not in page  # the parents are searched for, not all listed
+    page = coordinator.get(f"/participants/{child.pk}/guardians/?find=сидорова").content.decode()
+    assert f'<option value="{parent.pk}">Сидорова Елена</option>' in page
+    page = coordinator.get(
+        f"/participants/{child.pk}/guardians/?find=Никтоненайден"
+    ).content.decode()
+    assert "Сидорова Елена" not in page and 'data-testid="guardian-none"' in page
     missing = coordinator.post(
         f"/participants/{child.pk}/guardians/", {"guardian-relation": "mother"}
     )

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Role
-from schools.matching.models import MatchProposal
+from schools.matching.models import GroupMeeting, MatchProposal
 from schools.monitoring.models import Questionnaire
 from schools.participants import api as participants
+from schools.participants.models import Participant
 from schools.programmes import services as programme_services
 from schools.programmes.models import Programme
+from schools.web.views_groupmeeting import ATTENDEES_PER_PAGE
 from tests.conftest import SETUP
 from tests.web.conftest import School, page_client
 
@@ -374,12 +376,27 @@ def test_the_pair_page_reads_its_choices_in_fixed_queries(tenant_a, school: Scho
     assert body.count(">Тестовmentor") >= 30 * 2  # each new mentor: its pair and itself
 
 
-def test_the_group_meeting_page_makes_no_query_per_person(tenant_a, school: School) -> None:
+def test_the_group_meeting_pages_make_no_query_per_person(tenant_a, school: School) -> None:
     """The attendance form lists everyone in the bases by name and class: read in one query
-    of four columns, however many people there are."""
-    path = f"/matching/group-meetings/{school.ids['groupmeeting']}/"
-    counts = _grows(tenant_a, school, path, _mentors_and_mentees)
+    of four columns, however many people there are; the meeting's page lists a page of its
+    attendees with whether each has chosen, counted in the same query."""
+    meeting = school.ids["groupmeeting"]
+    held = f"/matching/group-meetings/{meeting}/held/"
+    counts = _grows(tenant_a, school, held, _mentors_and_mentees)
     assert counts[0] == counts[1] == counts[2], counts
     client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
-    body = client.get(path).content.decode()
+    body = client.get(held).content.decode()
     assert body.count(">Тестовmentee") == 33 * 2 and body.count(">Тестовmentor") == 33
+
+    def attending(rows: int) -> None:
+        _mentors_and_mentees(rows)
+        group_meeting = GroupMeeting.objects.get(pk=meeting)
+        people = Participant.objects.filter(last_name__startswith="Тестов")
+        group_meeting.attendees.add(*people)
+
+    path = f"/matching/group-meetings/{meeting}/"
+    counts = _grows(tenant_a, school, path, attending)
+    assert counts[0] == counts[1] == counts[2], counts
+    body = client.get(path).content.decode()
+    shown = body.count('<li class="list-group-item d-flex')
+    assert ">Тестов" in body and 0 < shown <= ATTENDEES_PER_PAGE  # a page of them, by name

@@ -23,6 +23,8 @@ TENANT_ALLOWED = {
     "campaign-dates": {Role.COORDINATOR},
     # the mentor and the mentee came to it
     "group-meeting": STAFF | {Role.MENTOR, Role.MENTEE},
+    # who came, ticked among the bases: its own page, the coordinator's
+    "group-meeting-held": {Role.COORDINATOR},
     # their own choice (the coordinator names a person: without one, nobody's page is found)
     "group-meeting-preferences": {Role.MENTOR, Role.MENTEE},
     # the child is in no curator's class

@@ -309,9 +309,15 @@ def explanations(rows: Iterable[UnmatchedMentee]) -> dict[int, Explanation]:
         detail = row.detail or {}
         ids.update(m["id"] for m in detail.get("mentors", ()))
         ids.update(w["mentor"] for w in detail.get("wishes", ()))
-    people = participants_api.participant_list().filter(pk__in=ids)
-    names = {p.pk: p.full_name for p in people}
-    categories = {p.pk: p.category for p in people}
+    # names and categories only (not the consent state of ``participant_list``)
+    people = participants_api.Participant.objects.filter(pk__in=ids).only(
+        "pk", "last_name", "first_name", "middle_name", "category"
+    )
+    names: dict[int, str] = {}
+    categories: dict[int, str] = {}
+    for person in people:
+        names[person.pk] = person.full_name
+        categories[person.pk] = person.category
     topics = participants_api.topic_names()
     return {
         row.mentee_id: explain(row, names=names, topics=topics, categories=categories)

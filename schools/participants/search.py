@@ -7,7 +7,6 @@ Reads only; the caller passes the queryset already limited to what the user may 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -158,19 +157,34 @@ def class_summaries(
             "study_group_id", "category", "consent_state", "in_mentee_base", "in_mentor_base"
         )
     )
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
     for group_id, category, state, mentee, mentor in rows:
-        summary = summaries[group_id]
-        summary.people += 1
-        summary.learners += category in LEARNER_CATEGORIES
-        if state in ConsentState.VALID_STATES:
-            summary.consent_valid += 1
-        else:
-            summary.consent_lacking += 1
-        summary.withdrawn += state == ConsentState.WITHDRAWN
-        summary.mentees += bool(mentee)
-        summary.mentors += bool(mentor)
-        counts[group_id][state] = counts[group_id].get(state, 0) + 1
-    for group_id, states in counts.items():
-        summaries[group_id].states = states
+        _count(summaries[group_id], category, state, mentee, mentor)
     return list(summaries.values())
+
+
+def roster_summary(group: StudyGroup, roster: Iterable[Participant]) -> ClassSummary:
+    """The summary of a class from its roster (``class_roster``: already annotated with the
+    consent state and the base flags), without reading the people again."""
+    summary = ClassSummary(group=group)
+    for person in roster:
+        _count(
+            summary,
+            person.category,
+            getattr(person, "consent_state", ""),
+            getattr(person, "in_mentee_base", False),
+            getattr(person, "in_mentor_base", False),
+        )
+    return summary
+
+
+def _count(summary: ClassSummary, category: str, state: str, mentee: bool, mentor: bool) -> None:
+    summary.people += 1
+    summary.learners += category in LEARNER_CATEGORIES
+    if state in ConsentState.VALID_STATES:
+        summary.consent_valid += 1
+    else:
+        summary.consent_lacking += 1
+    summary.withdrawn += state == ConsentState.WITHDRAWN
+    summary.mentees += bool(mentee)
+    summary.mentors += bool(mentor)
+    summary.states[state] = summary.states.get(state, 0) + 1

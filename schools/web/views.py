@@ -478,7 +478,7 @@ class _RunPage(ObjectPage):
         return matching_selectors.match_run_list()
 
 
-PROPOSALS_PER_PAGE = 100
+PROPOSALS_PER_PAGE = 50
 
 
 def _criterion_labels() -> dict[str, str]:
@@ -536,7 +536,27 @@ matching_run = MatchingRun.as_view()
 
 
 def _matching_run_page(request: HttpRequest, run: MatchRun) -> HttpResponse:
-    proposals = matching_selectors.match_proposal_list().filter(run=run).order_by("-score", "pk")
+    # Only what a row shows: the run is the page's own (not read again on every row) and
+    # of its two people their names.
+    names = ("last_name", "first_name", "middle_name")
+    proposals = (
+        matching_selectors.match_proposal_list()
+        .select_related(None)
+        .select_related("mentor", "mentee")
+        .filter(run=run)
+        .only(
+            "pk",
+            "run_id",
+            "pair_id",
+            "status",
+            "made_by_hand",
+            "score",
+            "breakdown",
+            *(f"mentor__{n}" for n in names),
+            *(f"mentee__{n}" for n in names),
+        )
+        .order_by("-score", "pk")
+    )
     page_obj = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
     labels = _criterion_labels()
     number = _memo_floatformat()
@@ -646,7 +666,16 @@ PAIRS_PER_PAGE = 50
 @page(STAFF)
 def pairs(request: HttpRequest) -> HttpResponse:
     # Paged in the database: a large school has hundreds of pairs (the list stopped at 200).
-    page_obj = Paginator(_my_pairs(request), PAIRS_PER_PAGE).get_page(request.GET.get("page"))
+    # A row shows the mentor's and the mentees' names: not the programme, not the people's
+    # other columns (the programme's texts were read and decoded again on every row).
+    names = ("last_name", "first_name", "middle_name")
+    rows = (
+        _my_pairs(request)
+        .select_related(None)
+        .select_related("mentor")
+        .only("pk", "form", "status", "started_on", "mentor_id", *(f"mentor__{n}" for n in names))
+    )
+    page_obj = Paginator(rows, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "school/pairs.html", {"pairs": page_obj, "page_obj": page_obj})
 
 

@@ -199,7 +199,7 @@ def _class_detail(request: HttpRequest, group: StudyGroup) -> HttpResponse:
             and state != participants_api.ConsentState.ERASED
         )
         lacking += bool(person.needs_consent)  # type: ignore[attr-defined]
-    (summary,) = search.class_summaries(_people(request), groups=[group])
+    summary = search.roster_summary(group, roster)
     return render(
         request,
         "school/classes_detail.html",

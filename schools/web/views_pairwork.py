@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -55,7 +55,9 @@ def pair_work_context(request: HttpRequest, pair: Pair, bound: dict[str, Any]) -
         context["complete_form"] = bound.get("complete") or PairCompleteForm()
     if may_end_or_reassign(request, pair):
         context["end_form"] = bound.get("end") or PairEndEarlyForm()
-        context["reassign_form"] = bound.get("reassign") or reassign_form(pair)
+        # its own page (``PairReassign``): its lists of every pair and mentor were most of
+        # the pair page
+        context["may_reassign"] = True
     return context
 
 
@@ -129,7 +131,21 @@ class PairEndEarly(_PairManagement):
         return _again(request, pair, "end", form)
 
 
+def _reassign_page(
+    request: HttpRequest, pair: Pair, form: ReassignForm, status: int = 200
+) -> HttpResponse:
+    return render(request, "school/pair_reassign.html", {"pair": pair, "form": form}, status=status)
+
+
 class PairReassign(_PairManagement):
+    """A mentee of the pair goes to another pair or group, or to a new pair with another
+    mentor: the coordinator, while the pair is active."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _reassign_page(request, self.object, reassign_form(self.object))
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         pair = self.object
         form = reassign_form(pair, request.POST)
@@ -149,7 +165,7 @@ class PairReassign(_PairManagement):
             else:
                 messages.success(request, _("The mentee is re-assigned."))
                 return redirect("school:pair", pk=target.pk)
-        return _again(request, pair, "reassign", form)
+        return _reassign_page(request, pair, form, status=400)
 
 
 pair_complete = PairComplete.as_view()

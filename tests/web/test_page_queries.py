@@ -6,6 +6,7 @@ and counts again: the count must not grow. Behaviour, not timing."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -366,14 +367,18 @@ def test_the_order_approving_the_pairs_makes_no_query_per_pair(tenant_a, school:
 
 
 def test_the_pair_page_reads_its_choices_in_fixed_queries(tenant_a, school: School) -> None:
-    """The re-assignment form lists the other pairs and the mentors by name: a fixed number
-    of queries however many there are."""
+    """The re-assignment form, on its own page, lists the other pairs and the mentors by
+    name: a fixed number of queries however many there are; the pair page only links to
+    it, and makes a fixed number of queries too."""
     pair = school.ids["pair"]
-    counts = _grows(tenant_a, school, f"/pairs/{pair}/", _pairs_maker(school))
-    assert counts[0] == counts[1] == counts[2], counts
+    for path in (f"/pairs/{pair}/", f"/pairs/{pair}/reassign/"):
+        counts = _grows(tenant_a, school, path, _pairs_maker(school))
+        assert counts[0] == counts[1] == counts[2], (path, counts)
     client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
     body = client.get(f"/pairs/{pair}/").content.decode()
-    assert body.count(">Тестовmentor") >= 30 * 2  # each new mentor: its pair and itself
+    assert f"/pairs/{pair}/reassign/" in body and ">Тестовmentor" not in body
+    body = client.get(f"/pairs/{pair}/reassign/").content.decode()
+    assert body.count(">Тестовmentor") >= 60 * 2  # each new mentor: its pair and itself
 
 
 def test_the_group_meeting_pages_make_no_query_per_person(tenant_a, school: School) -> None:
@@ -400,3 +405,63 @@ def test_the_group_meeting_pages_make_no_query_per_person(tenant_a, school: Scho
     body = client.get(path).content.decode()
     shown = body.count('<li class="list-group-item d-flex')
     assert ">Тестов" in body and 0 < shown <= ATTENDEES_PER_PAGE  # a page of them, by name
+
+
+_numbers = itertools.count()
+
+
+def _pupils_of(group_id: int) -> Callable[[int], None]:
+    """Pupils of the class ``group_id`` (half with a consent) and a parent for each."""
+
+    def pupils(count: int) -> None:
+        for _ in range(count):
+            i = next(_numbers)
+            pupil = participants.participant_create(
+                last_name=f"Ученикова{i}",
+                first_name="Анна",
+                birth_date=datetime.date(2013, 1, 1),
+                category="pupil",
+                study_group_id=group_id,
+                actor=SETUP,
+            )
+            participants.participant_create(
+                last_name=f"Родителева{i}", first_name="Ольга", category="parent", actor=SETUP
+            )
+            if i % 2:
+                participants.consent_record(
+                    actor=SETUP,
+                    participant_id=pupil.pk,
+                    kind="grant",
+                    signed_by="guardian",
+                    guardian_name="Родителева Ольга",
+                    guardian_relation="mother",
+                    signed_on=timezone.localdate(),
+                    method="paper_scan",
+                )
+
+    return pupils
+
+
+def test_the_class_pages_make_no_query_per_pupil(tenant_a, school: School) -> None:
+    """The classes list, a class, the curators of the classes and a child's guardians: a
+    fixed number of queries however many pupils and parents there are (the consent state
+    and the class's numbers come with the roster)."""
+    group_id = school.ids["studygroup"]
+    with schema_context(tenant_a.schema_name):
+        child = participants.participant_create(
+            last_name="Детская",
+            first_name="Вера",
+            birth_date=datetime.date(2014, 1, 1),
+            category="pupil",
+            study_group_id=group_id,
+            actor=SETUP,
+        )
+    guardians = f"/participants/{child.pk}/guardians/?find=Родителева"
+    for path in ("/bases/classes/", f"/bases/classes/{group_id}/", "/bases/classes/curators/"):
+        counts = _grows(tenant_a, school, path, _pupils_of(group_id))
+        assert counts[0] == counts[1] == counts[2], (path, counts)
+    counts = _grows(tenant_a, school, guardians, _pupils_of(group_id))
+    assert counts[0] == counts[1] == counts[2], counts
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    found = client.get(guardians).content.decode()
+    assert found.count(">Родителева") == 30  # the first 30 found of 132

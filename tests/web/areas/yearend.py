@@ -23,6 +23,7 @@ TENANT_ALLOWED = {
     "public-document": TENANT_ROLES,
     "public-settings": {Role.COORDINATOR},
     "time-zone": {Role.COORDINATOR},
+    "pair-reassign": {Role.COORDINATOR},  # its own page; the page data's pair is active
 }
 TENANT_ID_OF = {
     "campaign-reach": "surveycampaign",

@@ -143,7 +143,8 @@ def may_write_meetings(actor: Actor, pair: Pair) -> bool:
     if may_manage_pairs(actor) or is_pair_mentor(actor, pair):
         return True
     if actor.has_role({Role.CURATOR}):
-        people = [pair.mentor_id, *pair.memberships.values_list("mentee_id", flat=True)]
+        # the memberships the pair was read with (``pair_list`` prefetches them)
+        people = [pair.mentor_id, *(m.mentee_id for m in pair.memberships.all())]
         return Participant.objects.filter(pk__in=people, study_group_id__in=actor.scope).exists()
     return False
 

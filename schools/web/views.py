@@ -693,12 +693,13 @@ def _pair_page(
     from schools.web.views_pairwork import pair_work_context  # complete, end, re-assign
 
     meetings = list(pair_selectors.meeting_list().filter(pair=pair))
+    meetings_block = meetings_context(request, pair, meetings)
     return render(
         request,
         "school/pair_detail.html",
         {
             "pair": pair,
-            **meetings_context(request, pair, meetings),
+            **meetings_block,
             **pairplan_context(request, pair, (work_forms or {}).get("pairplan")),
             "plans": pair_access.plans_visible_to(actor_of(request), pair_selectors.plan_list())
             .filter(pair=pair)
@@ -707,8 +708,8 @@ def _pair_page(
             "form": form,
             "progress": progress_of(pair, meetings=meetings),
             **pair_work_context(request, pair, work_forms or {}),
-            "can_log": pair_access.may_write_meetings(actor_of(request), pair)
-            and pair.status == "active",
+            # the rule ``meetings_context`` asked already (``may_write_meetings``)
+            "can_log": meetings_block["can_write_meetings"] and pair.status == "active",
         },
         status=status,
     )

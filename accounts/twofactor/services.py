@@ -25,7 +25,8 @@ def second_factor_required(user: User) -> bool:
 
 def second_factor_enabled(user: User) -> bool:
     """The user has a confirmed app."""
-    return user_has_device(user, confirmed=True)
+    enabled: bool = user_has_device(user, confirmed=True)
+    return enabled
 
 
 def second_factor_needed(user: User) -> bool:
@@ -70,7 +71,8 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 
 
 def recovery_codes_left(*, user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    left: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return left
 
 
 @transaction.atomic

@@ -14,10 +14,10 @@ services call the same functions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from accounts import roles
@@ -32,6 +32,9 @@ class NotFound(Http404):
     """Missing, or not the actor's to see: the same answer (404) on both doors."""
 
 
+_Row = TypeVar("_Row", bound=Model)
+
+
 def _sees_everything(actor: Actor) -> bool:
     return actor.is_system or actor.has_role(roles.REGIONAL)
 
@@ -40,7 +43,7 @@ def _is_employer(actor: Actor) -> bool:
     return actor.has_role(roles.EMPLOYER) and actor.user_id is not None
 
 
-def _scoped(actor: Actor, queryset: Any, members: str) -> Any:
+def _scoped(actor: Actor, queryset: QuerySet[_Row], members: str) -> QuerySet[_Row]:
     if _sees_everything(actor):
         return queryset
     if _is_employer(actor):
@@ -103,7 +106,7 @@ def check_employer_offers_write(actor: Actor, employer: Employer) -> None:
         raise NotFound
 
 
-def _found(queryset: Any, pk: int, actor: Actor, for_write: bool) -> Any:
+def _found(queryset: QuerySet[_Row], pk: int, actor: Actor, for_write: bool) -> _Row:
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise NotFound

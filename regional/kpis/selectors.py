@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
@@ -205,8 +206,11 @@ def published_state(k: int | None = None) -> str:
     return _cache_key(None, k, [indicator_spec(i) for i in indicator_list()])
 
 
-def _cached(key: str, compute: Any) -> Any:
-    value = cache.get(key)
+_T = TypeVar("_T")
+
+
+def _cached(key: str, compute: Callable[[], _T]) -> _T:
+    value: _T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, PUBLISHED_CACHE_SECONDS)

@@ -228,9 +228,9 @@ class MentorRank:
 def _score(row: dict[str, Any]) -> float:
     """Feedback first (the mentees' ratings, 0–10), then outcomes: completed pairs, goals
     reached, meetings held; pairs that ended early count against."""
-    rating = row["mentee_rating_avg"] or 0.0
-    goals = row["goals_done_share"] or 0.0
-    return round(
+    rating: float = row["mentee_rating_avg"] or 0.0
+    goals: float = row["goals_done_share"] or 0.0
+    score: float = round(
         rating * 10
         + row["completed_pairs"] * 5
         + goals * 20
@@ -238,6 +238,7 @@ def _score(row: dict[str, Any]) -> float:
         - row["ended_early_pairs"] * 5,
         2,
     )
+    return score
 
 
 def mentor_ranking(*, programme_id: int | None = None) -> list[MentorRank]:

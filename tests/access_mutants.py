@@ -1,6 +1,6 @@
 """Mutation check of the services' access rules: does removing one check make a test fail?
 
-``.venv/bin/python tests/access_mutants.py [--list] [--only TEXT] [--db NAME] [--scopes]``
+``.venv/bin/python tests/access_mutants.py [--list] [--only TEXT ...] [--db NAME] [--scopes]``
 
 Each write service calls its app's access module before it changes anything
 (``access.check_…(actor, …)``, ``access.require(…)``, ``access.access_…_by_id(actor, …)``).
@@ -91,7 +91,12 @@ def run(db: str, suite: list[str]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
-    parser.add_argument("--only", default="", help="only mutants whose file or line has this")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="only mutants whose 'file:number: line' has this (repeatable: any of them)",
+    )
     parser.add_argument("--db", default="test_access_mutants", help="the test database's name")
     parser.add_argument(
         "--scopes", action="store_true", help="mutate the access modules' row-level scopes"
@@ -101,7 +106,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     suite = args.suite or (SCOPE_SUITE if args.scopes else SUITE)
-    chosen = [m for m in mutants(scopes=args.scopes) if args.only in f"{m[0]}:{m[2]}"]
+    chosen = [
+        m
+        for m in mutants(scopes=args.scopes)
+        if not args.only or any(o in f"{m[0]}:{m[1]}: {m[2]}" for o in args.only)
+    ]
     for path, number, line in chosen:
         print(f"{path.relative_to(ROOT)}:{number}: {line}")
     if args.list:

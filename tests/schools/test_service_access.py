@@ -561,3 +561,272 @@ def test_a_calendar_link_is_made_and_switched_off_by_its_own_person_only(world: 
         assert CalendarToken.objects.filter(participant_id=mentee_id).exists()
         pair_services.calendar_token_revoke(participant_id=mentee_id, actor=world.actor("mentee"))
         assert not CalendarToken.objects.filter(participant_id=mentee_id).exists()
+
+
+# --- the rules whose removal no test noticed (tests/access_mutants.py over schools/) ----------
+
+
+def test_a_document_set_an_import_and_a_matching_run_are_cancelled_only_by_their_managers(
+    world: World,
+) -> None:
+    from schools.documents.models import ACTIVE_STATUSES, DocumentJob
+    from schools.imports.models import ImportBatch, ImportStatus
+    from schools.matching.models import MatchRun, RunStatus
+
+    with schema_context(world.schema):
+        job = document_services.document_job_create(
+            kind=JobKind.CONSENT_FORMS,
+            title="Согласия",
+            item_ids=[world.ids["mentee"]],
+            actor=world.actor("curator"),
+        )
+        refused(
+            lambda: document_services.document_job_cancel(
+                job_id=job.pk, actor=world.actor("other_curator")
+            )
+        )
+        assert DocumentJob.objects.get(pk=job.pk).status in ACTIVE_STATUSES
+        batch = ImportBatch.objects.create(kind="participants", file="imports/people.csv")
+        refused(
+            lambda: import_services.import_batch_cancel(
+                batch_id=batch.pk, actor=world.actor("curator")
+            )
+        )
+        assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.UPLOADED
+        run = MatchRun.objects.create(programme_id=_pair(world).programme_id)
+        refused(
+            lambda: matching_services.match_run_cancel(run_id=run.pk, actor=world.actor("director"))
+        )
+        assert MatchRun.objects.get(pk=run.pk).status == RunStatus.QUEUED
+
+
+def test_a_runs_proposals_are_decided_by_the_coordinator_only(world: World) -> None:
+    from schools.matching.models import MatchProposal, MatchRun, ProposalStatus, RunStatus
+
+    with schema_context(world.schema):
+        run = MatchRun.objects.create(programme_id=_pair(world).programme_id, status=RunStatus.DONE)
+        proposal = MatchProposal.objects.create(
+            run=run,
+            mentor_id=world.ids["mentor"],
+            mentee_id=world.ids["young"],
+            form="teacher_student",
+            score=1.0,
+        )
+        director = world.actor("director")
+        refused(lambda: matching_services.proposal_accept(proposal=proposal, actor=director))
+        refused(lambda: matching_services.proposal_reject(proposal=proposal, actor=director))
+        refused(
+            lambda: matching_services.proposal_change(
+                proposal=proposal, mentor_id=world.ids["other_mentor"], actor=director
+            )
+        )
+        refused(
+            lambda: matching_services.proposal_add(
+                run=run,
+                mentee_id=world.ids["young"],
+                mentor_id=world.ids["other_mentor"],
+                actor=world.actor("curator"),
+            )
+        )
+        refused(
+            lambda: matching_services.proposals_approve(
+                run=run, proposal_ids=[proposal.pk], actor=director
+            )
+        )
+        refused(
+            lambda: matching_services.run_approve(run=run, accept_proposed=True, actor=director)
+        )
+        assert list(run.proposals.values_list("pk", "status", "mentor_id")) == [
+            (proposal.pk, ProposalStatus.PROPOSED, world.ids["mentor"])
+        ]
+        assert MatchRun.objects.get(pk=run.pk).status == RunStatus.DONE
+        assert not Pair.objects.filter(mentees__pk=world.ids["young"]).exists()
+
+
+def test_templates_are_adopted_and_campaigns_launched_by_who_runs_campaigns(world: World) -> None:
+    from schools.monitoring.models import CampaignStatus, Questionnaire
+
+    with schema_context(world.schema):
+        before = Questionnaire.objects.count()
+        refused(
+            lambda: monitoring_services.questionnaire_adopt(
+                version_id=0, actor=world.actor("mentor")
+            )
+        )
+        assert Questionnaire.objects.count() == before
+        questionnaire = monitoring_services.questionnaire_create_local(
+            title="Анкета",
+            purpose="satisfaction",
+            questions=[{"code": "q1", "text": "Как прошло?", "kind": "short_text"}],
+            actor=world.actor("coordinator"),
+        )
+        today = timezone.localdate()
+        campaign = monitoring_services.campaign_create(
+            questionnaire=questionnaire,
+            title="Опрос",
+            target=monitoring_services.Target(kind="staff"),
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=7),
+            actor=world.actor("coordinator"),
+        )
+        # the campaign is not of the curator's class
+        refused(
+            lambda: monitoring_services.campaign_launch(
+                campaign=campaign, actor=world.actor("curator")
+            )
+        )
+        campaign.refresh_from_db()
+        assert campaign.status == CampaignStatus.DRAFT
+
+
+def test_the_plan_is_written_by_its_mentor_and_its_summary_not_by_a_curator(
+    world: World,
+) -> None:
+    from schools.pairs.models import DevelopmentPlan
+
+    with schema_context(world.schema):
+        plan = DevelopmentPlan.objects.get(pk=world.ids["plan"])
+        refused(
+            lambda: pair_services.plan_update(
+                plan=plan, summary="Иначе", actor=world.actor("curator")
+            )
+        )
+        mentee = world.actor("mentee")
+        refused(lambda: pair_services.plan_goal_create(plan=plan, title="Цель", actor=mentee))
+        goal = pair_services.plan_goal_create(plan=plan, title="Цель", actor=world.actor("mentor"))
+        refused(lambda: pair_services.plan_goal_update(goal=goal, title="Иная", actor=mentee))
+        refused(lambda: pair_services.plan_goal_delete(goal=goal, actor=mentee))
+        plan.refresh_from_db()
+        assert plan.summary != "Иначе"
+        assert list(plan.goals.values_list("title", flat=True)) == ["Цель"]
+
+
+def test_people_links_consents_profiles_and_the_catalogue_are_refused_to_other_roles(
+    world: World,
+) -> None:
+    from schools.participants.models import (
+        Consent,
+        MentorProfile,
+        StudyGroup,
+        TopicCoverage,
+    )
+
+    with schema_context(world.schema):
+        people = Participant.objects.count()
+        refused(
+            lambda: participant_services.participant_create(
+                last_name="Новиков",
+                first_name="Иван",
+                category="teacher",
+                actor=world.actor("mentor"),
+            )
+        )
+        theirs = StudyGroup.objects.get(name="9Б")
+        with pytest.raises(ValidationError):
+            participant_services.participant_create(
+                last_name="Новиков",
+                first_name="Иван",
+                category="pupil",
+                study_group_id=theirs.pk,
+                actor=world.actor("curator"),
+            )
+        assert Participant.objects.count() == people
+        refused(
+            lambda: participant_services.guardianship_create(
+                parent_id=world.ids["other_parent"],
+                child_id=world.ids["young"],
+                relation="father",
+                actor=world.actor("mentor"),
+            )
+        )
+        assert not Guardianship.objects.filter(
+            parent_id=world.ids["other_parent"], child_id=world.ids["young"]
+        ).exists()
+        consents = Consent.objects.count()
+        refused(
+            lambda: participant_services.consent_record(
+                participant_id=world.ids["mentee"],
+                kind="grant",
+                signed_by="Петров Иван",
+                signed_on=timezone.localdate(),
+                method="paper",
+                actor=world.actor("mentor"),
+            )
+        )
+        assert Consent.objects.count() == consents
+        refused(
+            lambda: participant_services.mentor_profile_upsert(
+                participant_id=world.ids["mentor"], capacity=5, actor=world.actor("curator")
+            )
+        )
+        assert MentorProfile.objects.get(participant_id=world.ids["mentor"]).capacity == 2
+        topic = participant_services.topic_create(
+            name="Тема проверки доступа", actor=world.actor("coordinator")
+        )
+        other = participant_services.topic_create(
+            name="Тема проверки прав", actor=world.actor("coordinator")
+        )
+        curator = world.actor("curator")
+        refused(
+            lambda: participant_services.topic_update(topic_id=topic.pk, name="Го", actor=curator)
+        )
+        refused(
+            lambda: participant_services.topic_set_active(
+                topic_id=topic.pk, is_active=False, actor=curator
+            )
+        )
+        refused(
+            lambda: participant_services.topic_coverage_set(
+                need_id=topic.pk, covered_by_ids=[other.pk], actor=curator
+            )
+        )
+        topic.refresh_from_db()
+        assert (topic.name, topic.is_active) == ("Тема проверки доступа", True)
+        assert not TopicCoverage.objects.filter(need=topic).exists()
+
+
+def test_a_programme_its_default_roadmap_and_the_public_documents_are_the_coordinators(
+    world: World,
+) -> None:
+    from schools.programmes.models import RoadmapActivity
+    from schools.publication.models import PublicDocument, PublicDocumentKind
+
+    with schema_context(world.schema):
+        programmes = Programme.objects.count()
+        refused(
+            lambda: programme_services.programme_create(
+                academic_year=2042, title="Ещё", actor=world.actor("director")
+            )
+        )
+        assert Programme.objects.count() == programmes
+        programme = Programme.objects.get(pk=_pair(world).programme_id)
+        activities = RoadmapActivity.objects.filter(programme=programme).count()
+        refused(
+            lambda: programme_services.roadmap_default_create(
+                programme=programme, actor=world.actor("curator")
+            )
+        )
+        assert RoadmapActivity.objects.filter(programme=programme).count() == activities
+        pdf = SimpleUploadedFile(
+            "charter.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        )
+        kind = PublicDocumentKind.values[0]
+        refused(
+            lambda: publication_services.public_document_add(
+                actor=world.actor("director"),
+                title="Устав",
+                kind=kind,
+                file=pdf,
+                no_learner_data=True,
+            )
+        )
+        assert not PublicDocument.objects.exists()
+        document = PublicDocument.objects.create(
+            title="Устав", kind=kind, file="public/charter.pdf"
+        )
+        refused(
+            lambda: publication_services.public_document_remove(
+                actor=world.actor("director"), document=document
+            )
+        )
+        assert PublicDocument.objects.filter(pk=document.pk).exists()

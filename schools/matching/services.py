@@ -723,6 +723,9 @@ def proposals_approve(
     accepted (with the same checks as ``proposal_accept``) and become pairs and groups at once
     (started on ``started_on``, default today); the run is approved when nothing is left
     undecided. All or nothing. Returns the pair ids."""
+    # A mutant without this line survives, and is equivalent: nothing is written before
+    # proposal_accept or pairs_api.pair_create, which refuse the same actors (the coordinator's
+    # rule) themselves. Kept so the refusal comes before the row locks and the validation.
     access.check_matching_manage(actor)
     run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     if run.status != RunStatus.DONE:

@@ -641,6 +641,13 @@ def test_a_runs_proposals_are_decided_by_the_coordinator_only(world: World) -> N
         ]
         assert MatchRun.objects.get(pk=run.pk).status == RunStatus.DONE
         assert not Pair.objects.filter(mentees__pk=world.ids["young"]).exists()
+        # Nothing left to decide or to form: only the check keeps the approval out (with
+        # proposals, their own checks and pair_create's would refuse the director too).
+        decided = MatchRun.objects.create(
+            programme_id=_pair(world).programme_id, status=RunStatus.DONE
+        )
+        refused(lambda: matching_services.run_approve(run=decided, actor=director))
+        assert MatchRun.objects.get(pk=decided.pk).status == RunStatus.DONE
 
 
 def test_templates_are_adopted_and_campaigns_launched_by_who_runs_campaigns(world: World) -> None:

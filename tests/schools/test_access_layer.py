@@ -485,6 +485,53 @@ def test_a_persons_preferences_are_read_by_that_person_and_the_staff(world, role
     assert authors == {world.ids[who] for who in seen_from}
 
 
+# --- development plans: who reads them, who writes the goals, who writes the summary ---------
+
+# role: (plans read, plans whose goals it writes, plans whose summary it writes); "ours" is
+# the plan of the mentor's pair with the adult mentee, "theirs" the other pair's.
+PLAN_REACH = {
+    "coordinator": ({"ours", "theirs"}, {"ours", "theirs"}, {"ours", "theirs"}),
+    "director": ({"ours", "theirs"}, set(), set()),
+    "curator": ({"ours", "theirs"}, set(), set()),
+    "mentor": ({"ours"}, {"ours"}, {"ours"}),
+    "other_mentor": ({"theirs"}, {"theirs"}, {"theirs"}),
+    "mentee": ({"ours"}, set(), {"ours"}),
+    "other_mentee": ({"theirs"}, set(), {"theirs"}),
+    "parent": ({"ours"}, set(), set()),
+    "other_parent": ({"theirs"}, set(), set()),
+}
+
+
+@pytest.mark.parametrize("role", sorted(PLAN_REACH))
+def test_a_plan_is_read_and_written_within_the_pair(world, role):
+    """The staff read every plan, a mentor, a mentee and a parent the plans of their own pair;
+    the coordinator and the pair's mentor write the goals, the mentee only the plan's summary;
+    the goals are read with their plan."""
+    names = {world.ids["plan"]: "ours"}
+    with schema_context(world.schema):
+        theirs = DevelopmentPlan.objects.get(pair_id=world.ids["other_pair"])
+        names[theirs.pk] = "theirs"
+        for plan_id in names:
+            PlanGoal.objects.create(plan_id=plan_id, title="Провести открытый урок")
+        actor = world.actor(role)
+        read = {
+            names[pk] for pk in pair_access.plans_visible_to(actor).values_list("pk", flat=True)
+        }
+        goals = {
+            names[pk] for pk in pair_access.plans_editable_by(actor).values_list("pk", flat=True)
+        }
+        summary = {
+            names[pk]
+            for pk in pair_access.plan_summaries_editable_by(actor).values_list("pk", flat=True)
+        }
+        goals_read = {
+            names[pk]
+            for pk in pair_access.goals_visible_to(actor).values_list("plan_id", flat=True)
+        }
+    assert (read, goals, summary) == PLAN_REACH[role]
+    assert goals_read == read
+
+
 def pair_access_free(world: World, role: str) -> bool:
     """Does the access function itself let ``role`` see any group meeting?"""
     from schools.matching import access as matching_access

@@ -7,11 +7,15 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Avg,
     BooleanField,
     Case,
     Count,
+    F,
+    Func,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -83,6 +87,24 @@ def pair_list(*, now: datetime.datetime | None = None) -> QuerySet[Pair]:
             )
         )
     )
+
+
+class PairMenteesJSON(Func):
+    """An annotation: a pair's memberships in the order of their ids, as a JSON list of
+    ``[mentee id, last name, first name, middle name, rating]`` (the list of pairs reads them
+    with its rows, not in a query of its own). Written out, since the ORM's ``JSONBAgg`` of a
+    ``JSONObject`` costs more to build and compile than the rest of the page's query."""
+
+    template = (
+        "(SELECT COALESCE(jsonb_agg(jsonb_build_array(m.mentee_id, p.last_name, p.first_name,"
+        " p.middle_name, m.rating) ORDER BY m.id), '[]'::jsonb)"
+        ' FROM "pairs_pairmentee" m JOIN "participants_participant" p'
+        " ON p.id = m.mentee_id WHERE m.pair_id = %(expressions)s)"
+    )
+    output_field = JSONField()
+
+    def __init__(self) -> None:
+        super().__init__(F("pk"))
 
 
 def pairs_with_members() -> QuerySet[Pair]:
@@ -168,10 +190,18 @@ def meeting_list() -> QuerySet[Meeting]:
 
 
 def meeting_rows() -> QuerySet[Meeting]:
-    """Meetings as the API lists them: the attendees' ids only (no pair row, no people)."""
+    """Meetings as the API answers them: the attendees' ids only (no pair row, no people), in
+    the order of their ids, as ``meeting_attendee_ids`` gives them."""
     return Meeting.objects.prefetch_related(
-        Prefetch("attendees", queryset=Participant.objects.only("pk").order_by())
+        Prefetch("attendees", queryset=Participant.objects.only("pk").order_by("pk"))
     )
+
+
+def meeting_attendee_ids() -> ArraySubquery:
+    """An annotation: the participant ids of a meeting's attendees in ascending order (the
+    list of meetings reads them with its rows, not in a query of its own)."""
+    attendees = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk"))
+    return ArraySubquery(attendees.order_by("participant_id").values("participant_id"))
 
 
 def practice_case_list() -> QuerySet[PracticeCase]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 
+from config.api.rows import Row, Rows, current_zone, iso_date, iso_datetime
+from schools.pairs import selectors
 from schools.pairs.models import (
     RATING_MAX,
     RATING_MIN,
@@ -17,6 +21,7 @@ from schools.pairs.models import (
     PlanGoal,
     PracticeCase,
 )
+from schools.participants.api import full_name_of
 from schools.programmes.models import MentoringForm
 
 
@@ -55,6 +60,68 @@ class PairOutput(serializers.ModelSerializer[Pair]):
             "last_meeting_at",
             "is_stale",
             "created_at",
+        ]
+
+
+class PairRows(Rows):
+    """The list of pairs: ``PairOutput``'s rows from plain values, the mentees read with them
+    (``selectors.PairMenteesJSON``)."""
+
+    def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return (
+            queryset.prefetch_related(None)
+            .annotate(mentee_list=selectors.PairMenteesJSON())
+            .values(
+                "id",
+                "programme",
+                "form",
+                "mentor",
+                "mentor__last_name",
+                "mentor__first_name",
+                "mentor__middle_name",
+                "mentee_list",
+                "started_on",
+                "ended_on",
+                "status",
+                "end_reason",
+                "outcome",
+                "mentor_rating",
+                "last_meeting_at",
+                "is_stale",
+                "created_at",
+            )
+        )
+
+    def output(self, rows: Sequence[Row]) -> list[Row]:
+        zone = current_zone()
+        return [
+            {
+                "id": row["id"],
+                "programme": row["programme"],
+                "form": row["form"],
+                "mentor": {
+                    "id": row["mentor"],
+                    "full_name": full_name_of(
+                        row["mentor__last_name"],
+                        row["mentor__first_name"],
+                        row["mentor__middle_name"],
+                    ),
+                },
+                "mentees": [
+                    {"id": pk, "full_name": full_name_of(last, first, middle), "rating": rating}
+                    for pk, last, first, middle, rating in row["mentee_list"]
+                ],
+                "started_on": iso_date(row["started_on"]),
+                "ended_on": iso_date(row["ended_on"]),
+                "status": row["status"],
+                "end_reason": row["end_reason"],
+                "outcome": row["outcome"],
+                "mentor_rating": row["mentor_rating"],
+                "last_meeting_at": iso_datetime(row["last_meeting_at"], zone),
+                "is_stale": row["is_stale"],
+                "created_at": iso_datetime(row["created_at"], zone),
+            }
+            for row in rows
         ]
 
 
@@ -172,6 +239,53 @@ class MeetingOutput(serializers.ModelSerializer[Meeting]):
             "outcomes",
             "reminder_sent_at",
             "created_at",
+        ]
+
+
+class MeetingRows(Rows):
+    """The list of meetings: ``MeetingOutput``'s rows from plain values, the attendees read
+    with them (``selectors.meeting_attendee_ids``)."""
+
+    def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return (
+            queryset.prefetch_related(None)
+            .annotate(attendee_ids=selectors.meeting_attendee_ids())
+            .values(
+                "id",
+                "pair",
+                "kind",
+                "starts_at",
+                "duration_minutes",
+                "place",
+                "link",
+                "status",
+                "attendee_ids",
+                "notes",
+                "outcomes",
+                "reminder_sent_at",
+                "created_at",
+            )
+        )
+
+    def output(self, rows: Sequence[Row]) -> list[Row]:
+        zone = current_zone()
+        return [
+            {
+                "id": row["id"],
+                "pair": row["pair"],
+                "kind": row["kind"],
+                "starts_at": iso_datetime(row["starts_at"], zone),
+                "duration_minutes": row["duration_minutes"],
+                "place": row["place"],
+                "link": row["link"],
+                "status": row["status"],
+                "attendees": row["attendee_ids"],
+                "notes": row["notes"],
+                "outcomes": row["outcomes"],
+                "reminder_sent_at": iso_datetime(row["reminder_sent_at"], zone),
+                "created_at": iso_datetime(row["created_at"], zone),
+            }
+            for row in rows
         ]
 
 

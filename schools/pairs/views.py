@@ -59,6 +59,7 @@ from schools.pairs.serializers import (
     DevelopmentPlanOutput,
     MeetingInput,
     MeetingOutput,
+    MeetingRows,
     MeetingUpdateInput,
     MentorRankOutput,
     PairCompleteInput,
@@ -66,6 +67,7 @@ from schools.pairs.serializers import (
     PairEndInput,
     PairOutput,
     PairRateInput,
+    PairRows,
     PlanGoalInput,
     PlanGoalOutput,
     PlanGoalUpdateInput,
@@ -179,6 +181,7 @@ class PairViewSet(TenantModelViewSet):
     }
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = PairOutput
+    list_rows = PairRows()
     filterset_class = PairFilter
     ordering_fields = ["started_on", "created_at", "last_meeting_at"]
 
@@ -504,6 +507,7 @@ class MeetingViewSet(TenantModelViewSet):
     read_roles = EVERY_TENANT_ROLE
     write_roles = MEETING_WRITERS
     serializer_class = MeetingOutput
+    list_rows = MeetingRows()
     filterset_class = MeetingFilter
     ordering_fields = ["starts_at"]
 

@@ -37,6 +37,7 @@ from schools.participants.models import (
     TopicAudience,
     TopicGroup,
     age_on,
+    full_name_of,
 )
 from schools.participants.selectors import (
     BaseCounts,
@@ -273,6 +274,7 @@ __all__ = [
     "consent_withdraw",
     "consents_record_many",
     "counted_mentee_ids",
+    "full_name_of",
     "guardianship_create",
     "guardianship_delete",
     "guardianships_create_many",

@@ -48,6 +48,16 @@ def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+def full_name_of(last_name: str, first_name: str, middle_name: str) -> str:
+    """«Фамилия Имя Отчество», the parts that are there (``Participant.full_name``)."""
+    return " ".join(p for p in (last_name, first_name, middle_name) if p)
+
+
+def is_minor_at(age: int | None) -> bool:
+    """Under 18 at ``age`` (full years; None: the birth date is unknown, not a minor)."""
+    return age is not None and age < ADULT_AGE
+
+
 class StudyGroup(models.Model):
     """A school class («5А») or a college study group («ТМ-21»)."""
 
@@ -128,7 +138,7 @@ class Participant(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return full_name_of(self.last_name, self.first_name, self.middle_name)
 
     @property
     def age(self) -> int | None:
@@ -136,8 +146,7 @@ class Participant(models.Model):
 
     @property
     def is_minor(self) -> bool:
-        age = self.age
-        return age is not None and age < ADULT_AGE
+        return is_minor_at(self.age)
 
     @property
     def is_learner(self) -> bool:

@@ -108,6 +108,21 @@ def _fits_on(day: datetime.date) -> Q:
     )
 
 
+def with_latest_consent(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotate the latest required consent's columns (``consent_kind``, ``consent_signed_by``,
+    ``consent_minor_signed``, ``consent_signed_on``): what the consent state is computed
+    from."""
+    latest = Consent.objects.filter(participant=OuterRef("pk"), purpose=REQUIRED_PURPOSE).order_by(
+        "-created_at", "-id"
+    )
+    return queryset.annotate(
+        consent_kind=Subquery(latest.values("kind")[:1]),
+        consent_signed_by=Subquery(latest.values("signed_by")[:1]),
+        consent_minor_signed=Subquery(latest.values("minor_signed")[:1]),
+        consent_signed_on=Subquery(latest.values("signed_on")[:1]),
+    )
+
+
 def with_consent_state(
     queryset: QuerySet[Participant], *, today: datetime.date | None = None
 ) -> QuerySet[Participant]:
@@ -148,6 +163,14 @@ def with_consent_state(
 
 def participant_list() -> QuerySet[Participant]:
     return with_consent_state(Participant.objects.select_related("study_group"))
+
+
+def participant_rows() -> QuerySet[Participant]:
+    """Participants as the API lists them: with the latest consent's columns, from which the
+    list computes each person's state (``consent_state_from``). The ``consent_state``
+    annotation (a ``Case`` over the age rules, costly to build and compile) is added by the
+    filters on the state only (``with_consent_state`` over this queryset)."""
+    return with_latest_consent(Participant.objects.all())
 
 
 def participants_active() -> QuerySet[Participant]:
@@ -195,7 +218,6 @@ def consent_state_of(*, participant_id: int, today: datetime.date | None = None)
     ``with_consent_state`` evaluated in Python over two small reads. For one person the SQL
     expression costs more to compile than the whole answer (10–30 ms on a busy server, on
     every answer a pupil submits); ``test_consent_state`` checks that both agree."""
-    today = today or timezone.localdate()
     person = (
         Participant.objects.filter(pk=participant_id)
         .values("erased_at", "processing_stopped_at", "birth_date")
@@ -203,26 +225,50 @@ def consent_state_of(*, participant_id: int, today: datetime.date | None = None)
     )
     if person is None:
         return None
-    if person["erased_at"] is not None:
-        return ConsentState.ERASED
-    if person["processing_stopped_at"] is not None:
-        return ConsentState.WITHDRAWN
     latest = (
         Consent.objects.filter(participant_id=participant_id, purpose=REQUIRED_PURPOSE)
         .order_by("-created_at", "-id")
         .values("kind", "signed_by", "minor_signed")
         .first()
     )
-    if latest is None:
+    return consent_state_from(
+        erased_at=person["erased_at"],
+        processing_stopped_at=person["processing_stopped_at"],
+        birth_date=person["birth_date"],
+        kind=latest["kind"] if latest else None,
+        signed_by=latest["signed_by"] if latest else None,
+        minor_signed=latest["minor_signed"] if latest else None,
+        today=today or timezone.localdate(),
+    )
+
+
+def consent_state_from(
+    *,
+    erased_at: datetime.datetime | None,
+    processing_stopped_at: datetime.datetime | None,
+    birth_date: datetime.date | None,
+    kind: str | None,
+    signed_by: str | None,
+    minor_signed: bool | None,
+    today: datetime.date,
+) -> str:
+    """The rule of ``with_consent_state`` in Python, over a person's columns and its latest
+    required consent (``kind`` None: there is none). For the reads that have these values
+    already (``consent_state_of``, the API's list of participants)."""
+    if erased_at is not None:
+        return ConsentState.ERASED
+    if processing_stopped_at is not None:
+        return ConsentState.WITHDRAWN
+    if kind is None:
         return ConsentState.MISSING
-    if latest["kind"] == ConsentKind.WITHDRAWAL:
+    if kind == ConsentKind.WITHDRAWAL:
         return ConsentState.WITHDRAWN
     later = today + datetime.timedelta(days=RECONSENT_NOTICE_DAYS)
     fits = [
         _fits_on_day(
-            birth_date=person["birth_date"],
-            signed_by=latest["signed_by"],
-            minor_signed=latest["minor_signed"],
+            birth_date=birth_date,
+            signed_by=signed_by or "",
+            minor_signed=bool(minor_signed),
             day=day,
         )
         for day in (today, later)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Case, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from schools.programmes.models import (
@@ -20,12 +21,20 @@ def programme_list() -> QuerySet[Programme]:
 
 
 def programme_rows() -> QuerySet[Programme]:
-    """Programmes as the API lists them: the coordinator's and curators' ids only."""
+    """Programmes as the API answers them: the coordinator's and curators' ids only (the
+    curators in the order of their ids, as ``programme_curator_ids`` gives them)."""
     from accounts.models import User
 
     return Programme.objects.prefetch_related(
-        Prefetch("curators", queryset=User.objects.only("pk").order_by())
+        Prefetch("curators", queryset=User.objects.only("pk").order_by("pk"))
     )
+
+
+def programme_curator_ids() -> ArraySubquery:
+    """An annotation: the ids of a programme's curators in ascending order (the list of
+    programmes reads them with its rows, not in a query of its own)."""
+    curators = Programme.curators.through.objects.filter(programme_id=OuterRef("pk"))
+    return ArraySubquery(curators.order_by("user_id").values("user_id"))
 
 
 def current_academic_year(today: date | None = None) -> int:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.rows import Row, Rows, current_zone, iso_datetime
 from config.links import absolute_url
+from schools.programmes import selectors
 from schools.programmes.models import (
     RESPONSIBLE_ROLE_CHOICES,
     ActivityStatus,
@@ -49,6 +53,54 @@ class ProgrammeOutput(serializers.ModelSerializer[Programme]):
             "headcount_young_teachers",
             "created_at",
             "updated_at",
+        ]
+
+
+class ProgrammeRows(Rows):
+    """The list of programmes: ``ProgrammeOutput``'s rows from plain values."""
+
+    def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return (
+            queryset.prefetch_related(None)
+            .annotate(curator_ids=selectors.programme_curator_ids())
+            .values(
+                "id",
+                "academic_year",
+                "title",
+                "forms",
+                "goals",
+                "planned_results",
+                "status",
+                "coordinator",
+                "curator_ids",
+                "headcount_learners",
+                "headcount_teachers",
+                "headcount_young_teachers",
+                "created_at",
+                "updated_at",
+            )
+        )
+
+    def output(self, rows: Sequence[Row]) -> list[Row]:
+        zone = current_zone()
+        return [
+            {
+                "id": row["id"],
+                "academic_year": row["academic_year"],
+                "title": row["title"],
+                "forms": list(row["forms"]),
+                "goals": row["goals"],
+                "planned_results": row["planned_results"],
+                "status": row["status"],
+                "coordinator": row["coordinator"],
+                "curators": row["curator_ids"],
+                "headcount_learners": row["headcount_learners"],
+                "headcount_teachers": row["headcount_teachers"],
+                "headcount_young_teachers": row["headcount_young_teachers"],
+                "created_at": iso_datetime(row["created_at"], zone),
+                "updated_at": iso_datetime(row["updated_at"], zone),
+            }
+            for row in rows
         ]
 
 

@@ -27,6 +27,7 @@ from schools.programmes.serializers import (
     ProgrammeCreateInput,
     ProgrammeInput,
     ProgrammeOutput,
+    ProgrammeRows,
     RoadmapActivityInput,
     RoadmapActivityOutput,
     RoadmapActivityUpdateInput,
@@ -45,6 +46,7 @@ class ProgrammeViewSet(TenantModelViewSet):
     write_roles = INSTITUTION_MANAGERS
     action_roles = {"stage_mark": INSTITUTION_MANAGERS}
     serializer_class = ProgrammeOutput
+    list_rows = ProgrammeRows()
     filterset_fields = ["academic_year", "status"]
     ordering_fields = ["academic_year", "created_at"]
 

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from accounts import roles
 from accounts.actor import Actor, actor_of
+from config.api.rows import RowsListMixin
 from config.db import tenant_connection
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ class TenantViewSet(TenantAPIMixin, viewsets.GenericViewSet):
 
 class TenantModelViewSet(
     TenantAPIMixin,
-    mixins.ListModelMixin,
+    RowsListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,

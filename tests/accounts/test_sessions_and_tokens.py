@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
+from accounts.authentication import TOKEN_AND_USER
 from accounts.models import Role
 from tests.accounts.test_login_protection import run_enqueued_here
 from tests.conftest import PASSWORD, make_user
@@ -68,6 +71,24 @@ def test_tokens_expire_rotate_and_die_with_the_password(tenant_a, mentor, settin
         mentor.save()
         assert not Token.objects.filter(user=mentor).exists()
     assert me(host, third["token"]) in (401, 403)
+
+
+def test_a_token_and_its_user_are_read_in_one_query(tenant_a, mentor):
+    host = tenant_a.host
+    key = issue(host, "token-mentor")["token"]
+    client = Client(HTTP_HOST=host, HTTP_AUTHORIZATION=f"Token {key}")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/me/").json()["username"] == "token-mentor"
+    assert [q["sql"] for q in queries.captured_queries if "authtoken_token" in q["sql"]] == [
+        TOKEN_AND_USER.replace("%s", f"'{key}'")
+    ]
+    unknown = Client(HTTP_HOST=host, HTTP_AUTHORIZATION="Token 0123456789abcdef").get("/api/v1/me/")
+    assert unknown.status_code in (401, 403) and unknown.json()["detail"] == "Invalid token."
+    with schema_context(tenant_a.schema_name):
+        mentor.is_active = False
+        mentor.save()
+    inactive = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert inactive.status_code in (401, 403) and "inactive" in inactive.json()["detail"]
 
 
 def session_cookie(response):

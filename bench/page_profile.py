@@ -43,6 +43,9 @@ def main() -> int:
     parser.add_argument("--page", action="append", help="role:url-name, e.g. mentor:school:home")
     parser.add_argument("--profile", action="store_true", help="cProfile the pages chosen")
     parser.add_argument("--sql", action="store_true", help="print the SQL of the pages chosen")
+    parser.add_argument(
+        "--callers", metavar="REGEX", help="with --profile: who calls the functions matching it"
+    )
     args = parser.parse_args()
 
     url = benchlib.database_url()
@@ -131,6 +134,8 @@ def main() -> int:
             # The project's own functions by cumulative time, then everything by own time.
             stats.sort_stats("cumulative").print_stats(r"^(?!.*site-packages)", 30)
             stats.sort_stats("tottime").print_stats(20)
+            if args.callers:
+                stats.print_callers(args.callers)
             print(out.getvalue())
     if args.drop:
         connection.close()

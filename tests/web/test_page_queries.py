@@ -19,6 +19,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from schools.matching.models import GroupMeeting, MatchProposal
 from schools.monitoring.models import Questionnaire
+from schools.pairs.models import Pair
 from schools.participants import api as participants
 from schools.participants.models import Participant
 from schools.programmes import services as programme_services
@@ -465,3 +466,37 @@ def test_the_class_pages_make_no_query_per_pupil(tenant_a, school: School) -> No
     client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
     found = client.get(guardians).content.decode()
     assert found.count(">Родителева") == 30  # the first 30 found of 132
+
+
+def test_the_orders_page_counts_the_pairs_awaiting_an_order(tenant_a, school: School) -> None:
+    """The register of orders counts the pairs awaiting the director's order in the database
+    (it built every pair with its members to take the length: nine tenths of the page on a
+    1,500-pupil school), and each order approving pairs shows the number it names, counted
+    with the orders (not a query per order)."""
+    from schools.documents.models import Order
+
+    add_pairs = _pairs_maker(school)
+
+    def pairs_and_orders(count: int) -> None:
+        add_pairs(count)
+        programme_id = school.ids["programme"]
+        for _ in range(count):
+            order = Order.objects.create(programme_id=programme_id, kind="pairs_approval")
+            order.pairs.set(Pair.objects.filter(programme_id=programme_id)[:2])
+
+    counts = _grows(tenant_a, school, "/programme/orders/", pairs_and_orders)
+    assert counts[0] == counts[1] == counts[2], counts
+    with schema_context(tenant_a.schema_name):
+        from schools.documents import orders
+
+        programme = Programme.objects.get(pk=school.ids["programme"])
+        waiting = len(orders.pairs_awaiting_approval(programme=programme))
+    assert waiting >= 33
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    body = client.get("/programme/orders/").content.decode()
+    assert f"{waiting} pairs and groups await the director's approval." in body
+    assert body.count("· 2 pairs</p>") == 33
+    response = client.post("/programme/orders/prepare/", {"kind": "pairs_approval"})
+    assert response.status_code == 302
+    body = client.get("/programme/orders/").content.decode()
+    assert f"· {waiting} pairs</p>" in body

@@ -44,6 +44,9 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the pages chosen")
     parser.add_argument("--sql", action="store_true", help="print the SQL of the pages chosen")
     parser.add_argument(
+        "--cumulative", metavar="REGEX", help="with --profile: the functions by cumulative time"
+    )
+    parser.add_argument(
         "--callers", metavar="REGEX", help="with --profile: who calls the functions matching it"
     )
     args = parser.parse_args()
@@ -132,7 +135,9 @@ def main() -> int:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
             # The project's own functions by cumulative time, then everything by own time.
-            stats.sort_stats("cumulative").print_stats(r"^(?!.*site-packages)", 30)
+            stats.sort_stats("cumulative").print_stats(
+                args.cumulative or r"^(?!.*site-packages)", 30
+            )
             stats.sort_stats("tottime").print_stats(20)
             if args.callers:
                 stats.print_callers(args.callers)

@@ -325,3 +325,36 @@ def test_the_institution_page_shows_stages_contacts_and_the_published_history(
     assert "2026-09" in history and PERIOD in history
     assert "40.0 %" in history  # the published share of the period
     assert "lifecycle-form" not in body  # staff read; the administrator changes the status
+
+
+def test_the_institution_page_reads_its_history_in_fixed_queries(tenants: Any) -> None:
+    """The published history of an institution reads the state of the data, k and the
+    indicators once, not once per period shown (6 queries a period: 72 for a year)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = page_client(
+        HOST, make_user("public", Role.REGIONAL_STAFF, "inst-history"), "public", "en"
+    )
+
+    def record(periods: list[str]) -> None:
+        for n, period in enumerate(periods):
+            kpis.snapshot_record(
+                run_id=None,
+                period=period,
+                institution_id=tenants.a.pk,
+                academic_year=metrics.academic_year_of(metrics.period_date(period)),
+                values={"headcount_learners": 100, "learner_mentees_10_plus": 10 + n},
+            )
+
+    counts = []
+    for periods in (["2026-01"], ["2026-02", "2026-03", "2026-04", "2026-05"]):
+        record(periods)
+        client.get(f"/institutions/{tenants.a.pk}/")  # the histories computed and cached
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/institutions/{tenants.a.pk}/").content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    history = body.split('data-testid="institution-history"')[1].split("</table>")[0]
+    assert all(f"2026-0{month}" in history for month in range(1, 6))
+    assert "10.0 %" in history  # the published share (later moves by less than k are held)

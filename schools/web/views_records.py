@@ -33,6 +33,7 @@ from config.pages import (
     add_service_errors,
     is_htmx,
     role_required,
+    url_with_id,
 )
 from schools.pairs import api as pairs_api
 from schools.participants import access as participant_access
@@ -354,10 +355,21 @@ def _curated_activity_ids(request: HttpRequest) -> set[int]:
 
 
 def _with_role_labels(activity: RoadmapActivity) -> RoadmapActivity:
+    """The activity as its row shows it: the responsible roles by name and its links
+    (reversed once for all the rows: ``url_with_id``)."""
     activity.role_labels = [  # type: ignore[attr-defined]
         str(Role(role).label) for role in activity.responsible_roles if role in Role.values
     ]
+    for attribute, name in _ROW_LINKS:
+        setattr(activity, attribute, url_with_id(name)(activity.pk))
     return activity
+
+
+_ROW_LINKS = (
+    ("done_url", "school:activity-done"),
+    ("edit_url", "school:activity-edit"),
+    ("reschedule_url", "school:activity-reschedule"),
+)
 
 
 def current_programme_or_404() -> Programme:

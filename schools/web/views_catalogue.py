@@ -116,10 +116,13 @@ catalogue_entry = CatalogueEntry.as_view()
 def _catalogue_entry(request: HttpRequest, topic: Topic) -> HttpResponse:
     if not _is_coordinator(request):
         return _entry_page(request, topic, None)
+    # the entries it may name as covering it: names only (not the catalogue with its counts
+    # and coverage, which the list page shows)
+    covering = {c.covered_by_id for c in topic.coverage.all()}
     others = [
-        (t.pk, t.name)
-        for t in participant_selectors.topic_catalogue().exclude(pk=topic.pk)
-        if t.is_active or t.pk in {c.covered_by_id for c in topic.coverage.all()}
+        (pk, name)
+        for pk, name, active in participant_selectors.topic_names()
+        if pk != topic.pk and (active or pk in covering)
     ]
     others.sort(key=lambda item: item[1].casefold())
     if request.method != "POST":

@@ -526,3 +526,21 @@ def test_the_catalogue_counts_who_asks_and_who_offers_each_entry(tenant_a, schoo
     for path in ("/bases/catalogue/", f"/bases/catalogue/{topic.pk}/"):
         body = client.get(path).content.decode()
         assert "asked by 66 mentees · offered by 70 mentors" in body, path
+
+
+def test_the_set_up_writes_its_checkboxes_without_a_template_each(tenant_a, school: School) -> None:
+    """The set-up's forms and curators are written by ``checkbox_boxes`` (a template per
+    checkbox was half the page): the coordinator's are enabled, the director reads them
+    disabled, and the chosen ones are checked for both."""
+    with schema_context(tenant_a.schema_name):
+        programme = Programme.objects.get(pk=school.ids["programme"])
+        chosen = list(programme.forms or ())
+    assert chosen
+    for role, disabled in ((Role.COORDINATOR, False), (Role.DIRECTOR, True)):
+        client = page_client(tenant_a.host, school.users[role], tenant_a.schema_name, "en")
+        body = client.get("/programme/setup/").content.decode()
+        boxes = [line for line in body.splitlines() if 'type="checkbox" name="forms"' in line]
+        assert boxes, role
+        assert all(line.endswith("disabled>") == disabled for line in boxes), role
+        for form in chosen:
+            assert any(f'value="{form}"' in line and " checked" in line for line in boxes), form

@@ -16,8 +16,10 @@ register = template.Library()
 @register.simple_tag
 def checkbox_boxes(field: Any) -> SafeString:
     """The checkboxes of a multiple-choice bound field, one ``div.form-check`` each, as
-    ``school/checkbox_list.html`` wrote them (its errors mark every box invalid)."""
+    ``school/checkbox_list.html`` wrote them (its errors mark every box invalid; a disabled
+    field disables every box)."""
     invalid = " is-invalid" if field.errors else ""
+    disabled = " disabled" if field.field.disabled else ""
     name = conditional_escape(field.html_name)
     given = field.value() or ()
     selected = {str(v) for v in ([given] if isinstance(given, str | int) else given)}
@@ -30,7 +32,7 @@ def checkbox_boxes(field: Any) -> SafeString:
         parts.append(
             f'<div class="form-check">\n    <input class="form-check-input{invalid}" '
             f'type="checkbox" name="{name}" value="{conditional_escape(text)}" id="{box_id}"'
-            f'{checked}>\n    <label class="form-check-label" for="{box_id}">'
+            f'{checked}{disabled}>\n    <label class="form-check-label" for="{box_id}">'
             f"{conditional_escape(str(label))}</label>\n  </div>"
         )
     return mark_safe("".join(parts))  # noqa: S308  # every value escaped above

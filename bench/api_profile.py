@@ -57,15 +57,7 @@ def main() -> int:
     parser.add_argument("--sql", action="store_true", help="print the SQL of the lists chosen")
     args = parser.parse_args()
 
-    url = benchlib.database_url()
-    benchlib.configure_environment(url)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-    if not args.reuse:
-        benchlib.recreate_database(url)
-        benchlib.nastavnik("migrate", "--noinput", log_name="api-profile-migrate")
-    import django
-
-    django.setup()
+    url = benchlib.in_process_django(reuse=args.reuse, log_name="api-profile-migrate")
     import api_throughput
     from django.db import connection
     from django.test import Client

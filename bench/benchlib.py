@@ -98,6 +98,22 @@ def configure_environment(url: str) -> None:
     )
 
 
+def in_process_django(*, reuse: bool, log_name: str) -> str:
+    """Django set up in this process under the server's settings (``bench_settings``: DEBUG
+    off, ``/bench/bare/`` routed) on the bench database, created and migrated unless
+    ``reuse`` (the profiles' way: seed once, then measure again and again). Returns its URL."""
+    url = database_url()
+    configure_environment(url)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    if not reuse:
+        recreate_database(url)
+        nastavnik("migrate", "--noinput", log_name=log_name)
+    import django
+
+    django.setup()
+    return url
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)

@@ -51,16 +51,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    url = benchlib.database_url()
-    benchlib.configure_environment(url)
-    # The server's settings: DEBUG off, and /bench/bare/ (the baseline) routed.
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-    if not args.reuse:
-        benchlib.recreate_database(url)
-        benchlib.nastavnik("migrate", "--noinput", log_name="profile-migrate")
-    import django
-
-    django.setup()
+    url = benchlib.in_process_django(reuse=args.reuse, log_name="profile-migrate")
     import pages
     from django.conf import settings
     from django.db import connection

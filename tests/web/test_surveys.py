@@ -82,20 +82,32 @@ def _adopted(tenant: Any, code: str) -> Questionnaire:
         return services.questionnaire_adopt(version_id=template_version_id(code), actor=SETUP)
 
 
+def _opened(
+    place: Place, questionnaire: Questionnaire, title: str, target: services.Target
+) -> SurveyCampaign:
+    """A campaign of ``questionnaire`` open this week (in the caller's schema)."""
+    campaign = services.campaign_create(
+        questionnaire=questionnaire,
+        title=title,
+        target=target,
+        opens_on=TODAY,
+        closes_on=TODAY + datetime.timedelta(days=7),
+        programme_id=place.programme_id,
+        actor=SETUP,
+    )
+    services.campaign_open(campaign=campaign, actor=SETUP)
+    return campaign
+
+
 def _open_campaign(tenant: Any, place: Place, code: str, **target: Any) -> SurveyCampaign:
     questionnaire = _adopted(tenant, code)
     with schema_context(tenant.schema_name):
-        campaign = services.campaign_create(
-            questionnaire=questionnaire,
-            title=f"Кампания {code}",
-            target=services.Target(**(target or {"kind": "pair", "pair_id": place.pair_id})),
-            opens_on=TODAY,
-            closes_on=TODAY + datetime.timedelta(days=7),
-            programme_id=place.programme_id,
-            actor=SETUP,
+        return _opened(
+            place,
+            questionnaire,
+            f"Кампания {code}",
+            services.Target(**(target or {"kind": "pair", "pair_id": place.pair_id})),
         )
-        services.campaign_open(campaign=campaign, actor=SETUP)
-    return campaign
 
 
 def test_coordinator_adopts_creates_and_launches_a_campaign(
@@ -499,17 +511,12 @@ def _local_campaign(tenant: Any, place: Place, questions: int) -> SurveyCampaign
             questions=rows,
             actor=SETUP,
         )
-        campaign = services.campaign_create(
-            questionnaire=questionnaire,
-            title=f"Кампания из {questions}",
-            target=services.Target(kind="explicit", participant_ids=(place.parent.pk,)),
-            opens_on=TODAY,
-            closes_on=TODAY + datetime.timedelta(days=7),
-            programme_id=place.programme_id,
-            actor=SETUP,
+        return _opened(
+            place,
+            questionnaire,
+            f"Кампания из {questions}",
+            services.Target(kind="explicit", participant_ids=(place.parent.pk,)),
         )
-        services.campaign_open(campaign=campaign, actor=SETUP)
-    return campaign
 
 
 def _answered_by_link(

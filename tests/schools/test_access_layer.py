@@ -559,6 +559,8 @@ def test_a_calendar_link_is_its_owners_only(tenant_a, client_for, world):
         assert CalendarToken.objects.count() == 2
         mentee_actor = actor_for(world.users["mentee"])
         assert not pair_access.calendar_tokens_visible_to(mentee_actor).exists()
+        # A link is personal: no job reads one either (the feed is served by its own token).
+        assert not pair_access.calendar_tokens_visible_to(SETUP).exists()
 
 
 # --- the audit log --------------------------------------------------------------------------------

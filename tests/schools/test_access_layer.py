@@ -395,6 +395,18 @@ def test_guardianships_are_seen_within_the_actors_reach(tenant_a, client_for, wo
     assert _ids(listed) == _links(world, *seen)
 
 
+def test_a_parents_login_not_yet_linked_to_a_person_sees_no_guardianship(
+    tenant_a, client_for, world
+):
+    """A parent invited but not yet recorded as a participant is nobody's guardian here."""
+    lonely = make_user(world.schema, "parent", "access-lonely-parent")
+    listed = client_for(tenant_a, lonely).get("/api/v1/guardianships/")
+    assert _ids(listed) == set()
+    with schema_context(world.schema):
+        assert Guardianship.objects.exists()
+        assert not participant_access.guardianships_visible_to(actor_for(lonely)).exists()
+
+
 # --- the mentor base ------------------------------------------------------------------------------
 
 

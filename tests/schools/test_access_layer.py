@@ -395,6 +395,14 @@ def test_guardianships_are_seen_within_the_actors_reach(tenant_a, client_for, wo
     assert _ids(listed) == _links(world, *seen)
 
 
+@pytest.mark.parametrize("role", ["mentor", "mentee", "other_mentee"])
+def test_guardianships_are_not_a_pair_members_to_read(world, role):
+    """Neither the mentor nor a mentee (even one whose parent is linked) reads the links."""
+    with schema_context(world.schema):
+        assert Guardianship.objects.exists()
+        assert not participant_access.guardianships_visible_to(world.actor(role)).exists()
+
+
 def test_a_parents_login_not_yet_linked_to_a_person_sees_no_guardianship(
     tenant_a, client_for, world
 ):

@@ -26,7 +26,13 @@ from schools.pairs.models import CalendarToken, DevelopmentPlan, PlanGoal
 from schools.participants import access as participant_access
 from schools.participants import api as participants
 from schools.participants import services as participant_services
-from schools.participants.models import Consent, Guardianship, Participant
+from schools.participants.models import (
+    Consent,
+    ConsentAlert,
+    ConsentScan,
+    Guardianship,
+    Participant,
+)
 from schools.programmes.models import Programme
 from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
@@ -252,6 +258,47 @@ def test_the_consent_form_page_follows_the_same_rule(world, role, status):
 
 
 # --- consent withdrawal by a parent: minors only, on both doors -------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_consents_scan_and_withdrawal_alert_are_read_as_the_consent_is(world, role):
+    """The scan of a signed paper is read by whoever reads its consent; the alert of a
+    withdrawal by the staff who see the whole institution and the curator of the class."""
+    with schema_context(world.schema):
+        for who in ("mentee", "other_mentee"):
+            person = Participant.objects.get(pk=world.ids[who])
+            consent = Consent.objects.filter(participant=person).first()
+            assert consent is not None
+            ConsentScan.objects.create(
+                consent=consent,
+                file="scan.pdf",
+                content_type="application/pdf",
+                size=1024,
+                sha256="0" * 64,
+            )
+            ConsentAlert.objects.create(
+                participant=person, kind="withdrawn", study_group_id=person.study_group_id
+            )
+        actor = world.actor(role)
+        readable = set(participant_access.consents_visible_to(actor).values_list("pk", flat=True))
+        scans = set(
+            participant_access.consent_scans_visible_to(actor).values_list("consent_id", flat=True)
+        )
+        scanned = set(ConsentScan.objects.values_list("consent_id", flat=True))
+        alerted = {
+            Participant.objects.get(pk=pk).last_name
+            for pk in participant_access.consent_alerts_visible_to(actor).values_list(
+                "participant_id", flat=True
+            )
+        }
+    assert scans == readable & scanned
+    expected = {
+        "coordinator": {"Петров", "Смирнов"},
+        "director": {"Петров", "Смирнов"},
+        "curator": {"Петров"},
+        "other_curator": {"Смирнов"},
+    }
+    assert alerted == expected.get(role, set())
 
 
 def _withdrawal(pk: int) -> dict[str, Any]:

@@ -301,6 +301,29 @@ def test_a_consents_scan_and_withdrawal_alert_are_read_as_the_consent_is(world, 
     assert alerted == expected.get(role, set())
 
 
+@pytest.mark.parametrize(
+    ("role", "children"),
+    [
+        ("parent", {"mentee", "young"}),
+        ("other_parent", {"other_mentee"}),
+        ("coordinator", set()),
+        ("curator", set()),
+        ("mentor", set()),
+        ("mentee", set()),
+    ],
+)
+def test_a_parents_children_are_its_own_and_nobody_else_has_any(world, role, children):
+    """The parent's pages (its children's consents and pairs) open only its own children:
+    another parent's child, or any child for a role that is not a parent, is not found."""
+    with schema_context(world.schema):
+        actor = world.actor(role)
+        seen = set(participant_access.children_visible_to(actor).values_list("pk", flat=True))
+        someone_elses = world.ids["other_mentee" if role == "parent" else "young"]
+        with pytest.raises(participant_access.NotFound):
+            participant_access.access_child_by_id(actor, someone_elses)
+    assert seen == {world.ids[name] for name in children}
+
+
 def _withdrawal(pk: int) -> dict[str, Any]:
     return {
         "participant": pk,

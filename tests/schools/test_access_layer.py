@@ -507,6 +507,27 @@ def test_mentor_profiles_are_seen_within_the_actors_reach(tenant_a, client_for, 
     }
 
 
+@pytest.mark.parametrize(
+    ("role", "seen"),
+    [
+        ("coordinator", {"mentee", "other_mentee"}),
+        ("curator", {"mentee"}),
+        ("other_curator", {"other_mentee"}),
+        ("mentee", {"mentee"}),
+        ("other_mentee", {"other_mentee"}),
+    ],
+)
+def test_mentee_profiles_are_seen_within_the_actors_reach(world, role, seen):
+    """A mentee's request (its profile in the mentee base) is read as the person is: a curator
+    its classes' mentees, a mentee its own."""
+    with schema_context(world.schema):
+        for who in ("mentee", "other_mentee"):
+            participants.mentee_profile_upsert(participant_id=world.ids[who], actor=SETUP)
+        shown = participant_access.mentee_profiles_visible_to(world.actor(role))
+        people = set(shown.values_list("participant_id", flat=True))
+    assert people == {world.ids[name] for name in seen}
+
+
 # --- group meetings and their preferences -------------------------------------------------------
 
 

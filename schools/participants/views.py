@@ -391,8 +391,9 @@ class ParticipantViewSet(TenantModelViewSet):
 
     def scoped_queryset(self) -> QuerySet[Participant]:
         # The list computes the consent state per row (ParticipantRows); a single person is
-        # answered by the serializer, which reads the annotation.
-        if self.action == "list":
+        # answered by the serializer, which reads the annotation. (A view made outside a
+        # request, as the schema generator and the cross-tenant walk make it, has no action.)
+        if getattr(self, "action", None) == "list":
             people = selectors.participant_rows()
         else:
             people = selectors.participant_list()

@@ -1,12 +1,63 @@
-"""The public interface of the accounts app for other apps (and the seeding package)."""
+"""The public interface of the accounts app for other apps (and the seeding package).
+
+Writes return ids: a login or an invitation never leaves the app as a model."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
+from accounts import services
 from accounts.actor import Actor
 from accounts.models import Invitation, Role, User
-from accounts.services import invitation_create, invitation_url, site_url, user_create
+from accounts.services import invitation_url, site_url
+
+
+def invitation_create(
+    *,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    middle_name: str = "",
+    actor: Actor,
+) -> int:
+    """Record an invitation in the active schema (mailed after commit); returns its id."""
+    return services.invitation_create(
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        middle_name=middle_name,
+        actor=actor,
+    ).pk
+
+
+def user_create(
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    middle_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    actor: Actor,
+) -> int:
+    """A login made directly in the active schema (seeding, benchmarks); returns its id."""
+    return services.user_create(
+        username=username,
+        role=role,
+        password=password,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        middle_name=middle_name,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+        actor=actor,
+    ).pk
 
 
 def user_id_by_username(*, username: str) -> int | None:
@@ -66,7 +117,7 @@ def user_ensure(
             is_staff=is_staff,
             is_superuser=is_superuser,
             actor=actor,
-        ).pk
+        )
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])

@@ -504,8 +504,8 @@ def dashboards(requests: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.actor import Actor
-    from accounts.api import user_create
     from accounts.models import Role, User
+    from accounts.services import user_create
     from tenants import services as tenant_services
     from tenants.models import Institution
 

@@ -161,10 +161,10 @@ def _campaigns(programme: Any, coordinator: Any, rng: random.Random) -> tuple[in
     for code in ("satisfaction-mentee", "satisfaction-mentor"):
         questionnaire = Questionnaire.objects.filter(template_code=code).first()
         if questionnaire is None:
-            version = templates.published_version_get(template_code=code)
-            assert version is not None, f"no published regional template {code}"
+            version_id = templates.published_version_id(template_code=code)
+            assert version_id is not None, f"no published regional template {code}"
             questionnaire = services.questionnaire_adopt(
-                version_id=version.pk, actor=Actor.system("bench")
+                version_id=version_id, actor=Actor.system("bench")
             )
         questionnaires[code] = questionnaire
     forms = sorted(

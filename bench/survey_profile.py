@@ -73,12 +73,7 @@ def main() -> int:
         with schema_context(school.schema_name):
             from schools.participants import api as participants_api
 
-            people = list(
-                participants_api.participants_with_valid_consent()
-                .filter(category="pupil")
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+            people = participants_api.consenting_participant_ids(category="pupil")
     else:
         started = time.perf_counter()
         school, _password, people = surveys_load._seed(args.learners)

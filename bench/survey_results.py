@@ -71,9 +71,9 @@ def fill_institution(responses: int, rng: random.Random) -> None:
     )
     from schools.participants.api import Participant
 
-    version = templates.published_version_get(template_code="satisfaction-mentee")
-    assert version is not None
-    questionnaire = services.questionnaire_adopt(version_id=version.pk, actor=Actor.system("bench"))
+    version_id = templates.published_version_id(template_code="satisfaction-mentee")
+    assert version_id is not None
+    questionnaire = services.questionnaire_adopt(version_id=version_id, actor=Actor.system("bench"))
     questions = list(questionnaire.questions.all())
     today = date.today()
     campaign = SurveyCampaign.objects.create(

@@ -62,12 +62,7 @@ def _seed(learners: int) -> tuple[Any, str, list[int]]:
         schema_name=school.schema_name, learners=learners, staff=max(2, learners // 10), seed=3
     )
     with schema_context(school.schema_name):
-        consenting = list(
-            participants_api.participants_with_valid_consent()
-            .filter(category="pupil")
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        consenting = participants_api.consenting_participant_ids(category="pupil")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return school, demo.DEMO_PASSWORD, consenting

@@ -976,12 +976,12 @@ def demo_surveys_ensure(*, institutions: list[InstitutionRef]) -> None:
     for institution in institutions:
         with schema_context(institution.schema_name), transaction.atomic():
             for code in ("satisfaction-mentee", "satisfaction-mentor"):
-                version = templates_api.published_version_get(template_code=code)
-                if version is None or monitoring_api.questionnaire_id_by_template(
+                version_id = templates_api.published_version_id(template_code=code)
+                if version_id is None or monitoring_api.questionnaire_id_by_template(
                     template_code=code
                 ):
                     continue
-                monitoring_api.questionnaire_adopt(version_id=version.pk, actor=SEED_ACTOR)
+                monitoring_api.questionnaire_adopt(version_id=version_id, actor=SEED_ACTOR)
 
 
 def _participant_ensure(
@@ -1015,7 +1015,7 @@ def _participant_ensure(
         user_id=user_id,
         **extra,
         actor=SEED_ACTOR,
-    ).pk
+    )
 
 
 def _consent_ensure(
@@ -1023,7 +1023,7 @@ def _consent_ensure(
 ) -> None:
     """A signed consent, unless the person has any consent record (a withdrawal included:
     that is the person's decision, not the demo's)."""
-    if participants_api.consent_list().filter(participant_id=participant_id).exists():
+    if participants_api.has_consent_record(participant_id=participant_id):
         return
     age = participants_api.participant_age(participant_id=participant_id) or 18
     participants_api.consent_record(

@@ -540,7 +540,7 @@ def school_generate(
                     last_name=person.last_name,
                     middle_name=person.middle_name,
                     email=person.email,
-                ).pk
+                )
                 person.user_id = user_id
             curator_ids[class_name] = user_id
         group_ids = participants_api.study_groups_ensure(

@@ -435,7 +435,7 @@ def municipal_officer_invite(
     municipality = Municipality.objects.filter(pk=municipality_id).first()
     if municipality is None:
         raise ValidationError({"municipality": [_("Unknown municipality.")]})
-    invitation = invitation_create(
+    invitation_id = invitation_create(
         actor=actor,
         email=email.strip(),
         role=Role.MUNICIPAL,
@@ -443,7 +443,7 @@ def municipal_officer_invite(
         last_name=last_name.strip(),
         middle_name=middle_name.strip(),
     )
-    access = MunicipalAccess.objects.create(municipality=municipality, invitation=invitation)
+    access = MunicipalAccess.objects.create(municipality=municipality, invitation_id=invitation_id)
     public_audit_record(
         actor=actor,
         action=PublicAuditAction.CREATE,

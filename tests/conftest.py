@@ -128,7 +128,7 @@ def tenant_b(tenants: Tenants, db: None) -> Institution:
 
 
 def make_user(schema_name: str, role: str, username: str | None = None, **extra: Any) -> User:
-    from accounts.api import user_create
+    from accounts.services import user_create
 
     with schema_context(schema_name):
         return user_create(

@@ -622,7 +622,7 @@ def _employer_specialist_participant_create(
             position=mentor.position,
             workplace=employer,
             actor=PLACEMENT_ACTOR,
-        ).pk
+        )
     # The institution's catalogue recognises names and the wordings schools use for them.
     found = participants.topics_match(list(mentor.competences))
     codes = sorted({m.code for m in found if m.code is not None})

@@ -8,6 +8,8 @@ is applied again here, so a value can never slip under it)."""
 
 from __future__ import annotations
 
+from accounts.actor import Actor
+from regional.privacy import services
 from regional.privacy.models import RegionSettings
 from regional.privacy.rules import (
     DEFAULT_MIN_GROUP_SIZE,
@@ -31,7 +33,6 @@ from regional.privacy.rules import (
     small_visible_change,
     suppress_cells,
 )
-from regional.privacy.services import region_settings_update
 from regional.privacy.text import HIDDEN, Anonymised, Hidden, anonymise_text
 
 
@@ -39,6 +40,12 @@ def min_group_size() -> int:
     """The region's minimum group size k (the setting; the default when the row is missing)."""
     value = RegionSettings.objects.filter(pk=1).values_list("min_group_size", flat=True).first()
     return max(int(value or DEFAULT_MIN_GROUP_SIZE), MIN_GROUP_SIZE_FLOOR)
+
+
+def region_settings_update(*, min_group_size: int, actor: Actor) -> int:
+    """Set the region's k (validated, audited); returns the k now in force."""
+    row = services.region_settings_update(min_group_size=min_group_size, actor=actor)
+    return max(row.min_group_size, MIN_GROUP_SIZE_FLOOR)
 
 
 __all__ = [
@@ -54,7 +61,6 @@ __all__ = [
     "KeyCell",
     "Network",
     "Protected",
-    "RegionSettings",
     "ShareCell",
     "anonymise_text",
     "check_min_group_size",

@@ -36,9 +36,9 @@ def annual_report_docx(*, programme_id: int, day: datetime.date | None = None) -
         raise LookupError(programme_id)
     year = academic_year_ru(programme.academic_year)
     labels = dict(programmes_api.MentoringForm.choices)
-    figures = pairs_api.programme_figures(programme_id=programme.pk)
+    figures = pairs_api.programme_figures(programme_id=programme.id)
     parts = monitoring_api.monitoring_parts(
-        programme_id=programme.pk, academic_year=programme.academic_year
+        programme_id=programme.id, academic_year=programme.academic_year
     )
     document = new_document()
     institution_header(document, institution())

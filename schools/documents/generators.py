@@ -28,16 +28,12 @@ def safe_name(text: str) -> str:
 
 def consent_form(item_id: int, position: int, options: dict[str, Any]) -> tuple[str, bytes]:
     from schools.participants import api as participants_api
-    from schools.participants.consent_texts import consent_text
-    from schools.participants.documents import consent_form_docx
 
     purpose = str(options.get("purpose") or participants_api.REQUIRED_PURPOSE)
-    text = consent_text(purpose=purpose)
-    person = participants_api.participant_list().filter(pk=item_id, erased_at__isnull=True).first()
-    if text is None or person is None:
+    form = participants_api.consent_form_file(participant_id=item_id, purpose=purpose)
+    if form is None:
         raise ItemMissing(item_id)
-    name = f"{position:03d} {safe_name(person.full_name)}.docx"
-    return name, consent_form_docx(participant=person, text=text)
+    return f"{position:03d} {safe_name(form.full_name)}.docx", form.content
 
 
 def thank_you_letter(item_id: int, position: int, options: dict[str, Any]) -> tuple[str, bytes]:
@@ -63,7 +59,7 @@ def thank_you_letter(item_id: int, position: int, options: dict[str, Any]) -> tu
     programme = programmes_api.programme_get(programme_id=int(options.get("programme_id") or 0))
     honoree = (
         honoured_mentor(
-            programme_id=programme.pk,
+            programme_id=programme.id,
             participant_id=item_id,
             statuses=options.get("statuses") or None,
         )

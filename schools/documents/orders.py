@@ -43,14 +43,7 @@ def stage_one_data(programme: Programme) -> Any:
     from schools.programmes.documents import Curatorship, Person, StageOne
     from tenants.api import current_institution
 
-    groups: dict[int, list[str]] = {}
-    for curator_id, name in (
-        participants.study_group_list()
-        .filter(curator__isnull=False)
-        .order_by("name")
-        .values_list("curator_id", "name")
-    ):
-        groups.setdefault(curator_id, []).append(name)
+    groups = participants.curated_study_group_names()
     curators = {user.pk: user for user in programme.curators.all()}
     if groups:
         from accounts.models import User

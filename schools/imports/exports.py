@@ -1,19 +1,22 @@
 """The lists an institution exports to XLSX, with Russian headers.
 
-Data comes from ``schools.participants.api`` selectors, in the schema of the request, so an
-export can never contain another institution's people. Headers of participants, mentees and
-mentors are the ones the importer reads, so an exported file can be imported back."""
+Data comes from the participants app's list selectors (querysets: an export streams them in
+chunks and scopes them to a curator's classes, as the participants' own doors do), in the schema
+of the request, so an export can never contain another institution's people. Headers of
+participants, mentees and mentors are the ones the importer reads, so an exported file can be
+imported back."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.db.models import QuerySet
 
 from schools.imports.xlsx import CATEGORY_LABELS, FORM_LABELS
+from schools.participants import api as participants_api
+from schools.participants import selectors as participant_selectors
 
 PERSON_HEADERS = [
     "Фамилия",
@@ -34,12 +37,6 @@ CONSENT_STATE_LABELS = {
     "invalid_for_age": "не соответствует возрасту",
     "erased": "данные удалены",
 }
-
-
-def _selector(name: str) -> Callable[[], QuerySet[Any]]:
-    """A list selector of the participants app, from its ``api.py``."""
-    func: Callable[[], QuerySet[Any]] = getattr(import_module("schools.participants.api"), name)
-    return func
 
 
 def _person(p: Any) -> list[Any]:
@@ -66,13 +63,13 @@ class ExportList:
     name: str  # URL segment and file name
     title: str  # sheet title
     headers: list[str]
-    source: str  # selector in schools.participants.api
+    source: Callable[[], QuerySet[Any]]  # a list selector of the participants app
     row: Callable[[Any], list[Any]]
     # the lookup from a row to its study group's curator (curators export their groups only)
     curator_lookup: str
 
     def queryset(self) -> QuerySet[Any]:
-        return _selector(self.source)()
+        return self.source()
 
     def rows(self, queryset: QuerySet[Any]) -> Iterator[list[Any]]:
         for obj in queryset.iterator(chunk_size=1000) if not _prefetches(queryset) else queryset:
@@ -99,7 +96,7 @@ def _mentee_row(profile: Any) -> list[Any]:
         # «;» separates the entries (a name may hold commas): the importer reads it back
         "; ".join(tag.name for tag in profile.needs.all()),
         FORM_LABELS.get(profile.preferred_form, profile.preferred_form),
-        _label(_api_attr("RequestSource"), profile.raised_by),
+        _label(participants_api.RequestSource, profile.raised_by),
     ]
 
 
@@ -122,7 +119,7 @@ def _study_group_row(group: Any) -> list[Any]:
 
 
 def _consent_row(consent: Any) -> list[Any]:
-    api = import_module("schools.participants.api")
+    api = participants_api
     return [
         consent.participant.full_name,
         consent.participant.birth_date,
@@ -140,10 +137,6 @@ def _consent_row(consent: Any) -> list[Any]:
     ]
 
 
-def _api_attr(name: str) -> Any:
-    return getattr(import_module("schools.participants.api"), name)
-
-
 EXPORTS: dict[str, ExportList] = {
     export.name: export
     for export in (
@@ -151,7 +144,7 @@ EXPORTS: dict[str, ExportList] = {
             name="participants",
             title="Участники",
             headers=[*PERSON_HEADERS, "Молодой специалист", "Согласие на обработку ПДн"],
-            source="participant_list",
+            source=participant_selectors.participant_list,
             row=_participant_row,
             curator_lookup="study_group__curator",
         ),
@@ -165,7 +158,7 @@ EXPORTS: dict[str, ExportList] = {
                 "Форма наставничества",
                 "Кто сформулировал запрос",
             ],
-            source="mentee_profile_list",
+            source=participant_selectors.mentee_profile_list,
             row=_mentee_row,
             curator_lookup="participant__study_group__curator",
         ),
@@ -182,7 +175,7 @@ EXPORTS: dict[str, ExportList] = {
                 "Мотивация",
                 "Обучение",
             ],
-            source="mentor_profile_list",
+            source=participant_selectors.mentor_profile_list,
             row=_mentor_row,
             curator_lookup="participant__study_group__curator",
         ),
@@ -190,7 +183,7 @@ EXPORTS: dict[str, ExportList] = {
             name="study-groups",
             title="Классы и группы",
             headers=["Класс/Группа", "Куратор"],
-            source="study_group_list",
+            source=participant_selectors.study_group_list,
             row=_study_group_row,
             curator_lookup="curator",
         ),
@@ -212,7 +205,7 @@ EXPORTS: dict[str, ExportList] = {
                 "Контрольная сумма текста",
                 "Внесено",
             ],
-            source="consent_list",
+            source=participant_selectors.consent_list,
             row=_consent_row,
             curator_lookup="participant__study_group__curator",
         ),

@@ -49,11 +49,7 @@ def _pairs_state(programme_id: int) -> tuple[dict[int, int], set[int]]:
 
 
 def consenting_ids(ids: Iterable[int]) -> set[int]:
-    return set(
-        participants_api.participants_with_valid_consent()
-        .filter(pk__in=list(ids))
-        .values_list("pk", flat=True)
-    )
+    return set(participants_api.consenting_participant_ids(participant_ids=ids))
 
 
 def mentors_by_id(ids: Iterable[int], *, programme_id: int) -> dict[int, MentorIn]:

@@ -474,22 +474,28 @@ def answers_by_purpose(
     """The latest submitted answers per participant to questionnaires of ``purpose``:
     participant id → {"template_code", "questionnaire", "campaign", "submitted_at", "answers"}.
     Only people whose consent is valid now."""
-    from schools.participants.api import participants_with_valid_consent
+    from schools.participants.api import consenting_participant_ids
 
     queryset = (
         SurveyResponse.objects.filter(
             status=ResponseStatus.SUBMITTED,
             campaign__questionnaire__purpose=purpose,
-            participant__in=participants_with_valid_consent().values("pk"),
+            participant__isnull=False,
         )
         .select_related("campaign__questionnaire")
         .order_by("participant_id", "-submitted_at", "-pk")
     )
     if participant_ids is not None:
         queryset = queryset.filter(participant_id__in=list(participant_ids))
+    responses = list(queryset)
+    consenting = set(
+        consenting_participant_ids(
+            participant_ids={r.participant_id for r in responses if r.participant_id is not None}
+        )
+    )
     result: dict[int, dict[str, Any]] = {}
-    for response in queryset:
-        if response.participant_id is None or response.participant_id in result:
+    for response in responses:
+        if response.participant_id not in consenting or response.participant_id in result:
             continue
         questionnaire = response.campaign.questionnaire
         result[response.participant_id] = {

@@ -81,27 +81,26 @@ def questionnaire_adopt(*, version_id: int, title: str = "", actor: Actor) -> Qu
     version = templates.version_get(version_id=version_id)
     if version is None or version.status != templates.VersionStatus.PUBLISHED:
         raise _error("template_version", _("Choose a published version of a regional template."))
-    template = version.template
     questionnaire = Questionnaire.objects.create(
-        title=title.strip() or template.title,
-        description=template.description,
+        title=title.strip() or version.title,
+        description=version.description,
         intro=version.intro,
-        purpose=template.purpose,
-        growth_phase=template.growth_phase,
+        purpose=version.purpose,
+        growth_phase=version.growth_phase,
         origin=QuestionnaireOrigin.ADOPTED,
-        template_version_id=version.pk,
-        template_code=template.code,
+        template_version_id=version.id,
+        template_code=version.template_code,
         template_version_number=version.number,
         created_by_id=author_id(actor),
     )
     Question.objects.bulk_create(
         Question(
             questionnaire=questionnaire,
-            order=question.order,
+            order=question["order"],
             regional=True,
-            **{field: getattr(question, field) for field in QUESTION_FIELDS},
+            **{field: question[field] for field in QUESTION_FIELDS},
         )
-        for question in version.questions.all()
+        for question in version.questions
     )
     return questionnaire
 
@@ -248,9 +247,8 @@ def _check_target_rows(*, target: Target) -> None:
     IntegrityError, an unknown person a campaign inviting nobody)."""
     if target.pair_id is not None and not pairs_api.Pair.objects.filter(pk=target.pair_id).exists():
         raise _error("target_pair", _("Choose a pair or group."))
-    if (
-        target.study_group_id is not None
-        and not participants_api.study_group_list().filter(pk=target.study_group_id).exists()
+    if target.study_group_id is not None and not participants_api.study_group_exists(
+        study_group_id=target.study_group_id
     ):
         raise _error("target_study_group", _("Choose a study group."))
     if target.participant_ids:
@@ -438,9 +436,9 @@ def _invitees(campaign: SurveyCampaign) -> _Invitees:
         return _Invitees(participants=[], user_ids=users, without_consent=0)
     members = target_members(campaign)
     allowed = set(
-        participants_api.participants_with_valid_consent()
-        .filter(pk__in=[m.participant_id for m in members])
-        .values_list("pk", flat=True)
+        participants_api.consenting_participant_ids(
+            participant_ids=[m.participant_id for m in members]
+        )
     )
     invited = [m for m in members if m.participant_id in allowed]
     if not invited:

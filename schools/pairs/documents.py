@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from django.utils import timezone
 from docx.document import Document as DocumentType
@@ -128,7 +129,15 @@ def _programme_phrase(programme: Programme) -> str:
     return f"программой наставничества «{title}» на {year} учебный год"
 
 
-def _director(programme: Programme) -> str:
+class ProgrammeYear(Protocol):
+    """What a mentor's letter needs of the programme (a ``Programme`` or the programmes
+    app's ``ProgrammeSummary``)."""
+
+    @property
+    def academic_year(self) -> int: ...
+
+
+def _director(programme: object) -> str:
     return programme_director_name(programme)
 
 
@@ -333,7 +342,7 @@ def _greeting(document: DocumentType, honoree: Honoree) -> None:
 
 
 def _letter_body(
-    document: DocumentType, *, honoree: Honoree, programme: Programme, organisation: str
+    document: DocumentType, *, honoree: Honoree, programme: ProgrammeYear, organisation: str
 ) -> None:
     forms = ", ".join(f"«{FORM_RU.get(f, f)}»" for f in honoree.forms)
     form_phrase = f" (форма наставничества {forms})" if forms else ""
@@ -352,7 +361,7 @@ def _letter_body(
 
 
 def mentor_letter_docx(
-    *, honoree: Honoree, programme: Programme, day: datetime.date | None = None
+    *, honoree: Honoree, programme: ProgrammeYear, day: datetime.date | None = None
 ) -> bytes:
     """Благодарственное письмо to one mentor (one letter per person, whatever the number of
     their pairs)."""

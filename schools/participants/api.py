@@ -6,15 +6,22 @@ keyword-only; pass ``actor`` (the user acting) so that the audit log names who d
 Bulk writes (``participants_create_many``, ``mentee_profiles_upsert_many``,
 ``mentor_profiles_upsert_many``) apply the same rules as their one-row twins in a few queries
 whatever the number of rows, all or nothing: bad rows raise ``RowsValidationError``, whose
-``rows`` maps each bad row's index to its errors. The list selectors (``participant_list`` …)
-return querysets in the current schema; callers scope them to the user."""
+``rows`` maps each bad row's index to its errors.
+
+Nothing here hands out a model or a queryset: writes return the new row's id, reads return
+ids, numbers and dataclasses. The app's own doors (its views, the pages) use its selectors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.files import File
+
 from accounts.actor import Actor
+from schools.participants import selectors, services
 from schools.participants.catalogue import (
     TopicMatch,
     catalogue_index,
@@ -22,7 +29,9 @@ from schools.participants.catalogue import (
     normalise,
     split_entries,
 )
+from schools.participants.consent_texts import consent_text
 from schools.participants.consents import PaperConsent, consents_record_many
+from schools.participants.documents import consent_form_docx
 from schools.participants.models import (
     REQUIRED_PURPOSE,
     Category,
@@ -47,23 +56,16 @@ from schools.participants.selectors import (
     base_counts,
     base_counts_shared,
     bases_choices,
-    consent_list,
     has_valid_consent,
     headcount_numerators,
     kpi_numerators,
     mentee_count,
-    mentee_profile_list,
     mentees_without_consent_count,
     mentor_choices,
     mentor_count,
-    mentor_profile_list,
     mentors_without_consent_count,
     participant_find_duplicate,
     participant_find_duplicates,
-    participant_list,
-    participants_needing_reconsent,
-    participants_with_valid_consent,
-    study_group_list,
 )
 from schools.participants.services import (
     MenteeProfileData,
@@ -71,21 +73,12 @@ from schools.participants.services import (
     NewGuardianship,
     NewParticipant,
     RowsValidationError,
-    consent_record,
-    consent_withdraw,
-    guardianship_create,
     guardianship_delete,
     guardianships_create_many,
-    mentee_profile_upsert,
     mentee_profiles_upsert_many,
     mentor_profile_remove,
-    mentor_profile_upsert,
     mentor_profiles_upsert_many,
-    participant_create,
-    participant_update,
     participants_create_many,
-    study_group_get_or_create,
-    study_group_update,
 )
 
 
@@ -136,10 +129,10 @@ def study_groups_ensure(
     curators = dict(curators_by_name or {})
     out: dict[str, int] = {}
     for name in names:
-        group = study_group_get_or_create(name=name, actor=actor)
+        group = services.study_group_get_or_create(name=name, actor=actor)
         curator = curators.get(name)
         if curator is not None and group.curator_id is None:
-            group = study_group_update(group=group, curator_id=curator, actor=actor)
+            group = services.study_group_update(group=group, curator_id=curator, actor=actor)
         out[name] = group.pk
     return out
 
@@ -219,7 +212,7 @@ def counted_mentee_ids() -> set[int]:
     from schools.participants.models import MenteeProfile
 
     return set(
-        participants_with_valid_consent()
+        selectors.participants_with_valid_consent()
         .filter(pk__in=MenteeProfile.objects.values("participant_id"))
         .values_list("pk", flat=True)
     )
@@ -239,10 +232,261 @@ def study_groups_without_curator_count() -> int:
 competence_tag_codes = topic_codes
 
 
+# --- writes: the new row's id -------------------------------------------------------------------
+
+
+def participant_create(
+    *,
+    last_name: str,
+    first_name: str,
+    category: str,
+    middle_name: str = "",
+    birth_date: datetime.date | None = None,
+    study_group_id: int | None = None,
+    is_young_specialist: bool = False,
+    email: str = "",
+    phone: str = "",
+    user_id: int | None = None,
+    position: str = "",
+    workplace: str = "",
+    actor: Actor,
+) -> int:
+    """Record a person (the rules of ``services.participant_create``); returns the id."""
+    return services.participant_create(
+        last_name=last_name,
+        first_name=first_name,
+        category=category,
+        middle_name=middle_name,
+        birth_date=birth_date,
+        study_group_id=study_group_id,
+        is_young_specialist=is_young_specialist,
+        email=email,
+        phone=phone,
+        user_id=user_id,
+        position=position,
+        workplace=workplace,
+        actor=actor,
+    ).pk
+
+
+def participant_update(*, participant_id: int, actor: Actor, **fields: Any) -> None:
+    """Change fields of the person ``participant_id`` (``PARTICIPANT_FIELDS`` only)."""
+    participant = Participant.objects.get(pk=participant_id)
+    services.participant_update(participant=participant, actor=actor, **fields)
+
+
+def consent_record(
+    *,
+    participant_id: int,
+    kind: str,
+    purpose: str = REQUIRED_PURPOSE,
+    signed_by: str,
+    signed_on: datetime.date,
+    method: str,
+    guardian_name: str = "",
+    guardian_relation: str = "",
+    minor_signed: bool = False,
+    text_version: str | None = None,
+    scan: File[Any] | None = None,
+    actor: Actor,
+) -> int:
+    """Append a record (a grant or a withdrawal) to the consent register; returns its id."""
+    return services.consent_record(
+        participant_id=participant_id,
+        kind=kind,
+        purpose=purpose,
+        signed_by=signed_by,
+        signed_on=signed_on,
+        method=method,
+        guardian_name=guardian_name,
+        guardian_relation=guardian_relation,
+        minor_signed=minor_signed,
+        text_version=text_version,
+        scan=scan,
+        actor=actor,
+    ).pk
+
+
+def consent_withdraw(
+    *,
+    participant_id: int,
+    signed_by: str,
+    signed_on: datetime.date,
+    method: str,
+    purpose: str = REQUIRED_PURPOSE,
+    guardian_name: str = "",
+    guardian_relation: str = "",
+    minor_signed: bool = False,
+    scan: File[Any] | None = None,
+    actor: Actor,
+) -> int:
+    """Record the withdrawal of a consent; returns the record's id."""
+    return services.consent_withdraw(
+        participant_id=participant_id,
+        signed_by=signed_by,
+        signed_on=signed_on,
+        method=method,
+        purpose=purpose,
+        guardian_name=guardian_name,
+        guardian_relation=guardian_relation,
+        minor_signed=minor_signed,
+        scan=scan,
+        actor=actor,
+    ).pk
+
+
+def guardianship_create(*, parent_id: int, child_id: int, relation: str, actor: Actor) -> int:
+    """Link a parent to its child; returns the link's id."""
+    return services.guardianship_create(
+        parent_id=parent_id, child_id=child_id, relation=relation, actor=actor
+    ).pk
+
+
+def mentee_profile_upsert(
+    *,
+    participant_id: int,
+    request: str | None = None,
+    need_codes: Iterable[str] | None = None,
+    preferred_form: str | None = None,
+    raised_by: str | None = None,
+    actor: Actor,
+) -> int:
+    """Create or update the person's mentee profile (``None`` leaves a field as it is);
+    returns the profile's id."""
+    return services.mentee_profile_upsert(
+        participant_id=participant_id,
+        request=request,
+        need_codes=need_codes,
+        preferred_form=preferred_form,
+        raised_by=raised_by,
+        actor=actor,
+    ).pk
+
+
+def mentor_profile_upsert(
+    *,
+    participant_id: int,
+    competence_codes: Iterable[str] | None = None,
+    experience: str | None = None,
+    experience_years: int | None = None,
+    hours_per_month: int | None = None,
+    capacity: int | None = None,
+    motivation: str | None = None,
+    selection_scores: Mapping[str, int] | None = None,
+    training: str | None = None,
+    actor: Actor,
+) -> int:
+    """Create or update the person's mentor profile (``None`` leaves a field as it is);
+    returns the profile's id."""
+    return services.mentor_profile_upsert(
+        participant_id=participant_id,
+        competence_codes=competence_codes,
+        experience=experience,
+        experience_years=experience_years,
+        hours_per_month=hours_per_month,
+        capacity=capacity,
+        motivation=motivation,
+        selection_scores=selection_scores,
+        training=training,
+        actor=actor,
+    ).pk
+
+
+def study_group_get_or_create(*, name: str, actor: Actor) -> int:
+    """The id of the study group called ``name`` (spaces and case ignored), created when
+    missing."""
+    return services.study_group_get_or_create(name=name, actor=actor).pk
+
+
+# --- reads: ids and plain data --------------------------------------------------------------------
+
+
+def study_group_exists(*, study_group_id: int) -> bool:
+    """Whether this institution has the class or study group ``study_group_id``."""
+    from schools.participants.models import StudyGroup
+
+    return StudyGroup.objects.filter(pk=study_group_id).exists()
+
+
+def has_consent_record(*, participant_id: int) -> bool:
+    """Whether the register holds any record (a grant or a withdrawal) of the person."""
+    return selectors.consent_list().filter(participant_id=participant_id).exists()
+
+
+def consenting_participant_ids(
+    *, participant_ids: Iterable[int] | None = None, category: str | None = None
+) -> list[int]:
+    """Ids of the people with a valid consent (the only ones who may be matched, sent
+    questionnaires or counted), in order of id: of ``participant_ids`` when given, of the
+    ``category`` when given."""
+    people = selectors.participants_with_valid_consent()
+    if participant_ids is not None:
+        people = people.filter(pk__in=list(participant_ids))
+    if category is not None:
+        people = people.filter(category=category)
+    return list(people.order_by("pk").values_list("pk", flat=True))
+
+
+def mentor_base_ids() -> set[int]:
+    """Ids of the people in the mentor base."""
+    from schools.participants.models import MentorProfile
+
+    return set(MentorProfile.objects.values_list("participant_id", flat=True))
+
+
+def mentee_base_ids() -> set[int]:
+    """Ids of the people in the mentee base."""
+    from schools.participants.models import MenteeProfile
+
+    return set(MenteeProfile.objects.values_list("participant_id", flat=True))
+
+
+def participant_ids_needing_reconsent() -> list[int]:
+    """Ids of the people whose latest grant no longer fits their age, or will not soon (they
+    turn 14 or 18), in order of id."""
+    return list(
+        selectors.participants_needing_reconsent().order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def curated_study_group_names() -> dict[int, list[str]]:
+    """Curator's login id → the names of the classes and study groups they curate, by name."""
+    out: dict[int, list[str]] = {}
+    for curator_id, name in (
+        selectors.study_group_list()
+        .filter(curator__isnull=False)
+        .order_by("name")
+        .values_list("curator_id", "name")
+    ):
+        out.setdefault(curator_id, []).append(name)
+    return out
+
+
+@dataclass(frozen=True)
+class ConsentFormFile:
+    """A person's printable consent form: whose it is and the DOCX itself."""
+
+    full_name: str
+    content: bytes
+
+
+def consent_form_file(*, participant_id: int, purpose: str) -> ConsentFormFile | None:
+    """The consent form for ``purpose`` of the (not erased) person, or None when the person
+    or the purpose's text is missing."""
+    text = consent_text(purpose=purpose)
+    person = Participant.objects.filter(pk=participant_id, erased_at__isnull=True).first()
+    if text is None or person is None:
+        return None
+    return ConsentFormFile(
+        full_name=person.full_name, content=consent_form_docx(participant=person, text=text)
+    )
+
+
 __all__ = [
     "REQUIRED_PURPOSE",
     "BaseCounts",
     "Category",
+    "ConsentFormFile",
     "ConsentKind",
     "ConsentMethod",
     "ConsentPurpose",
@@ -269,27 +513,30 @@ __all__ = [
     "bases_choices",
     "child_participant_ids",
     "competence_tag_codes",
-    "consent_list",
+    "consent_form_file",
     "consent_record",
     "consent_withdraw",
+    "consenting_participant_ids",
     "consents_record_many",
     "counted_mentee_ids",
+    "curated_study_group_names",
     "full_name_of",
     "guardianship_create",
     "guardianship_delete",
     "guardianships_create_many",
+    "has_consent_record",
     "has_valid_consent",
     "headcount_numerators",
     "kpi_numerators",
+    "mentee_base_ids",
     "mentee_count",
-    "mentee_profile_list",
     "mentee_profile_upsert",
     "mentee_profiles_upsert_many",
     "mentees_without_consent_count",
+    "mentor_base_ids",
     "mentor_capacity",
     "mentor_choices",
     "mentor_count",
-    "mentor_profile_list",
     "mentor_profile_remove",
     "mentor_profile_upsert",
     "mentor_profiles_upsert_many",
@@ -302,15 +549,13 @@ __all__ = [
     "participant_find_duplicate",
     "participant_find_duplicates",
     "participant_id_of_user",
-    "participant_list",
+    "participant_ids_needing_reconsent",
     "participant_update",
     "participants_create_many",
-    "participants_needing_reconsent",
-    "participants_with_valid_consent",
     "split_entries",
     "study_group_count",
+    "study_group_exists",
     "study_group_get_or_create",
-    "study_group_list",
     "study_groups_ensure",
     "study_groups_without_curator_count",
     "topic_codes",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypedDict
 
@@ -36,6 +37,7 @@ __all__ = [
     "Findings",
     "MentoringForm",
     "MissingItem",
+    "ProgrammeSummary",
     "StageCheck",
     "StageNumbersRow",
     "StageStateRow",
@@ -88,9 +90,32 @@ def programme_id_for_year(*, academic_year: int) -> int | None:
     )
 
 
-def programme_get(*, programme_id: int) -> Programme | None:
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    """What a document says of a programme: its title, academic year (the year it starts)
+    and forms of mentoring (codes of ``MentoringForm``)."""
+
+    id: int
+    title: str
+    academic_year: int
+    forms: tuple[str, ...]
+
+
+def programme_get(*, programme_id: int) -> ProgrammeSummary | None:
     """The programme of this institution with this id, or None."""
-    return Programme.objects.filter(pk=programme_id).first()
+    row = (
+        Programme.objects.filter(pk=programme_id)
+        .values("pk", "title", "academic_year", "forms")
+        .first()
+    )
+    if row is None:
+        return None
+    return ProgrammeSummary(
+        id=row["pk"],
+        title=row["title"],
+        academic_year=row["academic_year"],
+        forms=tuple(row["forms"] or ()),
+    )
 
 
 def current_programme_id() -> int | None:

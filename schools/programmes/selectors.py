@@ -78,7 +78,7 @@ def roadmap_activities_to_remind(*, today: date, days_ahead: int = 3) -> QuerySe
     )
 
 
-def programme_director_name(programme: Programme | None = None) -> str:
+def programme_director_name(programme: object | None = None) -> str:
     """The director as a signature line names them («А. М. Лебедев»): the director of the
     programme's set-up when it names one, else the institution's (first active) user with the
     role of director; empty when there is none."""

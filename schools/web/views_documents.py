@@ -71,7 +71,7 @@ def _people(request: HttpRequest) -> QuerySet[Any]:
 
 def _groups(request: HttpRequest) -> list[tuple[int, str]]:
     groups = participant_access.study_groups_visible_to(
-        actor_of(request), participants_api.study_group_list().order_by("name")
+        actor_of(request), participant_selectors.study_group_list().order_by("name")
     )
     return [(g.pk, g.name) for g in groups]
 

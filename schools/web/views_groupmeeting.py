@@ -84,8 +84,8 @@ def _others(meeting: GroupMeeting, person_id: int) -> list[tuple[int, str]]:
         .select_related("study_group")
         .order_by("last_name", "first_name", "pk")
     )
-    mentors = set(participants_api.mentor_profile_list().values_list("participant_id", flat=True))
-    mentees = set(participants_api.mentee_profile_list().values_list("participant_id", flat=True))
+    mentors = participants_api.mentor_base_ids()
+    mentees = participants_api.mentee_base_ids()
     wanted: set[int] | None = None
     if person_id in mentors and person_id not in mentees:
         wanted = mentees

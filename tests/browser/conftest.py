@@ -146,7 +146,7 @@ def shot(page: Any, name: str) -> None:
 
 
 def make_user_in(schema_name: str, role: str, username: str, **extra: Any) -> Any:
-    from accounts.api import user_create
+    from accounts.services import user_create
 
     with schema_context(schema_name):
         return user_create(username=username, role=role, password=PASSWORD, actor=SETUP, **extra)
@@ -208,6 +208,7 @@ class JourneySchool:
         ``born``) with a consent granted today on paper: by themselves when an adult, else by
         ``guardian`` (the mother)."""
         from schools.participants import api as participants
+        from schools.participants import services as participant_services
 
         last, first, *middle = names.split()
         adult = category not in ("pupil", "student")
@@ -215,7 +216,7 @@ class JourneySchool:
         if born is None:
             born = today.replace(year=today.year - (40 if adult else 13))
         with schema_context(self.schema_name):
-            person = participants.participant_create(
+            person = participant_services.participant_create(
                 last_name=last,
                 first_name=first,
                 middle_name=" ".join(middle),

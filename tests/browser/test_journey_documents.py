@@ -41,7 +41,8 @@ def journey(
 ) -> Iterator[dict[str, Any]]:
     from accounts.models import User
     from schools.documents.models import DocumentJob
-    from schools.participants import api as participants
+    from schools.participants import selectors as participant_selectors
+    from schools.participants import services as participant_services
 
     tenant = django_db_setup.a
     media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
@@ -49,9 +50,9 @@ def journey(
     with django_db_blocker.unblock():
         coordinator = make_user_in(tenant.schema_name, Role.COORDINATOR, "docs-kovaleva")
         with schema_context(tenant.schema_name):
-            group = participants.study_group_get_or_create(name=GROUP, actor=SETUP)
+            group = participant_services.study_group_get_or_create(name=GROUP, actor=SETUP)
             ids = [
-                participants.participant_create(
+                participant_services.participant_create(
                     last_name=f"Ученик{i:02d}",
                     first_name="Пётр",
                     birth_date=datetime.date(2014, 5, 1 + i),
@@ -70,8 +71,8 @@ def journey(
             media.disable()
             with schema_context(tenant.schema_name):
                 DocumentJob.objects.all().delete()
-                participants.participant_list().filter(pk__in=ids).delete()
-                participants.study_group_list().filter(pk=group.pk).delete()
+                participant_selectors.participant_list().filter(pk__in=ids).delete()
+                participant_selectors.study_group_list().filter(pk=group.pk).delete()
                 User.objects.filter(pk=coordinator.pk).delete()
             tenant_connection().set_schema_to_public()
 

@@ -46,10 +46,10 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
                 school.person("Зайцев Ёжик", "pupil"),
                 school.person("Белова Анна", "pupil"),
             ]
-            version = templates.published_version_get(template_code="satisfaction-mentee")
-            assert version is not None
+            version_id = templates.published_version_id(template_code="satisfaction-mentee")
+            assert version_id is not None
             with schema_context(school.schema_name):
-                questionnaire = services.questionnaire_adopt(version_id=version.pk, actor=SETUP)
+                questionnaire = services.questionnaire_adopt(version_id=version_id, actor=SETUP)
                 campaign = services.campaign_create(
                     questionnaire=questionnaire,
                     title="Удовлетворённость участников",

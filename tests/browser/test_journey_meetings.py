@@ -33,6 +33,7 @@ def _fill(school: JourneySchool) -> dict[str, Any]:
     young teacher to be matched after the group meeting."""
     from schools.pairs import services as pair_services
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
 
     users = {
         "coordinator": school.user(Role.COORDINATOR, "mj-coordinator"),
@@ -45,7 +46,7 @@ def _fill(school: JourneySchool) -> dict[str, Any]:
         "Программа наставничества", forms=["pupil_pupil", "teacher_teacher"], status="active"
     )
     with schema_context(school.schema_name):
-        group = participants.study_group_get_or_create(name="7А", actor=SETUP)
+        group = participant_services.study_group_get_or_create(name="7А", actor=SETUP)
     mentor = school.person("Иванова Мария", "teacher", user_id=users["mentor"].pk)
     pupils = [
         school.person("Петров Олег", "pupil", study_group_id=group.pk, user_id=users["pupil"].pk),

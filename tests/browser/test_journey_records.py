@@ -33,6 +33,7 @@ def _fill(school: JourneySchool) -> dict[str, int]:
     """A programme, a mentor with consent and profile, a parent with a child of 12 whose
     consent the parent signed."""
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
 
     coordinator = school.user(Role.COORDINATOR, "rec-coordinator")
     parent_user = school.user(Role.PARENT, "rec-parent")
@@ -49,7 +50,7 @@ def _fill(school: JourneySchool) -> dict[str, int]:
         participants.mentor_profile_upsert(
             participant_id=mentor.pk, competence_codes=["methodology"], capacity=1, actor=SETUP
         )
-        parent = participants.participant_create(
+        parent = participant_services.participant_create(
             last_name="Белова",
             first_name="Наталья",
             category="parent",

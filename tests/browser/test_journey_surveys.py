@@ -49,9 +49,9 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
     ) as school:
         assert school.schema_name == SCHEMA
         state: dict[str, Any] = {"live": live, "context": school.context_of}
-        intake = templates.published_version_get(template_code="mentee-intake")
+        intake = templates.published_version_id(template_code="mentee-intake")
         assert intake is not None
-        state["intake_version"] = intake.pk
+        state["intake_version"] = intake
         school.user(Role.COORDINATOR, "survey-coord", last_name="Орлова")
         mentee_user = school.user(Role.MENTEE, "survey-mentee", last_name="Лебедев")
         mentor_user = school.user(Role.MENTOR, "survey-mentor", last_name="Зимина")

@@ -45,6 +45,7 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
     from schools.monitoring import services as monitoring
     from schools.pairs import services as pair_services
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
 
     with journey_school(
         live,
@@ -85,8 +86,8 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
             coordinator_id=coordinator_user.pk,
         )
         with schema_context(SCHEMA):
-            group = participants.study_group_get_or_create(name="6А", actor=SETUP)
-            older = participants.study_group_get_or_create(name="10А", actor=SETUP)
+            group = participant_services.study_group_get_or_create(name="6А", actor=SETUP)
+            older = participant_services.study_group_get_or_create(name="10А", actor=SETUP)
         teacher = person("Ёлкина Алёна Викторовна", "teacher", position="учитель математики")
         young = person("Орехов Пётр Ильич", "young_specialist")
         senior = person("Синицын Глеб Андреевич", "pupil", study_group_id=older.pk)
@@ -115,9 +116,9 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
                 started_on=TODAY - datetime.timedelta(days=90),
                 actor=SETUP,
             ).pk
-            version = templates.published_version_get(template_code="satisfaction-mentee")
-            assert version is not None
-            questionnaire = monitoring.questionnaire_adopt(version_id=version.pk, actor=SETUP)
+            version_id = templates.published_version_id(template_code="satisfaction-mentee")
+            assert version_id is not None
+            questionnaire = monitoring.questionnaire_adopt(version_id=version_id, actor=SETUP)
             campaign = monitoring.campaign_create(
                 questionnaire=questionnaire,
                 title="Удовлетворённость 6А",

@@ -58,8 +58,9 @@ def test_the_api_survey_link_has_the_port_once(tenant_a, client_for, user_in) ->
         from regional.questionnaires import api as templates
         from schools.monitoring.models import SurveyInvitation
         from schools.participants import api as participants
+        from schools.participants import services as participant_services
 
-        person = participants.participant_create(
+        person = participant_services.participant_create(
             last_name="Иванов", first_name="Иван", category="teacher", actor=SETUP
         ).pk
         participants.consent_record(
@@ -70,9 +71,9 @@ def test_the_api_survey_link_has_the_port_once(tenant_a, client_for, user_in) ->
             signed_on=datetime.date.today(),
             method="paper_scan",
         )
-        version = templates.published_version_get(template_code="satisfaction-mentee")
-        assert version is not None
-        questionnaire = monitoring_api.questionnaire_adopt(version_id=version.pk, actor=SETUP)
+        version_id = templates.published_version_id(template_code="satisfaction-mentee")
+        assert version_id is not None
+        questionnaire = monitoring_api.questionnaire_adopt(version_id=version_id, actor=SETUP)
         today = datetime.date.today()
         monitoring_api.campaign_open_for_participants(
             questionnaire_id=questionnaire,

@@ -100,9 +100,9 @@ def test_a_consent_form_for_a_name_stored_with_a_control_character(
     tenant_a, coordinator_client, caplog
 ):
     with schema_context(tenant_a.schema_name):
-        from schools.participants import api as participants_api
+        from schools.participants import services as participant_services
 
-        person = participants_api.participant_create(
+        person = participant_services.participant_create(
             last_name="Иванов",
             first_name="Пётр",
             birth_date=date(2012, 1, 1),

@@ -15,7 +15,8 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from schools.participants import api as participants_api
+from schools.participants import selectors as participant_selectors
+from schools.participants import services as participant_services
 from tenants import middleware as tenant_middleware
 from tests.conftest import SETUP
 
@@ -47,7 +48,9 @@ def test_one_institution_schema_and_its_media_restored_in_place(
     schema, database = school.schema_name, connection.settings_dict["NAME"]
     media = Path(media_root)
     with schema_context(schema):
-        group = participants_api.study_group_get_or_create(name="Восстановленный 9В", actor=SETUP)
+        group = participant_services.study_group_get_or_create(
+            name="Восстановленный 9В", actor=SETUP
+        )
     (media / schema).mkdir(parents=True, exist_ok=True)
     (media / schema / "order.pdf").write_bytes(b"%PDF-1.4 signed order")
 
@@ -67,7 +70,7 @@ def test_one_institution_schema_and_its_media_restored_in_place(
     run(f"pg_restore --dbname={database} {schema}.dump", tmp_path)
     run(f"tar -C {media} -xzf {schema}-media.tar.gz", tmp_path)
     with schema_context(schema):
-        assert participants_api.study_group_list().filter(pk=group.pk).exists()
+        assert participant_selectors.study_group_list().filter(pk=group.pk).exists()
     assert (media / schema / "order.pdf").read_bytes() == b"%PDF-1.4 signed order"
     assert host.get("/accounts/login/").status_code == 200
 
@@ -78,7 +81,7 @@ def test_the_whole_database_restored_into_a_new_one(
     database = connection.settings_dict["NAME"]
     restored = f"{database}_restored"
     with schema_context(tenants.a.schema_name):
-        group = participants_api.study_group_get_or_create(name="Весь дамп 10А", actor=SETUP)
+        group = participant_services.study_group_get_or_create(name="Весь дамп 10А", actor=SETUP)
     try:
         run(f"pg_dump --format=custom --file=nastavnik.dump {database}", tmp_path)
         run(f"dropdb --if-exists {restored} && createdb {restored}", tmp_path)
@@ -110,4 +113,4 @@ def test_the_whole_database_restored_into_a_new_one(
     finally:
         run(f"dropdb --if-exists {restored}", tmp_path)
         with schema_context(tenants.a.schema_name):
-            participants_api.study_group_list().filter(pk=group.pk).delete()
+            participant_selectors.study_group_list().filter(pk=group.pk).delete()

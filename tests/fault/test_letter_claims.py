@@ -66,9 +66,9 @@ def test_reminders_claimed_by_a_killed_worker_go_out_once_after_the_claims_lapse
             mentee_email=mentee_address,
             place="Каб. 7",
         )
-        version = templates.published_version_get(template_code="satisfaction-mentee")
-        assert version is not None
-        questionnaire = monitoring.questionnaire_adopt(version_id=version.pk, actor=SETUP)
+        version_id = templates.published_version_id(template_code="satisfaction-mentee")
+        assert version_id is not None
+        questionnaire = monitoring.questionnaire_adopt(version_id=version_id, actor=SETUP)
         campaign = monitoring.campaign_create(
             questionnaire=questionnaire,
             title="Чек-лист куратора",

@@ -75,7 +75,7 @@ def _born(years: int) -> datetime.date:
 
 
 def _person(last_name: str, *, born: datetime.date, category: str, **extra: Any) -> Participant:
-    created = participants.participant_create(
+    created = participant_services.participant_create(
         last_name=last_name,
         first_name="Анна" if last_name.endswith("а") else "Иван",
         birth_date=born,

@@ -92,6 +92,7 @@ def test_demo_mentor_and_mentee_have_a_pair_a_plan_meetings_and_a_survey() -> No
     from schools.pairs import selectors as pair_selectors
     from schools.pairs.models import DevelopmentPlan, Meeting, MeetingStatus, Pair, PairStatus
     from schools.participants import api as participants
+    from schools.participants import selectors as participant_selectors
 
     demo.demo_region_ensure(password="demo-pass", school=False)
     second = demo.demo_region_ensure(password="new-pass", school=False)  # resets the passwords
@@ -108,7 +109,7 @@ def test_demo_mentor_and_mentee_have_a_pair_a_plan_meetings_and_a_survey() -> No
             assert check_password("new-pass", mentor.password)
             assert check_password("new-pass", mentee.password)
             for user in (mentor, mentee):
-                person = participants.participant_list().get(user=user)
+                person = participant_selectors.participant_list().get(user=user)
                 assert participants.has_valid_consent(participant_id=person.pk)
 
             pair = Pair.objects.get()  # one pair, not two after the re-run

@@ -36,14 +36,15 @@ def school(tenant_a):
 
 def test_a_generated_school_looks_like_a_school(tenant_a, school) -> None:
     from schools.participants import api as participants
+    from schools.participants import selectors as participant_selectors
 
     assert (school.learners, school.staff) == (140, 20)
     with schema_context(tenant_a.schema_name):
-        people = list(participants.participant_list().select_related("study_group"))
+        people = list(participant_selectors.participant_list().select_related("study_group"))
         pupils = [p for p in people if p.category == "pupil"]
         assert len(pupils) == 140
         # classes 5–11, each with its class teacher as curator
-        groups = {g.name: g for g in participants.study_group_list()}
+        groups = {g.name: g for g in participant_selectors.study_group_list()}
         assert {n.rstrip("АБВГДЕЖ") for n in groups} == {str(g) for g in range(5, 12)}
         assert all(g.curator_id for g in groups.values())
         # Russian names with patronymics, feminine forms, «ё» somewhere
@@ -70,7 +71,7 @@ def test_a_generated_school_looks_like_a_school(tenant_a, school) -> None:
         share = 1 - states["valid"] / sum(states.values())
         assert 0.04 <= share <= 0.2, states
         # requests as schools write them: several entries, some not in the catalogue's words
-        profiles = list(participants.mentee_profile_list())
+        profiles = list(participant_selectors.mentee_profile_list())
         assert len(profiles) == school.mentees > 30
         entries = [e for p in profiles for e in p.request.split("; ")]
         matched = participants.topics_match(entries)
@@ -79,7 +80,7 @@ def test_a_generated_school_looks_like_a_school(tenant_a, school) -> None:
         unknown = sum(m.code is None for m in matched)
         assert by_name and by_wording and unknown, (by_name, by_wording, unknown)
         assert any(len(p.needs.all()) >= 2 for p in profiles)
-        mentors = list(participants.mentor_profile_list())
+        mentors = list(participant_selectors.mentor_profile_list())
         assert {m.participant.category for m in mentors} >= {"pupil", "teacher"}
         assert all(m.capacity >= 1 for m in mentors)
         assert any(m.hours_per_month for m in mentors)
@@ -88,13 +89,13 @@ def test_a_generated_school_looks_like_a_school(tenant_a, school) -> None:
 
 
 def test_the_same_seed_gives_the_same_school(tenant_a, tenant_b) -> None:
-    from schools.participants import api as participants
+    from schools.participants import selectors as participant_selectors
 
     def people(schema_name: str) -> list[tuple[str, str, str, str]]:
         with schema_context(schema_name):
             return sorted(
                 (p.last_name, p.first_name, p.middle_name, str(p.birth_date))
-                for p in participants.participant_list()
+                for p in participant_selectors.participant_list()
             )
 
     school_generate(schema_name=tenant_a.schema_name, learners=30, staff=6, seed=3)

@@ -57,6 +57,7 @@ def build_school(schema_name: str) -> School:
     from schools.pairs import services as pair_services
     from schools.pairs.models import Pair
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
     from schools.programmes import services as programme_services
     from schools.programmes.selectors import current_academic_year
 
@@ -80,7 +81,7 @@ def build_school(schema_name: str) -> School:
             title="Программа наставничества",
             forms=["teacher_teacher", "pupil_pupil"],
         )
-        mentor = participants.participant_create(
+        mentor = participant_services.participant_create(
             last_name="Иванова",
             first_name="Мария",
             middle_name="Петровна",
@@ -89,7 +90,7 @@ def build_school(schema_name: str) -> School:
             user_id=users[Role.MENTOR].pk,
             actor=SETUP,
         )
-        mentee = participants.participant_create(
+        mentee = participant_services.participant_create(
             last_name="Петров",
             first_name="Олег",
             birth_date=datetime.date(1999, 5, 2),

@@ -19,6 +19,8 @@ from accounts.models import Role
 from schools.documents import services as document_services
 from schools.documents.models import DocumentJob, JobKind, JobStatus
 from schools.participants import api as participants_api
+from schools.participants import selectors as participant_selectors
+from schools.participants import services as participant_services
 from tests.conftest import SETUP, make_user
 from tests.web.conftest import School, page_client
 
@@ -41,7 +43,7 @@ def _new_jobs(school: School) -> Any:
 
 def _group_with_people(schema: str, name: str, count: int, curator: Any = None) -> int:
     with schema_context(schema):
-        group = participants_api.study_group_get_or_create(name=name, actor=SETUP)
+        group = participant_services.study_group_get_or_create(name=name, actor=SETUP)
         if curator is not None:
             group.curator = curator
             group.save(update_fields=["curator"])
@@ -182,7 +184,7 @@ def test_a_curator_works_with_its_own_groups_and_jobs_only(tenant_a, school: Sch
     with schema_context(tenant_a.schema_name):
         job = _new_jobs(school).get()
         own_ids = set(
-            participants_api.participant_list()
+            participant_selectors.participant_list()
             .filter(study_group_id=own)
             .values_list("pk", flat=True)
         )
@@ -190,7 +192,7 @@ def test_a_curator_works_with_its_own_groups_and_jobs_only(tenant_a, school: Sch
         coordinators_job = document_services.document_job_create(
             kind=JobKind.CONSENT_FORMS, title="x", item_ids=[min(own_ids)], actor=SETUP
         )
-        foreign_person = participants_api.participant_list().filter(study_group_id=other)[0]
+        foreign_person = participant_selectors.participant_list().filter(study_group_id=other)[0]
     assert client.get(f"/documents/jobs/{job.pk}/").status_code == 200
     assert client.get(f"/documents/jobs/{coordinators_job.pk}/").status_code == 404
     assert client.get(f"/documents/consent-forms/{foreign_person.pk}/").status_code == 404
@@ -199,7 +201,7 @@ def test_a_curator_works_with_its_own_groups_and_jobs_only(tenant_a, school: Sch
 def test_another_institutions_ids_are_not_found(tenant_a, tenant_b, school: School) -> None:
     b_user = make_user(tenant_b.schema_name, Role.COORDINATOR, "b-docs-coord")
     with tenant_context(tenant_b):
-        person = participants_api.participant_create(
+        person = participant_services.participant_create(
             last_name="Чужой",
             first_name="Б",
             birth_date=datetime.date(2010, 1, 1),

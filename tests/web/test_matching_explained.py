@@ -31,11 +31,12 @@ def _lonely_pupil() -> int:
     """A pupil with a consent whose one request no mentor covers."""
     from schools.participants import api as participants
     from schools.participants import services
+    from schools.participants import services as participant_services
 
     topic = services.topic_create(name="Шахматная композиция", group="leisure", actor=SETUP)
     today = timezone.localdate()
     born = today.replace(year=today.year - 12) - datetime.timedelta(days=30)
-    pupil = participants.participant_create(
+    pupil = participant_services.participant_create(
         last_name="Ёлкина",
         first_name="Алёна",
         middle_name="Фёдоровна",

@@ -17,6 +17,7 @@ from schools.matching.models import GroupMeeting, MatchProposal, Preference
 from schools.pairs import services as pair_services
 from schools.pairs.models import Meeting, Pair
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.participants.models import Guardianship
 from schools.programmes import services as programme_services
 from schools.programmes.selectors import current_academic_year
@@ -38,7 +39,7 @@ class World:
 
 
 def _person(last: str, first: str, *, category: str, born: datetime.date, **extra: Any) -> Any:
-    person = participants.participant_create(
+    person = participant_services.participant_create(
         last_name=last, first_name=first, birth_date=born, category=category, **extra, actor=SETUP
     )
     minor = born > TODAY.replace(year=TODAY.year - 18)
@@ -74,8 +75,10 @@ def build_world(tenant: Any) -> World:
             title="Программа наставничества",
             forms=["pupil_pupil", "teacher_teacher"],
         )
-        group = participants.study_group_get_or_create(name="7А", actor=SETUP)
-        participants.study_group_update(group=group, curator_id=users["curator"].pk, actor=SETUP)
+        group = participant_services.study_group_get_or_create(name="7А", actor=SETUP)
+        participant_services.study_group_update(
+            group=group, curator_id=users["curator"].pk, actor=SETUP
+        )
         mentor = _person(
             "Иванова",
             "Мария",
@@ -374,7 +377,7 @@ def test_coordinator_links_and_unlinks_a_parent_and_an_adult_is_refused(tenant_a
     world = build_world(tenant_a)
     child = world.mentees[1]
     with schema_context(world.schema):
-        parent = participants.participant_create(
+        parent = participant_services.participant_create(
             last_name="Сидорова", first_name="Елена", category="parent", actor=SETUP
         )
     coordinator = client(world, "coordinator")
@@ -419,7 +422,7 @@ def test_the_api_links_a_parent_and_refuses_an_adult(tenant_a):
     """POST /api/v1/guardianships/ answered 500 for every valid body (issue #11)."""
     world = build_world(tenant_a)
     with schema_context(world.schema):
-        parent = participants.participant_create(
+        parent = participant_services.participant_create(
             last_name="Петрова", first_name="Нина", category="parent", actor=SETUP
         )
     api = client(world, "coordinator")

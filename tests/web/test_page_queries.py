@@ -21,6 +21,7 @@ from schools.matching.models import GroupMeeting, MatchProposal
 from schools.monitoring.models import Questionnaire
 from schools.pairs.models import Pair
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.participants.models import Participant
 from schools.programmes import services as programme_services
 from schools.programmes.models import Programme
@@ -70,7 +71,7 @@ def _people(count: int, *, tag: str, consent: bool = True) -> list[int]:
     today = timezone.localdate()
     ids = []
     for i in range(count):
-        person = participants.participant_create(
+        person = participant_services.participant_create(
             last_name=f"Тестов{tag}{i}",
             first_name="Иван",
             birth_date=datetime.date(1990, 1, 1),
@@ -417,7 +418,7 @@ def _pupils_of(group_id: int) -> Callable[[int], None]:
     def pupils(count: int) -> None:
         for _ in range(count):
             i = next(_numbers)
-            pupil = participants.participant_create(
+            pupil = participant_services.participant_create(
                 last_name=f"Ученикова{i}",
                 first_name="Анна",
                 birth_date=datetime.date(2013, 1, 1),
@@ -449,7 +450,7 @@ def test_the_class_pages_make_no_query_per_pupil(tenant_a, school: School) -> No
     and the class's numbers come with the roster)."""
     group_id = school.ids["studygroup"]
     with schema_context(tenant_a.schema_name):
-        child = participants.participant_create(
+        child = participant_services.participant_create(
             last_name="Детская",
             first_name="Вера",
             birth_date=datetime.date(2014, 1, 1),

@@ -71,13 +71,14 @@ def _mentor(school: School) -> Any:
 
 def test_mentor_base_filters_by_competence_free_places_and_consent(tenant_a, school):
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
 
     client = client_of(tenant_a, school, Role.COORDINATOR)
     with in_a(tenant_a):
         participants.mentor_profile_upsert(
             participant_id=school.ids["participant"], competence_codes=["math"], actor=SETUP
         )
-        other = participants.participant_create(
+        other = participant_services.participant_create(
             last_name="Кузнецов", first_name="Илья", category="teacher", actor=SETUP
         )
         participants.mentor_profile_upsert(participant_id=other.pk, capacity=1, actor=SETUP)
@@ -103,10 +104,11 @@ def test_mentor_base_filters_by_competence_free_places_and_consent(tenant_a, sch
 
 def test_mentee_base_filters_by_need_and_form(tenant_a, school):
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
 
     client = client_of(tenant_a, school, Role.DIRECTOR)
     with in_a(tenant_a):
-        pupil = participants.participant_create(
+        pupil = participant_services.participant_create(
             last_name="Орлов", first_name="Денис", category="pupil", actor=SETUP
         )
         participants.mentee_profile_upsert(
@@ -191,23 +193,23 @@ def test_mentor_edit_without_htmx_redirects_to_the_base(tenant_a, school):
 
 
 def test_curators_edit_mentees_of_their_groups_only_and_no_mentors(tenant_a, school):
-    from schools.participants import api as participants
+    from schools.participants import services as participant_services
     from schools.participants.models import MenteeProfile
 
     curator = school.users[Role.CURATOR]
     client = client_of(tenant_a, school, Role.CURATOR)
     with in_a(tenant_a):
-        group = participants.study_group_get_or_create(name="7Б", actor=SETUP)
+        group = participant_services.study_group_get_or_create(name="7Б", actor=SETUP)
         group.curator = curator
         group.save()
-        pupil = participants.participant_create(
+        pupil = participant_services.participant_create(
             last_name="Лебедев",
             first_name="Артём",
             category="pupil",
             study_group_id=group.pk,
             actor=SETUP,
         )
-        mine = participants.mentee_profile_upsert(participant_id=pupil.pk, actor=SETUP)
+        mine = participant_services.mentee_profile_upsert(participant_id=pupil.pk, actor=SETUP)
     # a mentee outside the curator's groups: the same 404 as a missing one
     other = school.ids["menteeprofile"]
     assert client.post(f"/bases/mentees/{other}/edit/", {"raised_by": "self"}).status_code == 404
@@ -230,13 +232,13 @@ def test_curators_edit_mentees_of_their_groups_only_and_no_mentors(tenant_a, sch
 
 
 def test_a_profile_of_another_institution_is_404(tenant_a, tenant_b, school):
-    from schools.participants import api as participants
+    from schools.participants import services as participant_services
 
     with schema_context(tenant_b.schema_name):
-        person = participants.participant_create(
+        person = participant_services.participant_create(
             last_name="Чужой", first_name="Наставник", category="teacher", actor=SETUP
         )
-        profile = participants.mentor_profile_upsert(
+        profile = participant_services.mentor_profile_upsert(
             participant_id=person.pk, capacity=1, actor=SETUP
         )
     client = client_of(tenant_a, school, Role.COORDINATOR)
@@ -398,10 +400,10 @@ def test_overdue_activities_are_marked_and_only_the_coordinator_edits(tenant_a, 
 
 
 def test_parent_sees_own_children_only_with_their_history(tenant_a, school):
-    from schools.participants import api as participants
+    from schools.participants import services as participant_services
 
     with in_a(tenant_a):
-        stranger = participants.participant_create(
+        stranger = participant_services.participant_create(
             last_name="Посторонний", first_name="Ребёнок", category="pupil", actor=SETUP
         )
     client = client_of(tenant_a, school, Role.PARENT)
@@ -459,11 +461,12 @@ def test_withdrawal_needs_confirmation_and_schedules_erasure(tenant_a, school):
 
 def test_a_parent_cannot_withdraw_for_an_adult_child(tenant_a, school):
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
     from schools.participants.models import Consent, Guardianship, Participant
 
     with in_a(tenant_a):
         parent = Participant.objects.get(user=school.users[Role.PARENT])
-        grown = participants.participant_create(
+        grown = participant_services.participant_create(
             last_name="Смирнова",
             first_name="Ольга",
             birth_date=datetime.date(2000, 1, 1),

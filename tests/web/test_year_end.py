@@ -18,6 +18,7 @@ from accounts.models import Role
 from schools.monitoring import services
 from schools.monitoring.models import ResponseStatus, SurveyResponse
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.participants.models import LEARNER_CATEGORIES, Participant
 from schools.programmes.models import Programme
 from tests.conftest import SETUP, make_user
@@ -30,7 +31,7 @@ YEAR = TODAY.year if TODAY.month >= 9 else TODAY.year - 1
 
 
 def _pupil(last: str, first: str, middle: str, group_id: int) -> Any:
-    created = participants.participant_create(
+    created = participant_services.participant_create(
         last_name=last,
         first_name=first,
         middle_name=middle,
@@ -60,8 +61,8 @@ def test_printed_slips_reach_pupils_without_email(tenant_a: Any) -> None:
         Programme.objects.get_or_create(
             academic_year=YEAR, defaults={"title": "Программа", "status": "active"}
         )
-        own = participants.study_group_get_or_create(name="6А", actor=SETUP)
-        other = participants.study_group_get_or_create(name="6Б", actor=SETUP)
+        own = participant_services.study_group_get_or_create(name="6А", actor=SETUP)
+        other = participant_services.study_group_get_or_create(name="6Б", actor=SETUP)
         own.curator = curator
         own.save()
         pupils = [
@@ -150,7 +151,7 @@ def test_public_page_answers_without_login_and_names_no_learner(tenant_a: Any) -
 
         if not programme.activities.exists():
             roadmap_default_create(actor=SETUP, programme=programme)
-        group = participants.study_group_get_or_create(name="8В", actor=SETUP)
+        group = participant_services.study_group_get_or_create(name="8В", actor=SETUP)
         learner = _pupil("Кузякина", "Ангелина", "Романовна", group.pk)
         activity = programme.activities.order_by("pk")[0]
         activity.title = f"Встреча с {learner.last_name}ой Ангелиной"  # a name typed by hand

@@ -17,6 +17,8 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from schools.participants import api as participants
+from schools.participants import selectors as participant_selectors
+from schools.participants import services as participant_services
 from schools.programmes.selectors import programme_current
 from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
@@ -41,7 +43,7 @@ def people(tenant_a) -> dict[str, Any]:
             curators_by_name={"7А": users[Role.CURATOR].pk, "8Б": users["other_curator"].pk},
             actor=SETUP,
         )
-        roman = participants.participant_create(
+        roman = participant_services.participant_create(
             last_name="Васильев",
             first_name="Роман",
             middle_name="Семёнович",
@@ -50,7 +52,7 @@ def people(tenant_a) -> dict[str, Any]:
             study_group_id=groups["7А"],
             actor=SETUP,
         )
-        olga = participants.participant_create(
+        olga = participant_services.participant_create(
             last_name="Ершова",
             first_name="Ольга",
             middle_name="Петровна",
@@ -59,7 +61,7 @@ def people(tenant_a) -> dict[str, Any]:
             study_group_id=groups["7А"],
             actor=SETUP,
         )
-        ivan = participants.participant_create(
+        ivan = participant_services.participant_create(
             last_name="Котов",
             first_name="Иван",
             birth_date=born(12),
@@ -97,7 +99,7 @@ def states(schema: str) -> dict[str, str]:
     with schema_context(schema):
         return {
             person.last_name: person.consent_state  # type: ignore[attr-defined]
-            for person in participants.participant_list()
+            for person in participant_selectors.participant_list()
         }
 
 
@@ -109,7 +111,7 @@ def test_coordinator_adds_classes_and_appoints_their_curators(tenant_a, people):
     response = coordinator.post("/bases/classes/", {"names": "9В, 10А; 7а"})
     assert response.status_code == 302
     with schema_context(tenant_a.schema_name):
-        groups = dict(participants.study_group_list().values_list("name", "pk"))
+        groups = dict(participant_selectors.study_group_list().values_list("name", "pk"))
     assert set(groups) == {"7А", "8Б", "9В", "10А"}  # «7а» is the existing «7А»
     curator = people["users"][Role.CURATOR]
     # the classes list links to the curators' own page, which holds a select per class
@@ -122,7 +124,7 @@ def test_coordinator_adds_classes_and_appoints_their_curators(tenant_a, people):
     data[f"curator_{groups['8Б']}"] = str(people["users"]["other_curator"].pk)
     assert coordinator.post("/bases/classes/curators/", data).status_code == 302
     with schema_context(tenant_a.schema_name):
-        curators = dict(participants.study_group_list().values_list("name", "curator_id"))
+        curators = dict(participant_selectors.study_group_list().values_list("name", "curator_id"))
     assert curators == {
         "7А": None,
         "8Б": people["users"]["other_curator"].pk,
@@ -137,7 +139,7 @@ def test_coordinator_adds_classes_and_appoints_their_curators(tenant_a, people):
     form = coordinator.get("/bases/classes/curators/").content.decode()
     assert f'<option value="{curator.pk}" selected>' in form
     with schema_context(tenant_a.schema_name):
-        assert participants.study_group_list().get(name="9В").curator_id is None
+        assert participant_selectors.study_group_list().get(name="9В").curator_id is None
     page = coordinator.get("/bases/classes/").content.decode()
     # the natural order of classes: 7А, 8Б, 9В, 10А
     assert re.findall(r'data-class="([^"]+)"', page) == ["7А", "8Б", "9В", "10А"]
@@ -229,7 +231,7 @@ def test_a_parent_gives_consent_online(tenant_a, people, settings):
     assert done.status_code == 200 and 'data-testid="consent-given"' in done.content.decode()
     assert states(tenant_a.schema_name)["Ершова"] == "valid"
     with schema_context(tenant_a.schema_name):
-        consent = participants.consent_list().filter(participant_id=people["olga"]).get()
+        consent = participant_selectors.consent_list().filter(participant_id=people["olga"]).get()
         assert (consent.method, consent.guardian_name) == ("electronic", "Ершов Пётр Иванович")
     assert parent.get(path).status_code == 404  # the link works once
     # with an e-mail the link is mailed (by the worker) to the parent
@@ -448,7 +450,7 @@ def test_a_scan_of_the_paper_is_attached_and_read_by_those_who_read_the_consent(
     settings.MEDIA_ROOT = str(tmp_path)
     settings.MULTITENANT_RELATIVE_MEDIA_ROOT = str(tmp_path / "%s")
     with schema_context(tenant_a.schema_name):
-        consent = participants.consent_list().get(participant_id=people["ivan"])
+        consent = participant_selectors.consent_list().get(participant_id=people["ivan"])
     other_curator = client(tenant_a, people["users"]["other_curator"])  # Котов is in 8Б
     response = other_curator.post(
         f"/consents/{consent.pk}/scans/",

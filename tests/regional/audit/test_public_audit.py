@@ -19,6 +19,7 @@ from regional.employers import services as employers
 from regional.kpis import metrics
 from regional.kpis import services as kpis
 from regional.privacy import api as privacy
+from regional.privacy.models import RegionSettings
 from regional.questionnaires import services as templates
 from tenants import services
 from tenants.models import InstitutionStatus, PublicAuditEntry
@@ -141,7 +142,8 @@ def test_placements_template_publication_k_and_period_close_are_recorded(
     (published,) = entries(version)
     assert (published.action, published.object_repr) == ("publish", "audit-t v1")
 
-    row = privacy.region_settings_update(min_group_size=7, actor=actor_for(admin))
+    assert privacy.region_settings_update(min_group_size=7, actor=actor_for(admin)) == 7
+    row = RegionSettings.objects.get(pk=1)
     assert entries(row)[-1].object_repr.endswith("→ 7") and entries(row)[-1].actor == admin
 
     period = (timezone.localdate() - datetime.timedelta(days=40)).strftime("%Y-%m")

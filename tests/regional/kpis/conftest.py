@@ -39,6 +39,7 @@ def fill_institution(
 ) -> dict[str, int]:
     """A programme with a headcount, and mentees and mentors with consent."""
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
     from schools.programmes.models import Programme
 
     with schema_context(schema_name):
@@ -53,7 +54,7 @@ def fill_institution(
         )
         ids: list[int] = []
         for n in range(learner_mentees + learner_mentors):
-            person = participants.participant_create(
+            person = participant_services.participant_create(
                 last_name=f"{surname}{n}",
                 first_name="Пётр",
                 category="student",

@@ -46,7 +46,7 @@ def test_minimum_group_size_never_below_five(db):
 
     with pytest.raises(ValidationError):
         privacy.region_settings_update(min_group_size=4, actor=SETUP)
-    assert privacy.region_settings_update(min_group_size=5, actor=SETUP).min_group_size == 5
+    assert privacy.region_settings_update(min_group_size=5, actor=SETUP) == 5
     assert privacy.min_group_size() == 5
 
 

@@ -18,13 +18,14 @@ from django_tenants.utils import tenant_context
 from schools.documents import services, tasks
 from schools.documents.models import DocumentJob, JobKind, JobStatus
 from schools.participants import api as participants_api
+from schools.participants import services as participant_services
 from tests.conftest import SETUP
 
 
 def _people(count: int, group: str = "7А") -> list[int]:
-    group_id = participants_api.study_group_get_or_create(name=group, actor=SETUP).pk
+    group_id = participant_services.study_group_get_or_create(name=group, actor=SETUP).pk
     return [
-        participants_api.participant_create(
+        participant_services.participant_create(
             last_name=f"Ученикова{i}",
             first_name="Анна",
             birth_date=datetime.date(2012, 1, 1 + i),
@@ -144,7 +145,7 @@ def test_thank_you_letters_of_pairs(tenant_a: Any) -> None:
         )
         people = []
         for name in ("Наставникова", "Наставляемов"):
-            person = participants_api.participant_create(
+            person = participant_services.participant_create(
                 last_name=name,
                 first_name="Вера",
                 birth_date=datetime.date(1985, 1, 1),

@@ -20,6 +20,8 @@ from schools.documents import orders
 from schools.documents.models import OrderKind, OrderStatus
 from schools.pairs import api as pairs_api
 from schools.participants import api as participants
+from schools.participants import selectors as participant_selectors
+from schools.participants import services as participant_services
 from schools.participants.classes import study_groups_create_many, study_groups_set_curators
 from schools.programmes.models import ProgrammeStatus
 from schools.programmes.setup import programme_set_up
@@ -118,7 +120,7 @@ def test_the_stage_tracker_reads_the_set_up_and_the_orders(staff):
     assert not codes & {"forms", "coordinator", "curators", "goals", "planned_results", "headcount"}
     assert "orders" in codes
     # classes with people and no curator are named
-    group = participants.study_group_list().get(name="5А")
+    group = participant_selectors.study_group_list().get(name="5А")
     participants.participant_create(
         last_name="Петров",
         first_name="Иван",
@@ -227,7 +229,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
     settings.MEDIA_ROOT = str(tmp_path)
     programme = set_up(staff)
     adult = datetime.date(1990, 5, 5)
-    mentor = participants.participant_create(
+    mentor = participant_services.participant_create(
         last_name="Наставникова",
         first_name="Анна",
         birth_date=adult,
@@ -245,7 +247,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
     participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
     pupils = []
     for name in ("Васильев", "Ёжиков"):
-        pupil = participants.participant_create(
+        pupil = participant_services.participant_create(
             last_name=name,
             first_name="Роман",
             birth_date=datetime.date(timezone.localdate().year - 12, 1, 1),

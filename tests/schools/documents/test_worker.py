@@ -13,7 +13,8 @@ from django_tenants.utils import schema_context, tenant_context
 
 from schools.documents import services
 from schools.documents.models import DocumentJob, JobKind, JobStatus
-from schools.participants import api as participants_api
+from schools.participants import selectors as participant_selectors
+from schools.participants import services as participant_services
 from tests.conftest import SETUP, wait_for
 
 pytestmark = pytest.mark.celery_worker
@@ -24,7 +25,7 @@ def test_the_worker_builds_the_zip_in_the_schema_of_the_request(
 ) -> None:
     with tenant_context(tenants.a):
         ids = [
-            participants_api.participant_create(
+            participant_services.participant_create(
                 last_name=f"Воркерова{i}",
                 first_name="Ольга",
                 birth_date=datetime.date(2010, 3, 1 + i),
@@ -60,4 +61,4 @@ def test_the_worker_builds_the_zip_in_the_schema_of_the_request(
             if stored is not None and stored.file:
                 stored.file.delete(save=False)
             DocumentJob.objects.filter(pk=job.pk).delete()
-            participants_api.participant_list().filter(pk__in=ids).delete()
+            participant_selectors.participant_list().filter(pk__in=ids).delete()

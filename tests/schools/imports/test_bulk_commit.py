@@ -11,6 +11,7 @@ from schools.audit.models import AuditEntry
 from schools.imports import services
 from schools.imports.models import ImportBatch
 from schools.participants import api as participants_api
+from schools.participants import selectors as participant_selectors
 from tests.conftest import SETUP
 from tests.schools.imports.files import SCHOOL_HEADERS, school_rows, upload, xlsx_bytes
 
@@ -38,7 +39,7 @@ def test_chunks_are_one_transaction_and_a_refused_row_is_reported(tenant_a, sett
     assert refused["row"] == 27 and refused["errors"][0]["column"] == "Класс"
     with schema_context(tenant_a.schema_name):
         assert participants_api.Participant.objects.count() == 0  # chunks 1-3 rolled back
-        assert participants_api.study_group_list().count() == 0
+        assert participant_selectors.study_group_list().count() == 0
         assert not AuditEntry.objects.exists()
 
     rows[25][2] = "11Б"
@@ -46,9 +47,9 @@ def test_chunks_are_one_transaction_and_a_refused_row_is_reported(tenant_a, sett
     batch = commit(tenant_a.schema_name, batch)
     assert (batch.status, batch.imported_count, batch.progress) == ("done", 30, 100)
     with schema_context(tenant_a.schema_name):
-        people = participants_api.participant_list()
+        people = participant_selectors.participant_list()
         assert people.count() == 30
-        assert participants_api.study_group_list().count() == 9  # each class created once
+        assert participant_selectors.study_group_list().count() == 9  # each class created once
         pupil3 = people.get(email="pupil3@school.ru")
         assert pupil3.study_group is not None and pupil3.study_group.name == "6В"
         assert AuditEntry.objects.count() == 30 + 9
@@ -85,7 +86,7 @@ def test_mentee_import_in_chunks_attaches_to_existing_people(tenant_a, settings,
     assert commit(tenant_a.schema_name, batch).imported_count == 10
     with schema_context(tenant_a.schema_name):
         assert participants_api.Participant.objects.count() == 10
-        profiles = participants_api.mentee_profile_list()
+        profiles = participant_selectors.mentee_profile_list()
         assert profiles.count() == 10
         needs = {p.participant.last_name: sorted(t.code for t in p.needs.all()) for p in profiles}
         assert needs[rows[0][0].split()[0]] == ["career_guidance", "olympiads"]

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from schools.participants import api as participants_api
+from schools.participants import services as participant_services
 from tests.conftest import SETUP
 from tests.schools.imports.files import SCHOOL_HEADERS, school_rows, upload, xlsx_bytes
 
@@ -120,7 +121,7 @@ def test_curator_exports_only_its_groups(tenant_a, coord_client, user_in, client
     import_file(coord_client, xlsx_bytes(SCHOOL_HEADERS, school_rows(18)))
     curator = user_in(tenant_a.schema_name, Role.CURATOR, "curator-5a")
     with schema_context(tenant_a.schema_name):
-        group = participants_api.study_group_get_or_create(name="5А", actor=SETUP)
+        group = participant_services.study_group_get_or_create(name="5А", actor=SETUP)
         participants_api.Participant.objects.none()
         from schools.participants.services import study_group_update
 

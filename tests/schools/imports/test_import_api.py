@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from schools.imports.models import ImportBatch
 from schools.participants import api as participants_api
+from schools.participants import services as participant_services
 from tests.conftest import SETUP
 from tests.schools.imports.files import (
     SCHOOL_HEADERS,
@@ -259,7 +260,7 @@ def test_file_without_category_column_needs_a_default_category(tenant_a, coord_c
 
 def test_mentee_import_creates_people_and_profiles_and_attaches_to_existing(tenant_a, coord_client):
     with schema_context(tenant_a.schema_name):
-        existing = participants_api.participant_create(
+        existing = participant_services.participant_create(
             last_name="Белова",
             first_name="Анна",
             birth_date=date(2011, 4, 4),

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from schools.imports import columns
 from schools.participants import api as participants_api
+from schools.participants import selectors as participant_selectors
 from tests.conftest import SETUP
 from tests.schools.imports.files import SCHOOL_HEADERS, school_rows, upload, xlsx_bytes
 from tests.web.conftest import page_client
@@ -138,7 +139,7 @@ def test_good_rows_imported_bad_ones_downloaded_fixed_and_uploaded(tenant_a, coo
     with schema_context(tenant_a.schema_name):
         imported = set(participants_api.Participant.objects.values_list("last_name", flat=True))
         assert imported == {"Васильев", "Лебедева"}
-        profile = participants_api.mentee_profile_list().get(participant__last_name="Васильев")
+        profile = participant_selectors.mentee_profile_list().get(participant__last_name="Васильев")
         assert [topic.code for topic in profile.needs.all()] == ["olympiads"]
 
     # the rows left out, as written, each with its errors in the last column
@@ -160,7 +161,7 @@ def test_good_rows_imported_bad_ones_downloaded_fixed_and_uploaded(tenant_a, coo
     client.post(f"/imports/{fixed}/commit/")
     assert batch_of(tenant_a.schema_name, fixed).imported_count == 2
     with schema_context(tenant_a.schema_name):
-        assert participants_api.mentee_profile_list().count() == 4
+        assert participant_selectors.mentee_profile_list().count() == 4
 
 
 def test_valid_rows_only_through_the_api(tenant_a, coord_client):

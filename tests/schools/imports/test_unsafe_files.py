@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from schools.imports.models import ImportBatch
 from schools.participants import api as participants_api
+from schools.participants import services as participant_services
 from schools.participants.models import Participant
 from tests.config.test_spreadsheets import HYPERLINK, bomb_xlsx
 from tests.conftest import SETUP
@@ -45,8 +46,8 @@ def test_a_control_character_stored_earlier_does_not_break_the_exports(
     tenant_a, coord_client, name
 ):
     with schema_context(tenant_a.schema_name):
-        group = participants_api.study_group_get_or_create(name="5А", actor=SETUP)
-        person = participants_api.participant_create(
+        group = participant_services.study_group_get_or_create(name="5А", actor=SETUP)
+        person = participant_services.participant_create(
             last_name="Иванов",
             first_name="Пётр",
             category="pupil",

@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from schools.matching.models import MatchProposal, MatchRun, Preference, RunStatus
 from schools.matching.services import run_execute
 from schools.participants import api as participants_api
+from schools.participants import services as participant_services
 from schools.participants.models import Topic
 from schools.programmes.models import Programme
 from tests.conftest import SETUP
@@ -22,7 +23,7 @@ PROPOSALS = "/api/v1/matching/proposals/"
 
 
 def person(category, *, consent=True, born=datetime.date(1990, 1, 1), user=None):
-    p = participants_api.participant_create(
+    p = participant_services.participant_create(
         last_name="Иванов",
         first_name=f"{category}",
         category=category,

@@ -15,6 +15,7 @@ from regional.employers import services as employer_services
 from regional.employers.tasks import placement_tenant_account_create
 from schools.matching import candidates, engine
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.participants.models import Participant
 from tests.conftest import SETUP
 from tests.regional.employers.conftest import create_employer, create_mentor
@@ -100,7 +101,7 @@ def test_placed_specialist_is_a_candidate_with_the_placed_capacity(tenants, ment
 
         students = []
         for n in range(4):
-            student = participants.participant_create(
+            student = participant_services.participant_create(
                 last_name=f"Студентов{n}",
                 first_name="Илья",
                 category="student",
@@ -151,7 +152,7 @@ def test_a_specialist_the_institution_recorded_itself_keeps_its_capacity(tenants
     place(tenants.b, mentor, 4)
     with schema_context(tenants.a.schema_name):
         programme = Programme.objects.create(academic_year=2043, title="П", status="active")
-        own = participants.participant_create(
+        own = participant_services.participant_create(
             last_name="Орлов",
             first_name="Игорь",
             middle_name="Петрович",

@@ -17,6 +17,7 @@ from accounts.models import User
 from regional.questionnaires import api as templates
 from schools.pairs import api as pairs_api
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.programmes.models import Programme
 from tests.conftest import SETUP, make_user
 
@@ -41,7 +42,7 @@ def person(
     mentor_capacity: int | None = None,
 ) -> Any:
     last, first, middle = names
-    created = participants.participant_create(
+    created = participant_services.participant_create(
         last_name=last,
         first_name=first,
         middle_name=middle,
@@ -144,6 +145,6 @@ def world(tenant_a: Any) -> World:
 
 
 def template_version_id(code: str) -> int:
-    version = templates.published_version_get(template_code=code)
-    assert version is not None, code
-    return int(version.pk)
+    version_id = templates.published_version_id(template_code=code)
+    assert version_id is not None, code
+    return version_id

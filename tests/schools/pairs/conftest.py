@@ -17,6 +17,7 @@ from accounts.models import User
 from schools.pairs import services
 from schools.pairs.models import Pair
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.participants.models import Guardianship
 from schools.programmes.models import Programme
 from tests.conftest import SETUP, make_user
@@ -57,7 +58,7 @@ def person(
     email: str = "",
 ) -> Any:
     """An adult participant (consent signed by themselves), optionally in the mentor base."""
-    created = participants.participant_create(
+    created = participant_services.participant_create(
         last_name=last_name,
         first_name="Анна" if last_name.endswith("а") else "Иван",
         middle_name="Петровна" if last_name.endswith("а") else "Петрович",

@@ -16,6 +16,7 @@ from schools.pairs import documents, services
 from schools.pairs.honours import honoured_mentees, honoured_mentors, partner_employers
 from schools.pairs.models import Pair
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.participants.names import Case, PersonName, gender_of
 from tests.conftest import SETUP, make_user
 
@@ -36,7 +37,7 @@ def docx_text(content: bytes) -> str:
 
 
 def _adult(last: str, first: str, middle: str, **extra: Any) -> Any:
-    created = participants.participant_create(
+    created = participant_services.participant_create(
         last_name=last,
         first_name=first,
         middle_name=middle,
@@ -58,8 +59,8 @@ def _adult(last: str, first: str, middle: str, **extra: Any) -> Any:
 
 
 def _pupil(last: str, first: str, middle: str, group: str) -> Any:
-    group_id = participants.study_group_get_or_create(name=group, actor=SETUP).pk
-    created = participants.participant_create(
+    group_id = participant_services.study_group_get_or_create(name=group, actor=SETUP).pk
+    created = participant_services.participant_create(
         last_name=last,
         first_name=first,
         middle_name=middle,

@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from schools.audit.models import AuditEntry
 from schools.participants import api
+from schools.participants import services as participant_services
 from schools.participants.models import AppendOnlyError, Consent, Participant
 from tests.conftest import SETUP
 
@@ -40,11 +41,11 @@ def grant(participant: Participant, **extra) -> Consent:
         "method": "paper_scan",
     }
     fields.update(extra)
-    return api.consent_record(actor=SETUP, **fields)
+    return participant_services.consent_record(actor=SETUP, **fields)
 
 
 def test_create_find_duplicate_and_profiles(in_a):
-    person = api.participant_create(
+    person = participant_services.participant_create(
         last_name=" Иванов ",
         first_name="Пётр",
         middle_name="Сергеевич",
@@ -78,7 +79,7 @@ def test_create_find_duplicate_and_profiles(in_a):
     )
     assert api.mentee_count() == 1
     assert api.mentees_without_consent_count() == 1
-    teacher = api.participant_create(
+    teacher = participant_services.participant_create(
         last_name="Петрова",
         first_name="Анна",
         category="teacher",
@@ -114,7 +115,7 @@ def test_create_find_duplicate_and_profiles(in_a):
     ],
 )
 def test_consent_age_rules(in_a, age, signed_by, minor_signed, ok):
-    person = api.participant_create(
+    person = participant_services.participant_create(
         last_name="Сидоров",
         first_name="Иван",
         category="pupil",
@@ -137,7 +138,7 @@ def test_consent_age_rules(in_a, age, signed_by, minor_signed, ok):
 
 
 def test_consent_is_append_only_in_the_model_and_the_database(in_a):
-    person = api.participant_create(
+    person = participant_services.participant_create(
         last_name="Кузнецов",
         first_name="Олег",
         category="teacher",
@@ -156,17 +157,17 @@ def test_consent_is_append_only_in_the_model_and_the_database(in_a):
 
 
 def test_headcount_numerators(in_a):
-    pupil = api.participant_create(
+    pupil = participant_services.participant_create(
         last_name="Ученик", first_name="А", category="pupil", birth_date=years_ago(12), actor=SETUP
     )
     grant(pupil, signed_by="guardian", guardian_name="Мать", guardian_relation="mother")
     api.mentee_profile_upsert(participant_id=pupil.pk, actor=SETUP)
-    little = api.participant_create(
+    little = participant_services.participant_create(
         last_name="Ученик", first_name="Б", category="pupil", birth_date=years_ago(8), actor=SETUP
     )
     grant(little, signed_by="guardian", guardian_name="Мать", guardian_relation="mother")
     api.mentee_profile_upsert(participant_id=little.pk, actor=SETUP)
-    specialist = api.participant_create(
+    specialist = participant_services.participant_create(
         last_name="Инженер",
         first_name="В",
         category="employer_specialist",
@@ -175,7 +176,7 @@ def test_headcount_numerators(in_a):
     )
     grant(specialist)
     api.mentor_profile_upsert(participant_id=specialist.pk, actor=SETUP)
-    young = api.participant_create(
+    young = participant_services.participant_create(
         last_name="Молодой",
         first_name="Г",
         category="teacher",
@@ -229,7 +230,7 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
     guardian = {"signed_by": "guardian", "guardian_name": "Мать", "guardian_relation": "mother"}
 
     def person(name: str, category: str, birth: datetime.date | None, **flags: Any) -> Any:
-        someone = api.participant_create(
+        someone = participant_services.participant_create(
             last_name=name, first_name="Т", category=category, birth_date=birth, actor=SETUP
         )
         if flags.get("mentee"):

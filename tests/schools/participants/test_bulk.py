@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context
 from accounts.actor import actor_for
 from schools.audit.models import AuditEntry
 from schools.participants import api
+from schools.participants import services as participant_services
 from schools.participants.models import MenteeProfile, MentorProfile, Participant, StudyGroup
 from schools.participants.services import participant_erase
 from tests.conftest import SETUP
@@ -60,15 +61,15 @@ def queries(func) -> int:
 
 def test_find_duplicates_matches_like_the_single_lookup_in_one_query(in_a):
     birth = datetime.date(2010, 5, 1)
-    petr = api.participant_create(
+    petr = participant_services.participant_create(
         last_name="Иванов", first_name="Пётр", middle_name="Сергеевич", birth_date=birth,
         category="pupil",
         actor=SETUP,
     )  # fmt: skip
-    no_date = api.participant_create(
+    no_date = participant_services.participant_create(
         last_name="Инженеров", first_name="Олег", category="employer_specialist", actor=SETUP
     )
-    erased = api.participant_create(
+    erased = participant_services.participant_create(
         last_name="Стёртый", first_name="Иван", birth_date=birth, category="pupil", actor=SETUP
     )
     participant_erase(participant_id=erased.pk, actor=SETUP)
@@ -97,7 +98,7 @@ def test_find_duplicates_matches_like_the_single_lookup_in_one_query(in_a):
 
 def test_find_duplicates_lowest_id_wins(in_a):
     birth = datetime.date(2011, 2, 2)
-    first = api.participant_create(
+    first = participant_services.participant_create(
         last_name="Двойник", first_name="Анна", birth_date=birth, category="pupil", actor=SETUP
     )
     api.participant_create(
@@ -112,7 +113,7 @@ def test_find_duplicates_lowest_id_wins(in_a):
 def test_create_many_writes_people_groups_and_audit(in_a, tenant_a, user_in):
     user = user_in(tenant_a.schema_name, "coordinator")
     actor = actor_for(user, schema=tenant_a.schema_name)
-    existing_group = api.study_group_get_or_create(name="5А", actor=SETUP)
+    existing_group = participant_services.study_group_get_or_create(name="5А", actor=SETUP)
     audit_before = AuditEntry.objects.count()
     rows = [
         pupil(0, study_group_name=" 5а ", email=" a@school.ru "),
@@ -148,7 +149,7 @@ def test_create_many_writes_people_groups_and_audit(in_a, tenant_a, user_in):
         "is_young_specialist": False,
     }
     # the same entry as the one-row service writes
-    one = api.participant_create(
+    one = participant_services.participant_create(
         last_name="Ученик0", first_name="Иван", category="pupil",
         birth_date=rows[0].birth_date, study_group_id=existing_group.pk, email="a@school.ru",
         actor=actor,
@@ -169,7 +170,7 @@ def test_create_many_runs_the_same_few_queries_for_any_number_of_rows(in_a):
 
 def test_create_many_names_every_bad_row_and_writes_nothing(in_a, tenant_a, user_in):
     account = user_in(tenant_a.schema_name, "mentee", "bulk-mentee")
-    owner = api.participant_create(
+    owner = participant_services.participant_create(
         last_name="Владелец", first_name="Учётки", category="pupil", user_id=account.pk, actor=SETUP
     )
     free = user_in(tenant_a.schema_name, "mentee", "bulk-free")
@@ -209,7 +210,7 @@ def test_create_many_names_every_bad_row_and_writes_nothing(in_a, tenant_a, user
 
 def test_the_one_row_services_share_the_rules_and_keep_their_error_shape(in_a, tenant_a, user_in):
     account = user_in(tenant_a.schema_name, "mentee", "single-mentee")
-    owner = api.participant_create(
+    owner = participant_services.participant_create(
         last_name="Владелец", first_name="Учётки", category="pupil", user_id=account.pk, actor=SETUP
     )
     before = written()
@@ -242,12 +243,14 @@ def test_the_one_row_services_share_the_rules_and_keep_their_error_shape(in_a, t
     assert set(caught.value.message_dict) == {"study_group"}
     assert written() == before
     # an update keeps its own account, and is refused another's
-    other = api.participant_create(
+    other = participant_services.participant_create(
         last_name="Другой", first_name="Иван", category="teacher", actor=SETUP
     )
-    api.participant_update(participant=owner, user_id=account.pk, first_name="Учётка", actor=SETUP)
+    api.participant_update(
+        participant_id=owner.pk, user_id=account.pk, first_name="Учётка", actor=SETUP
+    )
     with pytest.raises(ValidationError) as caught:
-        api.participant_update(participant=other, user_id=account.pk, actor=SETUP)
+        api.participant_update(participant_id=other.pk, user_id=account.pk, actor=SETUP)
     assert caught.value.message_dict == {
         "user": ["This account already belongs to another participant."]
     }

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.participants.models import REQUIRED_PURPOSE, Consent, Participant
 from schools.participants.selectors import ConsentState, consent_state_of, consent_states_of
 from tests.conftest import SETUP
@@ -54,7 +55,7 @@ def test_the_state_of_one_person_is_the_state_lists_show(tenant_a: Any) -> None:
     with schema_context(tenant_a.schema_name):
         ids = []
         for n, ((label, born), consent) in enumerate(itertools.product(BIRTHS.items(), CONSENTS)):
-            person = participants.participant_create(
+            person = participant_services.participant_create(
                 last_name=f"Состояние{n}",
                 first_name=label,
                 birth_date=born,

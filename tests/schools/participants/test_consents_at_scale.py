@@ -20,6 +20,7 @@ from schools.pairs import api as pairs_api
 from schools.pairs.models import Pair, PairMentee, PairStatus
 from schools.participants import api as participants
 from schools.participants import consents
+from schools.participants import services as participant_services
 from schools.participants.consents import PaperConsent
 from schools.participants.models import (
     ConsentAlert,
@@ -50,7 +51,7 @@ def in_a(tenant_a: Any) -> Iterator[Any]:
 
 
 def pupil(last_name: str, *, age: int = 12, group: StudyGroup | None = None) -> Any:
-    return participants.participant_create(
+    return participant_services.participant_create(
         last_name=last_name,
         first_name="Роман",
         middle_name="Семёнович",
@@ -63,7 +64,7 @@ def pupil(last_name: str, *, age: int = 12, group: StudyGroup | None = None) -> 
 
 def grant(person: Any, *, age: int = 12) -> Any:
     teen = 14 <= age < 18
-    return participants.consent_record(
+    return participant_services.consent_record(
         actor=SETUP,
         participant_id=person.pk,
         kind="grant",
@@ -80,7 +81,7 @@ def grant(person: Any, *, age: int = 12) -> Any:
 def school(in_a: Any) -> dict[str, Any]:
     curator = make_user(in_a.schema_name, Role.CURATOR, "curator-7b", email="curator@alpha.ru")
     coordinator = make_user(in_a.schema_name, Role.COORDINATOR, "coord-x", email="coord@alpha.ru")
-    group = participants.study_group_get_or_create(name="7Б", actor=SETUP)
+    group = participant_services.study_group_get_or_create(name="7Б", actor=SETUP)
     StudyGroup.objects.filter(pk=group.pk).update(curator=curator)
     group.refresh_from_db()
     programme = Programme.objects.create(
@@ -103,7 +104,7 @@ def school(in_a: Any) -> dict[str, Any]:
 
 
 def withdraw(person: Any) -> Any:
-    return participants.consent_withdraw(
+    return participant_services.consent_withdraw(
         actor=SETUP,
         participant_id=person.pk,
         signed_by="guardian",
@@ -212,7 +213,7 @@ def test_a_paused_pair_can_still_be_ended_early(school):
 
 
 def test_a_class_returns_its_papers_in_one_submit(in_a):
-    group = participants.study_group_get_or_create(name="5А", actor=SETUP)
+    group = participant_services.study_group_get_or_create(name="5А", actor=SETUP)
     young, teen = pupil("Иванов", age=11, group=group), pupil("Сидоров", age=15, group=group)
     day = timezone.localdate() - datetime.timedelta(days=2)
     ids = consents.consents_record_many(
@@ -241,7 +242,7 @@ def test_a_class_returns_its_papers_in_one_submit(in_a):
 
 
 def test_one_bad_paper_records_nothing_and_names_the_row(in_a):
-    group = participants.study_group_get_or_create(name="5Б", actor=SETUP)
+    group = participant_services.study_group_get_or_create(name="5Б", actor=SETUP)
     first, teen = pupil("Ершов", age=11, group=group), pupil("Ёлкин", age=15, group=group)
     rows = [
         PaperConsent(

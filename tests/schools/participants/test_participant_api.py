@@ -192,6 +192,4 @@ def test_reconsent_flag_for_people_turning_18(tenant_a, coordinator_client):
     assert shown["has_valid_consent"] and shown["needs_reconsent"]
     assert coordinator_client.get(URL, {"needs_reconsent": "true"}).json()["count"] == 1
     with schema_context(tenant_a.schema_name):
-        assert list(api.participants_needing_reconsent().values_list("pk", flat=True)) == [
-            person["id"]
-        ]
+        assert api.participant_ids_needing_reconsent() == [person["id"]]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from schools.participants import api as participants
+from schools.participants import services as participant_services
 from schools.programmes import api, services
 from schools.programmes.models import ProgrammeStage, RoadmapActivity
 from schools.programmes.stages import Findings, MissingItem, stage_reports
@@ -42,7 +43,7 @@ def approve_stage_one_orders(programme):
 
 
 def person(category="pupil", *, mentee=False, mentor=False, consent=False):
-    someone = participants.participant_create(
+    someone = participant_services.participant_create(
         last_name="Петров",
         first_name="Иван",
         category=category,

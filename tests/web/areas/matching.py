@@ -27,9 +27,10 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
 
     from schools.matching.models import UnmatchedMentee
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
 
     today = timezone.localdate()
-    pupil = participants.participant_create(
+    pupil = participant_services.participant_create(
         last_name="Соколова",
         first_name="Алёна",
         middle_name="Игоревна",

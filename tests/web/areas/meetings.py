@@ -54,6 +54,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     from schools.matching import services as matching_services
     from schools.pairs.models import Meeting
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
     from schools.programmes.models import Programme
 
     meeting = Meeting.objects.filter(pair_id=ids["pair"]).order_by("pk").first()
@@ -67,21 +68,21 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
         actor=SETUP,
     )
     today = timezone.localdate()
-    child = participants.participant_create(
+    child = participant_services.participant_create(
         last_name="Орлов",
         first_name="Денис",
         birth_date=today.replace(year=today.year - 10) - datetime.timedelta(days=5),
         category="pupil",
         actor=SETUP,
     )
-    parent = participants.participant_create(
+    parent = participant_services.participant_create(
         last_name="Орлова",
         first_name="Вера",
         middle_name="Ильинична",
         category="parent",
         actor=SETUP,
     )
-    link = participants.guardianship_create(
+    link = participant_services.guardianship_create(
         actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
     )
     return {

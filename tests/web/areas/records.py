@@ -43,6 +43,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
     """The profiles' ids, one roadmap activity, and the parent's child (with a consent the
     parent signed)."""
     from schools.participants import api as participants
+    from schools.participants import services as participant_services
     from schools.participants.selectors import mentee_profile_list, mentor_profile_list
     from schools.programmes.selectors import roadmap_activity_list
 
@@ -51,7 +52,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
     assert mentee is not None
     activity = roadmap_activity_list().filter(programme_id=ids["programme"]).first()
     assert activity is not None
-    parent = participants.participant_create(
+    parent = participant_services.participant_create(
         last_name="Смирнова",
         first_name="Елена",
         category="parent",
@@ -59,7 +60,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
         actor=SETUP,
     )
     today = timezone.localdate()
-    child = participants.participant_create(
+    child = participant_services.participant_create(
         last_name="Смирнов",
         first_name="Кирилл",
         birth_date=today.replace(year=today.year - 11) - datetime.timedelta(days=3),

@@ -49,9 +49,9 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     from schools.monitoring import services
     from schools.monitoring.models import SurveyInvitation
 
-    version = templates.published_version_get(template_code="satisfaction-mentee")
-    assert version is not None
-    questionnaire = services.questionnaire_adopt(version_id=version.pk, actor=SETUP)
+    version_id = templates.published_version_id(template_code="satisfaction-mentee")
+    assert version_id is not None
+    questionnaire = services.questionnaire_adopt(version_id=version_id, actor=SETUP)
     today = timezone.localdate()
     campaign = services.campaign_create(
         questionnaire=questionnaire,

@@ -49,11 +49,12 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     from schools.documents import orders
     from schools.participants import api as participants
     from schools.participants import consents
+    from schools.participants import services as participant_services
     from schools.programmes.models import Programme
 
     group_id = participants.study_groups_ensure(names=["6В"], actor=SETUP)["6В"]
     today = timezone.localdate()
-    pupil = participants.participant_create(
+    pupil = participant_services.participant_create(
         last_name="Лаврова",
         first_name="Дарья",
         birth_date=today.replace(year=today.year - 11) - datetime.timedelta(days=30),

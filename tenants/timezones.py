@@ -63,7 +63,7 @@ def validate_time_zone(value: str) -> None:
 
 
 @transaction.atomic
-def institution_set_time_zone(*, institution: Any, time_zone: str, actor: Any) -> Any:
+def institution_set_time_zone(*, institution: Any, time_zone: str, actor: Any) -> None:
     """Set the zone the institution's times are shown in (validated against zoneinfo)."""
     from tenants.audit import public_audit_record
     from tenants.models import Institution, PublicAuditAction
@@ -74,7 +74,7 @@ def institution_set_time_zone(*, institution: Any, time_zone: str, actor: Any) -
         raise ValidationError({"time_zone": exc.messages}) from None
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     if institution.time_zone == time_zone:
-        return institution
+        return
     institution.time_zone = time_zone
     institution.save(update_fields=["time_zone", "updated_at"])
     public_audit_record(
@@ -84,4 +84,3 @@ def institution_set_time_zone(*, institution: Any, time_zone: str, actor: Any) -
         changed_fields=["time_zone"],
         label=institution.short_name,
     )
-    return institution

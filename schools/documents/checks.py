@@ -10,12 +10,12 @@ from schools.programmes.api import Findings, MissingItem, register_stage_check
 
 
 @register_stage_check(1)
-def _stage_one_orders(programme: object) -> Findings:
+def _stage_one_orders(programme_id: int) -> Findings:
     from schools.documents.models import OrderKind
     from schools.documents.orders import unapproved_stage_one
 
     found = Findings()
-    missing = unapproved_stage_one(programme=programme)  # type: ignore[arg-type]
+    missing = unapproved_stage_one(programme_id=programme_id)
     if len(missing) < 3:
         found.started = True
     if missing:
@@ -32,11 +32,11 @@ def _stage_one_orders(programme: object) -> Findings:
 
 
 @register_stage_check(4)
-def _pairs_approved(programme: object) -> Findings:
+def _pairs_approved(programme_id: int) -> Findings:
     from schools.documents.orders import pairs_awaiting_approval_count
 
     found = Findings()
-    waiting = pairs_awaiting_approval_count(programme=programme)  # type: ignore[arg-type]
+    waiting = pairs_awaiting_approval_count(programme_id=programme_id)
     if waiting:
         found.started = True
         found.missing.append(

@@ -94,7 +94,7 @@ def pairs_awaiting_approval(*, programme: Programme) -> list[Any]:
     return [pair for pair in pairs if documentable(pair) and document_mentees(pair)]
 
 
-def pairs_awaiting_approval_count(*, programme: Programme) -> int:
+def pairs_awaiting_approval_count(*, programme_id: int) -> int:
     """``len(pairs_awaiting_approval(...))`` counted in the database (the stage tracker shows
     it on every visit of home and the roadmap: building 240 pairs with their members to count
     them took two thirds of home's time on a large school)."""
@@ -103,7 +103,7 @@ def pairs_awaiting_approval_count(*, programme: Programme) -> int:
     from schools.pairs.models import Pair, PairMentee, PairStatus
 
     approved = Order.objects.filter(
-        programme=programme, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.APPROVED
+        programme_id=programme_id, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.APPROVED
     ).values("pairs")
     # the same rule as ``documentable`` and ``document_mentees``: processable people, places
     # not paused, at least one mentee a document may name
@@ -115,7 +115,7 @@ def pairs_awaiting_approval_count(*, programme: Programme) -> int:
     )
     return (
         Pair.objects.filter(
-            programme=programme,
+            programme_id=programme_id,
             status=PairStatus.ACTIVE,
             mentor__erased_at__isnull=True,
             mentor__processing_stopped_at__isnull=True,
@@ -340,11 +340,11 @@ def approved_pair_ids(*, programme: Programme) -> set[int]:
     ) - {None}
 
 
-def unapproved_stage_one(*, programme: Programme) -> Sequence[str]:
+def unapproved_stage_one(*, programme_id: int) -> Sequence[str]:
     """The kinds of the stage-1 orders the director has not approved yet."""
     approved = set(
         Order.objects.filter(
-            programme=programme, kind__in=STAGE_ONE_ORDERS, status=OrderStatus.APPROVED
+            programme_id=programme_id, kind__in=STAGE_ONE_ORDERS, status=OrderStatus.APPROVED
         ).values_list("kind", flat=True)
     )
     return [kind for kind in STAGE_ONE_ORDERS if kind not in approved]

@@ -47,12 +47,26 @@ class Findings:
     started: bool = False
 
 
-StageCheck = Callable[[Programme], Findings]
+# The app's own checks read the programme; another app's check gets the programme's id (no
+# model leaves the app).
+_OwnCheck = Callable[[Programme], Findings]
+StageCheck = Callable[[int], Findings]
+_OWN_CHECKS: dict[int, list[_OwnCheck]] = defaultdict(list)
 _CHECKS: dict[int, list[StageCheck]] = defaultdict(list)
 
 
+def _stage_check(stage: int) -> Callable[[_OwnCheck], _OwnCheck]:
+    def register(check: _OwnCheck) -> _OwnCheck:
+        if check not in _OWN_CHECKS[stage]:
+            _OWN_CHECKS[stage].append(check)
+        return check
+
+    return register
+
+
 def register_stage_check(stage: int) -> Callable[[StageCheck], StageCheck]:
-    """Add a check to a stage (the extension point for later apps, e.g. matching for stage 4)."""
+    """Add a check to a stage (the extension point for later apps, e.g. matching for stage 4):
+    a function of the programme's id that returns its ``Findings``."""
     if stage not in Stage.values:
         raise ValueError(f"No stage {stage}")
 
@@ -67,7 +81,7 @@ def register_stage_check(stage: int) -> Callable[[StageCheck], StageCheck]:
 # --- Stage 1: preparing the conditions ---------------------------------------------------------
 
 
-@register_stage_check(Stage.PREPARATION)
+@_stage_check(Stage.PREPARATION)
 def _programme_set_up(programme: Programme) -> Findings:
     found = Findings()
     has_curators = programme.curators.exists()
@@ -92,7 +106,7 @@ def _programme_set_up(programme: Programme) -> Findings:
     return found
 
 
-@register_stage_check(Stage.PREPARATION)
+@_stage_check(Stage.PREPARATION)
 def _classes_have_curators(programme: Programme) -> Findings:
     """Every class or study group listed has its curator (the seeds: curators per class)."""
     from schools.participants import api as participants
@@ -114,7 +128,7 @@ def _classes_have_curators(programme: Programme) -> Findings:
 # --- Stages 2 and 3: the mentee and mentor bases (data of the participants app) -----------------
 
 
-@register_stage_check(Stage.MENTEE_BASE)
+@_stage_check(Stage.MENTEE_BASE)
 def _mentee_base(programme: Programme) -> Findings:
     from schools.participants import api as participants
 
@@ -137,7 +151,7 @@ def _mentee_base(programme: Programme) -> Findings:
     return found
 
 
-@register_stage_check(Stage.MENTOR_BASE)
+@_stage_check(Stage.MENTOR_BASE)
 def _mentor_base(programme: Programme) -> Findings:
     from schools.participants import api as participants
 
@@ -242,8 +256,12 @@ class StageReport:
 
 def _findings(programme: Programme, stage: int, counts: ActivityCounts) -> Findings:
     total = Findings()
-    for check in [*_CHECKS[stage], lambda _p: _activities_findings(counts)]:
-        found = check(programme)
+    found_all = [
+        *(check(programme) for check in _OWN_CHECKS[stage]),
+        *(check(programme.pk) for check in _CHECKS[stage]),
+        _activities_findings(counts),
+    ]
+    for found in found_all:
         total.missing.extend(found.missing)
         total.started = total.started or found.started
     return total

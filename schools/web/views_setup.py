@@ -179,7 +179,9 @@ def _orders_page(
             "programme": programme,
             "stage_one": stage_one,
             "pair_orders": pair_orders,
-            "awaiting_count": order_services.pairs_awaiting_approval_count(programme=programme),
+            "awaiting_count": order_services.pairs_awaiting_approval_count(
+                programme_id=programme.pk
+            ),
             "pairs_prepare_form": prepare_errors.get(OrderKind.PAIRS_APPROVAL)
             or OrderPrepareForm(initial={"kind": OrderKind.PAIRS_APPROVAL}, auto_id="id_pairs_%s"),
             "can_prepare": setup.can_set_up_programme(actor=actor),

@@ -32,10 +32,12 @@ def current_institution() -> Institution | None:
     return tenant
 
 
-def institution_for_schema(schema_name: str) -> Institution | None:
-    """The institution whose schema this is (read in the public schema), or None."""
+def institution_for_schema(schema_name: str) -> InstitutionRef | None:
+    """The institution whose schema this is (read in the public schema), or None: for the
+    letterhead of a document made where the schema was entered by name (a worker)."""
     with schema_context(get_public_schema_name()):
-        return Institution.objects.filter(schema_name=schema_name).first()
+        institution = Institution.objects.filter(schema_name=schema_name).first()
+    return InstitutionRef.of(institution) if institution is not None else None
 
 
 def host_and_name_for_schema(schema_name: str) -> tuple[str, str]:
@@ -136,6 +138,7 @@ class InstitutionRef:
     name: str
     short_name: str
     status: str
+    inn: str = ""
 
     @classmethod
     def of(cls, institution: Institution) -> InstitutionRef:
@@ -147,6 +150,7 @@ class InstitutionRef:
             name=institution.name,
             short_name=institution.short_name,
             status=institution.status,
+            inn=institution.inn,
         )
 
 

@@ -182,13 +182,14 @@ def academic_year_ru(year: int) -> str:
 
 def institution() -> Any:
     """The institution whose schema is active (None in the public schema), also when the
-    schema was entered by name (a task, a shell) rather than by a request's host."""
+    schema was entered by name (a task, a shell) rather than by a request's host: then its
+    ``tenants.api.InstitutionRef`` (a letterhead reads only its name and INN)."""
     from config.db import tenant_connection
     from tenants.api import current_institution, institution_for_schema
 
     found = current_institution()
     if found is not None and not hasattr(found, "name"):
-        found = institution_for_schema(tenant_connection().schema_name)
+        return institution_for_schema(tenant_connection().schema_name)
     return found
 
 

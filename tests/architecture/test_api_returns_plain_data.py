@@ -31,10 +31,6 @@ EXCEPTIONS: dict[str, str] = {
         " pages, the monitoring API and the employers' requests read and write it as the model"
         " (its municipality, time zone; a request is created for it)"
     ),
-    "tenants.api.institution_for_schema": (
-        "the fallback of current_institution() for a schema entered by name (a worker's"
-        " letterhead): the same object as current_institution() returns"
-    ),
 }
 
 # "module.Name": a model class an api.py still exports in ``__all__`` (its manager is a

@@ -14,6 +14,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from config.office import institution as active_institution
 from config.text import xml_safe
 from schools.participants.consent_texts import ConsentText
 from schools.participants.models import (
@@ -22,7 +23,6 @@ from schools.participants.models import (
     ConsentPurpose,
     Participant,
 )
-from tenants.api import current_institution
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BLANK = "_" * 40
@@ -35,7 +35,9 @@ def consent_form_filename(participant: Participant, purpose: str) -> str:
 def consent_form_docx(*, participant: Participant, text: ConsentText) -> bytes:
     """The consent form for ``participant``: for a minor a block for the parent or legal
     guardian, and from age 14 a line for the minor's own signature."""
-    institution = current_institution()
+    # the tenant model, or its plain InstitutionRef where the schema was entered by name (a
+    # shell, a test): no municipality there
+    institution = active_institution()
     age = participant.age
     minor = age is not None and age < ADULT_AGE
     # Age unknown: print the guardian block too; whoever signs fills in their part.

@@ -278,3 +278,78 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
             "mentees_without_pair": expected["mentees"],
         }
     assert reference_numerators(timezone.localdate(), paired)["mentees"] == 6
+
+
+def test_the_writes_return_ids_and_the_reads_plain_data(in_a):
+    """What other apps get back: the new rows' ids, and the reads that replaced the querysets
+    (consenting people, the bases, classes by curator, a consent form) — no model."""
+    from accounts.models import Role
+    from schools.participants.models import Guardianship, MenteeProfile, MentorProfile, StudyGroup
+    from tests.conftest import make_user
+
+    curator = make_user(in_a.schema_name, Role.CURATOR)
+    group_id = api.study_group_get_or_create(name="7Б", actor=SETUP)
+    assert api.study_group_get_or_create(name=" 7б ", actor=SETUP) == group_id
+    api.study_groups_ensure(names=["7Б"], curators_by_name={"7Б": curator.pk}, actor=SETUP)
+    assert StudyGroup.objects.get(pk=group_id).curator_id == curator.pk
+    assert api.curated_study_group_names() == {curator.pk: ["7Б"]}
+    assert api.study_group_exists(study_group_id=group_id)
+    assert not api.study_group_exists(study_group_id=group_id + 1000)
+
+    pupil = api.participant_create(
+        last_name="Орлов",
+        first_name="Глеб",
+        category="pupil",
+        birth_date=years_ago(12),
+        study_group_id=group_id,
+        actor=SETUP,
+    )
+    parent = api.participant_create(
+        last_name="Орлова", first_name="Вера", category="parent", actor=SETUP
+    )
+    teacher = api.participant_create(
+        last_name="Зуева",
+        first_name="Нина",
+        category="teacher",
+        birth_date=years_ago(40),
+        actor=SETUP,
+    )
+    assert isinstance(pupil, int) and Participant.objects.filter(pk=pupil).exists()
+    api.participant_update(participant_id=teacher, position="учитель физики", actor=SETUP)
+    assert Participant.objects.get(pk=teacher).position == "учитель физики"
+
+    link = api.guardianship_create(parent_id=parent, child_id=pupil, relation="mother", actor=SETUP)
+    assert Guardianship.objects.get(pk=link).child_id == pupil
+    mentee = api.mentee_profile_upsert(participant_id=pupil, actor=SETUP)
+    mentor = api.mentor_profile_upsert(participant_id=teacher, capacity=2, actor=SETUP)
+    assert MenteeProfile.objects.get(pk=mentee).participant_id == pupil
+    assert MentorProfile.objects.get(pk=mentor).participant_id == teacher
+    assert (api.mentee_base_ids(), api.mentor_base_ids()) == ({pupil}, {teacher})
+
+    assert not api.has_consent_record(participant_id=teacher)
+    granted = api.consent_record(
+        participant_id=teacher,
+        kind="grant",
+        signed_by="self",
+        signed_on=timezone.localdate(),
+        method="paper_scan",
+        actor=SETUP,
+    )
+    assert Consent.objects.get(pk=granted).participant_id == teacher
+    assert api.has_consent_record(participant_id=teacher)
+    assert api.consenting_participant_ids() == [teacher]
+    assert api.consenting_participant_ids(participant_ids=[pupil, teacher]) == [teacher]
+    assert api.consenting_participant_ids(category="pupil") == []
+    withdrawn = api.consent_withdraw(
+        participant_id=teacher,
+        signed_by="self",
+        signed_on=timezone.localdate(),
+        method="paper_scan",
+        actor=SETUP,
+    )
+    assert withdrawn != granted and api.consenting_participant_ids() == []
+
+    form = api.consent_form_file(participant_id=pupil, purpose=api.REQUIRED_PURPOSE)
+    assert form is not None and form.full_name.startswith("Орлов Глеб")
+    assert form.content.startswith(b"PK")  # a DOCX is a zip
+    assert api.consent_form_file(participant_id=pupil + 1000, purpose=api.REQUIRED_PURPOSE) is None

@@ -26,7 +26,9 @@ def institution_allows_login(tenant: Any) -> bool:
 
 def current_institution() -> Institution | None:
     """The institution whose schema is active, or None in the public schema."""
-    tenant = getattr(connection, "tenant", None)
+    # django-tenants' (untyped) attribute: the Institution of the request's host; where the
+    # schema was entered by name, a FakeTenant (``config.office.institution()`` falls back)
+    tenant: Institution | None = getattr(connection, "tenant", None)
     if tenant is None or tenant.schema_name == get_public_schema_name():
         return None
     return tenant

@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -698,17 +699,53 @@ def _base_filter(
     return queryset
 
 
+class TopicNamesJSON(Func):
+    """An annotation: the names of a profile's catalogue entries (a mentee's ``needs``, a
+    mentor's ``competences``) by name, as a JSON list. The bases read them with their rows: a
+    prefetch built a queryset per profile to hand them out."""
+
+    template = (
+        "(SELECT COALESCE(jsonb_agg(t.name ORDER BY t.name, t.id), '[]'::jsonb)"
+        ' FROM "%(through)s" x JOIN "%(topics)s" t ON t.id = x.topic_id'
+        " WHERE x.%(column)s = %(expressions)s)"
+    )
+    output_field = JSONField()
+
+    def __init__(self, tags: str) -> None:
+        model = MenteeProfile if tags == "needs" else MentorProfile
+        field = model._meta.get_field(tags)
+        super().__init__(
+            F("pk"),
+            through=field.remote_field.through._meta.db_table,  # type: ignore[union-attr]
+            topics=Topic._meta.db_table,
+            column=field.m2m_column_name(),  # type: ignore[union-attr]
+        )
+
+
+def with_tag_names(queryset: QuerySet[Any], *, tags: str) -> QuerySet[Any]:
+    """Profiles (``mentee_base``, ``mentor_base``) with ``tag_names`` read with the rows in
+    place of the prefetched ``tags`` (``"needs"`` or ``"competences"``)."""
+    annotated: QuerySet[Any] = queryset.prefetch_related(None).annotate(
+        tag_names=TopicNamesJSON(tags)
+    )
+    return annotated
+
+
 def mentee_base(
     *, actor: Actor, query: str = "", need: str = "", form: str = "", consent: str = ""
 ) -> QuerySet[MenteeProfile]:
     """The mentee base as ``actor`` sees it, filtered by name, need tag, preferred form and
     consent state (empty filters are ignored)."""
     queryset = _base_filter(mentee_profile_list(), actor=actor, query=query, consent=consent)
-    if need:
-        queryset = queryset.filter(needs__code=need)
+    if need:  # a subquery, not a join: no DISTINCT (which made every row's columns first)
+        queryset = queryset.filter(
+            pk__in=MenteeProfile.needs.through.objects.filter(topic__code=need).values(
+                "menteeprofile_id"
+            )
+        )
     if form:
         queryset = queryset.filter(preferred_form=form)
-    return queryset.distinct()
+    return queryset
 
 
 def mentor_base(
@@ -717,8 +754,12 @@ def mentor_base(
     """The mentor base as ``actor`` sees it, filtered by name, competence tag and consent state."""
     queryset = _base_filter(mentor_profile_list(), actor=actor, query=query, consent=consent)
     if competence:
-        queryset = queryset.filter(competences__code=competence)
-    return queryset.distinct()
+        queryset = queryset.filter(
+            pk__in=MentorProfile.competences.through.objects.filter(topic__code=competence).values(
+                "mentorprofile_id"
+            )
+        )
+    return queryset
 
 
 def consent_states_of(*, participant_ids: Sequence[int]) -> dict[int, str]:

@@ -29,6 +29,7 @@ from config.pages import (
     add_service_errors,
     is_htmx,
     role_required,
+    url_with_id,
 )
 from schools.imports import access as import_access
 from schools.imports import selectors as import_selectors
@@ -43,14 +44,16 @@ from schools.matching.models import MatchProposal, MatchRun, RunStatus
 from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
-from schools.pairs.models import Pair
+from schools.pairs.models import Pair, PairStatus
 from schools.pairs.progress import progress_of
 from schools.participants import access as participant_access
 from schools.participants import api as participants_api
 from schools.participants import consents as consents_module
 from schools.participants import selectors as participant_selectors
+from schools.participants.models import full_name_of
 from schools.programmes import selectors as programme_selectors
 from schools.programmes import services as programme_services
+from schools.programmes.models import MentoringForm
 from schools.programmes.stages import stage_reports
 from schools.web.forms import ConsentForm, ImportUploadForm, MeetingForm, ProgrammeCreateForm
 from schools.web.labels import consent_labels
@@ -666,17 +669,56 @@ PAIRS_PER_PAGE = 50
 @page(STAFF)
 def pairs(request: HttpRequest) -> HttpResponse:
     # Paged in the database: a large school has hundreds of pairs (the list stopped at 200).
-    # A row shows the mentor's and the mentees' names: not the programme, not the people's
-    # other columns (the programme's texts were read and decoded again on every row).
-    names = ("last_name", "first_name", "middle_name")
+    # A row is plain values: the mentor's name, the mentees' names read with the row
+    # (``PairMenteesJSON``; a prefetch built a queryset per pair to hand out its memberships)
+    # and the labels looked up here, not through the model's ``get_*_display`` per cell.
     rows = (
         _my_pairs(request)
         .select_related(None)
-        .select_related("mentor")
-        .only("pk", "form", "status", "started_on", "mentor_id", *(f"mentor__{n}" for n in names))
+        .prefetch_related(None)
+        .annotate(mentee_list=pair_selectors.PairMenteesJSON())
+        .values(
+            "pk",
+            "form",
+            "status",
+            "mentor__last_name",
+            "mentor__first_name",
+            "mentor__middle_name",
+            "mentee_list",
+            "last_meeting_at",
+            "is_stale",
+        )
     )
     page_obj = Paginator(rows, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "school/pairs.html", {"pairs": page_obj, "page_obj": page_obj})
+    return render(
+        request,
+        "school/pairs.html",
+        {"pairs": pair_rows(list(page_obj.object_list)), "page_obj": page_obj},
+    )
+
+
+def pair_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The list's rows as the page shows them: names, labels and the pair's link."""
+    forms = dict(MentoringForm.choices)
+    statuses = dict(PairStatus.choices)
+    link = url_with_id("school:pair")
+    return [
+        {
+            "url": link(row["pk"]),
+            "mentor": full_name_of(
+                row["mentor__last_name"], row["mentor__first_name"], row["mentor__middle_name"]
+            ),
+            "mentees": ", ".join(
+                full_name_of(last, first, middle)
+                for _pk, last, first, middle, _r in row["mentee_list"]
+            ),
+            "form": forms.get(row["form"], row["form"]),
+            "status": statuses.get(row["status"], row["status"]),
+            "is_stale": row["is_stale"],
+            "last_meeting_at": row["last_meeting_at"],
+        }
+        for row in rows
+    ]
 
 
 def _pair_page(

@@ -102,13 +102,17 @@ def _free_of(profile: MentorProfile, loads: dict[int, int]) -> int:
 
 
 def _decorate(profiles: list[Any], kind: str) -> list[Any]:
-    """Attach the consent state (and for mentors the load and free places) to each profile."""
+    """Attach the consent state (and for mentors the load and free places) to each profile,
+    and the names of its needs or competences unless read with it (``with_tag_names``)."""
     states = participant_selectors.consent_states_of(
         participant_ids=[p.participant_id for p in profiles]
     )
     loads = pairs_api.mentor_active_loads() if kind == MENTORS else {}
     for profile in profiles:
         profile.consent_state = states.get(profile.participant_id, ConsentState.MISSING)
+        if not hasattr(profile, "tag_names"):
+            tags = profile.competences if kind == MENTORS else profile.needs
+            profile.tag_names = [t.name for t in tags.all()]
         if kind == MENTORS:
             profile.load = loads.get(profile.participant_id, 0)
             profile.free = _free_of(profile, loads)
@@ -140,26 +144,31 @@ def bases(request: HttpRequest) -> HttpResponse:
     kind = filters["kind"]
     rows: list[Any] | QuerySet[Any]
     if kind == MENTORS:
-        mentors = participant_selectors.mentor_base(
-            actor=actor_of(request),
-            query=filters["q"],
-            competence=filters["tag"],
-            consent=filters["consent"],
+        rows = participant_selectors.with_tag_names(
+            participant_selectors.mentor_base(
+                actor=actor_of(request),
+                query=filters["q"],
+                competence=filters["tag"],
+                consent=filters["consent"],
+            ),
+            tags="competences",
         )
-        rows = _decorate(list(mentors), kind)
-        if filters["free"]:
-            rows = [row for row in rows if row.free > 0]
+        if filters["free"]:  # the free places are worked out here: every mentor read
+            rows = [row for row in _decorate(list(rows), kind) if row.free > 0]
     else:
-        mentees = participant_selectors.mentee_base(
-            actor=actor_of(request),
-            query=filters["q"],
-            need=filters["tag"],
-            form=filters["form"],
-            consent=filters["consent"],
+        rows = participant_selectors.with_tag_names(
+            participant_selectors.mentee_base(
+                actor=actor_of(request),
+                query=filters["q"],
+                need=filters["tag"],
+                form=filters["form"],
+                consent=filters["consent"],
+            ),
+            tags="needs",
         )
-        rows = mentees  # paged in the database
+    # Paged in the database (but for mentors with free places): a page's rows decorated.
     page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    if kind == MENTEES:
+    if isinstance(rows, QuerySet):
         _decorate(list(page_obj.object_list), kind)
     query = {k: v for k, v in filters.items() if v}
     context = {

@@ -242,6 +242,54 @@ def test_the_pairs_page_is_paged(tenant_a, school: School, monkeypatch) -> None:
     assert 'href="?page=2"' in pages[0] and 'href="?page=1"' in pages[1]
 
 
+def _statements(client: Any, path: str) -> list[str]:
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_pairs_page_reads_the_mentees_with_its_rows(tenant_a, school: School) -> None:
+    """A row's mentees come with the row (``PairMenteesJSON``): no memberships query, whose
+    prefetch built a queryset per pair; the names and labels are the pairs' own."""
+    with schema_context(tenant_a.schema_name):
+        _pairs_maker(school)(3)
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    statements = _statements(client, "/pairs/")
+    assert not any(sql.startswith('SELECT "pairs_pairmentee"') for sql in statements)
+    assert not any("_prefetch_related_val" in sql for sql in statements)
+    body = client.get("/pairs/").content.decode()
+    with schema_context(tenant_a.schema_name):
+        from schools.pairs.models import Pair
+
+        for pair in Pair.objects.prefetch_related("memberships__mentee").select_related("mentor"):
+            mentees = ", ".join(m.mentee.full_name for m in pair.memberships.order_by("id"))
+            assert f'<a href="/pairs/{pair.pk}/">{pair.mentor.full_name}</a>' in body
+            assert f"<td>{mentees}</td>" in body
+            assert f"<td>{pair.get_form_display()}</td>" in body
+
+
+@pytest.mark.parametrize("kind", ["mentees", "mentors"])
+def test_the_bases_read_the_catalogue_entries_with_their_rows(
+    tenant_a, school: School, kind: str
+) -> None:
+    """The bases' rows carry their needs or competences (``with_tag_names``): no prefetch
+    (a queryset per profile), no DISTINCT (which worked the entries out for every profile
+    before the page was cut), and the mentor base is paged in the database too."""
+    with schema_context(tenant_a.schema_name):
+        _mentors_and_mentees(3)
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    path = f"/bases/?kind={kind}"
+    statements = _statements(client, path)
+    assert not any("_prefetch_related_val" in sql for sql in statements)
+    assert not any("SELECT DISTINCT" in sql for sql in statements)
+    table = "participants_menteeprofile" if kind == "mentees" else "participants_mentorprofile"
+    assert any(sql.startswith(f'SELECT "{table}"') and " LIMIT " in sql for sql in statements)
+    counts = _grows(tenant_a, school, path, _mentors_and_mentees)
+    assert counts[0] == counts[1] == counts[2], counts
+
+
 def test_home_and_the_roadmap_make_no_query_per_pair(tenant_a, school: School) -> None:
     """The stage tracker counts the pairs awaiting the director's order (stage 4) in the
     database (it made a query per pair: 255 queries on a 1,500-pupil school), and the count

@@ -351,6 +351,21 @@ def test_edit_reschedule_and_mark_done(tenant_a, school):
         assert activity.status == "done" and activity.completed_on == timezone.localdate()
 
 
+def test_the_consent_badge_tag_writes_what_its_template_wrote():
+    """``{% consent_badge %}`` (the lists' rows) and ``school/consent_badge.html``."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from schools.web.labels import consent_labels
+    from schools.web.templatetags.web_forms import consent_badge
+
+    with translation.override("ru"):
+        for state in [*consent_labels(), "unknown"]:
+            context = {"state": state, "consent_labels": consent_labels()}
+            expected = render_to_string("school/consent_badge.html", context).strip()
+            assert consent_badge(state) == expected, state
+
+
 def test_bad_reschedule_is_400_next_to_the_deadline(tenant_a, school):
     programme = _programme(tenant_a)
     client = client_of(tenant_a, school, Role.COORDINATOR)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -36,3 +36,19 @@ def checkbox_boxes(field: Any) -> SafeString:
             f"{conditional_escape(str(label))}</label>\n  </div>"
         )
     return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
+
+
+_BADGE_CLASSES = {"valid": "text-bg-success", "reconsent_due": "text-bg-warning"}
+
+
+@register.simple_tag
+def consent_badge(state: str) -> SafeString:
+    """A person's consent state as a badge, as ``school/consent_badge.html`` writes it (a list
+    of fifty people rendered that template once per row: a loop over every label each)."""
+    from schools.web.labels import consent_labels
+
+    label = consent_labels().get(state)
+    if label is None:
+        return mark_safe("")  # nothing to show for a state with no label
+    css = _BADGE_CLASSES.get(state, "text-bg-danger")
+    return format_html('<span class="badge {}" data-consent="{}">{}</span>', css, state, label)

@@ -486,7 +486,16 @@ def _activity_edit(request: HttpRequest, activity: RoadmapActivity) -> HttpRespo
 
 
 class ActivityReschedule(_ActivityPage):
-    http_method_names = ["post"]
+    """Move an activity's deadline. A GET gives the form, which the roadmap's row loads when
+    its «Reschedule» is opened (without HTMX: the activity's edit page, deadline included)."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        activity = _with_role_labels(self.object)
+        if not is_htmx(request):
+            return _activity_edit(request, activity)
+        return render(request, "school/records_activity_reschedule.html", {"a": activity})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _activity_reschedule(request, _with_role_labels(self.object))

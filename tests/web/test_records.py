@@ -351,6 +351,27 @@ def test_edit_reschedule_and_mark_done(tenant_a, school):
         assert activity.status == "done" and activity.completed_on == timezone.localdate()
 
 
+def test_the_reschedule_form_is_loaded_when_opened(tenant_a, school):
+    """The roadmap writes no deadline form per activity: «Reschedule» loads it (HTMX GET),
+    and without HTMX the same address is the activity's edit page."""
+    client = client_of(tenant_a, school, Role.COORDINATOR)
+    pk = school.ids["roadmapactivity"]
+    with in_a(tenant_a):
+        deadline = _activity(pk).deadline
+    roadmap = client.get("/programme/").content.decode()
+    assert f'hx-get="/programme/activities/{pk}/reschedule/"' in roadmap
+    assert 'name="deadline"' not in roadmap
+    fragment = client.get(f"/programme/activities/{pk}/reschedule/", **HTMX)
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body
+    assert f'id="id_r{pk}_deadline"' in body and f'value="{deadline.isoformat()}"' in body
+    assert f'hx-post="/programme/activities/{pk}/reschedule/"' in body
+    page = client.get(f"/programme/activities/{pk}/reschedule/")
+    assert page.status_code == 200 and f'id="id_a{pk}_deadline"' in page.content.decode()
+    curator = client_of(tenant_a, school, Role.CURATOR)
+    assert curator.get(f"/programme/activities/{pk}/reschedule/", **HTMX).status_code in (403, 404)
+
+
 def test_the_consent_badge_tag_writes_what_its_template_wrote():
     """``{% consent_badge %}`` (the lists' rows) and ``school/consent_badge.html``."""
     from django.template.loader import render_to_string

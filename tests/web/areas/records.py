@@ -22,6 +22,7 @@ TENANT_ALLOWED = {
     "bases-mentee": SEEN_BY_ALL_STAFF_BUT_CURATORS,
     "bases-mentee-edit": COORDINATOR,
     "activity-edit": COORDINATOR,
+    "activity-reschedule": COORDINATOR,  # GET: the form (the edit page without HTMX)
     "my-consents": {Role.PARENT},
     "my-consent-withdraw": {Role.PARENT},
 }

@@ -380,11 +380,12 @@ def test_the_consent_badge_tag_writes_what_its_template_wrote():
     from schools.web.labels import consent_labels
     from schools.web.templatetags.web_forms import consent_badge
 
-    with translation.override("ru"):
-        for state in [*consent_labels(), "unknown"]:
-            context = {"state": state, "consent_labels": consent_labels()}
-            expected = render_to_string("school/consent_badge.html", context).strip()
-            assert consent_badge(state) == expected, state
+    for language in ("ru", "en", "ru"):  # each language its own badges
+        with translation.override(language):
+            for state in [*consent_labels(), "unknown"]:
+                context = {"state": state, "consent_labels": consent_labels()}
+                expected = render_to_string("school/consent_badge.html", context).strip()
+                assert consent_badge(state) == expected, (language, state)
 
 
 def test_bad_reschedule_is_400_next_to_the_deadline(tenant_a, school):

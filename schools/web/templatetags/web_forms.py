@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -39,16 +40,23 @@ def checkbox_boxes(field: Any) -> SafeString:
 
 
 _BADGE_CLASSES = {"valid": "text-bg-success", "reconsent_due": "text-bg-warning"}
+# (language, state) → the badge: the labels are the catalogue's, fixed for the process.
+_BADGES: dict[tuple[str | None, str], SafeString] = {}
 
 
 @register.simple_tag
 def consent_badge(state: str) -> SafeString:
     """A person's consent state as a badge, as ``school/consent_badge.html`` writes it (a list
     of fifty people rendered that template once per row: a loop over every label each)."""
-    from schools.web.labels import consent_labels
+    key = (get_language(), state)
+    badge = _BADGES.get(key)
+    if badge is None:
+        from schools.web.labels import consent_labels
 
-    label = consent_labels().get(state)
-    if label is None:
-        return mark_safe("")  # nothing to show for a state with no label
-    css = _BADGE_CLASSES.get(state, "text-bg-danger")
-    return format_html('<span class="badge {}" data-consent="{}">{}</span>', css, state, label)
+        label = consent_labels().get(state)
+        if label is None:
+            return mark_safe("")  # nothing to show for a state with no label (none kept)
+        css = _BADGE_CLASSES.get(state, "text-bg-danger")
+        badge = format_html('<span class="badge {}" data-consent="{}">{}</span>', css, state, label)
+        _BADGES[key] = badge
+    return badge

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -369,6 +370,9 @@ def _with_role_labels(activity: RoadmapActivity) -> RoadmapActivity:
     activity.role_labels = [  # type: ignore[attr-defined]
         str(Role(role).label) for role in activity.responsible_roles if role in Role.values
     ]
+    # once, not per use in the row's cells (the status twice, ``truncatechars:160``)
+    activity.status_label = activity.get_status_display()  # type: ignore[attr-defined]
+    activity.summary = Truncator(activity.content).chars(160) if activity.content else ""  # type: ignore[attr-defined]
     for attribute, name in _ROW_LINKS:
         setattr(activity, attribute, url_with_id(name)(activity.pk))
     return activity

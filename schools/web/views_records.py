@@ -47,7 +47,9 @@ from schools.participants.models import (
     ConsentMethod,
     ConsentPurpose,
     ConsentSigner,
+    MenteeProfile,
     MentorProfile,
+    Participant,
 )
 from schools.participants.selectors import ConsentState
 from schools.programmes import access as programme_access
@@ -102,21 +104,43 @@ def _free_of(profile: MentorProfile, loads: dict[int, int]) -> int:
     return max(profile.capacity - loads.get(profile.participant_id, 0), 0)
 
 
+def _labels(model: Any, field: str) -> dict[Any, str]:
+    """A choice field's labels by value, in the active language (a row's ``get_*_display``
+    built this table again for every cell)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
 def _decorate(profiles: list[Any], kind: str) -> list[Any]:
-    """Attach the consent state (and for mentors the load and free places) to each profile,
-    and the names of its needs or competences unless read with it (``with_tag_names``)."""
+    """Attach what a row shows beyond the profile's columns: the consent state (and for mentors
+    the load and free places), the names of its needs or competences unless read with it
+    (``with_tag_names``), the labels of its choices and its edit link, made once here rather
+    than per cell in the template."""
     states = participant_selectors.consent_states_of(
         participant_ids=[p.participant_id for p in profiles]
     )
     loads = pairs_api.mentor_active_loads() if kind == MENTORS else {}
+    categories = _labels(Participant, "category")
+    if kind == MENTORS:
+        edit_url = url_with_id("school:bases-mentor-edit")
+    else:
+        edit_url = url_with_id("school:bases-mentee-edit")
+        forms = _labels(MenteeProfile, "preferred_form")
+        sources = _labels(MenteeProfile, "raised_by")
     for profile in profiles:
         profile.consent_state = states.get(profile.participant_id, ConsentState.MISSING)
         if not hasattr(profile, "tag_names"):
             tags = profile.competences if kind == MENTORS else profile.needs
             profile.tag_names = [t.name for t in tags.all()]
+        profile.edit_url = edit_url(profile.pk)
+        category = profile.participant.category
+        profile.category_label = categories.get(category, category)
         if kind == MENTORS:
             profile.load = loads.get(profile.participant_id, 0)
             profile.free = _free_of(profile, loads)
+        else:
+            profile.form_label = forms.get(profile.preferred_form, profile.preferred_form)
+            profile.source_label = sources.get(profile.raised_by, profile.raised_by)
+            profile.request_summary = Truncator(profile.request).chars(120)
     return profiles
 
 

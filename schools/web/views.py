@@ -227,8 +227,18 @@ def participants(request: HttpRequest) -> HttpResponse:
         "consent": consent,
         "base": base,
     }
+    page_obj = paginator.get_page(request.GET.get("page"))
+    # A row's links and category label made once for the page, not per cell by ``{% url %}``
+    # and ``get_category_display`` (which builds the choices' table again each time).
+    person_url, class_url = url_with_id("school:participant"), url_with_id("school:class")
+    categories = {value: str(label) for value, label in Category.choices}
+    person: Any
+    for person in page_obj:
+        person.url = person_url(person.pk)
+        person.class_url = class_url(person.study_group_id) if person.study_group_id else ""
+        person.category_label = categories.get(person.category, person.category)
     context = {
-        "page_obj": paginator.get_page(request.GET.get("page")),
+        "page_obj": page_obj,
         **filters,
         "filters_query": urlencode({k: v for k, v in filters.items() if v}),
         "groups": groups,

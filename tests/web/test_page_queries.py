@@ -290,10 +290,10 @@ def test_the_bases_read_the_catalogue_entries_with_their_rows(
     assert counts[0] == counts[1] == counts[2], counts
 
 
-def test_the_bases_rows_reverse_no_route_each(tenant_a, school: School, monkeypatch) -> None:
-    """A row's edit link and labels are made once for the page (``url_with_id``, the choices'
-    tables), not per row by ``{% url %}`` and ``get_*_display``: the template's reversing does
-    not grow with the rows."""
+def test_the_lists_rows_reverse_no_route_each(tenant_a, school: School, monkeypatch) -> None:
+    """The bases' and the participants' rows get their links and labels made once for the
+    page (``url_with_id``, the choices' tables), not per row by ``{% url %}`` and
+    ``get_*_display``: the template's reversing does not grow with the rows."""
     import django.urls
 
     calls: list[str] = []
@@ -306,15 +306,16 @@ def test_the_bases_rows_reverse_no_route_each(tenant_a, school: School, monkeypa
     monkeypatch.setattr(django.urls, "reverse", counting)  # what ``{% url %}`` calls
     client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
     counts = []
+    paths = ("/bases/?kind=mentees", "/bases/?kind=mentors", "/participants/")
     for rows in (0, 3, 30):
         with schema_context(tenant_a.schema_name):
             _mentors_and_mentees(rows)
-        for kind in ("mentees", "mentors"):
-            client.get(f"/bases/?kind={kind}")
+        for path in paths:
+            client.get(path)
             calls.clear()
-            assert client.get(f"/bases/?kind={kind}").status_code == 200
-            counts.append((kind, len(calls)))
-    assert counts[0:2] == counts[2:4] == counts[4:6], counts
+            assert client.get(path).status_code == 200
+            counts.append((path, len(calls)))
+    assert counts[0:3] == counts[3:6] == counts[6:9], counts
 
 
 def test_home_and_the_roadmap_make_no_query_per_pair(tenant_a, school: School) -> None:

@@ -15,6 +15,10 @@ from django.db import connection
 class TenantConnection(Protocol):
     schema_name: str
     tenant: Any
+    # the search path the connection has (None: set it before the next statement)
+    search_path_set_schemas: list[str] | None
+
+    def _get_cursor_search_paths(self) -> list[str]: ...
 
     def set_tenant(self, tenant: Any, include_public: bool = True) -> None: ...
 

@@ -28,9 +28,9 @@ from schools.programmes import services as programme_services
 from tests.conftest import SETUP, make_user
 
 LISTS = ["programmes", "participants", "pairs", "meetings"]
-# The tenant's lookup (SET search_path, the domain, SET search_path), the token with its
-# user, and the page with its total: nothing per row, no count of its own.
-QUERIES = 5
+# The tenant's lookup (one statement: the domain, its institution, the search path), the token
+# with its user, and the page with its total: nothing per row, no count of its own.
+QUERIES = 3
 
 
 def _years_ago(years: int, days: int = 0) -> datetime.date:

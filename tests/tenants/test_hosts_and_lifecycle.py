@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from config.db import tenant_connection
@@ -69,6 +71,47 @@ def test_archived_institution_is_read_only(tenant_a, user_in, client_for):
         "/api/v1/auth/token/", {"username": "coord-archive", "password": PASSWORD}
     )
     assert login.status_code == 200
+
+
+def _session_search_path() -> str:
+    """The connection's search path as PostgreSQL has it (not as django-tenants believes)."""
+    connection.ensure_connection()
+    row = connection.connection.execute("SHOW search_path").fetchone()
+    return str(row[0]).replace(" ", "").replace('"', "")
+
+
+def test_the_host_is_looked_up_in_one_statement_that_sets_the_search_path(
+    tenant_a, tenant_b, user_in, client_for
+):
+    """One statement finds the institution and makes its schema the connection's path: no
+    `SET search_path` before it or after it, and each request runs in its own schema, also
+    when the connection served another institution just before."""
+    clients = {}
+    for tenant in (tenant_a, tenant_b):
+        coordinator = user_in(tenant.schema_name, "coordinator", f"coord-path-{tenant.slug}")
+        clients[tenant.schema_name] = client_for(tenant, coordinator)
+    for tenant in (tenant_a, tenant_b, tenant_a, tenant_b):
+        with CaptureQueriesContext(connection) as queries:
+            response = clients[tenant.schema_name].get("/api/v1/programmes/")
+        assert response.status_code == 200
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert '"public"."tenants_domain"' in statements[0]
+        assert not [s for s in statements if "search_path" in s and s.startswith("SET")]
+        assert _session_search_path() == f"{tenant.schema_name},public"
+
+
+def test_a_refused_institution_never_gets_its_schema_as_the_path(tenant_a, tenant_b, client_for):
+    """Suspended, being set up: the lookup does not set the institution's path, and what
+    runs after the refusal runs in the public schema."""
+    assert client_for(tenant_b).get("/api/v1/programmes/").status_code == 403  # no token
+    assert _session_search_path() == f"{tenant_b.schema_name},public"
+    for status, code in ((InstitutionStatus.SUSPENDED, 403), (InstitutionStatus.PROVISIONING, 503)):
+        _set_status(tenant_a, status)
+        assert client_for(tenant_a).get("/api/v1/programmes/").status_code == code
+        assert tenant_a.schema_name not in _session_search_path()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_schema()")
+            assert cursor.fetchone()[0] == "public"
 
 
 def test_institution_being_provisioned_answers_503(tenant_a, client_for):

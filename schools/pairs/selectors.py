@@ -50,9 +50,28 @@ def participant_of(actor: Actor) -> Participant | None:
     return Participant.objects.filter(user_id=actor.user_id).first()
 
 
+def pair_is_stale(
+    *,
+    status: str,
+    last_meeting_at: datetime.datetime | None,
+    started_on: datetime.date,
+    now: datetime.datetime,
+) -> bool:
+    """Python twin of ``pair_list``'s ``is_stale`` (the list of pairs computes it per row
+    from ``last_meeting_at`` instead of selecting the annotation, whose SQL repeats the
+    latest meeting's subquery twice more)."""
+    if status != PairStatus.ACTIVE:
+        return False
+    threshold = now - datetime.timedelta(days=STALE_AFTER_DAYS)
+    if last_meeting_at is None:
+        return started_on < timezone.localdate(threshold)
+    return last_meeting_at < threshold
+
+
 def pair_list(*, now: datetime.datetime | None = None) -> QuerySet[Pair]:
     """Pairs with ``last_meeting_at`` (the latest held meeting) and ``is_stale``: active, and
-    no meeting held for ``STALE_AFTER_DAYS`` days (counting from the start when none was)."""
+    no meeting held for ``STALE_AFTER_DAYS`` days (counting from the start when none was;
+    ``pair_is_stale`` is the same rule in Python)."""
     now = now or timezone.now()
     threshold = now - datetime.timedelta(days=STALE_AFTER_DAYS)
     last_held = (

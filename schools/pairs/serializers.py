@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from rest_framework import serializers
 
 from config.api.rows import Row, Rows, current_zone, iso_date, iso_datetime
@@ -65,7 +66,8 @@ class PairOutput(serializers.ModelSerializer[Pair]):
 
 class PairRows(Rows):
     """The list of pairs: ``PairOutput``'s rows from plain values, the mentees read with them
-    (``selectors.PairMenteesJSON``)."""
+    (``selectors.PairMenteesJSON``), ``is_stale`` from ``last_meeting_at`` by the Python rule
+    (``selectors.pair_is_stale``; the annotation stays for the filter and the ordering)."""
 
     def select(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return (
@@ -87,13 +89,14 @@ class PairRows(Rows):
                 "outcome",
                 "mentor_rating",
                 "last_meeting_at",
-                "is_stale",
                 "created_at",
             )
         )
 
     def output(self, rows: Sequence[Row]) -> list[Row]:
         zone = current_zone()
+        now = timezone.now()
+        stale = selectors.pair_is_stale
         return [
             {
                 "id": row["id"],
@@ -118,7 +121,12 @@ class PairRows(Rows):
                 "outcome": row["outcome"],
                 "mentor_rating": row["mentor_rating"],
                 "last_meeting_at": iso_datetime(row["last_meeting_at"], zone),
-                "is_stale": row["is_stale"],
+                "is_stale": stale(
+                    status=row["status"],
+                    last_meeting_at=row["last_meeting_at"],
+                    started_on=row["started_on"],
+                    now=now,
+                ),
                 "created_at": iso_datetime(row["created_at"], zone),
             }
             for row in rows

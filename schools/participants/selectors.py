@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -191,6 +192,35 @@ def with_latest_consent(queryset: QuerySet[Participant]) -> QuerySet[Participant
     )
 
 
+class LatestConsentColumns(Func):
+    """An annotation: the latest required consent's ``[kind, signed_by, minor_signed]`` as one
+    text array (NULL: none), what ``consent_state_from`` needs, in one subquery (one probe of
+    the ``consent_latest`` index) where ``with_latest_consent`` writes one per column."""
+
+    template = (
+        '(SELECT ARRAY[c."kind", c."signed_by", c."minor_signed"::text]'
+        ' FROM "participants_consent" c'
+        ' WHERE c."participant_id" = %(expressions)s AND c."purpose" = %(purpose)s'
+        ' ORDER BY c."created_at" DESC, c."id" DESC LIMIT 1)'
+    )
+    output_field = ArrayField(CharField())
+
+    def __init__(self) -> None:
+        if not REQUIRED_PURPOSE.replace("_", "").isalnum():  # written into the SQL
+            raise ValueError(REQUIRED_PURPOSE)
+        super().__init__(F("pk"), purpose=f"'{REQUIRED_PURPOSE}'")
+
+
+def latest_consent_values(
+    columns: list[str] | None,
+) -> tuple[str | None, str | None, bool | None]:
+    """``LatestConsentColumns``' value as ``(kind, signed_by, minor_signed)``."""
+    if columns is None:
+        return None, None, None
+    kind, signed_by, minor_signed = columns
+    return kind, signed_by, minor_signed == "true"
+
+
 def with_consent_state(
     queryset: QuerySet[Participant], *, today: datetime.date | None = None
 ) -> QuerySet[Participant]:
@@ -207,7 +237,7 @@ def participant_rows() -> QuerySet[Participant]:
     list computes each person's state (``consent_state_from``). The ``consent_state``
     annotation (a ``Case`` over the age rules, costly to build and compile) is added by the
     filters on the state only (``with_consent_state`` over this queryset)."""
-    return with_latest_consent(Participant.objects.all())
+    return Participant.objects.annotate(latest_consent=LatestConsentColumns())
 
 
 def participants_active() -> QuerySet[Participant]:

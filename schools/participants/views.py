@@ -242,9 +242,7 @@ class ParticipantRows(Rows):
             "email",
             "phone",
             "user",
-            "consent_kind",
-            "consent_signed_by",
-            "consent_minor_signed",
+            "latest_consent",
             "is_mentee",
             "is_mentor",
             "processing_stopped_at",
@@ -257,16 +255,18 @@ class ParticipantRows(Rows):
     def output(self, rows: Sequence[Row]) -> list[Row]:
         zone = current_zone()
         today = timezone.localdate()
+        latest = selectors.latest_consent_values
         page = []
         for row in rows:
             age = age_on(row["birth_date"], today)
+            kind, signed_by, minor_signed = latest(row["latest_consent"])
             state = selectors.consent_state_from(
                 erased_at=row["erased_at"],
                 processing_stopped_at=row["processing_stopped_at"],
                 birth_date=row["birth_date"],
-                kind=row["consent_kind"],
-                signed_by=row["consent_signed_by"],
-                minor_signed=row["consent_minor_signed"],
+                kind=kind,
+                signed_by=signed_by,
+                minor_signed=minor_signed,
                 today=today,
             )
             page.append(

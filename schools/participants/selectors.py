@@ -177,21 +177,6 @@ class ConsentStateOf(Func):
         return sql, params
 
 
-def with_latest_consent(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
-    """Annotate the latest required consent's columns (``consent_kind``, ``consent_signed_by``,
-    ``consent_minor_signed``, ``consent_signed_on``): what the consent state is computed
-    from."""
-    latest = Consent.objects.filter(participant=OuterRef("pk"), purpose=REQUIRED_PURPOSE).order_by(
-        "-created_at", "-id"
-    )
-    return queryset.annotate(
-        consent_kind=Subquery(latest.values("kind")[:1]),
-        consent_signed_by=Subquery(latest.values("signed_by")[:1]),
-        consent_minor_signed=Subquery(latest.values("minor_signed")[:1]),
-        consent_signed_on=Subquery(latest.values("signed_on")[:1]),
-    )
-
-
 class LatestConsentColumns(Func):
     """An annotation: the latest required consent's ``[kind, signed_by, minor_signed]`` as one
     text array (NULL: none), what ``consent_state_from`` needs, in one subquery (one probe of
@@ -282,29 +267,28 @@ def _fits_on_day(
 
 def consent_state_of(*, participant_id: int, today: datetime.date | None = None) -> str | None:
     """The consent state of one person (None when there is no such person): the rule of
-    ``with_consent_state`` evaluated in Python over two small reads. For one person the SQL
-    expression costs more to compile than the whole answer (10–30 ms on a busy server, on
-    every answer a pupil submits); ``test_consent_state`` checks that both agree."""
-    person = (
-        Participant.objects.filter(pk=participant_id)
-        .values("erased_at", "processing_stopped_at", "birth_date")
-        .first()
+    ``with_consent_state`` evaluated in Python over one small read (the person's columns and
+    the latest consent's, ``LatestConsentColumns``). For one person the SQL expression costs
+    more to compile than the whole answer (10–30 ms on a busy server, on every answer a pupil
+    submits); ``test_consent_state`` checks that both agree."""
+    person = next(
+        iter(
+            Participant.objects.filter(pk=participant_id)
+            .annotate(latest_consent=LatestConsentColumns())
+            .values("erased_at", "processing_stopped_at", "birth_date", "latest_consent")[:1]
+        ),
+        None,
     )
     if person is None:
         return None
-    latest = (
-        Consent.objects.filter(participant_id=participant_id, purpose=REQUIRED_PURPOSE)
-        .order_by("-created_at", "-id")
-        .values("kind", "signed_by", "minor_signed")
-        .first()
-    )
+    kind, signed_by, minor_signed = latest_consent_values(person["latest_consent"])
     return consent_state_from(
         erased_at=person["erased_at"],
         processing_stopped_at=person["processing_stopped_at"],
         birth_date=person["birth_date"],
-        kind=latest["kind"] if latest else None,
-        signed_by=latest["signed_by"] if latest else None,
-        minor_signed=latest["minor_signed"] if latest else None,
+        kind=kind,
+        signed_by=signed_by,
+        minor_signed=minor_signed,
         today=today or timezone.localdate(),
     )
 

@@ -558,11 +558,12 @@ def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkey
     large = _answered_by_link(tenant_a, _local_campaign(tenant_a, place, 12), place.parent)
     assert [len(sql) for sql in small] == [len(sql) for sql in large]
     get, post = large
-    # search_path, the host's institution, search_path; the invitation; the questions
-    assert len(get) == 5, "\n".join(get)
-    # the same five; a savepoint (the transaction), the consent (the person, the latest
+    # the host's institution with its search path (one statement); the invitation; the
+    # questions
+    assert len(get) == 3, "\n".join(get)
+    # the same three; a savepoint (the transaction), the consent (the person with the latest
     # consent), the response locked (none yet), a savepoint, the insert, two releases
-    assert len(post) == 13, "\n".join(post)
+    assert len(post) == 10, "\n".join(post)
     assert not any("FOR UPDATE" in sql and "JOIN" in sql for sql in post), post
 
     monkeypatch.setattr(template_services, "_FROZEN_QUESTIONS", {})
@@ -574,7 +575,7 @@ def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkey
         participant_ids=(place.parent.pk, place.mentee.pk),
     )
     get, post = _answered_by_link(tenant_a, adopted, place.parent)
-    assert len(get) == 5, "\n".join(get)
-    assert len(post) == 13 + 2, "\n".join(post)  # the version and its questions, read once
+    assert len(get) == 3, "\n".join(get)
+    assert len(post) == 10 + 2, "\n".join(post)  # the version and its questions, read once
     get, post = _answered_by_link(tenant_a, adopted, place.mentee)
-    assert (len(get), len(post)) == (5, 13), "\n".join(post)
+    assert (len(get), len(post)) == (3, 10), "\n".join(post)

@@ -68,18 +68,45 @@ def pair_is_stale(
     return last_meeting_at < threshold
 
 
-def pair_list(*, now: datetime.datetime | None = None) -> QuerySet[Pair]:
-    """Pairs with ``last_meeting_at`` (the latest held meeting) and ``is_stale``: active, and
-    no meeting held for ``STALE_AFTER_DAYS`` days (counting from the start when none was;
-    ``pair_is_stale`` is the same rule in Python)."""
-    now = now or timezone.now()
-    threshold = now - datetime.timedelta(days=STALE_AFTER_DAYS)
-    last_held = (
+def _last_held_meeting() -> Subquery:
+    return Subquery(
         Meeting.objects.filter(pair=OuterRef("pk"), status=MeetingStatus.HELD)
         .order_by("-starts_at")
         .values("starts_at")[:1]
     )
-    return (
+
+
+def with_staleness(
+    queryset: QuerySet[Pair], *, now: datetime.datetime | None = None
+) -> QuerySet[Pair]:
+    """Annotate ``is_stale`` over the queryset's ``last_meeting_at``: active, and no meeting
+    held for ``STALE_AFTER_DAYS`` days (counting from the start when none was;
+    ``pair_is_stale`` is the same rule in Python)."""
+    now = now or timezone.now()
+    threshold = now - datetime.timedelta(days=STALE_AFTER_DAYS)
+    return queryset.annotate(
+        is_stale=Case(
+            When(
+                Q(status=PairStatus.ACTIVE)
+                & (
+                    Q(last_meeting_at__lt=threshold)
+                    | Q(
+                        last_meeting_at__isnull=True,
+                        started_on__lt=timezone.localdate(threshold),
+                    )
+                ),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def pair_list(*, now: datetime.datetime | None = None) -> QuerySet[Pair]:
+    """Pairs with ``last_meeting_at`` (the latest held meeting) and ``is_stale``
+    (``with_staleness``), their programme, mentor and memberships."""
+    return with_staleness(
         Pair.objects.select_related("programme", "mentor")
         .prefetch_related(
             Prefetch(
@@ -87,25 +114,16 @@ def pair_list(*, now: datetime.datetime | None = None) -> QuerySet[Pair]:
                 queryset=PairMentee.objects.select_related("mentee").order_by("id"),
             )
         )
-        .annotate(last_meeting_at=Subquery(last_held))
-        .annotate(
-            is_stale=Case(
-                When(
-                    Q(status=PairStatus.ACTIVE)
-                    & (
-                        Q(last_meeting_at__lt=threshold)
-                        | Q(
-                            last_meeting_at__isnull=True,
-                            started_on__lt=timezone.localdate(threshold),
-                        )
-                    ),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(last_meeting_at=_last_held_meeting()),
+        now=now,
     )
+
+
+def pair_rows() -> QuerySet[Pair]:
+    """Pairs as the API lists them (``PairRows``): with ``last_meeting_at`` only. The list
+    computes ``is_stale`` per row (``pair_is_stale``); the ``stale`` filter annotates it
+    (``with_staleness`` over this queryset)."""
+    return Pair.objects.annotate(last_meeting_at=_last_held_meeting())
 
 
 class PairMenteesJSON(Func):

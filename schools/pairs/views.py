@@ -157,12 +157,22 @@ def _own_participant_id(actor: Actor) -> int:
 
 class PairFilter(django_filters.FilterSet):
     stale = django_filters.BooleanFilter(
-        field_name="is_stale", label="Active and no meeting held for 30 days"
+        method="filter_stale", label="Active and no meeting held for 30 days"
     )
 
     class Meta:
         model = Pair
         fields = ["programme", "status", "form", "mentor"]
+
+    def filter_stale(
+        self, queryset: QuerySet[Pair], name: str, value: bool | None
+    ) -> QuerySet[Pair]:
+        """The list's rows carry ``last_meeting_at`` only: ``is_stale`` is annotated here."""
+        if value is None:
+            return queryset
+        if "is_stale" not in queryset.query.annotations:
+            queryset = selectors.with_staleness(queryset)
+        return queryset.filter(is_stale=value)
 
 
 class PairViewSet(TenantModelViewSet):
@@ -186,6 +196,11 @@ class PairViewSet(TenantModelViewSet):
     ordering_fields = ["started_on", "created_at", "last_meeting_at"]
 
     def scoped_queryset(self) -> QuerySet[Pair]:
+        # The list reads plain rows (PairRows); a single pair is answered by the serializer,
+        # which reads the memberships and the annotations. (A view made outside a request, as
+        # the schema generator and the cross-tenant walk make it, has no action.)
+        if getattr(self, "action", None) == "list":
+            return selectors.pair_rows()
         return selectors.pair_list()
 
     def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,7 +172,7 @@ class PairFilter(django_filters.FilterSet):
             return queryset
         if "is_stale" not in queryset.query.annotations:
             queryset = selectors.with_staleness(queryset)
-        return queryset.filter(is_stale=value)
+        return queryset.filter(Q(is_stale=value))
 
 
 class PairViewSet(TenantModelViewSet):

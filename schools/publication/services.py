@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.actor import Actor, author_id
 from schools.audit.api import AuditAction, audit_record
 from schools.publication import access
+from schools.publication.cache import content_html_clear
 from schools.publication.models import PublicDocument, PublicPage
 
 PAGE_FIELDS = (
@@ -43,6 +44,7 @@ def public_page_update(*, actor: Actor, **fields: Any) -> PublicPage:
     page.full_clean()
     page.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=page, changed_fields=fields)
+    transaction.on_commit(content_html_clear)
     return page
 
 
@@ -82,6 +84,7 @@ def public_document_add(
         instance=document,
         changed_fields=["title", "kind", "file"],
     )
+    transaction.on_commit(content_html_clear)
     return document
 
 
@@ -92,5 +95,6 @@ def public_document_remove(*, actor: Actor, document: PublicDocument) -> None:
     name = document.file.name
     storage = document.file.storage
     document.delete()
+    transaction.on_commit(content_html_clear)
     if name:
         transaction.on_commit(lambda: storage.delete(name))

@@ -11,17 +11,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.actor import actor_of
 from accounts.api import site_url
+from config.office import institution
 from config.pages import COORDINATOR, ObjectPage, add_service_errors, is_public, role_required
 from schools.publication import access as publication_access
+from schools.publication import cache as publication_cache
 from schools.publication import selectors, services
-from schools.publication.models import PublicDocument
+from schools.publication.models import PublicDocument, PublicPage
 from schools.web.forms_public import PublicDocumentForm, PublicPageForm
 
 coordinator_page = role_required(COORDINATOR, scope="tenant")
@@ -32,11 +36,32 @@ def _host_only(request: HttpRequest) -> None:
         raise Http404
 
 
+def _content_html(page: PublicPage, *, preview: bool = False) -> SafeString:
+    """The content as visitors see it, rendered once per institution and language and shared
+    for a minute (``schools.publication.cache``); a preview is always built anew."""
+    html = None if preview else publication_cache.content_html_get(page=page)
+    if html is None:
+        content = selectors.public_content(page=page)
+        html = render_to_string("school/public_content.html", {"content": content})
+        if not preview:
+            publication_cache.content_html_set(page=page, html=html)
+    return mark_safe(html)  # noqa: S308  # rendered by the template, escaped there
+
+
+def _public_context() -> dict[str, Any]:
+    """What the public page and its embedded form show: the content only when published."""
+    page = selectors.page_settings()
+    return {
+        "page": page,
+        "institution_name": str(getattr(institution(), "name", "") or ""),
+        "content_html": _content_html(page) if page.is_published else "",
+    }
+
+
 @require_safe
 def public_page(request: HttpRequest) -> HttpResponse:
     _host_only(request)
-    content = selectors.public_content()
-    return render(request, "school/public_page.html", {"content": content})
+    return render(request, "school/public_page.html", _public_context())
 
 
 @require_safe
@@ -45,8 +70,7 @@ def public_page(request: HttpRequest) -> HttpResponse:
 def public_embed(request: HttpRequest) -> HttpResponse:
     """The same content without the workspace's menu, for an iframe on the school's site."""
     _host_only(request)
-    content = selectors.public_content()
-    return render(request, "school/public_embed.html", {"content": content})
+    return render(request, "school/public_embed.html", _public_context())
 
 
 @require_safe
@@ -68,8 +92,9 @@ def _settings_page(
     request: HttpRequest,
     form: PublicPageForm,
     *,
+    page: PublicPage,
     document_form: PublicDocumentForm | None = None,
-    preview: Any = None,
+    preview: PublicPage | None = None,
     status: int = 200,
 ) -> HttpResponse:
     host = request.get_host()
@@ -77,7 +102,9 @@ def _settings_page(
         "form": form,
         "document_form": document_form or PublicDocumentForm(),
         "documents": PublicDocument.objects.all(),
-        "content": selectors.public_content(page=preview),
+        "content_html": (
+            _content_html(preview, preview=True) if preview is not None else _content_html(page)
+        ),
         "previewing": preview is not None,
         "public_url": f"{site_url(host)}{reverse('school:public')}",
         "embed_url": f"{site_url(host)}{reverse('school:public-embed')}",
@@ -90,13 +117,13 @@ def _settings_page(
 def public_settings(request: HttpRequest) -> HttpResponse:
     page = selectors.page_settings()
     if request.method == "GET":
-        return _settings_page(request, PublicPageForm(instance=page))
+        return _settings_page(request, PublicPageForm(instance=page), page=page)
     form = PublicPageForm(request.POST, instance=page)
-    if not form.is_valid():
-        return _settings_page(request, form, status=400)
+    if not form.is_valid():  # the check wrote the posted values into ``page``: read it again
+        return _settings_page(request, form, page=selectors.page_settings(), status=400)
     if request.POST.get("action") == "preview":
-        unsaved = form.save(commit=False)  # shown, not stored
-        return _settings_page(request, PublicPageForm(request.POST), preview=unsaved)
+        unsaved = form.save(commit=False)  # shown, not stored (``page`` itself, changed)
+        return _settings_page(request, PublicPageForm(request.POST), page=unsaved, preview=unsaved)
     services.public_page_update(actor=actor_of(request), **form.cleaned_data)
     messages.success(request, _("The public page is saved."))
     return redirect("school:public-settings")
@@ -115,7 +142,9 @@ def public_document_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The document is published."))
             return redirect("school:public-settings")
     page = selectors.page_settings()
-    return _settings_page(request, PublicPageForm(instance=page), document_form=form, status=400)
+    return _settings_page(
+        request, PublicPageForm(instance=page), page=page, document_form=form, status=400
+    )
 
 
 class PublicDocumentDelete(ObjectPage):

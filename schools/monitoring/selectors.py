@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
@@ -178,6 +178,16 @@ def campaign_results(campaign: SurveyCampaign, *, open_answers: bool) -> dict[st
     )
 
 
+class _Answers(NamedTuple):
+    """What a summary reads of a response (a model instance each cost more than its answers:
+    the year's report read every response of every campaign)."""
+
+    status: str
+    answers: dict[str, Any]
+    pk: int | None = None
+    invitation_id: int | None = None
+
+
 def campaigns_summaries(campaigns: Sequence[SurveyCampaign]) -> dict[int, dict[str, Any]]:
     """``campaign_results`` of many campaigns without the comparisons by form and by pair and
     without open answers (what a report of the year needs), in three queries whatever the
@@ -192,11 +202,13 @@ def campaigns_summaries(campaigns: Sequence[SurveyCampaign]) -> dict[int, dict[s
         .annotate(n=Count("pk"))
         .values_list("campaign_id", "n")
     )
-    responses: dict[int, list[SurveyResponse]] = defaultdict(list)
-    for response in SurveyResponse.objects.filter(campaign_id__in=ids).only(
-        "pk", "campaign_id", "invitation_id", "answers", "status"
+    responses: dict[int, list[Any]] = defaultdict(list)
+    for campaign_id, status, answers in (
+        SurveyResponse.objects.filter(campaign_id__in=ids)
+        .order_by("pk")  # a campaign's responses in the order campaign_results reads them
+        .values_list("campaign_id", "status", "answers")
     ):
-        responses[response.campaign_id].append(response)
+        responses[campaign_id].append(_Answers(status=status, answers=answers or {}))
     questions: dict[int, list[Question]] = defaultdict(list)
     questionnaires = {c.questionnaire_id for c in campaigns}
     for question in Question.objects.filter(questionnaire_id__in=questionnaires):
@@ -220,7 +232,7 @@ def _results(
     questions: list[Question],
     invited: int,
     invitations: dict[int, SurveyInvitation] | None,
-    responses: list[SurveyResponse],
+    responses: Sequence[SurveyResponse | _Answers],
     open_answers: bool,
 ) -> dict[str, Any]:
     """The results of one campaign from its rows; the comparisons by form and by pair only

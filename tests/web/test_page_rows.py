@@ -1,0 +1,74 @@
+"""Pages of the staff that read many rows build no model instance per row where plain values
+do, and say the same as before: the year's monitoring report (every response of every
+campaign), the campaigns page's choices of a target. Behaviour and row shapes, not timing."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+from django_tenants.utils import schema_context
+
+from schools.monitoring import selectors as monitoring_selectors
+from schools.monitoring.models import Question, Questionnaire, SurveyCampaign, SurveyResponse
+from tests.web.conftest import School
+from tests.web.test_page_queries import _campaigns_maker
+
+SHARE_SCHOOL = True
+
+
+def _satisfaction() -> Questionnaire:
+    questionnaire, made = Questionnaire.objects.get_or_create(
+        title="Удовлетворённость (строки)", purpose="satisfaction", origin="local"
+    )
+    if made:
+        Question.objects.create(
+            questionnaire=questionnaire,
+            order=1,
+            code="useful",
+            text="Насколько полезны встречи?",
+            kind="scale",
+            min_value=1,
+            max_value=10,
+        )
+        Question.objects.create(
+            questionnaire=questionnaire,
+            order=2,
+            code="again",
+            text="Продолжите ли вы?",
+            kind="yes_no",
+        )
+    return questionnaire
+
+
+def _shared(results: dict[str, Any]) -> dict[str, Any]:
+    """What a summary holds of ``campaign_results`` (no comparisons, no open answers)."""
+    return {
+        **results,
+        "questions": [
+            {**q, "by_form": [], "by_pair": [], "open_answers": None} for q in results["questions"]
+        ],
+    }
+
+
+def test_the_year_summaries_read_answers_not_response_objects(
+    tenant_a: Any, school: School
+) -> None:
+    with schema_context(tenant_a.schema_name):
+        _campaigns_maker(_satisfaction, school.ids["programme"])(4)
+        campaigns = list(
+            SurveyCampaign.objects.filter(questionnaire=_satisfaction()).select_related(
+                "questionnaire"
+            )
+        )
+        expected = {
+            c.pk: _shared(monitoring_selectors.campaign_results(c, open_answers=False))
+            for c in campaigns
+        }
+        with mock.patch.object(
+            SurveyResponse, "from_db", side_effect=AssertionError("a response object built")
+        ):
+            summaries = monitoring_selectors.campaigns_summaries(campaigns)
+    assert summaries == expected
+    assert {s["submitted"] for s in summaries.values()} == {2}
+    assert {s["drafts"] for s in summaries.values()} == {1}

@@ -22,7 +22,7 @@ from django.views import View as DjangoView
 from django_tenants.utils import get_public_schema_name
 
 from accounts import roles
-from accounts.actor import Actor, actor_of
+from accounts.actor import Actor, actor_of, role_of
 from accounts.models import Role
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -353,26 +353,48 @@ PUBLIC_NAV: list[tuple[str, Any, frozenset[str]]] = [
 ]
 
 
+class _LayoutUrls:
+    """``{{ layout_urls.logout }}``: the base template's own links, each reversed once per
+    process (``url_of``) and only when the template asks for it."""
+
+    ROUTES: ClassVar[dict[str, str]] = {
+        "set_language": "set_language",
+        "two_factor_manage": "two-factor-manage",
+        "logout": "logout",
+    }
+
+    def __init__(self, urlconf: str | None) -> None:
+        self._urlconf = urlconf
+
+    def __getitem__(self, key: str) -> str:
+        return url_of(self.ROUTES[key], urlconf=self._urlconf)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Context processor: the menu of the signed-in user's role, the institution's name."""
     user = getattr(request, "user", None)
     tenant = getattr(request, "tenant", None)
     public = is_public(request)
+    urlconf = getattr(request, "urlconf", None)
     context: dict[str, Any] = {
         "nav_items": [],
         "site_name": getattr(tenant, "short_name", "") or settings.REGIONAL_CENTRE_NAME,
         "is_public_host": public,
+        # the layout's own links, reversed once per process like the menu's
+        "layout_urls": _LayoutUrls(urlconf),
     }
     if user is None or not user.is_authenticated:
         return context
-    role = actor_of(request).role
+    # The role only: the menu needs no actor's scope (a mentor's own participant id is a
+    # query; pages that need the actor build it themselves, once per request).
+    role = role_of(user)
     entries = PUBLIC_NAV if public else TENANT_NAV
     items = []
     for name, label, allowed in entries:
         if role not in allowed:
             continue
         try:
-            url = url_of(name, urlconf=getattr(request, "urlconf", None))
+            url = url_of(name, urlconf=urlconf)
         except NoReverseMatch:
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)

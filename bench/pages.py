@@ -219,6 +219,7 @@ NOT_PAGES = (
     "-template",
     "-export",
     "-rejected",
+    "-choices",
 )
 
 

@@ -71,10 +71,14 @@ class CampaignForm(PageForm):
         pairs: Iterable[tuple[int, str]] = (),
         study_groups: Iterable[tuple[int, str]] = (),
         targets: Sequence[tuple[str, Any]] | None = None,
+        pairs_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         """``targets``: the audiences offered (all but an explicit list by default); offered
-        only a study group (a curator's campaign), the form has no form and pair fields."""
+        only a study group (a curator's campaign), the form has no form and pair fields.
+        ``pairs_url``: the pairs are not listed in the page but fetched from there once «a
+        pair or group» is chosen as the target (a school's hundreds of pairs were most of
+        the page's size and time, for a target seldom chosen)."""
         kwargs.setdefault(
             "initial",
             {
@@ -91,6 +95,15 @@ class CampaignForm(PageForm):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = choices
+        if pairs_url is not None and "target_pair" in self.fields:
+            self.fields["target_pair"].widget.attrs.update(
+                {
+                    "hx-get": pairs_url,
+                    "hx-trigger": "change from:#id_target_kind once",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
         if targets is not None:
             kind = self.fields["target_kind"]
             assert isinstance(kind, forms.ChoiceField)

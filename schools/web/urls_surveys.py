@@ -8,6 +8,12 @@ urlpatterns: list[URLPattern] = [
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/adopt/", views.questionnaire_adopt, name="questionnaire-adopt"),
     path("campaigns/new/", views.campaign_create, name="campaign-create"),
+    # the options of the new campaign's pair select (HTMX), fetched when a pair is the target
+    path(
+        "campaigns/new/pair-choices/",
+        views.campaign_pair_choices,
+        name="campaign-pair-choices",
+    ),
     path(
         "campaigns/questionnaires/new/",
         views.questionnaire_create,

@@ -81,14 +81,35 @@ def _is_coordinator(request: HttpRequest) -> bool:
 # --- campaigns (staff) ---------------------------------------------------------------------------
 
 
+PAIR_CHOICES_LIMIT = 1000
+
+
 def _campaign_form(data: Any = None) -> CampaignForm:
-    # Choices only: three columns of each pair, not pairs with their members.
+    # Choices only: three columns of each pair, not pairs with their members. A new form
+    # fetches the pairs when «a pair or group» is chosen (campaign_pair_choices); a posted
+    # one is checked against them and shown again with them.
+    lazy = data is None
     return CampaignForm(
         data,
         questionnaires=[(q.pk, q.title) for q in selectors.questionnaire_list()],
-        pairs=pair_selectors.pair_choices(limit=1000),
+        pairs=() if lazy else pair_selectors.pair_choices(limit=PAIR_CHOICES_LIMIT),
         study_groups=[(g.pk, str(g)) for g in participant_selectors.study_group_list()],
+        pairs_url=reverse("school:campaign-pair-choices") if lazy else None,
     )
+
+
+@require_safe
+@page(COORDINATOR)
+def campaign_pair_choices(request: HttpRequest) -> HttpResponse:
+    """The options of the new campaign's «pair or group» select (HTMX): the active pairs."""
+    from django.utils.html import format_html, format_html_join
+
+    options = format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        pair_selectors.pair_choices(limit=PAIR_CHOICES_LIMIT),
+    )
+    return HttpResponse(format_html('<option value="">—</option>{}', options))
 
 
 def _campaigns_page(

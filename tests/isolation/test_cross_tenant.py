@@ -164,6 +164,7 @@ PAGE_ROUTES: dict[str, str | None] = {
     "school:campaigns": None,
     "school:questionnaire-adopt": None,
     "school:campaign-create": None,
+    "school:campaign-pair-choices": None,
     "school:questionnaire-create": None,
     "school:campaign": "monitoring.surveycampaign",
     "school:campaign-open": "monitoring.surveycampaign",

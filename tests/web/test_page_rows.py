@@ -9,9 +9,10 @@ from unittest import mock
 
 from django_tenants.utils import schema_context
 
+from accounts.models import Role
 from schools.monitoring import selectors as monitoring_selectors
 from schools.monitoring.models import Question, Questionnaire, SurveyCampaign, SurveyResponse
-from tests.web.conftest import School
+from tests.web.conftest import School, page_client
 from tests.web.test_page_queries import _campaigns_maker
 
 SHARE_SCHOOL = True
@@ -72,3 +73,40 @@ def test_the_year_summaries_read_answers_not_response_objects(
     assert summaries == expected
     assert {s["submitted"] for s in summaries.values()} == {2}
     assert {s["drafts"] for s in summaries.values()} == {1}
+
+
+def test_the_new_campaign_fetches_its_pairs_only_when_a_pair_is_the_target(
+    tenant_a: Any, school: School
+) -> None:
+    """The campaigns page no longer lists every pair in the new campaign's form: the select
+    fetches its options (the coordinator's fragment) once «a pair or group» is chosen; a
+    refused form is shown again with them."""
+    import re
+
+    from schools.pairs import selectors as pair_selectors
+
+    schema = tenant_a.schema_name
+    coordinator = page_client(tenant_a.host, school.users[Role.COORDINATOR], schema)
+    with schema_context(schema):
+        pairs = pair_selectors.pair_choices(limit=1000)
+    assert pairs
+
+    page = coordinator.get("/campaigns/").content.decode()
+    select = re.search(r'<select name="target_pair".*?</select>', page, re.S)
+    assert select is not None
+    assert select.group(0).count("<option") == 1  # «—» only
+    assert 'hx-get="/campaigns/new/pair-choices/"' in select.group(0)
+
+    fragment = coordinator.get("/campaigns/new/pair-choices/")
+    assert fragment.status_code == 200
+    options = fragment.content.decode()
+    assert options.count("<option") == len(pairs) + 1
+    assert f'<option value="{pairs[0][0]}">' in options and "<html" not in options
+
+    refused = coordinator.post("/campaigns/new/", {"target_kind": "pair"}).content.decode()
+    select = re.search(r'<select name="target_pair".*?</select>', refused, re.S)
+    assert select is not None and select.group(0).count("<option") == len(pairs) + 1
+
+    for role in (Role.CURATOR, Role.DIRECTOR):
+        other = page_client(tenant_a.host, school.users[role], schema)
+        assert other.get("/campaigns/new/pair-choices/").status_code == 403

@@ -21,6 +21,7 @@ TENANT_ALLOWED = {
     "campaign": STAFF - {Role.CURATOR},
     "campaign-xlsx": STAFF - {Role.CURATOR},
     "campaign-launch-progress": STAFF - {Role.CURATOR},
+    "campaign-pair-choices": {Role.COORDINATOR},
     "my-surveys": ANSWERERS | {Role.COORDINATOR, Role.CURATOR},
     "my-survey": {Role.MENTEE},  # the invitation is the mentee's: others get 404
     "survey-link": TENANT_ROLES,  # anyone holding the link (signed in or not)
@@ -35,8 +36,9 @@ TENANT_ID_OF = {
     "my-survey": "surveyinvitation",
     "survey-link": "surveytoken",
 }
-# Not pages with a frame: the XLSX download (binary), the launch's progress bar (HTMX).
-FRAGMENTS = {"campaign-xlsx", "campaign-launch-progress"}
+# Not pages with a frame: the XLSX download (binary), the launch's progress bar and the new
+# campaign's pair options (HTMX).
+FRAGMENTS = {"campaign-xlsx", "campaign-launch-progress", "campaign-pair-choices"}
 # Pages that need no sign-in (a secret token in the path): anonymous visitors are not sent
 # to the login page.
 OPEN_PAGES = {"survey-link"}

@@ -110,3 +110,34 @@ def test_the_new_campaign_fetches_its_pairs_only_when_a_pair_is_the_target(
     for role in (Role.CURATOR, Role.DIRECTOR):
         other = page_client(tenant_a.host, school.users[role], schema)
         assert other.get("/campaigns/new/pair-choices/").status_code == 403
+
+
+def test_the_catalogue_writes_its_rows_without_a_url_tag_each(
+    tenant_a: Any, school: School
+) -> None:
+    """Each entry's link and counts are written by the view: the template reverses no URL
+    per entry (its few own links only), and the rows say what they said (Russian plurals)."""
+    import django.urls
+
+    from schools.participants.models import Topic
+
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name)
+
+    def reversed_urls() -> tuple[int, str]:
+        client.get("/bases/catalogue/")  # first-use caches
+        # ``{% url %}`` imports ``reverse`` from django.urls as it renders
+        with mock.patch.object(django.urls, "reverse", wraps=django.urls.reverse) as spy:
+            body = client.get("/bases/catalogue/").content.decode()
+        return spy.call_count, body
+
+    before, _body = reversed_urls()
+    with schema_context(tenant_a.schema_name):
+        added = [
+            Topic.objects.create(code=f"test-row-{n}", name=f"Строка каталога {n}")
+            for n in range(5)
+        ]
+    after, body = reversed_urls()
+    assert after == before
+    for topic in added:
+        assert f'<a href="/bases/catalogue/{topic.pk}/" class="fw-semibold">' in body
+    assert "запрос у 0 наставляемых · компетенция 0 наставников" in body

@@ -184,8 +184,8 @@ class _Answers(NamedTuple):
 
     status: str
     answers: dict[str, Any]
-    pk: int | None = None
-    invitation_id: int | None = None
+    pk: int = 0  # not read by a summary (no open answers)
+    invitation_id: int = 0  # not read by a summary (no comparisons)
 
 
 def campaigns_summaries(campaigns: Sequence[SurveyCampaign]) -> dict[int, dict[str, Any]]:

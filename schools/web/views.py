@@ -94,7 +94,8 @@ def _home_staff(request: HttpRequest) -> HttpResponse:
         "mentees": counts.mentees,
         "mentors": counts.mentors,
         "without_consent": counts.mentees_without_consent + counts.mentors_without_consent,
-        "pairs": pair_selectors.pair_list().filter(status="active").count(),
+        # a count: not pair_list(), whose prefetch and annotations were built to be dropped
+        "pairs": Pair.objects.filter(status="active").count(),
         "form": ProgrammeCreateForm(
             initial={"academic_year": programme_selectors.current_academic_year()}
         ),

@@ -84,6 +84,12 @@ def _is_coordinator(request: HttpRequest) -> bool:
 PAIR_CHOICES_LIMIT = 1000
 
 
+def _questionnaire_choices() -> list[tuple[int, str]]:
+    # two columns: not the questionnaires with every question prefetched (the list beside
+    # the form reads those once)
+    return list(selectors.questionnaire_list().prefetch_related(None).values_list("pk", "title"))
+
+
 def _campaign_form(data: Any = None) -> CampaignForm:
     # Choices only: three columns of each pair, not pairs with their members. A new form
     # fetches the pairs when «a pair or group» is chosen (campaign_pair_choices); a posted
@@ -91,7 +97,7 @@ def _campaign_form(data: Any = None) -> CampaignForm:
     lazy = data is None
     return CampaignForm(
         data,
-        questionnaires=[(q.pk, q.title) for q in selectors.questionnaire_list()],
+        questionnaires=_questionnaire_choices(),
         pairs=() if lazy else pair_selectors.pair_choices(limit=PAIR_CHOICES_LIMIT),
         study_groups=[(g.pk, str(g)) for g in participant_selectors.study_group_list()],
         pairs_url=reverse("school:campaign-pair-choices") if lazy else None,
@@ -143,7 +149,7 @@ def _run_form(request: HttpRequest, data: Any = None) -> CampaignForm:
     own = participant_selectors.study_group_list().filter(curator_id=request.user.pk)
     return CampaignForm(
         data,
-        questionnaires=[(q.pk, q.title) for q in selectors.questionnaire_list()],
+        questionnaires=_questionnaire_choices(),
         study_groups=[(g.pk, str(g)) for g in own],
         targets=[c for c in PAGE_TARGETS if c[0] == TargetKind.STUDY_GROUP],
     )

@@ -141,3 +141,21 @@ def test_the_catalogue_writes_its_rows_without_a_url_tag_each(
     for topic in added:
         assert f'<a href="/bases/catalogue/{topic.pk}/" class="fw-semibold">' in body
     assert "запрос у 0 наставляемых · компетенция 0 наставников" in body
+
+
+def test_the_campaigns_page_reads_the_questions_once(tenant_a: Any, school: School) -> None:
+    """The new campaign's form takes the questionnaires' ids and titles; only the list of
+    questionnaires reads their questions (to count them), once for all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with schema_context(tenant_a.schema_name):
+        _satisfaction()
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name)
+    client.get("/campaigns/")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/campaigns/").content.decode()
+    reads = [q["sql"] for q in queries.captured_queries]
+    assert len([q for q in reads if 'FROM "monitoring_question"' in q]) == 1
+    assert len([q for q in reads if 'FROM "monitoring_questionnaire"' in q]) == 2
+    assert "Удовлетворённость (строки)" in body

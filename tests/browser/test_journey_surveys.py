@@ -98,6 +98,8 @@ def test_coordinator_launches_a_campaign(journey, browser):
     form.locator("#id_questionnaire").select_option(index=0)
     form.locator("#id_title").fill("Запросы наставляемых")
     form.locator("#id_target_kind").select_option("pair")
+    # the page lists no pair: the select fetches its options once a pair is the target
+    expect(form.locator(f'#id_target_pair option[value="{journey["pair_id"]}"]')).to_have_count(1)
     # No pair chosen, then a closing date before the opening one: refused each time, the
     # error next to the field, nothing created.
     today = datetime.date.today()

@@ -49,7 +49,7 @@ def _content_html(page: PublicPage, *, preview: bool = False) -> SafeString:
 
 
 def _public_context() -> dict[str, Any]:
-    """What the public page and its embedded form show: the content only when published."""
+    """What the public page and its embeddable copy show: the content only when published."""
     page = selectors.page_settings()
     return {
         "page": page,

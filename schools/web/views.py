@@ -113,13 +113,21 @@ def _my_pairs(request: HttpRequest) -> QuerySet[Pair]:
 
 def _home_mentor(request: HttpRequest) -> HttpResponse:
     pairs = list(_my_pairs(request))
-    meetings = (
-        pair_selectors.meeting_list()
-        .filter(pair__in=[p.pk for p in pairs])
-        .select_related("pair")
-        .order_by("-starts_at")[:20]
-    )
+    meetings = _home_meetings(pairs, limit=20)
     return render(request, "school/home_mentor.html", {"pairs": pairs, "meetings": meetings})
+
+
+def _home_meetings(pairs: list[Pair], *, limit: int) -> QuerySet[Any]:
+    """The latest meetings of ``pairs`` with what home shows of them (when, kind, status):
+    no pair row and no attendees (``meeting_list()`` reads both)."""
+    return (
+        pair_selectors.meeting_list()
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(pair__in=[p.pk for p in pairs])
+        .only("pk", "pair_id", "starts_at", "kind", "status")
+        .order_by("-starts_at")[:limit]
+    )
 
 
 def _home_mentee(request: HttpRequest) -> HttpResponse:
@@ -129,11 +137,7 @@ def _home_mentee(request: HttpRequest) -> HttpResponse:
         .filter(mentee__user_id=getattr(request.user, "pk", 0))
         .prefetch_related("goals")
     )
-    meetings = (
-        pair_selectors.meeting_list()
-        .filter(pair__in=[p.pk for p in pairs])
-        .order_by("-starts_at")[:10]
-    )
+    meetings = _home_meetings(pairs, limit=10)
     return render(
         request,
         "school/home_mentee.html",

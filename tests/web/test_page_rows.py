@@ -159,3 +159,21 @@ def test_the_campaigns_page_reads_the_questions_once(tenant_a: Any, school: Scho
     assert len([q for q in reads if 'FROM "monitoring_question"' in q]) == 1
     assert len([q for q in reads if 'FROM "monitoring_questionnaire"' in q]) == 2
     assert "Удовлетворённость (строки)" in body
+
+
+def test_a_mentor_s_and_a_mentee_s_home_read_their_meetings_without_attendees(
+    tenant_a: Any, school: School
+) -> None:
+    """Home lists the latest meetings by date, kind and status: no attendees are read (a
+    prefetch of every meeting's people before) and the meetings are still shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for role in (Role.MENTOR, Role.MENTEE):
+        client = page_client(tenant_a.host, school.users[role], tenant_a.schema_name, "en")
+        client.get("/")
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/").content.decode()
+        reads = [q["sql"] for q in queries.captured_queries]
+        assert not [q for q in reads if "pairs_meeting_attendees" in q], role
+        assert "No meetings yet." not in body, role

@@ -61,12 +61,8 @@ def placed_specialist_capacity_sync(*, placement_id: int) -> bool:
     if participant_id is None:
         return False
     if placed["mentees_active"] < 1:
-        category = (
-            participants.Participant.objects.filter(pk=participant_id)
-            .values_list("category", flat=True)
-            .first()
-        )
-        if category != participants.Category.EMPLOYER_SPECIALIST:
+        person = participants.person_refs(participant_ids=[participant_id]).get(participant_id)
+        if person is None or person.category != participants.Category.EMPLOYER_SPECIALIST:
             return False  # the institution's own mentor, whom it also recorded itself
         return participants.mentor_profile_remove(
             participant_id=participant_id, actor=services.PLACEMENT_ACTOR

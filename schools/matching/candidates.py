@@ -4,9 +4,8 @@ stated after group meetings and the coordinator's earlier rejections. A mentor's
 ``competences`` in the engine are the need codes the mentor covers: the catalogue entries of
 the mentor's profile and the needs the catalogue's coverage maps to them.
 
-TODO(participants): a ``matching_candidates()`` read function in ``schools/participants/api.py``
-returning plain records would replace the ORM reads on ``Participant`` below; this module is the
-only place to change then."""
+People come as plain records (``participants_api.mentee_records`` / ``mentor_records``, two
+queries each whatever their number), never as the participants app's models."""
 
 from __future__ import annotations
 
@@ -32,14 +31,6 @@ def _age(birth_date: datetime.date | None, today: datetime.date) -> int | None:
     )
 
 
-def _codes(rows: Iterable[tuple[int, str | None]]) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = {}
-    for pk, code in rows:
-        if code:
-            out.setdefault(pk, set()).add(code)
-    return out
-
-
 def _pairs_state(programme_id: int) -> tuple[dict[int, int], set[int]]:
     """(mentor id → mentees in active pairs, mentees already paired in the programme)."""
     return (
@@ -62,29 +53,19 @@ def mentees_by_id(ids: Iterable[int], *, programme_id: int) -> dict[int, MenteeI
 
 def _mentees(*, programme_id: int, ids: list[int] | None = None) -> list[MenteeIn]:
     today = timezone.localdate()
-    base = participants_api.Participant.objects.filter(
-        mentee_profile__isnull=False, erased_at__isnull=True
-    )
-    if ids is not None:
-        base = base.filter(pk__in=ids)
-    rows = list(
-        base.values(
-            "pk", "category", "study_group_id", "birth_date", "mentee_profile__preferred_form"
-        )
-    )
-    needs = _codes(base.values_list("pk", "mentee_profile__needs__code"))
-    consent = consenting_ids(r["pk"] for r in rows)
+    rows = participants_api.mentee_records(participant_ids=ids)
+    consent = consenting_ids(r.id for r in rows)
     _, paired = _pairs_state(programme_id)
     return [
         MenteeIn(
-            id=r["pk"],
-            category=r["category"],
-            needs=frozenset(needs.get(r["pk"], ())),
-            preferred_form=r["mentee_profile__preferred_form"] or "",
-            study_group=r["study_group_id"],
-            age=_age(r["birth_date"], today),
-            has_consent=r["pk"] in consent,
-            already_paired=r["pk"] in paired,
+            id=r.id,
+            category=r.category,
+            needs=r.need_codes,
+            preferred_form=r.preferred_form,
+            study_group=r.study_group_id,
+            age=_age(r.birth_date, today),
+            has_consent=r.id in consent,
+            already_paired=r.id in paired,
         )
         for r in rows
     ]
@@ -92,44 +73,28 @@ def _mentees(*, programme_id: int, ids: list[int] | None = None) -> list[MenteeI
 
 def _mentors(*, programme_id: int, ids: list[int] | None = None) -> list[MentorIn]:
     today = timezone.localdate()
-    base = participants_api.Participant.objects.filter(
-        mentor_profile__isnull=False, erased_at__isnull=True
-    )
-    if ids is not None:
-        base = base.filter(pk__in=ids)
-    rows = list(
-        base.values(
-            "pk",
-            "category",
-            "study_group_id",
-            "birth_date",
-            "mentor_profile__hours_per_month",
-            "mentor_profile__capacity",
-        )
-    )
+    rows = participants_api.mentor_records(participant_ids=ids)
     # A mentor covers the needs its competences are (one catalogue) and those the catalogue's
     # coverage maps to them: the engine compares needs with covered needs.
     coverage = participants_api.topic_coverage()
-    competences = {
-        pk: set().union(*(coverage.get(code, frozenset({code})) for code in codes))
-        for pk, codes in _codes(base.values_list("pk", "mentor_profile__competences__code")).items()
-    }
-    consent = consenting_ids(r["pk"] for r in rows)
+    consent = consenting_ids(r.id for r in rows)
     loads, _ = _pairs_state(programme_id)
     placed = placed_specialist_capacities(
-        [r["pk"] for r in rows if r["category"] == participants_api.Category.EMPLOYER_SPECIALIST]
+        [r.id for r in rows if r.category == participants_api.Category.EMPLOYER_SPECIALIST]
     )
     return [
         MentorIn(
-            id=r["pk"],
-            category=r["category"],
-            competences=frozenset(competences.get(r["pk"], ())),
-            hours_per_month=r["mentor_profile__hours_per_month"],
-            capacity=placed.get(r["pk"], r["mentor_profile__capacity"] or 1),
-            current_load=loads.get(r["pk"], 0),
-            study_group=r["study_group_id"],
-            age=_age(r["birth_date"], today),
-            has_consent=r["pk"] in consent,
+            id=r.id,
+            category=r.category,
+            competences=frozenset().union(
+                *(coverage.get(code, frozenset({code})) for code in r.competence_codes)
+            ),
+            hours_per_month=r.hours_per_month,
+            capacity=placed.get(r.id, r.capacity or 1),
+            current_load=loads.get(r.id, 0),
+            study_group=r.study_group_id,
+            age=_age(r.birth_date, today),
+            has_consent=r.id in consent,
         )
         for r in rows
     ]
@@ -163,13 +128,12 @@ def placed_specialist_capacities(participant_ids: list[int]) -> dict[int, int]:
         key = _name_key(mentor["last_name"], mentor["first_name"], mentor["middle_name"])
         by_name[key] = by_name.get(key, 0) + mentor["mentees_active"]
     result: dict[int, int] = {}
-    people = participants_api.Participant.objects.filter(pk__in=participant_ids).values_list(
-        "pk", "email", "last_name", "first_name", "middle_name"
-    )
-    for pk, email, last_name, first_name, middle_name in people:
-        if email and email.casefold() in by_email:
-            result[pk] = by_email[email.casefold()]
-        elif (key := _name_key(last_name, first_name, middle_name)) in by_name:
+    people = participants_api.person_refs(participant_ids=participant_ids)
+    for pk, person in people.items():
+        email = person.email.casefold()
+        if email and email in by_email:
+            result[pk] = by_email[email]
+        elif (key := _name_key(person.last_name, person.first_name, person.middle_name)) in by_name:
             result[pk] = by_name[key]
     return result
 

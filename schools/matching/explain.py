@@ -310,14 +310,9 @@ def explanations(rows: Iterable[UnmatchedMentee]) -> dict[int, Explanation]:
         ids.update(m["id"] for m in detail.get("mentors", ()))
         ids.update(w["mentor"] for w in detail.get("wishes", ()))
     # names and categories only (not the consent state of ``participant_list``)
-    people = participants_api.Participant.objects.filter(pk__in=ids).only(
-        "pk", "last_name", "first_name", "middle_name", "category"
-    )
-    names: dict[int, str] = {}
-    categories: dict[int, str] = {}
-    for person in people:
-        names[person.pk] = person.full_name
-        categories[person.pk] = person.category
+    people = participants_api.person_refs(participant_ids=ids)
+    names = {pk: person.full_name for pk, person in people.items()}
+    categories = {pk: person.category for pk, person in people.items()}
     topics = participants_api.topic_names()
     return {
         row.mentee_id: explain(row, names=names, topics=topics, categories=categories)

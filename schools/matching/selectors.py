@@ -71,10 +71,7 @@ def mentor_options(*, run: MatchRun, mentee_id: int, limit: int = 12) -> list[Me
     if mentee is None:
         return []
     mentors = candidates.mentors_by_id(
-        participants_api.Participant.objects.filter(mentor_profile__isnull=False).values_list(
-            "pk", flat=True
-        ),
-        programme_id=programme.pk,
+        participants_api.mentor_base_ids(), programme_id=programme.pk
     )
     taken: dict[int, int] = {}
     for mentor_id in (
@@ -88,7 +85,8 @@ def mentor_options(*, run: MatchRun, mentee_id: int, limit: int = 12) -> list[Me
     prefs = PreferenceIndex(candidates.preferences_of(programme.pk))
     exclusions = candidates.rejected_pairs(programme.pk)
     full = {
-        p.pk: p.full_name for p in participants_api.Participant.objects.filter(pk__in=list(mentors))
+        pk: person.full_name
+        for pk, person in participants_api.person_refs(participant_ids=list(mentors)).items()
     }
     options = []
     for mentor in mentors.values():

@@ -134,10 +134,8 @@ def weights_update(*, programme: Programme, data: Mapping[str, Any], actor: Acto
 
 def _check_people(ids: Iterable[int], field: str) -> list[int]:
     ids = sorted({int(i) for i in ids})
-    known = set(
-        candidates.participants_api.Participant.objects.filter(
-            pk__in=ids, erased_at__isnull=True
-        ).values_list("pk", flat=True)
+    known = candidates.participants_api.existing_participant_ids(
+        participant_ids=ids, include_erased=False
     )
     missing = [i for i in ids if i not in known]
     if missing:
@@ -386,9 +384,7 @@ def run_create(
     )
     _supersede_older(run, actor=actor)
     limit = getattr(settings, "MATCHING_SYNC_MAX_MENTEES", SYNC_MAX_MENTEES_DEFAULT)
-    mentees = candidates.participants_api.Participant.objects.filter(
-        mentee_profile__isnull=False
-    ).count()
+    mentees = candidates.participants_api.mentee_base_size()
     if mentees <= limit:
         run_execute(run_id=run.pk, raise_errors=True)
         run.refresh_from_db()

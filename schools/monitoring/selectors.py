@@ -337,14 +337,9 @@ def growth(*, before: SurveyCampaign, after: SurveyCampaign) -> dict[str, Any]:
 
     first, second = answers_by_person(before), answers_by_person(after)
     people = sorted(set(first) & set(second))
-    from schools.participants.api import Participant
+    from schools.participants.api import person_refs
 
-    names = {
-        p.pk: p.full_name
-        for p in Participant.objects.filter(pk__in=people).only(
-            "pk", "last_name", "first_name", "middle_name"
-        )
-    }
+    names = {pk: person.full_name for pk, person in person_refs(participant_ids=people).items()}
     per_person: list[dict[str, Any]] = []
     changes: dict[str, list[float]] = defaultdict(list)
     befores: dict[str, list[float]] = defaultdict(list)

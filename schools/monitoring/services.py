@@ -253,9 +253,7 @@ def _check_target_rows(*, target: Target) -> None:
         raise _error("target_study_group", _("Choose a study group."))
     if target.participant_ids:
         wanted = set(target.participant_ids)
-        found = set(
-            participants_api.Participant.objects.filter(pk__in=wanted).values_list("pk", flat=True)
-        )
+        found = participants_api.existing_participant_ids(participant_ids=wanted)
         if found != wanted:
             raise _error("target_participant_ids", _("Some of the chosen people are not found."))
 
@@ -364,10 +362,8 @@ def target_members(campaign: SurveyCampaign) -> list[Member]:
         ids = [chosen.mentor_id, *mentees]
         place.update(dict.fromkeys(ids, (chosen.pk, chosen.form)))
     elif kind == TargetKind.STUDY_GROUP:
-        ids = list(
-            participants_api.Participant.objects.filter(
-                study_group_id=campaign.target_study_group_id
-            ).values_list("pk", flat=True)
+        ids = participants_api.study_group_member_ids(
+            study_group_id=campaign.target_study_group_id or 0
         )
     else:
         ids = list(campaign.target_participant_ids)
@@ -506,9 +502,7 @@ def launch_size_estimate(campaign: SurveyCampaign) -> int:
     if kind == TargetKind.EXPLICIT:
         return len(campaign.target_participant_ids)
     if kind == TargetKind.STUDY_GROUP:
-        return participants_api.Participant.objects.filter(
-            study_group_id=campaign.target_study_group_id
-        ).count()
+        return participants_api.study_group_size(study_group_id=campaign.target_study_group_id or 0)
     if kind == TargetKind.PAIR:
         return (
             1

@@ -4,7 +4,7 @@ filter on it and counts use the same rule as ``has_valid_consent``."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
@@ -47,6 +47,7 @@ from schools.participants.models import (
     Participant,
     StudyGroup,
     Topic,
+    full_name_of,
 )
 
 
@@ -818,3 +819,172 @@ def topic_catalogue() -> QuerySet[Topic]:
         .prefetch_related("coverage__covered_by")
         .order_by("group", "name")
     )
+
+
+# --- plain records for other apps (through ``api.py``): ids in, dataclasses out -----------------
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """Who a person is, for another app to name and recognise them: the name's parts, the
+    category and the e-mail (an empty string when unknown)."""
+
+    id: int
+    last_name: str
+    first_name: str
+    middle_name: str
+    category: str
+    email: str
+
+    @property
+    def full_name(self) -> str:
+        return full_name_of(self.last_name, self.first_name, self.middle_name)
+
+
+@dataclass(frozen=True)
+class MenteeRecord:
+    """A person of the mentee base as matching reads them: the needs are catalogue codes."""
+
+    id: int
+    category: str
+    study_group_id: int | None
+    birth_date: datetime.date | None
+    preferred_form: str
+    need_codes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MentorRecord:
+    """A person of the mentor base as matching reads them: the competences are catalogue codes
+    (what the coverage maps them to is the caller's business)."""
+
+    id: int
+    category: str
+    study_group_id: int | None
+    birth_date: datetime.date | None
+    hours_per_month: int | None
+    capacity: int | None
+    competence_codes: frozenset[str]
+
+
+def _codes_by_person(rows: Iterable[tuple[int, str | None]]) -> dict[int, frozenset[str]]:
+    out: dict[int, set[str]] = {}
+    for pk, code in rows:
+        if code:
+            out.setdefault(pk, set()).add(code)
+    return {pk: frozenset(codes) for pk, codes in out.items()}
+
+
+def person_refs(*, participant_ids: Collection[int]) -> dict[int, PersonRef]:
+    """Participant id → ``PersonRef`` of the people among ``participant_ids`` (erased ones
+    too: their record keeps its id), in one query."""
+    rows = Participant.objects.filter(pk__in=list(participant_ids)).values_list(
+        "pk", "last_name", "first_name", "middle_name", "category", "email"
+    )
+    return {
+        pk: PersonRef(
+            id=pk,
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            category=category,
+            email=email or "",
+        )
+        for pk, last, first, middle, category, email in rows
+    }
+
+
+def existing_participant_ids(
+    *, participant_ids: Collection[int], include_erased: bool = True
+) -> set[int]:
+    """The ids among ``participant_ids`` that name a person of this institution (not erased
+    ones, unless ``include_erased``), in one query."""
+    people = Participant.objects.filter(pk__in=list(participant_ids))
+    if not include_erased:
+        people = people.filter(erased_at__isnull=True)
+    return set(people.values_list("pk", flat=True))
+
+
+def study_group_member_ids(*, study_group_id: int) -> list[int]:
+    """Ids of the people of the class or study group, by name."""
+    return list(
+        Participant.objects.filter(study_group_id=study_group_id).values_list("pk", flat=True)
+    )
+
+
+def study_group_size(*, study_group_id: int) -> int:
+    """How many people the class or study group has (one count)."""
+    return Participant.objects.filter(study_group_id=study_group_id).count()
+
+
+def mentee_base_size() -> int:
+    """How many people have a mentee profile, erased ones included (one count)."""
+    return MenteeProfile.objects.count()
+
+
+def mentee_records(*, participant_ids: Collection[int] | None = None) -> list[MenteeRecord]:
+    """The (not erased) people of the mentee base, of ``participant_ids`` when given, by name
+    (the list's order): two queries whatever their number (the people, their needs)."""
+    base = Participant.objects.filter(mentee_profile__isnull=False, erased_at__isnull=True)
+    if participant_ids is not None:
+        base = base.filter(pk__in=list(participant_ids))
+    rows = list(
+        base.values_list(
+            "pk", "category", "study_group_id", "birth_date", "mentee_profile__preferred_form"
+        )
+    )
+    if not rows:
+        return []
+    needs = _codes_by_person(
+        MenteeProfile.needs.through.objects.filter(
+            menteeprofile__participant_id__in=base.values("pk")
+        ).values_list("menteeprofile__participant_id", "topic__code")
+    )
+    return [
+        MenteeRecord(
+            id=pk,
+            category=category,
+            study_group_id=group,
+            birth_date=born,
+            preferred_form=form or "",
+            need_codes=needs.get(pk, frozenset()),
+        )
+        for pk, category, group, born, form in rows
+    ]
+
+
+def mentor_records(*, participant_ids: Collection[int] | None = None) -> list[MentorRecord]:
+    """The (not erased) people of the mentor base, of ``participant_ids`` when given, by name
+    (the list's order): two queries whatever their number (the people, their competences)."""
+    base = Participant.objects.filter(mentor_profile__isnull=False, erased_at__isnull=True)
+    if participant_ids is not None:
+        base = base.filter(pk__in=list(participant_ids))
+    rows = list(
+        base.values_list(
+            "pk",
+            "category",
+            "study_group_id",
+            "birth_date",
+            "mentor_profile__hours_per_month",
+            "mentor_profile__capacity",
+        )
+    )
+    if not rows:
+        return []
+    competences = _codes_by_person(
+        MentorProfile.competences.through.objects.filter(
+            mentorprofile__participant_id__in=base.values("pk")
+        ).values_list("mentorprofile__participant_id", "topic__code")
+    )
+    return [
+        MentorRecord(
+            id=pk,
+            category=category,
+            study_group_id=group,
+            birth_date=born,
+            hours_per_month=hours,
+            capacity=capacity,
+            competence_codes=competences.get(pk, frozenset()),
+        )
+        for pk, category, group, born, hours, capacity in rows
+    ]

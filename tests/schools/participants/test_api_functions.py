@@ -353,3 +353,67 @@ def test_the_writes_return_ids_and_the_reads_plain_data(in_a):
     assert form is not None and form.full_name.startswith("Орлов Глеб")
     assert form.content.startswith(b"PK")  # a DOCX is a zip
     assert api.consent_form_file(participant_id=pupil + 1000, purpose=api.REQUIRED_PURPOSE) is None
+
+
+def test_the_reads_matching_and_monitoring_build_on(in_a):
+    """The people matching and monitoring read (records of the bases, names, a class, ids that
+    exist) come as dataclasses and ids, in a number of queries that does not grow with them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    group_id = api.study_group_get_or_create(name="8В", actor=SETUP)
+    pupils = [
+        api.participant_create(
+            last_name=f"Ученик{i}",
+            first_name="Иван",
+            category="pupil",
+            birth_date=years_ago(13),
+            study_group_id=group_id,
+            actor=SETUP,
+        )
+        for i in range(3)
+    ]
+    teacher = api.participant_create(
+        last_name="Зуева",
+        first_name="Нина",
+        middle_name="Павловна",
+        category="teacher",
+        email="zueva@example.org",
+        actor=SETUP,
+    )
+    for pupil in pupils:
+        api.mentee_profile_upsert(
+            participant_id=pupil,
+            need_codes=["academic_results", "olympiads"],
+            preferred_form="pupil_pupil",
+            actor=SETUP,
+        )
+    api.mentor_profile_upsert(
+        participant_id=teacher,
+        competence_codes=["olympiads"],
+        capacity=2,
+        hours_per_month=4,
+        actor=SETUP,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        mentees = api.mentee_records()
+    assert len(queries) == 2
+    assert [m.id for m in mentees] == pupils  # by name
+    assert mentees[0].need_codes == frozenset({"academic_results", "olympiads"})
+    assert (mentees[0].study_group_id, mentees[0].preferred_form) == (group_id, "pupil_pupil")
+    assert [m.id for m in api.mentee_records(participant_ids=[pupils[1], teacher])] == [pupils[1]]
+    (mentor,) = api.mentor_records()
+    assert (mentor.id, mentor.capacity, mentor.hours_per_month) == (teacher, 2, 4)
+    assert mentor.competence_codes == frozenset({"olympiads"})
+    assert api.mentor_records(participant_ids=[]) == []
+
+    refs = api.person_refs(participant_ids=[teacher, pupils[0], teacher + 1000])
+    assert set(refs) == {teacher, pupils[0]}
+    assert refs[teacher].full_name == "Зуева Нина Павловна"
+    assert (refs[teacher].category, refs[teacher].email) == ("teacher", "zueva@example.org")
+
+    assert api.existing_participant_ids(participant_ids=[teacher, teacher + 1000]) == {teacher}
+    assert sorted(api.study_group_member_ids(study_group_id=group_id)) == sorted(pupils)
+    assert api.study_group_size(study_group_id=group_id) == 3
+    assert api.mentee_base_size() == 3

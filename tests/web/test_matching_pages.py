@@ -68,11 +68,17 @@ def test_another_institutions_run_is_not_found(tenant_a, tenant_b, school: Schoo
     from schools.programmes import services as programme_services
 
     make_user(tenant_b.schema_name, Role.COORDINATOR, "b-match-coord")
+    with tenant_context(tenant_a):
+        ids_of_a = set(MatchRun.objects.values_list("pk", flat=True))
     with tenant_context(tenant_b):
         programme = programme_services.programme_create(
             actor=SETUP, academic_year=2031, title="B", forms=["pupil_pupil"]
         )
         run = MatchRun.objects.create(programme=programme)
+        # Each schema numbers its own rows: B's run must carry an id that names no run of A,
+        # or A's own run would answer (run alone, both schemas start at 1).
+        while run.pk in ids_of_a:
+            run = MatchRun.objects.create(programme=programme)
     client = _client(tenant_a, school, Role.COORDINATOR)
     assert client.get(f"/matching/runs/{run.pk}/progress/").status_code == 404
 

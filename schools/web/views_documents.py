@@ -20,7 +20,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import roles
 from accounts.actor import Actor, actor_of
-from config.pages import STAFF, ObjectPage, add_service_errors, role_required
+from config.pages import (
+    STAFF,
+    ObjectPage,
+    add_service_errors,
+    is_htmx,
+    role_required,
+    url_with_id,
+)
 from schools.documents import access as document_access
 from schools.documents import selectors as document_selectors
 from schools.documents import services as document_services
@@ -392,9 +399,20 @@ def _may_edit_plans(actor: Actor, pair: Pair) -> bool:
     )
 
 
+def _goal_initial(goal: PlanGoal) -> dict[str, Any]:
+    return {
+        "title": goal.title,
+        "tasks": goal.tasks,
+        "deadline": goal.deadline,
+        "progress": goal.progress,
+        "status": goal.status,
+    }
+
+
 def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) -> list[Any]:
     """The pair's plans the user may see, each with its goals; for the pair's mentor also the
-    forms to add and edit goals (``bound`` holds a submitted form with its errors)."""
+    form to add a goal. A goal's edit form is not written here: «Edit the goal» loads it
+    (``plan-goal-update`` answers a GET), except a submitted one with its errors (``bound``)."""
     actor = actor_of(request)
     plans = pair_access.plans_visible_to(actor, pair_selectors.plan_list()).filter(pair=pair)
     editable: set[int] = set()
@@ -404,25 +422,27 @@ def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) ->
             .filter(pair=pair)
             .values_list("pk", flat=True)
         )
+    update_url = url_with_id("school:plan-goal-update")
+    done_url = url_with_id("school:plan-goal-done")
+    delete_url = url_with_id("school:plan-goal-delete")
     blocks = []
     for plan in plans:
         can_edit = plan.pk in editable
         goals = []
         for goal in plan.goals.all():
             prefix = f"goal-{goal.pk}"
-            form = bound.get(prefix)
-            if form is None and can_edit:
-                form = GoalForm(
-                    prefix=prefix,
-                    initial={
-                        "title": goal.title,
-                        "tasks": goal.tasks,
-                        "deadline": goal.deadline,
-                        "progress": goal.progress,
-                        "status": goal.status,
-                    },
-                )
-            goals.append({"goal": goal, "form": form, "open": prefix in bound})
+            urls = (
+                {
+                    "update": update_url(goal.pk),
+                    "done": done_url(goal.pk),
+                    "delete": delete_url(goal.pk),
+                }
+                if can_edit
+                else {}
+            )
+            goals.append(
+                {"goal": goal, "form": bound.get(prefix), "open": prefix in bound, "urls": urls}
+            )
         new_prefix = f"plan-{plan.pk}"
         new_form = bound.get(new_prefix) or (GoalForm(prefix=new_prefix) if can_edit else None)
         blocks.append(
@@ -491,6 +511,28 @@ class _GoalWrite(_PlanWrite):
 
 
 class PlanGoalUpdate(_GoalWrite):
+    """Edit a goal. A GET gives its form, which the pair page loads when «Edit the goal» is
+    opened (without HTMX: a page of its own); it is looked up for writing, as the POST is, so
+    whoever may not write the plan gets the same 403/404."""
+
+    http_method_names = ["get", "head", "post"]
+    write_methods = frozenset({"GET", "HEAD", "POST"})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        goal = self.object
+        context = {
+            "goal": goal,
+            "goal_form": GoalForm(prefix=f"goal-{goal.pk}", initial=_goal_initial(goal)),
+            "goal_urls": {
+                "update": request.path,
+                "delete": url_with_id("school:plan-goal-delete")(goal.pk),
+                "pair": url_with_id("school:pair")(goal.plan.pair_id),
+            },
+        }
+        if is_htmx(request):
+            return render(request, "school/pair_goal_form.html", context)
+        return render(request, "school/pair_goal_edit.html", context)
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         goal = self.object
         form = GoalForm(request.POST, prefix=f"goal-{goal.pk}")

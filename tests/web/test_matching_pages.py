@@ -144,6 +144,50 @@ def test_the_mentor_writes_goals_and_marks_them_done(tenant_a, school: School) -
     assert f'action="/plans/{plan.pk}/goals/"' not in page  # the mentee reads the plan
 
 
+def test_the_goal_edit_form_is_loaded_when_opened(tenant_a, school: School) -> None:
+    """The pair page writes no edit form per goal: «Edit the goal» loads it (an HTMX GET of
+    the goal's address, guarded as its POST is), and without HTMX that address is a page."""
+    goal_id = school.ids["plangoal"]
+    with schema_context(tenant_a.schema_name):
+        title = PlanGoal.objects.get(pk=goal_id).title
+    mentor = _client(tenant_a, school, Role.MENTOR)
+    page = mentor.get(f"/pairs/{school.ids['pair']}/").content.decode()
+    assert f'hx-get="/goals/{goal_id}/"' in page
+    assert f'name="goal-{goal_id}-title"' not in page
+    assert f'action="/plan-goals/{goal_id}/delete/"' not in page  # in the loaded form too
+    fragment = mentor.get(f"/goals/{goal_id}/", HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body
+    assert f'id="id_goal-{goal_id}-title"' in body and f'value="{title}"' in body
+    assert f'action="/goals/{goal_id}/"' in body
+    assert f'action="/plan-goals/{goal_id}/delete/"' in body
+    full = mentor.get(f"/goals/{goal_id}/")
+    assert full.status_code == 200 and "<html" in full.content.decode()
+    assert f'id="id_goal-{goal_id}-title"' in full.content.decode()
+    # who may not write the plan is refused the form as the save: 403 when seen, else 404
+    for role in (Role.MENTEE, Role.DIRECTOR, Role.CURATOR):
+        refused = _client(tenant_a, school, role).get(f"/goals/{goal_id}/", HTTP_HX_REQUEST="true")
+        assert refused.status_code == 403, role
+    parent = _client(tenant_a, school, Role.PARENT)
+    assert parent.get(f"/goals/{goal_id}/", HTTP_HX_REQUEST="true").status_code == 404
+    stranger = make_user(tenant_a.schema_name, Role.MENTOR, "other-pair-mentor")
+    other = page_client(tenant_a.host, stranger, tenant_a.schema_name, "en")
+    assert other.get(f"/goals/{goal_id}/", HTTP_HX_REQUEST="true").status_code == 404
+    # the loaded form saves the goal
+    saved = mentor.post(
+        f"/goals/{goal_id}/",
+        {
+            f"goal-{goal_id}-title": "Новая формулировка",
+            f"goal-{goal_id}-progress": "40",
+            f"goal-{goal_id}-status": GoalStatus.IN_PROGRESS,
+        },
+    )
+    assert saved.status_code == 302
+    with schema_context(tenant_a.schema_name):
+        goal = PlanGoal.objects.get(pk=goal_id)
+        assert (goal.title, goal.progress) == ("Новая формулировка", 40)
+
+
 def test_only_the_mentor_edits_the_plan(tenant_a, school: School) -> None:
     """The pair's mentor writes the plan (the coordinator may correct it: schools.pairs.access);
     the mentee and the other staff read it."""

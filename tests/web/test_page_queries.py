@@ -19,6 +19,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from schools.matching.models import GroupMeeting, MatchProposal
 from schools.monitoring.models import Questionnaire
+from schools.pairs import services as pair_services
 from schools.pairs.models import Pair
 from schools.participants import api as participants
 from schools.participants import services as participant_services
@@ -621,3 +622,21 @@ def test_the_set_up_writes_its_checkboxes_without_a_template_each(tenant_a, scho
         assert all(line.endswith("disabled>") == disabled for line in boxes), role
         for form in chosen:
             assert any(f'value="{form}"' in line and " checked" in line for line in boxes), form
+
+
+def test_the_pair_page_makes_no_query_per_goal(tenant_a, school: School) -> None:
+    """The mentor's pair page with its plan's goals: no query per goal (their edit forms are
+    loaded when opened, their links made once for the page)."""
+    from schools.pairs.models import DevelopmentPlan
+
+    path = f"/pairs/{school.ids['pair']}/"
+    client = page_client(tenant_a.host, school.users[Role.MENTOR], tenant_a.schema_name)
+    counts = [_queries(client, path)]
+    for goals in (3, 30):
+        with schema_context(tenant_a.schema_name):
+            plan = DevelopmentPlan.objects.filter(pair_id=school.ids["pair"]).first()
+            assert plan is not None
+            for i in range(goals):
+                pair_services.plan_goal_create(actor=SETUP, plan=plan, title=f"Цель {i}")
+        counts.append(_queries(client, path))
+    assert counts[0] == counts[1] == counts[2], counts

@@ -22,6 +22,8 @@ TENANT_ALLOWED = {
     "document-job-progress": NOT_CURATOR,
     "document-job-download": NOT_CURATOR,
     "matching-run-progress": STAFF,
+    # GET: the goal's edit form (a page without HTMX); the pair's mentor and the coordinator
+    "plan-goal-update": {Role.COORDINATOR, Role.MENTOR},
 }
 TENANT_ID_OF = {
     "document-consent-form": "participant",

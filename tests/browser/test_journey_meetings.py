@@ -73,6 +73,8 @@ def _fill(school: JourneySchool) -> dict[str, Any]:
             place="Кабинет 12",
             actor=SETUP,
         )
+        plan = pair.plans.get(mentee_id=pupils[0].pk)
+        goal = pair_services.plan_goal_create(actor=SETUP, plan=plan, title="Прочитать три книги")
         participants.mentor_profile_upsert(
             participant_id=second.pk, competence_codes=["career_guidance"], capacity=2, actor=SETUP
         )
@@ -83,6 +85,7 @@ def _fill(school: JourneySchool) -> dict[str, Any]:
         "programme": programme.pk,
         "pair": pair.pk,
         "past": past.pk,
+        "goal": goal.pk,
         "mentor": mentor.pk,
         "pupils": [p.pk for p in pupils],
         "second": second.pk,
@@ -133,6 +136,33 @@ def test_mentor_plans_a_meeting_and_marks_one_held_with_attendance(journey, djan
             [ids["mentor"], ids["pupils"][0]]
         )
         assert Meeting.objects.filter(pair_id=ids["pair"], kind="trial", status="planned").exists()
+
+
+def test_mentor_edits_a_goal_through_the_form_it_loads(journey, django_db_blocker):
+    """The pair page writes no edit form per goal: «Изменить цель» loads it (on a phone)."""
+    from schools.pairs.models import PlanGoal
+
+    ids, live = journey["ids"], journey["live"]
+    page = journey["page_of"]("mentor", phone=True)
+    page.goto(live.url(HOST, f"/pairs/{ids['pair']}/"))
+    goal = page.get_by_test_id("goal").filter(has_text="Прочитать три книги")
+    prefix = f"goal-{ids['goal']}"
+    title = goal.locator(f'input[name="{prefix}-title"]')
+    expect(title).to_have_count(0)
+    goal.locator("summary", has_text="Изменить цель").click()
+    expect(title).to_have_value("Прочитать три книги")
+    title.fill("Прочитать пять книг")
+    goal.locator(f'input[name="{prefix}-progress"]').fill("40")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, "pair-goal-edit-phone")
+    goal.get_by_role("button", name="Сохранить цель").click()
+    expect(page.get_by_text("Цель сохранена.")).to_be_visible()
+    expect(page.get_by_test_id("goal").filter(has_text="Прочитать пять книг")).to_contain_text(
+        "40%"
+    )
+    with django_db_blocker.unblock(), schema_context(journey["schema"]):
+        saved = PlanGoal.objects.get(pk=ids["goal"])
+        assert (saved.title, saved.progress) == ("Прочитать пять книг", 40)
 
 
 def test_the_pair_page_gives_the_calendar_link(journey):

@@ -648,6 +648,23 @@ def test_a_plan_is_read_and_written_within_the_pair(world):
     assert goals_read == {role: read for role, (read, _, _) in PLAN_REACH.items()}
 
 
+@pytest.mark.parametrize("role", ["mentor", "mentee"])
+def test_a_login_not_yet_linked_to_a_person_reads_no_plan_and_no_goal(
+    tenant_a, client_for, world, role
+):
+    """A mentor or a mentee invited but not yet recorded as a participant belongs to no pair:
+    the plans (the mentee's goals, the mentor's notes) are not its to read."""
+    lonely = make_user(world.schema, role, f"access-lonely-{role}")
+    with schema_context(world.schema):
+        PlanGoal.objects.create(plan_id=world.ids["plan"], title="Провести открытый урок")
+        assert not pair_access.plans_visible_to(actor_for(lonely)).exists()
+        assert not pair_access.goals_visible_to(actor_for(lonely)).exists()
+    api = client_for(tenant_a, lonely)
+    assert _ids(api.get("/api/v1/development-plans/")) == set()
+    assert _ids(api.get("/api/v1/plan-goals/")) == set()
+    assert api.get(f"/api/v1/development-plans/{world.ids['plan']}/").status_code == 404
+
+
 def pair_access_free(world: World, role: str) -> bool:
     """Does the access function itself let ``role`` see any group meeting?"""
     from schools.matching import access as matching_access

@@ -225,15 +225,17 @@ class InstitutionStatusPage(InstitutionPage):
 @page(OVERSEERS)
 def applications(request: HttpRequest) -> HttpResponse:
     """Applications to join (a municipal user: its municipality's, to read; the regional
-    centre decides)."""
-    scope = selectors.user_scope(request.user)
+    centre decides). Read through ``tenants.access``, as the decisions are."""
+    actor = actor_of(request)
     return render(
         request,
         "regional/applications.html",
         {
-            "applications": scope.filter(selectors.application_list())[:100],
+            "applications": institutions_access.applications_visible_to(
+                actor, selectors.application_list()
+            )[:100],
             "reject_form": RejectForm(),
-            "can_decide": institutions_access.may_decide_applications(actor_of(request)),
+            "can_decide": institutions_access.may_decide_applications(actor),
         },
     )
 

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.actor import Actor, actor_for
 from accounts.models import Role
-from tenants import services
-from tenants.models import ApplicationStatus, Institution, InstitutionStatus
-from tests.conftest import make_user
+from tenants import access, services
+from tenants.models import ApplicationStatus, Institution, InstitutionStatus, Municipality
+from tests.conftest import SETUP, make_user
 
 
 def _actor(role: str) -> Actor:
@@ -96,3 +96,40 @@ def test_provisioning_municipal_accounts_and_imports_are_the_regional_administra
         services.municipal_access_revoke(access=granted, actor=staff)
     with pytest.raises(PermissionDenied):
         services.institutions_import(rows=[], file_name="list.xlsx", actor=staff)
+
+
+def test_a_municipal_account_reads_its_own_municipalitys_applications_only(
+    tenants: Any, client_for: Any, db: None
+) -> None:
+    """A municipal education department reads the applications to join from its own
+    municipality (the access layer and the page alike), not another's; an account granted no
+    municipality reads none. The regional centre reads every one."""
+    ours = _apply(tenants, "acl-app-ours")
+    theirs = services.application_submit(
+        name="МБОУ «Школа acl-app-theirs»",
+        short_name="Школа acl-app-theirs",
+        kind="school",
+        municipality_id=Municipality.objects.create(name="Дальний район").pk,
+        desired_slug="acl-app-theirs",
+        applicant_name="Ёлкина Анна Сергеевна",
+        applicant_email="theirs@school.ru",
+    )
+    officer = make_user("public", Role.MUNICIPAL, "inst-acl-apps-officer")
+    services.municipal_access_grant(
+        user=officer, municipality_id=tenants.municipality.pk, actor=SETUP
+    )
+    nobody = make_user("public", Role.MUNICIPAL, "inst-acl-apps-nobody")
+
+    def seen(user: Any) -> set[int]:
+        actor = actor_for(user, schema="public")
+        return set(access.applications_visible_to(actor).values_list("pk", flat=True))
+
+    assert seen(officer) == {ours.pk}
+    assert seen(nobody) == set()
+    assert {ours.pk, theirs.pk} <= set(
+        access.applications_visible_to(_actor(Role.REGIONAL_STAFF)).values_list("pk", flat=True)
+    )
+    page = client_for(None, officer).get("/applications/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert ours.short_name in body and theirs.short_name not in body

@@ -47,6 +47,7 @@ SCOPE_SUITE = [
     "tests/schools/test_access_objects.py",
     "tests/schools/test_service_access.py",
     "tests/tenants/test_access.py",
+    "tests/regional/employers/test_access.py",
     "tests/regional/employers/test_service_access.py",
     "tests/regional/employers/test_api.py",
 ]

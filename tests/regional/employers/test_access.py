@@ -8,12 +8,14 @@ out is never reached through a door, and removing it would leave the door tests 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 from django_tenants.utils import tenant_context
 
-from accounts.actor import actor_for
+from accounts.actor import Actor, actor_for
 from accounts.models import Role
 from regional.employers import access
 from regional.employers.models import MentorRequest
@@ -22,7 +24,7 @@ from tests.regional.employers.test_api import request_mentor
 
 pytestmark = pytest.mark.django_db
 
-ROWS = {
+ROWS: dict[str, Callable[[Actor], QuerySet[Any]]] = {
     "employers": access.employers_visible_to,
     "employer-mentors": access.employer_mentors_visible_to,
     "mentor-requests": access.mentor_requests_visible_to,

@@ -840,3 +840,26 @@ def test_a_programme_its_default_roadmap_and_the_public_documents_are_the_coordi
             )
         )
         assert PublicDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_a_curator_does_not_move_its_pupil_into_another_curators_class(
+    world: World, tenant_a: Any, client_for: Any
+) -> None:
+    """A curator edits the people of its classes, and may move one only between the classes
+    it curates: moving its pupil into 9Б would hand the pupil to another curator."""
+    from schools.participants.models import StudyGroup
+
+    with schema_context(world.schema):
+        theirs = StudyGroup.objects.get(name="9Б")
+        young = Participant.objects.get(pk=world.ids["young"])
+        with pytest.raises(ValidationError):
+            participant_services.participant_update(
+                participant=young, study_group_id=theirs.pk, actor=world.actor("curator")
+            )
+        assert Participant.objects.get(pk=young.pk).study_group_id == world.ids["class"]
+    moved = world.api(client_for, tenant_a, "curator").patch(
+        f"/api/v1/participants/{world.ids['young']}/", {"study_group": theirs.pk}, format="json"
+    )
+    assert moved.status_code == 400, moved.content
+    with schema_context(world.schema):
+        assert Participant.objects.get(pk=world.ids["young"]).study_group_id == world.ids["class"]

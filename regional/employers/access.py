@@ -186,16 +186,29 @@ def _actor_institution(actor: Actor) -> Institution | None:
 
 
 def requestable_mentors_visible_to(
-    actor: Actor, queryset: QuerySet[EmployerMentor] | None = None
+    actor: Actor,
+    queryset: QuerySet[EmployerMentor] | None = None,
+    *,
+    competence: str | None = None,
+    form: str | None = None,
+    municipality_id: int | None = None,
+    with_free_capacity: bool = False,
 ) -> QuerySet[EmployerMentor]:
     """The mentors an institution's staff may look at to request: its catalogue (active,
-    available today, reaching its municipality or remote; full ones included)."""
+    available today, reaching its municipality — or the one searched for — or remote; full
+    ones included unless ``with_free_capacity``). The search's filters only narrow it; both
+    doors (the API's catalogue and the catalogue page) read it here."""
     queryset = EmployerMentor.objects.all() if queryset is None else queryset
     institution = _actor_institution(actor)
     if institution is None:
         return queryset.none()
     return employer_mentor_catalogue(
-        mentors=queryset, institution=institution, with_free_capacity=False
+        mentors=queryset,
+        institution=institution,
+        competence=competence,
+        form=form,
+        municipality_id=municipality_id,
+        with_free_capacity=with_free_capacity,
     )
 
 

@@ -20,7 +20,7 @@ from accounts.actor import Actor, actor_of
 from accounts.models import Role
 from config.api.base import INSTITUTION_STAFF, TenantViewSet
 from config.db import tenant_connection
-from regional.employers import selectors, services
+from regional.employers import access, selectors, services
 from regional.employers.mentoring_forms import MENTORING_FORM_CHOICES
 from regional.employers.models import LEVEL_CHOICES, EmployerMentor, MentorRequest, RequestStatus
 from regional.employers.views import MunicipalityRef, PlacementOutput
@@ -109,9 +109,9 @@ class CatalogueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
     def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
         params = self.request.query_params
         municipality = params.get("municipality")
-        return selectors.employer_mentor_catalogue(
-            mentors=queryset,
-            institution=_institution(),
+        return access.requestable_mentors_visible_to(
+            actor,
+            queryset,
             competence=params.get("competence") or None,
             form=params.get("form") or None,
             municipality_id=int(municipality) if municipality and municipality.isdigit() else None,
@@ -184,9 +184,10 @@ class InstitutionMentorRequestViewSet(
     ordering_fields = ["created_at"]
 
     def scoped_queryset(self) -> QuerySet[MentorRequest]:
-        return selectors.mentor_request_list().filter(
-            institution__schema_name=tenant_connection().schema_name
-        )
+        return selectors.mentor_request_list()
+
+    def scope_for_actor(self, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        return access.institution_requests_visible_to(actor, queryset)
 
     @extend_schema(request=MentorRequestInput, responses={201: InstitutionMentorRequestOutput})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -46,7 +46,10 @@ def _institution(request: HttpRequest) -> Institution:
 
 
 def _requests(request: HttpRequest) -> QuerySet[MentorRequest]:
-    return selectors.mentor_request_list().filter(institution=_institution(request))
+    """This institution's own requests, by the access layer's rule (the API's too)."""
+    return employer_access.institution_requests_visible_to(
+        actor_of(request), selectors.mentor_request_list()
+    )
 
 
 @require_safe
@@ -58,7 +61,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         initial={"free": True, "municipality": institution.municipality_id},
         own_municipality=institution.municipality_id,
     )
-    mentors = selectors.employer_mentor_catalogue(institution=institution, **form.filters())
+    mentors = employer_access.requestable_mentors_visible_to(
+        actor_of(request), selectors.employer_mentor_list(), **form.filters()
+    )
     requests = _requests(request)
     return render(
         request,

@@ -112,19 +112,22 @@ def _my_pairs(request: HttpRequest) -> QuerySet[Pair]:
 
 
 def _home_mentor(request: HttpRequest) -> HttpResponse:
-    pairs = list(_my_pairs(request))
-    meetings = _home_meetings(pairs, limit=20)
-    return render(request, "school/home_mentor.html", {"pairs": pairs, "meetings": meetings})
+    # the same table as the pairs list (``pairs_table.html``), from the same plain rows
+    rows = list(_pair_values(_my_pairs(request)))
+    meetings = _home_meetings([row["pk"] for row in rows], limit=20)
+    return render(
+        request, "school/home_mentor.html", {"pairs": pair_rows(rows), "meetings": meetings}
+    )
 
 
-def _home_meetings(pairs: list[Pair], *, limit: int) -> QuerySet[Any]:
-    """The latest meetings of ``pairs`` with what home shows of them (when, kind, status):
-    no pair row and no attendees (``meeting_list()`` reads both)."""
+def _home_meetings(pair_ids: list[int], *, limit: int) -> QuerySet[Any]:
+    """The latest meetings of the pairs ``pair_ids`` with what home shows of them (when, kind,
+    status): no pair row and no attendees (``meeting_list()`` reads both)."""
     return (
         pair_selectors.meeting_list()
         .select_related(None)
         .prefetch_related(None)
-        .filter(pair__in=[p.pk for p in pairs])
+        .filter(pair__in=pair_ids)
         .only("pk", "pair_id", "starts_at", "kind", "status")
         .order_by("-starts_at")[:limit]
     )
@@ -137,7 +140,7 @@ def _home_mentee(request: HttpRequest) -> HttpResponse:
         .filter(mentee__user_id=getattr(request.user, "pk", 0))
         .prefetch_related("goals")
     )
-    meetings = _home_meetings(pairs, limit=10)
+    meetings = _home_meetings([p.pk for p in pairs], limit=10)
     return render(
         request,
         "school/home_mentee.html",
@@ -684,12 +687,22 @@ PAIRS_PER_PAGE = 50
 @page(STAFF)
 def pairs(request: HttpRequest) -> HttpResponse:
     # Paged in the database: a large school has hundreds of pairs (the list stopped at 200).
-    # A row is plain values: the mentor's name, the mentees' names read with the row
-    # (``PairMenteesJSON``; a prefetch built a queryset per pair to hand out its memberships)
-    # and the labels looked up here, not through the model's ``get_*_display`` per cell.
-    rows = (
-        _my_pairs(request)
-        .select_related(None)
+    page_obj = Paginator(_pair_values(_my_pairs(request)), PAIRS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "school/pairs.html",
+        {"pairs": pair_rows(list(page_obj.object_list)), "page_obj": page_obj},
+    )
+
+
+def _pair_values(pairs: QuerySet[Pair]) -> QuerySet[Any]:
+    """A row of the pairs table is plain values: the mentor's name, the mentees' names read
+    with the row (``PairMenteesJSON``; a prefetch built a queryset per pair to hand out its
+    memberships), the labels looked up by ``pair_rows``, not ``get_*_display`` per cell."""
+    return (
+        pairs.select_related(None)
         .prefetch_related(None)
         .annotate(mentee_list=pair_selectors.PairMenteesJSON())
         .values(
@@ -703,12 +716,6 @@ def pairs(request: HttpRequest) -> HttpResponse:
             "last_meeting_at",
             "is_stale",
         )
-    )
-    page_obj = Paginator(rows, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "school/pairs.html",
-        {"pairs": pair_rows(list(page_obj.object_list)), "page_obj": page_obj},
     )
 
 

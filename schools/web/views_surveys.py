@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -108,8 +109,6 @@ def _campaign_form(data: Any = None) -> CampaignForm:
 @page(COORDINATOR)
 def campaign_pair_choices(request: HttpRequest) -> HttpResponse:
     """The options of the new campaign's «pair or group» select (HTMX): the active pairs."""
-    from django.utils.html import format_html, format_html_join
-
     options = format_html_join(
         "",
         '<option value="{}">{}</option>',

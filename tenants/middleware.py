@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_exists
 
 from config.db import tenant_connection
 from tenants.models import Domain, Institution, InstitutionStatus
+
+logger = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Paths that only read or end a session; allowed while an institution is archived.
@@ -134,27 +137,6 @@ def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpRe
     return HttpResponse(html, status=status)
 
 
-# Schemas seen to exist, with when to look again (per process): a present schema costs one
-# query a minute, a missing one is looked for on every request until it is back.
-_SCHEMA_SEEN: dict[str, float] = {}
-SCHEMA_RECHECK_SECONDS = 60.0
-
-
-def schema_present(schema_name: str) -> bool:
-    import time
-
-    now = time.monotonic()
-    if _SCHEMA_SEEN.get(schema_name, 0.0) > now:
-        return True
-    from django_tenants.utils import schema_exists
-
-    if schema_exists(schema_name):
-        _SCHEMA_SEEN[schema_name] = now + SCHEMA_RECHECK_SECONDS
-        return True
-    _SCHEMA_SEEN.pop(schema_name, None)
-    return False
-
-
 class InstitutionStatusMiddleware:
     """Blocks a provisioning or suspended institution entirely and makes an archived one
     read-only. An institution whose schema is missing (dropped by hand, a partial restore)
@@ -176,17 +158,15 @@ class InstitutionStatusMiddleware:
                 _("The institution is being set up"),
                 _("Its workspace is not ready yet. Try again in a minute."),
             )
-        exists = getattr(tenant, "schema_exists", None)  # read with the tenant (above)
-        if not (schema_present(tenant.schema_name) if exists is None else exists):
-            import logging
-
-            logging.getLogger(__name__).error(
+        # read with the tenant by ``institution_by_host`` (above); asked here only for a
+        # tenant set some other way
+        exists = getattr(tenant, "schema_exists", None)
+        if not (schema_exists(tenant.schema_name) if exists is None else exists):
+            logger.error(
                 "institution %s (%s): its schema is missing", tenant.pk, tenant.schema_name
             )
             tenant_connection().set_schema_to_public()
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse(
                     {"detail": _("The institution's workspace is unavailable. Try again later.")},
                     status=503,

@@ -37,17 +37,6 @@ SHARE_SCHOOL = True
 CRITERIA = ("form", "needs", "preference", "time", "peer")
 
 
-@pytest.fixture(autouse=True)
-def _schema_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tenant middleware looks again whether the school's schema exists once a minute (one
-    query): a count taken as that minute ran out was one higher (CI: [16, 15, 15]). Here the
-    first request looks and no later one does."""
-    from tenants import middleware
-
-    monkeypatch.setattr(middleware, "SCHEMA_RECHECK_SECONDS", 24 * 3600.0)
-    monkeypatch.setattr(middleware, "_SCHEMA_SEEN", {})
-
-
 def _queries(client: Any, path: str) -> int:
     client.get(path)  # first-use caches (content types, translations, the session)
     with CaptureQueriesContext(connection) as queries:

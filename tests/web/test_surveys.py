@@ -479,16 +479,6 @@ def test_coordinator_writes_a_local_questionnaire(tenant_a, place):
     ]
 
 
-@pytest.fixture
-def _schema_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tenant middleware looks again whether the school's schema exists once a minute (one
-    query, see tests/web/test_page_queries.py): here only the first request looks."""
-    from tenants import middleware
-
-    monkeypatch.setattr(middleware, "SCHEMA_RECHECK_SECONDS", 24 * 3600.0)
-    monkeypatch.setattr(middleware, "_SCHEMA_SEEN", {})
-
-
 def _local_campaign(tenant: Any, place: Place, questions: int) -> SurveyCampaign:
     """An open campaign of a questionnaire of ``questions`` required ten-point scales and one
     choice, to the parent (valid consent)."""
@@ -544,7 +534,6 @@ def _answered_by_link(
     return [q["sql"] for q in got.captured_queries], [q["sql"] for q in posted.captured_queries]
 
 
-@pytest.mark.usefixtures("_schema_checked_once")
 def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkeypatch):
     """A class answers at once through its links (issue #17): the form is the invitation with
     its campaign, questionnaire and response in one query and the questions in another; the

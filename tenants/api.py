@@ -12,9 +12,10 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.actor import Actor
+from tenants import timezones
 from tenants.audit import public_audit_record
 from tenants.models import Institution, InstitutionStatus, PublicAuditAction
-from tenants.timezones import RUSSIAN_TIME_ZONES, institution_set_time_zone
+from tenants.timezones import RUSSIAN_TIME_ZONES
 
 
 def institution_allows_login(tenant: Any) -> bool:
@@ -24,14 +25,18 @@ def institution_allows_login(tenant: Any) -> bool:
     return getattr(tenant, "status", None) in (InstitutionStatus.ACTIVE, InstitutionStatus.ARCHIVED)
 
 
-def current_institution() -> Institution | None:
-    """The institution whose schema is active, or None in the public schema."""
-    # django-tenants' (untyped) attribute: the Institution of the request's host; where the
-    # schema was entered by name, a FakeTenant (``config.office.institution()`` falls back)
-    tenant: Institution | None = getattr(connection, "tenant", None)
-    if tenant is None or tenant.schema_name == get_public_schema_name():
+def current_institution() -> InstitutionRef | None:
+    """The institution whose schema is active, or None in the public schema: read from the
+    request's tenant without a query; where the schema was entered by name (a task, a shell:
+    django-tenants' ``FakeTenant`` knows only the schema), read by its schema name."""
+    # django-tenants' (untyped) attribute: the Institution of the request's host
+    tenant: Any = getattr(connection, "tenant", None)
+    schema_name = getattr(tenant, "schema_name", None)
+    if schema_name is None or schema_name == get_public_schema_name():
         return None
-    return tenant
+    if isinstance(tenant, Institution):
+        return InstitutionRef.of(tenant)
+    return institution_for_schema(schema_name)
 
 
 def institution_for_schema(schema_name: str) -> InstitutionRef | None:
@@ -58,6 +63,23 @@ def provisioned_schema_names() -> list[str]:
         return list(
             Institution.objects.with_schema().order_by("pk").values_list("schema_name", flat=True)
         )
+
+
+def institution_set_time_zone(*, institution_id: int, time_zone: str, actor: Actor) -> None:
+    """Set the zone the institution's times are shown in (``ValidationError`` for a zone
+    zoneinfo does not know)."""
+    timezones.institution_set_time_zone(
+        institution_id=institution_id, time_zone=time_zone, actor=actor
+    )
+
+
+def municipality_name(*, municipality_id: int) -> str:
+    """The name of a municipality ("" for an unknown id)."""
+    from tenants.models import Municipality
+
+    with schema_context(get_public_schema_name()):
+        name = Municipality.objects.filter(pk=municipality_id).values_list("name", flat=True)
+        return name.first() or ""
 
 
 def municipalities_ensure(*, names: Sequence[str]) -> dict[str, int]:
@@ -140,6 +162,9 @@ class InstitutionRef:
     name: str
     short_name: str
     status: str
+    kind: str
+    municipality_id: int
+    time_zone: str
     inn: str = ""
 
     @classmethod
@@ -152,6 +177,9 @@ class InstitutionRef:
             name=institution.name,
             short_name=institution.short_name,
             status=institution.status,
+            kind=institution.kind,
+            municipality_id=institution.municipality_id,
+            time_zone=institution.time_zone,
             inn=institution.inn,
         )
 
@@ -174,6 +202,7 @@ __all__ = [
     "institution_for_schema",
     "institution_ref",
     "institution_set_time_zone",
+    "municipality_name",
     "provisioned_schema_names",
     "public_audit_record",
 ]

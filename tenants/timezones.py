@@ -63,8 +63,9 @@ def validate_time_zone(value: str) -> None:
 
 
 @transaction.atomic
-def institution_set_time_zone(*, institution: Any, time_zone: str, actor: Any) -> None:
-    """Set the zone the institution's times are shown in (validated against zoneinfo)."""
+def institution_set_time_zone(*, institution_id: int, time_zone: str, actor: Any) -> None:
+    """Set the zone the institution ``institution_id``'s times are shown in (validated
+    against zoneinfo)."""
     from tenants.audit import public_audit_record
     from tenants.models import Institution, PublicAuditAction
 
@@ -72,7 +73,7 @@ def institution_set_time_zone(*, institution: Any, time_zone: str, actor: Any) -
         validate_time_zone(time_zone)
     except ValidationError as exc:
         raise ValidationError({"time_zone": exc.messages}) from None
-    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    institution = Institution.objects.select_for_update().get(pk=institution_id)
     if institution.time_zone == time_zone:
         return
     institution.time_zone = time_zone

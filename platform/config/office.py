@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -16,6 +16,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from config.text import xml_safe
+
+if TYPE_CHECKING:
+    from tenants.api import InstitutionRef
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BLANK = "________"
@@ -180,17 +183,12 @@ def academic_year_ru(year: int) -> str:
     return f"{year}/{year + 1}"
 
 
-def institution() -> Any:
+def institution() -> InstitutionRef | None:
     """The institution whose schema is active (None in the public schema), also when the
-    schema was entered by name (a task, a shell) rather than by a request's host: then its
-    ``tenants.api.InstitutionRef`` (a letterhead reads only its name and INN)."""
-    from config.db import tenant_connection
-    from tenants.api import current_institution, institution_for_schema
+    schema was entered by name (a task, a shell) rather than by a request's host."""
+    from tenants.api import current_institution
 
-    found = current_institution()
-    if found is not None and not hasattr(found, "name"):
-        return institution_for_schema(tenant_connection().schema_name)
-    return found
+    return current_institution()
 
 
 def picture(document: DocumentType, png: bytes, *, width_cm: float) -> None:

@@ -24,7 +24,7 @@ from accounts import roles
 from accounts.actor import Actor
 from regional.employers.models import Employer, EmployerMentor, MentorRequest, Placement
 from regional.employers.selectors import employer_mentor_catalogue
-from tenants.api import current_institution
+from tenants.api import InstitutionRef, current_institution
 from tenants.models import Institution
 
 
@@ -175,7 +175,7 @@ def access_placement_by_id(
 # --- an institution's side: the catalogue it requests from, its own requests ----------------
 
 
-def _actor_institution(actor: Actor) -> Institution | None:
+def _actor_institution(actor: Actor) -> InstitutionRef | None:
     """The institution whose staff the actor is (its schema is the connection's), or None."""
     if not actor.has_role(roles.STAFF):
         return None
@@ -204,7 +204,7 @@ def requestable_mentors_visible_to(
         return queryset.none()
     return employer_mentor_catalogue(
         mentors=queryset,
-        institution=institution,
+        home_municipality_id=institution.municipality_id,
         competence=competence,
         form=form,
         municipality_id=municipality_id,
@@ -235,7 +235,9 @@ def institution_requests_visible_to(
     """An institution's staff see its own requests only (another's is "not found")."""
     queryset = MentorRequest.objects.all() if queryset is None else queryset
     institution = _actor_institution(actor)
-    return queryset.none() if institution is None else queryset.filter(institution=institution)
+    return (
+        queryset.none() if institution is None else queryset.filter(institution_id=institution.id)
+    )
 
 
 def access_institution_request_by_id(

@@ -20,7 +20,7 @@ from regional.employers.models import (
     RequestStatus,
 )
 from regional.privacy import api as privacy
-from tenants.models import Institution, Municipality
+from tenants.models import Municipality
 
 
 def employer_list() -> QuerySet[Employer]:
@@ -49,7 +49,7 @@ def employer_mentor_list() -> QuerySet[EmployerMentor]:
 def employer_mentor_catalogue(
     *,
     mentors: QuerySet[EmployerMentor] | None = None,
-    institution: Institution,
+    home_municipality_id: int,
     competence: str | None = None,
     form: str | None = None,
     municipality_id: int | None = None,
@@ -57,14 +57,15 @@ def employer_mentor_catalogue(
     day: datetime.date | None = None,
 ) -> QuerySet[EmployerMentor]:
     """What an institution may request: active mentors available today who reach the given
-    municipality (by default the institution's own) or work remotely."""
+    municipality (by default the institution's own, ``home_municipality_id``) or work
+    remotely."""
     day = day or timezone.localdate()
     mentors = (mentors if mentors is not None else employer_mentor_list()).filter(
         Q(available_from__isnull=True) | Q(available_from__lte=day),
         Q(available_to__isnull=True) | Q(available_to__gte=day),
         status=MentorStatus.ACTIVE,
     )
-    reach = municipality_id if municipality_id is not None else institution.municipality_id
+    reach = municipality_id if municipality_id is not None else home_municipality_id
     mentors = mentors.filter(Q(remote=True) | Q(municipalities=reach)).distinct()
     if competence:
         mentors = mentors.filter(competences__icontains=competence)

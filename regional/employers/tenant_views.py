@@ -19,26 +19,21 @@ from rest_framework.response import Response
 from accounts.actor import Actor, actor_of
 from accounts.models import Role
 from config.api.base import INSTITUTION_STAFF, TenantViewSet
-from config.db import tenant_connection
 from regional.employers import access, selectors, services
 from regional.employers.mentoring_forms import MENTORING_FORM_CHOICES
 from regional.employers.models import LEVEL_CHOICES, EmployerMentor, MentorRequest, RequestStatus
 from regional.employers.views import MunicipalityRef, PlacementOutput
-from tenants.api import current_institution
 from tenants.models import Institution
 
 REQUESTERS = frozenset({Role.COORDINATOR, Role.CURATOR})
 
 
-def _institution() -> Institution:
-    """The institution whose host this request came to."""
-    institution = current_institution()
-    if isinstance(institution, Institution):
-        return institution
-    found = Institution.objects.filter(schema_name=tenant_connection().schema_name).first()
-    if found is None:  # pragma: no cover - a tenant host always has its institution
+def _institution(request: Request) -> Institution:
+    """The institution whose host this request came to (the tenant middleware's)."""
+    tenant = getattr(request, "tenant", None)
+    if not isinstance(tenant, Institution):  # pragma: no cover - a tenant host has one
         raise Http404
-    return found
+    return tenant
 
 
 def _truthy(value: str | None, default: bool) -> bool:
@@ -195,7 +190,7 @@ class InstitutionMentorRequestViewSet(
         data.is_valid(raise_exception=True)
         values = data.validated_data
         mentor_request = services.mentor_request_create(
-            institution=_institution(),
+            institution=_institution(request),
             employer_mentor_id=values["employer_mentor"],
             form=values["form"],
             mentees_count=values["mentees_count"],

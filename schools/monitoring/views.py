@@ -349,7 +349,7 @@ class SurveyCampaignViewSet(TenantModelViewSet):
         peers = survey_results.peer_summary(
             template_code=questionnaire.template_code,
             academic_year=campaign.academic_year,
-            exclude_institution_id=institution.pk,
+            exclude_institution_id=institution.id,
         )
         questions = [
             {**own, "region": peers.get(own["code"])}

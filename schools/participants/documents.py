@@ -23,6 +23,7 @@ from schools.participants.models import (
     ConsentPurpose,
     Participant,
 )
+from tenants import api as tenants_api
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BLANK = "_" * 40
@@ -35,8 +36,6 @@ def consent_form_filename(participant: Participant, purpose: str) -> str:
 def consent_form_docx(*, participant: Participant, text: ConsentText) -> bytes:
     """The consent form for ``participant``: for a minor a block for the parent or legal
     guardian, and from age 14 a line for the minor's own signature."""
-    # the tenant model, or its plain InstitutionRef where the schema was entered by name (a
-    # shell, a test): no municipality there
     institution = active_institution()
     age = participant.age
     minor = age is not None and age < ADULT_AGE
@@ -55,9 +54,11 @@ def consent_form_docx(*, participant: Participant, text: ConsentText) -> bytes:
             details = []
             if institution.inn:
                 details.append(_("INN %(inn)s") % {"inn": institution.inn})
-            municipality = getattr(institution, "municipality", None)
-            if municipality is not None:
-                details.append(str(municipality))
+            municipality = tenants_api.municipality_name(
+                municipality_id=institution.municipality_id
+            )
+            if municipality:
+                details.append(municipality)
             if details:
                 header.add_run("\n" + ", ".join(details))
 

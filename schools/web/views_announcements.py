@@ -25,7 +25,7 @@ def announcements(request: HttpRequest) -> HttpResponse:
     institution = current_institution()
     items = (
         announcements_api.institution_announcements(
-            institution_id=institution.pk, municipality_id=institution.municipality_id
+            institution_id=institution.id, municipality_id=institution.municipality_id
         )
         if institution is not None
         else []

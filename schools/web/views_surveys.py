@@ -331,7 +331,7 @@ def _region(campaign: SurveyCampaign) -> dict[str, Any]:
     return survey_results.peer_summary(
         template_code=campaign.questionnaire.template_code,
         academic_year=campaign.academic_year,
-        exclude_institution_id=institution.pk,
+        exclude_institution_id=institution.id,
     )
 
 

@@ -268,7 +268,7 @@ def time_zone(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             institution_set_time_zone(
-                institution=institution,
+                institution_id=institution.id,
                 time_zone=form.cleaned_data["time_zone"],
                 actor=actor_of(request),
             )

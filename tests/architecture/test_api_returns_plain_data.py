@@ -26,13 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("accounts", "tenants", "regional", "schools")
 
 # "module.function": why it still returns a model. The list may only shrink.
-EXCEPTIONS: dict[str, str] = {
-    "tenants.api.current_institution": (
-        "the connection's own tenant object (django-tenants sets it on the connection, no query):"
-        " pages, the monitoring API and the employers' requests read and write it as the model"
-        " (its municipality, time zone; a request is created for it)"
-    ),
-}
+EXCEPTIONS: dict[str, str] = {}
 
 # "module.Name": a model class an api.py still exports in ``__all__`` (its manager is a
 # queryset by another name), with the reason. The list may only shrink.

@@ -87,7 +87,7 @@ def _bare_write(rows: int) -> float:
     """Seconds to bulk-create ``rows`` bare participants in one transaction, rolled back."""
     from django.db import transaction
 
-    from schools.participants.api import Participant
+    from schools.participants.models import Participant
 
     class Rollback(Exception):
         pass
@@ -136,7 +136,7 @@ def main() -> int:
         from accounts.actor import Actor
         from schools.imports import services
         from schools.imports.models import ImportBatch
-        from schools.participants import api as participants_api
+        from schools.participants.models import Participant
         from tenants import services as tenant_services
         from tenants.models import Municipality
 
@@ -172,7 +172,7 @@ def main() -> int:
             started = time.perf_counter()
             batch = services.import_batch_commit(batch_id=batch.pk)
             commit_s = time.perf_counter() - started
-            imported = participants_api.Participant.objects.count()
+            imported = Participant.objects.count()
             assert batch.status == "done" and imported == args.rows, (batch.status, imported)
             assert ImportBatch.objects.count() == 1
             baseline_s = _bare_write(args.rows)

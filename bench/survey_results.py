@@ -69,7 +69,7 @@ def fill_institution(responses: int, rng: random.Random) -> None:
         SurveyInvitation,
         SurveyResponse,
     )
-    from schools.participants.api import Participant
+    from schools.participants.models import Participant
 
     version_id = templates.published_version_id(template_code="satisfaction-mentee")
     assert version_id is not None

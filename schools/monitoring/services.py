@@ -245,7 +245,7 @@ def _check_target(*, target: Target, programme_id: int | None) -> None:
 def _check_target_rows(*, target: Target) -> None:
     """Ids from outside must name rows of this institution (an unknown pair or group was an
     IntegrityError, an unknown person a campaign inviting nobody)."""
-    if target.pair_id is not None and not pairs_api.Pair.objects.filter(pk=target.pair_id).exists():
+    if target.pair_id is not None and not pairs_api.pair_exists(pair_id=target.pair_id):
         raise _error("target_pair", _("Choose a pair or group."))
     if target.study_group_id is not None and not participants_api.study_group_exists(
         study_group_id=target.study_group_id
@@ -355,12 +355,11 @@ def target_members(campaign: SurveyCampaign) -> list[Member]:
             if not campaign.target_form or p["form"] == campaign.target_form
         ]
     elif kind == TargetKind.PAIR:
-        chosen = pairs_api.Pair.objects.filter(pk=campaign.target_pair_id or 0).first()
+        chosen = pairs_api.pair_members(pair_id=campaign.target_pair_id or 0)
         if chosen is None:
             return []
-        mentees = list(chosen.mentees.values_list("pk", flat=True))
-        ids = [chosen.mentor_id, *mentees]
-        place.update(dict.fromkeys(ids, (chosen.pk, chosen.form)))
+        ids = [chosen.mentor_id, *chosen.mentee_ids]
+        place.update(dict.fromkeys(ids, (chosen.id, chosen.form)))
     elif kind == TargetKind.STUDY_GROUP:
         ids = participants_api.study_group_member_ids(
             study_group_id=campaign.target_study_group_id or 0
@@ -504,12 +503,7 @@ def launch_size_estimate(campaign: SurveyCampaign) -> int:
     if kind == TargetKind.STUDY_GROUP:
         return participants_api.study_group_size(study_group_id=campaign.target_study_group_id or 0)
     if kind == TargetKind.PAIR:
-        return (
-            1
-            + pairs_api.Pair.objects.filter(pk=campaign.target_pair_id or 0)
-            .values("mentees")
-            .count()
-        )
+        return pairs_api.pair_head_count(pair_id=campaign.target_pair_id or 0)
     return pairs_api.active_pairs_head_count(
         programme_id=campaign.programme_id,
         form=campaign.target_form,

@@ -214,6 +214,39 @@ def active_pairs(*, programme_id: int) -> list[dict[str, Any]]:
     return list(result.values())
 
 
+@dataclass(frozen=True)
+class PairMembers:
+    """A pair or group and who is in it (its mentees in the people's order)."""
+
+    id: int
+    mentor_id: int
+    mentee_ids: tuple[int, ...]
+    form: str
+
+
+def pair_exists(*, pair_id: int) -> bool:
+    return Pair.objects.filter(pk=pair_id).exists()
+
+
+def pair_members(*, pair_id: int) -> PairMembers | None:
+    """The pair ``pair_id`` (any status) with its mentor and mentees, or None."""
+    pair = Pair.objects.filter(pk=pair_id).first()
+    if pair is None:
+        return None
+    return PairMembers(
+        id=pair.pk,
+        mentor_id=pair.mentor_id,
+        mentee_ids=tuple(pair.mentees.values_list("pk", flat=True)),
+        form=pair.form,
+    )
+
+
+def pair_head_count(*, pair_id: int) -> int:
+    """The mentor and the mentees of the pair ``pair_id``, by one count query (the campaign
+    launch's estimate)."""
+    return 1 + Pair.objects.filter(pk=pair_id).values("mentees").count()
+
+
 def active_pairs_head_count(*, programme_id: int | None, form: str = "", mentees: bool) -> int:
     """How many people the programme's active pairs (of ``form``, if given) hold: their
     mentees, or their mentors (each once). One count query."""
@@ -352,6 +385,7 @@ __all__ = [
     "GoalStatus",
     "MeetingKind",
     "MeetingStatus",
+    "PairMembers",
     "PairStatus",
     "active_mentee_ids",
     "active_pairs",
@@ -365,6 +399,9 @@ __all__ = [
     "mentor_active_loads",
     "pair_count",
     "pair_create",
+    "pair_exists",
+    "pair_head_count",
+    "pair_members",
     "pairs_by_form",
     "pairs_carry_over",
     "pairs_pause_for_participant",

@@ -223,11 +223,6 @@ MODEL_USE_EXCEPTIONS: dict[str, str] = {
     "schools.web.views_groupmeeting: schools.participants.api.Participant": (
         "a page view (attendees, a person's page): the pages are being reworked"
     ),
-    "schools.monitoring.services: schools.pairs.api.Pair": (
-        "campaign targets read a pair and its mentees (pairs.api has no plain read for it yet)"
-    ),
-    "bench.import_rate: schools.participants.api.Participant": "a benchmark counts the rows",
-    "bench.survey_results: schools.participants.api.Participant": "a benchmark picks people",
 }
 
 SCANNED = (*PACKAGES, "seeding", "bench")

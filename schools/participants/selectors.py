@@ -451,6 +451,21 @@ def bases_choices() -> list[tuple[int, str]]:
     return choices
 
 
+def person_choices(*, participant_ids: Collection[int]) -> list[tuple[int, str]]:
+    """The people among ``participant_ids`` as (id, «full name (class)») for a list of
+    choices, by name, in one query of five columns."""
+    rows = (
+        Participant.objects.filter(pk__in=list(participant_ids))
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", "last_name", "first_name", "middle_name", "study_group__name")
+    )
+    choices = []
+    for pk, last, first, middle, group in rows:
+        name = full_name_of(last, first, middle)
+        choices.append((pk, f"{name} ({group})" if group else name))
+    return choices
+
+
 def topic_list() -> QuerySet[Topic]:
     """The catalogue's active entries."""
     return Topic.objects.filter(is_active=True)

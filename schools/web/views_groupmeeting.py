@@ -65,11 +65,6 @@ class _MeetingPage(ObjectPage):
         return matching_selectors.group_meeting_list().prefetch_related(None)
 
 
-def _label(person: Any) -> str:
-    group = getattr(person.study_group, "name", "") if person.study_group_id else ""
-    return f"{person.full_name} ({group})" if group else person.full_name
-
-
 def _bases() -> list[tuple[int, str]]:
     """Everyone in the mentor or mentee base (the people a group meeting is for)."""
     return participants_api.bases_choices()
@@ -78,12 +73,8 @@ def _bases() -> list[tuple[int, str]]:
 def _others(meeting: GroupMeeting, person_id: int) -> list[tuple[int, str]]:
     """Whom ``person_id`` may name: the meeting's other attendees, of the other side (a mentor
     names mentees, a mentee names mentors; someone in both bases, or neither, names anyone)."""
-    attendees = (
-        participants_api.Participant.objects.filter(pk__in=meeting.attendees.values("pk"))
-        .exclude(pk=person_id)
-        .select_related("study_group")
-        .order_by("last_name", "first_name", "pk")
-    )
+    others = set(meeting.attendees.values_list("pk", flat=True)) - {person_id}
+    attendees = participants_api.person_choices(participant_ids=others)
     mentors = participants_api.mentor_base_ids()
     mentees = participants_api.mentee_base_ids()
     wanted: set[int] | None = None
@@ -91,7 +82,7 @@ def _others(meeting: GroupMeeting, person_id: int) -> list[tuple[int, str]]:
         wanted = mentees
     elif person_id in mentees and person_id not in mentors:
         wanted = mentors
-    return [(p.pk, _label(p)) for p in attendees if wanted is None or p.pk in wanted]
+    return [(pk, label) for pk, label in attendees if wanted is None or pk in wanted]
 
 
 def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -350,7 +341,7 @@ def _preferences(request: HttpRequest, meeting: GroupMeeting) -> HttpResponse:
         else:
             messages.success(request, _("Your choice is saved. Thank you!"))
             return redirect("school:group-meeting", pk=meeting.pk)
-    person = participants_api.Participant.objects.get(pk=person_id)
+    person = participants_api.person_refs(participant_ids=[person_id])[person_id]
     return render(
         request,
         "school/groupmeeting_preferences.html",

@@ -220,9 +220,6 @@ MODEL_USE_EXCEPTIONS: dict[str, str] = {
         )
         for module in ("documents", "honours", "models", "pausing", "selectors", "services")
     },
-    "schools.web.views_groupmeeting: schools.participants.api.Participant": (
-        "a page view (attendees, a person's page): the pages are being reworked"
-    ),
 }
 
 SCANNED = (*PACKAGES, "seeding", "bench")

@@ -359,6 +359,12 @@ def test_group_meeting_preferences_feed_the_matching_score(tenant_a):
         points = {c["code"]: c["points"] for c in proposal.breakdown["criteria"]}
         assert points["preference"] > 0
         assert proposal.score > score_before
+    # the coordinator records a paper form on someone's behalf: the same choices, named
+    on_behalf = coordinator.get(
+        f"/matching/group-meetings/{meeting.pk}/preferences/?person={young.pk}"
+    ).content.decode()
+    assert f'name="person" value="{young.pk}"' in on_behalf
+    assert "Козлов Игорь" in on_behalf.split("<form", 1)[1]
     # the coordinator sees who has chosen, and corrects who came on its own page
     detail = coordinator.get(f"/matching/group-meetings/{meeting.pk}/").content.decode()
     assert "has chosen" in detail and "not yet" in detail

@@ -7,6 +7,8 @@ itself refuses a mentee in two active pairs of one programme (a partial unique i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from config.fields import NonNegativeIntegerField, NonNegativeSmallIntegerField, non_negative
-from schools.participants.api import Participant
 from schools.programmes.models import MentoringForm, Programme
+
+if TYPE_CHECKING:  # the people are the participants app's: its model, named by label below
+    from schools.participants.models import Participant
 
 RATING_MIN, RATING_MAX = 1, 10  # the methodology's 1–10 scales
 STALE_AFTER_DAYS = 30  # an active pair with no meeting for this long is flagged
@@ -44,13 +48,13 @@ class Pair(models.Model):
     )
     form = models.CharField(_("form of mentoring"), max_length=32, choices=MentoringForm.choices)
     mentor = models.ForeignKey(
-        Participant,
+        "participants.Participant",
         verbose_name=_("mentor"),
         on_delete=models.PROTECT,
         related_name="mentored_pairs",
     )
     mentees: models.ManyToManyField[Participant, PairMentee] = models.ManyToManyField(
-        Participant,
+        "participants.Participant",
         verbose_name=_("mentees"),
         through="PairMentee",
         related_name="mentee_pairs",
@@ -125,7 +129,10 @@ class PairMentee(models.Model):
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="memberships")
     mentee = models.ForeignKey(
-        Participant, verbose_name=_("mentee"), on_delete=models.PROTECT, related_name="+"
+        "participants.Participant",
+        verbose_name=_("mentee"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
     is_active = models.BooleanField(default=True)
@@ -171,7 +178,10 @@ class DevelopmentPlan(models.Model):
         Pair, verbose_name=_("pair"), on_delete=models.CASCADE, related_name="plans"
     )
     mentee = models.ForeignKey(
-        Participant, verbose_name=_("mentee"), on_delete=models.PROTECT, related_name="+"
+        "participants.Participant",
+        verbose_name=_("mentee"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     summary = models.TextField(_("the mentee's request and expected result"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -264,7 +274,7 @@ class Meeting(models.Model):
         _("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     attendees = models.ManyToManyField(
-        Participant, verbose_name=_("attended"), blank=True, related_name="+"
+        "participants.Participant", verbose_name=_("attended"), blank=True, related_name="+"
     )
     notes = models.TextField(_("notes"), blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
@@ -314,7 +324,7 @@ class CalendarToken(models.Model):
     replaces the old one (the old link stops working)."""
 
     participant = models.OneToOneField(
-        Participant, on_delete=models.CASCADE, related_name="calendar_token"
+        "participants.Participant", on_delete=models.CASCADE, related_name="calendar_token"
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

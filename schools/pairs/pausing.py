@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.actor import Actor
 from schools.audit.api import AuditAction, AuditChange, audit_record_many
 from schools.pairs.models import OPEN_PAIR_STATUSES, Pair, PairMentee, PairStatus
-from schools.participants.api import Participant
+from schools.participants import api as participants_api
 
 
 @transaction.atomic
@@ -80,14 +80,14 @@ def pairs_resume_for_participant(*, participant_id: int, actor: Actor) -> list[i
             "pk", flat=True
         )
     )
-    stopped = Participant.objects.filter(processing_stopped_at__isnull=False)
     unpaused_place = PairMentee.objects.filter(pair=OuterRef("pk"), paused_at__isnull=True)
-    resumable = set(
+    candidates = dict(
         Pair.objects.filter(pk__in=touched, status=PairStatus.PAUSED)
         .filter(Exists(unpaused_place))
-        .exclude(mentor__in=stopped)
-        .values_list("pk", flat=True)
+        .values_list("pk", "mentor_id")
     )
+    stopped = participants_api.processing_stopped_ids(participant_ids=set(candidates.values()))
+    resumable = {pk for pk, mentor_id in candidates.items() if mentor_id not in stopped}
     if resumable:
         Pair.objects.filter(pk__in=resumable).update(
             status=PairStatus.ACTIVE, paused_at=None, updated_at=timezone.now()

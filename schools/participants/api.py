@@ -75,6 +75,7 @@ from schools.participants.selectors import (
     participant_find_duplicates,
     person_choices,
     person_refs,
+    processing_stopped_ids,
     study_group_member_ids,
     study_group_size,
 )
@@ -571,6 +572,7 @@ __all__ = [
     "participants_create_many",
     "person_choices",
     "person_refs",
+    "processing_stopped_ids",
     "split_entries",
     "study_group_count",
     "study_group_exists",

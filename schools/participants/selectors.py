@@ -451,6 +451,16 @@ def bases_choices() -> list[tuple[int, str]]:
     return choices
 
 
+def processing_stopped_ids(*, participant_ids: Collection[int]) -> set[int]:
+    """The ids among ``participant_ids`` of people whose data may no longer be processed
+    (their consent withdrawn), in one query."""
+    return set(
+        Participant.objects.filter(
+            pk__in=list(participant_ids), processing_stopped_at__isnull=False
+        ).values_list("pk", flat=True)
+    )
+
+
 def person_choices(*, participant_ids: Collection[int]) -> list[tuple[int, str]]:
     """The people among ``participant_ids`` as (id, «full name (class)») for a list of
     choices, by name, in one query of five columns."""

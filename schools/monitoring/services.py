@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, author_id
+from config.db import tenant_connection
 from config.tasks import enqueue_on_commit
 from regional.questionnaires import api as templates
 from schools.monitoring import access
@@ -723,15 +724,56 @@ def _check_can_answer(invitation: SurveyInvitation) -> None:
         )
 
 
-def questions_of(questionnaire: Questionnaire) -> list[Question]:
+# The questions of questionnaires answered in an open campaign, per process: such a
+# questionnaire never changes (``questionnaire_is_locked``: a campaign once opened never goes
+# back to draft), and a class answering at once reads them on every form and submission.
+# Keyed by the schema and the questionnaire's id and creation time (a school's schema made
+# anew reuses ids); a few questionnaires are answered at a time, so a small table suffices.
+_ANSWERED_QUESTIONS: dict[tuple[str, int, Any], list[Question]] = {}
+_ANSWERED_QUESTIONS_MAX = 256
+
+
+def questions_of(
+    questionnaire: Questionnaire, *, campaign: SurveyCampaign | None = None
+) -> list[Question]:
     """The questions in order, read once per questionnaire object (kept in its prefetch
     cache): the answering page, ``answers_shown`` and the checks of the submission share one
-    query. The questions of a questionnaire answered in a campaign no longer change
-    (``questionnaire_is_locked``)."""
+    query. Given the ``campaign`` being answered and it open (the questionnaire then locked),
+    they are read once per process: the answering page passes it."""
+    cached = getattr(questionnaire, "_prefetched_objects_cache", {}).get("questions")
+    if cached is not None:
+        return sorted(cached, key=lambda q: q.order)
+    key = None
+    if (
+        campaign is not None
+        and campaign.questionnaire_id == questionnaire.pk
+        and campaign.status == CampaignStatus.OPEN
+    ):
+        key = (tenant_connection().schema_name, questionnaire.pk, questionnaire.created_at)
+        questions = _ANSWERED_QUESTIONS.get(key)
+        if questions is not None:
+            _keep_questions(questionnaire, questions)
+            return list(questions)
     # Ordered by their own column (the model's ordering joins the questionnaire to sort by it).
     ordered = Prefetch("questions", queryset=Question.objects.order_by("order"))
     prefetch_related_objects([questionnaire], ordered)
-    return sorted(questionnaire.questions.all(), key=lambda q: q.order)
+    questions = sorted(questionnaire.questions.all(), key=lambda q: q.order)
+    if key is not None:
+        if len(_ANSWERED_QUESTIONS) >= _ANSWERED_QUESTIONS_MAX:
+            _ANSWERED_QUESTIONS.clear()
+        _ANSWERED_QUESTIONS[key] = questions
+    return list(questions)
+
+
+def _keep_questions(questionnaire: Questionnaire, questions: list[Question]) -> None:
+    """Put ``questions`` in the questionnaire's prefetch cache, as a prefetch would."""
+    manager = questionnaire.questions.all()
+    manager._result_cache = list(questions)
+    manager._prefetch_done = True  # type: ignore[attr-defined]
+    questionnaire._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        **getattr(questionnaire, "_prefetched_objects_cache", {}),
+        "questions": manager,
+    }
 
 
 def answers_errors(
@@ -881,38 +923,85 @@ def response_submit(
     """Submit the answers (those given now, else the saved draft). Complete answers only; once
     submitted, a response never changes and a one-time link stops working.
 
-    Answers given without a draft (a pupil answering through a link, at once) are written in
-    one insert, already submitted; the unique invitation keeps a concurrent submission out."""
+    Answers given now (a pupil answering through a link, at once) are written in one
+    statement, already submitted: ``INSERT … ON CONFLICT (invitation) DO NOTHING``. When the
+    invitation has a response already (submitted meanwhile, or a draft) nothing is inserted:
+    a submitted one is refused (``AlreadySubmitted``), a draft is locked and submitted."""
     _check_can_answer(invitation)
-    response = _locked_response(invitation)
-    if response is not None and response.status == ResponseStatus.SUBMITTED:
-        raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
-    final = dict(answers if answers is not None else response.answers if response else {})
-    errors = answers_errors(invitation.campaign.questionnaire, final, complete=True)
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
+    questionnaire = invitation.campaign.questionnaire
+    if answers is None:  # the saved draft
+        response = _locked_response(invitation)
+        if response is not None and response.status == ResponseStatus.SUBMITTED:
+            raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
+        final = dict(response.answers if response else {})
+        errors = answers_errors(questionnaire, final, complete=True)
+        if errors:
+            raise ValidationError(errors)
+    else:
+        final = dict(answers)
+        errors = answers_errors(questionnaire, final, complete=True)
+        if errors:
+            # the refusal of a second submission comes first, as when nothing is wrong
+            _refuse_if_submitted(invitation)
+            raise ValidationError(errors)
+        now = timezone.now()
+        created = SurveyResponse(
+            campaign_id=invitation.campaign_id,
+            invitation=invitation,
+            participant_id=invitation.participant_id,
+            user_id=invitation.user_id,
+            channel=channel,
+            answers=final,
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=now,
+        )
+        if _insert_unless_answered(created):
+            return created
+        response = _locked_response(invitation)  # answered before: submitted, or a draft
+        if response is None or response.status == ResponseStatus.SUBMITTED:
+            raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
     if response is None:
-        try:
-            with transaction.atomic():
-                return SurveyResponse.objects.create(
-                    campaign_id=invitation.campaign_id,
-                    invitation=invitation,
-                    participant_id=invitation.participant_id,
-                    user_id=invitation.user_id,
-                    channel=channel,
-                    answers=final,
-                    status=ResponseStatus.SUBMITTED,
-                    submitted_at=now,
-                )
-        except IntegrityError:  # answered concurrently: submitted, or a draft saved meanwhile
-            response = _response_for(invitation, channel)
+        response = _response_for(invitation, channel)
     response.answers = final
     response.status = ResponseStatus.SUBMITTED
-    response.submitted_at = now
+    response.submitted_at = timezone.now()
     response.channel = channel
     response.save(update_fields=["answers", "status", "submitted_at", "channel", "updated_at"])
     return response
+
+
+def _refuse_if_submitted(invitation: SurveyInvitation) -> None:
+    if SurveyResponse.objects.filter(
+        invitation=invitation, status=ResponseStatus.SUBMITTED
+    ).exists():
+        raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
+
+
+def _insert_unless_answered(response: SurveyResponse) -> bool:
+    """Insert the new ``response`` unless its invitation has one: one statement, ``INSERT …
+    ON CONFLICT (invitation_id) DO NOTHING RETURNING id`` (no savepoint and no lock before
+    it; a concurrent insert of the same invitation is waited for, then skipped). True, with
+    the response's id set, when it was inserted. Another constraint's violation raises as
+    an ordinary insert's would."""
+    meta = SurveyResponse._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    values = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in fields]
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    columns = ", ".join(quote(f.column) for f in fields)
+    params = ", ".join(["%s"] * len(fields))
+    target = quote(meta.get_field("invitation").column)
+    # only the model's own table and column names (quoted) are in the text; values are params
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({params}) ON CONFLICT ({target}) DO NOTHING"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {pk}", values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    response.pk = row[0]
+    response._state.adding = False
+    response._state.db = connection.alias
+    return True
 
 
 def invitation_of_user(*, campaign: SurveyCampaign, user: Any) -> SurveyInvitation | None:

@@ -542,7 +542,7 @@ def _answer_page(
     (``action=draft``) or submits. Errors are shown next to the questions with status 400."""
     campaign = invitation.campaign
     questionnaire = campaign.questionnaire
-    questions = services.questions_of(questionnaire)
+    questions = services.questions_of(questionnaire, campaign=campaign)
     response = _response_of(invitation)
     status = _status(invitation, response)
     if request.method == "POST" and status in ("to_answer", "draft"):

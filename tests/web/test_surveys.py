@@ -536,24 +536,25 @@ def _answered_by_link(
 
 def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkeypatch):
     """A class answers at once through its links (issue #17): the form is the invitation with
-    its campaign, questionnaire and response in one query and the questions in another; the
-    submission reads the questions once, checks the consent and writes one row, locking no
-    other. The counts do not grow with the questions; an adopted questionnaire's answers are
-    checked against its regional version, read once per process (a published version never
-    changes)."""
+    its campaign, questionnaire and response in one query (the questions of an open campaign's
+    questionnaire are read once per process: it never changes); the submission checks the
+    consent and writes one row in one statement, locking no other. The counts do not grow with
+    the questions; an adopted questionnaire's answers are checked against its regional
+    version, read once per process (a published version never changes)."""
     from regional.questionnaires import services as template_services
 
+    monkeypatch.setattr(services, "_ANSWERED_QUESTIONS", {})
     small = _answered_by_link(tenant_a, _local_campaign(tenant_a, place, 2), place.parent)
     large = _answered_by_link(tenant_a, _local_campaign(tenant_a, place, 12), place.parent)
     assert [len(sql) for sql in small] == [len(sql) for sql in large]
     get, post = large
-    # the host's institution with its search path (one statement); the invitation; the
-    # questions
-    assert len(get) == 3, "\n".join(get)
-    # the same three; a savepoint (the transaction), the consent (the person with the latest
-    # consent), the response locked (none yet), a savepoint, the insert, two releases
-    assert len(post) == 10, "\n".join(post)
-    assert not any("FOR UPDATE" in sql and "JOIN" in sql for sql in post), post
+    # the host's institution with its search path (one statement); the invitation
+    assert len(get) == 2, "\n".join(get)
+    # the same two; a savepoint (the transaction), the consent (the person with the latest
+    # consent), the insert (ON CONFLICT: no lock, no savepoint around it), the release
+    assert len(post) == 6, "\n".join(post)
+    assert not any("FOR UPDATE" in sql for sql in post), post
+    assert any("ON CONFLICT" in sql for sql in post), post
 
     monkeypatch.setattr(template_services, "_FROZEN_QUESTIONS", {})
     adopted = _open_campaign(
@@ -564,7 +565,88 @@ def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkey
         participant_ids=(place.parent.pk, place.mentee.pk),
     )
     get, post = _answered_by_link(tenant_a, adopted, place.parent)
-    assert len(get) == 3, "\n".join(get)
-    assert len(post) == 10 + 2, "\n".join(post)  # the version and its questions, read once
+    assert len(get) == 2, "\n".join(get)
+    assert len(post) == 6 + 2, "\n".join(post)  # the version and its questions, read once
     get, post = _answered_by_link(tenant_a, adopted, place.mentee)
-    assert (len(get), len(post)) == (3, 10), "\n".join(post)
+    assert (len(get), len(post)) == (2, 6), "\n".join(post)
+
+
+def test_the_questions_of_an_open_campaign_are_read_once_per_process(tenant_a, place, monkeypatch):
+    """Only a campaign taking answers (its questionnaire locked) keeps its questions: a draft
+    campaign's questionnaire may still change and is read every time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "_ANSWERED_QUESTIONS", {})
+    campaign = _local_campaign(tenant_a, place, 3)
+    with schema_context(tenant_a.schema_name):
+        draft = services.campaign_create(
+            questionnaire=services.questionnaire_create_local(
+                title="Черновая",
+                purpose="intermediate_feedback",
+                questions=[
+                    {
+                        "code": "q1",
+                        "text": "Как дела?",
+                        "kind": "scale",
+                        "min_value": 1,
+                        "max_value": 5,
+                    }
+                ],
+                actor=SETUP,
+            ),
+            title="Черновик",
+            target=services.Target(kind="explicit", participant_ids=(place.parent.pk,)),
+            opens_on=TODAY,
+            closes_on=TODAY + datetime.timedelta(days=7),
+            actor=SETUP,
+        )
+        for each, reads in ((campaign, [1, 0]), (draft, [1, 1])):
+            counts = []
+            for _time in range(2):
+                fresh = SurveyCampaign.objects.select_related("questionnaire").get(pk=each.pk)
+                with CaptureQueriesContext(connection) as got:
+                    codes = [
+                        q.code for q in services.questions_of(fresh.questionnaire, campaign=fresh)
+                    ]
+                    assert services.questions_of(fresh.questionnaire) is not None  # its cache
+                counts.append(len(got))
+                assert codes == [q.code for q in fresh.questionnaire.questions.order_by("order")]
+            assert counts == reads, each.title
+
+
+def test_a_second_submission_is_refused_and_writes_nothing(tenant_a, place):
+    """The insert skips an invitation already answered: a submitted response is refused with
+    the service's message (its answers unchanged), even when the new answers are wrong too;
+    a saved draft is submitted with the answers given."""
+    from schools.monitoring.models import SurveyResponse
+
+    campaign = _local_campaign(tenant_a, place, 2)
+    with schema_context(tenant_a.schema_name):
+        invitation = SurveyInvitation.objects.select_related("campaign__questionnaire").get(
+            campaign=campaign, participant=place.parent
+        )
+        answers = valid_answers(list(campaign.questionnaire.questions.all()))
+        first = services.response_submit(invitation=invitation, answers=answers, channel="link")
+        assert first.pk and first.status == "submitted"
+        for again in ({**answers, "q1": 1 if answers["q1"] != 1 else 2}, {"q1": 99}):
+            with pytest.raises(services.AlreadySubmitted) as refused:
+                services.response_submit(invitation=invitation, answers=again, channel="link")
+            assert "already been submitted" in str(refused.value)
+        stored = SurveyResponse.objects.get(invitation=invitation)
+        assert (stored.pk, stored.answers, stored.status) == (first.pk, answers, "submitted")
+
+        other = _local_campaign(tenant_a, place, 2)
+        invitation = SurveyInvitation.objects.select_related("campaign__questionnaire").get(
+            campaign=other, participant=place.parent
+        )
+        answers = valid_answers(list(other.questionnaire.questions.all()))
+        draft = services.response_save_draft(
+            invitation=invitation, answers={"q1": answers["q1"]}, channel="link"
+        )
+        submitted = services.response_submit(invitation=invitation, answers=answers, channel="link")
+        assert (submitted.pk, submitted.status, submitted.answers) == (
+            draft.pk,
+            "submitted",
+            answers,
+        )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -60,7 +61,32 @@ def _tenant_by_host_sql() -> str:
 def institution_by_host(hostname: str) -> tuple[Institution | None, bool]:
     """The institution whose domain is ``hostname`` (None if none), read with whether its
     schema exists (``schema_exists``), and whether the statement made that schema (then
-    ``public``) the connection's search path: only for a served institution."""
+    ``public``) the connection's search path: only for a served institution.
+
+    It is the request's first statement, and the one that finds a persistent connection
+    broken (the server restarted, a proxy or an idle timeout closed it): then, outside a
+    transaction, it is sent once more on a new connection. This is the health check of
+    persistent connections (``CONN_HEALTH_CHECKS`` is off: it cost a ``SELECT 1`` before
+    every request's first query); a database that is really away still answers 503."""
+    try:
+        row = _lookup(hostname)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise
+        logger.info("the database connection was broken: the tenant lookup reconnects")
+        connection.close()
+        row = _lookup(hostname)
+    if row is None:
+        return None, False
+    count = len(Institution._meta.concrete_fields)
+    institution = Institution.from_db(
+        connection.alias, [f.attname for f in Institution._meta.concrete_fields], row[:count]
+    )
+    institution.schema_exists = row[count]  # type: ignore[attr-defined]
+    return institution, row[count + 1] is not None
+
+
+def _lookup(hostname: str) -> tuple[Any, ...] | None:
     db = tenant_connection()
     known = db.search_path_set_schemas
     # The statement names every table with its schema and sets the path itself: no `SET
@@ -70,18 +96,11 @@ def institution_by_host(hostname: str) -> tuple[Institution | None, bool]:
     try:
         with connection.cursor() as cursor:
             cursor.execute(_tenant_by_host_sql(), [get_public_schema_name(), hostname])
-            row = cursor.fetchone()
+            row: tuple[Any, ...] | None = cursor.fetchone()
     finally:
         if db.search_path_set_schemas is not None:  # None: the connection was closed meanwhile
             db.search_path_set_schemas = known
-    if row is None:
-        return None, False
-    count = len(Institution._meta.concrete_fields)
-    institution = Institution.from_db(
-        connection.alias, [f.attname for f in Institution._meta.concrete_fields], row[:count]
-    )
-    institution.schema_exists = row[count]  # type: ignore[attr-defined]
-    return institution, row[count + 1] is not None
+    return row
 
 
 class InstitutionTenantMiddleware(TenantMainMiddleware):

@@ -168,7 +168,10 @@ DATABASES = {
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A persistent connection is checked (`SELECT 1`) before the first query of a request or task.
+# The web server turns it off (config/wsgi.py): its tenant lookup reconnects when it finds the
+# connection broken (tenants.middleware.institution_by_host; docs/operations.md).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 # No JIT compilation: it pays off for long analytical queries, not for a page's. The
 # consent-state expression (correlated subqueries) is estimated costly enough to be compiled,
 # which cost 0.1–2 s on a 1,500-pupil school for a query that runs in 15 ms (bench/README.md).

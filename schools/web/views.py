@@ -40,7 +40,7 @@ from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
 from schools.matching.explain import explanations
-from schools.matching.models import MatchProposal, MatchRun, RunStatus
+from schools.matching.models import MatchProposal, MatchRun, ProposalStatus, RunStatus
 from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
@@ -502,36 +502,29 @@ class _RunPage(ObjectPage):
 PROPOSALS_PER_PAGE = 50
 
 
-def _criterion_labels() -> dict[str, str]:
+def proposal_status_row(
+    *,
+    pk: int,
+    status: str,
+    decide_url: Callable[[int], str] | None = None,
+    labels: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """What ``matching_proposal_status.html`` shows of a proposal: its status, its label and
+    where the coordinator's decision goes (the URL reversed once per page, not per row)."""
     return {
-        "form": _("form of mentoring"),
-        "needs": _("competences fit the requests"),
-        "preference": _("mutual preference"),
-        "time": _("time resource"),
-        "peer": _("peer rules"),
+        "pk": pk,
+        "status": status,
+        "status_label": (labels or _status_labels()).get(status, status),
+        "decide_url": (decide_url or url_with_id("school:matching-decide"))(pk),
     }
 
 
-def _with_criteria(
-    proposal: MatchProposal, labels: dict[str, str], number: Callable[[Any, int], str]
-) -> MatchProposal:
-    """The proposal with ``criteria``: its breakdown's criteria of a known code, each with its
-    label and its points and weight formatted (so the template makes no lookup per criterion)."""
-    breakdown = proposal.breakdown if isinstance(proposal.breakdown, dict) else {}
-    proposal.criteria = [  # type: ignore[attr-defined]
-        {
-            "label": labels[c["code"]],
-            "points": number(c.get("points"), 1),
-            "weight": number(c.get("weight"), 0),
-        }
-        for c in breakdown.get("criteria") or []
-        if isinstance(c, dict) and c.get("code") in labels
-    ]
-    return proposal
+def _status_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in ProposalStatus.choices}
 
 
 def _memo_floatformat() -> Callable[[Any, int], str]:
-    """The ``floatformat`` filter, remembered per value: a run's points take few values."""
+    """The ``floatformat`` filter, remembered per value: a run's scores take few values."""
     seen: dict[tuple[type, Any, int], str] = {}
 
     def number(value: Any, digits: int) -> str:
@@ -543,6 +536,39 @@ def _memo_floatformat() -> Callable[[Any, int], str]:
         return seen[key]
 
     return number
+
+
+def _proposal_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The run's table as the page shows it, from plain values: names, the score, the links.
+    A proposal's reasons (its score by criterion) are not written here: «Why» loads them
+    (``matching-proposal`` answers an HTMX GET with them; without HTMX its page opens)."""
+    number = _memo_floatformat()
+    link = url_with_id("school:matching-proposal")
+    decide = url_with_id("school:matching-decide")
+    labels = _status_labels()
+    approve_label = _("Approve the pair of %(mentee)s now")
+    result = []
+    for row in rows:
+        mentee = full_name_of(
+            row["mentee__last_name"], row["mentee__first_name"], row["mentee__middle_name"]
+        )
+        result.append(
+            {
+                **proposal_status_row(
+                    pk=row["pk"], status=row["status"], decide_url=decide, labels=labels
+                ),
+                "url": link(row["pk"]),
+                "mentor": full_name_of(
+                    row["mentor__last_name"], row["mentor__first_name"], row["mentor__middle_name"]
+                ),
+                "mentee": mentee,
+                "approve_label": approve_label % {"mentee": mentee},
+                "score": number(row["score"], 1),
+                "made_by_hand": row["made_by_hand"],
+                "pair_id": row["pair_id"],
+            }
+        )
+    return result
 
 
 class MatchingRun(_RunPage):
@@ -557,37 +583,32 @@ matching_run = MatchingRun.as_view()
 
 
 def _matching_run_page(request: HttpRequest, run: MatchRun) -> HttpResponse:
-    # Only what a row shows: the run is the page's own (not read again on every row) and
-    # of its two people their names.
+    # Only what a row shows, as values: the run is the page's own (not read again on every
+    # row), of its two people their names; the breakdown stays for «Why».
     names = ("last_name", "first_name", "middle_name")
     proposals = (
         matching_selectors.match_proposal_list()
         .select_related(None)
-        .select_related("mentor", "mentee")
         .filter(run=run)
-        .only(
+        .order_by("-score", "pk")
+        .values(
             "pk",
-            "run_id",
             "pair_id",
             "status",
             "made_by_hand",
             "score",
-            "breakdown",
             *(f"mentor__{n}" for n in names),
             *(f"mentee__{n}" for n in names),
         )
-        .order_by("-score", "pk")
     )
     page_obj = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
-    labels = _criterion_labels()
-    number = _memo_floatformat()
-    page_obj.object_list = [_with_criteria(p, labels, number) for p in page_obj.object_list]
     return render(
         request,
         "school/matching_run.html",
         {
             "run": run,
             "page_obj": page_obj,
+            "proposals": _proposal_rows(list(page_obj.object_list)),
             "unmatched": matching_explained_unmatched(run),
             "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
             "can_cancel": actor_of(request).role == Role.COORDINATOR
@@ -600,7 +621,17 @@ def _matching_run_page(request: HttpRequest, run: MatchRun) -> HttpResponse:
 
 def matching_explained_unmatched(run: MatchRun) -> list[dict[str, Any]]:
     """The run's mentees left without a mentor, each with the explanation in words."""
-    rows = list(matching_selectors.unmatched_list(run))
+    rows = list(
+        matching_selectors.unmatched_list(run).only(
+            "run",
+            "mentee",
+            "reason",
+            "detail",
+            "mentee__last_name",
+            "mentee__first_name",
+            "mentee__middle_name",
+        )
+    )
     explained = explanations(rows)
     return [{"row": row, "explanation": explained[row.mentee_id]} for row in rows]
 
@@ -631,7 +662,10 @@ class MatchingProposalDecide(ObjectPage):
             return render(
                 request,
                 "school/matching_proposal_status.html",
-                {"proposal": proposal, "can_decide": True},
+                {
+                    "proposal": proposal_status_row(pk=proposal.pk, status=proposal.status),
+                    "can_decide": True,
+                },
             )
         return redirect("school:matching-run", pk=proposal.run_id)
 

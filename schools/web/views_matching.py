@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.actor import actor_of
 from accounts.models import Role
-from config.pages import COORDINATOR, STAFF, ObjectPage
+from config.pages import COORDINATOR, STAFF, ObjectPage, is_htmx
 from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
@@ -141,7 +141,8 @@ CRITERION_LABELS = {
 
 class MatchingProposal(ObjectPage):
     """A proposal with its score explained; the coordinator gives the mentee another mentor
-    (re-assigns) while the run waits for approval (a POST by other staff: 403)."""
+    (re-assigns) while the run waits for approval (a POST by other staff: 403). An HTMX GET
+    gets the score by criterion alone: the run page's «Why this score» loads it."""
 
     roles = STAFF
     access_by_id = staticmethod(matching_access.access_match_proposal_by_id)
@@ -184,6 +185,26 @@ def _proposal_page(request: HttpRequest, proposal: MatchProposal) -> HttpRespons
                 _("%(mentee)s now has another mentor.") % {"mentee": proposal.mentee.full_name},
             )
             return redirect("school:matching-run", pk=run.pk)
+    reasons = _reasons(proposal)
+    if request.method == "GET" and is_htmx(request):
+        # «Why this score» on the run page: the reasons alone, no mentor options.
+        return render(request, "school/matching_proposal_criteria.html", reasons)
+    return render(
+        request,
+        "school/matching_proposal.html",
+        {
+            "proposal": proposal,
+            "run": run,
+            **reasons,
+            "can_change": can_change,
+            "options": _options(run, proposal.mentee_id) if can_change else [],
+        },
+        status=status,
+    )
+
+
+def _reasons(proposal: MatchProposal) -> dict[str, Any]:
+    """The proposal's score by criterion, labelled, and what a pair made by hand overrode."""
     topics = participants_api.topic_names()
     breakdown = proposal.breakdown if isinstance(proposal.breakdown, dict) else {}
     criteria = []
@@ -205,21 +226,12 @@ def _proposal_page(request: HttpRequest, proposal: MatchProposal) -> HttpRespons
                 "mutual": c["code"] == "preference" and bool(detail.get("mutual")),
             }
         )
-    return render(
-        request,
-        "school/matching_proposal.html",
-        {
-            "proposal": proposal,
-            "run": run,
-            "criteria": criteria,
-            "overridden": [
-                str(EXCLUSION_MESSAGES.get(code, code)) for code in breakdown.get("excluded") or ()
-            ],
-            "can_change": can_change,
-            "options": _options(run, proposal.mentee_id) if can_change else [],
-        },
-        status=status,
-    )
+    return {
+        "criteria": criteria,
+        "overridden": [
+            str(EXCLUSION_MESSAGES.get(code, code)) for code in breakdown.get("excluded") or ()
+        ],
+    }
 
 
 class MatchingApproveSelected(ObjectPage):

@@ -119,6 +119,9 @@ def test_coordinator_runs_matching_and_approves_the_pairs(journey):
     # Each proposal explains its score: Zaitseva needs methodology, which Orlova offers.
     zaitseva = rows.filter(has_text="Зайцева Дарья")
     expect(zaitseva).to_contain_text("Орлова Татьяна")
+    # The score by criterion is loaded when «why» is opened.
+    expect(zaitseva).not_to_contain_text("компетенции соответствуют запросам")
+    zaitseva.get_by_test_id("proposal-why").get_by_text("почему").click()
     expect(zaitseva).to_contain_text("компетенции соответствуют запросам")
     expect(zaitseva).to_contain_text("форма наставничества")
     expect(rows.filter(has_text="Никитин Павел")).to_contain_text("Белов Игорь")

@@ -59,6 +59,7 @@ from schools.web.forms_documents import (
     OrderForm,
     ThankYouLettersForm,
 )
+from schools.web.views_pairwork import form_on_demand
 
 page = role_required(STAFF, scope="tenant")
 MISSING_SHOWN = 30
@@ -444,7 +445,7 @@ def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) ->
                 {"goal": goal, "form": bound.get(prefix), "open": prefix in bound, "urls": urls}
             )
         new_prefix = f"plan-{plan.pk}"
-        new_form = bound.get(new_prefix) or (GoalForm(prefix=new_prefix) if can_edit else None)
+        new_form = bound.get(new_prefix)  # «Add a goal» loads it (``plan-goal-create``: GET)
         blocks.append(
             {
                 "plan": plan,
@@ -484,10 +485,25 @@ class _PlanWrite(ObjectPage):
 
 
 class PlanGoalCreate(_PlanWrite):
+    """Add a goal. A GET gives the empty form, which the pair page loads when «Add a goal» is
+    opened (without HTMX: a page of its own), looked up for writing as the POST is."""
+
     access_by_id = staticmethod(pair_access.access_plan_by_id)
+    http_method_names = ["get", "head", "post"]
+    write_methods = frozenset({"GET", "HEAD", "POST"})
 
     def object_queryset(self) -> QuerySet[DevelopmentPlan]:
         return pair_selectors.plan_list()
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        plan = self.object
+        return form_on_demand(
+            request,
+            pair_id=plan.pair_id,
+            title=_("Add a goal"),
+            form=GoalForm(prefix=f"plan-{plan.pk}"),
+            submit=_("Add the goal"),
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan = self.object

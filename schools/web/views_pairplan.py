@@ -35,6 +35,7 @@ from schools.pairs.models import (
     PairStatus,
     PlanGoal,
 )
+from schools.web.views_pairwork import form_on_demand
 
 MEMBERS = roles.PAIR_MEMBERS
 RATED_STATUSES = (PairStatus.ACTIVE, PairStatus.COMPLETED)
@@ -94,10 +95,11 @@ def pairplan_context(
         editable = pair_access.plan_summaries_editable_by(
             actor_of(request), DevelopmentPlan.objects.all()
         )
+        # The summary forms are loaded when opened (``plan-summary`` answers a GET); here the
+        # plans the caller may summarise, each with a submitted form if it had errors.
         context["summary_forms"] = {
-            plan.pk: bound.get(f"summary-{plan.pk}")
-            or SummaryForm(prefix=f"summary-{plan.pk}", initial={"summary": plan.summary})
-            for plan in editable.filter(pair=pair)
+            pk: bound.get(f"summary-{pk}")
+            for pk in editable.filter(pair=pair).values_list("pk", flat=True)
         }
     return context
 
@@ -164,6 +166,19 @@ class PlanSummary(_PairWorkPage):
         pair_access.check_plan_summary_write(self.actor, obj)
         if obj.pair.status != PairStatus.ACTIVE:
             raise PermissionDenied
+
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        plan = self.object
+        return form_on_demand(
+            request,
+            pair_id=plan.pair_id,
+            title=_("The request and the expected result"),
+            form=SummaryForm(prefix=f"summary-{plan.pk}", initial={"summary": plan.summary}),
+            submit=_("Save the plan"),
+            testid="plan-summary-save",
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan = self.object

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.actor import actor_of
-from config.pages import ObjectPage, add_service_errors
+from config.pages import ObjectPage, add_service_errors, is_htmx, url_with_id
 from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
@@ -48,13 +48,43 @@ def reassign_form(pair: Pair, data: Any = None) -> ReassignForm:
     return ReassignForm(data, mentees=mentees, pairs=pairs, mentors=mentors)
 
 
+def form_on_demand(
+    request: HttpRequest,
+    *,
+    pair_id: int,
+    title: str,
+    form: Any,
+    submit: str,
+    button_class: str = "",
+    testid: str = "",
+) -> HttpResponse:
+    """A rarely used form of the pair page, answered to a GET of the URL it posts to: the form
+    alone for HTMX (the page's «details» loads it when opened), else a page of its own. A
+    submitted form with errors comes back on the pair page (each POST handler's own)."""
+    context = {
+        "title": title,
+        "form": form,
+        "action": request.path,
+        "submit": submit,
+        "button_class": button_class,
+        "testid": testid,
+        "pair_url": url_with_id("school:pair")(pair_id),
+    }
+    if is_htmx(request):
+        return render(request, "school/pair_form.html", context)
+    return render(request, "school/pair_form_page.html", context)
+
+
 def pair_work_context(request: HttpRequest, pair: Pair, bound: dict[str, Any]) -> dict[str, Any]:
-    """The forms of the pair page's end-of-work block (``bound`` holds a submitted one)."""
+    """What the pair page's end-of-work block offers: completing and ending early are loaded
+    when opened (``form_on_demand``); ``bound`` holds a submitted form with its errors."""
     context: dict[str, Any] = {}
     if may_complete(request, pair):
-        context["complete_form"] = bound.get("complete") or PairCompleteForm()
+        context["may_complete"] = True
+        context["complete_form"] = bound.get("complete")
     if may_end_or_reassign(request, pair):
-        context["end_form"] = bound.get("end") or PairEndEarlyForm()
+        context["may_end"] = True
+        context["end_form"] = bound.get("end")
         # its own page (``PairReassign``): its lists of every pair and mentor were most of
         # the pair page
         context["may_reassign"] = True
@@ -82,10 +112,21 @@ class _PairWork(ObjectPage):
 
 class PairComplete(_PairWork):
     roles = WRITERS
+    http_method_names = ["get", "head", "post"]
 
     def check_object(self, obj: Pair) -> None:
         if not pair_access.may_complete_pair(self.actor, obj):
             raise PermissionDenied
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return form_on_demand(
+            request,
+            pair_id=self.object.pk,
+            title=_("Complete the pair with its result"),
+            form=PairCompleteForm(),
+            submit=_("Complete"),
+            testid="pair-complete",
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         pair = self.object
@@ -115,6 +156,18 @@ class _PairManagement(_PairWork):
 
 
 class PairEndEarly(_PairManagement):
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return form_on_demand(
+            request,
+            pair_id=self.object.pk,
+            title=_("End the pair early"),
+            form=PairEndEarlyForm(),
+            submit=_("End early"),
+            button_class="btn-outline-danger",
+        )
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         pair = self.object
         form = PairEndEarlyForm(request.POST)

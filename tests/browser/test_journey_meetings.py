@@ -164,6 +164,18 @@ def test_mentor_edits_a_goal_through_the_form_it_loads(journey, django_db_blocke
         saved = PlanGoal.objects.get(pk=ids["goal"])
         assert (saved.title, saved.progress) == ("Прочитать пять книг", 40)
 
+    # «Добавить цель» loads its form too; a goal without a title is refused next to the field.
+    add = page.get_by_test_id("goal-add")
+    expect(add.locator("input[name$='-title']")).to_have_count(0)
+    add.locator("summary").click()
+    add.locator("button[type=submit]").click()
+    expect(page.locator("[id$='-title-errors']")).to_be_visible()
+    page.get_by_test_id("goal-add").locator("input[name$='-title']").fill(
+        "Выступить на конференции"
+    )
+    page.get_by_test_id("goal-add").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("goal").filter(has_text="Выступить на конференции")).to_have_count(1)
+
 
 def test_the_pair_page_gives_the_calendar_link(journey):
     ids, live = journey["ids"], journey["live"]

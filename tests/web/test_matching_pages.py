@@ -92,7 +92,7 @@ def test_the_mentor_writes_goals_and_marks_them_done(tenant_a, school: School) -
     plan = _plan(tenant_a, school)
     mentor = _client(tenant_a, school, Role.MENTOR)
     page = mentor.get(f"/pairs/{school.ids['pair']}/").content.decode()
-    assert f'action="/plans/{plan.pk}/goals/"' in page
+    assert f'hx-get="/plans/{plan.pk}/goals/"' in page  # «Add a goal» loads the form
 
     bad = mentor.post(
         f"/plans/{plan.pk}/goals/", {f"plan-{plan.pk}-title": "", f"plan-{plan.pk}-status": "x"}
@@ -141,7 +141,7 @@ def test_the_mentor_writes_goals_and_marks_them_done(tenant_a, school: School) -
     mentee = _client(tenant_a, school, Role.MENTEE)
     page = mentee.get(f"/pairs/{school.ids['pair']}/").content.decode()
     assert "Подготовить проект" in page and "Выбрать тему" in page
-    assert f'action="/plans/{plan.pk}/goals/"' not in page  # the mentee reads the plan
+    assert f"/plans/{plan.pk}/goals/" not in page  # the mentee reads the plan
 
 
 def test_the_goal_edit_form_is_loaded_when_opened(tenant_a, school: School) -> None:
@@ -186,6 +186,52 @@ def test_the_goal_edit_form_is_loaded_when_opened(tenant_a, school: School) -> N
     with schema_context(tenant_a.schema_name):
         goal = PlanGoal.objects.get(pk=goal_id)
         assert (goal.title, goal.progress) == ("Новая формулировка", 40)
+
+
+def test_the_pair_pages_rare_forms_are_loaded_when_opened(tenant_a, school: School) -> None:
+    """Adding a goal, the plan's summary, completing and ending the pair early are not written
+    on every visit: each «details» loads its form (an HTMX GET of the address it posts to,
+    guarded as the POST is); without HTMX that address is a page with the form; a refused
+    submission comes back on the pair page with the errors next to the field, open."""
+    plan = _plan(tenant_a, school)
+    pair = school.ids["pair"]
+    coordinator = _client(tenant_a, school, Role.COORDINATOR)
+    page = coordinator.get(f"/pairs/{pair}/").content.decode()
+    forms = {
+        f"/plans/{plan.pk}/goals/": f'id="id_plan-{plan.pk}-title"',
+        f"/plans/{plan.pk}/summary/": f'id="id_summary-{plan.pk}-summary"',
+        f"/pairs/{pair}/complete/": 'id="id_complete-outcome"',
+        f"/pairs/{pair}/end-early/": 'id="id_end-reason"',
+    }
+    for path, field in forms.items():
+        assert f'hx-get="{path}"' in page and f'href="{path}"' in page, path
+        assert field not in page and f'action="{path}"' not in page, path
+        fragment = coordinator.get(path, HTTP_HX_REQUEST="true")
+        body = fragment.content.decode()
+        assert fragment.status_code == 200 and "<html" not in body, path
+        assert field in body and f'action="{path}"' in body and "csrfmiddlewaretoken" in body
+        full = coordinator.get(path).content.decode()
+        assert "<html" in full and field in full and f'href="/pairs/{pair}/"' in full, path
+    # whoever may not use a form is refused it as its POST
+    for role in (Role.MENTEE, Role.DIRECTOR, Role.CURATOR):
+        client = _client(tenant_a, school, role)
+        for path in (f"/plans/{plan.pk}/goals/", f"/pairs/{pair}/complete/"):
+            refused = client.get(path, HTTP_HX_REQUEST="true")
+            assert refused.status_code == 403, (role, path)
+    director = _client(tenant_a, school, Role.DIRECTOR)
+    assert director.get(f"/pairs/{pair}/end-early/").status_code == 403
+    stranger = make_user(tenant_a.schema_name, Role.MENTOR, "other-pair-mentor")
+    other = page_client(tenant_a.host, stranger, tenant_a.schema_name, "en")
+    for path in forms:  # ending early is the coordination's alone: a mentor's role is refused
+        expected = 403 if path.endswith("/end-early/") else 404
+        assert other.get(path, HTTP_HX_REQUEST="true").status_code == expected, path
+    # errors next to the field, on the pair page, the form open
+    refused = coordinator.post(f"/pairs/{pair}/complete/", {"complete-outcome": ""})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert 'id="id_complete-outcome-errors"' in body and 'data-testid="pair-complete-open"' in body
+    assert '<details open data-testid="pair-complete-open">' in body
+    assert f'hx-get="/pairs/{pair}/end-early/"' in body  # the others still loaded on demand
 
 
 def test_only_the_mentor_edits_the_plan(tenant_a, school: School) -> None:

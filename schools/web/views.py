@@ -633,7 +633,10 @@ def matching_explained_unmatched(run: MatchRun) -> list[dict[str, Any]]:
         )
     )
     explained = explanations(rows)
-    return [{"row": row, "explanation": explained[row.mentee_id]} for row in rows]
+    link = url_with_id("school:matching-unmatched")
+    return [
+        {"row": row, "explanation": explained[row.mentee_id], "url": link(row.pk)} for row in rows
+    ]
 
 
 class MatchingProposalDecide(ObjectPage):

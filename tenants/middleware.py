@@ -103,6 +103,15 @@ def _lookup(hostname: str) -> tuple[Any, ...] | None:
     return row
 
 
+def _drop_if_broken() -> None:
+    """Close the connection if the server went away since its last request (a `SELECT 1`),
+    so the request's first query opens a new one instead of failing."""
+    if connection.connection is not None and not connection.in_atomic_block:
+        if not connection.is_usable():
+            logger.info("the database connection was broken: the regional host reconnects")
+            connection.close()
+
+
 class InstitutionTenantMiddleware(TenantMainMiddleware):
     """django-tenants' host routing, with the regional layer served at BASE_DOMAIN and the
     institution looked up in one statement that also sets the search path (above).
@@ -127,6 +136,9 @@ class InstitutionTenantMiddleware(TenantMainMiddleware):
             db.set_schema_to_public()
             return HttpResponseNotFound()
         if hostname == settings.BASE_DOMAIN:
+            # No tenant lookup here to find a broken persistent connection (config/wsgi.py
+            # turns Django's check off): the regional centre's few requests pay the check.
+            _drop_if_broken()
             db.set_schema_to_public()
             tenant = self.get_tenant(Domain, hostname)
             path_set = False

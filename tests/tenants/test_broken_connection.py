@@ -7,9 +7,11 @@ from __future__ import annotations
 import psycopg
 import pytest
 from django.db import OperationalError, connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
 
 from config.db import tenant_connection
-from tenants.middleware import institution_by_host
+from tenants.middleware import InstitutionTenantMiddleware, institution_by_host
 
 
 def _kill_our_session() -> None:
@@ -36,6 +38,25 @@ def test_the_tenant_lookup_reconnects_once_on_a_broken_connection(tenants, djang
             _kill_our_session()
             with pytest.raises(OperationalError), transaction.atomic():
                 institution_by_host(host)  # a transaction's work is never sent again
+        finally:
+            connection.close()
+            tenant_connection().set_schema_to_public()
+
+
+def test_the_regional_host_drops_a_broken_connection_before_its_first_query(
+    tenants, django_db_blocker, settings
+):
+    # the regional centre's host has no tenant lookup to find the connection broken
+    request = RequestFactory().get("/", HTTP_HOST=settings.BASE_DOMAIN)
+    middleware = InstitutionTenantMiddleware(lambda request: HttpResponse())
+    with django_db_blocker.unblock():
+        try:
+            _kill_our_session()
+            assert middleware.process_request(request) is None
+            with connection.cursor() as cursor:  # the request's first query
+                cursor.execute("SELECT 1")
+                assert cursor.fetchone() == (1,)
+            assert request.tenant.schema_name == "public"
         finally:
             connection.close()
             tenant_connection().set_schema_to_public()

@@ -106,10 +106,10 @@ def _lookup(hostname: str) -> tuple[Any, ...] | None:
 def _drop_if_broken() -> None:
     """Close the connection if the server went away since its last request (a `SELECT 1`),
     so the request's first query opens a new one instead of failing."""
-    if connection.connection is not None and not connection.in_atomic_block:
-        if not connection.is_usable():
-            logger.info("the database connection was broken: the regional host reconnects")
-            connection.close()
+    reused = connection.connection is not None and not connection.in_atomic_block
+    if reused and not connection.is_usable():
+        logger.info("the database connection was broken: the regional host reconnects")
+        connection.close()
 
 
 class InstitutionTenantMiddleware(TenantMainMiddleware):

@@ -44,6 +44,12 @@ def questionnaire_list() -> QuerySet[Questionnaire]:
     return Questionnaire.objects.prefetch_related("questions")
 
 
+def questionnaire_rows() -> QuerySet[Questionnaire]:
+    """Questionnaires as a list shows them: with ``question_count`` counted in the same query,
+    not every question read to count them."""
+    return Questionnaire.objects.annotate(question_count=Count("questions"))
+
+
 def campaign_list() -> QuerySet[SurveyCampaign]:
     return SurveyCampaign.objects.select_related("questionnaire")
 

@@ -51,6 +51,7 @@ from schools.monitoring.models import (
 )
 from schools.pairs import selectors as pair_selectors
 from schools.participants import selectors as participant_selectors
+from schools.participants.models import StudyGroup
 from schools.programmes import selectors as programme_selectors
 from schools.web.forms_surveys import (
     PAGE_TARGETS,
@@ -91,6 +92,11 @@ def _questionnaire_choices() -> list[tuple[int, str]]:
     return list(selectors.questionnaire_list().prefetch_related(None).values_list("pk", "title"))
 
 
+def _study_group_choices(groups: QuerySet[StudyGroup]) -> list[tuple[int, str]]:
+    # two columns: not the classes with their curators (every column of 60 users)
+    return list(groups.select_related(None).values_list("pk", "name"))
+
+
 def _campaign_form(data: Any = None) -> CampaignForm:
     # Choices only: three columns of each pair, not pairs with their members. A new form
     # fetches the pairs when «a pair or group» is chosen (campaign_pair_choices); a posted
@@ -100,7 +106,7 @@ def _campaign_form(data: Any = None) -> CampaignForm:
         data,
         questionnaires=_questionnaire_choices(),
         pairs=() if lazy else pair_selectors.pair_choices(limit=PAIR_CHOICES_LIMIT),
-        study_groups=[(g.pk, str(g)) for g in participant_selectors.study_group_list()],
+        study_groups=_study_group_choices(participant_selectors.study_group_list()),
         pairs_url=reverse("school:campaign-pair-choices") if lazy else None,
     )
 
@@ -130,7 +136,7 @@ def _campaigns_page(
         "campaigns": monitoring_access.campaigns_visible_to(
             actor_of(request), selectors.campaign_list_with_counts()
         )[:100],
-        "questionnaires": selectors.questionnaire_list(),
+        "questionnaires": selectors.questionnaire_rows(),
         "can_manage": coordinator,
         "can_run": runs,
     }
@@ -149,7 +155,7 @@ def _run_form(request: HttpRequest, data: Any = None) -> CampaignForm:
     return CampaignForm(
         data,
         questionnaires=_questionnaire_choices(),
-        study_groups=[(g.pk, str(g)) for g in own],
+        study_groups=_study_group_choices(own),
         targets=[c for c in PAGE_TARGETS if c[0] == TargetKind.STUDY_GROUP],
     )
 

@@ -143,9 +143,12 @@ def test_the_catalogue_writes_its_rows_without_a_url_tag_each(
     assert "запрос у 0 наставляемых · компетенция 0 наставников" in body
 
 
-def test_the_campaigns_page_reads_the_questions_once(tenant_a: Any, school: School) -> None:
-    """The new campaign's form takes the questionnaires' ids and titles; only the list of
-    questionnaires reads their questions (to count them), once for all."""
+def test_the_campaigns_page_counts_the_questions_without_reading_them(
+    tenant_a: Any, school: School
+) -> None:
+    """The new campaign's form takes the questionnaires' ids and titles; the list of
+    questionnaires counts their questions in its own query (no question is read), and the
+    classes of the form are read without their curators."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -156,9 +159,14 @@ def test_the_campaigns_page_reads_the_questions_once(tenant_a: Any, school: Scho
     with CaptureQueriesContext(connection) as queries:
         body = client.get("/campaigns/").content.decode()
     reads = [q["sql"] for q in queries.captured_queries]
-    assert len([q for q in reads if 'FROM "monitoring_question"' in q]) == 1
+    assert not [q for q in reads if 'FROM "monitoring_question" ' in q]
+    counted = [q for q in reads if 'FROM "monitoring_questionnaire"' in q and "COUNT(" in q]
+    assert len(counted) == 1
     assert len([q for q in reads if 'FROM "monitoring_questionnaire"' in q]) == 2
+    assert not [q for q in reads if 'FROM "participants_studygroup"' in q and "accounts_user" in q]
     assert "Удовлетворённость (строки)" in body
+    row = body[body.index("<td>Удовлетворённость (строки)</td>") :]
+    assert '<td class="text-end">2</td>' in row[: row.index("</tr>")]
 
 
 def test_a_mentor_s_and_a_mentee_s_home_read_their_meetings_without_attendees(

@@ -23,7 +23,7 @@ from schools.pairs import services as pair_services
 from schools.pairs.models import Pair
 from schools.participants import api as participants
 from schools.participants import services as participant_services
-from schools.participants.models import Participant
+from schools.participants.models import MenteeProfile, MentorProfile, Participant
 from schools.programmes import services as programme_services
 from schools.programmes.models import Programme
 from schools.web.views_groupmeeting import ATTENDEES_PER_PAGE
@@ -584,7 +584,7 @@ def test_the_catalogue_counts_who_asks_and_who_offers_each_entry(tenant_a, schoo
     """Each entry's mentees and mentors are counted in a subquery of their own (counted
     DISTINCT over a join of both, an entry asked by 100 and offered by 50 made 5,000 rows),
     in a fixed number of queries; the entry's page names the others by name only."""
-    from schools.participants.models import MenteeProfile, MentorProfile, Topic
+    from schools.participants.models import Topic
 
     with schema_context(tenant_a.schema_name):
         topic = Topic.objects.create(code="test-counted", name="Тема для подсчёта")
@@ -640,3 +640,59 @@ def test_the_pair_page_makes_no_query_per_goal(tenant_a, school: School) -> None
                 pair_services.plan_goal_create(actor=SETUP, plan=plan, title=f"Цель {i}")
         counts.append(_queries(client, path))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_classes_list_counts_its_people_in_the_database(tenant_a, school: School) -> None:
+    """The classes' numbers are counted by PostgreSQL (a row per class and kind of person,
+    not one per pupil, no sort of the people) and are those a class's page counts from its
+    roster; the rows' links are made once for the page."""
+    from schools.participants import search
+    from schools.participants.models import StudyGroup
+
+    group_id = school.ids["studygroup"]
+    with schema_context(tenant_a.schema_name):
+        _pupils_of(group_id)(5)
+        group = StudyGroup.objects.get(pk=group_id)
+        roster = search.class_roster(Participant.objects.all(), group=group)
+        expected = search.roster_summary(group, roster)
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    statements = _statements(client, "/bases/classes/")
+    summary = [sql for sql in statements if "consent_state" in sql]
+    assert len(summary) == 1, summary
+    assert "GROUP BY" in summary[0] and "COUNT(" in summary[0]
+    assert 'ORDER BY "participants_participant"' not in summary[0]
+    body = client.get("/bases/classes/").content.decode()
+    row = body[body.index(f'<tr data-class="{group.name}">') :]
+    row = row[: row.index("</tr>")]
+    assert f'<a href="/bases/classes/{group_id}/">' in row
+    cells = [
+        expected.people,
+        expected.consent_valid,
+        expected.consent_lacking,
+        expected.mentees,
+        expected.mentors,
+    ]
+    assert expected.people >= 5 and expected.consent_valid and expected.consent_lacking
+    for number in cells:
+        assert f'<td class="text-end">{number}' in row or f'text-danger">{number}<' in row
+    assert f"({expected.consent_share}%)" in row
+
+
+@pytest.mark.parametrize("kind", ["mentees", "mentors"])
+def test_a_base_s_row_alone_is_the_row_of_its_page(tenant_a, school: School, kind: str) -> None:
+    """The bases' rows are written in Python for the whole page (not a template per row); the
+    row HTMX puts back after a cancelled edit is written the same way, the same markup."""
+    with schema_context(tenant_a.schema_name):
+        _mentors_and_mentees(2)
+        model: Any = MenteeProfile if kind == "mentees" else MentorProfile
+        profile = model.objects.select_related("participant").order_by("pk").first()
+        assert profile is not None
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "ru")
+    page = client.get(f"/bases/?kind={kind}&q={profile.participant.last_name}").content.decode()
+    alone = client.get(f"/bases/{kind}/{profile.pk}/", HTTP_HX_REQUEST="true")
+    assert alone.status_code == 200
+    row = alone.content.decode()
+    assert row.startswith(f'<tr id="{kind[:-1]}-{profile.pk}">')
+    assert row in page
+    assert f'href="/bases/{kind}/{profile.pk}/edit/"' in row
+    assert "Изменить" in row and 'data-consent="' in row

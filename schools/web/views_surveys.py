@@ -289,7 +289,8 @@ class _CampaignPage(ObjectPage):
     access_by_id = staticmethod(monitoring_access.access_campaign_by_id)
 
     def object_queryset(self) -> QuerySet[SurveyCampaign]:
-        return selectors.campaign_list_with_counts()
+        # not ``campaign_list_with_counts``: a campaign's pages count from its results
+        return selectors.campaign_list()
 
 
 def _charts(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -352,6 +353,16 @@ class CampaignDetail(_CampaignPage):
 campaign_detail = CampaignDetail.as_view()
 
 
+def _distribution_rows(distribution: list[dict[str, Any]] | None) -> SafeString:
+    """A chart's table rows (answer, count), written here: a dozen questions of ten answers
+    each were a hundred rows through the template."""
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td class="text-end">{}</td></tr>',
+        ((item["label"], item["count"]) for item in distribution or ()),
+    )
+
+
 def _campaign_detail(request: HttpRequest, campaign: SurveyCampaign) -> HttpResponse:
     coordinator = _is_coordinator(request)
     results = selectors.campaign_results(campaign, open_answers=coordinator)
@@ -365,7 +376,12 @@ def _campaign_detail(request: HttpRequest, campaign: SurveyCampaign) -> HttpResp
             "campaign": campaign,
             "results": results,
             "questions": [
-                {**q, "chart": by_code.get(q["code"]), "region": region.get(q["code"])}
+                {
+                    **q,
+                    "chart": by_code.get(q["code"]),
+                    "region": region.get(q["code"]),
+                    "table_rows": _distribution_rows(q["distribution"]),
+                }
                 for q in results["questions"]
             ],
             "compares_with_region": bool(campaign.questionnaire.is_adopted),

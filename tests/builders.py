@@ -1,0 +1,218 @@
+"""Test builders: the rows most tests need, made the way the application makes them.
+
+People go through ``schools.participants.api`` (the participant, their consent, their mentor
+and mentee profiles, their class) as ``SETUP``, in the current schema: call them inside
+``schema_context`` (or a fixture that sets it, such as ``in_a``). Every argument is a keyword;
+what is left out gets a realistic value: a Russian name with its patronymic («ё» kept where
+Russians write it), a birth date that fits the category (and the class), a consent granted
+today on paper by whoever must sign at that age (the person; the guardian; from 14 the
+guardian and the minor).
+
+``tests/architecture/test_builders_in_one_place.py`` keeps it the one place: a test module
+outside this one may not define a ``person``-style helper nor create participants through the
+model's manager."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from schools.monitoring.models import Question, Questionnaire
+from schools.participants import api as participants
+from schools.participants.models import Participant, age_on
+from seeding import names as russian
+from tests.conftest import SETUP
+
+__all__ = ["person", "satisfaction_questionnaire", "unique_email"]
+
+LEARNERS = ("pupil", "student")
+FIRST_GRADE, LAST_GRADE = 5, 11
+
+_numbers = itertools.count(1)
+
+
+def unique_email(*, domain: str = "alpha.ru") -> str:
+    """An address no other builder call has handed out in this process."""
+    return f"person{next(_numbers)}@{domain}"
+
+
+def _is_feminine(last_name: str) -> bool:
+    return last_name.endswith(("а", "я"))
+
+
+def _names(
+    *, category: str, last_name: str, first_name: str, middle_name: str | None, number: int
+) -> tuple[str, str, str]:
+    """The name, the given parts kept; a missing surname, first name or patronymic chosen by
+    ``number`` (the same number, the same name), of the sex the surname says."""
+    learner = category in LEARNERS
+    if last_name:
+        female = _is_feminine(last_name)
+    else:
+        female = number % 2 == 1
+        surname = russian.SURNAMES[(number // 2) % len(russian.SURNAMES)]
+        last_name = russian.feminine_surname(surname) if female else surname
+    if not first_name:
+        choices: tuple[str, ...]
+        if learner:
+            choices = russian.GIRLS if female else russian.BOYS
+        else:
+            choices = russian.WOMEN if female else russian.MEN
+        first_name = choices[number % len(choices)]
+    if middle_name is None:
+        fathers = russian.FATHERS_OF_PUPILS if learner else russian.FATHERS_OF_ADULTS
+        middle_name = russian.patronymic(fathers[(number // 3) % len(fathers)], female=female)
+    return last_name, first_name, middle_name
+
+
+def _birth_date(*, category: str, grade: int | None, today: datetime.date) -> datetime.date:
+    """Adults born on 1 January 1990; a pupil of class N is N + 6 (13 with no class), a
+    college student 16, born on 1 January (the age holds all year)."""
+    if category not in LEARNERS:
+        return datetime.date(1990, 1, 1)
+    age = grade + 6 if grade is not None else 13 if category == "pupil" else 16
+    return datetime.date(today.year - age, 1, 1)
+
+
+def person(
+    *,
+    category: str = "teacher",
+    names: str = "",
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str | None = None,
+    born: datetime.date | None = None,
+    birth_date_known: bool = True,
+    grade: int | None = None,
+    class_letter: str = "А",
+    study_group_id: int | None = None,
+    consent: bool = True,
+    consent_on: datetime.date | None = None,
+    guardian: str = "",
+    email: str = "",
+    phone: str = "",
+    user_id: int | None = None,
+    position: str = "",
+    workplace: str = "",
+    is_young_specialist: bool = False,
+    mentor: bool = False,
+    mentor_capacity: int | None = None,
+    mentee: bool = False,
+    mentee_request: str | None = None,
+) -> Participant:
+    """A participant of the current schema, made through the participants' api.
+
+    Names: ``names`` «Фамилия Имя [Отчество]», or the parts; a part left out is chosen (a
+    patronymic too unless ``middle_name=""``). ``grade`` (5–11) puts a pupil in the class
+    «<grade><class_letter>» (made when missing) unless ``study_group_id`` names one.
+    ``consent`` grants the required consent on ``consent_on`` (today): signed by the person
+    when an adult (or when the birth date is unknown), else by ``guardian`` (a mother's
+    name made from the surname when empty), from 14 with the minor's signature too.
+    ``mentor``/``mentor_capacity`` add a mentor profile, ``mentee``/``mentee_request`` a
+    mentee profile."""
+    if grade is not None and not FIRST_GRADE <= grade <= LAST_GRADE:
+        raise ValueError(f"class {grade}: a school's classes run from 5 to 11 here")
+    number = next(_numbers)
+    given_middle = middle_name
+    if names:
+        last_name, first_name, *rest = names.split()
+        given_middle = " ".join(rest)
+    last, first, middle = _names(
+        category=category,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=given_middle,
+        number=number,
+    )
+    today = timezone.localdate()
+    if born is None and birth_date_known:
+        born = _birth_date(category=category, grade=grade, today=today)
+    if grade is not None and study_group_id is None:
+        study_group_id = participants.study_group_get_or_create(
+            name=f"{grade}{class_letter}", actor=SETUP
+        )
+    participant_id = participants.participant_create(
+        last_name=last,
+        first_name=first,
+        middle_name=middle,
+        category=category,
+        birth_date=born,
+        study_group_id=study_group_id,
+        is_young_specialist=is_young_specialist,
+        email=email,
+        phone=phone,
+        user_id=user_id,
+        position=position,
+        workplace=workplace,
+        actor=SETUP,
+    )
+    if consent:
+        signed_on = consent_on or today
+        age = age_on(born, signed_on) if born is not None else None
+        if age is None or age >= 18:
+            participants.consent_record(
+                participant_id=participant_id,
+                kind="grant",
+                signed_by="self",
+                signed_on=signed_on,
+                method="paper_scan",
+                actor=SETUP,
+            )
+        else:
+            father = russian.FATHERS_OF_ADULTS[number % len(russian.FATHERS_OF_ADULTS)]
+            mother = " ".join(
+                (
+                    russian.feminine_surname(last),
+                    russian.WOMEN[number % len(russian.WOMEN)],
+                    russian.patronymic(father, female=True),
+                )
+            )
+            participants.consent_record(
+                participant_id=participant_id,
+                kind="grant",
+                signed_by="guardian",
+                guardian_name=guardian or mother,
+                guardian_relation="mother",
+                minor_signed=age >= 14,
+                signed_on=signed_on,
+                method="paper_scan",
+                actor=SETUP,
+            )
+    if mentor or mentor_capacity is not None:
+        participants.mentor_profile_upsert(
+            participant_id=participant_id, capacity=mentor_capacity, actor=SETUP
+        )
+    if mentee or mentee_request is not None:
+        participants.mentee_profile_upsert(
+            participant_id=participant_id, request=mentee_request, actor=SETUP
+        )
+    return Participant.objects.get(pk=participant_id)
+
+
+def satisfaction_questionnaire(*, title: str, asks_again: bool = False) -> Questionnaire:
+    """The school's own satisfaction questionnaire ``title`` (made once): «useful», a scale of
+    1 to 10, and with ``asks_again`` «again», a yes or no."""
+    questionnaire, made = Questionnaire.objects.get_or_create(
+        title=title, purpose="satisfaction", origin="local"
+    )
+    if made:
+        Question.objects.create(
+            questionnaire=questionnaire,
+            order=1,
+            code="useful",
+            text="Насколько полезны встречи?",
+            kind="scale",
+            min_value=1,
+            max_value=10,
+        )
+        if asks_again:
+            Question.objects.create(
+                questionnaire=questionnaire,
+                order=2,
+                code="again",
+                text="Продолжите ли вы?",
+                kind="yes_no",
+            )
+    return questionnaire

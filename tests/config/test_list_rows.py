@@ -25,6 +25,7 @@ from schools.pairs.models import Meeting, PairMentee
 from schools.participants import services as participant_services
 from schools.participants.models import Participant
 from schools.programmes import services as programme_services
+from tests import builders
 from tests.conftest import SETUP, make_user
 
 LISTS = ["programmes", "participants", "pairs", "meetings"]
@@ -50,17 +51,6 @@ class School:
             self.group = participant_services.study_group_create(
                 name="5А", curator_id=self.curators[0].pk, actor=SETUP
             )
-
-    def _person(self, last_name: str, born: datetime.date | None, **extra: Any) -> Participant:
-        return participant_services.participant_create(
-            last_name=last_name,
-            first_name="Анна",
-            middle_name=extra.pop("middle_name", "Петровна"),
-            birth_date=born,
-            category=extra.pop("category", "pupil"),
-            actor=SETUP,
-            **extra,
-        )
 
     def _consent(self, person: Participant, kind: str, signed_by: str, minor: bool) -> None:
         participant_services.consent_record(
@@ -96,29 +86,74 @@ class School:
                 with_default_roadmap=False,
                 actor=SETUP,
             )
-            mentor = self._person(f"Наставникова{n}", _years_ago(40), category="teacher")
+            mentor = builders.person(
+                last_name=f"Наставникова{n}",
+                born=_years_ago(40),
+                category="teacher",
+                consent=False,
+            )
             self._consent(mentor, "grant", "self", False)
             participant_services.mentor_profile_upsert(
                 participant_id=mentor.pk, capacity=3, actor=SETUP
             )
-            adult = self._person(f"Взрослая{n}", _years_ago(30), middle_name="")
+            adult = builders.person(
+                last_name=f"Взрослая{n}",
+                middle_name="",
+                born=_years_ago(30),
+                category="pupil",
+                consent=False,
+            )
             self._consent(adult, "grant", "self", False)
-            teen = self._person(f"Подросток{n}", _years_ago(15), study_group_id=self.group.pk)
+            teen = builders.person(
+                last_name=f"Подросток{n}",
+                born=_years_ago(15),
+                category="pupil",
+                consent=False,
+                study_group_id=self.group.pk,
+            )
             self._consent(teen, "grant", "guardian", True)
-            child = self._person(f"Ребёнок{n}", _years_ago(14, days=10))  # turns 14 soon
+            child = builders.person(
+                last_name=f"Ребёнок{n}",
+                born=_years_ago(14, days=10),
+                category="pupil",
+                consent=False,
+            )  # turns 14 soon
             self._consent(child, "grant", "guardian", False)
             for mentee in (adult, teen, child):
                 participant_services.mentee_profile_upsert(participant_id=mentee.pk, actor=SETUP)
-            withdrawn = self._person(f"Отозвавшая{n}", _years_ago(30))
+            withdrawn = builders.person(
+                last_name=f"Отозвавшая{n}",
+                born=_years_ago(30),
+                category="pupil",
+                consent=False,
+            )
             self._consent(withdrawn, "grant", "self", False)
             self._consent(withdrawn, "withdrawal", "self", False)
-            self._person(f"Безсогласия{n}", None, email=f"nobody{n}@alpha.ru", phone="+7 900")
-            erased = self._person(f"Стёртая{n}", _years_ago(20))
+            builders.person(
+                last_name=f"Безсогласия{n}",
+                birth_date_known=False,
+                category="pupil",
+                consent=False,
+                email=f"nobody{n}@alpha.ru",
+                phone="+7 900",
+            )
+            erased = builders.person(
+                last_name=f"Стёртая{n}",
+                born=_years_ago(20),
+                category="pupil",
+                consent=False,
+            )
             Participant.objects.filter(pk=erased.pk).update(
                 erased_at=timezone.now(), erase_after=timezone.localdate()
             )
             with_login = make_user(self.schema_name, "mentee", f"rows-mentee-{n}")
-            self._person(f"Сучётом{n}", _years_ago(25), user_id=with_login.pk)
+            builders.person(
+                last_name=f"Сучётом{n}",
+                born=_years_ago(25),
+                category="pupil",
+                consent=False,
+                user_id=with_login.pk,
+            )
 
             group = pair_services.pair_create(
                 programme_id=current.pk,

@@ -272,15 +272,15 @@ def pair_with_a_meeting_tomorrow(
 
     from schools.pairs import services as pairs
     from schools.programmes.models import Programme
+    from tests import builders
     from tests.conftest import SETUP
-    from tests.schools.pairs.conftest import person
     from tests.schools.pairs.test_calendar_and_reminders import tomorrow_at
 
     programme = Programme.objects.create(
         academic_year=year, title=title, status="active", forms=["teacher_teacher"]
     )
-    mentor = person("Соколова", mentor_capacity=1, email=mentor_email)
-    mentee = person("Ёлкин", email=mentee_email)
+    mentor = builders.person(names="Соколова Анна Петровна", mentor_capacity=1, email=mentor_email)
+    mentee = builders.person(names="Ёлкин Иван Петрович", email=mentee_email)
     pair = pairs.pair_create(
         programme_id=programme.pk,
         mentor_participant_id=mentor.pk,

@@ -34,6 +34,7 @@ from schools.participants.models import (
     Participant,
 )
 from schools.programmes.models import Programme
+from tests import builders
 from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
 
@@ -72,19 +73,6 @@ class World:
 def _born(years: int) -> datetime.date:
     today = timezone.localdate()
     return today.replace(year=today.year - years, day=min(today.day, 28))
-
-
-def _person(last_name: str, *, born: datetime.date, category: str, **extra: Any) -> Participant:
-    created = participant_services.participant_create(
-        last_name=last_name,
-        first_name="Анна" if last_name.endswith("а") else "Иван",
-        birth_date=born,
-        category=category,
-        **extra,
-        actor=SETUP,
-    )
-    assert isinstance(created, Participant)
-    return created
 
 
 def _grant(person: Participant, *, guardian: str = "") -> None:
@@ -141,28 +129,56 @@ def build_world(tenant_a: Any) -> World:
         programme = Programme.objects.create(
             academic_year=2041, title="Программа", status="active", forms=["teacher_student"]
         )
-        mentor = _person("Соколова", born=_born(40), category="teacher", user_id=users["mentor"].pk)
-        other_mentor = _person(
-            "Орлов", born=_born(45), category="teacher", user_id=users["other_mentor"].pk
+        mentor = builders.person(
+            last_name="Соколова",
+            born=_born(40),
+            category="teacher",
+            user_id=users["mentor"].pk,
+            consent=False,
         )
-        mentee = _person(
-            "Петров",
+        other_mentor = builders.person(
+            last_name="Орлов",
+            born=_born(45),
+            category="teacher",
+            user_id=users["other_mentor"].pk,
+            consent=False,
+        )
+        mentee = builders.person(
+            last_name="Петров",
             born=_born(19),
             category="student",
             study_group_id=mine.pk,
             user_id=users["mentee"].pk,
+            consent=False,
         )
-        other_mentee = _person(
-            "Смирнов",
+        other_mentee = builders.person(
+            last_name="Смирнов",
             born=_born(19),
             category="student",
             study_group_id=theirs.pk,
             user_id=users["other_mentee"].pk,
+            consent=False,
         )
-        young = _person("Петрова", born=_born(12), category="pupil", study_group_id=mine.pk)
-        parent = _person("Петрова", born=_born(45), category="parent", user_id=users["parent"].pk)
-        other_parent = _person(
-            "Смирнова", born=_born(45), category="parent", user_id=users["other_parent"].pk
+        young = builders.person(
+            last_name="Петрова",
+            born=_born(12),
+            category="pupil",
+            study_group_id=mine.pk,
+            consent=False,
+        )
+        parent = builders.person(
+            last_name="Петрова",
+            born=_born(45),
+            category="parent",
+            user_id=users["parent"].pk,
+            consent=False,
+        )
+        other_parent = builders.person(
+            last_name="Смирнова",
+            born=_born(45),
+            category="parent",
+            user_id=users["other_parent"].pk,
+            consent=False,
         )
         for person in (mentor, other_mentor, mentee, other_mentee):
             _grant(person)
@@ -414,10 +430,16 @@ def test_guardianships_are_created_through_the_api_within_the_actors_reach(
     tenant_a, client_for, world
 ):
     with schema_context(world.schema):
-        newcomer = _person(
-            "Кузнецов", born=_born(10), category="pupil", study_group_id=world.ids["class"]
+        newcomer = builders.person(
+            last_name="Кузнецов",
+            born=_born(10),
+            category="pupil",
+            study_group_id=world.ids["class"],
+            consent=False,
         )
-        stranger = _person("Волков", born=_born(10), category="pupil")
+        stranger = builders.person(
+            last_name="Волков", born=_born(10), category="pupil", consent=False
+        )
     body = {"parent": world.ids["other_parent"], "child": newcomer.pk, "relation": "father"}
     created = world.api(client_for, tenant_a, "curator").post(
         "/api/v1/guardianships/", body, format="json"

@@ -21,6 +21,7 @@ from schools.participants import services as participant_services
 from schools.participants.models import Guardianship
 from schools.programmes import services as programme_services
 from schools.programmes.selectors import current_academic_year
+from tests import builders
 from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
 
@@ -36,24 +37,6 @@ class World:
     mentor: Any
     mentees: list[Any]
     pair: Pair
-
-
-def _person(last: str, first: str, *, category: str, born: datetime.date, **extra: Any) -> Any:
-    person = participant_services.participant_create(
-        last_name=last, first_name=first, birth_date=born, category=category, **extra, actor=SETUP
-    )
-    minor = born > TODAY.replace(year=TODAY.year - 18)
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=person.pk,
-        kind="grant",
-        signed_by="guardian" if minor else "self",
-        guardian_name="Родитель" if minor else "",
-        guardian_relation="mother" if minor else "",
-        signed_on=TODAY,
-        method="paper_scan",
-    )
-    return person
 
 
 def build_world(tenant: Any) -> World:
@@ -79,28 +62,33 @@ def build_world(tenant: Any) -> World:
         participant_services.study_group_update(
             group=group, curator_id=users["curator"].pk, actor=SETUP
         )
-        mentor = _person(
-            "Иванова",
-            "Мария",
+        mentor = builders.person(
+            last_name="Иванова",
+            first_name="Мария",
             category="teacher",
             born=datetime.date(1980, 3, 1),
             user_id=users["mentor"].pk,
+            middle_name="",
         )
         mentees = [
-            _person(
-                "Петров",
-                "Олег",
+            builders.person(
+                last_name="Петров",
+                first_name="Олег",
                 category="pupil",
                 born=TODAY.replace(year=TODAY.year - 13),
                 study_group_id=group.pk,
                 user_id=users["mentee"].pk,
+                middle_name="",
+                guardian="Родитель",
             ),
-            _person(
-                "Сидорова",
-                "Анна",
+            builders.person(
+                last_name="Сидорова",
+                first_name="Анна",
                 category="pupil",
                 born=TODAY.replace(year=TODAY.year - 13),
                 study_group_id=group.pk,
+                middle_name="",
+                guardian="Родитель",
             ),
         ]
         participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
@@ -269,23 +257,25 @@ def test_group_meeting_preferences_feed_the_matching_score(tenant_a):
     young_user = make_user(world.schema, Role.MENTEE, "mt-mentee-2")
     with schema_context(world.schema):
         # a second mentor and a mentee to match (the pupils are already paired)
-        mentor = _person(
-            "Козлов",
-            "Игорь",
+        mentor = builders.person(
+            last_name="Козлов",
+            first_name="Игорь",
             category="teacher",
             born=datetime.date(1975, 1, 1),
             user_id=mentor_user.pk,
+            middle_name="",
         )
         participants.mentor_profile_upsert(
             participant_id=mentor.pk, competence_codes=["career_guidance"], capacity=2, actor=SETUP
         )
-        young = _person(
-            "Лебедева",
-            "Дарья",
+        young = builders.person(
+            last_name="Лебедева",
+            first_name="Дарья",
             category="teacher",
             born=datetime.date(2001, 2, 2),
             is_young_specialist=True,
             user_id=young_user.pk,
+            middle_name="",
         )
         participants.mentee_profile_upsert(
             participant_id=young.pk, need_codes=["career_guidance"], actor=SETUP

@@ -6,6 +6,7 @@ and counts again: the count must not grow. Behaviour, not timing."""
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +28,7 @@ from schools.participants.models import MenteeProfile, MentorProfile, Participan
 from schools.programmes import services as programme_services
 from schools.programmes.models import Programme
 from schools.web.views_groupmeeting import ATTENDEES_PER_PAGE
+from tests import builders
 from tests.conftest import SETUP
 from tests.web.conftest import School, page_client
 
@@ -58,34 +60,18 @@ def _grows(tenant: Any, school: School, path: str, add_rows: Callable[[int], Non
 
 def _people(count: int, *, tag: str, consent: bool = True) -> list[int]:
     """Young teachers (mentees) or teachers (mentors) with a profile each."""
-    today = timezone.localdate()
-    ids = []
-    for i in range(count):
-        person = participant_services.participant_create(
+    mentee = tag == "mentee"
+    return [
+        builders.person(
             last_name=f"Тестов{tag}{i}",
             first_name="Иван",
-            birth_date=datetime.date(1990, 1, 1),
-            category="teacher",
-            is_young_specialist=tag == "mentee",
-            actor=SETUP,
-        )
-        if consent:
-            participants.consent_record(
-                actor=SETUP,
-                participant_id=person.pk,
-                kind="grant",
-                signed_by="self",
-                signed_on=today,
-                method="paper_scan",
-            )
-        if tag == "mentee":
-            participants.mentee_profile_upsert(
-                participant_id=person.pk, preferred_form="", actor=SETUP
-            )
-        else:
-            participants.mentor_profile_upsert(participant_id=person.pk, capacity=2, actor=SETUP)
-        ids.append(person.pk)
-    return ids
+            is_young_specialist=mentee,
+            consent=consent,
+            mentee=mentee,
+            mentor_capacity=None if mentee else 2,
+        ).pk
+        for i in range(count)
+    ]
 
 
 def _mentors_and_mentees(count: int) -> None:
@@ -409,24 +395,9 @@ def test_the_campaigns_page_counts_invitations_per_campaign(tenant_a, school: Sc
 def test_the_monitoring_report_reads_every_campaign_at_once(tenant_a, school: School) -> None:
     """The report of the year reads the results of all its satisfaction campaigns in a fixed
     number of queries (it made three per campaign), and still reports each campaign."""
-    from schools.monitoring.models import Question
-
-    def satisfaction() -> Questionnaire:
-        questionnaire, made = Questionnaire.objects.get_or_create(
-            title="Удовлетворённость (тест)", purpose="satisfaction", origin="local"
-        )
-        if made:
-            Question.objects.create(
-                questionnaire=questionnaire,
-                order=1,
-                code="useful",
-                text="Насколько полезны встречи?",
-                kind="scale",
-                min_value=1,
-                max_value=10,
-            )
-        return questionnaire
-
+    satisfaction = functools.partial(
+        builders.satisfaction_questionnaire, title="Удовлетворённость (тест)"
+    )
     from django.urls import reverse
 
     path = reverse("school:monitoring-report", urlconf="config.urls_tenant")

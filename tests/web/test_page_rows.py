@@ -11,7 +11,8 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from schools.monitoring import selectors as monitoring_selectors
-from schools.monitoring.models import Question, Questionnaire, SurveyCampaign, SurveyResponse
+from schools.monitoring.models import Questionnaire, SurveyCampaign, SurveyResponse
+from tests import builders
 from tests.web.conftest import School, page_client
 from tests.web.test_page_queries import _campaigns_maker
 
@@ -19,27 +20,7 @@ SHARE_SCHOOL = True
 
 
 def _satisfaction() -> Questionnaire:
-    questionnaire, made = Questionnaire.objects.get_or_create(
-        title="Удовлетворённость (строки)", purpose="satisfaction", origin="local"
-    )
-    if made:
-        Question.objects.create(
-            questionnaire=questionnaire,
-            order=1,
-            code="useful",
-            text="Насколько полезны встречи?",
-            kind="scale",
-            min_value=1,
-            max_value=10,
-        )
-        Question.objects.create(
-            questionnaire=questionnaire,
-            order=2,
-            code="again",
-            text="Продолжите ли вы?",
-            kind="yes_no",
-        )
-    return questionnaire
+    return builders.satisfaction_questionnaire(title="Удовлетворённость (строки)", asks_again=True)
 
 
 def _shared(results: dict[str, Any]) -> dict[str, Any]:

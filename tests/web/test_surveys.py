@@ -27,9 +27,10 @@ from schools.monitoring.models import (
 )
 from schools.pairs import api as pairs_api
 from schools.programmes.models import Programme
+from tests import builders
 from tests.conftest import SETUP, make_user
 from tests.isolation.objects_of_b import bump_sequence
-from tests.schools.monitoring.conftest import person, template_version_id, valid_answers
+from tests.schools.monitoring.conftest import template_version_id, valid_answers
 from tests.web.conftest import page_client
 
 TODAY = timezone.localdate()
@@ -58,9 +59,18 @@ def place(tenant_a: Any) -> Place:
             status="active",
             forms=["teacher_teacher"],
         )
-        mentor = person(("Сурова", "Вера", "Олеговна"), mentor_capacity=3, user=users["mentor"])
-        mentee = person(("Лютиков", "Глеб", "Ильич"), user=users["mentee"])
-        parent = person(("Гранатова", "Нина", "Петровна"), category="parent")
+        mentor = builders.person(
+            names="Сурова Вера Олеговна",
+            mentor_capacity=3,
+            user_id=users["mentor"].pk,
+            email=builders.unique_email(),
+        )
+        mentee = builders.person(
+            names="Лютиков Глеб Ильич", user_id=users["mentee"].pk, email=builders.unique_email()
+        )
+        parent = builders.person(
+            names="Гранатова Нина Петровна", category="parent", email=builders.unique_email()
+        )
         pair_id = pairs_api.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=mentor.pk,
@@ -190,7 +200,7 @@ def test_roles_and_scope_of_the_campaign_pages(tenant_a, tenant_b, place):
     with schema_context(tenant_b.schema_name):
         bump_sequence("monitoring_surveycampaign")  # B's id is not one of A's
         programme = Programme.objects.create(academic_year=2040, title="Б", forms=["pupil_pupil"])
-        b_mentee = person(("Беткина", "Анна", "Ивановна"))
+        b_mentee = builders.person(names="Беткина Анна Ивановна", email=builders.unique_email())
         b_questionnaire = services.questionnaire_adopt(
             version_id=template_version_id("satisfaction-mentee"), actor=SETUP
         )

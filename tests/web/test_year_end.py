@@ -17,10 +17,10 @@ from docx import Document
 from accounts.models import Role
 from schools.monitoring import services
 from schools.monitoring.models import ResponseStatus, SurveyResponse
-from schools.participants import api as participants
 from schools.participants import services as participant_services
 from schools.participants.models import LEARNER_CATEGORIES, Participant
 from schools.programmes.models import Programme
+from tests import builders
 from tests.conftest import SETUP, make_user
 from tests.schools.monitoring.conftest import template_version_id, valid_answers
 from tests.schools.pairs.test_completion_documents import docx_text
@@ -28,29 +28,6 @@ from tests.web.conftest import page_client
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year if TODAY.month >= 9 else TODAY.year - 1
-
-
-def _pupil(last: str, first: str, middle: str, group_id: int) -> Any:
-    created = participant_services.participant_create(
-        last_name=last,
-        first_name=first,
-        middle_name=middle,
-        birth_date=datetime.date(TODAY.year - 12, 4, 4),
-        category="pupil",
-        study_group_id=group_id,
-        actor=SETUP,
-    )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=created.pk,
-        kind="grant",
-        signed_by="guardian",
-        guardian_name="Родитель",
-        guardian_relation="mother",
-        signed_on=TODAY,
-        method="paper_scan",
-    )
-    return created
 
 
 def test_printed_slips_reach_pupils_without_email(tenant_a: Any) -> None:
@@ -66,9 +43,24 @@ def test_printed_slips_reach_pupils_without_email(tenant_a: Any) -> None:
         own.curator = curator
         own.save()
         pupils = [
-            _pupil("Синичкина", "Дарья", "Игоревна", own.pk),
-            _pupil("Журавлёв", "Тимофей", "Андреевич", own.pk),
-            _pupil("Воробьёва", "Полина", "Сергеевна", other.pk),
+            builders.person(
+                names="Синичкина Дарья Игоревна",
+                category="pupil",
+                study_group_id=own.pk,
+                guardian="Родитель",
+            ),
+            builders.person(
+                names="Журавлёв Тимофей Андреевич",
+                category="pupil",
+                study_group_id=own.pk,
+                guardian="Родитель",
+            ),
+            builders.person(
+                names="Воробьёва Полина Сергеевна",
+                category="pupil",
+                study_group_id=other.pk,
+                guardian="Родитель",
+            ),
         ]
         questionnaire = services.questionnaire_adopt(
             version_id=template_version_id("satisfaction-mentee"), actor=SETUP
@@ -152,7 +144,12 @@ def test_public_page_answers_without_login_and_names_no_learner(tenant_a: Any) -
         if not programme.activities.exists():
             roadmap_default_create(actor=SETUP, programme=programme)
         group = participant_services.study_group_get_or_create(name="8В", actor=SETUP)
-        learner = _pupil("Кузякина", "Ангелина", "Романовна", group.pk)
+        learner = builders.person(
+            names="Кузякина Ангелина Романовна",
+            category="pupil",
+            study_group_id=group.pk,
+            guardian="Родитель",
+        )
         activity = programme.activities.order_by("pk")[0]
         activity.title = f"Встреча с {learner.last_name}ой Ангелиной"  # a name typed by hand
         activity.save()

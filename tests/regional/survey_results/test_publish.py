@@ -19,8 +19,9 @@ from regional.survey_results import anonymise, services, tasks
 from regional.survey_results.models import RegionalQuestionResult
 from schools.monitoring import services as monitoring
 from schools.monitoring.models import SurveyInvitation
+from tests import builders
 from tests.conftest import SETUP, make_user
-from tests.schools.monitoring.conftest import person, template_version_id, valid_answers
+from tests.schools.monitoring.conftest import template_version_id, valid_answers
 
 TODAY = datetime.date.today()
 NAMES_A = [
@@ -42,7 +43,15 @@ OPEN_TEXT = "Мой наставник Громобоев лучший"
 def _run_survey(schema: str, names: list[tuple[str, str, str]], coordinator: Any) -> int:
     """Adopt satisfaction-mentee, invite the people, every one submits; returns the campaign."""
     with schema_context(schema):
-        people = [person(n, category="student") for n in names]
+        people = [
+            builders.person(
+                names=" ".join(n),
+                category="student",
+                born=datetime.date(1990, 1, 1),
+                email=builders.unique_email(),
+            )
+            for n in names
+        ]
         questionnaire = monitoring.questionnaire_adopt(
             version_id=template_version_id("satisfaction-mentee"), actor=actor_for(coordinator)
         )

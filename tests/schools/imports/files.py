@@ -27,7 +27,7 @@ MIDDLE_NAMES = [
 CLASSES = ["5А", "5Б", "6А", "6В", "7А", "8Б", "9А", "10А", "11Б"]
 
 
-def person(index: int) -> tuple[str, str, str, date]:
+def name_and_birth(index: int) -> tuple[str, str, str, date]:
     """A distinct person per index (name + birth date never repeat)."""
     last = LAST_NAMES[index % len(LAST_NAMES)]
     first = FIRST_NAMES[(index // len(LAST_NAMES)) % len(FIRST_NAMES)]
@@ -44,7 +44,7 @@ def school_rows(count: int, *, start: int = 0, as_text_dates: bool = True) -> li
     """Rows «ФИО; Дата рождения; Класс; Категория; E-mail; Телефон» of pupils."""
     rows = []
     for index in range(start, start + count):
-        last, first, middle, birth = person(index)
+        last, first, middle, birth = name_and_birth(index)
         rows.append(
             [
                 f"{last} {first} {middle}",

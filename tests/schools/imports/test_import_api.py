@@ -15,7 +15,7 @@ from tests.conftest import SETUP
 from tests.schools.imports.files import (
     SCHOOL_HEADERS,
     csv_bytes,
-    person,
+    name_and_birth,
     school_rows,
     upload,
     xlsx_bytes,
@@ -55,7 +55,9 @@ def test_500_row_school_xlsx_imports_through_the_api(tenant_a, coord_client):
     with schema_context(tenant_a.schema_name):
         people = participants_api.Participant.objects.select_related("study_group")
         assert people.count() == 500
-        first = people.get(last_name="Иванов", first_name="Александр", birth_date=person(0)[3])
+        first = people.get(
+            last_name="Иванов", first_name="Александр", birth_date=name_and_birth(0)[3]
+        )
         assert first.middle_name == "Александрович"
         assert first.category == "pupil"
         assert first.study_group is not None and first.study_group.name == "5А"
@@ -369,7 +371,7 @@ def test_a_row_refused_at_commit_rolls_everything_back(tenant_a, coord_client):
     batch = post_file(coord_client, xlsx_bytes(SCHOOL_HEADERS, rows)).json()
     assert batch["can_commit"]
     # someone adds row 15's person after the preview: the commit re-checks and refuses
-    last, first, middle, birth = person(14)
+    last, first, middle, birth = name_and_birth(14)
     with schema_context(tenant_a.schema_name):
         participants_api.participant_create(
             last_name=last,

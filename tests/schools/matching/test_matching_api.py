@@ -12,35 +12,14 @@ from django_tenants.utils import schema_context
 from schools.matching.models import MatchProposal, MatchRun, Preference, RunStatus
 from schools.matching.services import run_execute
 from schools.participants import api as participants_api
-from schools.participants import services as participant_services
 from schools.participants.models import Topic
 from schools.programmes.models import Programme
+from tests import builders
 from tests.conftest import SETUP
 
 RUNS = "/api/v1/matching/runs/"
 MEETINGS = "/api/v1/matching/group-meetings/"
 PROPOSALS = "/api/v1/matching/proposals/"
-
-
-def person(category, *, consent=True, born=datetime.date(1990, 1, 1), user=None):
-    p = participant_services.participant_create(
-        last_name="Иванов",
-        first_name=f"{category}",
-        category=category,
-        birth_date=born,
-        user_id=user.pk if user else None,
-        actor=SETUP,
-    )
-    if consent:
-        participants_api.consent_record(
-            actor=SETUP,
-            participant_id=p.pk,
-            kind="grant",
-            signed_by="self",
-            signed_on=datetime.date(2026, 9, 1),
-            method="paper_scan",
-        )
-    return p
 
 
 @pytest.fixture
@@ -56,9 +35,9 @@ def setup(tenant_a, user_in):
             forms=["teacher_student", "employer_student"],
             status="active",
         )
-        teacher = person("teacher")
-        employer = person("employer_specialist")
-        no_consent = person("teacher", consent=False)
+        teacher = builders.person(category="teacher")
+        employer = builders.person(category="employer_specialist")
+        no_consent = builders.person(category="teacher", consent=False)
         participants_api.mentor_profile_upsert(
             participant_id=teacher.pk,
             competence_codes=["math"],
@@ -75,10 +54,12 @@ def setup(tenant_a, user_in):
             capacity=3,
             actor=SETUP,
         )
-        s1 = person("student", born=datetime.date(2008, 1, 1), user=mentee_user)
-        s2 = person("student", born=datetime.date(2008, 1, 1))
-        s3 = person("student", born=datetime.date(2008, 1, 1))
-        lonely = person("student", born=datetime.date(2008, 1, 1))
+        s1 = builders.person(
+            category="student", born=datetime.date(2008, 1, 1), user_id=mentee_user.pk
+        )
+        s2 = builders.person(category="student", born=datetime.date(2008, 1, 1))
+        s3 = builders.person(category="student", born=datetime.date(2008, 1, 1))
+        lonely = builders.person(category="student", born=datetime.date(2008, 1, 1))
         for s, needs in ((s1, ["math"]), (s2, ["career"]), (s3, ["math"]), (lonely, ["sport"])):
             participants_api.mentee_profile_upsert(
                 participant_id=s.pk, need_codes=needs, actor=SETUP

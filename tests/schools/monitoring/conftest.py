@@ -3,25 +3,19 @@ pair, and helpers that answer any questionnaire validly."""
 
 from __future__ import annotations
 
-import datetime
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
 from regional.questionnaires import api as templates
 from schools.pairs import api as pairs_api
-from schools.participants import api as participants
-from schools.participants import services as participant_services
 from schools.programmes.models import Programme
+from tests import builders
 from tests.conftest import SETUP, make_user
-
-_numbers = itertools.count(1)
 
 # Every person created in a tenant schema by these tests: the public-schema scan looks for them.
 PEOPLE: list[tuple[str, str, str]] = [
@@ -31,41 +25,6 @@ PEOPLE: list[tuple[str, str, str]] = [
     ("Тугаринов", "Ермолай", "Фомич"),
     ("Безсонова", "Евпраксия", "Лукинична"),
 ]
-
-
-def person(
-    names: tuple[str, str, str],
-    *,
-    category: str = "teacher",
-    consent: bool = True,
-    user: User | None = None,
-    mentor_capacity: int | None = None,
-) -> Any:
-    last, first, middle = names
-    created = participant_services.participant_create(
-        last_name=last,
-        first_name=first,
-        middle_name=middle,
-        birth_date=datetime.date(1990, 1, 1),
-        category=category,
-        email=f"person{next(_numbers)}@alpha.ru",
-        user_id=user.pk if user else None,
-        actor=SETUP,
-    )
-    if consent:
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=created.pk,
-            kind="grant",
-            signed_by="self",
-            signed_on=timezone.localdate(),
-            method="paper_scan",
-        )
-    if mentor_capacity is not None:
-        participants.mentor_profile_upsert(
-            participant_id=created.pk, capacity=mentor_capacity, actor=SETUP
-        )
-    return created
 
 
 def valid_answers(questions: Sequence[Any], *, scale: str = "max") -> dict[str, Any]:
@@ -120,11 +79,24 @@ def world(tenant_a: Any) -> World:
             status="active",
             forms=["teacher_teacher"],
         )
-        mentor = person(PEOPLE[0], mentor_capacity=3, user=users["mentor"])
-        mentee = person(PEOPLE[1], user=users["mentee"])
-        mentee2 = person(PEOPLE[2])
-        parent = person(PEOPLE[3], category="parent", user=users["parent"])
-        no_consent = person(PEOPLE[4], consent=False)
+        email = builders.unique_email
+        mentor = builders.person(
+            names=" ".join(PEOPLE[0]),
+            mentor_capacity=3,
+            user_id=users["mentor"].pk,
+            email=email(),
+        )
+        mentee = builders.person(
+            names=" ".join(PEOPLE[1]), user_id=users["mentee"].pk, email=email()
+        )
+        mentee2 = builders.person(names=" ".join(PEOPLE[2]), email=email())
+        parent = builders.person(
+            names=" ".join(PEOPLE[3]),
+            category="parent",
+            user_id=users["parent"].pk,
+            email=email(),
+        )
+        no_consent = builders.person(names=" ".join(PEOPLE[4]), consent=False, email=email())
         pair_id = pairs_api.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=mentor.pk,

@@ -4,8 +4,7 @@ consents (built through the participants api), and logins for every role."""
 from __future__ import annotations
 
 import datetime
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +15,10 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from schools.pairs import services
 from schools.pairs.models import Pair
-from schools.participants import api as participants
-from schools.participants import services as participant_services
 from schools.participants.models import Guardianship
 from schools.programmes.models import Programme
+from tests import builders
 from tests.conftest import SETUP, make_user
-
-_numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -48,47 +44,6 @@ def programme(in_a: Any) -> Programme:
     )
 
 
-def person(
-    last_name: str,
-    *,
-    category: str = "teacher",
-    consent: bool = True,
-    mentor_capacity: int | None = None,
-    user: User | None = None,
-    email: str = "",
-) -> Any:
-    """An adult participant (consent signed by themselves), optionally in the mentor base."""
-    created = participant_services.participant_create(
-        last_name=last_name,
-        first_name="Анна" if last_name.endswith("а") else "Иван",
-        middle_name="Петровна" if last_name.endswith("а") else "Петрович",
-        birth_date=datetime.date(1990, 1, 1),
-        category=category,
-        email=email or f"person{next(_numbers)}@alpha.ru",
-        user_id=user.pk if user else None,
-        actor=SETUP,
-    )
-    if consent:
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=created.pk,
-            kind="grant",
-            signed_by="self",
-            signed_on=timezone.localdate(),
-            method="paper_scan",
-        )
-    if mentor_capacity is not None:
-        participants.mentor_profile_upsert(
-            participant_id=created.pk, capacity=mentor_capacity, actor=SETUP
-        )
-    return created
-
-
-@pytest.fixture
-def make_person(in_a: Any) -> Callable[..., Any]:
-    return person
-
-
 @dataclass
 class World:
     """A pair of A with logins: mentor and mentee of the pair, a parent of the mentee, an
@@ -111,13 +66,33 @@ def world(tenant_a: Any, programme: Programme) -> World:
     users["other_mentor"] = make_user(schema, "mentor", "other-mentor")
     users["other_mentee"] = make_user(schema, "mentee", "other-mentee")
     with schema_context(schema):
-        mentor = person("Соколова", mentor_capacity=3, user=users["mentor"])
-        mentee = person("Петров", user=users["mentee"])
-        parent = person("Петрова", category="parent", user=users["parent"])
+        email = builders.unique_email
+        mentor = builders.person(
+            names="Соколова Анна Петровна",
+            mentor_capacity=3,
+            user_id=users["mentor"].pk,
+            email=email(),
+        )
+        mentee = builders.person(
+            names="Петров Иван Петрович", user_id=users["mentee"].pk, email=email()
+        )
+        parent = builders.person(
+            names="Петрова Анна Петровна",
+            category="parent",
+            user_id=users["parent"].pk,
+            email=email(),
+        )
         # A link recorded while the mentee was a minor (a new one to an adult is refused).
         Guardianship.objects.create(parent=parent, child=mentee, relation="mother")
-        other_mentor = person("Орлов", mentor_capacity=2, user=users["other_mentor"])
-        other_mentee = person("Смирнов", user=users["other_mentee"])
+        other_mentor = builders.person(
+            names="Орлов Иван Петрович",
+            mentor_capacity=2,
+            user_id=users["other_mentor"].pk,
+            email=email(),
+        )
+        other_mentee = builders.person(
+            names="Смирнов Иван Петрович", user_id=users["other_mentee"].pk, email=email()
+        )
         pair = services.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=mentor.pk,

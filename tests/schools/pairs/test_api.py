@@ -15,8 +15,9 @@ from docx import Document
 
 from schools.pairs import api, services
 from schools.pairs.models import DevelopmentPlan, Meeting, Pair, PlanGoal
+from tests import builders
 from tests.conftest import SETUP
-from tests.schools.pairs.conftest import World, person
+from tests.schools.pairs.conftest import World
 
 
 def docx_tables(content: bytes) -> list[list[list[str]]]:
@@ -84,9 +85,9 @@ def test_role_matrix_for_pairs(role, as_role, world):
 
 
 def test_coordinator_forms_a_pair_and_bad_input_is_refused(as_role, world, in_a):
-    mentor = person("Волкова", mentor_capacity=1)
-    mentee = person("Зайцев")
-    no_consent = person("Лисин", consent=False)
+    mentor = builders.person(last_name="Волкова", email=builders.unique_email(), mentor_capacity=1)
+    mentee = builders.person(last_name="Зайцев", email=builders.unique_email())
+    no_consent = builders.person(last_name="Лисин", email=builders.unique_email(), consent=False)
     client = as_role("coordinator")
     body = {
         "programme": world.programme.pk,

@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 
 from schools.pairs import reminders, services
 from schools.pairs.models import Meeting
+from tests import builders
 from tests.conftest import SETUP
-from tests.schools.pairs.conftest import World, person
+from tests.schools.pairs.conftest import World
 
 
 def tomorrow_at(hour: int) -> datetime.datetime:
@@ -118,7 +119,7 @@ def test_calendar_feed_per_person(tenant_a: Any, tenant_b: Any, world: World, cl
 
 def test_a_token_of_b_gives_404_on_a(tenant_a: Any, tenant_b: Any, db: None) -> None:
     with schema_context(tenant_b.schema_name):
-        someone = person("Бета", consent=False)
+        someone = builders.person(last_name="Бета", email=builders.unique_email(), consent=False)
         token = services.calendar_token_issue(participant_id=someone.pk, actor=SETUP)
     assert (
         APIClient(HTTP_HOST=tenant_b.host).get(f"/api/v1/calendar/{token}.ics").status_code == 200

@@ -15,9 +15,8 @@ from accounts.models import Role
 from schools.pairs import documents, services
 from schools.pairs.honours import honoured_mentees, honoured_mentors, partner_employers
 from schools.pairs.models import Pair
-from schools.participants import api as participants
-from schools.participants import services as participant_services
 from schools.participants.names import Case, PersonName, gender_of
+from tests import builders
 from tests.conftest import SETUP, make_user
 
 YEAR = 2040
@@ -34,54 +33,6 @@ def docx_text(content: bytes) -> str:
         " | ".join(cell.text for cell in row.cells) for grid in document.tables for row in grid.rows
     ]
     return "\n".join([p.text for p in document.paragraphs] + rows)
-
-
-def _adult(last: str, first: str, middle: str, **extra: Any) -> Any:
-    created = participant_services.participant_create(
-        last_name=last,
-        first_name=first,
-        middle_name=middle,
-        birth_date=datetime.date(1980, 5, 5),
-        category=extra.pop("category", "teacher"),
-        **extra,
-        actor=SETUP,
-    )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=created.pk,
-        kind="grant",
-        signed_by="self",
-        signed_on=timezone.localdate(),
-        method="paper_scan",
-    )
-    participants.mentor_profile_upsert(participant_id=created.pk, capacity=5, actor=SETUP)
-    return created
-
-
-def _pupil(last: str, first: str, middle: str, group: str) -> Any:
-    group_id = participant_services.study_group_get_or_create(name=group, actor=SETUP).pk
-    created = participant_services.participant_create(
-        last_name=last,
-        first_name=first,
-        middle_name=middle,
-        birth_date=datetime.date(timezone.localdate().year - 16, 3, 3),
-        category="pupil",
-        study_group_id=group_id,
-        actor=SETUP,
-    )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=created.pk,
-        kind="grant",
-        signed_by="guardian",
-        guardian_name="Родитель",
-        guardian_relation="mother",
-        minor_signed=True,
-        signed_on=timezone.localdate(),
-        method="paper_scan",
-    )
-    participants.mentor_profile_upsert(participant_id=created.pk, capacity=3, actor=SETUP)
-    return created
 
 
 def _completed(programme: Any, mentor: Any, mentees: list[Any], form: str) -> Pair:
@@ -113,21 +64,64 @@ def year_end(tenant_a: Any, programme: Any) -> dict[str, Any]:
     with schema_context(tenant_a.schema_name):
         programme.forms = [*programme.forms, "employer_pupil"]
         programme.save()
-        teacher = _adult("Ёлкина", "Алёна", "Викторовна", position="учитель математики")
-        young = _adult("Орехов", "Пётр", "Ильич", category="young_specialist")
-        young2 = _adult("Дубова", "Зоя", "Фёдоровна", category="young_specialist")
-        pupil = _pupil("Лебедев", "Алексей", "Михайлович", "10А")
-        little = _pupil("Грушин", "Илья", "Сергеевич", "7Б")
-        little2 = _pupil("Вишнякова", "Ольга", "Андреевна", "7Б")
-        specialist = _adult(
-            "Кузнецов",
-            "Игорь",
-            "Семёнович",
+        teacher = builders.person(
+            names="Ёлкина Алёна Викторовна",
+            born=datetime.date(1980, 5, 5),
+            mentor_capacity=5,
+            position="учитель математики",
+        )
+        young = builders.person(
+            names="Орехов Пётр Ильич",
+            born=datetime.date(1980, 5, 5),
+            mentor_capacity=5,
+            category="young_specialist",
+        )
+        young2 = builders.person(
+            names="Дубова Зоя Фёдоровна",
+            born=datetime.date(1980, 5, 5),
+            mentor_capacity=5,
+            category="young_specialist",
+        )
+        pupil = builders.person(
+            names="Лебедев Алексей Михайлович",
+            category="pupil",
+            grade=10,
+            class_letter="А",
+            guardian="Родитель",
+            mentor_capacity=3,
+        )
+        little = builders.person(
+            names="Грушин Илья Сергеевич",
+            category="pupil",
+            grade=7,
+            class_letter="Б",
+            guardian="Родитель",
+            mentor_capacity=3,
+        )
+        little2 = builders.person(
+            names="Вишнякова Ольга Андреевна",
+            category="pupil",
+            grade=7,
+            class_letter="Б",
+            guardian="Родитель",
+            mentor_capacity=3,
+        )
+        specialist = builders.person(
+            names="Кузнецов Игорь Семёнович",
+            born=datetime.date(1980, 5, 5),
+            mentor_capacity=5,
             category="employer_specialist",
             position="инженер-технолог",
             workplace="АО «Северный завод»",
         )
-        student = _pupil("Медведева", "Ксения", "Олеговна", "9В")
+        student = builders.person(
+            names="Медведева Ксения Олеговна",
+            category="pupil",
+            grade=9,
+            class_letter="В",
+            guardian="Родитель",
+            mentor_capacity=3,
+        )
         # The teacher has two completed pairs: she is honoured once.
         first = _completed(programme, teacher, [young], "teacher_teacher")
         second = _completed(programme, teacher, [young2], "teacher_teacher")

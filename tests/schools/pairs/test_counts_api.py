@@ -11,18 +11,13 @@ from django.utils import timezone
 from regional.kpis.metrics import institution_metrics
 from schools.pairs import api, services
 from schools.participants import api as participants
+from tests import builders
 from tests.conftest import SETUP
 
 
-def mentee(make_person, name, *, consent=True):
-    someone = make_person(name, consent=consent)
-    participants.mentee_profile_upsert(participant_id=someone.pk, actor=SETUP)
-    return someone
-
-
-def test_pairs_by_form_counts_per_status(programme, make_person):
-    mentors = [make_person(f"Наставник{n}", mentor_capacity=3) for n in range(3)]
-    mentees = [mentee(make_person, f"Ученик{n}") for n in range(4)]
+def test_pairs_by_form_counts_per_status(programme, in_a):
+    mentors = [builders.person(last_name=f"Наставник{n}", mentor_capacity=3) for n in range(3)]
+    mentees = [builders.person(last_name=f"Ученик{n}", mentee=True) for n in range(4)]
     forms = ["teacher_teacher", "teacher_teacher", "pupil_pupil"]
     pairs = [
         services.pair_create(
@@ -55,12 +50,14 @@ def test_pairs_by_form_counts_per_status(programme, make_person):
     assert api.pairs_by_form(programme_id=programme.pk + 1000) == {}
 
 
-def test_mentees_without_a_pair_are_exact(programme, make_person):
+def test_mentees_without_a_pair_are_exact(programme, in_a):
     """Paired people who are not counted mentees (no mentee profile, or consent withdrawn) do
     not hide unpaired mentees: the count is a set difference, not a subtraction."""
-    mentor = make_person("Наставникова", mentor_capacity=5)
-    counted = [mentee(make_person, f"Ученик{n}") for n in range(5)]
-    not_in_base = make_person("Безпрофильный")  # paired but never entered the mentee base
+    mentor = builders.person(last_name="Наставникова", mentor_capacity=5)
+    counted = [builders.person(last_name=f"Ученик{n}", mentee=True) for n in range(5)]
+    not_in_base = builders.person(
+        last_name="Безпрофильный"
+    )  # paired but never entered the mentee base
     services.pair_create(
         programme_id=programme.pk,
         mentor_participant_id=mentor.pk,
@@ -133,7 +130,7 @@ def reference_metrics(programme: Any, day: datetime.date) -> dict[str, int]:
     return values
 
 
-def grow(make_person: Any, programme: Any, size: int, tag: str) -> None:
+def grow(programme: Any, size: int, tag: str) -> None:
     """``size`` mentors (teachers, students, employers' specialists) with mentees, and as many
     mentees without a pair (half of them without consent); pairs of several forms (some ended
     early), meetings held, a roadmap activity past its deadline, a stage marked done."""
@@ -142,9 +139,13 @@ def grow(make_person: Any, programme: Any, size: int, tag: str) -> None:
     forms = ["teacher_teacher", "pupil_pupil", "employer_student"]
     categories = ["teacher", "student", "employer_specialist"]
     for k in range(size):
-        mentor = make_person(f"Наставник{tag}{k}", category=categories[k % 3], mentor_capacity=3)
-        group = [mentee(make_person, f"Ученик{tag}{k}{j}") for j in range(1 + k % 3)]
-        mentee(make_person, f"Безпары{tag}{k}", consent=k % 2 == 0)
+        mentor = builders.person(
+            last_name=f"Наставник{tag}{k}", category=categories[k % 3], mentor_capacity=3
+        )
+        group = [
+            builders.person(last_name=f"Ученик{tag}{k}{j}", mentee=True) for j in range(1 + k % 3)
+        ]
+        builders.person(last_name=f"Безпары{tag}{k}", mentee=True, consent=k % 2 == 0)
         pair = services.pair_create(
             programme_id=programme.pk,
             mentor_participant_id=mentor.pk,
@@ -178,7 +179,7 @@ def grow(make_person: Any, programme: Any, size: int, tag: str) -> None:
     )
 
 
-def test_the_kpi_read_is_a_handful_of_queries_whatever_the_size(programme, make_person):
+def test_the_kpi_read_is_a_handful_of_queries_whatever_the_size(programme, in_a):
     """``institution_metrics`` gives the per-count functions' figures in the same few queries
     for 4 mentors as for 16 (the regional run's cost per institution does not grow with it)."""
     from django.db import connection
@@ -187,7 +188,7 @@ def test_the_kpi_read_is_a_handful_of_queries_whatever_the_size(programme, make_
     day = datetime.date(programme.academic_year, 11, 1)
     counts = []
     for size, tag in ((4, "А"), (12, "Б")):
-        grow(make_person, programme, size, tag)
+        grow(programme, size, tag)
         with CaptureQueriesContext(connection) as queries:
             values = institution_metrics(on=day)
         counts.append(len(queries))

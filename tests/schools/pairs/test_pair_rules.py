@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from schools.pairs import api
 from schools.pairs.models import DevelopmentPlan, Pair, PairMentee
+from tests import builders
 from tests.conftest import SETUP
 
 
@@ -17,9 +18,9 @@ def errors_of(excinfo: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[
     return excinfo.value.message_dict
 
 
-def test_group_is_formed_with_a_plan_per_mentee(programme, make_person):
-    mentor = make_person("Кузнецова", mentor_capacity=3)
-    mentees = [make_person(n, category="pupil") for n in ("Белов", "Чернов")]
+def test_group_is_formed_with_a_plan_per_mentee(programme, in_a):
+    mentor = builders.person(last_name="Кузнецова", mentor_capacity=3)
+    mentees = [builders.person(last_name=n, category="pupil") for n in ("Белов", "Чернов")]
     pair_id = api.pair_create(
         programme_id=programme.pk,
         mentor_participant_id=mentor.pk,
@@ -35,9 +36,9 @@ def test_group_is_formed_with_a_plan_per_mentee(programme, make_person):
     assert api.mentor_active_loads()[mentor.pk] == 2
 
 
-def test_mentee_without_consent_is_refused(programme, make_person):
-    mentor = make_person("Кузнецова", mentor_capacity=3)
-    mentee = make_person("Белов", consent=False)
+def test_mentee_without_consent_is_refused(programme, in_a):
+    mentor = builders.person(last_name="Кузнецова", mentor_capacity=3)
+    mentee = builders.person(last_name="Белов", consent=False)
     with pytest.raises(ValidationError) as excinfo:
         api.pair_create(
             programme_id=programme.pk,
@@ -50,10 +51,10 @@ def test_mentee_without_consent_is_refused(programme, make_person):
     assert not Pair.objects.exists()
 
 
-def test_mentor_without_consent_or_outside_the_mentor_base_is_refused(programme, make_person):
-    no_consent = make_person("Кузнецова", mentor_capacity=3, consent=False)
-    not_a_mentor = make_person("Орлова")
-    mentee = make_person("Белов")
+def test_mentor_without_consent_or_outside_the_mentor_base_is_refused(programme, in_a):
+    no_consent = builders.person(last_name="Кузнецова", mentor_capacity=3, consent=False)
+    not_a_mentor = builders.person(last_name="Орлова")
+    mentee = builders.person(last_name="Белов")
     for mentor, word in ((no_consent, "consent"), (not_a_mentor, "mentor base")):
         with pytest.raises(ValidationError) as excinfo:
             api.pair_create(
@@ -67,9 +68,9 @@ def test_mentor_without_consent_or_outside_the_mentor_base_is_refused(programme,
     assert not Pair.objects.exists()
 
 
-def test_capacity_counts_mentees_already_in_active_pairs(programme, make_person):
-    mentor = make_person("Кузнецова", mentor_capacity=2)
-    first, second, third = (make_person(n) for n in ("Белов", "Чернов", "Зеленин"))
+def test_capacity_counts_mentees_already_in_active_pairs(programme, in_a):
+    mentor = builders.person(last_name="Кузнецова", mentor_capacity=2)
+    first, second, third = (builders.person(last_name=n) for n in ("Белов", "Чернов", "Зеленин"))
     api.pair_create(
         programme_id=programme.pk,
         mentor_participant_id=mentor.pk,
@@ -96,10 +97,10 @@ def test_capacity_counts_mentees_already_in_active_pairs(programme, make_person)
     )
 
 
-def test_mentee_in_an_active_pair_of_the_programme_is_refused(programme, make_person):
-    mentor = make_person("Кузнецова", mentor_capacity=3)
-    other = make_person("Орлова", mentor_capacity=3)
-    mentee = make_person("Белов")
+def test_mentee_in_an_active_pair_of_the_programme_is_refused(programme, in_a):
+    mentor = builders.person(last_name="Кузнецова", mentor_capacity=3)
+    other = builders.person(last_name="Орлова", mentor_capacity=3)
+    mentee = builders.person(last_name="Белов")
     api.pair_create(
         programme_id=programme.pk,
         mentor_participant_id=mentor.pk,
@@ -119,9 +120,9 @@ def test_mentee_in_an_active_pair_of_the_programme_is_refused(programme, make_pe
     assert PairMentee.objects.filter(mentee=mentee).count() == 1
 
 
-def test_closed_programme_unknown_form_and_bad_lists_are_refused(programme, make_person):
-    mentor = make_person("Кузнецова", mentor_capacity=3)
-    mentee = make_person("Белов")
+def test_closed_programme_unknown_form_and_bad_lists_are_refused(programme, in_a):
+    mentor = builders.person(last_name="Кузнецова", mentor_capacity=3)
+    mentee = builders.person(last_name="Белов")
     cases: list[tuple[dict[str, Any], str]] = [
         ({"form": "nonsense"}, "form"),
         ({"form": "student_pupil"}, "form"),  # not among the programme's forms
@@ -157,11 +158,11 @@ def test_closed_programme_unknown_form_and_bad_lists_are_refused(programme, make
     assert not Pair.objects.exists()
 
 
-def test_ended_pair_frees_the_mentee_and_the_mentor(programme, make_person):
+def test_ended_pair_frees_the_mentee_and_the_mentor(programme, in_a):
     from schools.pairs import services
 
-    mentor = make_person("Кузнецова", mentor_capacity=1)
-    mentee = make_person("Белов")
+    mentor = builders.person(last_name="Кузнецова", mentor_capacity=1)
+    mentee = builders.person(last_name="Белов")
     pair = services.pair_create(
         programme_id=programme.pk,
         mentor_participant_id=mentor.pk,

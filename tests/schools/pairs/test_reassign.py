@@ -12,8 +12,9 @@ from accounts.actor import actor_for
 from schools.pairs import services
 from schools.pairs.models import PairMentee, PairStatus
 from schools.pairs.reassign import pair_mentee_reassign
+from tests import builders
 from tests.conftest import SETUP
-from tests.schools.pairs.conftest import World, person
+from tests.schools.pairs.conftest import World
 
 
 def test_a_mentee_moves_with_its_plan_and_the_empty_pair_ends(world: World, in_a: Any) -> None:
@@ -23,7 +24,9 @@ def test_a_mentee_moves_with_its_plan_and_the_empty_pair_ends(world: World, in_a
     plan.save()
     plan.goals.create(title="Решить 20 задач", status="in_progress", progress=50)
     plan.goals.create(title="Пробный тур", status="done", progress=100)
-    new_mentor = person("Крылова", mentor_capacity=2)
+    new_mentor = builders.person(
+        last_name="Крылова", email=builders.unique_email(), mentor_capacity=2
+    )
 
     with pytest.raises(ValidationError) as refused:
         pair_mentee_reassign(
@@ -62,10 +65,12 @@ def test_a_mentee_moves_with_its_plan_and_the_empty_pair_ends(world: World, in_a
 
 def test_a_mentee_joins_another_group_within_its_mentors_capacity(world: World, in_a: Any) -> None:
     coordinator = world.users["coordinator"]
-    second = person("Голубев")
+    second = builders.person(last_name="Голубев", email=builders.unique_email())
     group = services.pair_create(
         programme_id=world.programme.pk,
-        mentor_participant_id=person("Белова", mentor_capacity=2).pk,
+        mentor_participant_id=builders.person(
+            last_name="Белова", email=builders.unique_email(), mentor_capacity=2
+        ).pk,
         mentee_participant_ids=[second.pk],
         form="teacher_teacher",
         actor=SETUP,
@@ -84,8 +89,12 @@ def test_a_mentee_joins_another_group_within_its_mentors_capacity(world: World, 
     }
     full = services.pair_create(
         programme_id=world.programme.pk,
-        mentor_participant_id=person("Чайкина", mentor_capacity=1).pk,
-        mentee_participant_ids=[person("Дроздов").pk],
+        mentor_participant_id=builders.person(
+            last_name="Чайкина", email=builders.unique_email(), mentor_capacity=1
+        ).pk,
+        mentee_participant_ids=[
+            builders.person(last_name="Дроздов", email=builders.unique_email()).pk
+        ],
         form="teacher_teacher",
         actor=SETUP,
     )

@@ -14,6 +14,7 @@ from schools.audit.models import AuditEntry
 from schools.participants import api
 from schools.participants import services as participant_services
 from schools.participants.models import AppendOnlyError, Consent, Participant
+from tests import builders
 from tests.conftest import SETUP
 
 
@@ -229,29 +230,41 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
     grant, a grant that no longer fits the age, one soon to need renewal, no birth date."""
     guardian = {"signed_by": "guardian", "guardian_name": "Мать", "guardian_relation": "mother"}
 
-    def person(name: str, category: str, birth: datetime.date | None, **flags: Any) -> Any:
-        someone = participant_services.participant_create(
-            last_name=name, first_name="Т", category=category, birth_date=birth, actor=SETUP
-        )
-        if flags.get("mentee"):
-            api.mentee_profile_upsert(participant_id=someone.pk, actor=SETUP)
-        if flags.get("mentor"):
-            api.mentor_profile_upsert(participant_id=someone.pk, actor=SETUP)
-        return someone
-
-    adult = person("Взрослый", "young_specialist", years_ago(25), mentee=True, mentor=True)
+    adult = builders.person(
+        last_name="Взрослый",
+        category="young_specialist",
+        born=years_ago(25),
+        consent=False,
+        mentee=True,
+        mentor=True,
+    )
     grant(adult)
-    teen = person("Подросток", "pupil", years_ago(15), mentee=True)
+    teen = builders.person(
+        last_name="Подросток", category="pupil", born=years_ago(15), consent=False, mentee=True
+    )
     grant(teen, minor_signed=True, **guardian)
-    child = person("Ребёнок", "pupil", years_ago(9), mentee=True)  # under 10
+    child = builders.person(
+        last_name="Ребёнок", category="pupil", born=years_ago(9), consent=False, mentee=True
+    )  # under 10
     grant(child, **guardian)
-    soon_14 = person("Скоро", "pupil", years_ago(14, -10), mentee=True)  # renewal due
+    soon_14 = builders.person(
+        last_name="Скоро", category="pupil", born=years_ago(14, -10), consent=False, mentee=True
+    )  # renewal due
     grant(soon_14, **guardian)
-    outgrown = person("Вырос", "pupil", years_ago(13, 40), mentee=True, mentor=True)
+    outgrown = builders.person(
+        last_name="Вырос",
+        category="pupil",
+        born=years_ago(13, 40),
+        consent=False,
+        mentee=True,
+        mentor=True,
+    )
     grant(outgrown, **guardian)
     # a year on (the birth date corrected): a guardian's grant alone no longer fits 14
     Participant.objects.filter(pk=outgrown.pk).update(birth_date=years_ago(14, 40))
-    withdrawn = person("Отозвал", "student", years_ago(19), mentee=True)
+    withdrawn = builders.person(
+        last_name="Отозвал", category="student", born=years_ago(19), consent=False, mentee=True
+    )
     grant(withdrawn)
     api.consent_withdraw(
         participant_id=withdrawn.pk,
@@ -260,13 +273,25 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
         method="paper_scan",
         actor=SETUP,
     )
-    no_birth_student = person("Студент", "student", None, mentee=True)
+    no_birth_student = builders.person(
+        last_name="Студент", category="student", birth_date_known=False, consent=False, mentee=True
+    )
     grant(no_birth_student)
-    no_birth_pupil = person("Школьник", "pupil", None, mentee=True)
+    no_birth_pupil = builders.person(
+        last_name="Школьник", category="pupil", birth_date_known=False, consent=False, mentee=True
+    )
     grant(no_birth_pupil, **guardian)
-    engineer = person("Инженер", "employer_specialist", years_ago(40), mentor=True)
+    engineer = builders.person(
+        last_name="Инженер",
+        category="employer_specialist",
+        born=years_ago(40),
+        consent=False,
+        mentor=True,
+    )
     grant(engineer)
-    person("Безсогласия", "student", years_ago(20), mentee=True)  # no consent at all
+    builders.person(
+        last_name="Безсогласия", category="student", born=years_ago(20), consent=False, mentee=True
+    )  # no consent at all
 
     paired = {adult.pk, child.pk, withdrawn.pk, outgrown.pk}
     for day in (timezone.localdate(), years_ago(2), timezone.localdate().replace(day=1)):

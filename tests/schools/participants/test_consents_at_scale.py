@@ -4,6 +4,7 @@ online through a one-time link, and what a withdrawal does (pairs paused, alerts
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,7 @@ from schools.participants.models import (
 )
 from schools.participants.selectors import ConsentState, consent_states_of
 from schools.programmes.models import Programme
+from tests import builders
 from tests.conftest import SETUP, make_user
 from tests.schools.participants.conftest import years_ago
 
@@ -44,22 +46,16 @@ def _english() -> Iterator[None]:
         yield
 
 
+# Pupils «<surname> Роман Семёнович», their consent left to ``grant`` (by the age given).
+roman = functools.partial(
+    builders.person, first_name="Роман", middle_name="Семёнович", category="pupil", consent=False
+)
+
+
 @pytest.fixture
 def in_a(tenant_a: Any) -> Iterator[Any]:
     with tenant_context(tenant_a):
         yield tenant_a
-
-
-def pupil(last_name: str, *, age: int = 12, group: StudyGroup | None = None) -> Any:
-    return participant_services.participant_create(
-        last_name=last_name,
-        first_name="Роман",
-        middle_name="Семёнович",
-        birth_date=years_ago(age, days=10),
-        category="pupil",
-        study_group_id=group.pk if group else None,
-        actor=SETUP,
-    )
 
 
 def grant(person: Any, *, age: int = 12) -> Any:
@@ -87,10 +83,20 @@ def school(in_a: Any) -> dict[str, Any]:
     programme = Programme.objects.create(
         academic_year=2041, title="Программа", status="active", forms=["pupil_pupil"]
     )
-    mentor = pupil("Старшеклассников", age=16, group=None)
+    mentor = roman(
+        last_name="Старшеклассников",
+        born=years_ago(16, days=10),
+    )
     grant(mentor, age=16)
     participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
-    mentees = [pupil(name, group=group) for name in ("Васильев", "Петров")]
+    mentees = [
+        roman(
+            last_name=name,
+            born=years_ago(12, days=10),
+            study_group_id=group.pk,
+        )
+        for name in ("Васильев", "Петров")
+    ]
     for mentee in mentees:
         grant(mentee)
     return {
@@ -214,7 +220,18 @@ def test_a_paused_pair_can_still_be_ended_early(school):
 
 def test_a_class_returns_its_papers_in_one_submit(in_a):
     group = participant_services.study_group_get_or_create(name="5А", actor=SETUP)
-    young, teen = pupil("Иванов", age=11, group=group), pupil("Сидоров", age=15, group=group)
+    young, teen = (
+        roman(
+            last_name="Иванов",
+            born=years_ago(11, days=10),
+            study_group_id=group.pk,
+        ),
+        roman(
+            last_name="Сидоров",
+            born=years_ago(15, days=10),
+            study_group_id=group.pk,
+        ),
+    )
     day = timezone.localdate() - datetime.timedelta(days=2)
     ids = consents.consents_record_many(
         rows=[
@@ -243,7 +260,18 @@ def test_a_class_returns_its_papers_in_one_submit(in_a):
 
 def test_one_bad_paper_records_nothing_and_names_the_row(in_a):
     group = participant_services.study_group_get_or_create(name="5Б", actor=SETUP)
-    first, teen = pupil("Ершов", age=11, group=group), pupil("Ёлкин", age=15, group=group)
+    first, teen = (
+        roman(
+            last_name="Ершов",
+            born=years_ago(11, days=10),
+            study_group_id=group.pk,
+        ),
+        roman(
+            last_name="Ёлкин",
+            born=years_ago(15, days=10),
+            study_group_id=group.pk,
+        ),
+    )
     rows = [
         PaperConsent(
             participant_id=first.pk,
@@ -275,7 +303,10 @@ def test_one_bad_paper_records_nothing_and_names_the_row(in_a):
 
 def test_a_scan_is_checked_by_its_content_and_erased_with_the_person(in_a, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    person = pupil("Сканов")
+    person = roman(
+        last_name="Сканов",
+        born=years_ago(12, days=10),
+    )
     consent = grant(person)
     scan = consents.consent_scan_attach(
         consent=consent,
@@ -312,7 +343,10 @@ def test_a_scan_is_checked_by_its_content_and_erased_with_the_person(in_a, setti
 
 
 def test_a_parent_gives_consent_online_through_a_one_time_link(in_a):
-    child = pupil("Онлайнов", age=15)
+    child = roman(
+        last_name="Онлайнов",
+        born=years_ago(15, days=10),
+    )
     request = consents.consent_request_create(
         participant_id=child.pk, email="Mama@Example.com", actor=SETUP
     )
@@ -356,7 +390,10 @@ def test_a_parent_gives_consent_online_through_a_one_time_link(in_a):
 
 
 def test_a_new_link_replaces_the_old_one_and_an_expired_link_is_refused(in_a):
-    child = pupil("Ссылкин")
+    child = roman(
+        last_name="Ссылкин",
+        born=years_ago(12, days=10),
+    )
     first = consents.consent_request_create(participant_id=child.pk, actor=SETUP, send=False)
     old = consents.consent_request_link(request=first, host="alpha.nastavnik.test")
     second = consents.consent_request_create(participant_id=child.pk, actor=SETUP, send=False)

@@ -18,7 +18,8 @@ from config.db import set_local
 from schools.participants.models import Consent
 from schools.participants.services import participant_erase
 from tests.conftest import SETUP
-from tests.schools.participants.test_consents_at_scale import grant, pupil
+from tests.schools.participants.conftest import years_ago
+from tests.schools.participants.test_consents_at_scale import grant, roman
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -36,7 +37,7 @@ def _flag() -> str | None:
 
 
 def test_erasure_blanks_the_consent_with_set_local_flags_forwarded_to_citus(in_a):
-    person = pupil("Стиров")
+    person = roman(last_name="Стиров", born=years_ago(12, days=10))
     consent = grant(person)
 
     with CaptureQueriesContext(connection) as queries:
@@ -60,7 +61,7 @@ class _Rollback(Exception):
 
 
 def test_the_flag_ends_with_the_transaction_and_the_register_stays_append_only(in_a):
-    consent = grant(pupil("Локалов"))
+    consent = grant(roman(last_name="Локалов", born=years_ago(12, days=10)))
     with pytest.raises(_Rollback), transaction.atomic():
         set_local("nastavnik.consent_erasure", "on")
         assert _flag() == "on"

@@ -3,16 +3,14 @@ the participants app; marking a stage done only when nothing is missing."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from schools.participants import api as participants
-from schools.participants import services as participant_services
 from schools.programmes import api, services
 from schools.programmes.models import ProgrammeStage, RoadmapActivity
 from schools.programmes.stages import Findings, MissingItem, stage_reports
+from tests import builders
 from tests.conftest import SETUP
 
 
@@ -40,32 +38,6 @@ def approve_stage_one_orders(programme):
     for kind in ("introduction", "appointment", "programme_approval"):
         order = orders.order_prepare(programme=programme, kind=kind, actor=job)
         orders.order_approve(order=order, actor=job, number=kind[:3], dated=timezone.localdate())
-
-
-def person(category="pupil", *, mentee=False, mentor=False, consent=False):
-    someone = participant_services.participant_create(
-        last_name="Петров",
-        first_name="Иван",
-        category=category,
-        birth_date=datetime.date(1990, 1, 1),
-        actor=SETUP,
-    )
-    if mentee:
-        participants.mentee_profile_upsert(
-            participant_id=someone.pk, request="Олимпиада", actor=SETUP
-        )
-    if mentor:
-        participants.mentor_profile_upsert(participant_id=someone.pk, capacity=2, actor=SETUP)
-    if consent:
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=someone.pk,
-            kind="grant",
-            signed_by="self",
-            signed_on=timezone.localdate(),
-            method="paper_scan",
-        )
-    return someone
 
 
 def test_a_fresh_programme_lists_what_each_stage_misses(tenant_a, coordinator_client):
@@ -137,10 +109,10 @@ def test_stage_1_is_done_once_the_programme_is_set_up(
 
 def test_stage_2_counts_mentees_without_consent(tenant_a, coordinator_client, programme):
     with schema_context(tenant_a.schema_name):
-        person(mentee=True, consent=True)
-        person(mentee=True)
-        person(mentee=True)
-        person(mentor=True)  # a mentor is no mentee
+        builders.person(category="pupil", mentee_request="Олимпиада")
+        builders.person(category="pupil", mentee_request="Олимпиада", consent=False)
+        builders.person(category="pupil", mentee_request="Олимпиада", consent=False)
+        builders.person(category="pupil", mentor_capacity=2, consent=False)  # a mentor is no mentee
         finish_activities(programme, 2)
     stage_2 = stages_of(coordinator_client, programme)[2]
     assert stage_2["state"] == "in_progress"
@@ -163,7 +135,7 @@ def test_stage_3_counts_mentors_and_their_consents(tenant_a, coordinator_client,
         assert codes(
             {"missing": [m.__dict__ for m in stage_reports(programme=programme)[2].missing]}
         ) == {"mentors", "activities_not_done"}
-        mentor = person("teacher", mentor=True)
+        mentor = builders.person(category="teacher", mentor_capacity=2, consent=False)
         finish_activities(programme, 3)
     stage_3 = stages_of(coordinator_client, programme)[3]
     assert codes(stage_3) == {"mentors_without_consent"}

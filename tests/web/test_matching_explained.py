@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from schools.matching.models import MatchProposal, MatchRun, RunStatus, UnmatchedMentee
 from seeding.school import school_generate
+from tests import builders
 from tests.conftest import SETUP
 from tests.web.conftest import School, page_client
 
@@ -31,28 +32,14 @@ def _lonely_pupil() -> int:
     """A pupil with a consent whose one request no mentor covers."""
     from schools.participants import api as participants
     from schools.participants import services
-    from schools.participants import services as participant_services
 
     topic = services.topic_create(name="Шахматная композиция", group="leisure", actor=SETUP)
     today = timezone.localdate()
-    born = today.replace(year=today.year - 12) - datetime.timedelta(days=30)
-    pupil = participant_services.participant_create(
-        last_name="Ёлкина",
-        first_name="Алёна",
-        middle_name="Фёдоровна",
-        birth_date=born,
+    pupil = builders.person(
+        names="Ёлкина Алёна Фёдоровна",
         category="pupil",
-        actor=SETUP,
-    )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=pupil.pk,
-        kind="grant",
-        signed_by="guardian",
-        guardian_name="Ёлкина Ольга Петровна",
-        guardian_relation="mother",
-        signed_on=today,
-        method="paper_scan",
+        born=today.replace(year=today.year - 12) - datetime.timedelta(days=30),
+        guardian="Ёлкина Ольга Петровна",
     )
     participants.mentee_profile_upsert(
         participant_id=pupil.pk, need_codes=[topic.code], actor=SETUP

@@ -18,8 +18,8 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from schools.participants import api as participants
 from schools.participants import selectors as participant_selectors
-from schools.participants import services as participant_services
 from schools.programmes.selectors import programme_current
+from tests import builders
 from tests.conftest import SETUP, make_user
 from tests.web.conftest import page_client
 
@@ -43,41 +43,26 @@ def people(tenant_a) -> dict[str, Any]:
             curators_by_name={"7А": users[Role.CURATOR].pk, "8Б": users["other_curator"].pk},
             actor=SETUP,
         )
-        roman = participant_services.participant_create(
-            last_name="Васильев",
-            first_name="Роман",
-            middle_name="Семёнович",
-            birth_date=born(13),
+        roman = builders.person(
+            names="Васильев Роман Семёнович",
             category="pupil",
+            born=born(13),
             study_group_id=groups["7А"],
-            actor=SETUP,
+            consent=False,
         )
-        olga = participant_services.participant_create(
-            last_name="Ершова",
-            first_name="Ольга",
-            middle_name="Петровна",
-            birth_date=born(15),
+        olga = builders.person(
+            names="Ершова Ольга Петровна",
             category="pupil",
+            born=born(15),
             study_group_id=groups["7А"],
-            actor=SETUP,
+            consent=False,
         )
-        ivan = participant_services.participant_create(
-            last_name="Котов",
-            first_name="Иван",
-            birth_date=born(12),
+        ivan = builders.person(
+            names="Котов Иван",
             category="pupil",
+            born=born(12),
             study_group_id=groups["8Б"],
-            actor=SETUP,
-        )
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=ivan.pk,
-            kind="grant",
-            signed_by="guardian",
-            guardian_name="Котова Мария",
-            guardian_relation="mother",
-            signed_on=timezone.localdate(),
-            method="paper_scan",
+            guardian="Котова Мария",
         )
         participants.mentee_profile_upsert(
             participant_id=roman.pk, request="Олимпиады", actor=SETUP

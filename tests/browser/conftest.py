@@ -9,20 +9,18 @@ fail, they never skip."""
 
 from __future__ import annotations
 
-import datetime
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
-from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from config.celery import app
@@ -30,6 +28,9 @@ from config.db import tenant_connection
 from tests.conftest import SETUP, wait_for
 
 __all__ = ["wait_for"]  # the journeys import it from here
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -164,8 +165,8 @@ def sign_in(page: Any, url: str, username: str, password: str = PASSWORD) -> Non
 
 class JourneySchool:
     """The set-up most journeys share: an institution of their own at ``<slug>.localhost``
-    (provisioned like a real one), its users, programme and participants made through the
-    services (a participant's consent recorded by ``SETUP``), browser contexts for its users;
+    (provisioned like a real one), its users and programme made through the services, its
+    participants by ``tests.builders`` in its schema (``make``), browser contexts for its users;
     ``journey_school`` removes all of it afterwards."""
 
     def __init__(self, live: Live, browser: Any, institution: Any) -> None:
@@ -194,49 +195,11 @@ class JourneySchool:
                 actor=SETUP, academic_year=current_academic_year(), title=title, **extra
             )
 
-    def person(
-        self,
-        names: str,
-        category: str,
-        *,
-        born: datetime.date | None = None,
-        consent: bool = True,
-        guardian: str = "Родитель",
-        **extra: Any,
-    ) -> Any:
-        """A participant («Фамилия Имя [Отчество]»; an adult of 40 or a pupil of 13 unless
-        ``born``) with a consent granted today on paper: by themselves when an adult, else by
-        ``guardian`` (the mother)."""
-        from schools.participants import api as participants
-        from schools.participants import services as participant_services
-
-        last, first, *middle = names.split()
-        adult = category not in ("pupil", "student")
-        today = timezone.localdate()
-        if born is None:
-            born = today.replace(year=today.year - (40 if adult else 13))
+    def make(self, builder: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """What ``builder`` (one of ``tests.builders``, say ``builders.person``) makes, made in
+        this institution's schema."""
         with schema_context(self.schema_name):
-            person = participant_services.participant_create(
-                last_name=last,
-                first_name=first,
-                middle_name=" ".join(middle),
-                birth_date=born,
-                category=category,
-                actor=SETUP,
-                **extra,
-            )
-            if consent:
-                participants.consent_record(
-                    actor=SETUP,
-                    participant_id=person.pk,
-                    kind="grant",
-                    signed_by="self" if adult else "guardian",
-                    guardian_name="" if adult else guardian,
-                    guardian_relation="" if adult else "mother",
-                    signed_on=today,
-                    method="paper_scan",
-                )
-        return person
+            return builder(*args, **kwargs)
 
     def context(
         self, *, phone: bool = False, language: str = "ru", timeout: int = 20_000, **extra: Any

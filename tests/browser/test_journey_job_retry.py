@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
+from tests import builders
 from tests.browser.conftest import journey_school, shot
 from tests.conftest import SETUP
 
@@ -42,9 +43,14 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
         ) as school:
             coordinator = school.user(Role.COORDINATOR, "rj-coordinator")
             people = [
-                school.person("Орлова Вера Петровна", "teacher", email="orlova@retry.ru"),
-                school.person("Зайцев Ёжик", "pupil"),
-                school.person("Белова Анна", "pupil"),
+                school.make(
+                    builders.person,
+                    names="Орлова Вера Петровна",
+                    category="teacher",
+                    email="orlova@retry.ru",
+                ),
+                school.make(builders.person, names="Зайцев Ёжик", category="pupil"),
+                school.make(builders.person, names="Белова Анна", category="pupil"),
             ]
             version_id = templates.published_version_id(template_code="satisfaction-mentee")
             assert version_id is not None

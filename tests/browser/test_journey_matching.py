@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
+from tests import builders
 from tests.browser.conftest import JourneySchool, journey_school, shot, sign_in
 from tests.conftest import SETUP
 
@@ -54,15 +55,15 @@ def _build_institution(school: JourneySchool) -> None:
     )
     school.programme("Программа наставничества «Первые шаги»", forms=["teacher_teacher"])
 
-    def person(names: str, born: datetime.date, user: Any) -> Any:
-        category = "teacher" if born.year < 1990 else "young_specialist"
-        return school.person(
-            names, category, born=born, user_id=user.pk if user is not None else None
-        )
-
     for username, last, first, middle, competences in MENTORS:
         user = school.user(Role.MENTOR, username) if username else None
-        mentor = person(f"{last} {first} {middle}", datetime.date(1975, 4, 12), user)
+        mentor = school.make(
+            builders.person,
+            names=f"{last} {first} {middle}",
+            category="teacher",
+            born=datetime.date(1975, 4, 12),
+            user_id=user.pk if user is not None else None,
+        )
         with schema_context(SCHEMA):
             participants.mentor_profile_upsert(
                 participant_id=mentor.pk,
@@ -73,7 +74,13 @@ def _build_institution(school: JourneySchool) -> None:
             )
     for mentee_login, last, first, middle, needs in MENTEES:
         user = school.user(Role.MENTEE, mentee_login) if mentee_login else None
-        mentee = person(f"{last} {first} {middle}", datetime.date(2001, 9, 3), user)
+        mentee = school.make(
+            builders.person,
+            names=f"{last} {first} {middle}",
+            category="young_specialist",
+            born=datetime.date(2001, 9, 3),
+            user_id=user.pk if user is not None else None,
+        )
         with schema_context(SCHEMA):
             participants.mentee_profile_upsert(
                 participant_id=mentee.pk,

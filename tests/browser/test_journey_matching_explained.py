@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
+from tests import builders
 from tests.browser.conftest import PHONE, JourneySchool, journey_school, shot, sign_in
 from tests.conftest import SETUP
 
@@ -41,9 +42,10 @@ def _build_institution(school: JourneySchool) -> None:
             name="Шахматная композиция", group="leisure", actor=SETUP
         )
     today = timezone.localdate()
-    pupil = school.person(
-        "Ёлкина Алёна Фёдоровна",
-        "pupil",
+    pupil = school.make(
+        builders.person,
+        names="Ёлкина Алёна Фёдоровна",
+        category="pupil",
         born=today.replace(year=today.year - 12) - datetime.timedelta(days=30),
         guardian="Ёлкина Ольга Петровна",
     )

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
+from tests import builders
 from tests.browser.conftest import JourneySchool, journey_school, shot
 from tests.conftest import SETUP
 
@@ -47,14 +48,30 @@ def _fill(school: JourneySchool) -> dict[str, Any]:
     )
     with schema_context(school.schema_name):
         group = participant_services.study_group_get_or_create(name="7А", actor=SETUP)
-    mentor = school.person("Иванова Мария", "teacher", user_id=users["mentor"].pk)
+    mentor = school.make(
+        builders.person, names="Иванова Мария", category="teacher", user_id=users["mentor"].pk
+    )
     pupils = [
-        school.person("Петров Олег", "pupil", study_group_id=group.pk, user_id=users["pupil"].pk),
-        school.person("Сидорова Анна", "pupil", study_group_id=group.pk),
+        school.make(
+            builders.person,
+            names="Петров Олег",
+            category="pupil",
+            study_group_id=group.pk,
+            user_id=users["pupil"].pk,
+        ),
+        school.make(
+            builders.person, names="Сидорова Анна", category="pupil", study_group_id=group.pk
+        ),
     ]
-    second = school.person("Козлов Игорь", "teacher", user_id=users["mentor2"].pk)
-    young = school.person(
-        "Лебедева Дарья", "teacher", is_young_specialist=True, user_id=users["young"].pk
+    second = school.make(
+        builders.person, names="Козлов Игорь", category="teacher", user_id=users["mentor2"].pk
+    )
+    young = school.make(
+        builders.person,
+        names="Лебедева Дарья",
+        category="teacher",
+        is_young_specialist=True,
+        user_id=users["young"].pk,
     )
     with schema_context(school.schema_name):
         participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)

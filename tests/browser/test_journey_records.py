@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
+from tests import builders
 from tests.browser.conftest import JourneySchool, journey_school, shot
 from tests.conftest import SETUP
 
@@ -39,10 +40,13 @@ def _fill(school: JourneySchool) -> dict[str, int]:
     parent_user = school.user(Role.PARENT, "rec-parent")
     today = timezone.localdate()
     school.programme("Программа наставничества")
-    mentor = school.person("Соколова Анна", "teacher", born=datetime.date(1979, 4, 12))
-    child = school.person(
-        "Белов Артём",
-        "pupil",
+    mentor = school.make(
+        builders.person, names="Соколова Анна", category="teacher", born=datetime.date(1979, 4, 12)
+    )
+    child = school.make(
+        builders.person,
+        names="Белов Артём",
+        category="pupil",
         born=today.replace(year=today.year - 12) - datetime.timedelta(days=10),
         guardian="Белова Наталья",
     )

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
+from tests import builders
 from tests.browser.conftest import journey_school, shot, sign_in, wait_for
 from tests.conftest import SETUP
 
@@ -56,16 +57,18 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
         mentee_user = school.user(Role.MENTEE, "survey-mentee", last_name="Лебедев")
         mentor_user = school.user(Role.MENTOR, "survey-mentor", last_name="Зимина")
         programme = school.programme("Программа «Вместе»", forms=["teacher_teacher"])
-        mentor = school.person(
-            "Зимина Ольга",
-            "teacher",
+        mentor = school.make(
+            builders.person,
+            names="Зимина Ольга",
+            category="teacher",
             born=datetime.date(1978, 4, 2),
             email="zimina@survey-school.ru",
             user_id=mentor_user.pk,
         )
-        mentee = school.person(
-            "Лебедев Павел",
-            "teacher",
+        mentee = school.make(
+            builders.person,
+            names="Лебедев Павел",
+            category="teacher",
             born=datetime.date(2000, 6, 7),
             is_young_specialist=True,
             email="lebedev@survey-school.ru",

@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
+from tests import builders
 from tests.browser.conftest import journey_school, shot, sign_in
 from tests.conftest import SETUP
 from tests.schools.pairs.test_completion_documents import docx_text
@@ -33,10 +34,6 @@ SLUG = "year-end-school"
 SCHEMA = "year_end_school"
 HOST = f"{SLUG}.localhost"
 TODAY = datetime.date.today()
-
-
-def _born(category: str) -> datetime.date:
-    return datetime.date(TODAY.year - (13 if category in ("pupil", "student") else 40), 3, 3)
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +56,6 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
 
         def context(**extra: Any) -> Any:
             return school.context(accept_downloads=True, timeout=30_000, **extra)
-
-        def person(names: str, category: str, **extra: Any) -> Any:
-            return school.person(names, category, born=_born(category), **extra)
 
         state: dict[str, Any] = {"live": live, "context": context}
         coordinator_user = school.user(
@@ -88,12 +82,32 @@ def journey(live: Any, browser: Any, django_db_blocker: Any) -> Iterator[dict[st
         with schema_context(SCHEMA):
             group = participant_services.study_group_get_or_create(name="6А", actor=SETUP)
             older = participant_services.study_group_get_or_create(name="10А", actor=SETUP)
-        teacher = person("Ёлкина Алёна Викторовна", "teacher", position="учитель математики")
-        young = person("Орехов Пётр Ильич", "young_specialist")
-        senior = person("Синицын Глеб Андреевич", "pupil", study_group_id=older.pk)
+        teacher = school.make(
+            builders.person,
+            names="Ёлкина Алёна Викторовна",
+            category="teacher",
+            position="учитель математики",
+        )
+        young = school.make(builders.person, names="Орехов Пётр Ильич", category="young_specialist")
+        senior = school.make(
+            builders.person,
+            names="Синицын Глеб Андреевич",
+            category="pupil",
+            study_group_id=older.pk,
+        )
         pupils = [
-            person("Грушина Вера Олеговна", "pupil", study_group_id=group.pk),
-            person("Журавлёв Тимофей Андреевич", "pupil", study_group_id=group.pk),
+            school.make(
+                builders.person,
+                names="Грушина Вера Олеговна",
+                category="pupil",
+                study_group_id=group.pk,
+            ),
+            school.make(
+                builders.person,
+                names="Журавлёв Тимофей Андреевич",
+                category="pupil",
+                study_group_id=group.pk,
+            ),
         ]
         with schema_context(SCHEMA):
             for mentor in (teacher, senior):

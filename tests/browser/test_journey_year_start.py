@@ -29,6 +29,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from config.db import tenant_connection
+from tests import builders
 from tests.browser.conftest import DESKTOP, PHONE, JourneySchool, journey_school, shot, sign_in
 from tests.conftest import SETUP
 
@@ -96,7 +97,13 @@ def _build_institution(school: JourneySchool) -> None:
         ("Кузнецова Мария Ивановна", ["olympiads"], mentor.pk),
         ("Смирнов Олег Петрович", ["career_guidance"], None),
     ):
-        teacher = school.person(names, "teacher", born=datetime.date(1982, 4, 4), user_id=user_id)
+        teacher = school.make(
+            builders.person,
+            names=names,
+            category="teacher",
+            born=datetime.date(1982, 4, 4),
+            user_id=user_id,
+        )
         with schema_context(SCHEMA):
             participants.mentor_profile_upsert(
                 participant_id=teacher.pk, competence_codes=codes, capacity=2, actor=SETUP

@@ -425,10 +425,23 @@ def roadmap_context(
     can_edit = _role(request) == Role.COORDINATOR
     mine = _curated_activity_ids(request)
     if current is not None:
-        by_stage: dict[int, list[RoadmapActivity]] = {}
-        for activity in programme_selectors.roadmap_activity_list().filter(programme=current):
-            activity.can_mark = can_edit or activity.pk in mine  # type: ignore[attr-defined]
-            by_stage.setdefault(activity.stage, []).append(_with_role_labels(activity))
+        by_stage: dict[int, list[dict[str, Any]]] = {}
+        # Plain rows (``roadmap_rows``: the overdue flag and the summary made in the database)
+        # with their labels and links looked up once for the page, not built per activity.
+        role_labels = {value: str(label) for value, label in Role.choices}
+        status_labels = {value: str(label) for value, label in ActivityStatus.choices}
+        links = [(attribute, url_with_id(name)) for attribute, name in _ROW_LINKS]
+        for row in programme_selectors.roadmap_rows(programme=current):
+            row["can_mark"] = can_edit or row["pk"] in mine
+            row["role_labels"] = [
+                role_labels[role] for role in row["responsible_roles"] if role in role_labels
+            ]
+            row["status_label"] = status_labels.get(row["status"], row["status"])
+            for attribute, link in links:
+                row[attribute] = link(row["pk"])
+            row["deadline_text"] = _day(row["deadline"])
+            row["completed_text"] = _day(row["completed_on"])
+            by_stage.setdefault(row["stage"], []).append(row)
         reports = {r.stage: r for r in stage_reports(programme=current)}
         failed_stage = create_form.data.get("stage") if create_form is not None else None
         # The form to add an activity is made for the stage asked (``?add=<stage>``, what the
@@ -459,7 +472,25 @@ def roadmap_context(
         "can_mark": can_edit or bool(mine),
         "notice": notice,
         "today": timezone.localdate(),
+        "row_labels": roadmap_row_labels(),
     }
+
+
+def roadmap_row_labels() -> dict[str, str]:
+    """The words of every roadmap row, translated once for the page (``{% translate %}`` in
+    the row was a third of the roadmap's template time)."""
+    return {
+        "overdue": _("overdue"),
+        "done": _("Done"),
+        "edit": _("Edit"),
+        "reschedule": _("Reschedule"),
+        "open_form": _("Open the form"),
+    }
+
+
+def _day(day: datetime.date | None) -> str:
+    """A row's date as ``{{ day|date:"d.m.Y" }}`` writes it, without the filter per cell."""
+    return day.strftime("%d.%m.%Y") if day else ""
 
 
 def _curated_activity_ids(request: HttpRequest) -> set[int]:
@@ -481,6 +512,8 @@ def _with_role_labels(activity: RoadmapActivity) -> RoadmapActivity:
     # once, not per use in the row's cells (the status twice, ``truncatechars:160``)
     activity.status_label = activity.get_status_display()  # type: ignore[attr-defined]
     activity.summary = Truncator(activity.content).chars(160) if activity.content else ""  # type: ignore[attr-defined]
+    activity.deadline_text = _day(activity.deadline)  # type: ignore[attr-defined]
+    activity.completed_text = _day(activity.completed_on)  # type: ignore[attr-defined]
     for attribute, name in _ROW_LINKS:
         setattr(activity, attribute, url_with_id(name)(activity.pk))
     return activity
@@ -633,7 +666,12 @@ def _activity_reschedule(request: HttpRequest, activity: RoadmapActivity) -> Htt
         return render(
             request,
             "school/records_activity_row.html",
-            {"a": activity, "can_edit": True, "reschedule_form": form},
+            {
+                "a": activity,
+                "can_edit": True,
+                "reschedule_form": form,
+                "row_labels": roadmap_row_labels(),
+            },
             status=400,
         )
     edit_form = ActivityForm(

@@ -372,6 +372,43 @@ def test_the_reschedule_form_is_loaded_when_opened(tenant_a, school):
     assert curator.get(f"/programme/activities/{pk}/reschedule/", **HTMX).status_code in (403, 404)
 
 
+def test_the_roadmap_writes_one_done_form_and_cuts_summaries_as_truncator(tenant_a, school):
+    """«Done» of every row submits the roadmap's one form (its CSRF token written once, the
+    activity's address as the button's ``formaction``: the page works without JavaScript), and
+    the summary cut in the database (``roadmap_rows``) is the one ``Truncator`` made."""
+    from django.utils.text import Truncator
+
+    from schools.programmes import selectors as programme_selectors
+    from schools.programmes import services as programme_services
+
+    programme = _programme(tenant_a)
+    long_text = "Длинное описание мероприятия. " * 12
+    with in_a(tenant_a):
+        for title, content in (("Длинное", long_text), ("Короткое", "Коротко."), ("Пустое", "")):
+            programme_services.roadmap_activity_create(
+                actor=SETUP,
+                programme=programme,
+                stage=2,
+                title=title,
+                content=content,
+                deadline=programme.window[1],
+            )
+        rows = {r["title"]: r for r in programme_selectors.roadmap_rows(programme=programme)}
+    assert rows["Длинное"]["summary"] == Truncator(long_text).chars(160)
+    assert rows["Короткое"]["summary"] == "Коротко." and rows["Пустое"]["summary"] == ""
+    client = client_of(tenant_a, school, Role.COORDINATOR)
+    page = client.get("/programme/").content.decode()
+    assert page.count('id="roadmap-done"') == 1
+    pk = school.ids["roadmapactivity"]
+    row = page[page.index(f'id="activity-{pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'form="roadmap-done"' in row and f'formaction="/programme/activities/{pk}/done/"' in row
+    assert "csrfmiddlewaretoken" not in row
+    assert Truncator(long_text).chars(160) in page
+    director = client_of(tenant_a, school, Role.DIRECTOR).get("/programme/").content.decode()
+    assert "roadmap-done" not in director
+
+
 def test_the_consent_badge_tag_writes_what_its_template_wrote():
     """``{% consent_badge %}`` (the lists' rows) and ``school/consent_badge.html``."""
     from django.template.loader import render_to_string

@@ -553,40 +553,49 @@ def institution_stages(*, institution_id: int) -> dict[str, Any] | None:
 def institution_history(*, institution_id: int, periods: int = 12) -> dict[str, Any]:
     """The federal indicators of one institution as published, period by period (the latest
     ``periods``): the same cells the dashboard shows (hidden, a range, or held with the
-    period they are from)."""
-    indicators = [i for i in indicator_list() if i.group == "federal"] or list(indicator_list())
+    period they are from). The rows are cached on their own, under the keys of the periods'
+    publications (which move with the snapshots, the institutions, the indicators and k) and
+    the indicators shown: the page unpickled the whole region's publication of every period
+    (four histories: half of its time) to read one institution's cells."""
+    active = list(indicator_list())
+    indicators = [i for i in active if i.group == "federal"] or active
     reported = list(
         InstitutionSnapshot.objects.filter(institution_id=institution_id)
         .order_by("-period")
         .values_list("period", flat=True)[:periods]
     )
-    publications = _period_publications(list(reversed(reported)))
-    cell = ("i", institution_id)
-    rows = []
-    for period, data in publications.items():
-        rows.append(
-            {
-                "period": period,
-                "cells": [data.indicator(indicator_spec(i), cell) for i in indicators],
-            }
-        )
+    chosen = list(reversed(reported))
+    if not chosen:
+        return {"indicators": indicators, "rows": []}
+    k = privacy.check_min_group_size(min_group_size())
+    specs = [indicator_spec(i) for i in active]
+    state = _data_state()
+    keys = {period: _cache_key(period, k, specs, state) for period in chosen}
+    shown = [indicator_spec(i) for i in indicators]
+    own_key = (
+        "kpis-institution-history:"
+        + hashlib.sha256(repr((institution_id, list(keys.values()), shown)).encode()).hexdigest()
+    )
+    rows = cache.get(own_key)
+    if not isinstance(rows, list):
+        cell = ("i", institution_id)
+        rows = [
+            {"period": period, "cells": [data.indicator(spec, cell) for spec in shown]}
+            for period, data in _period_publications(keys, k).items()
+        ]
+        cache.set(own_key, rows, PUBLISHED_CACHE_SECONDS)
     return {"indicators": indicators, "rows": rows}
 
 
-def _period_publications(periods: list[str]) -> dict[str, PeriodPublication]:
+def _period_publications(keys: dict[str, str], k: int) -> dict[str, PeriodPublication]:
     """Each period's publication as ``published_period(period).publication`` is, read with
-    the state of the data, k and the indicators looked up once and the cached histories
-    fetched in one go (one institution's page showed 12 periods at 6 queries each)."""
-    if not periods:
-        return {}
-    k = privacy.check_min_group_size(min_group_size())
-    specs = [indicator_spec(i) for i in indicator_list()]
-    state = _data_state()
-    keys = {period: _cache_key(period, k, specs, state) for period in periods}
+    the state of the data, k and the indicators looked up once (``keys``: each period's cache
+    key) and the cached histories fetched in one go (one institution's page showed 12 periods
+    at 6 queries each)."""
     cached = cache.get_many(list(keys.values()))
     found: dict[str, PeriodPublication] = {}
-    for period in periods:
-        history = cached.get(keys[period])
+    for period, key in keys.items():
+        history = cached.get(key)
         if not isinstance(history, dict):
             history = published_history(until=period, k=k)
         found[period] = history.get(period) or _empty_publication(period, k)

@@ -358,3 +358,37 @@ def test_the_institution_page_reads_its_history_in_fixed_queries(tenants: Any) -
     history = body.split('data-testid="institution-history"')[1].split("</table>")[0]
     assert all(f"2026-0{month}" in history for month in range(1, 6))
     assert "10.0 %" in history  # the published share (later moves by less than k are held)
+
+
+def test_the_institution_page_caches_its_own_history_rows(tenants: Any, monkeypatch) -> None:
+    """Once shown, an institution's history is read from its own cached rows, not from the
+    region's publications of every period; a snapshot re-recorded moves the key."""
+    from regional.kpis import selectors as kpi_selectors
+
+    def record(mentees: int) -> None:
+        kpis.snapshot_record(
+            run_id=None,
+            period=PERIOD,
+            institution_id=tenants.a.pk,
+            academic_year=metrics.academic_year_of(metrics.period_date(PERIOD)),
+            values={"headcount_learners": 100, "learner_mentees_10_plus": mentees},
+        )
+
+    client = page_client(
+        HOST, make_user("public", Role.REGIONAL_STAFF, "inst-cached"), "public", "en"
+    )
+    record(40)
+    calls: list[int] = []
+    publications = kpi_selectors._period_publications
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return publications(*args, **kwargs)
+
+    monkeypatch.setattr(kpi_selectors, "_period_publications", counted)
+    first = client.get(f"/institutions/{tenants.a.pk}/").content.decode()
+    second = client.get(f"/institutions/{tenants.a.pk}/").content.decode()
+    assert len(calls) == 1 and "40.0 %" in first and "40.0 %" in second
+    record(70)
+    third = client.get(f"/institutions/{tenants.a.pk}/").content.decode()
+    assert len(calls) == 2 and "70.0 %" in third

@@ -538,6 +538,51 @@ def base_counts_shared() -> Iterator[None]:
         _BASE_COUNTS_MEMO.reset(token)
 
 
+# The bases in numbers in one statement written once (the stage tracker reads them on every visit
+# of home and the roadmap, where building the ORM form cost more than running it): a person's
+# latest required consent is one probe of ``consent_latest`` (as in ``_KPI_NUMERATORS_SQL``),
+# valid when it is not a withdrawal and fits the age today — ``ConsentState.VALID_STATES``.
+# ``test_kpi_numerators_keep_the_consent_rule`` checks it against the ORM counts.
+_BASE_COUNTS_SQL = """
+SELECT
+    COUNT(mentee.id) AS mentees,
+    COUNT(mentor.id) AS mentors,
+    COUNT(mentee.id) FILTER (WHERE NOT COALESCE(latest.valid, FALSE)) AS mentees_without_consent,
+    COUNT(mentor.id) FILTER (WHERE NOT COALESCE(latest.valid, FALSE)) AS mentors_without_consent
+FROM {participant} p
+LEFT JOIN {mentee} mentee ON mentee.participant_id = p.id
+LEFT JOIN {mentor} mentor ON mentor.participant_id = p.id
+LEFT JOIN LATERAL (
+    SELECT c.kind <> %(withdrawal)s AND (
+        p.birth_date IS NULL
+        OR (p.birth_date <= %(adult)s AND c.signed_by = %(self)s)
+        OR (p.birth_date > %(adult)s AND p.birth_date <= %(teen)s
+            AND c.signed_by = %(guardian)s AND c.minor_signed)
+        OR (p.birth_date > %(teen)s AND c.signed_by = %(guardian)s)
+    ) AS valid
+    FROM {consent} c
+    WHERE c.participant_id = p.id AND c.purpose = %(purpose)s
+    ORDER BY c.created_at DESC, c.id DESC
+    LIMIT 1
+) latest ON TRUE
+WHERE p.erased_at IS NULL AND p.processing_stopped_at IS NULL
+    AND (mentee.id IS NOT NULL OR mentor.id IS NOT NULL)
+"""
+_BASE_COUNT_KEYS = ("mentees", "mentors", "mentees_without_consent", "mentors_without_consent")
+
+
+@cache
+def _base_counts_sql() -> str:
+    """``_BASE_COUNTS_SQL`` with the tables' names (unqualified: the schema's search path)."""
+    quote = connection.ops.quote_name
+    return _BASE_COUNTS_SQL.format(
+        participant=quote(Participant._meta.db_table),
+        consent=quote(Consent._meta.db_table),
+        mentee=quote(MenteeProfile._meta.db_table),
+        mentor=quote(MentorProfile._meta.db_table),
+    )
+
+
 def base_counts() -> BaseCounts:
     """Mentees, mentors and those of them without a valid consent (withdrawn and erased people
     are not counted), in one query; shared inside a ``base_counts_shared()`` block."""
@@ -545,21 +590,19 @@ def base_counts() -> BaseCounts:
     key = str(getattr(connection, "schema_name", ""))
     if memo is not None and key in memo:
         return memo[key]
-    # One row per consent state (a handful), so the state's expression is compiled once.
-    rows = (
-        with_consent_state(participants_active())
-        .filter(Q(mentee_profile__isnull=False) | Q(mentor_profile__isnull=False))
-        .values("consent_state")  # type: ignore[misc]  # an annotation
-        .annotate(mentees=Count("mentee_profile"), mentors=Count("mentor_profile"))
-        .order_by()
-    )
-    total = {"mentees": 0, "mentors": 0, "mentees_without_consent": 0, "mentors_without_consent": 0}
-    for row in rows:
-        lacks_consent = row["consent_state"] not in ConsentState.VALID_STATES
-        for kind in ("mentees", "mentors"):
-            total[kind] += row[kind]
-            if lacks_consent:
-                total[f"{kind}_without_consent"] += row[kind]
+    now = timezone.localdate()
+    params: dict[str, Any] = {
+        "purpose": REQUIRED_PURPOSE.value,
+        "withdrawal": ConsentKind.WITHDRAWAL.value,
+        "adult": years_before(now, ADULT_AGE),
+        "teen": years_before(now, MINOR_OWN_SIGNATURE_AGE),
+        "self": ConsentSigner.SELF.value,
+        "guardian": ConsentSigner.GUARDIAN.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_base_counts_sql(), params)
+        row = cursor.fetchone()
+    total = dict(zip(_BASE_COUNT_KEYS, (int(value or 0) for value in row), strict=True))
     counts = BaseCounts(**total)
     if memo is not None:
         memo[key] = counts

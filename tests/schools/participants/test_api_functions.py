@@ -303,6 +303,16 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
             "mentees_without_pair": expected["mentees"],
         }
     assert reference_numerators(timezone.localdate(), paired)["mentees"] == 6
+    # the bases in numbers (the stage tracker's one statement) keep the same rule
+    from schools.participants import selectors
+
+    assert selectors.base_counts() == selectors.BaseCounts(
+        mentees=selectors.mentee_count(),
+        mentors=selectors.mentor_count(),
+        mentees_without_consent=selectors.mentees_without_consent_count(),
+        mentors_without_consent=selectors.mentors_without_consent_count(),
+    )
+    assert selectors.base_counts().mentees_without_consent == 2  # outgrown, no consent
 
 
 def test_the_writes_return_ids_and_the_reads_plain_data(in_a):

@@ -12,9 +12,10 @@ State: *done* once the coordinator marked it so (allowed only while nothing is m
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -222,6 +223,27 @@ def activity_counts(
     }
 
 
+def activity_counts_of(rows: Iterable[Mapping[str, Any]]) -> dict[int, ActivityCounts]:
+    """``activity_counts`` from rows the caller has read already (``stage``, ``status`` and
+    ``is_overdue`` of every activity of the programme: the roadmap's ``roadmap_rows``), so the
+    roadmap does not count them again in the database."""
+    tally: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts = tally.setdefault(
+            row["stage"], {"total": 0, "done": 0, "cancelled": 0, "in_progress": 0, "overdue": 0}
+        )
+        counts["total"] += 1
+        if row["status"] in (
+            ActivityStatus.DONE,
+            ActivityStatus.CANCELLED,
+            ActivityStatus.IN_PROGRESS,
+        ):
+            counts[str(row["status"])] += 1
+        if row["is_overdue"]:
+            counts["overdue"] += 1
+    return {stage: ActivityCounts(**counts) for stage, counts in tally.items()}
+
+
 def _activities_findings(counts: ActivityCounts) -> Findings:
     found = Findings(started=bool(counts.done or counts.in_progress))
     if counts.open:
@@ -272,17 +294,22 @@ def stage_missing(*, programme: Programme, stage: int) -> list[MissingItem]:
     return _findings(programme, stage, counts).missing
 
 
-def stage_reports(*, programme: Programme) -> list[StageReport]:
+def stage_reports(
+    *, programme: Programme, activities: dict[int, ActivityCounts] | None = None
+) -> list[StageReport]:
     """Every stage's report. The participants' counts are made once for all checks (and for
-    the caller too when it opened ``participants.base_counts_shared()`` around this call)."""
+    the caller too when it opened ``participants.base_counts_shared()`` around this call);
+    ``activities``: the roadmap's counts when the caller has them (``activity_counts_of``)."""
     from schools.participants import api as participants
 
     with participants.base_counts_shared():
-        return _stage_reports(programme)
+        return _stage_reports(programme, activities)
 
 
-def _stage_reports(programme: Programme) -> list[StageReport]:
-    counts = activity_counts(programme=programme)
+def _stage_reports(
+    programme: Programme, activities: dict[int, ActivityCounts] | None = None
+) -> list[StageReport]:
+    counts = activity_counts(programme=programme) if activities is None else activities
     marks = {mark.stage: mark for mark in ProgrammeStage.objects.filter(programme=programme)}
     reports = []
     for stage in Stage:

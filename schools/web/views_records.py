@@ -65,7 +65,7 @@ from schools.programmes.models import (
     RoadmapActivity,
     Stage,
 )
-from schools.programmes.stages import stage_reports
+from schools.programmes.stages import activity_counts_of, stage_reports
 from schools.web.forms_records import (
     ActivityForm,
     MenteeProfileForm,
@@ -442,7 +442,8 @@ def roadmap_context(
             row["deadline_text"] = _day(row["deadline"])
             row["completed_text"] = _day(row["completed_on"])
             by_stage.setdefault(row["stage"], []).append(row)
-        reports = {r.stage: r for r in stage_reports(programme=current)}
+        counts = activity_counts_of(row for rows in by_stage.values() for row in rows)
+        reports = {r.stage: r for r in stage_reports(programme=current, activities=counts)}
         failed_stage = create_form.data.get("stage") if create_form is not None else None
         # The form to add an activity is made for the stage asked (``?add=<stage>``, what the
         # stage's «Add an activity» loads when opened), not for all six on every visit.

@@ -380,6 +380,7 @@ def test_the_roadmap_writes_one_done_form_and_cuts_summaries_as_truncator(tenant
 
     from schools.programmes import selectors as programme_selectors
     from schools.programmes import services as programme_services
+    from schools.programmes import stages
 
     programme = _programme(tenant_a)
     long_text = "Длинное описание мероприятия. " * 12
@@ -393,7 +394,20 @@ def test_the_roadmap_writes_one_done_form_and_cuts_summaries_as_truncator(tenant
                 content=content,
                 deadline=programme.window[1],
             )
+        programme_services.roadmap_activity_create(
+            actor=SETUP,
+            programme=programme,
+            stage=2,
+            title="Сделано",
+            deadline=programme.window[1],
+            status="done",
+            completed_on=timezone.localdate(),
+        )
         rows = {r["title"]: r for r in programme_selectors.roadmap_rows(programme=programme)}
+        # the stage reports' counts taken from the rows are the database's
+        assert stages.activity_counts_of(rows.values()) == stages.activity_counts(
+            programme=programme
+        )
     assert rows["Длинное"]["summary"] == Truncator(long_text).chars(160)
     assert rows["Короткое"]["summary"] == "Коротко." and rows["Пустое"]["summary"] == ""
     client = client_of(tenant_a, school, Role.COORDINATOR)

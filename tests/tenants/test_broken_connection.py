@@ -56,7 +56,7 @@ def test_the_regional_host_drops_a_broken_connection_before_its_first_query(
             with connection.cursor() as cursor:  # the request's first query
                 cursor.execute("SELECT 1")
                 assert cursor.fetchone() == (1,)
-            assert request.tenant.schema_name == "public"
+            assert request.tenant.schema_name == "public"  # type: ignore[attr-defined]
         finally:
             connection.close()
             tenant_connection().set_schema_to_public()

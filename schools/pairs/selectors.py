@@ -40,14 +40,15 @@ from schools.pairs.models import (
     PlanGoal,
     PracticeCase,
 )
-from schools.participants.api import Participant
+from schools.participants.api import participant_id_of_user, person_refs
 
 
-def participant_of(actor: Actor) -> Participant | None:
-    """The participant whose login is ``actor``'s (mentors, mentees, parents have one)."""
+def participant_id_of(actor: Actor) -> int | None:
+    """The id of the participant whose login is ``actor``'s (mentors, mentees, parents have
+    one)."""
     if actor.user_id is None or actor.is_system:
         return None
-    return Participant.objects.filter(user_id=actor.user_id).first()
+    return participant_id_of_user(user_id=actor.user_id)
 
 
 def pair_is_stale(
@@ -229,8 +230,9 @@ def meeting_list() -> QuerySet[Meeting]:
 def meeting_rows() -> QuerySet[Meeting]:
     """Meetings as the API answers them: the attendees' ids only (no pair row, no people), in
     the order of their ids, as ``meeting_attendee_ids`` gives them."""
+    people = Meeting.attendees.rel.model._default_manager  # the people, named by their label
     return Meeting.objects.prefetch_related(
-        Prefetch("attendees", queryset=Participant.objects.only("pk").order_by("pk"))
+        Prefetch("attendees", queryset=people.only("pk").order_by("pk"))
     )
 
 
@@ -343,7 +345,7 @@ def mentor_ranking(*, programme_id: int | None = None) -> list[MentorRank]:
         rows[item["plan__pair__mentor_id"]]["goals_done_share"] = (
             item["done"] / item["n"] if item["n"] else None
         )
-    names = {p.pk: p.full_name for p in Participant.objects.filter(pk__in=rows)}
+    names = {pk: ref.full_name for pk, ref in person_refs(participant_ids=rows).items()}
     scored = sorted(
         ((mentor_id, row, _score(row)) for mentor_id, row in rows.items()),
         key=lambda t: (-t[2], names.get(t[0], ""), t[0]),

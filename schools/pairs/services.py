@@ -40,7 +40,12 @@ from schools.pairs.models import (
     PracticeCaseStatus,
     PreviewStatus,
 )
-from schools.participants.api import Participant, has_valid_consent, mentor_capacity
+from schools.participants.api import (
+    has_valid_consent,
+    lock_people,
+    mentor_capacity,
+    participant_full_names,
+)
 from schools.programmes.models import MentoringForm, Programme, ProgrammeStatus
 
 # --- pairs -------------------------------------------------------------------------------------
@@ -89,23 +94,18 @@ def pair_create(
 
     # Lock the people in a fixed order: concurrent approvals of one mentor or one mentee wait
     # for each other, so the capacity and "one active pair" checks below cannot race.
-    people = {
-        p.pk: p
-        for p in Participant.objects.select_for_update()
-        .filter(pk__in=[mentor_participant_id, *mentee_ids])
-        .order_by("pk")
-    }
+    people = lock_people(participant_ids=[mentor_participant_id, *mentee_ids])
 
     mentor = people.get(mentor_participant_id)
     if mentor is None:
         errors["mentor"] = [_("No such participant.")]
-    elif not has_valid_consent(participant_id=mentor.pk):
+    elif not has_valid_consent(participant_id=mentor.id):
         errors["mentor"] = [_("The mentor has no valid consent to personal-data processing.")]
     else:
-        capacity = mentor_capacity(participant_id=mentor.pk)
+        capacity = mentor_capacity(participant_id=mentor.id)
         if capacity is None:
             errors["mentor"] = [_("This person is not in the mentor base.")]
-        elif _active_load(mentor.pk) + len(set(mentee_ids)) > capacity:
+        elif _active_load(mentor.id) + len(set(mentee_ids)) > capacity:
             errors["mentor"] = [
                 _("The mentor's capacity (%(capacity)s mentees) would be exceeded.")
                 % {"capacity": capacity}
@@ -140,7 +140,7 @@ def pair_create(
     pair = Pair.objects.create(
         programme=programme,
         form=form,
-        mentor=mentor,
+        mentor_id=mentor.id,
         started_on=started_on or timezone.localdate(),
         created_by_id=author_id(actor),
     )
@@ -566,11 +566,7 @@ def institution_names() -> list[str]:
     pair, parents and guardians too) and its users (staff, mentors, parents who sign in)."""
     from accounts.models import User
 
-    people = [
-        p.full_name
-        for p in Participant.objects.only("last_name", "first_name", "middle_name")
-        if p.last_name or p.first_name
-    ]
+    people = participant_full_names()
     users = [
         " ".join(part for part in (last, first, middle) if part)
         for last, first, middle in User.objects.values_list(

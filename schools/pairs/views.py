@@ -144,12 +144,12 @@ def _require_role(request: Request, allowed: frozenset[str]) -> None:
 
 
 def _own_participant_id(actor: Actor) -> int:
-    participant = selectors.participant_of(actor)
-    if participant is None:
+    participant_id = selectors.participant_id_of(actor)
+    if participant_id is None:
         raise DjangoValidationError(
             {"detail": [_("Your login is not linked to a participant of the programme.")]}
         )
-    return int(participant.pk)
+    return participant_id
 
 
 # --- pairs ---------------------------------------------------------------------------------------

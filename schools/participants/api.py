@@ -14,7 +14,7 @@ ids, numbers and dataclasses. The app's own doors (its views, the pages) use its
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,7 @@ from schools.participants.selectors import (
     mentors_without_consent_count,
     participant_find_duplicate,
     participant_find_duplicates,
+    participant_full_names,
     person_choices,
     person_refs,
     processing_stopped_ids,
@@ -204,6 +205,14 @@ def participant_id_of_user(*, user_id: int) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def lock_people(*, participant_ids: Collection[int]) -> dict[int, PersonRef]:
+    """Lock the rows of the people among ``participant_ids`` until the caller's transaction
+    ends (in the order of their ids, so that concurrent callers wait for each other rather
+    than deadlock) and return them as ``PersonRef`` by id, in one query. Call it inside a
+    transaction."""
+    return selectors.person_refs(participant_ids=participant_ids, for_update=True)
 
 
 def participant_age(*, participant_id: int) -> int | None:
@@ -543,6 +552,7 @@ __all__ = [
     "has_valid_consent",
     "headcount_numerators",
     "kpi_numerators",
+    "lock_people",
     "mentee_base_ids",
     "mentee_base_size",
     "mentee_count",
@@ -566,6 +576,7 @@ __all__ = [
     "participant_create",
     "participant_find_duplicate",
     "participant_find_duplicates",
+    "participant_full_names",
     "participant_id_of_user",
     "participant_ids_needing_reconsent",
     "participant_update",

@@ -943,12 +943,17 @@ def _codes_by_person(rows: Iterable[tuple[int, str | None]]) -> dict[int, frozen
     return {pk: frozenset(codes) for pk, codes in out.items()}
 
 
-def person_refs(*, participant_ids: Collection[int]) -> dict[int, PersonRef]:
+def person_refs(
+    *, participant_ids: Collection[int], for_update: bool = False
+) -> dict[int, PersonRef]:
     """Participant id → ``PersonRef`` of the people among ``participant_ids`` (erased ones
-    too: their record keeps its id), in one query."""
-    rows = Participant.objects.filter(pk__in=list(participant_ids)).values_list(
-        "pk", "last_name", "first_name", "middle_name", "category", "email"
-    )
+    too: their record keeps its id), in one query. ``for_update`` locks their rows (in the
+    order of their ids: concurrent callers wait for each other) until the caller's
+    transaction ends."""
+    people = Participant.objects.filter(pk__in=list(participant_ids))
+    if for_update:
+        people = people.select_for_update().order_by("pk")
+    rows = people.values_list("pk", "last_name", "first_name", "middle_name", "category", "email")
     return {
         pk: PersonRef(
             id=pk,
@@ -960,6 +965,15 @@ def person_refs(*, participant_ids: Collection[int]) -> dict[int, PersonRef]:
         )
         for pk, last, first, middle, category, email in rows
     }
+
+
+def participant_full_names() -> list[str]:
+    """«Фамилия Имя Отчество» of every participant with a surname or a first name, in the
+    order of the names (erased ones keep a placeholder surname)."""
+    rows = Participant.objects.exclude(last_name="", first_name="").values_list(
+        "last_name", "first_name", "middle_name"
+    )
+    return [full_name_of(last, first, middle) for last, first, middle in rows]
 
 
 def existing_participant_ids(

@@ -68,13 +68,13 @@ def meetings_context(request: HttpRequest, pair: Pair, meetings: list[Meeting]) 
 def calendar_context(request: HttpRequest) -> dict[str, Any]:
     """The caller's calendar feed: on or off, and its address once, right after it was made
     (only its hash is kept)."""
-    participant = pair_selectors.participant_of(actor_of(request))
-    if participant is None:
+    participant_id = pair_selectors.participant_id_of(actor_of(request))
+    if participant_id is None:
         return {}
     url = request.session.pop(CALENDAR_SESSION_KEY, None)
     return {
         "calendar": {
-            "on": CalendarToken.objects.filter(participant=participant).exists(),
+            "on": CalendarToken.objects.filter(participant_id=participant_id).exists(),
             "url": url,
             "webcal": "webcal://" + url.split("://", 1)[1] if url else None,
         }
@@ -215,12 +215,12 @@ def _back(request: HttpRequest) -> HttpResponse:
 def calendar_link_issue(request: HttpRequest) -> HttpResponse:
     """A new address of the caller's calendar feed (the previous one stops working); it is
     shown once, on the next page."""
-    participant = pair_selectors.participant_of(actor_of(request))
-    if participant is None:
+    participant_id = pair_selectors.participant_id_of(actor_of(request))
+    if participant_id is None:
         messages.error(request, _("Your login is not linked to a participant of the programme."))
         return _back(request)
     token = pair_services.calendar_token_issue(
-        participant_id=participant.pk, actor=actor_of(request)
+        participant_id=participant_id, actor=actor_of(request)
     )
     request.session[CALENDAR_SESSION_KEY] = absolute_url(
         request.get_host(), f"/api/v1/calendar/{token}.ics"
@@ -231,8 +231,8 @@ def calendar_link_issue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(CALENDAR_ROLES, scope="tenant")
 def calendar_link_revoke(request: HttpRequest) -> HttpResponse:
-    participant = pair_selectors.participant_of(actor_of(request))
-    if participant is not None:
-        pair_services.calendar_token_revoke(participant_id=participant.pk, actor=actor_of(request))
+    participant_id = pair_selectors.participant_id_of(actor_of(request))
+    if participant_id is not None:
+        pair_services.calendar_token_revoke(participant_id=participant_id, actor=actor_of(request))
         messages.success(request, _("The calendar link is switched off."))
     return _back(request)

@@ -72,11 +72,11 @@ def _member_id(request: HttpRequest, pair: Pair) -> int | None:
     """The caller's participant id when they are the pair's mentor or one of its mentees."""
     if actor_of(request).role not in MEMBERS:
         return None
-    me = pair_selectors.participant_of(actor_of(request))
+    me = pair_selectors.participant_id_of(actor_of(request))
     if me is None:
         return None
     members = {pair.mentor_id, *(m.mentee_id for m in pair.memberships.all())}
-    return int(me.pk) if me.pk in members else None
+    return me if me in members else None
 
 
 def pairplan_context(

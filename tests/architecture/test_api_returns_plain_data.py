@@ -215,10 +215,10 @@ def test_a_return_type_that_says_nothing_counts_as_a_model() -> None:
 MODEL_USE_EXCEPTIONS: dict[str, str] = {
     **{
         f"schools.pairs.{module}: schools.participants.api.Participant": (
-            "pairs read the people of their foreign keys as models (documents, honours, the"
-            " pair services' locks and selectors' prefetches)"
+            "pairs read the people of their foreign keys as models (the documents and honours"
+            " print them)"
         )
-        for module in ("documents", "honours", "selectors", "services")
+        for module in ("documents", "honours")
     },
 }
 

@@ -36,10 +36,12 @@ from config.office import institution_header as _header
 from config.text import xml_safe
 from schools.pairs.honours import (
     EMPLOYER_MENTOR,
+    LEARNERS,
     PUPIL_MENTOR,
     TEACHER_MENTOR,
     Honoree,
     PartnerEmployer,
+    Person,
     honoree_of,
     honoured_mentees,
     honoured_mentors,
@@ -93,6 +95,23 @@ def institution_header(document: DocumentType) -> str:
 
 def director_signature(document: DocumentType, *, director: str = "") -> None:
     _signature(document, director)
+
+
+def _person(person: Participant) -> Person:
+    """The ``Person`` of a person a pair holds (its mentor, a membership's mentee); the class
+    is read for a learner only (the order prints it beside no one else)."""
+    learner = person.category in LEARNERS and person.study_group_id
+    group = getattr(person.study_group, "name", "") if learner else ""
+    return Person(
+        id=person.pk,
+        last_name=person.last_name,
+        first_name=person.first_name,
+        middle_name=person.middle_name,
+        category=person.category,
+        study_group=group,
+        position=person.position,
+        workplace=person.workplace,
+    )
 
 
 def _processable(person: Participant) -> bool:
@@ -174,8 +193,8 @@ def approval_order_docx(
             [
                 str(position),
                 FORM_RU.get(pair.form, pair.form),
-                f"{xml_safe(pair.mentor.full_name)} ({standing_of(pair.mentor)})",
-                "\n".join(f"{xml_safe(m.full_name)} ({standing_of(m)})" for m in mentees),
+                f"{xml_safe(pair.mentor.full_name)} ({standing_of(_person(pair.mentor))})",
+                "\n".join(f"{xml_safe(m.full_name)} ({standing_of(_person(m))})" for m in mentees),
                 pair.started_on.strftime("%d.%m.%Y"),
             ]
         )
@@ -387,7 +406,7 @@ def thank_you_letter_docx(
 ) -> bytes:
     """The thank-you letter to the pair's mentor (``addressee``, e.g. the employer, is added
     above the name when given)."""
-    honoree = honoree_of(pair.mentor)
+    honoree = honoree_of(_person(pair.mentor))
     honoree.forms = [pair.form]
     if addressee.strip():
         honoree.standing = f"{honoree.standing}\n{addressee.strip()}".strip()
@@ -511,14 +530,14 @@ def personalised_programme_docx(*, pair: Pair, day: datetime.date | None = None)
         document,
         ["", ""],
         [
-            ["Наставник", f"{xml_safe(mentor.full_name)}, {standing_of(mentor)}"],
+            ["Наставник", f"{xml_safe(mentor.full_name)}, {standing_of(_person(mentor))}"],
             [
                 "Наставляемый" if len(mentees) == 1 else "Наставляемые",
                 "\n".join(
-                    f"{xml_safe(m.full_name)}, {standing_of(m)}"
+                    f"{xml_safe(m.full_name)}, {standing_of(_person(m))}"
                     + (
                         " (молодой специалист)"
-                        if m in young and "молодой специалист" not in standing_of(m)
+                        if m in young and "молодой специалист" not in standing_of(_person(m))
                         else ""
                     )
                     for m in mentees

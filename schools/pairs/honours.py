@@ -7,12 +7,14 @@ thank-you letter."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
 
 from config.text import xml_safe
 from schools.pairs.models import Pair, PairMentee, PairStatus
-from schools.participants.api import Participant
 from schools.participants.names import PersonName, person_name
 
 CATEGORY_RU = {
@@ -37,6 +39,52 @@ PUPIL_MENTOR, TEACHER_MENTOR, EMPLOYER_MENTOR, OTHER_MENTOR = (
 )
 
 
+@dataclass(frozen=True)
+class Person:
+    """A person of a pair as the documents print them: plain values read through the pair's
+    own foreign keys (``person_values`` / ``person_of``)."""
+
+    id: int
+    last_name: str
+    first_name: str
+    middle_name: str
+    category: str
+    study_group: str  # the name of the class or group, "" without one
+    position: str
+    workplace: str
+
+
+_PERSON_FIELDS = (
+    "id",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "category",
+    "position",
+    "workplace",
+    "study_group__name",
+)
+
+
+def person_values(via: str) -> list[str]:
+    """The names ``values()`` reads a ``Person`` by, through the foreign key ``via``."""
+    return [f"{via}__{name}" for name in _PERSON_FIELDS]
+
+
+def person_of(row: Mapping[str, Any], via: str) -> Person:
+    """The ``Person`` of a ``values()`` row read with ``person_values(via)``."""
+    return Person(
+        id=row[f"{via}__id"],
+        last_name=row[f"{via}__last_name"],
+        first_name=row[f"{via}__first_name"],
+        middle_name=row[f"{via}__middle_name"],
+        category=row[f"{via}__category"],
+        study_group=row[f"{via}__study_group__name"] or "",
+        position=row[f"{via}__position"],
+        workplace=row[f"{via}__workplace"],
+    )
+
+
 def study_group_ru(name: str) -> str:
     """«7Б класс» for a school class, «группа ТМ-21» for a college group."""
     name = name.strip()
@@ -45,23 +93,22 @@ def study_group_ru(name: str) -> str:
     return f"{name} класс" if name[0].isdigit() else f"группа {name}"
 
 
-def standing_of(person: Participant) -> str:
+def standing_of(person: Person) -> str:
     """What an order prints beside the name: the class of a learner, the position (and place
     of work) of an adult, else the category (text a document can hold)."""
     return xml_safe(_standing(person))
 
 
-def _standing(person: Participant) -> str:
+def _standing(person: Person) -> str:
     if person.category in LEARNERS:
-        group = getattr(person.study_group, "name", "") if person.study_group_id else ""
-        return study_group_ru(group) or CATEGORY_RU[person.category]
+        return study_group_ru(person.study_group) or CATEGORY_RU[person.category]
     position = person.position.strip() or CATEGORY_RU.get(person.category, "")
     if person.workplace.strip() and person.category in ("employer_specialist", "parent", "alumnus"):
         return f"{position}, {person.workplace.strip()}"
     return position
 
 
-def mentor_kind(person: Participant) -> str:
+def mentor_kind(person: Person) -> str:
     if person.category in LEARNERS:
         return PUPIL_MENTOR
     if person.category in TEACHERS:
@@ -85,9 +132,9 @@ class Honoree:
     workplace: str = ""
 
 
-def honoree_of(person: Participant) -> Honoree:
+def honoree_of(person: Person) -> Honoree:
     return Honoree(
-        participant_id=person.pk,
+        participant_id=person.id,
         name=person_name(person),
         category=person.category,
         standing=standing_of(person),
@@ -99,13 +146,24 @@ def honoree_of(person: Participant) -> Honoree:
 
 def _completed(
     programme_id: int, pair_ids: Iterable[int] | None, statuses: Iterable[str] | None = None
-) -> list[Pair]:
+) -> list[dict[str, Any]]:
+    """The pairs (their form, number of places and mentor) as rows, in one query."""
     pairs = Pair.objects.filter(
         programme_id=programme_id, status__in=list(statuses or [PairStatus.COMPLETED])
     )
     if pair_ids is not None:
         pairs = pairs.filter(pk__in=list(pair_ids))
-    return list(pairs.select_related("mentor__study_group").order_by("pk"))
+    return list(
+        pairs.annotate(places=Count("memberships"))
+        .values(
+            "form",
+            "places",
+            "mentor__erased_at",
+            "mentor__processing_stopped_at",
+            *person_values("mentor"),
+        )
+        .order_by("pk")
+    )
 
 
 def _sorted(people: dict[int, Honoree]) -> list[Honoree]:
@@ -127,15 +185,18 @@ def honoured_mentors(
     were erased are left out."""
     people: dict[int, Honoree] = {}
     for pair in _completed(programme_id, pair_ids, statuses):
-        mentor = pair.mentor
-        stopped = mentor.erased_at is not None or mentor.processing_stopped_at is not None
+        stopped = (
+            pair["mentor__erased_at"] is not None
+            or pair["mentor__processing_stopped_at"] is not None
+        )
         if stopped and not erased:
             continue
-        entry = people.setdefault(mentor.pk, honoree_of(mentor))
+        mentor = person_of(pair, "mentor")
+        entry = people.setdefault(mentor.id, honoree_of(mentor))
         entry.pairs += 1
-        entry.mentees += pair.memberships.count()
-        if pair.form not in entry.forms:
-            entry.forms.append(pair.form)
+        entry.mentees += pair["places"]
+        if pair["form"] not in entry.forms:
+            entry.forms.append(pair["form"])
     return _sorted(people)
 
 
@@ -149,14 +210,15 @@ def honoured_mentees(*, programme_id: int) -> list[Honoree]:
             mentee__erased_at__isnull=True,
             mentee__processing_stopped_at__isnull=True,
         )
-        .select_related("mentee__study_group", "pair")
+        .values("pair__form", *person_values("mentee"))
         .order_by("pk")
     )
     for membership in memberships:
-        entry = people.setdefault(membership.mentee_id, honoree_of(membership.mentee))
+        mentee = person_of(membership, "mentee")
+        entry = people.setdefault(mentee.id, honoree_of(mentee))
         entry.pairs += 1
-        if membership.pair.form not in entry.forms:
-            entry.forms.append(membership.pair.form)
+        if membership["pair__form"] not in entry.forms:
+            entry.forms.append(membership["pair__form"])
     return _sorted(people)
 
 
@@ -171,20 +233,35 @@ def partner_employers(*, programme_id: int) -> list[PartnerEmployer]:
     each once with its specialists, by the place of work the specialist's record names."""
     employers: dict[str, PartnerEmployer] = {}
     mentors = (
-        Participant.objects.filter(
-            category="employer_specialist",
-            erased_at__isnull=True,
-            mentored_pairs__programme_id=programme_id,
-            mentored_pairs__status__in=[PairStatus.ACTIVE, PairStatus.COMPLETED],
+        Pair.objects.filter(
+            programme_id=programme_id,
+            status__in=[PairStatus.ACTIVE, PairStatus.COMPLETED],
+            mentor__category="employer_specialist",
+            mentor__erased_at__isnull=True,
         )
-        .exclude(workplace="")
+        .exclude(mentor__workplace="")
+        .values(
+            "mentor_id",
+            "mentor__last_name",
+            "mentor__first_name",
+            "mentor__middle_name",
+            "mentor__workplace",
+        )
         .distinct()
-        .order_by("last_name", "first_name", "pk")
+        .order_by("mentor__last_name", "mentor__first_name", "mentor_id")
     )
     for mentor in mentors:
-        key = mentor.workplace.strip()
+        key = mentor["mentor__workplace"].strip()
         entry = employers.setdefault(key.casefold(), PartnerEmployer(name=key))
-        entry.specialists.append(person_name(mentor))
+        entry.specialists.append(
+            person_name(
+                PersonName(
+                    last_name=mentor["mentor__last_name"],
+                    first_name=mentor["mentor__first_name"],
+                    middle_name=mentor["mentor__middle_name"],
+                )
+            )
+        )
     return sorted(employers.values(), key=lambda e: e.name.casefold())
 
 

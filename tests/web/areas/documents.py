@@ -24,6 +24,8 @@ TENANT_ALLOWED = {
     "matching-run-progress": STAFF,
     # GET: the goal's edit form (a page without HTMX); the pair's mentor and the coordinator
     "plan-goal-update": {Role.COORDINATOR, Role.MENTOR},
+    # GET: the empty form «Add a goal» loads (a page without HTMX); who may add one
+    "plan-goal-create": {Role.COORDINATOR, Role.MENTOR},
 }
 TENANT_ID_OF = {
     "document-consent-form": "participant",

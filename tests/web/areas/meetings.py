@@ -17,6 +17,8 @@ MEETING_WRITERS = {Role.COORDINATOR, Role.MENTOR}  # the page data's pair is in 
 TENANT_ALLOWED = {
     "meeting-edit": MEETING_WRITERS,
     "meeting-held": MEETING_WRITERS,
+    # GET: the plan's summary form, loaded when opened (a page without HTMX)
+    "plan-summary": MEETING_WRITERS | {Role.MENTEE},
     "group-meetings": STAFF | {Role.MENTOR, Role.MENTEE},
     "matching-weights": STAFF,
     "invitations": {Role.COORDINATOR},

@@ -15,6 +15,10 @@ TENANT_ALLOWED = {
     "campaign-reach": STAFF,
     "monitoring-report": STAFF,
     "document-annual-report": STAFF,
+    # GET: the forms loaded when opened (a page without HTMX); the pair's mentor may
+    # complete it, only the coordinator end it early (the data's pair is in no curator's class)
+    "pair-complete": {Role.COORDINATOR, Role.MENTOR},
+    "pair-end-early": {Role.COORDINATOR},
     "document-employer-letters": STAFF,
     "pair-personalised-programme": STAFF | {Role.MENTOR},
     "survey-short": TENANT_ROLES,

@@ -4,11 +4,16 @@ factor's own pages, signing out and static files."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext as _
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.models import Device
 
+from accounts.rows import by_pk
 from accounts.twofactor.services import second_factor_enabled, second_factor_required
 
 # Paths a half-signed-in session may open (prefixes).
@@ -26,6 +31,26 @@ OPEN_PREFIXES = (
 SESSION_ENABLED = "otp_enabled"
 VERIFY_URL = "/accounts/two-factor/"
 SETUP_URL = "/accounts/two-factor/setup/"
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware (``request.user.otp_device``, ``is_verified()``) with the device
+    of a verified session read by a statement written once (``accounts.rows``) instead of an
+    ORM query built on every request; the same checks follow (django-otp's
+    ``_finalize_device``: the device must still exist, be the user's and be confirmed)."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        try:  # django_otp.models.Device.from_persistent_id's parsing and its errors
+            model_label, device_id = persistent_id.rsplit("/", 1)
+            app_label, model_name = model_label.split(".")
+            device_cls = apps.get_model(app_label, model_name)
+            pk = int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(device_cls, Device):
+            return None
+        return by_pk(device_cls, pk)
 
 
 class SecondFactorMiddleware:

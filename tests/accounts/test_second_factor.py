@@ -155,3 +155,41 @@ def test_a_regional_administrator_is_asked_too(db: None) -> None:
     assert client.get("/")["Location"].startswith("/accounts/two-factor/setup/")
     set_up(client)
     assert client.get("/").status_code == 200
+
+
+def test_a_verified_session_reads_its_device_once_per_request_and_loses_it(
+    tenant_a: Any,
+) -> None:
+    """A verified session's device is read on every request (one statement: the device must
+    still exist, be the user's and be confirmed); an unconfirmed or deleted device ends the
+    verification at the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_user(tenant_a.schema_name, Role.COORDINATOR, "coord-device")
+    client = signed_in(tenant_a.host, "coord-device")
+    set_up(client)
+    assert client.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/settings/time-zone/").status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+    assert reads == [reads[0]] and 'WHERE "id" = ' in reads[0]
+
+    with schema_context(tenant_a.schema_name):
+        TOTPDevice.objects.filter(user__username="coord-device").update(confirmed=False)
+    answer = client.get("/settings/time-zone/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/accounts/two-factor/")
+    with schema_context(tenant_a.schema_name):
+        TOTPDevice.objects.filter(user__username="coord-device").update(confirmed=True)
+    assert client.get("/settings/time-zone/").status_code == 302  # the session forgot it
+
+    again = signed_in(tenant_a.host, "coord-device")
+    with schema_context(tenant_a.schema_name):
+        device = TOTPDevice.objects.get(user__username="coord-device")
+    key = base64.b32encode(device.bin_key).decode()
+    # the next time step: the setup's code may not be used twice
+    assert again.post("/accounts/two-factor/", {"code": code_from(key, drift=1)}).status_code == 302
+    assert again.get("/settings/time-zone/").status_code == 200
+    with schema_context(tenant_a.schema_name):
+        device.delete()
+    assert again.get("/settings/time-zone/").status_code == 302

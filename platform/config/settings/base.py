@@ -132,7 +132,8 @@ MIDDLEWARE = [
     "config.middleware.UploadLimitMiddleware",  # a 413 page before the CSRF check reads more
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
+    # request.user.is_verified(): the second factor (django-otp's, its device read cheaper)
+    "accounts.twofactor.middleware.OTPMiddleware",
     "accounts.twofactor.middleware.SecondFactorMiddleware",  # asks for it where it is needed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -312,7 +313,8 @@ else:
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"  # django_session lives in each schema
+# django_session lives in each schema; the db store with its per-request read written once
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_NAME = "nastavnik_session"  # host-only cookie: never shared across subdomains
 CSRF_COOKIE_NAME = "nastavnik_csrf"
 

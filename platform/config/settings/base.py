@@ -137,7 +137,7 @@ MIDDLEWARE = [
     "accounts.twofactor.middleware.SecondFactorMiddleware",  # asks for it where it is needed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.CSPMiddleware",  # django-csp's, a plain response's policy built once
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 

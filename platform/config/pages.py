@@ -6,7 +6,6 @@ access layer (``schools/<app>/access.py``), which ``ObjectPage`` calls for its l
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache, wraps
 from typing import Any, ClassVar, TypeVar, cast
 from urllib.parse import urlencode
@@ -17,6 +16,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View as DjangoView
 from django_tenants.utils import get_public_schema_name
@@ -302,13 +304,6 @@ def url_with_id(name: str, *, urlconf: str | None = None) -> Callable[[int], str
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url: str
-    active: bool
-
-
 # (url name, label, roles) per layer; the first item a role may see is its home. An entry whose
 # page is not routed (yet) is left out of the menu.
 TENANT_NAV: list[tuple[str, Any, frozenset[str]]] = [
@@ -370,14 +365,52 @@ class _LayoutUrls:
         return url_of(self.ROUTES[key], urlconf=self._urlconf)
 
 
+@cache
+def _menu(
+    role: str, public: bool, urlconf: Any, prefix: str, language: str | None
+) -> tuple[tuple[str, str], ...]:
+    """The menu of a role on a layer: (address, label as HTML) of each entry, made once per
+    process for the role, the URLconf, the script prefix and the language (the entries'
+    labels are translated once, not on every page)."""
+    entries = PUBLIC_NAV if public else TENANT_NAV
+    items = []
+    for name, label, allowed in entries:
+        if role not in allowed:
+            continue
+        try:
+            url = _reversed(name, urlconf, prefix, False)
+        except NoReverseMatch:
+            continue
+        items.append((url, str(conditional_escape(str(label)))))
+    return tuple(items)
+
+
+def _menu_html(items: tuple[tuple[str, str], ...], path: str) -> SafeString:
+    """The menu's ``<li>`` items, the page's own entry marked: its address is a prefix of the
+    path (the home ``/`` only for itself)."""
+    parts = []
+    for url, label in items:
+        if (path == url) if url == "/" else path.startswith(url):
+            parts.append(
+                f'<li class="nav-item"><a class="nav-link active" href="{escape(url)}"'
+                f' aria-current="page">{label}</a></li>'
+            )
+        else:
+            parts.append(
+                f'<li class="nav-item"><a class="nav-link" href="{escape(url)}">{label}</a></li>'
+            )
+    return mark_safe("\n".join(parts))  # noqa: S308  # the addresses and labels escaped above
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: the menu of the signed-in user's role, the institution's name."""
+    """Context processor: the menu of the signed-in user's role (``nav_html``, its items'
+    HTML made once per role and language: ``_menu``), the institution's name."""
     user = getattr(request, "user", None)
     tenant = getattr(request, "tenant", None)
     public = is_public(request)
     urlconf = getattr(request, "urlconf", None)
     context: dict[str, Any] = {
-        "nav_items": [],
+        "nav_html": "",
         "site_name": getattr(tenant, "short_name", "") or settings.REGIONAL_CENTRE_NAME,
         "is_public_host": public,
         # the layout's own links, reversed once per process like the menu's
@@ -387,17 +420,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return context
     # The role only: the menu needs no actor's scope (a mentor's own participant id is a
     # query; pages that need the actor build it themselves, once per request).
-    role = role_of(user)
-    entries = PUBLIC_NAV if public else TENANT_NAV
-    items = []
-    for name, label, allowed in entries:
-        if role not in allowed:
-            continue
-        try:
-            url = url_of(name, urlconf=urlconf)
-        except NoReverseMatch:
-            continue
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append(NavItem(label=str(label), url=url, active=active))
-    context["nav_items"] = items
+    items = _menu(role_of(user), public, _urlconf(urlconf), get_script_prefix(), get_language())
+    context["nav_html"] = _menu_html(items, request.path)
     return context

@@ -667,3 +667,43 @@ def test_a_base_s_row_alone_is_the_row_of_its_page(tenant_a, school: School, kin
     assert row in page
     assert f'href="/bases/{kind}/{profile.pk}/edit/"' in row
     assert "Изменить" in row and 'data-consent="' in row
+
+
+def test_what_every_signed_in_page_pays_is_three_statements(tenant_a, school: School) -> None:
+    """Before its own work a signed-in page reads the host's institution, the session and the
+    user: one statement each, written once (``tenants.middleware``, ``accounts.sessions``,
+    ``accounts.backends``), not ORM queries built on every request. The menu reads nothing."""
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name)
+    path = "/settings/time-zone/"  # a page that reads nothing of its own
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == 3, statements
+    institution, session, user = statements
+    assert '"tenants_institution"' in institution
+    assert 'FROM "django_session" WHERE "session_key" = ' in session
+    assert 'FROM "accounts_user" WHERE "id" = ' in user
+    body = response.content.decode()
+    # the menu of the role, the page's own entry marked
+    assert '<a class="nav-link" href="/bases/">Базы</a>' in body
+    assert 'href="/imports/"' in body  # the coordinator's own entries
+    assert body.count('aria-current="page"') == 0  # the settings are not in the menu
+    home = client.get("/").content.decode()
+    assert '<a class="nav-link active" href="/" aria-current="page">' in home
+    assert home.count('aria-current="page"') == 1
+
+
+def test_the_menu_is_the_role_s_own(tenant_a, school: School) -> None:
+    """The menu is made once per role and language: a mentor never sees the coordinator's
+    entries, whichever was asked first in the process."""
+    coordinator = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name)
+    mentor = page_client(tenant_a.host, school.users[Role.MENTOR], tenant_a.schema_name)
+    english = page_client(
+        tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, language="en"
+    )
+    assert 'href="/imports/"' in coordinator.get("/").content.decode()
+    assert 'href="/imports/"' not in mentor.get("/").content.decode()
+    assert ">Bases</a>" in english.get("/bases/").content.decode()
+    assert ">Базы</a>" in coordinator.get("/bases/").content.decode()

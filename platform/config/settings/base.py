@@ -159,6 +159,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.pages.navigation",
             ],
+            "libraries": {"layout": "config.layout_tags"},  # the layout's static files
         },
     }
 ]

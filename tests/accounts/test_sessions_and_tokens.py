@@ -169,3 +169,43 @@ def test_password_reset_is_rate_limited_per_address_and_per_email(
     assert refused.status_code == 429  # the fifth request from this address
     assert "Слишком много запросов" in refused.content.decode()
     assert ask("nobody@alpha.ru", address="10.1.1.2").status_code == 302  # another address
+
+
+def test_a_session_ends_when_it_expires_or_its_user_is_deactivated(tenant_a, mentor):
+    """The session and its user are read by statements written once (``accounts.sessions``,
+    ``accounts.backends``): an expired session, a deactivated user or a changed password
+    signs out as with Django's ORM reads."""
+    from django.contrib.sessions.models import Session
+
+    def signed_in() -> Client:
+        client = Client(HTTP_HOST=tenant_a.host)
+        answer = client.post("/accounts/login/", {"username": "token-mentor", "password": PASSWORD})
+        assert answer.status_code == 302
+        assert client.get("/").status_code == 200
+        return client
+
+    def signed_out(client: Client) -> bool:
+        answer = client.get("/")
+        return answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
+
+    expired = signed_in()
+    with schema_context(tenant_a.schema_name):
+        key = expired.cookies["nastavnik_session"].value
+        Session.objects.filter(session_key=key).update(
+            expire_date=timezone.now() - timedelta(seconds=1)
+        )
+    assert signed_out(expired)
+
+    deactivated = signed_in()
+    with schema_context(tenant_a.schema_name):
+        type(mentor).objects.filter(pk=mentor.pk).update(is_active=False)
+    assert signed_out(deactivated)
+    with schema_context(tenant_a.schema_name):
+        type(mentor).objects.filter(pk=mentor.pk).update(is_active=True)
+
+    new_password = signed_in()
+    with schema_context(tenant_a.schema_name):
+        mentor.refresh_from_db()
+        mentor.set_password("another-Passw0rd-42")
+        mentor.save()
+    assert signed_out(new_password)

@@ -11,10 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -44,7 +47,7 @@ from schools.matching.models import MatchProposal, MatchRun, ProposalStatus, Run
 from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
-from schools.pairs.models import Pair, PairStatus
+from schools.pairs.models import Meeting, Pair, PairMentee, PairStatus
 from schools.pairs.progress import progress_of
 from schools.participants import access as participant_access
 from schools.participants import api as participants_api
@@ -789,31 +792,60 @@ def _pair_page(
     work_forms: dict[str, Any] | None = None,
 ) -> Any:
     from schools.web.views_documents import plan_blocks  # the plan with its goal forms
-    from schools.web.views_meetings import meetings_context  # meetings, calendar link
+    from schools.web.views_meetings import caller_participant_id, meetings_context
     from schools.web.views_pairplan import pairplan_context  # ratings, plan summary
     from schools.web.views_pairwork import pair_work_context  # complete, end, re-assign
 
-    meetings = list(pair_selectors.meeting_list().filter(pair=pair))
-    meetings_block = meetings_context(request, pair, meetings)
+    # The meetings of this pair: no pair row joined to each, their attendees' ids read with
+    # them (named from the pair's people: ``meetings_context``), not every attendee's row.
+    meetings: list[Meeting] = list(
+        pair_selectors.meeting_list()
+        .select_related(None)
+        .prefetch_related(None)
+        .annotate(attendee_ids=pair_selectors.meeting_attendee_ids())
+        .filter(pair=pair)
+    )
+    me = caller_participant_id(request)  # the calendar link's and the rating's, read once
+    meetings_block = meetings_context(request, pair, meetings, participant_id=me)
+    # the rule ``meetings_context`` asked already (``may_write_meetings``)
+    can_log = meetings_block["can_write_meetings"] and pair.status == "active"
     return render(
         request,
         "school/pair_detail.html",
         {
             "pair": pair,
             **meetings_block,
-            **pairplan_context(request, pair, (work_forms or {}).get("pairplan")),
-            "plans": pair_access.plans_visible_to(actor_of(request), pair_selectors.plan_list())
-            .filter(pair=pair)
-            .prefetch_related("goals"),
+            **pairplan_context(
+                request, pair, (work_forms or {}).get("pairplan"), participant_id=me
+            ),
             "plan_blocks": plan_blocks(request, pair, goal_forms or {}),
             "form": form,
+            # an empty form is the same HTML on every visit: written once per language
+            "meeting_form_html": _empty_meeting_form() if can_log and not form.is_bound else "",
             "progress": progress_of(pair, meetings=meetings),
             **pair_work_context(request, pair, work_forms or {}),
-            # the rule ``meetings_context`` asked already (``may_write_meetings``)
-            "can_log": meetings_block["can_write_meetings"] and pair.status == "active",
+            "can_log": can_log,
         },
         status=status,
     )
+
+
+_EMPTY_MEETING_FORMS: dict[str, SafeString] = {}
+
+
+def _empty_meeting_form() -> SafeString:
+    """The pair page's meeting form, unbound, rendered once per language and process: its
+    eight fields through ``partials/form.html`` (a template per field and widget) were the
+    largest part of the page's template for whom records meetings. Nothing in it depends on
+    the visitor or the pair (the CSRF token and the form's action are the page's)."""
+    language = get_language() or ""
+    html = _EMPTY_MEETING_FORMS.get(language)
+    if html is None:
+        html = mark_safe(  # noqa: S308  # the form's own rendering, escaped by the template
+            render_to_string("partials/form.html", {"form": MeetingForm()})
+        )
+        _EMPTY_MEETING_FORMS[language] = html
+    return html
 
 
 class _PairPage(ObjectPage):
@@ -831,6 +863,16 @@ class PairDetail(_PairPage):
 
     roles = EVERYONE
     http_method_names = ["get", "head"]
+
+    def object_queryset(self) -> QuerySet[Pair]:
+        # What the page shows of the pair: its mentor and mentees; not ``pair_list``'s
+        # programme, latest meeting and staleness (their subquery and CASE built, compiled and
+        # read on every visit were a fifth of the page).
+        return Pair.objects.select_related("mentor").prefetch_related(
+            Prefetch(
+                "memberships", queryset=PairMentee.objects.select_related("mentee").order_by("id")
+            )
+        )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _pair_page(request, self.object, MeetingForm())

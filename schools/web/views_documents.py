@@ -50,6 +50,7 @@ from schools.participants.documents import (
     consent_form_docx,
     consent_form_filename,
 )
+from schools.participants.models import full_name_of
 from schools.programmes import selectors as programme_selectors
 from schools.web.forms import MeetingForm
 from schools.web.forms_documents import (
@@ -413,30 +414,51 @@ def _goal_initial(goal: PlanGoal) -> dict[str, Any]:
 def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) -> list[Any]:
     """The pair's plans the user may see, each with its goals; for the pair's mentor also the
     form to add a goal. A goal's edit form is not written here: «Edit the goal» loads it
-    (``plan-goal-update`` answers a GET), except a submitted one with its errors (``bound``)."""
+    (``plan-goal-update`` answers a GET), except a submitted one with its errors (``bound``).
+    Plans and goals are plain values (the mentee's name, the status's label looked up once),
+    not model instances with their pair and mentee."""
     actor = actor_of(request)
-    plans = pair_access.plans_visible_to(actor, pair_selectors.plan_list()).filter(pair=pair)
+    plans = list(
+        pair_access.plans_visible_to(
+            actor, pair_selectors.plan_list().select_related(None).prefetch_related(None)
+        )
+        .filter(pair=pair)
+        .values("pk", "summary", "mentee__last_name", "mentee__first_name", "mentee__middle_name")
+    )
     editable: set[int] = set()
-    if _may_edit_plans(actor, pair):
+    if plans and _may_edit_plans(actor, pair):
         editable = set(
             pair_access.plans_editable_by(actor, pair_selectors.plan_list())
             .filter(pair=pair)
             .values_list("pk", flat=True)
         )
+    goals_of: dict[int, list[dict[str, Any]]] = {plan["pk"]: [] for plan in plans}
+    if plans:
+        goal_rows = (
+            pair_selectors.goal_list()
+            .select_related(None)
+            .filter(plan_id__in=list(goals_of))
+            .order_by("position", "id")
+            .values("pk", "plan_id", "title", "tasks", "deadline", "progress", "status")
+        )
+        for row in goal_rows:
+            goals_of[row["plan_id"]].append(dict(row))
+    statuses = dict(GoalStatus.choices)
     update_url = url_with_id("school:plan-goal-update")
     done_url = url_with_id("school:plan-goal-done")
     delete_url = url_with_id("school:plan-goal-delete")
     blocks = []
     for plan in plans:
-        can_edit = plan.pk in editable
+        can_edit = plan["pk"] in editable
         goals = []
-        for goal in plan.goals.all():
-            prefix = f"goal-{goal.pk}"
+        for goal in goals_of[plan["pk"]]:
+            goal["status_label"] = statuses.get(goal["status"], goal["status"])
+            prefix = f"goal-{goal['pk']}"
             urls = (
                 {
-                    "update": update_url(goal.pk),
-                    "done": done_url(goal.pk),
-                    "delete": delete_url(goal.pk),
+                    "update": update_url(goal["pk"]),
+                    "done": done_url(goal["pk"]),
+                    "delete": delete_url(goal["pk"]),
                 }
                 if can_edit
                 else {}
@@ -444,11 +466,17 @@ def plan_blocks(request: HttpRequest, pair: Pair, bound: dict[str, GoalForm]) ->
             goals.append(
                 {"goal": goal, "form": bound.get(prefix), "open": prefix in bound, "urls": urls}
             )
-        new_prefix = f"plan-{plan.pk}"
+        new_prefix = f"plan-{plan['pk']}"
         new_form = bound.get(new_prefix)  # «Add a goal» loads it (``plan-goal-create``: GET)
         blocks.append(
             {
-                "plan": plan,
+                "pk": plan["pk"],
+                "mentee": full_name_of(
+                    plan["mentee__last_name"],
+                    plan["mentee__first_name"],
+                    plan["mentee__middle_name"],
+                ),
+                "summary": plan["summary"],
                 "can_edit": can_edit,
                 "goals": goals,
                 "new_form": new_form,

@@ -29,6 +29,7 @@ from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
 from schools.pairs import services as pair_services
 from schools.pairs.models import CalendarToken, Meeting, MeetingStatus, Pair
+from schools.participants import api as participants_api
 from schools.web.forms_meetings import AttendanceForm, MeetingEditForm
 
 MEETING_WRITERS = frozenset({Role.COORDINATOR, Role.MENTOR, Role.CURATOR})
@@ -44,14 +45,38 @@ def _members(pair: Pair) -> list[tuple[int, str]]:
     return [(pair.mentor_id, f"{pair.mentor.full_name} ({_('mentor')})"), *mentees]
 
 
-def meetings_context(request: HttpRequest, pair: Pair, meetings: list[Meeting]) -> dict[str, Any]:
+class Unread:
+    """The type of ``UNREAD``: a value the caller has not read yet (None is a value read)."""
+
+
+UNREAD = Unread()
+
+
+def caller_participant_id(request: HttpRequest) -> int | None:
+    """The id of the participant whose login the caller is (mentors, mentees, parents have
+    one; staff may), or None."""
+    return pair_selectors.participant_id_of(actor_of(request))
+
+
+def meetings_context(
+    request: HttpRequest,
+    pair: Pair,
+    meetings: list[Meeting],
+    *,
+    participant_id: int | Unread | None = UNREAD,
+) -> dict[str, Any]:
     """The pair page's meetings block: the meetings, whether the caller may act on them, and the
-    caller's calendar link."""
+    caller's calendar link (``participant_id``: the caller's, read once by the page). The
+    meetings come with their attendees' ids (``attendee_ids``: ``meeting_attendee_ids``)."""
     can_write = pair_selectors.may_write_meetings(actor_of(request), pair)
     now = timezone.now()
+    names = _attendee_names(pair, meetings)
     rows = [
         {
             "meeting": m,
+            "attendees": ", ".join(
+                name for _key, name in sorted(names[i] for i in _attendee_ids(m))
+            ),
             "can_mark": can_write and m.status == MeetingStatus.PLANNED and m.starts_at <= now,
             "can_edit": can_write and m.status != MeetingStatus.CANCELLED,
             "can_cancel": can_write and m.status == MeetingStatus.PLANNED,
@@ -61,14 +86,40 @@ def meetings_context(request: HttpRequest, pair: Pair, meetings: list[Meeting]) 
     return {
         "meeting_rows": rows,
         "can_write_meetings": can_write,
-        **calendar_context(request),
+        **calendar_context(request, participant_id=participant_id),
     }
 
 
-def calendar_context(request: HttpRequest) -> dict[str, Any]:
+def _attendee_ids(meeting: Meeting) -> list[int]:
+    """The annotation ``meeting_attendee_ids`` of a meeting of the pair page."""
+    return list(meeting.attendee_ids)  # type: ignore[attr-defined]
+
+
+def _attendee_names(pair: Pair, meetings: list[Meeting]) -> dict[int, tuple[Any, str]]:
+    """Participant id → (the people's order, the full name) of every attendee of
+    ``meetings``: the pair's mentor and mentees as the pair was read, anyone else (a mentee
+    re-assigned since) in one query, only when there is such a person."""
+    people = [pair.mentor, *(m.mentee for m in pair.memberships.all())]
+    names: dict[int, tuple[Any, str]] = {
+        p.pk: ((p.last_name, p.first_name, p.middle_name, p.pk), p.full_name) for p in people
+    }
+    others = {i for m in meetings for i in _attendee_ids(m)} - names.keys()
+    if others:
+        for ref in participants_api.person_refs(participant_ids=others).values():
+            names[ref.id] = (
+                (ref.last_name, ref.first_name, ref.middle_name, ref.id),
+                ref.full_name,
+            )
+    return names
+
+
+def calendar_context(
+    request: HttpRequest, *, participant_id: int | Unread | None = UNREAD
+) -> dict[str, Any]:
     """The caller's calendar feed: on or off, and its address once, right after it was made
     (only its hash is kept)."""
-    participant_id = pair_selectors.participant_id_of(actor_of(request))
+    if isinstance(participant_id, Unread):
+        participant_id = caller_participant_id(request)
     if participant_id is None:
         return {}
     url = request.session.pop(CALENDAR_SESSION_KEY, None)

@@ -35,6 +35,7 @@ from schools.pairs.models import (
     PairStatus,
     PlanGoal,
 )
+from schools.web.views_meetings import UNREAD, Unread, caller_participant_id
 from schools.web.views_pairwork import form_on_demand
 
 MEMBERS = roles.PAIR_MEMBERS
@@ -68,11 +69,14 @@ def _own_rating(pair: Pair, participant_id: int) -> int | None:
     return None
 
 
-def _member_id(request: HttpRequest, pair: Pair) -> int | None:
-    """The caller's participant id when they are the pair's mentor or one of its mentees."""
+def _member_id(
+    request: HttpRequest, pair: Pair, participant_id: int | Unread | None = UNREAD
+) -> int | None:
+    """The caller's participant id when they are the pair's mentor or one of its mentees
+    (``participant_id``: the caller's, when the page has read it already)."""
     if actor_of(request).role not in MEMBERS:
         return None
-    me = pair_selectors.participant_id_of(actor_of(request))
+    me = caller_participant_id(request) if isinstance(participant_id, Unread) else participant_id
     if me is None:
         return None
     members = {pair.mentor_id, *(m.mentee_id for m in pair.memberships.all())}
@@ -80,13 +84,17 @@ def _member_id(request: HttpRequest, pair: Pair) -> int | None:
 
 
 def pairplan_context(
-    request: HttpRequest, pair: Pair, bound: dict[str, Any] | None = None
+    request: HttpRequest,
+    pair: Pair,
+    bound: dict[str, Any] | None = None,
+    *,
+    participant_id: int | Unread | None = UNREAD,
 ) -> dict[str, Any]:
     """The rating form (for a member of the pair) and the plans whose summary the caller
-    writes, for the pair page."""
+    writes, for the pair page (``participant_id``: the caller's, read once by the page)."""
     bound = bound or {}
     context: dict[str, Any] = {}
-    me = _member_id(request, pair)
+    me = _member_id(request, pair, participant_id)
     if me is not None and pair.status in RATED_STATUSES:
         context["rate_form"] = bound.get("rate") or RatingForm(
             initial={"rating": _own_rating(pair, me)}

@@ -148,6 +148,29 @@ def test_mentor_marks_a_planned_meeting_held_with_who_attended(tenant_a):
     assert "Составили план" in page and f"/meetings/{meeting.pk}/held/" not in page
 
 
+def test_the_pair_page_names_who_attended_in_name_order_members_or_not(tenant_a):
+    """The attendees are named from the pair's people read with the pair (their ids come with
+    the meetings); someone no longer in the pair (a mentee re-assigned since) is still named."""
+    world = build_world(tenant_a)
+    meeting = _meeting(world, days=-2)
+    with schema_context(world.schema):
+        gone = builders.person(
+            last_name="Абрамов",
+            first_name="Глеб",
+            category="pupil",
+            born=TODAY.replace(year=TODAY.year - 13),
+            middle_name="",
+            guardian="Родитель",
+        )
+        pair_services.meeting_record_attendance(
+            meeting=meeting, participant_ids=[world.mentees[0].pk, world.mentor.pk], actor=SETUP
+        )
+        meeting.attendees.add(gone)
+    page = client(world, "coordinator").get(f"/pairs/{world.pair.pk}/").content.decode()
+    assert "Абрамов Глеб, Иванова Мария, Петров Олег</div>" in page
+    assert "Петров Олег, Сидорова Анна</div>" not in page  # the second pupil did not come
+
+
 def test_a_meeting_in_the_future_cannot_be_marked_held(tenant_a):
     world = build_world(tenant_a)
     meeting = _meeting(world, days=3)

@@ -571,6 +571,19 @@ WHERE p.erased_at IS NULL AND p.processing_stopped_at IS NULL
 _BASE_COUNT_KEYS = ("mentees", "mentors", "mentees_without_consent", "mentors_without_consent")
 
 
+def _consent_rule_params(*, today: datetime.date) -> dict[str, Any]:
+    """The parameters of the valid-consent rule the hand-written counts share (who must sign
+    at which age, on ``today``)."""
+    return {
+        "purpose": REQUIRED_PURPOSE.value,
+        "withdrawal": ConsentKind.WITHDRAWAL.value,
+        "adult": years_before(today, ADULT_AGE),
+        "teen": years_before(today, MINOR_OWN_SIGNATURE_AGE),
+        "self": ConsentSigner.SELF.value,
+        "guardian": ConsentSigner.GUARDIAN.value,
+    }
+
+
 @cache
 def _base_counts_sql() -> str:
     """``_BASE_COUNTS_SQL`` with the tables' names (unqualified: the schema's search path)."""
@@ -591,14 +604,7 @@ def base_counts() -> BaseCounts:
     if memo is not None and key in memo:
         return memo[key]
     now = timezone.localdate()
-    params: dict[str, Any] = {
-        "purpose": REQUIRED_PURPOSE.value,
-        "withdrawal": ConsentKind.WITHDRAWAL.value,
-        "adult": years_before(now, ADULT_AGE),
-        "teen": years_before(now, MINOR_OWN_SIGNATURE_AGE),
-        "self": ConsentSigner.SELF.value,
-        "guardian": ConsentSigner.GUARDIAN.value,
-    }
+    params = _consent_rule_params(today=now)
     with connection.cursor() as cursor:
         cursor.execute(_base_counts_sql(), params)
         row = cursor.fetchone()
@@ -721,12 +727,7 @@ def kpi_numerators(
         "young": Category.YOUNG_SPECIALIST.value,
         "employer": Category.EMPLOYER_SPECIALIST.value,
         "paired": sorted(set(paired_ids)),
-        "purpose": REQUIRED_PURPOSE.value,
-        "withdrawal": ConsentKind.WITHDRAWAL.value,
-        "adult": years_before(now, ADULT_AGE),
-        "teen": years_before(now, MINOR_OWN_SIGNATURE_AGE),
-        "self": ConsentSigner.SELF.value,
-        "guardian": ConsentSigner.GUARDIAN.value,
+        **_consent_rule_params(today=now),
     }
     with connection.cursor() as cursor:
         cursor.execute(_kpi_numerators_sql(), params)

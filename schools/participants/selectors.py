@@ -585,10 +585,11 @@ def _consent_rule_params(*, today: datetime.date) -> dict[str, Any]:
 
 
 @cache
-def _base_counts_sql() -> str:
-    """``_BASE_COUNTS_SQL`` with the tables' names (unqualified: the schema's search path)."""
+def _with_tables(sql: str) -> str:
+    """A hand-written count's SQL with the tables' names (unqualified: the schema's search
+    path): ``{participant}``, ``{consent}``, ``{mentee}``, ``{mentor}``."""
     quote = connection.ops.quote_name
-    return _BASE_COUNTS_SQL.format(
+    return sql.format(
         participant=quote(Participant._meta.db_table),
         consent=quote(Consent._meta.db_table),
         mentee=quote(MenteeProfile._meta.db_table),
@@ -606,7 +607,7 @@ def base_counts() -> BaseCounts:
     now = timezone.localdate()
     params = _consent_rule_params(today=now)
     with connection.cursor() as cursor:
-        cursor.execute(_base_counts_sql(), params)
+        cursor.execute(_with_tables(_BASE_COUNTS_SQL), params)
         row = cursor.fetchone()
     total = dict(zip(_BASE_COUNT_KEYS, (int(value or 0) for value in row), strict=True))
     counts = BaseCounts(**total)
@@ -638,7 +639,7 @@ class HeadcountNumerators:
         return asdict(self)
 
 
-# The numerators in one statement, written once (``_kpi_numerators_sql``): the regional run
+# The numerators in one statement, written once (``_with_tables``): the regional run
 # computes them in each of up to 2,000 schemas, and the ORM form (four correlated subqueries per
 # person for the latest consent, and the same subquery again in the state's CASE) cost ~100 ms
 # of SQL and ~60 ms of compiling per institution. Here the latest required consent is one index
@@ -696,18 +697,6 @@ _KPI_NUMERATOR_KEYS = (
 )
 
 
-@cache
-def _kpi_numerators_sql() -> str:
-    """``_KPI_NUMERATORS_SQL`` with the tables' names (unqualified: the schema's search path)."""
-    quote = connection.ops.quote_name
-    return _KPI_NUMERATORS_SQL.format(
-        participant=quote(Participant._meta.db_table),
-        consent=quote(Consent._meta.db_table),
-        mentee=quote(MenteeProfile._meta.db_table),
-        mentor=quote(MentorProfile._meta.db_table),
-    )
-
-
 def kpi_numerators(
     *, today: datetime.date | None = None, paired_ids: Collection[int] = ()
 ) -> dict[str, int]:
@@ -730,7 +719,7 @@ def kpi_numerators(
         **_consent_rule_params(today=now),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_kpi_numerators_sql(), params)
+        cursor.execute(_with_tables(_KPI_NUMERATORS_SQL), params)
         row = cursor.fetchone()
     result = {key: int(value or 0) for key, value in zip(_KPI_NUMERATOR_KEYS, row, strict=True)}
     result["mentees_without_pair"] = result["mentees"] - result["mentees_paired"]

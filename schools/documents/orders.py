@@ -70,32 +70,31 @@ def stage_one_data(programme: Programme) -> Any:
 def _pairs_queryset(programme: Programme) -> QuerySet[Any]:
     from schools.pairs import selectors as pair_selectors
 
-    return pair_selectors.pairs_with_members().filter(programme=programme)
+    return pair_selectors.programme_pairs(programme_id=programme.pk)
 
 
-def pairs_awaiting_approval(*, programme: Programme) -> list[Any]:
-    """The programme's active pairs that no approved order approved yet and that a new
-    document may name (not paused, nobody's consent withdrawn), oldest first."""
-    from schools.pairs import selectors as pair_selectors
-    from schools.pairs.documents import document_mentees, documentable
-    from schools.pairs.models import PairStatus
+def pair_ids_awaiting_approval(*, programme: Programme) -> list[int]:
+    """The ids of the programme's active pairs that no approved order approved yet and that a
+    new document may name (not paused, nobody's consent withdrawn), oldest first."""
+    from schools.pairs.documents import document_mentees, document_pairs, documentable
+    from schools.pairs.models import Pair, PairStatus
 
     approved = Order.objects.filter(
         programme=programme, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.APPROVED
     ).values("pairs")
-    # Members fetched with the pairs (one query, not one per pair: the stage tracker asks
-    # this on every visit of home and the roadmap); no staleness annotation needed here.
+    # The pairs' people read with the pairs as plain values (two queries, not one per pair).
     pairs = (
-        pair_selectors.pairs_with_members()
-        .filter(programme=programme, status=PairStatus.ACTIVE)
+        Pair.objects.filter(programme=programme, status=PairStatus.ACTIVE)
         .exclude(pk__in=approved)
         .order_by("started_on", "pk")
     )
-    return [pair for pair in pairs if documentable(pair) and document_mentees(pair)]
+    return [
+        pair.id for pair in document_pairs(pairs) if documentable(pair) and document_mentees(pair)
+    ]
 
 
 def pairs_awaiting_approval_count(*, programme_id: int) -> int:
-    """``len(pairs_awaiting_approval(...))`` counted in the database (the stage tracker shows
+    """``len(pair_ids_awaiting_approval(...))`` counted in the database (the stage tracker shows
     it on every visit of home and the roadmap: building 240 pairs with their members to count
     them took two thirds of home's time on a large school)."""
     from django.db.models import Exists, OuterRef
@@ -222,8 +221,8 @@ def order_prepare(
             changed_fields=["kind", "number", "dated"],
         )
         return order
-    pairs = pairs_awaiting_approval(programme=programme)
-    if not pairs:
+    pair_ids = pair_ids_awaiting_approval(programme=programme)
+    if not pair_ids:
         raise ValidationError(
             {"kind": [_("There are no pairs or groups awaiting the director's approval.")]}
         )
@@ -233,7 +232,7 @@ def order_prepare(
     order = Order.objects.create(
         programme=programme, kind=kind, number=number, dated=dated, prepared_by_id=author_id(actor)
     )
-    order.pairs.set(pairs)
+    order.pairs.set(pair_ids)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -292,7 +291,7 @@ def order_approve(
             _("The set-up of the programme lacks: %(missing)s.") % {"missing": ", ".join(missing)}
         ]
     if order.kind == OrderKind.PAIRS_APPROVAL:
-        still = {pair.pk for pair in pairs_awaiting_approval(programme=order.programme)}
+        still = set(pair_ids_awaiting_approval(programme=order.programme))
         listed = [pk for pk in order.pairs.values_list("pk", flat=True) if pk in still]
         if not listed:
             errors["order"] = [_("None of the order's pairs can be approved any more.")]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -36,7 +38,6 @@ from config.office import institution_header as _header
 from config.text import xml_safe
 from schools.pairs.honours import (
     EMPLOYER_MENTOR,
-    LEARNERS,
     PUPIL_MENTOR,
     TEACHER_MENTOR,
     Honoree,
@@ -46,11 +47,20 @@ from schools.pairs.honours import (
     honoured_mentees,
     honoured_mentors,
     partner_employers,
+    person_of,
+    person_values,
     standing_of,
 )
-from schools.pairs.models import GoalStatus, Meeting, MeetingStatus, Pair, PairStatus
+from schools.pairs.models import (
+    DevelopmentPlan,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    Pair,
+    PairMentee,
+    PairStatus,
+)
 from schools.pairs.selectors import MentorRank
-from schools.participants.api import Participant
 from schools.participants.names import Case, person_name
 from schools.programmes.documents import FORM_NAMES_RU
 from schools.programmes.models import Programme
@@ -61,9 +71,12 @@ __all__ = [
     "DOCX_CONTENT_TYPE",
     "FORM_RU",
     "MONTHS_RU",
+    "DocumentPair",
+    "Place",
     "approval_order_docx",
     "date_ru",
     "document_mentees",
+    "document_pairs",
     "documentable",
     "employer_letters_docx",
     "encouragement_order_docx",
@@ -97,45 +110,72 @@ def director_signature(document: DocumentType, *, director: str = "") -> None:
     _signature(document, director)
 
 
-def _person(person: Participant) -> Person:
-    """The ``Person`` of a person a pair holds (its mentor, a membership's mentee); the class
-    is read for a learner only (the order prints it beside no one else)."""
-    learner = person.category in LEARNERS and person.study_group_id
-    group = getattr(person.study_group, "name", "") if learner else ""
-    return Person(
-        id=person.pk,
-        last_name=person.last_name,
-        first_name=person.first_name,
-        middle_name=person.middle_name,
-        category=person.category,
-        study_group=group,
-        position=person.position,
-        workplace=person.workplace,
+@dataclass(frozen=True)
+class Place:
+    """A mentee's place in a pair: the mentee as a document prints them, and whether the
+    place is paused (the mentee's consent withdrawn while the pair goes on)."""
+
+    mentee: Person
+    paused: bool
+
+
+@dataclass(frozen=True)
+class DocumentPair:
+    """A pair as its documents name it: plain values read through the pair's own foreign
+    keys (``document_pairs``), its places in the order they were made."""
+
+    id: int
+    form: str
+    status: str
+    started_on: datetime.date
+    mentor: Person
+    places: tuple[Place, ...]
+
+
+def document_pairs(pairs: QuerySet[Pair]) -> list[DocumentPair]:
+    """The pairs of ``pairs`` (in its order) with their mentor and their places, read with
+    ``values()`` in two queries whatever their number (what the queryset selects or prefetches
+    with the pairs is not read)."""
+    rows = list(
+        pairs.prefetch_related(None).values(
+            "id", "form", "status", "started_on", *person_values("mentor")
+        )
     )
-
-
-def _processable(person: Participant) -> bool:
-    return person.erased_at is None and person.processing_stopped_at is None
-
-
-def documentable(pair: Pair) -> bool:
-    """A pair a new document may name: not paused, its mentor's data may be processed."""
-    return pair.status != PairStatus.PAUSED and _processable(pair.mentor)
-
-
-def document_mentees(pair: Pair) -> list[Participant]:
-    """The mentees of a pair a new document may name: places not paused, data processable."""
-    prefetched = "memberships" in getattr(pair, "_prefetched_objects_cache", {})
-    memberships = (
-        pair.memberships.all()
-        if prefetched  # e.g. ``pairs_with_members``: no query per pair
-        else pair.memberships.select_related("mentee__study_group")
-    )
+    places: dict[int, list[Place]] = {row["id"]: [] for row in rows}
+    if places:
+        memberships = (
+            PairMentee.objects.filter(pair_id__in=list(places))
+            .values("pair_id", "paused_at", *person_values("mentee"))
+            .order_by("pair_id", "id")
+        )
+        for membership in memberships:
+            places[membership["pair_id"]].append(
+                Place(
+                    mentee=person_of(membership, "mentee"),
+                    paused=membership["paused_at"] is not None,
+                )
+            )
     return [
-        membership.mentee
-        for membership in memberships
-        if membership.paused_at is None and _processable(membership.mentee)
+        DocumentPair(
+            id=row["id"],
+            form=row["form"],
+            status=row["status"],
+            started_on=row["started_on"],
+            mentor=person_of(row, "mentor"),
+            places=tuple(places[row["id"]]),
+        )
+        for row in rows
     ]
+
+
+def documentable(pair: DocumentPair) -> bool:
+    """A pair a new document may name: not paused, its mentor's data may be processed."""
+    return pair.status != PairStatus.PAUSED and pair.mentor.processable
+
+
+def document_mentees(pair: DocumentPair) -> list[Person]:
+    """The mentees of a pair a new document may name: places not paused, data processable."""
+    return [place.mentee for place in pair.places if not place.paused and place.mentee.processable]
 
 
 def _programme_phrase(programme: Programme) -> str:
@@ -166,13 +206,16 @@ def _director(programme: object) -> str:
 def approval_order_docx(
     *,
     programme: Programme,
-    pairs: Iterable[Pair],
+    pairs: QuerySet[Pair],
     number: str = "",
     day: datetime.date | None = None,
 ) -> bytes:
     """Приказ «Об утверждении наставнических пар (групп)» with a table of the pairs (the class
-    or position beside every name) and one acquaintance line per adult named in it."""
-    listed = [(pair, document_mentees(pair)) for pair in pairs if documentable(pair)]
+    or position beside every name) and one acquaintance line per adult named in it. The pairs'
+    people are read with the pairs (``document_pairs``: two queries)."""
+    listed = [
+        (pair, document_mentees(pair)) for pair in document_pairs(pairs) if documentable(pair)
+    ]
     listed = [(pair, mentees) for pair, mentees in listed if mentees]
     document = new_document()
     institution_header(document)
@@ -193,15 +236,15 @@ def approval_order_docx(
             [
                 str(position),
                 FORM_RU.get(pair.form, pair.form),
-                f"{xml_safe(pair.mentor.full_name)} ({standing_of(_person(pair.mentor))})",
-                "\n".join(f"{xml_safe(m.full_name)} ({standing_of(_person(m))})" for m in mentees),
+                f"{xml_safe(pair.mentor.full_name)} ({standing_of(pair.mentor)})",
+                "\n".join(f"{xml_safe(m.full_name)} ({standing_of(m)})" for m in mentees),
                 pair.started_on.strftime("%d.%m.%Y"),
             ]
         )
-        acquainted.setdefault(pair.mentor_id, xml_safe(pair.mentor.full_name))
+        acquainted.setdefault(pair.mentor.id, xml_safe(pair.mentor.full_name))
         for mentee in mentees:
             if not mentee.is_minor and mentee.category not in ("pupil", "student"):
-                acquainted.setdefault(mentee.pk, xml_safe(mentee.full_name))
+                acquainted.setdefault(mentee.id, xml_safe(mentee.full_name))
     table(
         document,
         ["№", "Форма наставничества", "Наставник", "Наставляемые", "Дата начала"],
@@ -406,7 +449,8 @@ def thank_you_letter_docx(
 ) -> bytes:
     """The thank-you letter to the pair's mentor (``addressee``, e.g. the employer, is added
     above the name when given)."""
-    honoree = honoree_of(_person(pair.mentor))
+    mentor = Pair.objects.filter(pk=pair.pk).values(*person_values("mentor")).get()
+    honoree = honoree_of(person_of(mentor, "mentor"))
     honoree.forms = [pair.form]
     if addressee.strip():
         honoree.standing = f"{honoree.standing}\n{addressee.strip()}".strip()
@@ -481,15 +525,18 @@ def mentor_letter_filename(honoree: Honoree) -> str:
 # --- a teacher pair's personalised mentoring programme ----------------------------------------
 
 
-def _schedule(pair: Pair) -> list[tuple[datetime.date | None, str, str]]:
-    """The pair's meetings and its plans' goals by date: (day, what, state)."""
+def _schedule(
+    pair: Pair, plans: Iterable[DevelopmentPlan]
+) -> list[tuple[datetime.date | None, str, str]]:
+    """The pair's meetings and its plans' goals (``plans``, read with their goals) by date:
+    (day, what, state)."""
     lines: list[tuple[datetime.date | None, str, str]] = []
     for meeting in Meeting.objects.filter(pair=pair).exclude(status=MeetingStatus.CANCELLED):
         state = "проведена" if meeting.status == MeetingStatus.HELD else "запланирована"
         lines.append(
             (timezone.localdate(meeting.starts_at), MEETING_RU.get(meeting.kind, ""), state)
         )
-    for plan in pair.plans.prefetch_related("goals"):
+    for plan in plans:
         for goal in plan.goals.all():
             what = goal.title + (f": {goal.tasks.strip()}" if goal.tasks.strip() else "")
             lines.append((goal.deadline, what, GOAL_STATUS_RU.get(goal.status, "")))
@@ -502,8 +549,9 @@ def personalised_programme_docx(*, pair: Pair, day: datetime.date | None = None)
     their dates), the expected results and the sign-off of mentor, mentee, curator and the
     director's approval."""
     programme = pair.programme
-    mentor = pair.mentor
-    mentees = [m.mentee for m in pair.memberships.select_related("mentee")]
+    (read,) = document_pairs(Pair.objects.filter(pk=pair.pk))
+    mentor = read.mentor
+    mentees = [place.mentee for place in read.places]
     plans = list(pair.plans.prefetch_related("goals").order_by("pk"))
     document = new_document()
     institution_header(document)
@@ -530,14 +578,14 @@ def personalised_programme_docx(*, pair: Pair, day: datetime.date | None = None)
         document,
         ["", ""],
         [
-            ["Наставник", f"{xml_safe(mentor.full_name)}, {standing_of(_person(mentor))}"],
+            ["Наставник", f"{xml_safe(mentor.full_name)}, {standing_of(mentor)}"],
             [
                 "Наставляемый" if len(mentees) == 1 else "Наставляемые",
                 "\n".join(
-                    f"{xml_safe(m.full_name)}, {standing_of(_person(m))}"
+                    f"{xml_safe(m.full_name)}, {standing_of(m)}"
                     + (
                         " (молодой специалист)"
-                        if m in young and "молодой специалист" not in standing_of(_person(m))
+                        if m in young and "молодой специалист" not in standing_of(m)
                         else ""
                     )
                     for m in mentees
@@ -571,7 +619,7 @@ def personalised_programme_docx(*, pair: Pair, day: datetime.date | None = None)
         ["№", "Мероприятие", "Срок", "Отметка о выполнении"],
         [
             [str(n), what, when.strftime("%d.%m.%Y") if when else "в течение года", state]
-            for n, (when, what, state) in enumerate(_schedule(pair), start=1)
+            for n, (when, what, state) in enumerate(_schedule(pair, plans), start=1)
         ],
     )
     document.add_paragraph("5. Ожидаемые результаты").runs[0].bold = True

@@ -7,14 +7,17 @@ thank-you letter."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from config.text import xml_safe
 from schools.pairs.models import Pair, PairMentee, PairStatus
+from schools.participants.api import age_on, full_name_of, is_minor_at
 from schools.participants.names import PersonName, person_name
 
 CATEGORY_RU = {
@@ -52,6 +55,20 @@ class Person:
     study_group: str  # the name of the class or group, "" without one
     position: str
     workplace: str
+    birth_date: datetime.date | None
+    is_young_specialist: bool
+    # Neither erased nor withdrawn (processing stopped): a new document may name them.
+    processable: bool
+
+    @property
+    def full_name(self) -> str:
+        """«Фамилия Имя Отчество», as the participant's own ``full_name``."""
+        return full_name_of(self.last_name, self.first_name, self.middle_name)
+
+    @property
+    def is_minor(self) -> bool:
+        """Under 18 today (the participant's own ``is_minor``)."""
+        return is_minor_at(age_on(self.birth_date, timezone.localdate()))
 
 
 _PERSON_FIELDS = (
@@ -63,6 +80,10 @@ _PERSON_FIELDS = (
     "position",
     "workplace",
     "study_group__name",
+    "birth_date",
+    "is_young_specialist",
+    "erased_at",
+    "processing_stopped_at",
 )
 
 
@@ -82,6 +103,11 @@ def person_of(row: Mapping[str, Any], via: str) -> Person:
         study_group=row[f"{via}__study_group__name"] or "",
         position=row[f"{via}__position"],
         workplace=row[f"{via}__workplace"],
+        birth_date=row[f"{via}__birth_date"],
+        is_young_specialist=row[f"{via}__is_young_specialist"],
+        processable=(
+            row[f"{via}__erased_at"] is None and row[f"{via}__processing_stopped_at"] is None
+        ),
     )
 
 
@@ -155,13 +181,7 @@ def _completed(
         pairs = pairs.filter(pk__in=list(pair_ids))
     return list(
         pairs.annotate(places=Count("memberships"))
-        .values(
-            "form",
-            "places",
-            "mentor__erased_at",
-            "mentor__processing_stopped_at",
-            *person_values("mentor"),
-        )
+        .values("form", "places", *person_values("mentor"))
         .order_by("pk")
     )
 
@@ -185,13 +205,9 @@ def honoured_mentors(
     were erased are left out."""
     people: dict[int, Honoree] = {}
     for pair in _completed(programme_id, pair_ids, statuses):
-        stopped = (
-            pair["mentor__erased_at"] is not None
-            or pair["mentor__processing_stopped_at"] is not None
-        )
-        if stopped and not erased:
-            continue
         mentor = person_of(pair, "mentor")
+        if not mentor.processable and not erased:
+            continue
         entry = people.setdefault(mentor.id, honoree_of(mentor))
         entry.pairs += 1
         entry.mentees += pair["places"]

@@ -145,16 +145,10 @@ class PairMenteesJSON(Func):
         super().__init__(F("pk"))
 
 
-def pairs_with_members() -> QuerySet[Pair]:
-    """Pairs with their programme, mentor and memberships (mentees with their study group)
-    fetched in two queries, without ``pair_list``'s staleness annotations: for documents
-    and checks that name every member of many pairs."""
-    return Pair.objects.select_related("programme", "mentor__study_group").prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=PairMentee.objects.select_related("mentee__study_group").order_by("id"),
-        )
-    )
+def programme_pairs(*, programme_id: int) -> QuerySet[Pair]:
+    """The programme's pairs with nothing fetched beside them: for the documents, which read
+    the pairs' people themselves as plain values (``documents.document_pairs``)."""
+    return Pair.objects.filter(programme_id=programme_id)
 
 
 def pair_choices(

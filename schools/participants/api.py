@@ -47,6 +47,7 @@ from schools.participants.models import (
     TopicGroup,
     age_on,
     full_name_of,
+    is_minor_at,
 )
 from schools.participants.selectors import (
     BaseCounts,
@@ -551,6 +552,7 @@ __all__ = [
     "has_consent_record",
     "has_valid_consent",
     "headcount_numerators",
+    "is_minor_at",
     "kpi_numerators",
     "lock_people",
     "mentee_base_ids",

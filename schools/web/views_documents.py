@@ -142,10 +142,9 @@ def approval_order(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         programme = _programme_or_error(form)
         if programme is not None:
-            # Members and their classes fetched with the pairs (585 queries for 240 pairs).
+            # The document reads the pairs' people in two queries, whatever their number.
             pairs = (
-                pair_selectors.pairs_with_members()
-                .filter(programme=programme)
+                pair_selectors.programme_pairs(programme_id=programme.pk)
                 .exclude(status=PairStatus.ENDED_EARLY)
                 .order_by("started_on", "pk")
             )

@@ -212,12 +212,7 @@ def test_a_return_type_that_says_nothing_counts_as_a_model() -> None:
 # Where code outside an app still reaches a model class through the app's ``api.py`` (imported
 # there for the app's own use, exported or not): "importing module: api module.Name", with the
 # reason. The list may only shrink.
-MODEL_USE_EXCEPTIONS: dict[str, str] = {
-    "schools.pairs.documents: schools.participants.api.Participant": (
-        "the pair documents print the people of the pairs' foreign keys, read as models with"
-        " the pairs (honours reads them as plain values)"
-    ),
-}
+MODEL_USE_EXCEPTIONS: dict[str, str] = {}
 
 SCANNED = (*PACKAGES, "seeding", "bench")
 

@@ -313,7 +313,7 @@ def test_home_and_the_roadmap_make_no_query_per_pair(tenant_a, school: School) -
         counts = _grows(tenant_a, school, path, _pairs_maker(school))
         assert counts[0] == counts[1] == counts[2], (path, counts)
     with schema_context(tenant_a.schema_name):
-        from schools.documents.orders import pairs_awaiting_approval
+        from schools.documents.orders import pair_ids_awaiting_approval
 
         programme = Programme.objects.get(pk=school.ids["programme"])
         # one paused place, one erased mentee: the count follows the list
@@ -323,7 +323,7 @@ def test_home_and_the_roadmap_make_no_query_per_pair(tenant_a, school: School) -
         places = list(PairMentee.objects.filter(pair__programme=programme).order_by("pk")[:2])
         PairMentee.objects.filter(pk=places[0].pk).update(paused_at=timezone.now())
         Participant.objects.filter(pk=places[1].mentee_id).update(erased_at=timezone.now())
-        waiting = len(pairs_awaiting_approval(programme=programme))
+        waiting = len(pair_ids_awaiting_approval(programme=programme))
     assert waiting >= 64  # the pairs made above, each with its mentee, but those two
     client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
     body = client.get("/programme/").content.decode()
@@ -539,7 +539,7 @@ def test_the_orders_page_counts_the_pairs_awaiting_an_order(tenant_a, school: Sc
         from schools.documents import orders
 
         programme = Programme.objects.get(pk=school.ids["programme"])
-        waiting = len(orders.pairs_awaiting_approval(programme=programme))
+        waiting = len(orders.pair_ids_awaiting_approval(programme=programme))
     assert waiting >= 33
     client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
     body = client.get("/programme/orders/").content.decode()

@@ -297,7 +297,7 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
     assert orders.approved_pair_ids(programme=programme) == {pair_ids[0]}
     text = docx_text(orders.order_document(order=order))
     assert "Васильев Роман" in text and "Ёжиков" not in text
-    assert orders.pairs_awaiting_approval(programme=programme) == []
+    assert orders.pair_ids_awaiting_approval(programme=programme) == []
     with pytest.raises(ValidationError):
         orders.order_prepare(
             programme=programme,

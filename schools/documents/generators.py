@@ -46,8 +46,9 @@ def thank_you_letter(item_id: int, position: int, options: dict[str, Any]) -> tu
     from schools.programmes import api as programmes_api
 
     if "programme_id" not in options:
+        # the letter reads its mentor itself (plain values): nothing prefetched with the pair
         pair = (
-            pair_selectors.pair_list()
+            pair_selectors.pair_rows()
             .select_related("mentor", "programme")
             .filter(pk=item_id)
             .first()

@@ -1,16 +1,22 @@
 """Test builders: the rows most tests need, made the way the application makes them.
 
-People go through ``schools.participants.api`` (the participant, their consent, their mentor
-and mentee profiles, their class) as ``SETUP``, in the current schema: call them inside
-``schema_context`` (or a fixture that sets it, such as ``in_a``). Every argument is a keyword;
-what is left out gets a realistic value: a Russian name with its patronymic («ё» kept where
-Russians write it), a birth date that fits the category (and the class), a consent granted
-today on paper by whoever must sign at that age (the person; the guardian; from 14 the
-guardian and the minor).
+People go through the participants' api and services (the participant, their consent, their
+parents, their mentor and mentee profiles, their class) as ``SETUP``, in the current schema:
+call them inside ``schema_context`` (or a fixture that sets it, such as ``in_a``). Every
+argument is a keyword; what is left out gets a realistic value: a Russian name with its
+patronymic («ё» kept where Russians write it), a birth date that fits the category (and the
+class), a consent granted today on paper by whoever must sign at that age (the person; the
+guardian; from 14 the guardian and the minor).
+
+- ``person``: a participant (with its consent, class and profiles);
+- ``consent``: a record of the consent register (a grant by default, signed by whom the age
+  says; a withdrawal or a combination the service refuses when asked);
+- ``parent``: a parent of a child, linked to it;
+- ``unique_email``, ``satisfaction_questionnaire``.
 
 ``tests/architecture/test_builders_in_one_place.py`` keeps it the one place: a test module
-outside this one may not define a ``person``-style helper nor create participants through the
-model's manager."""
+outside this one may not define a ``person``- or ``consent``-style helper, create participants
+or consents through the models' managers, nor record a consent as ``SETUP`` itself."""
 
 from __future__ import annotations
 
@@ -21,11 +27,12 @@ from django.utils import timezone
 
 from schools.monitoring.models import Question, Questionnaire
 from schools.participants import api as participants
-from schools.participants.models import Participant, age_on
+from schools.participants import services as participant_services
+from schools.participants.models import REQUIRED_PURPOSE, Consent, Participant, age_on
 from seeding import names as russian
 from tests.conftest import SETUP
 
-__all__ = ["person", "satisfaction_questionnaire", "unique_email"]
+__all__ = ["consent", "parent", "person", "satisfaction_questionnaire", "unique_email"]
 
 LEARNERS = ("pupil", "student")
 FIRST_GRADE, LAST_GRADE = 5, 11
@@ -133,7 +140,8 @@ def person(
         study_group_id = participants.study_group_get_or_create(
             name=f"{grade}{class_letter}", actor=SETUP
         )
-    participant_id = participants.participant_create(
+    # The service hands back the saved row: no second read of it (nothing below changes it).
+    made = participant_services.participant_create(
         last_name=last,
         first_name=first,
         middle_name=middle,
@@ -148,38 +156,16 @@ def person(
         workplace=workplace,
         actor=SETUP,
     )
+    participant_id = made.pk
     if consent:
-        signed_on = consent_on or today
-        age = age_on(born, signed_on) if born is not None else None
-        if age is None or age >= 18:
-            participants.consent_record(
-                participant_id=participant_id,
-                kind="grant",
-                signed_by="self",
-                signed_on=signed_on,
-                method="paper_scan",
-                actor=SETUP,
-            )
-        else:
-            father = russian.FATHERS_OF_ADULTS[number % len(russian.FATHERS_OF_ADULTS)]
-            mother = " ".join(
-                (
-                    russian.feminine_surname(last),
-                    russian.WOMEN[number % len(russian.WOMEN)],
-                    russian.patronymic(father, female=True),
-                )
-            )
-            participants.consent_record(
-                participant_id=participant_id,
-                kind="grant",
-                signed_by="guardian",
-                guardian_name=guardian or mother,
-                guardian_relation="mother",
-                minor_signed=age >= 14,
-                signed_on=signed_on,
-                method="paper_scan",
-                actor=SETUP,
-            )
+        _sign(
+            participant_id=participant_id,
+            last_name=last,
+            born=born,
+            number=number,
+            signed_on=consent_on or today,
+            guardian=guardian,
+        )
     if mentor or mentor_capacity is not None:
         participants.mentor_profile_upsert(
             participant_id=participant_id, capacity=mentor_capacity, actor=SETUP
@@ -188,7 +174,183 @@ def person(
         participants.mentee_profile_upsert(
             participant_id=participant_id, request=mentee_request, actor=SETUP
         )
-    return Participant.objects.get(pk=participant_id)
+    return made
+
+
+def parent(
+    *,
+    child: Participant,
+    relation: str = "mother",
+    names: str = "",
+    first_name: str = "",
+    middle_name: str | None = None,
+    user_id: int | None = None,
+    email: str = "",
+) -> Participant:
+    """A parent of ``child`` linked to it as ``relation`` through the participants' api: a
+    participant of category «parent» (``person``: no birth date, no consent of its own), named
+    ``names`` or after the child — the child's surname (a mother's in its feminine form, any
+    other relation's in its masculine one), a first name and a patronymic chosen unless
+    given."""
+    last_name = ""
+    if not names:
+        last_name = child.last_name
+        if relation == "mother":
+            last_name = russian.feminine_surname(last_name)
+        elif last_name.endswith(("ова", "ева", "ёва", "ина", "ына")):
+            last_name = last_name[:-1]  # a girl's father: Петрова → Петров
+        elif last_name.endswith(("ская", "цкая")):
+            last_name = last_name[:-2] + "ий"
+    someone = person(
+        category="parent",
+        names=names,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        birth_date_known=False,
+        consent=False,
+        user_id=user_id,
+        email=email,
+    )
+    participants.guardianship_create(
+        parent_id=someone.pk, child_id=child.pk, relation=relation, actor=SETUP
+    )
+    return someone
+
+
+def consent(
+    *,
+    participant: Participant | int,
+    kind: str = "grant",
+    purpose: str = REQUIRED_PURPOSE,
+    signed_by: str = "",
+    signed_on: datetime.date | None = None,
+    method: str = "paper_scan",
+    guardian: str = "",
+    guardian_relation: str = "mother",
+    minor_signed: bool | None = None,
+    text_version: str | None = None,
+) -> Consent:
+    """A record of the consent register for ``participant`` (the person or its id), made
+    through the participants' services as ``SETUP``, as the coordinator records a signed paper:
+    a grant (``kind``) of the required consent (``purpose``), on paper (``method``), signed
+    today (``signed_on``). ``signed_by`` left empty: whoever must sign at the age on that day —
+    the person when an adult or the birth date unknown, else the guardian, from 14 with the
+    minor. A guardian's record names ``guardian`` (a mother named after the surname when
+    empty) and ``guardian_relation``; ``minor_signed`` left out is true from 14. Given
+    arguments are kept as given, a combination the service refuses too (a guardian named on
+    a record the person signed, a minor alone: its ``ValidationError`` is raised)."""
+    if isinstance(participant, int):
+        if signed_by == "self":
+            return _record(
+                participant_id=participant,
+                kind=kind,
+                purpose=purpose,
+                signed_by=signed_by,
+                signed_on=signed_on or timezone.localdate(),
+                method=method,
+                guardian=guardian,
+                guardian_relation=guardian_relation if guardian else "",
+                minor_signed=bool(minor_signed),
+                text_version=text_version,
+            )
+        participant = Participant.objects.get(pk=participant)
+    return _sign(
+        participant_id=participant.pk,
+        last_name=participant.last_name,
+        born=participant.birth_date,
+        number=next(_numbers),
+        signed_on=signed_on or timezone.localdate(),
+        guardian=guardian,
+        kind=kind,
+        purpose=purpose,
+        signed_by=signed_by,
+        method=method,
+        guardian_relation=guardian_relation,
+        minor_signed=minor_signed,
+        text_version=text_version,
+    )
+
+
+def _mother_of(*, last_name: str, number: int) -> str:
+    """«Фамилия Имя Отчество» of a mother: the child's surname in its feminine form."""
+    father = russian.FATHERS_OF_ADULTS[number % len(russian.FATHERS_OF_ADULTS)]
+    return " ".join(
+        (
+            russian.feminine_surname(last_name),
+            russian.WOMEN[number % len(russian.WOMEN)],
+            russian.patronymic(father, female=True),
+        )
+    )
+
+
+def _sign(
+    *,
+    participant_id: int,
+    last_name: str,
+    born: datetime.date | None,
+    number: int,
+    signed_on: datetime.date,
+    guardian: str = "",
+    kind: str = "grant",
+    purpose: str = REQUIRED_PURPOSE,
+    signed_by: str = "",
+    method: str = "paper_scan",
+    guardian_relation: str = "mother",
+    minor_signed: bool | None = None,
+    text_version: str | None = None,
+) -> Consent:
+    """``consent`` once the person's surname and birth date are known."""
+    age = age_on(born, signed_on)
+    chosen = not signed_by
+    if chosen:
+        signed_by = "self" if age is None or age >= 18 else "guardian"
+    if minor_signed is None:
+        minor_signed = signed_by == "guardian" and age is not None and 14 <= age < 18
+    if signed_by == "guardian":
+        guardian = guardian or _mother_of(last_name=last_name, number=number)
+    elif chosen:
+        guardian = ""  # the person signs: whoever would have signed for a minor is not named
+    return _record(
+        participant_id=participant_id,
+        kind=kind,
+        purpose=purpose,
+        signed_by=signed_by,
+        signed_on=signed_on,
+        method=method,
+        guardian=guardian,
+        guardian_relation=guardian_relation if guardian else "",
+        minor_signed=minor_signed,
+        text_version=text_version,
+    )
+
+
+def _record(
+    *,
+    participant_id: int,
+    kind: str,
+    purpose: str,
+    signed_by: str,
+    signed_on: datetime.date,
+    method: str,
+    guardian: str,
+    guardian_relation: str,
+    minor_signed: bool,
+    text_version: str | None,
+) -> Consent:
+    return participant_services.consent_record(
+        participant_id=participant_id,
+        kind=kind,
+        purpose=purpose,
+        signed_by=signed_by,
+        signed_on=signed_on,
+        method=method,
+        guardian_name=guardian,
+        guardian_relation=guardian_relation,
+        minor_signed=minor_signed,
+        text_version=text_version,
+        actor=SETUP,
+    )
 
 
 def satisfaction_questionnaire(*, title: str, asks_again: bool = False) -> Questionnaire:

@@ -63,3 +63,41 @@ def test_options_the_helpers_needed(in_a: Any) -> None:
     assert MenteeProfile.objects.get(participant=mentee).request == "Олимпиада"
     with pytest.raises(ValueError):
         builders.person(category="pupil", grade=4)
+
+
+def test_a_consent_is_signed_by_whom_the_age_says_or_as_asked(in_a: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    teen = builders.person(category="pupil", grade=9, consent=False)
+    adult = builders.person(consent=False)
+    unknown = builders.person(category="pupil", birth_date_known=False, consent=False)
+    granted = builders.consent(participant=teen)
+    assert (granted.signed_by, granted.minor_signed, granted.guardian_relation) == (
+        "guardian",
+        True,
+        "mother",
+    )
+    assert granted.guardian_name.startswith(teen.last_name[:-2])  # the family's surname
+    by_id = builders.consent(participant=adult.pk, method="electronic")
+    assert (by_id.signed_by, by_id.guardian_name, by_id.method) == ("self", "", "electronic")
+    assert builders.consent(participant=unknown, signed_by="guardian").signed_by == "guardian"
+    withdrawn = builders.consent(participant=adult, kind="withdrawal")
+    assert withdrawn.kind == "withdrawal"
+    assert not participants.has_valid_consent(participant_id=adult.pk)
+    with pytest.raises(ValidationError):  # under 18 the person alone may not sign
+        builders.consent(participant=teen, signed_by="self")
+
+
+def test_a_parent_is_named_after_the_child_and_linked_to_it(in_a: Any) -> None:
+    from schools.participants.models import Guardianship
+
+    child = builders.person(last_name="Журавлёв", category="pupil", grade=6)
+    mother = builders.parent(child=child)
+    father = builders.parent(
+        child=builders.person(last_name="Орлова", category="pupil"), relation="father"
+    )
+    assert (mother.last_name, mother.category, mother.birth_date) == ("Журавлёва", "parent", None)
+    assert mother.middle_name.endswith(("вна", "чна"))
+    assert father.last_name == "Орлов" and father.middle_name.endswith("ич")
+    assert Guardianship.objects.get(parent=mother).child_id == child.pk
+    assert not Consent.objects.filter(participant__in=[mother, father]).exists()

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from config.links import absolute_url, bare_host, site_url
+from tests import builders
 from tests.conftest import SETUP
 
 
@@ -57,20 +58,8 @@ def test_the_api_survey_link_has_the_port_once(tenant_a, client_for, user_in) ->
     with schema_context(tenant_a.schema_name):
         from regional.questionnaires import api as templates
         from schools.monitoring.models import SurveyInvitation
-        from schools.participants import api as participants
-        from schools.participants import services as participant_services
 
-        person = participant_services.participant_create(
-            last_name="Иванов", first_name="Иван", category="teacher", actor=SETUP
-        ).pk
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=person,
-            kind="grant",
-            signed_by="self",
-            signed_on=datetime.date.today(),
-            method="paper_scan",
-        )
+        person = builders.person(last_name="Иванов", first_name="Иван").pk
         version_id = templates.published_version_id(template_code="satisfaction-mentee")
         assert version_id is not None
         questionnaire = monitoring_api.questionnaire_adopt(version_id=version_id, actor=SETUP)

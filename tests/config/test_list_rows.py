@@ -52,23 +52,11 @@ class School:
                 name="5А", curator_id=self.curators[0].pk, actor=SETUP
             )
 
-    def _consent(self, person: Participant, kind: str, signed_by: str, minor: bool) -> None:
-        participant_services.consent_record(
-            participant_id=person.pk,
-            kind=kind,
-            signed_by=signed_by,
-            signed_on=timezone.localdate() - datetime.timedelta(days=3),
-            method="paper_scan",
-            guardian_name="Мать" if signed_by == "guardian" else "",
-            guardian_relation="mother" if signed_by == "guardian" else "",
-            minor_signed=minor,
-            actor=SETUP,
-        )
-
     def add(self) -> None:
         """A round: two programmes, eight people, two pairs (one a group), three meetings."""
         self.round += 1
         n = self.round
+        signed_on = timezone.localdate() - datetime.timedelta(days=3)
         with schema_context(self.schema_name):
             programme_services.programme_create(
                 academic_year=2000 + 2 * n,
@@ -90,9 +78,8 @@ class School:
                 last_name=f"Наставникова{n}",
                 born=_years_ago(40),
                 category="teacher",
-                consent=False,
+                consent_on=signed_on,
             )
-            self._consent(mentor, "grant", "self", False)
             participant_services.mentor_profile_upsert(
                 participant_id=mentor.pk, capacity=3, actor=SETUP
             )
@@ -101,34 +88,30 @@ class School:
                 middle_name="",
                 born=_years_ago(30),
                 category="pupil",
-                consent=False,
+                consent_on=signed_on,
             )
-            self._consent(adult, "grant", "self", False)
             teen = builders.person(
                 last_name=f"Подросток{n}",
                 born=_years_ago(15),
                 category="pupil",
-                consent=False,
+                consent_on=signed_on,
                 study_group_id=self.group.pk,
             )
-            self._consent(teen, "grant", "guardian", True)
             child = builders.person(
                 last_name=f"Ребёнок{n}",
                 born=_years_ago(14, days=10),
                 category="pupil",
-                consent=False,
+                consent_on=signed_on,
             )  # turns 14 soon
-            self._consent(child, "grant", "guardian", False)
             for mentee in (adult, teen, child):
                 participant_services.mentee_profile_upsert(participant_id=mentee.pk, actor=SETUP)
             withdrawn = builders.person(
                 last_name=f"Отозвавшая{n}",
                 born=_years_ago(30),
                 category="pupil",
-                consent=False,
+                consent_on=signed_on,
             )
-            self._consent(withdrawn, "grant", "self", False)
-            self._consent(withdrawn, "withdrawal", "self", False)
+            builders.consent(participant=withdrawn, kind="withdrawal", signed_on=signed_on)
             builders.person(
                 last_name=f"Безсогласия{n}",
                 birth_date_known=False,

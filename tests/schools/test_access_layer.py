@@ -75,20 +75,6 @@ def _born(years: int) -> datetime.date:
     return today.replace(year=today.year - years, day=min(today.day, 28))
 
 
-def _grant(person: Participant, *, guardian: str = "") -> None:
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=person.pk,
-        kind="grant",
-        signed_by="guardian" if guardian else "self",
-        guardian_name=guardian,
-        guardian_relation="mother" if guardian else "",
-        minor_signed=bool(guardian) and (person.age or 0) >= 14,
-        signed_on=timezone.localdate(),
-        method="paper_scan",
-    )
-
-
 @pytest.fixture(autouse=True)
 def _english() -> Any:
     with translation.override("en"):
@@ -134,14 +120,12 @@ def build_world(tenant_a: Any) -> World:
             born=_born(40),
             category="teacher",
             user_id=users["mentor"].pk,
-            consent=False,
         )
         other_mentor = builders.person(
             last_name="Орлов",
             born=_born(45),
             category="teacher",
             user_id=users["other_mentor"].pk,
-            consent=False,
         )
         mentee = builders.person(
             last_name="Петров",
@@ -149,7 +133,6 @@ def build_world(tenant_a: Any) -> World:
             category="student",
             study_group_id=mine.pk,
             user_id=users["mentee"].pk,
-            consent=False,
         )
         other_mentee = builders.person(
             last_name="Смирнов",
@@ -157,14 +140,13 @@ def build_world(tenant_a: Any) -> World:
             category="student",
             study_group_id=theirs.pk,
             user_id=users["other_mentee"].pk,
-            consent=False,
         )
         young = builders.person(
             last_name="Петрова",
             born=_born(12),
             category="pupil",
             study_group_id=mine.pk,
-            consent=False,
+            guardian="Петрова Анна",
         )
         parent = builders.person(
             last_name="Петрова",
@@ -180,9 +162,6 @@ def build_world(tenant_a: Any) -> World:
             user_id=users["other_parent"].pk,
             consent=False,
         )
-        for person in (mentor, other_mentor, mentee, other_mentee):
-            _grant(person)
-        _grant(young, guardian="Петрова Анна")
         for who in (mentor, other_mentor):
             participants.mentor_profile_upsert(actor=SETUP, participant_id=who.pk, capacity=2)
         participants.guardianship_create(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Role
+from tests import builders
 from tests.conftest import SETUP, make_user
 from tests.web.areas import records
 from tests.web.conftest import School, page_client
@@ -548,29 +549,19 @@ def test_withdrawal_needs_confirmation_and_schedules_erasure(tenant_a, school):
 
 
 def test_a_parent_cannot_withdraw_for_an_adult_child(tenant_a, school):
-    from schools.participants import api as participants
-    from schools.participants import services as participant_services
     from schools.participants.models import Consent, Guardianship, Participant
 
     with in_a(tenant_a):
         parent = Participant.objects.get(user=school.users[Role.PARENT])
-        grown = participant_services.participant_create(
-            last_name="Смирнова",
-            first_name="Ольга",
-            birth_date=datetime.date(2000, 1, 1),
+        grown = builders.person(
+            names="Смирнова Ольга",
+            born=datetime.date(2000, 1, 1),
             category="alumnus",
-            actor=SETUP,
+            consent=False,
         )
         # Recorded while she was a minor (a new link to an adult is refused: test_guardianships).
         Guardianship.objects.create(parent=parent, child=grown, relation="mother")
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=grown.pk,
-            kind="grant",
-            signed_by="self",
-            signed_on=timezone.localdate(),
-            method="electronic",
-        )
+        builders.consent(participant=grown, method="electronic")
     client = client_of(tenant_a, school, Role.PARENT)
     page = client.get("/my/consents/").content.decode()
     assert "Смирнова Ольга" in page and f"/my/consents/{grown.pk}/withdraw/" not in page

@@ -396,16 +396,7 @@ def test_curator_runs_a_campaign_for_its_own_class_only(tenant_a, people):
     assert curator.post(f"/campaigns/{school_wide.pk}/open/").status_code == 404
     # the curator launches its own: its pupils with consent are invited
     with schema_context(tenant_a.schema_name):
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=people["roman"],
-            kind="grant",
-            signed_by="guardian",
-            guardian_name="Васильева Анна Ивановна",
-            guardian_relation="mother",
-            signed_on=today,
-            method="paper_scan",
-        )
+        builders.consent(participant=people["roman"], guardian="Васильева Анна Ивановна")
     assert curator.post(f"/campaigns/{campaign_id}/open/").status_code == 302
     with schema_context(tenant_a.schema_name):
         from schools.monitoring.models import SurveyCampaign, SurveyInvitation

@@ -13,6 +13,7 @@ from config.tasks import MissingTenantSchema
 from regional.employers import services
 from regional.employers.models import Placement
 from regional.employers.tasks import placement_tenant_account_create
+from tests import builders
 from tests.conftest import SETUP
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,6 @@ def test_an_ended_placement_leaves_the_mentor_base_and_every_count_at_once(place
     from regional.employers import api
     from regional.employers.tasks import placement_tenant_capacity_sync
     from regional.kpis import metrics
-    from schools.participants import api as participants
     from schools.participants.models import MentorProfile, Participant
 
     with schema_context(tenant_a.schema_name):
@@ -108,14 +108,7 @@ def test_an_ended_placement_leaves_the_mentor_base_and_every_count_at_once(place
             placement_id=placement.pk, schema_name=tenant_a.schema_name
         )
         orlov = Participant.objects.get(last_name="Орлов", first_name="Игорь")
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=orlov.pk,
-            kind="grant",
-            signed_by="self",
-            signed_on=timezone.localdate(),
-            method="paper_scan",
-        )
+        builders.consent(participant=orlov)
         before = metrics.institution_metrics(on=timezone.localdate())
     assert api.partner_counts(institution_id=tenant_a.pk)["employer_mentors_placed"] == 1
 

@@ -19,6 +19,7 @@ from schools.documents import services, tasks
 from schools.documents.models import DocumentJob, JobKind, JobStatus
 from schools.participants import api as participants_api
 from schools.participants import services as participant_services
+from tests import builders
 from tests.conftest import SETUP
 
 
@@ -145,21 +146,8 @@ def test_thank_you_letters_of_pairs(tenant_a: Any) -> None:
         )
         people = []
         for name in ("Наставникова", "Наставляемов"):
-            person = participant_services.participant_create(
-                last_name=name,
-                first_name="Вера",
-                birth_date=datetime.date(1985, 1, 1),
-                category="teacher",
-                actor=SETUP,
-            )
-            participants_api.consent_record(
-                actor=SETUP,
-                participant_id=person.pk,
-                kind="grant",
-                signed_by="self",
-                signed_on=datetime.date.today(),
-                method="paper_scan",
-            )
+            # No patronymic: the form's file is named «Наставникова Вера».
+            person = builders.person(names=f"{name} Вера", born=datetime.date(1985, 1, 1))
             people.append(person)
         participants_api.mentor_profile_upsert(participant_id=people[0].pk, capacity=1, actor=SETUP)
         pair_id = pairs_api.pair_create(

@@ -21,11 +21,11 @@ from schools.documents.models import OrderKind, OrderStatus
 from schools.pairs import api as pairs_api
 from schools.participants import api as participants
 from schools.participants import selectors as participant_selectors
-from schools.participants import services as participant_services
 from schools.participants.classes import study_groups_create_many, study_groups_set_curators
 from schools.programmes.models import ProgrammeStatus
 from schools.programmes.setup import programme_set_up
 from schools.programmes.stages import stage_reports
+from tests import builders
 from tests.conftest import SETUP, make_user
 
 YEAR = 2026
@@ -229,40 +229,16 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
     settings.MEDIA_ROOT = str(tmp_path)
     programme = set_up(staff)
     adult = datetime.date(1990, 5, 5)
-    mentor = participant_services.participant_create(
-        last_name="Наставникова",
-        first_name="Анна",
-        birth_date=adult,
-        category="teacher",
-        actor=SETUP,
+    mentor = builders.person(
+        last_name="Наставникова", first_name="Анна", born=adult, mentor_capacity=3
     )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=mentor.pk,
-        kind="grant",
-        signed_by="self",
-        signed_on=timezone.localdate(),
-        method="paper_scan",
-    )
-    participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
     pupils = []
     for name in ("Васильев", "Ёжиков"):
-        pupil = participant_services.participant_create(
+        pupil = builders.person(
             last_name=name,
             first_name="Роман",
-            birth_date=datetime.date(timezone.localdate().year - 12, 1, 1),
+            born=datetime.date(timezone.localdate().year - 12, 1, 1),
             category="pupil",
-            actor=SETUP,
-        )
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=pupil.pk,
-            kind="grant",
-            signed_by="guardian",
-            guardian_name="Мама",
-            guardian_relation="mother",
-            signed_on=timezone.localdate(),
-            method="paper_scan",
         )
         pupils.append(pupil)
     pair_ids = [

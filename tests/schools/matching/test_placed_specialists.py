@@ -17,6 +17,7 @@ from schools.matching import candidates, engine
 from schools.participants import api as participants
 from schools.participants import services as participant_services
 from schools.participants.models import Participant
+from tests import builders
 from tests.conftest import SETUP
 from tests.regional.employers.conftest import create_employer, create_mentor
 
@@ -25,16 +26,8 @@ pytestmark = pytest.mark.django_db
 EMAIL = "specialist-orlov@agro.ru"
 
 
-def consent(participant_id: int) -> None:
-    """The institution records the specialist's consent, as for any adult mentor."""
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=participant_id,
-        kind="grant",
-        signed_by="self",
-        signed_on=datetime.date(2026, 9, 1),
-        method="paper_scan",
-    )
+# The institution records the specialist's consent, as for any adult mentor, on this day.
+SIGNED_ON = datetime.date(2026, 9, 1)
 
 
 @pytest.fixture
@@ -94,22 +87,21 @@ def test_placed_specialist_is_a_candidate_with_the_placed_capacity(tenants, ment
         )
         person = Participant.objects.get(email=EMAIL)
         assert person.category == "employer_specialist"
-        consent(person.pk)
+        builders.consent(participant=person, signed_on=SIGNED_ON)
         # Two placements at this institution: 3 mentees together, in the profile too.
         assert person.mentor_profile.capacity == 3
         assert mentor_in(programme.pk, person.pk).capacity == 3
 
         students = []
         for n in range(4):
-            student = participant_services.participant_create(
+            student = builders.person(
                 last_name=f"Студентов{n}",
                 first_name="Илья",
                 category="student",
-                birth_date=datetime.date(2007, 1, 1),
-                actor=SETUP,
+                born=datetime.date(2007, 1, 1),
+                consent_on=SIGNED_ON,
+                mentee=True,
             )
-            consent(student.pk)
-            participants.mentee_profile_upsert(participant_id=student.pk, actor=SETUP)
             students.append(student.pk)
         problem = candidates.problem_build(
             programme_id=programme.pk, forms=["employer_student"], weights={}

@@ -33,18 +33,6 @@ def in_a(tenant_a):
         yield tenant_a
 
 
-def grant(participant: Participant, **extra) -> Consent:
-    fields: dict[str, Any] = {
-        "participant_id": participant.pk,
-        "kind": "grant",
-        "signed_by": "self",
-        "signed_on": timezone.localdate(),
-        "method": "paper_scan",
-    }
-    fields.update(extra)
-    return participant_services.consent_record(actor=SETUP, **fields)
-
-
 def test_create_find_duplicate_and_profiles(in_a):
     person = participant_services.participant_create(
         last_name=" Иванов ",
@@ -95,7 +83,7 @@ def test_create_find_duplicate_and_profiles(in_a):
         actor=SETUP,
     )
     assert (api.mentor_count(), api.mentors_without_consent_count()) == (1, 1)
-    grant(teacher)
+    builders.consent(participant=teacher)
     assert api.has_valid_consent(participant_id=teacher.pk)
     assert api.mentors_without_consent_count() == 0
     entries = AuditEntry.objects.filter(model_label="participants.participant")
@@ -123,18 +111,17 @@ def test_consent_age_rules(in_a, age, signed_by, minor_signed, ok):
         birth_date=years_ago(age, 40),
         actor=SETUP,
     )
-    extra = {"guardian_name": "Сидорова Мария", "guardian_relation": "mother"}
-    kwargs = {"signed_by": signed_by, "minor_signed": minor_signed}
+    kwargs: dict[str, Any] = {"signed_by": signed_by, "minor_signed": minor_signed}
     if signed_by == "guardian":
-        kwargs.update(extra)
+        kwargs["guardian"] = "Сидорова Мария"
     if ok:
-        grant(person, **kwargs)
+        builders.consent(participant=person, **kwargs)
         assert api.has_valid_consent(participant_id=person.pk)
     else:
         from django.core.exceptions import ValidationError
 
         with pytest.raises(ValidationError):
-            grant(person, **kwargs)
+            builders.consent(participant=person, **kwargs)
         assert not Consent.objects.filter(participant=person).exists()
 
 
@@ -146,7 +133,7 @@ def test_consent_is_append_only_in_the_model_and_the_database(in_a):
         birth_date=years_ago(35),
         actor=SETUP,
     )
-    consent = grant(person)
+    consent = builders.consent(participant=person)
     with pytest.raises(AppendOnlyError):
         consent.save()
     with pytest.raises(AppendOnlyError):
@@ -161,12 +148,12 @@ def test_headcount_numerators(in_a):
     pupil = participant_services.participant_create(
         last_name="Ученик", first_name="А", category="pupil", birth_date=years_ago(12), actor=SETUP
     )
-    grant(pupil, signed_by="guardian", guardian_name="Мать", guardian_relation="mother")
+    builders.consent(participant=pupil)
     api.mentee_profile_upsert(participant_id=pupil.pk, actor=SETUP)
     little = participant_services.participant_create(
         last_name="Ученик", first_name="Б", category="pupil", birth_date=years_ago(8), actor=SETUP
     )
-    grant(little, signed_by="guardian", guardian_name="Мать", guardian_relation="mother")
+    builders.consent(participant=little)
     api.mentee_profile_upsert(participant_id=little.pk, actor=SETUP)
     specialist = participant_services.participant_create(
         last_name="Инженер",
@@ -175,7 +162,7 @@ def test_headcount_numerators(in_a):
         birth_date=years_ago(45),
         actor=SETUP,
     )
-    grant(specialist)
+    builders.consent(participant=specialist)
     api.mentor_profile_upsert(participant_id=specialist.pk, actor=SETUP)
     young = participant_services.participant_create(
         last_name="Молодой",
@@ -228,7 +215,6 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
     """Every consent state and age edge counts (or not) in ``kpi_numerators`` exactly as in
     ``participants_with_valid_consent``: the latest required consent, a withdrawal after a
     grant, a grant that no longer fits the age, one soon to need renewal, no birth date."""
-    guardian = {"signed_by": "guardian", "guardian_name": "Мать", "guardian_relation": "mother"}
 
     adult = builders.person(
         last_name="Взрослый",
@@ -238,19 +224,19 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
         mentee=True,
         mentor=True,
     )
-    grant(adult)
+    builders.consent(participant=adult)
     teen = builders.person(
         last_name="Подросток", category="pupil", born=years_ago(15), consent=False, mentee=True
     )
-    grant(teen, minor_signed=True, **guardian)
+    builders.consent(participant=teen)
     child = builders.person(
         last_name="Ребёнок", category="pupil", born=years_ago(9), consent=False, mentee=True
     )  # under 10
-    grant(child, **guardian)
+    builders.consent(participant=child)
     soon_14 = builders.person(
         last_name="Скоро", category="pupil", born=years_ago(14, -10), consent=False, mentee=True
     )  # renewal due
-    grant(soon_14, **guardian)
+    builders.consent(participant=soon_14)
     outgrown = builders.person(
         last_name="Вырос",
         category="pupil",
@@ -259,13 +245,13 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
         mentee=True,
         mentor=True,
     )
-    grant(outgrown, **guardian)
+    builders.consent(participant=outgrown)
     # a year on (the birth date corrected): a guardian's grant alone no longer fits 14
     Participant.objects.filter(pk=outgrown.pk).update(birth_date=years_ago(14, 40))
     withdrawn = builders.person(
         last_name="Отозвал", category="student", born=years_ago(19), consent=False, mentee=True
     )
-    grant(withdrawn)
+    builders.consent(participant=withdrawn)
     api.consent_withdraw(
         participant_id=withdrawn.pk,
         signed_by="self",
@@ -276,11 +262,11 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
     no_birth_student = builders.person(
         last_name="Студент", category="student", birth_date_known=False, consent=False, mentee=True
     )
-    grant(no_birth_student)
+    builders.consent(participant=no_birth_student)
     no_birth_pupil = builders.person(
         last_name="Школьник", category="pupil", birth_date_known=False, consent=False, mentee=True
     )
-    grant(no_birth_pupil, **guardian)
+    builders.consent(participant=no_birth_pupil, signed_by="guardian")
     engineer = builders.person(
         last_name="Инженер",
         category="employer_specialist",
@@ -288,7 +274,7 @@ def test_kpi_numerators_keep_the_consent_rule(in_a):
         consent=False,
         mentor=True,
     )
-    grant(engineer)
+    builders.consent(participant=engineer)
     builders.person(
         last_name="Безсогласия", category="student", born=years_ago(20), consent=False, mentee=True
     )  # no consent at all

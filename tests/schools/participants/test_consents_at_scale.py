@@ -46,7 +46,7 @@ def _english() -> Iterator[None]:
         yield
 
 
-# Pupils «<surname> Роман Семёнович», their consent left to ``grant`` (by the age given).
+# Pupils «<surname> Роман Семёнович», their consent left to ``builders.consent``.
 roman = functools.partial(
     builders.person, first_name="Роман", middle_name="Семёнович", category="pupil", consent=False
 )
@@ -56,21 +56,6 @@ roman = functools.partial(
 def in_a(tenant_a: Any) -> Iterator[Any]:
     with tenant_context(tenant_a):
         yield tenant_a
-
-
-def grant(person: Any, *, age: int = 12) -> Any:
-    teen = 14 <= age < 18
-    return participant_services.consent_record(
-        actor=SETUP,
-        participant_id=person.pk,
-        kind="grant",
-        signed_by="guardian" if age < 18 else "self",
-        guardian_name="Васильева Ольга Ивановна" if age < 18 else "",
-        guardian_relation="mother" if age < 18 else "",
-        minor_signed=teen,
-        signed_on=timezone.localdate(),
-        method="paper_scan",
-    )
 
 
 @pytest.fixture
@@ -87,7 +72,7 @@ def school(in_a: Any) -> dict[str, Any]:
         last_name="Старшеклассников",
         born=years_ago(16, days=10),
     )
-    grant(mentor, age=16)
+    builders.consent(participant=mentor)
     participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=3, actor=SETUP)
     mentees = [
         roman(
@@ -98,7 +83,7 @@ def school(in_a: Any) -> dict[str, Any]:
         for name in ("Васильев", "Петров")
     ]
     for mentee in mentees:
-        grant(mentee)
+        builders.consent(participant=mentee)
     return {
         "curator": curator,
         "coordinator": coordinator,
@@ -189,7 +174,7 @@ def test_a_mentors_withdrawal_pauses_the_pair_and_a_new_consent_resumes_it(schoo
     withdraw(school["mentor"])
     assert Pair.objects.get(pk=pair_id).status == PairStatus.PAUSED
 
-    grant(school["mentor"], age=16)
+    builders.consent(participant=school["mentor"])
     pair = Pair.objects.get(pk=pair_id)
     assert pair.status == PairStatus.ACTIVE and pair.paused_at is None
     assert ConsentAlert.objects.filter(
@@ -307,7 +292,7 @@ def test_a_scan_is_checked_by_its_content_and_erased_with_the_person(in_a, setti
         last_name="Сканов",
         born=years_ago(12, days=10),
     )
-    consent = grant(person)
+    consent = builders.consent(participant=person)
     scan = consents.consent_scan_attach(
         consent=consent,
         upload=SimpleUploadedFile("Сканов Роман.pdf", PDF, content_type="application/pdf"),

@@ -17,9 +17,10 @@ from django_tenants.utils import tenant_context
 from config.db import set_local
 from schools.participants.models import Consent
 from schools.participants.services import participant_erase
+from tests import builders
 from tests.conftest import SETUP
 from tests.schools.participants.conftest import years_ago
-from tests.schools.participants.test_consents_at_scale import grant, roman
+from tests.schools.participants.test_consents_at_scale import roman
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -38,7 +39,7 @@ def _flag() -> str | None:
 
 def test_erasure_blanks_the_consent_with_set_local_flags_forwarded_to_citus(in_a):
     person = roman(last_name="Стиров", born=years_ago(12, days=10))
-    consent = grant(person)
+    consent = builders.consent(participant=person)
 
     with CaptureQueriesContext(connection) as queries:
         assert participant_erase(participant_id=person.pk, actor=SETUP)
@@ -61,7 +62,7 @@ class _Rollback(Exception):
 
 
 def test_the_flag_ends_with_the_transaction_and_the_register_stays_append_only(in_a):
-    consent = grant(roman(last_name="Локалов", born=years_ago(12, days=10)))
+    consent = builders.consent(participant=roman(last_name="Локалов", born=years_ago(12, days=10)))
     with pytest.raises(_Rollback), transaction.atomic():
         set_local("nastavnik.consent_erasure", "on")
         assert _flag() == "on"

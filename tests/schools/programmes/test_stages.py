@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from schools.participants import api as participants
 from schools.programmes import api, services
 from schools.programmes.models import ProgrammeStage, RoadmapActivity
 from schools.programmes.stages import Findings, MissingItem, stage_reports
@@ -140,14 +139,7 @@ def test_stage_3_counts_mentors_and_their_consents(tenant_a, coordinator_client,
     stage_3 = stages_of(coordinator_client, programme)[3]
     assert codes(stage_3) == {"mentors_without_consent"}
     with schema_context(tenant_a.schema_name):
-        participants.consent_record(
-            actor=SETUP,
-            participant_id=mentor.pk,
-            kind="grant",
-            signed_by="self",
-            signed_on=timezone.localdate(),
-            method="electronic",
-        )
+        builders.consent(participant=mentor, method="electronic")
     stage_3 = stages_of(coordinator_client, programme)[3]
     assert stage_3["missing"] == [] and stage_3["state"] == "in_progress"
     done = coordinator_client.post(

@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
 from config.db import tenant_connection
+from tests import builders
 from tests.conftest import SETUP, make_user
 
 
@@ -56,8 +57,6 @@ def build_school(schema_name: str) -> School:
     from schools.pairs import api as pairs_api
     from schools.pairs import services as pair_services
     from schools.pairs.models import Pair
-    from schools.participants import api as participants
-    from schools.participants import services as participant_services
     from schools.programmes import services as programme_services
     from schools.programmes.selectors import current_academic_year
 
@@ -73,7 +72,6 @@ def build_school(schema_name: str) -> School:
             Role.PARENT,
         )
     }
-    today = timezone.localdate()
     with schema_context(schema_name):
         programme = programme_services.programme_create(
             actor=SETUP,
@@ -81,35 +79,20 @@ def build_school(schema_name: str) -> School:
             title="Программа наставничества",
             forms=["teacher_teacher", "pupil_pupil"],
         )
-        mentor = participant_services.participant_create(
-            last_name="Иванова",
-            first_name="Мария",
-            middle_name="Петровна",
-            birth_date=datetime.date(1980, 3, 1),
-            category="teacher",
+        mentor = builders.person(
+            names="Иванова Мария Петровна",
+            born=datetime.date(1980, 3, 1),
             user_id=users[Role.MENTOR].pk,
-            actor=SETUP,
+            mentor_capacity=2,
         )
-        mentee = participant_services.participant_create(
+        mentee = builders.person(
             last_name="Петров",
             first_name="Олег",
-            birth_date=datetime.date(1999, 5, 2),
-            category="teacher",
+            born=datetime.date(1999, 5, 2),
             is_young_specialist=True,
             user_id=users[Role.MENTEE].pk,
-            actor=SETUP,
+            mentee=True,
         )
-        for person in (mentor, mentee):
-            participants.consent_record(
-                actor=SETUP,
-                participant_id=person.pk,
-                kind="grant",
-                signed_by="self",
-                signed_on=today,
-                method="paper_scan",
-            )
-        participants.mentor_profile_upsert(participant_id=mentor.pk, capacity=2, actor=SETUP)
-        participants.mentee_profile_upsert(participant_id=mentee.pk, preferred_form="", actor=SETUP)
         run = matching_services.run_create(programme=programme, actor=SETUP)
         pair_id = pairs_api.pair_create(
             programme_id=programme.pk,

@@ -23,7 +23,6 @@ from schools.monitoring.models import Questionnaire
 from schools.pairs import services as pair_services
 from schools.pairs.models import Pair
 from schools.participants import api as participants
-from schools.participants import services as participant_services
 from schools.participants.models import MenteeProfile, MentorProfile, Participant
 from schools.programmes import services as programme_services
 from schools.programmes.models import Programme
@@ -466,28 +465,21 @@ def _pupils_of(group_id: int) -> Callable[[int], None]:
     def pupils(count: int) -> None:
         for _ in range(count):
             i = next(_numbers)
-            pupil = participant_services.participant_create(
+            builders.person(
                 last_name=f"Ученикова{i}",
                 first_name="Анна",
-                birth_date=datetime.date(2013, 1, 1),
                 category="pupil",
                 study_group_id=group_id,
-                actor=SETUP,
+                consent=bool(i % 2),
+                guardian="Родителева Ольга",
             )
-            participants.participant_create(
-                last_name=f"Родителева{i}", first_name="Ольга", category="parent", actor=SETUP
+            builders.person(
+                last_name=f"Родителева{i}",
+                first_name="Ольга",
+                category="parent",
+                birth_date_known=False,
+                consent=False,
             )
-            if i % 2:
-                participants.consent_record(
-                    actor=SETUP,
-                    participant_id=pupil.pk,
-                    kind="grant",
-                    signed_by="guardian",
-                    guardian_name="Родителева Ольга",
-                    guardian_relation="mother",
-                    signed_on=timezone.localdate(),
-                    method="paper_scan",
-                )
 
     return pupils
 
@@ -498,13 +490,12 @@ def test_the_class_pages_make_no_query_per_pupil(tenant_a, school: School) -> No
     and the class's numbers come with the roster)."""
     group_id = school.ids["studygroup"]
     with schema_context(tenant_a.schema_name):
-        child = participant_services.participant_create(
-            last_name="Детская",
-            first_name="Вера",
-            birth_date=datetime.date(2014, 1, 1),
+        child = builders.person(
+            names="Детская Вера",
+            born=datetime.date(2014, 1, 1),
             category="pupil",
             study_group_id=group_id,
-            actor=SETUP,
+            consent=False,
         )
     guardians = f"/participants/{child.pk}/guardians/?find=Родителева"
     for path in ("/bases/classes/", f"/bases/classes/{group_id}/", "/bases/classes/curators/"):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from regional.kpis import metrics
+from tests import builders
 from tests.conftest import SETUP
 
 # The period of the tests: this month, so that "the programme running now" is the programme of
@@ -38,8 +39,6 @@ def fill_institution(
     surname: str = "Иванов",
 ) -> dict[str, int]:
     """A programme with a headcount, and mentees and mentors with consent."""
-    from schools.participants import api as participants
-    from schools.participants import services as participant_services
     from schools.programmes.models import Programme
 
     with schema_context(schema_name):
@@ -52,31 +51,18 @@ def fill_institution(
                 "headcount_young_teachers": 4,
             },
         )
-        ids: list[int] = []
-        for n in range(learner_mentees + learner_mentors):
-            person = participant_services.participant_create(
+        ids = [
+            builders.person(
                 last_name=f"{surname}{n}",
                 first_name="Пётр",
                 category="student",
-                birth_date=years_ago(19),
+                born=years_ago(19),
                 email=f"kpi-{uuid.uuid4().hex[:10]}@example.com",
-                actor=SETUP,
-            )
-            participants.consent_record(
-                actor=SETUP,
-                participant_id=person.pk,
-                kind="grant",
-                signed_by="self",
-                signed_on=timezone.localdate(),
-                method="paper_scan",
-            )
-            if n < learner_mentees:
-                participants.mentee_profile_upsert(participant_id=person.pk, actor=SETUP)
-            else:
-                participants.mentor_profile_upsert(
-                    participant_id=person.pk, capacity=2, actor=SETUP
-                )
-            ids.append(person.pk)
+                mentee=n < learner_mentees,
+                mentor_capacity=None if n < learner_mentees else 2,
+            ).pk
+            for n in range(learner_mentees + learner_mentors)
+        ]
     return {"people": len(ids)}
 
 

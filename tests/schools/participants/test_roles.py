@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 
 from schools.participants import services
 from schools.participants.models import Consent, Participant
+from tests import builders
 from tests.conftest import SETUP
 from tests.schools.participants.conftest import years_ago
 
@@ -21,46 +22,21 @@ def world(tenant_a, user_in):
     with schema_context(tenant_a.schema_name):
         mine = services.study_group_create(name="5А", curator_id=users["curator"].pk, actor=SETUP)
         other = services.study_group_create(name="6Б", actor=SETUP)
-        child = services.participant_create(
-            last_name="Ребёнок",
-            first_name="А",
-            category="pupil",
-            birth_date=years_ago(12),
-            study_group_id=mine.pk,
-            actor=SETUP,
+        child = builders.person(
+            category="pupil", born=years_ago(12), study_group_id=mine.pk, consent=False
         )
-        stranger = services.participant_create(
-            last_name="Чужой",
-            first_name="Б",
-            category="pupil",
-            birth_date=years_ago(12),
-            study_group_id=other.pk,
-            actor=SETUP,
+        stranger = builders.person(
+            category="pupil", born=years_ago(12), study_group_id=other.pk, consent=False
         )
-        parent = services.participant_create(
-            last_name="Родитель",
-            first_name="В",
-            category="parent",
-            user_id=users["parent"].pk,
-            actor=SETUP,
-        )
-        services.guardianship_create(
-            actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
-        )
-        mentor = services.participant_create(
-            last_name="Наставник",
-            first_name="Г",
-            category="teacher",
-            user_id=users["mentor"].pk,
-            actor=SETUP,
-        )
-        mentee = services.participant_create(
-            last_name="Наставляемый",
-            first_name="Д",
+        parent = builders.parent(child=child, user_id=users["parent"].pk)
+        # Birth dates unknown (as these tests always had them): each signs for itself.
+        mentor = builders.person(user_id=users["mentor"].pk, birth_date_known=False, consent=False)
+        mentee = builders.person(
             category="student",
             user_id=users["mentee"].pk,
             study_group_id=other.pk,
-            actor=SETUP,
+            birth_date_known=False,
+            consent=False,
         )
     ids = {
         "child": child.pk,
@@ -140,7 +116,7 @@ def test_curator_cannot_place_people_outside_its_groups(tenant_a, client_for, wo
     assert response.status_code == 400 and "study_group" in response.json()["errors"]
 
 
-def _consent(pk, **extra):
+def _consent_body(pk, **extra):
     data = {
         "participant": pk,
         "kind": "grant",
@@ -157,10 +133,10 @@ def _consent(pk, **extra):
 def test_parent_records_and_withdraws_consent_only_for_its_child(tenant_a, client_for, world):
     users, ids = world
     client = client_for(tenant_a, users["parent"])
-    assert client.post("/api/v1/consents/", _consent(ids["child"])).status_code == 201
-    refused = client.post("/api/v1/consents/", _consent(ids["stranger"]))
+    assert client.post("/api/v1/consents/", _consent_body(ids["child"])).status_code == 201
+    refused = client.post("/api/v1/consents/", _consent_body(ids["stranger"]))
     assert refused.status_code == 400 and "participant" in refused.json()["errors"]
-    withdrawn = client.post("/api/v1/consents/", _consent(ids["child"], kind="withdrawal"))
+    withdrawn = client.post("/api/v1/consents/", _consent_body(ids["child"], kind="withdrawal"))
     assert withdrawn.status_code == 201
     listed = client.get("/api/v1/consents/").json()
     assert {c["participant"] for c in listed["results"]} == {ids["child"]}
@@ -173,7 +149,7 @@ def test_parent_records_and_withdraws_consent_only_for_its_child(tenant_a, clien
 def test_consents_and_audit_log_by_role(tenant_a, client_for, world, role):
     users, ids = world
     client = client_for(tenant_a, users[role])
-    response = client.post("/api/v1/consents/", _consent(ids["child"]))
+    response = client.post("/api/v1/consents/", _consent_body(ids["child"]))
     want = {"coordinator": 201, "curator": 201, "parent": 201}.get(role, 403)
     assert response.status_code == want
     assert client.get("/api/v1/consents/").status_code == 200

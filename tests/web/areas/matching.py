@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests import builders
 from tests.conftest import SETUP
 from tests.web.areas.core import STAFF
 
@@ -27,16 +28,13 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
 
     from schools.matching.models import UnmatchedMentee
     from schools.participants import api as participants
-    from schools.participants import services as participant_services
 
     today = timezone.localdate()
-    pupil = participant_services.participant_create(
-        last_name="Соколова",
-        first_name="Алёна",
-        middle_name="Игоревна",
-        birth_date=today.replace(year=today.year - 12) - datetime.timedelta(days=40),
+    pupil = builders.person(
+        names="Соколова Алёна Игоревна",
+        born=today.replace(year=today.year - 12) - datetime.timedelta(days=40),
         category="pupil",
-        actor=SETUP,
+        consent=False,
     )
     participants.mentee_profile_upsert(
         participant_id=pupil.pk, request="Олимпиады по химии", need_codes=["chemistry"], actor=SETUP

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role
+from tests import builders
 from tests.conftest import SETUP
 from tests.web.areas.core import STAFF
 
@@ -56,7 +57,7 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     from schools.matching import services as matching_services
     from schools.pairs.models import Meeting
     from schools.participants import api as participants
-    from schools.participants import services as participant_services
+    from schools.participants.models import Guardianship
     from schools.programmes.models import Programme
 
     meeting = Meeting.objects.filter(pair_id=ids["pair"]).order_by("pk").first()
@@ -70,23 +71,14 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
         actor=SETUP,
     )
     today = timezone.localdate()
-    child = participant_services.participant_create(
-        last_name="Орлов",
-        first_name="Денис",
-        birth_date=today.replace(year=today.year - 10) - datetime.timedelta(days=5),
+    child = builders.person(
+        names="Орлов Денис",
+        born=today.replace(year=today.year - 10) - datetime.timedelta(days=5),
         category="pupil",
-        actor=SETUP,
+        consent=False,
     )
-    parent = participant_services.participant_create(
-        last_name="Орлова",
-        first_name="Вера",
-        middle_name="Ильинична",
-        category="parent",
-        actor=SETUP,
-    )
-    link = participant_services.guardianship_create(
-        actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
-    )
+    parent = builders.parent(child=child, names="Орлова Вера Ильинична")
+    link = Guardianship.objects.get(parent=parent, child=child)
     return {
         "meeting": meeting.pk,
         "groupmeeting": group.pk,

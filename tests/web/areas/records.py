@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role
-from tests.conftest import SETUP
+from tests import builders
 from tests.web.areas.core import STAFF
 
 COORDINATOR = {Role.COORDINATOR}
@@ -43,8 +43,6 @@ FRAGMENTS = {"bases-mentor", "bases-mentee"}
 def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int]) -> dict[str, int]:
     """The profiles' ids, one roadmap activity, and the parent's child (with a consent the
     parent signed)."""
-    from schools.participants import api as participants
-    from schools.participants import services as participant_services
     from schools.participants.selectors import mentee_profile_list, mentor_profile_list
     from schools.programmes.selectors import roadmap_activity_list
 
@@ -53,34 +51,16 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, int])
     assert mentee is not None
     activity = roadmap_activity_list().filter(programme_id=ids["programme"]).first()
     assert activity is not None
-    parent = participant_services.participant_create(
-        last_name="Смирнова",
-        first_name="Елена",
-        category="parent",
-        user_id=users[Role.PARENT].pk,
-        actor=SETUP,
-    )
     today = timezone.localdate()
-    child = participant_services.participant_create(
+    child = builders.person(
         last_name="Смирнов",
         first_name="Кирилл",
-        birth_date=today.replace(year=today.year - 11) - datetime.timedelta(days=3),
+        born=today.replace(year=today.year - 11) - datetime.timedelta(days=3),
         category="pupil",
-        actor=SETUP,
+        consent=False,
     )
-    participants.guardianship_create(
-        actor=SETUP, parent_id=parent.pk, child_id=child.pk, relation="mother"
-    )
-    participants.consent_record(
-        actor=SETUP,
-        participant_id=child.pk,
-        kind="grant",
-        signed_by="guardian",
-        guardian_name="Смирнова Елена",
-        guardian_relation="mother",
-        signed_on=today,
-        method="paper_scan",
-    )
+    parent = builders.parent(child=child, first_name="Елена", user_id=users[Role.PARENT].pk)
+    builders.consent(participant=child, guardian=parent.full_name)
     return {
         "mentorprofile": mentor.pk,
         "menteeprofile": mentee.pk,

@@ -7,6 +7,7 @@ from typing import Any
 
 from accounts.actor import actor_for
 from accounts.models import Role
+from tests import builders
 from tests.conftest import SETUP
 from tests.web.areas.core import STAFF, TENANT_ROLES
 
@@ -49,18 +50,16 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     from schools.documents import orders
     from schools.participants import api as participants
     from schools.participants import consents
-    from schools.participants import services as participant_services
     from schools.programmes.models import Programme
 
     group_id = participants.study_groups_ensure(names=["6В"], actor=SETUP)["6В"]
     today = timezone.localdate()
-    pupil = participant_services.participant_create(
-        last_name="Лаврова",
-        first_name="Дарья",
-        birth_date=today.replace(year=today.year - 11) - datetime.timedelta(days=30),
+    pupil = builders.person(
+        names="Лаврова Дарья",
+        born=today.replace(year=today.year - 11) - datetime.timedelta(days=30),
         category="pupil",
         study_group_id=group_id,
-        actor=SETUP,
+        consent=False,
     )
     request = consents.consent_request_create(
         participant_id=pupil.pk, actor=actor_for(users[Role.COORDINATOR]), send=False

@@ -57,7 +57,6 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
     from schools.matching import services as matching_services
     from schools.pairs.models import Meeting
     from schools.participants import api as participants
-    from schools.participants.models import Guardianship
     from schools.programmes.models import Programme
 
     meeting = Meeting.objects.filter(pair_id=ids["pair"]).order_by("pk").first()
@@ -77,11 +76,15 @@ def tenant_objects(schema_name: str, users: dict[str, Any], ids: dict[str, Any])
         category="pupil",
         consent=False,
     )
-    parent = builders.parent(child=child, names="Орлова Вера Ильинична")
-    link = Guardianship.objects.get(parent=parent, child=child)
+    parent = builders.person(
+        names="Орлова Вера Ильинична", category="parent", birth_date_known=False, consent=False
+    )
+    link = participants.guardianship_create(
+        parent_id=parent.pk, child_id=child.pk, relation="mother", actor=SETUP
+    )
     return {
         "meeting": meeting.pk,
         "groupmeeting": group.pk,
         "guardianchild": child.pk,
-        "guardianship": link.pk,
+        "guardianship": link,
     }

@@ -9,6 +9,11 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from config.db import use_c_timestamptz_loader
         from tenants import deletion
 
         deletion.install()
+        # date-times loaded by psycopg's C extension, not Django's Python loader (config.db)
+        connection_created.connect(use_c_timestamptz_loader, dispatch_uid="c-timestamptz")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
-from accounts.authentication import TOKEN_AND_USER
+from accounts.authentication import token_and_user_sql
 from accounts.models import Role
 from tests.accounts.test_login_protection import run_enqueued_here
 from tests.conftest import PASSWORD, make_user
@@ -80,7 +80,7 @@ def test_a_token_and_its_user_are_read_in_one_query(tenant_a, mentor):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/v1/me/").json()["username"] == "token-mentor"
     assert [q["sql"] for q in queries.captured_queries if "authtoken_token" in q["sql"]] == [
-        TOKEN_AND_USER.replace("%s", f"'{key}'")
+        token_and_user_sql().replace("%s", f"'{key}'")
     ]
     unknown = Client(HTTP_HOST=host, HTTP_AUTHORIZATION="Token 0123456789abcdef").get("/api/v1/me/")
     assert unknown.status_code in (401, 403) and unknown.json()["detail"] == "Invalid token."
@@ -89,6 +89,26 @@ def test_a_token_and_its_user_are_read_in_one_query(tenant_a, mentor):
         mentor.save()
     inactive = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
     assert inactive.status_code in (401, 403) and "inactive" in inactive.json()["detail"]
+
+
+def test_the_token_gives_the_user_as_the_orm_reads_it(tenant_a, mentor):
+    """The user and the token built from the one statement's row are the ORM's, field for
+    field, and the token's user needs no query of its own."""
+    from accounts.authentication import ExpiringTokenAuthentication
+    from accounts.models import User
+
+    key = issue(tenant_a.host, "token-mentor")["token"]
+    with schema_context(tenant_a.schema_name):
+        user, token = ExpiringTokenAuthentication().authenticate_credentials(key)
+        expected = User.objects.get(pk=mentor.pk)
+        stored = Token.objects.get(key=key)
+        for field in User._meta.concrete_fields:
+            assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+        assert not user._state.adding and user._state.db == expected._state.db
+        assert (token.key, token.user_id, token.created) == (key, mentor.pk, stored.created)
+        with CaptureQueriesContext(connection) as queries:
+            assert token.user is user
+        assert not queries.captured_queries
 
 
 def session_cookie(response):

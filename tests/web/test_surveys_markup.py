@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.template import Context, Template
 
 from schools.monitoring.models import Question
@@ -103,3 +104,38 @@ def test_the_questions_of_a_new_form_are_written_once_and_never_stale(monkeypatc
     with_draft = views_surveys._questions_html(draft, editable=True)
     assert " checked>" in with_draft and " checked>" not in first
     assert len(views_surveys._NEW_FORMS) == 3  # the draft's form is not kept
+
+
+def test_a_questions_field_is_built_once_and_each_form_has_its_own_copy() -> None:
+    """The questions of an open campaign are the same objects in every request of a process:
+    their fields are built once (``forms_surveys._answer_field``), and what one form writes
+    into its fields (the invalid marks) never reaches another form."""
+    questions = [
+        Question(order=1, code="s", text="Шкала", kind="scale", min_value=1, max_value=5),
+        Question(order=2, code="yn", text="Да?", kind="yes_no"),
+    ]
+    fresh = [
+        Question(**{f.attname: getattr(q, f.attname) for f in Question._meta.fields})
+        for q in questions
+    ]
+    refused = AnswerForm({"s": "9", "yn": "maybe"}, questions=questions)
+    assert not refused.is_valid()
+    refused.mark_errors()
+    assert refused.fields["s"].widget.attrs["aria-invalid"] == "true"
+    again = AnswerForm(questions=questions)
+    assert again.fields["s"] is not refused.fields["s"]
+    assert again.fields["s"].widget is not refused.fields["s"].widget
+    assert "aria-invalid" not in again.fields["s"].widget.attrs
+    assert again.fields["s"].widget.attrs["class"] == "form-check-input"
+    # the same fields as built anew for other question objects: the same page
+    assert _both(again) == _both(AnswerForm(questions=fresh))
+    _source, first = questions[0].__dict__["_answer_field"]
+    AnswerForm(questions=questions)
+    assert questions[0].__dict__["_answer_field"][1] is first  # not built again
+    assert "aria-invalid" not in first.widget.attrs
+    # a question changed in place is built again
+    questions[0].max_value = 3
+    scale = AnswerForm(questions=questions).fields["s"]
+    assert isinstance(scale, forms.ChoiceField)
+    assert [v for v, _label in list(scale.widget.choices)] == [1, 2, 3]
+    assert questions[0].__dict__["_answer_field"][1] is not first

@@ -195,11 +195,43 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
 
 
+class FastCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose ``<input>`` tags (``{{ box.tag }}`` of a loop over the field) are
+    written in Python: Django renders each through three templates (≈ 0.2 ms a box), and the
+    catalogue's entries or a profile's competences are a hundred boxes. The same markup as
+    ``forms.CheckboxSelectMultiple``; a box with its label wrapped (``{{ box }}``) and the
+    whole widget (``{{ field }}``) are left to Django's templates."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
+        widget = context.get("widget") or {}
+        if template_name != self.option_template_name or widget.get("wrap_label"):
+            return super()._render(template_name, context, renderer)  # type: ignore[misc]
+        from django.utils.html import conditional_escape
+        from django.utils.safestring import SafeData, mark_safe
+
+        def text(value: Any) -> Any:  # ``{{ value|stringformat:'s' }}``
+            return conditional_escape(value if isinstance(value, SafeData) else f"{value}")
+
+        parts = [
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"'
+        ]
+        if widget["value"] is not None:
+            parts.append(f' value="{text(widget["value"])}"')
+        for key, value in widget["attrs"].items():
+            if value is True:
+                parts.append(f" {conditional_escape(key)}")
+            elif value is not False:
+                parts.append(f' {conditional_escape(key)}="{text(value)}"')
+        parts.append(">")
+        return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
+
+
 class PageForm(forms.Form):
     """A form styled for the pages: Bootstrap classes on every control, and invalid controls
     marked for assistive technology (``aria-invalid``, ``aria-describedby`` to the errors).
     Plain selects are ``FastSelect``s (the same markup, written without a template per
-    option)."""
+    option), groups of checkboxes ``FastCheckboxes`` (each box's tag written in Python)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,6 +243,12 @@ class PageForm(forms.Form):
                 fast.is_required = field.widget.is_required
                 fast.is_localized = field.widget.is_localized
                 field.widget = fast
+            elif type(field.widget) is forms.CheckboxSelectMultiple:
+                boxes = FastCheckboxes(attrs=field.widget.attrs)
+                boxes.choices = field.widget.choices
+                boxes.is_required = field.widget.is_required
+                boxes.is_localized = field.widget.is_localized
+                field.widget = boxes
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -47,6 +47,7 @@ from schools.participants.models import (
     Participant,
     StudyGroup,
     Topic,
+    TopicCoverage,
     full_name_of,
 )
 
@@ -852,10 +853,22 @@ def topic_names() -> list[tuple[int, str, bool]]:
     return list(Topic.objects.order_by("name", "pk").values_list("pk", "name", "is_active"))
 
 
-def topic_catalogue() -> QuerySet[Topic]:
+def topic_cover_names() -> dict[int, list[str]]:
+    """{request id: the names of the entries that also cover it} (in the order of
+    ``TopicCoverage``), for a list of the catalogue: names only, no entry read whole."""
+    names: dict[int, list[str]] = {}
+    for need_id, name in TopicCoverage.objects.order_by("need_id", "covered_by_id").values_list(
+        "need_id", "covered_by__name"
+    ):
+        names.setdefault(need_id, []).append(name)
+    return names
+
+
+def topic_catalogue(*, with_coverage: bool = True) -> QuerySet[Topic]:
     """Every entry of the catalogue, retired ones too, by section and name, with the number of
-    mentees who ask for it (``as_need``) and of mentors who offer it (``as_competence``) and the
-    entries that also cover it (prefetched ``coverage``)."""
+    mentees who ask for it (``as_need``) and of mentors who offer it (``as_competence``) and,
+    ``with_coverage``, the entries that also cover it (prefetched ``coverage``; a list takes
+    their names from ``topic_cover_names``)."""
 
     # Each count in its own subquery: counted over a join of both (DISTINCT), an entry asked
     # by 100 mentees and offered by 50 mentors made 5,000 rows.
@@ -869,14 +882,11 @@ def topic_catalogue() -> QuerySet[Topic]:
         )
         return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
-    return (
-        Topic.objects.annotate(
-            as_need=counted(MenteeProfile.needs.through),
-            as_competence=counted(MentorProfile.competences.through),
-        )
-        .prefetch_related("coverage__covered_by")
-        .order_by("group", "name")
-    )
+    entries = Topic.objects.annotate(
+        as_need=counted(MenteeProfile.needs.through),
+        as_competence=counted(MentorProfile.competences.through),
+    ).order_by("group", "name")
+    return entries.prefetch_related("coverage__covered_by") if with_coverage else entries
 
 
 # --- plain records for other apps (through ``api.py``): ids in, dataclasses out -----------------

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -48,19 +50,72 @@ def _with_row_texts(entries: list[Topic]) -> None:
         ) % {"n": localize(offered)}
 
 
+def catalogue_row_html(topic: Topic, cover: list[str], labels: dict[str, str]) -> SafeString:
+    """An entry of the catalogue's list as the page's template wrote it (``{% for t in
+    section.entries %}``, a newline and the ``<li>``), written in Python once per entry: the
+    template's tags per entry were most of the page. ``topic`` is a row of
+    ``topic_catalogue`` with its texts (``_with_row_texts``), ``cover`` the names of the
+    entries that also cover it (``topic_cover_names``); ``labels`` are ``_row_labels``."""
+    e = conditional_escape
+    retired = not topic.is_active
+    parts = [
+        f'\n        <li class="list-group-item{" text-body-secondary" if retired else ""}" '
+        f'id="topic-{int(topic.pk)}" data-topic="{e(topic.code)}">\n'
+        '          <div class="d-flex flex-wrap justify-content-between gap-2">\n'
+        f'            <span><a href="{e(topic.url)}" class="fw-semibold">{e(topic.name)}</a>'  # type: ignore[attr-defined]
+    ]
+    if retired:
+        parts.append(f' <span class="badge text-bg-secondary">{e(labels["retired"])}</span>')
+    parts.append(
+        f'</span>\n            <span class="small">{e(topic.asked_text)} · '  # type: ignore[attr-defined]
+        f"{e(topic.offered_text)}</span>\n          </div>\n          "  # type: ignore[attr-defined]
+    )
+    if cover:
+        names = ", ".join(str(e(name)) for name in cover)
+        parts.append(f'<div class="small">{e(labels["covered"])} {names}</div>')
+    parts.append("\n          ")
+    if topic.synonyms:
+        synonyms = ", ".join(str(e(s)) for s in topic.synonyms)
+        parts.append(
+            f'<div class="small text-body-secondary">{e(labels["written"])} {synonyms}</div>'
+        )
+    parts.append("\n        </li>")
+    return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
+
+
+def _row_labels() -> dict[str, str]:
+    return {
+        "retired": _("retired"),
+        "covered": _("Also covered by:"),
+        "written": _("Also written as:"),
+    }
+
+
 def _sections(entries: list[Topic]) -> list[dict[str, Any]]:
     _with_row_texts(entries)
     labels = dict(TopicGroup.choices)
     order = {code: n for n, code in enumerate(TopicGroup.values)}
     entries = sorted(entries, key=lambda t: (order.get(t.group, 99), t.name.casefold()))
-    return [
-        {"code": group, "label": labels.get(group, group), "entries": list(items)}
-        for group, items in groupby(entries, key=lambda t: t.group)
-    ]
+    row_labels = _row_labels()
+    cover = participant_selectors.topic_cover_names()
+    sections = []
+    for group, items in groupby(entries, key=lambda t: t.group):
+        rows = list(items)
+        sections.append(
+            {
+                "code": group,
+                "label": labels.get(group, group),
+                "entries": rows,
+                "rows": mark_safe(  # noqa: S308  # each row escaped by catalogue_row_html
+                    "".join(catalogue_row_html(t, cover.get(t.pk, []), row_labels) for t in rows)
+                ),
+            }
+        )
+    return sections
 
 
 def _catalogue_page(request: HttpRequest, form: TopicForm, status: int = 200) -> HttpResponse:
-    entries = list(participant_selectors.topic_catalogue())
+    entries = list(participant_selectors.topic_catalogue(with_coverage=False))
     return render(
         request,
         "school/catalogue.html",

@@ -14,7 +14,7 @@ from schools.monitoring import selectors as monitoring_selectors
 from schools.monitoring.models import Questionnaire, SurveyCampaign, SurveyResponse
 from tests import builders
 from tests.web.conftest import School, page_client
-from tests.web.test_page_queries import _campaigns_maker
+from tests.web.test_page_queries import _campaigns_maker, _people
 
 SHARE_SCHOOL = True
 
@@ -54,6 +54,97 @@ def test_the_year_summaries_read_answers_not_response_objects(
     assert summaries == expected
     assert {s["submitted"] for s in summaries.values()} == {2}
     assert {s["drafts"] for s in summaries.values()} == {1}
+
+
+ANSWERS = [  # every kind of question, answered, blank, left out, odd values, twice the same
+    {"scale": 8, "number": 2.5, "yes": True, "one": "b", "many": ["c", "a"], "text": "Да"},
+    {"scale": 8.0, "number": 0, "yes": False, "one": "zz", "many": ["x", "a"], "text": ""},
+    {"scale": 3, "number": -1, "yes": "yes", "one": "", "many": [], "text": "Да"},
+    {"scale": 8, "yes": None, "many": ["y"], "other": 5},
+    {"scale": "8", "number": True, "many": "a", "text": ["список"]},
+    {},
+]
+
+
+def _every_kind() -> Questionnaire:
+    from schools.monitoring.models import Question
+
+    questionnaire, made = Questionnaire.objects.get_or_create(
+        title="Все виды (строки)", purpose="satisfaction", origin="local"
+    )
+    options = [{"code": code, "text": code.upper()} for code in ("a", "b", "c")]
+    if made:
+        for order, (code, kind) in enumerate(
+            (
+                ("scale", "scale"),
+                ("number", "number"),
+                ("yes", "yes_no"),
+                ("one", "single_choice"),
+                ("many", "multiple_choice"),
+                ("text", "short_text"),
+                ("never", "scale"),
+            )
+        ):
+            Question.objects.create(
+                questionnaire=questionnaire,
+                order=order,
+                code=code,
+                text=f"Вопрос {code}",
+                kind=kind,
+                min_value=1 if kind == "scale" else None,
+                max_value=10 if kind == "scale" else None,
+                options=options if kind.endswith("choice") else [],
+            )
+    return questionnaire
+
+
+def test_the_year_summaries_counted_in_the_database_say_what_the_responses_say(
+    tenant_a: Any, school: School
+) -> None:
+    """``campaigns_summaries`` counts the submitted answers in PostgreSQL: the same results as
+    ``campaign_results`` reading every response, for every kind of question and answer
+    (an 8 and an 8.0, a string for a number, blanks, drafts, a campaign nobody answered)."""
+    from django.utils import timezone
+
+    from schools.monitoring.models import SurveyInvitation
+
+    with schema_context(tenant_a.schema_name):
+        _campaigns_maker(_every_kind, school.ids["programme"])(3)
+        campaigns = list(
+            SurveyCampaign.objects.filter(questionnaire=_every_kind())
+            .select_related("questionnaire")
+            .order_by("pk")
+        )
+        people = _people(len(ANSWERS), tag="mentee")
+        for shift, campaign in enumerate(campaigns[:2]):
+            invitations = SurveyInvitation.objects.bulk_create(
+                SurveyInvitation(campaign=campaign, participant_id=pk) for pk in people
+            )
+            SurveyResponse.objects.bulk_create(
+                SurveyResponse(
+                    campaign=campaign,
+                    invitation=invitation,
+                    participant_id=invitation.participant_id,
+                    answers=ANSWERS[(n + shift) % len(ANSWERS)],
+                    status="draft" if n == 5 - shift else "submitted",
+                    submitted_at=None if n == 5 - shift else timezone.now(),
+                )
+                for n, invitation in enumerate(invitations)
+            )
+        SurveyResponse.objects.filter(campaign=campaigns[2]).delete()
+        expected = {
+            c.pk: _shared(monitoring_selectors.campaign_results(c, open_answers=False))
+            for c in campaigns
+        }
+        summaries = monitoring_selectors.campaigns_summaries(campaigns)
+    assert summaries == expected
+    first = {q["code"]: q for q in summaries[campaigns[0].pk]["questions"]}
+    assert first["many"]["distribution"][3:] == [
+        {"value": "x", "label": "x", "count": 1},
+        {"value": "y", "label": "y", "count": 1},
+    ]
+    assert first["scale"]["answered"] == 5 and first["scale"]["mean"] is not None
+    assert summaries[campaigns[2].pk]["submitted"] == 0
 
 
 def test_the_new_campaign_fetches_its_pairs_only_when_a_pair_is_the_target(

@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -40,7 +41,7 @@ from schools.participants import consents as consent_services
 from schools.participants import search
 from schools.participants import selectors as participant_selectors
 from schools.participants.consent_texts import consent_text
-from schools.participants.models import Participant, StudyGroup
+from schools.participants.models import Participant, StudyGroup, full_name_of
 from schools.web.forms_classes import (
     ClassCreateForm,
     ClassCuratorsForm,
@@ -49,6 +50,7 @@ from schools.web.forms_classes import (
     OnlineConsentForm,
 )
 from schools.web.labels import consent_labels
+from schools.web.templatetags.web_forms import consent_badge
 
 
 def page(roles: frozenset[str]) -> Any:
@@ -198,20 +200,29 @@ def classes_curators(request: HttpRequest) -> HttpResponse:
 
 
 def _guardians(child_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Child id → their first parent's name, e-mail and relation (to prefill forms)."""
+    """Child id → their first parent's name, e-mail and relation (to prefill forms); read as
+    values (two people per link were built as model instances for three strings)."""
     out: dict[int, dict[str, str]] = {}
     links = (
         participant_selectors.guardianship_list()
         .filter(child_id__in=child_ids)
         .order_by("child_id", "pk")
+        .values_list(
+            "child_id",
+            "parent__last_name",
+            "parent__first_name",
+            "parent__middle_name",
+            "parent__email",
+            "relation",
+        )
     )
-    for link in links:
+    for child_id, last_name, first_name, middle_name, email, relation in links:
         out.setdefault(
-            link.child_id,
+            child_id,
             {
-                "name": link.parent.full_name,
-                "email": link.parent.email,
-                "relation": link.relation,
+                "name": full_name_of(last_name, first_name, middle_name),
+                "email": email,
+                "relation": relation,
             },
         )
     return out
@@ -231,6 +242,85 @@ class ClassDetail(_ClassPage):
 class_detail = ClassDetail.as_view()
 
 
+def roster_row_labels() -> dict[str, str]:
+    """The words of a class's roster rows, in the active language (``roster_row_html``)."""
+    return {
+        "mentee": _("mentee"),
+        "mentor": _("mentor"),
+        "link_open": _("a link is open"),
+        "email_label": _("E-mail of the parent (or of the adult participant)"),
+        "email_placeholder": _("e-mail, or empty for a link"),
+        "new_link": _("New link"),
+        "consent_link": _("Consent link"),
+    }
+
+
+def roster_row_html(
+    p: Participant, *, can_record: bool, csrf_token: str, labels: dict[str, str]
+) -> SafeString:
+    """A pupil's row of a class's page as the page's template wrote it (the loop's text
+    around the ``<tr>``), written in Python once per row: the row's tags, links and the consent
+    badge's loop were most of the page. ``p`` is a person of ``search.class_roster`` with
+    ``guardian`` and ``needs_consent`` set by the page; links as ``{% url %}`` wrote them."""
+    e = conditional_escape
+    pk = int(p.pk)
+    guardian: dict[str, str] | None = p.guardian  # type: ignore[attr-defined]
+    born = dateformat.format(p.birth_date, "d.m.Y") if p.birth_date else ""
+    parts = [
+        f'\n    <tr data-person="{e(p.last_name)}"><td><a href="{e(_participant_url(pk))}">'
+        f"{e(p.full_name)}</a>"
+    ]
+    if guardian:
+        parts.append(f'<div class="small text-body-secondary">{e(guardian["name"])}</div>')
+    parts.append(  # the badge's template ended in a newline
+        f'</td><td class="text-nowrap">{e(born or "—")}</td>\n'
+        f"      <td>{consent_badge(getattr(p, 'consent_state', ''))}\n</td>\n      <td>"
+    )
+    mentee, mentor = getattr(p, "in_mentee_base", False), getattr(p, "in_mentor_base", False)
+    if mentee:
+        parts.append(f'<span class="badge text-bg-info">{e(labels["mentee"])}</span> ')
+    if mentor:
+        parts.append(f'<span class="badge text-bg-primary">{e(labels["mentor"])}</span>')
+    if not mentee and not mentor:
+        parts.append('<span class="text-body-secondary">—</span>')
+    parts.append("</td>\n      ")
+    if can_record:
+        parts.append("<td>")
+        if p.needs_consent:  # type: ignore[attr-defined]
+            open_request = getattr(p, "has_open_request", False)
+            parts.append("\n        ")
+            if open_request:
+                parts.append(
+                    '<span class="small text-body-secondary d-block">'
+                    f"{e(labels['link_open'])}</span>"
+                )
+            email = e((guardian or {}).get("email") or "")
+            button = labels["new_link"] if open_request else labels["consent_link"]
+            parts.append(
+                f'\n        <form method="post" action="{e(_consent_link_url(pk))}" '
+                f'class="d-flex flex-wrap gap-1" data-testid="consent-link-{pk}">'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf_token)}">\n'
+                f'          <label class="visually-hidden" for="email-{pk}">'
+                f"{e(labels['email_label'])}</label>\n"
+                '          <input class="form-control form-control-sm" style="max-width: 14rem" '
+                f'type="email" name="email" id="email-{pk}" value="{email}" '
+                f'placeholder="{e(labels["email_placeholder"])}">\n'
+                '          <button class="btn btn-outline-secondary btn-sm" type="submit">'
+                f"{e(button)}</button>\n        </form>"
+            )
+        parts.append("</td>")
+    parts.append("\n    </tr>\n  ")
+    return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
+
+
+def _participant_url(pk: int) -> str:
+    return url_with_id("school:participant")(pk)
+
+
+def _consent_link_url(pk: int) -> str:
+    return url_with_id("school:consent-link")(pk)
+
+
 def _class_detail(request: HttpRequest, group: StudyGroup) -> HttpResponse:
     roster = list(search.class_roster(_people(request), group=group))
     guardians = _guardians([person.pk for person in roster])
@@ -244,15 +334,22 @@ def _class_detail(request: HttpRequest, group: StudyGroup) -> HttpResponse:
         )
         lacking += bool(person.needs_consent)  # type: ignore[attr-defined]
     summary = search.roster_summary(group, roster)
+    can_record = actor_of(request).role in COORDINATOR_AND_CURATORS
+    labels = roster_row_labels()
+    token = get_token(request) if can_record and lacking else ""
+    rows = "".join(
+        roster_row_html(p, can_record=can_record, csrf_token=token, labels=labels) for p in roster
+    )
     return render(
         request,
         "school/classes_detail.html",
         {
             "group": group,
             "roster": roster,
+            "rows": mark_safe(rows),  # noqa: S308  # each row escaped by roster_row_html
             "summary": summary,
             "consent_labels": consent_labels(),
-            "can_record": actor_of(request).role in COORDINATOR_AND_CURATORS,
+            "can_record": can_record,
             "lacking": lacking,
         },
     )

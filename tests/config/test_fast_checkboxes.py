@@ -9,11 +9,26 @@ import copy
 
 import pytest
 from django import forms
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from config.pages import FastCheckboxes, PageForm
 
+# school/records_field.html before its boxes were written by ``inline_boxes``.
+RECORDS_FIELD = Template(
+    """{% load i18n %}{# A field of the records forms: a group of checkboxes as a fieldset, others as usual. #}
+{% if field.field.widget.allow_multiple_selected and field.field.widget.input_type == "checkbox" %}
+<fieldset class="mb-3"{% if field.errors %} aria-describedby="{{ field.auto_id }}-errors"{% endif %}>
+  <legend class="form-label fs-6 mb-1">{{ field.label }}</legend>
+  {% for box in field %}<div class="form-check form-check-inline">{{ box.tag }}<label class="form-check-label" for="{{ box.id_for_label }}">{{ box.choice_label }}</label></div>
+  {% empty %}<p class="small text-body-secondary mb-0">{% translate "The catalogue is empty." %}</p>{% endfor %}
+  {% if field.help_text %}<div class="form-text">{{ field.help_text }}</div>{% endif %}
+  {% if field.errors %}<div class="invalid-feedback d-block" id="{{ field.auto_id }}-errors" role="alert">{% for e in field.errors %}{{ e }}{% if not forloop.last %}<br>{% endif %}{% endfor %}</div>{% endif %}
+</fieldset>
+{% else %}{% include "partials/field.html" %}{% endif %}
+"""  # noqa: E501
+)
 CHOICES = [(1, "Иванов <b>Пётр</b>"), (2, 'Б & "в"'), (3, mark_safe("<i>Ёлкина</i>")), ("x&y", "Z")]
 
 
@@ -86,3 +101,18 @@ def test_the_marks_are_written() -> None:
     assert 'aria-invalid="true"' in html and "is-invalid" in html and " checked" in html
     assert all(" disabled" in box.tag() for box in disabled["topics"])
     assert 'value="x&amp;y"' in "".join(box.tag() for box in _forms()[0]["topics"])
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_the_records_field_writes_what_its_loop_wrote(index: int) -> None:
+    form = _forms()[index]
+    plain = _as_django(form)
+    for name in form.fields:
+        for field in (form[name], plain[name]):
+            expected = RECORDS_FIELD.render(Context({"field": field}))
+            assert render_to_string("school/records_field.html", {"field": field}) == expected
+    empty = _Page()
+    empty.fields["topics"].choices = []  # type: ignore[attr-defined]
+    html = render_to_string("school/records_field.html", {"field": empty["topics"]})
+    assert html == RECORDS_FIELD.render(Context({"field": empty["topics"]}))
+    assert "The catalogue is empty." in html

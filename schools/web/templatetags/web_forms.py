@@ -39,6 +39,21 @@ def checkbox_boxes(field: Any) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
 
 
+@register.simple_tag
+def inline_boxes(field: Any) -> SafeString:
+    """The boxes of a multiple-choice bound field as ``school/records_field.html``'s loop
+    wrote them (a ``div.form-check-inline`` each: the box's tag and its label), in Python:
+    the loop's lookups per box were most of a profile's or a catalogue entry's form."""
+    e = conditional_escape
+    return mark_safe(  # noqa: S308  # every value escaped here or by the widget
+        "".join(
+            f'<div class="form-check form-check-inline">{box.tag()}<label class="form-check-label"'
+            f' for="{e(box.id_for_label)}">{e(box.choice_label)}</label></div>\n  '
+            for box in field
+        )
+    )
+
+
 _BADGE_CLASSES = {"valid": "text-bg-success", "reconsent_due": "text-bg-warning"}
 # (language, state) → the badge: the labels are the catalogue's, fixed for the process.
 _BADGES: dict[tuple[str | None, str], SafeString] = {}

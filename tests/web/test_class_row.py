@@ -38,7 +38,8 @@ TOKEN = "tok<&>en"
 STATES = ["valid", "reconsent_due", "invalid_for_age", "missing", "withdrawn", "erased", ""]
 
 
-def _person(pk: int, state: str, bases: tuple[bool, ...], guardian: Any, born: bool) -> Any:
+def _roster_row(pk: int, state: str, bases: tuple[bool, ...], guardian: Any, born: bool) -> Any:
+    """A row of ``search.class_roster`` as the page annotates it (no person is built)."""
     return SimpleNamespace(
         pk=pk,
         last_name='Иванов<"О\'Нил">',
@@ -59,7 +60,7 @@ def test_a_roster_row_written_in_python_is_the_template_s() -> None:
     cases = itertools.product(
         STATES, itertools.product([False, True], repeat=2), guardians, [True, False]
     )
-    people = [_person(pk, *case) for pk, case in enumerate(cases, start=7)]
+    people = [_roster_row(pk, *case) for pk, case in enumerate(cases, start=7)]
     set_urlconf("config.urls_tenant")
     try:
         for language, can_record in itertools.product(("ru", "en"), (True, False)):

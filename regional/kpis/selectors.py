@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict, TypeVar
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
@@ -94,17 +95,27 @@ PUBLISHED_CACHE_SECONDS = 3600
 def _data_state() -> tuple[Any, ...]:
     """What a publication depends on besides k and the indicators (two small queries): the
     snapshots written or re-recorded, the institutions changed."""
+    return _data_state_and_periods(periods=False)[0]
+
+
+def _data_state_and_periods(*, periods: bool = True) -> tuple[tuple[Any, ...], list[str]]:
+    """``_data_state`` and, with ``periods``, the periods with snapshots (``snapshot_periods``)
+    read by the same statement."""
+    extra: dict[str, Any] = (
+        {"periods": ArrayAgg("period", distinct=True, order_by="period")} if periods else {}
+    )
     snapshots = InstitutionSnapshot.objects.aggregate(
-        n=Count("pk"), last=Max("pk"), recorded=Max("recorded_at")
+        n=Count("pk"), last=Max("pk"), recorded=Max("recorded_at"), **extra
     )
     changed = Institution.objects.aggregate(at=Max("updated_at"))["at"]
     recorded = snapshots["recorded"]
-    return (
+    state = (
         snapshots["n"],
         snapshots["last"],
         recorded.timestamp() if recorded else 0,
         changed.timestamp() if changed else 0,
     )
+    return state, list(snapshots.get("periods") or [])
 
 
 def _cache_key(
@@ -113,9 +124,20 @@ def _cache_key(
     indicators: list[IndicatorSpec],
     state: tuple[Any, ...] | None = None,
 ) -> str:
+    # Every field of the specs: a cell's ``meets_target`` moves with the target too.
     signature = hashlib.sha256(
         repr(
-            sorted((i.code, i.kind, i.numerator_key, i.denominator_key) for i in indicators)
+            sorted(
+                (
+                    i.code,
+                    i.kind,
+                    i.numerator_key,
+                    i.denominator_key,
+                    str(i.target_value),
+                    i.higher_is_better,
+                )
+                for i in indicators
+            )
         ).encode()
     ).hexdigest()[:16]
     state = _data_state() if state is None else state
@@ -213,6 +235,28 @@ def published_state(k: int | None = None) -> str:
     indicator changed, and k."""
     k = privacy.check_min_group_size(k or min_group_size())
     return _cache_key(None, k, [indicator_spec(i) for i in indicator_list()])
+
+
+@dataclass(frozen=True)
+class PublishedView:
+    """What a page of published numbers reads first, once per request: the periods with
+    snapshots, k, the active indicators and ``state`` (``published_state``: the prefix of the
+    cached pieces' keys). The dashboard read the indicators five times and k four times."""
+
+    periods: list[str]
+    k: int
+    indicators: list[Indicator]
+    state: str
+
+
+def published_view() -> PublishedView:
+    """``PublishedView`` in four statements (k, the indicators, the snapshots' state with
+    their periods, the institutions' last change)."""
+    k = privacy.check_min_group_size(min_group_size())
+    indicators = list(indicator_list())
+    data_state, periods = _data_state_and_periods()
+    state = _cache_key(None, k, [indicator_spec(i) for i in indicators], data_state)
+    return PublishedView(periods=periods, k=k, indicators=indicators, state=state)
 
 
 _T = TypeVar("_T")
@@ -625,16 +669,28 @@ def _rated(indicators: list[Indicator], cells: list[dict[str, Any]]) -> dict[str
     }
 
 
-def rating(period: str) -> dict[str, Any]:
+def rating(period: str, *, view: PublishedView | None = None) -> dict[str, Any]:
     """Institutions and municipalities ranked by the federal indicators that have a target:
     each published value's attainment of its target (value ÷ target, at most 1; the other way
     round for an indicator where lower is better), averaged over the indicators published for
     it; hidden values are left out (and the number counted shown), so the rating never rests
-    on a number the region does not publish. Highest score first; unrated rows last."""
-    data = published_period(period)
-    indicators = [
-        i for i in indicator_list() if i.group == "federal" and i.target_value is not None
-    ]
+    on a number the region does not publish. Highest score first; unrated rows last.
+
+    Cached under the publication's state (``view``: read once by the page) and the rated
+    indicators with their targets: the whole region, numbers and institution names only;
+    the page narrows it to the user's scope after."""
+    view = view or published_view()
+    indicators = [i for i in view.indicators if i.group == "federal" and i.target_value is not None]
+    rated = repr([(i.code, i.kind, str(i.target_value), i.higher_is_better) for i in indicators])
+    digest = hashlib.sha256(rated.encode()).hexdigest()[:16]
+    return _cached(
+        f"{view.state}:rating:{period}:{digest}",
+        lambda: _rating(period, k=view.k, indicators=indicators),
+    )
+
+
+def _rating(period: str, *, k: int, indicators: list[Indicator]) -> dict[str, Any]:
+    data = published_period(period, k=k)
 
     def ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))

@@ -18,6 +18,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from openpyxl.styles import Font
@@ -87,6 +89,33 @@ class ChartTable:
 
     def __post_init__(self) -> None:
         self.has_suppressed = any(cell.suppressed for row in self.rows for cell in row)
+
+    def body_html(self) -> SafeString:
+        """The table's rows as ``kpis_chart.html`` wrote them cell by cell in two nested
+        loops (the dashboard's four tables hold hundreds of cells: the loops were most of
+        the page's time); the same markup (``tests/web/test_kpis.py``)."""
+        if not self.rows:
+            return format_html(
+                '<tr><td colspan="{}">{}</td></tr>',
+                len(self.columns),
+                _("No data for this choice."),
+            )
+        parts: list[str] = []
+        for row in self.rows:
+            parts.append("<tr>")
+            for index, cell in enumerate(row):
+                text = conditional_escape(cell.text)
+                if index == 0:
+                    parts.append(f'<th scope="row">{text}</th>')
+                elif cell.suppressed:
+                    parts.append(
+                        f'<td class="kpi-suppressed" data-suppressed>{text}'
+                        '<sup aria-hidden="true">*</sup></td>'
+                    )
+                else:
+                    parts.append(f"<td>{text}</td>")
+            parts.append("</tr>\n        ")
+        return mark_safe("".join(parts))  # noqa: S308  # every text escaped above
 
 
 def _hidden() -> str:
@@ -182,12 +211,16 @@ class Filters:
     indicator: Indicator
 
 
-def region_chart(data: selectors.Published, filters: Filters) -> ChartTable:
-    """Every indicator for the region (or the chosen municipality) against its target; the
-    chart shows the shares with a target."""
+def region_chart(
+    data: selectors.Published, filters: Filters, *, indicators: list[Indicator] | None = None
+) -> ChartTable:
+    """Every indicator (``indicators``: the active ones) for the region (or the chosen
+    municipality) against its target; the chart shows the shares with a target."""
     cell_of: Cell = REGION if filters.municipality_id is None else ("m", filters.municipality_id)
     rows, labels, values, targets = [], [], [], []
-    for indicator in selectors.indicator_list():
+    if indicators is None:
+        indicators = list(selectors.indicator_list())
+    for indicator in indicators:
         cell = selectors.indicator_cell(indicator, data, cell_of)
         rows.append(
             [
@@ -284,13 +317,15 @@ def institutions_table(
     *,
     page: int | None = None,
     state: str | None = None,
+    active: list[Indicator] | None = None,
 ) -> ChartTable:
     """The institutions (of the chosen municipality) and the federal indicators, plus the
     chosen indicator when it is not one of them: every institution, or, with ``page``, that
-    page of ``INSTITUTIONS_PER_PAGE`` (only its cells are computed)."""
-    indicators = [
-        i for i in selectors.indicator_list() if i.group == IndicatorGroup.FEDERAL
-    ] or list(selectors.indicator_list())
+    page of ``INSTITUTIONS_PER_PAGE`` (only its cells are computed). ``active``: the active
+    indicators, when already read."""
+    if active is None:
+        active = list(selectors.indicator_list())
+    indicators = [i for i in active if i.group == IndicatorGroup.FEDERAL] or list(active)
     if filters.indicator.code not in {i.code for i in indicators}:
         indicators.append(filters.indicator)
     chosen = [
@@ -339,10 +374,10 @@ def institutions_table(
     )
 
 
-def series_chart(filters: Filters, *, state: str | None = None) -> ChartTable:
+def series_chart(filters: Filters, *, state: str | None = None, k: int | None = None) -> ChartTable:
     indicator = filters.indicator
     points = selectors.indicator_series(
-        indicator=indicator, municipality_id=filters.municipality_id, state=state
+        indicator=indicator, municipality_id=filters.municipality_id, k=k, state=state
     )
     rows = [
         [
@@ -389,9 +424,12 @@ def build_chart(key: str, filters: Filters) -> ChartTable:
 # --- the filter form ------------------------------------------------------------------------
 
 
-def _filter_form(request: HttpRequest, periods: list[str]) -> DashboardFilterForm:
+def _filter_form(
+    request: HttpRequest, periods: list[str], indicators: list[Indicator] | None = None
+) -> DashboardFilterForm:
     """The filters; a municipal user's municipality is the only choice (and the default)."""
-    indicators = list(selectors.indicator_list())
+    if indicators is None:
+        indicators = list(selectors.indicator_list())
     scope = user_scope(request.user)
     municipalities = [(m.pk, m.name) for m in scope.filter(municipality_list(), "pk")]
     return DashboardFilterForm(
@@ -403,13 +441,17 @@ def _filter_form(request: HttpRequest, periods: list[str]) -> DashboardFilterFor
     )
 
 
-def _filters(form: DashboardFilterForm, periods: list[str]) -> Filters | None:
+def _filters(
+    form: DashboardFilterForm, periods: list[str], active: list[Indicator] | None = None
+) -> Filters | None:
     """The chosen filters (defaults: the latest period, the region, the first federal KPI), or
     None when there is nothing to show yet or the form is invalid."""
     if not periods:
         return None
     data = form.cleaned_data if form.is_bound else {}
-    indicators = {i.code: i for i in selectors.indicator_list()}
+    if active is None:
+        active = list(selectors.indicator_list())
+    indicators = {i.code: i for i in active}
     if not indicators:
         return None
     code = data.get("indicator") or (
@@ -453,8 +495,11 @@ def _dashboard(
     aggregate_form: AggregateForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    periods = selectors.snapshot_periods()
-    form = _filter_form(request, periods)
+    # the periods, k, the active indicators and the cache keys of this request's pieces,
+    # read once for the whole page
+    view = selectors.published_view()
+    periods = view.periods
+    form = _filter_form(request, periods, view.indicators)
     valid = form.is_valid() if form.is_bound else True
     context: dict[str, Any] = {
         "can_run": kpi_access.may_run_aggregation(actor_of(request)),
@@ -463,18 +508,24 @@ def _dashboard(
         "periods": periods,
         "latest_run": _latest_run(),
         "charts": [],
-        "k": selectors.min_group_size(),
+        "k": view.k,
     }
-    filters = _filters(form, periods) if valid else None
+    filters = _filters(form, periods, view.indicators) if valid else None
     if filters is not None:
         query = _query(filters)
-        state = selectors.published_state()  # the cache keys of this request's pieces
-        data = selectors.published_summary(filters.period, state=state)
+        state = view.state
+        data = selectors.published_summary(filters.period, k=view.k, state=state)
         charts = [
-            region_chart(data, filters),
+            region_chart(data, filters, indicators=view.indicators),
             municipalities_chart(data, filters),
-            institutions_table(data, filters, page=_page_number(request), state=state),
-            series_chart(filters, state=state),
+            institutions_table(
+                data,
+                filters,
+                page=_page_number(request),
+                state=state,
+                active=view.indicators,
+            ),
+            series_chart(filters, state=state, k=view.k),
         ]
         for chart in charts:
             url = reverse(f"regional:kpis-export-{chart.key}")
@@ -688,7 +739,8 @@ class RunProgress(RunDetail):
 def rating(request: HttpRequest) -> HttpResponse:
     """Institutions (those the user oversees) and municipalities ranked by the federal
     indicators, with the method shown."""
-    periods = selectors.snapshot_periods()
+    view = selectors.published_view()
+    periods = view.periods
     form = RatingForm(request.GET or None, periods=periods)
     if form.is_bound and not form.is_valid():
         return render(request, "regional/kpis_rating.html", {"form": form}, status=400)
@@ -698,7 +750,7 @@ def rating(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "period": period}
     if period:
         scope = user_scope(request.user)
-        data = selectors.rating(period)
+        data = selectors.rating(period, view=view)
         kinds = [i.kind for i in data["indicators"]]
 
         def shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -711,6 +763,6 @@ def rating(request: HttpRequest) -> HttpResponse:
                 shown(r) for r in data["institutions"] if scope.allows(r["municipality_id"])
             ],
             municipalities=[shown(r) for r in data["municipalities"]],
-            k=selectors.min_group_size(),
+            k=view.k,
         )
     return render(request, "regional/kpis_rating.html", context)

@@ -533,3 +533,73 @@ def test_a_long_institutions_table_is_paged_and_the_laggards_counted(
     sheet = load_workbook(io.BytesIO(export.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=6, values_only=True)]
     assert names == ["Школа Альфа", "Школа Бета"]
+
+
+# The table rows as kpis_chart.html wrote them before ``ChartTable.body_html``.
+_ROWS_TEMPLATE = (
+    "{% load i18n %}"
+    '{% for row in chart.rows %}<tr>{% for cell in row %}{% if forloop.first %}<th scope="row">'
+    '{{ cell.text }}</th>{% else %}<td{% if cell.suppressed %} class="kpi-suppressed" '
+    'data-suppressed{% endif %}>{{ cell.text }}{% if cell.suppressed %}<sup aria-hidden="true">'
+    "*</sup>{% endif %}</td>{% endif %}{% endfor %}</tr>\n"
+    '        {% empty %}<tr><td colspan="{{ chart.columns|length }}">'
+    '{% translate "No data for this choice." %}</td></tr>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_tables_rows_are_the_markup_of_the_template_loops(language: str) -> None:
+    from django.template import engines
+    from django.utils import translation
+
+    from regional.web.views_kpis import ChartTable, Shown
+
+    template = engines["django"].from_string(_ROWS_TEMPLATE)
+    rows = [
+        [Shown("Школа <№1> & «Альфа»", "x"), Shown("12.5 %", 12.5), Shown("—", "—")],
+        [Shown('"Бета"', "y"), Shown("0–20 %", "0–20 %", suppressed=True), Shown("7", 7)],
+    ]
+    with translation.override(language):
+        for table in (
+            ChartTable(key="k", title="t", columns=["a", "b", "c"], rows=rows),
+            ChartTable(key="k", title="t", columns=["a", "b"], rows=[]),
+        ):
+            assert str(table.body_html()) == template.render({"chart": table})
+
+
+def test_the_dashboard_and_the_rating_read_k_and_the_indicators_once(numbers: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = english(name="kpi-queries")
+    for path in ("/kpis/", f"/rating/?period={PERIOD}"):
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert sum('FROM "kpis_indicator"' in sql for sql in statements) == 1, path
+        assert sum('FROM "kpis_regionsettings"' in sql for sql in statements) == 1, path
+        assert sum('FROM "kpis_institutionsnapshot"' in sql for sql in statements) == 1, path
+
+
+def test_the_cached_rating_moves_with_the_snapshots_and_the_targets(tenants: Any, db: None):
+    from regional.kpis.models import Indicator
+
+    snapshot(tenants.a.pk, PERIOD, headcount_learners=100, learner_mentees_10_plus=60)
+    snapshot(tenants.b.pk, PERIOD, headcount_learners=100, learner_mentees_10_plus=21)
+    client = english(name="kpi-rating-cache")
+
+    def table() -> str:
+        body = client.get(f"/rating/?period={PERIOD}").content.decode()
+        return body.split('data-testid="rating-institutions"')[1].split("</table>")[0]
+
+    assert "60.0 %" in table()
+    snapshot(tenants.a.pk, PERIOD, headcount_learners=100, learner_mentees_10_plus=35)
+    first = table()
+    assert "35.0 %" in first and "60.0 %" not in first
+    # a target met: the score of 35 % against 70 % is 50; against 35 % it is 100
+    assert "50.0" in first
+    indicator = Indicator.objects.get(code="learner_mentees_share")
+    indicator.target_value = 35
+    indicator.save()
+    assert "100.0" in table()

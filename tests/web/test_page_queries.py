@@ -698,3 +698,31 @@ def test_the_menu_is_the_role_s_own(tenant_a, school: School) -> None:
     assert 'href="/imports/"' not in mentor.get("/").content.decode()
     assert ">Bases</a>" in english.get("/bases/").content.decode()
     assert ">Базы</a>" in coordinator.get("/bases/").content.decode()
+
+
+def test_the_documents_page_counts_the_people_without_consent_in_its_list_query(
+    tenant_a, school: School
+) -> None:
+    """The first people without a valid consent and their number come from one statement
+    (a window count): the count equals the count of the same rows, and no query per row."""
+    from schools.participants import selectors as participant_selectors
+    from schools.participants.selectors import ConsentState
+
+    def without_consent(count: int) -> None:
+        _people(count, tag="mentor", consent=False)
+
+    counts = _grows(tenant_a, school, "/documents/", without_consent)
+    assert counts[0] == counts[1] == counts[2], counts
+    with schema_context(tenant_a.schema_name):
+        expected = (
+            participant_selectors.participant_list()
+            .filter(erased_at__isnull=True)
+            .exclude(consent_state__in=ConsentState.VALID_STATES)
+            .count()
+        )
+    assert expected >= 33
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    body = client.get("/documents/").content.decode()
+    assert f"Without a valid consent: {expected} people" in body
+    listed = body.split('data-testid="missing-consents"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 30

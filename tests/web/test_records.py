@@ -594,3 +594,64 @@ def test_the_form_to_add_an_activity_is_made_for_the_stage_asked(tenant_a, schoo
     assert '<details id="new-activity-3" open>' in body
     curator = client_of(tenant_a, school, Role.CURATOR).get("/programme/?add=3")
     assert "Add an activity" not in curator.content.decode()
+
+
+# ``school/records_field.html`` before its boxes were written by ``{% inline_boxes %}``.
+_OLD_RECORDS_FIELD = (
+    "{% load i18n %}{# A field of the records forms: a group of checkboxes as a field"
+    "set, others as usual. #}\n"
+    "{% if field.field.widget.allow_multiple_selected and field.field.widget.input_ty"
+    'pe == "checkbox" %}\n'
+    '<fieldset class="mb-3"{% if field.errors %} aria-describedby="{{ field.auto_id }'
+    '}-errors"{% endif %}>\n'
+    '  <legend class="form-label fs-6 mb-1">{{ field.label }}</legend>\n'
+    '  {% for box in field %}<div class="form-check form-check-inline">{{ box.tag }}<'
+    'label class="form-check-label" for="{{ box.id_for_label }}">{{ box.choice_label '
+    "}}</label></div>\n"
+    '  {% empty %}<p class="small text-body-secondary mb-0">{% translate "The catalog'
+    'ue is empty." %}</p>{% endfor %}\n'
+    '  {% if field.help_text %}<div class="form-text">{{ field.help_text }}</div>{% e'
+    "ndif %}\n"
+    '  {% if field.errors %}<div class="invalid-feedback d-block" id="{{ field.auto_i'
+    'd }}-errors" role="alert">{% for e in field.errors %}{{ e }}{% if not forloop.la'
+    "st %}<br>{% endif %}{% endfor %}</div>{% endif %}\n"
+    "</fieldset>\n"
+    '{% else %}{% include "partials/field.html" %}{% endif %}\n'
+)
+
+
+def test_the_records_field_writes_the_boxes_its_template_loop_wrote():
+    """The checkboxes of a profile's needs or competences (``{% inline_boxes %}``) are the
+    markup of the template loop over ``box.tag``: unbound with initial choices, bound with an
+    error (every box ``aria-invalid``), and an empty catalogue."""
+    from django.template import engines
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from schools.web.forms_records import MenteeProfileForm, MentorProfileForm
+
+    old = engines["django"].from_string(_OLD_RECORDS_FIELD)
+    tags = [("it", "ИТ & <код>"), ("sci", '"Наука"'), ("art", "Искусство")]
+    forms = [
+        MentorProfileForm(tags=tags, initial={"competence_codes": ["sci", "art"]}),
+        MentorProfileForm({"competence_codes": ["nope"], "capacity": "x"}, tags=tags),
+        MentorProfileForm(tags=[]),
+        MenteeProfileForm(tags=tags, initial={"need_codes": ["it"]}),
+    ]
+    for form in forms:
+        if form.is_bound:
+            assert not form.is_valid()
+    written = []
+    for language in ("ru", "en"):
+        with translation.override(language):
+            for form in forms:
+                mentor = isinstance(form, MentorProfileForm)
+                names = ("competence_codes", "capacity") if mentor else ("need_codes", "request")
+                for name in names:
+                    context = {"field": form[name]}
+                    expected = old.render(context)
+                    assert render_to_string("school/records_field.html", context) == expected
+                    written.append(expected)
+    every = "".join(written)
+    assert " checked" in every and 'aria-invalid="true"' in every and "&lt;код&gt;" in every
+    assert "The catalogue is empty." in every and "form-check-inline" in every

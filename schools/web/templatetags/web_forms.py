@@ -75,3 +75,40 @@ def consent_badge(state: str) -> SafeString:
         badge = format_html('<span class="badge {}" data-consent="{}">{}</span>', css, state, label)
         _BADGES[key] = badge
     return badge
+
+
+def _input_html(data: dict[str, Any]) -> str:
+    """``django/forms/widgets/input.html`` of one option (``BoundWidget.data``), in Python."""
+    value = data["value"]
+    kind, name = conditional_escape(data["type"]), conditional_escape(data["name"])
+    parts = [f'<input type="{kind}" name="{name}"']
+    if value is not None:
+        parts.append(f' value="{conditional_escape(value)}"')
+    for key, attr in data["attrs"].items():
+        if attr is False:
+            continue
+        if attr is True:
+            parts.append(f" {conditional_escape(key)}")
+        else:
+            parts.append(f' {conditional_escape(key)}="{conditional_escape(attr)}"')
+    parts.append(">")
+    return "".join(parts)
+
+
+@register.simple_tag
+def inline_boxes(field: Any) -> SafeString:
+    """The checkboxes of a multiple-choice bound field as ``school/records_field.html``'s loop
+    wrote them (``{% for box in field %}`` … ``{{ box.tag }}`` and its label): each box's
+    name, value and attributes are Django's own (``BoundField.subwidgets``: ids, checked,
+    ``aria-invalid``), only the markup is written here instead of two templates per box (a
+    mentor's form lists every competence of the catalogue). Empty when there is no choice."""
+    parts = []
+    for box in field:
+        data = box.data
+        box_id = data["attrs"].get("id")
+        parts.append(
+            f'<div class="form-check form-check-inline">{_input_html(data)}'
+            f'<label class="form-check-label" for="{conditional_escape(box_id)}">'
+            f"{conditional_escape(data['label'])}</label></div>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308  # every value escaped above

@@ -66,3 +66,18 @@ def test_option_groups_are_left_to_django() -> None:
     field.choices = [("Group", [("a", "A"), ("b", "B")])]
     html = str(form["kind"])
     assert '<optgroup label="Group">' in html and ("b", True, "B") in _options(html)
+
+
+def test_the_options_are_escaped_as_conditional_escape_does() -> None:
+    """Labels and values escaped as ``conditional_escape`` escapes them (``'`` included), a
+    label marked safe left as it is."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    labels = ["О'Брайен & <сын>", mark_safe("<i>Безопасно</i>"), '"кавычки"', "Ёлкина"]
+    widget = FastSelect()
+    widget.choices = [("a'<&\"", labels[0]), *[(i, label) for i, label in enumerate(labels)]]
+    html = str(widget.render("x", None))
+    for label in labels:
+        assert f">{conditional_escape(label)}</option>" in html
+    assert 'value="a&#x27;&lt;&amp;&quot;"' in html

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,10 +37,8 @@ def may_end_or_reassign(request: HttpRequest, pair: Pair) -> bool:
 
 
 def reassign_form(pair: Pair, data: Any = None) -> ReassignForm:
-    mentees = [
-        (m.mentee_id, m.mentee.full_name)
-        for m in PairMentee.objects.filter(pair=pair, is_active=True).select_related("mentee")
-    ]
+    # the memberships read with the pair (``PairReassign.object_queryset``), in their order
+    mentees = [(m.mentee_id, m.mentee.full_name) for m in pair.memberships.all() if m.is_active]
     # Choices only: three columns of each pair and mentor, not rows with their members and
     # competences (a large school's pair page listed 270 mentors and 240 pairs here).
     pairs = pair_selectors.pair_choices(programme_id=pair.programme_id, exclude_pk=pair.pk)
@@ -195,6 +193,16 @@ class PairReassign(_PairManagement):
     mentor: the coordinator, while the pair is active."""
 
     http_method_names = ["get", "head", "post"]
+
+    def object_queryset(self) -> QuerySet[Pair]:
+        # the pair with its mentor and memberships (mentees' names): the page shows neither
+        # its staleness nor its last meeting, which ``pair_list`` works out
+        return Pair.objects.select_related("mentor").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=PairMentee.objects.select_related("mentee").order_by("id"),
+            )
+        )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _reassign_page(request, self.object, reassign_form(self.object))

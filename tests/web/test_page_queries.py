@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -428,6 +429,19 @@ def test_the_pair_page_reads_its_choices_in_fixed_queries(tenant_a, school: Scho
     assert f"/pairs/{pair}/reassign/" in body and ">Тестовmentor" not in body
     body = client.get(f"/pairs/{pair}/reassign/").content.decode()
     assert body.count(">Тестовmentor") >= 60 * 2  # each new mentor: its pair and itself
+    # the mentees to choose: the pair's active members, read with the pair, in their order
+    from schools.pairs.models import PairMentee
+
+    with schema_context(tenant_a.schema_name):
+        members = [
+            (m.mentee_id, m.mentee.full_name)
+            for m in PairMentee.objects.filter(pair_id=pair, is_active=True).order_by("id")
+        ]
+    assert members
+    mentee_select = body.split('name="reassign-mentee"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', mentee_select) == [
+        (str(pk), name) for pk, name in members
+    ]
 
 
 def test_the_group_meeting_pages_make_no_query_per_person(tenant_a, school: School) -> None:

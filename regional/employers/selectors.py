@@ -120,15 +120,21 @@ def supply_and_demand(*, k: int | None = None) -> dict[str, Any]:
     )
     municipalities = dict(Municipality.objects.values_list("pk", "name"))
     taken: dict[int, int] = defaultdict(int)
+    active_placements = 0  # counted with the places they take (one query, not two)
     for row in (
         Placement.objects.filter(status=PlacementStatus.ACTIVE)
         .values("institution__municipality_id")
-        .annotate(n=Sum("mentees_count"))
+        .annotate(n=Sum("mentees_count"), placements=Count("pk"))
     ):
         taken[row["institution__municipality_id"]] += int(row["n"] or 0)
+        active_placements += row["placements"]
+    # each request with its mentor's competences (any status: a request keeps its mentor's)
     pending = list(
         MentorRequest.objects.filter(status=RequestStatus.PENDING).values(
-            "institution__municipality_id", "employer_mentor_id", "mentees_count"
+            "institution__municipality_id",
+            "employer_mentor_id",
+            "mentees_count",
+            "employer_mentor__competences",
         )
     )
     requests: dict[int, int] = defaultdict(int)
@@ -165,7 +171,6 @@ def supply_and_demand(*, k: int | None = None) -> dict[str, Any]:
         for m in shown
     ]
 
-    competences_of = dict(EmployerMentor.objects.values_list("pk", "competences"))
     by_competence: dict[str, dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(
             ("mentors", "capacity_total", "capacity_used", "capacity_free", "pending_requests"), 0
@@ -180,9 +185,7 @@ def supply_and_demand(*, k: int | None = None) -> dict[str, Any]:
             row["capacity_used"] += mentor.capacity_used
             row["capacity_free"] += mentor.capacity_free
     for item in pending:
-        for competence in {
-            c.casefold() for c in competences_of.get(item["employer_mentor_id"], [])
-        }:
+        for competence in {c.casefold() for c in item["employer_mentor__competences"] or []}:
             by_competence[competence]["pending_requests"] += 1
             competence_mentees[competence] += item["mentees_count"]
     competences = []
@@ -201,19 +204,17 @@ def supply_and_demand(*, k: int | None = None) -> dict[str, Any]:
             }
         )
 
-    totals = EmployerMentor.objects.filter(status=MentorStatus.ACTIVE).aggregate(
-        mentors=Count("pk"), capacity_total=Sum("capacity"), capacity_used=Sum("capacity_used")
-    )
-    total = int(totals["capacity_total"] or 0)
+    # the active mentors are all read above: their totals are summed here, not queried again
+    total = sum(mentor.capacity for mentor in mentors)
     used = places[""]  # = Σ capacity_used: every used place is a placed mentee
     region = {
-        "mentors": totals["mentors"],
+        "mentors": len(mentors),
         "capacity_total": total,
         "capacity_used": used,
         "capacity_free": None if used is None else total - used,
         "pending_requests": len(pending),
         "pending_mentees": wanted[""],
-        "active_placements": Placement.objects.filter(status=PlacementStatus.ACTIVE).count(),
+        "active_placements": active_placements,
     }
     return {
         "min_group_size": k,

@@ -310,6 +310,45 @@ def test_board_shows_supply_and_demand_and_downloads_xlsx(mentor, tenant_a, tena
     assert employer_page.get("/board/export.xlsx").status_code == 403
 
 
+def test_the_board_reads_a_fixed_number_of_queries_and_counts_every_request(
+    mentor, tenant_a, tenants
+):
+    """More mentors and requests: the same queries (the totals summed from the mentors read,
+    the placements counted with their places, each request's competences read with it);
+    the region's figures are those of the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from regional.privacy import api as privacy
+
+    privacy.region_settings_update(min_group_size=5, actor=SETUP)
+    client = page_client(PUBLIC_HOST, make_user("public", Role.REGIONAL_STAFF, "staff-q"), "public")
+
+    def board() -> tuple[int, Any]:
+        client.get("/board/")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/board/")
+        assert response.status_code == 200
+        return len(queries), response.context["board"]
+
+    before, _board = board()
+    for i in range(3):
+        extra = make_offer(tenant_a, last_name=f"Доп{i}", competences=[f"Навык{i}"], capacity=6)
+        ask(tenant_a, extra, 5)
+    ask(tenant_a, mentor, 1)
+    after, data = board()
+    assert before == after
+    active = EmployerMentor.objects.filter(status="active")
+    region = data["region"]
+    assert region["mentors"] == active.count()
+    assert region["capacity_total"] == sum(m.capacity for m in active)
+    assert region["active_placements"] == Placement.objects.filter(status="active").count()
+    assert region["pending_requests"] == 4 and region["pending_mentees"] == 16
+    competences = {row["competence"]: row for row in data["by_competence"]}
+    assert competences["навык1"]["pending_requests"] == 1
+    assert competences["навык1"]["pending_mentees"] == 5
+
+
 # --- the catalogue on the institution host ------------------------------------------------------
 
 

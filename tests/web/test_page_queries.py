@@ -731,7 +731,7 @@ def test_the_documents_page_counts_the_people_without_consent_in_its_list_query(
         expected = (
             participant_selectors.participant_list()
             .filter(erased_at__isnull=True)
-            .exclude(consent_state__in=ConsentState.VALID_STATES)
+            .exclude(consent_state__in=ConsentState.VALID_STATES)  # type: ignore[misc]
             .count()
         )
     assert expected >= 33

@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
@@ -445,12 +447,31 @@ def setup(tenants, db):
     return a, b, a_user, a_token, objects
 
 
-def clients_with_a_credentials(
-    host: str, a_user: User, a_schema: str, token: str
-) -> list[APIClient]:
+def fresh_session_keys(user: User, schema_name: str) -> Callable[[], str]:
+    """Keys of new sessions of ``user`` in ``schema_name``, each a session of its own: ``user``
+    signs in once (``force_login``), every key is a new session holding what that sign-in
+    stored (one INSERT instead of a whole sign-in: its signals, key cycling, ``last_login``)."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    signed_in = APIClient()
+    with schema_context(schema_name):
+        signed_in.force_login(user, backend="accounts.backends.InstitutionAwareBackend")
+        signed_in_data = dict(signed_in.session.items())
+
+    def key() -> str:
+        session = store_class()
+        session.update(signed_in_data)
+        with schema_context(schema_name):
+            session.create()
+        return str(session.session_key)
+
+    return key
+
+
+def clients_with_a_credentials(host: str, session_key: str, token: str) -> list[APIClient]:
+    """A client with a session of A's user (``session_key``, a new one for each route: a POST
+    to the logout route ends it) and a client with A's user's API token, on ``host``."""
     session = APIClient(HTTP_HOST=host)
-    with schema_context(a_schema):
-        session.force_login(a_user, backend="accounts.backends.InstitutionAwareBackend")
+    session.cookies[settings.SESSION_COOKIE_NAME] = session_key
     token_client = APIClient(HTTP_HOST=host)
     token_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return [session, token_client]
@@ -459,12 +480,16 @@ def clients_with_a_credentials(
 def test_every_tenant_route_refuses_a_users_of_institution_a_on_b(setup):
     a, b, a_user, a_token, objects = setup
     routes = list(walk(get_resolver("config.urls_tenant")))
+    session_of_a = fresh_session_keys(a_user, a.schema_name)
+    # the sessions are A's user's: on A's own host they sign in
+    own = clients_with_a_credentials(a.host, session_of_a(), a_token)
+    assert [client.get("/api/v1/me/").json()["username"] for client in own] == ["a-coord"] * 2
     checked = 0
     for route in routes:
         assert_route_known(route)
         label = label_for(route)
         path = fill(route, objects.ids, label=label)
-        for client in clients_with_a_credentials(b.host, a_user, a.schema_name, a_token):
+        for client in clients_with_a_credentials(b.host, session_of_a(), a_token):
             for method in METHODS:
                 response = request(client, method, path)
                 body = response.content.decode(errors="replace")
@@ -544,11 +569,12 @@ def test_every_regional_route_refuses_institution_users(setup):
             "tenants.onboardingapplication": str(application.pk),
         },
     )
+    session_of_a = fresh_session_keys(a_user, a.schema_name)
     for route in walk(get_resolver("config.urls_public")):
         assert_route_known(route)
         label = label_for(route) or "none"
         path = fill(route, ids, label=label)
-        for client in clients_with_a_credentials("nastavnik.test", a_user, a.schema_name, a_token):
+        for client in clients_with_a_credentials("nastavnik.test", session_of_a(), a_token):
             for method in METHODS:
                 response = request(client, method, path)
                 if is_open(route.name):

@@ -19,7 +19,10 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -127,7 +130,19 @@ def group_meetings(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The group meeting is planned."))
                 return redirect("school:group-meeting", pk=meeting.pk)
-    rows = [{"meeting": m, "held": _is_held(m)} for m in _meetings(request)[:50]]
+    # The attendees counted in the database: a meeting of a large school has a thousand of
+    # them (a prefetch made a model instance of each to print a number).
+    meetings = (
+        _meetings(request)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("pk", "held_on", "place")
+        .annotate(attendee_count=Count("attendees"))
+    )
+    rows = [
+        {"meeting": m, "held": m.attendee_count > 0, "attendee_count": m.attendee_count}
+        for m in meetings[:50]
+    ]
     return render(
         request,
         "school/groupmeeting_list.html",
@@ -169,6 +184,34 @@ def _attendee_page(request: HttpRequest, meeting: GroupMeeting) -> Any:
     return page_obj
 
 
+def attendee_rows_html(rows: list[dict[str, Any]], *, paper_form_url: str | None) -> SafeString:
+    """The meeting page's attendees (a page of ``_attendee_page``'s rows), as the page's
+    template wrote them with a ``{% for %}`` (a hundred rows of labels, a link and a
+    ``{% url %}`` each were most of the page's time): written in Python once per row, the
+    words translated once. ``paper_form_url`` is the preferences page of the meeting, for the
+    coordinator of a held meeting (each row links to it for that person), else None."""
+    e = conditional_escape
+    chosen = f'<span class="badge text-bg-success">{e(_("has chosen"))}</span>'
+    not_yet = f'<span class="badge text-bg-light">{e(_("not yet"))}</span>'
+    enter = e(_("Enter the paper form"))
+    url = e(paper_form_url) if paper_form_url is not None else None
+    parts = []
+    for row in rows:
+        name = e(row["name"])
+        link = (
+            f' <a class="small ms-2" href="{url}?person={e(row["pk"])}">{enter}'
+            f'<span class="visually-hidden">: {name}</span></a>'
+            if url is not None
+            else ""
+        )
+        parts.append(
+            '\n    <li class="list-group-item d-flex flex-wrap justify-content-between gap-2">'
+            f"<span>{name}</span>\n      <span>{chosen if row['stated'] else not_yet}{link}"
+            "</span></li>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
+
+
 def _detail(
     request: HttpRequest, meeting: GroupMeeting, *, forms: dict[str, Any], status: int = 200
 ) -> HttpResponse:
@@ -179,7 +222,15 @@ def _detail(
             initial={"held_on": meeting.held_on, "place": meeting.place, "notes": meeting.notes}
         )
     if actor_of(request).role in STAFF:
-        context["attendee_page"] = _attendee_page(request, meeting)
+        page_obj = _attendee_page(request, meeting)
+        context["attendee_page"] = page_obj
+        paper_form = "edit_form" in context and held
+        context["attendee_rows"] = attendee_rows_html(
+            page_obj.object_list,
+            paper_form_url=reverse("school:group-meeting-preferences", args=[meeting.pk])
+            if paper_form
+            else None,
+        )
     else:
         me = actor_of(request).participant_id
         if me is not None and held:
@@ -195,14 +246,15 @@ def _held_page(
 ) -> HttpResponse:
     """Who came, ticked among everyone in the bases: its own page (a school's bases are a
     thousand people, too many to send with every look at the meeting)."""
-    form = form or GroupAttendanceForm(
-        people=_bases(),
-        initial={
-            "attendees": [str(pk) for pk in meeting.attendees.values_list("pk", flat=True)],
-            "notes": meeting.notes,
-        },
-    )
-    context = {"meeting": meeting, "held": _is_held(meeting), "held_form": form}
+    if form is None:
+        came = [str(pk) for pk in meeting.attendees.values_list("pk", flat=True)]
+        form = GroupAttendanceForm(
+            people=_bases(), initial={"attendees": came, "notes": meeting.notes}
+        )
+        held = bool(came)  # who came, read once: held is that someone did
+    else:
+        held = _is_held(meeting)
+    context = {"meeting": meeting, "held": held, "held_form": form}
     return render(request, "school/groupmeeting_held.html", context, status=status)
 
 

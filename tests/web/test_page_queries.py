@@ -470,6 +470,27 @@ def test_the_group_meeting_pages_make_no_query_per_person(tenant_a, school: Scho
     assert ">Тестов" in body and 0 < shown <= ATTENDEES_PER_PAGE  # a page of them, by name
 
 
+def test_the_group_meetings_list_counts_the_attendees_in_the_database(
+    tenant_a, school: School
+) -> None:
+    """The list shows how many came to each meeting: counted by the list's query, not by a
+    model instance of every attendee (a meeting of a large school has a thousand)."""
+    meeting = school.ids["groupmeeting"]
+
+    def attending(rows: int) -> None:
+        _mentors_and_mentees(rows)
+        people = Participant.objects.filter(last_name__startswith="Тестов")
+        GroupMeeting.objects.get(pk=meeting).attendees.add(*people)
+
+    path = "/matching/group-meetings/"
+    counts = _grows(tenant_a, school, path, attending)
+    assert counts[0] == counts[1] == counts[2], counts
+    with schema_context(tenant_a.schema_name):
+        came = GroupMeeting.objects.get(pk=meeting).attendees.count()
+    client = page_client(tenant_a.host, school.users[Role.COORDINATOR], tenant_a.schema_name, "en")
+    assert f"{came} participants" in client.get(path).content.decode()
+
+
 _numbers = itertools.count()
 
 

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -209,43 +209,69 @@ def _row_errors(rows: Any, codes: dict[str, Any], problems: dict[str, list[str]]
 def questionnaire_create(request: HttpRequest) -> HttpResponse:
     """A questionnaire written by the institution: a title, a purpose and up to eight
     questions (conditions and further questions can be added through the API)."""
+    if request.method != "POST":
+        return render(
+            request,
+            "school/surveys_questionnaire_form.html",
+            {"blank_fields": questionnaire_blank_fields(), "errors": []},
+        )
     form = LocalQuestionnaireForm(request.POST or None)
     rows = QuestionRows(request.POST or None, prefix="q")
     errors: list[str] = []
-    if request.method == "POST":
-        if form.is_valid() and rows.is_valid():
-            given = [row for row in rows if row.cleaned_data and not row.is_blank()]
-            codes = {f"q{number}": row for number, row in enumerate(given, 1)}
-            try:
-                questionnaire = services.questionnaire_create_local(
-                    title=form.cleaned_data["title"],
-                    purpose=form.cleaned_data["purpose"],
-                    growth_phase=form.cleaned_data["growth_phase"],
-                    intro=form.cleaned_data["intro"],
-                    questions=[row.question(code) for code, row in codes.items()],
-                    actor=actor_of(request),
-                )
-            except ValidationError as exc:
-                problems = exc.message_dict
-                own = {k: v for k, v in problems.items() if k in form.fields}
-                if own:
-                    add_service_errors(form, ValidationError(own))
-                rest = {k: v for k, v in problems.items() if k not in own}
-                errors = _row_errors(rows, codes, rest)
-            else:
-                messages.success(
-                    request,
-                    _("The questionnaire «%(title)s» is created.") % {"title": questionnaire.title},
-                )
-                return redirect("school:campaigns")
-        for row in rows:
-            row.mark_errors()
+    if form.is_valid() and rows.is_valid():
+        given = [row for row in rows if row.cleaned_data and not row.is_blank()]
+        codes = {f"q{number}": row for number, row in enumerate(given, 1)}
+        try:
+            questionnaire = services.questionnaire_create_local(
+                title=form.cleaned_data["title"],
+                purpose=form.cleaned_data["purpose"],
+                growth_phase=form.cleaned_data["growth_phase"],
+                intro=form.cleaned_data["intro"],
+                questions=[row.question(code) for code, row in codes.items()],
+                actor=actor_of(request),
+            )
+        except ValidationError as exc:
+            problems = exc.message_dict
+            own = {k: v for k, v in problems.items() if k in form.fields}
+            if own:
+                add_service_errors(form, ValidationError(own))
+            rest = {k: v for k, v in problems.items() if k not in own}
+            errors = _row_errors(rows, codes, rest)
+        else:
+            messages.success(
+                request,
+                _("The questionnaire «%(title)s» is created.") % {"title": questionnaire.title},
+            )
+            return redirect("school:campaigns")
+    for row in rows:
+        row.mark_errors()
     return render(
         request,
         "school/surveys_questionnaire_form.html",
         {"form": form, "rows": rows, "errors": errors},
-        status=400 if request.method == "POST" else 200,
+        status=400,
     )
+
+
+# language → the blank fields of a new questionnaire: the same for every school and user (no
+# value, no choice read from the database), so written once per process and language.
+_BLANK_FIELDS: dict[str | None, SafeString] = {}
+
+
+def questionnaire_blank_fields() -> SafeString:
+    """The fields of a new local questionnaire, blank (its title, purpose and eight question
+    rows: fifty controls whose template cost most of the page), as
+    ``school/surveys_questionnaire_fields.html`` writes them for unbound forms."""
+    language = translation.get_language()
+    html = _BLANK_FIELDS.get(language)
+    if html is None:
+        html = _BLANK_FIELDS[language] = mark_safe(  # noqa: S308  # a template's output
+            render_to_string(
+                "school/surveys_questionnaire_fields.html",
+                {"form": LocalQuestionnaireForm(), "rows": QuestionRows(prefix="q")},
+            )
+        )
+    return html
 
 
 @require_POST

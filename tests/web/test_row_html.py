@@ -1,0 +1,118 @@
+"""Rows and blank forms the pages write in Python (or once per language) instead of a template
+loop: the pairs table (``views.pair_rows_html``), a group meeting's attendees
+(``views_groupmeeting.attendee_rows_html``) and the new questionnaire's blank fields
+(``views_surveys.questionnaire_blank_fields``). Each writes the markup its template wrote;
+the old loops are kept here to compare with."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from schools.web.forms_surveys import LocalQuestionnaireForm, QuestionRows
+from schools.web.views import pair_rows_html
+from schools.web.views_groupmeeting import attendee_rows_html
+from schools.web.views_surveys import _BLANK_FIELDS, questionnaire_blank_fields
+
+# The loop of ``school/pairs_table.html`` before its rows were written in Python.
+PAIRS_LOOP = Template(
+    """{% load i18n %}{% translate "no meetings lately" as stale %}{% for pair in pairs %}<tr>
+    <td><a href="{{ pair.url }}">{{ pair.mentor }}</a></td>
+    <td>{{ pair.mentees }}</td>
+    <td>{{ pair.form }}</td>
+    <td>{{ pair.status }}{% if pair.is_stale %} <span class="badge text-bg-warning">"""
+    """{{ stale }}</span>{% endif %}</td>
+    <td>{{ pair.last_meeting_at|date:"d.m.Y"|default:"—" }}</td>
+  </tr>{% endfor %}"""
+)
+
+# The loop of ``school/groupmeeting_detail.html`` before its rows were written in Python.
+ATTENDEES_LOOP = Template(
+    """{% load i18n %}{% for row in attendee_page %}
+    <li class="list-group-item d-flex flex-wrap justify-content-between gap-2">"""
+    """<span>{{ row.name }}</span>
+      <span>{% if row.stated %}<span class="badge text-bg-success">"""
+    """{% translate "has chosen" %}</span>{% else %}<span class="badge text-bg-light">"""
+    """{% translate "not yet" %}</span>{% endif %}{% if edit_form and held %} """
+    """<a class="small ms-2" href="{% url 'school:group-meeting-preferences' meeting.pk %}"""
+    """?person={{ row.pk }}">{% translate "Enter the paper form" %}"""
+    """<span class="visually-hidden">: {{ row.name }}</span></a>{% endif %}</span></li>
+  {% endfor %}"""
+)
+
+
+def _pair(n: int, *, stale: bool, when: Any) -> dict[str, Any]:
+    return {
+        "url": f"/pairs/{n}/?a=1&b=<2>",
+        "mentor": 'Иванов <b>Пётр</b> & "Ко"',
+        "mentees": "Ёлкина Анна, О'Нил Мария",
+        "form": "Учитель — учитель",
+        "status": "Активна <&>",
+        "is_stale": stale,
+        "last_meeting_at": when,
+    }
+
+
+def test_the_pairs_rows_written_in_python_are_the_template_s(settings) -> None:
+    late = datetime.datetime(2026, 10, 1, 22, 30, tzinfo=datetime.UTC)  # the next day in Moscow
+    whens = [None, late, datetime.date(2026, 9, 1)]
+    for language, zone in itertools.product(("ru", "en"), ("Europe/Moscow", "Asia/Vladivostok")):
+        rows = [
+            _pair(n, stale=stale, when=when)
+            for n, (stale, when) in enumerate(itertools.product((False, True), whens))
+        ]
+        with translation.override(language), timezone.override(zone):
+            expected = PAIRS_LOOP.render(Context({"pairs": rows}))
+            assert pair_rows_html(rows) == expected
+    assert pair_rows_html([]) == ""
+
+
+def test_the_attendee_rows_written_in_python_are_the_template_s(tenant_a) -> None:
+    from django.urls import reverse
+    from django_tenants.utils import schema_context
+
+    rows = [
+        {"pk": 5, "name": 'Иванов <b>Пётр</b> & "Ко"', "stated": 2},
+        {"pk": 6, "name": "О'Нил Мария", "stated": 0},
+    ]
+    meeting = {"pk": 41}
+    with schema_context(tenant_a.schema_name):
+        url = reverse("school:group-meeting-preferences", args=[41])
+        for language, edit_form, held in itertools.product(
+            ("ru", "en"), (None, "form"), (False, True)
+        ):
+            with translation.override(language):
+                expected = ATTENDEES_LOOP.render(
+                    Context(
+                        {
+                            "attendee_page": rows,
+                            "edit_form": edit_form,
+                            "held": held,
+                            "meeting": meeting,
+                        }
+                    )
+                )
+                paper_form_url = url if edit_form and held else None
+                written = attendee_rows_html(rows, paper_form_url=paper_form_url)
+                assert written == expected, (language, edit_form, held)
+
+
+def test_the_blank_questionnaire_fields_are_written_once_per_language() -> None:
+    _BLANK_FIELDS.clear()
+    written = {}
+    for language in ("ru", "en", "ru"):
+        with translation.override(language):
+            fresh = render_to_string(
+                "school/surveys_questionnaire_fields.html",
+                {"form": LocalQuestionnaireForm(), "rows": QuestionRows(prefix="q")},
+            )
+            assert questionnaire_blank_fields() == fresh
+            written[language] = questionnaire_blank_fields()
+    assert set(_BLANK_FIELDS) == {"ru", "en"} and written["ru"] != written["en"]
+    assert written["ru"].count('data-testid="question-row-') == 8
+    assert 'name="q-TOTAL_FORMS"' in written["ru"]

@@ -1,5 +1,6 @@
 """Rows and blank forms the pages write in Python (or once per language) instead of a template
-loop: the pairs table (``views.pair_rows_html``), a group meeting's attendees
+loop: the pairs table (``views.pair_rows_html``), a matching run's proposals
+(``views.proposal_rows_html``), a group meeting's attendees
 (``views_groupmeeting.attendee_rows_html``) and the new questionnaire's blank fields
 (``views_surveys.questionnaire_blank_fields``). Each writes the markup its template wrote;
 the old loops are kept here to compare with."""
@@ -15,7 +16,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from schools.web.forms_surveys import LocalQuestionnaireForm, QuestionRows
-from schools.web.views import pair_rows_html
+from schools.web.views import (
+    pair_rows_html,
+    proposal_rows_html,
+    proposal_status_html,
+    proposal_status_row,
+    proposal_words,
+)
 from schools.web.views_groupmeeting import attendee_rows_html
 from schools.web.views_surveys import _BLANK_FIELDS, questionnaire_blank_fields
 
@@ -44,6 +51,28 @@ ATTENDEES_LOOP = Template(
     """<span class="visually-hidden">: {{ row.name }}</span></a>{% endif %}</span></li>
   {% endfor %}"""
 )
+
+# The loop of ``school/matching_run.html`` before its rows were written in Python.
+PROPOSALS_LOOP = Template(
+    """{% load i18n %}{% translate "why" as why %}"""
+    """{% translate "Open the reasons" as open_reasons %}{% translate "by hand" as by_hand %}"""
+    """{% translate "Approved: pair formed" as approved %}"""
+    """{% for p in proposals %}<tr>
+    {% if can_decide %}<td>{% if not p.pair_id and p.status != "rejected" %}"""
+    """<input class="form-check-input" type="checkbox" name="proposal" value="{{ p.pk }}" """
+    """form="approve-selected" id="approve-{{ p.pk }}" aria-label="{{ p.approve_label }}">"""
+    """{% endif %}</td>{% endif %}
+    <td>{{ p.mentor }}{% if p.made_by_hand %} <span class="badge text-bg-info">{{ by_hand }}"""
+    """</span>{% endif %}</td><td><a href="{{ p.url }}">{{ p.mentee }}</a></td>
+    <td><details hx-get="{{ p.url }}" hx-trigger="toggle once" data-testid="proposal-why">"""
+    """<summary><strong>{{ p.score }}</strong> <span class="small">{{ why }}</span></summary>"""
+    """<div class="reasons small"><a href="{{ p.url }}">{{ open_reasons }}</a></div></details>"""
+    """</td>
+    <td>{% if p.pair_id %}<span class="badge text-bg-success">{{ approved }}</span>{% else %}"""
+    """{% include "school/matching_proposal_status.html" with proposal=p %}{% endif %}</td>
+  </tr>{% endfor %}"""
+)
+CSRF = '<input type="hidden" name="csrfmiddlewaretoken" value="TOKEN">'
 
 
 def _pair(n: int, *, stale: bool, when: Any) -> dict[str, Any]:
@@ -116,3 +145,44 @@ def test_the_blank_questionnaire_fields_are_written_once_per_language() -> None:
     assert set(_BLANK_FIELDS) == {"ru", "en"} and written["ru"] != written["en"]
     assert written["ru"].count('data-testid="question-row-') == 8
     assert 'name="q-TOTAL_FORMS"' in written["ru"]
+
+
+def test_the_proposal_rows_written_in_python_are_the_template_s(tenant_a) -> None:
+    from django_tenants.utils import schema_context
+
+    statuses = ("proposed", "accepted", "changed", "rejected", "superseded")
+    with schema_context(tenant_a.schema_name):
+        rows = [
+            {
+                **proposal_status_row(pk=n, status=status),
+                "url": f"/matching/proposals/{n}/?a=1&b=<2>",
+                "mentor": 'Иванов <b>Пётр</b> & "Ко"',
+                "mentee": "О'Нил Мария",
+                "approve_label": 'Утвердить пару <«О\'Нил»> & "сейчас"',
+                "score": "72,5",
+                "made_by_hand": by_hand,
+                "pair_id": pair_id,
+            }
+            for n, (status, by_hand, pair_id) in enumerate(
+                itertools.product(statuses, (False, True), (None, 9)), 1
+            )
+        ]
+        for language, can_decide in itertools.product(("ru", "en"), (False, True)):
+            with translation.override(language):
+                context = {"proposals": rows, "can_decide": can_decide, "csrf_token": "TOKEN"}
+                expected = PROPOSALS_LOOP.render(Context(context))
+                words = proposal_words()
+                written = proposal_rows_html(
+                    rows, can_decide=can_decide, csrf_input=CSRF, words=words
+                )
+                assert written == expected, (language, can_decide)
+                for row in rows:  # the fragment HTMX puts back after a decision
+                    fragment = render_to_string(
+                        "school/matching_proposal_status.html",
+                        {"proposal": row, "can_decide": can_decide, "csrf_token": "TOKEN"},
+                    )
+                    ours = proposal_status_html(
+                        row, can_decide=can_decide, csrf_input=CSRF, words=words
+                    )
+                    assert ours == fragment, (row["status"], can_decide)
+    assert proposal_rows_html([], can_decide=True, csrf_input=CSRF, words=words) == ""

@@ -215,14 +215,15 @@ def attendee_rows_html(rows: list[dict[str, Any]], *, paper_form_url: str | None
 def _detail(
     request: HttpRequest, meeting: GroupMeeting, *, forms: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    held = _is_held(meeting)
+    page_obj = _attendee_page(request, meeting) if actor_of(request).role in STAFF else None
+    # held is that someone came: the staff's page of attendees has counted them already
+    held = page_obj.paginator.count > 0 if page_obj is not None else _is_held(meeting)
     context: dict[str, Any] = {"meeting": meeting, "held": held, "today": timezone.localdate()}
     if _is_manager(request):
         context["edit_form"] = forms.get("edit") or GroupMeetingForm(
             initial={"held_on": meeting.held_on, "place": meeting.place, "notes": meeting.notes}
         )
-    if actor_of(request).role in STAFF:
-        page_obj = _attendee_page(request, meeting)
+    if page_obj is not None:
         context["attendee_page"] = page_obj
         paper_form = "edit_form" in context and held
         context["attendee_rows"] = attendee_rows_html(

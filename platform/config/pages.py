@@ -158,11 +158,14 @@ class ObjectPage(TenantPage):
         self.check_object(self.object)
 
 
-def _escaped(text: str) -> str:
-    """``conditional_escape(text)`` of a string: safe text as it is, the rest escaped as
-    Django's ``escape`` does (``html.escape``)."""
+def escaped(text: Any) -> str:
+    """``str(conditional_escape(text))`` without its lazy wrappers (a long list of choices
+    calls it a few times per choice): a plain string escaped as Django's ``escape`` does
+    (``html.escape``), safe text as it is, anything else escaped as its ``str``."""
+    if type(text) is str:
+        return _html_escape(text)
     html = getattr(text, "__html__", None)
-    return html() if html is not None else _html_escape(text)
+    return html() if html is not None else _html_escape(str(text))
 
 
 class FastSelect(forms.Select):
@@ -197,7 +200,7 @@ class FastSelect(forms.Select):
                 mark, chosen = " selected", True
             # ``conditional_escape`` without its wrappers (two per option, hundreds of options)
             name = str(label)
-            parts.append(f'<option value="{_escaped(text)}"{mark}>{_escaped(name)}</option>')
+            parts.append(f'<option value="{escaped(text)}"{mark}>{escaped(name)}</option>')
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
 

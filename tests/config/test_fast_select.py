@@ -81,3 +81,17 @@ def test_the_options_are_escaped_as_conditional_escape_does() -> None:
     for label in labels:
         assert f">{conditional_escape(label)}</option>" in html
     assert 'value="a&#x27;&lt;&amp;&quot;"' in html
+
+
+def test_escaped_is_conditional_escape_for_every_kind_of_value() -> None:
+    """``config.pages.escaped`` (the pages' long lists of choices and checkboxes) writes what
+    ``conditional_escape`` writes: plain, safe and lazy text, numbers, None."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from config.pages import escaped
+
+    values = ["О'Брайен & <сын>", mark_safe("<i>Ёж</i>"), gettext_lazy("Class"), 7, None, ""]
+    for value in values:
+        assert escaped(value) == str(conditional_escape(value)), value

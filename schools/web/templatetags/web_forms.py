@@ -4,13 +4,14 @@ bases)."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from config.pages import escaped
 
 register = template.Library()
 
@@ -22,7 +23,7 @@ def checkbox_boxes(field: Any) -> SafeString:
     field disables every box)."""
     invalid = " is-invalid" if field.errors else ""
     disabled = " disabled" if field.field.disabled else ""
-    name = _escaped(field.html_name)
+    name = escaped(field.html_name)
     given = field.value() or ()
     selected = {str(v) for v in ([given] if isinstance(given, str | int) else given)}
     auto_id = field.auto_id
@@ -30,12 +31,12 @@ def checkbox_boxes(field: Any) -> SafeString:
     parts = []
     for index, (value, label) in enumerate(field.field.choices):
         text = "" if value is None else str(value)
-        box_id = _escaped(f"{auto_id}_{index}") if auto_id else ""
+        box_id = escaped(f"{auto_id}_{index}") if auto_id else ""
         checked = " checked" if text in selected else ""
         parts.append(
-            f'{start}type="checkbox" name="{name}" value="{_escaped(text)}" id="{box_id}"'
+            f'{start}type="checkbox" name="{name}" value="{escaped(text)}" id="{box_id}"'
             f'{checked}{disabled}>\n    <label class="form-check-label" for="{box_id}">'
-            f"{_escaped(str(label))}</label>\n  </div>"
+            f"{escaped(str(label))}</label>\n  </div>"
         )
     return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
 
@@ -53,14 +54,6 @@ def inline_boxes(field: Any) -> SafeString:
             for box in field
         )
     )
-
-
-def _escaped(text: Any) -> str:
-    """``conditional_escape``, without its lazy wrapper for the plain strings of a list of a
-    thousand choices (three a choice: a third of a group meeting's attendance page)."""
-    if type(text) is str:
-        return html.escape(text)
-    return str(conditional_escape(text))
 
 
 _BADGE_CLASSES = {"valid": "text-bg-success", "reconsent_due": "text-bg-warning"}

@@ -4,6 +4,7 @@ same values, labels (escaped), selection and attributes, without a template per 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 
@@ -92,6 +93,13 @@ def test_escaped_is_conditional_escape_for_every_kind_of_value() -> None:
 
     from config.pages import escaped
 
-    values = ["О'Брайен & <сын>", mark_safe("<i>Ёж</i>"), gettext_lazy("Class"), 7, None, ""]
+    values: list[Any] = [
+        "О'Брайен & <сын>",
+        mark_safe("<i>Ёж</i>"),
+        gettext_lazy("Class"),
+        7,
+        None,
+        "",
+    ]
     for value in values:
         assert escaped(value) == str(conditional_escape(value)), value

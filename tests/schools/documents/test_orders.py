@@ -282,3 +282,108 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
         )
     stage_4 = next(r for r in stage_reports(programme=programme) if r.stage == 4)
     assert "pairs_not_approved" not in {item.code for item in stage_4.missing}
+
+
+def _awaiting_count_by_the_orm(programme_id: int) -> int:
+    """The ORM form ``pairs_awaiting_approval_count`` had before it was written as one
+    statement: the reference the statement must agree with."""
+    from django.db.models import Exists, OuterRef
+
+    from schools.documents.models import Order
+    from schools.pairs.models import Pair, PairMentee, PairStatus
+
+    approved = Order.objects.filter(
+        programme_id=programme_id, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.APPROVED
+    ).values("pairs")
+    nameable = PairMentee.objects.filter(
+        pair=OuterRef("pk"),
+        paused_at__isnull=True,
+        mentee__erased_at__isnull=True,
+        mentee__processing_stopped_at__isnull=True,
+    )
+    return (
+        Pair.objects.filter(
+            programme_id=programme_id,
+            status=PairStatus.ACTIVE,
+            mentor__erased_at__isnull=True,
+            mentor__processing_stopped_at__isnull=True,
+        )
+        .exclude(pk__in=approved)
+        .filter(Exists(nameable))
+        .count()
+    )
+
+
+def test_the_awaiting_count_agrees_with_the_orm_and_the_list(staff, settings, tmp_path):
+    """The hand-written count of the pairs awaiting the director's order gives what the ORM
+    form gave and what ``pair_ids_awaiting_approval`` lists, through paused places, erased
+    and stopped people, ended pairs and approved orders (one naming no pair)."""
+    from schools.documents.models import Order
+    from schools.pairs.models import Pair, PairMentee
+    from schools.participants.models import Participant
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    programme = set_up(staff)
+    born = datetime.date(timezone.localdate().year - 12, 1, 1)
+    pair_ids = []
+    for i in range(6):
+        mentor = builders.person(
+            last_name=f"Наставников{i}",
+            first_name="Иван",
+            born=datetime.date(1990, 5, 5),
+            mentor_capacity=1,
+        )
+        pupil = builders.person(
+            last_name=f"Учеников{i}", first_name="Роман", born=born, category="pupil"
+        )
+        pair_ids.append(
+            pairs_api.pair_create(
+                programme_id=programme.pk,
+                mentor_participant_id=mentor.pk,
+                mentee_participant_ids=[pupil.pk],
+                form="pupil_pupil",
+                actor=SETUP,
+            )
+        )
+    pairs = {pair.pk: pair for pair in Pair.objects.filter(pk__in=pair_ids)}
+    places = {place.pair_id: place for place in PairMentee.objects.filter(pair_id__in=pair_ids)}
+
+    def agree() -> int:
+        count = orders.pairs_awaiting_approval_count(programme_id=programme.pk)
+        assert count == _awaiting_count_by_the_orm(programme.pk)
+        assert count == len(orders.pair_ids_awaiting_approval(programme=programme))
+        return count
+
+    assert agree() == 6
+    PairMentee.objects.filter(pk=places[pair_ids[0]].pk).update(paused_at=timezone.now())
+    assert agree() == 5
+    Participant.objects.filter(pk=places[pair_ids[1]].mentee_id).update(erased_at=timezone.now())
+    Participant.objects.filter(pk=pairs[pair_ids[2]].mentor_id).update(
+        processing_stopped_at=timezone.now()
+    )
+    assert agree() == 3
+    Pair.objects.filter(pk=pair_ids[3]).update(status="completed", ended_on=timezone.localdate())
+    assert agree() == 2
+    named = Order.objects.create(
+        programme=programme,
+        kind=OrderKind.PAIRS_APPROVAL,
+        status=OrderStatus.APPROVED,
+        number="1",
+        dated=timezone.localdate(),
+        approved_at=timezone.now(),
+    )
+    named.pairs.add(pair_ids[4])
+    Order.objects.create(
+        programme=programme, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.DRAFT
+    ).pairs.add(pair_ids[5])
+    assert agree() == 1
+    # an approved order naming no pair (its NULL makes ``NOT IN`` unknown, in both forms)
+    Order.objects.create(
+        programme=programme,
+        kind=OrderKind.PAIRS_APPROVAL,
+        status=OrderStatus.APPROVED,
+        number="1",
+        dated=timezone.localdate(),
+        approved_at=timezone.now(),
+    )
+    agree()

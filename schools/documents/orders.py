@@ -79,8 +79,13 @@ def pair_ids_awaiting_approval(*, programme: Programme) -> list[int]:
     from schools.pairs.documents import document_mentees, document_pairs, documentable
     from schools.pairs.models import Pair, PairStatus
 
+    # the pairs the approved orders name (an approved order naming none approves nothing: its
+    # NULL in a ``NOT IN`` would hide every pair)
     approved = Order.objects.filter(
-        programme=programme, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.APPROVED
+        programme=programme,
+        kind=OrderKind.PAIRS_APPROVAL,
+        status=OrderStatus.APPROVED,
+        pairs__isnull=False,
     ).values("pairs")
     # The pairs' people read with the pairs as plain values (two queries, not one per pair).
     pairs = (
@@ -95,8 +100,8 @@ def pair_ids_awaiting_approval(*, programme: Programme) -> list[int]:
 
 # ``pairs_awaiting_approval_count`` written once (the stage tracker runs it on every visit of
 # home and the roadmap, where building the ORM form cost more than running it): the statement the
-# ORM made of the rule below, word for word — ``NOT IN`` the approved orders' pairs (an approved
-# order without pairs gives a NULL there, as in ``pair_ids_awaiting_approval``), a processable
+# ORM makes of the rule of ``pair_ids_awaiting_approval`` — ``NOT IN`` the pairs the approved
+# orders name (an inner join: an approved order naming no pair adds no NULL), a processable
 # mentor, and a place not paused of a processable mentee. ``test_orders.py`` compares it with the
 # ORM form and with ``pair_ids_awaiting_approval``.
 _AWAITING_COUNT_SQL = """
@@ -108,7 +113,7 @@ WHERE mentor.erased_at IS NULL AND mentor.processing_stopped_at IS NULL
     AND NOT (pair.id IN (
         SELECT named.{named_pair}
         FROM {order} approved
-        LEFT OUTER JOIN {order_pairs} named ON approved.id = named.{named_order}
+        INNER JOIN {order_pairs} named ON approved.id = named.{named_order}
         WHERE approved.kind = %(kind)s AND approved.programme_id = %(programme)s
             AND approved.status = %(approved)s
     ))

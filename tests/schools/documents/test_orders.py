@@ -285,15 +285,18 @@ def test_the_pairs_order_approves_the_pairs_and_omits_a_withdrawn_pupil(staff, s
 
 
 def _awaiting_count_by_the_orm(programme_id: int) -> int:
-    """The ORM form ``pairs_awaiting_approval_count`` had before it was written as one
-    statement: the reference the statement must agree with."""
+    """The ORM form of ``pairs_awaiting_approval_count``'s rule (the one
+    ``pair_ids_awaiting_approval`` applies): the reference the statement must agree with."""
     from django.db.models import Exists, OuterRef
 
     from schools.documents.models import Order
     from schools.pairs.models import Pair, PairMentee, PairStatus
 
     approved = Order.objects.filter(
-        programme_id=programme_id, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.APPROVED
+        programme_id=programme_id,
+        kind=OrderKind.PAIRS_APPROVAL,
+        status=OrderStatus.APPROVED,
+        pairs__isnull=False,
     ).values("pairs")
     nameable = PairMentee.objects.filter(
         pair=OuterRef("pk"),
@@ -377,7 +380,8 @@ def test_the_awaiting_count_agrees_with_the_orm_and_the_list(staff, settings, tm
         programme=programme, kind=OrderKind.PAIRS_APPROVAL, status=OrderStatus.DRAFT
     ).pairs.add(pair_ids[5])
     assert agree() == 1
-    # an approved order naming no pair (its NULL makes ``NOT IN`` unknown, in both forms)
+    # an approved order naming no pair (a pair of it deleted, say) approves nothing: the pair
+    # still awaiting is still counted and listed (a NULL in ``NOT IN`` hid every pair)
     Order.objects.create(
         programme=programme,
         kind=OrderKind.PAIRS_APPROVAL,
@@ -386,4 +390,4 @@ def test_the_awaiting_count_agrees_with_the_orm_and_the_list(staff, settings, tm
         dated=timezone.localdate(),
         approved_at=timezone.now(),
     )
-    agree()
+    assert agree() == 1

@@ -83,6 +83,57 @@ def _mentor_note(item: Mapping[str, Any], reason: str) -> str:
     return ""
 
 
+def reason_label(reason: str) -> str:
+    """The reason's label (the reason's code for a reason no longer known)."""
+    return str(UnmatchedReason(reason).label) if reason in UnmatchedReason.values else reason
+
+
+def _needs(detail: Mapping[str, Any], topics: Mapping[str, str]) -> list[dict[str, Any]]:
+    per_need = detail.get("per_need", {})
+    return [
+        {
+            "code": c,
+            "name": topics.get(c, c),
+            "any": per_need.get(c, {}).get("any", 0),
+            "fitting_form": per_need.get(c, {}).get("fitting_form", 0),
+        }
+        for c in detail.get("needs", ())
+    ]
+
+
+def _mentor_name(pk: int, names: Mapping[int, str]) -> str:
+    return names.get(pk, f"#{pk}")
+
+
+def _because_and_fix(
+    reason: str,
+    detail: Mapping[str, Any],
+    *,
+    names: Mapping[int, str],
+    topics: Mapping[str, str],
+    category: str,
+    needs: list[dict[str, Any]],
+) -> tuple[str, str]:
+    """(why, what would fix it) of a mentee left without a mentor: the blocking criterion in
+    words. ``needs``: ``_needs`` of the detail; ``category``: the mentee's category code."""
+    blocking = detail.get("blocking")
+    funnel = detail.get("funnel", ())
+    before = int(funnel[-2]["mentors"]) if len(funnel) >= 2 else 0
+    need_names = [n["name"] for n in needs]
+    # After the requests' criterion, name what the remaining mentors actually cover.
+    covered = sorted({c for m in detail.get("mentors", ()) for c in m.get("covers", ())})
+    if covered and blocking not in (None, "form", "needs"):
+        need_names = [topics.get(c, c) for c in covered]
+    return _sentences(
+        reason,
+        count=before,
+        needs=need_names,
+        mentor_names=[_mentor_name(m["id"], names) for m in detail.get("mentors", ())],
+        per_need=needs,
+        category=str(CATEGORY_LABELS.get(category, category)),
+    )
+
+
 def explain(
     unmatched: UnmatchedMentee,
     *,
@@ -94,7 +145,6 @@ def explain(
     name; ``topics``: catalogue code → name; ``categories``: participant id → category."""
     reason = unmatched.reason
     detail = unmatched.detail or {}
-    label = str(UnmatchedReason(reason).label) if reason in UnmatchedReason.values else reason
     blocking = detail.get("blocking")
     steps = [
         Step(
@@ -105,48 +155,31 @@ def explain(
         )
         for s in detail.get("funnel", ())
     ]
-    need_codes = list(detail.get("needs", ()))
-    need_names = [topics.get(c, c) for c in need_codes]
-    per_need = detail.get("per_need", {})
-    needs = [
-        {
-            "code": c,
-            "name": topics.get(c, c),
-            "any": per_need.get(c, {}).get("any", 0),
-            "fitting_form": per_need.get(c, {}).get("fitting_form", 0),
-        }
-        for c in need_codes
-    ]
+    needs = _needs(detail, topics)
     mentors = [
-        MentorNote(id=m["id"], name=names.get(m["id"], f"#{m['id']}"), note=_mentor_note(m, reason))
+        MentorNote(id=m["id"], name=_mentor_name(m["id"], names), note=_mentor_note(m, reason))
         for m in detail.get("mentors", ())
     ]
     wishes = [
         MentorNote(
             id=w["mentor"],
-            name=names.get(w["mentor"], f"#{w['mentor']}"),
+            name=_mentor_name(w["mentor"], names),
             note=str(DROPPED_LABELS.get(w.get("dropped_at") or "", "")),
         )
         for w in detail.get("wishes", ())
     ]
-    before = steps[-2].mentors if len(steps) >= 2 else 0
-    category = (categories or {}).get(unmatched.mentee_id, "")
-    # After the requests' criterion, name what the remaining mentors actually cover.
-    covered = sorted({c for m in detail.get("mentors", ()) for c in m.get("covers", ())})
-    if covered and blocking not in (None, "form", "needs"):
-        need_names = [topics.get(c, c) for c in covered]
-    because, fix = _sentences(
+    because, fix = _because_and_fix(
         reason,
-        count=before,
-        needs=need_names,
-        mentor_names=[m.name for m in mentors],
-        per_need=needs,
-        category=str(CATEGORY_LABELS.get(category, category)),
+        detail,
+        names=names,
+        topics=topics,
+        category=(categories or {}).get(unmatched.mentee_id, ""),
+        needs=needs,
     )
     return Explanation(
         mentee_id=unmatched.mentee_id,
         reason=reason,
-        reason_label=label,
+        reason_label=reason_label(reason),
         because=because,
         fix=fix,
         steps=steps,
@@ -318,3 +351,49 @@ def explanations(rows: Iterable[UnmatchedMentee]) -> dict[int, Explanation]:
         row.mentee_id: explain(row, names=names, topics=topics, categories=categories)
         for row in rows
     }
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a run's page says of a mentee left without a mentor: the reason's label and why."""
+
+    reason_label: str
+    because: str
+
+
+def briefs(rows: Iterable[Mapping[str, Any]]) -> dict[int, Brief]:
+    """``explanations`` cut to the label and the sentence «why», from plain values: each row
+    has ``mentee_id``, ``mentee_category`` (the mentee's category code), ``reason`` and
+    ``detail``. Names and the catalogue are read only when a sentence names them."""
+    rows = list(rows)
+    mentor_ids = {m["id"] for row in rows for m in (row["detail"] or {}).get("mentors", ())}
+    people = participants_api.person_refs(participant_ids=mentor_ids) if mentor_ids else {}
+    names = {pk: person.full_name for pk, person in people.items()}
+    named = any(
+        (row["detail"] or {}).get("needs") or (row["detail"] or {}).get("mentors") for row in rows
+    )
+    topics = participants_api.topic_names() if named else {}
+    out = {}
+    # Without a detail (a mentee's own state: no consent, already paired) the words depend on
+    # the reason and the category only: said once for each.
+    said: dict[tuple[str, str], Brief] = {}
+    labels: dict[str, str] = {}
+    for row in rows:
+        reason, detail, category = row["reason"], row["detail"] or {}, row["mentee_category"] or ""
+        if not detail and (reason, category) in said:
+            out[row["mentee_id"]] = said[reason, category]
+            continue
+        if reason not in labels:
+            labels[reason] = reason_label(reason)
+        because, _fix = _because_and_fix(
+            reason,
+            detail,
+            names=names,
+            topics=topics,
+            category=category,
+            needs=_needs(detail, topics),
+        )
+        out[row["mentee_id"]] = Brief(reason_label=labels[reason], because=because)
+        if not detail:
+            said[reason, category] = out[row["mentee_id"]]
+    return out

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -47,7 +47,7 @@ from schools.imports.models import ImportBatch, ImportStatus
 from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
-from schools.matching.explain import explanations
+from schools.matching.explain import briefs
 from schools.matching.models import MatchProposal, MatchRun, ProposalStatus, RunStatus
 from schools.pairs import access as pair_access
 from schools.pairs import selectors as pair_selectors
@@ -726,22 +726,36 @@ def _matching_run_page(request: HttpRequest, run: MatchRun) -> HttpResponse:
 
 
 def matching_explained_unmatched(run: MatchRun) -> list[dict[str, Any]]:
-    """The run's mentees left without a mentor, each with the explanation in words."""
+    """The run's mentees left without a mentor as the run's page lists them: the name, the
+    reason's label and the sentence why (``briefs``), read as values; the whole explanation
+    (by criterion, what would help) is on each mentee's own page (``url``)."""
     rows = list(
-        matching_selectors.unmatched_list(run).only(
-            "run",
-            "mentee",
+        matching_selectors.unmatched_list(run)
+        .select_related(None)
+        .values(
+            "pk",
+            "mentee_id",
             "reason",
             "detail",
             "mentee__last_name",
             "mentee__first_name",
             "mentee__middle_name",
+            mentee_category=F("mentee__category"),
         )
     )
-    explained = explanations(rows)
+    said = briefs(rows)
     link = url_with_id("school:matching-unmatched")
     return [
-        {"row": row, "explanation": explained[row.mentee_id], "url": link(row.pk)} for row in rows
+        {
+            "mentee_id": row["mentee_id"],
+            "name": full_name_of(
+                row["mentee__last_name"], row["mentee__first_name"], row["mentee__middle_name"]
+            ),
+            "reason_label": said[row["mentee_id"]].reason_label,
+            "because": said[row["mentee_id"]].because,
+            "url": link(row["pk"]),
+        }
+        for row in rows
     ]
 
 

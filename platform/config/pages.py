@@ -237,6 +237,13 @@ class FastCheckboxes(forms.CheckboxSelectMultiple):
         return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
 
 
+# Django's widgets and the ones that write the same markup without a template per option
+_FAST_WIDGETS: dict[type[forms.Widget], type[FastSelect] | type[FastCheckboxes]] = {
+    forms.Select: FastSelect,
+    forms.CheckboxSelectMultiple: FastCheckboxes,
+}
+
+
 class PageForm(forms.Form):
     """A form styled for the pages: Bootstrap classes on every control, and invalid controls
     marked for assistive technology (``aria-invalid``, ``aria-describedby`` to the errors).
@@ -247,18 +254,13 @@ class PageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._clean_text_fields()
         for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                fast = FastSelect(attrs=field.widget.attrs)
-                fast.choices = field.widget.choices
-                fast.is_required = field.widget.is_required
-                fast.is_localized = field.widget.is_localized
+            fast_class = _FAST_WIDGETS.get(type(field.widget))
+            if fast_class is not None:
+                old = field.widget
+                fast = fast_class(attrs=old.attrs)
+                fast.choices = old.choices
+                fast.is_required, fast.is_localized = old.is_required, old.is_localized
                 field.widget = fast
-            elif type(field.widget) is forms.CheckboxSelectMultiple:
-                boxes = FastCheckboxes(attrs=field.widget.attrs)
-                boxes.choices = field.widget.choices
-                boxes.is_required = field.widget.is_required
-                boxes.is_localized = field.widget.is_localized
-                field.widget = boxes
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -15,11 +15,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actor import Actor, author_id
+from config.compiled import CompiledFirst
 from config.db import tenant_connection
 from config.tasks import enqueue_on_commit
 from regional.questionnaires import api as templates
@@ -686,22 +687,36 @@ def invitation_link_issue(*, invitation_id: int) -> str:
     return token
 
 
-def invitation_by_token(token: str) -> SurveyInvitation | None:
-    """The invitation of this institution whose link (or printed short code, typed in any case
-    with or without its dash) this is, or None."""
-    from schools.monitoring.printing import short_code_normalise
-
-    match = Q(token_hash=token_hash(token))
-    code = short_code_normalise(token)
-    if code is not None:
-        match |= Q(short_code_hash=token_hash(code))
-    # With its response (None when there is none yet): the page shows the draft or says the
-    # link is used up without a query of its own.
+def _invitation_by_hashes(*, token: str, code: str) -> QuerySet[SurveyInvitation]:
+    """The invitation whose link's hash is ``token`` or whose printed code's is ``code``, with
+    its campaign, questionnaire and response (None when there is none yet: the page shows the
+    draft or says the link is used up without a query of its own) and what the consent check
+    of an answer reads of its person (``participants_api.consent_annotations``)."""
     return (
         SurveyInvitation.objects.select_related("campaign__questionnaire", "response")
-        .filter(match)
+        .annotate(**participants_api.consent_annotations(person="participant"))
+        .filter(Q(token_hash=token) | Q(short_code_hash=code))
         .order_by("pk")  # not the model's ordering by campaign (sorting on joined columns)
-        .first()
+    )
+
+
+# Compiled once per process: a class answering at once looks an invitation up on every form
+# and every submission, and building and compiling this four-table query cost more CPU than
+# the rest of the lookup (issue #17 item 4).
+_INVITATION_BY_HASHES = CompiledFirst(_invitation_by_hashes, names=("token", "code"))
+
+
+def invitation_by_token(token: str) -> SurveyInvitation | None:
+    """The invitation of this institution whose link (or printed short code, typed in any case
+    with or without its dash) this is, or None. It carries its person's consent as read now
+    (``_check_can_answer`` takes it from there)."""
+    from schools.monitoring.printing import short_code_normalise
+
+    code = short_code_normalise(token)
+    return _INVITATION_BY_HASHES.first(
+        token=token_hash(token),
+        # not a code: a NULL hash, which matches nothing
+        code=token_hash(code) if code is not None else None,
     )
 
 
@@ -715,13 +730,21 @@ class AlreadySubmitted(ValidationError):
 def _check_can_answer(invitation: SurveyInvitation) -> None:
     if not campaign_accepts_answers(invitation.campaign):
         raise _error("campaign", _("This survey is closed: answers are not accepted."))
-    if invitation.participant_id is not None and not participants_api.has_valid_consent(
-        participant_id=invitation.participant_id
-    ):
+    if invitation.participant_id is not None and not _has_valid_consent(invitation):
         raise _error(
             "participant",
             _("Answers cannot be taken without valid consent to personal-data processing."),
         )
+
+
+def _has_valid_consent(invitation: SurveyInvitation) -> bool:
+    """The invitation's person's consent, as read with the invitation when it was
+    (``invitation_by_token``: one statement fewer for every answer), else read now."""
+    carried = participants_api.consent_valid_carried(invitation)
+    if carried is not None:
+        return carried
+    assert invitation.participant_id is not None
+    return participants_api.has_valid_consent(participant_id=invitation.participant_id)
 
 
 # The questions of questionnaires answered in an open campaign, per process: such a

@@ -192,10 +192,11 @@ class LatestConsentColumns(Func):
     )
     output_field = ArrayField(CharField())
 
-    def __init__(self) -> None:
+    def __init__(self, person: str = "pk") -> None:
+        """``person``: the person's id in the queried model (its key, or a foreign key)."""
         if not REQUIRED_PURPOSE.replace("_", "").isalnum():  # written into the SQL
             raise ValueError(REQUIRED_PURPOSE)
-        super().__init__(F("pk"), purpose=f"'{REQUIRED_PURPOSE}'")
+        super().__init__(F(person), purpose=f"'{REQUIRED_PURPOSE}'")
 
 
 def latest_consent_values(
@@ -333,6 +334,43 @@ def consent_state_from(
 
 def has_valid_consent(*, participant_id: int) -> bool:
     return consent_state_of(participant_id=participant_id) in ConsentState.VALID_STATES
+
+
+# The annotations of ``consent_annotations``, read back by ``consent_valid_carried``.
+_CARRIED = ("consent_erased_at", "consent_stopped_at", "consent_birth_date", "consent_latest")
+
+
+def consent_annotations(*, person: str) -> dict[str, Any]:
+    """Annotations for a query of another model whose rows name a person through the foreign
+    key ``person`` (its field name): what ``consent_state_of`` reads of that person (its
+    columns and its latest required consent's, ``LatestConsentColumns``), so that the row
+    carries the person's consent (``consent_valid_carried``) without a query of its own.
+    For a lookup every answer makes (``monitoring.services.invitation_by_token``)."""
+    return {
+        "consent_erased_at": F(f"{person}__erased_at"),
+        "consent_stopped_at": F(f"{person}__processing_stopped_at"),
+        "consent_birth_date": F(f"{person}__birth_date"),
+        "consent_latest": LatestConsentColumns(f"{person}_id"),
+    }
+
+
+def consent_valid_carried(row: Any, *, today: datetime.date | None = None) -> bool | None:
+    """``has_valid_consent`` of the person a row annotated by ``consent_annotations`` names,
+    by the same rule (``consent_state_from``) over the values it carries; None when the row
+    carries none (it was read without them: ask ``has_valid_consent``)."""
+    if not all(hasattr(row, name) for name in _CARRIED):
+        return None
+    kind, signed_by, minor_signed = latest_consent_values(row.consent_latest)
+    state = consent_state_from(
+        erased_at=row.consent_erased_at,
+        processing_stopped_at=row.consent_stopped_at,
+        birth_date=row.consent_birth_date,
+        kind=kind,
+        signed_by=signed_by,
+        minor_signed=minor_signed,
+        today=today or timezone.localdate(),
+    )
+    return state in ConsentState.VALID_STATES
 
 
 def participant_find_duplicate(

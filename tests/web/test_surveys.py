@@ -546,11 +546,11 @@ def _answered_by_link(
 
 def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkeypatch):
     """A class answers at once through its links (issue #17): the form is the invitation with
-    its campaign, questionnaire and response in one query (the questions of an open campaign's
-    questionnaire are read once per process: it never changes); the submission checks the
-    consent and writes one row in one statement, locking no other. The counts do not grow with
-    the questions; an adopted questionnaire's answers are checked against its regional
-    version, read once per process (a published version never changes)."""
+    its campaign, questionnaire, response and its person's consent in one query (the questions
+    of an open campaign's questionnaire are read once per process: it never changes); the
+    submission checks that consent and writes one row in one statement, locking no other.
+    The counts do not grow with the questions; an adopted questionnaire's answers are checked
+    against its regional version, read once per process (a published version never changes)."""
     from regional.questionnaires import services as template_services
 
     monkeypatch.setattr(services, "_ANSWERED_QUESTIONS", {})
@@ -560,9 +560,9 @@ def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkey
     get, post = large
     # the host's institution with its search path (one statement); the invitation
     assert len(get) == 2, "\n".join(get)
-    # the same two; a savepoint (the transaction), the consent (the person with the latest
-    # consent), the insert (ON CONFLICT: no lock, no savepoint around it), the release
-    assert len(post) == 6, "\n".join(post)
+    # the same two (the invitation carries its person's consent); a savepoint (the
+    # transaction), the insert (ON CONFLICT: no lock, no savepoint around it), the release
+    assert len(post) == 5, "\n".join(post)
     assert not any("FOR UPDATE" in sql for sql in post), post
     assert any("ON CONFLICT" in sql for sql in post), post
 
@@ -576,9 +576,9 @@ def test_a_link_is_answered_in_a_fixed_number_of_queries(tenant_a, place, monkey
     )
     get, post = _answered_by_link(tenant_a, adopted, place.parent)
     assert len(get) == 2, "\n".join(get)
-    assert len(post) == 6 + 2, "\n".join(post)  # the version and its questions, read once
+    assert len(post) == 5 + 2, "\n".join(post)  # the version and its questions, read once
     get, post = _answered_by_link(tenant_a, adopted, place.mentee)
-    assert (len(get), len(post)) == (2, 6), "\n".join(post)
+    assert (len(get), len(post)) == (2, 5), "\n".join(post)
 
 
 def test_the_questions_of_an_open_campaign_are_read_once_per_process(tenant_a, place, monkeypatch):
@@ -660,3 +660,120 @@ def test_a_second_submission_is_refused_and_writes_nothing(tenant_a, place):
             "submitted",
             answers,
         )
+
+
+def _columns(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def _as_read(invitation: SurveyInvitation | None) -> Any:
+    """Everything a lookup of a link gives: the invitation's columns, its campaign's, its
+    questionnaire's, its response's (None: none) and the consent values it carries."""
+    if invitation is None:
+        return None
+    try:
+        response = _columns(invitation.response)
+    except SurveyResponse.DoesNotExist:
+        response = None
+    carried = ("consent_erased_at", "consent_stopped_at", "consent_birth_date", "consent_latest")
+    return (
+        _columns(invitation),
+        _columns(invitation.campaign),
+        _columns(invitation.campaign.questionnaire),
+        response,
+        {name: getattr(invitation, name) for name in carried},
+    )
+
+
+def test_a_link_is_looked_up_as_the_orm_would(tenant_a, place):
+    """``invitation_by_token`` runs its statement compiled once per process: for a link not yet
+    answered, one with a draft, one submitted, a printed code typed loosely, a person whose
+    consent was withdrawn, a staff member's invitation (no person) and tokens of nothing, it
+    gives what the ORM's own queryset gives (every column of the four rows and the consent
+    values), and reading the campaign, questionnaire and response makes no query."""
+    from django.db import connection
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    from schools.monitoring import printing
+    from schools.participants import api as participants_api
+
+    def orm(token: str) -> SurveyInvitation | None:
+        """The lookup as the ORM wrote it (a token that cannot be a code: no code's match)."""
+        match = Q(token_hash=services.token_hash(token))
+        code = printing.short_code_normalise(token)
+        if code is not None:
+            match |= Q(short_code_hash=services.token_hash(code))
+        return (
+            SurveyInvitation.objects.select_related("campaign__questionnaire", "response")
+            .annotate(**participants_api.consent_annotations(person="participant"))
+            .filter(match)
+            .order_by("pk")
+            .first()
+        )
+
+    campaign = _local_campaign(tenant_a, place, 2)
+    other = _local_campaign(tenant_a, place, 3)
+    with schema_context(tenant_a.schema_name):
+        questionnaire = services.questionnaire_create_local(
+            title="Для сотрудников",
+            purpose="intermediate_feedback",
+            questions=[{"code": "q1", "text": "Как?", "kind": "yes_no"}],
+            actor=SETUP,
+        )
+        staff = _opened(place, questionnaire, "Сотрудникам", services.Target(kind="staff"))
+        tokens = {}
+        for name, each in (("new", campaign), ("draft", other)):
+            invitation = SurveyInvitation.objects.get(campaign=each, participant=place.parent)
+            tokens[name] = services.invitation_link_issue(invitation_id=invitation.pk)
+        of_staff = SurveyInvitation.objects.filter(campaign=staff).first()
+        assert of_staff is not None and of_staff.participant_id is None
+        tokens["staff"] = services.invitation_link_issue(invitation_id=of_staff.pk)
+        code = printing.short_codes_issue(invitation_ids=[of_staff.pk])[of_staff.pk]
+        tokens["code"] = code.lower().replace("-", "")
+        tokens["nothing"] = "x" * 43
+        tokens["a code of nothing"] = "AAAA-BBBB"
+
+        drafted = services.invitation_by_token(tokens["draft"])
+        assert drafted is not None
+        services.response_save_draft(invitation=drafted, answers={"q1": 3}, channel="link")
+        seen = {name: _as_read(services.invitation_by_token(t)) for name, t in tokens.items()}
+        assert seen == {name: _as_read(orm(t)) for name, t in tokens.items()}
+        assert seen["nothing"] is None and seen["a code of nothing"] is None
+        assert seen["draft"][3]["status"] == "draft" and seen["new"][3] is None
+        assert seen["code"][0]["id"] == seen["staff"][0]["id"]
+        assert seen["new"][4]["consent_latest"] is not None  # the parent's grant
+        assert set(seen["staff"][4].values()) == {None}
+
+        found = services.invitation_by_token(tokens["new"])
+        assert found is not None
+        services.response_submit(
+            invitation=found,
+            answers=valid_answers(list(campaign.questionnaire.questions.all())),
+            channel="link",
+        )
+        participants_api.consent_withdraw(
+            participant_id=place.parent.pk,
+            signed_by="self",
+            signed_on=TODAY,
+            method="paper_scan",
+            actor=SETUP,
+        )
+        for name in ("new", "draft"):
+            with CaptureQueriesContext(connection) as read:
+                found = services.invitation_by_token(tokens[name])
+                assert found is not None
+                _as_read(found)
+            assert len(read) == 1
+            assert _as_read(found) == _as_read(orm(tokens[name]))
+        assert _as_read(found)[4]["consent_latest"][0] == "withdrawal"
+        draft_answers = valid_answers(list(other.questionnaire.questions.all()))
+    # The consent read with the invitation refuses the answers as the query did.
+    refused = client(tenant_a, None).post(
+        f"/surveys/link/{tokens['draft']}/", _form_data(draft_answers)
+    )
+    assert refused.status_code == 400
+    assert "without valid consent to personal-data processing" in refused.content.decode()
+    with schema_context(tenant_a.schema_name):
+        kept = SurveyResponse.objects.get(invitation__campaign=other)
+        assert (kept.status, kept.answers) == ("draft", {"q1": 3})

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 
 from schools.participants import api as participants
 from schools.participants import services as participant_services
-from schools.participants.models import REQUIRED_PURPOSE, Consent, Participant
+from schools.participants.models import REQUIRED_PURPOSE, Consent, MenteeProfile, Participant
 from schools.participants.selectors import ConsentState, consent_state_of, consent_states_of
 from tests.conftest import SETUP
 from tests.schools.participants.conftest import years_ago
@@ -79,3 +79,15 @@ def test_the_state_of_one_person_is_the_state_lists_show(tenant_a: Any) -> None:
                 in_sql[pk] in ConsentState.VALID_STATES
             )
         assert consent_state_of(participant_id=max(ids) + 1000) is None
+
+        # A row of another model naming the person carries the same answer when annotated
+        # (``consent_annotations``: the answering page's invitation), and says nothing when not.
+        MenteeProfile.objects.bulk_create(MenteeProfile(participant_id=pk) for pk in ids)
+        rows = MenteeProfile.objects.annotate(
+            **participants.consent_annotations(person="participant")
+        ).filter(participant_id__in=ids)
+        carried = {row.participant_id: participants.consent_valid_carried(row) for row in rows}
+        assert carried == {pk: in_sql[pk] in ConsentState.VALID_STATES for pk in ids}
+        assert set(carried.values()) == {True, False}
+        plain = MenteeProfile.objects.filter(participant_id__in=ids).first()
+        assert participants.consent_valid_carried(plain) is None

@@ -6,6 +6,7 @@ E-mails go out from tasks enqueued on commit."""
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 import secrets
@@ -1000,24 +1001,32 @@ def _refuse_if_submitted(invitation: SurveyInvitation) -> None:
         raise AlreadySubmitted({"response": [_("These answers have already been submitted.")]})
 
 
-def _insert_unless_answered(response: SurveyResponse) -> bool:
-    """Insert the new ``response`` unless its invitation has one: one statement, ``INSERT …
-    ON CONFLICT (invitation_id) DO NOTHING RETURNING id`` (no savepoint and no lock before
-    it; a concurrent insert of the same invitation is waited for, then skipped). True, with
-    the response's id set, when it was inserted. Another constraint's violation raises as
-    an ordinary insert's would."""
+@functools.cache
+def _insert_statement() -> tuple[str, list[Any]]:
+    """``_insert_unless_answered``'s statement and the fields of its values, in order: the
+    same for every schema (the table is the search path's), written once per process."""
     meta = SurveyResponse._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    values = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in fields]
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     columns = ", ".join(quote(f.column) for f in fields)
     params = ", ".join(["%s"] * len(fields))
     target = quote(meta.get_field("invitation").column)
     # only the model's own table and column names (quoted) are in the text; values are params
     sql = f"INSERT INTO {table} ({columns}) VALUES ({params}) ON CONFLICT ({target}) DO NOTHING"  # noqa: S608
+    return f"{sql} RETURNING {pk}", fields
+
+
+def _insert_unless_answered(response: SurveyResponse) -> bool:
+    """Insert the new ``response`` unless its invitation has one: one statement, ``INSERT …
+    ON CONFLICT (invitation_id) DO NOTHING RETURNING id`` (no savepoint and no lock before
+    it; a concurrent insert of the same invitation is waited for, then skipped). True, with
+    the response's id set, when it was inserted. Another constraint's violation raises as
+    an ordinary insert's would."""
+    sql, fields = _insert_statement()
+    values = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {pk}", values)
+        cursor.execute(sql, values)
         row = cursor.fetchone()
     if row is None:
         return False

@@ -593,7 +593,9 @@ def _answer_page(
     questions = services.questions_of(questionnaire, campaign=campaign)
     response = _response_of(invitation)
     status = _status(invitation, response)
-    if request.method == "POST" and status in ("to_answer", "draft"):
+    editable = status in ("to_answer", "draft")
+    form: AnswerForm | None
+    if request.method == "POST" and editable:
         form = AnswerForm(request.POST, questions=questions)
         submit = request.POST.get("action") != "draft"
         if form.is_valid():
@@ -618,23 +620,28 @@ def _answer_page(
                 messages.success(request, _("Thank you! Your answers are submitted."))
                 return redirect(done_url)
         http_status = 400
+        questions_html = _questions_html(form, editable=editable)
     else:
-        form = AnswerForm(
-            questions=questions,
-            initial=initial_answers(questions, response.answers if response else {}),
-        )
+        initial = initial_answers(questions, response.answers if response else {})
+        # A new form's questions as written for the whole class (``_questions_html``): no form
+        # is built to write them again; the page then shows no form errors (there are none).
+        cached = None if initial else _NEW_FORMS.get(_new_form_key(questions, editable))
+        if cached is not None:
+            form, questions_html = None, cached
+        else:
+            form = AnswerForm(questions=questions, initial=initial)
+            questions_html = _questions_html(form, editable=editable)
         http_status = 200 if request.method != "POST" else 400
         if request.method == "POST":
             messages.error(request, _("This questionnaire no longer takes answers."))
-    editable = status in ("to_answer", "draft")
     return render(
         request,
         "school/surveys_answer.html",
         {
             "campaign": campaign,
             "questionnaire": questionnaire,
-            "form": form,
-            "questions_html": _questions_html(form, editable=editable),
+            "form": form,  # None: a new form's questions written before, no errors
+            "questions_html": questions_html,
             "status": status,
             "status_label": _status_labels()[status],
             "editable": editable,
@@ -659,7 +666,7 @@ def _questions_html(form: AnswerForm, *, editable: bool) -> SafeString:
     changed question is another key, never a stale page."""
     key: tuple[Any, ...] | None = None
     if not form.is_bound and not form.initial:
-        key = (translation.get_language(), editable, *(_shown(q) for q in form.questions))
+        key = _new_form_key(form.questions, editable)
         cached = _NEW_FORMS.get(key)
         if cached is not None:
             return cached
@@ -671,6 +678,11 @@ def _questions_html(form: AnswerForm, *, editable: bool) -> SafeString:
             _NEW_FORMS.clear()
         _NEW_FORMS[key] = html
     return html
+
+
+def _new_form_key(questions: list[Question], editable: bool) -> tuple[Any, ...]:
+    """The key of a new form's questions in ``_NEW_FORMS``: all they show."""
+    return (translation.get_language(), editable, *(_shown(q) for q in questions))
 
 
 def _shown(question: Question) -> tuple[Any, ...]:

@@ -777,3 +777,31 @@ def test_a_link_is_looked_up_as_the_orm_would(tenant_a, place):
     with schema_context(tenant_a.schema_name):
         kept = SurveyResponse.objects.get(invitation__campaign=other)
         assert (kept.status, kept.answers) == ("draft", {"q1": 3})
+
+
+def test_a_new_form_written_before_is_the_same_page(tenant_a, place, monkeypatch):
+    """The questions of a new form are written once per process; the next GET takes them
+    without building the form, and the page is the same (apart from the CSRF token's mask)."""
+    from schools.web import views_surveys
+
+    monkeypatch.setattr(views_surveys, "_NEW_FORMS", {})
+    campaign = _local_campaign(tenant_a, place, 3)
+    with schema_context(tenant_a.schema_name):
+        invitation = SurveyInvitation.objects.get(campaign=campaign, participant=place.parent)
+        token = services.invitation_link_issue(invitation_id=invitation.pk)
+    anonymous = client(tenant_a, None)
+    built_forms = []
+    real = views_surveys.AnswerForm
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built_forms.append(bool(args))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views_surveys, "AnswerForm", counted)
+    pages = [anonymous.get(f"/surveys/link/{token}/") for _time in range(2)]
+    assert [page.status_code for page in pages] == [200, 200]
+    assert built_forms == [False]  # the first GET only
+    mask = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    first, second = (mask.sub(r"\1…", page.content.decode()) for page in pages)
+    assert first == second
+    assert 'name="q1"' in first and "Please correct" not in first

@@ -340,7 +340,7 @@ def has_valid_consent(*, participant_id: int) -> bool:
 _CARRIED = ("consent_erased_at", "consent_stopped_at", "consent_birth_date", "consent_latest")
 
 
-def consent_annotations(*, person: str) -> dict[str, Any]:
+def consent_annotations(*, person: str) -> dict[str, F | Func]:
     """Annotations for a query of another model whose rows name a person through the foreign
     key ``person`` (its field name): what ``consent_state_of`` reads of that person (its
     columns and its latest required consent's, ``LatestConsentColumns``), so that the row

@@ -27,7 +27,8 @@ def test_the_statement_is_compiled_once_and_gives_the_orms_row(tenant_a, tenant_
     for tenant in (tenant_a, tenant_b, tenant_a):
         with CaptureQueriesContext(connection) as ran:
             found = lookup.first(slug=tenant.slug, name=tenant.name)
-        assert len(ran) == 1
+        # one statement (besides django-tenants' search path, when another test changed it)
+        assert len([q for q in ran if "search_path" not in q["sql"]]) == 1
         assert _columns(found) == _columns(by_slug(slug=tenant.slug, name=tenant.name).first())
         assert isinstance(found, Institution) and not found._state.adding
     assert lookup.first(slug=tenant_a.slug, name=tenant_b.name) is None

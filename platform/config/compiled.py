@@ -18,13 +18,22 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    get_related_populators,
+)
 
 M = TypeVar("M", bound=Model)
 
 
 class _Compiled:
     def __init__(self, queryset: QuerySet[Any], stand_ins: dict[str, str]) -> None:
+        # what this class does not carry over from a queryset's iteration: refused, not lost
+        if queryset._iterable_class is not ModelIterable:  # values(), values_list()
+            raise ValueError("CompiledFirst takes a queryset of model instances")
+        lookups = getattr(queryset, "_prefetch_related_lookups", ())
+        if lookups or getattr(queryset, "_known_related_objects", None):
+            raise ValueError("CompiledFirst runs one statement: no prefetch, no related manager")
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
         if compiler.has_extra_select or compiler.klass_info is None:

@@ -3,6 +3,7 @@ with the values of each call; a value that does not reach the statement as it is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -44,3 +45,10 @@ def test_a_value_changed_on_its_way_to_the_statement_is_refused(db) -> None:
     )
     with pytest.raises(ValueError, match="part"):
         contains.first(part="а")
+    refused: list[Callable[..., Any]] = [
+        lambda *, slug: Institution.objects.filter(slug=slug).values("pk"),
+        lambda *, slug: Institution.objects.filter(slug=slug).prefetch_related("domains"),
+    ]
+    for build in refused:
+        with pytest.raises(ValueError, match="CompiledFirst"):
+            CompiledFirst[Institution](build, names=("slug",)).first(slug="x")

@@ -15,9 +15,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,9 +50,9 @@ class Findings:
     started: bool = False
 
 
-# The app's own checks read the programme; another app's check gets the programme's id (no
-# model leaves the app).
-_OwnCheck = Callable[[Programme], Findings]
+# The app's own checks read the programme (and what ``_programme_reads`` read of it); another
+# app's check gets the programme's id (no model leaves the app).
+_OwnCheck = Callable[[Programme, "_ProgrammeReads"], Findings]
 StageCheck = Callable[[int], Findings]
 _OWN_CHECKS: dict[int, list[_OwnCheck]] = defaultdict(list)
 _CHECKS: dict[int, list[StageCheck]] = defaultdict(list)
@@ -83,9 +85,9 @@ def register_stage_check(stage: int) -> Callable[[StageCheck], StageCheck]:
 
 
 @_stage_check(Stage.PREPARATION)
-def _programme_set_up(programme: Programme) -> Findings:
+def _programme_set_up(programme: Programme, reads: _ProgrammeReads) -> Findings:
     found = Findings()
-    has_curators = programme.curators.exists()
+    has_curators = reads.has_curators
     has_headcount = bool(programme.headcount_learners or programme.headcount_teachers)
     conditions = [
         (bool(programme.forms), "forms", _("No forms of mentoring chosen.")),
@@ -108,7 +110,7 @@ def _programme_set_up(programme: Programme) -> Findings:
 
 
 @_stage_check(Stage.PREPARATION)
-def _classes_have_curators(programme: Programme) -> Findings:
+def _classes_have_curators(programme: Programme, reads: _ProgrammeReads) -> Findings:
     """Every class or study group listed has its curator (the seeds: curators per class)."""
     from schools.participants import api as participants
 
@@ -130,7 +132,7 @@ def _classes_have_curators(programme: Programme) -> Findings:
 
 
 @_stage_check(Stage.MENTEE_BASE)
-def _mentee_base(programme: Programme) -> Findings:
+def _mentee_base(programme: Programme, reads: _ProgrammeReads) -> Findings:
     from schools.participants import api as participants
 
     found = Findings()
@@ -153,7 +155,7 @@ def _mentee_base(programme: Programme) -> Findings:
 
 
 @_stage_check(Stage.MENTOR_BASE)
-def _mentor_base(programme: Programme) -> Findings:
+def _mentor_base(programme: Programme, reads: _ProgrammeReads) -> Findings:
     from schools.participants import api as participants
 
     found = Findings()
@@ -195,32 +197,119 @@ class ActivityCounts:
         return self.total - self.done - self.cancelled
 
 
+@dataclass(frozen=True)
+class _Mark:
+    """What the coordinator marked of a stage (a ``ProgrammeStage`` row's values)."""
+
+    marked_state: str
+    marked_at: datetime
+    marked_by_id: int | None
+
+
+@dataclass(frozen=True)
+class _ProgrammeReads:
+    """What the tracker reads of the programme itself: whether it has curators, the roadmap's
+    counts per stage (``activity_counts``; empty when not asked) and the stages' marks."""
+
+    has_curators: bool
+    activities: dict[int, ActivityCounts]
+    marks: dict[int, _Mark]
+
+
+# The tracker's reads of the programme in one statement written once (home and the roadmap run
+# it on every visit, where building the three ORM queries it replaces cost more than running
+# them): whether ``programme.curators.exists()``; per stage, the roadmap's counts as the ORM made
+# them (all activities; overdue: open with a deadline before today) when ``count`` is true, and
+# the ``ProgrammeStage`` mark; a row per stage having either (the two full-joined), else one row
+# of NULLs beside the curators' flag. ``test_stages.py`` compares it with the ORM forms.
+_PROGRAMME_READS_SQL = """
+SELECT
+    EXISTS (
+        SELECT 1
+        FROM {user} person
+        INNER JOIN {curators} curator ON person.id = curator.{curator_user}
+        WHERE curator.{curator_programme} = %(programme)s
+    ),
+    COALESCE(tally.stage, mark.stage) AS stage,
+    tally.total, tally.done, tally.cancelled, tally.in_progress, tally.overdue,
+    mark.marked_state, mark.marked_at, mark.marked_by_id
+FROM (SELECT 1) programme
+LEFT JOIN (
+    (
+        SELECT stage,
+            COUNT(*) AS total,
+            COUNT(*) FILTER (WHERE status = %(done)s) AS done,
+            COUNT(*) FILTER (WHERE status = %(cancelled)s) AS cancelled,
+            COUNT(*) FILTER (WHERE status = %(in_progress)s) AS in_progress,
+            COUNT(*) FILTER (WHERE status = ANY(%(open)s) AND deadline < %(today)s) AS overdue
+        FROM {activity}
+        WHERE programme_id = %(programme)s AND %(count)s
+        GROUP BY stage
+    ) tally
+    FULL JOIN (
+        SELECT stage, marked_state, marked_at, marked_by_id
+        FROM {stage}
+        WHERE programme_id = %(programme)s
+    ) mark ON mark.stage = tally.stage
+) ON TRUE
+ORDER BY stage
+"""
+
+
+@cache
+def _programme_reads_sql() -> str:
+    quote = connection.ops.quote_name
+    curators = Programme._meta.get_field("curators")
+    people = cast("type[Model]", curators.related_model)
+    return _PROGRAMME_READS_SQL.format(
+        user=quote(people._meta.db_table),
+        curators=quote(Programme.curators.through._meta.db_table),
+        curator_user=quote(curators.m2m_reverse_name()),
+        curator_programme=quote(curators.m2m_column_name()),
+        activity=quote(RoadmapActivity._meta.db_table),
+        stage=quote(ProgrammeStage._meta.db_table),
+    )
+
+
+def _programme_reads(
+    programme_id: int, *, today: date | None = None, count: bool = True
+) -> _ProgrammeReads:
+    """``_PROGRAMME_READS_SQL`` of the programme as of ``today`` (default: today); the roadmap
+    is counted only when ``count``."""
+    params: dict[str, Any] = {
+        "programme": programme_id,
+        "count": count,
+        "done": ActivityStatus.DONE.value,
+        "cancelled": ActivityStatus.CANCELLED.value,
+        "in_progress": ActivityStatus.IN_PROGRESS.value,
+        "open": [status.value for status in OPEN_ACTIVITY_STATUSES],
+        "today": today or timezone.localdate(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_programme_reads_sql(), params)
+        rows = cursor.fetchall()
+    activities: dict[int, ActivityCounts] = {}
+    marks: dict[int, _Mark] = {}
+    for _curators, stage, total, done, cancelled, in_progress, overdue, *mark in rows:
+        if total is not None:
+            activities[stage] = ActivityCounts(
+                total=total,
+                done=done,
+                cancelled=cancelled,
+                in_progress=in_progress,
+                overdue=overdue,
+            )
+        if mark[0] is not None:
+            marks[stage] = _Mark(marked_state=mark[0], marked_at=mark[1], marked_by_id=mark[2])
+    return _ProgrammeReads(has_curators=bool(rows[0][0]), activities=activities, marks=marks)
+
+
 def activity_counts(
     *, programme: Programme, today: date | None = None
 ) -> dict[int, ActivityCounts]:
-    today = today or timezone.localdate()
-    rows = (
-        RoadmapActivity.objects.filter(programme=programme)
-        .values("stage")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(status=ActivityStatus.DONE)),
-            cancelled=Count("id", filter=Q(status=ActivityStatus.CANCELLED)),
-            in_progress=Count("id", filter=Q(status=ActivityStatus.IN_PROGRESS)),
-            overdue=Count("id", filter=Q(status__in=OPEN_ACTIVITY_STATUSES, deadline__lt=today)),
-        )
-        .order_by("stage")
-    )
-    return {
-        row["stage"]: ActivityCounts(
-            total=row["total"],
-            done=row["done"],
-            cancelled=row["cancelled"],
-            in_progress=row["in_progress"],
-            overdue=row["overdue"],
-        )
-        for row in rows
-    }
+    """Stage → the counts of the programme's roadmap activities at that stage (stages without
+    any are left out), as of ``today``: overdue are open with a deadline before it."""
+    return _programme_reads(programme.pk, today=today).activities
 
 
 def activity_counts_of(rows: Iterable[Mapping[str, Any]]) -> dict[int, ActivityCounts]:
@@ -276,10 +365,12 @@ class StageReport:
         return not self.missing
 
 
-def _findings(programme: Programme, stage: int, counts: ActivityCounts) -> Findings:
+def _findings(
+    programme: Programme, stage: int, counts: ActivityCounts, reads: _ProgrammeReads
+) -> Findings:
     total = Findings()
     found_all = [
-        *(check(programme) for check in _OWN_CHECKS[stage]),
+        *(check(programme, reads) for check in _OWN_CHECKS[stage]),
         *(check(programme.pk) for check in _CHECKS[stage]),
         _activities_findings(counts),
     ]
@@ -290,8 +381,8 @@ def _findings(programme: Programme, stage: int, counts: ActivityCounts) -> Findi
 
 
 def stage_missing(*, programme: Programme, stage: int) -> list[MissingItem]:
-    counts = activity_counts(programme=programme).get(stage, ActivityCounts())
-    return _findings(programme, stage, counts).missing
+    reads = _programme_reads(programme.pk)
+    return _findings(programme, stage, reads.activities.get(stage, ActivityCounts()), reads).missing
 
 
 def stage_reports(
@@ -309,13 +400,15 @@ def stage_reports(
 def _stage_reports(
     programme: Programme, activities: dict[int, ActivityCounts] | None = None
 ) -> list[StageReport]:
-    counts = activity_counts(programme=programme) if activities is None else activities
-    marks = {mark.stage: mark for mark in ProgrammeStage.objects.filter(programme=programme)}
+    # the roadmap's counts, the marks and the curators in one query (the counts not again when
+    # the caller has them)
+    reads = _programme_reads(programme.pk, count=activities is None)
+    counts = reads.activities if activities is None else activities
     reports = []
     for stage in Stage:
         stage_counts = counts.get(stage.value, ActivityCounts())
-        found = _findings(programme, stage.value, stage_counts)
-        mark = marks.get(stage.value)
+        found = _findings(programme, stage.value, stage_counts, reads)
+        mark = reads.marks.get(stage.value)
         if mark is not None and mark.marked_state == StageState.DONE:
             state = StageState.DONE
         elif mark is not None or found.started:

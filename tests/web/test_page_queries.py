@@ -761,3 +761,30 @@ def test_the_documents_page_counts_the_people_without_consent_in_its_list_query(
     assert f"Without a valid consent: {expected} people" in body
     listed = body.split('data-testid="missing-consents"')[1].split("</ul>")[0]
     assert listed.count("<li>") == 30
+
+
+def test_the_stage_tracker_reads_each_app_once(tenant_a, school: School) -> None:
+    """The stage tracker reads the programme (its roadmap's counts, the stages' marks, whether
+    it has curators) in one query and each other app's check in one: the classes without a
+    curator, the bases, the stage-1 orders, the pairs awaiting an order. The roadmap, which has
+    the counts already, makes the same queries; home and the roadmap keep to their counts."""
+    from schools.programmes.stages import stage_reports
+
+    with schema_context(tenant_a.schema_name):
+        programme = Programme.objects.get(pk=school.ids["programme"])
+        counted: tuple[dict[int, Any] | None, ...] = (None, {})
+        for activities in counted:
+            with CaptureQueriesContext(connection) as queries:
+                stage_reports(programme=programme, activities=activities)
+            assert len(queries) == 5, [q["sql"] for q in queries.captured_queries]
+    # 13, 13, 13, 11, 13 and 11 before the tracker read the programme in one query
+    for role, path, expected in (
+        (Role.COORDINATOR, "/", 11),
+        (Role.CURATOR, "/", 11),
+        (Role.DIRECTOR, "/", 11),
+        (Role.COORDINATOR, "/programme/", 10),
+        (Role.CURATOR, "/programme/", 12),
+        (Role.DIRECTOR, "/programme/", 10),
+    ):
+        client = page_client(tenant_a.host, school.users[role], tenant_a.schema_name)
+        assert _queries(client, path) == expected, (role, path)

@@ -82,6 +82,7 @@ from schools.participants.selectors import (
     processing_stopped_ids,
     study_group_member_ids,
     study_group_size,
+    study_groups_without_curator_count,
 )
 from schools.participants.services import (
     MenteeProfileData,
@@ -239,17 +240,6 @@ def counted_mentee_ids() -> set[int]:
         selectors.participants_with_valid_consent()
         .filter(pk__in=MenteeProfile.objects.values("participant_id"))
         .values_list("pk", flat=True)
-    )
-
-
-def study_groups_without_curator_count() -> int:
-    """Classes and study groups that have people in them and no curator."""
-    from schools.participants.models import StudyGroup
-
-    return (
-        StudyGroup.objects.filter(curator__isnull=True, participants__isnull=False)
-        .distinct()
-        .count()
     )
 
 

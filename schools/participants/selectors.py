@@ -626,13 +626,14 @@ def _consent_rule_params(*, today: datetime.date) -> dict[str, Any]:
 @cache
 def _with_tables(sql: str) -> str:
     """A hand-written count's SQL with the tables' names (unqualified: the schema's search
-    path): ``{participant}``, ``{consent}``, ``{mentee}``, ``{mentor}``."""
+    path): ``{participant}``, ``{consent}``, ``{mentee}``, ``{mentor}``, ``{study_group}``."""
     quote = connection.ops.quote_name
     return sql.format(
         participant=quote(Participant._meta.db_table),
         consent=quote(Consent._meta.db_table),
         mentee=quote(MenteeProfile._meta.db_table),
         mentor=quote(MentorProfile._meta.db_table),
+        study_group=quote(StudyGroup._meta.db_table),
     )
 
 
@@ -653,6 +654,26 @@ def base_counts() -> BaseCounts:
     if memo is not None:
         memo[key] = counts
     return counts
+
+
+# The classes and study groups that have people in them (anyone: erased and withdrawn people
+# too) and no curator, counted in one statement written once (stage 1's check on every visit of
+# home and the roadmap): what the ORM's distinct count of the groups joined to their people
+# gave. ``test_api_functions.py`` compares it with the ORM form.
+_GROUPS_WITHOUT_CURATOR_SQL = """
+SELECT COUNT(*)
+FROM {study_group} grp
+WHERE grp.curator_id IS NULL
+    AND EXISTS (SELECT 1 FROM {participant} person WHERE person.study_group_id = grp.id)
+"""
+
+
+def study_groups_without_curator_count() -> int:
+    """Classes and study groups that have people in them and no curator."""
+    with connection.cursor() as cursor:
+        cursor.execute(_with_tables(_GROUPS_WITHOUT_CURATOR_SQL))
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 @dataclass(frozen=True)

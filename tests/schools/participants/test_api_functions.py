@@ -438,3 +438,48 @@ def test_the_reads_matching_and_monitoring_build_on(in_a):
     assert sorted(api.study_group_member_ids(study_group_id=group_id)) == sorted(pupils)
     assert api.study_group_size(study_group_id=group_id) == 3
     assert api.mentee_base_size() == 3
+
+
+def _groups_without_curator_by_the_orm() -> int:
+    """The ORM form ``study_groups_without_curator_count`` had: the reference its statement
+    must agree with."""
+    from schools.participants.models import StudyGroup
+
+    return (
+        StudyGroup.objects.filter(curator__isnull=True, participants__isnull=False)
+        .distinct()
+        .count()
+    )
+
+
+def test_classes_without_curator_are_counted_as_the_orm_did(in_a, user_in):
+    """Stage 1's count of the classes with people and no curator (one statement) equals the
+    ORM's distinct count through classes of several people, an empty class, a class of an
+    erased person, a curator appointed and then deleted, and a person leaving the class."""
+    from schools.participants.models import StudyGroup
+
+    def agree() -> int:
+        count = api.study_groups_without_curator_count()
+        assert count == _groups_without_curator_by_the_orm()
+        return count
+
+    before = agree()
+    pupils = [builders.person(category="pupil", grade=5, class_letter="А") for _ in range(3)]
+    assert agree() == before + 1  # one class, however many people
+    api.study_group_get_or_create(name="6Б", actor=SETUP)  # nobody in it
+    teacher = builders.person(category="teacher")
+    erased = builders.person(category="pupil", grade=7, class_letter="В")
+    Participant.objects.filter(pk=erased.pk).update(erased_at=timezone.now())
+    assert agree() == before + 2  # the erased person's class still has them
+    curator = user_in(in_a.schema_name, "curator", "curator-5a", email="c5a@alpha.ru")
+    five_a = pupils[0].study_group_id
+    assert five_a is not None
+    StudyGroup.objects.filter(pk=five_a).update(curator=curator)
+    assert agree() == before + 1
+    curator.delete()  # the class's curator gone: its reference is NULL
+    assert agree() == before + 2
+    Participant.objects.filter(pk=erased.pk).update(study_group=None)
+    assert agree() == before + 1
+    Participant.objects.filter(pk=teacher.pk).update(study_group_id=five_a)
+    Participant.objects.filter(pk__in=[p.pk for p in pupils]).update(study_group=None)
+    assert agree() == before + 1  # 5А keeps the teacher

@@ -391,3 +391,62 @@ def test_the_awaiting_count_agrees_with_the_orm_and_the_list(staff, settings, tm
         approved_at=timezone.now(),
     )
     assert agree() == 1
+
+
+def _unapproved_stage_one_by_the_orm(programme_id: int) -> list[str]:
+    """The ORM form ``unapproved_stage_one`` had: the reference its statement must agree with."""
+    from schools.documents.models import STAGE_ONE_ORDERS, Order
+
+    approved = set(
+        Order.objects.filter(
+            programme_id=programme_id, kind__in=STAGE_ONE_ORDERS, status=OrderStatus.APPROVED
+        ).values_list("kind", flat=True)
+    )
+    return [kind for kind in STAGE_ONE_ORDERS if kind not in approved]
+
+
+def test_the_stage_one_orders_not_approved_agree_with_the_orm(staff):
+    """The stage-1 orders the director has not approved (one statement) are those the ORM
+    form named, in the same order, through no orders, drafts, an approved order of another
+    kind and another programme's approved orders."""
+    from schools.documents.models import Order
+    from schools.programmes.models import Programme
+
+    programme = set_up(staff)
+    other = Programme.objects.create(academic_year=YEAR + 1, title="Другая")
+    kinds = [OrderKind.INTRODUCTION, OrderKind.APPOINTMENT, OrderKind.PROGRAMME_APPROVAL]
+
+    def agree(programme_id: int) -> list[str]:
+        missing = list(orders.unapproved_stage_one(programme_id=programme_id))
+        assert missing == _unapproved_stage_one_by_the_orm(programme_id)
+        return missing
+
+    def approved(programme_id: int, kind: str) -> None:
+        Order.objects.create(
+            programme_id=programme_id,
+            kind=kind,
+            status=OrderStatus.APPROVED,
+            number="1",
+            dated=timezone.localdate(),
+            approved_at=timezone.now(),
+        )
+
+    assert agree(programme.pk) == kinds == agree(other.pk)
+    Order.objects.create(programme=programme, kind=kinds[0], status=OrderStatus.DRAFT)
+    approved(programme.pk, OrderKind.PAIRS_APPROVAL)
+    approved(programme.pk, OrderKind.PAIRS_APPROVAL)
+    assert agree(programme.pk) == kinds
+    approved(other.pk, kinds[1])
+    approved(other.pk, kinds[2])
+    assert agree(programme.pk) == kinds and agree(other.pk) == kinds[:1]
+    approved(programme.pk, kinds[1])
+    assert agree(programme.pk) == [kinds[0], kinds[2]]
+    Order.objects.filter(programme=programme, kind=kinds[0]).update(
+        status=OrderStatus.APPROVED,
+        number="2",
+        dated=timezone.localdate(),
+        approved_at=timezone.now(),
+    )
+    approved(programme.pk, kinds[2])
+    assert agree(programme.pk) == [] and agree(other.pk) == kinds[:1]
+    assert agree(-1) == kinds  # no such programme

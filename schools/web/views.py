@@ -19,7 +19,9 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -62,7 +64,7 @@ from schools.participants.models import full_name_of
 from schools.programmes import selectors as programme_selectors
 from schools.programmes import services as programme_services
 from schools.programmes.models import MentoringForm
-from schools.programmes.stages import stage_reports
+from schools.programmes.stages import StageReport, stage_reports
 from schools.web.forms import ConsentForm, ImportUploadForm, MeetingForm, ProgrammeCreateForm
 from schools.web.labels import consent_labels
 
@@ -98,7 +100,7 @@ def _home_staff(request: HttpRequest) -> HttpResponse:
         counts = participants_api.base_counts()
     context: dict[str, Any] = {
         "programme": programme,
-        "reports": reports,
+        "tracker_html": stage_tracker_html(reports),
         "mentees": counts.mentees,
         "mentors": counts.mentors,
         "without_consent": counts.mentees_without_consent + counts.mentors_without_consent,
@@ -111,6 +113,48 @@ def _home_staff(request: HttpRequest) -> HttpResponse:
         "consent_alerts": list(consents_module.consent_alerts_for(actor=actor_of(request))[:20]),
     }
     return render(request, "school/home_staff.html", context)
+
+
+_STAGE_BADGES = {"done": "text-bg-success", "in_progress": "text-bg-primary"}
+
+
+def stage_tracker_html(reports: list[StageReport]) -> SafeString:
+    """The stage tracker of the staff's home (six cards: state, roadmap, what is missing) as
+    ``stage_tracker.html`` wrote it with a ``{% for %}``: written in Python once per stage (the
+    template was the dearest part of home after its queries); its words translated once."""
+    e = conditional_escape
+    n = localize
+    url = e(reverse("school:programme"))
+    badges = {"done": e(_("Done")), "in_progress": e(_("In progress"))}
+    not_started = e(_("Not started"))
+    roadmap, overdue = _("Roadmap: %(done)s of %(total)s done"), _("overdue: %(count)s")
+    parts = ['<ol class="list-unstyled row g-3" data-testid="stage-tracker">\n']
+    for report in reports:
+        state, counts = report.state, report.activities
+        parts.append(
+            f'\n  <li class="col-12 col-md-6 col-xl-4"><div class="card h-100 stage-{e(state)}">'
+            '<div class="card-body">\n'
+            '    <div class="d-flex justify-content-between align-items-start gap-2">\n'
+            f'      <h3 class="h6 mb-1"><a class="link-body-emphasis" href="{url}#stage-'
+            f'{e(n(report.stage))}">{e(n(report.stage))}. {e(report.title)}</a></h3>\n'
+            f'      <span class="badge {_STAGE_BADGES.get(state, "text-bg-secondary")}">'
+            f"{badges.get(state, not_started)}</span>\n    </div>\n    "
+        )
+        if counts.total:
+            done = roadmap % {"done": e(n(counts.done)), "total": e(n(counts.total))}
+            late = (
+                f' · <span class="text-danger">{overdue % {"count": e(n(counts.overdue))}}</span>'
+                if counts.overdue
+                else ""
+            )
+            parts.append(f'<div class="small text-body-secondary mb-1">{done}{late}</div>')
+        parts.append("\n    ")
+        if report.missing:
+            items = "".join(f"<li>{e(item.message)}</li>" for item in report.missing)
+            parts.append(f'<ul class="small mb-0 ps-3">{items}</ul>')
+        parts.append("\n  </div></div></li>\n")
+    parts.append("\n</ol>\n")
+    return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
 
 
 def _my_pairs(request: HttpRequest) -> QuerySet[Pair]:

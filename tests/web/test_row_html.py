@@ -186,3 +186,72 @@ def test_the_proposal_rows_written_in_python_are_the_template_s(tenant_a) -> Non
                     )
                     assert ours == fragment, (row["status"], can_decide)
     assert proposal_rows_html([], can_decide=True, csrf_input=CSRF, words=words) == ""
+
+
+# ``school/stage_tracker.html`` before the staff's home wrote its cards in Python.
+TRACKER_LOOP = Template(
+    """{% load i18n %}<ol class="list-unstyled row g-3" data-testid="stage-tracker">
+{% for report in reports %}
+  <li class="col-12 col-md-6 col-xl-4"><div class="card h-100 stage-{{ report.state }}">"""
+    """<div class="card-body">
+    <div class="d-flex justify-content-between align-items-start gap-2">
+      <h3 class="h6 mb-1"><a class="link-body-emphasis" href="{% url 'school:programme' %}"""
+    """#stage-{{ report.stage }}">{{ report.stage }}. {{ report.title }}</a></h3>
+      <span class="badge {% if report.state == 'done' %}text-bg-success{% elif report.state """
+    """== 'in_progress' %}text-bg-primary{% else %}text-bg-secondary{% endif %}">"""
+    """{% if report.state == 'done' %}{% translate "Done" %}{% elif report.state == """
+    """'in_progress' %}{% translate "In progress" %}{% else %}{% translate "Not started" %}"""
+    """{% endif %}</span>
+    </div>
+    {% if report.activities.total %}<div class="small text-body-secondary mb-1">"""
+    """{% blocktranslate with done=report.activities.done total=report.activities.total %}"""
+    """Roadmap: {{ done }} of {{ total }} done{% endblocktranslate %}"""
+    """{% if report.activities.overdue %} · <span class="text-danger">{% blocktranslate with """
+    """count=report.activities.overdue %}overdue: {{ count }}{% endblocktranslate %}</span>"""
+    """{% endif %}</div>{% endif %}
+    {% if report.missing %}<ul class="small mb-0 ps-3">{% for item in report.missing %}"""
+    """<li>{{ item.message }}</li>{% endfor %}</ul>{% endif %}
+  </div></div></li>
+{% endfor %}
+</ol>
+"""
+)
+
+
+def test_the_stage_tracker_written_in_python_is_the_template_s(tenant_a, settings) -> None:
+    """Every state, a roadmap with and without activities and overdue ones, nothing or
+    several things missing (with characters to escape), numbers in the thousands, in Russian
+    and English, with and without the thousands' separator: the same markup."""
+    from django_tenants.utils import schema_context
+
+    from schools.programmes.stages import ActivityCounts, MissingItem, StageReport
+    from schools.web.views import stage_tracker_html
+
+    missing = [
+        MissingItem(code="a", message='Нет «кураторов» & <b>"приказов"</b>'),
+        MissingItem(code="b", message="It's 3 < 4", count=3),
+    ]
+    counts = [
+        ActivityCounts(),
+        ActivityCounts(total=5, done=2, cancelled=1, in_progress=1),
+        ActivityCounts(total=1234, done=1001, overdue=1500),
+    ]
+    reports = [
+        StageReport(
+            stage=stage,
+            title=f"Этап <{stage}> & «{state}»",
+            state=state,
+            missing=missing[: stage % 3],
+            activities=activities,
+        )
+        for stage, (state, activities) in enumerate(
+            itertools.product(("not_started", "in_progress", "done", "odd"), counts), start=1
+        )
+    ]
+    with schema_context(tenant_a.schema_name):
+        for language, separator in itertools.product(("ru", "en"), (False, True)):
+            settings.USE_THOUSAND_SEPARATOR = separator
+            with translation.override(language):
+                for shown in (reports, reports[:1], []):
+                    expected = TRACKER_LOOP.render(Context({"reports": shown}))
+                    assert stage_tracker_html(shown) == expected, (language, separator)

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -449,6 +450,7 @@ def roadmap_context(
         counts = activity_counts_of(row for rows in by_stage.values() for row in rows)
         reports = {r.stage: r for r in stage_reports(programme=current, activities=counts)}
         failed_stage = create_form.data.get("stage") if create_form is not None else None
+        words: dict[str, str] = {}
         # The form to add an activity is made for the stage asked (``?add=<stage>``, what the
         # stage's «Add an activity» loads when opened), not for all six on every visit.
         wanted = request.GET.get("add", "")
@@ -462,14 +464,19 @@ def roadmap_context(
                         initial={"stage": stage.value, "status": ActivityStatus.PLANNED},
                         auto_id=f"id_new{stage.value}_%s",
                     )
-            stages.append(
-                {
-                    "stage": stage,
-                    "report": reports.get(stage.value),
-                    "activities": by_stage.get(stage.value, []),
-                    "create_form": form,
-                }
-            )
+            item: dict[str, Any] = {
+                "stage": stage,
+                "report": reports.get(stage.value),
+                "activities": by_stage.get(stage.value, []),
+                "create_form": form,
+            }
+            # written in Python unless it shows the form to add an activity (the template's)
+            if form is None:
+                words = words or roadmap_stage_words()
+                item["html"] = stage_section_html(
+                    item, can_edit=can_edit, can_mark=can_edit or bool(mine), words=words
+                )
+            stages.append(item)
     return {
         "programme": current,
         "stages": stages,
@@ -479,6 +486,91 @@ def roadmap_context(
         "today": timezone.localdate(),
         "row_labels": row_labels,
     }
+
+
+def roadmap_stage_words() -> dict[str, str]:
+    """The words of every stage of the roadmap (``stage_section_html``), translated and
+    escaped once for the page, and the page's own link."""
+    e = conditional_escape
+    words = {
+        key: str(e(_(text)))
+        for key, text in (
+            ("activity", "Activity"),
+            ("deadline", "Deadline"),
+            ("responsible", "Responsible"),
+            ("status", "Status"),
+            ("actions", "Actions"),
+            ("none", "No activities at this stage."),
+            ("add", "Add an activity"),
+            ("open_form", "Open the form"),
+        )
+    }
+    words["url"] = str(e(reverse("school:programme")))
+    words["roadmap"] = _("Roadmap: %(done)s of %(total)s done")
+    words["overdue"] = _("overdue: %(count)s")
+    return words
+
+
+def stage_section_html(
+    item: dict[str, Any], *, can_edit: bool, can_mark: bool, words: dict[str, str]
+) -> SafeString:
+    """A stage of the roadmap (``roadmap_context``'s ``item``: its report, its rows already
+    written, no form to add an activity) as ``school/records_stage.html`` writes it: in Python
+    once per stage, the words translated once per page (``roadmap_stage_words``)."""
+    e, n = conditional_escape, localize
+    value = e(n(item["stage"].value))
+    label = e(str(item["stage"].label))
+    report = item["report"]
+    state = e(report.state) if report is not None else ""
+    parts = [
+        f'<section class="card mb-3 stage-{state}" id="stage-{value}" '
+        f'aria-labelledby="stage-{value}-title"><div class="card-body">\n'
+        '  <div class="d-flex flex-wrap justify-content-between gap-2">\n'
+        f'    <h2 class="h5" id="stage-{value}-title">{value}. {label}</h2>\n    '
+    ]
+    counts = report.activities if report is not None else None
+    if counts is not None and counts.total:
+        done = words["roadmap"] % {"done": e(n(counts.done)), "total": e(n(counts.total))}
+        parts.append(f'<span class="small text-body-secondary">{done}')
+        if counts.overdue:
+            late = words["overdue"] % {"count": e(n(counts.overdue))}
+            parts.append(f' · <span class="text-danger">{late}</span>')
+        parts.append("</span>")
+    parts.append("\n  </div>\n  ")
+    if report is not None and report.missing:
+        items = "".join(f"<li>{e(m.message)}</li>" for m in report.missing)
+        parts.append(f'<ul class="small text-danger-emphasis">{items}</ul>')
+    parts.append("\n  ")
+    if item["activities"]:
+        actions = (
+            f'<th scope="col"><span class="visually-hidden">{words["actions"]}</span></th>'
+            if can_edit or can_mark
+            else ""
+        )
+        rows = "".join(str(e(a["html"])) for a in item["activities"])
+        parts.append(
+            '\n  <div class="table-responsive"><table class="table table-sm align-middle mb-2">'
+            f'\n    <caption class="visually-hidden">{label}</caption>\n'
+            f'    <thead><tr><th scope="col">{words["activity"]}</th><th scope="col">'
+            f'{words["deadline"]}</th><th scope="col">{words["responsible"]}</th>'
+            f'<th scope="col">{words["status"]}</th>{actions}</tr></thead>\n'
+            f"    <tbody>{rows}</tbody>\n  </table></div>\n  "
+        )
+    else:
+        parts.append(f'<p class="small text-body-secondary">{words["none"]}</p>')
+    parts.append("\n  ")
+    if can_edit:
+        url = words["url"]
+        parts.append(
+            f'\n  <details id="new-activity-{value}" hx-disinherit="*" hx-get="{url}?add='
+            f'{value}" hx-trigger="toggle once" hx-select="#new-activity-{value} .new-activity" '
+            'hx-target="find .new-activity" hx-swap="outerHTML"><summary class="btn btn-sm '
+            f'btn-outline-primary">{words["add"]}</summary>\n    <div class="new-activity">'
+            f'<a class="small" href="{url}?add={value}#stage-{value}">{words["open_form"]}</a>'
+            "</div>\n  </details>\n  "
+        )
+    parts.append("\n</div></section>\n")
+    return mark_safe("".join(parts))  # noqa: S308  # every value escaped above
 
 
 def roadmap_row_labels() -> dict[str, str]:

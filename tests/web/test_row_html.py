@@ -255,3 +255,59 @@ def test_the_stage_tracker_written_in_python_is_the_template_s(tenant_a, setting
                 for shown in (reports, reports[:1], []):
                     expected = TRACKER_LOOP.render(Context({"reports": shown}))
                     assert stage_tracker_html(shown) == expected, (language, separator)
+
+
+def test_the_roadmap_stages_written_in_python_are_the_template_s(tenant_a, settings) -> None:
+    """A roadmap stage without the form to add an activity, written in Python, is what
+    ``school/records_stage.html`` (still the page's for a stage showing the form) writes: every
+    state and no report, counts with and without overdue ones (in the thousands, with and
+    without the separator), things missing or not, rows or none, for an editor, a curator
+    who may mark and a reader, in Russian and English."""
+    from django.utils.safestring import mark_safe
+    from django_tenants.utils import schema_context
+
+    from schools.programmes.models import Stage
+    from schools.programmes.stages import ActivityCounts, MissingItem, StageReport
+    from schools.web.views_records import roadmap_stage_words, stage_section_html
+
+    rows = [{"html": mark_safe('<tr id="activity-1"><td>A & <b>B</b></td></tr>\n')}]
+    items = []
+    for number, (state, counts, missing, activities) in enumerate(
+        itertools.product(
+            ("not_started", "in_progress", "done", None),
+            (
+                ActivityCounts(),
+                ActivityCounts(total=3, done=1),
+                ActivityCounts(total=1234, overdue=1001),
+            ),
+            ([], [MissingItem(code="a", message='Нет «приказов» & <b>"кураторов"</b>')]),
+            ([], rows * 2),
+        )
+    ):
+        stage = list(Stage)[number % 6]
+        report = (
+            None
+            if state is None
+            else StageReport(
+                stage=stage.value, title="", state=state, missing=missing, activities=counts
+            )
+        )
+        items.append(
+            {"stage": stage, "report": report, "activities": activities, "create_form": None}
+        )
+    with schema_context(tenant_a.schema_name):
+        for language, separator, (can_edit, can_mark) in itertools.product(
+            ("ru", "en"), (False, True), ((True, True), (False, True), (False, False))
+        ):
+            settings.USE_THOUSAND_SEPARATOR = separator
+            with translation.override(language):
+                words = roadmap_stage_words()
+                for item in items:
+                    expected = render_to_string(
+                        "school/records_stage.html",
+                        {"item": item, "can_edit": can_edit, "can_mark": can_mark},
+                    )
+                    written = stage_section_html(
+                        item, can_edit=can_edit, can_mark=can_mark, words=words
+                    )
+                    assert written == expected, (language, separator, can_edit, item)

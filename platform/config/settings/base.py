@@ -164,6 +164,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's widget templates, with inputs and plain selects written in Python (the same bytes)
+FORM_RENDERER = "config.form_renderer.FastTemplates"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/nastavnik"),

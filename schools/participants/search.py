@@ -125,6 +125,25 @@ def class_roster(queryset: QuerySet[Participant], *, group: StudyGroup) -> Query
     )
 
 
+def class_lacking_consent(
+    queryset: QuerySet[Participant], *, group: StudyGroup
+) -> QuerySet[Participant]:
+    """The people of a class or study group (of ``queryset``, scoped to the user), erased ones
+    left out, whose consent is missing or no longer fits their age, in the roster's order:
+    filtered in the database, with only their names and birth date (the papers' form; the
+    whole roster with its flags was read as model instances to keep a few of them)."""
+    return (
+        with_consent_state(queryset.select_related(None))
+        .filter(
+            Q(consent_state__in=(ConsentState.MISSING, ConsentState.INVALID_FOR_AGE)),
+            study_group=group,
+            erased_at__isnull=True,
+        )
+        .only("pk", "last_name", "first_name", "middle_name", "birth_date")
+        .order_by("last_name", "first_name", "middle_name", "pk")
+    )
+
+
 @dataclass
 class ClassSummary:
     """A class in numbers: its people, consents, bases."""

@@ -48,6 +48,7 @@ from schools.web.forms_classes import (
     ClassPapersForm,
     ConsentLinkForm,
     OnlineConsentForm,
+    PaperRow,
 )
 from schools.web.labels import consent_labels
 from schools.web.templatetags.web_forms import consent_badge
@@ -357,12 +358,7 @@ def _class_detail(request: HttpRequest, group: StudyGroup) -> HttpResponse:
 
 def _lacking_consent(request: HttpRequest, group: StudyGroup) -> list[Participant]:
     """The class's people whose consent is missing or no longer fits their age."""
-    state = participants_api.ConsentState
-    return [
-        person
-        for person in search.class_roster(_people(request), group=group)
-        if getattr(person, "consent_state", "") in (state.MISSING, state.INVALID_FOR_AGE)
-    ]
+    return list(search.class_lacking_consent(_people(request), group=group))
 
 
 class ClassConsents(_ClassPage):
@@ -407,12 +403,88 @@ def _class_consents(request: HttpRequest, group: StudyGroup) -> HttpResponse:
                         _("Consents recorded: %(count)d.") % {"count": len(rows)},
                     )
                     return redirect("school:class", pk=group.pk)
+    paper_rows = form.rows()
     return render(
         request,
         "school/classes_consents.html",
-        {"group": group, "form": form, "rows": form.rows()},
+        {
+            "group": group,
+            "form": form,
+            "rows": paper_rows,
+            "paper_rows": paper_rows_html(paper_rows, labels=paper_row_labels()),
+        },
         status=status,
     )
+
+
+def paper_row_labels() -> dict[str, str]:
+    """The words of the papers' rows, in the active language (``paper_rows_html``)."""
+    return {
+        "guardian": _("Parent or legal guardian (full name)"),
+        "personally": _("signs personally"),
+        "relation": _("Relation"),
+        "minor_signed": _("The pupil signed too"),
+    }
+
+
+_PAPER_ROW = (
+    '\n      <tr data-person="{last_name}"{danger}>\n'
+    '        <td><div class="form-check mb-0">{returned}<label class="form-check-label" '
+    'for="{returned_id}">{full_name}</label></div>\n'
+    "          {errors}</td>\n"
+    "        <td>{age}</td>\n"
+    "        <td>{guardian}</td>\n"
+    "        <td>{relation}</td>\n"
+    "        <td>{minor}</td>\n"
+    "      </tr>\n    "
+)
+
+
+def paper_rows_html(rows: list[PaperRow], *, labels: dict[str, str]) -> SafeString:
+    """The rows of the papers' table as the page's template loop wrote them, written in Python
+    once per row (the loop's lookups and the widgets' templates were most of the page); the
+    controls are the form's own (``str`` of each bound field: its value, errors, attributes)."""
+    e = conditional_escape
+    out = []
+    for row in rows:
+        guardian_name, relation, minor = row.guardian_name, row.guardian_relation, row.minor_signed
+        if guardian_name is not None:
+            guardian = (
+                f'<label class="visually-hidden" for="{e(guardian_name.id_for_label)}">'
+                f"{e(labels['guardian'])}</label>{guardian_name}"
+            )
+        else:
+            guardian = f'<span class="small text-body-secondary">{e(labels["personally"])}</span>'
+        errors = ""
+        if row.errors:
+            said = "<br>".join(str(e(message)) for message in row.errors)
+            errors = f'<div class="invalid-feedback d-block" role="alert">{said}</div>'
+        out.append(
+            _PAPER_ROW.format(
+                last_name=e(row.person.last_name),
+                danger=' class="table-danger"' if row.errors else "",
+                returned=row.returned,
+                returned_id=e(row.returned.id_for_label),
+                full_name=e(row.person.full_name),
+                errors=errors,
+                age="—" if row.age is None else row.age,
+                guardian=guardian,
+                relation=(
+                    f'<label class="visually-hidden" for="{e(relation.id_for_label)}">'
+                    f"{e(labels['relation'])}</label>{relation}"
+                    if relation is not None
+                    else ""
+                ),
+                minor=(
+                    '<div class="form-check mb-0">'
+                    f'{minor}<label class="visually-hidden" for="{e(minor.id_for_label)}">'
+                    f"{e(labels['minor_signed'])}</label></div>"
+                    if minor is not None
+                    else ""
+                ),
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308  # every value escaped above or by its widget
 
 
 # --- a parent's consent online ------------------------------------------------------------------

@@ -520,9 +520,9 @@ def _pupils_of(group_id: int) -> Callable[[int], None]:
 
 
 def test_the_class_pages_make_no_query_per_pupil(tenant_a, school: School) -> None:
-    """The classes list, a class, the curators of the classes and a child's guardians: a
-    fixed number of queries however many pupils and parents there are (the consent state
-    and the class's numbers come with the roster)."""
+    """The classes list, a class, the papers it returned, the curators of the classes and a
+    child's guardians: a fixed number of queries however many pupils and parents there are
+    (the consent state and the class's numbers come with the roster)."""
     group_id = school.ids["studygroup"]
     with schema_context(tenant_a.schema_name):
         child = builders.person(
@@ -533,7 +533,13 @@ def test_the_class_pages_make_no_query_per_pupil(tenant_a, school: School) -> No
             consent=False,
         )
     guardians = f"/participants/{child.pk}/guardians/?find=Родителева"
-    for path in ("/bases/classes/", f"/bases/classes/{group_id}/", "/bases/classes/curators/"):
+    paths = (
+        "/bases/classes/",
+        f"/bases/classes/{group_id}/",
+        f"/bases/classes/{group_id}/consents/",  # the papers: a form row per pupil lacking one
+        "/bases/classes/curators/",
+    )
+    for path in paths:
         counts = _grows(tenant_a, school, path, _pupils_of(group_id))
         assert counts[0] == counts[1] == counts[2], (path, counts)
     counts = _grows(tenant_a, school, guardians, _pupils_of(group_id))

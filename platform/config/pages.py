@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -309,6 +311,38 @@ class PageForm(forms.Form):
             attrs["aria-describedby"] = f"{self[name].id_for_label}-errors"
             if "is-invalid" not in attrs.get("class", ""):
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+
+
+def counted_page(rows: QuerySet[Any], number: Any, per_page: int) -> Page:
+    """``Paginator(rows, per_page).get_page(number)`` in one query instead of two: the page's
+    rows (model instances or the dicts of ``values()``) carry the number of all of them, counted
+    before the LIMIT (``COUNT(*) OVER ()``), and the paginator is told it. A page past the end,
+    a number below 1 and an empty list are left to ``get_page`` (it counts, then shows the last
+    or the first page).
+
+    For lists the database reads whole anyway, a few hundred rows (a run's proposals, the
+    pairs, a meeting's attendees): the count comes with the page. Not for a list whose first
+    page an index finds without reading the rest (the participants by name, the bases): the
+    window makes PostgreSQL read every row, dearer than a separate count there."""
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as ``get_page``: not a number, the first page
+    if wanted >= 1:
+        bottom = (wanted - 1) * per_page
+        found = list(rows.annotate(page_total=Window(Count("*")))[bottom : bottom + per_page])
+        if found:
+            total = 0
+            for row in found:
+                if isinstance(row, dict):
+                    total = row.pop("page_total")
+                else:
+                    total = row.page_total
+                    del row.page_total
+            paginator = Paginator(rows, per_page)
+            paginator.__dict__["count"] = total  # ``count`` is a cached property: known here
+            return Page(found, wanted, paginator)
+    return Paginator(rows, per_page).get_page(number)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +27,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.actor import actor_of
 from accounts.models import Role
-from config.pages import COORDINATOR, STAFF, ObjectPage, add_service_errors, role_required
+from config.pages import (
+    COORDINATOR,
+    STAFF,
+    ObjectPage,
+    add_service_errors,
+    counted_page,
+    role_required,
+)
 from schools.matching import access as matching_access
 from schools.matching import selectors as matching_selectors
 from schools.matching import services as matching_services
@@ -170,7 +176,7 @@ def _attendee_page(request: HttpRequest, meeting: GroupMeeting) -> Any:
         .annotate(stated=Coalesce(Subquery(stated), 0))
         .values("pk", "last_name", "first_name", "middle_name", "stated")
     )
-    page_obj = Paginator(rows, ATTENDEES_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = counted_page(rows, request.GET.get("page"), ATTENDEES_PER_PAGE)
     page_obj.object_list = [
         {
             "pk": row["pk"],

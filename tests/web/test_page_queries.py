@@ -170,6 +170,45 @@ def test_the_matching_run_page_is_paged(tenant_a, school: School, monkeypatch) -
     assert 'href="?page=2"' in first and 'href="?page=1"' in second
 
 
+def test_a_counted_page_is_the_paginator_s_page_in_one_query(tenant_a, school: School) -> None:
+    """``config.pages.counted_page`` gives what ``Paginator.get_page`` gives (the rows, the
+    number, the pages), for values and for model instances, for every kind of page number
+    (past the end, below 1, not a number), in one query where the page has rows."""
+    from django.core.paginator import Paginator
+
+    from config.pages import counted_page
+
+    with schema_context(tenant_a.schema_name):
+        _people(7, tag="mentee")
+        people = Participant.objects.order_by("last_name", "first_name", "pk")
+        total = people.count()
+        assert total > 7
+        numbers: list[Any] = [None, "", "1", "2", "3", 2, "0", "-1", "abc", "2.0", "99", 10**6]
+        for rows in (people.values("pk", "last_name"), people, people.filter(pk=0)):
+            for number, per_page in itertools.product(numbers, (3, total, total + 1)):
+                page = counted_page(rows, number, per_page)
+                expected = Paginator(rows, per_page).get_page(number)
+                assert list(page.object_list) == list(expected.object_list), (number, per_page)
+                assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+                    expected.number,
+                    expected.paginator.count,
+                    expected.paginator.num_pages,
+                )
+                assert (page.has_next(), page.has_previous()) == (
+                    expected.has_next(),
+                    expected.has_previous(),
+                )
+                if isinstance(rows.first(), dict):
+                    assert all(set(row) == {"pk", "last_name"} for row in page.object_list)
+                else:
+                    assert not any(hasattr(row, "page_total") for row in page.object_list)
+        with CaptureQueriesContext(connection) as queries:
+            page = counted_page(people.values("pk"), "2", 3)
+            assert len(page.object_list) == 3 and page.paginator.num_pages == -(-total // 3)
+            assert page.has_next() and page.start_index() == 4
+        assert len(queries) == 1
+
+
 def test_the_roadmap_makes_no_query_per_activity(tenant_a, school: School) -> None:
     def activities(count: int) -> None:
         programme = Programme.objects.get(pk=school.ids["programme"])

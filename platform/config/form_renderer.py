@@ -13,12 +13,12 @@ every kind of input, value, attribute and choice, in Russian and English."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape as html_escape
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 _WIDGETS = "django/forms/widgets/"
@@ -52,15 +52,19 @@ _CONTEXT = Context(autoescape=True)
 
 
 def _shown(value: Any) -> str:
-    """``{{ value }}``."""
+    """``{{ value }}``; plain text escaped as Django's ``escape`` does (``html.escape``) without
+    its lazy wrappers (a few calls per control)."""
+    if type(value) is str:
+        return html_escape(value)
     return str(render_value_in_context(value, _CONTEXT))
 
 
 def _formatted(value: Any) -> str:
-    """``{{ value|stringformat:'s' }}``: safe text stays as it is, anything else is escaped."""
+    """``{{ value|stringformat:'s' }}``: safe text stays as it is, anything else is escaped (the
+    text ``%`` makes is a plain ``str``: ``escape`` is ``html.escape``)."""
     if isinstance(value, SafeData):
         return str(value)
-    return str(conditional_escape("%s" % (str(value) if isinstance(value, tuple) else value)))
+    return html_escape("%s" % (str(value) if isinstance(value, tuple) else value))
 
 
 def _callable(value: Any) -> bool:

@@ -1,0 +1,163 @@
+"""The schemas' data versions (``config.dataversion``): which statements change which
+schema, and when a change is announced (at once outside a transaction, at its commit inside
+one, never for a rollback)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+from django.db import connection, connections, transaction
+from django_tenants.utils import schema_context
+
+from config import dataversion
+from tests import builders
+
+Commit = Callable[..., AbstractContextManager[Any]]
+
+S = "school_x"
+
+
+@pytest.mark.parametrize(
+    ("sql", "schema", "written"),
+    [
+        ('SELECT "id" FROM "participants_participant"', S, set()),
+        ('SELECT "id" FROM "pairs_pair" FOR UPDATE', S, set()),
+        ("  select 1", S, set()),
+        ("SET search_path = school_x, public", S, set()),
+        ("SAVEPOINT s1", S, set()),
+        ("WITH t AS (SELECT 1) SELECT * FROM t", S, set()),
+        ('INSERT INTO "participants_participant" ("x") VALUES (%s)', S, {S}),
+        ('UPDATE "pairs_pair" SET "status" = %s', S, {S}),
+        ('DELETE FROM "pairs_meeting" WHERE "id" = %s', S, {S}),
+        ('TRUNCATE "pairs_meeting"', S, {S}),
+        # a public-only app's table written while the connection is in a school's schema
+        ('UPDATE "tenants_institution" SET "name" = %s', S, {"public"}),
+        ('INSERT INTO "tenants_institution" ("name") VALUES (%s)', "public", {"public"}),
+        ('UPDATE "school_y"."pairs_pair" SET "status" = %s', S, {"school_y"}),
+        # what cannot be read: both
+        (
+            "WITH moved AS (UPDATE pairs_pair SET status = 'x' RETURNING id) SELECT 1",
+            S,
+            {S, "public"},
+        ),
+        ('CREATE TABLE "t" ("id" int)', S, {S, "public"}),
+        ("SELECT 1; DELETE FROM pairs_pair", S, {S, "public"}),
+        # the tables that say nothing of a school's data
+        ('UPDATE "django_session" SET "expire_date" = %s', S, set()),
+        ('INSERT INTO "axes_accessattempt" ("x") VALUES (%s)', "public", set()),
+    ],
+)
+def test_which_schemas_a_statement_writes(sql: str, schema: str, written: set[str]) -> None:
+    assert dataversion.schemas_written(sql, schema) == written
+
+
+def _version(schema: str) -> str:
+    found = dataversion.versions([schema])
+    assert found is not None
+    return found[0]
+
+
+def test_a_write_changes_the_version_when_it_commits(
+    tenant_a: Any, django_capture_on_commit_callbacks: Commit
+) -> None:
+    schema = tenant_a.schema_name
+    before = _version(schema)
+    public = _version("public")
+    with django_capture_on_commit_callbacks(execute=True):
+        with schema_context(schema):
+            builders.person(names="Ёжиков Ёж Ёжевич")
+            assert not dataversion.cacheable()  # seen by this connection only
+        assert _version(schema) == before
+    assert _version(schema) != before
+    assert _version("public") == public
+    assert dataversion.cacheable()
+
+
+def test_a_rolled_back_write_changes_nothing(
+    tenant_a: Any, django_capture_on_commit_callbacks: Commit
+) -> None:
+    schema = tenant_a.schema_name
+    before = _version(schema)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        schema_context(schema),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        builders.person(names="Откатов Откат Откатович")
+        raise RuntimeError
+    assert callbacks == []
+    assert _version(schema) == before
+
+
+def test_a_write_after_a_rolled_back_savepoint_still_changes_the_version(
+    tenant_a: Any, django_capture_on_commit_callbacks: Commit
+) -> None:
+    """The first write's callback goes with its savepoint; the next write asks again."""
+    schema = tenant_a.schema_name
+    before = _version(schema)
+    with django_capture_on_commit_callbacks(execute=True), schema_context(schema):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            builders.person(names="Первый Первой Первович")
+            raise RuntimeError
+        builders.person(names="Второй Второй Вторович")
+    assert _version(schema) != before
+
+
+def test_a_write_outside_a_transaction_changes_the_version_at_once(tenant_a: Any) -> None:
+    """On a connection of its own in autocommit, as a worker's or a management command's."""
+    schema = tenant_a.schema_name
+    before = _version(schema)
+    other = connections.create_connection("default")
+    try:
+        other.set_schema(schema)  # type: ignore[attr-defined]  # django-tenants' wrapper
+        with other.cursor() as cursor:
+            cursor.execute(
+                'UPDATE "participants_participant" SET "last_name" = "last_name" WHERE false'
+            )
+        assert _version(schema) != before
+    finally:
+        other.close()
+
+
+def test_a_connection_made_inside_another_wrapper_keeps_watching(tenant_a: Any) -> None:
+    """``execute_wrapper()`` pops the last wrapper when its block ends; ours is the first."""
+    other = connections.create_connection("default")
+    try:
+        with other.execute_wrapper(lambda execute, *args: execute(*args)):
+            other.ensure_connection()
+        assert dataversion.watch_writes in other.execute_wrappers
+        assert len(other.execute_wrappers) == 1
+    finally:
+        other.close()
+    assert dataversion.watch_writes in connection.execute_wrappers
+
+
+def test_the_database_cache_keeps_the_versions_as_its_own_set_would(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Redis (the demo) a new version is written in one statement: the backend's own
+    ``get`` reads it back, and its ``set`` and ``bump`` overwrite each other's rows."""
+    from django.core.cache.backends.db import DatabaseCache
+    from django.core.management.commands.createcachetable import Command
+
+    command = Command()
+    command.verbosity = 0
+    command.create_table("default", "test_data_versions", dry_run=False)
+    store = DatabaseCache("test_data_versions", {"KEY_PREFIX": ":nv"})
+    monkeypatch.setattr(dataversion, "_store", lambda: store)
+
+    store.set(dataversion.KEY.format(schema="s1"), "old", timeout=None)
+    dataversion.bump(["s1", "s2"])
+    s1, s2 = dataversion.versions(["s1", "s2"]) or ("", "")
+    assert s1 != "old" and len(s1) == len(s2) == 32 and s1 != s2
+    assert store.get(dataversion.KEY.format(schema="s1")) == s1
+    dataversion.bump(["s1"])
+    s1_now = store.get(dataversion.KEY.format(schema="s1"))
+    assert dataversion.versions(["s1", "s2"]) == (s1_now, s2)
+    assert store.get(dataversion.KEY.format(schema="s1")) != s1
+    # (names of this store only: the suite's cleanup changes the versions read in Redis)
+    dataversion.schemas_read().difference_update({"s1", "s2"})

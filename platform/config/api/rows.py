@@ -13,7 +13,10 @@ and ``filter_queryset()`` like every other list. The view's output serializer st
 contract: it documents the list in the OpenAPI schema and answers a single object. A row must
 be exactly what that serializer gives for the same object, key for key and format for format
 (``iso_date``, ``iso_datetime``: DRF's formats); ``tests/config/test_list_rows.py`` compares
-the two for every view that declares rows."""
+the two for every view that declares rows.
+
+A list of rows read with an API token is kept rendered under its school's data version
+(``config.api.listcache``) and answered from the cache while nothing of the school changed."""
 
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ from django.utils import timezone
 from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from config.api import listcache
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
@@ -73,13 +78,27 @@ class RowsListMixin(mixins.ListModelMixin, _ListBase):
     """``list`` from ``list_rows`` when the view names one; DRF's list otherwise."""
 
     list_rows: ClassVar[Rows | None] = None
+    _list_place: listcache.Lookup | None = None
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = self.list_rows
         if rows is None:
             return super().list(request, *args, **kwargs)
+        place, kept = listcache.lookup(request)
+        if kept is not None:
+            return kept  # type: ignore[return-value]  # an HttpResponse, rendered already
+        self._list_place = place
         queryset = rows.select(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         if page is None:
             return Response(rows.output(list(queryset)))
         return self.get_paginated_response(rows.output(page))
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        place = getattr(self, "_list_place", None)
+        if place is not None:
+            self._list_place = None
+            response.render()
+            listcache.keep(place, response)
+        return response

@@ -54,11 +54,13 @@ def _seed(learners: int) -> tuple[str, str]:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import Role, User
+    from config.cache import create_cache_table
     from schools.programmes.models import MentoringForm, Programme, ProgrammeStatus
     from tenants import schemas
     from tenants.models import Domain, Institution, InstitutionStatus, Municipality
 
     schemas.sync_template_schema()
+    create_cache_table()  # the demo's cache (no Redis in the benchmarks): lists are kept in it
     municipality, _ = Municipality.objects.get_or_create(name="Bench district")
     with transaction.atomic():
         institution = Institution.objects.create(

@@ -94,9 +94,10 @@ IGNORED_TABLES = frozenset(
         "axes_accessattempt",
         "axes_accesslog",
         "axes_accessfailurelog",
+        "outbox_outboxmessage",
     }
 )
-_IGNORED_PREFIXES = ("django_celery_outbox", "django_celery_beat", "kombu_")
+_IGNORED_PREFIXES = ("django_celery_beat_", "kombu_")
 
 
 @cache

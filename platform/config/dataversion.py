@@ -299,6 +299,15 @@ def cacheable(connection: Any | None = None) -> bool:
     return True
 
 
+def forget_uncommitted() -> None:
+    """Forget every connection's pending schemas: for the test suite, whose transactions are
+    rolled back at each test's end, not committed (a rollback is otherwise noticed lazily)."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.__dict__.pop("_data_pending", None)
+
+
 def install(sender: Any, connection: Any, **kwargs: Any) -> None:
     """``connection_created``: watch the new connection's writes."""
     # First in the list (the outermost): ``connection.execute_wrapper()`` pops the last one

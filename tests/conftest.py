@@ -122,7 +122,6 @@ def _public_schema_between_tests() -> Iterator[None]:
     if dataversion.schemas_read():
         dataversion.bump(dataversion.schemas_read())
         dataversion.schemas_read().clear()
-    dataversion.forget_uncommitted()
 
 
 @pytest.fixture

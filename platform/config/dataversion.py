@@ -10,10 +10,11 @@ cannot be read off the statement:
 * outside a transaction the statement has committed when it returns: the schema's version is
   changed at once;
 * inside one, the schema is *pending* on that connection until the transaction commits, and
-  changed then (``transaction.on_commit``). Until then the connection sees data no other
-  connection sees: ``cacheable()`` is false and the caller must neither read nor fill a cache.
-  A rolled-back transaction changes nothing (its pending schemas are forgotten when the
-  connection next asks outside a transaction, and cost at most one uncached answer).
+  changed then (``announce``, from the connection's commit). Until then the connection sees
+  data no other connection sees: ``cacheable()`` is false and the caller must neither read
+  nor fill a cache. A rollback forgets the pending schemas and changes nothing (a rolled-back
+  savepoint does not: its schemas are changed at the commit, which costs nothing but a
+  rebuilt answer).
 
 A reader reads the version *before* the data and stores what it built under that version.
 A write that commits in between changes the version after its commit, so the entry is made
@@ -48,7 +49,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.db import DatabaseCache
-from django.db import transaction
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -255,12 +255,24 @@ def _pending(connection: Any) -> set[str]:
     return pending
 
 
-def _commit(connection: Any) -> None:
-    pending = _pending(connection)
+def _default_connection() -> Any:
+    """The wrapper itself, not the proxy ``django.db.connection``."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def announce(connection: Any | None = None) -> None:
+    """What a commit does: the schemas the connection wrote get new versions. (The suite's
+    tests, whose transactions never commit, call it where a commit would be.)"""
+    pending = _pending(connection or _default_connection())
     if pending:
         changed = set(pending)
         pending.clear()
-        bump(changed)
+        try:
+            bump(changed)
+        except Exception:  # the commit stands; kept entries end within their timeout
+            logger.warning("data versions not changed after a commit", exc_info=True)
 
 
 def watch_writes(
@@ -271,46 +283,41 @@ def watch_writes(
     connection = context["connection"]
     written = schemas_written(sql, getattr(connection, "schema_name", PUBLIC))
     if written:
-        if connection.in_atomic_block:
-            _pending(connection).update(written)
-            # Every write asks: a callback of a savepoint rolled back is dropped with it.
-            transaction.on_commit(lambda: _commit(connection), using=connection.alias, robust=True)
-        else:
-            try:
-                bump(written)
-            except Exception:
-                logger.warning("data version not changed", exc_info=True)
+        _pending(connection).update(written)
+        if not connection.in_atomic_block and connection.get_autocommit():
+            announce(connection)  # committed already
     return result
 
 
 def cacheable(connection: Any | None = None) -> bool:
     """May this connection read or fill a cache kept under the versions now? Not while its
     transaction holds writes no one else sees."""
-    if connection is None:  # the wrapper itself, not the proxy ``django.db.connection``
-        from django.db import DEFAULT_DB_ALIAS, connections
-
-        connection = connections[DEFAULT_DB_ALIAS]
-    pending = _pending(connection)
-    if not pending:
-        return True
-    if connection.in_atomic_block:
-        return False
-    pending.clear()  # the transaction that wrote them ended without a commit
-    return True
-
-
-def forget_uncommitted() -> None:
-    """Forget every connection's pending schemas: for the test suite, whose transactions are
-    rolled back at each test's end, not committed (a rollback is otherwise noticed lazily)."""
-    from django.db import connections
-
-    for connection in connections.all(initialized_only=True):
-        connection.__dict__.pop("_data_pending", None)
+    return not _pending(connection or _default_connection())
 
 
 def install(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """``connection_created``: watch the new connection's writes."""
+    """``connection_created``: watch the new connection's writes, and announce them when it
+    commits (its ``_commit``, which every commit of Django's calls; a rollback forgets them).
+    Not ``transaction.on_commit``: that would add a callback to every writing transaction,
+    which the tests that count a transaction's callbacks (the tasks it enqueues) would see."""
     # First in the list (the outermost): ``connection.execute_wrapper()`` pops the last one
     # when its block ends, and a connection may be made inside such a block.
     if watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.insert(0, watch_writes)
+    if connection.__dict__.get("_data_hooked"):
+        return
+    connection.__dict__["_data_hooked"] = True
+    commit, rollback = connection._commit, connection._rollback
+
+    def _commit_and_announce() -> None:
+        commit()
+        announce(connection)
+
+    def _rollback_and_forget() -> None:
+        try:
+            rollback()
+        finally:
+            _pending(connection).clear()
+
+    connection._commit = _commit_and_announce
+    connection._rollback = _rollback_and_forget

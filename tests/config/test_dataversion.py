@@ -4,8 +4,7 @@ one, never for a rollback)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,8 +13,6 @@ from django_tenants.utils import schema_context
 
 from config import dataversion
 from tests import builders
-
-Commit = Callable[..., AbstractContextManager[Any]]
 
 S = "school_x"
 
@@ -60,67 +57,78 @@ def _version(schema: str) -> str:
     return found[0]
 
 
-def test_a_write_changes_the_version_when_it_commits(
-    tenant_a: Any, django_capture_on_commit_callbacks: Commit
-) -> None:
+def test_a_write_in_a_transaction_is_pending_until_its_commit(tenant_a: Any) -> None:
+    """Inside the test's transaction: seen by this connection only, so nothing kept is read;
+    ``announce`` (what the commit calls) changes the school's version, not the region's."""
     schema = tenant_a.schema_name
     before = _version(schema)
-    with django_capture_on_commit_callbacks(execute=True):
-        with schema_context(schema):
-            builders.person(names="Ёжиков Ёж Ёжевич")
-            assert not dataversion.cacheable()  # seen by this connection only
-        assert _version(schema) == before
-        # the school's tables only: the region's version is not changed by it
-        assert dataversion._pending(connections["default"]) == {schema}
+    with schema_context(schema):
+        builders.person(names="Ёжиков Ёж Ёжевич")
+    assert not dataversion.cacheable()
+    assert dataversion._pending(connections["default"]) == {schema}
+    assert _version(schema) == before
+    dataversion.announce()
     assert _version(schema) != before
     assert dataversion.cacheable()
 
 
-def test_a_rolled_back_write_changes_nothing(
-    tenant_a: Any, django_capture_on_commit_callbacks: Commit
-) -> None:
+def test_a_write_in_a_rolled_back_savepoint_is_still_announced(tenant_a: Any) -> None:
+    """Nothing is lost: a savepoint's schemas stay pending (at worst a rebuilt answer)."""
     schema = tenant_a.schema_name
-    before = _version(schema)
-    with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-        schema_context(schema),
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
+    with schema_context(schema), pytest.raises(RuntimeError), transaction.atomic():
         builders.person(names="Откатов Откат Откатович")
         raise RuntimeError
-    assert callbacks == []
+    assert dataversion._pending(connections["default"]) == {schema}
+
+
+@pytest.fixture
+def other_connection(tenant_a: Any) -> Iterator[Any]:
+    """A connection of its own, in the school's schema: it commits and rolls back for real."""
+    other = connections.create_connection("default")
+    other.set_schema(tenant_a.schema_name)  # type: ignore[attr-defined]  # django-tenants'
+    try:
+        yield other
+    finally:
+        other.close()
+
+
+NO_CHANGE = 'UPDATE "participants_participant" SET "last_name" = "last_name" WHERE false'
+
+
+def test_a_committed_transaction_changes_the_version(tenant_a: Any, other_connection: Any) -> None:
+    schema = tenant_a.schema_name
+    before = _version(schema)
+    other_connection.set_autocommit(False)
+    with other_connection.cursor() as cursor:
+        cursor.execute(NO_CHANGE)
+    assert not dataversion.cacheable(other_connection)
+    assert _version(schema) == before
+    other_connection.commit()
+    assert _version(schema) != before
+    assert dataversion.cacheable(other_connection)
+
+
+def test_a_rolled_back_transaction_changes_nothing(tenant_a: Any, other_connection: Any) -> None:
+    schema = tenant_a.schema_name
+    before = _version(schema)
+    other_connection.set_autocommit(False)
+    with other_connection.cursor() as cursor:
+        cursor.execute(NO_CHANGE)
+    other_connection.rollback()
+    assert dataversion.cacheable(other_connection)
     assert _version(schema) == before
 
 
-def test_a_write_after_a_rolled_back_savepoint_still_changes_the_version(
-    tenant_a: Any, django_capture_on_commit_callbacks: Commit
+def test_a_write_outside_a_transaction_changes_the_version_at_once(
+    tenant_a: Any, other_connection: Any
 ) -> None:
-    """The first write's callback goes with its savepoint; the next write asks again."""
+    """In autocommit, as a worker's or a management command's."""
     schema = tenant_a.schema_name
     before = _version(schema)
-    with django_capture_on_commit_callbacks(execute=True), schema_context(schema):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            builders.person(names="Первый Первой Первович")
-            raise RuntimeError
-        builders.person(names="Второй Второй Вторович")
+    with other_connection.cursor() as cursor:
+        cursor.execute(NO_CHANGE)
     assert _version(schema) != before
-
-
-def test_a_write_outside_a_transaction_changes_the_version_at_once(tenant_a: Any) -> None:
-    """On a connection of its own in autocommit, as a worker's or a management command's."""
-    schema = tenant_a.schema_name
-    before = _version(schema)
-    other = connections.create_connection("default")
-    try:
-        other.set_schema(schema)  # type: ignore[attr-defined]  # django-tenants' wrapper
-        with other.cursor() as cursor:
-            cursor.execute(
-                'UPDATE "participants_participant" SET "last_name" = "last_name" WHERE false'
-            )
-        assert _version(schema) != before
-    finally:
-        other.close()
+    assert dataversion.cacheable(other_connection)
 
 
 def test_a_connection_made_inside_another_wrapper_keeps_watching(tenant_a: Any) -> None:

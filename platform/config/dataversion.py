@@ -29,6 +29,10 @@ If the cache cannot be reached the callers build their answer anew; entries are 
 bounded time (the callers' timeout) so that a change lost with an unreachable cache is not
 kept for longer than that.
 
+Callers keep what they build under the versions with ``Kept``: a key naming the schema and
+everything else the value depends on, the version read before the data, nothing read or kept
+while the connection holds uncommitted writes; in the store and, bounded, in the process.
+
 Tables whose writes say nothing about a school's data are left out (``IGNORED_TABLES``):
 the sessions, the cache's own table, the login-attempt log of django-axes, the outbox of
 tasks and the periodic tasks' bookkeeping. What is cached under a version must therefore
@@ -38,11 +42,15 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
 import logging
 import pickle
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -243,6 +251,114 @@ def versions(schemas: Sequence[str]) -> tuple[str, ...] | None:
         logger.warning("data versions unreadable", exc_info=True)
         return None
     return tuple(str(found[key]) for key in keys)
+
+
+# --- what callers keep under the versions ---------------------------------------------------
+
+
+# An entry: (the version it was made under, when it was made, its size, the value).
+_Entry = tuple[str, float, int, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where what is built now is kept: its key (naming its schema) and the version read
+    before the data it is built from."""
+
+    key: str
+    schema: str
+    version: str
+
+
+class Kept:
+    """Values built from one schema's data, kept under the schema's version read before the
+    data: in the shared store (``store()``, ``fresh_seconds`` at most) and in this process (the
+    last ``local_entries`` looked up, each of at most ``local_size``, as its keeper measures it),
+    so that a hit costs the version's read only.
+
+    A caller reads ``version()`` first (None: build anew, keep nothing), then its data, then
+    asks ``lookup()`` under a key made of its schema and of everything its value depends on
+    (``parts``), and on a miss ``keep()``s what it built at the place it was given. A value
+    served may be shared by the requests of this process: it must not be changed."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        fresh_seconds: int,
+        local_entries: int = 128,
+        local_size: int = 512 * 1024,
+    ) -> None:
+        self.kind = kind
+        self.fresh_seconds = fresh_seconds
+        self.local_entries = local_entries
+        self.local_size = local_size
+        self._local: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def version(self, *, schema: str) -> str | None:
+        """The schema's version to look up and keep under, read before the data; None when
+        this connection may not read or fill a cache now or the versions are unreadable."""
+        if not cacheable():
+            return None
+        found = versions([schema])
+        return None if found is None else found[0]
+
+    def key(self, *, schema: str, parts: Sequence[str]) -> str:
+        """The entry's key: the kind, the schema, and a digest of the parts."""
+        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return f"{self.kind}:{schema}:{digest}"
+
+    def lookup(
+        self, *, schema: str, version: str, parts: Sequence[str], now: float
+    ) -> tuple[Place, Any | None]:
+        """(where to keep the value built now, the value kept under ``version`` and younger
+        than ``fresh_seconds`` at ``now``, or None)."""
+        place = Place(key=self.key(schema=schema, parts=parts), schema=schema, version=version)
+        entry = self._local_get(place.key)
+        if entry is None or entry[0] != version:  # another process may have made it since
+            shared = self._shared_get(place.key)
+            if shared is not None:
+                entry = shared
+                self._local_put(place.key, entry)
+        if entry is not None and entry[0] == version and now - entry[1] < self.fresh_seconds:
+            return place, entry[3]
+        return place, None
+
+    def keep(self, *, place: Place, value: Any, size: int, now: float) -> None:
+        """Keep ``value`` (of ``size``, in the caller's unit) at ``place``: not while this
+        connection holds writes no one else sees."""
+        if not cacheable():
+            return
+        entry = (place.version, now, size, value)
+        self._local_put(place.key, entry)
+        try:
+            store().set(place.key, entry, self.fresh_seconds)
+        except Exception:  # the cache away: the next request builds it again
+            return
+
+    def _shared_get(self, key: str) -> _Entry | None:
+        try:
+            entry = store().get(key)
+        except Exception:  # the cache away: built anew
+            return None
+        return entry if isinstance(entry, tuple) and len(entry) == 4 else None
+
+    def _local_get(self, key: str) -> _Entry | None:
+        with self._lock:
+            entry = self._local.get(key)
+            if entry is not None:
+                self._local.move_to_end(key)
+            return entry
+
+    def _local_put(self, key: str, entry: _Entry) -> None:
+        if entry[2] > self.local_size:
+            return
+        with self._lock:
+            self._local[key] = entry
+            self._local.move_to_end(key)
+            while len(self._local) > self.local_entries:
+                self._local.popitem(last=False)
 
 
 # --- watching the writes ---------------------------------------------------------------------

@@ -169,3 +169,55 @@ def test_the_database_cache_keeps_the_versions_as_its_own_set_would(
     assert store.get(dataversion.KEY.format(schema="s1")) != s1
     # (names of this store only: the suite's cleanup changes the versions read in Redis)
     dataversion.schemas_read().difference_update({"s1", "s2"})
+
+
+def test_what_is_kept_is_served_under_its_version_only(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Kept``: an entry is served for its schema, key and version only, younger than
+    ``fresh_seconds``; another process's entry of the new version replaces this process's
+    old one; a value over ``local_size`` is kept in the store only."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    store = LocMemCache("test-kept", {})
+    monkeypatch.setattr(dataversion, "_store", lambda: store)
+    # (what an uncommitted write changes is the next test's)
+    monkeypatch.setattr(dataversion, "cacheable", lambda connection=None: True)
+    ours = dataversion.Kept(kind="test-kept", fresh_seconds=60, local_size=10)
+    theirs = dataversion.Kept(kind="test-kept", fresh_seconds=60)  # another process
+    assert ours.key(schema="s1", parts=["a"]).startswith("test-kept:s1:")
+
+    place, kept = ours.lookup(schema="s1", version="v1", parts=["a"], now=100.0)
+    assert kept is None
+    ours.keep(place=place, value="one", size=3, now=100.0)
+    assert ours.lookup(schema="s1", version="v1", parts=["a"], now=159.0)[1] == "one"
+    assert theirs.lookup(schema="s1", version="v1", parts=["a"], now=100.0)[1] == "one"
+    assert ours.lookup(schema="s1", version="v1", parts=["a"], now=160.0)[1] is None
+    assert ours.lookup(schema="s1", version="v2", parts=["a"], now=100.0)[1] is None
+    assert ours.lookup(schema="s2", version="v1", parts=["a"], now=100.0)[1] is None
+    assert ours.lookup(schema="s1", version="v1", parts=["b"], now=100.0)[1] is None
+
+    place, _kept = theirs.lookup(schema="s1", version="v2", parts=["a"], now=101.0)
+    theirs.keep(place=place, value="two", size=3, now=101.0)
+    assert ours.lookup(schema="s1", version="v2", parts=["a"], now=102.0)[1] == "two"
+
+    place, _kept = ours.lookup(schema="s1", version="v3", parts=["a"], now=103.0)
+    ours.keep(place=place, value="a long value", size=12, now=103.0)
+    assert place.key not in ours._local or ours._local[place.key][0] != "v3"
+    assert ours.lookup(schema="s1", version="v3", parts=["a"], now=104.0)[1] == "a long value"
+
+
+def test_nothing_is_kept_or_read_while_a_write_is_not_committed(
+    tenant_a: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache.backends.locmem import LocMemCache
+
+    store = LocMemCache("test-kept-uncommitted", {})
+    monkeypatch.setattr(dataversion, "_store", lambda: store)
+    kept = dataversion.Kept(kind="test-kept", fresh_seconds=60)
+    with schema_context(tenant_a.schema_name):
+        place, _value = kept.lookup(schema="s1", version="v1", parts=["a"], now=100.0)
+        builders.person(names="Орлов Глеб Ильич", category="teacher")  # not committed
+        assert kept.version(schema=tenant_a.schema_name) is None
+        kept.keep(place=place, value="one", size=3, now=100.0)
+    assert store.get(place.key) is None and place.key not in kept._local

@@ -22,10 +22,7 @@ every request; a revoked token or a changed role is a write, which changes the v
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 from django.http import HttpResponse
@@ -37,30 +34,27 @@ from config import dataversion
 from config.db import tenant_connection
 
 FRESH_SECONDS = 60
+# This process keeps the last LOCAL_ENTRIES answers read or made, of at most LOCAL_BYTES each.
+LOCAL_ENTRIES = 128
+LOCAL_BYTES = 512 * 1024
+
+_kept = dataversion.Kept(
+    kind="api-list",
+    fresh_seconds=FRESH_SECONDS,
+    local_entries=LOCAL_ENTRIES,
+    local_size=LOCAL_BYTES,
+)
+
+# One request's place in the cache: its key and the version it was looked up under.
+Lookup = dataversion.Place
 
 
 def _now() -> float:
     return time.time()
 
 
-# (the data version it was made under, its Content-Type, its body, when it was made)
-Entry = tuple[str, str, bytes, float]
-
-
-class Lookup:
-    """One request's place in the cache: its key and the version it was looked up under."""
-
-    __slots__ = ("key", "schema", "version")
-
-    def __init__(self, *, key: str, schema: str, version: str) -> None:
-        self.key = key
-        self.schema = schema
-        self.version = version
-
-
-def _key(request: Request, schema: str) -> str:
-    parts = (
-        schema,
+def _parts(request: Request) -> tuple[str, ...]:
+    return (
         str(request.user.pk),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
@@ -68,8 +62,6 @@ def _key(request: Request, schema: str) -> str:
         str(request.accepted_media_type),
         request.build_absolute_uri(),
     )
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"api-list:{schema}:{digest}"
 
 
 def lookup(request: Request) -> tuple[Lookup | None, HttpResponse | None]:
@@ -80,66 +72,23 @@ def lookup(request: Request) -> tuple[Lookup | None, HttpResponse | None]:
     ):
         return None, None
     renderer = getattr(request, "accepted_renderer", None)
-    if renderer is None or renderer.format != "json" or not dataversion.cacheable():
+    if renderer is None or renderer.format != "json":
         return None, None
     schema = tenant_connection().schema_name
-    versions = dataversion.versions([schema])
-    if versions is None:
+    version = _kept.version(schema=schema)
+    if version is None:
         return None, None
-    version = versions[0]
-    key = _key(request, schema)
-    entry = _local_get(key)
-    if entry is None:
-        entry = _shared_get(key)
-        if entry is not None:
-            _local_put(key, entry)
-    if entry is not None and entry[0] == version and _now() - entry[3] < FRESH_SECONDS:
-        return None, HttpResponse(entry[2], content_type=entry[1])
-    return Lookup(key=key, schema=schema, version=version), None
-
-
-def _shared_get(key: str) -> Entry | None:
-    try:
-        entry = dataversion.store().get(key)
-    except Exception:  # the cache away: built anew
-        return None
-    return entry if isinstance(entry, tuple) and len(entry) == 4 else None
-
-
-# The entries this process read or made last, so that a hit costs the version's read only.
-# Bounded: LOCAL_ENTRIES entries of at most LOCAL_BYTES each.
-LOCAL_ENTRIES = 128
-LOCAL_BYTES = 512 * 1024
-_local: OrderedDict[str, Entry] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def _local_get(key: str) -> Entry | None:
-    with _local_lock:
-        entry = _local.get(key)
-        if entry is not None:
-            _local.move_to_end(key)
-        return entry
-
-
-def _local_put(key: str, entry: Entry) -> None:
-    if len(entry[2]) > LOCAL_BYTES:
-        return
-    with _local_lock:
-        _local[key] = entry
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
+    place, kept = _kept.lookup(schema=schema, version=version, parts=_parts(request), now=_now())
+    if kept is not None:
+        content_type, body = kept
+        return None, HttpResponse(body, content_type=content_type)
+    return place, None
 
 
 def keep(place: Lookup, response: Any) -> None:
     """Keep a rendered 200 answer under the version it was looked up under."""
-    if response.status_code != 200 or not dataversion.cacheable():
+    if response.status_code != 200:
         return
     content_type = response.get("Content-Type", "application/json")
-    entry = (place.version, content_type, response.content, _now())
-    _local_put(place.key, entry)
-    try:
-        dataversion.store().set(place.key, entry, FRESH_SECONDS)
-    except Exception:  # the cache away: the next request builds the list again
-        return
+    body = response.content
+    _kept.keep(place=place, value=(content_type, body), size=len(body), now=_now())

@@ -5,6 +5,7 @@
 .venv/bin/python bench/page_profile.py --reuse                # the data of the previous call
 .venv/bin/python bench/page_profile.py --reuse --page coordinator:school:home --profile
 .venv/bin/python bench/page_profile.py --reuse --drop         # and drop the database at the end
+.venv/bin/python bench/page_profile.py --reuse --cold         # each request after a (new) write
 ```
 
 Its own database (``BENCH_DATABASE_URL``, by default ``nastavnik_bench``; the name must end in
@@ -44,6 +45,12 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the pages chosen")
     parser.add_argument("--sql", action="store_true", help="print the SQL of the pages chosen")
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="a new data version of the school before each request (as after a committed "
+        "write): nothing kept under the version is served",
+    )
+    parser.add_argument(
         "--cumulative", metavar="REGEX", help="with --profile: the functions by cumulative time"
     )
     parser.add_argument(
@@ -60,6 +67,7 @@ def main() -> int:
     from django_tenants.utils import schema_context
 
     from accounts.models import User
+    from config import dataversion
     from tenants.models import Institution
 
     demo = pages._demo()
@@ -112,6 +120,8 @@ def main() -> int:
             continue
         times, cpu = [], []
         for _ in range(args.repeat):
+            if args.cold:
+                dataversion.bump([school.schema_name])
             started, started_cpu = time.perf_counter(), time.process_time()
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path)
@@ -129,10 +139,12 @@ def main() -> int:
                 print(f"    {q['time']}  {q['sql']}")
         if args.profile:
             profiler = cProfile.Profile()
-            profiler.enable()
             for _ in range(args.repeat):
+                if args.cold:
+                    dataversion.bump([school.schema_name])
+                profiler.enable()
                 client.get(path)
-            profiler.disable()
+                profiler.disable()
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
             # The project's own functions by cumulative time, then everything by own time.

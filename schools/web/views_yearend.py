@@ -6,6 +6,7 @@ Every id is looked up in the caller's scope (one 404 for "missing" and "not your
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -13,12 +14,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.actor import actor_of
 from accounts.models import Role
+from config import dataversion
+from config.db import tenant_connection
 from config.office import DOCX_CONTENT_TYPE
 from config.pages import COORDINATOR, COORDINATOR_AND_CURATORS, STAFF, ObjectPage, role_required
 from schools.documents.annual_report import annual_report_docx
@@ -149,24 +154,64 @@ def survey_short(request: HttpRequest, code: str) -> HttpResponse:
 # --- monitoring in the two parts of Р-145 -----------------------------------------------------
 
 
+# The report counts every answer of the year's campaigns (≈ 15 ms of CPU on a large school):
+# it is kept rendered under the school's data version (``config.dataversion``), so that a
+# visit after no change reads the version only. Every committed write in the school changes
+# the version; an entry is at most MONITORING_FRESH_SECONDS old (nothing in it changes with
+# the clock; the day, which chooses the programme, is part of its key).
+MONITORING_FRESH_SECONDS = 300
+_monitoring_kept = dataversion.Kept(
+    kind="monitoring-report", fresh_seconds=MONITORING_FRESH_SECONDS, local_entries=64
+)
+
+
+def _monitoring_html(*, with_names: bool) -> str:
+    """The programme of the year and the two parts of its monitoring, rendered; from the
+    cache when the school's version has them. They are the whole school's figures, not cut to
+    a curator's classes: what differs between viewers is the names (``with_names``) and the
+    language. The key names everything the fragment depends on besides the school's data:
+    the schema, the names or not, the language, the time zone and the day."""
+    schema = tenant_connection().schema_name
+    # the version before the data: an entry is never newer than the version it is kept under
+    version = _monitoring_kept.version(schema=schema)
+    place = None
+    if version is not None:
+        key_parts = (
+            "names" if with_names else "no-names",
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            timezone.localdate().isoformat(),
+        )
+        place, kept = _monitoring_kept.lookup(
+            schema=schema, version=version, parts=key_parts, now=time.time()
+        )
+        if kept is not None:
+            return str(kept)
+    programme = _programme()
+    html = render_to_string(
+        "school/yearend_monitoring_parts.html",
+        {
+            "programme": programme,
+            "parts": monitoring_parts(
+                programme_id=programme.pk,
+                academic_year=programme.academic_year,
+                with_names=with_names,
+            )
+            if programme is not None
+            else None,
+        },
+    )
+    if place is not None:
+        _monitoring_kept.keep(place=place, value=html, size=len(html), now=time.time())
+    return html
+
+
 @require_safe
 @staff_page
 def monitoring_report(request: HttpRequest) -> HttpResponse:
-    programme = (
-        programme_selectors.programme_current() or programme_selectors.programme_list().first()
-    )
-    parts = (
-        monitoring_parts(
-            programme_id=programme.pk,
-            academic_year=programme.academic_year,
-            with_names=_role(request) != "curator",
-        )
-        if programme is not None
-        else None
-    )
-    return render(
-        request, "school/yearend_monitoring.html", {"programme": programme, "parts": parts}
-    )
+    html = _monitoring_html(with_names=_role(request) != "curator")
+    report = mark_safe(html)  # noqa: S308  # our template's output, escaped when rendered
+    return render(request, "school/yearend_monitoring.html", {"report": report})
 
 
 # --- documents of stage 6 --------------------------------------------------------------------

@@ -433,7 +433,9 @@ def test_the_campaigns_page_counts_invitations_per_campaign(tenant_a, school: Sc
 
 def test_the_monitoring_report_reads_every_campaign_at_once(tenant_a, school: School) -> None:
     """The report of the year reads the results of all its satisfaction campaigns in a fixed
-    number of queries (it made three per campaign), and still reports each campaign."""
+    number of queries (it made three per campaign), and still reports each campaign. The
+    school's writes are not committed here, so every count is of the report counted anew,
+    never of the one kept under the data version (tests/web/test_monitoring_cache.py)."""
     satisfaction = functools.partial(
         builders.satisfaction_questionnaire, title="Удовлетворённость (тест)"
     )

@@ -184,19 +184,20 @@ def _key(schema: str) -> str:
     return KEY.format(schema=schema)
 
 
-def bump(schemas: Iterable[str]) -> None:
-    """Give each schema a new version."""
+def bump(schemas: Iterable[str], *, connection: Any | None = None) -> None:
+    """Give each schema a new version (``connection``: the one that committed the writes, for
+    the database cache of its own database)."""
     keys = {_key(schema): uuid.uuid4().hex for schema in schemas}
     if not keys:
         return
     store = _store()
     if isinstance(store, DatabaseCache):
-        _upsert(store, keys)
+        _upsert(store, keys, connection=connection)
     else:
         store.set_many(keys, timeout=None)
 
 
-def _upsert(store: DatabaseCache, values: dict[str, str]) -> None:
+def _upsert(store: DatabaseCache, values: dict[str, str], *, connection: Any | None) -> None:
     """``set_many`` of the database cache in one statement: its own ``set`` counts the table
     and reads the row before it writes it, three statements a key after every commit (the
     demo's and the benchmarks' cache; production's is Redis). The row is what ``set`` writes:
@@ -204,7 +205,8 @@ def _upsert(store: DatabaseCache, values: dict[str, str]) -> None:
     from django.db import connections, router
 
     db = router.db_for_write(store.cache_model_class)
-    connection = connections[db]
+    if connection is None or connection.alias != db:
+        connection = connections[db]
     table = connection.ops.quote_name(store._table)  # type: ignore[attr-defined]
     rows = []
     for key, value in values.items():
@@ -220,8 +222,19 @@ def _upsert(store: DatabaseCache, values: dict[str, str]) -> None:
         'ON CONFLICT ("cache_key") DO UPDATE SET "value" = EXCLUDED."value", '
         '"expires" = EXCLUDED."expires"'
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # Announced by a commit (``install``): the transaction that wrote has committed and Django
+    # turns autocommit back on next, which it cannot do inside a transaction this statement
+    # would begin: the statement is then committed (or rolled back) on its own.
+    after_commit = not connection.in_atomic_block and not connection.get_autocommit()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    except Exception:
+        if after_commit:
+            connection.connection.rollback()
+        raise
+    if after_commit:
+        connection.connection.commit()
 
 
 # The schemas whose versions this process has read: what it can have kept entries under
@@ -386,7 +399,7 @@ def announce(connection: Any | None = None) -> None:
         changed = set(pending)
         pending.clear()
         try:
-            bump(changed)
+            bump(changed, connection=connection)
         except Exception:  # the commit stands; kept entries end within their timeout
             logger.warning("data versions not changed after a commit", exc_info=True)
 

@@ -221,3 +221,35 @@ def test_nothing_is_kept_or_read_while_a_write_is_not_committed(
         assert kept.version(schema=tenant_a.schema_name) is None
         kept.keep(place=place, value="one", size=3, now=100.0)
     assert store.get(place.key) is None and place.key not in kept._local
+
+
+def test_the_database_cache_announces_a_commit_made_by_djangos_own_steps(
+    tenant_a: Any, other_connection: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Redis (the demo) the new version is written on the connection that committed,
+    between its commit and autocommit turned back on, as ``transaction.atomic`` does them:
+    both steps succeed and the version is there."""
+    from django.core.cache.backends.db import DatabaseCache
+
+    table = "test_data_versions_commit"
+    store = DatabaseCache(table, {"KEY_PREFIX": ":nv"})
+    monkeypatch.setattr(dataversion, "_store", lambda: store)
+    key = store.make_and_validate_key(dataversion.KEY.format(schema=tenant_a.schema_name))
+    with other_connection.cursor() as cursor:  # committed: the other connection must see it
+        cursor.execute(
+            f'CREATE TABLE "public"."{table}" ("cache_key" varchar(255) PRIMARY KEY, '
+            '"value" text NOT NULL, "expires" timestamp with time zone NOT NULL)'
+        )
+    try:
+        other_connection.set_autocommit(False)  # what atomic() does on entering
+        with other_connection.cursor() as cursor:
+            cursor.execute(NO_CHANGE)
+        other_connection.commit()  # on leaving: commit, then autocommit back on
+        other_connection.set_autocommit(True)
+        with other_connection.cursor() as cursor:
+            cursor.execute(f'SELECT count(*) FROM "public"."{table}" WHERE "cache_key" = %s', [key])
+            assert cursor.fetchone()[0] == 1
+    finally:
+        other_connection.set_autocommit(True)
+        with other_connection.cursor() as cursor:
+            cursor.execute(f'DROP TABLE "public"."{table}"')

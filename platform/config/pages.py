@@ -5,6 +5,7 @@ access layer (``schools/<app>/access.py``), which ``ObjectPage`` calls for its l
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from functools import cache, wraps
 from html import escape as _html_escape
@@ -274,28 +275,52 @@ class PageForm(forms.Form):
 
     def _clean_text_fields(self) -> None:
         """Text is cleaned at the edge (``config.text``): the submitted values of text fields
-        are normalised, and bidirectional controls are refused next to the field."""
+        are normalised, and bidirectional controls are refused next to the field.
+
+        Run in ``__init__`` and again when the form is cleaned (``full_clean``), so that a
+        field a subclass adds after ``PageForm.__init__`` (a questionnaire's questions, a
+        class's rows) is cleaned too; each field is taken once (``_text_fields``: its
+        validator is not added twice, its value not normalised twice)."""
         from config.text import is_secret_field, normalise_text, validate_text
 
+        done: dict[str, forms.Field] = self.__dict__.setdefault("_text_fields", {})
         text_fields = [
             name
             for name, field in self.fields.items()
-            if isinstance(field, forms.CharField)
+            if done.get(name) is not field
+            and isinstance(field, forms.CharField)
             and not isinstance(field.widget, forms.PasswordInput)
             and not is_secret_field(name)
         ]
         for name in text_fields:
-            self.fields[name].validators.append(validate_text)
+            field = done[name] = self.fields[name]
+            if validate_text not in field.validators:
+                field.validators.append(validate_text)
         if not self.is_bound or not text_fields:
             return
-        data: Any = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+        given: Any = self.data  # a QueryDict or a dict
+        data: Any = None  # a copy, made once a value changes (clean text, the usual, is kept)
         for name in text_fields:
             key = self.add_prefix(name)
-            if hasattr(data, "getlist") and key in data:
-                data.setlist(key, [normalise_text(v) for v in data.getlist(key)])
-            elif isinstance(data.get(key), str):
-                data[key] = normalise_text(data[key])
-        self.data = data
+            if hasattr(given, "getlist"):
+                if key not in given:
+                    continue
+                values = given.getlist(key)
+                cleaned = [normalise_text(v) for v in values]
+                if cleaned != values:
+                    data = copy.copy(given) if data is None else data  # QueryDict: mutable
+                    data.setlist(key, cleaned)
+            elif isinstance(given.get(key), str):
+                value = normalise_text(given[key])
+                if value != given[key]:
+                    data = copy.copy(given) if data is None else data
+                    data[key] = value
+        if data is not None:
+            self.data = data
+
+    def full_clean(self) -> None:
+        self._clean_text_fields()  # the fields added since __init__
+        super().full_clean()
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -129,6 +130,36 @@ def test_page_forms_normalise_text_and_refuse_bidi_next_to_the_field():
     assert not form.is_valid()
     assert list(form.errors) == ["title"]
     assert form.fields["title"].widget.attrs["aria-invalid"] == "true"
+
+
+def test_page_forms_clean_the_text_fields_a_subclass_adds_after_init():
+    """A field added after ``PageForm.__init__`` (the questions of a questionnaire, a class's
+    rows) is cleaned as a declared one: normalised, bidi refused once, next to the field."""
+    from django import forms
+    from django.http import QueryDict
+
+    from config.pages import PageForm
+
+    class LateForm(PageForm):
+        title = forms.CharField(required=False)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["note"] = forms.CharField(required=False, widget=forms.Textarea)
+
+    typed = QueryDict(mutable=True)
+    typed.update({"title": "Ёлка", "note": "Ещ\u0435\u0308 раз\u200b\r\nпотом"})
+    form = LateForm(typed)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"title": "Ёлка", "note": "Ещё раз\nпотом"}
+    refused = LateForm({"title": f"Ёлка{RLO}", "note": f"Всё{RLO}"})
+    assert not refused.is_valid() and not refused.is_valid()
+    assert {name: len(errors) for name, errors in refused.errors.items()} == {"title": 1, "note": 1}
+    assert refused.fields["note"].widget.attrs["aria-invalid"] == "true"
+    # clean text is taken as given: nothing to copy
+    clean = QueryDict("title=plain&note=text")
+    kept = LateForm(clean)
+    assert kept.is_valid() and kept.data is clean
 
 
 # --- the importer -------------------------------------------------------------------------------

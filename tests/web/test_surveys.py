@@ -805,3 +805,115 @@ def test_a_new_form_written_before_is_the_same_page(tenant_a, place, monkeypatch
     first, second = (mask.sub(r"\1…", page.content.decode()) for page in pages)
     assert first == second
     assert 'name="q1"' in first and "Please correct" not in first
+
+
+# --- free-text answers are cleaned at the edge as every other text (config.text) -----------------
+
+# «ещё» typed with a combining diaeresis (е + U+0308), a zero-width space and a soft hyphen
+# inside words, Windows line breaks: what a pupil's phone or a text pasted from a document gives.
+TYPED_WISH = "Хочу ещ\u0435\u0308 встреч с настав\u00adником\u200b"
+STORED_WISH = "Хочу ещё встреч с наставником"
+TYPED_STORY = "Мы разобрали урок.\r\nЁлка в классе\ufeff — тоже!"
+STORED_STORY = "Мы разобрали урок.\nЁлка в классе — тоже!"
+# A right-to-left override makes the text display in another order than it is stored.
+BIDI_WISH = "Всё понравилось \u202eьтавонартс\u202c"
+BIDI_ERROR = "Удалите управляющие символы направления текста"
+
+
+def _text_campaign(tenant: Any, place: Place) -> SurveyCampaign:
+    """An open campaign of a local questionnaire with a scale and two free-text questions, to
+    the mentee (who answers signed in) and the parent (who answers through a link)."""
+    rows = [
+        {"code": "mark", "text": "Ваша оценка", "kind": "scale", "min_value": 1, "max_value": 5},
+        {"code": "wish", "text": "Чего бы вам хотелось?", "kind": "short_text", "required": False},
+        {"code": "story", "text": "Расскажите о встрече", "kind": "long_text", "required": False},
+    ]
+    with schema_context(tenant.schema_name):
+        questionnaire = services.questionnaire_create_local(
+            title="Анкета с ответами своими словами",
+            purpose="intermediate_feedback",
+            questions=rows,
+            actor=SETUP,
+        )
+        return _opened(
+            place,
+            questionnaire,
+            "Кампания со свободными ответами",
+            services.Target(kind="explicit", participant_ids=(place.mentee.pk, place.parent.pk)),
+        )
+
+
+def _answers_of(tenant: Any, invitation: SurveyInvitation) -> tuple[str, dict[str, Any]] | None:
+    with schema_context(tenant.schema_name):
+        response = SurveyResponse.objects.filter(invitation=invitation).first()
+        return None if response is None else (response.status, dict(response.answers))
+
+
+def _text_answers_are_cleaned(tenant: Any, page: Any, path: str, invitation: Any) -> None:
+    """Through the answering page at ``path``: a draft, text with a bidi override refused
+    next to its question (nothing saved, the draft untouched), then clean text submitted."""
+    draft = page.post(path, {"action": "draft", "mark": "4", "wish": TYPED_WISH})
+    assert draft.status_code == 302
+    # the draft keeps the text as every other text is kept: NFC, no invisible characters
+    assert _answers_of(tenant, invitation) == ("draft", {"mark": 4, "wish": STORED_WISH})
+
+    for action in ("draft", "submit"):
+        refused = page.post(
+            path, {"action": action, "mark": "5", "wish": BIDI_WISH, "story": TYPED_STORY}
+        )
+        assert refused.status_code == 400
+        body = refused.content.decode()
+        errors = re.search(r'<div[^>]*id="id_wish-errors"[^>]*>(.*?)</div>', body, re.S)
+        assert errors is not None and BIDI_ERROR in errors.group(1)
+        assert 'id="id_story-errors"' not in body  # only the question at fault
+        assert "\u202e" not in errors.group(1)  # the error does not repeat the text
+        assert _answers_of(tenant, invitation) == ("draft", {"mark": 4, "wish": STORED_WISH})
+
+    done = page.post(
+        path, {"action": "submit", "mark": "5", "wish": TYPED_WISH, "story": TYPED_STORY}
+    )
+    assert done.status_code in (200, 302)
+    assert _answers_of(tenant, invitation) == (
+        "submitted",
+        {"mark": 5, "wish": STORED_WISH, "story": STORED_STORY},
+    )
+
+
+def test_text_answers_are_cleaned_on_the_page_signed_in(tenant_a, place):
+    campaign = _text_campaign(tenant_a, place)
+    with schema_context(tenant_a.schema_name):
+        invitation = SurveyInvitation.objects.get(campaign=campaign, participant=place.mentee)
+    mentee = page_client(tenant_a.host, place.users["mentee"], tenant_a.schema_name, "ru")
+    _text_answers_are_cleaned(tenant_a, mentee, f"/my-surveys/{invitation.pk}/", invitation)
+
+
+def test_text_answers_are_cleaned_on_the_page_of_a_link(tenant_a, place):
+    campaign = _text_campaign(tenant_a, place)
+    with schema_context(tenant_a.schema_name):
+        invitation = SurveyInvitation.objects.get(campaign=campaign, participant=place.parent)
+        token = services.invitation_link_issue(invitation_id=invitation.pk)
+    anonymous = page_client(tenant_a.host, None, tenant_a.schema_name, "ru")
+    _text_answers_are_cleaned(tenant_a, anonymous, f"/surveys/link/{token}/", invitation)
+    assert anonymous.get(f"/surveys/link/{token}/").status_code == 410  # used up once submitted
+
+
+def test_a_text_answer_is_refused_once_however_often_the_form_is_cleaned(tenant_a, place):
+    """The answer form's fields are added after ``PageForm.__init__`` and copied from the
+    question's built field: the text check is added to the form's copy, once."""
+    from config.text import validate_text
+    from schools.web.forms_surveys import AnswerForm
+
+    campaign = _text_campaign(tenant_a, place)
+    with schema_context(tenant_a.schema_name):
+        questions = services.questions_of(campaign.questionnaire, campaign=campaign)
+    form = AnswerForm({"wish": BIDI_WISH}, questions=questions)
+    assert not form.is_valid() and not form.is_valid()
+    assert len(form.errors["wish"]) == 1
+    form.full_clean()
+    assert len(form.errors["wish"]) == 1
+    # the field kept on the question for the next forms is not changed by this one
+    built = questions[1].__dict__["_answer_field"][1]
+    assert validate_text in form.fields["wish"].validators
+    assert validate_text not in built.validators
+    again = AnswerForm({"wish": TYPED_WISH}, questions=questions)
+    assert again.is_valid() and again.answers() == {"wish": STORED_WISH}

@@ -435,3 +435,94 @@ def test_local_questionnaire_growth_and_matching_answers(
         assert found[world.mentee.pk]["answers"] == answers
         assert found[world.mentee.pk]["template_code"] == "mentee-intake"
         assert monitoring_api.mentor_profile_answers() == {}
+
+
+# «ещё» with a combining diaeresis, a zero-width space and a soft hyphen, Windows line breaks
+TYPED_WISH = "Хочу ещ\u0435\u0308 встреч с настав\u00adником\u200b"
+STORED_WISH = "Хочу ещё встреч с наставником"
+TYPED_STORY = "Мы разобрали урок.\r\nЁлка в классе\ufeff — тоже!"
+STORED_STORY = "Мы разобрали урок.\nЁлка в классе — тоже!"
+BIDI_WISH = "Всё понравилось \u202eьтавонартс\u202c"  # a right-to-left override
+BIDI_ERROR = "Удалите управляющие символы направления текста"
+
+
+def test_text_answers_through_the_api_are_cleaned_as_every_text(world, tenant_a, client_for):
+    """Both API doors (signed in, one-time link) take answers through the request parsers,
+    which clean every string of the body (``config.text``): NFC and no invisible characters
+    stored, a bidirectional override refused (400, nothing saved, the draft untouched)."""
+    from tests.conftest import SETUP
+
+    rows = [
+        {"code": "mark", "text": "Ваша оценка", "kind": "scale", "min_value": 1, "max_value": 5},
+        {"code": "wish", "text": "Чего бы вам хотелось?", "kind": "short_text", "required": False},
+        {"code": "story", "text": "Расскажите о встрече", "kind": "long_text", "required": False},
+    ]
+    with schema_context(tenant_a.schema_name):
+        questionnaire = services.questionnaire_create_local(
+            title="Анкета со свободными ответами",
+            purpose="intermediate_feedback",
+            questions=rows,
+            actor=SETUP,
+        )
+        campaign = services.campaign_create(
+            questionnaire=questionnaire,
+            title="Кампания со свободными ответами",
+            target=services.Target(
+                kind="explicit", participant_ids=(world.mentee.pk, world.mentee2.pk)
+            ),
+            opens_on=TODAY,
+            closes_on=TODAY + datetime.timedelta(days=7),
+            programme_id=world.programme.pk,
+            actor=SETUP,
+        )
+        services.campaign_open(campaign=campaign, actor=SETUP)
+        signed_in = SurveyInvitation.objects.get(campaign=campaign, participant=world.mentee)
+        by_link = SurveyInvitation.objects.get(campaign=campaign, participant=world.mentee2)
+        token = services.invitation_link_issue(invitation_id=by_link.pk)
+
+    def stored(invitation: SurveyInvitation) -> tuple[str, dict[str, Any]]:
+        with schema_context(tenant_a.schema_name):
+            response = SurveyResponse.objects.get(invitation=invitation)
+            return response.status, dict(response.answers)
+
+    mentee = client_for(tenant_a, world.users["mentee"])
+    anonymous = client_for(tenant_a)
+    for client in (mentee, anonymous):
+        client.cookies["django_language"] = "ru"  # the error as a pupil reads it
+    doors = [
+        (
+            mentee,
+            signed_in,
+            ("put", f"/api/v1/survey-invitations/{signed_in.pk}/draft/"),
+            ("post", f"/api/v1/survey-invitations/{signed_in.pk}/submit/"),
+        ),
+        (
+            anonymous,
+            by_link,
+            ("put", f"/api/v1/survey-links/{token}/"),
+            ("post", f"/api/v1/survey-links/{token}/submit/"),
+        ),
+    ]
+    for client, invitation, (draft_method, draft_url), (submit_method, submit_url) in doors:
+        draft = getattr(client, draft_method)(
+            draft_url, {"answers": {"mark": 4, "wish": TYPED_WISH}}
+        )
+        assert draft.status_code == 200, draft.json()
+        assert draft.json()["answers"] == {"mark": 4, "wish": STORED_WISH}
+        assert stored(invitation) == ("draft", {"mark": 4, "wish": STORED_WISH})
+        for method, url in ((draft_method, draft_url), (submit_method, submit_url)):
+            refused = getattr(client, method)(
+                url, {"answers": {"mark": 5, "wish": BIDI_WISH, "story": TYPED_STORY}}
+            )
+            assert refused.status_code == 400
+            assert BIDI_ERROR in refused.json()["errors"]["answers"][0]
+            assert "\u202e" not in refused.content.decode("utf-8")  # not repeated back
+            assert stored(invitation) == ("draft", {"mark": 4, "wish": STORED_WISH})
+        done = getattr(client, submit_method)(
+            submit_url, {"answers": {"mark": 5, "wish": TYPED_WISH, "story": TYPED_STORY}}
+        )
+        assert done.status_code == 200, done.json()
+        assert stored(invitation) == (
+            "submitted",
+            {"mark": 5, "wish": STORED_WISH, "story": STORED_STORY},
+        )

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from schools.participants import api as participants
 from schools.participants.models import Consent, MenteeProfile, MentorProfile
+from seeding import names as russian
 from tests import builders
 
 
@@ -44,8 +45,12 @@ def test_names_are_russian_with_a_patronymic_of_the_surname_s_sex(in_a: Any) -> 
     people = [builders.person(category=c) for c in ("teacher", "teacher", "pupil", "pupil")]
     for someone in people:
         assert someone.last_name and someone.first_name and someone.middle_name
-        female = someone.last_name.endswith(("а", "я"))
+        # the first name tells the sex (a surname may not: Шевченко, Черных are both)
+        female = someone.first_name in {*russian.GIRLS, *russian.WOMEN}
+        assert female or someone.first_name in {*russian.BOYS, *russian.MEN}
         assert someone.middle_name.endswith(("вна", "чна", "ична") if female else ("ич",))
+        if someone.last_name.endswith(("ова", "ева", "ёва", "ина", "ая")):
+            assert female
     given = builders.person(names="Ёлкина Алёна", last_name="Ignored")
     assert (given.last_name, given.first_name, given.middle_name) == ("Ёлкина", "Алёна", "")
     named = builders.person(last_name="Журавлёв")

@@ -31,7 +31,8 @@ kept for longer than that.
 
 Callers keep what they build under the versions with ``Kept``: a key naming the schema and
 everything else the value depends on, the version read before the data, nothing read or kept
-while the connection holds uncommitted writes; in the store and, bounded, in the process.
+while the connection holds uncommitted writes; in the store (not the database cache's: see
+``_shares_values``) and, bounded, in the process.
 
 Tables whose writes say nothing about a school's data are left out (``IGNORED_TABLES``):
 the sessions, the cache's own table, the login-attempt log of django-axes, the outbox of
@@ -269,6 +270,14 @@ def versions(schemas: Sequence[str]) -> tuple[str, ...] | None:
 # --- what callers keep under the versions ---------------------------------------------------
 
 
+def _shares_values() -> bool:
+    """Are the values kept in the store too, or in each process only? In the store unless it
+    is the database cache (the demo's: one machine): there a value's ``set`` counts the table,
+    reads the row and writes tens of kilobytes in base64 — more than building most values
+    again — while each process keeps its own copy under the shared version just as well."""
+    return not isinstance(_store(), DatabaseCache)
+
+
 # An entry: (the version it was made under, when it was made, its size, the value).
 _Entry = tuple[str, float, int, Any]
 
@@ -285,7 +294,8 @@ class Place:
 
 class Kept:
     """Values built from one schema's data, kept under the schema's version read before the
-    data: in the shared store (``store()``, ``fresh_seconds`` at most) and in this process (the
+    data: in the shared store (``store()``, ``fresh_seconds`` at most; not the database cache,
+    ``_shares_values``) and in this process (the
     last ``local_entries`` looked up, each of at most ``local_size``, as its keeper measures it),
     so that a hit costs the version's read only.
 
@@ -345,12 +355,16 @@ class Kept:
             return
         entry = (place.version, now, size, value)
         self._local_put(place.key, entry)
+        if not _shares_values():
+            return
         try:
             store().set(place.key, entry, self.fresh_seconds)
         except Exception:  # the cache away: the next request builds it again
             return
 
     def _shared_get(self, key: str) -> _Entry | None:
+        if not _shares_values():
+            return None
         try:
             entry = store().get(key)
         except Exception:  # the cache away: built anew

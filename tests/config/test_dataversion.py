@@ -148,7 +148,8 @@ def test_the_database_cache_keeps_the_versions_as_its_own_set_would(
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without Redis (the demo) a new version is written in one statement: the backend's own
-    ``get`` reads it back, and its ``set`` and ``bump`` overwrite each other's rows."""
+    ``get`` reads it back, and its ``set`` and ``bump`` overwrite each other's rows; what is
+    kept under the versions stays in the process."""
     from django.core.cache.backends.db import DatabaseCache
     from django.core.management.commands.createcachetable import Command
 
@@ -158,17 +159,28 @@ def test_the_database_cache_keeps_the_versions_as_its_own_set_would(
     store = DatabaseCache("test_data_versions", {"KEY_PREFIX": ":nv"})
     monkeypatch.setattr(dataversion, "_store", lambda: store)
 
-    store.set(dataversion.KEY.format(schema="s1"), "old", timeout=None)
-    dataversion.bump(["s1", "s2"])
-    s1, s2 = dataversion.versions(["s1", "s2"]) or ("", "")
-    assert s1 != "old" and len(s1) == len(s2) == 32 and s1 != s2
-    assert store.get(dataversion.KEY.format(schema="s1")) == s1
-    dataversion.bump(["s1"])
-    s1_now = store.get(dataversion.KEY.format(schema="s1"))
-    assert dataversion.versions(["s1", "s2"]) == (s1_now, s2)
-    assert store.get(dataversion.KEY.format(schema="s1")) != s1
-    # (names of this store only: the suite's cleanup changes the versions read in Redis)
-    dataversion.schemas_read().difference_update({"s1", "s2"})
+    try:
+        store.set(dataversion.KEY.format(schema="s1"), "old", timeout=None)
+        dataversion.bump(["s1", "s2"])
+        s1, s2 = dataversion.versions(["s1", "s2"]) or ("", "")
+        assert s1 != "old" and len(s1) == len(s2) == 32 and s1 != s2
+        assert store.get(dataversion.KEY.format(schema="s1")) == s1
+        dataversion.bump(["s1"])
+        s1_now = store.get(dataversion.KEY.format(schema="s1"))
+        assert dataversion.versions(["s1", "s2"]) == (s1_now, s2)
+        assert store.get(dataversion.KEY.format(schema="s1")) != s1
+        # values are kept in the process only: the database cache would cost more than a rebuild
+        # the writes above as committed (announcing them would write this test's table, which
+        # is not the settings' cache table, again): nothing pending
+        dataversion._pending(connections["default"]).clear()
+        kept = dataversion.Kept(kind="test", fresh_seconds=60)
+        place, found = kept.lookup(schema="s1", version=s1_now, parts=("a",), now=0.0)
+        assert found is None
+        kept.keep(place=place, value="built", size=5, now=0.0)
+        assert store.get(place.key) is None
+        assert kept.lookup(schema="s1", version=s1_now, parts=("a",), now=1.0)[1] == "built"
+    finally:  # names of this store only: the suite's cleanup changes those read in Redis
+        dataversion.schemas_read().difference_update({"s1", "s2"})
 
 
 def test_what_is_kept_is_served_under_its_version_only(

@@ -81,18 +81,8 @@ def main() -> int:
     url = benchlib.in_process_django(reuse=args.reuse, log_name="api-cpu-migrate")
     import api_throughput
     from django.db import connections
-    from django_tenants.utils import schema_context
-    from rest_framework.authtoken.models import Token
 
-    from tenants.models import Institution
-
-    if args.reuse and Institution.objects.filter(slug=api_throughput.SLUG).exists():
-        institution = Institution.objects.get(slug=api_throughput.SLUG)
-        with schema_context(institution.schema_name):
-            key = Token.objects.get(user__username="bench-coordinator").key
-        host = str(institution.host)
-    else:
-        host, key = api_throughput._seed(args.learners)
+    host, key = api_throughput.seeded(reuse=args.reuse, learners=args.learners)
     connections.close_all()
     database = benchlib.database_name(url)
     if os.environ.get("BENCH_REDIS_URL"):

@@ -62,20 +62,8 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_tenants.utils import schema_context
-    from rest_framework.authtoken.models import Token
 
-    from tenants.models import Institution
-
-    if args.reuse and Institution.objects.filter(slug=api_throughput.SLUG).exists():
-        institution = Institution.objects.get(slug=api_throughput.SLUG)
-        with schema_context(institution.schema_name):
-            key = Token.objects.get(user__username="bench-coordinator").key
-        host = str(institution.host)
-    else:
-        started = time.perf_counter()
-        host, key = api_throughput._seed(args.learners)
-        benchlib.line(f"seeded in {time.perf_counter() - started:.0f} s")
+    host, key = api_throughput.seeded(reuse=args.reuse, learners=args.learners)
     connection.close()
     bare = Client(HTTP_HOST=host)
     bare.get(api_throughput.BARE_PATH)

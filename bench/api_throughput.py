@@ -102,6 +102,25 @@ def _seed(learners: int) -> tuple[str, str]:
     return str(institution.host), str(token.key)
 
 
+def seeded(*, reuse: bool, learners: int) -> tuple[str, str]:
+    """(host, token key) of the data of an earlier call when ``reuse`` finds it, else seeded
+    anew (``_seed``): for the in-process tools (``api_profile.py``, ``api_cpu.py``)."""
+    from django_tenants.utils import schema_context
+    from rest_framework.authtoken.models import Token
+
+    from tenants.models import Institution
+
+    if reuse and Institution.objects.filter(slug=SLUG).exists():
+        institution = Institution.objects.get(slug=SLUG)
+        with schema_context(institution.schema_name):
+            key = Token.objects.get(user__username="bench-coordinator").key
+        return str(institution.host), str(key)
+    started = time.perf_counter()
+    host, key = _seed(learners)
+    line(f"seeded in {time.perf_counter() - started:.0f} s")
+    return host, key
+
+
 def _school(schema_name: str, coordinator: Any, learners: int) -> None:
     """This year's programme of a generated school, its pairs and their meetings."""
     import datetime

@@ -7,6 +7,7 @@ transaction that is rolled back, so what a test writes in A or B disappears afte
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,3 +233,22 @@ def _default_language() -> Iterator[None]:
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def announced(
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
+) -> Callable[[], AbstractContextManager[None]]:
+    """``with announced(): ...``: the block's writes as if committed — their on-commit callbacks
+    run and their schemas' data versions change (``config.dataversion.announce``, what a
+    commit does). A test's own transaction never commits: without this, what is kept under
+    the versions is neither read nor filled after its writes."""
+    from config import dataversion
+
+    @contextmanager
+    def _committed() -> Iterator[None]:
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        dataversion.announce()
+
+    return _committed

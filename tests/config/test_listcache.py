@@ -5,7 +5,7 @@ the rows again; a committed change shows on the next read; a change not committe
 never kept; every user, school, page and filter has its own answer; a session's reads are
 not kept; an entry is never older than ``FRESH_SECONDS``.
 
-A test's writes are "committed" by ``committed()``: it runs their on-commit callbacks and
+A test's writes are "committed" by ``announced()``: it runs their on-commit callbacks and
 announces them as a commit does (``dataversion.announce``); the transaction of the test itself
 is rolled back at its end, and until then the test's connection holds writes no other
 connection sees (so nothing is kept, as after any uncommitted write)."""
@@ -13,7 +13,7 @@ connection sees (so nothing is kept, as after any uncommitted write)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -64,19 +64,8 @@ class School:
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks: Commit) -> Commit:
-    @contextmanager
-    def _committed() -> Iterator[None]:
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        dataversion.announce()
-
-    return _committed
-
-
-@pytest.fixture
-def school(tenant_a: Any, committed: Commit) -> Iterator[School]:
-    with committed():
+def school(tenant_a: Any, announced: Commit) -> Iterator[School]:
+    with announced():
         made = School(tenant_a)
     yield made
 
@@ -94,9 +83,9 @@ def _reads_rows(client: APIClient, path: str = "/api/v1/participants/") -> tuple
 
 
 def test_a_second_read_is_the_same_answer_without_the_rows(
-    school: School, committed: Commit
+    school: School, announced: Commit
 ) -> None:
-    with committed():
+    with announced():
         client = _token_client(school.institution, school.coordinator)
     first, first_read = _reads_rows(client)
     second, second_read = _reads_rows(client)
@@ -106,19 +95,19 @@ def test_a_second_read_is_the_same_answer_without_the_rows(
     assert len(_names(second)) == 3
 
 
-def test_a_committed_change_shows_on_the_next_read(school: School, committed: Commit) -> None:
-    with committed():
+def test_a_committed_change_shows_on_the_next_read(school: School, announced: Commit) -> None:
+    with announced():
         client = _token_client(school.institution, school.coordinator)
     assert "Новикова Яна Игоревна" not in _names(client.get("/api/v1/participants/"))
     with (
-        committed(),
+        announced(),
         schema_context(school.institution.schema_name),
     ):
         builders.person(names="Новикова Яна Игоревна", category="pupil", grade=5)
     response, read = _reads_rows(client)
     assert read and "Новикова Яна Игоревна" in _names(response)
     # a change through the API itself (its own transaction, committed)
-    with committed():
+    with announced():
         created = client.post(
             "/api/v1/participants/",
             {"last_name": "Зуев", "first_name": "Илья", "category": "teacher"},
@@ -128,8 +117,8 @@ def test_a_committed_change_shows_on_the_next_read(school: School, committed: Co
     assert "Зуев Илья" in _names(client.get("/api/v1/participants/"))
 
 
-def test_an_uncommitted_write_is_read_fresh_and_not_kept(school: School, committed: Commit) -> None:
-    with committed():
+def test_an_uncommitted_write_is_read_fresh_and_not_kept(school: School, announced: Commit) -> None:
+    with announced():
         client = _token_client(school.institution, school.coordinator)
     client.get("/api/v1/participants/")  # kept
     with schema_context(school.institution.schema_name):
@@ -141,8 +130,8 @@ def test_an_uncommitted_write_is_read_fresh_and_not_kept(school: School, committ
     assert read_again and again.content == response.content
 
 
-def test_each_user_page_and_filter_has_its_own_answer(school: School, committed: Commit) -> None:
-    with committed():
+def test_each_user_page_and_filter_has_its_own_answer(school: School, announced: Commit) -> None:
+    with announced():
         coordinator = _token_client(school.institution, school.coordinator)
         curator = _token_client(school.institution, school.curator)
     everyone = _names(coordinator.get("/api/v1/participants/"))
@@ -161,9 +150,9 @@ def test_each_user_page_and_filter_has_its_own_answer(school: School, committed:
 def test_another_schools_reads_are_its_own(
     school: School,
     tenant_b: Any,
-    committed: Commit,
+    announced: Commit,
 ) -> None:
-    with committed():
+    with announced():
         other = make_user(tenant_b.schema_name, "coordinator", "cache-coordinator-b")
         with schema_context(tenant_b.schema_name):
             builders.person(names="Бетова Бета Бетовна", category="teacher")
@@ -174,8 +163,8 @@ def test_another_schools_reads_are_its_own(
         assert _names(theirs.get("/api/v1/participants/")) == ["Бетова Бета Бетовна"]
 
 
-def test_a_sessions_reads_are_not_kept(school: School, committed: Commit) -> None:
-    with committed():
+def test_a_sessions_reads_are_not_kept(school: School, announced: Commit) -> None:
+    with announced():
         client = api_client(
             school.institution.host, school.coordinator, school.institution.schema_name
         )
@@ -186,12 +175,12 @@ def test_a_sessions_reads_are_not_kept(school: School, committed: Commit) -> Non
 
 def test_an_entry_is_not_served_after_fresh_seconds(
     school: School,
-    committed: Commit,
+    announced: Commit,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """What the clock changes and no write announces (an age, a stale pair) is at most
     ``FRESH_SECONDS`` late."""
-    with committed():
+    with announced():
         client = _token_client(school.institution, school.coordinator)
     client.get("/api/v1/participants/")
     assert not _reads_rows(client)[1]
@@ -200,8 +189,8 @@ def test_an_entry_is_not_served_after_fresh_seconds(
     assert _reads_rows(client)[1]
 
 
-def test_an_error_is_not_kept(school: School, committed: Commit) -> None:
-    with committed():
+def test_an_error_is_not_kept(school: School, announced: Commit) -> None:
+    with announced():
         client = _token_client(school.institution, school.coordinator)
     for _ in range(2):
         assert client.get("/api/v1/participants/?page=99").status_code == 404

@@ -6,15 +6,15 @@ a committed answer shows on the next visit; a write not committed yet is read fr
 kept; the curator (no names) and the director (names) each get their own report, in their own
 language; another school's report is its own.
 
-A test's writes are "committed" by ``committed()``, as in tests/config/test_listcache.py: it
+A test's writes are "committed" by ``announced()``, as in tests/config/test_listcache.py: it
 runs their on-commit callbacks and announces them as a commit does (``dataversion.announce``);
 until then the test's connection holds writes no other connection sees, and nothing is kept."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -144,20 +144,9 @@ class School:
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks: Commit) -> Commit:
-    @contextmanager
-    def _committed() -> Iterator[None]:
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        dataversion.announce()
-
-    return _committed
-
-
-@pytest.fixture
-def school(tenant_a: Any, committed: Commit) -> School:
-    with committed():
-        return School(tenant_a, title="Анкета школы А", commit=committed)
+def school(tenant_a: Any, announced: Commit) -> School:
+    with announced():
+        return School(tenant_a, title="Анкета школы А", commit=announced)
 
 
 def _visit(client: Client) -> tuple[str, bool]:
@@ -180,11 +169,11 @@ def test_a_second_visit_is_the_same_report_without_counting_again(school: School
     assert "Ёлкина Алёна Сергеевна" in first
 
 
-def test_a_committed_answer_shows_on_the_next_visit(school: School, committed: Commit) -> None:
+def test_a_committed_answer_shows_on_the_next_visit(school: School, announced: Commit) -> None:
     client = school.client(Role.DIRECTOR)
     _visit(client)
     assert not _visit(client)[1]  # kept
-    with committed():
+    with announced():
         school.answer_the_draft(1)
     report, read = _visit(client)
     assert read and "Анкета школы А: 3 of 3 answered, mean 5.0 / 10" in report
@@ -223,10 +212,10 @@ def test_the_curator_and_the_director_each_get_their_own_report(school: School) 
 
 
 def test_another_schools_report_is_its_own(
-    school: School, tenant_b: Any, committed: Commit
+    school: School, tenant_b: Any, announced: Commit
 ) -> None:
-    with committed():
-        other = School(tenant_b, title="Анкета школы Б", commit=committed)
+    with announced():
+        other = School(tenant_b, title="Анкета школы Б", commit=announced)
     ours, theirs = school.client(Role.DIRECTOR), other.client(Role.DIRECTOR)
     for _ in range(2):
         our_report, _read = _visit(ours)

@@ -135,8 +135,10 @@ def _cache_table() -> str:
     return ""
 
 
-def schemas_written(sql: str, schema: str) -> frozenset[str]:
+def schemas_written(sql: Any, schema: str) -> frozenset[str]:
     """The schemas ``sql`` run in ``schema`` (the connection's) may change: none for a read."""
+    if not isinstance(sql, str):  # psycopg's composed SQL, bytes: not read, so both
+        return frozenset({schema, PUBLIC})
     body = sql.rstrip().rstrip(";")
     if ";" in body:  # several statements: they may write anywhere
         return frozenset({schema, PUBLIC})

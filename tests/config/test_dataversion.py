@@ -51,6 +51,14 @@ def test_which_schemas_a_statement_writes(sql: str, schema: str, written: set[st
     assert dataversion.schemas_written(sql, schema) == written
 
 
+def test_a_statement_that_is_not_text_is_taken_as_a_write_anywhere() -> None:
+    from psycopg import sql
+
+    composed = sql.SQL("UPDATE {} SET x = 1").format(sql.Identifier("pairs_pair"))
+    assert dataversion.schemas_written(composed, S) == {S, "public"}
+    assert dataversion.schemas_written(b"SELECT 1", S) == {S, "public"}
+
+
 def _version(schema: str) -> str:
     found = dataversion.versions([schema])
     assert found is not None

@@ -209,6 +209,28 @@ def latest_consent_values(
     return kind, signed_by, minor_signed == "true"
 
 
+def consent_state_of_columns(
+    *,
+    erased_at: datetime.datetime | None,
+    processing_stopped_at: datetime.datetime | None,
+    birth_date: datetime.date | None,
+    latest_consent: list[str] | None,
+    today: datetime.date,
+) -> str:
+    """``consent_state_from`` over a person's columns and ``LatestConsentColumns``' value, as
+    one read carries them (a person, a list's row, an invitation's lookup)."""
+    kind, signed_by, minor_signed = latest_consent_values(latest_consent)
+    return consent_state_from(
+        erased_at=erased_at,
+        processing_stopped_at=processing_stopped_at,
+        birth_date=birth_date,
+        kind=kind,
+        signed_by=signed_by,
+        minor_signed=minor_signed,
+        today=today,
+    )
+
+
 def with_consent_state(
     queryset: QuerySet[Participant], *, today: datetime.date | None = None
 ) -> QuerySet[Participant]:
@@ -284,14 +306,11 @@ def consent_state_of(*, participant_id: int, today: datetime.date | None = None)
     )
     if person is None:
         return None
-    kind, signed_by, minor_signed = latest_consent_values(person["latest_consent"])
-    return consent_state_from(
+    return consent_state_of_columns(
         erased_at=person["erased_at"],
         processing_stopped_at=person["processing_stopped_at"],
         birth_date=person["birth_date"],
-        kind=kind,
-        signed_by=signed_by,
-        minor_signed=minor_signed,
+        latest_consent=person["latest_consent"],
         today=today or timezone.localdate(),
     )
 
@@ -360,14 +379,11 @@ def consent_valid_carried(row: Any, *, today: datetime.date | None = None) -> bo
     carries none (it was read without them: ask ``has_valid_consent``)."""
     if not all(hasattr(row, name) for name in _CARRIED):
         return None
-    kind, signed_by, minor_signed = latest_consent_values(row.consent_latest)
-    state = consent_state_from(
+    state = consent_state_of_columns(
         erased_at=row.consent_erased_at,
         processing_stopped_at=row.consent_stopped_at,
         birth_date=row.consent_birth_date,
-        kind=kind,
-        signed_by=signed_by,
-        minor_signed=minor_signed,
+        latest_consent=row.consent_latest,
         today=today or timezone.localdate(),
     )
     return state in ConsentState.VALID_STATES

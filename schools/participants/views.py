@@ -255,18 +255,15 @@ class ParticipantRows(Rows):
     def output(self, rows: Sequence[Row]) -> list[Row]:
         zone = current_zone()
         today = timezone.localdate()
-        latest = selectors.latest_consent_values
+        state_of = selectors.consent_state_of_columns
         page = []
         for row in rows:
             age = age_on(row["birth_date"], today)
-            kind, signed_by, minor_signed = latest(row["latest_consent"])
-            state = selectors.consent_state_from(
+            state = state_of(
                 erased_at=row["erased_at"],
                 processing_stopped_at=row["processing_stopped_at"],
                 birth_date=row["birth_date"],
-                kind=kind,
-                signed_by=signed_by,
-                minor_signed=minor_signed,
+                latest_consent=row["latest_consent"],
                 today=today,
             )
             page.append(

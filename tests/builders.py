@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from typing import Any
 
 from django.utils import timezone
 
@@ -378,3 +379,25 @@ def satisfaction_questionnaire(*, title: str, asks_again: bool = False) -> Quest
                 kind="yes_no",
             )
     return questionnaire
+
+
+# --- free text as people type it, and as it is stored (config.text) --------------------------
+# «ещё» typed with a combining diaeresis (е + U+0308), a zero-width space and a soft hyphen
+# inside words, Windows line breaks, a byte-order mark: what a pupil's phone or a text pasted
+# from a document gives. A right-to-left override is refused with BIDI_ERROR.
+TYPED_WISH = "Хочу ещ\u0435\u0308 встреч с настав\u00adником\u200b"
+STORED_WISH = "Хочу ещё встреч с наставником"
+TYPED_STORY = "Мы разобрали урок.\r\nЁлка в классе\ufeff — тоже!"
+STORED_STORY = "Мы разобрали урок.\nЁлка в классе — тоже!"
+BIDI_WISH = "Всё понравилось \u202eьтавонартс\u202c"
+BIDI_ERROR = "Удалите управляющие символы направления текста"
+
+
+def free_text_questions() -> list[dict[str, Any]]:
+    """The rows of a local questionnaire: «mark», a scale of 1 to 5, and two free-text
+    questions, «wish» (short) and «story» (long), neither required."""
+    return [
+        {"code": "mark", "text": "Ваша оценка", "kind": "scale", "min_value": 1, "max_value": 5},
+        {"code": "wish", "text": "Чего бы вам хотелось?", "kind": "short_text", "required": False},
+        {"code": "story", "text": "Расскажите о встрече", "kind": "long_text", "required": False},
+    ]

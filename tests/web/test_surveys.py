@@ -28,6 +28,7 @@ from schools.monitoring.models import (
 from schools.pairs import api as pairs_api
 from schools.programmes.models import Programme
 from tests import builders
+from tests.builders import BIDI_ERROR, BIDI_WISH, STORED_STORY, STORED_WISH, TYPED_STORY, TYPED_WISH
 from tests.conftest import SETUP, make_user
 from tests.isolation.objects_of_b import bump_sequence
 from tests.schools.monitoring.conftest import template_version_id, valid_answers
@@ -809,25 +810,11 @@ def test_a_new_form_written_before_is_the_same_page(tenant_a, place, monkeypatch
 
 # --- free-text answers are cleaned at the edge as every other text (config.text) -----------------
 
-# «ещё» typed with a combining diaeresis (е + U+0308), a zero-width space and a soft hyphen
-# inside words, Windows line breaks: what a pupil's phone or a text pasted from a document gives.
-TYPED_WISH = "Хочу ещ\u0435\u0308 встреч с настав\u00adником\u200b"
-STORED_WISH = "Хочу ещё встреч с наставником"
-TYPED_STORY = "Мы разобрали урок.\r\nЁлка в классе\ufeff — тоже!"
-STORED_STORY = "Мы разобрали урок.\nЁлка в классе — тоже!"
-# A right-to-left override makes the text display in another order than it is stored.
-BIDI_WISH = "Всё понравилось \u202eьтавонартс\u202c"
-BIDI_ERROR = "Удалите управляющие символы направления текста"
-
 
 def _text_campaign(tenant: Any, place: Place) -> SurveyCampaign:
     """An open campaign of a local questionnaire with a scale and two free-text questions, to
     the mentee (who answers signed in) and the parent (who answers through a link)."""
-    rows = [
-        {"code": "mark", "text": "Ваша оценка", "kind": "scale", "min_value": 1, "max_value": 5},
-        {"code": "wish", "text": "Чего бы вам хотелось?", "kind": "short_text", "required": False},
-        {"code": "story", "text": "Расскажите о встрече", "kind": "long_text", "required": False},
-    ]
+    rows = builders.free_text_questions()
     with schema_context(tenant.schema_name):
         questionnaire = services.questionnaire_create_local(
             title="Анкета с ответами своими словами",

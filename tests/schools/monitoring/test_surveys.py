@@ -20,6 +20,8 @@ from schools.monitoring.models import (
     SurveyInvitation,
     SurveyResponse,
 )
+from tests import builders
+from tests.builders import BIDI_ERROR, BIDI_WISH, STORED_STORY, STORED_WISH, TYPED_STORY, TYPED_WISH
 from tests.schools.monitoring.conftest import template_version_id, valid_answers
 
 TODAY = datetime.date.today()
@@ -437,26 +439,13 @@ def test_local_questionnaire_growth_and_matching_answers(
         assert monitoring_api.mentor_profile_answers() == {}
 
 
-# «ещё» with a combining diaeresis, a zero-width space and a soft hyphen, Windows line breaks
-TYPED_WISH = "Хочу ещ\u0435\u0308 встреч с настав\u00adником\u200b"
-STORED_WISH = "Хочу ещё встреч с наставником"
-TYPED_STORY = "Мы разобрали урок.\r\nЁлка в классе\ufeff — тоже!"
-STORED_STORY = "Мы разобрали урок.\nЁлка в классе — тоже!"
-BIDI_WISH = "Всё понравилось \u202eьтавонартс\u202c"  # a right-to-left override
-BIDI_ERROR = "Удалите управляющие символы направления текста"
-
-
 def test_text_answers_through_the_api_are_cleaned_as_every_text(world, tenant_a, client_for):
     """Both API doors (signed in, one-time link) take answers through the request parsers,
     which clean every string of the body (``config.text``): NFC and no invisible characters
     stored, a bidirectional override refused (400, nothing saved, the draft untouched)."""
     from tests.conftest import SETUP
 
-    rows = [
-        {"code": "mark", "text": "Ваша оценка", "kind": "scale", "min_value": 1, "max_value": 5},
-        {"code": "wish", "text": "Чего бы вам хотелось?", "kind": "short_text", "required": False},
-        {"code": "story", "text": "Расскажите о встрече", "kind": "long_text", "required": False},
-    ]
+    rows = builders.free_text_questions()
     with schema_context(tenant_a.schema_name):
         questionnaire = services.questionnaire_create_local(
             title="Анкета со свободными ответами",

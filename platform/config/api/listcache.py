@@ -45,9 +45,6 @@ _kept = dataversion.Kept(
     local_size=LOCAL_BYTES,
 )
 
-# One request's place in the cache: its key and the version it was looked up under.
-Lookup = dataversion.Place
-
 
 def _now() -> float:
     return time.time()
@@ -64,7 +61,7 @@ def _parts(request: Request) -> tuple[str, ...]:
     )
 
 
-def lookup(request: Request) -> tuple[Lookup | None, HttpResponse | None]:
+def lookup(request: Request) -> tuple[dataversion.Place | None, HttpResponse | None]:
     """The request's entry: (where to keep the answer, the kept answer or None). (None, None)
     when this request is not answered from the cache at all."""
     if request.method != "GET" or not isinstance(
@@ -85,7 +82,7 @@ def lookup(request: Request) -> tuple[Lookup | None, HttpResponse | None]:
     return place, None
 
 
-def keep(place: Lookup, response: Any) -> None:
+def keep(place: dataversion.Place, response: Any) -> None:
     """Keep a rendered 200 answer under the version it was looked up under."""
     if response.status_code != 200:
         return

@@ -30,6 +30,7 @@ from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config import dataversion
 from config.api import listcache
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class RowsListMixin(mixins.ListModelMixin, _ListBase):
     """``list`` from ``list_rows`` when the view names one; DRF's list otherwise."""
 
     list_rows: ClassVar[Rows | None] = None
-    _list_place: listcache.Lookup | None = None
+    _list_place: dataversion.Place | None = None
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = self.list_rows
